@@ -1,0 +1,34 @@
+# motcua-desk — the two commands of the README, plus the benchmark.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DEMO   := .demo-home
+
+.PHONY: run test bench clean
+
+# the venv is (re)built when pyproject.toml changes; the stamp records which extras it has
+$(VENV)/.stamp-run: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.stamp-run
+
+run: $(VENV)/.stamp-run
+	$(VENV)/bin/desk --home $(DEMO) demo --quiet
+	$(VENV)/bin/desk --home $(DEMO)
+
+test: $(VENV)/.stamp-test
+	$(PY) -m pytest -q
+
+# budgets of SPEC §10, written as JSON; BENCH_SIZE=small keeps CI fast
+bench: $(VENV)/.stamp-test
+	$(PY) -m bench --out bench/results.json
+
+clean:
+	rm -rf $(VENV) $(DEMO) build *.egg-info

@@ -1,0 +1,175 @@
+"""The schema, created and evolved only through sqlite-utils ``Migrations``.
+
+Never edit an applied migration: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("motcua-desk")
+
+
+@MIGRATIONS()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE procedures (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_folded TEXT NOT NULL,
+            field TEXT NOT NULL DEFAULT '',
+            data TEXT NOT NULL,
+            imported_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE dossiers (
+            id TEXT PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            desk_id TEXT NOT NULL,
+            desk_no INTEGER NOT NULL,
+            procedure_code TEXT NOT NULL,
+            procedure_name TEXT NOT NULL,
+            applicant_kind TEXT NOT NULL,
+            applicant_name TEXT NOT NULL,
+            applicant_folded TEXT NOT NULL,
+            id_number TEXT NOT NULL DEFAULT '',
+            id_kind TEXT NOT NULL DEFAULT '',
+            birth_date TEXT,
+            sex TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            channel TEXT NOT NULL,
+            delivery TEXT NOT NULL,
+            sets INTEGER NOT NULL DEFAULT 1,
+            received_at TEXT NOT NULL,
+            due_at TEXT,
+            status TEXT NOT NULL,
+            register_book TEXT NOT NULL DEFAULT '',
+            register_line INTEGER NOT NULL DEFAULT 0,
+            clerk TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            paused_at TEXT,
+            finished_at TEXT,
+            returned_at TEXT,
+            collected_by TEXT NOT NULL DEFAULT '',
+            satisfaction TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX dossiers_received ON dossiers(received_at)")
+    db.execute("CREATE INDEX dossiers_open_due ON dossiers(status, due_at)")
+    db.execute("CREATE INDEX dossiers_id_number ON dossiers(id_number)")
+    db.execute(
+        """
+        CREATE TABLE component_lines (
+            id INTEGER PRIMARY KEY,
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            form TEXT NOT NULL,
+            quantity INTEGER NOT NULL,
+            received INTEGER NOT NULL,
+            required INTEGER NOT NULL,
+            must_digitise INTEGER NOT NULL,
+            digitisation TEXT NOT NULL,
+            reuse_source TEXT NOT NULL DEFAULT '',
+            file_path TEXT NOT NULL DEFAULT '',
+            file_sha256 TEXT NOT NULL DEFAULT '',
+            file_bytes INTEGER NOT NULL DEFAULT 0,
+            file_pages INTEGER NOT NULL DEFAULT 0,
+            note TEXT NOT NULL DEFAULT '',
+            UNIQUE (dossier_id, position)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE events (
+            desk_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            event_id TEXT NOT NULL UNIQUE,
+            dossier_code TEXT NOT NULL,
+            type TEXT NOT NULL,
+            at TEXT NOT NULL,
+            clerk TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            synced TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (desk_id, seq)
+        )"""
+    )
+    db.execute("CREATE INDEX events_dossier ON events(dossier_code)")
+    db.execute("CREATE INDEX events_unsynced ON events(desk_id, synced, seq)")
+    db.execute(
+        """
+        CREATE TABLE code_counters (
+            agency_code TEXT NOT NULL,
+            day TEXT NOT NULL,
+            desk_no INTEGER NOT NULL,
+            last INTEGER NOT NULL,
+            PRIMARY KEY (agency_code, day, desk_no)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE register_counters (
+            book TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            last INTEGER NOT NULL,
+            PRIMARY KEY (book, year)
+        )"""
+    )
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    # full-text search over code, folded name, ID number and phone; the folded
+    # column is filled by the core (sqlite's remove_diacritics does not fold đ).
+    db.execute(
+        """
+        CREATE VIRTUAL TABLE dossiers_fts USING fts5(
+            code, applicant_folded, id_number, phone,
+            content='dossiers', content_rowid='rowid',
+            tokenize='unicode61 remove_diacritics 2'
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER dossiers_fts_ai AFTER INSERT ON dossiers BEGIN
+          INSERT INTO dossiers_fts(rowid, code, applicant_folded, id_number, phone)
+          VALUES (new.rowid, new.code, new.applicant_folded, new.id_number, new.phone);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER dossiers_fts_ad AFTER DELETE ON dossiers BEGIN
+          INSERT INTO dossiers_fts(dossiers_fts, rowid, code, applicant_folded, id_number, phone)
+          VALUES ('delete', old.rowid, old.code, old.applicant_folded, old.id_number, old.phone);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER dossiers_fts_au AFTER UPDATE OF code, applicant_folded, id_number, phone ON dossiers BEGIN
+          INSERT INTO dossiers_fts(dossiers_fts, rowid, code, applicant_folded, id_number, phone)
+          VALUES ('delete', old.rowid, old.code, old.applicant_folded, old.id_number, old.phone);
+          INSERT INTO dossiers_fts(rowid, code, applicant_folded, id_number, phone)
+          VALUES (new.rowid, new.code, new.applicant_folded, new.id_number, new.phone);
+        END"""
+    )
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply pending migrations explicitly at start-up.
+
+    Taken under a write lock so that two processes opening a new home at once
+    do not both try to create the schema.
+    """
+    if not MIGRATIONS.pending(db):
+        return
+    from db.connection import write_transaction
+
+    with write_transaction(db):
+        MIGRATIONS.apply(db)

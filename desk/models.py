@@ -1,0 +1,230 @@
+"""Domain objects that cross every boundary: plain dataclasses, no rows or cursors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Form(StrEnum):
+    """The form in which a component is handed in (hình thức giấy tờ)."""
+
+    ORIGINAL = "ban_chinh"
+    COPY = "ban_sao"
+    CERTIFIED_COPY = "ban_sao_chung_thuc"
+    PHOTOCOPY = "ban_chup"
+
+    @property
+    def label_vi(self) -> str:
+        return FORM_LABELS_VI[self]
+
+
+FORM_LABELS_VI = {
+    Form.ORIGINAL: "Bản chính",
+    Form.COPY: "Bản sao",
+    Form.CERTIFIED_COPY: "Bản sao chứng thực",
+    Form.PHOTOCOPY: "Bản chụp",
+}
+
+
+class TimeUnit(StrEnum):
+    """How a procedure's processing time is stated."""
+
+    WORKING_DAYS = "working_days"
+    WORKING_HOURS = "working_hours"
+    SAME_DAY = "same_day"
+
+
+class Digitisation(StrEnum):
+    """Digitisation state of a component line (Thông tư 01/2023/TT-VPCP)."""
+
+    PENDING = "pending"
+    DIGITISED = "digitised"
+    REUSED_STORE = "reused_store"
+    REUSED_DOSSIER = "reused_dossier"
+    NOT_REQUIRED = "not_required"
+
+
+class Status(StrEnum):
+    """Status of a dossier at the desk; mapped to the portal's TrangThaiHoSo in one place."""
+
+    RECEIVED = "received"
+    TRANSFERRED = "transferred"
+    SUPPLEMENT = "supplement"
+    RESULT_READY = "result_ready"
+    RETURNED = "returned"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    STOPPED = "stopped"
+
+
+class Channel(StrEnum):
+    COUNTER = "counter"
+    ONLINE = "online"
+    POST = "post"
+
+
+class Delivery(StrEnum):
+    COUNTER = "counter"
+    POST = "post"
+
+
+class ApplicantKind(StrEnum):
+    CITIZEN = "citizen"
+    BUSINESS = "business"
+    STATE_AGENCY = "state_agency"
+    OTHER_ORG = "other_org"
+
+
+class IdKind(StrEnum):
+    PERSONAL_ID = "cccd"  # 12-digit personal identification number
+    OLD_ID = "cmnd"  # 9-digit old ID card
+    TAX_CODE = "mst"
+    PASSPORT = "passport"
+
+
+@dataclass(frozen=True)
+class Fee:
+    """A fee or charge (phí, lệ phí) of a procedure, in đồng."""
+
+    name: str
+    amount: int
+    code: str = ""
+    unit: str = ""  # e.g. "bản", "trang"; empty for a flat fee
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    """A component the procedure asks for (thành phần hồ sơ)."""
+
+    code: str
+    name: str
+    form: Form = Form.ORIGINAL
+    quantity: int = 1
+    required: bool = True
+    must_digitise: bool = False
+
+
+@dataclass(frozen=True)
+class ProcessingTime:
+    """Processing time of a procedure: N working days/hours, or same day with a cut-off."""
+
+    unit: TimeUnit
+    value: int = 0
+
+    def label_vi(self) -> str:
+        if self.unit is TimeUnit.SAME_DAY:
+            return "Trong ngày"
+        if self.unit is TimeUnit.WORKING_HOURS:
+            return f"{self.value} giờ làm việc"
+        return f"{self.value} ngày làm việc"
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """An administrative procedure (thủ tục hành chính) from the catalogue."""
+
+    code: str
+    name: str
+    field: str
+    processing: ProcessingTime
+    components: tuple[ComponentSpec, ...] = ()
+    fees: tuple[Fee, ...] = ()
+    field_code: str = ""
+    result_name: str = ""
+    delivery_options: tuple[str, ...] = ("counter",)
+
+
+@dataclass
+class Applicant:
+    """The person or organisation handing in the dossier (chủ hồ sơ)."""
+
+    name: str
+    kind: ApplicantKind = ApplicantKind.CITIZEN
+    id_number: str = ""
+    id_kind: IdKind | None = None
+    birth_date: date | None = None
+    sex: str = ""  # "Nam" / "Nữ" / ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass
+class ComponentLine:
+    """One component of one dossier: what was received and how it was digitised."""
+
+    code: str
+    name: str
+    form: Form = Form.ORIGINAL
+    quantity: int = 1
+    received: bool = True
+    required: bool = True
+    must_digitise: bool = False
+    digitisation: Digitisation = Digitisation.PENDING
+    reuse_source: str = ""  # "VNeID", "CSDLQG dân cư", dossier code, ...
+    file_path: str = ""  # relative to the home's files/
+    file_sha256: str = ""
+    file_bytes: int = 0
+    file_pages: int = 0
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass
+class Dossier:
+    """A dossier (hồ sơ) at this desk, in its current state."""
+
+    id: str
+    code: str
+    procedure_code: str
+    procedure_name: str
+    applicant: Applicant
+    received_at: datetime
+    due_at: datetime | None
+    status: Status = Status.RECEIVED
+    channel: Channel = Channel.COUNTER
+    delivery: Delivery = Delivery.COUNTER
+    sets: int = 1
+    register_book: str = ""
+    register_line: int = 0
+    clerk: str = ""
+    notes: str = ""
+    desk_no: int = 0
+    components: list[ComponentLine] = field(default_factory=list)
+    paused_at: datetime | None = None  # set while a supplement request is outstanding
+    finished_at: datetime | None = None
+    returned_at: datetime | None = None
+    collected_by: str = ""
+    satisfaction: str = ""
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of the desk's gapless, hash-chained event log (the sync queue and audit trail)."""
+
+    seq: int
+    event_id: str
+    desk_id: str
+    dossier_code: str
+    type: str
+    at: datetime
+    clerk: str
+    payload: dict
+    prev_hash: str
+    hash: str
+    synced: str = ""  # "" pending, "bundle:<name>", "hub:<ack id>"
+
+
+@dataclass(frozen=True)
+class Agency:
+    """The agency and desk this home belongs to, as printed on every document."""
+
+    code: str
+    name: str
+    desk_no: int
+    desk_id: str
+    place: str = ""
+    parent_name: str = ""  # e.g. "UBND XÃ ..." printed above the agency name
