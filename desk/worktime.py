@@ -1,0 +1,411 @@
+"""Working time: the one module that turns a receipt time into an appointment.
+
+Working days come from the ``holidays`` package's Vietnam calendar (names in
+Vietnamese), the office's working week and the desk's own per-year overrides.
+Working time runs only inside office hours: two segments a day, morning and
+afternoon. Everything is naive local time, like the rest of the desk.
+
+Working time is counted exactly (to the microsecond) inside; the public
+``*_minutes`` functions speak whole minutes.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from desk.config import OfficeHours
+from desk.errors import InvalidInput
+from desk.models import ProcessingTime, TimeUnit
+
+if TYPE_CHECKING:
+    from desk.config import Settings
+
+LOCAL_DAY_OFF_NAME = "Ngày nghỉ (cấu hình của bộ phận)"
+
+_ONE_MINUTE = timedelta(minutes=1)
+_ZERO = timedelta(0)
+_WHOLE_DAY = timedelta(days=1)
+_TINY = timedelta(microseconds=1)
+
+
+@lru_cache(maxsize=32)
+def _vn_holidays(year: int):
+    """The Vietnam holiday calendar of one year, built once per process.
+
+    Building one costs about a millisecond (the first one imports the lunar
+    tables); the desk asks on every keystroke, so it is shared by all calendars.
+    Only dates of ``year`` are ever looked up in it, so it is never expanded
+    (and never mutated) after construction.
+    """
+    import holidays
+
+    return holidays.country_holidays("VN", years=year, language="vi")
+
+
+@dataclass(frozen=True)
+class _YearTable:
+    """Working-day flags of one year and their running count, for O(1) lookups."""
+
+    first_ordinal: int
+    flags: bytes  # 1 for a working day, indexed by ordinal - first_ordinal
+    running: tuple[int, ...]  # running[i] = working days among the first i days
+
+
+@lru_cache(maxsize=256)
+def _year_table(
+    year: int,
+    working_week: frozenset[int],
+    days_off: frozenset[date],
+    working_days: frozenset[date],
+) -> _YearTable:
+    vn = _vn_holidays(year)
+    weekend = vn.weekend  # Python weekday numbers the holiday source rests on
+    first = date(year, 1, 1).toordinal()
+    last = date(year, 12, 31).toordinal()
+    flags = bytearray()
+    running = [0]
+    for ordinal in range(first, last + 1):
+        d = date.fromordinal(ordinal)
+        if d in days_off:
+            ok = False
+        elif d in working_days:
+            ok = True
+        elif d in vn:
+            ok = False  # public holiday, or a day off in lieu of one
+        elif d.weekday() in weekend and vn.is_working_day(d):
+            ok = True  # a Saturday worked by government notice (swapped day)
+        else:
+            ok = d.isoweekday() in working_week
+        flags.append(ok)
+        running.append(running[-1] + ok)
+    return _YearTable(first, bytes(flags), tuple(running))
+
+
+def _check_naive(dt: datetime, what: str) -> None:
+    if not isinstance(dt, datetime):
+        raise InvalidInput(f"{what}: {dt!r} is not a date-time", field=what)
+    if dt.tzinfo is not None:
+        raise InvalidInput(
+            f"{what}: {dt.isoformat()} carries a UTC offset; the desk works in naive local time", field=what
+        )
+
+
+class WorkCalendar:
+    """Working days and office hours of one desk.
+
+    A date is a working day when, in this order:
+    it is in ``extra_days_off`` → never; in ``extra_working_days`` → always
+    (local decisions win over the national calendar); a public holiday or a
+    day off in lieu → no; a weekend day the government swapped to a working day
+    (e.g. Saturday 22/08/2026) → yes; otherwise its ISO weekday must be in
+    ``OfficeHours.working_week``.
+
+    Construction is cheap (holiday calendars and per-year tables are cached per
+    process), so building one per keystroke or per dossier is fine.
+    """
+
+    def __init__(
+        self,
+        hours: OfficeHours | None = None,
+        extra_days_off: tuple[date, ...] = (),
+        extra_working_days: tuple[date, ...] = (),
+    ) -> None:
+        self.hours = hours = hours if hours is not None else OfficeHours()
+        _validate_hours(hours)
+        self.extra_days_off = frozenset(extra_days_off)
+        self.extra_working_days = frozenset(extra_working_days)
+        both = self.extra_days_off & self.extra_working_days
+        if both:
+            listed = ", ".join(sorted(d.isoformat() for d in both))
+            raise InvalidInput(f"{listed}: listed both as extra day off and extra working day", field="calendar")
+        self._week = frozenset(hours.working_week)
+        (ms, me), (as_, ae) = hours.morning, hours.afternoon
+        # segments as offsets from midnight
+        self._segments = (
+            (_offset(ms), _offset(me)),
+            (_offset(as_), _offset(ae)),
+        )
+        self._day_length = sum((end - start for start, end in self._segments), _ZERO)
+        self._working_day = timedelta(hours=hours.day_hours)
+        self._tables: dict[int, _YearTable] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WorkCalendar:
+        """The calendar of a desk's ``desk.toml``."""
+        return cls(settings.hours, settings.extra_days_off, settings.extra_working_days)
+
+    # -- days -------------------------------------------------------------
+
+    def _table(self, year: int) -> _YearTable:
+        table = self._tables.get(year)
+        if table is None:
+            table = _year_table(year, self._week, self.extra_days_off, self.extra_working_days)
+            self._tables[year] = table
+        return table
+
+    def is_working_day(self, d: date) -> bool:
+        """True if the office works on ``d`` (see the class docstring for the order of rules)."""
+        if isinstance(d, datetime):
+            d = d.date()
+        table = self._table(d.year)
+        return bool(table.flags[d.toordinal() - table.first_ordinal])
+
+    def holiday_name(self, d: date) -> str | None:
+        """Vietnamese name of the public holiday on ``d``, the local label for a desk's own
+        day off, or None (ordinary days, plain weekends, and days the desk decided to work)."""
+        if isinstance(d, datetime):
+            d = d.date()
+        if d in self.extra_working_days:
+            return None
+        name = _vn_holidays(d.year).get(d)
+        if name:
+            return name
+        if d in self.extra_days_off:
+            return LOCAL_DAY_OFF_NAME
+        return None
+
+    def next_working_day(self, d: date) -> date:
+        """The first working day strictly after ``d``."""
+        if isinstance(d, datetime):
+            d = d.date()
+        return self._nth_working_day_after(d, 1)
+
+    def _nth_working_day_after(self, d: date, n: int) -> date:
+        """The ``n``-th working day after ``d`` (n >= 1), found through the running counts."""
+        table = self._table(d.year)
+        index = d.toordinal() - table.first_ordinal + 1  # days of the year up to and including d
+        empty_years = 0
+        while True:
+            target = table.running[index] + n
+            j = bisect_left(table.running, target, index)
+            if j < len(table.running):
+                return date.fromordinal(table.first_ordinal + j - 1)
+            gained = table.running[-1] - table.running[index]
+            empty_years = 0 if gained else empty_years + 1
+            if empty_years > 2:
+                raise InvalidInput(f"no working day for years after {d.isoformat()}: check the calendar settings")
+            n -= gained
+            table = self._table(date.fromordinal(table.first_ordinal).year + 1)
+            index = 0
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Number of working days in [a, b) (0 if b <= a)."""
+        if b <= a:
+            return 0
+        count = 0
+        while a < b:
+            table = self._table(a.year)
+            start = a.toordinal() - table.first_ordinal
+            end = min(b.toordinal() - table.first_ordinal, len(table.flags))
+            count += table.running[end] - table.running[start]
+            a = date(a.year + 1, 1, 1) if a.year < date.max.year else b
+        return count
+
+    # -- hours ------------------------------------------------------------
+
+    def opening(self, d: date) -> datetime:
+        """Start of the morning segment on ``d`` (whether or not ``d`` is a working day)."""
+        return datetime.combine(d, time()) + self._segments[0][0]
+
+    def closing(self, d: date) -> datetime:
+        """End of the afternoon segment on ``d``."""
+        return datetime.combine(d, time()) + self._segments[-1][1]
+
+    def is_open(self, dt: datetime) -> bool:
+        """True if ``dt`` falls inside a segment [start, end) of a working day."""
+        _check_naive(dt, "time")
+        if not self.is_working_day(dt.date()):
+            return False
+        off = dt - datetime.combine(dt.date(), time())
+        return any(start <= off < end for start, end in self._segments)
+
+    def next_opening(self, dt: datetime) -> datetime:
+        """``dt`` itself if the office is open then, else the next moment it opens.
+
+        Segments are half-open: at 11:30 sharp the morning is over, so the next
+        opening is 13:30; at 17:00 it is the next working day's 07:00.
+        """
+        _check_naive(dt, "time")
+        d = dt.date()
+        if self.is_working_day(d):
+            midnight = datetime.combine(d, time())
+            off = dt - midnight
+            for start, end in self._segments:
+                if off < start:
+                    return midnight + start
+                if off < end:
+                    return dt
+        return self.opening(self.next_working_day(d))
+
+    def _add(self, start: datetime, amount: timedelta) -> datetime:
+        """``start`` plus ``amount`` of working time, counted from the next opening.
+
+        Landing exactly on the end of a segment stays there (Mon 07:00 + 8 h →
+        Mon 17:00, not Tue 07:00): the receipt should print the last moment
+        of the allotted time, the day it really ends.
+        """
+        pos = self.next_opening(start)
+        remaining = amount
+        d = pos.date()
+        midnight = datetime.combine(d, time())
+        off = pos - midnight
+        # finish the current day, segment by segment
+        for start_off, end_off in self._segments:
+            if off >= end_off:
+                continue
+            off = max(off, start_off)
+            room = end_off - off
+            if remaining <= room:
+                return midnight + off + remaining
+            remaining -= room
+        # jump whole working days; a day that would use up the rest exactly is the last one
+        skip = (remaining - _TINY) // self._day_length
+        remaining -= self._day_length * skip
+        d = self._nth_working_day_after(d, skip + 1)
+        midnight = datetime.combine(d, time())
+        for start_off, end_off in self._segments:
+            room = end_off - start_off
+            if remaining <= room:
+                return midnight + start_off + remaining
+            remaining -= room
+        raise AssertionError("unreachable: the rest fits in one day")  # pragma: no cover
+
+    def add_working_minutes(self, start: datetime, minutes: int) -> datetime:
+        """``start`` plus ``minutes`` of working time.
+
+        Time counts from the next opening (a receipt after closing, at lunch or
+        on a day off starts the next time the office opens), so 0 minutes gives
+        ``next_opening(start)``. Seconds of ``start`` are kept.
+        """
+        _check_naive(start, "start")
+        if isinstance(minutes, bool) or not isinstance(minutes, int):
+            raise InvalidInput(f"working minutes must be a whole number, not {minutes!r}", field="minutes")
+        if minutes < 0:
+            raise InvalidInput(f"working minutes cannot be negative ({minutes})", field="minutes")
+        return self._add(start, timedelta(minutes=minutes))
+
+    def _between(self, a: datetime, b: datetime) -> timedelta:
+        if b <= a:
+            return _ZERO
+        da, db = a.date(), b.date()
+        lo = a - datetime.combine(da, time())
+        hi = b - datetime.combine(db, time())
+        if da == db:
+            return self._within_day(da, lo, hi)
+        total = self._within_day(da, lo, _WHOLE_DAY)
+        total += self._day_length * self.working_days_between(da + timedelta(days=1), db)
+        total += self._within_day(db, _ZERO, hi)
+        return total
+
+    def _within_day(self, d: date, lo: timedelta, hi: timedelta) -> timedelta:
+        """Working time on day ``d`` between offsets ``lo`` and ``hi`` from its midnight."""
+        if hi <= lo or not self.is_working_day(d):
+            return _ZERO
+        total = _ZERO
+        for start, end in self._segments:
+            overlap = min(hi, end) - max(lo, start)
+            if overlap > _ZERO:
+                total += overlap
+        return total
+
+    def working_minutes_between(self, a: datetime, b: datetime) -> int:
+        """Whole working minutes in [a, b); 0 when b is not after a."""
+        _check_naive(a, "from")
+        _check_naive(b, "to")
+        return self._between(a, b) // _ONE_MINUTE
+
+    # -- appointments -----------------------------------------------------
+
+    def due_at(self, received_at: datetime, processing: ProcessingTime) -> datetime:
+        """The appointment (ngày hẹn trả) for a dossier received at ``received_at``.
+
+        - WORKING_DAYS: value × ``day_hours`` working hours from the next
+          opening (the engine most portals use: 1 day = 8 working hours), so a
+          Mon 09:00 receipt with 1 day is due Tue 09:00.
+        - WORKING_HOURS: value × 60 working minutes.
+        - SAME_DAY: received on a working day before the cut-off (and before
+          closing) → closing time that day, even before opening or at lunch,
+          since the clerk still has the afternoon; otherwise (at/after the
+          cut-off, after closing, on a day off) → closing of the next working
+          day after the receipt day, so a whole working day is allowed.
+        """
+        _check_naive(received_at, "received_at")
+        if not isinstance(processing, ProcessingTime):
+            raise InvalidInput(f"not a processing time: {processing!r}", field="processing")
+        unit, value = processing.unit, processing.value
+        if unit is TimeUnit.SAME_DAY:
+            d = received_at.date()
+            limit = min(self.hours.same_day_cutoff, self.hours.afternoon[1])
+            if self.is_working_day(d) and received_at.time() < limit:
+                return self.closing(d)
+            return self.closing(self.next_working_day(d))
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidInput(f"processing time must be a whole number ≥ 0, not {value!r}", field="processing")
+        if unit is TimeUnit.WORKING_DAYS:
+            return self._add(received_at, self._working_day * value)
+        if unit is TimeUnit.WORKING_HOURS:
+            return self._add(received_at, timedelta(hours=value))
+        raise InvalidInput(f"unknown processing time unit {unit!r}", field="processing")
+
+    def resume_due(self, due_at: datetime, paused_at: datetime, resumed_at: datetime) -> datetime:
+        """The due date after a supplement request paused the clock from ``paused_at`` to ``resumed_at``.
+
+        The due date moves forward by exactly the working time waited (a
+        weekend in the pause costs nothing). No working time waited leaves it
+        unchanged; otherwise it is added from ``due_at`` like any working time.
+        """
+        _check_naive(due_at, "due_at")
+        _check_naive(paused_at, "paused_at")
+        _check_naive(resumed_at, "resumed_at")
+        if resumed_at < paused_at:
+            raise InvalidInput(
+                f"resumed {resumed_at.isoformat()} before the pause began {paused_at.isoformat()}",
+                field="resumed_at",
+            )
+        waited = self._between(paused_at, resumed_at)
+        if waited <= _ZERO:
+            return due_at
+        return self._add(due_at, waited)
+
+
+def _offset(t: time) -> timedelta:
+    return timedelta(hours=t.hour, minutes=t.minute, seconds=t.second, microseconds=t.microsecond)
+
+
+def _validate_hours(hours: OfficeHours) -> None:
+    """Reject office hours that cannot describe a day; messages name the setting."""
+    try:
+        (ms, me), (as_, ae) = hours.morning, hours.afternoon
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("office hours: morning and afternoon must each be [start, end]", field="hours") from exc
+    named = (
+        (ms, "morning"),
+        (me, "morning"),
+        (as_, "afternoon"),
+        (ae, "afternoon"),
+        (hours.same_day_cutoff, "same_day_cutoff"),
+    )
+    for t, what in named:
+        if not isinstance(t, time) or t.tzinfo is not None:
+            raise InvalidInput(f"office hours: {what} needs local times, not {t!r}", field=f"hours.{what}")
+    if not ms < me:
+        raise InvalidInput(f"office hours: morning starts {ms:%H:%M} but ends {me:%H:%M}", field="hours.morning")
+    if not as_ < ae:
+        raise InvalidInput(f"office hours: afternoon starts {as_:%H:%M} but ends {ae:%H:%M}", field="hours.afternoon")
+    if me > as_:
+        raise InvalidInput(
+            f"office hours: morning ends {me:%H:%M}, after the afternoon starts {as_:%H:%M}", field="hours"
+        )
+    week = hours.working_week
+    if not week or any(isinstance(w, bool) or not isinstance(w, int) or not 1 <= w <= 7 for w in week):
+        raise InvalidInput(
+            f"office hours: working week {tuple(week)!r} must list ISO weekdays 1 (Monday) to 7 (Sunday)",
+            field="hours.working_week",
+        )
+    day = hours.day_hours
+    if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 24:
+        raise InvalidInput(f"office hours: a working day of {day!r} hours is not possible", field="hours.day_hours")
