@@ -1,0 +1,263 @@
+"""desk.idnumbers: personal ID, old ID, tax code, phone, sex (SPEC §5 "ID numbers")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desk.errors import InvalidInput
+from desk.idnumbers import (
+    OLD_ID_WARNING,
+    PROVINCES,
+    TAX_WEIGHTS,
+    check_id_number,
+    check_tax_code,
+    normalise_phone,
+    sex_from_text,
+    tax_check_digit,
+)
+from desk.models import IdKind
+
+
+def personal_id(province: str = "001", year: int = 1999, sex: str = "Nam", rest: str = "012345") -> str:
+    g = (year // 100 - 19) * 2 + (0 if sex == "Nam" else 1)
+    return f"{province}{g}{year % 100:02d}{rest}"
+
+
+# -- province codes ------------------------------------------------------------
+
+def test_province_table_is_the_full_list() -> None:
+    assert len(PROVINCES) == 63
+    assert PROVINCES["001"] == "Hà Nội"
+    assert PROVINCES["079"] == "TP Hồ Chí Minh"
+    assert PROVINCES["096"] == "Cà Mau"
+    assert all(len(code) == 3 and code.isdigit() for code in PROVINCES)
+
+
+@pytest.mark.parametrize("code", sorted(PROVINCES))
+def test_every_province_code_is_accepted(code: str) -> None:
+    result = check_id_number(personal_id(code))
+    assert result.kind is IdKind.PERSONAL_ID
+    assert result.province == PROVINCES[code]
+    assert result.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["000", "003", "005", "009", "013", "016", "018", "021", "039", "047", "050",
+     "097", "099", "100", "999"],
+)
+def test_unknown_province_codes_are_rejected(code: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        check_id_number(code + "099012345")
+    assert exc.value.field == "id_number"
+    assert code in exc.value.message and "province" in exc.value.message
+
+
+# -- century and sex digit ------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("g", "year", "sex"),
+    [
+        (0, 1900, "Nam"), (1, 1999, "Nữ"),
+        (2, 2000, "Nam"), (3, 2024, "Nữ"),
+        (4, 2100, "Nam"), (5, 2199, "Nữ"),
+        (6, 2205, "Nam"), (7, 2250, "Nữ"),
+        (8, 2301, "Nam"), (9, 2399, "Nữ"),
+    ],
+)
+def test_century_digit_matches_birth_year_and_sex(g: int, year: int, sex: str) -> None:
+    number = f"036{g}{year % 100:02d}000123"
+    result = check_id_number(number, birth_date=date(year, 6, 15), sex=sex)
+    assert result.number == number
+    assert result.sex == sex
+    assert result.birth_year == year
+
+
+def test_without_birth_date_or_sex_the_encoded_values_are_reported() -> None:
+    result = check_id_number("079304000123")
+    assert (result.sex, result.birth_year, result.province) == ("Nữ", 2004, "TP Hồ Chí Minh")
+
+
+@pytest.mark.parametrize(
+    ("number", "year"),
+    [("001099012345", 2099), ("001299012345", 1999), ("001400012345", 2000), ("001200012345", 2100)],
+)
+def test_century_mismatch(number: str, year: int) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        check_id_number(number, birth_date=date(year, 1, 1))
+    assert exc.value.field == "id_number"
+    assert "4th digit" in exc.value.message and str(year) in exc.value.message
+
+
+def test_year_mismatch() -> None:
+    with pytest.raises(InvalidInput) as exc:
+        check_id_number("001099012345", birth_date=date(1998, 1, 1))
+    assert "1999" in exc.value.message and "1998" in exc.value.message
+
+
+@pytest.mark.parametrize(("number", "sex"), [("001099012345", "Nữ"), ("001199012345", "Nam"),
+                                              ("001399012345", "male"), ("001299012345", "F")])
+def test_sex_mismatch(number: str, sex: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        check_id_number(number, sex=sex)
+    assert "sex" in exc.value.message
+
+
+def test_both_mismatches_are_named() -> None:
+    with pytest.raises(InvalidInput) as exc:
+        check_id_number("001099012345", birth_date=date(1998, 1, 1), sex="Nữ")
+    assert "1998" in exc.value.message and "Nữ" in exc.value.message
+
+
+def test_birth_year_that_cannot_be_encoded() -> None:
+    with pytest.raises(InvalidInput):
+        check_id_number("001099012345", birth_date=date(1899, 1, 1))
+
+
+def test_empty_sex_is_not_checked() -> None:
+    assert check_id_number("001099012345", sex="").sex == "Nam"
+
+
+@pytest.mark.parametrize("typed", ["001 099 012 345", "001.099.012.345", "001-099-012-345",
+                                   " 001099012345\n", "\u200b001099012345"])
+def test_separators_are_removed(typed: str) -> None:
+    assert check_id_number(typed).number == "001099012345"
+
+
+# -- old ID and rubbish --------------------------------------------------------
+
+def test_nine_digit_old_id_is_accepted_with_a_warning() -> None:
+    result = check_id_number("123 456 789")
+    assert result.kind is IdKind.OLD_ID
+    assert result.number == "123456789"
+    assert result.warnings == (OLD_ID_WARNING,)
+    assert "12-digit" in OLD_ID_WARNING
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "12345678", "1234567890", "00109901234", "0010990123456",
+                                 "00109901234A", "B12345678", "001099012345/1"])
+def test_other_shapes_are_rejected(bad: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        check_id_number(bad)
+    assert exc.value.field == "id_number"
+
+
+@given(st.text(max_size=30))
+def test_check_id_number_only_raises_invalid_input(text: str) -> None:
+    try:
+        check_id_number(text)
+    except InvalidInput:
+        pass
+
+
+# -- tax codes -----------------------------------------------------------------
+
+def make_tax_code(first_nine: str) -> str | None:
+    check = tax_check_digit(first_nine)
+    return None if check is None else first_nine + str(check)
+
+
+def test_known_real_tax_codes() -> None:
+    # published codes of large companies (Viettel, Vinamilk, FPT)
+    for code in ("0100109106", "0300588569", "0101248141"):
+        assert check_tax_code(code) == code
+
+
+def test_check_digit_rule() -> None:
+    first = "010010910"
+    total = sum(w * int(d) for w, d in zip(TAX_WEIGHTS, first))
+    assert tax_check_digit(first) == 10 - total % 11 == 6
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9))
+def test_constructed_tax_codes(first_nine: str) -> None:
+    code = make_tax_code(first_nine)
+    if code is None:
+        for digit in "0123456789":
+            with pytest.raises(InvalidInput):
+                check_tax_code(first_nine + digit)
+        return
+    assert check_tax_code(code) == code
+    assert check_tax_code(f"{code}-001") == f"{code}-001"
+    wrong = first_nine + str((int(code[9]) + 1) % 10)
+    with pytest.raises(InvalidInput) as exc:
+        check_tax_code(wrong)
+    assert exc.value.field == "tax_code"
+
+
+def test_first_nine_with_sum_divisible_by_11_has_no_valid_code() -> None:
+    assert tax_check_digit("000000000") is None
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    (" 0100109106 ", "0100109106"),
+    ("0100109106-012", "0100109106-012"),
+    ("0100109106 - 012", "0100109106-012"),
+    ("0100109106012", "0100109106-012"),
+    ("0100.109.106", "0100109106"),
+])
+def test_tax_code_forms(typed: str, expected: str) -> None:
+    assert check_tax_code(typed) == expected
+
+
+@pytest.mark.parametrize("bad", ["", "010010910", "01001091066", "0100109106-01", "0100109106-0001",
+                                 "0100109106-000", "0100109107", "010010910X", "0100109106_001"])
+def test_bad_tax_codes(bad: str) -> None:
+    with pytest.raises(InvalidInput):
+        check_tax_code(bad)
+
+
+# -- phones --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("+84 912 345 678", "0912345678"),
+    ("+84912345678", "0912345678"),
+    ("+84 (0) 912 345 678", "0912345678"),
+    ("0084 912 345 678", "0912345678"),
+    ("84912345678", "0912345678"),
+    ("0912.345.678", "0912345678"),
+    ("0912-345-678", "0912345678"),
+    ("0312345678", "0312345678"),
+    ("0587 654 321", "0587654321"),
+    ("070 1234567", "0701234567"),
+    ("0888 888 888", "0888888888"),
+    ("024 3825 1234", "02438251234"),
+    ("(028) 3829 1234", "02838291234"),
+    ("+84 24 3825 1234", "02438251234"),
+    ("0236 3822 123", "02363822123"),
+    ("0203 382 123", "0203382123"),
+])
+def test_phone_formats(typed: str, expected: str) -> None:
+    assert normalise_phone(typed) == expected
+
+
+@pytest.mark.parametrize("bad", [
+    "", "091234567", "09123456789", "912345678", "+1 212 555 0100", "0123456789",
+    "0412345678", "0612345678", "1900 1234", "024 382 51", "024382512345", "0912abc678", "+84",
+])
+def test_bad_phones(bad: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        normalise_phone(bad)
+    assert exc.value.field == "phone"
+
+
+# -- sex -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("Nam", "Nam"), ("nam", "Nam"), ("NAM", "Nam"), ("M", "Nam"), ("male", "Nam"), ("Male ", "Nam"),
+    ("Nữ", "Nữ"), ("nữ", "Nữ"), ("nu", "Nữ"), ("NU", "Nữ"), ("F", "Nữ"), ("female", "Nữ"),
+    ("Nu\u031b\u0303", "Nữ"),
+])
+def test_sex_from_text(typed: str, expected: str) -> None:
+    assert sex_from_text(typed) == expected
+
+
+@pytest.mark.parametrize("bad", ["", "x", "other", "namnu"])
+def test_sex_from_text_rejects(bad: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        sex_from_text(bad)
+    assert exc.value.field == "sex"
