@@ -169,7 +169,7 @@ class ComponentLine:
     file_bytes: int = 0
     file_pages: int = 0
     note: str = ""
-    id: int | None = None
+    id: int | None = field(default=None, compare=False)  # database row id, once stored
 
 
 @dataclass

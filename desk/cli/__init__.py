@@ -1,0 +1,73 @@
+"""The ``desk`` command: the scripting interface (SPEC §9) and the TUI's entry point.
+
+This package is the only place that wires everything together. Each module
+registers its sub-commands; they import textual and reportlab lazily inside
+their handlers, so a non-UI command starts fast and never loads them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sqlite3
+import sys
+from collections.abc import Sequence
+
+from desk import __version__
+from desk.errors import EXIT_OK, EXIT_UNEXPECTED, DeskError
+
+COMMAND_MODULES = ("desk.cli.core",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="desk",
+        description="motcua-desk: dossiers at the one-stop desk, offline. With no command, opens the TUI.",
+    )
+    p.add_argument("--home", metavar="DIR", help="the desk's home (default: $DESK_HOME, else the user data dir)")
+    p.add_argument("--lang", choices=["vi", "en"], help="language of the TUI (default: the home's setting, vi)")
+    p.add_argument("--version", action="version", version=f"motcua-desk {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        if args.command is None:
+            from desk.cli.core import cmd_tui
+
+            handler = cmd_tui
+        else:
+            parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
+    try:
+        return handler(args)
+    except DeskError as exc:
+        where = f" ({exc.field})" if exc.field and exc.field not in exc.message else ""
+        sys.stderr.write(f"desk: error{where}: {exc.message}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("desk: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except sqlite3.OperationalError as exc:
+        if os.environ.get("DESK_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"desk: error: the database could not be written or read ({exc}). "
+            "If another program holds it, try again; if the disk is full, free some space.\n"
+        )
+        return EXIT_UNEXPECTED
+    except Exception as exc:  # an unexpected error: a short message, the details only when asked
+        if os.environ.get("DESK_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"desk: unexpected error: {exc.__class__.__name__}: {exc}\nRun again with DESK_DEBUG=1 for details.\n"
+        )
+        return EXIT_UNEXPECTED

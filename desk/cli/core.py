@@ -1,0 +1,332 @@
+"""Core commands: init, clerk, key, catalog, intake, show, search, verify, demo, tui."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from desk.cli.base import add_command, emit_json, fmt_dt as _fmt_dt, home_from_args as _home, open_from_args as _open
+from desk.cli.base import say, warn
+from desk.errors import EXIT_OK, InvalidInput
+
+
+# --- init, settings, keys ---------------------------------------------------
+
+
+def cmd_init(args) -> int:
+    from desk.config import init_home
+    from desk.text import LIMITS, sanitise
+
+    home = _home(args)
+    key = None
+    if args.agency_key:
+        try:
+            key = bytes.fromhex(Path(args.agency_key).read_text(encoding="ascii").strip())
+        except (OSError, ValueError) as exc:
+            raise InvalidInput(
+                f"agency key file {args.agency_key}: cannot be read as an exported key ({exc.__class__.__name__})",
+                field="agency-key",
+            ) from exc
+    settings = init_home(
+        home,
+        agency_code=args.agency_code,
+        agency_name=sanitise(args.agency_name, field="agency-name", max_len=200, required=True),
+        desk_no=args.desk_no,
+        place=sanitise(args.place or "", field="place", max_len=LIMITS["address"]),
+        clerk=sanitise(args.clerk or "", field="clerk", max_len=LIMITS["name"]),
+        agency_key=key,
+    )
+    from db import open_db
+
+    open_db(home.db).conn.close()
+    os.chmod(home.db, 0o600)
+    if args.json:
+        emit_json({"home": str(home.root), "agency_code": settings.agency.code, "desk_no": settings.agency.desk_no})
+    else:
+        say(f"Desk {settings.agency.desk_no} of {settings.agency.name} ({settings.agency.code}) set up in {home.root}")
+        say("Next: `desk catalog import FILE` (or the bundled sample: `desk catalog import --sample`).")
+    return EXIT_OK
+
+
+def cmd_clerk(args) -> int:
+    from desk.config import load_settings, update_settings
+    from desk.text import LIMITS, sanitise
+
+    home = _home(args)
+    if args.name is None:
+        settings = load_settings(home)
+    else:
+        name = sanitise(args.name, field="clerk", max_len=LIMITS["name"], required=True)
+        settings = update_settings(home, clerk=name)
+    if args.json:
+        emit_json({"clerk": settings.clerk})
+    else:
+        say(settings.clerk or "(no clerk set: `desk clerk \"Full Name\"`)")
+    return EXIT_OK
+
+
+def cmd_key_export(args) -> int:
+    from desk.config import read_agency_key, write_private
+
+    home = _home(args)
+    home.require()
+    key = read_agency_key(home)
+    out = Path(args.out)
+    if out.exists():
+        raise InvalidInput(f"{out} exists; refusing to overwrite it", field="out")
+    try:
+        write_private(out, key.hex().encode("ascii") + b"\n")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {out}: {exc.strerror}", field="out") from exc
+    say(f"agency key written to {out} (owner-only). Give it to another desk with `desk init --agency-key {out}`,")
+    say("then delete it from the USB stick.")
+    return EXIT_OK
+
+
+# --- catalogue ----------------------------------------------------------------
+
+
+def cmd_catalog_import(args) -> int:
+    from desk.catalog import sample_catalog_path
+    from desk.procedures import import_catalog
+
+    if not args.file and not args.sample:
+        raise InvalidInput("give a catalogue FILE, or --sample for the bundled sample catalogue", field="file")
+    desk = _open(args)
+    path = sample_catalog_path() if args.sample else Path(args.file)
+    procedures = import_catalog(desk, path)
+    if args.json:
+        emit_json({"imported": len(procedures), "codes": [p.code for p in procedures]})
+    else:
+        say(f"imported {len(procedures)} procedures from {path.name}")
+    return EXIT_OK
+
+
+def cmd_catalog_list(args) -> int:
+    from desk.catalog import procedure_to_dict
+    from desk.procedures import list_procedures
+
+    procedures = list_procedures(_open(args))
+    if args.json:
+        emit_json([procedure_to_dict(p) for p in procedures])
+        return EXIT_OK
+    if not procedures:
+        say("the catalogue is empty: `desk catalog import FILE`")
+    for p in procedures:
+        say(f"{p.code:<24} {p.processing.label_vi():<18} {len(p.components):>2} tp  {p.name}")
+    return EXIT_OK
+
+
+# --- intake and reading ---------------------------------------------------------
+
+
+def _parse_components(values: Sequence[str] | None) -> frozenset[str]:
+    return frozenset(v.strip() for item in values or () for v in item.split(",") if v.strip())
+
+
+def cmd_intake(args) -> int:
+    from desk import clock
+    from desk.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
+    from desk.models import ApplicantKind
+    from desk.store import dossier_json
+
+    desk = _open(args)
+    if args.scan:
+        applicant = applicant_from_scan(args.scan)
+        # explicit flags win over the scanned card (e.g. a phone number)
+        for name in ("name", "id_number", "birth_date", "sex", "phone", "email", "address"):
+            value = getattr(args, name)
+            if value:
+                setattr(applicant, name, value)
+    else:
+        applicant = ApplicantInput(
+            name=args.name,
+            id_number=args.id_number or "",
+            birth_date=args.birth_date,
+            sex=args.sex or "",
+            phone=args.phone or "",
+            email=args.email or "",
+            address=args.address or "",
+        )
+    applicant.kind = ApplicantKind(args.kind)
+    request = IntakeRequest(
+        procedure_code=args.procedure,
+        applicant=applicant,
+        received_at=clock.parse_local(args.received_at, "received-at") if args.received_at else None,
+        not_received=_parse_components(args.missing),
+        sets=args.sets,
+        notes=args.note or "",
+    )
+    dossier, warnings = receive(desk, request)
+    for w in warnings:
+        warn(w)
+    if args.json:
+        emit_json(dossier_json(dossier))
+    else:
+        say(f"{dossier.code}  received {_fmt_dt(dossier.received_at)}  due {_fmt_dt(dossier.due_at)}")
+    return EXIT_OK
+
+
+def _print_dossier(desk, d) -> None:
+    from desk.dossiers import is_overdue, timeline
+
+    a = d.applicant
+    say(f"{d.code}  [{d.status.value}]{'  OVERDUE' if is_overdue(d) else ''}")
+    say(f"  procedure : {d.procedure_code} {d.procedure_name}")
+    say(f"  applicant : {a.name}  {a.id_number}  {a.phone}")
+    if a.address:
+        say(f"  address   : {a.address}")
+    say(f"  received  : {_fmt_dt(d.received_at)} by {d.clerk or '—'}")
+    say(f"  due       : {_fmt_dt(d.due_at)}")
+    say(f"  register  : book {d.register_book}, line {d.register_line}")
+    say("  components:")
+    for c in d.components:
+        mark = "x" if c.received else " "
+        say(f"   [{mark}] {c.code:<8} {c.name} ({c.form.label_vi}, {c.quantity}) — {c.digitisation.value}")
+    say("  events:")
+    for e in timeline(desk, d.code):
+        say(f"   {e.seq:>6} {e.at:%Y-%m-%d %H:%M} {e.type:<22} {e.clerk}")
+
+
+def cmd_show(args) -> int:
+    from desk.dossiers import get, is_overdue, timeline
+    from desk.store import dossier_json
+
+    desk = _open(args)
+    d = get(desk, args.code)
+    if args.json:
+        out = dossier_json(d)
+        out["overdue"] = is_overdue(d)
+        out["events"] = [
+            {"seq": e.seq, "type": e.type, "at": e.at.isoformat(), "clerk": e.clerk, "synced": e.synced}
+            for e in timeline(desk, d.code)
+        ]
+        emit_json(out)
+    else:
+        _print_dossier(desk, d)
+    return EXIT_OK
+
+
+def cmd_search(args) -> int:
+    from desk.dossiers import search
+    from desk.store import dossier_json
+
+    desk = _open(args)
+    found = search(desk, args.text, limit=args.limit)
+    if args.json:
+        emit_json([dossier_json(d) for d in found])
+        return EXIT_OK
+    if not found:
+        say("no dossier matches")
+    for d in found:
+        say(f"{d.code}  {d.status.value:<12} {_fmt_dt(d.received_at)}  {d.applicant.name}  {d.procedure_name}")
+    return EXIT_OK
+
+
+def cmd_verify(args) -> int:
+    from desk.verify import verify
+
+    report = verify(_open(args))
+    if args.json:
+        emit_json({"ok": report.ok, "problems": report.problems, "warnings": report.warnings})
+    else:
+        for w in report.warnings:
+            warn(w)
+        if report.ok:
+            say("ok: database intact, event chain unbroken, every dossier has its events")
+        for p in report.problems:
+            say(f"problem: {p}")
+    return EXIT_OK if report.ok else 5
+
+
+def cmd_demo(args) -> int:
+    from desk.demo import make_demo_home
+
+    home = _home(args)
+    if home.exists():
+        if not args.quiet:
+            say(f"demo home {home.root} already exists")
+        return EXIT_OK
+    n = make_demo_home(home)
+    say(f"demo home created in {home.root} with {n} sample dossiers")
+    return EXIT_OK
+
+
+def cmd_tui(args) -> int:
+    from desk.config import load_settings
+
+    home = _home(args)
+    home.require()
+    settings = load_settings(home)
+    from screens.app import DeskApp  # textual is imported only here
+
+    app = DeskApp(home=home.root, language=args.lang or settings.language)
+    app.run()
+    return EXIT_OK
+
+
+# --- parser -------------------------------------------------------------------
+
+
+def register(sub) -> None:
+    sp = add_command(sub, "init", "create a desk home: desk.toml, the database and the agency key", cmd_init)
+    sp.add_argument("--agency-code", required=True, help="agency electronic identifier, e.g. 000.00.12.H29")
+    sp.add_argument("--agency-name", required=True, help="agency name as printed on receipts")
+    sp.add_argument("--desk-no", type=int, default=0, help="0 for a single-desk agency, else 1–9 (code partition)")
+    sp.add_argument("--place", help="place name printed before the date, e.g. 'Hà Nội'")
+    sp.add_argument("--clerk", help="the clerk's full name (printed as NGƯỜI TIẾP NHẬN HỒ SƠ)")
+    sp.add_argument("--agency-key", metavar="FILE", help="use the agency key exported from another desk")
+
+    sp = add_command(sub, "clerk", "show or change the current clerk's name", cmd_clerk)
+    sp.add_argument("name", nargs="?", help="new name")
+
+    key = sub.add_parser("key", help="the agency key that signs receipts")
+    key_sub = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    sp = add_command(key_sub, "export", "write the agency key to FILE (owner-only) for another desk", cmd_key_export,
+                     json_flag=False)
+    sp.add_argument("--out", required=True, metavar="FILE")
+
+    cat = sub.add_parser("catalog", help="the catalogue of procedures")
+    cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
+    sp = add_command(cat_sub, "import", "import procedures from a JSON or CSV file (all or nothing)", cmd_catalog_import)
+    sp.add_argument("file", nargs="?", help="catalogue file (.json or .csv, see docs/catalogue.md)")
+    sp.add_argument("--sample", action="store_true", help="import the bundled sample catalogue")
+    add_command(cat_sub, "list", "list the procedures", cmd_catalog_list)
+
+    sp = add_command(sub, "intake", "receive a dossier: code, component lines and event in one transaction", cmd_intake)
+    sp.add_argument("--procedure", required=True, metavar="CODE", help="procedure code from the catalogue")
+    who = sp.add_mutually_exclusive_group(required=True)
+    who.add_argument("--name", help="applicant's full name")
+    who.add_argument("--scan", metavar="LINE", help="the line a scanner reads from a chip ID card's QR code")
+    sp.add_argument("--id-number", help="12-digit personal ID, 9-digit old ID, passport, or tax code")
+    sp.add_argument("--birth-date", metavar="YYYY-MM-DD")
+    sp.add_argument("--sex", help="Nam or Nữ")
+    sp.add_argument("--phone")
+    sp.add_argument("--email")
+    sp.add_argument("--address")
+    sp.add_argument(
+        "--kind", default="citizen", choices=["citizen", "business", "state_agency", "other_org"], help="applicant kind"
+    )
+    sp.add_argument("--received-at", metavar="ISO", help="when it was received (default: now)")
+    sp.add_argument(
+        "--missing", action="append", metavar="CODES", help="component codes NOT handed in (comma-separated)"
+    )
+    sp.add_argument("--sets", type=int, default=1, help="number of sets (bộ) handed in")
+    sp.add_argument("--note")
+
+    sp = add_command(sub, "show", "show one dossier with its components and events", cmd_show)
+    sp.add_argument("code")
+
+    sp = add_command(sub, "search", "find dossiers by code, name (accents optional), ID number or phone", cmd_search)
+    sp.add_argument("text")
+    sp.add_argument("--limit", type=int, default=50)
+
+    add_command(sub, "verify", "check the database, the event chain, seq gaps and that every dossier has its events",
+                cmd_verify)
+
+    sp = add_command(sub, "demo", "create a demo home: a demo agency, the sample catalogue and sample dossiers",
+                     cmd_demo, json_flag=False)
+    sp.add_argument("--quiet", action="store_true")
+
+    add_command(sub, "tui", "open the terminal user interface (the default)", cmd_tui, json_flag=False)

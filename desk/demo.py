@@ -1,0 +1,67 @@
+"""A demo home for training and ``make run``: a demo agency, the sample catalogue, sample dossiers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from desk import clock
+from desk.catalog import sample_catalog_path
+from desk.config import Home, init_home
+from desk.context import open_desk
+from desk.intake import ApplicantInput, IntakeRequest, receive
+from desk.procedures import import_catalog
+
+DEMO_APPLICANTS = [
+    ("1.001193", "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"),
+    ("2.000815", ApplicantInput(name="Trần Thị Bích Ngọc", id_number="001301004567", birth_date="2001-03-04",
+                                sex="Nữ", phone="0912345678", address="Số 12 ngõ 34 Đội Cấn, Ba Đình, Hà Nội")),
+    ("1.000894", ApplicantInput(name="Lê Hoàng Đức", id_number="031095006789", birth_date="1995-07-21",
+                                sex="Nam", phone="0987654321", address="Thôn Đông, xã Minh Khai")),
+    ("2.000635", ApplicantInput(name="Phạm Thị Hương", id_number="036186001122", birth_date="1986-11-02",
+                                sex="Nữ", phone="0345678901", address="Xóm 3, xã Minh Khai")),
+    ("1.001776", ApplicantInput(name="Đỗ Văn Quý", id_number="001045000321", birth_date="1945-05-19",
+                                sex="Nam", address="Thôn Tây, xã Minh Khai")),
+    ("1.004873", ApplicantInput(name="Vũ Minh Châu", id_number="001198007890", birth_date="1998-02-14",
+                                sex="Nam", phone="0901234567", address="Số 5 đường Láng, Đống Đa, Hà Nội")),
+]
+
+
+def _last_working_moment(desk, now: datetime, days_back: int) -> datetime:
+    """A moment inside office hours ``days_back`` working days before now (for believable samples)."""
+    day = now.date()
+    while days_back > 0:
+        day -= timedelta(days=1)
+        if desk.calendar.is_working_day(day):
+            days_back -= 1
+    return datetime.combine(day, desk.settings.hours.morning[0]) + timedelta(hours=1, minutes=15 * days_back)
+
+
+def make_demo_home(home: Home) -> int:
+    """Create the demo home; returns the number of sample dossiers."""
+    init_home(
+        home,
+        agency_code="000.00.12.H29",
+        agency_name="UBND xã Minh Khai",
+        desk_no=1,
+        place="Minh Khai",
+        clerk="Nguyễn Thị Lan",
+    )
+    desk = open_desk(home)
+    try:
+        import_catalog(desk, sample_catalog_path())
+        now = clock.now()
+        n = 0
+        for i, (procedure, who) in enumerate(DEMO_APPLICANTS):
+            if isinstance(who, str):
+                from desk.intake import applicant_from_scan
+
+                applicant = applicant_from_scan(who)
+            else:
+                applicant = who
+            # spread over the last weeks so that the today screen shows both today and overdue dossiers
+            received = _last_working_moment(desk, now, (i * 3) % 12) if i else None
+            receive(desk, IntakeRequest(procedure_code=procedure, applicant=applicant, received_at=received))
+            n += 1
+        return n
+    finally:
+        desk.close()

@@ -1,0 +1,276 @@
+"""Intake: taking in a dossier at the counter.
+
+:func:`receive` validates everything first, then writes the dossier, its
+component lines and the ``dossier.received`` event in one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from db import queries, write_transaction
+from desk import clock, codes, events
+from desk.chipqr import parse_chip_qr
+from desk.errors import InvalidInput
+from desk.idnumbers import check_id_number, check_tax_code, normalise_phone, sex_from_text
+from desk.models import (
+    Applicant,
+    ApplicantKind,
+    Channel,
+    ComponentLine,
+    Delivery,
+    Dossier,
+    Form,
+    IdKind,
+    Procedure,
+    Status,
+)
+from desk.procedures import get_procedure
+from desk.store import dossier_to_row, line_to_row, snapshot
+from desk.text import LIMITS, sanitise
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# a receipt time a little ahead of this PC's clock is tolerated (another PC's clock)
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+@dataclass
+class ApplicantInput:
+    """Applicant fields as typed or scanned, before validation."""
+
+    name: str = ""
+    id_number: str = ""
+    birth_date: str | date | None = None
+    sex: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    kind: ApplicantKind = ApplicantKind.CITIZEN
+
+
+@dataclass
+class IntakeRequest:
+    """What the clerk asks for: a procedure, an applicant, and what was handed in."""
+
+    procedure_code: str
+    applicant: ApplicantInput
+    received_at: datetime | None = None
+    not_received: frozenset[str] = frozenset()
+    quantities: dict[str, int] = field(default_factory=dict)
+    forms: dict[str, Form] = field(default_factory=dict)
+    channel: Channel = Channel.COUNTER
+    delivery: Delivery = Delivery.COUNTER
+    sets: int = 1
+    notes: str = ""
+
+
+def applicant_from_scan(line: str) -> ApplicantInput:
+    """Applicant fields from a chip ID card's QR line (raises if it is not one)."""
+    card = parse_chip_qr(line)
+    if card is None:
+        raise InvalidInput("the scanned text is not a chip ID card QR code", field="scan")
+    return ApplicantInput(
+        name=card.name,
+        id_number=card.id_number,
+        birth_date=card.birth_date,
+        sex=card.sex,
+        address=card.address,
+    )
+
+
+def parse_birth_date(value: str | date | None, *, today: date) -> date | None:
+    if value is None or isinstance(value, date):
+        parsed = value
+    else:
+        text = value.strip()
+        if not text:
+            return None
+        parsed = None
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d%m%Y"):
+            try:
+                parsed = datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+        if parsed is None:
+            raise InvalidInput(
+                f"birth date {text!r}: write it as YYYY-MM-DD or DD/MM/YYYY", field="birth_date"
+            )
+    if parsed is not None and not (date(1900, 1, 1) <= parsed <= today):
+        raise InvalidInput(f"birth date {parsed:%d/%m/%Y} is not plausible", field="birth_date")
+    return parsed
+
+
+def check_applicant(raw: ApplicantInput, *, today: date | None = None) -> tuple[Applicant, list[str]]:
+    """A valid applicant and warnings, or InvalidInput naming the first bad field."""
+    today = today or clock.now().date()
+    name = sanitise(raw.name, field="name", max_len=LIMITS["name"], required=True)
+    birth = parse_birth_date(raw.birth_date, today=today)
+    sex = sex_from_text(raw.sex) if raw.sex and raw.sex.strip() else ""
+    warnings: list[str] = []
+    id_number = sanitise(raw.id_number or "", field="id_number", max_len=LIMITS["id_number"])
+    id_kind: IdKind | None = None
+    if id_number:
+        if raw.kind is ApplicantKind.CITIZEN:
+            if re.search(r"[A-Za-z]", id_number):
+                id_kind = IdKind.PASSPORT
+                id_number = id_number.upper().replace(" ", "")
+            else:
+                check = check_id_number(id_number, birth_date=birth, sex=sex or None)
+                id_number, id_kind = check.number, check.kind
+                warnings.extend(check.warnings)
+        else:
+            id_number, id_kind = check_tax_code(id_number), IdKind.TAX_CODE
+    phone_text = sanitise(raw.phone or "", field="phone", max_len=LIMITS["phone"])
+    phone = normalise_phone(phone_text) if phone_text else ""
+    email = sanitise(raw.email or "", field="email", max_len=LIMITS["email"])
+    if email and not EMAIL_RE.match(email):
+        raise InvalidInput(f"email {email!r} is not an e-mail address", field="email")
+    address = sanitise(raw.address or "", field="address", max_len=LIMITS["address"])
+    applicant = Applicant(
+        name=name,
+        kind=raw.kind,
+        id_number=id_number,
+        id_kind=id_kind,
+        birth_date=birth,
+        sex=sex,
+        phone=phone,
+        email=email,
+        address=address,
+    )
+    return applicant, warnings
+
+
+def applicant_problems(raw: ApplicantInput, *, today: date | None = None) -> dict[str, str]:
+    """Every field's problem at once (for live validation in a form); empty when valid.
+
+    Fields are checked one by one so that a bad phone does not hide a bad ID number.
+    """
+    problems: dict[str, str] = {}
+    probes = {
+        "name": ApplicantInput(name=raw.name, kind=raw.kind),
+        "birth_date": ApplicantInput(name="x", birth_date=raw.birth_date, kind=raw.kind),
+        "sex": ApplicantInput(name="x", sex=raw.sex, kind=raw.kind),
+        "id_number": ApplicantInput(
+            name="x", id_number=raw.id_number, birth_date=_safe_birth(raw, today), sex=_safe_sex(raw), kind=raw.kind
+        ),
+        "phone": ApplicantInput(name="x", phone=raw.phone, kind=raw.kind),
+        "email": ApplicantInput(name="x", email=raw.email, kind=raw.kind),
+        "address": ApplicantInput(name="x", address=raw.address, kind=raw.kind),
+    }
+    for name, probe in probes.items():
+        try:
+            check_applicant(probe, today=today)
+        except InvalidInput as exc:
+            problems[name] = exc.message
+    return problems
+
+
+def _safe_birth(raw: ApplicantInput, today: date | None):
+    try:
+        return parse_birth_date(raw.birth_date, today=today or clock.now().date())
+    except InvalidInput:
+        return None
+
+
+def _safe_sex(raw: ApplicantInput) -> str:
+    try:
+        return sex_from_text(raw.sex) if raw.sex and raw.sex.strip() else ""
+    except InvalidInput:
+        return ""
+
+
+def component_lines(procedure: Procedure, request: IntakeRequest) -> list[ComponentLine]:
+    """The procedure's components, all received unless the clerk said otherwise."""
+    known = {c.code for c in procedure.components}
+    for code in set(request.not_received) | set(request.quantities) | set(request.forms):
+        if code not in known:
+            raise InvalidInput(
+                f"component {code!r} is not a component of {procedure.code}; "
+                f"its components are {', '.join(sorted(known)) or 'none'}",
+                field="component",
+            )
+    lines = []
+    for spec in procedure.components:
+        qty = request.quantities.get(spec.code, spec.quantity)
+        if not isinstance(qty, int) or not 1 <= qty <= 999:
+            raise InvalidInput(f"quantity of {spec.code}: {qty!r} is not between 1 and 999", field="quantity")
+        lines.append(
+            ComponentLine(
+                code=spec.code,
+                name=spec.name,
+                form=request.forms.get(spec.code, spec.form),
+                quantity=qty,
+                received=spec.code not in request.not_received,
+                required=spec.required,
+                must_digitise=spec.must_digitise,
+            )
+        )
+    return lines
+
+
+def due_for(desk, procedure: Procedure, received_at: datetime) -> datetime:
+    """The appointment for a dossier of this procedure received at ``received_at``."""
+    return desk.calendar.due_at(received_at, procedure.processing)
+
+
+def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[str]]:
+    """Take in a dossier: one transaction for the dossier, its lines and its event."""
+    now = clock.now()
+    procedure = get_procedure(desk, request.procedure_code)
+    applicant, warnings = check_applicant(request.applicant, today=now.date())
+    received_at = request.received_at or now
+    if received_at > now + FUTURE_TOLERANCE:
+        raise InvalidInput(
+            f"received-at {received_at:%Y-%m-%d %H:%M} is in the future (now {now:%Y-%m-%d %H:%M})",
+            field="received_at",
+        )
+    if not 1 <= request.sets <= 99:
+        raise InvalidInput(f"number of sets {request.sets} is not between 1 and 99", field="sets")
+    notes = sanitise(request.notes or "", field="notes", max_len=LIMITS["note"], multiline=True)
+    lines = component_lines(procedure, request)
+    due_at = due_for(desk, procedure, received_at)
+    settings = desk.settings
+    agency = settings.agency
+    with write_transaction(desk.db):
+        code = codes.next_code(desk.db, agency.code, agency.desk_no, received_at.date())
+        book = settings.register_book
+        register_line = queries.next_register_line(desk.db, f"{book}/{agency.desk_no}", received_at.year)
+        dossier = Dossier(
+            id=str(uuid.uuid4()),
+            code=code,
+            procedure_code=procedure.code,
+            procedure_name=procedure.name,
+            applicant=applicant,
+            received_at=received_at,
+            due_at=due_at,
+            status=Status.RECEIVED,
+            channel=request.channel,
+            delivery=request.delivery,
+            sets=request.sets,
+            register_book=book,
+            register_line=register_line,
+            clerk=desk.clerk,
+            notes=notes,
+            desk_no=agency.desk_no,
+            components=lines,
+            updated_at=now,
+        )
+        queries.insert_dossier(
+            desk.db,
+            dossier_to_row(dossier, desk.desk_id),
+            [line_to_row(c, i) for i, c in enumerate(lines, 1)],
+        )
+        events.append(
+            desk.db,
+            desk_id=desk.desk_id,
+            dossier_code=code,
+            type="dossier.received",
+            clerk=desk.clerk,
+            at=now,
+            payload=snapshot(dossier, desk.desk_id),
+        )
+    return dossier, warnings

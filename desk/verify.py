@@ -1,0 +1,52 @@
+"""``desk verify``: SQLite integrity, the hash chain of every desk, seq gaps, dossiers without events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from db import queries
+from desk import events
+
+CHUNK = 5000
+
+
+@dataclass
+class VerifyReport:
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
+    """Problems found (none means the home is sound) and warnings worth a look."""
+    problems: list[str] = []
+    warnings: list[str] = []
+    result = [r[0] for r in desk.db.execute("PRAGMA integrity_check").fetchall()]
+    if result != ["ok"]:
+        problems += [f"sqlite: {r}" for r in result[:20]]
+    if desk.db.execute("PRAGMA foreign_key_check").fetchone() is not None:
+        problems.append("sqlite: component lines refer to missing dossiers")
+    done = 0
+    for desk_id in queries.desk_ids(desk.db):
+        expect, prev = 1, events.GENESIS
+        after = 0
+        while True:
+            rows = queries.event_rows(desk.db, desk_id, after_seq=after, limit=CHUNK)
+            if not rows:
+                break
+            records = [events.row_to_record(r) for r in rows]
+            problems += events.chain_problems(records, expect_seq=expect, prev_hash=prev)
+            expect, prev, after = records[-1]["seq"] + 1, records[-1]["hash"], records[-1]["seq"]
+            done += len(rows)
+            if progress:
+                progress(done)
+    missing = queries.dossier_codes_without_events(desk.db)
+    problems += [f"dossier {code} has no events" for code in missing]
+    clock_note = queries.get_meta(desk.db, "clock_backwards")
+    if clock_note:
+        warnings.append(f"the clock went backwards at least once ({clock_note}); check this PC's date and time")
+    return VerifyReport(problems, warnings)

@@ -1,0 +1,127 @@
+"""Intake through the core: one transaction for dossier, lines and event; the chain; search."""
+
+from datetime import datetime
+
+import pytest
+
+from desk import dossiers, events
+from desk.errors import InvalidInput, NotFound
+from desk.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
+from desk.verify import verify
+
+SCAN = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"
+
+
+def counts(desk):
+    db = desk.db
+    return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("dossiers", "component_lines", "events"))
+
+
+def test_receive_creates_dossier_lines_and_event(desk):
+    d, warnings = receive(desk, IntakeRequest("1.001193", applicant_from_scan(SCAN)))
+    assert d.code == "000.00.12.H29-261123-1001"
+    assert d.applicant.name == "Nguyễn Văn An" and d.applicant.id_number == "001099012345"
+    assert d.received_at == datetime(2026, 11, 23, 9, 0)
+    assert d.due_at == datetime(2026, 11, 23, 17, 0)  # same-day procedure before 15:00
+    assert d.clerk == "Nguyễn Thị Lan"
+    assert d.components and all(c.received for c in d.components)
+    stored = dossiers.get(desk, d.code)
+    assert stored == d
+    ev = dossiers.timeline(desk, d.code)
+    assert [e.type for e in ev] == ["dossier.received"]
+    assert ev[0].clerk == "Nguyễn Thị Lan" and ev[0].seq == 1 and ev[0].prev_hash == events.GENESIS
+    assert ev[0].payload["dossier"]["code"] == d.code
+
+
+def test_bad_input_leaves_the_database_unchanged(desk):
+    before = counts(desk)
+    with pytest.raises(InvalidInput) as err:
+        receive(desk, IntakeRequest("1.001193", ApplicantInput(name="An", id_number="999099012345")))
+    assert err.value.field == "id_number"
+    with pytest.raises(NotFound):
+        receive(desk, IntakeRequest("9.999999", ApplicantInput(name="An")))
+    with pytest.raises(InvalidInput, match="future"):
+        receive(desk, IntakeRequest("1.001193", ApplicantInput(name="An"), received_at=datetime(2027, 1, 1, 9)))
+    with pytest.raises(InvalidInput, match="not a component"):
+        receive(desk, IntakeRequest("1.001193", ApplicantInput(name="An"), not_received=frozenset({"NOPE"})))
+    assert counts(desk) == before
+
+
+def test_a_failure_inside_the_transaction_rolls_everything_back(desk, monkeypatch):
+    before = counts(desk)
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(events, "append", boom)
+    with pytest.raises(RuntimeError):
+        receive(desk, IntakeRequest("1.001193", ApplicantInput(name="Nguyễn Văn An")))
+    assert counts(desk) == before
+    # and the code was not consumed: the next intake takes 1001
+    monkeypatch.undo()
+    d, _ = receive(desk, IntakeRequest("1.001193", ApplicantInput(name="Nguyễn Văn An")))
+    assert d.code.endswith("-1001")
+
+
+def test_not_received_components_are_recorded(desk):
+    from desk.procedures import get_procedure
+
+    proc = get_procedure(desk, "1.001193")
+    first = proc.components[0].code
+    d, _ = receive(desk, IntakeRequest("1.001193", ApplicantInput(name="An"), not_received=frozenset({first})))
+    assert [c.received for c in d.components][0] is False
+    assert all(c.received for c in d.components[1:])
+
+
+def test_event_chain_links_and_verify_is_green(desk):
+    for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"):
+        receive(desk, IntakeRequest("2.000815", ApplicantInput(name=name)))
+    rows = desk.db.execute("SELECT seq, prev_hash, hash FROM events ORDER BY seq").fetchall()
+    assert [r[0] for r in rows] == [1, 2, 3]
+    assert rows[1][1] == rows[0][2] and rows[2][1] == rows[1][2]
+    assert verify(desk).ok
+
+
+def test_verify_finds_tampering_and_gaps(desk):
+    for name in ("A An", "B Bình", "C Cường"):
+        receive(desk, IntakeRequest("2.000815", ApplicantInput(name=name)))
+    desk.db.execute("UPDATE events SET payload = replace(payload, 'Bình', 'Binh') WHERE seq = 2")
+    report = verify(desk)
+    assert not report.ok and any("event 2 was altered" in p for p in report.problems)
+    desk.db.execute("DELETE FROM events WHERE seq = 2")
+    report = verify(desk)
+    assert any("events 2–2 are missing" in p for p in report.problems)
+    assert any("has no events" in p for p in report.problems)
+
+
+def test_search_folds_case_diacritics_and_d(desk):
+    d, _ = receive(desk, IntakeRequest("2.000815", ApplicantInput(name="Nguyễn Văn Đức", phone="+84 912 345 678")))
+    receive(desk, IntakeRequest("2.000815", ApplicantInput(name="Trần Thị Bình")))
+    assert [x.code for x in dossiers.search(desk, "nguyen van duc")] == [d.code]
+    assert [x.code for x in dossiers.search(desk, "ĐỨC")] == [d.code]
+    assert [x.code for x in dossiers.search(desk, "0912345678")] == [d.code]
+    assert [x.code for x in dossiers.search(desk, "+84912345678")] == [d.code]
+    assert [x.code for x in dossiers.search(desk, d.code)] == [d.code]
+    assert [x.code for x in dossiers.search(desk, d.code.lower())] == [d.code]
+    assert dossiers.search(desk, "nobody") == []
+
+
+def test_clock_backwards_is_detected(desk, now):
+    receive(desk, IntakeRequest("2.000815", ApplicantInput(name="A An")))
+    now("2026-11-23T08:00:00")
+    receive(desk, IntakeRequest("2.000815", ApplicantInput(name="B Bình")))
+    report = verify(desk)
+    assert report.ok and any("clock went backwards" in w for w in report.warnings)
+
+
+def test_today_counts(desk, now):
+    receive(desk, IntakeRequest("1.001776", ApplicantInput(name="Old One"), received_at=datetime(2026, 11, 2, 9)))
+    receive(desk, IntakeRequest("1.001193", ApplicantInput(name="New One")))
+    c = dossiers.today_counts(desk)
+    assert c["received"] == 1
+    assert c["due_today"] == 1  # the same-day birth registration
+    assert c["pending_sync"] == 2
+    now("2026-11-30T09:00:00")
+    c = dossiers.today_counts(desk)
+    # 10 working days from 2 Nov 09:00 → 16 Nov 09:00; overdue a week later
+    assert c["overdue"] == 2
