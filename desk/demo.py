@@ -6,7 +6,10 @@ from datetime import datetime, timedelta
 
 from desk import clock
 from desk.catalog import sample_catalog_path
+import shutil
+
 from desk.config import Home, init_home
+from desk.errors import HomeError
 from desk.context import open_desk
 from desk.intake import ApplicantInput, IntakeRequest, receive
 from desk.procedures import import_catalog
@@ -21,7 +24,7 @@ DEMO_APPLICANTS = [
                                 sex="Nữ", phone="0345678901", address="Xóm 3, xã Minh Khai")),
     ("1.001776", ApplicantInput(name="Đỗ Văn Quý", id_number="001045000321", birth_date="1945-05-19",
                                 sex="Nam", address="Thôn Tây, xã Minh Khai")),
-    ("1.004873", ApplicantInput(name="Vũ Minh Châu", id_number="001198007890", birth_date="1998-02-14",
+    ("1.004873", ApplicantInput(name="Vũ Minh Châu", id_number="001098007890", birth_date="1998-02-14",
                                 sex="Nam", phone="0901234567", address="Số 5 đường Láng, Đống Đa, Hà Nội")),
 ]
 
@@ -37,7 +40,21 @@ def _last_working_moment(desk, now: datetime, days_back: int) -> datetime:
 
 
 def make_demo_home(home: Home) -> int:
-    """Create the demo home; returns the number of sample dossiers."""
+    """Create the demo home; returns the number of sample dossiers.
+
+    Built under a temporary name and renamed at the end, so that a failure never
+    leaves a half-made demo home that the next ``make run`` would take as done.
+    """
+    if home.exists():
+        raise HomeError(f"{home.root} already holds a desk")
+    staging = Home(home.root.with_name(home.root.name + ".partial"))
+    shutil.rmtree(staging.root, ignore_errors=True)
+    n = _fill_demo_home(staging)
+    staging.root.rename(home.root)
+    return n
+
+
+def _fill_demo_home(home: Home) -> int:
     init_home(
         home,
         agency_code="000.00.12.H29",

@@ -1,0 +1,78 @@
+"""Run the benchmarks and write JSON: ``python -m bench [--size small|full] [--out FILE]``.
+
+Each figure is reported beside its budget from SPEC §10; nothing here fails a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+SIZES = {"small": 5_000, "full": 1_000_000}
+
+# SPEC §10; "max" budgets, in the unit of the key
+BUDGETS = {
+    "intake_commit_p95_ms": 15,
+    "intake_vs_bare_ratio": 3,
+    "search_p95_ms": 30,
+    "cli_start_median_ms": 300,
+}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--size", choices=sorted(SIZES), default=os.environ.get("BENCH_SIZE", "full"))
+    p.add_argument("--out", default="bench/results.json")
+    p.add_argument("--cache", default=os.environ.get("BENCH_CACHE", "bench/.cache"),
+                   help="where the generated home is kept between runs")
+    args = p.parse_args(argv)
+
+    from bench.generate import bench_home
+
+    dossiers = SIZES[args.size]
+    t = time.perf_counter()
+    print(f"bench: preparing a home with {dossiers:,} dossiers …", file=sys.stderr)
+    home = bench_home(Path(args.cache) / f"home-{args.size}", dossiers)
+    results: dict = {"generate_s": round(time.perf_counter() - t, 1)}
+    for name, run in bench_steps(home.root):
+        print(f"bench: {name} …", file=sys.stderr)
+        results.update(run())
+    report = {
+        "size": args.size,
+        "dossiers": dossiers,
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "results": results,
+        "budgets": {k: {"budget": v, "value": results.get(k), "ok": results.get(k) is not None and results[k] <= v}
+                    for k, v in BUDGETS.items()},
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(report["budgets"], indent=2))
+    print(f"bench: written to {out}", file=sys.stderr)
+    return 0
+
+
+def bench_steps(home_root: Path):
+    from bench import bench_core
+
+    return [
+        ("search", lambda: bench_core.bench_search(_home(home_root))),
+        ("cli start", lambda: bench_core.bench_cli_start(_home(home_root))),
+        ("intake", lambda: bench_core.bench_intake(_home(home_root))),
+    ]
+
+
+def _home(root: Path):
+    from desk.config import Home
+
+    return Home(root)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
