@@ -1,0 +1,22 @@
+"""A non-editable install carries its package data: the sample catalogue and the .tcss styles."""
+
+import subprocess
+import sys
+import zipfile
+
+from tests.conftest import ROOT
+
+
+def test_wheel_contains_package_data(tmp_path):
+    r = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    wheel = next(tmp_path.glob("motcua_desk-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "desk/data/catalog.json" in names
+    assert "screens/app.tcss" in names
+    assert {"desk/cli/__init__.py", "db/migrations.py", "printing/__init__.py", "screens/app.py"} <= names
+    entry = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "desk = desk.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
