@@ -1,0 +1,268 @@
+"""The signed QR payload of the receipt (SPEC §6): built, parsed and verified here only.
+
+Payload::
+
+    <lookup URL or "motcua:">?mhs=<dossier code>&tthc=<procedure code>&dd=<ID number>
+        &gt=01&hen=<due yyyyMMddHHmm>&sig=<signature>
+
+The signature is HMAC-SHA256, keyed with the agency key (every desk of one agency
+holds the same key), over the five fields in this fixed order, as the JSON array
+``["<mhs>","<tthc>","<dd>","<gt>","<hen>"]`` (NFC, no spaces) behind the domain tag
+``motcua-desk/receipt/1`` and a NUL byte. It is truncated to 80 bits and written in
+base32 without padding (16 characters of ``A-Z2-7``). The lookup URL is not signed:
+desks may point at different portals, and a scanner may mangle it harmlessly.
+
+Verdicts, in the order they are decided:
+
+* ``forged``: the signature does not match the fields as scanned under this
+  agency's key. Covers a made-up QR, any field edited on a genuine QR (a moved due
+  date included) and a receipt signed by another agency's key. The scanned fields
+  cannot be trusted at all.
+* ``unknown``: the signature is good (a desk of this agency printed it) but the
+  dossier code is not in this desk's database, e.g. another desk's bundle has not
+  been imported yet.
+* ``altered``: the signature is good but the printed fields no longer match the
+  stored dossier (due date moved by a supplement or an apology, ID number
+  corrected): a genuine but superseded receipt. ``mismatched`` names the fields.
+* ``genuine``: signature good and every field matches the stored dossier.
+
+No reportlab or textual here: the CLI's ``verify-receipt`` and the TUI's search box
+call this without loading the printing stack.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from urllib.parse import parse_qsl, quote
+
+from desk.models import Dossier
+
+DEFAULT_PREFIX = "motcua:"
+RECEIPT_DOC_TYPE = "01"  # gt: Mẫu 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả
+SIG_BYTES = 10  # 80 bits -> 16 base32 characters
+DUE_FORMAT = "%Y%m%d%H%M"
+FIELDS = ("mhs", "tthc", "dd", "gt", "hen")
+_DOMAIN_TAG = b"motcua-desk/receipt/1\x00"
+_MAX_SCAN = 2000  # a receipt QR is ~150 characters; anything longer is not one
+_UNRESERVED = "-._~"
+_MHS_RE = re.compile(r"(?:^|[?&;:])mhs=")
+# a Vietnamese input method (Telex) left on turns the scanner's "dd" into "đ"
+_TELEX_DD_RE = re.compile(r"(^|[?&;])[đĐ]=")
+_NOISE_RE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff\x00-\x1f\x7f]+")
+
+
+class Verdict(StrEnum):
+    """What a scanned receipt turned out to be."""
+
+    GENUINE = "genuine"
+    ALTERED = "altered"
+    FORGED = "forged"
+    UNKNOWN = "unknown"
+    NOT_RECEIPT = "not_receipt"
+
+
+@dataclass(frozen=True)
+class ReceiptClaim:
+    """The fields a scanned receipt QR claims, exactly as scanned (NFC, trimmed)."""
+
+    code: str
+    """mhs: the dossier code."""
+    procedure_code: str
+    """tthc: the procedure code."""
+    id_number: str
+    """dd: the applicant's identification number (may be empty)."""
+    doc_type: str
+    """gt: the document type, ``01`` for the receipt."""
+    due: str
+    """hen: the due date as printed, ``yyyyMMddHHmm`` (empty when the dossier had none)."""
+    sig: str
+    """sig: the base32 signature, upper case, no padding."""
+
+    def fields(self) -> tuple[str, str, str, str, str]:
+        """The signed fields in canonical order."""
+        return (self.code, self.procedure_code, self.id_number, self.doc_type, self.due)
+
+    @property
+    def due_at(self) -> datetime | None:
+        """The due date as a datetime, or None if it is missing or malformed."""
+        try:
+            return datetime.strptime(self.due, DUE_FORMAT)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class ReceiptVerdict:
+    """The answer to "is this receipt genuine?"."""
+
+    verdict: Verdict
+    code: str
+    """The dossier code the receipt names ("" when it is not a receipt)."""
+    claim: ReceiptClaim | None = None
+    dossier: Dossier | None = None
+    """The stored dossier with that code, when there is one (even for a forged QR)."""
+    mismatched: tuple[str, ...] = ()
+    """For ``altered``: which fields (mhs/tthc/dd/gt/hen) differ from the stored dossier."""
+
+    @property
+    def genuine(self) -> bool:
+        return self.verdict is Verdict.GENUINE
+
+    @property
+    def signature_valid(self) -> bool:
+        return self.verdict in (Verdict.GENUINE, Verdict.ALTERED, Verdict.UNKNOWN)
+
+    def message(self, lang: str = "vi") -> str:
+        """One sentence for the clerk."""
+        vi = lang != "en"
+        c = self.code
+        if self.verdict is Verdict.GENUINE:
+            return f"Giấy tiếp nhận hợp lệ: hồ sơ {c}." if vi else f"Genuine receipt for dossier {c}."
+        if self.verdict is Verdict.ALTERED:
+            what = ", ".join(FIELD_LABELS_VI[f] if vi else FIELD_LABELS_EN[f] for f in self.mismatched)
+            if vi:
+                return f"Giấy tiếp nhận {c} do cơ quan cấp nhưng không còn khớp hồ sơ lưu ({what})."
+            return f"Receipt {c} was issued here but no longer matches the stored dossier ({what})."
+        if self.verdict is Verdict.FORGED:
+            if vi:
+                return f"Mã QR không hợp lệ: chữ ký sai, giấy tiếp nhận {c} bị sửa hoặc giả mạo."
+            return f"Invalid QR: the signature is wrong; receipt {c} was altered or forged."
+        if self.verdict is Verdict.UNKNOWN:
+            if vi:
+                return f"Chữ ký hợp lệ nhưng không có hồ sơ {c} tại bàn này."
+            return f"Signature valid, but dossier {c} is not in this desk's database."
+        return "Không phải mã QR giấy tiếp nhận." if vi else "Not a receipt QR code."
+
+
+FIELD_LABELS_VI = {
+    "mhs": "mã hồ sơ",
+    "tthc": "mã thủ tục",
+    "dd": "số định danh",
+    "gt": "loại giấy tờ",
+    "hen": "ngày hẹn trả",
+}
+FIELD_LABELS_EN = {
+    "mhs": "dossier code",
+    "tthc": "procedure code",
+    "dd": "ID number",
+    "gt": "document type",
+    "hen": "due date",
+}
+
+
+def _clean(value: str) -> str:
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def dossier_fields(dossier: Dossier) -> tuple[str, str, str, str, str]:
+    """The fields a receipt for this dossier carries, in canonical order."""
+    due = dossier.due_at.strftime(DUE_FORMAT) if dossier.due_at else ""
+    return (
+        _clean(dossier.code),
+        _clean(dossier.procedure_code),
+        _clean(dossier.applicant.id_number),
+        RECEIPT_DOC_TYPE,
+        due,
+    )
+
+
+def sign_fields(fields: tuple[str, ...], key: bytes) -> str:
+    """The truncated, base32-encoded HMAC-SHA256 of the fields under the agency key."""
+    if not key:
+        raise ValueError("the agency key is empty: receipts cannot be signed or verified")
+    message = _DOMAIN_TAG + json.dumps(
+        [_clean(f) for f in fields], ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+    digest = hmac.new(key, message, hashlib.sha256).digest()[:SIG_BYTES]
+    return base64.b32encode(digest).decode("ascii").rstrip("=")
+
+
+def build_payload(dossier: Dossier, key: bytes, lookup_url: str = "") -> str:
+    """The text of the receipt's QR code for this dossier."""
+    fields = dossier_fields(dossier)
+    sig = sign_fields(fields, key)
+    prefix = lookup_url.strip() or DEFAULT_PREFIX
+    if prefix.endswith(("?", "&")):
+        sep = ""
+    else:
+        sep = "&" if "?" in prefix else "?"
+    query = "&".join(
+        f"{name}={quote(value, safe=_UNRESERVED)}" for name, value in zip(FIELDS, fields, strict=True)
+    )
+    return f"{prefix}{sep}{query}&sig={sig}"
+
+
+def parse_payload(text: str) -> ReceiptClaim | None:
+    """The claim of a scanned receipt QR, or None if the text is not a receipt at all.
+
+    Tolerates what scanners and keyboards do to it: surrounding whitespace and line
+    ends, NFD text, a different or missing lookup URL, extra query parameters, a
+    URL fragment, a lower-case signature, and a Telex input method turning ``dd=`` into ``đ=``.
+    """
+    if not isinstance(text, str) or not text or len(text) > _MAX_SCAN:
+        return None
+    text = _NOISE_RE.sub("", unicodedata.normalize("NFC", text))
+    text = _TELEX_DD_RE.sub(r"\1dd=", text)
+    m = _MHS_RE.search(text)
+    if m is None:
+        return None
+    mhs_at = m.end() - len("mhs=")
+    # our fields follow "mhs="; a portal may have put parameters of its own (or
+    # reordered ours) between the URL's first "?" and there
+    segments = [text[mhs_at:]]
+    qmark = text.find("?")
+    if 0 <= qmark < mhs_at:
+        segments.append(text[qmark + 1 : mhs_at])
+    values: dict[str, str] = {}
+    for segment in segments:
+        for name, value in parse_qsl(segment.split("#", 1)[0], keep_blank_values=True):
+            name = name.strip().lower()
+            if name in FIELDS or name == "sig":
+                values.setdefault(name, _clean(value))  # the first occurrence counts
+    code = values.get("mhs", "")
+    if not code:
+        return None
+    return ReceiptClaim(
+        code=code,
+        procedure_code=values.get("tthc", ""),
+        id_number=values.get("dd", ""),
+        doc_type=values.get("gt", ""),
+        due=values.get("hen", ""),
+        sig=values.get("sig", "").upper().rstrip("="),
+    )
+
+
+def verify_payload(
+    text: str, key: bytes, lookup: Callable[[str], Dossier | None]
+) -> ReceiptVerdict:
+    """Check a scanned receipt: its signature under the agency key, then the stored dossier.
+
+    ``lookup`` maps a dossier code to the stored dossier (None when unknown).
+    """
+    claim = parse_payload(text)
+    if claim is None:
+        return ReceiptVerdict(Verdict.NOT_RECEIPT, "")
+    expected = sign_fields(claim.fields(), key)
+    # constant-time: the scanned signature is attacker-controlled
+    sig_ok = hmac.compare_digest(expected.encode("ascii"), claim.sig.encode("utf-8"))
+    dossier = lookup(claim.code)
+    if not sig_ok:
+        return ReceiptVerdict(Verdict.FORGED, claim.code, claim, dossier)
+    if dossier is None:
+        return ReceiptVerdict(Verdict.UNKNOWN, claim.code, claim)
+    stored = dossier_fields(dossier)
+    mismatched = tuple(
+        name for name, printed, now in zip(FIELDS, claim.fields(), stored, strict=True) if printed != now
+    )
+    if mismatched:
+        return ReceiptVerdict(Verdict.ALTERED, claim.code, claim, dossier, mismatched)
+    return ReceiptVerdict(Verdict.GENUINE, claim.code, claim, dossier)

@@ -1,0 +1,118 @@
+"""Fonts for every document: Be Vietnam Pro by default, a TTF of the desk's choice if set.
+
+Registered with reportlab once per (regular, bold) pair and cached; reportlab embeds
+TrueType fonts as subsets, so a PDF carries only the glyphs it uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from desk.config import Settings
+from desk.errors import InvalidInput
+
+FAMILY = "be-vietnam-pro"
+# letters a font must have for Vietnamese; checked on override fonts only
+VIETNAMESE_SAMPLE = "ĂÂĐÊÔƠƯăâđêôơưàáảãạầấẩẫậằắẳẵặềếểễệìíỉĩịồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+
+_lock = threading.Lock()
+
+
+class FontError(InvalidInput):
+    """An override font file is missing, unreadable, not a TrueType font or lacks Vietnamese."""
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """Registered reportlab font names and the vertical metrics the layout needs."""
+
+    regular: str
+    bold: str
+    italic: str
+    ascent: float
+    """Ascent above the baseline, as a fraction of the font size."""
+    descent: float
+    """Descent below the baseline, as a positive fraction of the font size."""
+
+    def name(self, bold: bool = False, italic: bool = False) -> str:
+        if bold:
+            return self.bold
+        return self.italic if italic else self.regular
+
+
+def _bundled(weight: int, style: str = "normal") -> Path:
+    import fontpkg
+
+    return Path(fontpkg.path(FAMILY, weight=weight, style=style))
+
+
+def _register(path: Path, *, what: str, check_vietnamese: bool) -> tuple[str, float, float]:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    if not path.is_file():
+        raise FontError(
+            f"font file {path} ({what}) does not exist: fix printing.{what} in desk.toml or leave it empty",
+            field=f"printing.{what}",
+        )
+    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:10]
+    name = f"Desk-{path.stem}-{digest}"
+    try:
+        font = pdfmetrics.getFont(name)
+    except KeyError:
+        try:
+            font = TTFont(name, str(path))
+        except (TTFError, OSError, ValueError, KeyError, IndexError, AssertionError) as exc:
+            raise FontError(
+                f"font file {path} ({what}) is not a usable TrueType font ({exc}); "
+                "use a .ttf file (OpenType/CFF .otf files are not supported)",
+                field=f"printing.{what}",
+            ) from exc
+        if check_vietnamese:
+            missing = [ch for ch in VIETNAMESE_SAMPLE if ord(ch) not in font.face.charToGlyph]
+            if missing:
+                raise FontError(
+                    f"font file {path} ({what}) lacks Vietnamese letters ({''.join(missing[:8])}…); "
+                    "choose a font with Vietnamese support",
+                    field=f"printing.{what}",
+                )
+        pdfmetrics.registerFont(font)
+    face = font.face
+    return name, face.ascent / 1000.0, -face.descent / 1000.0
+
+
+@lru_cache(maxsize=8)
+def load_fonts(regular: str = "", bold: str = "") -> FontSet:
+    """Register the fonts once and return their names.
+
+    With no override, Be Vietnam Pro regular, bold and italic. With a regular
+    override only, that file serves for bold and italic too; with both, the bold
+    file serves for bold and the regular one for italic.
+    """
+    with _lock:
+        if regular:
+            reg, ascent, descent = _register(Path(regular).expanduser(), what="font_regular", check_vietnamese=True)
+            if bold:
+                bld, a2, d2 = _register(Path(bold).expanduser(), what="font_bold", check_vietnamese=True)
+                ascent, descent = max(ascent, a2), max(descent, d2)
+            else:
+                bld = reg
+            return FontSet(reg, bld, reg, ascent, descent)
+        reg, ascent, descent = _register(_bundled(400), what="font_regular", check_vietnamese=False)
+        if bold:
+            bld, a2, d2 = _register(Path(bold).expanduser(), what="font_bold", check_vietnamese=True)
+        else:
+            bld, a2, d2 = _register(_bundled(700), what="font_bold", check_vietnamese=False)
+        ita, a3, d3 = _register(_bundled(400, "italic"), what="font_regular", check_vietnamese=False)
+        return FontSet(reg, bld, ita, max(ascent, a2, a3), max(descent, d2, d3))
+
+
+def fonts_for(settings: Settings | None) -> FontSet:
+    """The fonts a desk prints with (its ``desk.toml`` overrides, else Be Vietnam Pro)."""
+    if settings is None:
+        return load_fonts()
+    return load_fonts(settings.font_regular.strip(), settings.font_bold.strip())
