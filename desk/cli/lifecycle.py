@@ -1,0 +1,159 @@
+"""Lifecycle commands: checklist, digitise, advance."""
+
+from __future__ import annotations
+
+from desk.cli.base import add_command, emit_json, fmt_dt, open_from_args, say
+from desk.errors import EXIT_OK, InvalidInput
+
+_MARKS = {
+    "pending": " ",
+    "digitised": "x",
+    "reused_store": "r",
+    "reused_dossier": "r",
+    "not_required": "-",
+}
+
+
+def _print_checklist(d) -> None:
+    from desk.checklist import counts_towards, progress
+
+    done, total = progress(d)
+    say(f"{d.code}  [{d.status.value}]  {done} of {total} digitised{'  complete' if done == total else ''}")
+    for i, c in enumerate(d.components, 1):
+        star = "*" if counts_towards(c) else " "
+        extra = ""
+        if c.file_path:
+            extra = f"  {c.file_path} ({c.file_pages} p, {c.file_bytes} B)"
+        elif c.reuse_source:
+            extra = f"  from {c.reuse_source}"
+        received = "" if c.received else "  (not handed in)"
+        say(f" {i:>2} [{_MARKS[c.digitisation.value]}]{star} {c.code:<28} {c.digitisation.value:<14}{extra}{received}")
+    say(" * must be digitised;  x digitised, r reused, - not required")
+
+
+def cmd_checklist(args) -> int:
+    from desk.checklist import checklist_json
+    from desk.dossiers import get
+
+    d = get(open_from_args(args), args.code)
+    if args.json:
+        emit_json(checklist_json(d))
+    else:
+        _print_checklist(d)
+    return EXIT_OK
+
+
+def cmd_digitise(args) -> int:
+    from desk import checklist
+
+    desk = open_from_args(args)
+    note = args.note or ""
+    if args.file:
+        d = checklist.attach_file(desk, args.code, args.component, args.file, note=note)
+    elif args.reused:
+        d = checklist.mark_reused(desk, args.code, args.component, args.reused, note=note)
+    elif args.not_required:
+        d = checklist.mark_not_required(desk, args.code, args.component, note=note)
+    else:
+        d = checklist.undo(desk, args.code, args.component, note=note)
+    line = checklist.find_line(d, args.component)
+    if args.json:
+        out = checklist.checklist_json(d)
+        out["component"] = line.code
+        emit_json(out)
+    else:
+        done, total = checklist.progress(d)
+        what = line.digitisation.value
+        if line.file_path:
+            what += f" → files/{line.file_path} ({line.file_pages} page{'s' if line.file_pages != 1 else ''})"
+        elif line.reuse_source:
+            what += f" from {line.reuse_source}"
+        say(f"{d.code} {line.code}: {what}  ({done} of {total} digitised)")
+    return EXIT_OK
+
+
+def _parse_missing(values) -> list[tuple[str, str]]:
+    out = []
+    for item in values or ():
+        component, sep, reason = item.partition(":")
+        if not component.strip():
+            raise InvalidInput(f"--missing {item!r}: write COMPONENT:REASON", field="missing")
+        out.append((component.strip(), reason.strip()))
+    return out
+
+
+def cmd_advance(args) -> int:
+    from desk.dossiers import is_overdue, timeline
+    from desk.lifecycle import advance, available_actions
+    from desk.store import dossier_json
+
+    desk = open_from_args(args)
+    d = advance(
+        desk,
+        args.code,
+        args.action,
+        note=args.note or "",
+        reason=args.reason,
+        missing=_parse_missing(args.missing),
+        collected_by=args.collected_by,
+        satisfaction=args.satisfaction,
+    )
+    # this desk's newest event on the dossier (the one just written)
+    last = max(timeline(desk, d.code), key=lambda e: (e.desk_id == desk.desk_id, e.seq))
+    if args.json:
+        out = dossier_json(d)
+        out.update(
+            overdue=is_overdue(d),
+            paused_at=d.paused_at.isoformat() if d.paused_at else None,
+            finished_at=d.finished_at.isoformat() if d.finished_at else None,
+            returned_at=d.returned_at.isoformat() if d.returned_at else None,
+            collected_by=d.collected_by,
+            satisfaction=d.satisfaction,
+            allowed_actions=available_actions(desk, d),
+            event={"seq": last.seq, "type": last.type, "at": last.at.isoformat(), "clerk": last.clerk},
+        )
+        emit_json(out)
+    else:
+        nxt = ", ".join(available_actions(desk, d)) or "none"
+        say(f"{d.code}  now {d.status.value}  due {fmt_dt(d.due_at)}  (event {last.seq} {last.type}; next: {nxt})")
+    return EXIT_OK
+
+
+def register(sub) -> None:
+    from desk.checklist import REUSE_SOURCES
+    from desk.lifecycle import SATISFACTION
+    from desk.status import ACTIONS
+
+    sp = add_command(sub, "checklist", "show a dossier's digitisation checklist ('n of m digitised')", cmd_checklist)
+    sp.add_argument("code", help="dossier code")
+
+    sp = add_command(
+        sub, "digitise", "record how one component was digitised: a scanned file, reuse, or not required",
+        cmd_digitise,
+    )
+    sp.add_argument("code", help="dossier code")
+    sp.add_argument("component", help="component code (or its number in `desk checklist`)")
+    how = sp.add_mutually_exclusive_group(required=True)
+    how.add_argument("--file", metavar="PATH", help="a PDF, JPEG or PNG scan (copied into the store, never moved)")
+    how.add_argument(
+        "--reused", metavar="SOURCE",
+        help=f"reused from a data store ({', '.join(REUSE_SOURCES)}) or from another dossier (its code)",
+    )
+    how.add_argument("--not-required", action="store_true", help="no digitisation needed (give --note for a "
+                     "must-digitise component)")
+    how.add_argument("--undo", action="store_true", help="back to pending")
+    sp.add_argument("--note", help="a note kept on the line and in the event")
+
+    sp = add_command(
+        sub, "advance", f"move a dossier on: {', '.join(ACTIONS)} (illegal moves are refused)", cmd_advance
+    )
+    sp.add_argument("code", help="dossier code")
+    sp.add_argument("action", metavar="ACTION", help=f"one of {', '.join(ACTIONS)}")
+    sp.add_argument("--note", help="what the clerk wants on record")
+    sp.add_argument("--reason", help="why (refuse, stop): printed on Mẫu 03 / Mẫu 05")
+    sp.add_argument(
+        "--missing", action="append", metavar="COMP:REASON",
+        help="supplement: a missing component (code or text) and why; repeat for more",
+    )
+    sp.add_argument("--collected-by", metavar="NAME", help="return: who collected the result (default: the applicant)")
+    sp.add_argument("--satisfaction", help=f"return: {' / '.join(SATISFACTION)} (accents optional)")

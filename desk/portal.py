@@ -1,0 +1,220 @@
+"""The national-portal record shape (DOMAIN.md "Dossier sync record"): the one mapping module.
+
+Every Vietnamese field name of the portal sync record and every enumeration
+code lives here and nowhere else. The field names and codes come from vendor
+sync code seen in provincial systems, not from a published standard: where a
+value is our assumption rather than something DOMAIN.md states, the docstring
+or comment says **assumption** so that an integrator can find it and change it
+in this one place.
+
+Dates are local time formatted ``yyyyMMddHHmmss``; a missing date is ``null``
+(**assumption**: some systems expect an empty string instead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from desk.models import (
+    ApplicantKind,
+    Channel,
+    ComponentLine,
+    Delivery,
+    Digitisation,
+    Dossier,
+    Event,
+    IdKind,
+    Procedure,
+    Status,
+)
+
+PORTAL_DATE_FORMAT = "%Y%m%d%H%M%S"
+
+STATUS_CODES: Mapping[Status, int] = {
+    Status.RECEIVED: 2,  # Được tiếp nhận
+    Status.TRANSFERRED: 4,  # Đang xử lý
+    Status.SUPPLEMENT: 5,  # Yêu cầu bổ sung giấy tờ
+    Status.RESULT_READY: 9,  # Đã xử lý xong
+    Status.RETURNED: 10,  # Đã trả kết quả
+    Status.REFUSED: 3,  # Không được tiếp nhận
+    Status.WITHDRAWN: 7,  # Công dân yêu cầu rút hồ sơ
+    Status.STOPPED: 8,  # Dừng xử lý
+}
+"""TrangThaiHoSo for each status of the desk (codes 1 and 6 are never produced at the counter)."""
+
+CHANNEL_CODES: Mapping[Channel, int] = {Channel.COUNTER: 1, Channel.ONLINE: 2, Channel.POST: 3}
+"""KenhThucHien: 1 trực tiếp, 2 trực tuyến, 3 qua bưu chính công ích."""
+
+DELIVERY_CODES: Mapping[Delivery, int] = {Delivery.COUNTER: 0, Delivery.POST: 1}
+"""HinhThuc (how the result is handed over): 0 trực tiếp, 1 qua bưu chính công ích."""
+
+APPLICANT_KIND_CODES: Mapping[ApplicantKind, int] = {
+    ApplicantKind.CITIZEN: 1,
+    ApplicantKind.BUSINESS: 2,
+    ApplicantKind.STATE_AGENCY: 3,
+    ApplicantKind.OTHER_ORG: 4,
+}
+"""LoaiDoiTuong: not uniform across systems (DOMAIN.md), so every function takes an override."""
+
+ID_KIND_CODES: Mapping[IdKind, int] = {IdKind.PERSONAL_ID: 1, IdKind.OLD_ID: 2}
+"""LoaiDinhDanh: 1 the 12-digit personal ID, 2 the 9-digit old ID card. Tax codes and
+passports have no code we could verify, so they are not listed in DinhDanhCHS
+(they still appear as SoGiayToChuHoSo)."""
+
+DIGITISATION_CODES: Mapping[Digitisation, int] = {
+    Digitisation.PENDING: 0,
+    Digitisation.DIGITISED: 1,
+    Digitisation.REUSED_STORE: 2,
+    Digitisation.REUSED_DOSSIER: 3,
+    Digitisation.NOT_REQUIRED: 0,  # assumption: "not required" is reported as not digitised
+}
+"""Digitisation state of a component as DOMAIN.md numbers it (0–3)."""
+
+SUMMARY_MAX = 1000  # TrichYeuHoSo is at most 1000 characters
+
+
+def portal_date(value: datetime | None) -> str | None:
+    """``yyyyMMddHHmmss`` in local time, or None."""
+    return value.strftime(PORTAL_DATE_FORMAT) if value else None
+
+
+def parse_portal_date(text: str | None) -> datetime | None:
+    """The inverse of :func:`portal_date`."""
+    return datetime.strptime(text, PORTAL_DATE_FORMAT) if text else None
+
+
+def status_code(status: Status) -> int:
+    """TrangThaiHoSo of a desk status."""
+    return STATUS_CODES[status]
+
+
+def digitisation_code(state: Digitisation) -> int:
+    return DIGITISATION_CODES[state]
+
+
+def document_record(line: ComponentLine) -> dict:
+    """One TaiLieuNop entry for a received component.
+
+    **Assumptions** (vendor practice): TepDinhKemId is the file's SHA-256 (a
+    stable id without a server); DuongDanTaiTepTin is the path inside the
+    bundle (``files/...``) or empty; a component reused from the data store
+    sets both DuocTaiSuDung and DuocLayTuKhoDMQG, one reused from another
+    dossier's result sets DuocTaiSuDung only.
+    """
+    state = line.digitisation
+    return {
+        "TepDinhKemId": line.file_sha256 or "",
+        "TenTepDinhKem": line.file_path.rsplit("/", 1)[-1] if line.file_path else line.name,
+        "MaThanhPhanHoSo": line.code,
+        "DuongDanTaiTepTin": f"files/{line.file_path}" if line.file_path else "",
+        "DuocSoHoa": 1 if state is Digitisation.DIGITISED else 0,
+        "DuocTaiSuDung": 1 if state in (Digitisation.REUSED_STORE, Digitisation.REUSED_DOSSIER) else 0,
+        "DuocLayTuKhoDMQG": 1 if state is Digitisation.REUSED_STORE else 0,
+    }
+
+
+def fee_records(procedure: Procedure | None) -> list[dict]:
+    """DanhSachLePhi from the procedure's fees.
+
+    **Assumptions**: HinhThucThu 1 = collected at the counter; LoaiPhiLePhi 2
+    for a "lệ phí" (charge), 1 for a "phí" (fee), judged from the name.
+    """
+    if procedure is None:
+        return []
+    return [
+        {
+            "TenPhiLePhi": f.name,
+            "MaPhiLePhi": f.code,
+            "HinhThucThu": 1,
+            "Gia": f.amount,
+            "LoaiPhiLePhi": 2 if f.name.strip().lower().startswith("lệ phí") else 1,
+        }
+        for f in procedure.fees
+    ]
+
+
+def dossier_record(
+    d: Dossier,
+    *,
+    procedure: Procedure | None = None,
+    agency_name: str = "",
+    agency_code: str = "",
+    applicant_kinds: Mapping[ApplicantKind, int] = APPLICANT_KIND_CODES,
+) -> dict:
+    """The portal sync record of one dossier (keys in the order DOMAIN.md lists them).
+
+    ``procedure`` (from the catalogue, when the desk still has it) adds the
+    field (lĩnh vực), fees and result name. **Assumptions**: TrichYeuHoSo is
+    "<procedure> - <applicant>"; NoiNopHoSo is the agency's electronic
+    identifier; DonViXuLy is the agency's name; NgayTuChoi is the moment of
+    the refusal (the dossier's finish time, else its last update); ThongTinTra
+    names who collected the result; MaDoiTuong and Fax are left empty.
+    """
+    a = d.applicant
+    refused_at = (d.finished_at or d.updated_at) if d.status is Status.REFUSED else None
+    received = [c for c in d.components if c.received]
+    digitised = any(
+        c.digitisation in (Digitisation.DIGITISED, Digitisation.REUSED_STORE, Digitisation.REUSED_DOSSIER)
+        for c in received
+    )
+    results = []
+    if procedure is not None and procedure.result_name and d.status in (Status.RESULT_READY, Status.RETURNED):
+        results.append({"TenGiayTo": procedure.result_name, "MaGiayToKetQua": "", "DuongDanTepTinKetQua": ""})
+    identities = []
+    if a.id_number and a.id_kind in ID_KIND_CODES:
+        identities.append({"LoaiDinhDanh": ID_KIND_CODES[a.id_kind], "SoDinhDanh": a.id_number})
+    return {
+        "MaHoSo": d.code,
+        "MaTTHC": d.procedure_code,
+        "TenTTHC": d.procedure_name,
+        "MaLinhVuc": procedure.field_code if procedure else "",
+        "TenLinhVuc": procedure.field if procedure else "",
+        "KenhThucHien": CHANNEL_CODES[d.channel],
+        "SoGiayToChuHoSo": a.id_number,
+        "ChuHoSo": a.name,
+        "LoaiDoiTuong": applicant_kinds[a.kind],
+        "MaDoiTuong": "",
+        "ThongTinKhac": "",
+        "Email": a.email,
+        "Fax": "",
+        "SoDienThoai": a.phone,
+        "TrichYeuHoSo": f"{d.procedure_name} - {a.name}"[:SUMMARY_MAX],
+        "NgayTiepNhan": portal_date(d.received_at),
+        "NgayHenTra": portal_date(d.due_at),
+        "TrangThaiHoSo": status_code(d.status),
+        "NgayTra": portal_date(d.returned_at),
+        "ThongTinTra": d.collected_by,
+        "HinhThuc": DELIVERY_CODES[d.delivery],
+        "NgayKetThucXuLy": portal_date(d.finished_at),
+        "DonViXuLy": agency_name,
+        "GhiChu": d.notes,
+        "NoiNopHoSo": agency_code,
+        "HoSoCoThanhPhanSoHoa": 1 if digitised else 0,
+        "NgayTuChoi": portal_date(refused_at),
+        "NgayNopHoSo": portal_date(d.received_at),
+        "TaiLieuNop": [document_record(c) for c in received],
+        "DanhSachLePhi": fee_records(procedure),
+        "DanhSachGiayToKetQua": results,
+        "DinhDanhCHS": identities,
+    }
+
+
+def progress_record(event: Event, d: Dossier, *, department: str = "") -> dict:
+    """A progress record (one step of processing) from one event of the dossier.
+
+    **Assumptions**: ChucDanh is empty (the desk does not know the clerk's
+    title); NoiDungXuLy is the event type; TrangThai is the dossier's status
+    code after the step.
+    """
+    return {
+        "MaHoSo": d.code,
+        "NguoiXuLy": event.clerk,
+        "ChucDanh": "",
+        "ThoiDiemXuLy": portal_date(event.at),
+        "PhongBanXuLy": department,
+        "NoiDungXuLy": event.type,
+        "TrangThai": status_code(d.status),
+        "NgayBatDau": portal_date(d.received_at),
+        "NgayKetThucTheoQuyDinh": portal_date(d.due_at),
+    }

@@ -1,0 +1,224 @@
+"""The digitisation checklist: states, progress, events with snapshots."""
+
+import io
+
+import pytest
+
+from desk import checklist, lifecycle
+from desk.dossiers import get, timeline
+from desk.errors import InvalidInput, NotFound
+from desk.intake import ApplicantInput, IntakeRequest, receive
+from desk.models import Digitisation
+from desk.store import dossier_to_row, from_snapshot, line_to_row
+from desk.verify import verify
+
+D = Digitisation
+
+
+def _pdf(pages=1) -> bytes:
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    for _ in range(pages):
+        w.add_blank_page(595, 842)
+    buf = io.BytesIO()
+    w.write(buf)
+    return buf.getvalue()
+
+
+def _receive(desk, procedure="1.001193", not_received=frozenset()):
+    d, _ = receive(desk, IntakeRequest(procedure_code=procedure, applicant=ApplicantInput(name="Phạm Thị Hương"),
+                                       not_received=not_received))
+    return d
+
+
+def _line(d, code):
+    return next(c for c in d.components if c.code == code)
+
+
+def _snapshot_matches(desk, code):
+    d = get(desk, code)
+    row, lines = from_snapshot(timeline(desk, code)[-1].payload)
+    assert row == dossier_to_row(d, desk.desk_id)
+    assert lines == [line_to_row(c, i) for i, c in enumerate(d.components, 1)]
+
+
+def test_progress_counts_must_digitise_lines(desk):
+    d = _receive(desk)  # khai sinh: giay_chung_sinh must be digitised
+    assert checklist.progress(d) == (0, 1) and not checklist.is_complete(d)
+    d = checklist.mark_reused(desk, d.code, "giay_chung_sinh", "VNeID")
+    assert checklist.progress(d) == (1, 1) and checklist.is_complete(d)
+
+
+def test_optional_must_digitise_papers_not_handed_in_do_not_count(desk):
+    # kết hôn: two optional must-digitise components
+    d = _receive(desk, "1.000894", not_received=frozenset({"trich_luc_ghi_chu_ly_hon"}))
+    assert checklist.progress(d) == (0, 1)
+    d = checklist.mark_reused(desk, d.code, "trich_luc_ghi_chu_ly_hon", "CSDL hộ tịch")
+    assert checklist.progress(d) == (1, 2)  # resolved anyway: it counts
+    d = checklist.attach_file(desk, d.code, "xac_nhan_tinh_trang_hon_nhan", _write(desk, "xn.pdf", _pdf(2)))
+    assert checklist.progress(d) == (2, 2) and checklist.is_complete(d)
+
+
+def test_no_must_digitise_line_is_complete(desk):
+    d = _receive(desk, "2.000815")
+    assert checklist.progress(d) == (0, 0) and checklist.is_complete(d)
+
+
+def _write(desk, name, data):
+    path = desk.home.inbox / name
+    path.write_bytes(data)
+    return path
+
+
+def test_attach_file_records_the_stored_file_and_an_event(desk, now):
+    d = _receive(desk)
+    src = _write(desk, "giay chung sinh.pdf", _pdf(2))
+    now("2026-11-23T09:10:00")
+    d = checklist.attach_file(desk, d.code, "giay_chung_sinh", src, note="bản scan màu")
+    line = _line(d, "giay_chung_sinh")
+    assert line.digitisation is D.DIGITISED and line.file_pages == 2 and line.file_bytes == src.stat().st_size
+    assert (desk.home.files / line.file_path).read_bytes() == src.read_bytes()
+    assert line.note == "bản scan màu" and src.exists()
+    stored = _line(get(desk, d.code), "giay_chung_sinh")
+    assert (stored.file_path, stored.file_sha256, stored.file_pages) == (line.file_path, line.file_sha256, 2)
+    e = timeline(desk, d.code)[-1]
+    assert e.type == "component.digitised" and e.clerk == "Nguyễn Thị Lan" and e.at.isoformat() == "2026-11-23T09:10:00"
+    det = e.payload["details"]
+    assert det["component"] == "giay_chung_sinh" and det["file"] == line.file_path and det["pages"] == 2
+    assert det["source_name"] == "giay chung sinh.pdf" and det["before"]["digitisation"] == "pending"
+    assert e.payload["note"] == "bản scan màu"
+    _snapshot_matches(desk, d.code)
+
+
+def test_attaching_the_same_file_again_writes_nothing(desk):
+    d = _receive(desk)
+    src = _write(desk, "a.pdf", _pdf())
+    checklist.attach_file(desk, d.code, "giay_chung_sinh", src)
+    n = len(timeline(desk, d.code))
+    checklist.attach_file(desk, d.code, "giay_chung_sinh", src)
+    assert len(timeline(desk, d.code)) == n
+
+
+def test_replacing_a_file_and_undo(desk):
+    d = _receive(desk)
+    checklist.attach_file(desk, d.code, "giay_chung_sinh", _write(desk, "a.pdf", _pdf(1)))
+    first = _line(get(desk, d.code), "giay_chung_sinh").file_sha256
+    d = checklist.attach_file(desk, d.code, "giay_chung_sinh", _write(desk, "b.pdf", _pdf(3)))
+    assert _line(d, "giay_chung_sinh").file_pages == 3
+    assert timeline(desk, d.code)[-1].payload["details"]["before"]["sha256"] == first
+    d = checklist.undo(desk, d.code, "giay_chung_sinh")
+    line = _line(d, "giay_chung_sinh")
+    assert line.digitisation is D.PENDING and line.file_path == "" and line.file_sha256 == "" and line.file_pages == 0
+    assert timeline(desk, d.code)[-1].type == "component.undone"
+    assert len(list(desk.home.files.rglob("*.pdf"))) == 2  # stored files are kept
+    with pytest.raises(InvalidInput, match="already pending"):
+        checklist.undo(desk, d.code, "giay_chung_sinh")
+    _snapshot_matches(desk, d.code)
+
+
+@pytest.mark.parametrize(
+    "typed,state,recorded",
+    [
+        ("VNeID", D.REUSED_STORE, "VNeID"),
+        ("vneid", D.REUSED_STORE, "VNeID"),
+        ("csdlqg dan cu", D.REUSED_STORE, "CSDLQG dân cư"),
+        ("Kho dữ liệu", D.REUSED_STORE, "Kho dữ liệu"),
+        ("000.00.12.h29-261120-1003", D.REUSED_DOSSIER, "000.00.12.H29-261120-1003"),
+    ],
+)
+def test_mark_reused(desk, typed, state, recorded):
+    d = _receive(desk)
+    checklist.attach_file(desk, d.code, "giay_chung_sinh", _write(desk, "a.pdf", _pdf()))
+    d = checklist.mark_reused(desk, d.code, "giay_chung_sinh", typed)
+    line = _line(d, "giay_chung_sinh")
+    assert (line.digitisation, line.reuse_source, line.file_path) == (state, recorded, "")
+    e = timeline(desk, d.code)[-1]
+    assert e.type == "component.reused" and e.payload["details"]["source"] == recorded
+    assert checklist.checklist_json(d)["components"][1]["portal_code"] == (2 if state is D.REUSED_STORE else 3)
+
+
+def test_reuse_source_must_be_known_and_not_this_dossier(desk):
+    d = _receive(desk)
+    with pytest.raises(InvalidInput, match="VNeID, CSDLQG dân cư"):
+        checklist.mark_reused(desk, d.code, "giay_chung_sinh", "Google Drive")
+    with pytest.raises(InvalidInput, match="is this dossier"):
+        checklist.mark_reused(desk, d.code, "giay_chung_sinh", d.code)
+    with pytest.raises(InvalidInput, match="required"):
+        checklist.mark_reused(desk, d.code, "giay_chung_sinh", "  ")
+
+
+def test_not_required_needs_a_note_for_a_must_digitise_paper_handed_in(desk):
+    d = _receive(desk)
+    with pytest.raises(InvalidInput, match="must be digitised"):
+        checklist.mark_not_required(desk, d.code, "giay_chung_sinh")
+    d = checklist.mark_not_required(desk, d.code, "giay_chung_sinh", note="bản giấy không đọc được")
+    assert _line(d, "giay_chung_sinh").digitisation is D.NOT_REQUIRED and checklist.is_complete(d)
+    d = checklist.mark_not_required(desk, d.code, "to_khai")  # not a must-digitise line: no note needed
+    assert _line(d, "to_khai").digitisation is D.NOT_REQUIRED
+    assert timeline(desk, d.code)[-1].type == "component.not_required"
+
+
+def test_lines_by_code_case_or_position(desk):
+    d = _receive(desk)
+    assert checklist.find_line(d, "GIAY_CHUNG_SINH").code == "giay_chung_sinh"
+    assert checklist.find_line(d, "2").code == "giay_chung_sinh"
+    with pytest.raises(NotFound, match="its components are to_khai, giay_chung_sinh"):
+        checklist.find_line(d, "so_ho_khau")
+    with pytest.raises(NotFound):
+        checklist.mark_reused(desk, d.code, "9", "VNeID")
+
+
+def test_closed_dossiers_keep_their_checklist(desk):
+    d = _receive(desk)
+    lifecycle.refuse(desk, d.code, "Không thuộc thẩm quyền")
+    src = _write(desk, "a.pdf", _pdf())
+    with pytest.raises(InvalidInput, match="refused; its checklist can no longer change"):
+        checklist.attach_file(desk, d.code, "giay_chung_sinh", src)
+    assert list(desk.home.files.rglob("*.pdf")) == []  # refused before copying
+    with pytest.raises(InvalidInput, match="refused"):
+        checklist.mark_reused(desk, d.code, "giay_chung_sinh", "VNeID")
+
+
+def test_a_bad_file_changes_nothing(desk):
+    d = _receive(desk)
+    n = len(timeline(desk, d.code))
+    with pytest.raises(InvalidInput, match="only PDF, JPEG and PNG"):
+        checklist.attach_file(desk, d.code, "giay_chung_sinh", _write(desk, "x.pdf", b"not a pdf at all"))
+    assert len(timeline(desk, d.code)) == n
+    assert _line(get(desk, d.code), "giay_chung_sinh").digitisation is D.PENDING
+
+
+def test_file_size_limit_comes_from_the_settings(desk):
+    from dataclasses import replace
+
+    desk.settings = replace(desk.settings, max_file_mb=1)
+    d = _receive(desk)
+    with pytest.raises(InvalidInput, match="more than the 1 MB allowed"):
+        checklist.attach_file(desk, d.code, "giay_chung_sinh", _write(desk, "big.pdf", b"%PDF-1.4\n" + b"0" * 1_100_000))
+
+
+def test_checklist_json_and_the_chain(desk):
+    d = _receive(desk)
+    checklist.attach_file(desk, d.code, "giay_chung_sinh", _write(desk, "a.pdf", _pdf()))
+    checklist.mark_not_required(desk, d.code, "van_ban_uy_quyen")
+    out = checklist.checklist_json(get(desk, d.code))
+    assert (out["code"], out["done"], out["total"], out["complete"]) == (d.code, 1, 1, True)
+    gcs = out["components"][1]
+    assert gcs["code"] == "giay_chung_sinh" and gcs["digitisation"] == "digitised" and gcs["portal_code"] == 1
+    assert gcs["file"] and gcs["pages"] == 1 and gcs["counts"] is True
+    assert out["components"][4]["portal_code"] == 0
+    assert verify(desk).ok
+
+
+def test_attach_newest_scan_from_the_inbox(desk):
+    import os
+
+    d = _receive(desk)
+    with pytest.raises(NotFound, match="no scan"):
+        checklist.attach_newest(desk, d.code, "giay_chung_sinh")
+    old = _write(desk, "old.pdf", _pdf(1))
+    new = _write(desk, "new.pdf", _pdf(3))
+    os.utime(old, (1_000_000, 1_000_000))
+    d = checklist.attach_newest(desk, d.code, "giay_chung_sinh")
+    assert _line(d, "giay_chung_sinh").file_pages == 3 and new.exists() and old.exists()
