@@ -88,3 +88,16 @@ def timeline(desk, code: str) -> list[Event]:
     from desk.events import record_to_event, row_to_record
 
     return [record_to_event(row_to_record(r), r["synced"]) for r in queries.events_for_dossier(desk.db, code)]
+
+
+def received_between(desk, date_from, date_to, *, page: int = 500):
+    """Every dossier received from ``date_from`` to ``date_to`` (inclusive), oldest first, read page by page."""
+    start = datetime.combine(date_from, datetime.min.time()).isoformat()
+    end = (datetime.combine(date_to, datetime.min.time()) + timedelta(days=1)).isoformat()
+    total = queries.count_received_between(desk.db, start, end)
+    # the query pages newest first; collect the pages and give them back oldest first
+    found: list[Dossier] = []
+    for offset in range(0, total, page):
+        found.extend(_many(desk, queries.dossiers_received_between(desk.db, start, end, limit=page, offset=offset)))
+    found.reverse()
+    return found

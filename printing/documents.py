@@ -451,7 +451,7 @@ def register_rows(dossiers: Iterable[Dossier], settings: Settings, date_from: da
     return rows
 
 
-REGISTER_WEIGHTS = (0.55, 1.7, 2.1, 0.8, 1.5, 1.9, 1.5, 1.05, 1.05, 1.05, 1.05, 1.2, 1.3)
+REGISTER_WEIGHTS = (0.5, 2.6, 1.8, 0.7, 1.5, 1.6, 1.2, 1.2, 1.2, 1.0, 1.2, 1.1, 1.2)
 REGISTER_ALIGN = ("center", "left", "left", "center", "left", "left", "left", "center", "center", "center", "center", "center", "left")
 
 

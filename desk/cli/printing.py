@@ -1,0 +1,140 @@
+"""Printing commands: ``desk print KIND CODE``, ``desk print register``, ``desk verify-receipt``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from desk.cli.base import add_command, emit_json, open_from_args, say, warn
+from desk.errors import EXIT_INTEGRITY, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, EXIT_UNEXPECTED, InvalidInput
+
+
+def _date(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{what} {text!r}: write it as YYYY-MM-DD", field=what) from exc
+
+
+def _finish(args, result) -> int:
+    if args.json:
+        emit_json({"ok": result.ok, "path": str(result.path), "sent": result.sent, "message": result.message})
+    elif result.ok:
+        say(result.message)
+    else:
+        warn(result.message)
+        say(f"the PDF is kept at {result.path}; print it from there or repeat the command")
+    return EXIT_OK if result.ok else EXIT_UNEXPECTED
+
+
+def cmd_print_dossier(args) -> int:
+    import printing
+    from desk import clock
+    from desk.printjobs import deliver, gather
+
+    desk = open_from_args(args)
+    settings = desk.settings
+    paper = args.paper or settings.paper
+    new_due = None
+    if args.kind == "apology":
+        from desk.lifecycle import propose_new_due
+
+        if args.days is None:
+            raise InvalidInput("give the extension with --days N (working days)", field="days")
+        new_due = propose_new_due(desk, desk_get(desk, args.code), args.days)
+    doc = gather(desk, args.code, args.kind, reason=args.reason or "", new_due=new_due)
+    if args.kind == "receipt":
+        copies = args.copies if args.copies is not None else settings.copies
+        pdf = printing.render_receipt(doc.dossier, doc.procedure, settings, doc.key, paper=paper, copies=copies)
+    else:
+        copies = args.copies if args.copies is not None else 1
+        render = {
+            "supplement": lambda: printing.render_supplement(
+                doc.dossier, doc.procedure, settings, doc.missing, doc.note, issued=doc.issued, paper=paper),
+            "refusal": lambda: printing.render_refusal(
+                doc.dossier, doc.procedure, settings, doc.reason, issued=doc.issued, paper=paper),
+            "apology": lambda: printing.render_apology(
+                doc.dossier, doc.procedure, settings, doc.new_due, doc.reason, issued=clock.now(), paper=paper),
+        }[args.kind]
+        pdf = render()
+    result = deliver(desk, code=doc.dossier.code, kind=args.kind, pdf=pdf, paper=paper, copies=copies,
+                     out=Path(args.out) if args.out else None, printer=args.printer or "",
+                     send=printing.send_to_printer, language="en")
+    return _finish(args, result)
+
+
+def desk_get(desk, code):
+    from desk.dossiers import get
+
+    return get(desk, code)
+
+
+def cmd_print_register(args) -> int:
+    import printing
+    from desk import clock
+    from desk.dossiers import received_between
+    from desk.printjobs import deliver
+
+    desk = open_from_args(args)
+    first = _date(args.date, "date") if args.date else clock.now().date()
+    last = _date(args.to, "to") if args.to else first
+    if last < first:
+        raise InvalidInput(f"--to {last} is before --date {first}", field="to")
+    found = received_between(desk, first, last)
+    pdf = printing.render_register(found, desk.settings, first, last)
+    result = deliver(desk, code="", kind="register", pdf=pdf, paper="a4", copies=1,
+                     out=Path(args.out) if args.out else None, printer=args.printer or "",
+                     send=printing.send_to_printer, language="en")
+    return _finish(args, result)
+
+
+def cmd_verify_receipt(args) -> int:
+    from desk.config import read_agency_key
+    from desk.dossiers import find
+    from desk.receipt_qr import Verdict, verify_payload
+
+    desk = open_from_args(args)
+    verdict = verify_payload(args.text, read_agency_key(desk.home), lambda code: find(desk, code))
+    if args.json:
+        emit_json({"genuine": verdict.genuine, "code": verdict.code or None, "verdict": verdict.verdict.value,
+                   "mismatched": list(verdict.mismatched)})
+    else:
+        say(verdict.message("en"))
+    return {
+        Verdict.GENUINE: EXIT_OK,
+        Verdict.UNKNOWN: EXIT_NOT_FOUND,
+        Verdict.NOT_RECEIPT: EXIT_INVALID,
+    }.get(verdict.verdict, EXIT_INTEGRITY)
+
+
+def register(sub) -> None:
+    pr = sub.add_parser("print", help="print a document (PDF to the printer, or --out FILE)")
+    pr_sub = pr.add_subparsers(dest="print_kind", metavar="KIND", required=True)
+    for kind, help in (
+        ("receipt", "Mẫu 01: the receipt with the appointment and the signed QR code"),
+        ("supplement", "Mẫu 02: the supplement request of the dossier's latest request"),
+        ("refusal", "Mẫu 03: the refusal with its reason"),
+        ("apology", "Mẫu 04: the apology letter with a new appointment (overdue dossiers)"),
+    ):
+        sp = add_command(pr_sub, kind, help, cmd_print_dossier)
+        sp.set_defaults(kind=kind)
+        sp.add_argument("code", help="dossier code")
+        sp.add_argument("--out", metavar="FILE", help="only write the PDF there; print nothing")
+        sp.add_argument("--paper", choices=["a4", "a5", "80mm"], help="paper (default: the home's setting)")
+        sp.add_argument("--copies", type=int, help="copies (liên) of a receipt; default from settings (2)")
+        sp.add_argument("--printer", help="CUPS printer name (default: the home's setting, else the default)")
+        if kind == "apology":
+            sp.add_argument("--days", type=int, help="extension in working days")
+            sp.add_argument("--reason", help="why the dossier is late")
+        else:
+            sp.set_defaults(days=None, reason="")
+    sp = add_command(pr_sub, "register", "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
+                     cmd_print_register)
+    sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
+    sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day (default: the first day)")
+    sp.add_argument("--out", metavar="FILE", help="only write the PDF there; print nothing")
+    sp.add_argument("--printer")
+
+    sp = add_command(sub, "verify-receipt", "check a scanned receipt QR: genuine, altered, forged or unknown",
+                     cmd_verify_receipt)
+    sp.add_argument("text", help="the text the scanner read from the receipt's QR code")

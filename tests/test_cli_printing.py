@@ -1,0 +1,137 @@
+"""`desk print …` and `desk verify-receipt` end to end: PDFs, print events, exit codes."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import run_desk
+
+SCAN = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"
+
+
+@pytest.fixture
+def dossier_home(tmp_path):
+    home = tmp_path / "h"
+    assert run_desk("init", "--agency-code", "000.00.12.H29", "--agency-name", "UBND xã Minh Khai", "--desk-no", "1",
+                    "--place", "Minh Khai", "--clerk", "Nguyễn Thị Lan", home=home).returncode == 0
+    assert run_desk("catalog", "import", "--sample", home=home).returncode == 0
+    r = run_desk("intake", "--procedure", "1.001193", "--scan", SCAN, "--json", home=home)
+    return home, json.loads(r.stdout)["code"]
+
+
+def events_of(home, code):
+    return [e["type"] for e in json.loads(run_desk("show", code, "--json", home=home).stdout)["events"]]
+
+
+def text_of(pdf: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+
+def test_print_receipt_to_file(dossier_home, tmp_path):
+    home, code = dossier_home
+    out = tmp_path / "r.pdf"
+    r = run_desk("print", "receipt", code, "--out", str(out), "--paper", "a5", home=home)
+    assert r.returncode == 0, r.stderr
+    text = text_of(out)
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and code in text
+    assert "Liên 1" in text and "Liên 2" in text and "Nguyễn Thị Lan" in text
+    assert "17 giờ 00 phút, ngày 23 tháng 11 năm 2026" in text
+    assert events_of(home, code)[-1] == "document.printed"
+
+
+def fake_lp(tmp_path, exit_code=0) -> dict:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(parents=True)
+    log = tmp_path / "lp.log"
+    lp = bin_dir / "lp"
+    lp.write_text(f"#!/bin/sh\necho \"$@\" >> {log}\necho 'request id is Desk-42 (1 file(s))'\nexit {exit_code}\n")
+    lp.chmod(0o755)
+    return {"PATH": f"{bin_dir}{os.pathsep}{os.path.dirname(sys.executable)}{os.pathsep}/usr/bin:/bin", "LOG": str(log)}
+
+
+def test_print_receipt_to_cups(dossier_home, tmp_path):
+    home, code = dossier_home
+    env = fake_lp(tmp_path)
+    r = run_desk("print", "receipt", code, "--printer", "Quay1", "--json", home=home, env={"PATH": env["PATH"]})
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert result["sent"] is True and Path(result["path"]).is_file()
+    assert "-d Quay1" in Path(env["LOG"]).read_text()
+    assert events_of(home, code)[-1] == "document.printed"
+
+
+def test_failed_print_says_so_records_it_and_can_be_repeated(dossier_home, tmp_path):
+    home, code = dossier_home
+    env = fake_lp(tmp_path, exit_code=1)
+    r = run_desk("print", "receipt", code, home=home, env={"PATH": env["PATH"]})
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "the PDF is kept at" in r.stdout
+    assert events_of(home, code)[-1] == "document.print_failed"
+    ok_env = fake_lp(tmp_path / "again")
+    r = run_desk("print", "receipt", code, home=home, env={"PATH": ok_env["PATH"]})
+    assert r.returncode == 0
+    assert events_of(home, code)[-2:] == ["document.print_failed", "document.printed"]
+
+
+def test_no_printer_gives_the_pdf_path(dossier_home, tmp_path):
+    home, code = dossier_home
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = run_desk("print", "receipt", code, home=home,
+                 env={"PATH": f"{empty}{os.pathsep}{os.path.dirname(sys.executable)}"})
+    assert r.returncode == 1
+    assert str(home / "printed") in r.stdout + r.stderr
+
+
+def test_supplement_and_refusal_need_their_transition(dossier_home, tmp_path):
+    home, code = dossier_home
+    r = run_desk("print", "supplement", code, "--out", str(tmp_path / "s.pdf"), home=home)
+    assert r.returncode == 3 and "no supplement request" in r.stderr
+    r = run_desk("print", "refusal", code, "--out", str(tmp_path / "f.pdf"), home=home)
+    assert r.returncode == 3 and "was not refused" in r.stderr
+
+
+def test_print_register(dossier_home, tmp_path):
+    home, code = dossier_home
+    out = tmp_path / "reg.pdf"
+    r = run_desk("print", "register", "--date", "2026-11-23", "--out", str(out), home=home)
+    assert r.returncode == 0, r.stderr
+    text = text_of(out)
+    assert code in text and "Nguyễn Văn An" in text
+    r = run_desk("print", "register", "--date", "23/11/2026", "--out", str(out), home=home)
+    assert r.returncode == 3 and "YYYY-MM-DD" in r.stderr
+
+
+def payload_for(home, code):
+    from desk.config import Home, read_agency_key
+    from desk.context import open_desk
+    from desk.dossiers import get
+    from desk.receipt_qr import build_payload
+
+    desk = open_desk(Home(home))
+    try:
+        return build_payload(get(desk, code), read_agency_key(desk.home))
+    finally:
+        desk.close()
+
+
+def test_verify_receipt_exit_codes(dossier_home, tmp_path):
+    home, code = dossier_home
+    payload = payload_for(home, code)
+    r = run_desk("verify-receipt", payload, "--json", home=home)
+    assert r.returncode == 0 and json.loads(r.stdout) == {
+        "genuine": True, "code": code, "verdict": "genuine", "mismatched": []}
+    forged = payload.replace("hen=202611231700", "hen=202612311700")
+    r = run_desk("verify-receipt", forged, "--json", home=home)
+    assert r.returncode == 5 and json.loads(r.stdout)["genuine"] is False
+    r = run_desk("verify-receipt", "hello", home=home)
+    assert r.returncode == 3
+    # another agency's desk cannot vouch for it
+    other = tmp_path / "other"
+    run_desk("init", "--agency-code", "000.00.12.H30", "--agency-name", "Khác", home=other)
+    r = run_desk("verify-receipt", payload, "--json", home=other)
+    assert r.returncode == 5 and json.loads(r.stdout)["verdict"] == "forged"
