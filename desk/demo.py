@@ -26,6 +26,25 @@ DEMO_APPLICANTS = [
                                 sex="Nam", address="Thôn Tây, xã Minh Khai")),
     ("1.004873", ApplicantInput(name="Vũ Minh Châu", id_number="001098007890", birth_date="1998-02-14",
                                 sex="Nam", phone="0901234567", address="Số 5 đường Láng, Đống Đa, Hà Nội")),
+    ("2.000884", ApplicantInput(name="Hoàng Thị Thu Trang", id_number="001300004455", birth_date="2000-09-09",
+                                sex="Nữ", phone="0356789012", address="Thôn Bắc, xã Minh Khai")),
+    ("1.000656", ApplicantInput(name="Ngô Văn Sơn", id_number="001072001234", birth_date="1972-04-30",
+                                sex="Nam", address="Xóm 5, xã Minh Khai")),
+    ("2.000815", ApplicantInput(name="Bùi Thị Mai", id_number="001188002233", birth_date="1988-12-01",
+                                sex="Nữ", phone="0977123456", address="Xóm 1, xã Minh Khai")),
+]
+
+# what happens to each sample after intake, so that the demo shows every status
+DEMO_STORIES = [
+    [("reuse",)],                                          # received, ID reused from VNeID
+    [("transfer",), ("result",), ("return", "Rất hài lòng")],  # returned
+    [("supplement",)],                                     # waiting for a supplement
+    [("transfer",), ("result",)],                          # result ready
+    [("transfer",)],                                       # with the processing office
+    [],                                                    # received long ago: overdue
+    [("refuse",)],                                         # refused at the counter
+    [("transfer",), ("stop",)],                            # processing stopped
+    [("withdraw",)],                                       # withdrawn by the citizen
 ]
 
 
@@ -77,8 +96,31 @@ def _fill_demo_home(home: Home) -> int:
                 applicant = who
             # spread over the last weeks so that the today screen shows both today and overdue dossiers
             received = _last_working_moment(desk, now, (i * 3) % 12) if i else None
-            receive(desk, IntakeRequest(procedure_code=procedure, applicant=applicant, received_at=received))
+            dossier, _ = receive(desk, IntakeRequest(procedure_code=procedure, applicant=applicant, received_at=received))
+            _play(desk, dossier, DEMO_STORIES[i])
             n += 1
         return n
     finally:
         desk.close()
+
+
+def _play(desk, dossier, story) -> None:
+    from desk import checklist, lifecycle
+
+    code = dossier.code
+    for step in story:
+        action = step[0]
+        if action == "reuse":
+            checklist.mark_reused(desk, code, dossier.components[-1].code, "VNeID")
+        elif action == "supplement":
+            lifecycle.request_supplement(
+                desk, code, [(dossier.components[0].code, "Thiếu chữ ký của người yêu cầu")],
+                note="Đề nghị bổ sung trong 05 ngày làm việc")
+        elif action == "return":
+            lifecycle.return_result(desk, code, satisfaction=step[1])
+        elif action == "refuse":
+            lifecycle.refuse(desk, code, "Thủ tục không thuộc thẩm quyền giải quyết của UBND xã")
+        elif action == "stop":
+            lifecycle.stop(desk, code, "Người yêu cầu không bổ sung hồ sơ theo yêu cầu")
+        else:
+            lifecycle.advance(desk, code, action)

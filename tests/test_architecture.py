@@ -10,6 +10,8 @@ CORE = [
     "desk", "desk.models", "desk.config", "desk.clock", "desk.text", "desk.idnumbers", "desk.chipqr",
     "desk.codes", "desk.worktime", "desk.catalog", "desk.events", "desk.intake", "desk.dossiers",
     "desk.verify", "desk.procedures", "desk.store", "desk.context", "desk.cli", "desk.cli.core",
+    "desk.status", "desk.lifecycle", "desk.checklist", "desk.filestore", "desk.portal", "desk.printjobs",
+    "desk.receipt_qr", "desk.demo", "desk.cli.printing", "desk.cli.lifecycle",
 ]
 
 

@@ -1,0 +1,23 @@
+"""`desk demo` (what `make run` opens): a demo agency with dossiers in every status, a sound home."""
+
+import json
+
+from desk.models import Status
+from tests.conftest import run_desk
+
+
+def test_demo_home_has_every_status_and_verifies(tmp_path):
+    home = tmp_path / ".demo-home"
+    r = run_desk("demo", home=home)
+    assert r.returncode == 0, r.stderr
+    assert not (tmp_path / ".demo-home.partial").exists()
+    import sqlite3
+
+    con = sqlite3.connect(home / "desk.sqlite3")
+    statuses = {row[0] for row in con.execute("SELECT DISTINCT status FROM dossiers")}
+    con.close()
+    assert statuses == {s.value for s in Status}
+    assert json.loads(run_desk("verify", "--json", home=home).stdout)["ok"] is True
+    # a second `make run` leaves the existing demo alone
+    r = run_desk("demo", "--quiet", home=home)
+    assert r.returncode == 0 and r.stdout == ""
