@@ -161,6 +161,72 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m002_sync_log(db: sqlite_utils.Database) -> None:
+    """What a hub received (bundles and pushed batches), the seq gaps it knows of, and push idempotency."""
+    db.execute(
+        """
+        CREATE TABLE sync_imports (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,             -- 'bundle' or 'push'
+            name TEXT NOT NULL,               -- bundle file name or the batch's idempotency key
+            desk_id TEXT NOT NULL,
+            agency_code TEXT NOT NULL,
+            desk_no INTEGER NOT NULL,
+            first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            imported_events INTEGER NOT NULL,
+            skipped_events INTEGER NOT NULL,
+            last_hash TEXT NOT NULL,
+            at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX sync_imports_desk ON sync_imports(desk_id, id)")
+    db.execute(
+        """
+        CREATE TABLE sync_gaps (
+            id INTEGER PRIMARY KEY,
+            desk_id TEXT NOT NULL,
+            first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            found_at TEXT NOT NULL,
+            found_by TEXT NOT NULL,           -- the bundle or batch that revealed it
+            closed_at TEXT,                   -- set when the missing events arrived
+            closed_by TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX sync_gaps_open ON sync_gaps(desk_id, closed_at)")
+    db.execute(
+        """
+        CREATE TABLE sync_desks (
+            desk_id TEXT PRIMARY KEY,
+            agency_code TEXT NOT NULL,
+            desk_no INTEGER NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE sync_requests (
+            idempotency_key TEXT PRIMARY KEY,
+            body_sha256 TEXT NOT NULL,
+            response TEXT NOT NULL,
+            at TEXT NOT NULL
+        )"""
+    )
+
+
+@MIGRATIONS()
+def m003_indicator_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes for the indicators: results recorded and returned in a period.
+
+    Partial, so that intake (where both are still empty) pays nothing for them.
+    """
+    db.execute("CREATE INDEX dossiers_finished ON dossiers(finished_at) WHERE finished_at IS NOT NULL")
+    db.execute("CREATE INDEX dossiers_returned ON dossiers(returned_at) WHERE returned_at IS NOT NULL")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply pending migrations explicitly at start-up.
 

@@ -28,6 +28,7 @@ from desk.models import (
     Procedure,
     Status,
 )
+from desk.store import dossier_to_row, line_to_row
 
 PORTAL_DATE_FORMAT = "%Y%m%d%H%M%S"
 
@@ -71,12 +72,18 @@ DIGITISATION_CODES: Mapping[Digitisation, int] = {
 }
 """Digitisation state of a component as DOMAIN.md numbers it (0–3)."""
 
+_DIGITISED, _REUSED_STORE, _REUSED_DOSSIER = Digitisation.DIGITISED, Digitisation.REUSED_STORE, Digitisation.REUSED_DOSSIER
+_COUNTS_AS_DIGITISED = frozenset({_DIGITISED, _REUSED_STORE, _REUSED_DOSSIER})
+
 SUMMARY_MAX = 1000  # TrichYeuHoSo is at most 1000 characters
 
 
+_DROP_SEPARATORS = str.maketrans("", "", "-T:")
+
+
 def portal_date(value: datetime | None) -> str | None:
-    """``yyyyMMddHHmmss`` in local time, or None."""
-    return value.strftime(PORTAL_DATE_FORMAT) if value else None
+    """``yyyyMMddHHmmss`` in local time, or None (``strftime(PORTAL_DATE_FORMAT)``, faster)."""
+    return value.replace(tzinfo=None).isoformat(timespec="seconds").translate(_DROP_SEPARATORS) if value else None
 
 
 def parse_portal_date(text: str | None) -> datetime | None:
@@ -93,8 +100,17 @@ def digitisation_code(state: Digitisation) -> int:
     return DIGITISATION_CODES[state]
 
 
-def document_record(line: ComponentLine) -> dict:
-    """One TaiLieuNop entry for a received component.
+def _row_date(value: str | None) -> str | None:
+    """``yyyyMMddHHmmss`` from a stored ISO 8601 local date-time (``2026-11-23T09:00:00``)."""
+    if not value:
+        return None
+    if len(value) == 19:
+        return value.translate(_DROP_SEPARATORS)
+    return portal_date(datetime.fromisoformat(value))
+
+
+def document_record(line: ComponentLine | dict) -> dict:
+    """One TaiLieuNop entry for a received component (a ComponentLine or its stored row).
 
     **Assumptions** (vendor practice): TepDinhKemId is the file's SHA-256 (a
     stable id without a server); DuongDanTaiTepTin is the path inside the
@@ -102,15 +118,18 @@ def document_record(line: ComponentLine) -> dict:
     sets both DuocTaiSuDung and DuocLayTuKhoDMQG, one reused from another
     dossier's result sets DuocTaiSuDung only.
     """
-    state = line.digitisation
+    if not isinstance(line, dict):
+        line = line_to_row(line, 0)
+    state = line["digitisation"]
+    path = line["file_path"]
     return {
-        "TepDinhKemId": line.file_sha256 or "",
-        "TenTepDinhKem": line.file_path.rsplit("/", 1)[-1] if line.file_path else line.name,
-        "MaThanhPhanHoSo": line.code,
-        "DuongDanTaiTepTin": f"files/{line.file_path}" if line.file_path else "",
-        "DuocSoHoa": 1 if state is Digitisation.DIGITISED else 0,
-        "DuocTaiSuDung": 1 if state in (Digitisation.REUSED_STORE, Digitisation.REUSED_DOSSIER) else 0,
-        "DuocLayTuKhoDMQG": 1 if state is Digitisation.REUSED_STORE else 0,
+        "TepDinhKemId": line["file_sha256"] or "",
+        "TenTepDinhKem": path.rsplit("/", 1)[-1] if path else line["name"],
+        "MaThanhPhanHoSo": line["code"],
+        "DuongDanTaiTepTin": f"files/{path}" if path else "",
+        "DuocSoHoa": 1 if state == _DIGITISED else 0,
+        "DuocTaiSuDung": 1 if state == _REUSED_STORE or state == _REUSED_DOSSIER else 0,
+        "DuocLayTuKhoDMQG": 1 if state == _REUSED_STORE else 0,
     }
 
 
@@ -142,57 +161,76 @@ def dossier_record(
     agency_code: str = "",
     applicant_kinds: Mapping[ApplicantKind, int] = APPLICANT_KIND_CODES,
 ) -> dict:
-    """The portal sync record of one dossier (keys in the order DOMAIN.md lists them).
-
-    ``procedure`` (from the catalogue, when the desk still has it) adds the
-    field (lĩnh vực), fees and result name. **Assumptions**: TrichYeuHoSo is
-    "<procedure> - <applicant>"; NoiNopHoSo is the agency's electronic
-    identifier; DonViXuLy is the agency's name; NgayTuChoi is the moment of
-    the refusal (the dossier's finish time, else its last update); ThongTinTra
-    names who collected the result; MaDoiTuong and Fax are left empty.
-    """
-    a = d.applicant
-    refused_at = (d.finished_at or d.updated_at) if d.status is Status.REFUSED else None
-    received = [c for c in d.components if c.received]
-    digitised = any(
-        c.digitisation in (Digitisation.DIGITISED, Digitisation.REUSED_STORE, Digitisation.REUSED_DOSSIER)
-        for c in received
+    """The portal sync record of one dossier; see :func:`record_from_row`."""
+    return record_from_row(
+        dossier_to_row(d, ""),
+        [line_to_row(c, i) for i, c in enumerate(d.components, 1)],
+        procedure=procedure,
+        agency_name=agency_name,
+        agency_code=agency_code,
+        applicant_kinds=applicant_kinds,
     )
+
+
+def record_from_row(
+    row: dict,
+    lines: list[dict],
+    *,
+    procedure: Procedure | None = None,
+    agency_name: str = "",
+    agency_code: str = "",
+    applicant_kinds: Mapping[ApplicantKind, int] = APPLICANT_KIND_CODES,
+) -> dict:
+    """The portal sync record of one dossier from its stored row and lines (as in an event's snapshot).
+
+    Keys in the order DOMAIN.md lists them. ``procedure`` (from the
+    catalogue, when the desk still has it) adds the field (lĩnh vực), fees and
+    result name. **Assumptions**: TrichYeuHoSo is "<procedure> - <applicant>";
+    NoiNopHoSo is the agency's electronic identifier; DonViXuLy is the agency's
+    name; NgayTuChoi is the moment of the refusal (the dossier's finish time,
+    else its last update); ThongTinTra names who collected the result;
+    MaDoiTuong and Fax are left empty.
+    """
+    status = row["status"]
+    refused_at = (row["finished_at"] or row["updated_at"]) if status == Status.REFUSED else None
+    received = [c for c in lines if c["received"]]
+    digitised = any(c["digitisation"] in _COUNTS_AS_DIGITISED for c in received)
     results = []
-    if procedure is not None and procedure.result_name and d.status in (Status.RESULT_READY, Status.RETURNED):
+    if procedure is not None and procedure.result_name and status in (Status.RESULT_READY, Status.RETURNED):
         results.append({"TenGiayTo": procedure.result_name, "MaGiayToKetQua": "", "DuongDanTepTinKetQua": ""})
     identities = []
-    if a.id_number and a.id_kind in ID_KIND_CODES:
-        identities.append({"LoaiDinhDanh": ID_KIND_CODES[a.id_kind], "SoDinhDanh": a.id_number})
+    id_kind = row["id_kind"]
+    if row["id_number"] and id_kind in ID_KIND_CODES:
+        identities.append({"LoaiDinhDanh": ID_KIND_CODES[id_kind], "SoDinhDanh": row["id_number"]})
     return {
-        "MaHoSo": d.code,
-        "MaTTHC": d.procedure_code,
-        "TenTTHC": d.procedure_name,
+        "MaHoSo": row["code"],
+        "MaTTHC": row["procedure_code"],
+        "TenTTHC": row["procedure_name"],
         "MaLinhVuc": procedure.field_code if procedure else "",
         "TenLinhVuc": procedure.field if procedure else "",
-        "KenhThucHien": CHANNEL_CODES[d.channel],
-        "SoGiayToChuHoSo": a.id_number,
-        "ChuHoSo": a.name,
-        "LoaiDoiTuong": applicant_kinds[a.kind],
+        "KenhThucHien": CHANNEL_CODES[row["channel"]],
+        "SoGiayToChuHoSo": row["id_number"],
+        "ChuHoSo": row["applicant_name"],
+        "LoaiDoiTuong": applicant_kinds[row["applicant_kind"]],
         "MaDoiTuong": "",
         "ThongTinKhac": "",
-        "Email": a.email,
+        "Email": row["email"],
         "Fax": "",
-        "SoDienThoai": a.phone,
-        "TrichYeuHoSo": f"{d.procedure_name} - {a.name}"[:SUMMARY_MAX],
-        "NgayTiepNhan": portal_date(d.received_at),
-        "NgayHenTra": portal_date(d.due_at),
-        "TrangThaiHoSo": status_code(d.status),
-        "NgayTra": portal_date(d.returned_at),
-        "ThongTinTra": d.collected_by,
-        "HinhThuc": DELIVERY_CODES[d.delivery],
-        "NgayKetThucXuLy": portal_date(d.finished_at),
+        "SoDienThoai": row["phone"],
+        "TrichYeuHoSo": f"{row['procedure_name']} - {row['applicant_name']}"[:SUMMARY_MAX],
+        "NgayTiepNhan": _row_date(row["received_at"]),
+        "NgayHenTra": _row_date(row["due_at"]),
+        "TrangThaiHoSo": STATUS_CODES[status],
+        "NgayTra": _row_date(row["returned_at"]),
+        "ThongTinTra": row["collected_by"],
+        "HinhThuc": DELIVERY_CODES[row["delivery"]],
+        "NgayKetThucXuLy": _row_date(row["finished_at"]),
         "DonViXuLy": agency_name,
-        "GhiChu": d.notes,
+        "GhiChu": row["notes"],
         "NoiNopHoSo": agency_code,
         "HoSoCoThanhPhanSoHoa": 1 if digitised else 0,
-        "NgayTuChoi": portal_date(refused_at),
-        "NgayNopHoSo": portal_date(d.received_at),
+        "NgayTuChoi": _row_date(refused_at),
+        "NgayNopHoSo": _row_date(row["received_at"]),
         "TaiLieuNop": [document_record(c) for c in received],
         "DanhSachLePhi": fee_records(procedure),
         "DanhSachGiayToKetQua": results,

@@ -12,6 +12,7 @@ CORE = [
     "desk.verify", "desk.procedures", "desk.store", "desk.context", "desk.cli", "desk.cli.core",
     "desk.status", "desk.lifecycle", "desk.checklist", "desk.filestore", "desk.portal", "desk.printjobs",
     "desk.receipt_qr", "desk.demo", "desk.cli.printing", "desk.cli.lifecycle",
+    "desk.bundle", "desk.ingest", "desk.sync", "desk.hub", "desk.cli.sync", "db.sync_queries",
 ]
 
 

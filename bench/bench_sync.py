@@ -1,0 +1,135 @@
+"""Sync budgets (SPEC §10): export of 20,000 events ≤ 2 s, import ≤ 3 s; bundle bytes per dossier.
+
+``bench(size)`` builds a desk with ``size`` realistic events (each a
+``dossier.received`` carrying a full snapshot, as intake writes it), exports
+them into one bundle, and imports it into an empty hub; it returns the figures
+as a dict.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bench.generate import FAMILY, GIVEN, MIDDLE
+from db import queries, write_transaction
+from desk.catalog import sample_catalog_path
+from desk.config import Home, init_home
+from desk.context import open_desk
+from desk.events import GENESIS, canonical_json, event_hash
+from desk.models import Applicant, ComponentLine, Dossier, IdKind
+from desk.procedures import import_catalog, list_procedures
+from desk.store import dossier_to_row, line_to_row, snapshot
+
+BUDGETS = {"export_20k_events_s": 2.0, "import_20k_events_s": 3.0}
+
+
+def _home(root: Path, desk_no: int) -> Home:
+    home = Home(root)
+    init_home(home, agency_code="000.00.12.H29", agency_name="UBND xã Bench", desk_no=desk_no, clerk="Bench Clerk")
+    return home
+
+
+def make_desk_with_events(root: Path, size: int, *, seed: int = 11, desk_no: int = 1) -> Home:
+    """A desk home with ``size`` pending events, each the intake of one dossier with its snapshot."""
+    home = _home(root, desk_no)
+    desk = open_desk(home)
+    try:
+        import_catalog(desk, sample_catalog_path())
+        procedures = list_procedures(desk)
+        rng = random.Random(seed)
+        start = datetime(2026, 10, 1, 7, 30)
+        prev = GENESIS
+        rows = []
+        for n in range(1, size + 1):
+            day, k = divmod(n - 1, 900)
+            received = start + timedelta(days=day, minutes=k % 480)
+            p = procedures[n % len(procedures)]
+            name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+            d = Dossier(
+                id=str(uuid.UUID(int=rng.getrandbits(128))),
+                code=f"000.00.12.H29-{received:%y%m%d}-{desk_no * 1000 + k + 1:04d}",
+                procedure_code=p.code,
+                procedure_name=p.name,
+                applicant=Applicant(name=name, id_number=f"0010990{rng.randrange(10**5):05d}",
+                                    id_kind=IdKind.PERSONAL_ID, phone=f"09{rng.randrange(10**8):08d}",
+                                    address="Thôn Đông, xã Bench, tỉnh Bench"),
+                received_at=received,
+                due_at=received + timedelta(days=3),
+                register_book="01",
+                register_line=n,
+                clerk="Bench Clerk",
+                desk_no=desk_no,
+                components=[ComponentLine(code=c.code, name=c.name, form=c.form, quantity=c.quantity,
+                                          required=c.required, must_digitise=c.must_digitise) for c in p.components],
+                updated_at=received,
+            )
+            record = {
+                "seq": n, "event_id": str(uuid.UUID(int=rng.getrandbits(128))), "desk_id": desk.desk_id,
+                "dossier_code": d.code, "type": "dossier.received", "at": received.isoformat(timespec="seconds"),
+                "clerk": "Bench Clerk", "payload": snapshot(d, desk.desk_id), "prev_hash": prev,
+            }
+            record["hash"] = prev = event_hash(record)
+            rows.append((d, record))
+        with write_transaction(desk.db):
+            for d, record in rows:
+                queries.insert_dossier(desk.db, dossier_to_row(d, desk.desk_id),
+                                       [line_to_row(c, i) for i, c in enumerate(d.components, 1)])
+                queries.insert_event(desk.db, {**record, "payload": canonical_json(record["payload"]).decode(),
+                                               "synced": ""})
+    finally:
+        desk.close()
+    return home
+
+
+def bench(size: int = 20_000, workdir: str | Path | None = None) -> dict:
+    """Export ``size`` events into one bundle and import it into an empty hub; seconds and bytes."""
+    from desk.bundle import export_bundle, import_bundle
+
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        root = Path(tmp)
+        desk_home = make_desk_with_events(root / "desk", size)
+        hub_home = _home(root / "hub", 0)
+        out = root / "out"
+        out.mkdir()
+        desk = open_desk(desk_home)
+        try:
+            t, c = time.perf_counter(), time.process_time()
+            exported = export_bundle(desk, out)
+            export_s, export_cpu = time.perf_counter() - t, time.process_time() - c
+        finally:
+            desk.close()
+        hub = open_desk(hub_home)
+        try:
+            t, c = time.perf_counter(), time.process_time()
+            imported = import_bundle(hub, exported.path)
+            import_s, import_cpu = time.perf_counter() - t, time.process_time() - c
+        finally:
+            hub.close()
+        size_bytes = exported.path.stat().st_size
+        scale = 20_000 / size
+        return {
+            "sync_events": size,
+            "export_s": round(export_s, 3),
+            "import_s": round(import_s, 3),
+            # CPU seconds of this process: less disturbed than wall time on a busy machine
+            "export_cpu_s": round(export_cpu, 3),
+            "import_cpu_s": round(import_cpu, 3),
+            # the budgets are for 20,000 events; smaller runs are scaled linearly
+            "export_20k_events_s": round(export_s * scale, 3),
+            "import_20k_events_s": round(import_s * scale, 3),
+            "bundle_bytes": size_bytes,
+            "bundle_bytes_per_dossier": round(size_bytes / max(exported.dossiers, 1), 1),
+            "imported_events": imported.imported_events,
+        }
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(json.dumps(bench(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000), indent=2))

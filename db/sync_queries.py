@@ -1,0 +1,325 @@
+"""Queries of the sync queue: export ranges, pending events, and the hub's log of what arrived."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from db.queries import DOSSIER_COLUMNS, EVENT_COLUMNS, LINE_COLUMNS, _rows
+
+CHUNK = 500  # bound on the number of ``?`` in one IN (...)
+
+
+def _chunks(values: list, size: int = CHUNK) -> Iterator[list]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+# --- the desk's side ----------------------------------------------------------
+
+
+def max_seq(db, desk_id: str) -> int:
+    row = db.execute("SELECT max(seq) FROM events WHERE desk_id = ?", (desk_id,)).fetchone()
+    return row[0] or 0
+
+
+def first_pending_seq(db, desk_id: str) -> int | None:
+    row = db.execute("SELECT min(seq) FROM events WHERE desk_id = ? AND synced = ''", (desk_id,)).fetchone()
+    return row[0]
+
+
+def seq_range_between(db, desk_id: str, start: str, end: str) -> tuple[int, int] | None:
+    """First and last seq of the desk's events with ``start <= at < end``."""
+    row = db.execute(
+        "SELECT min(seq), max(seq) FROM events WHERE desk_id = ? AND at >= ? AND at < ?", (desk_id, start, end)
+    ).fetchone()
+    return (row[0], row[1]) if row[0] is not None else None
+
+
+def event_at(db, desk_id: str, seq: int) -> str:
+    return db.execute("SELECT at FROM events WHERE desk_id = ? AND seq = ?", (desk_id, seq)).fetchone()[0]
+
+
+def iter_event_rows(db, desk_id: str, first: int, last: int, chunk: int = 2000) -> Iterator[dict]:
+    """The desk's events with ``first <= seq <= last``, in seq order, read in chunks."""
+    after = first - 1
+    while after < last:
+        rows = _rows(
+            db,
+            "SELECT * FROM events WHERE desk_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+            (desk_id, after, last, chunk),
+        )
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1]["seq"]
+
+
+def pending_event_rows(db, desk_id: str, limit: int) -> list[dict]:
+    return _rows(
+        db, "SELECT * FROM events WHERE desk_id = ? AND synced = '' ORDER BY seq LIMIT ?", (desk_id, limit)
+    )
+
+
+def count_pending_dossiers(db, desk_id: str) -> int:
+    return db.execute(
+        "SELECT count(DISTINCT dossier_code) FROM events WHERE desk_id = ? AND synced = ''", (desk_id,)
+    ).fetchone()[0]
+
+
+def mark_range_exported(db, desk_id: str, first: int, last: int, mark: str) -> int:
+    """Mark the still-pending events of a range as exported; events a hub acknowledged keep their mark."""
+    return db.execute(
+        "UPDATE events SET synced = ? WHERE desk_id = ? AND seq BETWEEN ? AND ? AND synced = ''",
+        (mark, desk_id, first, last),
+    ).rowcount
+
+
+def mark_acknowledged(db, desk_id: str, event_ids: list[str], mark: str) -> int:
+    n = 0
+    for part in _chunks(event_ids):
+        marks = ", ".join("?" for _ in part)
+        n += db.execute(
+            f"UPDATE events SET synced = ? WHERE desk_id = ? AND event_id IN ({marks}) AND synced NOT LIKE 'hub:%'",
+            [mark, desk_id, *part],
+        ).rowcount
+    return n
+
+
+def latest_snapshot_rows(db, desk_id: str, codes: list[str], max_seq: int) -> dict[str, dict]:
+    """For each dossier code, this desk's latest event carrying a snapshot with ``seq <= max_seq``."""
+    out: dict[str, dict] = {}
+    for part in _chunks(codes):
+        marks = ", ".join("?" for _ in part)
+        for row in _rows(
+            db,
+            "SELECT e.* FROM events e JOIN ("
+            f"  SELECT dossier_code, max(seq) AS s FROM events WHERE desk_id = ? AND seq <= ? AND dossier_code IN ({marks})"
+            "   AND json_type(payload, '$.dossier') = 'object' GROUP BY dossier_code"
+            ") x ON e.desk_id = ? AND e.seq = x.s",
+            [desk_id, max_seq, *part, desk_id],
+        ):
+            out[row["dossier_code"]] = row
+    return out
+
+
+# --- the hub's side -----------------------------------------------------------
+
+
+def event_rows_between(db, desk_id: str, first: int, last: int) -> dict[int, dict]:
+    """seq → (event_id, hash, prev_hash) of the desk's events in a range (continuity checks)."""
+    return {
+        r["seq"]: r
+        for r in _rows(
+            db,
+            "SELECT seq, event_id, hash, prev_hash FROM events WHERE desk_id = ? AND seq BETWEEN ? AND ?",
+            (desk_id, first, last),
+        )
+    }
+
+
+def event_ids_present(db, event_ids: list[str]) -> dict[str, dict]:
+    """event_id → (desk_id, seq, hash) of those already stored."""
+    out: dict[str, dict] = {}
+    for part in _chunks(event_ids):
+        marks = ", ".join("?" for _ in part)
+        for r in _rows(db, f"SELECT event_id, desk_id, seq, hash FROM events WHERE event_id IN ({marks})", part):
+            out[r["event_id"]] = r
+    return out
+
+
+def insert_events(db, rows: Iterable[dict]) -> None:
+    cols = ", ".join(EVENT_COLUMNS)
+    marks = ", ".join("?" for _ in EVENT_COLUMNS)
+    db.conn.executemany(
+        f"INSERT INTO events({cols}) VALUES ({marks})", ([r[c] for c in EVENT_COLUMNS] for r in rows)
+    )
+
+
+def latest_events_per_desk(db, codes: list[str]) -> list[dict]:
+    """For each dossier code, each desk's latest event about it: dossier_code, desk_id, seq, at."""
+    out: list[dict] = []
+    for part in _chunks(codes):
+        marks = ", ".join("?" for _ in part)
+        out += _rows(
+            db,
+            "SELECT e.dossier_code, e.desk_id, e.seq, e.at FROM events e JOIN ("
+            f"  SELECT dossier_code, desk_id, max(seq) AS s FROM events WHERE dossier_code IN ({marks})"
+            "   GROUP BY dossier_code, desk_id"
+            ") x ON e.desk_id = x.desk_id AND e.seq = x.s",
+            part,
+        )
+    return out
+
+
+def latest_snapshot_events_per_desk(db, codes: list[str]) -> list[dict]:
+    """Like :func:`latest_events_per_desk`, among events carrying a dossier snapshot only."""
+    out: list[dict] = []
+    for part in _chunks(codes):
+        marks = ", ".join("?" for _ in part)
+        out += _rows(
+            db,
+            "SELECT e.dossier_code, e.desk_id, e.seq, e.at FROM events e JOIN ("
+            f"  SELECT dossier_code, desk_id, max(seq) AS s FROM events WHERE dossier_code IN ({marks})"
+            "   AND json_type(payload, '$.dossier') = 'object' GROUP BY dossier_code, desk_id"
+            ") x ON e.desk_id = x.desk_id AND e.seq = x.s",
+            part,
+        )
+    return out
+
+
+def event_payloads(db, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """(desk_id, seq) → payload text."""
+    out: dict[tuple[str, int], str] = {}
+    for part in _chunks(keys, CHUNK // 2):
+        values = ", ".join("(?, ?)" for _ in part)
+        params = [v for k in part for v in k]
+        for desk_id, seq, payload in db.execute(
+            f"SELECT desk_id, seq, payload FROM events WHERE (desk_id, seq) IN (VALUES {values})", params
+        ):
+            out[(desk_id, seq)] = payload
+    return out
+
+
+BULK_FTS_FROM = 200  # below this many new dossiers the per-row trigger is cheap enough
+
+
+def insert_dossiers(db, rows: list[dict], lines: list[dict]) -> None:
+    """Insert new dossiers and their component lines in bulk (each line carries its dossier_id).
+
+    Call inside a write transaction. For many rows the full-text index is
+    filled in one statement instead of by the per-row insert trigger (about
+    four times faster): the trigger is dropped and re-created from its own
+    stored SQL inside the same transaction, so no other connection ever sees
+    it missing and a rollback restores it.
+    """
+    cols = ", ".join(DOSSIER_COLUMNS)
+    marks = ", ".join("?" for _ in DOSSIER_COLUMNS)
+    trigger = None
+    if len(rows) >= BULK_FTS_FROM:
+        found = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'dossiers_fts_ai'").fetchone()
+        if found:
+            trigger = found[0]
+            after = db.execute("SELECT coalesce(max(rowid), 0) FROM dossiers").fetchone()[0]
+            db.execute("DROP TRIGGER dossiers_fts_ai")
+    db.conn.executemany(
+        f"INSERT INTO dossiers({cols}) VALUES ({marks})", ([r[c] for c in DOSSIER_COLUMNS] for r in rows)
+    )
+    if trigger is not None:
+        db.execute(
+            "INSERT INTO dossiers_fts(rowid, code, applicant_folded, id_number, phone) "
+            "SELECT rowid, code, applicant_folded, id_number, phone FROM dossiers WHERE rowid > ?",
+            (after,),
+        )
+        db.execute(trigger)
+    cols = ", ".join(LINE_COLUMNS)
+    marks = ", ".join("?" for _ in LINE_COLUMNS)
+    db.conn.executemany(
+        f"INSERT INTO component_lines({cols}) VALUES ({marks})", ([r[c] for c in LINE_COLUMNS] for r in lines)
+    )
+
+
+def dossier_ids_by_code(db, codes: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in _chunks(codes):
+        marks = ", ".join("?" for _ in part)
+        for code, dossier_id in db.execute(f"SELECT code, id FROM dossiers WHERE code IN ({marks})", part):
+            out[code] = dossier_id
+    return out
+
+
+def existing_dossier_ids(db, ids: list[str]) -> set[str]:
+    out: set[str] = set()
+    for part in _chunks(ids):
+        marks = ", ".join("?" for _ in part)
+        out.update(r[0] for r in db.execute(f"SELECT id FROM dossiers WHERE id IN ({marks})", part))
+    return out
+
+
+def seq_gaps(db, desk_id: str, around: tuple[int, int] | None = None) -> tuple[list[tuple[int, int]], int, int]:
+    """Missing seq ranges of a desk, and the window (first, last) they were looked for in.
+
+    With ``around=(lo, hi)`` only the window from the last seq below ``lo``
+    to the first seq above ``hi`` is scanned: gaps elsewhere cannot have
+    changed by inserting events in ``lo…hi``. Without it, 1 to the desk's
+    highest seq.
+    """
+    if around is None:
+        start, end = 0, max_seq(db, desk_id)
+    else:
+        lo, hi = around
+        start = db.execute("SELECT max(seq) FROM events WHERE desk_id = ? AND seq < ?", (desk_id, lo)).fetchone()[0]
+        end = db.execute("SELECT min(seq) FROM events WHERE desk_id = ? AND seq > ?", (desk_id, hi)).fetchone()[0]
+        start, end = start or 0, end or hi
+    gaps = [
+        (r[0], r[1])
+        for r in db.execute(
+            "SELECT prev + 1, seq - 1 FROM ("
+            "  SELECT seq, lag(seq, 1, ?) OVER (ORDER BY seq) AS prev FROM events"
+            "  WHERE desk_id = ? AND seq > ? AND seq <= ?"
+            ") WHERE seq > prev + 1 ORDER BY seq",
+            (start, desk_id, start, end),
+        )
+    ]
+    return gaps, start + 1, end
+
+
+def open_gaps(db, desk_id: str | None = None) -> list[dict]:
+    if desk_id is None:
+        return _rows(db, "SELECT * FROM sync_gaps WHERE closed_at IS NULL ORDER BY desk_id, first_seq")
+    return _rows(
+        db, "SELECT * FROM sync_gaps WHERE desk_id = ? AND closed_at IS NULL ORDER BY first_seq", (desk_id,)
+    )
+
+
+def open_gap(db, desk_id: str, first: int, last: int, at: str, by: str) -> None:
+    db.execute(
+        "INSERT INTO sync_gaps(desk_id, first_seq, last_seq, found_at, found_by) VALUES (?, ?, ?, ?, ?)",
+        (desk_id, first, last, at, by),
+    )
+
+
+def close_gap(db, gap_id: int, at: str, by: str) -> None:
+    db.execute("UPDATE sync_gaps SET closed_at = ?, closed_by = ? WHERE id = ?", (at, by, gap_id))
+
+
+def record_import(db, row: dict) -> int:
+    cols = list(row)
+    cur = db.execute(
+        f"INSERT INTO sync_imports({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+        [row[c] for c in cols],
+    )
+    return cur.lastrowid
+
+
+def upsert_desk(db, desk_id: str, agency_code: str, desk_no: int, at: str) -> None:
+    db.execute(
+        "INSERT INTO sync_desks(desk_id, agency_code, desk_no, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(desk_id) DO UPDATE SET agency_code = excluded.agency_code, desk_no = excluded.desk_no, "
+        "last_seen = excluded.last_seen",
+        (desk_id, agency_code, desk_no, at, at),
+    )
+
+
+def hub_desk_rows(db) -> list[dict]:
+    return _rows(
+        db,
+        "SELECT d.*, (SELECT count(*) FROM events e WHERE e.desk_id = d.desk_id) AS events, "
+        "(SELECT max(seq) FROM events e WHERE e.desk_id = d.desk_id) AS last_seq "
+        "FROM sync_desks d ORDER BY d.agency_code, d.desk_no, d.desk_id",
+    )
+
+
+def recent_imports(db, limit: int = 20) -> list[dict]:
+    return _rows(db, "SELECT * FROM sync_imports ORDER BY id DESC LIMIT ?", (limit,))
+
+
+def stored_request(db, key: str) -> dict | None:
+    rows = _rows(db, "SELECT * FROM sync_requests WHERE idempotency_key = ?", (key,))
+    return rows[0] if rows else None
+
+
+def store_request(db, key: str, body_sha256: str, response: str, at: str) -> None:
+    db.execute(
+        "INSERT INTO sync_requests(idempotency_key, body_sha256, response, at) VALUES (?, ?, ?, ?)",
+        (key, body_sha256, response, at),
+    )

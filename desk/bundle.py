@@ -1,0 +1,737 @@
+"""End-of-day bundles (SPEC §7): export at the desk, import at the hub.
+
+A bundle is a zip named ``<agency>_<desk>_<YYYYMMDD>_<firstseq>-<lastseq>.deskbundle``
+holding ``events.jsonl``, ``dossiers.json`` (national-portal shape, see
+``desk.portal``), ``register.csv`` (UTF-8 with BOM), optionally ``files/``, and
+``manifest.json`` with the sha256 and size of every other member. The format
+is described for integrators in ``docs/bundle-format.md``.
+
+Exporting the same seq range again gives byte-identical members (fixed zip
+timestamps and attributes, canonical JSON, state as of the range's last
+event); only ``manifest.json``'s ``created_at`` differs. Import checks
+everything before it writes anything, then goes through ``desk.ingest`` like
+a pushed batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import io
+import json
+import os
+import re
+import stat
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from db import queries, write_transaction
+from db import sync_queries as sq
+from desk import __version__, clock, portal
+from desk.errors import DeskError, IntegrityFailure, InvalidInput, NotFound
+from desk.ingest import Cancelled, Gap, Progress, check_records, ingest, record_line
+from desk.models import Procedure, Status
+
+FORMAT = "motcua-desk-bundle/1"
+SUFFIX = ".deskbundle"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so that re-exports are byte-identical
+MEMBER_EVENTS = "events.jsonl"
+MEMBER_DOSSIERS = "dossiers.json"
+MEMBER_REGISTER = "register.csv"
+MEMBER_MANIFEST = "manifest.json"
+FILES_DIR = "files/"
+
+# limits against hostile bundles (zip bombs, huge members); a day of a busy
+# desk is a few megabytes, a 20,000-event bundle about 40 MB uncompressed
+MAX_BUNDLE_BYTES = 2 * 1024**3
+MAX_MEMBERS = 20_000
+MAX_MANIFEST_BYTES = 1024**2
+MAX_EVENTS_BYTES = 512 * 1024**2
+MAX_JSON_BYTES = 512 * 1024**2
+MAX_TOTAL_BYTES = 4 * 1024**3
+MAX_RATIO = 200  # uncompressed/compressed beyond this, for members over RATIO_FLOOR bytes, is a bomb
+RATIO_FLOOR = 1024**2
+READ_CHUNK = 1024**2
+COMPRESS_LEVEL = 1
+
+_SAFE_MEMBER = re.compile(r"^[0-9A-Za-z_.-]+(/[0-9A-Za-z_.-]+)*$")
+
+REGISTER_HEADER = [
+    "Quyển số", "Số thứ tự", "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Người nộp", "Số giấy tờ",
+    "Địa chỉ", "Số điện thoại", "Ngày nhận", "Hẹn trả", "Trạng thái", "Ngày có kết quả", "Ngày trả",
+    "Người nhận kết quả", "Người tiếp nhận", "Ghi chú",
+]
+
+
+@dataclass
+class ExportResult:
+    path: Path | None
+    """The bundle written, or None when there was nothing to export."""
+    events: int
+    dossiers: int
+    first_seq: int | None = None
+    last_seq: int | None = None
+    files: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "path": str(self.path) if self.path else None,
+            "events": self.events,
+            "dossiers": self.dossiers,
+            "first_seq": self.first_seq,
+            "last_seq": self.last_seq,
+            "files": self.files,
+        }
+
+
+@dataclass
+class ImportResult:
+    imported_events: int
+    skipped_events: int
+    gaps: list[Gap] = field(default_factory=list)
+    """Open gaps of the bundle's desk after the import (recorded at the hub)."""
+    dossiers: int = 0
+    desk_id: str = ""
+    desk_no: int = 0
+    agency_code: str = ""
+    first_seq: int = 0
+    last_seq: int = 0
+    files: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "imported_events": self.imported_events,
+            "skipped_events": self.skipped_events,
+            "gaps": [g.to_json() for g in self.gaps],
+            "dossiers": self.dossiers,
+            "desk_id": self.desk_id,
+            "desk_no": self.desk_no,
+            "agency_code": self.agency_code,
+            "first_seq": self.first_seq,
+            "last_seq": self.last_seq,
+            "files": self.files,
+        }
+
+
+# --- export -------------------------------------------------------------------
+
+
+def bundle_name(agency_code: str, desk_no: int, day: date, first: int, last: int) -> str:
+    return f"{agency_code}_{desk_no}_{day:%Y%m%d}_{first}-{last}{SUFFIX}"
+
+
+def _zinfo(name: str, *, stored: bool = False) -> zipfile.ZipInfo:
+    zi = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    zi.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    # level 1: a third of the time of the default for about 1.5× the size (bundles travel on USB sticks)
+    if hasattr(zi, "compress_level"):  # Python ≥ 3.13
+        zi.compress_level = COMPRESS_LEVEL
+    else:
+        zi._compresslevel = COMPRESS_LEVEL
+    zi.create_system = 3
+    zi.external_attr = (stat.S_IFREG | 0o644) << 16
+    return zi
+
+
+class _Member:
+    """A zip member being written, with its sha256 and size for the manifest."""
+
+    def __init__(self, zf: zipfile.ZipFile, name: str, *, stored: bool = False):
+        self.name = name
+        self.sha = hashlib.sha256()
+        self.size = 0
+        self._w = zf.open(_zinfo(name, stored=stored), "w")
+
+    def write(self, data: bytes) -> None:
+        self.sha.update(data)
+        self.size += len(data)
+        self._w.write(data)
+
+    def __enter__(self) -> _Member:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        # closed on errors too, so that the zip can be closed and the first error is the one reported
+        self._w.close()
+
+    @property
+    def entry(self) -> dict:
+        return {"name": self.name, "sha256": self.sha.hexdigest(), "size": self.size}
+
+
+def export_range(desk, day: date | None = None) -> tuple[int, int] | None:
+    """The seq range an export would write: from the first pending event to the last one,
+    or every event of ``day`` (and those between them, so that a bundle is always contiguous)."""
+    db, desk_id = desk.db, desk.desk_id
+    if day is not None:
+        start = datetime.combine(day, datetime.min.time())
+        return sq.seq_range_between(
+            db, desk_id, start.isoformat(timespec="seconds"), (start + timedelta(days=1)).isoformat(timespec="seconds")
+        )
+    first = sq.first_pending_seq(db, desk_id)
+    if first is None:
+        return None
+    return first, sq.max_seq(db, desk_id)
+
+
+def _procedure(desk, code: str, cache: dict) -> Procedure | None:
+    if code not in cache:
+        from desk.procedures import get_procedure
+
+        try:
+            cache[code] = get_procedure(desk, code)
+        except (NotFound, InvalidInput):
+            cache[code] = None
+    return cache[code]
+
+
+def _fmt(value: str | None) -> str:
+    """``dd/mm/yyyy HH:MM`` from a stored ISO 8601 local date-time (Excel reads it as a date)."""
+    if not value:
+        return ""
+    return f"{value[8:10]}/{value[5:7]}/{value[0:4]} {value[11:16]}"
+
+
+# the register is read by people: statuses in words (the portal's names of the codes in desk.portal)
+STATUS_WORDS_VI = {
+    Status.RECEIVED: "Được tiếp nhận",
+    Status.TRANSFERRED: "Đang xử lý",
+    Status.SUPPLEMENT: "Yêu cầu bổ sung giấy tờ",
+    Status.RESULT_READY: "Đã xử lý xong",
+    Status.RETURNED: "Đã trả kết quả",
+    Status.REFUSED: "Không được tiếp nhận",
+    Status.WITHDRAWN: "Công dân yêu cầu rút hồ sơ",
+    Status.STOPPED: "Dừng xử lý",
+}
+
+
+def _register_csv(rows: list[dict]) -> bytes:
+    """The register book lines (Mẫu 07 columns) of the dossiers, from their stored rows."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(REGISTER_HEADER)
+    for r in rows:
+        w.writerow([
+            r["register_book"], r["register_line"], r["code"], r["procedure_code"], r["procedure_name"],
+            r["applicant_name"], r["id_number"], r["address"], r["phone"], _fmt(r["received_at"]), _fmt(r["due_at"]),
+            STATUS_WORDS_VI[r["status"]], _fmt(r["finished_at"]), _fmt(r["returned_at"]), r["collected_by"],
+            r["clerk"], r["notes"],
+        ])
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # Windows cannot open a directory; the rename is durable enough there
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_bundle(desk, tmp: Path, first: int, last: int, *, with_files: bool, day: date | None,
+                  progress: Progress | None) -> tuple[int, int, int]:
+    """Write the zip to ``tmp``; returns (events, dossiers, files)."""
+    db, desk_id, agency = desk.db, desk.desk_id, desk.settings.agency
+    total = last - first + 1
+    latest: dict[str, str] = {}  # dossier code -> payload text of its latest snapshot within the range
+    touched: set[str] = set()
+    members: list[dict] = []
+    n = 0
+    prev_hash = None
+    last_hash = ""
+    with open(tmp, "wb") as fh:
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+            with _Member(zf, MEMBER_EVENTS) as m:
+                for row in sq.iter_event_rows(db, desk_id, first, last):
+                    if prev_hash is not None and row["prev_hash"] != prev_hash:
+                        raise IntegrityFailure(
+                            f"the event chain of this desk is broken at seq {row['seq']}; run `desk verify` "
+                            "before exporting"
+                        )
+                    prev_hash = last_hash = row["hash"]
+                    # the stored payload is canonical JSON already (desk.events.append writes it so)
+                    m.write(record_line(row, row["payload"]).encode("utf-8") + b"\n")
+                    code = row["dossier_code"]
+                    if code:
+                        touched.add(code)
+                        if '"dossier":{' in row["payload"]:
+                            latest[code] = row["payload"]
+                    n += 1
+                    if progress and n % 500 == 0:
+                        progress(n, total)
+            members.append(m.entry)
+            if n != total:
+                raise IntegrityFailure(
+                    f"events {first}–{last} of this desk should be {total} but {n} were found (a gap in the "
+                    "log); run `desk verify`"
+                )
+            states = {}
+            for code, text in latest.items():
+                payload = json.loads(text)
+                if isinstance(payload.get("dossier"), dict):
+                    states[code] = payload
+            missing = sorted(touched - set(states))
+            for code, row in sq.latest_snapshot_rows(db, desk_id, missing, last).items():
+                states[code] = json.loads(row["payload"])
+            # rows as the snapshots carry them: no enums or datetimes to build for 20,000 dossiers
+            snapshots = [(states[code]["dossier"], states[code]["components"]) for code in sorted(states)]
+            cache: dict = {}
+            records = [
+                portal.record_from_row(
+                    row, lines, procedure=_procedure(desk, row["procedure_code"], cache), agency_name=agency.name,
+                    agency_code=agency.code,
+                )
+                for row, lines in snapshots
+            ]
+            body = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records)
+            with _Member(zf, MEMBER_DOSSIERS) as m:
+                m.write((body + "\n]\n").encode("utf-8"))
+            members.append(m.entry)
+            with _Member(zf, MEMBER_REGISTER) as m:
+                m.write(_register_csv([row for row, _ in snapshots]))
+            members.append(m.entry)
+            files = _write_files(desk, zf, snapshots, members) if with_files else 0
+            manifest = {
+                "format": FORMAT,
+                "agency": agency.code,
+                "agency_name": agency.name,
+                "desk_no": agency.desk_no,
+                "desk_id": desk_id,
+                "created_at": clock.now().isoformat(timespec="seconds"),
+                "software": f"motcua-desk {__version__}",
+                "day": day.isoformat() if day else None,
+                "seq": {"first": first, "last": last},
+                "counts": {"events": n, "dossiers": len(snapshots), "files": files},
+                "first_prev_hash": _first_prev_hash(db, desk_id, first),
+                "last_hash": last_hash,
+                "members": sorted(members, key=lambda x: x["name"]),
+            }
+            zf.writestr(_zinfo(MEMBER_MANIFEST), json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True))
+        fh.flush()
+        os.fsync(fh.fileno())
+    if progress:
+        progress(total, total)
+    return n, len(snapshots), files
+
+
+def _first_prev_hash(db, desk_id: str, first: int) -> str:
+    rows = sq.event_rows_between(db, desk_id, first, first)
+    return rows[first]["prev_hash"] if first in rows else ""
+
+
+def _write_files(desk, zf: zipfile.ZipFile, snapshots: list[tuple[dict, list[dict]]], members: list[dict]) -> int:
+    root = desk.home.files
+    seen: set[str] = set()
+    for row, lines in snapshots:
+        for c in lines:
+            rel = c["file_path"]
+            if not rel or rel in seen:
+                continue
+            seen.add(rel)
+            src = root / rel
+            try:
+                data = src.read_bytes()
+            except FileNotFoundError as exc:
+                raise NotFound(
+                    f"the scan of component {c['code']} of {row['code']} is missing ({src}); restore it, or "
+                    "export without --with-files"
+                ) from exc
+            if c["file_sha256"] and hashlib.sha256(data).hexdigest() != c["file_sha256"]:
+                raise IntegrityFailure(f"the scan {src} of {row['code']} changed since it was stored (sha256 differs)")
+            with _Member(zf, FILES_DIR + rel, stored=True) as m:
+                m.write(data)
+            members.append(m.entry)
+    return len(seen)
+
+
+def export_bundle(
+    desk,
+    out_dir: str | os.PathLike,
+    *,
+    day: date | None = None,
+    with_files: bool = False,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write every event not yet exported (or every event of ``day``) into one bundle in ``out_dir``.
+
+    The zip is written under a temporary name, fsynced, then renamed; only
+    then are its events marked ``bundle:<name>``. An unwritable or full
+    destination raises DeskError and marks nothing. ``progress(done, total)``
+    may raise (e.g. :class:`desk.ingest.Cancelled`) to stop; nothing is kept.
+    """
+    span = export_range(desk, day)
+    if span is None:
+        return ExportResult(None, 0, 0)
+    first, last = span
+    out = Path(out_dir)
+    if not out.exists():
+        raise InvalidInput(f"the folder {out} does not exist (is the USB stick plugged in?)", field="out")
+    if not out.is_dir():
+        raise InvalidInput(f"{out} is not a folder; give the folder to write the bundle into", field="out")
+    last_at = datetime.fromisoformat(sq.event_at(desk.db, desk.desk_id, last))
+    agency = desk.settings.agency
+    name = bundle_name(agency.code, agency.desk_no, last_at.date(), first, last)
+    final = out / name
+    tmp = out / f".{name}.{os.getpid()}.part"
+    _remove_stale_parts(out, name)
+    try:
+        events, dossiers, files = _write_bundle(desk, tmp, first, last, with_files=with_files, day=day,
+                                                progress=progress)
+        os.replace(tmp, final)
+        _fsync_dir(out)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        reason = exc.strerror or str(exc)
+        error = DeskError(
+            f"cannot write the bundle to {out}: {reason}. Nothing was marked as exported; free some space or "
+            "check the USB stick, then export again.",
+            field="out",
+        )
+        _record_export(desk, {"path": None, "events": 0, "dossiers": 0, "error": error.message})
+        raise error from exc
+    except BaseException as exc:
+        _remove_quietly(tmp)
+        message = exc.message if isinstance(exc, DeskError) else f"stopped ({exc.__class__.__name__})"
+        _record_export(desk, {"path": None, "events": 0, "dossiers": 0, "error": message})
+        raise
+    result = ExportResult(final, events, dossiers, first, last, files)
+    with write_transaction(desk.db):
+        sq.mark_range_exported(desk.db, desk.desk_id, first, last, f"bundle:{name}")
+        _record_export(desk, {**result.to_json(), "error": ""})
+    return result
+
+
+def _record_export(desk, outcome: dict) -> None:
+    """Remember the last export for the sync screen (best effort: it must not hide the export's own error)."""
+    try:
+        with write_transaction(desk.db):
+            queries.set_meta(
+                desk.db, "sync.last_export",
+                json.dumps({"at": clock.now().isoformat(timespec="seconds"), **outcome}, ensure_ascii=False),
+            )
+    except Exception:  # noqa: BLE001
+        pass
+
+
+STALE_PART_SECONDS = 3600
+
+
+def _remove_stale_parts(out: Path, name: str) -> None:
+    """Remove temporary files of this bundle left by an export that was killed or lost its USB stick.
+
+    Only old ones: a part file of a few minutes may be another export of this desk still writing.
+    """
+    for stale in out.glob(f".{glob.escape(name)}.*.part"):
+        try:
+            if time.time() - stale.stat().st_mtime > STALE_PART_SECONDS:
+                stale.unlink()
+        except OSError:
+            pass
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+# --- import -------------------------------------------------------------------
+
+
+def _member_name_problem(name: str) -> str | None:
+    if not name or name.startswith(("/", "\\")) or "\\" in name or re.match(r"^[A-Za-z]:", name):
+        return "an absolute or Windows path"
+    parts = name.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        return "a path with '..' or empty parts"
+    if name in (MEMBER_MANIFEST, MEMBER_EVENTS, MEMBER_DOSSIERS, MEMBER_REGISTER):
+        return None
+    if name.startswith(FILES_DIR) and _SAFE_MEMBER.match(name):
+        return None
+    return "not a member of a bundle"
+
+
+def _check_zip(zf: zipfile.ZipFile, where: str) -> dict[str, zipfile.ZipInfo]:
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise IntegrityFailure(f"{where}: {len(infos)} members, more than the {MAX_MEMBERS} a bundle may hold")
+    by_name: dict[str, zipfile.ZipInfo] = {}
+    total = 0
+    for zi in infos:
+        problem = _member_name_problem(zi.filename)
+        if problem:
+            raise IntegrityFailure(f"{where}: member {zi.filename[:120]!r} is {problem}; refused")
+        if zi.filename in by_name:
+            raise IntegrityFailure(f"{where}: member {zi.filename!r} appears twice; refused")
+        if zi.flag_bits & 0x1:
+            raise IntegrityFailure(f"{where}: member {zi.filename!r} is encrypted; refused")
+        if stat.S_ISLNK(zi.external_attr >> 16) or zi.is_dir():
+            raise IntegrityFailure(f"{where}: member {zi.filename!r} is a link or a folder; refused")
+        if zi.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise IntegrityFailure(f"{where}: member {zi.filename!r} uses an unsupported compression")
+        if zi.file_size > RATIO_FLOOR and zi.file_size > MAX_RATIO * max(zi.compress_size, 1):
+            raise IntegrityFailure(
+                f"{where}: member {zi.filename!r} expands {zi.file_size // max(zi.compress_size, 1)}-fold "
+                "(a zip bomb?); refused"
+            )
+        limit = {MEMBER_MANIFEST: MAX_MANIFEST_BYTES, MEMBER_EVENTS: MAX_EVENTS_BYTES}.get(zi.filename, MAX_JSON_BYTES)
+        if zi.file_size > limit:
+            raise IntegrityFailure(f"{where}: member {zi.filename!r} is {zi.file_size} bytes, over the limit")
+        total += zi.file_size
+        by_name[zi.filename] = zi
+    if total > MAX_TOTAL_BYTES:
+        raise IntegrityFailure(f"{where}: {total} bytes uncompressed, over the {MAX_TOTAL_BYTES} limit; refused")
+    for required in (MEMBER_MANIFEST, MEMBER_EVENTS):
+        if required not in by_name:
+            raise IntegrityFailure(f"{where}: {required} is missing; not a complete bundle")
+    return by_name
+
+
+def _read_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> bytes:
+    """The member's bytes, never more than it declares (zipfile stops there and checks the CRC)."""
+    try:
+        with zf.open(zi) as f:
+            data = f.read(zi.file_size + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise IntegrityFailure(f"{where}: member {zi.filename!r} is corrupt or truncated ({exc}); refused") from exc
+    if len(data) != zi.file_size:
+        raise IntegrityFailure(f"{where}: member {zi.filename!r} is not the size it declares; refused")
+    return data
+
+
+def _manifest(data: bytes, where: str) -> dict:
+    try:
+        m = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise IntegrityFailure(f"{where}: manifest.json is not valid JSON ({exc}); refused") from exc
+    if not isinstance(m, dict):
+        raise IntegrityFailure(f"{where}: manifest.json is not an object; refused")
+    fmt = m.get("format")
+    if fmt != FORMAT:
+        raise IntegrityFailure(
+            f"{where}: bundle format {str(fmt)[:60]!r} is not {FORMAT!r}, the one this desk reads; "
+            "update motcua-desk, or re-export with the same version"
+        )
+    problems = []
+    typed = {"agency": str, "desk_id": str, "desk_no": int, "last_hash": str, "seq": dict, "counts": dict,
+             "members": list, "created_at": str}
+    for key, kind in typed.items():
+        if not isinstance(m.get(key), kind) or isinstance(m.get(key), bool):
+            problems.append(f"{key} missing or not {kind.__name__}")
+    if not problems:
+        seq = m["seq"]
+        if not all(type(seq.get(k)) is int for k in ("first", "last")) or not 1 <= seq["first"] <= seq["last"]:
+            problems.append("seq range invalid")
+        if type(m["counts"].get("events")) is not int:
+            problems.append("counts.events missing")
+        for entry in m["members"]:
+            if not (isinstance(entry, dict) and isinstance(entry.get("name"), str)
+                    and isinstance(entry.get("sha256"), str) and type(entry.get("size")) is int):
+                problems.append("a member entry is malformed")
+                break
+    if problems:
+        raise IntegrityFailure(f"{where}: manifest.json: {'; '.join(problems)}; refused")
+    return m
+
+
+@dataclass
+class _Bundle:
+    manifest: dict
+    records: list
+    files: dict[str, tuple[zipfile.ZipInfo, str]]  # relative path -> (member, sha256)
+
+
+def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
+    """Open and check a bundle completely (zip safety, manifest, checksums, counts); raises IntegrityFailure."""
+    where = path.name
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise NotFound(f"no bundle at {path}", field="bundle") from exc
+    if not path.is_file():
+        raise NotFound(f"{path} is not a file", field="bundle")
+    if size > MAX_BUNDLE_BYTES:
+        raise IntegrityFailure(f"{where}: {size} bytes, larger than any bundle may be; refused")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise IntegrityFailure(f"{where}: not a readable bundle (truncated, or not a zip): {exc}") from exc
+    try:
+        by_name = _check_zip(zf, where)
+        manifest = _manifest(_read_member(zf, by_name[MEMBER_MANIFEST], where), where)
+        listed = {e["name"]: e for e in manifest["members"]}
+        present = set(by_name) - {MEMBER_MANIFEST}
+        if set(listed) != present:
+            extra, missing = sorted(present - set(listed)), sorted(set(listed) - present)
+            raise IntegrityFailure(
+                f"{where}: members differ from the manifest (not listed: {extra[:5]}, missing: {missing[:5]}); refused"
+            )
+        events_data = b""
+        files: dict[str, tuple[zipfile.ZipInfo, str]] = {}
+        for name in sorted(present):
+            zi, entry = by_name[name], listed[name]
+            if zi.file_size != entry["size"]:
+                raise IntegrityFailure(f"{where}: {name} is {zi.file_size} bytes, the manifest says {entry['size']}")
+            if name.startswith(FILES_DIR):
+                sha = _hash_member(zf, zi, where)
+            else:
+                data = _read_member(zf, zi, where)
+                sha = hashlib.sha256(data).hexdigest()
+                if name == MEMBER_EVENTS:
+                    events_data = data
+                elif name == MEMBER_DOSSIERS and not data.startswith(b"["):
+                    # informational for the hub (dossiers are rebuilt from the events); the checksum covers it
+                    raise IntegrityFailure(f"{where}: {name} is not a JSON list of dossier records; refused")
+            if sha != entry["sha256"]:
+                raise IntegrityFailure(f"{where}: {name} does not match its checksum in the manifest (altered?)")
+            if name.startswith(FILES_DIR):
+                files[name[len(FILES_DIR):]] = (zi, sha)
+        records = _parse_events(events_data, manifest, where)
+    except BaseException:
+        zf.close()
+        raise
+    return zf, _Bundle(manifest, records, files)
+
+
+def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
+    h = hashlib.sha256()
+    n = 0
+    try:
+        with zf.open(zi) as f:
+            while chunk := f.read(READ_CHUNK):
+                n += len(chunk)
+                if n > zi.file_size:
+                    break
+                h.update(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise IntegrityFailure(f"{where}: member {zi.filename!r} is corrupt or truncated ({exc}); refused") from exc
+    if n != zi.file_size:
+        raise IntegrityFailure(f"{where}: member {zi.filename!r} is not the size it declares; refused")
+    return h.hexdigest()
+
+
+def _parse_events(data: bytes, manifest: dict, where: str) -> list:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise IntegrityFailure(f"{where}: events.jsonl is not UTF-8 text; refused") from exc
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    records = []
+    for i, line in enumerate(lines, 1):
+        try:
+            records.append(json.loads(line))
+        except ValueError as exc:
+            raise IntegrityFailure(f"{where}: events.jsonl line {i} is not valid JSON ({exc}); refused") from exc
+    first, last = manifest["seq"]["first"], manifest["seq"]["last"]
+    if len(records) != manifest["counts"]["events"] or len(records) != last - first + 1:
+        raise IntegrityFailure(
+            f"{where}: events.jsonl holds {len(records)} events, the manifest says {manifest['counts']['events']} "
+            f"for seq {first}–{last}; refused"
+        )
+    seqs = [r.get("seq") if isinstance(r, dict) else None for r in records]
+    if seqs != list(range(first, last + 1)):
+        raise IntegrityFailure(f"{where}: events.jsonl is not the contiguous seq run {first}–{last}; refused")
+    if records and records[-1].get("hash") != manifest["last_hash"]:
+        raise IntegrityFailure(f"{where}: the last event's hash differs from the manifest's last_hash; refused")
+    return records
+
+
+def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: list[Path]) -> None:
+    root = desk.home.files.resolve()
+    for rel, (zi, sha) in sorted(files.items()):
+        target = (root / rel).resolve()
+        if root not in target.parents:
+            raise IntegrityFailure(f"{where}: files/{rel} would land outside the files folder; refused")
+        if target.exists():
+            if hashlib.sha256(target.read_bytes()).hexdigest() != sha:
+                raise IntegrityFailure(f"{where}: files/{rel} differs from the file of that name already here")
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = target.with_name(target.name + ".part")
+        with zf.open(zi) as src, open(tmp, "wb") as dst:
+            while chunk := src.read(READ_CHUNK):
+                dst.write(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+        written.append(target)
+
+
+def import_bundle(desk, path: str | os.PathLike, progress: Progress | None = None) -> ImportResult:
+    """Check a bundle completely, then import it in one transaction (see ``desk.ingest``).
+
+    Anything wrong raises IntegrityFailure (exit 5) naming what and where, and
+    nothing is imported. A missing earlier bundle of the same desk does not
+    refuse the import: the gap is recorded by seq range and returned.
+    """
+    path = Path(path)
+    zf, bundle = read_bundle(path)
+    m = bundle.manifest
+    where = path.name
+    written: list[Path] = []
+    try:
+        checked = check_records(bundle.records, desk_id=m["desk_id"], where=f"{where} events.jsonl")
+        first_prev = m.get("first_prev_hash")
+        if checked and first_prev and checked[0].record["prev_hash"] != first_prev:
+            raise IntegrityFailure(f"{where}: the first event's prev_hash differs from the manifest's")
+
+        def store_files(_result) -> None:
+            if bundle.files:
+                _store_files(desk, zf, bundle.files, where, written)
+
+        result = ingest(
+            desk,
+            checked,
+            source="bundle",
+            name=path.name,
+            desk_id=m["desk_id"],
+            agency_code=m["agency"],
+            desk_no=m["desk_no"],
+            where=where,
+            progress=progress,
+            before_commit=store_files,
+        )
+    except BaseException:
+        for p in written:
+            _remove_quietly(p)
+        raise
+    finally:
+        zf.close()
+    out = ImportResult(
+        imported_events=result.imported,
+        skipped_events=result.skipped,
+        gaps=result.gaps,
+        dossiers=result.dossiers,
+        desk_id=m["desk_id"],
+        desk_no=m["desk_no"],
+        agency_code=m["agency"],
+        first_seq=m["seq"]["first"],
+        last_seq=m["seq"]["last"],
+        files=len(written),
+    )
+    if out.imported_events:
+        with write_transaction(desk.db):
+            queries.set_meta(
+                desk.db,
+                "sync.last_import",
+                json.dumps({"at": clock.now().isoformat(timespec="seconds"), "bundle": path.name, **out.to_json()},
+                           ensure_ascii=False),
+            )
+    return out
+
+
+__all__ = ["Cancelled", "ExportResult", "ImportResult", "export_bundle", "import_bundle", "read_bundle", "FORMAT"]

@@ -1,0 +1,149 @@
+"""Sync commands: export, import, sync (push), hub serve / token add / status."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from desk.cli.base import add_command, emit_json, home_from_args, open_from_args, say, warn
+from desk.errors import EXIT_OK, InvalidInput
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"date {text!r} is not YYYY-MM-DD", field="date") from None
+
+
+def cmd_export(args) -> int:
+    from desk.bundle import export_bundle
+
+    desk = open_from_args(args)
+    out = args.out or desk.settings.export_dir or str(desk.home.outbox)
+    result = export_bundle(desk, Path(out).expanduser(), day=_day(args.date), with_files=args.with_files)
+    if args.json:
+        emit_json(result.to_json())
+    elif result.path is None:
+        say("nothing to export: every event is already in a bundle or at the hub" if not args.date
+            else f"no events on {args.date}")
+    else:
+        say(f"{result.path}  {result.events} events (seq {result.first_seq}–{result.last_seq}), "
+            f"{result.dossiers} dossiers" + (f", {result.files} scans" if result.files else ""))
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from desk.bundle import import_bundle
+
+    result = import_bundle(open_from_args(args), Path(args.bundle))
+    if args.json:
+        emit_json(result.to_json())
+    else:
+        say(f"imported {result.imported_events} events ({result.skipped_events} already here) "
+            f"from desk {result.desk_no} of {result.agency_code}, seq {result.first_seq}–{result.last_seq}; "
+            f"{result.dossiers} dossiers updated")
+    for g in result.gaps:
+        warn(g.describe() + " — import the missing bundle when it comes")
+    return EXIT_OK
+
+
+def cmd_sync(args) -> int:
+    from desk.sync import push
+
+    desk = open_from_args(args)
+
+    def progress(done: int, total: int) -> None:
+        if not args.json and sys.stderr.isatty():
+            sys.stderr.write(f"\rpushed {done}/{total}")
+            sys.stderr.flush()
+
+    result = push(desk, endpoint=args.endpoint, batch_size=args.batch_size, timeout=args.timeout, progress=progress)
+    if not args.json and sys.stderr.isatty() and result.batches:
+        sys.stderr.write("\n")
+    if args.json:
+        emit_json(result.to_json())
+    elif result.batches == 0:
+        say("nothing to push: no pending events")
+    else:
+        say(f"pushed {result.pushed} events in {result.batches} batches to {result.endpoint}; "
+            f"{result.pending} pending")
+    for g in result.gaps:
+        warn(f"the hub misses events {g.get('first_seq')}–{g.get('last_seq')} of this desk: "
+             "take it the bundle that holds them")
+    return EXIT_OK
+
+
+def cmd_hub_serve(args) -> int:
+    from desk.hub import serve, stderr_log
+
+    desk = open_from_args(args)
+
+    def ready(server) -> None:
+        say(f"hub listening on {server.url} (Ctrl+C to stop)")
+        sys.stdout.flush()
+        if args.host not in ("127.0.0.1", "localhost", "::1"):
+            warn("plain HTTP on a network address: use a trusted LAN or a TLS reverse proxy")
+
+    serve(desk, args.host, args.port, ready=ready, log=None if args.quiet else stderr_log)
+    return EXIT_OK
+
+
+def cmd_hub_token_add(args) -> int:
+    from desk.hub import add_token
+
+    home = home_from_args(args)
+    token = add_token(home)
+    if args.json:
+        emit_json({"token": token})
+    else:
+        say(token)
+        warn("this token is shown once; put it in each desk's desk.toml as [sync] token")
+    return EXIT_OK
+
+
+def cmd_hub_status(args) -> int:
+    from desk.ingest import hub_status
+
+    status = hub_status(open_from_args(args))
+    if args.json:
+        emit_json(status.to_json())
+        return EXIT_OK
+    if not status.desks:
+        say("no events from other desks yet")
+    for d in status.desks:
+        say(f"desk {d.desk_no} of {d.agency_code} ({d.desk_id}): {d.events} events, last seq {d.last_seq}, "
+            f"last seen {d.last_seen}")
+    for g in status.gaps:
+        say(f"gap: {g.describe()}")
+    return EXIT_OK
+
+
+def register(sub) -> None:
+    sp = add_command(sub, "export", "write every event not yet exported into one bundle (.deskbundle)", cmd_export)
+    sp.add_argument("--out", metavar="DIR", help="destination folder (default: [sync] export_dir, else outbox/)")
+    sp.add_argument("--date", metavar="YYYY-MM-DD", help="re-export every event of that day")
+    sp.add_argument("--with-files", action="store_true", help="include the scanned files")
+
+    sp = add_command(sub, "import", "import a desk's bundle into this home (the hub); all or nothing", cmd_import)
+    sp.add_argument("bundle", metavar="BUNDLE")
+
+    sp = add_command(sub, "sync", "push pending events to the hub over HTTP(S)", cmd_sync)
+    sp.add_argument("--endpoint", metavar="URL", help="the hub (default: [sync] endpoint in desk.toml)")
+    sp.add_argument("--batch-size", type=int, default=200, metavar="N", help="events per request (default 200)")
+    sp.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds to wait for the hub")
+
+    hub = sub.add_parser("hub", help="receive other desks' events: serve, tokens, status")
+    hub_sub = hub.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
+    sp = add_command(hub_sub, "serve", "run the reference receiver (docs/sync-protocol.md)", cmd_hub_serve,
+                     json_flag=False)
+    sp.add_argument("--port", type=int, default=8765, help="TCP port (default 8765; 0 picks a free one)")
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sp.add_argument("--quiet", action="store_true", help="do not log requests")
+    token = hub_sub.add_parser("token", help="tokens desks use to push")
+    token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    add_command(token_sub, "add", "make a new token, store its digest, print it once", cmd_hub_token_add)
+    add_command(hub_sub, "status", "desks heard from, their last seq and any gaps", cmd_hub_status)

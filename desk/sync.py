@@ -1,0 +1,320 @@
+"""The queue that syncs later: what is pending, end-of-day bundles, and pushing to a hub.
+
+``push`` sends the desk's pending events (``synced = ''``) in batches to a
+hub speaking ``docs/sync-protocol.md``, and marks an event ``hub:<ack>`` only
+once the hub has acknowledged its id. Connection errors, timeouts and 5xx
+(and 408/429) are retried with exponential backoff and jitter, bounded in
+attempts and in total waiting; any other 4xx stops with the hub's message.
+The idempotency key of a batch is derived from the desk and the batch's
+events, so a rerun after a crash sends the same key for the same batch.
+
+Bundles live in ``desk.bundle``; they are re-exported here so that callers
+(the TUI, the CLI) need one module: ``sync.export_bundle(...)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import random
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from db import queries, write_transaction
+from db import sync_queries as sq
+from desk import __version__, clock
+from desk.bundle import ExportResult, ImportResult, export_bundle, import_bundle  # noqa: F401  (re-exported)
+from desk.errors import DeskError, IntegrityFailure, InvalidInput
+from desk.events import row_to_record
+from desk.ingest import Cancelled, Progress  # noqa: F401  (re-exported)
+
+PROTOCOL = "motcua-desk-push/1"
+EVENTS_PATH = "/v1/events"
+HEALTH_PATH = "/v1/health"
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+MAX_BATCH = 1000
+NO_PROGRESS_ROUNDS = 3
+
+
+@dataclass
+class PushResult:
+    """What a push did."""
+
+    pushed: int = 0
+    """Events the hub acknowledged during this push."""
+    batches: int = 0
+    retries: int = 0
+    pending: int = 0
+    """Events still pending afterwards (new ones may have arrived meanwhile)."""
+    endpoint: str = ""
+    gaps: list[dict] = field(default_factory=list)
+    """Gaps the hub reported for this desk (a bundle not yet imported there)."""
+    error: str = ""
+    """Why the push stopped early, when it did (recorded for the sync screen)."""
+
+    def to_json(self) -> dict:
+        return {
+            "error": self.error,
+            "pushed": self.pushed,
+            "batches": self.batches,
+            "retries": self.retries,
+            "pending": self.pending,
+            "endpoint": self.endpoint,
+            "gaps": self.gaps,
+        }
+
+
+@dataclass
+class SyncStatus:
+    """For the sync screen and the today screen."""
+
+    pending_events: int
+    pending_dossiers: int
+    last_export: dict | None
+    last_push: dict | None
+    endpoint: str
+    export_dir: str
+
+
+class HubError(DeskError):
+    """The hub refused a batch (4xx); the message is the hub's."""
+
+
+class _Retryable(Exception):
+    """A failure worth another attempt (network, timeout, 5xx)."""
+
+    def __init__(self, reason: str, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def sync_status(desk) -> SyncStatus:
+    """Pending events and dossiers, the last export and push (as recorded), the configured targets."""
+
+    def meta(key: str) -> dict | None:
+        raw = queries.get_meta(desk.db, key)
+        return json.loads(raw) if raw else None
+
+    return SyncStatus(
+        pending_events=queries.count_unsynced(desk.db, desk.desk_id),
+        pending_dossiers=sq.count_pending_dossiers(desk.db, desk.desk_id),
+        last_export=meta("sync.last_export"),
+        last_push=meta("sync.last_push"),
+        endpoint=desk.settings.sync_endpoint,
+        export_dir=desk.settings.export_dir,
+    )
+
+
+def events_url(endpoint: str) -> str:
+    """The events URL of a hub: the endpoint as configured, with ``/v1/events`` added unless present."""
+    endpoint = endpoint.strip()
+    parts = urllib.parse.urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InvalidInput(f"sync endpoint {endpoint!r} is not an http:// or https:// URL", field="endpoint")
+    path = parts.path.rstrip("/")
+    if not path.endswith(EVENTS_PATH):
+        path += EVENTS_PATH
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def idempotency_key(desk_id: str, records: list[dict]) -> str:
+    """Deterministic from the desk and the batch: a rerun sends the same key for the same events."""
+    digest = hashlib.sha256("\n".join(r["event_id"] for r in records).encode("ascii")).hexdigest()[:16]
+    return f"{desk_id}:{records[0]['seq']}-{records[-1]['seq']}:{digest}"
+
+
+def _hub_message(body: bytes) -> str:
+    try:
+        value = json.loads(body.decode("utf-8"))
+        if isinstance(value, dict) and isinstance(value.get("error"), str):
+            return value["error"][:500]
+    except (UnicodeDecodeError, ValueError):
+        pass
+    return body.decode("utf-8", "replace").strip()[:500] or "(no message)"
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _post(url: str, body: bytes, headers: dict, timeout: float) -> dict:
+    """One POST; returns the hub's JSON answer, raises _Retryable or HubError."""
+    req = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            data = resp.read()
+    except urllib.error.HTTPError as exc:
+        data = exc.read() if exc.fp else b""
+        status = exc.code
+        message = _hub_message(data)
+        if status in RETRY_STATUSES:
+            raise _Retryable(f"the hub answered {status}: {message}", _retry_after(exc.headers.get("Retry-After")))
+        if status == 401:
+            raise HubError(f"the hub refused the token (401: {message}); check [sync] token in desk.toml") from None
+        if status in (409, 422):
+            raise IntegrityFailure(f"the hub refused the events ({status}: {message})") from None
+        raise HubError(f"the hub refused the batch ({status}: {message})") from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise _Retryable(f"cannot reach the hub ({reason.__class__.__name__}: {reason})") from None
+    try:
+        answer = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _Retryable("the hub's answer is not JSON (a proxy in the way?)") from None
+    if not isinstance(answer, dict) or not isinstance(answer.get("acknowledged"), list):
+        raise _Retryable("the hub's answer lacks the list of acknowledged events")
+    return answer
+
+
+def push(
+    desk,
+    endpoint: str | None = None,
+    token: str | None = None,
+    *,
+    batch_size: int = 200,
+    progress: Progress | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    timeout: float = 30.0,
+    max_attempts: int = 8,
+    max_wait: float = 300.0,
+    backoff: float = 0.5,
+    backoff_cap: float = 30.0,
+    rng: Callable[[], float] = random.random,
+) -> PushResult:
+    """Send every pending event to the hub in batches; see the module docstring.
+
+    ``progress(done, total)`` is called after each acknowledged batch; it may
+    raise (e.g. :class:`Cancelled`) to stop between batches: what the hub
+    acknowledged stays marked. ``sleep`` and ``rng`` are injectable (tests; a
+    TUI worker passes a ``sleep`` that raises Cancelled when the person stops it).
+    Each batch gets at most ``max_attempts`` tries, and the push waits at most
+    ``max_wait`` seconds in total between tries.
+    """
+    settings = desk.settings
+    endpoint = (endpoint or settings.sync_endpoint or "").strip()
+    token = (token or settings.sync_token or "").strip()
+    if not endpoint:
+        raise InvalidInput("no sync endpoint: pass --endpoint URL or set [sync] endpoint in desk.toml",
+                           field="endpoint")
+    if not token:
+        raise InvalidInput("no sync token: set [sync] token in desk.toml (the hub's `desk hub token add` makes one)",
+                           field="token")
+    if not 1 <= batch_size <= MAX_BATCH:
+        raise InvalidInput(f"batch size {batch_size}: must be 1–{MAX_BATCH}", field="batch-size")
+    url = events_url(endpoint)
+    agency = settings.agency
+    result = PushResult(endpoint=url)
+    total = queries.count_unsynced(desk.db, desk.desk_id)
+    waited = 0.0
+    stalled = 0
+    try:
+        while True:
+            rows = sq.pending_event_rows(desk.db, desk.desk_id, batch_size)
+            if not rows:
+                break
+            records = [row_to_record(r) for r in rows]
+            key = idempotency_key(desk.desk_id, records)
+            body = json.dumps(
+                {
+                    "protocol": PROTOCOL,
+                    "agency": agency.code,
+                    "desk_no": agency.desk_no,
+                    "desk_id": desk.desk_id,
+                    "events": records,
+                },
+                ensure_ascii=False,
+                separators=(",", ":"),
+            ).encode("utf-8")
+            headers = {
+                "Authorization": f"Bearer {token}",
+                "Idempotency-Key": key,
+                "Content-Type": "application/json; charset=utf-8",
+                "Accept": "application/json",
+                "User-Agent": f"motcua-desk/{__version__}",
+            }
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    answer = _post(url, body, headers, timeout)
+                    break
+                except _Retryable as exc:
+                    if attempt >= max_attempts:
+                        raise DeskError(
+                            f"the hub at {url} could not take the events after {attempt} attempts "
+                            f"({exc.reason}); {result.pushed} events were pushed, the rest stay pending — "
+                            "try again later or export a bundle"
+                        ) from None
+                    delay = min(backoff_cap, backoff * 2 ** (attempt - 1))
+                    delay = delay / 2 + rng() * delay / 2  # "equal jitter": never zero, never in lockstep
+                    if exc.retry_after is not None:
+                        delay = max(delay, min(exc.retry_after, backoff_cap))
+                    if waited + delay > max_wait:
+                        raise DeskError(
+                            f"the hub at {url} is still failing after {waited:.0f} s of retries ({exc.reason}); "
+                            f"{result.pushed} events were pushed, the rest stay pending"
+                        ) from None
+                    result.retries += 1
+                    waited += delay
+                    sleep(delay)
+            sent = {r["event_id"] for r in records}
+            acked = [i for i in answer["acknowledged"] if isinstance(i, str) and i in sent]
+            ack = str(answer.get("ack") or key)[:100]
+            if acked:
+                with write_transaction(desk.db):
+                    sq.mark_acknowledged(desk.db, desk.desk_id, acked, f"hub:{ack}")
+                stalled = 0
+            else:
+                stalled += 1
+                if stalled >= NO_PROGRESS_ROUNDS:
+                    raise DeskError(
+                        f"the hub at {url} acknowledged none of events {records[0]['seq']}–{records[-1]['seq']} "
+                        f"{stalled} times; they stay pending. Ask the hub's administrator."
+                    )
+            result.pushed += len(acked)
+            result.batches += 1
+            if isinstance(answer.get("gaps"), list):
+                result.gaps = [g for g in answer["gaps"] if isinstance(g, dict)]
+            if progress:
+                progress(result.pushed, max(total, result.pushed))
+    except DeskError as exc:
+        result.error = exc.message
+        raise
+    except BaseException as exc:
+        result.error = f"stopped ({exc.__class__.__name__})"
+        raise
+    finally:
+        result.pending = queries.count_unsynced(desk.db, desk.desk_id)
+        _record_push(desk, result)
+    return result
+
+
+def _record_push(desk, result: PushResult) -> None:
+    try:
+        with write_transaction(desk.db):
+            queries.set_meta(
+                desk.db,
+                "sync.last_push",
+                json.dumps({"at": clock.now().isoformat(timespec="seconds"), **result.to_json()}, ensure_ascii=False),
+            )
+    except Exception:  # noqa: BLE001 — recording the outcome must not hide the push's own error
+        pass
+
+
+def hub_health(endpoint: str, timeout: float = 5.0) -> dict:
+    """GET the hub's health document (no token needed)."""
+    url = events_url(endpoint)[: -len(EVENTS_PATH)] + HEALTH_PATH
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return json.loads(resp.read().decode("utf-8"))
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+        raise DeskError(f"the hub at {url} does not answer ({exc})") from None

@@ -1,0 +1,548 @@
+"""End-of-day bundles: export at a desk, import at a hub; hostile bundles refused whole."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import io
+import json
+import os
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db import sync_queries as sq
+from desk import checklist, lifecycle
+from desk.bundle import FORMAT, export_bundle, import_bundle
+from desk.catalog import sample_catalog_path
+from desk.config import Home, init_home
+from desk.context import open_desk
+from desk.dossiers import get
+from desk.errors import DeskError, IntegrityFailure
+from desk.events import canonical_json, event_hash
+from desk.ingest import Cancelled, hashed_text, hostile_text, record_line
+from desk.intake import ApplicantInput, IntakeRequest, receive
+from desk.procedures import import_catalog
+from desk.store import dossier_json
+from desk.verify import verify
+from tests.conftest import run_desk
+
+AGENCY = "000.00.12.H29"
+
+
+@pytest.fixture
+def make_desk(tmp_path, now):
+    opened = []
+
+    def make(name: str, desk_no: int):
+        home = Home(tmp_path / name)
+        init_home(home, agency_code=AGENCY, agency_name="UBND xã Minh Khai", desk_no=desk_no, clerk=f"Clerk {name}")
+        d = open_desk(home)
+        import_catalog(d, sample_catalog_path())
+        opened.append(d)
+        return d
+
+    yield make
+    for d in opened:
+        d.close()
+
+
+@pytest.fixture
+def out(tmp_path):
+    p = tmp_path / "usb"
+    p.mkdir()
+    return p
+
+
+def intake(desk, name="Nguyễn Văn An", procedure="2.000815"):
+    d, _ = receive(desk, IntakeRequest(procedure_code=procedure,
+                                       applicant=ApplicantInput(name=name, phone="0912345678")))
+    return d
+
+
+def table(desk, name: str, order: str) -> list[tuple]:
+    return desk.db.execute(f"SELECT * FROM {name} ORDER BY {order}").fetchall()
+
+
+def hub_state(desk) -> dict:
+    return {
+        "events": table(desk, "events", "desk_id, seq"),
+        "dossiers": table(desk, "dossiers", "code"),
+        "lines": desk.db.execute(
+            "SELECT d.code, l.position, l.code, l.digitisation, l.file_path FROM component_lines l "
+            "JOIN dossiers d ON d.id = l.dossier_id ORDER BY 1, 2").fetchall(),
+        "imports": table(desk, "sync_imports", "id"),
+        "gaps": table(desk, "sync_gaps", "id"),
+    }
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def rewrite(src: Path, dst: Path, *, change=None, add=None, fix_manifest=False) -> Path:
+    """Copy a bundle, changing members (name -> new bytes or None to drop); optionally re-sign the manifest."""
+    content = members(src)
+    for name, data in (change or {}).items():
+        if data is None:
+            content.pop(name)
+        else:
+            content[name] = data
+    content.update(add or {})
+    if fix_manifest:
+        m = json.loads(content["manifest.json"])
+        m["members"] = [{"name": n, "sha256": hashlib.sha256(d).hexdigest(), "size": len(d)}
+                        for n, d in sorted(content.items()) if n != "manifest.json"]
+        content["manifest.json"] = json.dumps(m).encode()
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, d in content.items():
+            zf.writestr(n, d)
+    return dst
+
+
+def events_of(path: Path) -> list[dict]:
+    return [json.loads(line) for line in members(path)["events.jsonl"].decode().splitlines()]
+
+
+def jsonl(records: list[dict]) -> bytes:
+    return b"".join(canonical_json(r) + b"\n" for r in records)
+
+
+# --- export -------------------------------------------------------------------------
+
+
+def test_export_writes_the_bundle_of_spec_7(make_desk, out):
+    a = make_desk("a", 1)
+    d1 = intake(a, "Nguyễn Văn An")
+    intake(a, "Trần Thị Bích")
+    lifecycle.transfer(a, d1.code)
+    r = export_bundle(a, out)
+    assert r.path.name == f"{AGENCY}_1_20261123_1-3.deskbundle"
+    assert (r.events, r.dossiers, r.first_seq, r.last_seq) == (3, 2, 1, 3)
+    assert sorted(os.listdir(out)) == [r.path.name]  # no temporary file left behind
+    content = members(r.path)
+    assert set(content) == {"manifest.json", "events.jsonl", "dossiers.json", "register.csv"}
+    m = json.loads(content["manifest.json"])
+    assert m["format"] == FORMAT and m["agency"] == AGENCY and m["desk_no"] == 1 and m["desk_id"] == a.desk_id
+    assert m["seq"] == {"first": 1, "last": 3} and m["counts"]["events"] == 3 and m["counts"]["dossiers"] == 2
+    assert m["created_at"] == "2026-11-23T09:00:00"
+    for entry in m["members"]:
+        data = content[entry["name"]]
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["size"] == len(data)
+    lines = content["events.jsonl"].decode().splitlines()
+    records = [json.loads(x) for x in lines]
+    assert [r["seq"] for r in records] == [1, 2, 3]
+    assert all(line.encode() == canonical_json(rec) for line, rec in zip(lines, records))
+    assert m["last_hash"] == records[-1]["hash"]
+    portal = json.loads(content["dossiers.json"])
+    by_code = {p["MaHoSo"]: p for p in portal}
+    assert by_code[d1.code]["TrangThaiHoSo"] == 4  # transferred
+    assert by_code[d1.code]["NgayTiepNhan"] == "20261123090000" and by_code[d1.code]["KenhThucHien"] == 1
+    csv_text = content["register.csv"]
+    assert csv_text.startswith(b"\xef\xbb\xbf") and "Trần Thị Bích".encode() in csv_text
+    # exported events are marked, and nothing is left to export
+    assert a.db.execute("SELECT DISTINCT synced FROM events").fetchall() == [(f"bundle:{r.path.name}",)]
+    assert export_bundle(a, out).path is None
+
+
+def test_reexport_of_the_same_range_gives_byte_identical_members(make_desk, out, tmp_path, now):
+    a = make_desk("a", 1)
+    for i in range(3):
+        intake(a, f"Người {i}")
+    first = export_bundle(a, out)
+    now("2026-11-24T10:00:00")
+    other = tmp_path / "other"
+    other.mkdir()
+    again = export_bundle(a, other, day=date(2026, 11, 23))
+    assert again.path.name == first.path.name
+    m1, m2 = members(first.path), members(again.path)
+    assert set(m1) == set(m2)
+    for name in m1:
+        if name != "manifest.json":
+            assert m1[name] == m2[name], name
+    j1, j2 = json.loads(m1["manifest.json"]), json.loads(m2["manifest.json"])
+    assert j1["created_at"] != j2["created_at"]
+    for key in ("created_at", "day"):
+        j1.pop(key), j2.pop(key)
+    assert j1 == j2
+    # the zip entries carry fixed timestamps
+    with zipfile.ZipFile(again.path) as zf:
+        assert {zi.date_time for zi in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_date_reexport_takes_one_day_and_later_changes_do_not_alter_it(make_desk, out, tmp_path, now):
+    a = make_desk("a", 1)
+    d = intake(a)
+    now("2026-11-24T09:30:00")
+    intake(a, "Hôm sau")
+    lifecycle.transfer(a, d.code)  # a later change to a dossier of the first day
+    r = export_bundle(a, out, day=date(2026, 11, 23))
+    assert (r.first_seq, r.last_seq, r.events) == (1, 1, 1)
+    portal = json.loads(members(r.path)["dossiers.json"])
+    assert [p["TrangThaiHoSo"] for p in portal] == [2]  # as of the end of that day's range
+
+
+def test_unwritable_destination_is_a_clear_message_and_marks_nothing(make_desk, out, monkeypatch):
+    a = make_desk("a", 1)
+    intake(a)
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("desk.bundle.os.fsync", full)
+    with pytest.raises(DeskError) as exc:
+        export_bundle(a, out)
+    assert "No space left on device" in exc.value.message and "Nothing was marked" in exc.value.message
+    assert os.listdir(out) == []
+    assert a.db.execute("SELECT count(*) FROM events WHERE synced = ''").fetchone()[0] == 1
+
+
+def test_read_only_usb_stick(make_desk, out, monkeypatch):
+    # a stick whose write-protect switch is on: the kernel answers EROFS (root included)
+    a = make_desk("a", 1)
+    intake(a)
+    real_open = open
+
+    def read_only(file, mode="r", *args, **kwargs):
+        if str(file).startswith(str(out)) and any(m in mode for m in "wax+"):
+            raise OSError(errno.EROFS, "Read-only file system", str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", read_only)
+    with pytest.raises(DeskError, match="cannot write the bundle") as exc:
+        export_bundle(a, out)
+    monkeypatch.undo()
+    assert "Read-only file system" in exc.value.message
+    assert os.listdir(out) == []
+    assert a.db.execute("SELECT count(*) FROM events WHERE synced = ''").fetchone()[0] == 1
+
+
+def test_missing_destination_via_cli(tmp_path):
+    home = tmp_path / "h"
+    assert run_desk("init", "--agency-code", AGENCY, "--agency-name", "X", "--desk-no", "1", home=home).returncode == 0
+    assert run_desk("catalog", "import", "--sample", home=home).returncode == 0
+    assert run_desk("intake", "--procedure", "2.000815", "--name", "Lê Văn Tám", home=home).returncode == 0
+    r = run_desk("export", "--out", str(tmp_path / "no-usb"), home=home)
+    assert r.returncode == 3 and "does not exist" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cancelled_export_keeps_nothing(make_desk, out):
+    a = make_desk("a", 1)
+    intake(a)
+
+    def cancel(done, total):
+        raise Cancelled("stopped")
+
+    with pytest.raises(Cancelled):
+        export_bundle(a, out, progress=cancel)
+    assert os.listdir(out) == []
+    assert a.db.execute("SELECT count(*) FROM events WHERE synced = ''").fetchone()[0] == 1
+
+
+# --- import ------------------------------------------------------------------------
+
+
+def test_round_trip_between_two_homes_via_cli(make_desk, tmp_path, out):
+    a = make_desk("a", 1)
+    hub = make_desk("hub", 0)
+    d1 = intake(a, "Nguyễn Văn An")
+    d2 = intake(a, "Phạm Thị Hương", "1.001193")
+    lifecycle.transfer(a, d1.code)
+    checklist.mark_reused(a, d2.code, "giay_chung_sinh", "VNeID")
+    r = run_desk("export", "--out", str(out), "--json", home=a.home.root)
+    assert r.returncode == 0, r.stderr
+    exported = json.loads(r.stdout)
+    assert set(exported) >= {"path", "events", "dossiers"} and exported["events"] == 4
+    r = run_desk("import", exported["path"], "--json", home=hub.home.root)
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert (result["imported_events"], result["skipped_events"], result["gaps"]) == (4, 0, [])
+    for code in (d1.code, d2.code):
+        assert dossier_json(get(hub, code)) == dossier_json(get(a, code))
+    mine = table(a, "events", "seq")
+    theirs = table(hub, "events", "seq")
+    assert [row[:10] for row in theirs] == [row[:10] for row in mine]  # everything but the synced mark
+    r = run_desk("verify", "--json", home=hub.home.root)
+    assert r.returncode == 0 and json.loads(r.stdout)["ok"]
+    r = run_desk("search", "nguyen van an", "--json", home=hub.home.root)
+    assert [x["code"] for x in json.loads(r.stdout)] == [d1.code]
+
+
+def test_import_twice_changes_nothing(make_desk, out):
+    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    for i in range(3):
+        intake(a, f"Người {i}")
+    path = export_bundle(a, out).path
+    first = import_bundle(hub, path)
+    assert (first.imported_events, first.skipped_events) == (3, 0)
+    before = hub_state(hub)
+    again = import_bundle(hub, path)
+    assert (again.imported_events, again.skipped_events, again.gaps) == (0, 3, [])
+    assert hub_state(hub) == before
+
+
+def test_two_desks_of_one_agency_merge_into_one_register(make_desk, out):
+    a, b, hub = make_desk("a", 1), make_desk("b", 2), make_desk("hub", 0)
+    ca = [intake(a, f"Bàn một {i}").code for i in range(3)]
+    cb = [intake(b, f"Bàn hai {i}").code for i in range(2)]
+    assert not set(ca) & set(cb)
+    for desk in (a, b):
+        import_bundle(hub, export_bundle(desk, out).path)
+    codes = [r[0] for r in hub.db.execute("SELECT code FROM dossiers ORDER BY code")]
+    assert codes == sorted(ca + cb)
+    assert codes[0].endswith("-1001") and codes[-1].endswith("-2002")
+    assert verify(hub).ok
+    rows = hub.db.execute("SELECT desk_no, count(*) FROM dossiers GROUP BY desk_no").fetchall()
+    assert rows == [(1, 3), (2, 2)]
+
+
+def test_missing_middle_bundle_is_recorded_as_a_gap_then_closed(make_desk, out):
+    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    paths = []
+    for batch in range(3):
+        for i in range(2):
+            intake(a, f"Đợt {batch} người {i}")
+        paths.append(export_bundle(a, out).path)
+    assert [p.name.rsplit("_", 1)[1] for p in paths] == ["1-2.deskbundle", "3-4.deskbundle", "5-6.deskbundle"]
+    import_bundle(hub, paths[0])
+    late = import_bundle(hub, paths[2])
+    assert late.imported_events == 2
+    assert [(g.first_seq, g.last_seq, g.desk_no) for g in late.gaps] == [(3, 4, 1)]
+    assert "events 3–4" in late.gaps[0].describe()
+    r = run_desk("hub", "status", "--json", home=hub.home.root)
+    assert r.returncode == 0, r.stderr
+    status = json.loads(r.stdout)
+    assert [(g["first_seq"], g["last_seq"]) for g in status["gaps"]] == [(3, 4)]
+    r = run_desk("import", str(paths[2]), home=hub.home.root)
+    assert r.returncode == 0 and "events 3–4 have not arrived" in r.stderr
+    filled = import_bundle(hub, paths[1])
+    assert filled.imported_events == 2 and filled.gaps == []
+    gaps = hub.db.execute("SELECT first_seq, last_seq, closed_at IS NOT NULL FROM sync_gaps").fetchall()
+    assert gaps == [(3, 4, 1)]
+    assert verify(hub).ok
+
+
+def test_scans_travel_with_files(make_desk, out):
+    from pypdf import PdfWriter
+
+    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    w = PdfWriter()
+    w.add_blank_page(595, 842)
+    buf = io.BytesIO()
+    w.write(buf)
+    scan = a.home.inbox / "scan.pdf"
+    scan.write_bytes(buf.getvalue())
+    d = intake(a, "Phạm Thị Hương", "1.001193")
+    d = checklist.attach_file(a, d.code, "giay_chung_sinh", scan)
+    line = next(c for c in d.components if c.file_path)
+    r = export_bundle(a, out, with_files=True)
+    assert r.files == 1 and f"files/{line.file_path}" in members(r.path)
+    result = import_bundle(hub, r.path)
+    assert result.files == 1
+    stored = hub.home.files / line.file_path
+    assert hashlib.sha256(stored.read_bytes()).hexdigest() == line.file_sha256
+    assert import_bundle(hub, r.path).imported_events == 0  # the file is already there, same content
+
+
+def test_hashed_text_and_record_line_are_canonical_json(make_desk):
+    a = make_desk("a", 1)
+    intake(a, 'Tên có "ngoặc" và \\ gạch')
+    row = a.db.execute("SELECT * FROM events").fetchone()
+    from desk.events import row_to_record
+
+    cols = [d[0] for d in a.db.execute("SELECT * FROM events").description]
+    rec = row_to_record(dict(zip(cols, row)))
+    payload = canonical_json(rec["payload"]).decode()
+    assert hashed_text(rec, payload).encode() == canonical_json({k: rec[k] for k in rec if k != "hash"})
+    assert record_line(rec, payload).encode() == canonical_json(rec)
+    assert not hostile_text(json.dumps({"x": "dòng 1\ndòng 2 \\t \\\\u001b"}, ensure_ascii=False))
+    assert hostile_text(json.dumps({"x": "a\x1b[31m"}, ensure_ascii=False))
+    assert hostile_text(json.dumps({"x": "a\u202eb"}, ensure_ascii=False))
+
+
+# --- hostile bundles: exit 5, nothing imported ----------------------------------------
+
+
+@pytest.fixture
+def bundle(make_desk, out):
+    a = make_desk("a", 1)
+    for i in range(3):
+        intake(a, f"Người {i}")
+    return export_bundle(a, out).path
+
+
+@pytest.fixture
+def hub(make_desk):
+    return make_desk("hub", 0)
+
+
+def refused(hub, path: Path, *words: str) -> None:
+    r = run_desk("import", str(path), home=hub.home.root)
+    assert r.returncode == 5, (r.returncode, r.stderr)
+    assert "Traceback" not in r.stderr
+    for w in words:
+        assert w in r.stderr, (w, r.stderr)
+    assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert hub.db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
+
+
+def test_tampered_member_is_refused(bundle, hub, tmp_path):
+    data = members(bundle)["events.jsonl"].replace("Người 1".encode(), "Người 9".encode())
+    refused(hub, rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": data}),
+            "events.jsonl", "checksum")
+
+
+def test_tampered_event_with_a_fixed_checksum_is_refused(bundle, hub, tmp_path):
+    data = members(bundle)["events.jsonl"].replace("Người 1".encode(), "Người 9".encode())
+    refused(hub, rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": data}, fix_manifest=True),
+            "seq 2", "altered")
+
+
+def test_broken_chain_is_refused(bundle, hub, tmp_path):
+    records = events_of(bundle)
+    records[1]["prev_hash"] = "f" * 64  # re-linked: each event's own hash is valid, the chain is not
+    for r in records[1:]:
+        r["hash"] = event_hash({k: v for k, v in r.items() if k != "hash"})
+    manifest = json.loads(members(bundle)["manifest.json"])
+    manifest["last_hash"] = records[-1]["hash"]
+    path = rewrite(bundle, tmp_path / "t.deskbundle",
+                   change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
+                   fix_manifest=True)
+    refused(hub, path, "chain broken")
+
+
+def test_truncated_zip_is_refused(bundle, hub, tmp_path):
+    data = bundle.read_bytes()
+    path = tmp_path / "cut.deskbundle"
+    path.write_bytes(data[: len(data) // 2])
+    refused(hub, path, "cut.deskbundle", "truncated")
+
+
+def test_zip_slip_names_are_refused(bundle, hub, tmp_path):
+    for evil in ("../escape.txt", "/etc/motcua-evil", "files/../../escape.txt"):
+        path = rewrite(bundle, tmp_path / "slip.deskbundle", add={evil: b"pwned"}, fix_manifest=True)
+        refused(hub, path, "refused")
+    assert not (tmp_path / "escape.txt").exists() and not Path("/etc/motcua-evil").exists()
+
+
+def test_zip_bomb_is_refused(bundle, hub, tmp_path):
+    bomb = b"\0" * (40 * 1024 * 1024)
+    path = rewrite(bundle, tmp_path / "bomb.deskbundle", add={"files/aa/bomb.pdf": bomb}, fix_manifest=True)
+    assert path.stat().st_size < 1024 * 1024
+    refused(hub, path, "zip bomb")
+
+
+def test_too_many_members_are_refused(bundle, hub, tmp_path, monkeypatch):
+    monkeypatch.setattr("desk.bundle.MAX_MEMBERS", 5)
+    path = rewrite(bundle, tmp_path / "many.deskbundle",
+                   add={f"files/aa/{i}.pdf": b"x" for i in range(5)}, fix_manifest=True)
+    with pytest.raises(IntegrityFailure, match="members"):
+        import_bundle(hub, path)
+
+
+def test_wrong_format_version_is_refused(bundle, hub, tmp_path):
+    manifest = json.loads(members(bundle)["manifest.json"])
+    manifest["format"] = "motcua-desk-bundle/2"
+    path = rewrite(bundle, tmp_path / "v2.deskbundle", change={"manifest.json": json.dumps(manifest).encode()})
+    refused(hub, path, "motcua-desk-bundle/2", "update motcua-desk")
+
+
+def test_hostile_text_is_refused(bundle, hub, tmp_path):
+    records = events_of(bundle)
+    records[0]["payload"]["dossier"]["applicant_name"] = "Người \x1b]0;pwned\x07"
+    prev = records[0]["prev_hash"]
+    for r in records:
+        r["prev_hash"] = prev
+        r["hash"] = prev = event_hash({k: v for k, v in r.items() if k != "hash"})
+    manifest = json.loads(members(bundle)["manifest.json"])
+    manifest["last_hash"] = records[-1]["hash"]
+    path = rewrite(bundle, tmp_path / "t.deskbundle",
+                   change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
+                   fix_manifest=True)
+    refused(hub, path, "control or invisible characters")
+
+
+def test_a_fork_of_known_events_is_refused(make_desk, out, tmp_path):
+    """A bundle whose events differ from those of the same desk already at the hub (a restored old backup)."""
+    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    intake(a, "Một")
+    import_bundle(hub, export_bundle(a, out).path)
+    records = events_of(export_bundle(a, tmp_path, day=date(2026, 11, 23)).path)
+    records[0]["clerk"] = "Someone else"
+    records[0]["hash"] = event_hash({k: v for k, v in records[0].items() if k != "hash"})
+    src = next(tmp_path.glob("*.deskbundle"))
+    manifest = json.loads(members(src)["manifest.json"])
+    manifest["last_hash"] = records[-1]["hash"]
+    path = rewrite(src, tmp_path / "fork.deskbundle",
+                   change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
+                   fix_manifest=True)
+    before = hub_state(hub)
+    with pytest.raises(IntegrityFailure, match="differs from the event this home already has"):
+        import_bundle(hub, path)
+    assert hub_state(hub) == before
+
+
+def test_cancelled_import_imports_nothing(bundle, hub):
+    def cancel(done, total):
+        raise Cancelled("stopped")
+
+    with pytest.raises(Cancelled):
+        import_bundle(hub, bundle, progress=cancel)
+    assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert sq.open_gaps(hub.db) == []
+
+
+def test_a_large_import_fills_the_search_index_and_keeps_its_trigger(make_desk, tmp_path, out):
+    from bench.bench_sync import make_desk_with_events
+
+    source = open_desk(make_desk_with_events(tmp_path / "big", 250))
+    hub = make_desk("hub", 0)
+    try:
+        result = import_bundle(hub, export_bundle(source, out).path)
+    finally:
+        source.close()
+    assert result.imported_events == 250 and result.dossiers == 250
+    hub.db.execute("INSERT INTO dossiers_fts(dossiers_fts) VALUES ('integrity-check')")
+    name = hub.db.execute("SELECT applicant_name FROM dossiers ORDER BY code DESC LIMIT 1").fetchone()[0]
+    from desk.dossiers import search
+
+    assert any(d.applicant.name == name for d in search(hub, name, limit=250))
+    assert hub.db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'dossiers_fts_ai'").fetchone()[0] == 1
+    d = intake(hub, "Người Mới Sau Nhập")  # the per-row trigger works again
+    assert [x.code for x in search(hub, "nguoi moi sau nhap")] == [d.code]
+    assert verify(hub).ok
+
+
+def test_gaps_shrink_as_bundles_arrive_in_any_order(make_desk, out):
+    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    paths = []
+    for batch in range(3):
+        intake(a, f"Đợt {batch} A")
+        intake(a, f"Đợt {batch} B")
+        paths.append(export_bundle(a, out).path)
+    spans = [[(g.first_seq, g.last_seq) for g in import_bundle(hub, paths[i]).gaps] for i in (2, 0, 1)]
+    assert spans == [[(1, 4)], [(3, 4)], []]
+    rows = hub.db.execute("SELECT first_seq, last_seq, closed_at IS NULL FROM sync_gaps ORDER BY id").fetchall()
+    assert rows == [(1, 4, 0), (3, 4, 0)]
+    assert verify(hub).ok
+
+
+def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out):
+    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    d = intake(a)
+    lifecycle.transfer(a, d.code)
+    import_bundle(hub, export_bundle(a, out).path)
+    # a later event of the dossier that carries no snapshot (hand-made: a desk's plug-in might write one)
+    from db import write_transaction
+    from desk import events
+
+    with write_transaction(a.db):
+        events.append(a.db, desk_id=a.desk_id, dossier_code=d.code, type="note.added", clerk="x",
+                      at=get(a, d.code).received_at, payload={"text": "gọi điện cho công dân"})
+    result = import_bundle(hub, export_bundle(a, out).path)
+    assert result.imported_events == 1
+    assert get(hub, d.code).status.value == "transferred"
+    assert dossier_json(get(hub, d.code)) == dossier_json(get(a, d.code))
