@@ -335,6 +335,8 @@ def init_home(
             place=place.strip(),
         ),
         clerk=clerk.strip(),
+        # each desk keeps its own register book, so merged registers at a hub never share a book number
+        register_book=f"{max(desk_no, 1):02d}",
     )
     write_private(home.key, (agency_key or secrets.token_bytes(32)).hex().encode("ascii") + b"\n")
     save_settings(home, settings)
