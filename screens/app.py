@@ -1,0 +1,189 @@
+"""The desk's Textual application: three modes (today, intake, search), dossiers pushed on top."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from desk.config import read_agency_key
+from desk.context import Desk, open_desk
+from desk.errors import DeskError
+from screens.dialogs import ConfirmDialog, ErrorDialog
+from screens.messages import OpenDossier
+from screens.strings import Strings
+from screens.today import TodayScreen
+
+
+# the first screen must come up fast: the others are imported when first opened
+def intake_screen() -> Screen:
+    from screens.intake import IntakeScreen
+
+    return IntakeScreen()
+
+
+def search_screen() -> Screen:
+    from screens.search import SearchScreen
+
+    return SearchScreen()
+
+
+def prepare_screens() -> None:
+    """Import the other screens (run in a thread once the first screen is up, so F2 is quick)."""
+    import screens.dossier  # noqa: F401
+    import screens.intake  # noqa: F401
+    import screens.search  # noqa: F401
+
+
+def desk_commands():
+    """The palette's provider, loaded when the palette first opens."""
+    from screens.commands import DeskCommands
+
+    return DeskCommands
+
+
+MODES = {"today": TodayScreen, "intake": intake_screen, "search": search_screen}
+LANGUAGES = ("vi", "en")
+
+
+class DeskApp(App):
+    CSS_PATH = "app.tcss"
+    MODES = MODES
+    DEFAULT_MODE = "today"
+    COMMANDS = {desk_commands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    BINDINGS = [
+        Binding("f2", "switch_mode('intake')", "key.intake", id="app.intake"),
+        Binding("f3", "switch_mode('search')", "key.search", id="app.search"),
+        Binding("f4", "switch_mode('today')", "key.today", id="app.today"),
+        Binding("ctrl+l", "switch_language", "key.language", id="app.language", show=False),
+        Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, home: Path | None = None, language: str = "vi", desk: Desk | None = None) -> None:
+        super().__init__()
+        self.t = Strings(language)
+        self.desk = desk or open_desk(home)
+        self._agency_key: bytes | None = None
+
+    @property
+    def agency_key(self) -> bytes:
+        """The key that signs receipts, read once."""
+        if self._agency_key is None:
+            self._agency_key = read_agency_key(self.desk.home)
+        return self._agency_key
+
+    @contextmanager
+    def thread_desk(self) -> Iterator[Desk]:
+        """The desk on a connection of its own, for a worker thread.
+
+        A SQLite transaction belongs to a connection: a worker writing on the UI's
+        connection would share its transaction with whatever else runs meanwhile.
+        """
+        desk = open_desk(self.desk.home)
+        try:
+            yield desk
+        finally:
+            desk.close()
+
+    def on_mount(self) -> None:
+        self._titles()
+        self.set_timer(1.0, self._prepare_screens)
+
+    def _prepare_screens(self) -> None:
+        # import the other screens in the background once the first one is up, so F2 is quick
+        self.run_worker(prepare_screens, thread=True, group="prepare", exit_on_error=False)
+
+    def _titles(self) -> None:
+        agency = self.desk.settings.agency
+        self.title = self.t("app.title")
+        self.sub_title = self.t(
+            "app.subtitle", agency=agency.name, desk=agency.desk_no, clerk=self.desk.clerk or self.t("none")
+        )
+
+    def on_unmount(self) -> None:
+        self.desk.close()
+
+    # navigation --------------------------------------------------------------------
+
+    def on_open_dossier(self, message: OpenDossier) -> None:
+        from screens.dossier import DossierScreen
+
+        self.push_screen(DossierScreen(message.code, message.verdict))
+
+    def get_key_display(self, binding: Binding) -> str:
+        # function keys as printed on the keyboard: F2, not f2
+        shown = super().get_key_display(binding)
+        return shown.upper() if re.fullmatch(r"f[0-9]{1,2}", shown) else shown
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=self.t("palette.placeholder"), id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        # Ctrl+C copies in a text box; say how to quit, in the clerk's language
+        self.notify(self.t("quit.hint"))
+
+    # errors --------------------------------------------------------------------------
+
+    def show_error(self, error: BaseException | None) -> None:
+        """An error dialog: the clerk's sentence first, the core's detail below it."""
+        if isinstance(error, DeskError):
+            self.push_screen(ErrorDialog(self.t("error.desk"), error.message))
+        elif isinstance(error, OSError):
+            self.push_screen(ErrorDialog(self.t("error.os"), str(error)))
+        else:
+            name = type(error).__name__ if error is not None else ""
+            self.push_screen(ErrorDialog(self.t("error.unexpected"), f"{name}: {error}"))
+
+    # language and quitting --------------------------------------------------------------
+
+    def _intake_dirty(self) -> bool:
+        try:
+            stack = self.get_screen_stack("intake")
+        except KeyError:
+            return False
+        return any(getattr(s, "dirty", False) for s in stack)
+
+    async def action_switch_language(self) -> None:
+        if self._intake_dirty():
+            self.push_screen(ConfirmDialog(self.t("language.confirm")), self._language_answer)
+            return
+        await self.switch_language()
+
+    async def _language_answer(self, yes: bool | None) -> None:
+        if yes:
+            await self.switch_language()
+
+    async def switch_language(self) -> None:
+        """Vietnamese ↔ English; what was typed in an open intake is dropped (the clerk agreed)."""
+        self.t = Strings(LANGUAGES[(LANGUAGES.index(self.t.language) + 1) % len(LANGUAGES)])
+        self._titles()
+        # every screen is rebuilt in the new language: a passing mode holds the app meanwhile
+        current = self.current_mode
+        self.add_mode("language", Screen)
+        await self.switch_mode("language")
+        for mode, screen in MODES.items():
+            await self.remove_mode(mode)
+            self.add_mode(mode, screen)
+        await self.switch_mode(current)
+        await self.remove_mode("language")
+        self.notify(self.t("language.switched"))
+
+    async def action_quit(self) -> None:
+        if self._intake_dirty():
+            self.push_screen(ConfirmDialog(self.t("quit.confirm")), self._quit_answer)
+            return
+        self.exit()
+
+    def _quit_answer(self, yes: bool | None) -> None:
+        if yes:
+            self.exit()

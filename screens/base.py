@@ -1,0 +1,94 @@
+"""What every screen of the desk shares: translated key labels and one place for worker failures."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, TypeVar
+
+from textual import events
+from textual.binding import ActiveBinding, Binding
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
+from textual.worker import Worker, WorkerState
+
+if TYPE_CHECKING:
+    from screens.app import DeskApp
+    from screens.strings import Strings
+
+ResultType = TypeVar("ResultType")
+
+# Textual's own command-palette binding has this description; it is shown in the footer too
+PALETTE_DESCRIPTION = "palette"
+
+
+class DeskScreenMixin:
+    """Binding descriptions are catalogue keys ("key.save"), shown in the app's language.
+
+    Bindings are declared once per class, but the language is chosen at run time,
+    so the footer reads translated copies of them through ``active_bindings``.
+    """
+
+    app: DeskApp
+
+    @property
+    def t(self) -> Strings:
+        return self.app.t
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        t = self.app.t
+        shown: dict[str, ActiveBinding] = {}
+        for key, active in super().active_bindings.items():  # type: ignore[misc]
+            binding = active.binding
+            description = "key.palette" if binding.description == PALETTE_DESCRIPTION else binding.description
+            if description in t:
+                binding = replace(binding, description=t(description), tooltip=t(description))
+                active = ActiveBinding(active.node, binding, active.enabled, binding.tooltip)
+            shown[key] = active
+        # the screen's own keys first, then the app's (F2, F3, F4 …), quitting last
+        app_keys = [b.key for b in self.app.BINDINGS if isinstance(b, Binding)]
+
+        def rank(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
+            key, active = item
+            if active.node is not self.app:
+                return (0, 0)
+            return (1, app_keys.index(key) if key in app_keys else len(app_keys))
+
+        return dict(sorted(shown.items(), key=rank))
+
+    def theme_style(self, variable: str, *, bold: bool = False) -> str:
+        """A Rich style from a theme variable, for cells that CSS cannot reach."""
+        colour = self.app.theme_variables.get(variable, "")
+        return f"{'bold ' if bold else ''}{colour}".strip()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one handler of worker outcomes: a failure becomes an error dialog."""
+        if event.state is WorkerState.ERROR:
+            self.app.show_error(event.worker.error)
+            self.work_failed(event.worker)
+
+    def work_failed(self, worker: Worker) -> None:
+        """Called after a worker of this screen failed (its error is already shown): undo busy state."""
+
+
+class DeskScreen(DeskScreenMixin, Screen):
+    """A full screen of the desk."""
+
+    TYPING_TARGET: str | None = None
+    """Selector of the input that takes what is typed while the screen is being built."""
+
+    def on_key(self, event: events.Key) -> None:
+        # a clerk types straight after F2/F3, while the screen is still being built: those
+        # keys reach the screen itself (no text box had the focus yet) and would be lost
+        if not (self.TYPING_TARGET and event.is_printable and event.character):
+            return
+        matches = self.query(self.TYPING_TARGET)
+        target = matches.first(Input) if matches else None
+        if target is not None and self.focused in (None, target):
+            target.insert_text_at_cursor(event.character)
+            target.focus()
+            event.stop()
+
+
+class DeskModal(DeskScreenMixin, ModalScreen[ResultType]):
+    """A dialog that answers its caller with ``dismiss(value)``."""

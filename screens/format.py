@@ -1,0 +1,68 @@
+"""How values look on screen, in the app's language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from rich.text import Text
+
+from desk import dossiers
+from desk.models import Dossier, ProcessingTime, TimeUnit
+from screens.strings import Strings
+
+
+def short_code(code: str, agency_code: str) -> str:
+    """The dossier code without this agency's prefix: lists show "261123-1001"."""
+    prefix = f"{agency_code}-"
+    return code[len(prefix) :] if code.startswith(prefix) else code
+
+
+def when(t: Strings, value: datetime | None) -> str:
+    """Time and date, as a clerk reads it: "17:00 23/11/2026"."""
+    return value.strftime("%H:%M %d/%m/%Y") if value else t("none")
+
+
+def when_short(t: Strings, value: datetime | None) -> str:
+    """Time and day for a list: "17:00 23/11"."""
+    return value.strftime("%H:%M %d/%m") if value else t("none")
+
+
+def day(t: Strings, value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else t("none")
+
+
+def due_long(t: Strings, value: datetime) -> str:
+    """The appointment with its weekday: "17:00, thứ Hai 23/11/2026"."""
+    weekday = t(f"weekday.{value.isoweekday()}")
+    return t("due.long", time=value.strftime("%H:%M"), weekday=weekday, date=value.strftime("%d/%m/%Y"))
+
+
+def processing(t: Strings, p: ProcessingTime) -> str:
+    if p.unit is TimeUnit.SAME_DAY:
+        return t("processing.same_day")
+    if p.unit is TimeUnit.WORKING_HOURS:
+        return t("processing.hours", n=p.value)
+    return t("processing.days", n=p.value)
+
+
+def status_text(t: Strings, d: Dossier, now: datetime, alert_style: str) -> Text:
+    """The status for a list cell, the overdue badge instead when the clock ran out.
+
+    ``alert_style`` comes from the theme (DataTable cells are Rich text, not CSS).
+    """
+    if dossiers.is_overdue(d, now):
+        return Text(t("overdue.badge"), style=alert_style)
+    return Text(t(f"status.{d.status.value}"))
+
+
+def event_label(t: Strings, event_type: str) -> str:
+    """An event type in words; a type this version does not know is shown as it is."""
+    key = f"event.{event_type}"
+    return t(key) if key in t else event_type
+
+
+def clip(text: str, width: int) -> str:
+    """Cut text to ``width`` cells with an ellipsis (lists keep one line per row)."""
+    if width <= 1:
+        return text[:width]
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

@@ -1,0 +1,379 @@
+"""Tiếp nhận (F2): a citizen at the counter, a queue waiting.
+
+Pick the procedure, scan the chip ID card (into the scan field or any applicant
+field), tick what was handed in, Ctrl+S. The dossier is written by
+``desk.intake.receive`` in a worker; the receipt preview follows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.worker import Worker
+
+from desk import clock, intake
+from desk.chipqr import looks_like_chip_qr
+from desk.errors import InvalidInput
+from desk.idnumbers import check_id_number
+from desk.intake import ApplicantInput, IntakeRequest
+from desk.models import IdKind, Procedure
+from desk.procedures import list_procedures
+from desk.text import LIMITS
+from screens.base import DeskScreen
+from screens.dialogs import ConfirmDialog
+from screens.format import due_long
+from screens.messages import DossierSaved
+from screens.receipt import ReceiptPreview
+from screens.widgets import ComponentChecklist, ProcedurePicker
+
+APPLICANT_FIELDS = ("name", "id_number", "birth_date", "sex", "phone", "email", "address")
+"""The applicant's fields, in the order of the form."""
+
+SCANNED_FIELDS = ("name", "id_number", "birth_date", "sex", "address")
+"""What a chip ID card's QR code fills."""
+
+# where a chip card line starts inside whatever the field held before the scan
+CHIP_START = re.compile(r"[0-9]{12}\s*\|")
+
+TONES = ("error", "warning", "success")
+
+SCAN_SETTLE = 0.3
+"""Seconds without a keystroke after which a scanner without an Enter suffix is done typing."""
+
+DUE_REFRESH = 30.0
+"""Seconds between recomputations of the appointment (the clock moves; the cut-off passes)."""
+
+
+class ApplicantForm(Vertical):
+    """The applicant's fields with their live messages; converts to and from ``ApplicantInput``."""
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        with Horizontal(classes="field-row scan-row"):
+            yield Label(t("field.scan"), classes="field-label")
+            yield Input(placeholder=t("scan.placeholder"), id="applicant-scan", compact=True)
+        yield Static(id="applicant-scan-problem", classes="problem", markup=False)
+        for name in APPLICANT_FIELDS:
+            with Horizontal(classes="field-row"):
+                yield Label(t(f"field.{name}"), classes="field-label")
+                yield Input(placeholder=t(f"placeholder.{name}"), id=f"applicant-{name}", compact=True)
+            yield Static(id=f"applicant-{name}-problem", classes="problem", markup=False)
+
+    def field(self, name: str) -> Input:
+        """The input of one applicant field ("name", "id_number", ..., or "scan")."""
+        return self.query_one(f"#applicant-{name}", Input)
+
+    @property
+    def scan_input(self) -> Input:
+        return self.field("scan")
+
+    def to_model(self) -> ApplicantInput:
+        values = {name: self.field(name).value for name in APPLICANT_FIELDS}
+        return ApplicantInput(**values)
+
+    def load(self, applicant: ApplicantInput, *, only: tuple[str, ...] = APPLICANT_FIELDS) -> None:
+        for name in only:
+            value = getattr(applicant, name)
+            if name == "birth_date" and value is not None and not isinstance(value, str):
+                value = value.strftime("%d/%m/%Y")
+            self.field(name).value = value or ""
+
+    def show_problem(self, name: str, text: str, *, tone: str = "error") -> None:
+        """A message under a field: "error" (the field is marked), "warning" or "success"."""
+        problem = self.query_one(f"#applicant-{name}-problem", Static)
+        problem.update(text)
+        problem.set_class(bool(text), "-shown")
+        for each in TONES:
+            problem.set_class(tone == each, f"-{each}")
+        self.field(name).set_class(bool(text) and tone == "error", "-invalid")
+
+
+class IntakeScreen(DeskScreen):
+    """The intake form. Esc goes back to today and keeps what was typed."""
+
+    TYPING_TARGET = "#procedure-filter"
+    AUTO_FOCUS = "#procedure-filter"
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", id="intake.save"),
+        Binding("f8", "clear", "key.clear", id="intake.clear"),
+        Binding("escape", "app.switch_mode('today')", "key.back", id="intake.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.procedure: Procedure | None = None
+        self.saving = False
+        self.touched: set[str] = set()
+        self._scan_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield Header()
+        with VerticalScroll(id="intake"):
+            with Horizontal(id="intake-columns"):
+                with Vertical(id="intake-left"):
+                    yield Label(t("intake.procedure"), classes="section")
+                    yield ProcedurePicker(list_procedures(self.app.desk), id="picker")
+                    yield Label(t("intake.components"), classes="section")
+                    yield ComponentChecklist(id="checklist")
+                    yield Static(id="component-detail", markup=False)
+                with Vertical(id="intake-right"):
+                    yield Label(t("intake.applicant"), classes="section")
+                    yield ApplicantForm(id="applicant")
+        yield Static(id="due", markup=False)
+        yield Footer(compact=True)
+
+    # typed accessors -------------------------------------------------------------
+
+    @property
+    def picker(self) -> ProcedurePicker:
+        return self.query_one("#picker", ProcedurePicker)
+
+    @property
+    def checklist(self) -> ComponentChecklist:
+        return self.query_one("#checklist", ComponentChecklist)
+
+    @property
+    def form(self) -> ApplicantForm:
+        return self.query_one("#applicant", ApplicantForm)
+
+    @property
+    def due_label(self) -> Static:
+        return self.query_one("#due", Static)
+
+    # life cycle ------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.show_due()
+        self.set_interval(DUE_REFRESH, self.show_due)
+        # the form scrolls as the focus moves; the scroll container itself is no stop for Tab
+        self.query_one("#intake", VerticalScroll).can_focus = False
+
+    def on_screen_resume(self) -> None:
+        self.show_due()
+
+    @property
+    def dirty(self) -> bool:
+        """Has anything been typed or picked since the last save?"""
+        return self.procedure is not None or any(self.form.field(n).value for n in APPLICANT_FIELDS)
+
+    def reset(self) -> None:
+        """An empty form for the next citizen, the cursor in the procedure box."""
+        self.procedure = None
+        self.touched.clear()
+        # emptied by the form, not typed by the clerk: no "required" messages
+        with self.prevent(Input.Changed):
+            self.picker.reset()
+            self.form.scan_input.value = ""
+            self.form.load(ApplicantInput())
+        self.checklist.load(None)
+        for name in (*APPLICANT_FIELDS, "scan"):
+            self.form.show_problem(name, "")
+        self.show_due()
+        self.picker.filter_input.focus()
+
+    # the procedure ---------------------------------------------------------------
+
+    @on(ProcedurePicker.Chosen)
+    def _procedure_chosen(self, event: ProcedurePicker.Chosen) -> None:
+        self.procedure = event.procedure
+        self.checklist.load(event.procedure)
+        self.show_due()
+        self._show_component_detail()
+        # the card comes next; with the applicant already scanned, the papers
+        if self.form.field("name").value:
+            self.checklist.focus()
+        else:
+            self.form.scan_input.focus()
+
+    def show_due(self) -> None:
+        t = self.t
+        if self.procedure is None:
+            self.due_label.update(t("intake.due_pending"))
+            return
+        due = intake.due_for(self.app.desk, self.procedure, clock.now())
+        self.due_label.update(t("intake.due", due=due_long(t, due)))
+
+    @on(DataTable.RowHighlighted, "#checklist")
+    @on(ComponentChecklist.Changed)
+    def _show_component_detail(self) -> None:
+        line = self.checklist.highlighted_line()
+        detail = self.query_one("#component-detail", Static)
+        if line is None:
+            detail.update("")
+        elif line.spec.required:
+            detail.update(line.spec.name)
+        else:
+            detail.update(f"{line.spec.name} ({self.t('checklist.optional')})")
+
+    # the applicant: live validation and the scanner --------------------------------
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        if CHIP_START.search(event.value):
+            # a scanner is typing: wait until it stops (or sends Enter)
+            if self._scan_timer is not None:
+                self._scan_timer.stop()
+            field = event.input
+            self._scan_timer = self.set_timer(SCAN_SETTLE, lambda: self.take_scan(field))
+            return
+        name = (event.input.id or "").removeprefix("applicant-")
+        if name in APPLICANT_FIELDS:
+            self.touched.add(name)
+            self.validate()
+        elif name == "scan" and event.value:
+            self.form.show_problem("scan", "")
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        if CHIP_START.search(event.value):
+            event.stop()
+            self.take_scan(event.input)
+            return
+        name = (event.input.id or "").removeprefix("applicant-")
+        if name in (*APPLICANT_FIELDS, "scan"):
+            event.stop()
+            self.focus_next()
+
+    def take_scan(self, field: Input) -> bool:
+        """Fill the applicant from a chip card line typed into ``field``; True when it was one."""
+        if self._scan_timer is not None:
+            self._scan_timer.stop()
+            self._scan_timer = None
+        match = CHIP_START.search(field.value)
+        if match is None:
+            return False
+        before, line = field.value[: match.start()], field.value[match.start() :]
+        if not looks_like_chip_qr(line):
+            return False
+        try:
+            applicant = intake.applicant_from_scan(line)
+        except InvalidInput:
+            field.value = before
+            self.form.show_problem("scan", self.t("scan.invalid"))
+            self.form.scan_input.focus()
+            self.app.bell()
+            return True
+        field_name = (field.id or "").removeprefix("applicant-")
+        if field_name not in SCANNED_FIELDS:
+            # the scan or phone field, say, or the procedure box: give back what it held
+            field.value = before
+        with self.prevent(Input.Changed):
+            self.form.load(applicant, only=SCANNED_FIELDS)
+        self.touched.update(SCANNED_FIELDS)
+        self.validate()
+        self.form.show_problem("scan", self.t("scan.read", name=applicant.name), tone="success")
+        if self.procedure is not None:
+            self.checklist.focus()
+        else:
+            self.picker.filter_input.focus()
+        return True
+
+    def validate(self, *, every_field: bool = False) -> dict[str, str]:
+        """Show the problems of the fields touched (all with ``every_field``); returns all problems."""
+        raw = self.form.to_model()
+        problems = intake.applicant_problems(raw, today=clock.now().date())
+        for name in APPLICANT_FIELDS:
+            shown = every_field or name in self.touched
+            if shown and name in problems:
+                self.form.show_problem(name, self.problem_text(name, getattr(raw, name)))
+            elif shown and name == "id_number" and self._is_old_id(raw.id_number):
+                self.form.show_problem(name, self.t("warning.old_id"), tone="warning")
+            else:
+                self.form.show_problem(name, "")
+        return problems
+
+    def problem_text(self, name: str, value) -> str:
+        """The problem of one field in the clerk's language (the core's messages are for logs and the CLI)."""
+        text = value if isinstance(value, str) else ""
+        limit = LIMITS.get(name)
+        if limit and len(text.strip()) > limit:
+            return self.t("problem.too_long", limit=limit)
+        if name == "name" and not text.strip():
+            return self.t("problem.name_required")
+        return self.t(f"problem.{name}")
+
+    @staticmethod
+    def _is_old_id(value: str) -> bool:
+        if not value.strip():
+            return False
+        try:
+            return check_id_number(value).kind is IdKind.OLD_ID
+        except InvalidInput:
+            return False
+
+    # saving ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save" and self.saving:
+            return None  # shown dimmed while the dossier is being written
+        return True
+
+    def to_request(self) -> IntakeRequest:
+        """What the form says, as the core's request."""
+        assert self.procedure is not None
+        lines = self.checklist.lines
+        return IntakeRequest(
+            procedure_code=self.procedure.code,
+            applicant=self.form.to_model(),
+            not_received=frozenset(line.spec.code for line in lines if not line.received),
+            quantities={line.spec.code: line.quantity for line in lines if line.quantity != line.spec.quantity},
+            forms={line.spec.code: line.form for line in lines if line.form != line.spec.form},
+        )
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        if self.procedure is None:
+            self.picker.show_problem(self.t("problem.procedure"))
+            self.picker.filter_input.focus()
+            self.app.bell()
+            return
+        problems = self.validate(every_field=True)
+        if problems:
+            first = next(name for name in APPLICANT_FIELDS if name in problems)
+            self.form.field(first).focus()
+            self.app.bell()
+            return
+        self.saving = True
+        self.refresh_bindings()
+        self.save_dossier(self.to_request())
+
+    @work(thread=True, exclusive=True, group="intake", exit_on_error=False)
+    def save_dossier(self, request: IntakeRequest) -> None:
+        """One transaction in the core: the dossier, its component lines and its event."""
+        with self.app.thread_desk() as desk:
+            dossier, warnings = intake.receive(desk, request)
+        self.post_message(DossierSaved(dossier, warnings))
+
+    def work_failed(self, worker: Worker) -> None:
+        self.saving = False
+        self.refresh_bindings()
+
+    @on(DossierSaved)
+    def _saved(self, event: DossierSaved) -> None:
+        self.saving = False
+        self.refresh_bindings()
+        self.notify(self.t("intake.saved", code=event.dossier.code), timeout=8)
+        self.app.push_screen(ReceiptPreview(event.dossier), self._receipt_done)
+
+    def _receipt_done(self, printed: bool | None) -> None:
+        self.reset()
+
+    def action_clear(self) -> None:
+        if not self.dirty:
+            self.reset()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.reset()
+
+        self.app.push_screen(ConfirmDialog(self.t("intake.confirm_clear")), answered)

@@ -1,0 +1,120 @@
+"""Tra cứu (F3): one box for a code, a name (accents optional), an ID number or a phone;
+or scan a receipt's QR code into it to open that dossier and check the receipt."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from desk import dossiers
+from desk.receipt_qr import parse_payload, verify_payload
+from screens.base import DeskScreen
+from screens.dossier import verdict_message
+from screens.messages import OpenDossier
+from screens.widgets import DossierTable
+
+TYPE_SETTLE = 0.25
+"""Seconds after the last keystroke before the search runs (and a scanner is done typing)."""
+
+MIN_QUERY = 2
+"""Fewer characters than this search nothing (one letter matches half the database)."""
+
+
+class SearchScreen(DeskScreen):
+    TYPING_TARGET = "#search-box"
+    AUTO_FOCUS = "#search-box"
+    BINDINGS = [
+        Binding("down", "results", "key.results", id="search.results", show=False),
+        Binding("ctrl+f", "focus_box", "key.search_box", id="search.box"),
+        Binding("escape", "app.switch_mode('today')", "key.back", id="search.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._timer: Timer | None = None
+        self.query_text = ""
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield Header()
+        with Vertical(id="search"):
+            yield Label(t("search.title"), classes="section")
+            yield Input(placeholder=t("search.placeholder"), id="search-box")
+            yield Static(t("search.hint"), id="search-hint", markup=False)
+            yield DossierTable(id="search-results", empty_key="search.empty")
+        yield Footer(compact=True)
+
+    @property
+    def box(self) -> Input:
+        return self.query_one("#search-box", Input)
+
+    @property
+    def results(self) -> DossierTable:
+        return self.query_one("#search-results", DossierTable)
+
+    def on_screen_resume(self) -> None:
+        if self.query_text:
+            self.results.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "results":
+            # ↓ leaves the box for the results; inside the results it moves the cursor
+            return self.focused is self.box
+        return True
+
+    def action_results(self) -> None:
+        if self.results.row_count:
+            self.results.focus()
+
+    def action_focus_box(self) -> None:
+        self.box.focus()
+
+    @on(Input.Changed, "#search-box")
+    def _changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(TYPE_SETTLE, self.run_search)
+
+    @on(Input.Submitted, "#search-box")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self.run_search()
+        if self.results.row_count and self.box.value:
+            self.results.focus()
+
+    def run_search(self) -> None:
+        """A receipt QR opens its dossier; anything else lists the dossiers it finds."""
+        self._timer = None
+        text = self.box.value
+        if parse_payload(text) is not None:
+            self.check_receipt(text)
+            return
+        self.query_text = text.strip()
+        hint = self.query_one("#search-hint", Static)
+        hint.set_class(False, "-error")
+        if len(self.query_text) < MIN_QUERY:
+            hint.update(self.t("search.hint"))
+            self.results.show_source(None)
+            return
+        desk = self.app.desk
+        query = self.query_text
+        self.results.show_source(lambda limit, offset: dossiers.search(desk, query, limit=limit, offset=offset))
+        hint.update(self.t("search.found") if self.results.row_count else self.t("search.nothing", text=query))
+
+    def check_receipt(self, text: str) -> None:
+        desk = self.app.desk
+        verdict = verify_payload(text, self.app.agency_key, lambda code: dossiers.find(desk, code))
+        # ready for the next scan; clearing the box must not search again and hide the verdict
+        with self.box.prevent(Input.Changed):
+            self.box.value = ""
+        hint = self.query_one("#search-hint", Static)
+        hint.update(verdict_message(self.t, verdict))
+        hint.set_class(not verdict.genuine, "-error")
+        if verdict.dossier is not None:
+            self.post_message(OpenDossier(verdict.dossier.code, verdict))

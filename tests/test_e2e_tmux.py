@@ -1,0 +1,127 @@
+"""End to end: the real ``desk`` TUI in a tmux terminal, driven by keys as a clerk would.
+
+A birth registration with a scanned chip ID card (the scanner's line is typed
+into the terminal), checked through the CLI afterwards; then a search by name.
+Skipped only when tmux is missing (``.ci/run`` installs it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import DEFAULT_NOW, ROOT, run_desk
+from tests.tui_helpers import SCAN
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+WIDTH, HEIGHT = 120, 36
+
+
+class Terminal:
+    """One tmux session on a private server socket, so a clerk's own tmux is never touched."""
+
+    def __init__(self, socket: str, command: list[str], env: dict[str, str]) -> None:
+        self.base = ["tmux", "-L", socket]
+        exports = " ".join(f"{k}={subprocess.list2cmdline([v])}" for k, v in env.items())
+        shell = f"cd {subprocess.list2cmdline([str(ROOT)])} && env {exports} {subprocess.list2cmdline(command)}"
+        subprocess.run(
+            [*self.base, "-f", "/dev/null", "new-session", "-d", "-s", "desk", "-x", str(WIDTH), "-y", str(HEIGHT),
+             shell],
+            check=True,
+        )
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        subprocess.run([*self.base, "send-keys", "-t", "desk", *(["-l"] if literal else []), *keys], check=True)
+        time.sleep(0.15)
+
+    def screen(self) -> str:
+        done = subprocess.run([*self.base, "capture-pane", "-t", "desk", "-p"], capture_output=True, text=True)
+        return done.stdout
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared on the screen:\n{self.screen()}")
+
+    def alive(self) -> bool:
+        return subprocess.run([*self.base, "has-session", "-t", "desk"], capture_output=True).returncode == 0
+
+    def close(self) -> None:
+        subprocess.run([*self.base, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def cli_home(tmp_path):
+    home = tmp_path / "h"
+    r = run_desk("init", "--agency-code", "000.00.12.H29", "--agency-name", "UBND xã Minh Khai",
+                 "--desk-no", "1", "--clerk", "Nguyễn Thị Lan", home=home)
+    assert r.returncode == 0, r.stderr
+    r = run_desk("catalog", "import", "--sample", home=home)
+    assert r.returncode == 0, r.stderr
+    return home
+
+
+@pytest.fixture
+def terminal(cli_home):
+    env = {"DESK_NOW": DEFAULT_NOW, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color"}
+    if "PATH" in os.environ:
+        env["PATH"] = os.environ["PATH"]
+    term = Terminal(f"motcua-test-{os.getpid()}", [sys.executable, "-m", "desk", "--home", str(cli_home)], env)
+    yield term
+    term.close()
+
+
+def test_intake_with_a_scanned_card_then_search(terminal, cli_home):
+    terminal.wait_for("Hôm nay, thứ Hai 23/11/2026")
+    # F2, 1193, Enter: the birth registration is picked
+    terminal.keys("F2")
+    terminal.keys("1193", literal=True)
+    terminal.keys("Enter")
+    terminal.wait_for("✓ 1.001193")
+    # the scanner types the chip card's line and Enter
+    terminal.keys(SCAN, literal=True)
+    terminal.keys("Enter")
+    terminal.wait_for("Đã đọc thẻ căn cước của Nguyễn Văn An")
+    # the marriage certificate (4th line) was handed in too; save
+    terminal.keys("Down", "Down", "Down", "Space")
+    terminal.keys("C-s")
+    shown = terminal.wait_for("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+    assert "000.00.12.H29-261123-1001" in shown
+    terminal.keys("Escape")  # no printer here: skip printing
+    terminal.wait_for("Chưa chọn thủ tục")
+
+    terminal.keys("F3")
+    terminal.wait_for("Tra cứu hồ sơ")
+    terminal.keys("nguyen van an", literal=True)
+    terminal.keys("Enter")
+    terminal.wait_for("261123-1001")
+    terminal.keys("Enter")
+    terminal.wait_for("Nhật ký xử lý")
+    terminal.keys("C-q")
+    deadline = time.monotonic() + 10
+    while terminal.alive() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not terminal.alive(), "Ctrl+Q did not quit"
+
+    r = run_desk("show", "000.00.12.H29-261123-1001", "--json", home=cli_home)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["procedure_code"] == "1.001193"
+    assert d["applicant"]["name"] == "Nguyễn Văn An"
+    assert d["applicant"]["birth_date"] == "1999-01-01"
+    assert {c["code"]: c["received"] for c in d["components"]}["giay_chung_nhan_ket_hon"] is True
+    assert {c["code"]: c["received"] for c in d["components"]}["van_ban_uy_quyen"] is False

@@ -1,0 +1,39 @@
+"""The TUI's side of the dependency rule: screens call ``desk`` and ``printing``, never ``db``;
+what the TUI added to the core stays free of textual."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+SCREENS = Path(__file__).resolve().parent.parent / "screens"
+ALLOWED = {"desk", "printing", "screens", "textual", "rich", "__future__"}
+
+
+def imported_roots(path: Path) -> set[str]:
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_screens_import_only_desk_printing_and_the_ui():
+    for path in SCREENS.glob("*.py"):
+        project = imported_roots(path) - set(sys.stdlib_module_names)
+        assert project <= ALLOWED, f"{path.name} imports {sorted(project - ALLOWED)}"
+
+
+def test_core_modules_of_the_tui_import_no_ui():
+    code = "import sys, desk.lookup\nprint(','.join(m for m in ('textual', 'rich', 'reportlab') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
+
+
+def test_the_first_screen_does_not_load_the_pdf_stack():
+    code = "import sys, screens.app\nprint(','.join(m for m in ('reportlab', 'qrcode') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=SCREENS.parent).stdout.strip()
+    assert out == ""
