@@ -102,7 +102,8 @@ def write_pdf(path: Path, pdf: bytes) -> None:
 
 def kept_path(desk, code: str, kind: str, at: datetime) -> Path:
     """Where a PDF sent to the printer is kept, under the home's ``printed/``."""
-    return desk.home.printed / f"{code}_{kind}_{at:%Y%m%d-%H%M%S}.pdf"
+    name = code if code == kind else f"{code}_{kind}"  # "report_…", "register_…" for documents of no dossier
+    return desk.home.printed / f"{name}_{at:%Y%m%d-%H%M%S}.pdf"
 
 
 def deliver(
@@ -127,7 +128,7 @@ def deliver(
         record_print(desk, code, kind, copies, paper, True, f"written to {out}",
                      details={"method": "file", "path": str(out)})
         return PrintResult(True, out, f"written to {out}", sent=False)
-    path = kept_path(desk, code or "register", kind, clock.now())
+    path = kept_path(desk, code or kind, kind, clock.now())
     write_pdf(path, pdf)
     if send is None:
         raise InvalidInput("no printer function given", field="printer")

@@ -36,8 +36,10 @@ from printing.documents import (  # noqa: E402
     render_register,
     render_supplement,
 )
+from printing.report import render_day_report  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
+COLOUR = {"report-day"}
 KEY = bytes(range(32))  # a demo key; a real desk's key never leaves its home
 
 SETTINGS = Settings(
@@ -121,6 +123,49 @@ def register_dossiers() -> list[Dossier]:
     return out
 
 
+def sample_day_report():
+    """A believable day at one desk for the end-of-day report (figures made up, consistent)."""
+    from desk.indicators import Figures, Group, Indicators, OverdueDossier
+    from desk.reports import DayReport
+
+    def figures(received, finished, on_time, digitised, reused, **kw) -> Figures:
+        return Figures(received=received, finished=finished, finished_on_time=on_time, digitised=digitised,
+                       reused=reused, synced=received, processing_minutes=finished * 370, returned=finished, **kw)
+
+    procedures = [
+        ("2.000815", "Chứng thực bản sao từ bản chính", figures(9, 9, 9, 8, 7, answered=6, very_satisfied=4,
+                                                               satisfied=2)),
+        ("1.001193", "Đăng ký khai sinh", figures(5, 4, 4, 5, 5, answered=3, very_satisfied=2, satisfied=1)),
+        ("2.000635", "Cấp bản sao trích lục hộ tịch", figures(3, 3, 3, 3, 3)),
+        ("1.004873", "Cấp Giấy xác nhận tình trạng hôn nhân", figures(3, 1, 0, 2, 1, answered=1, dissatisfied=1)),
+        ("2.000884", "Chứng thực chữ ký", figures(2, 2, 2, 1, 1, answered=1, satisfied=1)),
+        ("1.001776", "Trợ cấp xã hội hằng tháng", figures(1, 0, 0, 0, 0)),
+    ]
+    overall = Figures()
+    groups = []
+    for code, name, f in procedures:
+        overall.add(f)
+        groups.append(Group(code, name, f))
+    overall.refused, overall.synced = 1, overall.received - 2
+    overall.in_progress, overall.overdue, overall.awaiting_return = 14, 3, 2
+    day = date(2026, 11, 23)
+    ind = Indicators(day, day, datetime(2026, 11, 23), datetime(2026, 11, 24), datetime(2026, 11, 23, 17, 5),
+                     overall, [Group("000.00.12.H29/1", "Quầy 1", overall, desk_no=1)],
+                     [Group(SETTINGS.clerk, SETTINGS.clerk, overall)], groups)
+    late = [
+        OverdueDossier("000.00.12.H29-261117-1004", "1.004873", "Cấp Giấy xác nhận tình trạng hôn nhân",
+                       "Lê Thị Hồng Nhung", SETTINGS.clerk, 1, datetime(2026, 11, 17, 9, 10),
+                       datetime(2026, 11, 20, 9, 10), 1180),
+        OverdueDossier("000.00.12.H29-261118-1002", "1.004873", "Cấp Giấy xác nhận tình trạng hôn nhân",
+                       "Phạm Quốc Việt", SETTINGS.clerk, 1, datetime(2026, 11, 18, 8, 40),
+                       datetime(2026, 11, 21, 8, 40), 700),
+        OverdueDossier("000.00.12.H29-261120-1009", "2.000815", "Chứng thực bản sao từ bản chính",
+                       "Đỗ Minh Châu", SETTINGS.clerk, 1, datetime(2026, 11, 20, 15, 20),
+                       datetime(2026, 11, 23, 17, 0), 5),
+    ]
+    return DayReport(SETTINGS.agency, SETTINGS.clerk, datetime(2026, 11, 23, 17, 5), ind, late)
+
+
 def documents() -> dict[str, bytes]:
     return {
         "receipt-a4": render_receipt(DOSSIER, PROCEDURE, SETTINGS, KEY, paper="a4", copies=1),
@@ -153,6 +198,7 @@ def documents() -> dict[str, bytes]:
             issued=date(2026, 11, 24),
         ),
         "mau07-register": render_register(register_dossiers(), SETTINGS, date(2026, 11, 22)),
+        "report-day": render_day_report(sample_day_report(), SETTINGS),
     }
 
 
@@ -163,8 +209,9 @@ def main() -> None:
             src = Path(tmp) / f"{name}.pdf"
             src.write_bytes(pdf)
             dpi = "110" if name == "receipt-80mm" else "80"
+            colour = [] if name in COLOUR else ["-gray"]  # the report's charts are coloured
             subprocess.run(
-                ["pdftoppm", "-r", dpi, "-gray", "-png", "-f", "1", "-l", "1", "-singlefile", str(src), str(OUT / name)],
+                ["pdftoppm", "-r", dpi, *colour, "-png", "-f", "1", "-l", "1", "-singlefile", str(src), str(OUT / name)],
                 check=True,
             )
             print(OUT / f"{name}.png", (OUT / f"{name}.png").stat().st_size // 1024, "KB")

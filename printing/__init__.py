@@ -22,6 +22,7 @@ from printing.documents import (
 )
 from printing.fonts import FontError
 from printing.layout import PAPER_NAMES, PrintOptionError, Rendered
+from printing.report import build_day_report, render_day_report
 
 __all__ = [
     "PAPER_NAMES",
@@ -30,11 +31,13 @@ __all__ = [
     "PrintOutcome",
     "Rendered",
     "build_apology",
+    "build_day_report",
     "build_receipt",
     "build_refusal",
     "build_register",
     "build_supplement",
     "render_apology",
+    "render_day_report",
     "render_receipt",
     "render_refusal",
     "render_register",

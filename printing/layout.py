@@ -121,7 +121,18 @@ class QrOp:
     matrix: Matrix
 
 
-Op = TextOp | LineOp | QrOp
+@dataclass(slots=True)
+class DrawingOp:
+    """A reportlab.graphics ``Drawing`` (a chart); (x, y) is its top-left corner."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    drawing: object
+
+
+Op = TextOp | LineOp | QrOp | DrawingOp
 
 
 @dataclass
@@ -195,7 +206,16 @@ class QrItem:
     size: float
 
 
-Item = P | Space | QrItem
+@dataclass(frozen=True)
+class Graphic:
+    """A reportlab.graphics ``Drawing`` in the flow, drawn at ``width`` × ``height`` points."""
+
+    drawing: object
+    width: float
+    height: float
+
+
+Item = P | Space | QrItem | Graphic
 
 
 @dataclass(frozen=True)
@@ -406,6 +426,8 @@ class Layout:
                 h += it.height
             elif isinstance(it, QrItem):
                 h += it.size
+            elif isinstance(it, Graphic):
+                h += it.height
             else:
                 size = self.item_size(it)
                 h += it.before + len(self._p_lines(it, width)) * self.leading(size) + it.after
@@ -426,6 +448,12 @@ class Layout:
                     self.ensure(it.size)
                 self.page.ops.append(QrOp(x, self.y, it.size, it.matrix))
                 self.y += it.size
+                continue
+            if isinstance(it, Graphic):
+                if flow:
+                    self.ensure(it.height)
+                self.page.ops.append(DrawingOp(x, self.y, it.width, it.height, it.drawing))
+                self.y += it.height
                 continue
             size = self.item_size(it)
             lead = self.leading(size)
@@ -465,6 +493,15 @@ class Layout:
 
     # ------------------------------------------------------------ tables
 
+    def table_pad(self, size: float | None = None) -> float:
+        """The padding of table cells at ``size`` (what :meth:`table` uses when not told)."""
+        return max(1.5, 0.3 * (size or self.size))
+
+    def column_widths(self, cols: Sequence[Col], *, size: float | None = None, pad: float | None = None) -> list[float]:
+        """The widths :meth:`table` gives ``cols`` (e.g. to cut cell text to one line beforehand)."""
+        size = size or self.size
+        return self._column_widths(cols, size, pad if pad is not None else self.table_pad(size))
+
     def _column_widths(self, cols: Sequence[Col], size: float, pad: float) -> list[float]:
         # a column is at least as wide as the longest word of its title
         minimums = [
@@ -483,7 +520,7 @@ class Layout:
     ) -> None:
         """A ruled table; rows wrap in their cells and flow to the next page under a repeated header."""
         size = size or self.size
-        pad = pad if pad is not None else max(1.5, 0.3 * size)
+        pad = pad if pad is not None else self.table_pad(size)
         lead = self.leading(size)
         widths = self._column_widths(cols, size, pad)
         xs = [self.left]
@@ -608,6 +645,8 @@ class Rendered:
                     out.append(
                         Box(n, "line", min(op.x1, op.x2), min(op.y1, op.y2), max(op.x1, op.x2), max(op.y1, op.y2))
                     )
+                elif isinstance(op, DrawingOp):
+                    out.append(Box(n, "drawing", op.x, op.y, op.x + op.width, op.y + op.height))
                 else:
                     out.append(Box(n, "qr", op.x, op.y, op.x + op.size, op.y + op.size))
         return out
@@ -686,6 +725,10 @@ def to_pdf(pages: Sequence[Page], *, title: str = "", author: str = "", subject:
         for op in page.ops:
             if isinstance(op, QrOp):
                 draw_qr(c, op.matrix, op.x, page.height - op.y - op.size, op.size)
+            elif isinstance(op, DrawingOp):
+                from reportlab.graphics import renderPDF
+
+                renderPDF.draw(op.drawing, c, op.x, page.height - op.y - op.height)
         c.showPage()
     c.save()
     return buf.getvalue()

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from desk import __version__
 from desk.errors import EXIT_OK, EXIT_UNEXPECTED, DeskError
 
-COMMAND_MODULES = ("desk.cli.core", "desk.cli.lifecycle", "desk.cli.printing", "desk.cli.sync")
+COMMAND_MODULES = ("desk.cli.core", "desk.cli.lifecycle", "desk.cli.printing", "desk.cli.sync", "desk.cli.reports")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,108 @@
+"""Report commands: ``desk report day`` (PDF or CSV) and ``desk report register`` (Mẫu 07)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from desk.cli.base import add_command, emit_json, open_from_args, say, warn
+from desk.errors import EXIT_OK, EXIT_UNEXPECTED, InvalidInput
+
+FORMATS = (".pdf", ".csv")
+
+
+def _day(text: str | None, what: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"--{what} {text!r}: write the date as YYYY-MM-DD", field=what) from None
+
+
+def _summary(report) -> list[str]:
+    from desk.indicators import percent
+
+    f = report.indicators.overall
+    hours = f.avg_processing_hours
+    lines = [
+        f"received {f.received}, refused {f.refused}, withdrawn {f.withdrawn}, stopped {f.stopped}; "
+        f"results {f.finished} ({f.finished_on_time} on time), returned {f.returned}; "
+        f"in progress {f.in_progress}, overdue {f.overdue}, awaiting return {f.awaiting_return}",
+        f"on time {percent(f.on_time_rate)} · processing {'—' if hours is None else f'{hours:.1f} h'} · "
+        f"digitised {percent(f.digitisation_rate)} · reused {percent(f.reuse_rate)} · "
+        f"synced {percent(f.sync_rate)} · satisfaction {percent(f.satisfaction_rate)}",
+    ]
+    for d in report.desks:
+        s = d.sync
+        if s is not None:
+            missing = f", missing {s.missing_ranges()}" if s.gaps else ""
+            lines.append(f"{d.label}: {s.events} events up to seq {s.last_seq}{missing}")
+    return lines
+
+
+def cmd_report_day(args) -> int:
+    from desk.reports import day_report, report_csv
+
+    out = Path(args.out).expanduser() if args.out else None
+    suffix = out.suffix.lower() if out else ".pdf"
+    if suffix not in FORMATS:
+        raise InvalidInput(f"--out {args.out}: name a .pdf or a .csv file", field="out")
+    first = _day(args.date, "date")
+    last = _day(args.to, "to")
+    if last is not None and first is None:
+        raise InvalidInput("--to needs --date (the first day of the range)", field="to")
+    desk = open_from_args(args)
+    report = day_report(desk, first, last)  # checks the order of the dates
+    if suffix == ".csv":
+        from desk.printjobs import write_pdf
+
+        write_pdf(out, report_csv(report))  # atomic and owner-only, whatever the content
+        ok, sent, message, path = True, False, f"written to {out}", out
+    else:
+        import printing
+        from desk.printjobs import deliver
+
+        pdf = printing.render_day_report(report, desk.settings)
+        result = deliver(desk, code="", kind="report", pdf=pdf, paper="a4", copies=1, out=out,
+                         printer=args.printer or "", send=printing.send_to_printer, language="en")
+        ok, sent, message, path = result.ok, result.sent, result.message, result.path
+    if args.json:
+        emit_json({"ok": ok, "path": str(path), "format": suffix[1:], "sent": sent, "message": message,
+                   "report": report.to_json()})
+    else:
+        for line in _summary(report):
+            say(line)
+        (say if ok else warn)(message)
+        if not ok:
+            say(f"the PDF is kept at {path}; print it from there or repeat the command")
+    if not args.json:
+        for g in report.gaps:
+            warn(g.describe())
+    return EXIT_OK if ok else EXIT_UNEXPECTED
+
+
+def register(sub) -> None:
+    from desk.cli.printing import cmd_print_register
+
+    rp = sub.add_parser("report", help="end-of-day report and register book")
+    rp_sub = rp.add_subparsers(dest="report_kind", metavar="KIND", required=True)
+    sp = add_command(
+        rp_sub, "day",
+        "end-of-day report: indicators (QĐ 766/QĐ-TTg), charts, overdue dossiers; at a hub, every desk and "
+        "the missing seq ranges. PDF (one A4 page) or CSV (UTF-8 with BOM), chosen by --out's suffix",
+        cmd_report_day,
+    )
+    sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
+    sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day of a range (default: the first day)")
+    sp.add_argument("--out", metavar="FILE", help="write FILE.pdf or FILE.csv; without it the PDF is printed")
+    sp.add_argument("--printer", help="CUPS printer name (default: the home's setting)")
+    sp = add_command(rp_sub, "register", "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
+                     cmd_print_register)
+    sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
+    sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day (default: the first day)")
+    sp.add_argument("--out", metavar="FILE", help="only write the PDF there; print nothing")
+    sp.add_argument("--printer")
+
+
+__all__ = ["cmd_report_day", "register"]
