@@ -21,6 +21,12 @@ BUDGETS = {
     "intake_vs_bare_ratio": 3,
     "search_p95_ms": 30,
     "cli_start_median_ms": 300,
+    "tui_first_screen_ms": 1000,
+    "tui_rss_mb": 200,
+    "receipt_first_process_ms": 400,
+    "receipt_steady_ms": 20,
+    "export_20k_events_s": 2,
+    "import_20k_events_s": 3,
 }
 
 
@@ -39,7 +45,7 @@ def main(argv=None) -> int:
     print(f"bench: preparing a home with {dossiers:,} dossiers …", file=sys.stderr)
     home = bench_home(Path(args.cache) / f"home-{args.size}", dossiers)
     results: dict = {"generate_s": round(time.perf_counter() - t, 1)}
-    for name, run in bench_steps(home.root):
+    for name, run in bench_steps(home.root, small=args.size == "small"):
         print(f"bench: {name} …", file=sys.stderr)
         results.update(run())
     report = {
@@ -58,12 +64,17 @@ def main(argv=None) -> int:
     return 0
 
 
-def bench_steps(home_root: Path):
-    from bench import bench_core
+def bench_steps(home_root: Path, small: bool):
+    from bench import bench_core, bench_receipt, bench_sync, bench_tui
 
     return [
         ("search", lambda: bench_core.bench_search(_home(home_root))),
         ("cli start", lambda: bench_core.bench_cli_start(_home(home_root))),
+        ("tui first screen", lambda: bench_tui.bench(home_root, runs=1 if small else 3)),
+        ("receipt", lambda: bench_receipt.bench(small=small)),
+        # the sync budget is stated for 20,000 events whatever the home's size
+        ("export and import", lambda: bench_sync.bench(2_000 if small else 20_000)),
+        # last: it adds dossiers to the home
         ("intake", lambda: bench_core.bench_intake(_home(home_root))),
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from db import queries
@@ -40,9 +41,10 @@ def search(desk, text: str, *, limit: int = 50, offset: int = 0) -> list[Dossier
         exact = find(desk, text)
         if exact is not None:
             return [exact] if offset == 0 else []
-    digits = text.replace(" ", "").replace(".", "")
-    if digits.startswith("+84"):
-        text = "0" + digits[3:]
+    # a phone or ID number typed in groups ("0912 345 678", "+84 912.345.678") is one token
+    compact = re.sub(r"[\s.\-()]", "", text)
+    if re.fullmatch(r"\+?\d+", compact):
+        text = "0" + compact[3:] if compact.startswith("+84") else compact.lstrip("+")
     return _many(desk, queries.search_rows(desk.db, fold(text), limit=limit, offset=offset))
 
 
