@@ -1,4 +1,4 @@
-"""The desk's Textual application: three modes (today, intake, search), dossiers pushed on top."""
+"""The desk's Textual application: five modes (today, intake, search, sync, reports), dossiers pushed on top."""
 
 from __future__ import annotations
 
@@ -33,11 +33,26 @@ def search_screen() -> Screen:
     return SearchScreen()
 
 
+def sync_screen() -> Screen:
+    from screens.sync import SyncScreen
+
+    return SyncScreen()
+
+
+def reports_screen() -> Screen:
+    from screens.reports import ReportsScreen
+
+    return ReportsScreen()
+
+
 def prepare_screens() -> None:
     """Import the other screens (run in a thread once the first screen is up, so F2 is quick)."""
+    import screens.checklist  # noqa: F401
     import screens.dossier  # noqa: F401
     import screens.intake  # noqa: F401
+    import screens.reports  # noqa: F401
     import screens.search  # noqa: F401
+    import screens.sync  # noqa: F401
 
 
 def desk_commands():
@@ -47,7 +62,13 @@ def desk_commands():
     return DeskCommands
 
 
-MODES = {"today": TodayScreen, "intake": intake_screen, "search": search_screen}
+MODES = {
+    "today": TodayScreen,
+    "intake": intake_screen,
+    "search": search_screen,
+    "sync": sync_screen,
+    "reports": reports_screen,
+}
 LANGUAGES = ("vi", "en")
 
 
@@ -62,6 +83,8 @@ class DeskApp(App):
         Binding("f2", "switch_mode('intake')", "key.intake", id="app.intake"),
         Binding("f3", "switch_mode('search')", "key.search", id="app.search"),
         Binding("f4", "switch_mode('today')", "key.today", id="app.today"),
+        Binding("f5", "switch_mode('sync')", "key.sync", id="app.sync"),
+        Binding("f6", "switch_mode('reports')", "key.reports", id="app.reports"),
         Binding("ctrl+l", "switch_language", "key.language", id="app.language", show=False),
         Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
     ]

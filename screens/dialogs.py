@@ -1,11 +1,11 @@
-"""Small modal dialogs: an error, a yes/no question."""
+"""Small modal dialogs: an error, a yes/no question, one line of text."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from screens.base import DeskModal
 
@@ -42,9 +42,11 @@ class ConfirmDialog(DeskModal[bool]):
         Binding("n,escape", "answer(False)", "key.no", id="confirm.no"),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, *, yes_focused: bool = False) -> None:
         super().__init__(classes="dialog-screen")
         self.question = question
+        self.yes_focused = yes_focused
+        """Yes starts with the focus: only for moves that lose nothing (transfer, resume)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
@@ -52,10 +54,11 @@ class ConfirmDialog(DeskModal[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.t("button.yes"), id="confirm-yes", variant="warning")
                 yield Button(self.t("button.no"), id="confirm-no", variant="primary")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        # the safe answer has the focus: Enter alone never discards work
-        self.query_one("#confirm-no", Button).focus()
+        # the safe answer has the focus unless the move is harmless: Enter alone never discards work
+        self.query_one("#confirm-yes" if self.yes_focused else "#confirm-no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -63,3 +66,52 @@ class ConfirmDialog(DeskModal[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class TextDialog(DeskModal[str | None]):
+    """One line to type (a reason, a note, a file's path): Enter answers it, Esc answers None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "key.cancel", id="text.cancel"),
+    ]
+
+    def __init__(
+        self, title: str, prompt: str = "", *, value: str = "", placeholder: str = "", required: bool = False
+    ) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.prompt = prompt
+        self.value = value
+        self.placeholder = placeholder
+        self.required = required
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="text-dialog", classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            if self.prompt:
+                yield Static(self.prompt, markup=False, id="text-prompt")
+            yield Input(value=self.value, placeholder=self.placeholder, id="text-input")
+            yield Static(id="text-problem", classes="problem", markup=False)
+            yield Static(self.t("dialog.text_hint"), classes="dialog-hint", markup=False)
+        yield Footer(compact=True)
+
+    @property
+    def text_input(self) -> Input:
+        return self.query_one("#text-input", Input)
+
+    def on_mount(self) -> None:
+        self.text_input.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if self.required and not text:
+            problem = self.query_one("#text-problem", Static)
+            problem.update(self.t("dialog.required"))
+            problem.set_class(True, "-shown")
+            self.app.bell()
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

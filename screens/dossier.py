@@ -4,6 +4,12 @@ Actions are rows of ``DOSSIER_ACTIONS``: a key, a binding id (which names the
 footer label ``key.<id>`` and the palette command ``cmd.<id>``) and, for the
 lifecycle moves, the core action name that ``desk.lifecycle.available_actions``
 must allow. A new action is a row here and an ``action_<name>`` method.
+
+Lifecycle moves ask first (a confirmation, or a dialog collecting the reason,
+the missing papers, who collected the result); No has the focus for the moves
+that end a dossier (refuse, withdraw, stop). The move runs in a worker; after
+a supplement request or a refusal the letter (Mẫu 02, 03) is offered for
+printing, and an overdue dossier offers the apology letter (Mẫu 04).
 """
 
 from __future__ import annotations
@@ -11,19 +17,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.worker import Worker
 
-from desk import clock, dossiers
+from desk import checklist, clock, dossiers, lifecycle
 from desk.errors import NotFound
-from desk.models import Dossier
+from desk.models import Dossier, Status
 from desk.receipt_qr import ReceiptVerdict, Verdict
 from screens.base import DeskScreen
-from screens.format import clip, day, event_label, when
-from screens.receipt import ReceiptPreview
+from screens.dialogs import ConfirmDialog, TextDialog
+from screens.format import clip, day, due_long, event_label, when
+from screens.forms import (
+    SATISFACTION_KEYS,
+    ApologyAnswer,
+    ApologyDialog,
+    ReturnAnswer,
+    ReturnDialog,
+    SupplementAnswer,
+    SupplementDialog,
+)
+from screens.messages import DossierChanged
+from screens.receipt import LetterPreview, ReceiptPreview
 
 
 @dataclass(frozen=True)
@@ -37,13 +56,29 @@ class DossierAction:
     """The screen's ``action_<method>``."""
     lifecycle: str = ""
     """The core's action name (``desk.status``) when it is a lifecycle move; offered only when allowed."""
+    when: str = ""
+    """Another condition of the screen (``DossierScreen.offers``): "overdue", "supplement", "refused"."""
 
 
 DOSSIER_ACTIONS: list[DossierAction] = [
+    # the moves first: the footer shows only those allowed now, in the order of the machine
+    DossierAction("t", "dossier.transfer", "transfer", lifecycle="transfer"),
+    DossierAction("b", "dossier.supplement", "supplement", lifecycle="supplement"),
+    DossierAction("c", "dossier.resume", "resume", lifecycle="resume"),
+    DossierAction("k", "dossier.result", "result", lifecycle="result"),
+    DossierAction("g", "dossier.return", "return_result", lifecycle="return"),
+    DossierAction("x", "dossier.refuse", "refuse", lifecycle="refuse"),
+    DossierAction("w", "dossier.withdraw", "withdraw", lifecycle="withdraw"),
+    DossierAction("s", "dossier.stop", "stop", lifecycle="stop"),
+    DossierAction("4", "dossier.apology", "apology", when="overdue"),
+    DossierAction("2", "dossier.print_supplement", "print_supplement", when="supplement"),
+    DossierAction("3", "dossier.print_refusal", "print_refusal", when="refused"),
+    DossierAction("d", "dossier.checklist", "checklist"),
     DossierAction("p", "dossier.print_receipt", "print_receipt"),
-    # the lifecycle moves (transfer, supplement, resume, result, return, refuse,
-    # withdraw, stop) and the digitisation checklist slot in here
 ]
+
+LETTER_AFTER = {"supplement": "supplement", "refuse": "refusal"}
+"""Lifecycle moves after which their letter is offered for printing (Mẫu 02, Mẫu 03)."""
 
 VERDICT_CLASSES = {
     Verdict.GENUINE: "-genuine",
@@ -66,6 +101,10 @@ class DossierScreen(DeskScreen):
         self.code = code
         self.verdict = verdict
         self.dossier: Dossier | None = None
+        self.allowed: list[str] = []
+        """The lifecycle actions the core allows now (read with the dossier)."""
+        self.busy = False
+        """A lifecycle move is being written."""
         self._width: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -127,13 +166,36 @@ class DossierScreen(DeskScreen):
             self.dossier = dossiers.get(self.app.desk, self.code)
         except NotFound:
             self.dossier = None
+        self.allowed = lifecycle.available_actions(self.app.desk, self.dossier) if self.dossier else []
         self._show()
         self.refresh_bindings()
 
+    def offers(self, condition: str) -> bool:
+        """The conditions of ``DossierAction.when`` for the dossier shown."""
+        d = self.dossier
+        if d is None:
+            return False
+        if condition == "overdue":
+            return dossiers.is_overdue(d, clock.now())
+        if condition == "supplement":
+            return d.status is Status.SUPPLEMENT
+        if condition == "refused":
+            return d.status is Status.REFUSED
+        return True
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         methods = {a.method: a for a in DOSSIER_ACTIONS}
-        if action in methods and self.dossier is None:
+        found = methods.get(action)
+        if found is None:
+            return True
+        if self.dossier is None:
             return False
+        if found.lifecycle and found.lifecycle not in self.allowed:
+            return False  # not offered at all: the footer shows only what may be done now
+        if found.when and not self.offers(found.when):
+            return False
+        if found.lifecycle and self.busy:
+            return None  # dimmed while the move is being written
         return True
 
     # showing ----------------------------------------------------------------------
@@ -168,6 +230,11 @@ class DossierScreen(DeskScreen):
         ]
         if d.paused_at:
             status_lines.append((t("dossier.paused_at"), when(t, d.paused_at)))
+        done, total = checklist.progress(d)
+        status_lines.append((t("dossier.digitised"), t("checklist.progress", done=done, total=total)))
+        if d.collected_by:
+            answer = t(SATISFACTION_KEYS.get(d.satisfaction, "satisfaction.none"))
+            status_lines.append((t("dossier.collected_by"), f"{d.collected_by} · {answer}"))
         applicant_lines = [
             (t("field.name"), a.name),
             (t("field.id_number"), a.id_number or t("none")),
@@ -226,6 +293,139 @@ class DossierScreen(DeskScreen):
     def action_print_receipt(self) -> None:
         if self.dossier is not None:
             self.app.push_screen(ReceiptPreview(self.dossier), lambda _printed: self.load())
+
+    def action_checklist(self) -> None:
+        from screens.checklist import ChecklistScreen
+
+        self.app.push_screen(ChecklistScreen(self.code))
+
+    def _confirm(self, action: str, *, harmless: bool, **details) -> None:
+        """Ask, then move: Yes has the focus only for moves that lose nothing."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.advance(action, **details)
+
+        question = self.t(f"confirm.{action}", code=self.code, **{k: v for k, v in details.items() if k == "reason"})
+        self.app.push_screen(ConfirmDialog(question, yes_focused=harmless), answered)
+
+    def action_transfer(self) -> None:
+        self._confirm("transfer", harmless=True)
+
+    def action_resume(self) -> None:
+        self._confirm("resume", harmless=True)
+
+    def action_result(self) -> None:
+        self._confirm("result", harmless=True)
+
+    def action_withdraw(self) -> None:
+        self._confirm("withdraw", harmless=False)
+
+    def _ask_reason(self, action: str) -> None:
+        """Refuse and stop: the reason first (printed on the notice), then the question with No focused."""
+
+        def typed(reason: str | None) -> None:
+            if reason:
+                self._confirm(action, harmless=False, reason=reason)
+
+        self.app.push_screen(
+            TextDialog(self.t(f"reason.{action}.title", code=self.code), self.t(f"reason.{action}.prompt"),
+                       required=True),
+            typed,
+        )
+
+    def action_refuse(self) -> None:
+        self._ask_reason("refuse")
+
+    def action_stop(self) -> None:
+        self._ask_reason("stop")
+
+    def action_supplement(self) -> None:
+        if self.dossier is None:
+            return
+
+        def answered(answer: SupplementAnswer | None) -> None:
+            if answer is not None:
+                self.advance("supplement", note=answer.note, missing=answer.missing)
+
+        self.app.push_screen(SupplementDialog(self.dossier), answered)
+
+    def action_return_result(self) -> None:
+        if self.dossier is None:
+            return
+
+        def answered(answer: ReturnAnswer | None) -> None:
+            if answer is not None:
+                self.advance("return", collected_by=answer.collected_by, satisfaction=answer.satisfaction)
+
+        self.app.push_screen(ReturnDialog(self.dossier), answered)
+
+    def advance(self, action: str, note: str = "", **details) -> None:
+        """Take the lifecycle move in a worker; ``DossierChanged`` comes back."""
+        if self.busy:
+            return
+        self.busy = True
+        self.refresh_bindings()
+        self.advance_worker(action, note, details)
+
+    @work(thread=True, exclusive=True, group="lifecycle", exit_on_error=False)
+    def advance_worker(self, action: str, note: str, details: dict) -> None:
+        with self.app.thread_desk() as desk:
+            dossier = lifecycle.advance(desk, self.code, action, note, **details)
+        self.post_message(DossierChanged(dossier, action))
+
+    def work_failed(self, worker: Worker) -> None:
+        self.busy = False
+        self.load()
+
+    @on(DossierChanged)
+    def _changed(self, event: DossierChanged) -> None:
+        self.busy = False
+        self.load()
+        self.notify(self.t(f"done.{event.action}", code=self.code), timeout=6)
+        kind = LETTER_AFTER.get(event.action)
+        if kind is not None:
+            self.print_letter(kind)
+
+    # letters ----------------------------------------------------------------------
+
+    def print_letter(self, kind: str, **extra) -> None:
+        """Offer Mẫu 02 or 03 as recorded by the latest move (or Mẫu 04 with ``reason`` and ``new_due``)."""
+        if self.dossier is None:
+            return
+        t = self.t
+        lines: list[tuple[str, str]] = []
+        if kind == "supplement":
+            event = lifecycle.last_transition(self.app.desk, self.code, "supplement")
+            for name, reason in lifecycle.missing_pairs(event):
+                lines.append((t("letter.missing"), f"{name}{f' ({reason})' if reason else ''}"))
+            if event is not None and event.payload.get("note"):
+                lines.append((t("letter.note"), event.payload["note"]))
+        elif kind == "refusal":
+            event = lifecycle.last_transition(self.app.desk, self.code, "refuse")
+            reason = event.payload.get("details", {}).get("reason", "") if event else ""
+            lines.append((t("letter.reason"), reason))
+        else:
+            lines += [(t("letter.new_due"), due_long(t, extra["new_due"])), (t("letter.reason"), extra["reason"])]
+        self.app.push_screen(LetterPreview(self.dossier, kind, lines=lines, **extra), lambda _printed: self.load())
+
+    def action_print_supplement(self) -> None:
+        self.print_letter("supplement")
+
+    def action_print_refusal(self) -> None:
+        self.print_letter("refusal")
+
+    def action_apology(self) -> None:
+        d = self.dossier
+        if d is None:
+            return
+        desk = self.app.desk
+
+        def answered(answer: ApologyAnswer | None) -> None:
+            if answer is not None:
+                self.print_letter("apology", reason=answer.reason, new_due=answer.new_due)
+
+        self.app.push_screen(ApologyDialog(d, lambda days: lifecycle.propose_new_due(desk, d, days)), answered)
 
 
 def verdict_message(t, v: ReceiptVerdict) -> str:

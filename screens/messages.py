@@ -37,3 +37,55 @@ class ReceiptPrinted(Message):
         super().__init__()
         self.outcome = outcome
         """A ``printing.PrintOutcome``: sent, or why not and where the PDF is."""
+
+
+class DossierChanged(Message):
+    """Posted by a worker once a lifecycle move or a checklist mark is committed."""
+
+    def __init__(self, dossier: Dossier, action: str) -> None:
+        super().__init__()
+        self.dossier = dossier
+        """The dossier as stored after the change."""
+        self.action = action
+        """What was done: a lifecycle action ("supplement", ...) or a checklist mark ("attach", "reuse", ...)."""
+
+
+class WorkProgress(Message):
+    """A long job (export, push) reports how far it got."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
+class SyncFinished(Message):
+    """Posted by the export or push worker when it ends without an error."""
+
+    def __init__(self, kind: str, result=None, *, cancelled: bool = False) -> None:
+        super().__init__()
+        self.kind = kind
+        """"export" or "push"."""
+        self.result = result
+        """A ``desk.bundle.ExportResult`` or a ``desk.sync.PushResult`` (None when cancelled)."""
+        self.cancelled = cancelled
+        """The clerk stopped it; nothing of the unfinished part was kept or marked."""
+
+
+class IndicatorsReady(Message):
+    """Posted by the reports worker with the figures of a period."""
+
+    def __init__(self, period: str, indicators) -> None:
+        super().__init__()
+        self.period = period
+        """"day", "week" or "month"."""
+        self.indicators = indicators
+        """A ``desk.indicators.Indicators``."""
+
+
+class ReportPrinted(Message):
+    """Posted by the report print worker with the ``desk.printjobs.PrintResult``."""
+
+    def __init__(self, outcome) -> None:
+        super().__init__()
+        self.outcome = outcome

@@ -1,6 +1,13 @@
-"""The receipt preview: what Mẫu 01 will say; Enter prints (in a worker, with a spinner), Esc skips."""
+"""Print previews: what a document will say; Enter prints (in a worker, with a spinner), Esc skips.
+
+``ReceiptPreview`` shows Mẫu 01; ``LetterPreview`` the letters of the dossier
+view (Mẫu 02, 03, 04). Both answer True when the document went to the printer.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,57 +18,41 @@ from textual.widgets import Footer, Label, LoadingIndicator, Static
 from textual.worker import Worker
 
 from desk.models import Dossier
+from desk.printjobs import PrintResult
 from screens.base import DeskModal
 from screens.format import clip, when
 from screens.messages import ReceiptPrinted
-from screens.printjob import print_receipt
+from screens.printjob import print_letter, print_receipt
 
 
-class ReceiptPreview(DeskModal[bool]):
-    """Answers True when the receipt went to the printer, False when skipped."""
+class PrintModal(DeskModal[bool]):
+    """The shape of a print preview: a title, the body, a spinner and the printer's answer.
 
-    BINDINGS = [
-        Binding("enter,y", "print", "key.print", id="receipt.print"),
-        Binding("escape,n", "skip", "key.skip", id="receipt.skip"),
-    ]
+    Subclasses give ``title``, ``body()`` and ``send(desk)`` (run in the worker thread).
+    """
 
     def __init__(self, dossier: Dossier) -> None:
         super().__init__(classes="dialog-screen")
         self.dossier = dossier
         self.printing = False
 
+    @property
+    def title_text(self) -> str:
+        raise NotImplementedError
+
+    def body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def send(self, desk) -> PrintResult:
+        raise NotImplementedError
+
     def compose(self) -> ComposeResult:
-        t = self.t
-        d = self.dossier
-        a = d.applicant
-        settings = self.app.desk.settings
-        received = [c for c in d.components if c.received]
-        with Vertical(id="receipt-dialog", classes="dialog"):
-            yield Label(t("receipt.title"), classes="dialog-title")
-            with VerticalScroll(id="receipt-body"):
-                yield Static(Content.assemble((t("receipt.code"), "dim"), " ", (d.code, "bold")), id="receipt-code")
-                yield Static(self._line("receipt.applicant", a.name), id="receipt-applicant")
-                if a.id_number:
-                    yield Static(self._line("receipt.id_number", a.id_number))
-                yield Static(self._line("receipt.procedure", f"{d.procedure_code} {d.procedure_name}"))
-                yield Static(self._line("receipt.components", str(len(received))))
-                for c in received:
-                    yield Static(
-                        Content.assemble(
-                            "  • ", clip(c.name, min(52, self.app.size.width - 40)), (f"  ({t(f'form.{c.form.value}')}, {c.quantity})", "dim")
-                        ),
-                        classes="receipt-component",
-                    )
-                yield Static(self._line("receipt.received_at", when(t, d.received_at)))
-                yield Static(
-                    Content.assemble((t("receipt.due_at"), "dim"), " ", (when(t, d.due_at), "bold")), id="receipt-due"
-                )
-                yield Static(self._line("receipt.register", t("receipt.register_line", book=d.register_book,
-                                                                        line=d.register_line)))
-                yield Static(self._line("receipt.paper", t("receipt.paper_copies", paper=settings.paper.upper(),
-                                                                     copies=settings.copies)))
-            yield LoadingIndicator(id="receipt-spinner")
-            yield Static(id="receipt-status", markup=False)
+        with Vertical(classes="dialog print-dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            with VerticalScroll(classes="print-body"):
+                yield from self.body()
+            yield LoadingIndicator(classes="print-spinner")
+            yield Static(classes="print-status", markup=False)
         yield Footer(compact=True)
 
     @staticmethod
@@ -78,11 +69,11 @@ class ReceiptPreview(DeskModal[bool]):
 
     def _busy(self, busy: bool) -> None:
         self.printing = busy
-        self.query_one("#receipt-spinner").set_class(busy, "-shown")
+        self.query_one(".print-spinner").set_class(busy, "-shown")
         self.refresh_bindings()
 
     def _status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#receipt-status", Static)
+        status = self.query_one(".print-status", Static)
         status.update(text)
         status.set_class(error, "-error")
 
@@ -96,7 +87,7 @@ class ReceiptPreview(DeskModal[bool]):
     @work(thread=True, exclusive=True, group="print", exit_on_error=False)
     def print_worker(self) -> None:
         with self.app.thread_desk() as desk:
-            outcome = print_receipt(desk, self.dossier, self.t.language)
+            outcome = self.send(desk)
         self.post_message(ReceiptPrinted(outcome))
 
     @on(ReceiptPrinted)
@@ -117,3 +108,89 @@ class ReceiptPreview(DeskModal[bool]):
     def action_skip(self) -> None:
         if not self.printing:
             self.dismiss(False)
+
+
+class ReceiptPreview(PrintModal):
+    """Mẫu 01: answers True when the receipt went to the printer, False when skipped."""
+
+    BINDINGS = [
+        Binding("enter,y", "print", "key.print", id="receipt.print"),
+        Binding("escape,n", "skip", "key.skip", id="receipt.skip"),
+    ]
+
+    @property
+    def title_text(self) -> str:
+        return self.t("receipt.title")
+
+    def body(self) -> ComposeResult:
+        t = self.t
+        d = self.dossier
+        a = d.applicant
+        settings = self.app.desk.settings
+        received = [c for c in d.components if c.received]
+        yield Static(Content.assemble((t("receipt.code"), "dim"), " ", (d.code, "bold")), id="receipt-code")
+        yield Static(self._line("receipt.applicant", a.name), id="receipt-applicant")
+        if a.id_number:
+            yield Static(self._line("receipt.id_number", a.id_number))
+        yield Static(self._line("receipt.procedure", f"{d.procedure_code} {d.procedure_name}"))
+        yield Static(self._line("receipt.components", str(len(received))))
+        for c in received:
+            yield Static(
+                Content.assemble(
+                    "  • ", clip(c.name, min(52, self.app.size.width - 40)),
+                    (f"  ({t(f'form.{c.form.value}')}, {c.quantity})", "dim"),
+                ),
+                classes="receipt-component",
+            )
+        yield Static(self._line("receipt.received_at", when(t, d.received_at)))
+        yield Static(Content.assemble((t("receipt.due_at"), "dim"), " ", (when(t, d.due_at), "bold")), id="receipt-due")
+        yield Static(self._line("receipt.register", t("receipt.register_line", book=d.register_book,
+                                                                line=d.register_line)))
+        yield Static(self._line("receipt.paper", t("receipt.paper_copies", paper=settings.paper.upper(),
+                                                             copies=settings.copies)))
+
+    def send(self, desk) -> PrintResult:
+        return print_receipt(desk, self.dossier, self.t.language)
+
+
+class LetterPreview(PrintModal):
+    """Mẫu 02 (supplement request), 03 (refusal) or 04 (apology with a new date)."""
+
+    BINDINGS = [
+        Binding("enter,y", "print", "key.print", id="letter.print"),
+        Binding("escape,n", "skip", "key.skip", id="letter.skip"),
+    ]
+
+    def __init__(
+        self,
+        dossier: Dossier,
+        kind: str,
+        *,
+        lines: Sequence[tuple[str, str]] = (),
+        reason: str = "",
+        new_due: datetime | None = None,
+    ) -> None:
+        super().__init__(dossier)
+        self.kind = kind
+        self.lines = list(lines)
+        """(label, value) rows of what the letter says, shown before printing."""
+        self.reason = reason
+        self.new_due = new_due
+
+    @property
+    def title_text(self) -> str:
+        return self.t(f"letter.{self.kind}")
+
+    def body(self) -> ComposeResult:
+        t = self.t
+        d = self.dossier
+        yield Static(Content.assemble((t("receipt.code"), "dim"), " ", (d.code, "bold")))
+        yield Static(self._line("receipt.applicant", d.applicant.name))
+        yield Static(self._line("receipt.procedure", f"{d.procedure_code} {d.procedure_name}"))
+        for label, value in self.lines:
+            yield Static(self._content(label, value))
+        yield Static(self._line("receipt.paper", t("letter.paper", paper=self.app.desk.settings.paper.upper())))
+
+    def send(self, desk) -> PrintResult:
+        return print_letter(desk, self.dossier.code, self.kind, self.t.language, reason=self.reason,
+                            new_due=self.new_due)

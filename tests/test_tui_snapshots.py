@@ -62,3 +62,20 @@ def test_intake_in_english_at_80x24(snap_compare, sample_home):
         await scan_into(pilot, pilot.app.screen.form.scan_input, SCAN)
 
     assert snap_compare(DeskApp(sample_home.home.root, "en"), terminal_size=(80, 24), run_before=fill)
+
+
+def test_reports_screen(snap_compare, sample_home):
+    from desk.lifecycle import record_result, return_result, transfer
+
+    # one result on time and returned, one late: bars on both sides of their targets
+    transfer(sample_home, "000.00.12.H29-261113-1001")
+    record_result(sample_home, "000.00.12.H29-261113-1001")
+    record_result(sample_home, "000.00.12.H29-261123-1002")
+    return_result(sample_home, "000.00.12.H29-261123-1002", satisfaction="Rất hài lòng")
+
+    async def open_reports(pilot):
+        await pilot.press("f6")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(DeskApp(sample_home.home.root, "vi"), terminal_size=SIZE, run_before=open_reports)

@@ -16,20 +16,26 @@ from desk.models import Digitisation, Form, Status
 from desk.receipt_qr import FIELDS, Verdict
 from screens import strings
 from screens.app import DeskApp
-from screens.dialogs import ConfirmDialog, ErrorDialog
-from screens.dossier import DossierScreen
+from screens.checklist import ChecklistScreen
+from screens.dialogs import ConfirmDialog, ErrorDialog, TextDialog
+from screens.dossier import DOSSIER_ACTIONS, LETTER_AFTER, DossierScreen
+from screens.forms import SATISFACTION_KEYS, ApologyDialog, ReturnDialog, ReuseDialog, SupplementDialog
 from screens.intake import APPLICANT_FIELDS, IntakeScreen
 from screens.messages import OpenDossier
-from screens.receipt import ReceiptPreview
+from screens.receipt import LetterPreview, ReceiptPreview
+from screens.reports import COUNTS, PERIODS, RATES, ReportsScreen
 from screens.search import SearchScreen
+from screens.sync import SyncScreen
 from screens.today import TodayScreen
 from screens.widgets import ComponentChecklist, ProcedurePicker
 from tests.tui_helpers import SCAN, scan_into, visible_text
 
 SCREENS = Path(__file__).resolve().parent.parent / "screens"
-MODALS = (ReceiptPreview, ErrorDialog, ConfirmDialog)
-WITH_BINDINGS = (DeskApp, TodayScreen, IntakeScreen, SearchScreen, DossierScreen, ProcedurePicker,
-                 ComponentChecklist, *MODALS)
+MODALS = (ReceiptPreview, LetterPreview, ErrorDialog, ConfirmDialog, TextDialog, SupplementDialog, ReturnDialog,
+          ApologyDialog, ReuseDialog)
+WITH_BINDINGS = (DeskApp, TodayScreen, IntakeScreen, SearchScreen, DossierScreen, ChecklistScreen, SyncScreen,
+                 ReportsScreen, ProcedurePicker, ComponentChecklist, *MODALS)
+LIFECYCLE = {a.lifecycle for a in DOSSIER_ACTIONS if a.lifecycle}
 
 
 def fields_of(text: str) -> set[str]:
@@ -62,6 +68,17 @@ def test_every_key_the_screens_use_exists():
         | {f"qrfield.{f}" for f in FIELDS}
         | {f"{prefix}.{f}" for f in APPLICANT_FIELDS for prefix in ("field", "placeholder", "problem")}
         | {f"today.{c}" for c in ("received", "due_today", "overdue", "pending_sync")}
+        | {f"done.{a}" for a in LIFECYCLE}
+        | {f"confirm.{a}" for a in ("transfer", "resume", "result", "withdraw", "refuse", "stop")}
+        | {f"reason.{a}.{part}" for a in ("refuse", "stop") for part in ("title", "prompt")}
+        | {f"letter.{kind}" for kind in (*LETTER_AFTER.values(), "apology")}
+        | {f"checklist.done.{mark}" for mark in ("attach", "reuse", "not_required", "undo")}
+        | {f"sync.{kind}{end}" for kind in ("export", "push") for end in ("ing", "_cancelled", "_failed")}
+        | {f"reports.period.{p}" for p in PERIODS}
+        | {f"reports.count.{c}" for c in COUNTS}
+        | {f"reports.rate.{r}" for r in RATES}
+        | {f"reports.col.{c}" for c in ("received", "finished", "on_time", "overdue")}
+        | set(SATISFACTION_KEYS.values())
     )
     missing = sorted(k for k in used | dynamic if k not in strings.VI)
     assert missing == []
@@ -117,6 +134,39 @@ def test_the_english_ui_shows_no_vietnamese_catalogue_string(desk):
             await pilot.press("escape", "ctrl+p")
             await pilot.pause()
             seen.append(visible_text(app))
+            await pilot.press("escape")
+            # the later life of a dossier: its checklist, the dialogs of the moves
+            (desk.home.inbox / "scan.pdf").write_bytes(b"%PDF-1.4 not really")
+            await pilot.press("d")
+            await pilot.pause()
+            seen.append(visible_text(app))
+            await pilot.press("r")
+            await pilot.pause()
+            seen.append(visible_text(app))
+            await pilot.press("escape", "escape", "b")
+            await pilot.pause()
+            seen.append(visible_text(app))
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            seen.append(visible_text(app))  # the dialog's own message
+            await pilot.press("escape", "x")
+            await pilot.pause()
+            seen.append(visible_text(app))
+            await pilot.press("escape", "t")
+            await pilot.pause()
+            seen.append(visible_text(app))
+            await pilot.press("n", "f5")
+            await pilot.pause()
+            seen.append(visible_text(app))
+            await pilot.press("f6")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            seen.append(visible_text(app))
+            for key in ("2", "3"):
+                await pilot.press(key)
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                seen.append(visible_text(app))
         return seen
 
     for shown in asyncio.run(scenario()):

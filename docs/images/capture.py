@@ -28,7 +28,13 @@ SHOTS = [
     ("receipt", ["F2", "1193", "Enter", "SCAN_2", "C-s"]),
     ("search", ["F3", "nguyen"]),
     ("dossier", ["F3", "RECEIPT"]),
+    ("checklist", ["F3", "RECEIPT", "d", "Down"]),
+    ("supplement", ["F3", "RECEIPT", "b", "Down", "Space"]),
+    ("sync", ["F5"]),
+    ("reports", ["F6"]),
 ]
+KEY_NAMES = ("F2", "F3", "F5", "F6", "Enter", "Down", "Space", "C-s", "Escape")
+"""Keys sent by name (the rest is typed as text)."""
 
 
 def make_home(root: Path) -> tuple[Path, str]:
@@ -42,11 +48,28 @@ def make_home(root: Path) -> tuple[Path, str]:
 
     home = Home(root)
     make_demo_home(home)
+    put_scan(home.inbox / "scan_0001.pdf")
     desk = open_desk(home)
     first = dossiers.received_on(desk, desk_now().date(), limit=10)[-1]
     payload = build_payload(first, read_agency_key(home))
     desk.close()
     return root, payload
+
+
+def put_scan(path: Path) -> None:
+    """A one-page "scan" in the inbox, five minutes old by the demo's clock."""
+    from datetime import datetime, timedelta
+    from io import BytesIO
+
+    from reportlab.pdfgen import canvas
+
+    buf = BytesIO()
+    page = canvas.Canvas(buf, invariant=1)
+    page.drawString(72, 760, "Giay chung sinh (scan)")
+    page.save()
+    path.write_bytes(buf.getvalue())
+    at = (datetime.fromisoformat(NOW) - timedelta(minutes=5)).timestamp()
+    os.utime(path, (at, at))
 
 
 def desk_now():
@@ -69,7 +92,8 @@ async def svg(home: Path, payload: str, name: str, keys: list[str]) -> None:
             elif len(key) > 1 and not key[0].isupper() and key not in ("enter",):
                 await pilot.press(*key)
             else:
-                await pilot.press({"C-s": "ctrl+s", "Enter": "enter", "Down": "down", "Space": "space"}.get(key, key.lower()))
+                await pilot.press({"C-s": "ctrl+s", "Enter": "enter", "Down": "down", "Space": "space",
+                                   "Escape": "escape"}.get(key, key.lower()))
             await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
@@ -89,7 +113,7 @@ def tmux_text(home: Path, payload: str, name: str, keys: list[str], width: int, 
                 text = {"SCAN": SCAN, "SCAN_2": SCAN_2, "RECEIPT": payload}[key]
                 subprocess.run([*base, "send-keys", "-t", "c", "-l", text], check=True)
                 subprocess.run([*base, "send-keys", "-t", "c", "Enter"], check=True)
-            elif key in ("F2", "F3", "Enter", "Down", "Space", "C-s"):
+            elif key in KEY_NAMES:
                 subprocess.run([*base, "send-keys", "-t", "c", key], check=True)
             else:
                 subprocess.run([*base, "send-keys", "-t", "c", "-l", key], check=True)

@@ -1,0 +1,262 @@
+"""Đồng bộ (F5): what is waiting to reach the centre, and the two ways to send it.
+
+Export writes one bundle into a folder (the USB stick; by default the
+``[sync] export_dir`` of desk.toml, else the home's ``outbox/``); push sends
+the events to the hub over the network. Both run in a worker with a progress
+bar; Esc stops them between steps (what the hub already acknowledged stays
+acknowledged; a stopped export keeps nothing and marks nothing).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
+from textual.worker import Worker
+
+from desk import sync
+from desk.sync import Cancelled, SyncStatus
+from screens.base import DeskScreen
+from screens.messages import SyncFinished, WorkProgress
+from screens.widgets import Counter
+
+
+def moment(t, iso: str | None) -> str:
+    """"09:12 23/11/2026" from a recorded ISO time."""
+    if not iso:
+        return t("none")
+    try:
+        return datetime.fromisoformat(iso).strftime("%H:%M %d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+class SyncScreen(DeskScreen):
+    # nothing focused at first: E and G are keys of the screen, not letters for the folder box
+    AUTO_FOCUS = ""
+    BINDINGS = [
+        Binding("e", "export", "key.sync.export", id="sync.export"),
+        Binding("g", "push", "key.sync.push", id="sync.push"),
+        Binding("o", "folder", "key.sync.folder", id="sync.folder"),
+        Binding("f5", "refresh", "key.refresh", id="sync.refresh"),
+        # one key, two meanings: stop the running job, else go back
+        Binding("escape", "cancel", "key.sync.cancel", id="sync.cancel"),
+        Binding("escape", "back", "key.back", id="sync.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status: SyncStatus | None = None
+        self.running = ""
+        """"export" or "push" while a job runs, else ""."""
+        self._stop = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield Header()
+        with Vertical(id="sync"):
+            yield Label(t("sync.title"), id="sync-title")
+            with Horizontal(id="sync-counters"):
+                yield Counter(t("sync.pending_events"), id="sync-pending-events")
+                yield Counter(t("sync.pending_dossiers"), id="sync-pending-dossiers")
+            yield Label(t("sync.export_section"), classes="section")
+            with Horizontal(classes="field-row"):
+                yield Label(t("sync.folder"), classes="field-label")
+                yield Input(id="sync-folder", compact=True)
+            yield Static(id="sync-last-export", markup=False, classes="sync-last")
+            yield Label(t("sync.push_section"), classes="section")
+            yield Static(id="sync-endpoint", markup=False)
+            yield Static(id="sync-last-push", markup=False, classes="sync-last")
+            yield ProgressBar(id="sync-progress", show_eta=False)
+            yield Static(id="sync-outcome", markup=False)
+        yield Footer(compact=True)
+
+    @property
+    def folder_input(self) -> Input:
+        return self.query_one("#sync-folder", Input)
+
+    @property
+    def progress_bar(self) -> ProgressBar:
+        return self.query_one("#sync-progress", ProgressBar)
+
+    def default_folder(self) -> str:
+        desk = self.app.desk
+        return desk.settings.export_dir or str(desk.home.outbox)
+
+    def on_mount(self) -> None:
+        self.folder_input.value = self.default_folder()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    # showing ------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        t = self.t
+        status = self.status = sync.sync_status(self.app.desk)
+        self.query_one("#sync-pending-events", Counter).show(status.pending_events, alert=True)
+        self.query_one("#sync-pending-dossiers", Counter).show(status.pending_dossiers, alert=True)
+        self._last("#sync-last-export", self._export_text(status.last_export), status.last_export)
+        self._last("#sync-last-push", self._push_text(status.last_push), status.last_push)
+        endpoint = self.query_one("#sync-endpoint", Static)
+        endpoint.update(t("sync.endpoint", url=status.endpoint) if status.endpoint else t("sync.no_endpoint"))
+        endpoint.set_class(not status.endpoint, "-muted")
+        self.refresh_bindings()
+
+    def _last(self, selector: str, text: Content | str, outcome: dict | None) -> None:
+        label = self.query_one(selector, Static)
+        label.update(text)
+        failed = bool(outcome and outcome.get("error"))
+        label.set_class(failed, "-error")
+        label.set_class(bool(outcome) and not failed, "-ok")
+
+    def _export_text(self, last: dict | None) -> str:
+        t = self.t
+        if not last:
+            return t("sync.never_exported")
+        at = moment(t, last.get("at"))
+        if last.get("error"):
+            return t("sync.last_export_failed", at=at, error=last["error"])
+        if not last.get("path"):
+            return t("sync.last_export_nothing", at=at)
+        return t("sync.last_export", at=at, events=last.get("events", 0), dossiers=last.get("dossiers", 0),
+                 path=last["path"])
+
+    def _push_text(self, last: dict | None) -> str:
+        t = self.t
+        if not last:
+            return t("sync.never_pushed")
+        at = moment(t, last.get("at"))
+        if last.get("error"):
+            return t("sync.last_push_failed", at=at, pushed=last.get("pushed", 0), error=last["error"])
+        return t("sync.last_push", at=at, pushed=last.get("pushed", 0), pending=last.get("pending", 0))
+
+    def _outcome(self, text: str, tone: str = "") -> None:
+        outcome = self.query_one("#sync-outcome", Static)
+        outcome.update(text)
+        for each in ("error", "success", "warning"):
+            outcome.set_class(tone == each, f"-{each}")
+
+    # keys ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":
+            return bool(self.running)
+        if action == "back":
+            return not self.running
+        if action in ("export", "push", "folder", "refresh") and self.running:
+            return None  # dimmed while a job runs
+        if action == "push" and not (self.status and self.status.endpoint):
+            return None  # nowhere to push to: the screen says how to set it
+        return True
+
+    def action_back(self) -> None:
+        self.app.switch_mode("today")
+
+    def action_folder(self) -> None:
+        self.folder_input.focus()
+
+    @on(Input.Submitted, "#sync-folder")
+    def _folder_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_export()
+
+    def _start(self, kind: str) -> None:
+        self.running = kind
+        self._stop.clear()
+        bar = self.progress_bar
+        bar.update(total=None, progress=0)
+        bar.set_class(True, "-shown")
+        self._outcome(self.t(f"sync.{kind}ing"))
+        # out of the folder box, so that Esc and the keys reach the screen
+        self.set_focus(None)
+        self.refresh_bindings()
+
+    def _finish(self) -> None:
+        self.running = ""
+        self.progress_bar.set_class(False, "-shown")
+        self.action_refresh()
+
+    def action_export(self) -> None:
+        if self.running:
+            return
+        folder = self.folder_input.value.strip() or self.default_folder()
+        self._start("export")
+        self.export_worker(folder)
+
+    def action_push(self) -> None:
+        if self.running:
+            return
+        self._start("push")
+        self.push_worker()
+
+    def action_cancel(self) -> None:
+        if self.running:
+            self._stop.set()
+            self._outcome(self.t("sync.stopping"), "warning")
+
+    # the jobs (worker threads) ------------------------------------------------------
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._stop.is_set():
+            # recorded as the outcome of the last export or push: in the clerk's language
+            raise Cancelled(self.t("sync.stopped"))
+        self.post_message(WorkProgress(done, total))
+
+    def _sleep(self, seconds: float) -> None:
+        # the push's wait between retries: Esc ends it at once
+        if self._stop.wait(seconds):
+            raise Cancelled(self.t("sync.stopped"))
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def export_worker(self, folder: str) -> None:
+        with self.app.thread_desk() as desk:
+            try:
+                result = sync.export_bundle(desk, folder, progress=self._progress)
+            except Cancelled:
+                self.post_message(SyncFinished("export", cancelled=True))
+                return
+        self.post_message(SyncFinished("export", result))
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def push_worker(self) -> None:
+        with self.app.thread_desk() as desk:
+            try:
+                result = sync.push(desk, progress=self._progress, sleep=self._sleep)
+            except Cancelled:
+                self.post_message(SyncFinished("push", cancelled=True))
+                return
+        self.post_message(SyncFinished("push", result))
+
+    # outcomes -------------------------------------------------------------------------
+
+    @on(WorkProgress)
+    def _advanced(self, event: WorkProgress) -> None:
+        self.progress_bar.update(total=max(event.total, 1), progress=event.done)
+
+    @on(SyncFinished)
+    def _finished(self, event: SyncFinished) -> None:
+        t = self.t
+        self._finish()
+        if event.cancelled:
+            self._outcome(t(f"sync.{event.kind}_cancelled"), "warning")
+        elif event.kind == "export":
+            r = event.result
+            if r.path is None:
+                self._outcome(t("sync.export_nothing"), "success")
+            else:
+                self._outcome(t("sync.exported", events=r.events, dossiers=r.dossiers, path=str(r.path)), "success")
+        else:
+            r = event.result
+            self._outcome(t("sync.pushed", pushed=r.pushed, pending=r.pending), "success")
+
+    def work_failed(self, worker: Worker) -> None:
+        kind = self.running or "export"
+        self._finish()
+        self._outcome(self.t(f"sync.{kind}_failed"), "error")
