@@ -42,9 +42,10 @@ def search(desk, text: str, *, limit: int = 50, offset: int = 0) -> list[Dossier
         if exact is not None:
             return [exact] if offset == 0 else []
     # a phone or ID number typed in groups ("0912 345 678", "+84 912.345.678") is one token
+    # (phones and ID numbers start with 0 or +84; a code's "261118-1002" is left as two tokens)
     compact = re.sub(r"[\s.\-()]", "", text)
-    if re.fullmatch(r"\+?\d+", compact):
-        text = "0" + compact[3:] if compact.startswith("+84") else compact.lstrip("+")
+    if re.fullmatch(r"(\+84|0)\d{5,}", compact):
+        text = "0" + compact[3:] if compact.startswith("+84") else compact
     return _many(desk, queries.search_rows(desk.db, fold(text), limit=limit, offset=offset))
 
 
