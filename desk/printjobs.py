@@ -36,6 +36,14 @@ class Document:
     reason: str = ""
     new_due: datetime | None = None
 
+    def print_details(self) -> dict:
+        """What the print event records of this document beyond kind, paper and copies."""
+        if self.kind == "apology":
+            return {"new_due": clock.iso(self.new_due), "reason": self.reason}
+        if self.kind == "refusal":
+            return {"reason": self.reason}
+        return {}
+
 
 @dataclass(frozen=True)
 class PrintResult:
@@ -118,6 +126,7 @@ def deliver(
     printer: str = "",
     send: Callable | None = None,
     language: str = "vi",
+    details: dict | None = None,
 ) -> PrintResult:
     """Write the PDF to ``out``, or keep it under the home and ``send`` it; record the event either way.
 
@@ -126,7 +135,7 @@ def deliver(
     if out is not None:
         write_pdf(out, pdf)
         record_print(desk, code, kind, copies, paper, True, f"written to {out}",
-                     details={"method": "file", "path": str(out)})
+                     details={**(details or {}), "method": "file", "path": str(out)})
         return PrintResult(True, out, f"written to {out}", sent=False)
     path = kept_path(desk, code or kind, kind, clock.now())
     write_pdf(path, pdf)
@@ -135,5 +144,6 @@ def deliver(
     outcome = send(path, printer=printer or desk.settings.printer, copies=1)
     message = outcome.describe(language)
     record_print(desk, code, kind, copies, paper, outcome.ok, message,
-                 details={"method": outcome.method, "path": str(path), "printer": outcome.printer})
+                 details={**(details or {}), "method": outcome.method, "path": str(path),
+                          "printer": outcome.printer})
     return PrintResult(outcome.ok, path, message, sent=outcome.ok)

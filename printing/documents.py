@@ -489,3 +489,22 @@ def render_register(
 ) -> bytes:
     """Mẫu 07 as PDF bytes."""
     return build_register(dossiers, settings, date_from, date_to).pdf
+
+
+def render_dossier_document(doc, settings: Settings, *, paper: str = "a4", copies: int = 1) -> bytes:
+    """The PDF of a dossier document gathered by ``desk.printjobs.gather`` (receipt, Mẫu 02/03/04).
+
+    ``doc`` carries ``kind``, ``dossier``, ``procedure``, ``issued`` and the kind's own
+    facts (``key``; ``missing``/``note``; ``reason``; ``new_due``). The CLI and the
+    screens both print through here, so a document looks the same from either.
+    """
+    d, p = doc.dossier, doc.procedure
+    if doc.kind == "receipt":
+        return render_receipt(d, p, settings, doc.key, paper=paper, copies=copies)
+    if doc.kind == "supplement":
+        return render_supplement(d, p, settings, doc.missing, doc.note, issued=doc.issued, paper=paper)
+    if doc.kind == "refusal":
+        return render_refusal(d, p, settings, doc.reason, issued=doc.issued, paper=paper)
+    if doc.kind == "apology":
+        return render_apology(d, p, settings, doc.new_due, doc.reason, issued=doc.issued, paper=paper)
+    raise PrintOptionError(f"document {doc.kind!r} is not a dossier document", field="kind")

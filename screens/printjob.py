@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from desk import clock
 from desk.models import Dossier
 from desk.printjobs import PrintResult, deliver, gather
 
@@ -22,11 +21,11 @@ def print_receipt(desk, dossier: Dossier, language: str = "vi") -> PrintResult:
 
     A missing printer is a result with ``ok`` False and the PDF's path in its message, not an error.
     """
-    from printing import render_receipt, send_to_printer
+    from printing import render_dossier_document, send_to_printer
 
     settings = desk.settings
     doc = gather(desk, dossier.code, "receipt")
-    pdf = render_receipt(doc.dossier, doc.procedure, settings, doc.key, paper=settings.paper, copies=settings.copies)
+    pdf = render_dossier_document(doc, settings, paper=settings.paper, copies=settings.copies)
     # the PDF holds every copy (liên) on its own pages: deliver prints it once
     return deliver(desk, code=dossier.code, kind="receipt", pdf=pdf, paper=settings.paper, copies=settings.copies,
                    send=send_to_printer, language=language)
@@ -40,18 +39,10 @@ def print_letter(
     import printing
 
     settings = desk.settings
-    paper = settings.paper
     doc = gather(desk, code, kind, reason=reason, new_due=new_due)
-    if kind == "supplement":
-        pdf = printing.render_supplement(doc.dossier, doc.procedure, settings, doc.missing, doc.note,
-                                         issued=doc.issued, paper=paper)
-    elif kind == "refusal":
-        pdf = printing.render_refusal(doc.dossier, doc.procedure, settings, doc.reason, issued=doc.issued, paper=paper)
-    else:
-        pdf = printing.render_apology(doc.dossier, doc.procedure, settings, doc.new_due, doc.reason,
-                                      issued=clock.now(), paper=paper)
-    return deliver(desk, code=doc.dossier.code, kind=kind, pdf=pdf, paper=paper, copies=1,
-                   send=printing.send_to_printer, language=language)
+    pdf = printing.render_dossier_document(doc, settings, paper=settings.paper)
+    return deliver(desk, code=doc.dossier.code, kind=kind, pdf=pdf, paper=settings.paper, copies=1,
+                   send=printing.send_to_printer, language=language, details=doc.print_details())
 
 
 def print_day_report(desk, date_from: date, date_to: date, language: str = "vi") -> PrintResult:

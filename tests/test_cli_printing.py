@@ -135,3 +135,25 @@ def test_verify_receipt_exit_codes(dossier_home, tmp_path):
     run_desk("init", "--agency-code", "000.00.12.H30", "--agency-name", "Khác", home=other)
     r = run_desk("verify-receipt", payload, "--json", home=other)
     assert r.returncode == 5 and json.loads(r.stdout)["verdict"] == "forged"
+
+
+def test_apology_letter_records_the_new_date(dossier_home, tmp_path):
+    home, code = dossier_home
+    out = tmp_path / "m04.pdf"
+    r = run_desk("print", "apology", code, "--days", "3", "--reason", "Chờ xác minh", "--out", str(out), home=home)
+    assert r.returncode == 0, r.stderr
+    text = text_of(out)
+    assert "Chờ xác minh" in text and code in text
+    from desk.config import Home
+    from desk.context import open_desk
+    from desk.dossiers import timeline
+
+    desk = open_desk(Home(home))
+    try:
+        printed = [e for e in timeline(desk, code) if e.type == "document.printed"][-1]
+    finally:
+        desk.close()
+    # 3 working days from the due time 17:00 Mon 23/11: Tue 24/11 is a holiday → Wed, Thu, Fri 27/11 17:00
+    assert printed.payload["print"]["details"]["new_due"] == "2026-11-27T17:00:00"
+    r = run_desk("print", "apology", code, "--reason", "x", "--out", str(out), home=home)
+    assert r.returncode == 3 and "--days" in r.stderr

@@ -29,7 +29,6 @@ def _finish(args, result) -> int:
 
 def cmd_print_dossier(args) -> int:
     import printing
-    from desk import clock
     from desk.printjobs import deliver, gather
 
     desk = open_from_args(args)
@@ -37,36 +36,20 @@ def cmd_print_dossier(args) -> int:
     paper = args.paper or settings.paper
     new_due = None
     if args.kind == "apology":
+        from desk.dossiers import get
         from desk.lifecycle import propose_new_due
 
         if args.days is None:
             raise InvalidInput("give the extension with --days N (working days)", field="days")
-        new_due = propose_new_due(desk, desk_get(desk, args.code), args.days)
+        new_due = propose_new_due(desk, get(desk, args.code), args.days)
     doc = gather(desk, args.code, args.kind, reason=args.reason or "", new_due=new_due)
-    if args.kind == "receipt":
-        copies = args.copies if args.copies is not None else settings.copies
-        pdf = printing.render_receipt(doc.dossier, doc.procedure, settings, doc.key, paper=paper, copies=copies)
-    else:
-        copies = args.copies if args.copies is not None else 1
-        render = {
-            "supplement": lambda: printing.render_supplement(
-                doc.dossier, doc.procedure, settings, doc.missing, doc.note, issued=doc.issued, paper=paper),
-            "refusal": lambda: printing.render_refusal(
-                doc.dossier, doc.procedure, settings, doc.reason, issued=doc.issued, paper=paper),
-            "apology": lambda: printing.render_apology(
-                doc.dossier, doc.procedure, settings, doc.new_due, doc.reason, issued=clock.now(), paper=paper),
-        }[args.kind]
-        pdf = render()
+    default_copies = settings.copies if args.kind == "receipt" else 1
+    copies = args.copies if args.copies is not None else default_copies
+    pdf = printing.render_dossier_document(doc, settings, paper=paper, copies=copies)
     result = deliver(desk, code=doc.dossier.code, kind=args.kind, pdf=pdf, paper=paper, copies=copies,
                      out=Path(args.out) if args.out else None, printer=args.printer or "",
-                     send=printing.send_to_printer, language="en")
+                     send=printing.send_to_printer, language="en", details=doc.print_details())
     return _finish(args, result)
-
-
-def desk_get(desk, code):
-    from desk.dossiers import get
-
-    return get(desk, code)
 
 
 def cmd_print_register(args) -> int:
