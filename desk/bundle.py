@@ -15,6 +15,7 @@ a pushed batch.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import glob
 import hashlib
@@ -26,6 +27,7 @@ import stat
 import time
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -34,7 +36,9 @@ from db import queries, write_transaction
 from db import sync_queries as sq
 from desk import __version__, clock, portal
 from desk.errors import DeskError, IntegrityFailure, InvalidInput, NotFound
-from desk.ingest import Cancelled, Gap, Progress, check_records, ingest, record_line
+from desk.ingest import (
+    Cancelled, Gap, Progress, check_records, event_line_ends, gc_paused, hostile_bytes, ingest, parse_canonical_line,
+)
 from desk.models import Procedure, Status
 
 FORMAT = "motcua-desk-bundle/1"
@@ -57,6 +61,9 @@ MAX_TOTAL_BYTES = 4 * 1024**3
 MAX_RATIO = 200  # uncompressed/compressed beyond this, for members over RATIO_FLOOR bytes, is a bomb
 RATIO_FLOOR = 1024**2
 READ_CHUNK = 1024**2
+EVENTS_CHUNK = 500  # events read, written and reported at a time
+DOSSIERS_CHUNK = 1000  # dossier records encoded and written at a time
+EVENTS_BLOCK = 4 * 1024**2  # bytes of events.jsonl decoded and parsed at a time
 COMPRESS_LEVEL = 1
 
 _SAFE_MEMBER = re.compile(r"^[0-9A-Za-z_.-]+(/[0-9A-Za-z_.-]+)*$")
@@ -152,16 +159,31 @@ class _Member:
         self.size += len(data)
         self._w.write(data)
 
-    def __enter__(self) -> _Member:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        # closed on errors too, so that the zip can be closed and the first error is the one reported
+    def close(self) -> None:
         self._w.close()
 
     @property
     def entry(self) -> dict:
         return {"name": self.name, "sha256": self.sha.hexdigest(), "size": self.size}
+
+
+class _Members:
+    """Writes the members of a zip one after the other, keeping their manifest entries."""
+
+    def __init__(self, zf: zipfile.ZipFile):
+        self._zf = zf
+        self.entries: list[dict] = []
+
+    @contextlib.contextmanager
+    def member(self, name: str, *, stored: bool = False) -> Iterator[Callable[[bytes], None]]:
+        """``with members.member(name) as write: write(data)...``"""
+        m = _Member(self._zf, name, stored=stored)
+        try:
+            yield m.write
+        finally:
+            # closed on errors too, so that the zip can be closed and the first error is the one reported
+            m.close()
+        self.entries.append(m.entry)
 
 
 def export_range(desk, day: date | None = None) -> tuple[int, int] | None:
@@ -215,13 +237,13 @@ def _register_csv(rows: list[dict]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(REGISTER_HEADER)
-    for r in rows:
-        w.writerow([
-            r["register_book"], r["register_line"], r["code"], r["procedure_code"], r["procedure_name"],
-            r["applicant_name"], r["id_number"], r["address"], r["phone"], _fmt(r["received_at"]), _fmt(r["due_at"]),
-            STATUS_WORDS_VI[r["status"]], _fmt(r["finished_at"]), _fmt(r["returned_at"]), r["collected_by"],
-            r["clerk"], r["notes"],
-        ])
+    w.writerows([
+        (r["register_book"], r["register_line"], r["code"], r["procedure_code"], r["procedure_name"],
+         r["applicant_name"], r["id_number"], r["address"], r["phone"], _fmt(r["received_at"]), _fmt(r["due_at"]),
+         STATUS_WORDS_VI[r["status"]], _fmt(r["finished_at"]), _fmt(r["returned_at"]), r["collected_by"],
+         r["clerk"], r["notes"])
+        for r in rows
+    ])
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
@@ -238,81 +260,53 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _read_payload(text: str, known: dict[str, list]) -> dict:
+    """``json.loads`` of a stored payload, reading each distinct component list once.
+
+    A snapshot is ``{"components":C,"dossier":D}``; when C and D each parse on
+    their own, the whole is exactly that object. The events of a range repeat
+    component lists (a dossier's events, dossiers of one procedure), so a list
+    is kept by its text and shared: callers only read it.
+    """
+    if text.startswith('{"components":[') and text.endswith("}"):
+        m = text.find('],"dossier":{')
+        if m > 0:
+            c_text = text[14 : m + 1]
+            try:
+                components = known.get(c_text)
+                if components is None:
+                    components = json.loads(c_text)
+                dossier = json.loads(text[m + 12 : -1])
+            except ValueError:
+                pass
+            else:
+                if type(components) is list:
+                    known[c_text] = components
+                    return {"components": components, "dossier": dossier}
+    return json.loads(text)
+
+
 def _write_bundle(desk, tmp: Path, first: int, last: int, *, with_files: bool, day: date | None,
                   progress: Progress | None) -> tuple[int, int, int]:
     """Write the zip to ``tmp``; returns (events, dossiers, files)."""
-    db, desk_id, agency = desk.db, desk.desk_id, desk.settings.agency
-    total = last - first + 1
-    latest: dict[str, str] = {}  # dossier code -> payload text of its latest snapshot within the range
-    touched: set[str] = set()
-    members: list[dict] = []
-    n = 0
-    prev_hash = None
-    last_hash = ""
     with open(tmp, "wb") as fh:
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
-            with _Member(zf, MEMBER_EVENTS) as m:
-                for row in sq.iter_event_rows(db, desk_id, first, last):
-                    if prev_hash is not None and row["prev_hash"] != prev_hash:
-                        raise IntegrityFailure(
-                            f"the event chain of this desk is broken at seq {row['seq']}; run `desk verify` "
-                            "before exporting"
-                        )
-                    prev_hash = last_hash = row["hash"]
-                    # the stored payload is canonical JSON already (desk.events.append writes it so)
-                    m.write(record_line(row, row["payload"]).encode("utf-8") + b"\n")
-                    code = row["dossier_code"]
-                    if code:
-                        touched.add(code)
-                        if '"dossier":{' in row["payload"]:
-                            latest[code] = row["payload"]
-                    n += 1
-                    if progress and n % 500 == 0:
-                        progress(n, total)
-            members.append(m.entry)
-            if n != total:
-                raise IntegrityFailure(
-                    f"events {first}–{last} of this desk should be {total} but {n} were found (a gap in the "
-                    "log); run `desk verify`"
-                )
-            states = {}
-            for code, text in latest.items():
-                payload = json.loads(text)
-                if isinstance(payload.get("dossier"), dict):
-                    states[code] = payload
-            missing = sorted(touched - set(states))
-            for code, row in sq.latest_snapshot_rows(db, desk_id, missing, last).items():
-                states[code] = json.loads(row["payload"])
-            # rows as the snapshots carry them: no enums or datetimes to build for 20,000 dossiers
-            snapshots = [(states[code]["dossier"], states[code]["components"]) for code in sorted(states)]
-            cache: dict = {}
-            records = [
-                portal.record_from_row(
-                    row, lines, procedure=_procedure(desk, row["procedure_code"], cache), agency_name=agency.name,
-                    agency_code=agency.code,
-                )
-                for row, lines in snapshots
-            ]
-            body = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records)
-            with _Member(zf, MEMBER_DOSSIERS) as m:
-                m.write((body + "\n]\n").encode("utf-8"))
-            members.append(m.entry)
-            with _Member(zf, MEMBER_REGISTER) as m:
-                m.write(_register_csv([row for row, _ in snapshots]))
-            members.append(m.entry)
-            files = _write_files(desk, zf, snapshots, members) if with_files else 0
+            writer = _Members(zf)
+            n, dossiers, files, last_hash = _write_members(desk, writer, first, last, with_files=with_files,
+                                                           progress=progress)
+            members = writer.entries
             manifest = {
                 "format": FORMAT,
-                "agency": agency.code,
-                "agency_name": agency.name,
-                "desk_no": agency.desk_no,
-                "desk_id": desk_id,
+                "agency": desk.settings.agency.code,
+                "agency_name": desk.settings.agency.name,
+                "desk_no": desk.settings.agency.desk_no,
+                "desk_id": desk.desk_id,
                 "created_at": clock.now().isoformat(timespec="seconds"),
                 "software": f"motcua-desk {__version__}",
                 "day": day.isoformat() if day else None,
                 "seq": {"first": first, "last": last},
-                "counts": {"events": n, "dossiers": len(snapshots), "files": files},
-                "first_prev_hash": _first_prev_hash(db, desk_id, first),
+                "counts": {"events": n, "dossiers": dossiers, "files": files},
+                "first_prev_hash": _first_prev_hash(desk.db, desk.desk_id, first),
                 "last_hash": last_hash,
                 "members": sorted(members, key=lambda x: x["name"]),
             }
@@ -320,8 +314,73 @@ def _write_bundle(desk, tmp: Path, first: int, last: int, *, with_files: bool, d
         fh.flush()
         os.fsync(fh.fileno())
     if progress:
-        progress(total, total)
-    return n, len(snapshots), files
+        progress(last - first + 1, last - first + 1)
+    return n, dossiers, files
+
+
+def _write_members(desk, writer: _Members, first: int, last: int, *, with_files: bool,
+                   progress: Progress | None) -> tuple[int, int, int, str]:
+    """Everything but the manifest; returns (events, dossiers, files, hash of the last event)."""
+    db, desk_id, agency = desk.db, desk.desk_id, desk.settings.agency
+    total = last - first + 1
+    latest: dict[str, bytes] = {}  # dossier code -> payload of its latest snapshot within the range (UTF-8)
+    touched: set[str] = set()
+    n = 0
+    prev_hash = None
+    with writer.member(MEMBER_EVENTS) as write:
+        # the stored payload is canonical JSON already (desk.events.append writes it so): its UTF-8 bytes go
+        # into the line as they are, between the other fields encoded as record_line does
+        for rows in sq.iter_event_tuples(db, desk_id, first, last, chunk=EVENTS_CHUNK, payload_bytes=True):
+            parts = []
+            for seq, event_id, code, type_, at, clerk, payload, row_prev, row_hash in rows:
+                if prev_hash is not None and row_prev != prev_hash:
+                    raise IntegrityFailure(
+                        f"the event chain of this desk is broken at seq {seq}; run `desk verify` before exporting"
+                    )
+                prev_hash = row_hash
+                before, after = event_line_ends(seq, event_id, desk_id, code, type_, at, clerk, row_prev, row_hash)
+                parts += (before.encode("utf-8"), payload, after.encode("utf-8"), b"\n")
+                if code:
+                    touched.add(code)
+                    if b'"dossier":{' in payload:
+                        latest[code] = payload
+            write(b"".join(parts))
+            n += len(rows)
+            if progress:
+                progress(n, total)
+    if n != total:
+        raise IntegrityFailure(
+            f"events {first}–{last} of this desk should be {total} but {n} were found (a gap in the "
+            "log); run `desk verify`"
+        )
+    states = {}
+    known: dict[str, list] = {}
+    for code, text in latest.items():
+        payload = _read_payload(text.decode("utf-8"), known)
+        if isinstance(payload.get("dossier"), dict):
+            states[code] = payload
+    del latest
+    missing = sorted(touched - set(states))
+    for code, row in sq.latest_snapshot_rows(db, desk_id, missing, last).items():
+        states[code] = json.loads(row["payload"])
+    # rows as the snapshots carry them: no enums or datetimes to build for 20,000 dossiers
+    snapshots = [(states[code]["dossier"], states[code]["components"]) for code in sorted(states)]
+    cache: dict = {}
+    records = portal.RecordWriter(agency_name=agency.name, agency_code=agency.code)
+    with writer.member(MEMBER_DOSSIERS) as write:
+        # "[\n" + ",\n".join(records) + "\n]\n", in parts
+        write(b"[\n")
+        sep = ""
+        for i in range(0, len(snapshots), DOSSIERS_CHUNK):
+            texts = [records.text(row, lines, _procedure(desk, row["procedure_code"], cache))
+                     for row, lines in snapshots[i : i + DOSSIERS_CHUNK]]
+            write((sep + ",\n".join(texts)).encode("utf-8"))
+            sep = ",\n"
+        write(b"\n]\n")
+    with writer.member(MEMBER_REGISTER) as write:
+        write(_register_csv([row for row, _ in snapshots]))
+    files = _write_files(desk, writer, snapshots) if with_files else 0
+    return n, len(snapshots), files, prev_hash or ""
 
 
 def _first_prev_hash(db, desk_id: str, first: int) -> str:
@@ -329,7 +388,7 @@ def _first_prev_hash(db, desk_id: str, first: int) -> str:
     return rows[first]["prev_hash"] if first in rows else ""
 
 
-def _write_files(desk, zf: zipfile.ZipFile, snapshots: list[tuple[dict, list[dict]]], members: list[dict]) -> int:
+def _write_files(desk, writer: _Members, snapshots: list[tuple[dict, list[dict]]]) -> int:
     root = desk.home.files
     seen: set[str] = set()
     for row, lines in snapshots:
@@ -348,9 +407,8 @@ def _write_files(desk, zf: zipfile.ZipFile, snapshots: list[tuple[dict, list[dic
                 ) from exc
             if c["file_sha256"] and hashlib.sha256(data).hexdigest() != c["file_sha256"]:
                 raise IntegrityFailure(f"the scan {src} of {row['code']} changed since it was stored (sha256 differs)")
-            with _Member(zf, FILES_DIR + rel, stored=True) as m:
-                m.write(data)
-            members.append(m.entry)
+            with writer.member(FILES_DIR + rel, stored=True) as write:
+                write(data)
     return len(seen)
 
 
@@ -385,8 +443,9 @@ def export_bundle(
     tmp = out / f".{name}.{os.getpid()}.part"
     _remove_stale_parts(out, name)
     try:
-        events, dossiers, files = _write_bundle(desk, tmp, first, last, with_files=with_files, day=day,
-                                                progress=progress)
+        with gc_paused():
+            events, dossiers, files = _write_bundle(desk, tmp, first, last, with_files=with_files, day=day,
+                                                    progress=progress)
         os.replace(tmp, final)
         _fsync_dir(out)
     except OSError as exc:
@@ -405,7 +464,7 @@ def export_bundle(
         _record_export(desk, {"path": None, "events": 0, "dossiers": 0, "error": message})
         raise
     result = ExportResult(final, events, dossiers, first, last, files)
-    with write_transaction(desk.db):
+    with sq.bulk_cache(desk.db, events), write_transaction(desk.db):
         sq.mark_range_exported(desk.db, desk.desk_id, first, last, f"bundle:{name}")
         _record_export(desk, {**result.to_json(), "error": ""})
     return result
@@ -550,6 +609,10 @@ class _Bundle:
     manifest: dict
     records: list
     files: dict[str, tuple[zipfile.ZipInfo, str]]  # relative path -> (member, sha256)
+    certified: list[tuple[str, str, str] | None] | None = None
+    """Per record, its canonical texts when its line is canonical JSON (see desk.ingest.parse_canonical_line)."""
+    raw_clean: bool = False
+    """events.jsonl holds no invisible character raw (desk.ingest.hostile_bytes found none)."""
 
 
 def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
@@ -593,15 +656,20 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
                 elif name == MEMBER_DOSSIERS and not data.startswith(b"["):
                     # informational for the hub (dossiers are rebuilt from the events); the checksum covers it
                     raise IntegrityFailure(f"{where}: {name} is not a JSON list of dossier records; refused")
+                del data
             if sha != entry["sha256"]:
                 raise IntegrityFailure(f"{where}: {name} does not match its checksum in the manifest (altered?)")
             if name.startswith(FILES_DIR):
                 files[name[len(FILES_DIR):]] = (zi, sha)
-        records = _parse_events(events_data, manifest, where)
+        reader = _EventsReader(where)
+        for block in _line_blocks(events_data, EVENTS_BLOCK):
+            reader.feed(block)
+        del events_data
+        records, certified, raw_clean = reader.finish(manifest)
     except BaseException:
         zf.close()
         raise
-    return zf, _Bundle(manifest, records, files)
+    return zf, _Bundle(manifest, records, files, certified, raw_clean)
 
 
 def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
@@ -621,32 +689,87 @@ def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
     return h.hexdigest()
 
 
-def _parse_events(data: bytes, manifest: dict, where: str) -> list:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise IntegrityFailure(f"{where}: events.jsonl is not UTF-8 text; refused") from exc
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    records = []
-    for i, line in enumerate(lines, 1):
+def _line_blocks(data: bytes, size: int) -> Iterator[bytes]:
+    """``data`` in pieces of about ``size`` bytes that end with a newline (the last one may not)."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + size) + 1 or len(data)
+        yield data[start:end]
+        start = end
+
+
+class _EventsReader:
+    """Reads events.jsonl block by block (blocks of whole lines); the first problem is raised by ``finish``.
+
+    Block by block, the text decoded and its lines are held for one block at a
+    time, not for the whole member.
+
+    Gives what reading the whole text at once gave: "not UTF-8" before any
+    line's JSON problem, the first bad line by number, then the counts.
+    """
+
+    def __init__(self, where: str):
+        self.where = where
+        self.records: list = []
+        self.certified: list[tuple[str, str, str] | None] = []
+        self.raw_clean = True
+        self._known: dict[str, list] = {}
+        self._not_utf8: IntegrityFailure | None = None
+        self._bad_line: IntegrityFailure | None = None
+        self._line_no = 0
+
+    def feed(self, block: bytes) -> None:
+        if self._not_utf8 is not None:
+            return
         try:
-            records.append(json.loads(line))
-        except ValueError as exc:
-            raise IntegrityFailure(f"{where}: events.jsonl line {i} is not valid JSON ({exc}); refused") from exc
-    first, last = manifest["seq"]["first"], manifest["seq"]["last"]
-    if len(records) != manifest["counts"]["events"] or len(records) != last - first + 1:
-        raise IntegrityFailure(
-            f"{where}: events.jsonl holds {len(records)} events, the manifest says {manifest['counts']['events']} "
-            f"for seq {first}–{last}; refused"
-        )
-    seqs = [r.get("seq") if isinstance(r, dict) else None for r in records]
-    if seqs != list(range(first, last + 1)):
-        raise IntegrityFailure(f"{where}: events.jsonl is not the contiguous seq run {first}–{last}; refused")
-    if records and records[-1].get("hash") != manifest["last_hash"]:
-        raise IntegrityFailure(f"{where}: the last event's hash differs from the manifest's last_hash; refused")
-    return records
+            text = block.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self._not_utf8 = IntegrityFailure(f"{self.where}: events.jsonl is not UTF-8 text; refused")
+            self._not_utf8.__cause__ = exc
+            return
+        if self._bad_line is not None:
+            return  # only UTF-8 is still checked
+        if self.raw_clean and hostile_bytes(block):
+            self.raw_clean = False
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()  # the block ends with a newline
+        records, certified, known = self.records, self.certified, self._known
+        for line in lines:
+            self._line_no += 1
+            parsed = parse_canonical_line(line, known)
+            if parsed is not None:
+                records.append(parsed[0])
+                certified.append(parsed[1])
+                continue
+            try:
+                records.append(json.loads(line))
+            except ValueError as exc:
+                self._bad_line = IntegrityFailure(
+                    f"{self.where}: events.jsonl line {self._line_no} is not valid JSON ({exc}); refused"
+                )
+                self._bad_line.__cause__ = exc
+                return
+            certified.append(None)
+
+    def finish(self, manifest: dict) -> tuple[list, list[tuple[str, str, str] | None], bool]:
+        where, records = self.where, self.records
+        if self._not_utf8 is not None:
+            raise self._not_utf8
+        if self._bad_line is not None:
+            raise self._bad_line
+        first, last = manifest["seq"]["first"], manifest["seq"]["last"]
+        if len(records) != manifest["counts"]["events"] or len(records) != last - first + 1:
+            raise IntegrityFailure(
+                f"{where}: events.jsonl holds {len(records)} events, the manifest says "
+                f"{manifest['counts']['events']} for seq {first}–{last}; refused"
+            )
+        seqs = [r.get("seq") if isinstance(r, dict) else None for r in records]
+        if seqs != list(range(first, last + 1)):
+            raise IntegrityFailure(f"{where}: events.jsonl is not the contiguous seq run {first}–{last}; refused")
+        if records and records[-1].get("hash") != manifest["last_hash"]:
+            raise IntegrityFailure(f"{where}: the last event's hash differs from the manifest's last_hash; refused")
+        return records, self.certified, self.raw_clean
 
 
 def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: list[Path]) -> None:
@@ -678,13 +801,19 @@ def import_bundle(desk, path: str | os.PathLike, progress: Progress | None = Non
     nothing is imported. A missing earlier bundle of the same desk does not
     refuse the import: the gap is recorded by seq range and returned.
     """
-    path = Path(path)
+    with gc_paused():
+        return _import_bundle(desk, Path(path), progress)
+
+
+def _import_bundle(desk, path: Path, progress: Progress | None) -> ImportResult:
     zf, bundle = read_bundle(path)
     m = bundle.manifest
     where = path.name
     written: list[Path] = []
     try:
-        checked = check_records(bundle.records, desk_id=m["desk_id"], where=f"{where} events.jsonl")
+        checked = check_records(bundle.records, desk_id=m["desk_id"], where=f"{where} events.jsonl",
+                                certified=bundle.certified, raw_clean=bundle.raw_clean)
+        bundle.certified = None  # memory: the checked records hold what is needed
         first_prev = m.get("first_prev_hash")
         if checked and first_prev and checked[0].record["prev_hash"] != first_prev:
             raise IntegrityFailure(f"{where}: the first event's prev_hash differs from the manifest's")

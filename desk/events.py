@@ -22,11 +22,13 @@ GENESIS = "0" * 64
 HASHED_FIELDS = ("seq", "event_id", "desk_id", "dossier_code", "type", "at", "clerk", "payload", "prev_hash")
 
 
+canonical_text = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+"""``canonical_json`` as text (one encoder built once: ``json.dumps`` with options builds one per call)."""
+
+
 def canonical_json(value) -> bytes:
     """Sorted keys, no whitespace, UTF-8: the same bytes for the same value everywhere."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
-        "utf-8"
-    )
+    return canonical_text(value).encode("utf-8")
 
 
 def event_hash(record: dict) -> str:

@@ -11,10 +11,13 @@ the two paths cannot drift apart.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import re
-from json.encoder import encode_basestring
+from json.encoder import c_make_encoder, encode_basestring
+from json.scanner import c_make_scanner
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,7 +27,7 @@ from db import sync_queries as sq
 from db import queries, write_transaction
 from desk import clock
 from desk.errors import DeskError, IntegrityFailure
-from desk.events import GENESIS, HASHED_FIELDS, canonical_json
+from desk.events import GENESIS, HASHED_FIELDS, canonical_text
 from desk.models import ApplicantKind, Channel, Delivery, Digitisation, Form, IdKind, Status
 from desk.store import from_snapshot
 
@@ -44,7 +47,40 @@ _HOSTILE_RAW = re.compile(
     "[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
 )
 _ESCAPE = re.compile(r"\\(u00[01][0-9a-fA-F]|u007[fF]|.)")
+# the same characters as _HOSTILE_RAW in UTF-8 (valid UTF-8 is self-synchronising: these bytes mean those
+# characters wherever they occur), by lead byte: one pass over a whole events member (a byte search, then a
+# regex only when the lead byte is there at all) instead of one regex search per event
+_HOSTILE_UTF8 = tuple(
+    (lead, re.compile(p))
+    for lead, p in (
+        (b"\x7f", rb"\x7f"),  # DEL
+        (b"\xc2", rb"\xc2[\x80-\x9f\xad]"),  # C1, soft hyphen
+        (b"\xd8", rb"\xd8\x9c"),  # U+061C
+        # U+200B–200F, U+202A–202E, U+2060–2064, U+2066–206F
+        (b"\xe2", rb"\xe2(?:\x80[\x8b-\x8f\xaa-\xae]|\x81[\xa0-\xa4\xa6-\xaf])"),
+        (b"\xef", rb"\xef(?:\xbb\xbf|\xbf[\xb9-\xbb])"),  # BOM, U+FFF9–FFFB
+    )
+)
 MAX_PROBLEMS_SHOWN = 5
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """The cyclic garbage collector paused while a bundle's events are read or written.
+
+    Parsing or building tens of thousands of events allocates millions of
+    dicts and lists, none in a cycle; each allocation burst otherwise sets off
+    collections that walk every object of the process (the TUI's included).
+    Reference counting still frees everything; the collector resumes after.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 class Cancelled(DeskError):
@@ -94,7 +130,7 @@ class IngestResult:
     """Dossiers rebuilt."""
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckedRecord:
     """A validated event record with the text to store."""
 
@@ -112,6 +148,11 @@ def hostile_text(canonical: str) -> bool:
     return any(m.group(1) not in ('"', "\\", "/", "n") for m in _ESCAPE.finditer(canonical))
 
 
+def hostile_bytes(data: bytes) -> bool:
+    """True when UTF-8 ``data`` holds a character :func:`hostile_text` refuses raw (escapes aside)."""
+    return any(lead in data and p.search(data) for lead, p in _HOSTILE_UTF8)
+
+
 _dumps = encode_basestring  # json.dumps(str, ensure_ascii=False), without building an encoder each time
 
 
@@ -127,12 +168,149 @@ def hashed_text(r: dict, payload_text: str) -> str:
 
 def record_line(r: dict, payload_text: str) -> str:
     """``canonical_json`` of a whole record (with its hash), built around the payload's canonical text."""
+    return event_line(r["seq"], r["event_id"], r["desk_id"], r["dossier_code"], r["type"], r["at"], r["clerk"],
+                      payload_text, r["prev_hash"], r["hash"])
+
+
+def event_line(seq: int, event_id: str, desk_id: str, dossier_code: str, type: str, at: str, clerk: str,
+               payload_text: str, prev_hash: str, hash: str) -> str:
+    """:func:`record_line` from the stored columns (a bundle's events.jsonl line, without the newline)."""
+    before, after = event_line_ends(seq, event_id, desk_id, dossier_code, type, at, clerk, prev_hash, hash)
+    return before + payload_text + after
+
+
+def event_line_ends(seq: int, event_id: str, desk_id: str, dossier_code: str, type: str, at: str, clerk: str,
+                    prev_hash: str, hash: str) -> tuple[str, str]:
+    """What comes before and after the payload's text in :func:`event_line`."""
     return (
-        '{"at":' + _dumps(r["at"]) + ',"clerk":' + _dumps(r["clerk"]) + ',"desk_id":' + _dumps(r["desk_id"])
-        + ',"dossier_code":' + _dumps(r["dossier_code"]) + ',"event_id":' + _dumps(r["event_id"])
-        + ',"hash":' + _dumps(r["hash"]) + ',"payload":' + payload_text + ',"prev_hash":' + _dumps(r["prev_hash"])
-        + ',"seq":' + str(r["seq"]) + ',"type":' + _dumps(r["type"]) + "}"
+        f'{{"at":{_dumps(at)},"clerk":{_dumps(clerk)},"desk_id":{_dumps(desk_id)},'
+        f'"dossier_code":{_dumps(dossier_code)},"event_id":{_dumps(event_id)},"hash":{_dumps(hash)},"payload":',
+        f',"prev_hash":{_dumps(prev_hash)},"seq":{seq},"type":{_dumps(type)}}}',
     )
+
+
+# the keys of an event record around its hash and payload, in canonical order
+_OUTER_KEYS = ("at", "clerk", "desk_id", "dossier_code", "event_id", "prev_hash", "seq", "type")
+_HASH_KEY = ',"hash":"'
+_HASH_END = len(_HASH_KEY) + 64 + 1  # ,"hash":"<64 hex digits>"
+_PAYLOAD_KEY = ',"payload":'
+_PAYLOAD_AT = _HASH_END + len(_PAYLOAD_KEY)
+_TAIL_KEY = ',"prev_hash":"'
+_COMPONENTS_KEY = '{"components":'
+_DOSSIER_KEY = '],"dossier":{'
+_TEXTS = (str,) * 7
+
+
+def _not_json(value):
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+if c_make_encoder is not None and c_make_scanner is not None:
+    # the C encoder and scanner behind canonical_text and json.loads, called directly (each call of those
+    # builds an encoder or goes through two Python layers); no cycle check: only parsed JSON goes in
+    _c_encode = c_make_encoder(None, _not_json, _dumps, None, ":", ",", True, False, False)
+    _c_scan = c_make_scanner(json.JSONDecoder())
+
+    def _encode_parsed(value) -> str:
+        return "".join(_c_encode(value, 0))
+
+    def _parse_whole(text: str):
+        try:
+            value, end = _c_scan(text, 0)
+        except (StopIteration, ValueError, RecursionError):
+            return None
+        return value if end == len(text) else None
+else:  # pragma: no cover — CPython always has them
+    _encode_parsed = canonical_text
+
+    def _parse_whole(text: str):
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+
+
+def _canonical_or_none(text: str):
+    """The value of JSON ``text`` when ``text`` is its canonical encoding, else None."""
+    value = _parse_whole(text)
+    if value is None:
+        return None
+    try:
+        return value if _encode_parsed(value) == text else None
+    except (ValueError, RecursionError):  # NaN or infinity; too deep
+        return None
+
+
+def _canonical_payload(text: str, known: dict[str, list]):
+    """The payload ``text`` holds when it is canonical JSON of an object, else None.
+
+    A snapshot's component list is looked up in ``known`` (lists already read
+    and found canonical, by their text): the events of a day repeat them.
+    Splitting ``{"components":C,"dossier":D}`` at the first ``],"dossier":{``
+    is safe: a canonical string never holds a bare ``"``, a wrong split leaves
+    C or D unparsable or not canonical, and then the whole text is read.
+    """
+    if text.startswith(_COMPONENTS_KEY + "[") and text.endswith("}"):
+        m = text.find(_DOSSIER_KEY)
+        if m > 0:
+            c_text = text[len(_COMPONENTS_KEY) : m + 1]
+            components = known.get(c_text)
+            if components is None:
+                components = _canonical_or_none(c_text)
+                if type(components) is list:
+                    known[c_text] = components
+                else:
+                    components = None
+            if components is not None:
+                dossier = _canonical_or_none(text[m + len(_DOSSIER_KEY) - 1 : -1])
+                if type(dossier) is dict:
+                    return {"components": components, "dossier": dossier}
+    value = _canonical_or_none(text)
+    return value if type(value) is dict else None
+
+
+def parse_canonical_line(line: str, known: dict[str, list]) -> tuple[dict, tuple[str, str, str]] | None:
+    """The event record a bundle line holds, with its canonical texts, or None.
+
+    Only when the line is exactly ``canonical_json`` of the record (as
+    :func:`record_line` writes it): every piece is parsed and checked to be the
+    canonical encoding of what it parses to. Returns the record and (payload
+    text, before, after): the payload's canonical JSON, and what surrounds it in
+    the hashed text (the line without its hash), as ``canonical_json`` gives them.
+    Anything else returns None, and the caller reads the line the ordinary way
+    (:func:`check_records` then hashes the canonical re-encoding). ``known``:
+    see :func:`_canonical_payload`; one dict per bundle.
+
+    The line is ``{H,"hash":"<digest>","payload":P,T}`` where H holds the keys
+    before "hash" and T those after "payload": ``{H,T}`` is read as one object.
+    """
+    k = line.find(_HASH_KEY)
+    if k < 0 or not line.startswith('{"at":'):
+        return None
+    digest = line[k + len(_HASH_KEY) : k + _HASH_END - 1]
+    if line[k + _HASH_END - 1 : k + _PAYLOAD_AT] != '"' + _PAYLOAD_KEY or not _HEX64.fullmatch(digest):
+        return None
+    j = line.rfind(_TAIL_KEY)
+    if j < k + _PAYLOAD_AT:
+        return None
+    outer = _canonical_or_none(line[:k] + line[j:])
+    if type(outer) is not dict or tuple(outer) != _OUTER_KEYS:
+        return None
+    at, clerk, desk_id, dossier_code, event_id, prev_hash, seq, type_ = outer.values()
+    # texts and a number only: then neither key searched for can occur inside a value, and the line
+    # was split where canonical JSON puts "hash" and "payload"
+    texts = (at, clerk, desk_id, dossier_code, event_id, prev_hash, type_)
+    if type(seq) is not int or tuple(map(type, texts)) != _TEXTS:
+        return None
+    payload_text = line[k + _PAYLOAD_AT : j]
+    payload = _canonical_payload(payload_text, known)
+    if payload is None:
+        return None
+    record = {
+        "at": at, "clerk": clerk, "desk_id": desk_id, "dossier_code": dossier_code, "event_id": event_id,
+        "hash": digest, "payload": payload, "prev_hash": prev_hash, "seq": seq, "type": type_,
+    }
+    return record, (payload_text, line[:k] + _PAYLOAD_KEY, line[j:])
 
 
 def _fail(where: str, problems: list[str], cls=IntegrityFailure) -> IntegrityFailure:
@@ -200,6 +378,10 @@ MAX_TEXT = 5000  # no field a desk writes is longer
 
 def _snapshot_problem(snap: dict, lines: list) -> str | None:
     """What makes a snapshot unusable as a dossier row and its lines, or None."""
+    return _dossier_problem(snap) or _lines_problem(lines)
+
+
+def _dossier_problem(snap: dict) -> str | None:
     if not snap.keys() >= _D_KEYS:
         return f"the dossier snapshot lacks {sorted(_D_KEYS - snap.keys())[:5]}"
     texts = _get_d_str(snap)
@@ -220,6 +402,10 @@ def _snapshot_problem(snap: dict, lines: list) -> str | None:
             date.fromisoformat(snap["birth_date"])
     except (TypeError, ValueError):
         return "a date of the dossier snapshot is not ISO 8601"
+    return None
+
+
+def _lines_problem(lines: list) -> str | None:
     for line in lines:
         if not isinstance(line, dict) or not line.keys() >= _L_KEYS:
             return "a component line of the snapshot is malformed"
@@ -235,15 +421,29 @@ def _snapshot_problem(snap: dict, lines: list) -> str | None:
     return None
 
 
-def _check_snapshot(r: dict, where: str) -> str | None:
-    """A snapshot must be a dossier of the event's code, typed as the desk writes it, with safe file paths."""
+def _check_snapshot(r: dict, where: str, lines_seen: dict | None = None) -> str | None:
+    """A snapshot must be a dossier of the event's code, typed as the desk writes it, with safe file paths.
+
+    ``lines_seen`` remembers, by identity, component lists already checked (and
+    alive for as long as the dict: the records being checked hold them).
+    """
     payload = r["payload"]
     if "dossier" not in payload:
         return None
     snap = payload["dossier"]
-    if not isinstance(snap, dict) or not isinstance(payload.get("components"), list):
+    lines = payload.get("components")
+    if not isinstance(snap, dict) or not isinstance(lines, list):
         return f"{where}: the dossier snapshot is malformed"
-    problem = _snapshot_problem(snap, payload["components"])
+    problem = _dossier_problem(snap)
+    if not problem:
+        if lines_seen is None:
+            problem = _lines_problem(lines)
+        else:
+            key = id(lines)
+            if key in lines_seen:
+                problem = lines_seen[key]
+            else:
+                problem = lines_seen[key] = _lines_problem(lines)
     if problem:
         return f"{where}: {problem}"
     if snap["code"] != r["dossier_code"]:
@@ -251,31 +451,53 @@ def _check_snapshot(r: dict, where: str) -> str | None:
     return None
 
 
-def check_records(records: list, *, desk_id: str, where: str) -> list[CheckedRecord]:
+def check_records(
+    records: list,
+    *,
+    desk_id: str,
+    where: str,
+    certified: list[tuple[str, str, str] | None] | None = None,
+    raw_clean: bool = False,
+) -> list[CheckedRecord]:
     """Validate a run of one desk's events, in seq order: shape, text, hashes, the links inside the run.
 
     Raises IntegrityFailure naming ``where`` and the events at fault; returns
     the records with their canonical payload text, ready for :func:`ingest`.
+
+    A bundle's reader passes what :func:`parse_canonical_line` found:
+    ``certified[i]`` is None or the canonical texts of record i (payload, and
+    what comes before and after it in the hashed text), which are then not
+    encoded again; ``raw_clean`` says that :func:`hostile_bytes` found nothing
+    in the UTF-8 of those lines (one pass over the file instead of a regex
+    search per event; escapes are still looked at event by event).
     """
     problems: list[str] = []
     out: list[CheckedRecord] = []
     prev: dict | None = None
+    lines_seen: dict[int, str | None] = {}
+    suspicious = not raw_clean
+    sha256 = hashlib.sha256
     for i, r in enumerate(records, 1):
         at = f"event #{i}" + (f" (seq {r['seq']})" if isinstance(r, dict) and "seq" in r else "")
-        problem = _check_shape(r, at, desk_id) or _check_snapshot(r, at)
+        problem = _check_shape(r, at, desk_id) or _check_snapshot(r, at, lines_seen)
         if problem:
             problems.append(problem)
             if len(problems) > MAX_PROBLEMS_SHOWN:
                 break
             continue
+        known = certified[i - 1] if certified is not None else None
         try:
-            payload_text = canonical_json(r["payload"]).decode("utf-8")
-            hashed = hashed_text(r, payload_text)
-            digest = hashlib.sha256(hashed.encode("utf-8")).hexdigest()
+            if known is None:
+                payload_text = canonical_text(r["payload"])
+                hashed = hashed_text(r, payload_text)
+            else:
+                payload_text, before, after = known
+                hashed = before + payload_text + after
+            digest = sha256(hashed.encode("utf-8")).hexdigest()
         except (UnicodeEncodeError, ValueError):
             problems.append(f"{at}: holds text that is not valid Unicode")
             continue
-        if hostile_text(hashed):
+        if (known is None or suspicious or "\\" in hashed) and hostile_text(hashed):
             problems.append(f"{at}: holds control or invisible characters a desk never stores")
             continue
         if digest != r["hash"]:
@@ -341,7 +563,10 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], dict]) -> int:
             queries.replace_dossier(db, row, lines)
         else:
             new_rows.append(row)
-            new_lines += [{**line, "dossier_id": row["id"]} for line in lines]
+            dossier_id = row["id"]
+            for line in lines:  # from_snapshot's own copies
+                line["dossier_id"] = dossier_id
+            new_lines += lines
     sq.insert_dossiers(db, new_rows, new_lines)
     return len(states)
 
@@ -400,7 +625,7 @@ def ingest(
     total = len(checked)
     now = clock.now().isoformat(timespec="seconds")
     mark = f"{source}:{name}"
-    with write_transaction(db):
+    with sq.bulk_cache(db, total), write_transaction(db):
         result = IngestResult(imported=0, skipped=0)
         if not checked:
             if before_commit:
@@ -433,15 +658,17 @@ def ingest(
             new.append(c)
         if problems:
             raise _fail(f"{where} (desk {desk_no}, {desk_id})", problems, ChainConflict)
-        step = 1000
+        step = 2000
         for i in range(0, len(new), step):
             part = new[i : i + step]
-            sq.insert_events(
+            sq.insert_event_rows(
                 db,
-                (
-                    {**c.record, "payload": c.payload_text, "synced": mark}
+                [
+                    (desk_id, r["seq"], r["event_id"], r["dossier_code"], r["type"], r["at"], r["clerk"],
+                     c.payload_text, r["prev_hash"], r["hash"], mark)
                     for c in part
-                ),
+                    for r in (c.record,)
+                ],
             )
             result.imported += len(part)
             result.acknowledged.extend(c.record["event_id"] for c in part)

@@ -13,8 +13,10 @@ Dates are local time formatted ``yyyyMMddHHmmss``; a missing date is ``null``
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import datetime
+from json.encoder import encode_basestring
 
 from desk.models import (
     ApplicantKind,
@@ -236,6 +238,106 @@ def record_from_row(
         "DanhSachGiayToKetQua": results,
         "DinhDanhCHS": identities,
     }
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _js(value) -> str:
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, quickly for text and integers."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    return _encode(value)
+
+
+def _jdate(value: str | None) -> str:
+    """``_js(_row_date(value))``."""
+    if not value:
+        return "null"
+    return encode_basestring(value.translate(_DROP_SEPARATORS) if len(value) == 19 else _row_date(value))
+
+
+class RecordWriter:
+    """The JSON text of portal records for many dossiers (a bundle's dossiers.json).
+
+    ``writer.text(row, lines, procedure)`` is exactly ``json.dumps(record_from_row(row, lines,
+    procedure=procedure, ...), ensure_ascii=False, separators=(",", ":"))`` (tests/test_bundle_fastpaths.py
+    holds them together), built without the intermediate dicts: the documents of a component
+    list object and the fees of a procedure object are encoded once (the caller must not change
+    them meanwhile; the writer keeps them alive so that their ids stay theirs).
+    """
+
+    def __init__(self, *, agency_name: str = "", agency_code: str = "",
+                 applicant_kinds: Mapping[ApplicantKind, int] = APPLICANT_KIND_CODES):
+        self.applicant_kinds = applicant_kinds
+        self._agency_name, self._agency_code = agency_name, agency_code
+        self._agency = f',"DonViXuLy":{_js(agency_name)},"GhiChu":'
+        self._submitted = f',"NoiNopHoSo":{_js(agency_code)},"HoSoCoThanhPhanSoHoa":'
+        self._documents: dict[int, tuple[list, int, str]] = {}
+        self._procedures: dict[int, tuple[Procedure | None, str, str, str]] = {}
+
+    def _documents_of(self, lines: list) -> tuple[list, int, str]:
+        known = self._documents.get(id(lines))
+        if known is None:
+            received = [c for c in lines if c["received"]]
+            digitised = 1 if any(c["digitisation"] in _COUNTS_AS_DIGITISED for c in received) else 0
+            known = self._documents[id(lines)] = (lines, digitised, _encode([document_record(c) for c in received]))
+        return known
+
+    def _procedure_of(self, procedure: Procedure | None) -> tuple[Procedure | None, str, str, str]:
+        known = self._procedures.get(id(procedure))
+        if known is None:
+            known = self._procedures[id(procedure)] = (
+                procedure,
+                _js(procedure.field_code if procedure else ""),
+                _js(procedure.field if procedure else ""),
+                _encode(fee_records(procedure)),
+            )
+        return known
+
+    def text(self, row: dict, lines: list, procedure: Procedure | None = None) -> str:
+        try:
+            return self._text(row, lines, procedure)
+        except TypeError:  # a value of a type no desk writes (a text that is not text): the plain way
+            return _encode(record_from_row(row, lines, procedure=procedure, agency_name=self._agency_name,
+                                           agency_code=self._agency_code, applicant_kinds=self.applicant_kinds))
+
+    def _text(self, row: dict, lines: list, procedure: Procedure | None) -> str:
+        q = encode_basestring  # raises TypeError for anything but text
+        status = row["status"]
+        _, digitised, documents = self._documents_of(lines)
+        _, field_code, field, fees = self._procedure_of(procedure)
+        refused_at = (row["finished_at"] or row["updated_at"]) if status == Status.REFUSED else None
+        if procedure is not None and procedure.result_name and status in (Status.RESULT_READY, Status.RETURNED):
+            results = _encode([{"TenGiayTo": procedure.result_name, "MaGiayToKetQua": "", "DuongDanTepTinKetQua": ""}])
+        else:
+            results = "[]"
+        id_kind = row["id_kind"]
+        id_number = row["id_number"]
+        if id_number and id_kind in ID_KIND_CODES:
+            identities = f'[{{"LoaiDinhDanh":{ID_KIND_CODES[id_kind]},"SoDinhDanh":{q(id_number)}}}]'
+        else:
+            identities = "[]"
+        procedure_name, applicant_name = row["procedure_name"], row["applicant_name"]
+        summary = f"{procedure_name} - {applicant_name}"[:SUMMARY_MAX]
+        received_at = _jdate(row["received_at"])
+        return (
+            f'{{"MaHoSo":{q(row["code"])},"MaTTHC":{q(row["procedure_code"])},"TenTTHC":{q(procedure_name)},'
+            f'"MaLinhVuc":{field_code},"TenLinhVuc":{field},"KenhThucHien":{CHANNEL_CODES[row["channel"]]},'
+            f'"SoGiayToChuHoSo":{q(id_number)},"ChuHoSo":{q(applicant_name)},'
+            f'"LoaiDoiTuong":{_js(self.applicant_kinds[row["applicant_kind"]])},"MaDoiTuong":"","ThongTinKhac":"",'
+            f'"Email":{q(row["email"])},"Fax":"","SoDienThoai":{q(row["phone"])},"TrichYeuHoSo":{q(summary)},'
+            f'"NgayTiepNhan":{received_at},"NgayHenTra":{_jdate(row["due_at"])},'
+            f'"TrangThaiHoSo":{STATUS_CODES[status]},"NgayTra":{_jdate(row["returned_at"])},'
+            f'"ThongTinTra":{q(row["collected_by"])},"HinhThuc":{DELIVERY_CODES[row["delivery"]]},'
+            f'"NgayKetThucXuLy":{_jdate(row["finished_at"])}{self._agency}{q(row["notes"])}'
+            f'{self._submitted}{digitised},"NgayTuChoi":{_jdate(refused_at)},'
+            f'"NgayNopHoSo":{received_at},"TaiLieuNop":{documents},"DanhSachLePhi":{fees},'
+            f'"DanhSachGiayToKetQua":{results},"DinhDanhCHS":{identities}}}'
+        )
 
 
 def progress_record(event: Event, d: Dossier, *, department: str = "") -> dict:
