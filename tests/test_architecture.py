@@ -13,6 +13,7 @@ CORE = [
     "desk.status", "desk.lifecycle", "desk.checklist", "desk.filestore", "desk.portal", "desk.printjobs",
     "desk.receipt_qr", "desk.demo", "desk.cli.printing", "desk.cli.lifecycle",
     "desk.bundle", "desk.ingest", "desk.sync", "desk.hub", "desk.cli.sync", "db.sync_queries",
+    "desk.backup", "desk.lookup", "desk.indicators", "desk.reports", "desk.cli.reports", "db.indicator_queries",
 ]
 
 

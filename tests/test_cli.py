@@ -149,3 +149,29 @@ def test_key_export_and_second_desk_shares_it(cli_home, tmp_path):
                  "--desk-no", "3", "--agency-key", str(out), home=other)
     assert r.returncode == 0, r.stderr
     assert (other / "agency.key").read_text().strip() == key_hex
+
+
+def test_backup_holds_a_consistent_home(cli_home, tmp_path):
+    import sqlite3
+    import zipfile
+
+    run_desk("intake", "--procedure", "2.000815", "--name", "Nguyễn Văn Đức", home=cli_home)
+    out = tmp_path / "usb"
+    out.mkdir()
+    r = run_desk("backup", str(out), "--json", home=cli_home)
+    assert r.returncode == 0, r.stderr
+    path = json.loads(r.stdout)["path"]
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    with zipfile.ZipFile(path) as zf:
+        assert {"desk.sqlite3", "desk.toml", "agency.key"} <= set(zf.namelist())
+        zf.extractall(tmp_path / "restored")
+    con = sqlite3.connect(tmp_path / "restored" / "desk.sqlite3")
+    assert con.execute("SELECT applicant_name FROM dossiers").fetchall() == [("Nguyễn Văn Đức",)]
+    con.close()
+    # the restored home is a working desk
+    r = run_desk("verify", "--json", home=tmp_path / "restored")
+    assert json.loads(r.stdout)["ok"] is True
+    r = run_desk("backup", path, home=cli_home)
+    assert r.returncode == 3 and "refusing to overwrite" in r.stderr
+    r = run_desk("backup", str(tmp_path / "no-stick" / "b.zip"), home=cli_home)
+    assert r.returncode == 3 and "does not exist" in r.stderr

@@ -240,6 +240,18 @@ def cmd_verify(args) -> int:
     return EXIT_OK if report.ok else 5
 
 
+def cmd_backup(args) -> int:
+    from desk.backup import backup_home
+
+    result = backup_home(_open(args), Path(args.out))
+    if args.json:
+        emit_json({"path": str(result.path), "files": result.files, "bytes": result.bytes})
+    else:
+        say(f"backup written to {result.path} ({result.files} files, {result.bytes:,} bytes); keep it safe: "
+            "it holds personal data and the agency key")
+    return EXIT_OK
+
+
 def cmd_demo(args) -> int:
     from desk.demo import make_demo_home
 
@@ -324,6 +336,10 @@ def register(sub) -> None:
 
     add_command(sub, "verify", "check the database, the event chain, seq gaps and that every dossier has its events",
                 cmd_verify)
+
+    sp = add_command(sub, "backup", "write a consistent copy of the whole home (database, settings, key, scans) "
+                     "to a zip", cmd_backup)
+    sp.add_argument("out", metavar="OUT", help="zip file to write, or a folder to put it in")
 
     sp = add_command(sub, "demo", "create a demo home: a demo agency, the sample catalogue and sample dossiers",
                      cmd_demo, json_flag=False)
