@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
+PAGE_SIZE = 8192
 
 
 def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
@@ -20,6 +21,9 @@ def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
     """
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+        # a new database: events carry a 2–3 KB snapshot, which wastes most of a 4 KB page
+        conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
