@@ -95,7 +95,9 @@ def _fill_demo_home(home: Home) -> int:
             else:
                 applicant = who
             # spread over the last weeks so that the today screen shows both today and overdue dossiers
-            received = _last_working_moment(desk, now, (i * 3) % 12) if i else None
+            # (the untouched sample goes back far enough to be overdue whatever the day)
+            days_back = 20 if not DEMO_STORIES[i] else (i * 3) % 12
+            received = _last_working_moment(desk, now, days_back) if i else None
             dossier, _ = receive(desk, IntakeRequest(procedure_code=procedure, applicant=applicant, received_at=received))
             _play(desk, dossier, DEMO_STORIES[i])
             n += 1

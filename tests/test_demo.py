@@ -18,6 +18,16 @@ def test_demo_home_has_every_status_and_verifies(tmp_path):
     con.close()
     assert statuses == {s.value for s in Status}
     assert json.loads(run_desk("verify", "--json", home=home).stdout)["ok"] is True
+    # whatever today is, the demo shows an overdue dossier
+    from desk.config import Home
+    from desk.context import open_desk
+    from desk.dossiers import today_counts
+
+    desk = open_desk(Home(home))
+    try:
+        assert today_counts(desk)["overdue"] >= 1
+    finally:
+        desk.close()
     # a second `make run` leaves the existing demo alone
     r = run_desk("demo", "--quiet", home=home)
     assert r.returncode == 0 and r.stdout == ""
