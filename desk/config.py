@@ -325,7 +325,10 @@ def init_home(
         raise InvalidInput(f"desk number {desk_no}: must be 0 (single desk) or 1–9", field="desk-no")
     if agency_key is not None and len(agency_key) < 16:
         raise InvalidInput("the agency key file is too short", field="agency-key")
-    home.ensure_dirs()
+    try:
+        home.ensure_dirs()
+    except OSError as exc:
+        raise HomeError(f"cannot create the home at {home.root}: {exc.strerror or exc}", field="home") from exc
     settings = Settings(
         agency=Agency(
             code=code,
@@ -338,6 +341,10 @@ def init_home(
         # each desk keeps its own register book, so merged registers at a hub never share a book number
         register_book=f"{max(desk_no, 1):02d}",
     )
-    write_private(home.key, (agency_key or secrets.token_bytes(32)).hex().encode("ascii") + b"\n")
-    save_settings(home, settings)
+    try:
+        write_private(home.key, (agency_key or secrets.token_bytes(32)).hex().encode("ascii") + b"\n")
+        save_settings(home, settings)
+    except OSError as exc:
+        home.key.unlink(missing_ok=True)
+        raise HomeError(f"cannot write the settings in {home.root}: {exc.strerror or exc}", field="home") from exc
     return settings

@@ -39,6 +39,13 @@ def test_init_rejects_bad_agency_code(tmp_path):
     assert not (tmp_path / "h" / "desk.toml").exists()
 
 
+def test_init_where_no_home_can_be_made(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    r = run_desk("init", "--agency-code", "X1", "--agency-name", "A", home=blocker / "home")
+    assert r.returncode == 3 and "cannot create the home" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_desk_home_env_is_honoured(cli_home):
     r = run_desk("catalog", "list", env={"DESK_HOME": str(cli_home)})
     assert r.returncode == 0 and "1.001193" in r.stdout
