@@ -25,7 +25,7 @@ from screens.search import SearchScreen
 from screens.today import TodayScreen
 from screens.widgets import PAGE_SIZE, DossierTable
 
-from tests.tui_helpers import SCAN, SIZE, pilot_test, scan_into, visible_text
+from tests.tui_helpers import SCAN, SIZE, pilot_test, scan_into, settle, visible_text
 
 
 @pytest.fixture
@@ -66,8 +66,7 @@ async def test_full_intake_with_a_scanned_id_card(app, desk):
         # the parents' marriage certificate was handed in too (the 4th line, optional)
         await pilot.press("down", "down", "down", "space")
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, lambda: isinstance(app.screen, ReceiptPreview))
         assert isinstance(app.screen, ReceiptPreview)
         await pilot.press("escape")  # no printing here
         await pilot.pause()
@@ -174,8 +173,7 @@ async def test_checklist_keys_quantity_and_form(app, desk):
         line = screen.checklist.lines[0]
         assert (line.quantity, line.form.value, line.received) == (2, "ban_sao", False)
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, lambda: isinstance(app.screen, ReceiptPreview))
         await pilot.press("escape")
     [d] = dossiers.search(desk, "tran van binh")
     first = d.components[0]
@@ -210,8 +208,7 @@ async def test_a_failing_save_shows_an_error_dialog(app, desk, monkeypatch):
         screen = await open_intake(pilot)
         await scan_into(pilot, screen.form.scan_input, SCAN)
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, lambda: isinstance(app.screen, ErrorDialog))
         assert isinstance(app.screen, ErrorDialog)
         assert "No space left" in visible_text(app)
         await pilot.press("escape")
@@ -239,18 +236,15 @@ async def test_print_from_the_preview_records_the_event(app, desk, monkeypatch):
         screen = await open_intake(pilot)
         await scan_into(pilot, screen.form.scan_input, SCAN)
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, lambda: isinstance(app.screen, ReceiptPreview))
         preview = app.screen
         assert isinstance(preview, ReceiptPreview)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, lambda: "Không tìm thấy máy in" in visible_text(app))
         # no printer: the preview stays, says where the PDF is, and Enter tries again
         assert app.screen is preview and "Không tìm thấy máy in" in visible_text(app)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, lambda: app.screen is screen)
         assert app.screen is screen
     code = preview.dossier.code
     assert sent[0].is_file() and sent[0].read_bytes().startswith(b"%PDF")
@@ -274,8 +268,7 @@ async def test_reprint_from_the_dossier_view(app, desk, monkeypatch):
         await pilot.press("p")
         assert isinstance(app.screen, ReceiptPreview)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, lambda: isinstance(app.screen, DossierScreen) and "In giấy tờ" in visible_text(app))
         assert isinstance(app.screen, DossierScreen)
         assert "In giấy tờ" in visible_text(app)  # the timeline shows the print
     assert [e.type for e in dossiers.timeline(desk, d.code)][-1] == "document.printed"

@@ -23,7 +23,7 @@ from screens.messages import OpenDossier
 from screens.receipt import LetterPreview
 from screens.reports import ReportsScreen
 from screens.sync import SyncScreen
-from tests.tui_helpers import SCAN, SIZE, pilot_test, visible_text
+from tests.tui_helpers import SCAN, SIZE, pilot_test, settle, visible_text
 
 
 @pytest.fixture
@@ -71,11 +71,6 @@ async def open_dossier(pilot, code: str) -> DossierScreen:
     screen = pilot.app.screen
     assert isinstance(screen, DossierScreen)
     return screen
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def line(desk, code: str, component: str):

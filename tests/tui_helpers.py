@@ -42,3 +42,21 @@ async def scan_into(pilot, field, line: str, *, typed: int = 4) -> None:
     field.cursor_position = len(field.value)
     await pilot.press(*line[-typed:], "enter")
     await pilot.pause()
+
+
+async def settle(pilot, until=None, *, timeout: float = 10.0) -> None:
+    """Let workers finish and their messages arrive; with ``until``, keep going until it holds.
+
+    A worker's result reaches the screen as a message posted from its thread, so
+    on a busy machine one pause after the worker ends is not always enough.
+    """
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if until is None or until() or time.monotonic() > deadline:
+            return
+        await asyncio.sleep(0.05)
