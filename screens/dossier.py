@@ -125,7 +125,6 @@ class DossierScreen(DeskScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        t = self.t
         self._columns()
         self.load()
 

@@ -1,7 +1,6 @@
 """Home resolution, desk.toml round trip, the clock."""
 
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pytest
 
