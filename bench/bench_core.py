@@ -46,7 +46,7 @@ def bench_intake(home: Home, n: int = 200) -> dict:
                 queries.insert_event(desk.db, {
                     "desk_id": "bare", "seq": i + 1, "event_id": str(uuid.uuid4()), "dossier_code": row["code"],
                     "type": "bare", "at": row["received_at"], "clerk": "", "payload": "{}", "prev_hash": "",
-                    "hash": "", "synced": ""})
+                    "hash": ""})
             bare_ms.append((time.perf_counter() - t) * 1000)
         return {
             "intake_commit_p95_ms": round(p95(commit_ms), 2),
@@ -55,6 +55,7 @@ def bench_intake(home: Home, n: int = 200) -> dict:
         }
     finally:
         desk.db.execute("DELETE FROM events WHERE desk_id = 'bare'")
+        desk.db.execute("DELETE FROM pending_events WHERE desk_id = 'bare'")
         desk.close()
 
 

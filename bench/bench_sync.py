@@ -80,8 +80,7 @@ def make_desk_with_events(root: Path, size: int, *, seed: int = 11, desk_no: int
             for d, record in rows:
                 queries.insert_dossier(desk.db, dossier_to_row(d, desk.desk_id),
                                        [line_to_row(c, i) for i, c in enumerate(d.components, 1)])
-                queries.insert_event(desk.db, {**record, "payload": canonical_json(record["payload"]).decode(),
-                                               "synced": ""})
+                queries.insert_event(desk.db, {**record, "payload": canonical_json(record["payload"]).decode()})
     finally:
         desk.close()
     return home

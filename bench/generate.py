@@ -75,7 +75,7 @@ def bench_home(root: Path, size: int, *, seed: int = 7, end: datetime = datetime
                       "payload": {"bench": True}, "prev_hash": prev}
             h = hashlib.sha256(canonical_json(record)).hexdigest()
             events.append((desk_id, n, record["event_id"], code, record["type"], at, "Bench Clerk",
-                           json.dumps(record["payload"]), prev, h, "bundle:bench"))
+                           json.dumps(record["payload"]), prev, h))
             prev = h
         conn.execute("BEGIN")
         conn.executemany(f"INSERT INTO dossiers VALUES ({','.join('?' * 32)})", dossiers)
@@ -83,8 +83,11 @@ def bench_home(root: Path, size: int, *, seed: int = 7, end: datetime = datetime
             "INSERT INTO component_lines(dossier_id, position, code, name, form, quantity, received, required, "
             "must_digitise, digitisation, reuse_source, file_path, file_sha256, file_bytes, file_pages, note) "
             f"VALUES ({','.join('?' * 16)})", lines)
-        conn.executemany(f"INSERT INTO events VALUES ({','.join('?' * 11)})", events)
+        conn.executemany(f"INSERT INTO events VALUES ({','.join('?' * 10)})", events)
         conn.execute("COMMIT")
+    # every generated event counts as exported long ago
+    conn.execute("INSERT INTO event_marks(desk_id, first_seq, last_seq, mark) VALUES (?, 1, ?, 'bundle:bench')",
+                 (desk_id, size))
     conn.execute(
         "INSERT INTO code_counters(agency_code, day, desk_no, last) "
         "SELECT '000.00.12.H29', substr(received_at, 1, 10), 1, count(*) FROM dossiers GROUP BY 2"

@@ -53,7 +53,7 @@ def received_groups(db, start: str, end: str) -> list[dict]:
             (SELECT max(CASE WHEN l.digitisation IN ({_marks(REUSED)}) THEN 2
                              WHEN l.digitisation IN ({_marks(DIGITAL)}) THEN 1 ELSE 0 END)
                FROM component_lines l WHERE l.dossier_id = d.id) AS digital,
-            NOT EXISTS (SELECT 1 FROM events e WHERE e.dossier_code = d.code AND e.synced = '') AS synced
+            d.code NOT IN (SELECT dossier_code FROM pending_events) AS synced
           FROM dossiers d
           WHERE d.received_at >= ? AND d.received_at < ?
         ) d

@@ -227,6 +227,51 @@ def m003_indicator_indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX dossiers_returned ON dossiers(returned_at) WHERE returned_at IS NOT NULL")
 
 
+@MIGRATIONS()
+def m004_sync_state_apart(db: sqlite_utils.Database) -> None:
+    """Sync state moves out of the events: a narrow queue of pending events, and marks by seq range.
+
+    An event row carries a 2–3 KB snapshot; marking a day's events exported
+    rewrote every one of them. Now an export deletes a seq range from
+    ``pending_events`` and records one ``event_marks`` row. The old marks are
+    kept as ranges of consecutive events with the same mark.
+    """
+    db.execute(
+        """
+        CREATE TABLE pending_events (
+            desk_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            dossier_code TEXT NOT NULL,
+            PRIMARY KEY (desk_id, seq)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """
+        CREATE TABLE event_marks (
+            id INTEGER PRIMARY KEY,
+            desk_id TEXT NOT NULL,
+            first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            mark TEXT NOT NULL,               -- 'bundle:<file name>' or 'hub:<ack id>'
+            at TEXT                           -- when; unknown for marks older than this migration
+        )"""
+    )
+    db.execute("CREATE INDEX event_marks_desk ON event_marks(desk_id, first_seq)")
+    db.execute(
+        "INSERT INTO pending_events(desk_id, seq, dossier_code) "
+        "SELECT desk_id, seq, dossier_code FROM events WHERE synced = ''"
+    )
+    db.execute(
+        "INSERT INTO event_marks(desk_id, first_seq, last_seq, mark) "
+        "SELECT desk_id, min(seq), max(seq), synced FROM ("
+        "  SELECT desk_id, seq, synced, seq - row_number() OVER (PARTITION BY desk_id, synced ORDER BY seq) AS run"
+        "  FROM events WHERE synced != ''"
+        ") GROUP BY desk_id, synced, run ORDER BY desk_id, min(seq)"
+    )
+    db.execute("DROP INDEX events_unsynced")
+    db.execute("ALTER TABLE events DROP COLUMN synced")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply pending migrations explicitly at start-up.
 

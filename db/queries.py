@@ -18,7 +18,7 @@ LINE_COLUMNS = (
     "reuse_source file_path file_sha256 file_bytes file_pages note"
 ).split()
 
-EVENT_COLUMNS = "desk_id seq event_id dossier_code type at clerk payload prev_hash hash synced".split()
+EVENT_COLUMNS = "desk_id seq event_id dossier_code type at clerk payload prev_hash hash".split()
 
 # statuses whose processing clock runs (see desk.dossiers.RUNNING)
 OPEN_STATUSES = ("received", "transferred")
@@ -226,9 +226,14 @@ def last_event(db, desk_id: str) -> dict | None:
 
 
 def insert_event(db, row: dict) -> None:
+    """Store one of this desk's own events; it waits in ``pending_events`` until exported or pushed."""
     cols = ", ".join(EVENT_COLUMNS)
     marks = ", ".join("?" for _ in EVENT_COLUMNS)
     db.execute(f"INSERT INTO events({cols}) VALUES ({marks})", [row[c] for c in EVENT_COLUMNS])
+    db.execute(
+        "INSERT INTO pending_events(desk_id, seq, dossier_code) VALUES (?, ?, ?)",
+        (row["desk_id"], row["seq"], row["dossier_code"]),
+    )
 
 
 def event_rows(db, desk_id: str, *, after_seq: int = 0, limit: int = 1000) -> list[dict]:
@@ -237,8 +242,25 @@ def event_rows(db, desk_id: str, *, after_seq: int = 0, limit: int = 1000) -> li
     )
 
 
+# the mark of event ``e``: the first hub acknowledgement of it, else the first bundle (or import) that held it
+SYNC_MARK = (
+    "coalesce((SELECT m.mark FROM event_marks m WHERE m.desk_id = e.desk_id AND e.seq BETWEEN m.first_seq"
+    " AND m.last_seq ORDER BY m.mark NOT LIKE 'hub:%', m.id LIMIT 1), '')"
+)
+
+
 def events_for_dossier(db, code: str) -> list[dict]:
-    return _rows(db, "SELECT * FROM events WHERE dossier_code = ? ORDER BY at, desk_id, seq", (code,))
+    """The dossier's events, each with ``synced``: its sync mark (see :data:`SYNC_MARK`), '' while pending."""
+    return _rows(
+        db, f"SELECT e.*, {SYNC_MARK} AS synced FROM events e WHERE dossier_code = ? ORDER BY at, desk_id, seq", (code,)
+    )
+
+
+def sync_marks(db, desk_id: str) -> dict[int, str]:
+    """seq → sync mark of each of a desk's events ('' while pending)."""
+    return {seq: mark for seq, mark in db.execute(
+        f"SELECT e.seq, {SYNC_MARK} FROM events e WHERE e.desk_id = ? ORDER BY e.seq", (desk_id,)
+    )}
 
 
 def desk_ids(db) -> list[str]:
@@ -246,7 +268,7 @@ def desk_ids(db) -> list[str]:
 
 
 def count_unsynced(db, desk_id: str) -> int:
-    return db.execute("SELECT count(*) FROM events WHERE desk_id = ? AND synced = ''", (desk_id,)).fetchone()[0]
+    return db.execute("SELECT count(*) FROM pending_events WHERE desk_id = ?", (desk_id,)).fetchone()[0]
 
 
 def dossier_codes_without_events(db, limit: int = 100) -> list[str]:

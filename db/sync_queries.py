@@ -47,7 +47,7 @@ def max_seq(db, desk_id: str) -> int:
 
 
 def first_pending_seq(db, desk_id: str) -> int | None:
-    row = db.execute("SELECT min(seq) FROM events WHERE desk_id = ? AND synced = ''", (desk_id,)).fetchone()
+    row = db.execute("SELECT min(seq) FROM pending_events WHERE desk_id = ?", (desk_id,)).fetchone()
     return row[0]
 
 
@@ -98,33 +98,68 @@ def iter_event_rows(db, desk_id: str, first: int, last: int, chunk: int = 2000) 
 
 def pending_event_rows(db, desk_id: str, limit: int) -> list[dict]:
     return _rows(
-        db, "SELECT * FROM events WHERE desk_id = ? AND synced = '' ORDER BY seq LIMIT ?", (desk_id, limit)
+        db,
+        "SELECT e.* FROM pending_events p JOIN events e ON e.desk_id = p.desk_id AND e.seq = p.seq "
+        "WHERE p.desk_id = ? ORDER BY p.seq LIMIT ?",
+        (desk_id, limit),
     )
 
 
 def count_pending_dossiers(db, desk_id: str) -> int:
     return db.execute(
-        "SELECT count(DISTINCT dossier_code) FROM events WHERE desk_id = ? AND synced = ''", (desk_id,)
+        "SELECT count(DISTINCT dossier_code) FROM pending_events WHERE desk_id = ?", (desk_id,)
     ).fetchone()[0]
 
 
-def mark_range_exported(db, desk_id: str, first: int, last: int, mark: str) -> int:
-    """Mark the still-pending events of a range as exported; events a hub acknowledged keep their mark."""
-    return db.execute(
-        "UPDATE events SET synced = ? WHERE desk_id = ? AND seq BETWEEN ? AND ? AND synced = ''",
-        (mark, desk_id, first, last),
+def add_mark(db, desk_id: str, first: int, last: int, mark: str, at: str) -> None:
+    """Record that events ``first…last`` of a desk went into (or came from) a bundle or a hub's batch."""
+    db.execute(
+        "INSERT INTO event_marks(desk_id, first_seq, last_seq, mark, at) VALUES (?, ?, ?, ?, ?)",
+        (desk_id, first, last, mark, at),
+    )
+
+
+def mark_range_exported(db, desk_id: str, first: int, last: int, mark: str, at: str) -> int:
+    """The still-pending events of a range are no longer pending; the range is marked with the bundle.
+
+    Returns how many were pending. (Events a hub acknowledged before keep
+    showing that acknowledgement: see ``db.queries.SYNC_MARK``.)
+    """
+    n = db.execute(
+        "DELETE FROM pending_events WHERE desk_id = ? AND seq BETWEEN ? AND ?", (desk_id, first, last)
     ).rowcount
+    if n:
+        add_mark(db, desk_id, first, last, mark, at)
+    return n
 
 
-def mark_acknowledged(db, desk_id: str, event_ids: list[str], mark: str) -> int:
-    n = 0
+def _runs(seqs: list[int]) -> Iterator[tuple[int, int]]:
+    """(first, last) of each run of consecutive numbers in sorted ``seqs``."""
+    start = prev = None
+    for s in seqs:
+        if prev is not None and s == prev + 1:
+            prev = s
+            continue
+        if start is not None:
+            yield start, prev
+        start = prev = s
+    if start is not None:
+        yield start, prev
+
+
+def mark_acknowledged(db, desk_id: str, event_ids: list[str], mark: str, at: str) -> int:
+    """The hub acknowledged these events: they leave the queue, marked by runs of seq; returns how many."""
+    seqs: list[int] = []
     for part in _chunks(event_ids):
         marks = ", ".join("?" for _ in part)
-        n += db.execute(
-            f"UPDATE events SET synced = ? WHERE desk_id = ? AND event_id IN ({marks}) AND synced NOT LIKE 'hub:%'",
-            [mark, desk_id, *part],
-        ).rowcount
-    return n
+        seqs += [r[0] for r in db.execute(
+            f"SELECT seq FROM events WHERE desk_id = ? AND event_id IN ({marks})", [desk_id, *part]
+        )]
+    seqs.sort()
+    for first, last in _runs(seqs):
+        db.execute("DELETE FROM pending_events WHERE desk_id = ? AND seq BETWEEN ? AND ?", (desk_id, first, last))
+        add_mark(db, desk_id, first, last, mark, at)
+    return len(seqs)
 
 
 def latest_snapshot_rows(db, desk_id: str, codes: list[str], max_seq: int) -> dict[str, dict]:

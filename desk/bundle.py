@@ -465,7 +465,8 @@ def export_bundle(
         raise
     result = ExportResult(final, events, dossiers, first, last, files)
     with sq.bulk_cache(desk.db, events), write_transaction(desk.db):
-        sq.mark_range_exported(desk.db, desk.desk_id, first, last, f"bundle:{name}")
+        sq.mark_range_exported(desk.db, desk.desk_id, first, last, f"bundle:{name}",
+                               clock.now().isoformat(timespec="seconds"))
         _record_export(desk, {**result.to_json(), "error": ""})
     return result
 

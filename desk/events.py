@@ -55,7 +55,7 @@ def append(
         # offline PCs drift: keep the order of the log, and say so where a person looks
         queries.set_meta(db, "clock_backwards", f"{last['at']} > {record['at']}")
     record["hash"] = event_hash(record)
-    queries.insert_event(db, {**record, "payload": canonical_json(payload).decode("utf-8"), "synced": ""})
+    queries.insert_event(db, {**record, "payload": canonical_json(payload).decode("utf-8")})
     return record_to_event(record)
 
 

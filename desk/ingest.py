@@ -665,7 +665,7 @@ def ingest(
                 db,
                 [
                     (desk_id, r["seq"], r["event_id"], r["dossier_code"], r["type"], r["at"], r["clerk"],
-                     c.payload_text, r["prev_hash"], r["hash"], mark)
+                     c.payload_text, r["prev_hash"], r["hash"])
                     for c in part
                     for r in (c.record,)
                 ],
@@ -678,6 +678,7 @@ def ingest(
             codes = sorted({c.record["dossier_code"] for c in new if c.record["dossier_code"]})
             fresh = {(desk_id, c.record["seq"]): c.record["payload"] for c in new}
             result.dossiers = _rebuild(db, codes, fresh)
+            sq.add_mark(db, desk_id, new[0].record["seq"], new[-1].record["seq"], mark, now)
             sq.upsert_desk(db, desk_id, agency_code, desk_no, now)
             _refresh_gaps(db, desk_id, lo, hi, now, f"{source} {name}")
             sq.record_import(

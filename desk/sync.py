@@ -1,6 +1,6 @@
 """The queue that syncs later: what is pending, end-of-day bundles, and pushing to a hub.
 
-``push`` sends the desk's pending events (``synced = ''``) in batches to a
+``push`` sends the desk's pending events (those in ``pending_events``) in batches to a
 hub speaking ``docs/sync-protocol.md``, and marks an event ``hub:<ack>`` only
 once the hub has acknowledged its id. Connection errors, timeouts and 5xx
 (and 408/429) are retried with exponential backoff and jitter, bounded in
@@ -271,7 +271,8 @@ def push(
             ack = str(answer.get("ack") or key)[:100]
             if acked:
                 with write_transaction(desk.db):
-                    sq.mark_acknowledged(desk.db, desk.desk_id, acked, f"hub:{ack}")
+                    sq.mark_acknowledged(desk.db, desk.desk_id, acked, f"hub:{ack}",
+                                        clock.now().isoformat(timespec="seconds"))
                 stalled = 0
             else:
                 stalled += 1

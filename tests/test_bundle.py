@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from db import queries
 from db import sync_queries as sq
 from desk import checklist, lifecycle
 from desk.bundle import FORMAT, export_bundle, import_bundle
@@ -144,7 +145,8 @@ def test_export_writes_the_bundle_of_spec_7(make_desk, out):
     csv_text = content["register.csv"]
     assert csv_text.startswith(b"\xef\xbb\xbf") and "Trần Thị Bích".encode() in csv_text
     # exported events are marked, and nothing is left to export
-    assert a.db.execute("SELECT DISTINCT synced FROM events").fetchall() == [(f"bundle:{r.path.name}",)]
+    assert set(queries.sync_marks(a.db, a.desk_id).values()) == {f"bundle:{r.path.name}"}
+    assert queries.count_unsynced(a.db, a.desk_id) == 0
     assert export_bundle(a, out).path is None
 
 
@@ -197,7 +199,8 @@ def test_unwritable_destination_is_a_clear_message_and_marks_nothing(make_desk, 
         export_bundle(a, out)
     assert "No space left on device" in exc.value.message and "Nothing was marked" in exc.value.message
     assert os.listdir(out) == []
-    assert a.db.execute("SELECT count(*) FROM events WHERE synced = ''").fetchone()[0] == 1
+    assert queries.count_unsynced(a.db, a.desk_id) == 1
+    assert set(queries.sync_marks(a.db, a.desk_id).values()) == {""}
 
 
 def test_read_only_usb_stick(make_desk, out, monkeypatch):
@@ -217,7 +220,8 @@ def test_read_only_usb_stick(make_desk, out, monkeypatch):
     monkeypatch.undo()
     assert "Read-only file system" in exc.value.message
     assert os.listdir(out) == []
-    assert a.db.execute("SELECT count(*) FROM events WHERE synced = ''").fetchone()[0] == 1
+    assert queries.count_unsynced(a.db, a.desk_id) == 1
+    assert set(queries.sync_marks(a.db, a.desk_id).values()) == {""}
 
 
 def test_missing_destination_via_cli(tmp_path):
@@ -239,7 +243,8 @@ def test_cancelled_export_keeps_nothing(make_desk, out):
     with pytest.raises(Cancelled):
         export_bundle(a, out, progress=cancel)
     assert os.listdir(out) == []
-    assert a.db.execute("SELECT count(*) FROM events WHERE synced = ''").fetchone()[0] == 1
+    assert queries.count_unsynced(a.db, a.desk_id) == 1
+    assert set(queries.sync_marks(a.db, a.desk_id).values()) == {""}
 
 
 # --- import ------------------------------------------------------------------------
@@ -264,7 +269,7 @@ def test_round_trip_between_two_homes_via_cli(make_desk, tmp_path, out):
         assert dossier_json(get(hub, code)) == dossier_json(get(a, code))
     mine = table(a, "events", "seq")
     theirs = table(hub, "events", "seq")
-    assert [row[:10] for row in theirs] == [row[:10] for row in mine]  # everything but the synced mark
+    assert theirs == mine
     r = run_desk("verify", "--json", home=hub.home.root)
     assert r.returncode == 0 and json.loads(r.stdout)["ok"]
     r = run_desk("search", "nguyen van an", "--json", home=hub.home.root)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from db import queries
 from desk import hub as hubmod
 from desk.bundle import export_bundle
 from desk.catalog import sample_catalog_path
@@ -219,7 +220,7 @@ def test_a_flaky_hub_gets_every_event_exactly_once(homes, hub_proc, desk):
     # backoff grows and never sleeps zero
     assert sleeps and all(s > 0 for s in sleeps)
     assert sleeps[1] > sleeps[0] * 1.0 or len(sleeps) < 2
-    marks = {r[0].split(":", 1)[0] for r in desk.db.execute("SELECT synced FROM events")}
+    marks = {m.split(":", 1)[0] for m in queries.sync_marks(desk.db, desk.desk_id).values()}
     assert marks == {"hub"}
     h = open_desk(homes[1])
     try:
@@ -443,7 +444,7 @@ def test_push_refuses_a_hub_conflict_as_an_integrity_failure(homes, server, desk
         from db import write_transaction
 
         with write_transaction(h.db):
-            sq.insert_events(h.db, [{**forged, "payload": canonical_json(forged["payload"]).decode(), "synced": "x"}])
+            sq.insert_events(h.db, [{**forged, "payload": canonical_json(forged["payload"]).decode()}])
     finally:
         h.close()
     with pytest.raises(IntegrityFailure, match="409"):
