@@ -15,6 +15,7 @@ a pushed batch.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import glob
@@ -28,6 +29,7 @@ import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -146,21 +148,52 @@ def _zinfo(name: str, *, stored: bool = False) -> zipfile.ZipInfo:
 
 
 class _Member:
-    """A zip member being written, with its sha256 and size for the manifest."""
+    """A zip member being written, with its sha256 and size for the manifest.
 
-    def __init__(self, zf: zipfile.ZipFile, name: str, *, stored: bool = False):
+    The writing itself (sha256, deflate, the file) happens on ``writer``, a
+    single background thread: those release the GIL, so the next records are
+    built meanwhile. At most ``MAX_QUEUED`` pieces wait; an error of the
+    writer (a full USB stick) is raised by the next ``write`` or ``close``.
+    """
+
+    MAX_QUEUED = 4
+
+    def __init__(self, zf: zipfile.ZipFile, name: str, writer: ThreadPoolExecutor, *, stored: bool = False):
         self.name = name
         self.sha = hashlib.sha256()
         self.size = 0
         self._w = zf.open(_zinfo(name, stored=stored), "w")
+        self._writer = writer
+        self._queued: collections.deque[Future] = collections.deque()
 
-    def write(self, data: bytes) -> None:
+    def _write_now(self, data: bytes) -> None:
         self.sha.update(data)
-        self.size += len(data)
         self._w.write(data)
 
+    def write(self, data: bytes) -> None:
+        self.size += len(data)
+        self._queued.append(self._writer.submit(self._write_now, data))
+        self._settle(self.MAX_QUEUED)
+
+    def _settle(self, keep: int) -> None:
+        """Wait until at most ``keep`` pieces are queued; on the writer's first error, drop the rest and raise it."""
+        queued = self._queued
+        try:
+            while len(queued) > keep or (queued and queued[0].done()):
+                queued.popleft().result()
+        except BaseException:
+            for f in queued:
+                f.cancel()
+            wait(queued)
+            queued.clear()
+            raise
+
     def close(self) -> None:
-        self._w.close()
+        try:
+            self._settle(0)
+        finally:
+            # on errors too, so that the zip can be closed and the first error is the one reported
+            self._w.close()
 
     @property
     def entry(self) -> dict:
@@ -170,18 +203,18 @@ class _Member:
 class _Members:
     """Writes the members of a zip one after the other, keeping their manifest entries."""
 
-    def __init__(self, zf: zipfile.ZipFile):
+    def __init__(self, zf: zipfile.ZipFile, writer: ThreadPoolExecutor):
         self._zf = zf
+        self._writer = writer
         self.entries: list[dict] = []
 
     @contextlib.contextmanager
     def member(self, name: str, *, stored: bool = False) -> Iterator[Callable[[bytes], None]]:
         """``with members.member(name) as write: write(data)...``"""
-        m = _Member(self._zf, name, stored=stored)
+        m = _Member(self._zf, name, self._writer, stored=stored)
         try:
             yield m.write
         finally:
-            # closed on errors too, so that the zip can be closed and the first error is the one reported
             m.close()
         self.entries.append(m.entry)
 
@@ -290,8 +323,9 @@ def _write_bundle(desk, tmp: Path, first: int, last: int, *, with_files: bool, d
                   progress: Progress | None) -> tuple[int, int, int]:
     """Write the zip to ``tmp``; returns (events, dossiers, files)."""
     with open(tmp, "wb") as fh:
-        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
-            writer = _Members(zf)
+        with (zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf,
+              ThreadPoolExecutor(1, thread_name_prefix="bundle-writer") as background):
+            writer = _Members(zf, background)
             n, dossiers, files, last_hash = _write_members(desk, writer, first, last, with_files=with_files,
                                                            progress=progress)
             members = writer.entries
