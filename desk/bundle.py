@@ -165,10 +165,17 @@ class _Member:
         self._w = zf.open(_zinfo(name, stored=stored), "w")
         self._writer = writer
         self._queued: collections.deque[Future] = collections.deque()
+        self._failed = False
 
     def _write_now(self, data: bytes) -> None:
-        self.sha.update(data)
-        self._w.write(data)
+        if self._failed:
+            return  # the export stops at the first error: nothing more goes to the stick
+        try:
+            self.sha.update(data)
+            self._w.write(data)
+        except BaseException:
+            self._failed = True
+            raise
 
     def write(self, data: bytes) -> None:
         self.size += len(data)

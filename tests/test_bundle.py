@@ -203,6 +203,30 @@ def test_unwritable_destination_is_a_clear_message_and_marks_nothing(make_desk, 
     assert set(queries.sync_marks(a.db, a.desk_id).values()) == {""}
 
 
+def test_stick_filling_up_while_the_events_are_written(make_desk, out, monkeypatch):
+    # the file is written on a background thread: its error must still reach the clerk, and stop the export
+    a = make_desk("a", 1)
+    for i in range(3):
+        intake(a, f"Người thứ {i}")
+    monkeypatch.setattr("desk.bundle.EVENTS_CHUNK", 1)  # one write per event
+    real_write = zipfile._ZipWriteFile.write
+    calls = []
+
+    def fills_up(self, data):
+        calls.append(len(data))
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(zipfile._ZipWriteFile, "write", fills_up)
+    with pytest.raises(DeskError) as exc:
+        export_bundle(a, out)
+    assert "No space left on device" in exc.value.message and "Nothing was marked" in exc.value.message
+    assert len(calls) == 2  # nothing more was written after the error
+    assert os.listdir(out) == []
+    assert queries.count_unsynced(a.db, a.desk_id) == 3
+
+
 def test_read_only_usb_stick(make_desk, out, monkeypatch):
     # a stick whose write-protect switch is on: the kernel answers EROFS (root included)
     a = make_desk("a", 1)
