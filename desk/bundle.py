@@ -23,8 +23,12 @@ import hashlib
 import io
 import json
 import os
+import queue
 import re
 import stat
+import subprocess
+import sys
+import threading
 import time
 import zipfile
 import zlib
@@ -39,7 +43,8 @@ from db import sync_queries as sq
 from desk import __version__, clock, portal
 from desk.errors import DeskError, IntegrityFailure, InvalidInput, NotFound
 from desk.ingest import (
-    Cancelled, Gap, Progress, check_records, event_line_ends, gc_paused, hostile_bytes, ingest, parse_canonical_line,
+    Cancelled, ChainConflict, CheckedRecord, Gap, Progress, check_records, event_line_ends, gc_paused, hostile_bytes,
+    ingest, parse_canonical_line,
 )
 from desk.models import Procedure, Status
 
@@ -655,10 +660,18 @@ class _Bundle:
     """Per record, its canonical texts when its line is canonical JSON (see desk.ingest.parse_canonical_line)."""
     raw_clean: bool = False
     """events.jsonl holds no invisible character raw (desk.ingest.hostile_bytes found none)."""
+    manifest_sha256: str = ""
+    """Of manifest.json's bytes: two readers of one bundle read the same members when theirs agree."""
 
 
-def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
-    """Open and check a bundle completely (zip safety, manifest, checksums, counts); raises IntegrityFailure."""
+def read_bundle(path: Path, *, trusting: bool = False) -> tuple[zipfile.ZipFile, _Bundle]:
+    """Open and check a bundle (zip safety, manifest, checksums, counts); raises IntegrityFailure.
+
+    The events are read strictly (see :class:`_EventsReader`), or with
+    ``trusting`` by :class:`_TrustingEventsReader`, for a reader whose bundle
+    another process checks at the same time: then ``dossiers.json`` and
+    ``register.csv``, which import does not use, are left to that process.
+    """
     where = path.name
     try:
         size = path.stat().st_size
@@ -674,7 +687,8 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
         raise IntegrityFailure(f"{where}: not a readable bundle (truncated, or not a zip): {exc}") from exc
     try:
         by_name = _check_zip(zf, where)
-        manifest = _manifest(_read_member(zf, by_name[MEMBER_MANIFEST], where), where)
+        manifest_data = _read_member(zf, by_name[MEMBER_MANIFEST], where)
+        manifest = _manifest(manifest_data, where)
         listed = {e["name"]: e for e in manifest["members"]}
         present = set(by_name) - {MEMBER_MANIFEST}
         if set(listed) != present:
@@ -682,7 +696,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
             raise IntegrityFailure(
                 f"{where}: members differ from the manifest (not listed: {extra[:5]}, missing: {missing[:5]}); refused"
             )
-        events_data = b""
+        reader = (_TrustingEventsReader if trusting else _EventsReader)(where)
         files: dict[str, tuple[zipfile.ZipInfo, str]] = {}
         for name in sorted(present):
             zi, entry = by_name[name], listed[name]
@@ -690,12 +704,19 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
                 raise IntegrityFailure(f"{where}: {name} is {zi.file_size} bytes, the manifest says {entry['size']}")
             if name.startswith(FILES_DIR):
                 sha = _hash_member(zf, zi, where)
+            elif name == MEMBER_EVENTS:
+                # parsed while it is read; the reader keeps its first problem until finish(), so that a
+                # checksum that does not match is what is reported
+                digest = hashlib.sha256()
+                for block in _line_blocks(zf, zi, where, digest):
+                    reader.feed(block)
+                sha = digest.hexdigest()
+            elif trusting:
+                continue
             else:
                 data = _read_member(zf, zi, where)
                 sha = hashlib.sha256(data).hexdigest()
-                if name == MEMBER_EVENTS:
-                    events_data = data
-                elif name == MEMBER_DOSSIERS and not data.startswith(b"["):
+                if name == MEMBER_DOSSIERS and not data.startswith(b"["):
                     # informational for the hub (dossiers are rebuilt from the events); the checksum covers it
                     raise IntegrityFailure(f"{where}: {name} is not a JSON list of dossier records; refused")
                 del data
@@ -703,15 +724,11 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
                 raise IntegrityFailure(f"{where}: {name} does not match its checksum in the manifest (altered?)")
             if name.startswith(FILES_DIR):
                 files[name[len(FILES_DIR):]] = (zi, sha)
-        reader = _EventsReader(where)
-        for block in _line_blocks(events_data, EVENTS_BLOCK):
-            reader.feed(block)
-        del events_data
         records, certified, raw_clean = reader.finish(manifest)
     except BaseException:
         zf.close()
         raise
-    return zf, _Bundle(manifest, records, files, certified, raw_clean)
+    return zf, _Bundle(manifest, records, files, certified, raw_clean, hashlib.sha256(manifest_data).hexdigest())
 
 
 def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
@@ -731,13 +748,57 @@ def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
     return h.hexdigest()
 
 
-def _line_blocks(data: bytes, size: int) -> Iterator[bytes]:
-    """``data`` in pieces of about ``size`` bytes that end with a newline (the last one may not)."""
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", start + size) + 1 or len(data)
-        yield data[start:end]
-        start = end
+def _line_blocks(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, digest) -> Iterator[bytes]:
+    """A member in blocks of about EVENTS_BLOCK bytes that end with a newline (the last one may not).
+
+    Inflating, the CRC and ``digest.update`` run on a background thread (they
+    release the GIL) while the caller parses the previous block. Never more
+    than the member declares is read.
+    """
+    blocks: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def read() -> None:
+        n = 0
+        try:
+            with zf.open(zi) as f:
+                while not stop.is_set() and (chunk := f.read(EVENTS_BLOCK)):
+                    n += len(chunk)
+                    if n > zi.file_size:
+                        break
+                    digest.update(chunk)
+                    blocks.put(chunk)
+            if n != zi.file_size and not stop.is_set():
+                raise IntegrityFailure(f"{where}: member {zi.filename!r} is not the size it declares; refused")
+            blocks.put(None)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            failure = IntegrityFailure(f"{where}: member {zi.filename!r} is corrupt or truncated ({exc}); refused")
+            failure.__cause__ = exc
+            blocks.put(failure)
+        except BaseException as exc:
+            blocks.put(exc)
+
+    reader = threading.Thread(target=read, name="bundle-reader", daemon=True)
+    reader.start()
+    try:
+        held: list[bytes] = []  # the start of a line that goes on in the next chunk
+        while (chunk := blocks.get()) is not None:
+            if isinstance(chunk, BaseException):
+                raise chunk
+            end = chunk.rfind(b"\n") + 1
+            if end:
+                yield b"".join((*held, chunk[:end]))
+                held = [chunk[end:]]
+            else:
+                held.append(chunk)
+        if any(held):
+            yield b"".join(held)
+    finally:
+        stop.set()
+        while reader.is_alive():  # let it finish its put and see ``stop``
+            with contextlib.suppress(queue.Empty):
+                blocks.get(timeout=0.05)
+        reader.join()
 
 
 class _EventsReader:
@@ -814,6 +875,99 @@ class _EventsReader:
         return records, self.certified, self.raw_clean
 
 
+class _CheckAside(Exception):
+    """The import with the check in another process cannot go on; the caller imports the ordinary way."""
+
+
+class _TrustingEventsReader(_EventsReader):
+    """Reads the lines of events.jsonl without checking their encoding (:class:`_Checker` does that meanwhile).
+
+    Any line that is not in the shape a desk writes stops the reading: such a
+    bundle is imported the ordinary way.
+    """
+
+    def feed(self, block: bytes) -> None:
+        try:
+            text = block.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _CheckAside("not UTF-8") from None
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        records, certified, known = self.records, self.certified, self._known
+        for line in lines:
+            parsed = parse_canonical_line(line, known, verify=False)
+            if parsed is None:
+                raise _CheckAside("a line not as a desk writes it")
+            records.append(parsed[0])
+            certified.append(parsed[1])
+
+
+# a bundle's size from which its events are checked in a second process while this one writes them
+CHECK_ASIDE_FROM_BYTES = 1024**2
+CHECK_ASIDE_TIMEOUT_S = 600
+
+
+class _Checker:
+    """``python -m desk.bundle_check BUNDLE``, started beside an import: the complete check on the other core.
+
+    Its verdict, one JSON object on stdout, is ``{"ok": true, "canonical":
+    bool, "manifest_sha256": …}`` or ``{"ok": false, "error": <class>,
+    "message": …}``: the error the ordinary import would raise. Anything else
+    (it crashed, was killed, timed out) is no verdict.
+    """
+
+    ERRORS = {cls.__name__: cls for cls in (IntegrityFailure, ChainConflict, NotFound, InvalidInput, DeskError)}
+
+    def __init__(self, path: Path):
+        import desk
+
+        source = str(Path(desk.__file__).resolve().parent.parent)  # the same code as this process
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH")) if p)}
+        self._proc = subprocess.Popen(
+            self.command(path),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        )
+        self._verdict: dict | None = None
+
+    @staticmethod
+    def command(path: Path) -> list[str]:
+        return [sys.executable, "-m", "desk.bundle_check", str(path)]
+
+    @staticmethod
+    def usable() -> bool:
+        return (os.cpu_count() or 1) > 1 and bool(sys.executable) and not getattr(sys, "frozen", False)
+
+    def verdict(self) -> dict | None:
+        if self._proc.returncode is None:
+            try:
+                out, _ = self._proc.communicate(timeout=CHECK_ASIDE_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.stop()
+                return None
+            try:
+                found = json.loads(out)
+            except ValueError:
+                return None
+            self._verdict = found if isinstance(found, dict) and isinstance(found.get("ok"), bool) else None
+        return self._verdict
+
+    def error(self) -> DeskError | None:
+        """The checker's refusal, as the exception the ordinary import raises; None if it found nothing."""
+        v = self.verdict()
+        if v is None or v["ok"]:
+            return None
+        cls = self.ERRORS.get(v.get("error"), DeskError)
+        field = v.get("field")
+        return cls(str(v.get("message", "the bundle was refused")), field=field if isinstance(field, str) else None)
+
+    def stop(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.communicate()
+
+
 def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: list[Path]) -> None:
     root = desk.home.files.resolve()
     for rel, (zi, sha) in sorted(files.items()):
@@ -842,25 +996,94 @@ def import_bundle(desk, path: str | os.PathLike, progress: Progress | None = Non
     Anything wrong raises IntegrityFailure (exit 5) naming what and where, and
     nothing is imported. A missing earlier bundle of the same desk does not
     refuse the import: the gap is recorded by seq range and returned.
+
+    A large bundle on a machine with two cores is checked by a second process
+    while this one writes it inside the transaction, which commits only after
+    that check passed (:func:`_import_checked_aside`); the outcome is the
+    same as checking first.
     """
+    path = Path(path)
     with gc_paused():
-        return _import_bundle(desk, Path(path), progress)
+        if _Checker.usable() and _size(path) >= CHECK_ASIDE_FROM_BYTES:
+            try:
+                return _import_checked_aside(desk, path, progress)
+            except _CheckAside:
+                pass
+        zf, bundle = read_bundle(path)
+        try:
+            checked = check_bundle(bundle, path.name)
+        except BaseException:
+            zf.close()
+            raise
+        return _store(desk, path, zf, bundle, checked, progress)
 
 
-def _import_bundle(desk, path: Path, progress: Progress | None) -> ImportResult:
-    zf, bundle = read_bundle(path)
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def check_bundle(bundle: _Bundle, where: str) -> list[CheckedRecord]:
+    """Check every event of a bundle read by :func:`read_bundle` (hashes, chain, shapes); raises IntegrityFailure."""
+    m = bundle.manifest
+    checked = check_records(bundle.records, desk_id=m["desk_id"], where=f"{where} events.jsonl",
+                            certified=bundle.certified, raw_clean=bundle.raw_clean)
+    bundle.certified = None  # memory: the checked records hold what is needed
+    first_prev = m.get("first_prev_hash")
+    if checked and first_prev and checked[0].record["prev_hash"] != first_prev:
+        raise IntegrityFailure(f"{where}: the first event's prev_hash differs from the manifest's")
+    return checked
+
+
+def _import_checked_aside(desk, path: Path, progress: Progress | None) -> ImportResult:
+    """Import with the complete check in a second process; raises _CheckAside to fall back to the ordinary way.
+
+    This process reads the bundle trusting its lines and writes it; just
+    before the commit it waits for the checker: a refusal rolls everything
+    back and is raised, as are this process' own errors unless the checker
+    found the bundle's fault first.
+    """
+    checker = _Checker(path)
+    try:
+        zf, bundle = read_bundle(path, trusting=True)
+        checked = [CheckedRecord(r, texts[0]) for r, texts in zip(bundle.records, bundle.certified)]
+        bundle.records = bundle.certified = None
+
+        def checked_aside() -> None:
+            verdict = checker.verdict()
+            if verdict is None or (verdict["ok"] and verdict.get("manifest_sha256") != bundle.manifest_sha256):
+                raise _CheckAside("no verdict, or a verdict on other bytes")
+            if not verdict["ok"]:
+                raise checker.error()
+            if not verdict.get("canonical"):
+                raise _CheckAside("lines not as a desk writes them")
+
+        return _store(desk, path, zf, bundle, checked, progress, before_files=checked_aside)
+    except (Cancelled, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        refused = checker.error()
+        if refused is not None and refused is not exc:
+            raise refused from None  # the bundle's own fault, as checking first would have said
+        if isinstance(exc, DeskError) and checker.verdict() is not None:
+            raise
+        raise _CheckAside(str(exc)) from exc
+    finally:
+        checker.stop()
+
+
+def _store(desk, path: Path, zf: zipfile.ZipFile, bundle: _Bundle, checked: list[CheckedRecord],
+           progress: Progress | None, before_files: Callable[[], None] | None = None) -> ImportResult:
+    """Ingest checked events and store the bundle's scans in one transaction; closes ``zf``."""
     m = bundle.manifest
     where = path.name
     written: list[Path] = []
     try:
-        checked = check_records(bundle.records, desk_id=m["desk_id"], where=f"{where} events.jsonl",
-                                certified=bundle.certified, raw_clean=bundle.raw_clean)
-        bundle.certified = None  # memory: the checked records hold what is needed
-        first_prev = m.get("first_prev_hash")
-        if checked and first_prev and checked[0].record["prev_hash"] != first_prev:
-            raise IntegrityFailure(f"{where}: the first event's prev_hash differs from the manifest's")
-
         def store_files(_result) -> None:
+            if before_files:
+                before_files()
             if bundle.files:
                 _store_files(desk, zf, bundle.files, where, written)
 

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import sys
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -274,7 +275,16 @@ def test_cancelled_export_keeps_nothing(make_desk, out):
 # --- import ------------------------------------------------------------------------
 
 
-def test_round_trip_between_two_homes_via_cli(make_desk, tmp_path, out):
+@pytest.fixture(params=["checked-first", "checked-aside"])
+def import_mode(request, monkeypatch):
+    """Every import test runs both ways: checked before writing, and checked by a second process meanwhile
+    (the way of bundles over CHECK_ASIDE_FROM_BYTES)."""
+    monkeypatch.setattr("desk.bundle.CHECK_ASIDE_FROM_BYTES", 0 if request.param == "checked-aside" else 2**62)
+    return request.param
+
+
+
+def test_round_trip_between_two_homes_via_cli(make_desk, tmp_path, out, import_mode):
     a = make_desk("a", 1)
     hub = make_desk("hub", 0)
     d1 = intake(a, "Nguyễn Văn An")
@@ -300,7 +310,7 @@ def test_round_trip_between_two_homes_via_cli(make_desk, tmp_path, out):
     assert [x["code"] for x in json.loads(r.stdout)] == [d1.code]
 
 
-def test_import_twice_changes_nothing(make_desk, out):
+def test_import_twice_changes_nothing(make_desk, out, import_mode):
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     for i in range(3):
         intake(a, f"Người {i}")
@@ -313,7 +323,7 @@ def test_import_twice_changes_nothing(make_desk, out):
     assert hub_state(hub) == before
 
 
-def test_two_desks_of_one_agency_merge_into_one_register(make_desk, out):
+def test_two_desks_of_one_agency_merge_into_one_register(make_desk, out, import_mode):
     a, b, hub = make_desk("a", 1), make_desk("b", 2), make_desk("hub", 0)
     ca = [intake(a, f"Bàn một {i}").code for i in range(3)]
     cb = [intake(b, f"Bàn hai {i}").code for i in range(2)]
@@ -328,7 +338,7 @@ def test_two_desks_of_one_agency_merge_into_one_register(make_desk, out):
     assert rows == [(1, 3), (2, 2)]
 
 
-def test_missing_middle_bundle_is_recorded_as_a_gap_then_closed(make_desk, out):
+def test_missing_middle_bundle_is_recorded_as_a_gap_then_closed(make_desk, out, import_mode):
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     paths = []
     for batch in range(3):
@@ -354,7 +364,7 @@ def test_missing_middle_bundle_is_recorded_as_a_gap_then_closed(make_desk, out):
     assert verify(hub).ok
 
 
-def test_scans_travel_with_files(make_desk, out):
+def test_scans_travel_with_files(make_desk, out, import_mode):
     from pypdf import PdfWriter
 
     a, hub = make_desk("a", 1), make_desk("hub", 0)
@@ -408,29 +418,44 @@ def hub(make_desk):
     return make_desk("hub", 0)
 
 
-def refused(hub, path: Path, *words: str) -> None:
-    r = run_desk("import", str(path), home=hub.home.root)
-    assert r.returncode == 5, (r.returncode, r.stderr)
-    assert "Traceback" not in r.stderr
-    for w in words:
-        assert w in r.stderr, (w, r.stderr)
-    assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
-    assert hub.db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
+@pytest.fixture
+def refused(import_mode):
+    """``refused(hub, path, *words)``: the import is refused with exit 5 and ``words`` in the message; nothing
+    is stored. Through the CLI when the bundle is checked first; in this process, where the test sets the
+    way, when it is checked aside."""
+
+    def check(hub, path: Path, *words: str) -> None:
+        if import_mode == "checked-first":
+            r = run_desk("import", str(path), home=hub.home.root)
+            assert r.returncode == 5, (r.returncode, r.stderr)
+            assert "Traceback" not in r.stderr
+            message = r.stderr
+        else:
+            with pytest.raises(DeskError) as exc:
+                import_bundle(hub, path)
+            assert exc.value.exit_code == 5, exc.value
+            message = exc.value.message
+        for w in words:
+            assert w in message, (w, message)
+        assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+        assert hub.db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
+
+    return check
 
 
-def test_tampered_member_is_refused(bundle, hub, tmp_path):
+def test_tampered_member_is_refused(bundle, hub, tmp_path, refused):
     data = members(bundle)["events.jsonl"].replace("Người 1".encode(), "Người 9".encode())
     refused(hub, rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": data}),
             "events.jsonl", "checksum")
 
 
-def test_tampered_event_with_a_fixed_checksum_is_refused(bundle, hub, tmp_path):
+def test_tampered_event_with_a_fixed_checksum_is_refused(bundle, hub, tmp_path, refused):
     data = members(bundle)["events.jsonl"].replace("Người 1".encode(), "Người 9".encode())
     refused(hub, rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": data}, fix_manifest=True),
             "seq 2", "altered")
 
 
-def test_broken_chain_is_refused(bundle, hub, tmp_path):
+def test_broken_chain_is_refused(bundle, hub, tmp_path, refused):
     records = events_of(bundle)
     records[1]["prev_hash"] = "f" * 64  # re-linked: each event's own hash is valid, the chain is not
     for r in records[1:]:
@@ -443,28 +468,28 @@ def test_broken_chain_is_refused(bundle, hub, tmp_path):
     refused(hub, path, "chain broken")
 
 
-def test_truncated_zip_is_refused(bundle, hub, tmp_path):
+def test_truncated_zip_is_refused(bundle, hub, tmp_path, refused):
     data = bundle.read_bytes()
     path = tmp_path / "cut.deskbundle"
     path.write_bytes(data[: len(data) // 2])
     refused(hub, path, "cut.deskbundle", "truncated")
 
 
-def test_zip_slip_names_are_refused(bundle, hub, tmp_path):
+def test_zip_slip_names_are_refused(bundle, hub, tmp_path, refused):
     for evil in ("../escape.txt", "/etc/motcua-evil", "files/../../escape.txt"):
         path = rewrite(bundle, tmp_path / "slip.deskbundle", add={evil: b"pwned"}, fix_manifest=True)
         refused(hub, path, "refused")
     assert not (tmp_path / "escape.txt").exists() and not Path("/etc/motcua-evil").exists()
 
 
-def test_zip_bomb_is_refused(bundle, hub, tmp_path):
+def test_zip_bomb_is_refused(bundle, hub, tmp_path, refused):
     bomb = b"\0" * (40 * 1024 * 1024)
     path = rewrite(bundle, tmp_path / "bomb.deskbundle", add={"files/aa/bomb.pdf": bomb}, fix_manifest=True)
     assert path.stat().st_size < 1024 * 1024
     refused(hub, path, "zip bomb")
 
 
-def test_too_many_members_are_refused(bundle, hub, tmp_path, monkeypatch):
+def test_too_many_members_are_refused(bundle, hub, tmp_path, monkeypatch, import_mode):
     monkeypatch.setattr("desk.bundle.MAX_MEMBERS", 5)
     path = rewrite(bundle, tmp_path / "many.deskbundle",
                    add={f"files/aa/{i}.pdf": b"x" for i in range(5)}, fix_manifest=True)
@@ -472,14 +497,14 @@ def test_too_many_members_are_refused(bundle, hub, tmp_path, monkeypatch):
         import_bundle(hub, path)
 
 
-def test_wrong_format_version_is_refused(bundle, hub, tmp_path):
+def test_wrong_format_version_is_refused(bundle, hub, tmp_path, refused):
     manifest = json.loads(members(bundle)["manifest.json"])
     manifest["format"] = "motcua-desk-bundle/2"
     path = rewrite(bundle, tmp_path / "v2.deskbundle", change={"manifest.json": json.dumps(manifest).encode()})
     refused(hub, path, "motcua-desk-bundle/2", "update motcua-desk")
 
 
-def test_hostile_text_is_refused(bundle, hub, tmp_path):
+def test_hostile_text_is_refused(bundle, hub, tmp_path, refused):
     records = events_of(bundle)
     records[0]["payload"]["dossier"]["applicant_name"] = "Người \x1b]0;pwned\x07"
     prev = records[0]["prev_hash"]
@@ -494,7 +519,7 @@ def test_hostile_text_is_refused(bundle, hub, tmp_path):
     refused(hub, path, "control or invisible characters")
 
 
-def test_a_fork_of_known_events_is_refused(make_desk, out, tmp_path):
+def test_a_fork_of_known_events_is_refused(make_desk, out, tmp_path, import_mode):
     """A bundle whose events differ from those of the same desk already at the hub (a restored old backup)."""
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     intake(a, "Một")
@@ -514,7 +539,7 @@ def test_a_fork_of_known_events_is_refused(make_desk, out, tmp_path):
     assert hub_state(hub) == before
 
 
-def test_cancelled_import_imports_nothing(bundle, hub):
+def test_cancelled_import_imports_nothing(bundle, hub, import_mode):
     def cancel(done, total):
         raise Cancelled("stopped")
 
@@ -524,7 +549,7 @@ def test_cancelled_import_imports_nothing(bundle, hub):
     assert sq.open_gaps(hub.db) == []
 
 
-def test_a_large_import_fills_the_search_index_and_keeps_its_trigger(make_desk, tmp_path, out):
+def test_a_large_import_fills_the_search_index_and_keeps_its_trigger(make_desk, tmp_path, out, import_mode):
     from bench.bench_sync import make_desk_with_events
 
     source = open_desk(make_desk_with_events(tmp_path / "big", 250))
@@ -545,7 +570,7 @@ def test_a_large_import_fills_the_search_index_and_keeps_its_trigger(make_desk, 
     assert verify(hub).ok
 
 
-def test_gaps_shrink_as_bundles_arrive_in_any_order(make_desk, out):
+def test_gaps_shrink_as_bundles_arrive_in_any_order(make_desk, out, import_mode):
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     paths = []
     for batch in range(3):
@@ -559,7 +584,7 @@ def test_gaps_shrink_as_bundles_arrive_in_any_order(make_desk, out):
     assert verify(hub).ok
 
 
-def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out):
+def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out, import_mode):
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     d = intake(a)
     lifecycle.transfer(a, d.code)
@@ -575,3 +600,66 @@ def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out):
     assert result.imported_events == 1
     assert get(hub, d.code).status.value == "transferred"
     assert dossier_json(get(hub, d.code)) == dossier_json(get(a, d.code))
+
+
+# --- the check in a second process -------------------------------------------------------
+
+
+def test_a_large_bundle_is_checked_by_a_second_process(make_desk, out, monkeypatch):
+    from desk import bundle as bundle_module
+
+    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    codes = [intake(a, f"Người {i}").code for i in range(5)]
+    path = export_bundle(a, out).path
+    monkeypatch.setattr("desk.bundle.CHECK_ASIDE_FROM_BYTES", path.stat().st_size)
+    verdicts = []
+    real_verdict = bundle_module._Checker.verdict
+
+    def kept(self):
+        verdicts.append(real_verdict(self))
+        return verdicts[-1]
+
+    monkeypatch.setattr(bundle_module._Checker, "verdict", kept)
+    result = import_bundle(hub, path)
+    assert result.imported_events == 5
+    assert verdicts and verdicts[-1]["ok"] and verdicts[-1]["canonical"] and verdicts[-1]["events"] == 5
+    for code in codes:
+        assert dossier_json(get(hub, code)) == dossier_json(get(a, code))
+    assert verify(hub).ok
+
+
+def test_a_checker_that_gives_no_verdict_means_checking_first(make_desk, out, monkeypatch):
+    from desk import bundle as bundle_module
+
+    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    intake(a, "Một")
+    path = export_bundle(a, out).path
+    monkeypatch.setattr("desk.bundle.CHECK_ASIDE_FROM_BYTES", 0)
+    monkeypatch.setattr(bundle_module._Checker, "command", staticmethod(
+        lambda p: [sys.executable, "-c", "import sys; print('not json'); sys.exit(1)"]))
+    result = import_bundle(hub, path)
+    assert (result.imported_events, result.skipped_events) == (1, 0)
+    assert verify(hub).ok
+
+
+def test_a_checker_refusal_rolls_back_what_this_process_wrote(bundle, hub, tmp_path, monkeypatch):
+    from desk import bundle as bundle_module
+
+    # an event altered with its hash left as it was: only the complete check sees it, after the rows were written
+    records = events_of(bundle)
+    records[1]["clerk"] = "Kẻ giả mạo"
+    path = rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": jsonl(records)}, fix_manifest=True)
+    monkeypatch.setattr("desk.bundle.CHECK_ASIDE_FROM_BYTES", 0)
+    written = []
+    real_ingest = bundle_module.ingest
+
+    def spy(desk, checked, **kw):
+        written.append(len(checked))
+        return real_ingest(desk, checked, **kw)
+
+    monkeypatch.setattr("desk.bundle.ingest", spy)
+    with pytest.raises(IntegrityFailure, match="altered"):
+        import_bundle(hub, path)
+    assert written == [3]  # this process went as far as writing them
+    assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert hub.db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
