@@ -708,8 +708,9 @@ def read_bundle(path: Path, *, trusting: bool = False) -> tuple[zipfile.ZipFile,
                 # parsed while it is read; the reader keeps its first problem until finish(), so that a
                 # checksum that does not match is what is reported
                 digest = hashlib.sha256()
-                for block in _line_blocks(zf, zi, where, digest):
-                    reader.feed(block)
+                with contextlib.closing(_line_blocks(zf, zi, where, digest)) as blocks:
+                    for block in blocks:
+                        reader.feed(block)
                 sha = digest.hexdigest()
             elif trusting:
                 continue
@@ -933,7 +934,8 @@ class _Checker:
 
     @staticmethod
     def command(path: Path) -> list[str]:
-        return [sys.executable, "-m", "desk.bundle_check", str(path)]
+        # -P: the module comes from PYTHONPATH (this process' code), not from whatever folder we are in
+        return [sys.executable, "-P", "-m", "desk.bundle_check", str(path.resolve())]
 
     @staticmethod
     def usable() -> bool:
@@ -1045,10 +1047,17 @@ def _import_checked_aside(desk, path: Path, progress: Progress | None) -> Import
     back and is raised, as are this process' own errors unless the checker
     found the bundle's fault first.
     """
-    checker = _Checker(path)
+    try:
+        checker = _Checker(path)
+    except OSError as exc:
+        raise _CheckAside(f"the checker did not start: {exc}") from exc
     try:
         zf, bundle = read_bundle(path, trusting=True)
-        checked = [CheckedRecord(r, texts[0]) for r, texts in zip(bundle.records, bundle.certified)]
+        try:
+            checked = [CheckedRecord(r, texts[0]) for r, texts in zip(bundle.records, bundle.certified)]
+        except BaseException:
+            zf.close()
+            raise
         bundle.records = bundle.certified = None
 
         def checked_aside() -> None:
@@ -1065,7 +1074,7 @@ def _import_checked_aside(desk, path: Path, progress: Progress | None) -> Import
         raise
     except BaseException as exc:
         refused = checker.error()
-        if refused is not None and refused is not exc:
+        if refused is not None:
             raise refused from None  # the bundle's own fault, as checking first would have said
         if isinstance(exc, DeskError) and checker.verdict() is not None:
             raise
