@@ -788,7 +788,7 @@ def _line_blocks(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, digest) -
                 raise chunk
             end = chunk.rfind(b"\n") + 1
             if end:
-                yield b"".join((*held, chunk[:end]))
+                yield b"".join((*held, chunk[:end])) if any(held) else chunk[:end]
                 held = [chunk[end:]]
             else:
                 held.append(chunk)
