@@ -221,6 +221,10 @@ def _check_line(line: str) -> None:
     if all(type(record[k]) is str for k in ("at", "clerk", "desk_id", "dossier_code", "event_id", "prev_hash", "type")):
         # hashed_text takes a well-formed record
         assert before + payload_text + after == hashed_text(record, payload_text)
+    # the reading that trusts the encoding (checked by another process) gives the same record and texts
+    trusted = parse_canonical_line(line, {}, verify=False)
+    assert trusted is not None and trusted[0] == record and list(trusted[0]) == list(record)
+    assert trusted[1] == (payload_text, before, after)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
