@@ -205,9 +205,9 @@ def event_ids_present(db, event_ids: list[str]) -> dict[str, dict]:
 
 
 def insert_event_rows(db, rows: Iterable[tuple]) -> None:
-    """Insert events given as tuples in the order of EVENT_COLUMNS."""
+    """Insert events given as tuples in the order of EVENT_COLUMNS (the payload as text, or as its UTF-8)."""
     cols = ", ".join(EVENT_COLUMNS)
-    marks = ", ".join("?" for _ in EVENT_COLUMNS)
+    marks = ", ".join("CAST(? AS TEXT)" if c == "payload" else "?" for c in EVENT_COLUMNS)
     db.conn.executemany(f"INSERT INTO events({cols}) VALUES ({marks})", rows)
 
 

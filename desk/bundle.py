@@ -44,7 +44,7 @@ from desk import __version__, clock, portal
 from desk.errors import DeskError, IntegrityFailure, InvalidInput, NotFound
 from desk.ingest import (
     Cancelled, ChainConflict, CheckedRecord, Gap, Progress, check_records, event_line_ends, gc_paused, hostile_bytes,
-    ingest, parse_canonical_line,
+    ingest, parse_canonical_line, parse_trusted_line,
 )
 from desk.models import Procedure, Status
 
@@ -883,25 +883,22 @@ class _CheckAside(Exception):
 class _TrustingEventsReader(_EventsReader):
     """Reads the lines of events.jsonl without checking their encoding (:class:`_Checker` does that meanwhile).
 
-    Any line that is not in the shape a desk writes stops the reading: such a
-    bundle is imported the ordinary way.
+    By :func:`desk.ingest.parse_trusted_line`: ``certified`` holds each
+    payload's text or UTF-8 to store. Any line that is not in the shape a desk
+    writes stops the reading: such a bundle is imported the ordinary way.
     """
 
     def feed(self, block: bytes) -> None:
-        try:
-            text = block.decode("utf-8")
-        except UnicodeDecodeError:
-            raise _CheckAside("not UTF-8") from None
-        lines = text.split("\n")
-        if lines[-1] == "":
+        lines = block.split(b"\n")
+        if lines[-1] == b"":
             lines.pop()
-        records, certified, known = self.records, self.certified, self._known
+        records, payloads, known = self.records, self.certified, self._known
         for line in lines:
-            parsed = parse_canonical_line(line, known, verify=False)
+            parsed = parse_trusted_line(line, known)
             if parsed is None:
                 raise _CheckAside("a line not as a desk writes it")
             records.append(parsed[0])
-            certified.append(parsed[1])
+            payloads.append(parsed[1])
 
 
 # a bundle's size from which its events are checked in a second process while this one writes them
@@ -1054,7 +1051,8 @@ def _import_checked_aside(desk, path: Path, progress: Progress | None) -> Import
     try:
         zf, bundle = read_bundle(path, trusting=True)
         try:
-            checked = [CheckedRecord(r, texts[0]) for r, texts in zip(bundle.records, bundle.certified)]
+            # the trusting reader keeps each payload's text (or UTF-8) where the strict one keeps its texts
+            checked = [CheckedRecord(r, payload) for r, payload in zip(bundle.records, bundle.certified)]
         except BaseException:
             zf.close()
             raise

@@ -504,19 +504,34 @@ def test_wrong_format_version_is_refused(bundle, hub, tmp_path, refused):
     refused(hub, path, "motcua-desk-bundle/2", "update motcua-desk")
 
 
-def test_hostile_text_is_refused(bundle, hub, tmp_path, refused):
-    records = events_of(bundle)
-    records[0]["payload"]["dossier"]["applicant_name"] = "Người \x1b]0;pwned\x07"
+def _rehashed(bundle: Path, dst: Path, records: list[dict]) -> Path:
+    """A bundle of ``records`` after a change, hashes and chain recomputed as a forger would."""
     prev = records[0]["prev_hash"]
     for r in records:
         r["prev_hash"] = prev
         r["hash"] = prev = event_hash({k: v for k, v in r.items() if k != "hash"})
     manifest = json.loads(members(bundle)["manifest.json"])
     manifest["last_hash"] = records[-1]["hash"]
-    path = rewrite(bundle, tmp_path / "t.deskbundle",
-                   change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
+    return rewrite(bundle, dst, change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
                    fix_manifest=True)
-    refused(hub, path, "control or invisible characters")
+
+
+def test_hostile_text_is_refused(bundle, hub, tmp_path, refused):
+    records = events_of(bundle)
+    records[0]["payload"]["dossier"]["applicant_name"] = "Người \x1b]0;pwned\x07"
+    refused(hub, _rehashed(bundle, tmp_path / "t.deskbundle", records), "control or invisible characters")
+
+
+@pytest.mark.parametrize("where, value", [("register_line", 2**63), ("register_line", -(2**63) - 1),
+                                          ("quantity", 10**30)])
+def test_numbers_no_desk_writes_are_refused(bundle, hub, tmp_path, refused, where, value):
+    # too large for SQLite, or read otherwise by a faster JSON reader: a refusal, never a crash
+    records = events_of(bundle)
+    if where == "quantity":
+        records[1]["payload"]["components"][0]["quantity"] = value
+    else:
+        records[1]["payload"]["dossier"][where] = value
+    refused(hub, _rehashed(bundle, tmp_path / "t.deskbundle", records), "event #2", "Nothing was imported")
 
 
 def test_a_fork_of_known_events_is_refused(make_desk, out, tmp_path, import_mode):
