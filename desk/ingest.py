@@ -343,7 +343,6 @@ _TRUSTED_HEAD = re.compile(
 )
 _TRUSTED_TAIL = re.compile(rb',"prev_hash":"([^"\\]*)","seq":(0|-?[1-9][0-9]{0,17}),"type":"([^"\\]*)"\}')
 _TRUSTED_TAIL_KEY = _TAIL_KEY.encode()
-_LONG_DIGITS = re.compile(rb"[0-9]{19}")  # beyond orjson's 64-bit integers
 _COMPONENTS_START = (_COMPONENTS_KEY + "[").encode()
 _DOSSIER_SPLIT = _DOSSIER_KEY.encode()
 
@@ -355,39 +354,43 @@ def parse_trusted_line(line: bytes, known: dict) -> tuple[dict, bytes | str] | N
     is read from its UTF-8 bytes, plain texts by a pattern and the payload by
     orjson, without decoding it whole or checking that it is canonical (the
     other process does). The payload comes back as the line's bytes (stored
-    as text by ``CAST(? AS TEXT)``), or as text when the line had to be
-    decoded because a field holds an escape. None when the line cannot be
-    read so; ``known``: as for :func:`parse_canonical_line`.
+    as text by ``CAST(? AS TEXT)``), or as text when the line was read the
+    other way: a line with an escape in a field (a clerk's name with a
+    quote) or a float in its payload (orjson reads an integer beyond 64 bits
+    as one, json does not) is read as :func:`parse_canonical_line` reads it,
+    which gives the same record as json. None when the line cannot be read;
+    ``known``: as for that function.
     """
     head = _TRUSTED_HEAD.match(line)
     j = line.rfind(_TRUSTED_TAIL_KEY)
     tail = _TRUSTED_TAIL.fullmatch(line, j) if head is not None and j >= head.end() else None
-    if tail is None or _LONG_DIGITS.search(line, head.end(), j):
-        # an escape in a field (a clerk's name with a quote), or a number orjson might read as a float where
-        # json reads an integer: the parser reads it
+    payload = None
+    if tail is not None:
+        try:
+            at, clerk, desk_id, dossier_code, event_id, digest = (g.decode("utf-8") for g in head.groups())
+            prev_hash, type_ = tail[1].decode("utf-8"), tail[3].decode("utf-8")
+            payload = _trusted_payload(line[head.end() : j], known)
+        except (UnicodeDecodeError, orjson.JSONDecodeError):
+            return None
+    if payload is None:
         try:
             parsed = parse_canonical_line(line.decode("utf-8"), known, verify=False)
         except UnicodeDecodeError:
             return None
         return None if parsed is None else (parsed[0], parsed[1][0])
-    payload_bytes = line[head.end() : j]
-    try:
-        at, clerk, desk_id, dossier_code, event_id, digest = (g.decode("utf-8") for g in head.groups())
-        prev_hash, type_ = tail[1].decode("utf-8"), tail[3].decode("utf-8")
-        payload = _trusted_payload(payload_bytes, known)
-    except (UnicodeDecodeError, orjson.JSONDecodeError):
-        return None
-    if payload is None:
-        return None
     record = {
         "at": at, "clerk": clerk, "desk_id": desk_id, "dossier_code": dossier_code, "event_id": event_id,
         "hash": digest, "payload": payload, "prev_hash": prev_hash, "seq": int(tail[2]), "type": type_,
     }
-    return record, payload_bytes
+    return record, line[head.end() : j]
 
 
 def _trusted_payload(data: bytes, known: dict) -> dict | None:
-    """The object a payload's UTF-8 holds (a snapshot's component list looked up in ``known``); raises on bad JSON."""
+    """The object a payload's UTF-8 holds, read by orjson; None if not an object or it holds a float.
+
+    A snapshot's component list is looked up in ``known``, where only lists
+    without a float are kept. Raises orjson.JSONDecodeError on what is not JSON.
+    """
     if data.startswith(_COMPONENTS_START) and data.endswith(b"}"):
         m = data.find(_DOSSIER_SPLIT)
         if m > 0:
@@ -395,13 +398,26 @@ def _trusted_payload(data: bytes, known: dict) -> dict | None:
             components = known.get(c_data)
             if components is None:
                 components = orjson.loads(c_data)
-                if type(components) is list:
-                    known[c_data] = components
+                if type(components) is not list or _holds_float(components):
+                    return None
+                known[c_data] = components
             dossier = orjson.loads(data[m + len(_DOSSIER_KEY) - 1 : -1])
-            if type(components) is list and type(dossier) is dict:
-                return {"components": components, "dossier": dossier}
+            if type(dossier) is not dict or _holds_float(dossier):
+                return None
+            return {"components": components, "dossier": dossier}
     value = orjson.loads(data)
-    return value if type(value) is dict else None
+    return value if type(value) is dict and not _holds_float(value) else None
+
+
+def _holds_float(value: dict | list) -> bool:
+    """Whether a parsed JSON object or array holds a float anywhere (one pass over a flat one)."""
+    values = value.values() if type(value) is dict else value
+    kinds = set(map(type, values))
+    if float in kinds:
+        return True
+    if dict in kinds or list in kinds:
+        return any(_holds_float(v) for v in values if type(v) is dict or type(v) is list)
+    return False
 
 
 def _fail(where: str, problems: list[str], cls=IntegrityFailure) -> IntegrityFailure:
