@@ -72,8 +72,9 @@ def bench_steps(home_root: Path, small: bool):
         ("cli start", lambda: bench_core.bench_cli_start(_home(home_root))),
         ("tui first screen", lambda: bench_tui.bench(home_root, runs=1 if small else 3)),
         ("receipt", lambda: bench_receipt.bench(small=small)),
-        # the sync budget is stated for 20,000 events whatever the home's size; the median of three runs
-        ("export and import", lambda: bench_sync.bench(2_000 if small else 20_000, runs=1 if small else 3)),
+        # 20,000 events whatever the home's size, imported into copies of the home; the median of three runs
+        ("export and import", lambda: bench_sync.bench(2_000 if small else 20_000, runs=1 if small else 3,
+                                                       hub=home_root)),
         # last: it adds dossiers to the home
         ("intake", lambda: bench_core.bench_intake(_home(home_root))),
     ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from desk.catalog import sample_catalog_path
 from desk.config import Home, init_home
 from desk.context import open_desk
 from desk.events import GENESIS, canonical_json
+from desk.ids import time_ordered_uuid
 from desk.procedures import import_catalog, list_procedures
 from desk.text import fold
 
@@ -22,13 +22,14 @@ MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quang"
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hoa", "Hùng", "Lan", "Linh", "Mai", "Nam",
          "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Việt", "Yến"]
 BATCH = 20_000
+GENERATION = "ids-v7"  # what the generated home holds; a home of another generation is made again
 
 
 def bench_home(root: Path, size: int, *, seed: int = 7, end: datetime = datetime(2026, 11, 20, 17, 0)) -> Home:
     """Create (once; reused when the marker says it has ``size`` dossiers) a home with ``size`` dossiers."""
     home = Home(root)
     marker = root / ".bench-size"
-    if marker.exists() and marker.read_text() == str(size):
+    if marker.exists() and marker.read_text() == f"{size} {GENERATION}":
         return home
     if root.exists():
         import shutil
@@ -58,7 +59,8 @@ def bench_home(root: Path, size: int, *, seed: int = 7, end: datetime = datetime
             p = procedures[n % len(procedures)]
             code = f"000.00.12.H29-{received:%y%m%d}-{1001 + k:04d}"
             name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-            did = str(uuid.UUID(int=rng.getrandbits(128)))
+            stamp = int(received.timestamp() * 1000) + k  # ids as the desk makes them: growing with time
+            did = str(time_ordered_uuid(stamp, rng.getrandbits(80)))
             phone = f"09{rng.randrange(10**8):08d}"
             idn = f"001{rng.randrange(4)}{rng.randrange(100):02d}{rng.randrange(10**6):06d}"
             at = received.isoformat(timespec="seconds")
@@ -70,7 +72,7 @@ def bench_home(root: Path, size: int, *, seed: int = 7, end: datetime = datetime
             for i, c in enumerate(p.components, 1):
                 lines.append((did, i, c.code, c.name, c.form.value, c.quantity, 1, int(c.required),
                               int(c.must_digitise), "pending", "", "", "", 0, 0, ""))
-            record = {"seq": n, "event_id": str(uuid.UUID(int=rng.getrandbits(128))), "desk_id": desk_id,
+            record = {"seq": n, "event_id": str(time_ordered_uuid(stamp, rng.getrandbits(80))), "desk_id": desk_id,
                       "dossier_code": code, "type": "dossier.received", "at": at, "clerk": "Bench Clerk",
                       "payload": {"bench": True}, "prev_hash": prev}
             h = hashlib.sha256(canonical_json(record)).hexdigest()
@@ -95,5 +97,5 @@ def bench_home(root: Path, size: int, *, seed: int = 7, end: datetime = datetime
     conn.execute("INSERT INTO register_counters(book, year, last) VALUES ('01/1', 2026, ?)", (size,))
     conn.execute("PRAGMA optimize")
     conn.close()
-    marker.write_text(str(size))
+    marker.write_text(f"{size} {GENERATION}")
     return home

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
 from db import queries
+from desk.ids import new_id
 from desk.models import Event
 
 GENESIS = "0" * 64
@@ -42,7 +42,7 @@ def append(
     last = queries.last_event(db, desk_id)
     record = {
         "seq": (last["seq"] + 1) if last else 1,
-        "event_id": str(uuid.uuid4()),
+        "event_id": new_id(),
         "desk_id": desk_id,
         "dossier_code": dossier_code,
         "type": type,

@@ -7,7 +7,6 @@ component lines and the ``dossier.received`` event in one transaction.
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -16,6 +15,7 @@ from desk import clock, codes, events
 from desk.chipqr import parse_chip_qr
 from desk.errors import InvalidInput
 from desk.idnumbers import check_id_number, check_tax_code, normalise_phone, sex_from_text
+from desk.ids import new_id
 from desk.models import (
     Applicant,
     ApplicantKind,
@@ -240,7 +240,7 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[str]]:
         book = settings.register_book
         register_line = queries.next_register_line(desk.db, f"{book}/{agency.desk_no}", received_at.year)
         dossier = Dossier(
-            id=str(uuid.uuid4()),
+            id=new_id(),
             code=code,
             procedure_code=procedure.code,
             procedure_name=procedure.name,
