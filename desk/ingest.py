@@ -201,11 +201,6 @@ _TAIL_KEY = ',"prev_hash":"'
 _COMPONENTS_KEY = '{"components":'
 _DOSSIER_KEY = '],"dossier":{'
 _TEXTS = (str,) * 7
-_PLAIN = r'"([^"\\]*)"'
-_PLAIN_HEAD = re.compile(
-    rf'\{{"at":{_PLAIN},"clerk":{_PLAIN},"desk_id":{_PLAIN},"dossier_code":{_PLAIN},"event_id":{_PLAIN}'
-)
-_PLAIN_TAIL = re.compile(rf',"prev_hash":{_PLAIN},"seq":(0|-?[1-9][0-9]{{0,17}}),"type":{_PLAIN}\}}')
 
 
 def _not_json(value):
@@ -309,23 +304,15 @@ def parse_canonical_line(line: str, known: dict[str, list], *,
     j = line.rfind(_TAIL_KEY)
     if j < k + _PAYLOAD_AT:
         return None
-    head = tail = None
-    if not verify:
-        # texts without an escape are their own JSON; read so, without a parser
-        head, tail = _PLAIN_HEAD.fullmatch(line, 0, k), _PLAIN_TAIL.fullmatch(line, j)
-    if head and tail:
-        at, clerk, desk_id, dossier_code, event_id = head.groups()
-        prev_hash, seq, type_ = tail[1], int(tail[2]), tail[3]
-    else:
-        outer = _canonical_or_none(line[:k] + line[j:], verify)
-        if type(outer) is not dict or tuple(outer) != _OUTER_KEYS:
-            return None
-        at, clerk, desk_id, dossier_code, event_id, prev_hash, seq, type_ = outer.values()
-        # texts and a number only: then neither key searched for can occur inside a value, and the line
-        # was split where canonical JSON puts "hash" and "payload"
-        texts = (at, clerk, desk_id, dossier_code, event_id, prev_hash, type_)
-        if type(seq) is not int or tuple(map(type, texts)) != _TEXTS:
-            return None
+    outer = _canonical_or_none(line[:k] + line[j:], verify)
+    if type(outer) is not dict or tuple(outer) != _OUTER_KEYS:
+        return None
+    at, clerk, desk_id, dossier_code, event_id, prev_hash, seq, type_ = outer.values()
+    # texts and a number only: then neither key searched for can occur inside a value, and the line
+    # was split where canonical JSON puts "hash" and "payload"
+    texts = (at, clerk, desk_id, dossier_code, event_id, prev_hash, type_)
+    if type(seq) is not int or tuple(map(type, texts)) != _TEXTS:
+        return None
     payload_text = line[k + _PAYLOAD_AT : j]
     payload = _canonical_payload(payload_text, known, verify)
     if payload is None:
