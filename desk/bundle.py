@@ -44,7 +44,7 @@ from desk import __version__, clock, portal
 from desk.errors import DeskError, IntegrityFailure, InvalidInput, NotFound
 from desk.ingest import (
     Cancelled, ChainConflict, CheckedRecord, Gap, Progress, check_records, event_line_ends, gc_paused, hostile_bytes,
-    ingest, parse_canonical_line, parse_trusted_line,
+    ingest, parse_canonical_line, parse_trusted_line, read_payload,
 )
 from desk.models import Procedure, Status
 
@@ -305,32 +305,6 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _read_payload(text: str, known: dict[str, list]) -> dict:
-    """``json.loads`` of a stored payload, reading each distinct component list once.
-
-    A snapshot is ``{"components":C,"dossier":D}``; when C and D each parse on
-    their own, the whole is exactly that object. The events of a range repeat
-    component lists (a dossier's events, dossiers of one procedure), so a list
-    is kept by its text and shared: callers only read it.
-    """
-    if text.startswith('{"components":[') and text.endswith("}"):
-        m = text.find('],"dossier":{')
-        if m > 0:
-            c_text = text[14 : m + 1]
-            try:
-                components = known.get(c_text)
-                if components is None:
-                    components = json.loads(c_text)
-                dossier = json.loads(text[m + 12 : -1])
-            except ValueError:
-                pass
-            else:
-                if type(components) is list:
-                    known[c_text] = components
-                    return {"components": components, "dossier": dossier}
-    return json.loads(text)
-
-
 def _write_bundle(desk, tmp: Path, first: int, last: int, *, with_files: bool, day: date | None,
                   progress: Progress | None) -> tuple[int, int, int]:
     """Write the zip to ``tmp``; returns (events, dossiers, files)."""
@@ -402,7 +376,7 @@ def _write_members(desk, writer: _Members, first: int, last: int, *, with_files:
     states = {}
     known: dict[str, list] = {}
     for code, text in latest.items():
-        payload = _read_payload(text.decode("utf-8"), known)
+        payload = read_payload(text, known)
         if isinstance(payload.get("dossier"), dict):
             states[code] = payload
     del latest

@@ -396,6 +396,19 @@ def _trusted_payload(data: bytes, known: dict) -> dict | None:
     return value if type(value) is dict and not _holds_float(value) else None
 
 
+def read_payload(data: bytes, known: dict) -> dict:
+    """``json.loads`` of a payload's UTF-8 (a stored one, as export reads it), by orjson where that is the same.
+
+    A snapshot's component list is read once per distinct text and shared
+    through ``known``: callers only read it. Raises ValueError on what is not JSON.
+    """
+    try:
+        value = _trusted_payload(data, known)
+    except orjson.JSONDecodeError:
+        value = None
+    return json.loads(data) if value is None else value
+
+
 def _holds_float(value: dict | list) -> bool:
     """Whether a parsed JSON object or array holds a float anywhere (one pass over a flat one)."""
     values = value.values() if type(value) is dict else value
