@@ -20,8 +20,8 @@ def p95(samples: list[float]) -> float:
 def bench_intake(home: Home, n: int = 200) -> dict:
     from db import queries, write_transaction
     from desk.context import open_desk
-    from desk.intake import ApplicantInput, IntakeRequest, receive
-    from desk.store import dossier_to_row, line_to_row
+    from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+    from desk.dossier.rows import dossier_to_row, line_to_row
 
     os.environ["DESK_NOW"] = "2026-11-23T09:00:00"
     desk = open_desk(home)
@@ -65,7 +65,7 @@ QUERIES = ["nguyen van duc", "tran thi", "le", "0912", "001099", "Phạm Thị H
 
 def bench_search(home: Home, rounds: int = 10) -> dict:
     from desk.context import open_desk
-    from desk.dossiers import search
+    from desk.dossier.query import search
 
     desk = open_desk(home)
     try:

@@ -21,14 +21,14 @@ from pathlib import Path
 
 from bench.generate import FAMILY, GIVEN, MIDDLE
 from db import queries, write_transaction
-from desk.catalog import sample_catalog_path
+from desk.catalog.formats import sample_catalog_path
 from desk.config import Home, init_home
 from desk.context import open_desk
-from desk.events import GENESIS, canonical_json, event_hash
+from desk.dossier.events import GENESIS, canonical_json, event_hash
 from desk.ids import time_ordered_uuid
 from desk.models import Applicant, ComponentLine, Dossier, IdKind
-from desk.procedures import import_catalog, list_procedures
-from desk.store import dossier_to_row, line_to_row, snapshot
+from desk.catalog.store import import_catalog, list_procedures
+from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 
 BUDGETS = {"export_20k_events_s": 2.0, "import_20k_events_s": 3.0}
 
@@ -133,7 +133,7 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
 
 
 def _export_and_import(source: Path, root: Path, hub_source: Path | None) -> dict:
-    from desk.bundle import export_bundle, import_bundle
+    from desk.sync.bundle import export_bundle, import_bundle
 
     desk_home = Home(shutil.copytree(source, root / "desk"))
     hub_home = Home(shutil.copytree(hub_source, root / "hub")) if hub_source else _home(root / "hub", 0)

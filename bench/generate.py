@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from db import open_db
-from desk.catalog import sample_catalog_path
+from desk.catalog.formats import sample_catalog_path
 from desk.config import Home, init_home
 from desk.context import open_desk
-from desk.events import GENESIS, canonical_json
+from desk.dossier.events import GENESIS, canonical_json
 from desk.ids import time_ordered_uuid
-from desk.procedures import import_catalog, list_procedures
+from desk.catalog.store import import_catalog, list_procedures
 from desk.text import fold
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]

@@ -1,4 +1,4 @@
-"""Aggregate queries behind the service-quality indicators (``desk.indicators``).
+"""Aggregate queries behind the service-quality indicators (``desk.reports.indicators``).
 
 Every query is grouped by the same key — (agency code, desk number, receiving
 clerk, procedure code) — and reads only what an index leads to: dossiers

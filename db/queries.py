@@ -20,7 +20,7 @@ LINE_COLUMNS = (
 
 EVENT_COLUMNS = "desk_id seq event_id dossier_code type at clerk payload prev_hash hash".split()
 
-# statuses whose processing clock runs (see desk.dossiers.RUNNING)
+# statuses whose processing clock runs (see desk.dossier.query.RUNNING)
 OPEN_STATUSES = ("received", "transferred")
 
 

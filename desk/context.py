@@ -22,7 +22,7 @@ class Desk:
 
     @cached_property
     def calendar(self):
-        from desk.worktime import WorkCalendar
+        from desk.rules.calendar import WorkCalendar
 
         return WorkCalendar.from_settings(self.settings)
 

@@ -125,8 +125,8 @@ def register_dossiers() -> list[Dossier]:
 
 def sample_day_report():
     """A believable day at one desk for the end-of-day report (figures made up, consistent)."""
-    from desk.indicators import Figures, Group, Indicators, OverdueDossier
-    from desk.reports import DayReport
+    from desk.reports.indicators import Figures, Group, Indicators, OverdueDossier
+    from desk.reports.day import DayReport
 
     def figures(received, finished, on_time, digitised, reused, **kw) -> Figures:
         return Figures(received=received, finished=finished, finished_on_time=on_time, digitised=digitised,

@@ -1,7 +1,7 @@
 """PDF documents (reportlab), QR drawing, fonts and print dispatch.
 
 Imports only ``desk.models``, ``desk.config`` (with ``desk.errors``) and
-``desk.receipt_qr`` from the rest of the project. reportlab and qrcode load on
+``desk.rules.receipt_qr`` from the rest of the project. reportlab and qrcode load on
 the first render, not on import, so importing this package is cheap.
 """
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from desk.config import Settings
 from desk.models import ApplicantKind, Dossier, IdKind, Procedure, Status, TimeUnit
-from desk.receipt_qr import build_payload
+from desk.rules.receipt_qr import build_payload
 from printing.blocks import labelled, national_header, page_marks, signatures, title_block
 from printing.fonts import fonts_for
 from printing.layout import A4_LANDSCAPE, Col, Layout, Page, PrintOptionError, Rendered, Space, keep_together, para, to_pdf
@@ -492,7 +492,7 @@ def render_register(
 
 
 def render_dossier_document(doc, settings: Settings, *, paper: str = "a4", copies: int = 1) -> bytes:
-    """The PDF of a dossier document gathered by ``desk.printjobs.gather`` (receipt, Mẫu 02/03/04).
+    """The PDF of a dossier document gathered by ``desk.dossier.documents.gather`` (receipt, Mẫu 02/03/04).
 
     ``doc`` carries ``kind``, ``dossier``, ``procedure``, ``issued`` and the kind's own
     facts (``key``; ``missing``/``note``; ``reason``; ``new_due``). The CLI and the

@@ -6,7 +6,7 @@ signature) on the same layout engine, plus two charts drawn with
 against late. The list of overdue dossiers takes what room the page has left;
 the rest are counted ("và N hồ sơ khác") rather than spilling onto a second page.
 
-The report object comes from ``desk.reports.day_report``; only its attributes
+The report object comes from ``desk.reports.day.day_report``; only its attributes
 are used here, so ``printing`` still imports nothing of ``desk`` but its models.
 """
 
@@ -24,7 +24,7 @@ from printing.layout import paper as paper_named
 from printing.wording import BLANK, date_vi, nfc, place_date, short_datetime
 
 if TYPE_CHECKING:
-    from desk.reports import DayReport
+    from desk.reports.day import DayReport
 
 TITLE_DAY = "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ TRONG NGÀY"
 TITLE_RANGE = "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ"

@@ -14,9 +14,9 @@ from textual.screen import Screen
 from desk.config import read_agency_key
 from desk.context import Desk, open_desk
 from desk.errors import DeskError
-from screens.dialogs import ConfirmDialog, ErrorDialog
+from screens.dialogs.basic import ConfirmDialog, ErrorDialog
 from screens.messages import OpenDossier
-from screens.strings import Strings
+from screens.i18n.strings import Strings
 from screens.today import TodayScreen
 
 

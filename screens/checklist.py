@@ -4,7 +4,7 @@ Every component line with its state, "n / m đã số hoá" and a progress bar.
 The home's ``inbox/`` is watched (a cheap poll of its newest file): A attaches
 that scan to the selected line, F another file by its path, R marks the line
 reused (a data store or another dossier), N not required, U undoes. Every
-change is one call of ``desk.checklist`` in a worker; storing a file (copy,
+change is one call of ``desk.dossier.checklist`` in a worker; storing a file (copy,
 image → PDF, hashing) can take a moment.
 """
 
@@ -22,15 +22,16 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 from textual.worker import Worker
 
-from desk import checklist, dossiers
+from desk.dossier import checklist
+from desk.dossier import query as dossiers
 from desk.errors import NotFound
-from desk.filestore import newest_in_inbox
+from desk.dossier.files import newest_in_inbox
 from desk.models import ComponentLine, Digitisation, Dossier
-from desk.status import CHECKLIST_OPEN
+from desk.rules.status import CHECKLIST_OPEN
 from screens.base import DeskScreen
-from screens.dialogs import TextDialog
+from screens.dialogs.basic import TextDialog
 from screens.format import clip, when_short
-from screens.forms import ReuseDialog
+from screens.dialogs.forms import ReuseDialog
 from screens.messages import DossierChanged
 
 INBOX_POLL = 2.0

@@ -2,7 +2,7 @@
 
 Actions are rows of ``DOSSIER_ACTIONS``: a key, a binding id (which names the
 footer label ``key.<id>`` and the palette command ``cmd.<id>``) and, for the
-lifecycle moves, the core action name that ``desk.lifecycle.available_actions``
+lifecycle moves, the core action name that ``desk.dossier.lifecycle.available_actions``
 must allow. A new action is a row here and an ``action_<name>`` method.
 
 Lifecycle moves ask first (a confirmation, or a dialog collecting the reason,
@@ -25,14 +25,17 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.worker import Worker
 
-from desk import checklist, clock, dossiers, lifecycle
+from desk import clock
+from desk.dossier import checklist
+from desk.dossier import query as dossiers
+from desk.dossier import lifecycle
 from desk.errors import NotFound
 from desk.models import Dossier, Status
-from desk.receipt_qr import ReceiptVerdict, Verdict
+from desk.rules.receipt_qr import ReceiptVerdict, Verdict
 from screens.base import DeskScreen
-from screens.dialogs import ConfirmDialog, TextDialog
+from screens.dialogs.basic import ConfirmDialog, TextDialog
 from screens.format import clip, day, due_long, event_label, when
-from screens.forms import (
+from screens.dialogs.forms import (
     SATISFACTION_KEYS,
     ApologyAnswer,
     ApologyDialog,
@@ -42,7 +45,7 @@ from screens.forms import (
     SupplementDialog,
 )
 from screens.messages import DossierChanged
-from screens.receipt import LetterPreview, ReceiptPreview
+from screens.dialogs.previews import LetterPreview, ReceiptPreview
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class DossierAction:
     method: str
     """The screen's ``action_<method>``."""
     lifecycle: str = ""
-    """The core's action name (``desk.status``) when it is a lifecycle move; offered only when allowed."""
+    """The core's action name (``desk.rules.status``) when it is a lifecycle move; offered only when allowed."""
     when: str = ""
     """Another condition of the screen (``DossierScreen.offers``): "overdue", "supplement", "refused"."""
 

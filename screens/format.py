@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from rich.text import Text
 
-from desk import dossiers
+from desk.dossier import query as dossiers
 from desk.models import Dossier, ProcessingTime, TimeUnit
-from screens.strings import Strings
+from screens.i18n.strings import Strings
 
 
 def short_code(code: str, agency_code: str) -> str:

@@ -2,7 +2,7 @@
 
 Pick the procedure, scan the chip ID card (into the scan field or any applicant
 field), tick what was handed in, Ctrl+S. The dossier is written by
-``desk.intake.receive`` in a worker; the receipt preview follows.
+``desk.dossier.intake.receive`` in a worker; the receipt preview follows.
 """
 
 from __future__ import annotations
@@ -17,20 +17,21 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import Worker
 
-from desk import clock, intake
-from desk.chipqr import looks_like_chip_qr
+from desk import clock
+from desk.dossier import intake
+from desk.rules.chipqr import looks_like_chip_qr
 from desk.errors import InvalidInput
-from desk.idnumbers import check_id_number
-from desk.intake import ApplicantInput, IntakeRequest
+from desk.rules.idnumbers import check_id_number
+from desk.dossier.intake import ApplicantInput, IntakeRequest
 from desk.models import IdKind, Procedure
-from desk.procedures import list_procedures
+from desk.catalog.store import list_procedures
 from desk.text import LIMITS
 from screens.base import DeskScreen
-from screens.dialogs import ConfirmDialog
+from screens.dialogs.basic import ConfirmDialog
 from screens.format import due_long
 from screens.messages import DossierSaved
-from screens.receipt import ReceiptPreview
-from screens.widgets import ComponentChecklist, ProcedurePicker
+from screens.dialogs.previews import ReceiptPreview
+from screens.widgets.common import ComponentChecklist, ProcedurePicker
 
 APPLICANT_FIELDS = ("name", "id_number", "birth_date", "sex", "phone", "email", "address")
 """The applicant's fields, in the order of the form."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from desk.models import Dossier
-from desk.receipt_qr import ReceiptVerdict
+from desk.rules.receipt_qr import ReceiptVerdict
 
 
 class OpenDossier(Message):
@@ -67,7 +67,7 @@ class SyncFinished(Message):
         self.kind = kind
         """"export" or "push"."""
         self.result = result
-        """A ``desk.bundle.ExportResult`` or a ``desk.sync.PushResult`` (None when cancelled)."""
+        """A ``desk.sync.bundle.ExportResult`` or a ``desk.sync.push.PushResult`` (None when cancelled)."""
         self.cancelled = cancelled
         """The clerk stopped it; nothing of the unfinished part was kept or marked."""
 
@@ -80,11 +80,11 @@ class IndicatorsReady(Message):
         self.period = period
         """"day", "week" or "month"."""
         self.indicators = indicators
-        """A ``desk.indicators.Indicators``."""
+        """A ``desk.reports.indicators.Indicators``."""
 
 
 class ReportPrinted(Message):
-    """Posted by the report print worker with the ``desk.printjobs.PrintResult``."""
+    """Posted by the report print worker with the ``desk.dossier.documents.PrintResult``."""
 
     def __init__(self, outcome) -> None:
         super().__init__()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from desk.models import Dossier
-from desk.printjobs import PrintResult, deliver, gather
+from desk.dossier.documents import PrintResult, deliver, gather
 
 LETTERS = ("supplement", "refusal", "apology")
 """Mẫu 02, 03 and 04: the letters the dossier view prints."""
@@ -48,7 +48,7 @@ def print_letter(
 def print_day_report(desk, date_from: date, date_to: date, language: str = "vi") -> PrintResult:
     """The end-of-day report of the period (one A4 page), as ``desk report day`` prints it."""
     import printing
-    from desk.reports import day_report
+    from desk.reports.day import day_report
 
     report = day_report(desk, date_from, date_to)
     pdf = printing.render_day_report(report, desk.settings)
@@ -59,7 +59,7 @@ def print_day_report(desk, date_from: date, date_to: date, language: str = "vi")
 def print_register(desk, date_from: date, date_to: date, language: str = "vi") -> PrintResult:
     """The register book (Mẫu 07) of the dossiers received in the period."""
     import printing
-    from desk.dossiers import received_between
+    from desk.dossier.query import received_between
 
     pdf = printing.render_register(received_between(desk, date_from, date_to), desk.settings, date_from, date_to)
     return deliver(desk, code="", kind="register", pdf=pdf, paper="a4", copies=1,

@@ -1,6 +1,6 @@
 """Báo cáo (F6): the service-quality indicators (QĐ 766/QĐ-TTg) of today, this week or this month.
 
-The figures come from ``desk.indicators.compute`` in a worker (aggregates
+The figures come from ``desk.reports.indicators.compute`` in a worker (aggregates
 over the period; a month of a busy centre takes a moment). Each rate is a bar
 coloured against its provincial target (green when met, red when not). P
 prints the end-of-day report of the period shown, S the register book (Mẫu 07).
@@ -18,13 +18,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.worker import Worker
 
-from desk import indicators
-from desk.indicators import TARGETS, Figures, Indicators
+from desk.reports import indicators
+from desk.reports.indicators import TARGETS, Figures, Indicators
 from screens.base import DeskScreen
 from screens.format import clip
 from screens.messages import IndicatorsReady, ReportPrinted
 from screens.printjob import print_day_report, print_register
-from screens.widgets import Counter, IndicatorBar
+from screens.widgets.common import Counter, IndicatorBar
 
 PERIODS = indicators.PERIODS
 """("day", "week", "month"), switched with 1, 2, 3 (or ← →)."""

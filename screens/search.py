@@ -10,12 +10,12 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from desk import dossiers
-from desk.receipt_qr import parse_payload, verify_payload
+from desk.dossier import query as dossiers
+from desk.rules.receipt_qr import parse_payload, verify_payload
 from screens.base import DeskScreen
 from screens.dossier import verdict_message
 from screens.messages import OpenDossier
-from screens.widgets import DossierTable
+from screens.widgets.common import DossierTable
 
 TYPE_SETTLE = 0.25
 """Seconds after the last keystroke before the search runs (and a scanner is done typing)."""

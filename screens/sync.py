@@ -20,11 +20,11 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker
 
-from desk import sync
-from desk.sync import Cancelled, SyncStatus
+from desk.sync import push as sync
+from desk.sync.push import Cancelled, SyncStatus
 from screens.base import DeskScreen
 from screens.messages import SyncFinished, WorkProgress
-from screens.widgets import Counter
+from screens.widgets.common import Counter
 
 
 def moment(t, iso: str | None) -> str:

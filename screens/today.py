@@ -7,13 +7,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Label, Static
 
-from desk import clock, dossiers
-from desk.lookup import clock_backwards_note
+from desk import clock
+from desk.dossier import query as dossiers
+from desk.dossier.query import clock_backwards_note
 from screens.base import DeskScreen
-from screens.widgets import Counter, DossierTable
+from screens.widgets.common import Counter, DossierTable
 
 COUNTERS = ("received", "due_today", "overdue", "pending_sync")
-"""The figures of ``desk.dossiers.today_counts``, in the order shown."""
+"""The figures of ``desk.dossier.query.today_counts``, in the order shown."""
 
 
 class TodayScreen(DeskScreen):

@@ -37,9 +37,9 @@ def home(tmp_path, now):
 
 @pytest.fixture
 def desk(home):
-    from desk.catalog import sample_catalog_path
+    from desk.catalog.formats import sample_catalog_path
     from desk.context import open_desk
-    from desk.procedures import import_catalog
+    from desk.catalog.store import import_catalog
 
     d = open_desk(home)
     import_catalog(d, sample_catalog_path())

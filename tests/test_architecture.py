@@ -7,13 +7,13 @@ import pytest
 
 CORE = [
     "db", "db.connection", "db.migrations", "db.queries",
-    "desk", "desk.models", "desk.config", "desk.clock", "desk.text", "desk.idnumbers", "desk.chipqr",
-    "desk.codes", "desk.worktime", "desk.catalog", "desk.events", "desk.intake", "desk.dossiers",
-    "desk.verify", "desk.procedures", "desk.store", "desk.context", "desk.cli", "desk.cli.core",
-    "desk.status", "desk.lifecycle", "desk.checklist", "desk.filestore", "desk.portal", "desk.printjobs",
-    "desk.receipt_qr", "desk.demo", "desk.cli.printing", "desk.cli.lifecycle",
-    "desk.bundle", "desk.ingest", "desk.sync", "desk.hub", "desk.cli.sync", "db.sync_queries",
-    "desk.backup", "desk.lookup", "desk.indicators", "desk.reports", "desk.cli.reports", "db.indicator_queries",
+    "desk", "desk.models", "desk.config", "desk.clock", "desk.text", "desk.rules.idnumbers", "desk.rules.chipqr",
+    "desk.rules.codes", "desk.rules.calendar", "desk.catalog.formats", "desk.dossier.events", "desk.dossier.intake", "desk.dossier.query",
+    "desk.ops.verify", "desk.catalog.store", "desk.dossier.rows", "desk.context", "desk.cli", "desk.cli.core",
+    "desk.rules.status", "desk.dossier.lifecycle", "desk.dossier.checklist", "desk.dossier.files", "desk.rules.portal", "desk.dossier.documents",
+    "desk.rules.receipt_qr", "desk.ops.demo", "desk.cli.printing", "desk.cli.lifecycle",
+    "desk.sync.bundle", "desk.sync.ingest", "desk.sync.push", "desk.sync.hub", "desk.cli.sync", "db.sync_queries",
+    "desk.ops.backup", "desk.dossier.query", "desk.reports.indicators", "desk.reports.day", "desk.cli.reports", "db.indicator_queries",
 ]
 
 

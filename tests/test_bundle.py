@@ -16,19 +16,20 @@ import pytest
 
 from db import queries
 from db import sync_queries as sq
-from desk import checklist, lifecycle
-from desk.bundle import FORMAT, export_bundle, import_bundle
-from desk.catalog import sample_catalog_path
+from desk.dossier import checklist
+from desk.dossier import lifecycle
+from desk.sync.bundle import FORMAT, export_bundle, import_bundle
+from desk.catalog.formats import sample_catalog_path
 from desk.config import Home, init_home
 from desk.context import open_desk
-from desk.dossiers import get
+from desk.dossier.query import get
 from desk.errors import DeskError, IntegrityFailure
-from desk.events import canonical_json, event_hash
-from desk.ingest import Cancelled, hashed_text, hostile_text, record_line
-from desk.intake import ApplicantInput, IntakeRequest, receive
-from desk.procedures import import_catalog
-from desk.store import dossier_json
-from desk.verify import verify
+from desk.dossier.events import canonical_json, event_hash
+from desk.sync.ingest import Cancelled, hashed_text, hostile_text, record_line
+from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+from desk.catalog.store import import_catalog
+from desk.dossier.rows import dossier_json
+from desk.ops.verify import verify
 from tests.conftest import run_desk
 
 AGENCY = "000.00.12.H29"
@@ -195,7 +196,7 @@ def test_unwritable_destination_is_a_clear_message_and_marks_nothing(make_desk, 
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("desk.bundle.os.fsync", full)
+    monkeypatch.setattr("desk.sync.bundle.os.fsync", full)
     with pytest.raises(DeskError) as exc:
         export_bundle(a, out)
     assert "No space left on device" in exc.value.message and "Nothing was marked" in exc.value.message
@@ -209,7 +210,7 @@ def test_stick_filling_up_while_the_events_are_written(make_desk, out, monkeypat
     a = make_desk("a", 1)
     for i in range(3):
         intake(a, f"Người thứ {i}")
-    monkeypatch.setattr("desk.bundle.EVENTS_CHUNK", 1)  # one write per event
+    monkeypatch.setattr("desk.sync.bundle.EVENTS_CHUNK", 1)  # one write per event
     real_write = zipfile._ZipWriteFile.write
     calls = []
 
@@ -279,7 +280,7 @@ def test_cancelled_export_keeps_nothing(make_desk, out):
 def import_mode(request, monkeypatch):
     """Every import test runs both ways: checked before writing, and checked by a second process meanwhile
     (the way of bundles over CHECK_ASIDE_FROM_BYTES)."""
-    monkeypatch.setattr("desk.bundle.CHECK_ASIDE_FROM_BYTES", 0 if request.param == "checked-aside" else 2**62)
+    monkeypatch.setattr("desk.sync.bundle.CHECK_ASIDE_FROM_BYTES", 0 if request.param == "checked-aside" else 2**62)
     return request.param
 
 
@@ -390,7 +391,7 @@ def test_hashed_text_and_record_line_are_canonical_json(make_desk):
     a = make_desk("a", 1)
     intake(a, 'Tên có "ngoặc" và \\ gạch')
     row = a.db.execute("SELECT * FROM events").fetchone()
-    from desk.events import row_to_record
+    from desk.dossier.events import row_to_record
 
     cols = [d[0] for d in a.db.execute("SELECT * FROM events").description]
     rec = row_to_record(dict(zip(cols, row)))
@@ -490,7 +491,7 @@ def test_zip_bomb_is_refused(bundle, hub, tmp_path, refused):
 
 
 def test_too_many_members_are_refused(bundle, hub, tmp_path, monkeypatch, import_mode):
-    monkeypatch.setattr("desk.bundle.MAX_MEMBERS", 5)
+    monkeypatch.setattr("desk.sync.bundle.MAX_MEMBERS", 5)
     path = rewrite(bundle, tmp_path / "many.deskbundle",
                    add={f"files/aa/{i}.pdf": b"x" for i in range(5)}, fix_manifest=True)
     with pytest.raises(IntegrityFailure, match="members"):
@@ -576,7 +577,7 @@ def test_a_large_import_fills_the_search_index_and_keeps_its_trigger(make_desk, 
     assert result.imported_events == 250 and result.dossiers == 250
     hub.db.execute("INSERT INTO dossiers_fts(dossiers_fts) VALUES ('integrity-check')")
     name = hub.db.execute("SELECT applicant_name FROM dossiers ORDER BY code DESC LIMIT 1").fetchone()[0]
-    from desk.dossiers import search
+    from desk.dossier.query import search
 
     assert any(d.applicant.name == name for d in search(hub, name, limit=250))
     assert hub.db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'dossiers_fts_ai'").fetchone()[0] == 1
@@ -606,7 +607,7 @@ def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out, impo
     import_bundle(hub, export_bundle(a, out).path)
     # a later event of the dossier that carries no snapshot (hand-made: a desk's plug-in might write one)
     from db import write_transaction
-    from desk import events
+    from desk.dossier import events
 
     with write_transaction(a.db):
         events.append(a.db, desk_id=a.desk_id, dossier_code=d.code, type="note.added", clerk="x",
@@ -621,12 +622,12 @@ def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out, impo
 
 
 def test_a_large_bundle_is_checked_by_a_second_process(make_desk, out, monkeypatch):
-    from desk import bundle as bundle_module
+    from desk.sync import bundle as bundle_module
 
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     codes = [intake(a, f"Người {i}").code for i in range(5)]
     path = export_bundle(a, out).path
-    monkeypatch.setattr("desk.bundle.CHECK_ASIDE_FROM_BYTES", path.stat().st_size)
+    monkeypatch.setattr("desk.sync.bundle.CHECK_ASIDE_FROM_BYTES", path.stat().st_size)
     verdicts = []
     real_verdict = bundle_module._Checker.verdict
 
@@ -644,12 +645,12 @@ def test_a_large_bundle_is_checked_by_a_second_process(make_desk, out, monkeypat
 
 
 def test_a_checker_that_gives_no_verdict_means_checking_first(make_desk, out, monkeypatch):
-    from desk import bundle as bundle_module
+    from desk.sync import bundle as bundle_module
 
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     intake(a, "Một")
     path = export_bundle(a, out).path
-    monkeypatch.setattr("desk.bundle.CHECK_ASIDE_FROM_BYTES", 0)
+    monkeypatch.setattr("desk.sync.bundle.CHECK_ASIDE_FROM_BYTES", 0)
     monkeypatch.setattr(bundle_module._Checker, "command", staticmethod(
         lambda p: [sys.executable, "-c", "import sys; print('not json'); sys.exit(1)"]))
     result = import_bundle(hub, path)
@@ -658,13 +659,13 @@ def test_a_checker_that_gives_no_verdict_means_checking_first(make_desk, out, mo
 
 
 def test_a_checker_refusal_rolls_back_what_this_process_wrote(bundle, hub, tmp_path, monkeypatch):
-    from desk import bundle as bundle_module
+    from desk.sync import bundle as bundle_module
 
     # an event altered with its hash left as it was: only the complete check sees it, after the rows were written
     records = events_of(bundle)
     records[1]["clerk"] = "Kẻ giả mạo"
     path = rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": jsonl(records)}, fix_manifest=True)
-    monkeypatch.setattr("desk.bundle.CHECK_ASIDE_FROM_BYTES", 0)
+    monkeypatch.setattr("desk.sync.bundle.CHECK_ASIDE_FROM_BYTES", 0)
     written = []
     real_ingest = bundle_module.ingest
 
@@ -672,7 +673,7 @@ def test_a_checker_refusal_rolls_back_what_this_process_wrote(bundle, hub, tmp_p
         written.append(len(checked))
         return real_ingest(desk, checked, **kw)
 
-    monkeypatch.setattr("desk.bundle.ingest", spy)
+    monkeypatch.setattr("desk.sync.bundle.ingest", spy)
     with pytest.raises(IntegrityFailure, match="altered"):
         import_bundle(hub, path)
     assert written == [3]  # this process went as far as writing them

@@ -19,15 +19,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk import portal
-from desk.bundle import export_bundle, import_bundle
-from desk.events import canonical_json, canonical_text, event_hash
-from desk.ingest import (
+from desk.rules import portal
+from desk.sync.bundle import export_bundle, import_bundle
+from desk.dossier.events import canonical_json, canonical_text, event_hash
+from desk.sync.ingest import (
     _HOSTILE_RAW, event_line, hashed_text, hostile_bytes, parse_canonical_line, parse_trusted_line, read_payload,
     record_line,
 )
 from desk.models import Digitisation, Fee, Procedure, ProcessingTime, Status, TimeUnit
-from desk.store import fold_name
+from desk.dossier.rows import fold_name
 from desk.text import fold
 from tests.test_bundle import AGENCY, hub_state, intake, make_desk, members, out  # noqa: F401  (fixtures)
 
@@ -156,8 +156,8 @@ def test_record_writer_with_other_applicant_codes():
 
 
 def test_dossiers_json_is_the_portal_records_of_the_latest_snapshots(make_desk, out):  # noqa: F811
-    from desk import lifecycle
-    from desk.procedures import get_procedure
+    from desk.dossier import lifecycle
+    from desk.catalog.store import get_procedure
 
     a = make_desk("a", 1)
     d1 = intake(a, TRICKY[0])
@@ -369,7 +369,7 @@ def test_a_raw_invisible_character_in_a_canonical_line_is_refused(make_desk, out
 
 
 def test_an_exported_bundle_is_read_by_the_fast_path(make_desk, out):  # noqa: F811
-    from desk.bundle import read_bundle
+    from desk.sync.bundle import read_bundle
 
     a = make_desk("a", 1)
     for name in ("Người 0", TRICKY[0], TRICKY[1]):

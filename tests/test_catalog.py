@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desk.catalog import (
+from desk.catalog.formats import (
     CSV_COLUMNS,
     CSV_OPTIONAL_COLUMNS,
     FORMAT,

@@ -4,13 +4,14 @@ import io
 
 import pytest
 
-from desk import checklist, lifecycle
-from desk.dossiers import get, timeline
+from desk.dossier import checklist
+from desk.dossier import lifecycle
+from desk.dossier.query import get, timeline
 from desk.errors import InvalidInput, NotFound
-from desk.intake import ApplicantInput, IntakeRequest, receive
+from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.models import Digitisation
-from desk.store import dossier_to_row, from_snapshot, line_to_row
-from desk.verify import verify
+from desk.dossier.rows import dossier_to_row, from_snapshot, line_to_row
+from desk.ops.verify import verify
 
 D = Digitisation
 

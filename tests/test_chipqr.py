@@ -1,4 +1,4 @@
-"""desk.chipqr: the line a 2D scanner types from the chip ID card's QR code."""
+"""desk.rules.chipqr: the line a 2D scanner types from the chip ID card's QR code."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk.chipqr import ChipCard, looks_like_chip_qr, parse_chip_qr
+from desk.rules.chipqr import ChipCard, looks_like_chip_qr, parse_chip_qr
 from desk.errors import InvalidInput
-from desk.idnumbers import PROVINCES
+from desk.rules.idnumbers import PROVINCES
 from desk.models import ApplicantKind, IdKind
 
 SAMPLE = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"

@@ -109,8 +109,8 @@ def test_print_register(dossier_home, tmp_path):
 def payload_for(home, code):
     from desk.config import Home, read_agency_key
     from desk.context import open_desk
-    from desk.dossiers import get
-    from desk.receipt_qr import build_payload
+    from desk.dossier.query import get
+    from desk.rules.receipt_qr import build_payload
 
     desk = open_desk(Home(home))
     try:
@@ -146,7 +146,7 @@ def test_apology_letter_records_the_new_date(dossier_home, tmp_path):
     assert "Chờ xác minh" in text and code in text
     from desk.config import Home
     from desk.context import open_desk
-    from desk.dossiers import timeline
+    from desk.dossier.query import timeline
 
     desk = open_desk(Home(home))
     try:

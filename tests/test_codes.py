@@ -3,7 +3,8 @@ from datetime import date
 import pytest
 
 from db import open_db, write_transaction
-from desk import codes
+from desk.dossier import numbering
+from desk.rules import codes
 
 
 @pytest.fixture
@@ -15,7 +16,7 @@ def db(tmp_path):
 
 def take(db, desk_no, day=date(2026, 11, 22), agency="000.00.12.H29"):
     with write_transaction(db):
-        return codes.next_code(db, agency, desk_no, day)
+        return numbering.next_code(db, agency, desk_no, day)
 
 
 def test_format_matches_the_circular():
@@ -53,7 +54,7 @@ def test_running_out_is_an_error_never_a_duplicate(db):
         ("000.00.12.H29", "2026-11-22", 4, 998),
     )
     assert take(db, 4).endswith("-4999")
-    with pytest.raises(codes.CodesExhausted, match="all 999 dossier codes"):
+    with pytest.raises(numbering.CodesExhausted, match="all 999 dossier codes"):
         take(db, 4)
     # the failed attempt rolled back: the counter did not move past the end
     assert db.execute("SELECT last FROM code_counters WHERE desk_no = 4").fetchone()[0] == 999

@@ -10,14 +10,14 @@ import subprocess
 import sys
 import time
 
-from desk.codes import parse_code
+from desk.rules.codes import parse_code
 from desk.context import open_desk
 from tests.conftest import DEFAULT_NOW, ROOT, run_desk
 
 INTAKE_LOOP = """
 import sys
 from desk.context import open_desk
-from desk.intake import ApplicantInput, IntakeRequest, receive
+from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 
 desk = open_desk(sys.argv[1])
 for i in range(int(sys.argv[2])):

@@ -21,7 +21,7 @@ def test_demo_home_has_every_status_and_verifies(tmp_path):
     # whatever today is, the demo shows an overdue dossier
     from desk.config import Home
     from desk.context import open_desk
-    from desk.dossiers import today_counts
+    from desk.dossier.query import today_counts
 
     desk = open_desk(Home(home))
     try:

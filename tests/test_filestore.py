@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from desk import filestore
+from desk.dossier import files as filestore
 from desk.config import Home
 from desk.errors import DeskError, InvalidInput, NotFound
 

@@ -1,4 +1,4 @@
-"""desk.idnumbers: personal ID, old ID, tax code, phone, sex (SPEC §5 "ID numbers")."""
+"""desk.rules.idnumbers: personal ID, old ID, tax code, phone, sex (SPEC §5 "ID numbers")."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desk.errors import InvalidInput
-from desk.idnumbers import (
+from desk.rules.idnumbers import (
     OLD_ID_WARNING,
     PROVINCES,
     TAX_WEIGHTS,

@@ -30,11 +30,13 @@ from datetime import date, datetime
 
 import pytest
 
-from desk import checklist, indicators, lifecycle
-from desk.bundle import export_bundle
-from desk.indicators import TARGETS, Figures, compute, overdue_dossiers, period
+from desk.dossier import checklist
+from desk.reports import indicators
+from desk.dossier import lifecycle
+from desk.sync.bundle import export_bundle
+from desk.reports.indicators import TARGETS, Figures, compute, overdue_dossiers, period
 from desk.errors import InvalidInput
-from desk.intake import ApplicantInput, IntakeRequest, receive
+from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 
 MON = date(2026, 11, 23)
 FRI = date(2026, 11, 20)

@@ -4,10 +4,11 @@ from datetime import datetime
 
 import pytest
 
-from desk import dossiers, events
+from desk.dossier import query as dossiers
+from desk.dossier import events
 from desk.errors import InvalidInput, NotFound
-from desk.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
-from desk.verify import verify
+from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
+from desk.ops.verify import verify
 
 SCAN = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"
 
@@ -64,7 +65,7 @@ def test_a_failure_inside_the_transaction_rolls_everything_back(desk, monkeypatc
 
 
 def test_not_received_components_are_recorded(desk):
-    from desk.procedures import get_procedure
+    from desk.catalog.store import get_procedure
 
     proc = get_procedure(desk, "1.001193")
     first = proc.components[0].code

@@ -6,13 +6,13 @@ from datetime import date, datetime
 
 import pytest
 
-from desk import lifecycle
-from desk.dossiers import get, is_overdue, timeline
+from desk.dossier import lifecycle
+from desk.dossier.query import get, is_overdue, timeline
 from desk.errors import InvalidInput, NotFound
-from desk.intake import ApplicantInput, IntakeRequest, receive
+from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.models import Status
-from desk.store import dossier_to_row, from_snapshot, line_to_row
-from desk.verify import verify
+from desk.dossier.rows import dossier_to_row, from_snapshot, line_to_row
+from desk.ops.verify import verify
 
 CLERK = "Nguyễn Thị Lan"
 
@@ -262,7 +262,7 @@ def test_notes_are_cleaned_and_bounded(desk):
 
 
 def test_change_and_event_commit_together(desk, monkeypatch):
-    from desk import events
+    from desk.dossier import events
 
     d = _receive(desk)
 
@@ -334,7 +334,7 @@ def test_record_print_events(desk, now):
 
 
 @pytest.mark.parametrize(
-    "module", ["desk.status", "desk.lifecycle", "desk.checklist", "desk.filestore", "desk.cli.lifecycle"]
+    "module", ["desk.rules.status", "desk.dossier.lifecycle", "desk.dossier.checklist", "desk.dossier.files", "desk.cli.lifecycle"]
 )
 def test_lifecycle_modules_import_no_ui_pdf_or_imaging(module):
     code = (

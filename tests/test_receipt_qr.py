@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desk.models import Applicant, Dossier, IdKind
-from desk.receipt_qr import (
+from desk.rules.receipt_qr import (
     DEFAULT_PREFIX,
     ReceiptClaim,
     Verdict,
@@ -201,7 +201,7 @@ def test_default_prefix():
 
 def test_core_module_imports_no_ui_or_pdf_stack():
     code = (
-        "import sys, desk.receipt_qr\n"
+        "import sys, desk.rules.receipt_qr\n"
         "bad = [m for m in ('textual', 'rich', 'reportlab', 'qrcode', 'db') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )

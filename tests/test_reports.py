@@ -10,14 +10,14 @@ from datetime import date
 import pypdf
 import pytest
 
-from desk import lifecycle
-from desk.bundle import export_bundle, import_bundle
-from desk.catalog import sample_catalog_path
+from desk.dossier import lifecycle
+from desk.sync.bundle import export_bundle, import_bundle
+from desk.catalog.formats import sample_catalog_path
 from desk.config import Home, init_home
 from desk.context import open_desk
-from desk.intake import ApplicantInput, IntakeRequest, receive
-from desk.procedures import import_catalog
-from desk.reports import CSV_HEADER, day_report, report_csv
+from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+from desk.catalog.store import import_catalog
+from desk.reports.day import CSV_HEADER, day_report, report_csv
 from printing.report import build_day_report, render_day_report
 from tests.conftest import run_desk
 from tests.test_indicators import MON, take_in, week
@@ -306,7 +306,7 @@ def test_report_imports_no_pdf_library_in_the_core():
     import subprocess
     import sys
 
-    code = ("import sys, desk.indicators, desk.reports, desk.cli.reports\n"
+    code = ("import sys, desk.reports.indicators, desk.reports.day, desk.cli.reports\n"
             "print(','.join(m for m in ('textual', 'rich', 'reportlab') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""

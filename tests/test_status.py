@@ -2,11 +2,11 @@
 
 import pytest
 
-from desk import lifecycle
+from desk.dossier import lifecycle
 from desk.errors import InvalidInput
-from desk.intake import ApplicantInput, IntakeRequest, receive
+from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.models import Status
-from desk.status import (
+from desk.rules.status import (
     ACTIONS,
     FINAL,
     TRANSITIONS,
@@ -16,7 +16,7 @@ from desk.status import (
 
 S = Status
 
-# written out by hand, independently of desk.status: (status, action) -> new status
+# written out by hand, independently of desk.rules.status: (status, action) -> new status
 EXPECTED = {
     (S.RECEIVED, "transfer"): S.TRANSFERRED,
     (S.RECEIVED, "supplement"): S.SUPPLEMENT,
@@ -78,7 +78,7 @@ def test_unknown_action_lists_every_action_and_the_allowed_ones():
 
 
 def test_every_status_has_a_portal_code():
-    from desk.portal import STATUS_CODES
+    from desk.rules.portal import STATUS_CODES
 
     assert set(STATUS_CODES) == set(Status)
 
@@ -120,7 +120,7 @@ def _dossier_in(desk, status, procedure="1.001193"):
 
 @pytest.mark.parametrize("status,action", ALL_PAIRS, ids=[f"{s.value}-{a}" for s, a in ALL_PAIRS])
 def test_every_pair_on_a_stored_dossier(desk, status, action):
-    from desk.dossiers import get, timeline
+    from desk.dossier.query import get, timeline
 
     d = _dossier_in(desk, status)
     n_events = len(timeline(desk, d.code))

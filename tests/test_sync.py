@@ -20,17 +20,17 @@ from pathlib import Path
 import pytest
 
 from db import queries
-from desk import hub as hubmod
-from desk.bundle import export_bundle
-from desk.catalog import sample_catalog_path
+from desk.sync import hub as hubmod
+from desk.sync.bundle import export_bundle
+from desk.catalog.formats import sample_catalog_path
 from desk.config import Home, init_home, update_settings
 from desk.context import open_desk
 from desk.errors import DeskError, IntegrityFailure
-from desk.events import event_hash, row_to_record
-from desk.intake import ApplicantInput, IntakeRequest, receive
-from desk.procedures import import_catalog
-from desk.sync import PROTOCOL, HubError, idempotency_key, push, sync_status
-from desk.verify import verify
+from desk.dossier.events import event_hash, row_to_record
+from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+from desk.catalog.store import import_catalog
+from desk.sync.push import PROTOCOL, HubError, idempotency_key, push, sync_status
+from desk.ops.verify import verify
 from tests.conftest import DEFAULT_NOW, ROOT, run_desk
 
 AGENCY = "000.00.12.H29"
@@ -440,7 +440,7 @@ def test_push_refuses_a_hub_conflict_as_an_integrity_failure(homes, server, desk
         forged = dict(other, event_id="00000000-0000-4000-8000-000000000000")
         forged["hash"] = event_hash({k: v for k, v in forged.items() if k != "hash"})
         from db import sync_queries as sq
-        from desk.events import canonical_json
+        from desk.dossier.events import canonical_json
         from db import write_transaction
 
         with write_transaction(h.db):
@@ -465,7 +465,7 @@ def test_token_add_prints_once_and_stores_a_digest(tmp_path):
 
 def test_sync_modules_import_no_ui_or_pdf():
     code = (
-        "import sys, desk.portal, desk.ingest, desk.bundle, desk.sync, desk.hub, desk.cli.sync, db.sync_queries\n"
+        "import sys, desk.rules.portal, desk.sync.ingest, desk.sync.bundle, desk.sync.push, desk.sync.hub, desk.cli.sync, db.sync_queries\n"
         "print(','.join(sorted(m for m in ('textual', 'rich', 'reportlab') if m in sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout

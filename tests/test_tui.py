@@ -12,18 +12,18 @@ from datetime import timedelta
 
 import pytest
 
-from desk import dossiers
+from desk.dossier import query as dossiers
 from desk.config import read_agency_key
-from desk.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
-from desk.receipt_qr import build_payload
+from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
+from desk.rules.receipt_qr import build_payload
 from screens.app import DeskApp
-from screens.dialogs import ConfirmDialog, ErrorDialog
+from screens.dialogs.basic import ConfirmDialog, ErrorDialog
 from screens.dossier import DossierScreen
 from screens.intake import IntakeScreen
-from screens.receipt import ReceiptPreview
+from screens.dialogs.previews import ReceiptPreview
 from screens.search import SearchScreen
 from screens.today import TodayScreen
-from screens.widgets import PAGE_SIZE, DossierTable
+from screens.widgets.common import PAGE_SIZE, DossierTable
 
 from tests.tui_helpers import SCAN, SIZE, pilot_test, scan_into, settle, visible_text
 
@@ -198,7 +198,7 @@ async def test_escape_leaves_intake_and_keeps_what_was_typed(app):
 
 @pilot_test
 async def test_a_failing_save_shows_an_error_dialog(app, desk, monkeypatch):
-    import desk.intake as intake
+    import desk.dossier.intake as intake
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")

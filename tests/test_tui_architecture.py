@@ -27,7 +27,7 @@ def test_screens_import_only_desk_printing_and_the_ui():
 
 
 def test_core_modules_of_the_tui_import_no_ui():
-    code = "import sys, desk.lookup\nprint(','.join(m for m in ('textual', 'rich', 'reportlab') if m in sys.modules))"
+    code = "import sys, desk.dossier.query\nprint(','.join(m for m in ('textual', 'rich', 'reportlab') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
 

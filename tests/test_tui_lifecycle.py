@@ -10,17 +10,18 @@ import io
 
 import pytest
 
-from desk import dossiers, sync
-from desk.intake import IntakeRequest, applicant_from_scan, receive
-from desk.lifecycle import record_result, return_result, transfer
+from desk.dossier import query as dossiers
+from desk.sync import push as sync
+from desk.dossier.intake import IntakeRequest, applicant_from_scan, receive
+from desk.dossier.lifecycle import record_result, return_result, transfer
 from desk.models import Digitisation, Status
 from screens.app import DeskApp
 from screens.checklist import ChecklistScreen
-from screens.dialogs import ConfirmDialog, TextDialog
+from screens.dialogs.basic import ConfirmDialog, TextDialog
 from screens.dossier import DossierScreen
-from screens.forms import ApologyDialog, ReturnDialog, ReuseDialog, SupplementDialog
+from screens.dialogs.forms import ApologyDialog, ReturnDialog, ReuseDialog, SupplementDialog
 from screens.messages import OpenDossier
-from screens.receipt import LetterPreview
+from screens.dialogs.previews import LetterPreview
 from screens.reports import ReportsScreen
 from screens.sync import SyncScreen
 from tests.tui_helpers import SCAN, SIZE, pilot_test, settle, visible_text
@@ -306,11 +307,11 @@ async def test_export_from_the_sync_screen_into_a_folder(app, desk, dossier, tmp
 async def test_push_now_from_the_sync_screen(desk, dossier, tmp_path):
     import threading
 
-    from desk import hub
-    from desk.catalog import sample_catalog_path
+    from desk.sync import hub
+    from desk.catalog.formats import sample_catalog_path
     from desk.config import Home, init_home, update_settings
     from desk.context import open_desk
-    from desk.procedures import import_catalog
+    from desk.catalog.store import import_catalog
 
     hub_home = Home(tmp_path / "hub")
     init_home(hub_home, agency_code="000.00.12.H29", agency_name="UBND xã Minh Khai", desk_no=0, clerk="Hub")

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pytest
 
-from desk.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
+from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
 from screens.app import DeskApp
 from screens.messages import OpenDossier
 from tests.tui_helpers import SCAN, SIZE, scan_into
@@ -65,7 +65,7 @@ def test_intake_in_english_at_80x24(snap_compare, sample_home):
 
 
 def test_reports_screen(snap_compare, sample_home):
-    from desk.lifecycle import record_result, return_result, transfer
+    from desk.dossier.lifecycle import record_result, return_result, transfer
 
     # one result on time and returned, one late: bars on both sides of their targets
     transfer(sample_home, "000.00.12.H29-261113-1001")

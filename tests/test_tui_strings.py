@@ -11,23 +11,23 @@ from pathlib import Path
 import pytest
 from textual.binding import Binding
 
-from desk.intake import IntakeRequest, applicant_from_scan, receive
+from desk.dossier.intake import IntakeRequest, applicant_from_scan, receive
 from desk.models import Digitisation, Form, Status
-from desk.receipt_qr import FIELDS, Verdict
-from screens import strings
+from desk.rules.receipt_qr import FIELDS, Verdict
+from screens.i18n import strings
 from screens.app import DeskApp
 from screens.checklist import ChecklistScreen
-from screens.dialogs import ConfirmDialog, ErrorDialog, TextDialog
+from screens.dialogs.basic import ConfirmDialog, ErrorDialog, TextDialog
 from screens.dossier import DOSSIER_ACTIONS, LETTER_AFTER, DossierScreen
-from screens.forms import SATISFACTION_KEYS, ApologyDialog, ReturnDialog, ReuseDialog, SupplementDialog
+from screens.dialogs.forms import SATISFACTION_KEYS, ApologyDialog, ReturnDialog, ReuseDialog, SupplementDialog
 from screens.intake import APPLICANT_FIELDS, IntakeScreen
 from screens.messages import OpenDossier
-from screens.receipt import LetterPreview, ReceiptPreview
+from screens.dialogs.previews import LetterPreview, ReceiptPreview
 from screens.reports import COUNTS, PERIODS, RATES, ReportsScreen
 from screens.search import SearchScreen
 from screens.sync import SyncScreen
 from screens.today import TodayScreen
-from screens.widgets import ComponentChecklist, ProcedurePicker
+from screens.widgets.common import ComponentChecklist, ProcedurePicker
 from tests.tui_helpers import SCAN, scan_into, visible_text
 
 SCREENS = Path(__file__).resolve().parent.parent / "screens"

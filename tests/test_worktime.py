@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from desk.config import OfficeHours, Settings
 from desk.errors import InvalidInput
 from desk.models import Agency, ProcessingTime, TimeUnit
-from desk.worktime import LOCAL_DAY_OFF_NAME, WorkCalendar
+from desk.rules.calendar import LOCAL_DAY_OFF_NAME, WorkCalendar
 
 DAYS = TimeUnit.WORKING_DAYS
 HOURS = TimeUnit.WORKING_HOURS
@@ -422,7 +422,7 @@ def test_cheap_to_rebuild_and_call():
 
 
 def test_no_ui_or_pdf_imports():
-    code = "import sys, desk.worktime; bad = {'textual', 'rich', 'reportlab'} & set(sys.modules); print(sorted(bad))"
+    code = "import sys, desk.rules.calendar; bad = {'textual', 'rich', 'reportlab'} & set(sys.modules); print(sorted(bad))"
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)

@@ -88,8 +88,8 @@ def cmd_key_export(args) -> int:
 
 
 def cmd_catalog_import(args) -> int:
-    from desk.catalog import sample_catalog_path
-    from desk.procedures import import_catalog
+    from desk.catalog.formats import sample_catalog_path
+    from desk.catalog.store import import_catalog
 
     if not args.file and not args.sample:
         raise InvalidInput("give a catalogue FILE, or --sample for the bundled sample catalogue", field="file")
@@ -104,8 +104,8 @@ def cmd_catalog_import(args) -> int:
 
 
 def cmd_catalog_list(args) -> int:
-    from desk.catalog import procedure_to_dict
-    from desk.procedures import list_procedures
+    from desk.catalog.formats import procedure_to_dict
+    from desk.catalog.store import list_procedures
 
     procedures = list_procedures(_open(args))
     if args.json:
@@ -127,9 +127,9 @@ def _parse_components(values: Sequence[str] | None) -> frozenset[str]:
 
 def cmd_intake(args) -> int:
     from desk import clock
-    from desk.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
+    from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
     from desk.models import ApplicantKind
-    from desk.store import dossier_json
+    from desk.dossier.rows import dossier_json
 
     desk = _open(args)
     if args.scan:
@@ -169,7 +169,7 @@ def cmd_intake(args) -> int:
 
 
 def _print_dossier(desk, d) -> None:
-    from desk.dossiers import is_overdue, timeline
+    from desk.dossier.query import is_overdue, timeline
 
     a = d.applicant
     say(f"{d.code}  [{d.status.value}]{'  OVERDUE' if is_overdue(d) else ''}")
@@ -190,8 +190,8 @@ def _print_dossier(desk, d) -> None:
 
 
 def cmd_show(args) -> int:
-    from desk.dossiers import get, is_overdue, timeline
-    from desk.store import dossier_json
+    from desk.dossier.query import get, is_overdue, timeline
+    from desk.dossier.rows import dossier_json
 
     desk = _open(args)
     d = get(desk, args.code)
@@ -209,8 +209,8 @@ def cmd_show(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from desk.dossiers import search
-    from desk.store import dossier_json
+    from desk.dossier.query import search
+    from desk.dossier.rows import dossier_json
 
     desk = _open(args)
     found = search(desk, args.text, limit=args.limit)
@@ -225,7 +225,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from desk.verify import verify
+    from desk.ops.verify import verify
 
     report = verify(_open(args))
     if args.json:
@@ -241,7 +241,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from desk.backup import backup_home
+    from desk.ops.backup import backup_home
 
     result = backup_home(_open(args), Path(args.out))
     if args.json:
@@ -253,7 +253,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from desk.demo import make_demo_home
+    from desk.ops.demo import make_demo_home
 
     home = _home(args)
     if home.exists():

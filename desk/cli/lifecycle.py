@@ -15,7 +15,7 @@ _MARKS = {
 
 
 def _print_checklist(d) -> None:
-    from desk.checklist import counts_towards, progress
+    from desk.dossier.checklist import counts_towards, progress
 
     done, total = progress(d)
     say(f"{d.code}  [{d.status.value}]  {done} of {total} digitised{'  complete' if done == total else ''}")
@@ -32,8 +32,8 @@ def _print_checklist(d) -> None:
 
 
 def cmd_checklist(args) -> int:
-    from desk.checklist import checklist_json
-    from desk.dossiers import get
+    from desk.dossier.checklist import checklist_json
+    from desk.dossier.query import get
 
     d = get(open_from_args(args), args.code)
     if args.json:
@@ -44,7 +44,7 @@ def cmd_checklist(args) -> int:
 
 
 def cmd_digitise(args) -> int:
-    from desk import checklist
+    from desk.dossier import checklist
 
     desk = open_from_args(args)
     note = args.note or ""
@@ -83,9 +83,9 @@ def _parse_missing(values) -> list[tuple[str, str]]:
 
 
 def cmd_advance(args) -> int:
-    from desk.dossiers import is_overdue, timeline
-    from desk.lifecycle import advance, available_actions
-    from desk.store import dossier_json
+    from desk.dossier.query import is_overdue, timeline
+    from desk.dossier.lifecycle import advance, available_actions
+    from desk.dossier.rows import dossier_json
 
     desk = open_from_args(args)
     d = advance(
@@ -120,9 +120,9 @@ def cmd_advance(args) -> int:
 
 
 def register(sub) -> None:
-    from desk.checklist import REUSE_SOURCES
-    from desk.lifecycle import SATISFACTION
-    from desk.status import ACTIONS
+    from desk.dossier.checklist import REUSE_SOURCES
+    from desk.dossier.lifecycle import SATISFACTION
+    from desk.rules.status import ACTIONS
 
     sp = add_command(sub, "checklist", "show a dossier's digitisation checklist ('n of m digitised')", cmd_checklist)
     sp.add_argument("code", help="dossier code")

@@ -29,15 +29,15 @@ def _finish(args, result) -> int:
 
 def cmd_print_dossier(args) -> int:
     import printing
-    from desk.printjobs import deliver, gather
+    from desk.dossier.documents import deliver, gather
 
     desk = open_from_args(args)
     settings = desk.settings
     paper = args.paper or settings.paper
     new_due = None
     if args.kind == "apology":
-        from desk.dossiers import get
-        from desk.lifecycle import propose_new_due
+        from desk.dossier.query import get
+        from desk.dossier.lifecycle import propose_new_due
 
         if args.days is None:
             raise InvalidInput("give the extension with --days N (working days)", field="days")
@@ -55,8 +55,8 @@ def cmd_print_dossier(args) -> int:
 def cmd_print_register(args) -> int:
     import printing
     from desk import clock
-    from desk.dossiers import received_between
-    from desk.printjobs import deliver
+    from desk.dossier.query import received_between
+    from desk.dossier.documents import deliver
 
     desk = open_from_args(args)
     first = _date(args.date, "date") if args.date else clock.now().date()
@@ -73,8 +73,8 @@ def cmd_print_register(args) -> int:
 
 def cmd_verify_receipt(args) -> int:
     from desk.config import read_agency_key
-    from desk.dossiers import find
-    from desk.receipt_qr import Verdict, verify_payload
+    from desk.dossier.query import find
+    from desk.rules.receipt_qr import Verdict, verify_payload
 
     desk = open_from_args(args)
     verdict = verify_payload(args.text, read_agency_key(desk.home), lambda code: find(desk, code))

@@ -21,7 +21,7 @@ def _day(text: str | None, what: str) -> date | None:
 
 
 def _summary(report) -> list[str]:
-    from desk.indicators import percent
+    from desk.reports.indicators import percent
 
     f = report.indicators.overall
     hours = f.avg_processing_hours
@@ -42,7 +42,7 @@ def _summary(report) -> list[str]:
 
 
 def cmd_report_day(args) -> int:
-    from desk.reports import day_report, report_csv
+    from desk.reports.day import day_report, report_csv
 
     out = Path(args.out).expanduser() if args.out else None
     suffix = out.suffix.lower() if out else ".pdf"
@@ -55,13 +55,13 @@ def cmd_report_day(args) -> int:
     desk = open_from_args(args)
     report = day_report(desk, first, last)  # checks the order of the dates
     if suffix == ".csv":
-        from desk.printjobs import write_pdf
+        from desk.dossier.documents import write_pdf
 
         write_pdf(out, report_csv(report))  # atomic and owner-only, whatever the content
         ok, sent, message, path = True, False, f"written to {out}", out
     else:
         import printing
-        from desk.printjobs import deliver
+        from desk.dossier.documents import deliver
 
         pdf = printing.render_day_report(report, desk.settings)
         result = deliver(desk, code="", kind="report", pdf=pdf, paper="a4", copies=1, out=out,

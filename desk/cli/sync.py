@@ -20,7 +20,7 @@ def _day(text: str | None) -> date | None:
 
 
 def cmd_export(args) -> int:
-    from desk.bundle import export_bundle
+    from desk.sync.bundle import export_bundle
 
     desk = open_from_args(args)
     out = args.out or desk.settings.export_dir or str(desk.home.outbox)
@@ -37,7 +37,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from desk.bundle import import_bundle
+    from desk.sync.bundle import import_bundle
 
     result = import_bundle(open_from_args(args), Path(args.bundle))
     if args.json:
@@ -52,7 +52,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_sync(args) -> int:
-    from desk.sync import push
+    from desk.sync.push import push
 
     desk = open_from_args(args)
 
@@ -78,7 +78,7 @@ def cmd_sync(args) -> int:
 
 
 def cmd_hub_serve(args) -> int:
-    from desk.hub import serve, stderr_log
+    from desk.sync.hub import serve, stderr_log
 
     desk = open_from_args(args)
 
@@ -93,7 +93,7 @@ def cmd_hub_serve(args) -> int:
 
 
 def cmd_hub_token_add(args) -> int:
-    from desk.hub import add_token
+    from desk.sync.hub import add_token
 
     home = home_from_args(args)
     token = add_token(home)
@@ -106,7 +106,7 @@ def cmd_hub_token_add(args) -> int:
 
 
 def cmd_hub_status(args) -> int:
-    from desk.ingest import hub_status
+    from desk.sync.ingest import hub_status
 
     status = hub_status(open_from_args(args))
     if args.json:

@@ -40,11 +40,11 @@ KEY_NAMES = ("F2", "F3", "F5", "F6", "Enter", "Down", "Space", "C-s", "Escape")
 def make_home(root: Path) -> tuple[Path, str]:
     sys.path.insert(0, str(ROOT))
     os.environ["DESK_NOW"] = NOW
-    from desk import dossiers
+    from desk.dossier import query as dossiers
     from desk.config import Home, read_agency_key
     from desk.context import open_desk
-    from desk.demo import make_demo_home
-    from desk.receipt_qr import build_payload
+    from desk.ops.demo import make_demo_home
+    from desk.rules.receipt_qr import build_payload
 
     home = Home(root)
     make_demo_home(home)

@@ -21,9 +21,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from desk.checklist import REUSE_SOURCES
+from desk.dossier.checklist import REUSE_SOURCES
 from desk.errors import InvalidInput
-from desk.lifecycle import SATISFACTION
+from desk.dossier.lifecycle import SATISFACTION
 from desk.models import Dossier
 from screens.base import DeskModal
 from screens.format import clip, due_long
@@ -137,7 +137,7 @@ class ReturnAnswer:
     collected_by: str
     """Who collected the result; empty for the applicant."""
     satisfaction: str
-    """One of ``desk.lifecycle.SATISFACTION``, or empty when the citizen did not answer."""
+    """One of ``desk.dossier.lifecycle.SATISFACTION``, or empty when the citizen did not answer."""
 
 
 class ReturnDialog(FormDialog):
@@ -213,7 +213,7 @@ class ApologyDialog(FormDialog):
         super().__init__(classes="dialog-screen")
         self.dossier = dossier
         self.propose = propose
-        """``desk.lifecycle.propose_new_due`` for this dossier: working days -> new date."""
+        """``desk.dossier.lifecycle.propose_new_due`` for this dossier: working days -> new date."""
 
     def compose(self) -> ComposeResult:
         t = self.t

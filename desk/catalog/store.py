@@ -7,7 +7,7 @@ from pathlib import Path
 
 from db import queries, write_transaction
 from desk import clock
-from desk.catalog import load_catalog, procedure_from_dict, procedure_to_dict
+from desk.catalog.formats import load_catalog, procedure_from_dict, procedure_to_dict
 from desk.errors import NotFound
 from desk.models import Procedure
 from desk.text import fold

@@ -13,12 +13,12 @@ are resolved.
 
 from __future__ import annotations
 
-from desk import codes
-from desk.portal import digitisation_code
+from desk.rules import codes
+from desk.rules.portal import digitisation_code
 from desk.errors import InvalidInput, NotFound
-from desk.lifecycle import commit_change
+from desk.dossier.lifecycle import commit_change
 from desk.models import ComponentLine, Digitisation, Dossier
-from desk.status import CHECKLIST_OPEN
+from desk.rules.status import CHECKLIST_OPEN
 from desk.text import LIMITS, fold, sanitise
 
 REUSE_SOURCES = ("VNeID", "CSDLQG dân cư", "Kho dữ liệu", "CSDL hộ tịch điện tử")
@@ -173,7 +173,7 @@ def attach_file(desk, code: str, component_code: str, path, *, note: str = "") -
     failed transaction leaves at most an unused copy); the original is only read.
     Attaching the very file the line already holds changes nothing.
     """
-    from desk.filestore import store_file
+    from desk.dossier.files import store_file
 
     note = _note(note)
     # refuse early, before copying anything, when the dossier or line cannot take a file
@@ -216,7 +216,7 @@ def attach_newest(desk, code: str, component_code: str, *, note: str = "") -> Do
 
     The scan stays in the inbox; NotFound when the inbox holds none.
     """
-    from desk.filestore import newest_in_inbox
+    from desk.dossier.files import newest_in_inbox
 
     path = newest_in_inbox(desk.home)
     if path is None:
@@ -282,6 +282,6 @@ def undo(desk, code: str, component_code: str, *, note: str = "") -> Dossier:
 
 
 def _load(desk, code: str) -> Dossier:
-    from desk.dossiers import get
+    from desk.dossier.query import get
 
     return get(desk, code)

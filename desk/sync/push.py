@@ -8,7 +8,7 @@ attempts and in total waiting; any other 4xx stops with the hub's message.
 The idempotency key of a batch is derived from the desk and the batch's
 events, so a rerun after a crash sends the same key for the same batch.
 
-Bundles live in ``desk.bundle``; they are re-exported here so that callers
+Bundles live in ``desk.sync.bundle``; they are re-exported here so that callers
 (the TUI, the CLI) need one module: ``sync.export_bundle(...)``.
 """
 
@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from db import queries, write_transaction
 from db import sync_queries as sq
 from desk import __version__, clock
-from desk.bundle import ExportResult, ImportResult, export_bundle, import_bundle  # noqa: F401  (re-exported)
+from desk.sync.bundle import ExportResult, ImportResult, export_bundle, import_bundle  # noqa: F401  (re-exported)
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
-from desk.events import row_to_record
-from desk.ingest import Cancelled, Progress  # noqa: F401  (re-exported)
+from desk.dossier.events import row_to_record
+from desk.sync.ingest import Cancelled, Progress  # noqa: F401  (re-exported)
 
 PROTOCOL = "motcua-desk-push/1"
 EVENTS_PATH = "/v1/events"

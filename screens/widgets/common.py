@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from desk import clock
 from desk.models import ComponentSpec, Dossier, Form, Procedure
-from desk.procedures import filter_procedures
+from desk.catalog.store import filter_procedures
 from screens.format import clip, processing, short_code, status_text, when_short
 from screens.messages import OpenDossier
 

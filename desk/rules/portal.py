@@ -30,7 +30,7 @@ from desk.models import (
     Procedure,
     Status,
 )
-from desk.store import dossier_to_row, line_to_row
+from desk.dossier.rows import dossier_to_row, line_to_row
 
 PORTAL_DATE_FORMAT = "%Y%m%d%H%M%S"
 

@@ -2,14 +2,14 @@
 
 A bundle is a zip named ``<agency>_<desk>_<YYYYMMDD>_<firstseq>-<lastseq>.deskbundle``
 holding ``events.jsonl``, ``dossiers.json`` (national-portal shape, see
-``desk.portal``), ``register.csv`` (UTF-8 with BOM), optionally ``files/``, and
+``desk.rules.portal``), ``register.csv`` (UTF-8 with BOM), optionally ``files/``, and
 ``manifest.json`` with the sha256 and size of every other member. The format
 is described for integrators in ``docs/bundle-format.md``.
 
 Exporting the same seq range again gives byte-identical members (fixed zip
 timestamps and attributes, canonical JSON, state as of the range's last
 event); only ``manifest.json``'s ``created_at`` differs. Import checks
-everything before it writes anything, then goes through ``desk.ingest`` like
+everything before it writes anything, then goes through ``desk.sync.ingest`` like
 a pushed batch.
 """
 
@@ -40,9 +40,10 @@ from pathlib import Path
 
 from db import queries, write_transaction
 from db import sync_queries as sq
-from desk import __version__, clock, portal
+from desk import __version__, clock
+from desk.rules import portal
 from desk.errors import DeskError, IntegrityFailure, InvalidInput, NotFound
-from desk.ingest import (
+from desk.sync.ingest import (
     Cancelled, ChainConflict, CheckedRecord, Gap, Progress, check_records, event_line_ends, gc_paused, hostile_bytes,
     ingest, parse_canonical_line, parse_trusted_line, read_payload,
 )
@@ -248,7 +249,7 @@ def export_range(desk, day: date | None = None) -> tuple[int, int] | None:
 
 def _procedure(desk, code: str, cache: dict) -> Procedure | None:
     if code not in cache:
-        from desk.procedures import get_procedure
+        from desk.catalog.store import get_procedure
 
         try:
             cache[code] = get_procedure(desk, code)
@@ -264,7 +265,7 @@ def _fmt(value: str | None) -> str:
     return f"{value[8:10]}/{value[5:7]}/{value[0:4]} {value[11:16]}"
 
 
-# the register is read by people: statuses in words (the portal's names of the codes in desk.portal)
+# the register is read by people: statuses in words (the portal's names of the codes in desk.rules.portal)
 STATUS_WORDS_VI = {
     Status.RECEIVED: "Được tiếp nhận",
     Status.TRANSFERRED: "Đang xử lý",
@@ -348,7 +349,7 @@ def _write_members(desk, writer: _Members, first: int, last: int, *, with_files:
     n = 0
     prev_hash = None
     with writer.member(MEMBER_EVENTS) as write:
-        # the stored payload is canonical JSON already (desk.events.append writes it so): its UTF-8 bytes go
+        # the stored payload is canonical JSON already (desk.dossier.events.append writes it so): its UTF-8 bytes go
         # into the line as they are, between the other fields encoded as record_line does
         for rows in sq.iter_event_tuples(db, desk_id, first, last, chunk=EVENTS_CHUNK, payload_bytes=True):
             parts = []
@@ -445,7 +446,7 @@ def export_bundle(
     The zip is written under a temporary name, fsynced, then renamed; only
     then are its events marked ``bundle:<name>``. An unwritable or full
     destination raises DeskError and marks nothing. ``progress(done, total)``
-    may raise (e.g. :class:`desk.ingest.Cancelled`) to stop; nothing is kept.
+    may raise (e.g. :class:`desk.sync.ingest.Cancelled`) to stop; nothing is kept.
     """
     span = export_range(desk, day)
     if span is None:
@@ -631,9 +632,9 @@ class _Bundle:
     records: list
     files: dict[str, tuple[zipfile.ZipInfo, str]]  # relative path -> (member, sha256)
     certified: list[tuple[str, str, str] | None] | None = None
-    """Per record, its canonical texts when its line is canonical JSON (see desk.ingest.parse_canonical_line)."""
+    """Per record, its canonical texts when its line is canonical JSON (see desk.sync.ingest.parse_canonical_line)."""
     raw_clean: bool = False
-    """events.jsonl holds no invisible character raw (desk.ingest.hostile_bytes found none)."""
+    """events.jsonl holds no invisible character raw (desk.sync.ingest.hostile_bytes found none)."""
     manifest_sha256: str = ""
     """Of manifest.json's bytes: two readers of one bundle read the same members when theirs agree."""
 
@@ -857,7 +858,7 @@ class _CheckAside(Exception):
 class _TrustingEventsReader(_EventsReader):
     """Reads the lines of events.jsonl without checking their encoding (:class:`_Checker` does that meanwhile).
 
-    By :func:`desk.ingest.parse_trusted_line`: ``certified`` holds each
+    By :func:`desk.sync.ingest.parse_trusted_line`: ``certified`` holds each
     payload's text or UTF-8 to store. Any line that is not in the shape a desk
     writes stops the reading: such a bundle is imported the ordinary way.
     """
@@ -881,7 +882,7 @@ CHECK_ASIDE_TIMEOUT_S = 600
 
 
 class _Checker:
-    """``python -m desk.bundle_check BUNDLE``, started beside an import: the complete check on the other core.
+    """``python -m desk.sync.bundle_check BUNDLE``, started beside an import: the complete check on the other core.
 
     Its verdict, one JSON object on stdout, is ``{"ok": true, "canonical":
     bool, "manifest_sha256": …}`` or ``{"ok": false, "error": <class>,
@@ -906,7 +907,7 @@ class _Checker:
     @staticmethod
     def command(path: Path) -> list[str]:
         # -P: the module comes from PYTHONPATH (this process' code), not from whatever folder we are in
-        return [sys.executable, "-P", "-m", "desk.bundle_check", str(path.resolve())]
+        return [sys.executable, "-P", "-m", "desk.sync.bundle_check", str(path.resolve())]
 
     @staticmethod
     def usable() -> bool:
@@ -964,7 +965,7 @@ def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: li
 
 
 def import_bundle(desk, path: str | os.PathLike, progress: Progress | None = None) -> ImportResult:
-    """Check a bundle completely, then import it in one transaction (see ``desk.ingest``).
+    """Check a bundle completely, then import it in one transaction (see ``desk.sync.ingest``).
 
     Anything wrong raises IntegrityFailure (exit 5) naming what and where, and
     nothing is imported. A missing earlier bundle of the same desk does not

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from desk import clock
-from desk.indicators import (
+from desk.reports.indicators import (
     TARGETS,
     Figures,
     Group,
@@ -25,7 +25,7 @@ from desk.indicators import (
     desk_label,
     overdue_dossiers,
 )
-from desk.ingest import Gap, hub_status
+from desk.sync.ingest import Gap, hub_status
 from desk.models import Agency
 
 OVERDUE_FETCHED = 60

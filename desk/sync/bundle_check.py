@@ -1,6 +1,6 @@
-"""``python -m desk.bundle_check BUNDLE``: the complete check of a bundle, as import does it, with a JSON verdict.
+"""``python -m desk.sync.bundle_check BUNDLE``: the complete check of a bundle, as import does it, with a JSON verdict.
 
-Started by ``desk.bundle`` beside a large import, so that checking every
+Started by ``desk.sync.bundle`` beside a large import, so that checking every
 event runs on the second core while the import writes them; not a command for
 people (``desk import`` is). Writes nothing but one JSON object on stdout:
 ``{"ok": true, "canonical": bool, "events": n, "manifest_sha256": hex}`` or
@@ -13,9 +13,9 @@ import json
 import sys
 from pathlib import Path
 
-from desk.bundle import check_bundle, read_bundle
+from desk.sync.bundle import check_bundle, read_bundle
 from desk.errors import DeskError
-from desk.ingest import gc_paused
+from desk.sync.ingest import gc_paused
 
 
 def verdict(path: Path) -> dict:
@@ -33,7 +33,7 @@ def verdict(path: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m desk.bundle_check BUNDLE", file=sys.stderr)
+        print("usage: python -m desk.sync.bundle_check BUNDLE", file=sys.stderr)
         return 2
     sys.stdout.write(json.dumps(verdict(Path(args[0]))))
     sys.stdout.flush()

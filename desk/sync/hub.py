@@ -3,7 +3,7 @@
 A ThreadingHTTPServer on a hub home (any initialised home; usually the
 supervisor's PC). ``POST /v1/events`` takes one batch of one desk's events and
 runs exactly the checks and the transaction of bundle import
-(``desk.ingest``); ``GET /v1/health`` says it is alive. Tokens are the
+(``desk.sync.ingest``); ``GET /v1/health`` says it is alive. Tokens are the
 home's ``[hub] tokens`` (stored as SHA-256 digests by ``desk hub token add``),
 compared in constant time. Bodies are size-limited, sockets time out, the
 number of requests handled at once is bounded, and every database write goes
@@ -32,8 +32,8 @@ from db import sync_queries as sq
 from desk import __version__, clock
 from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
-from desk.ingest import ChainConflict, check_records, ingest
-from desk.sync import EVENTS_PATH, HEALTH_PATH, MAX_BATCH, PROTOCOL
+from desk.sync.ingest import ChainConflict, check_records, ingest
+from desk.sync.push import EVENTS_PATH, HEALTH_PATH, MAX_BATCH, PROTOCOL
 
 DEFAULT_PORT = 8765
 MAX_BODY = 16 * 1024**2

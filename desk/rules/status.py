@@ -7,7 +7,7 @@ may be refused at the counter (Mẫu 03), withdrawn by the citizen, or its
 processing stopped (Mẫu 05). Every other move is refused with the allowed
 actions listed.
 
-The portal's TrangThaiHoSo code of each status is in ``desk.portal.STATUS_CODES``.
+The portal's TrangThaiHoSo code of each status is in ``desk.rules.portal.STATUS_CODES``.
 """
 
 from __future__ import annotations

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from db import queries, write_transaction
-from desk import clock, codes, events
-from desk.chipqr import parse_chip_qr
+from desk import clock
+from desk.dossier import numbering
+from desk.dossier import events
+from desk.rules.chipqr import parse_chip_qr
 from desk.errors import InvalidInput
-from desk.idnumbers import check_id_number, check_tax_code, normalise_phone, sex_from_text
+from desk.rules.idnumbers import check_id_number, check_tax_code, normalise_phone, sex_from_text
 from desk.ids import new_id
 from desk.models import (
     Applicant,
@@ -28,8 +30,8 @@ from desk.models import (
     Procedure,
     Status,
 )
-from desk.procedures import get_procedure
-from desk.store import dossier_to_row, line_to_row, snapshot
+from desk.catalog.store import get_procedure
+from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.text import LIMITS, sanitise
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -236,7 +238,7 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[str]]:
     settings = desk.settings
     agency = settings.agency
     with write_transaction(desk.db):
-        code = codes.next_code(desk.db, agency.code, agency.desk_no, received_at.date())
+        code = numbering.next_code(desk.db, agency.code, agency.desk_no, received_at.date())
         book = settings.register_book
         register_line = queries.next_register_line(desk.db, f"{book}/{agency.desk_no}", received_at.year)
         dossier = Dossier(

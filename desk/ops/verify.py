@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from db import queries
-from desk import events
+from desk.dossier import events
 
 CHUNK = 5000
 

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Label, LoadingIndicator, Static
 from textual.worker import Worker
 
 from desk.models import Dossier
-from desk.printjobs import PrintResult
+from desk.dossier.documents import PrintResult
 from screens.base import DeskModal
 from screens.format import clip, when
 from screens.messages import ReceiptPrinted

@@ -6,10 +6,11 @@ import re
 from datetime import datetime, timedelta
 
 from db import queries
-from desk import clock, codes
+from desk import clock
+from desk.rules import codes
 from desk.errors import NotFound
 from desk.models import Dossier, Event, Status
-from desk.store import row_to_dossier
+from desk.dossier.rows import row_to_dossier
 from desk.text import fold, sanitise
 
 
@@ -88,7 +89,7 @@ def today_counts(desk, now: datetime | None = None) -> dict[str, int]:
 
 
 def timeline(desk, code: str) -> list[Event]:
-    from desk.events import record_to_event, row_to_record
+    from desk.dossier.events import record_to_event, row_to_record
 
     return [record_to_event(row_to_record(r), r["synced"]) for r in queries.events_for_dossier(desk.db, code)]
 
@@ -104,3 +105,8 @@ def received_between(desk, date_from, date_to, *, page: int = 500):
         found.extend(_many(desk, queries.dossiers_received_between(desk.db, start, end, limit=page, offset=offset)))
     found.reverse()
     return found
+
+
+def clock_backwards_note(desk) -> str | None:
+    """Set when an event was stamped earlier than the one before it (this PC's clock went back)."""
+    return queries.get_meta(desk.db, "clock_backwards")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from desk.errors import InvalidInput
-from desk.idnumbers import check_id_number, sex_from_text
+from desk.rules.idnumbers import check_id_number, sex_from_text
 from desk.models import Applicant, ApplicantKind, IdKind
 from desk.text import LIMITS, clean, sanitise
 

@@ -1,4 +1,4 @@
-"""The dossier's lifecycle: one function per transition of :mod:`desk.status`.
+"""The dossier's lifecycle: one function per transition of :mod:`desk.rules.status`.
 
 Each function checks the move against the status machine, then writes the
 dossier's new state and its event in one transaction. The event carries the
@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from db import queries, write_transaction
-from desk import clock, events
-from desk.dossiers import get
+from desk import clock
+from desk.dossier import events
+from desk.dossier.query import get
 from desk.errors import InvalidInput, NotFound
 from desk.models import Dossier, Event, ProcessingTime, TimeUnit
-from desk.status import TRANSITIONS, allowed_actions, transition
-from desk.store import dossier_to_row, line_to_row, snapshot
+from desk.rules.status import TRANSITIONS, allowed_actions, transition
+from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.text import LIMITS, clean, fold, sanitise
 
 SATISFACTION = ("Rất hài lòng", "Hài lòng", "Không hài lòng")
@@ -67,7 +68,7 @@ def commit_change(
     ``change`` mutates the dossier (and its lines) in place and returns the
     event's ``details``, or None to write nothing at all. The event payload is
     the snapshot plus ``note``, ``details`` and ``extra``. Used by this module
-    and by :mod:`desk.checklist`; screens call the named functions instead.
+    and by :mod:`desk.dossier.checklist`; screens call the named functions instead.
     """
     now = now or clock.now()
     with write_transaction(desk.db):
@@ -112,7 +113,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def is_same_day(desk, dossier: Dossier) -> bool:
     """True when the dossier's procedure is a same-day one (False if it left the catalogue)."""
-    from desk.procedures import get_procedure
+    from desk.catalog.store import get_procedure
 
     try:
         return get_procedure(desk, dossier.procedure_code).processing.unit is TimeUnit.SAME_DAY
@@ -347,7 +348,7 @@ def advance(desk, code: str, action: str, note: str = "", **kw) -> Dossier:
 
 def last_transition(desk, code: str, action: str) -> Event | None:
     """The newest event of ``action`` on the dossier (e.g. to print Mẫu 02 or 03 again), or None."""
-    from desk.dossiers import timeline
+    from desk.dossier.query import timeline
 
     t = TRANSITIONS.get(action)
     if t is None:

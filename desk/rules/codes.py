@@ -11,16 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from db import queries
-from desk.errors import DeskError, InvalidInput
+from desk.errors import InvalidInput
 
 CODE_RE = re.compile(r"^(?P<agency>[0-9A-Z]+(?:\.[0-9A-Z]+)*)-(?P<day>\d{6})-(?P<seq>\d{4})$")
-
-
-class CodesExhausted(DeskError):
-    """The desk has issued every code of its partition for the day."""
-
-    exit_code = 3
 
 
 @dataclass(frozen=True)
@@ -58,21 +51,3 @@ def parse_code(code: str) -> ParsedCode | None:
     except ValueError:
         return None
     return ParsedCode(m["agency"], day, int(m["seq"]))
-
-
-def next_code(db, agency_code: str, desk_no: int, day: date) -> str:
-    """Take the next free code of the day for this desk; call inside the intake transaction."""
-    first, last = partition(desk_no)
-    capacity = last - first + 1
-    while True:
-        n = queries.next_counter(db, agency_code, day.isoformat(), desk_no)
-        if n > capacity:
-            raise CodesExhausted(
-                f"desk {desk_no} has issued all {capacity} dossier codes for {day:%d/%m/%Y} "
-                f"({format_code(agency_code, day, first)} … {format_code(agency_code, day, last)}); "
-                "receive further dossiers at another desk number"
-            )
-        code = format_code(agency_code, day, first + n - 1)
-        # a restored backup or an imported bundle may already hold the code: skip it, never duplicate
-        if not queries.code_exists(db, code):
-            return code

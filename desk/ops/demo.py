@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from desk import clock
-from desk.catalog import sample_catalog_path
+from desk.catalog.formats import sample_catalog_path
 import shutil
 
 from desk.config import Home, init_home
 from desk.errors import HomeError
 from desk.context import open_desk
-from desk.intake import ApplicantInput, IntakeRequest, receive
-from desk.procedures import import_catalog
+from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+from desk.catalog.store import import_catalog
 
 DEMO_APPLICANTS = [
     ("1.001193", "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"),
@@ -89,7 +89,7 @@ def _fill_demo_home(home: Home) -> int:
         n = 0
         for i, (procedure, who) in enumerate(DEMO_APPLICANTS):
             if isinstance(who, str):
-                from desk.intake import applicant_from_scan
+                from desk.dossier.intake import applicant_from_scan
 
                 applicant = applicant_from_scan(who)
             else:
@@ -107,7 +107,8 @@ def _fill_demo_home(home: Home) -> int:
 
 
 def _play(desk, dossier, story) -> None:
-    from desk import checklist, lifecycle
+    from desk.dossier import checklist
+    from desk.dossier import lifecycle
 
     code = dossier.code
     for step in story:

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from desk import clock, dossiers
+from desk import clock
+from desk.dossier import query as dossiers
 from desk.config import read_agency_key
 from desk.errors import DeskError, InvalidInput, NotFound
-from desk.lifecycle import last_transition, missing_pairs, record_print
+from desk.dossier.lifecycle import last_transition, missing_pairs, record_print
 from desk.models import Dossier, Procedure
-from desk.procedures import get_procedure
+from desk.catalog.store import get_procedure
 
 DOSSIER_KINDS = ("receipt", "supplement", "refusal", "apology")
 

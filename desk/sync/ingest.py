@@ -5,7 +5,7 @@ hostile text, every hash, the links inside the run); :func:`ingest` then, in
 one transaction, checks continuity with that desk's events already at this
 home, skips known event ids, inserts the new events, rebuilds the dossiers they
 touch from their snapshots, and records the import and any seq gap. Bundles
-(``desk.bundle``) and pushed batches (``desk.hub``) both go through here, so
+(``desk.sync.bundle``) and pushed batches (``desk.sync.hub``) both go through here, so
 the two paths cannot drift apart.
 """
 
@@ -29,9 +29,9 @@ from db import sync_queries as sq
 from db import queries, write_transaction
 from desk import clock
 from desk.errors import DeskError, IntegrityFailure
-from desk.events import GENESIS, HASHED_FIELDS, canonical_text
+from desk.dossier.events import GENESIS, HASHED_FIELDS, canonical_text
 from desk.models import ApplicantKind, Channel, Delivery, Digitisation, Form, IdKind, Status
-from desk.store import from_snapshot
+from desk.dossier.rows import from_snapshot
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``; it may raise (for example :class:`Cancelled`) to stop the work."""
@@ -236,7 +236,7 @@ def _canonical_or_none(text: str, verify: bool = True):
     """The value of JSON ``text`` when ``text`` is its canonical encoding, else None.
 
     With ``verify=False``, the value of any JSON text: for a caller that has
-    the encoding checked elsewhere (see ``desk.bundle``'s checker process).
+    the encoding checked elsewhere (see ``desk.sync.bundle``'s checker process).
     """
     value = _parse_whole(text)
     if value is None or not verify:
@@ -337,7 +337,7 @@ _DOSSIER_SPLIT = _DOSSIER_KEY.encode()
 def parse_trusted_line(line: bytes, known: dict) -> tuple[dict, bytes | str] | None:
     """The record of a bundle line whose encoding someone else checks, and its payload's text; or None.
 
-    For ``desk.bundle``'s import with the check in another process: the line
+    For ``desk.sync.bundle``'s import with the check in another process: the line
     is read from its UTF-8 bytes, plain texts by a pattern and the payload by
     orjson, without decoding it whole or checking that it is canonical (the
     other process does). The payload comes back as the line's bytes (stored
@@ -457,7 +457,7 @@ def _check_shape(r, where: str, desk_id: str) -> str | None:
     return None
 
 
-# the typed shape of a dossier snapshot (desk.store.snapshot), checked with C-speed tuple compares
+# the typed shape of a dossier snapshot (desk.dossier.rows.snapshot), checked with C-speed tuple compares
 _D_STR = ("id", "code", "desk_id", "procedure_code", "procedure_name", "applicant_name", "id_number", "sex",
           "phone", "email", "address", "register_book", "clerk", "notes", "collected_by", "satisfaction",
           "received_at", "updated_at")

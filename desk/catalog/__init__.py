@@ -1,0 +1,1 @@
+"""The procedure catalogue: its file formats and the desk's stored copy."""

@@ -1,0 +1,1 @@
+"""Dossiers: rows, events, queries, and every change, one transaction each."""

@@ -1,0 +1,1 @@
+"""Indicators and the end-of-day report."""

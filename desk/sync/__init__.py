@@ -1,0 +1,1 @@
+"""The road to the centre: the canonical codec, bundles, the push and the hub."""

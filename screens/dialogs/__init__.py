@@ -1,0 +1,1 @@
+"""Modal dialogs: they collect an answer and return it with ``dismiss``."""

@@ -1,0 +1,1 @@
+"""Every user-facing string of the TUI, one catalogue per language."""
