@@ -1,6 +1,14 @@
-"""Errors the desk reports to a person, each with the CLI exit code of SPEC §9."""
+"""Errors the desk reports to a person, each with the CLI exit code of SPEC §9.
+
+Each carries a :class:`desk.rules.problems.Problem` (code, field, parameters); the
+CLI and the TUI turn it into words in their language.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+from desk.rules.problems import Problem
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -11,14 +19,28 @@ EXIT_INTEGRITY = 5
 
 
 class DeskError(Exception):
-    """An expected failure with a message for a person; never shown as a traceback."""
+    """An expected failure, described by a problem; never shown as a traceback.
+
+    ``raise InvalidInput("id_number.century", field="id_number", digit=8)`` or
+    ``raise InvalidInput(Problem(...))``.
+    """
 
     exit_code = EXIT_UNEXPECTED
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    def __init__(self, problem: Problem | str, *, field: str | None = None, **params: Any) -> None:
+        if not isinstance(problem, Problem):
+            problem = Problem(problem, field, params)
+        self.problem = problem
+        super().__init__(str(problem))
+
+    @property
+    def field(self) -> str | None:
+        return self.problem.field
+
+    @property
+    def message(self) -> str:
+        # transitional: prose problems (a code that is not dotted) are their own words
+        return self.problem.code
 
 
 class InvalidInput(DeskError):
