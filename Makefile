@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 DEMO   := .demo-home
 
-.PHONY: run test bench clean
+.PHONY: run test check bench clean
 
 # the venv is (re)built when pyproject.toml changes; the stamp records which extras it has
 $(VENV)/.stamp-run: pyproject.toml
@@ -23,8 +23,15 @@ run: $(VENV)/.stamp-run
 	$(VENV)/bin/desk --home $(DEMO) demo --quiet
 	$(VENV)/bin/desk --home $(DEMO)
 
-test: $(VENV)/.stamp-test
+test: check
 	$(PY) -m pytest -q
+
+# static checks: formatting, lint, types, and the layers of SPEC §1 (import-linter contracts in pyproject.toml)
+check: $(VENV)/.stamp-test
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # budgets of SPEC §10, written as JSON; BENCH_SIZE=small keeps CI fast
 bench: $(VENV)/.stamp-test
