@@ -11,7 +11,8 @@ import pypdf
 import pytest
 
 from desk.dossier import lifecycle
-from desk.sync.bundle import export_bundle, import_bundle
+from desk.sync.bundle_read import import_bundle
+from desk.sync.bundle_write import export_bundle
 from desk.catalog.formats import sample_catalog_path
 from desk.config import Home, init_home
 from desk.context import open_desk
