@@ -186,6 +186,32 @@ def test_reexport_of_the_same_range_gives_byte_identical_members(make_desk, out,
         assert {zi.date_time for zi in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
+def test_dossiers_json_is_the_portal_records_of_the_latest_snapshots(make_desk, out):
+    from desk.catalog.store import get_procedure
+    from desk.rules.portal import record_from_row
+
+    a = make_desk("a", 1)
+    d1 = intake(a, 'Tên có "ngoặc" và \\ gạch')
+    intake(a, "Trần Thị Bích", procedure="1.000894")
+    lifecycle.transfer(a, d1.code)
+    content = members(export_bundle(a, out).path)
+    latest = {}
+    for line in content["events.jsonl"].decode().splitlines():
+        record = json.loads(line)
+        latest[record["dossier_code"]] = record["payload"]
+    agency = a.settings.agency
+    expected = "[\n" + ",\n".join(
+        json.dumps(record_from_row(latest[code]["dossier"], latest[code]["components"],
+                                   procedure=get_procedure(a, latest[code]["dossier"]["procedure_code"]),
+                                   agency_name=agency.name, agency_code=agency.code),
+                   ensure_ascii=False, separators=(",", ":"))
+        for code in sorted(latest)
+    ) + "\n]\n"
+    assert content["dossiers.json"].decode() == expected
+    first = json.loads(content["dossiers.json"])[0]
+    assert list(first)[:3] == ["MaHoSo", "MaTTHC", "TenTTHC"]  # DOMAIN.md's order, not sorted
+
+
 def test_date_reexport_takes_one_day_and_later_changes_do_not_alter_it(make_desk, out, tmp_path, now):
     a = make_desk("a", 1)
     d = intake(a)
