@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import orjson
@@ -59,7 +60,8 @@ _CONTAINERS = frozenset((dict, list, tuple))
 _INT_MIN, _INT_MAX = -(2**63), 2**64 - 1
 
 # canonical JSON sorts a record's keys: at, clerk, desk_id, dossier_code, event_id, hash, payload, prev_hash, seq, type
-_BEFORE_HASH = ("at", "clerk", "desk_id", "dossier_code", "event_id")
+_texts = itemgetter("at", "clerk", "desk_id", "dossier_code", "event_id", "hash", "prev_hash", "type", "seq")
+_TEXTS = (str,) * 8 + (int,)
 _HASH_KEY = b',"hash":'
 _PAYLOAD_KEY = b',"payload":'
 _PREV_HASH_KEY = b',"prev_hash":'
@@ -205,12 +207,7 @@ def read_event_line(line: bytes) -> EventLine:
     holds an unescaped ``"``, so neither key can be found inside them.
     """
     record = loads(line)
-    if not (
-        type(record) is dict
-        and record.keys() == RECORD_KEYS
-        and all(type(record[k]) is str for k in (*_BEFORE_HASH, "hash", "prev_hash", "type"))
-        and type(record["seq"]) is int
-    ):
+    if not (type(record) is dict and record.keys() == RECORD_KEYS and tuple(map(type, _texts(record))) == _TEXTS):
         return EventLine(record, b"", None)
     hash_member = _HASH_KEY + orjson.dumps(record["hash"])
     k = line.find(_HASH_KEY)
@@ -218,8 +215,9 @@ def read_event_line(line: bytes) -> EventLine:
     end = line.rfind(_PREV_HASH_KEY)
     if not (line.startswith(hash_member, k) and line.startswith(_PAYLOAD_KEY, start)):  # pragma: no cover
         raise AssertionError("a canonical record holds its hash and payload where the keys sort")
-    digest = hashlib.sha256(line[:k] + line[start:]).hexdigest()
-    return EventLine(record, line[start + len(_PAYLOAD_KEY) : end], digest)
+    hashed = hashlib.sha256(line[:k])
+    hashed.update(memoryview(line)[start:])
+    return EventLine(record, line[start + len(_PAYLOAD_KEY) : end], hashed.hexdigest())
 
 
 def received_event(record: Any) -> EventLine:

@@ -15,25 +15,23 @@ import contextlib
 import hashlib
 import json
 import os
-import queue
 import re
 import stat
-import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db import queries, write_transaction
+from db import queries
 from desk import clock
 from desk.errors import IntegrityFailure, NotFound
-from desk.rules.canonical import EventLine, NotCanonical, read_event_line
+from desk.rules.canonical import NotCanonical, read_event_line
 from desk.sync.bundle_write import (
     FILES_DIR, FORMAT, MEMBER_DOSSIERS, MEMBER_EVENTS, MEMBER_MANIFEST, MEMBER_REGISTER, remove_quietly,
 )
-from desk.sync.ingest import Gap, Progress, ingest
-from desk.sync.records import check_records
+from desk.sync.ingest import Gap, IngestResult, Progress, Run, ingest
+from desk.sync.records import RunCheck
 
 
 # limits against hostile bundles (zip bombs, huge members); a day of a busy
@@ -180,13 +178,14 @@ def _manifest(data: bytes, where: str) -> dict:
 @dataclass
 class _Bundle:
     manifest: dict
-    events: list[EventLine]
+    run: Run
+    """Its events, checked."""
     files: dict[str, tuple[zipfile.ZipInfo, str]]  # relative path -> (member, sha256)
 
 
 def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
-    """Open and check a bundle (zip safety, manifest, checksums, each line canonical, counts); raises
-    IntegrityFailure. The events' contents are checked by :func:`check_bundle`."""
+    """Open and check a bundle completely (zip safety, manifest, checksums, each line canonical, counts, the
+    records check of every event); raises IntegrityFailure, and then the zip is closed."""
     where = path.name
     try:
         size = path.stat().st_size
@@ -211,7 +210,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
             raise IntegrityFailure(
                 f"{where}: members differ from the manifest (not listed: {extra[:5]}, missing: {missing[:5]}); refused"
             )
-        reader = _EventsReader(where)
+        reader = _EventsReader(where, manifest)
         files: dict[str, tuple[zipfile.ZipInfo, str]] = {}
         for name in sorted(present):
             zi, entry = by_name[name], listed[name]
@@ -238,11 +237,11 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
                 raise IntegrityFailure(f"{where}: {name} does not match its checksum in the manifest (altered?)")
             if name.startswith(FILES_DIR):
                 files[name[len(FILES_DIR):]] = (zi, sha)
-        events = reader.finish(manifest)
+        run = reader.finish(manifest)
     except BaseException:
         zf.close()
         raise
-    return zf, _Bundle(manifest, events, files)
+    return zf, _Bundle(manifest, run, files)
 
 
 def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
@@ -263,67 +262,44 @@ def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
 
 
 def _line_blocks(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, digest) -> Iterator[bytes]:
-    """A member in blocks of about EVENTS_BLOCK bytes that end with a newline (the last one may not).
-
-    Inflating, the CRC and ``digest.update`` run on a background thread (they
-    release the GIL) while the caller parses the previous block. Never more
-    than the member declares is read.
-    """
-    blocks: queue.Queue = queue.Queue(maxsize=2)
-    stop = threading.Event()
-
-    def read() -> None:
-        n = 0
-        try:
-            with zf.open(zi) as f:
-                while not stop.is_set() and (chunk := f.read(EVENTS_BLOCK)):
-                    n += len(chunk)
-                    if n > zi.file_size:
-                        break
-                    digest.update(chunk)
-                    blocks.put(chunk)
-            if n != zi.file_size and not stop.is_set():
-                raise IntegrityFailure(f"{where}: member {zi.filename!r} is not the size it declares; refused")
-            blocks.put(None)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-            failure = IntegrityFailure(f"{where}: member {zi.filename!r} is corrupt or truncated ({exc}); refused")
-            failure.__cause__ = exc
-            blocks.put(failure)
-        except BaseException as exc:
-            blocks.put(exc)
-
-    reader = threading.Thread(target=read, name="bundle-reader", daemon=True)
-    reader.start()
+    """A member in blocks of about EVENTS_BLOCK bytes that end with a newline (the last one may not), each
+    added to ``digest`` as it is read. Never more than the member declares is read."""
+    held = b""  # the start of a line that goes on in the next chunk
+    n = 0
     try:
-        held: list[bytes] = []  # the start of a line that goes on in the next chunk
-        while (chunk := blocks.get()) is not None:
-            if isinstance(chunk, BaseException):
-                raise chunk
-            end = chunk.rfind(b"\n") + 1
-            if end:
-                yield b"".join((*held, chunk[:end])) if any(held) else chunk[:end]
-                held = [chunk[end:]]
-            else:
-                held.append(chunk)
-        if any(held):
-            yield b"".join(held)
-    finally:
-        stop.set()
-        while reader.is_alive():  # let it finish its put and see ``stop``
-            with contextlib.suppress(queue.Empty):
-                blocks.get(timeout=0.05)
-        reader.join()
+        with zf.open(zi) as f:
+            while chunk := f.read(EVENTS_BLOCK):
+                n += len(chunk)
+                if n > zi.file_size:
+                    break
+                digest.update(chunk)
+                end = chunk.rfind(b"\n") + 1
+                if end:
+                    yield held + chunk[:end] if held else chunk[:end]
+                    held = chunk[end:]
+                else:
+                    held += chunk
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise IntegrityFailure(f"{where}: member {zi.filename!r} is corrupt or truncated ({exc}); refused") from exc
+    if n != zi.file_size:
+        raise IntegrityFailure(f"{where}: member {zi.filename!r} is not the size it declares; refused")
+    if held:
+        yield held
 
 
 class _EventsReader:
-    """Reads events.jsonl block by block (blocks of whole lines), each line by the codec; the first problem
-    is kept until :meth:`finish`, so that a member whose checksum does not match is reported as such."""
+    """Reads events.jsonl block by block (blocks of whole lines): each line by the codec, each event through
+    the records check as it comes; the first problem is raised by :meth:`finish`, so that a member whose
+    checksum does not match is reported as such."""
 
-    def __init__(self, where: str):
+    def __init__(self, where: str, manifest: dict):
         self.where = where
-        self.events: list[EventLine] = []
+        self.check = RunCheck(desk_id=manifest["desk_id"], where=f"{where} events.jsonl")
+        self.run = Run()
+        self.seqs: list = []  # of every line, as read
+        self.last_hash: object = None
+        self.first_prev_hash: object = None
         self._problem: IntegrityFailure | None = None
-        self._line_no = 0
 
     def feed(self, block: bytes) -> None:
         if self._problem is not None:
@@ -331,34 +307,48 @@ class _EventsReader:
         lines = block.split(b"\n")
         if lines[-1] == b"":
             lines.pop()  # the block ends with a newline
-        events = self.events
+        check, run, seqs = self.check, self.run, self.seqs
         for line in lines:
-            self._line_no += 1
             try:
-                events.append(read_event_line(line))
+                event = read_event_line(line)
             except NotCanonical as exc:
                 self._problem = IntegrityFailure(
-                    "bundle.line_not_canonical", field="bundle", bundle=self.where, line=self._line_no,
+                    "bundle.line_not_canonical", field="bundle", bundle=self.where, line=len(seqs) + 1,
                     reason=exc.reason,
                 )
                 return
+            record = event.record
+            if type(record) is dict:
+                seqs.append(record.get("seq"))
+                self.last_hash = record.get("hash")
+                if len(seqs) == 1:
+                    self.first_prev_hash = record.get("prev_hash")
+            else:
+                seqs.append(None)
+                self.last_hash = None
+            if check.add(event):
+                run.add(event)
 
-    def finish(self, manifest: dict) -> list[EventLine]:
-        where, events = self.where, self.events
+    def finish(self, manifest: dict) -> Run:
+        """The checked run; raises IntegrityFailure for the first problem found."""
+        where, seqs = self.where, self.seqs
         if self._problem is not None:
             raise self._problem
         first, last = manifest["seq"]["first"], manifest["seq"]["last"]
-        if len(events) != manifest["counts"]["events"] or len(events) != last - first + 1:
+        if len(seqs) != manifest["counts"]["events"] or len(seqs) != last - first + 1:
             raise IntegrityFailure(
-                f"{where}: events.jsonl holds {len(events)} events, the manifest says "
+                f"{where}: events.jsonl holds {len(seqs)} events, the manifest says "
                 f"{manifest['counts']['events']} for seq {first}–{last}; refused"
             )
-        seqs = [e.record.get("seq") if isinstance(e.record, dict) else None for e in events]
         if seqs != list(range(first, last + 1)):
             raise IntegrityFailure(f"{where}: events.jsonl is not the contiguous seq run {first}–{last}; refused")
-        if events and events[-1].record.get("hash") != manifest["last_hash"]:
+        if seqs and self.last_hash != manifest["last_hash"]:
             raise IntegrityFailure(f"{where}: the last event's hash differs from the manifest's last_hash; refused")
-        return events
+        self.check.finish()
+        first_prev = manifest.get("first_prev_hash")
+        if seqs and first_prev and self.first_prev_hash != first_prev:
+            raise IntegrityFailure(f"{where}: the first event's prev_hash differs from the manifest's")
+        return self.run
 
 
 def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: list[Path]) -> None:
@@ -392,38 +382,42 @@ def import_bundle(desk, path: str | os.PathLike, progress: Progress | None = Non
     """
     path = Path(path)
     zf, bundle = read_bundle(path)
-    try:
-        checked = check_bundle(bundle, path.name)
-    except BaseException:
-        zf.close()
-        raise
-    return _store(desk, path, zf, bundle, checked, progress)
+    return _store(desk, path, zf, bundle, progress)
 
 
-def check_bundle(bundle: _Bundle, where: str) -> list[EventLine]:
-    """Check every event of a bundle read by :func:`read_bundle` (hashes, chain, shapes); raises IntegrityFailure."""
-    m = bundle.manifest
-    checked = check_records(bundle.events, desk_id=m["desk_id"], where=f"{where} events.jsonl")
-    first_prev = m.get("first_prev_hash")
-    if checked and first_prev and checked[0].record["prev_hash"] != first_prev:
-        raise IntegrityFailure(f"{where}: the first event's prev_hash differs from the manifest's")
-    return checked
-
-
-def _store(desk, path: Path, zf: zipfile.ZipFile, bundle: _Bundle, checked: list[EventLine],
-           progress: Progress | None) -> ImportResult:
-    """Ingest checked events and store the bundle's scans in one transaction; closes ``zf``."""
+def _store(desk, path: Path, zf: zipfile.ZipFile, bundle: _Bundle, progress: Progress | None) -> ImportResult:
+    """Ingest the checked events, store the bundle's scans and record the import, in one transaction;
+    closes ``zf``."""
     m = bundle.manifest
     where = path.name
     written: list[Path] = []
-    try:
-        def store_files(_result) -> None:
-            if bundle.files:
-                _store_files(desk, zf, bundle.files, where, written)
+    done: list[ImportResult] = []
 
-        result = ingest(
+    def before_commit(result: IngestResult) -> None:
+        if bundle.files:
+            _store_files(desk, zf, bundle.files, where, written)
+        out = ImportResult(
+            imported_events=result.imported,
+            skipped_events=result.skipped,
+            gaps=result.gaps,
+            dossiers=result.dossiers,
+            desk_id=m["desk_id"],
+            desk_no=m["desk_no"],
+            agency_code=m["agency"],
+            first_seq=m["seq"]["first"],
+            last_seq=m["seq"]["last"],
+            files=len(written),
+        )
+        if out.imported_events:
+            at = clock.now().isoformat(timespec="seconds")
+            record = {"at": at, "bundle": path.name, **out.to_json()}
+            queries.set_meta(desk.db, "sync.last_import", json.dumps(record, ensure_ascii=False))
+        done.append(out)
+
+    try:
+        ingest(
             desk,
-            checked,
+            bundle.run,
             source="bundle",
             name=path.name,
             desk_id=m["desk_id"],
@@ -431,7 +425,7 @@ def _store(desk, path: Path, zf: zipfile.ZipFile, bundle: _Bundle, checked: list
             desk_no=m["desk_no"],
             where=where,
             progress=progress,
-            before_commit=store_files,
+            before_commit=before_commit,
         )
     except BaseException:
         for p in written:
@@ -439,24 +433,4 @@ def _store(desk, path: Path, zf: zipfile.ZipFile, bundle: _Bundle, checked: list
         raise
     finally:
         zf.close()
-    out = ImportResult(
-        imported_events=result.imported,
-        skipped_events=result.skipped,
-        gaps=result.gaps,
-        dossiers=result.dossiers,
-        desk_id=m["desk_id"],
-        desk_no=m["desk_no"],
-        agency_code=m["agency"],
-        first_seq=m["seq"]["first"],
-        last_seq=m["seq"]["last"],
-        files=len(written),
-    )
-    if out.imported_events:
-        with write_transaction(desk.db):
-            queries.set_meta(
-                desk.db,
-                "sync.last_import",
-                json.dumps({"at": clock.now().isoformat(timespec="seconds"), "bundle": path.name, **out.to_json()},
-                           ensure_ascii=False),
-            )
-    return out
+    return done[0]

@@ -40,7 +40,7 @@ from desk import __version__, clock
 from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.rules.problems import Problem, is_code
-from desk.sync.ingest import ChainConflict, ingest
+from desk.sync.ingest import ChainConflict, Run, ingest
 from desk.sync.push import EVENTS_PATH, HEALTH_PATH, MAX_BATCH, PROTOCOL
 from desk.sync.records import check_records, received_events
 
@@ -332,7 +332,7 @@ class HubHandler(BaseHTTPRequestHandler):
                                  clock.now().isoformat(timespec="seconds"))
 
             try:
-                ingest(desk, checked, source="push", name=key, desk_id=desk_id, agency_code=agency,
+                ingest(desk, Run.of(checked), source="push", name=key, desk_id=desk_id, agency_code=agency,
                        desk_no=desk_no, where=where, before_commit=remember)
             except ChainConflict as exc:
                 raise self.server.refusal(409, exc) from None

@@ -11,15 +11,16 @@ cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import orjson
 
 from db import queries, write_transaction
 from db import sync_queries as sq
 from desk import clock
-from desk.dossier.rows import from_snapshot
+from desk.dossier.rows import fold_name
 from desk.errors import DeskError, IntegrityFailure
 from desk.rules.canonical import EventLine
 from desk.sync.records import fail, is_snapshot
@@ -63,6 +64,54 @@ class Gap:
         return f"{who}: {span} have not arrived (a bundle or batch is missing)"
 
 
+_snapshot_row = itemgetter(*sq.SNAPSHOT_DOSSIER_COLUMNS)
+_snapshot_line = itemgetter(*sq.SNAPSHOT_LINE_COLUMNS)
+_ID, _APPLICANT_NAME = sq.SNAPSHOT_DOSSIER_COLUMNS.index("id"), sq.SNAPSHOT_DOSSIER_COLUMNS.index("applicant_name")
+
+State = tuple[tuple, list[tuple]] | None
+"""A dossier's state as an event's snapshot gives it, ready to store: its row (SNAPSHOT_DOSSIER_COLUMNS) and
+its lines (SNAPSHOT_LINE_COLUMNS); None for an event that carries no snapshot."""
+
+
+def state_of(payload: dict) -> State:
+    """The state an event's payload (checked by ``desk.sync.records``) carries, as values to store."""
+    if not is_snapshot(payload):
+        return None
+    return _snapshot_row(payload["dossier"]), list(map(_snapshot_line, payload["components"]))
+
+
+class Run:
+    """A checked run of one desk's events, as :func:`ingest` needs it and no more.
+
+    ``rows``: each event as the tuple stored (EVENT_COLUMNS of ``db.queries``,
+    the payload as its canonical JSON); ``latest``: per dossier code, the seq
+    and state (:func:`state_of`) of the run's latest event about it, the only
+    one a rebuild may take (the parsed payloads themselves are not kept).
+    """
+
+    __slots__ = ("latest", "rows")
+
+    def __init__(self) -> None:
+        self.rows: list[tuple] = []
+        self.latest: dict[str, tuple[int, State]] = {}
+
+    def add(self, event: EventLine) -> None:
+        """Add an event that passed the records check (``desk.sync.records``)."""
+        r = event.record
+        seq, code = r["seq"], r["dossier_code"]
+        self.rows.append((r["desk_id"], seq, r["event_id"], code, r["type"], r["at"], r["clerk"], event.payload_json,
+                          r["prev_hash"], r["hash"]))
+        if code:
+            self.latest[code] = (seq, state_of(r["payload"]))
+
+    @classmethod
+    def of(cls, events: Iterable[EventLine]) -> Run:
+        run = cls()
+        for event in events:
+            run.add(event)
+        return run
+
+
 @dataclass
 class IngestResult:
     imported: int
@@ -76,21 +125,20 @@ class IngestResult:
 
 
 
-def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], dict]) -> int:
-    """Write the current state of each dossier touched.
+def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], State]) -> int:
+    """Write the current state of each dossier touched, from its latest snapshot only.
 
     Per desk the latest snapshot by seq wins (a desk's own order, whatever its
     clock said); between desks, the latest by (at, seq, desk_id). ``fresh``
-    holds the parsed payloads just received, so they are not read back.
+    holds the states of the events just received, so they are not read back.
     """
     if not codes:
         return 0
     candidates = sq.latest_events_per_desk(db, codes)
     keys = [(c["desk_id"], c["seq"]) for c in candidates]
     stored = sq.event_payloads(db, [k for k in keys if k not in fresh])
-    payloads = {k: fresh[k] if k in fresh else orjson.loads(stored[k]) for k in keys}
-    lacking = {(c["dossier_code"], c["desk_id"]) for c in candidates
-               if not is_snapshot(payloads[(c["desk_id"], c["seq"])])}
+    states = {k: fresh[k] if k in fresh else state_of(orjson.loads(stored[k])) for k in keys}
+    lacking = {(c["dossier_code"], c["desk_id"]) for c in candidates if states[(c["desk_id"], c["seq"])] is None}
     if lacking:
         # a desk's latest event about these dossiers carries no snapshot (a print, say): take its latest that does
         older = {(c["dossier_code"], c["desk_id"]): c
@@ -98,37 +146,45 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], dict]) -> int:
         candidates = [older.get(key) if key in lacking else c
                       for c in candidates for key in [(c["dossier_code"], c["desk_id"])]]
         candidates = [c for c in candidates if c is not None]
-        more = [(c["desk_id"], c["seq"]) for c in candidates if (c["desk_id"], c["seq"]) not in payloads]
-        payloads.update({k: orjson.loads(v) for k, v in sq.event_payloads(db, more).items()})
+        more = [(c["desk_id"], c["seq"]) for c in candidates if states.get((c["desk_id"], c["seq"])) is None]
+        states.update({k: state_of(orjson.loads(v)) for k, v in sq.event_payloads(db, more).items()})
     best: dict[str, dict] = {}
     for c in candidates:
         cur = best.get(c["dossier_code"])
         if cur is None or (c["at"], c["seq"], c["desk_id"]) > (cur["at"], cur["seq"], cur["desk_id"]):
             best[c["dossier_code"]] = c
-    states = {code: from_snapshot(payloads[(c["desk_id"], c["seq"])]) for code, c in best.items()}
-    ids_by_code = sq.dossier_ids_by_code(db, list(states))
+    chosen: dict[str, tuple[tuple, list[tuple]]] = {}
+    for code, c in best.items():
+        state = states[(c["desk_id"], c["seq"])]
+        if state is not None:
+            chosen[code] = state
+    ids_by_code = sq.dossier_ids_by_code(db, list(chosen))
     clashes = [
         f"dossier code {code} already belongs to another dossier at this home"
-        for code, (row, _) in states.items()
-        if code in ids_by_code and ids_by_code[code] != row["id"]
+        for code, (row, _) in chosen.items()
+        if code in ids_by_code and ids_by_code[code] != row[_ID]
     ]
     if clashes:
         raise fail(
             "dossier codes collide (two desks of the agency may share one desk number)", clashes, ChainConflict
         )
-    present = sq.existing_dossier_ids(db, [row["id"] for row, _ in states.values()])
-    new_rows, new_lines = [], []
-    for row, lines in states.values():
-        if row["id"] in present:
-            queries.replace_dossier(db, row, lines)
+    present = sq.existing_dossier_ids(db, [row[_ID] for row, _ in chosen.values()])
+    new_rows: list[tuple] = []
+    new_lines: list[tuple] = []
+    for row, lines in chosen.values():
+        folded = fold_name(row[_APPLICANT_NAME])
+        if row[_ID] in present:
+            queries.replace_dossier(
+                db,
+                {**dict(zip(sq.SNAPSHOT_DOSSIER_COLUMNS, row)), "applicant_folded": folded},
+                [dict(zip(sq.SNAPSHOT_LINE_COLUMNS, line)) for line in lines],
+            )
         else:
-            new_rows.append(row)
-            dossier_id = row["id"]
-            for line in lines:  # from_snapshot's own copies
-                line["dossier_id"] = dossier_id
-            new_lines += lines
+            new_rows.append((*row, folded))
+            dossier_id = (row[_ID],)
+            new_lines += [line + dossier_id for line in lines]
     sq.insert_dossiers(db, new_rows, new_lines)
-    return len(states)
+    return len(chosen)
 
 
 def _refresh_gaps(db, desk_id: str, lo: int, hi: int, at: str, by: str) -> None:
@@ -159,7 +215,7 @@ def desk_gaps(db, desk_id: str | None = None) -> list[Gap]:
 
 def ingest(
     desk,
-    checked: list[EventLine],
+    run: Run,
     *,
     source: str,
     name: str,
@@ -178,63 +234,56 @@ def ingest(
     nothing.
     """
     db = desk.db
-    total = len(checked)
+    rows = run.rows
+    total = len(rows)
     now = clock.now().isoformat(timespec="seconds")
     mark = f"{source}:{name}"
     with sq.bulk_cache(db, total), write_transaction(db):
         result = IngestResult(imported=0, skipped=0)
-        if not checked:
+        if not rows:
             if before_commit:
                 before_commit(result)
             return result
-        seqs = {c.record["seq"] for c in checked}
-        lo, hi = checked[0].record["seq"], checked[-1].record["seq"]
+        # a row: desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash
+        seqs = {row[1] for row in rows}
+        lo, hi = rows[0][1], rows[-1][1]
         around = sq.event_rows_between(db, desk_id, lo - 1, hi + 1)
-        elsewhere = sq.event_ids_present(db, [c.record["event_id"] for c in checked])
+        elsewhere = sq.event_ids_present(db, [row[2] for row in rows])
         problems: list[str] = []
-        new: list[EventLine] = []
-        for c in checked:
-            r = c.record
-            seq = r["seq"]
+        new: list[tuple] = []
+        for row in rows:
+            seq, event_id, prev_hash, hash_ = row[1], row[2], row[8], row[9]
             have = around.get(seq)
             if have is not None:
-                if have["event_id"] == r["event_id"] and have["hash"] == r["hash"]:
+                if have["event_id"] == event_id and have["hash"] == hash_:
                     result.skipped += 1
-                    result.acknowledged.append(r["event_id"])
+                    result.acknowledged.append(event_id)
                 else:
                     problems.append(f"seq {seq} differs from the event this home already has for that desk")
                 continue
-            if r["event_id"] in elsewhere:
-                problems.append(f"seq {seq}: event id {r['event_id']} is already stored as another event")
+            if event_id in elsewhere:
+                problems.append(f"seq {seq}: event id {event_id} is already stored as another event")
                 continue
-            if seq - 1 not in seqs and seq - 1 in around and around[seq - 1]["hash"] != r["prev_hash"]:
+            if seq - 1 not in seqs and seq - 1 in around and around[seq - 1]["hash"] != prev_hash:
                 problems.append(f"seq {seq} does not follow seq {seq - 1} already at this home (chain broken)")
-            if seq + 1 not in seqs and seq + 1 in around and around[seq + 1]["prev_hash"] != r["hash"]:
+            if seq + 1 not in seqs and seq + 1 in around and around[seq + 1]["prev_hash"] != hash_:
                 problems.append(f"seq {seq + 1} already at this home does not follow seq {seq} (chain broken)")
-            new.append(c)
+            new.append(row)
         if problems:
             raise fail(f"{where} (desk {desk_no}, {desk_id})", problems, ChainConflict)
         step = 2000
         for i in range(0, len(new), step):
             part = new[i : i + step]
-            sq.insert_event_rows(
-                db,
-                [
-                    (desk_id, r["seq"], r["event_id"], r["dossier_code"], r["type"], r["at"], r["clerk"],
-                     c.payload_json, r["prev_hash"], r["hash"])
-                    for c in part
-                    for r in (c.record,)
-                ],
-            )
+            sq.insert_event_rows(db, part)
             result.imported += len(part)
-            result.acknowledged.extend(c.record["event_id"] for c in part)
+            result.acknowledged.extend(row[2] for row in part)
             if progress:
                 progress(result.skipped + result.imported, total)
         if new:
-            codes = sorted({c.record["dossier_code"] for c in new if c.record["dossier_code"]})
-            fresh = {(desk_id, c.record["seq"]): c.record["payload"] for c in new}
+            codes = sorted({row[3] for row in new if row[3]})
+            fresh = {(desk_id, seq): state for seq, state in run.latest.values()}
             result.dossiers = _rebuild(db, codes, fresh)
-            sq.add_mark(db, desk_id, new[0].record["seq"], new[-1].record["seq"], mark, now)
+            sq.add_mark(db, desk_id, new[0][1], new[-1][1], mark, now)
             sq.upsert_desk(db, desk_id, agency_code, desk_no, now)
             _refresh_gaps(db, desk_id, lo, hi, now, f"{source} {name}")
             sq.record_import(
@@ -249,7 +298,7 @@ def ingest(
                     "last_seq": hi,
                     "imported_events": result.imported,
                     "skipped_events": result.skipped,
-                    "last_hash": checked[-1].record["hash"],
+                    "last_hash": rows[-1][9],
                     "at": now,
                 },
             )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
+from itertools import chain
 from operator import itemgetter
 
 import orjson
@@ -37,10 +38,15 @@ _SAFE_PATH = re.compile(r"^[0-9A-Za-z_.-]+(/[0-9A-Za-z_.-]+)*$")
 HOSTILE_CHARACTERS = (
     "\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
 )
-_HOSTILE_LEADS = (b"\x7f", b"\xc2", b"\xd8", b"\xe2", b"\xef")
-_HOSTILE_UTF8 = re.compile(
-    rb"\x7f|\xc2[\x80-\x9f\xad]|\xd8\x9c|\xe2(?:\x80[\x8b-\x8f\xaa-\xae]|\x81[\xa0-\xa4\xa6-\xaf])"
-    rb"|\xef(?:\xbb\xbf|\xbf[\xb9-\xbb])"
+_HOSTILE_UTF8 = tuple(
+    (lead, re.compile(pattern))
+    for lead, pattern in (
+        (b"\x7f", rb"\x7f"),  # DEL
+        (b"\xc2", rb"\xc2[\x80-\x9f\xad]"),  # C1 controls, soft hyphen
+        (b"\xd8", rb"\xd8\x9c"),  # U+061C
+        (b"\xe2", rb"\xe2(?:\x80[\x8b-\x8f\xaa-\xae]|\x81[\xa0-\xa4\xa6-\xaf])"),  # U+200B–200F, 202A–202E, 2060–206F
+        (b"\xef", rb"\xef(?:\xbb\xbf|\xbf[\xb9-\xbb])"),  # BOM, U+FFF9–FFFB
+    )
 )
 _ESCAPE = re.compile(rb"\\(.)")  # pairs, left to right: an escaped backslash never starts an escape
 _HARMLESS_ESCAPES = frozenset(b'"\\n')
@@ -49,8 +55,9 @@ _HARMLESS_ESCAPES = frozenset(b'"\\n')
 def hostile(canonical_json: bytes) -> bool:
     """True when canonical JSON (as :mod:`desk.rules.canonical` writes it) holds a control or invisible
     character in a text, other than the newline."""
-    if any(lead in canonical_json for lead in _HOSTILE_LEADS) and _HOSTILE_UTF8.search(canonical_json):
-        return True
+    for lead, pattern in _HOSTILE_UTF8:
+        if lead in canonical_json and pattern.search(canonical_json):
+            return True
     return b"\\" in canonical_json and any(m[1][0] not in _HARMLESS_ESCAPES for m in _ESCAPE.finditer(canonical_json))
 
 
@@ -112,9 +119,10 @@ _FORMS, _DIGITISATIONS = frozenset(Form), frozenset(Digitisation)
 _D_KEYS = frozenset(c for c in queries.DOSSIER_COLUMNS if c != "applicant_folded")
 _L_KEYS = frozenset(c for c in queries.LINE_COLUMNS if c != "dossier_id")
 _get_d_str, _get_d_int, _get_d_dt = itemgetter(*_D_STR), itemgetter(*_D_INT), itemgetter(*_D_OPT_DT)
+_get_d_enum, _D_ENUM_VALUES = itemgetter(*_D_ENUMS), tuple(_D_ENUMS.values())
+_get_form, _get_digitisation, _get_path = itemgetter("form"), itemgetter("digitisation"), itemgetter("file_path")
 _get_l_str, _get_l_int, _get_l_flags = itemgetter(*_L_STR), itemgetter(*_L_INT), itemgetter(*_L_FLAGS)
 _STRS_D, _INTS_D = (str,) * len(_D_STR), (int,) * len(_D_INT)
-_STRS_L, _INTS_L = (str,) * len(_L_STR), (int,) * len(_L_INT)
 MAX_TEXT = 5000  # no field a desk writes is longer
 MAX_NUMBER = 2**53 - 1  # no number a desk writes is larger (and SQLite stores at most 2**63 - 1)
 
@@ -129,39 +137,38 @@ def _dossier_problem(snap: dict) -> str | None:
         return "a text of the dossier snapshot is too long"
     if max(map(abs, numbers)) > MAX_NUMBER:
         return "a number of the dossier snapshot is out of range"
-    for name, allowed in _D_ENUMS.items():
-        if snap[name] not in allowed:
-            return f"{name} {str(snap[name])[:40]!r} is not a known value"
+    if not all(map(frozenset.__contains__, _D_ENUM_VALUES, _get_d_enum(snap))):
+        name = next(n for n, allowed in _D_ENUMS.items() if snap[n] not in allowed)
+        return f"{name} {str(snap[name])[:40]!r} is not a known value"
+    birth_date = snap["birth_date"]
     try:
-        datetime.fromisoformat(snap["received_at"])
-        datetime.fromisoformat(snap["updated_at"])
-        for value in _get_d_dt(snap):
-            if value is not None:
-                datetime.fromisoformat(value)
-        if snap["birth_date"] is not None:
-            date.fromisoformat(snap["birth_date"])
+        list(map(datetime.fromisoformat, (snap["received_at"], snap["updated_at"], *filter(None, _get_d_dt(snap)))))
+        if birth_date is not None:
+            date.fromisoformat(birth_date)
     except (TypeError, ValueError):
         return "a date of the dossier snapshot is not ISO 8601"
     return None
 
 
 def _lines_problem(lines: list) -> str | None:
-    for line in lines:
-        if not isinstance(line, dict) or not line.keys() >= _L_KEYS:
-            return "a component line of the snapshot is malformed"
-        texts, numbers = _get_l_str(line), _get_l_int(line)
-        if (
-            tuple(map(type, texts)) != _STRS_L
-            or tuple(map(type, numbers)) != _INTS_L
-            or not set(_get_l_flags(line)) <= {0, 1}
-            or max(map(len, texts)) > MAX_TEXT
-            or max(map(abs, numbers)) > MAX_NUMBER
-        ):
-            return "a component line of the snapshot has a field of the wrong type"
-        if line["form"] not in _FORMS or line["digitisation"] not in _DIGITISATIONS:
-            return "a component line of the snapshot has an unknown form or digitisation state"
-        path = line["file_path"]
-        if path and (not _SAFE_PATH.match(path) or ".." in path.split("/")):
+    """What makes a snapshot's component lines unusable, judged over all the lines at once."""
+    if not lines:
+        return None
+    if set(map(type, lines)) != {dict} or not all(map(_L_KEYS.issubset, lines)):
+        return "a component line of the snapshot is malformed"
+    texts, numbers = list(chain.from_iterable(map(_get_l_str, lines))), list(chain.from_iterable(map(_get_l_int, lines)))
+    if (
+        set(map(type, texts)) != {str}
+        or set(map(type, numbers)) != {int}
+        or not set(chain.from_iterable(map(_get_l_flags, lines))) <= {0, 1}
+        or max(map(len, texts)) > MAX_TEXT
+        or max(map(abs, numbers)) > MAX_NUMBER
+    ):
+        return "a component line of the snapshot has a field of the wrong type"
+    if not (set(map(_get_form, lines)) <= _FORMS and set(map(_get_digitisation, lines)) <= _DIGITISATIONS):
+        return "a component line of the snapshot has an unknown form or digitisation state"
+    for path in filter(None, map(_get_path, lines)):
+        if not _SAFE_PATH.match(path) or ".." in path.split("/"):
             return f"component file path {path[:80]!r} is not a safe relative path"
     return None
 
@@ -193,18 +200,24 @@ def received_events(records: list) -> list[EventLine]:
     return [received_event(r) for r in records]
 
 
-def check_records(events: Sequence[EventLine], *, desk_id: str, where: str) -> list[EventLine]:
-    """Validate a run of one desk's events, in seq order: shape, text, hashes, the links inside the run.
+class RunCheck:
+    """The records check of a run, one event at a time (as a bundle is read); :meth:`finish` raises."""
 
-    Raises IntegrityFailure naming ``where`` and the events at fault; returns
-    the events, ready for ``desk.sync.ingest.ingest``.
-    """
-    problems: list[str] = []
-    prev: dict | None = None
-    for i, event in enumerate(events, 1):
+    def __init__(self, *, desk_id: str, where: str):
+        self.desk_id, self.where = desk_id, where
+        self.problems: list[str] = []
+        self._prev: tuple[int, str] | None = None  # seq and hash of the last event that passed
+        self._count = 0
+
+    def add(self, event: EventLine) -> bool:
+        """Check the next event of the run; True when it passed its own checks (its shape, snapshot and text)."""
+        self._count += 1
+        problems = self.problems
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            return False  # enough to say; the run is refused
         r = event.record
-        at = f"event #{i}" + (f" (seq {r['seq']})" if isinstance(r, dict) and "seq" in r else "")
-        problem = _check_shape(r, at, desk_id) or _check_snapshot(r, at)
+        at = f"event #{self._count}" + (f" (seq {r['seq']})" if isinstance(r, dict) and "seq" in r else "")
+        problem = _check_shape(r, at, self.desk_id) or _check_snapshot(r, at)
         if problem is None and event.digest is None:
             problem = f"{at}: holds a value no desk writes (a number with a fraction, or beyond 64 bits)"
         if problem is None and (
@@ -213,19 +226,35 @@ def check_records(events: Sequence[EventLine], *, desk_id: str, where: str) -> l
             problem = f"{at}: holds control or invisible characters a desk never stores"
         if problem:
             problems.append(problem)
-            if len(problems) > MAX_PROBLEMS_SHOWN:
-                break
-            continue
+            return False
         if event.digest != r["hash"]:
             problems.append(f"{at}: altered (its hash does not match its content)")
-        if prev is not None:
-            if r["seq"] <= prev["seq"]:
-                problems.append(f"{at}: out of order after seq {prev['seq']}")
-            elif r["seq"] == prev["seq"] + 1 and r["prev_hash"] != prev["hash"]:
-                problems.append(f"{at}: does not follow seq {prev['seq']} (chain broken)")
-        if r["seq"] == 1 and r["prev_hash"] != GENESIS:
+        seq = r["seq"]
+        if self._prev is not None:
+            prev_seq, prev_hash = self._prev
+            if seq <= prev_seq:
+                problems.append(f"{at}: out of order after seq {prev_seq}")
+            elif seq == prev_seq + 1 and r["prev_hash"] != prev_hash:
+                problems.append(f"{at}: does not follow seq {prev_seq} (chain broken)")
+        if seq == 1 and r["prev_hash"] != GENESIS:
             problems.append(f"{at}: the first event of a desk must start the chain")
-        prev = r
-    if problems:
-        raise fail(where, problems)
+        self._prev = (seq, r["hash"])
+        return True
+
+    def finish(self) -> None:
+        """Raise IntegrityFailure naming ``where`` and the events at fault, if any."""
+        if self.problems:
+            raise fail(self.where, self.problems)
+
+
+def check_records(events: Sequence[EventLine], *, desk_id: str, where: str) -> list[EventLine]:
+    """Validate a run of one desk's events, in seq order: shape, text, hashes, the links inside the run.
+
+    Raises IntegrityFailure naming ``where`` and the events at fault; returns
+    the events, ready for ``desk.sync.ingest``.
+    """
+    check = RunCheck(desk_id=desk_id, where=where)
+    for event in events:
+        check.add(event)
+    check.finish()
     return list(events)
