@@ -307,7 +307,7 @@ class _EventsReader:
         lines = block.split(b"\n")
         if lines[-1] == b"":
             lines.pop()  # the block ends with a newline
-        check, run, seqs = self.check, self.run, self.seqs
+        seqs, events = self.seqs, []
         for line in lines:
             try:
                 event = read_event_line(line)
@@ -326,8 +326,9 @@ class _EventsReader:
             else:
                 seqs.append(None)
                 self.last_hash = None
-            if check.add(event):
-                run.add(event)
+            events.append(event)
+        for event in self.check.add(events, block):
+            self.run.add(event)
 
     def finish(self, manifest: dict) -> Run:
         """The checked run; raises IntegrityFailure for the first problem found."""

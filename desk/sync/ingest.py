@@ -85,15 +85,15 @@ class Run:
 
     ``rows``: each event as the tuple stored (EVENT_COLUMNS of ``db.queries``,
     the payload as its canonical JSON); ``latest``: per dossier code, the seq
-    and state (:func:`state_of`) of the run's latest event about it, the only
-    one a rebuild may take (the parsed payloads themselves are not kept).
+    of the run's latest event about it and its payload's JSON, the only one a
+    rebuild may take (no parsed payload is kept: a rebuild reads the few it needs).
     """
 
     __slots__ = ("latest", "rows")
 
     def __init__(self) -> None:
         self.rows: list[tuple] = []
-        self.latest: dict[str, tuple[int, State]] = {}
+        self.latest: dict[str, tuple[int, bytes]] = {}
 
     def add(self, event: EventLine) -> None:
         """Add an event that passed the records check (``desk.sync.records``)."""
@@ -102,7 +102,7 @@ class Run:
         self.rows.append((r["desk_id"], seq, r["event_id"], code, r["type"], r["at"], r["clerk"], event.payload_json,
                           r["prev_hash"], r["hash"]))
         if code:
-            self.latest[code] = (seq, state_of(r["payload"]))
+            self.latest[code] = (seq, event.payload_json)
 
     @classmethod
     def of(cls, events: Iterable[EventLine]) -> Run:
@@ -125,19 +125,19 @@ class IngestResult:
 
 
 
-def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], State]) -> int:
+def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
     """Write the current state of each dossier touched, from its latest snapshot only.
 
     Per desk the latest snapshot by seq wins (a desk's own order, whatever its
     clock said); between desks, the latest by (at, seq, desk_id). ``fresh``
-    holds the states of the events just received, so they are not read back.
+    holds the payloads (JSON) of the events just received, so they are not read back.
     """
     if not codes:
         return 0
     candidates = sq.latest_events_per_desk(db, codes)
     keys = [(c["desk_id"], c["seq"]) for c in candidates]
     stored = sq.event_payloads(db, [k for k in keys if k not in fresh])
-    states = {k: fresh[k] if k in fresh else state_of(orjson.loads(stored[k])) for k in keys}
+    states = {k: state_of(orjson.loads(fresh[k] if k in fresh else stored[k])) for k in keys}
     lacking = {(c["dossier_code"], c["desk_id"]) for c in candidates if states[(c["desk_id"], c["seq"])] is None}
     if lacking:
         # a desk's latest event about these dossiers carries no snapshot (a print, say): take its latest that does
@@ -281,7 +281,7 @@ def ingest(
                 progress(result.skipped + result.imported, total)
         if new:
             codes = sorted({row[3] for row in new if row[3]})
-            fresh = {(desk_id, seq): state for seq, state in run.latest.values()}
+            fresh = {(desk_id, seq): payload for seq, payload in run.latest.values()}
             result.dossiers = _rebuild(db, codes, fresh)
             sq.add_mark(db, desk_id, new[0][1], new[-1][1], mark, now)
             sq.upsert_desk(db, desk_id, agency_code, desk_no, now)

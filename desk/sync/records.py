@@ -11,10 +11,11 @@ through here, then through ``desk.sync.ingest``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from itertools import chain
-from operator import itemgetter
+from functools import partial
+from operator import attrgetter, is_not, itemgetter
 
 import orjson
 
@@ -68,38 +69,57 @@ def fail(where: str, problems: list[str], cls: type[IntegrityFailure] = Integrit
     return cls(f"{where}: {shown}{more}. Nothing was imported.")
 
 
-def _check_shape(r, where: str, desk_id: str) -> str | None:
-    if not isinstance(r, dict):
-        return f"{where}: not an event object"
-    if r.keys() != RECORD_KEYS:
-        extra, missing = sorted(set(r) - RECORD_KEYS), sorted(RECORD_KEYS - set(r))
-        return f"{where}: fields differ from an event (missing {missing}, unexpected {extra})"
-    seq = r["seq"]
-    if type(seq) is not int or not 1 <= seq < MAX_SEQ:
-        return f"{where}: seq {seq!r} is not a positive integer"
-    if r["desk_id"] != desk_id:
-        return f"{where}: event of desk {r['desk_id']!r} in a run of desk {desk_id}"
-    for name in ("event_id", "dossier_code", "type", "at", "clerk", "prev_hash", "hash"):
-        if not isinstance(r[name], str):
-            return f"{where}: {name} is not text"
-    if not _EVENT_ID.match(r["event_id"]):
-        return f"{where}: event_id {r['event_id'][:80]!r} is not an id"
-    if not _EVENT_TYPE.match(r["type"]):
-        return f"{where}: type {r['type'][:80]!r} is not an event type"
-    if len(r["dossier_code"]) > 80 or len(r["clerk"]) > 200:
-        return f"{where}: dossier code or clerk too long"
-    if not (_HEX64.match(r["prev_hash"]) and _HEX64.match(r["hash"])):
-        return f"{where}: hash or prev_hash is not a SHA-256 hex digest"
+# --- the rules --------------------------------------------------------------------------------------
+#
+# Each rule is a test over a list of items (events, dossier snapshots, component lines) that holds when
+# every item keeps it, in one pass at C speed: a block of a bundle (or a pushed batch) is judged by the
+# rules at once. Only when a rule fails are they run again on each event alone, to say which event
+# breaks which rule; the refusal itself never depends on that second pass. The rules of a list assume
+# the earlier ones hold.
+
+_seq, _desk_id, _payload = itemgetter("seq"), itemgetter("desk_id"), itemgetter("payload")
+_texts = itemgetter("event_id", "type", "dossier_code", "clerk", "prev_hash", "hash", "at")
+_fromisoformat, _date = datetime.fromisoformat, date.fromisoformat
+_given = partial(is_not, None)
+
+
+def _dates(values, parse=_fromisoformat) -> bool:
     try:
-        datetime.fromisoformat(r["at"])
-    except ValueError:
-        return f"{where}: at {r['at'][:40]!r} is not an ISO 8601 date-time"
-    if not isinstance(r["payload"], dict):
-        return f"{where}: payload is not an object"
-    return None
+        list(map(parse, values))
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
-# the typed shape of a dossier snapshot (desk.dossier.rows.snapshot), checked with C-speed tuple compares
+def _known(allowed: frozenset, values) -> bool:
+    try:
+        return set(values) <= allowed
+    except TypeError:  # a list or an object where a name is expected
+        return False
+
+
+def _event_rules(desk_id: str) -> list[tuple[str, Callable[[list], bool]]]:
+    """The rules of an event's shape (the record of docs/bundle-format.md) in a run of ``desk_id``."""
+    return [
+        ("not an event object", lambda rs: set(map(type, rs)) <= {dict}),
+        ("fields differ from an event's", lambda rs: set(map(len, rs)) <= {len(RECORD_KEYS)}
+         and all(map(RECORD_KEYS.issubset, rs))),
+        ("seq is not a positive integer", lambda rs: set(map(type, map(_seq, rs))) <= {int}
+         and 1 <= min(map(_seq, rs)) and max(map(_seq, rs)) < MAX_SEQ),
+        (f"an event of another desk in a run of desk {desk_id}", lambda rs: set(map(_desk_id, rs)) <= {desk_id}),
+        ("a field that should be text is not", lambda rs: set(map(type, chain.from_iterable(map(_texts, rs)))) <= {str}),
+        ("event_id is not an id", lambda rs: all(map(_EVENT_ID.match, map(itemgetter("event_id"), rs)))),
+        ("type is not an event type", lambda rs: all(map(_EVENT_TYPE.match, map(itemgetter("type"), rs)))),
+        ("dossier code or clerk too long", lambda rs: max(map(len, map(itemgetter("dossier_code"), rs))) <= 80
+         and max(map(len, map(itemgetter("clerk"), rs))) <= 200),
+        ("hash or prev_hash is not a SHA-256 hex digest", lambda rs: all(map(_HEX64.match, chain(
+            map(itemgetter("hash"), rs), map(itemgetter("prev_hash"), rs))))),
+        ("at is not an ISO 8601 date-time", lambda rs: _dates(map(itemgetter("at"), rs))),
+        ("payload is not an object", lambda rs: set(map(type, map(_payload, rs))) <= {dict}),
+    ]
+
+
+# the typed shape of a dossier snapshot (desk.dossier.rows.snapshot)
 _D_STR = ("id", "code", "desk_id", "procedure_code", "procedure_name", "applicant_name", "id_number", "sex",
           "phone", "email", "address", "register_book", "clerk", "notes", "collected_by", "satisfaction",
           "received_at", "updated_at")  # fmt: skip
@@ -119,75 +139,70 @@ _FORMS, _DIGITISATIONS = frozenset(Form), frozenset(Digitisation)
 _D_KEYS = frozenset(c for c in queries.DOSSIER_COLUMNS if c != "applicant_folded")
 _L_KEYS = frozenset(c for c in queries.LINE_COLUMNS if c != "dossier_id")
 _get_d_str, _get_d_int, _get_d_dt = itemgetter(*_D_STR), itemgetter(*_D_INT), itemgetter(*_D_OPT_DT)
-_get_d_enum, _D_ENUM_VALUES = itemgetter(*_D_ENUMS), tuple(_D_ENUMS.values())
-_get_form, _get_digitisation, _get_path = itemgetter("form"), itemgetter("digitisation"), itemgetter("file_path")
 _get_l_str, _get_l_int, _get_l_flags = itemgetter(*_L_STR), itemgetter(*_L_INT), itemgetter(*_L_FLAGS)
-_STRS_D, _INTS_D = (str,) * len(_D_STR), (int,) * len(_D_INT)
 MAX_TEXT = 5000  # no field a desk writes is longer
 MAX_NUMBER = 2**53 - 1  # no number a desk writes is larger (and SQLite stores at most 2**63 - 1)
 
 
-def _dossier_problem(snap: dict) -> str | None:
-    if not snap.keys() >= _D_KEYS:
-        return f"the dossier snapshot lacks {sorted(_D_KEYS - snap.keys())[:5]}"
-    texts, numbers = _get_d_str(snap), _get_d_int(snap)
-    if tuple(map(type, texts)) != _STRS_D or tuple(map(type, numbers)) != _INTS_D:
-        return "a field of the dossier snapshot has the wrong type"
-    if max(map(len, texts)) > MAX_TEXT:
-        return "a text of the dossier snapshot is too long"
-    if max(map(abs, numbers)) > MAX_NUMBER:
-        return "a number of the dossier snapshot is out of range"
-    if not all(map(frozenset.__contains__, _D_ENUM_VALUES, _get_d_enum(snap))):
-        name = next(n for n, allowed in _D_ENUMS.items() if snap[n] not in allowed)
-        return f"{name} {str(snap[name])[:40]!r} is not a known value"
-    birth_date = snap["birth_date"]
-    try:
-        list(map(datetime.fromisoformat, (snap["received_at"], snap["updated_at"], *filter(None, _get_d_dt(snap)))))
-        if birth_date is not None:
-            date.fromisoformat(birth_date)
-    except (TypeError, ValueError):
-        return "a date of the dossier snapshot is not ISO 8601"
-    return None
+def _texts_and_numbers(rows: list, texts: itemgetter, numbers: itemgetter) -> bool:
+    strs, ints = list(chain.from_iterable(map(texts, rows))), list(chain.from_iterable(map(numbers, rows)))
+    return (
+        set(map(type, strs)) <= {str} and set(map(type, ints)) <= {int}
+        and max(map(len, strs), default=0) <= MAX_TEXT and max(map(abs, ints), default=0) <= MAX_NUMBER
+    )
 
 
-def _lines_problem(lines: list) -> str | None:
-    """What makes a snapshot's component lines unusable, judged over all the lines at once."""
-    if not lines:
+_DOSSIER_RULES: list[tuple[str, Callable[[list], bool]]] = [
+    ("the dossier snapshot is malformed", lambda ds: set(map(type, ds)) <= {dict}),
+    ("the dossier snapshot lacks fields", lambda ds: all(map(_D_KEYS.issubset, ds))),
+    ("a field of the dossier snapshot has the wrong type, or is too long or too large",
+     lambda ds: _texts_and_numbers(ds, _get_d_str, _get_d_int)),
+    *((f"{name} of the dossier snapshot is not a known value", lambda ds, n=name, a=allowed: _known(
+        a, map(itemgetter(n), ds))) for name, allowed in _D_ENUMS.items()),
+    ("a date of the dossier snapshot is not ISO 8601",
+     lambda ds: _dates(chain(map(itemgetter("received_at"), ds), map(itemgetter("updated_at"), ds),
+                             filter(_given, chain.from_iterable(map(_get_d_dt, ds)))))
+     and _dates(filter(_given, map(itemgetter("birth_date"), ds)), _date)),
+]
+
+_LINE_RULES: list[tuple[str, Callable[[list], bool]]] = [
+    ("a component line of the snapshot is malformed", lambda ls: set(map(type, ls)) <= {dict}
+     and all(map(_L_KEYS.issubset, ls))),
+    ("a component line of the snapshot has a field of the wrong type",
+     lambda ls: _texts_and_numbers(ls, _get_l_str, _get_l_int)
+     and _known(frozenset({0, 1}), chain.from_iterable(map(_get_l_flags, ls)))),
+    ("a component line of the snapshot has an unknown form or digitisation state",
+     lambda ls: _known(_FORMS, map(itemgetter("form"), ls))
+     and _known(_DIGITISATIONS, map(itemgetter("digitisation"), ls))),
+    ("a component file path is not a safe relative path", lambda ls: all(
+        _SAFE_PATH.match(p) and ".." not in p.split("/") for p in filter(None, map(itemgetter("file_path"), ls)))),
+]
+
+
+def _broken(rules: list[tuple[str, Callable[[list], bool]]], items: list) -> str | None:
+    """The message of the first rule some of ``items`` break, or None."""
+    if not items:
         return None
-    if set(map(type, lines)) != {dict} or not all(map(_L_KEYS.issubset, lines)):
-        return "a component line of the snapshot is malformed"
-    texts, numbers = list(chain.from_iterable(map(_get_l_str, lines))), list(chain.from_iterable(map(_get_l_int, lines)))
-    if (
-        set(map(type, texts)) != {str}
-        or set(map(type, numbers)) != {int}
-        or not set(chain.from_iterable(map(_get_l_flags, lines))) <= {0, 1}
-        or max(map(len, texts)) > MAX_TEXT
-        or max(map(abs, numbers)) > MAX_NUMBER
-    ):
-        return "a component line of the snapshot has a field of the wrong type"
-    if not (set(map(_get_form, lines)) <= _FORMS and set(map(_get_digitisation, lines)) <= _DIGITISATIONS):
-        return "a component line of the snapshot has an unknown form or digitisation state"
-    for path in filter(None, map(_get_path, lines)):
-        if not _SAFE_PATH.match(path) or ".." in path.split("/"):
-            return f"component file path {path[:80]!r} is not a safe relative path"
+    for message, holds in rules:
+        if not holds(items):
+            return message
     return None
 
 
-def _check_snapshot(r: dict, where: str) -> str | None:
-    """A snapshot must be a dossier of the event's code, typed as the desk writes it, with safe file paths."""
-    payload = r["payload"]
-    if "dossier" not in payload:
+def _snapshots_broken(records: list) -> str | None:
+    """The first rule of a dossier snapshot that the snapshots of ``records`` (events of a shape) break."""
+    with_snapshot = [r for r in records if "dossier" in r["payload"]]
+    if not with_snapshot:
         return None
-    snap = payload["dossier"]
-    lines = payload.get("components")
-    if not isinstance(snap, dict) or not isinstance(lines, list):
-        return f"{where}: the dossier snapshot is malformed"
-    problem = _dossier_problem(snap) or _lines_problem(lines)
-    if problem:
-        return f"{where}: {problem}"
-    if snap["code"] != r["dossier_code"]:
-        return f"{where}: the snapshot is of dossier {snap['code'][:80]!r}, not {r['dossier_code']!r}"
-    return None
+    snapshots = [r["payload"]["dossier"] for r in with_snapshot]
+    lines = [r["payload"].get("components") for r in with_snapshot]
+    if set(map(type, snapshots)) != {dict} or set(map(type, lines)) != {list}:
+        return "the dossier snapshot is malformed"
+    problem = _broken(_DOSSIER_RULES, snapshots) or _broken(_LINE_RULES, list(chain.from_iterable(lines)))
+    if problem is None and list(map(itemgetter("code"), snapshots)) != list(map(itemgetter("dossier_code"),
+                                                                                with_snapshot)):
+        problem = "the snapshot is of another dossier than the event's"
+    return problem
 
 
 def is_snapshot(payload: dict) -> bool:
@@ -200,51 +215,87 @@ def received_events(records: list) -> list[EventLine]:
     return [received_event(r) for r in records]
 
 
+def _encoded_texts(event: EventLine) -> bytes:
+    """The canonical JSON of every text of an event a person may have typed (looked at for hostile characters)."""
+    r = event.record
+    return event.payload_json + orjson.dumps((r["at"], r["clerk"], r["desk_id"], r["dossier_code"]))
+
+
 class RunCheck:
-    """The records check of a run, one event at a time (as a bundle is read); :meth:`finish` raises."""
+    """The records check of a run, a block of events at a time (as a bundle is read); :meth:`finish` raises."""
 
     def __init__(self, *, desk_id: str, where: str):
         self.desk_id, self.where = desk_id, where
         self.problems: list[str] = []
+        self._rules = _event_rules(desk_id)
         self._prev: tuple[int, str] | None = None  # seq and hash of the last event that passed
         self._count = 0
 
-    def add(self, event: EventLine) -> bool:
-        """Check the next event of the run; True when it passed its own checks (its shape, snapshot and text)."""
-        self._count += 1
-        problems = self.problems
-        if len(problems) > MAX_PROBLEMS_SHOWN:
+    def add(self, events: list[EventLine], text: bytes | None = None) -> list[EventLine]:
+        """Check the next events of the run; returns those that kept the rules (all of them, usually).
+
+        ``text``: the canonical JSON of all their texts (a bundle's block of lines), else it is built.
+        """
+        records = [e.record for e in events]
+        if text is None:
+            text = b"".join(map(_encoded_texts, events)) if None not in map(_get_digest, events) else b""
+        kept = (
+            None not in map(_get_digest, events)
+            and _broken(self._rules, records) is None
+            and _snapshots_broken(records) is None
+            and not hostile(text)
+        )
+        passed = []
+        for event in events:
+            self._count += 1
+            if kept or self._keeps(event):
+                passed.append(event)
+                self._link(event.record, event.digest)
+        if not kept and len(passed) == len(events):  # the rules found something no single event explains
+            self.problems.append(f"events #{self._count - len(events) + 1}–{self._count}: refused by the records check")
+        return passed
+
+    def _at(self, r) -> str:
+        return f"event #{self._count}" + (f" (seq {r['seq']})" if isinstance(r, dict) and "seq" in r else "")
+
+    def _keeps(self, event: EventLine) -> bool:
+        """Whether one event keeps the rules; if not, its problem is noted."""
+        if len(self.problems) > MAX_PROBLEMS_SHOWN:
             return False  # enough to say; the run is refused
         r = event.record
-        at = f"event #{self._count}" + (f" (seq {r['seq']})" if isinstance(r, dict) and "seq" in r else "")
-        problem = _check_shape(r, at, self.desk_id) or _check_snapshot(r, at)
+        problem = _broken(self._rules, [r]) or _snapshots_broken([r])
         if problem is None and event.digest is None:
-            problem = f"{at}: holds a value no desk writes (a number with a fraction, or beyond 64 bits)"
-        if problem is None and (
-            hostile(event.payload_json) or hostile(orjson.dumps((r["at"], r["clerk"], r["desk_id"], r["dossier_code"])))
-        ):
-            problem = f"{at}: holds control or invisible characters a desk never stores"
-        if problem:
-            problems.append(problem)
+            problem = "holds a value no desk writes (a number with a fraction, or beyond 64 bits)"
+        if problem is None and hostile(_encoded_texts(event)):
+            problem = "holds control or invisible characters a desk never stores"
+        if problem is not None:
+            self.problems.append(f"{self._at(r)}: {problem}")
             return False
-        if event.digest != r["hash"]:
+        return True
+
+    def _link(self, r: dict, digest: str | None) -> None:
+        """The event's hash, and its link to the previous event of the run."""
+        problems, at, seq = self.problems, None, r["seq"]
+        if digest != r["hash"]:
+            at = self._at(r)
             problems.append(f"{at}: altered (its hash does not match its content)")
-        seq = r["seq"]
         if self._prev is not None:
             prev_seq, prev_hash = self._prev
             if seq <= prev_seq:
-                problems.append(f"{at}: out of order after seq {prev_seq}")
+                problems.append(f"{at or self._at(r)}: out of order after seq {prev_seq}")
             elif seq == prev_seq + 1 and r["prev_hash"] != prev_hash:
-                problems.append(f"{at}: does not follow seq {prev_seq} (chain broken)")
+                problems.append(f"{at or self._at(r)}: does not follow seq {prev_seq} (chain broken)")
         if seq == 1 and r["prev_hash"] != GENESIS:
-            problems.append(f"{at}: the first event of a desk must start the chain")
+            problems.append(f"{at or self._at(r)}: the first event of a desk must start the chain")
         self._prev = (seq, r["hash"])
-        return True
 
     def finish(self) -> None:
         """Raise IntegrityFailure naming ``where`` and the events at fault, if any."""
         if self.problems:
             raise fail(self.where, self.problems)
+
+
+_get_digest = attrgetter("digest")
 
 
 def check_records(events: Sequence[EventLine], *, desk_id: str, where: str) -> list[EventLine]:
@@ -254,7 +305,6 @@ def check_records(events: Sequence[EventLine], *, desk_id: str, where: str) -> l
     the events, ready for ``desk.sync.ingest``.
     """
     check = RunCheck(desk_id=desk_id, where=where)
-    for event in events:
-        check.add(event)
+    check.add(list(events))
     check.finish()
     return list(events)
