@@ -65,7 +65,8 @@ def as_parsed(value):
 @given(values)
 def test_dumps_is_the_documented_canonical_json(value):
     assert canonical.dumps(value) == reference(value)
-    assert canonical.dumps(value, sort_keys=False) == reference(value, sort_keys=False)
+    # a portal record: the same bytes in its own key order
+    assert canonical.record_json(value) == reference(value, sort_keys=False)
 
 
 @settings(max_examples=200, deadline=None)

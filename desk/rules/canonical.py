@@ -112,12 +112,8 @@ def _unsupported(kind: str) -> InvalidInput:
     return InvalidInput("canonical.value_unsupported", type=kind)
 
 
-def dumps(value: Any, *, sort_keys: bool = True) -> bytes:
+def dumps(value: Any) -> bytes:
     """The canonical JSON of ``value`` (UTF-8 bytes).
-
-    ``sort_keys=False`` keeps each dict's own key order (a national-portal
-    record lists its fields in DOMAIN.md's order), otherwise the same bytes as
-    ``json.dumps(value, separators=(",", ":"), ensure_ascii=False)``.
 
     Raises InvalidInput ``canonical.value_unsupported`` (parameter ``type``: the
     Python type refused, ``int`` for one beyond 64 bits, ``key`` for a key that
@@ -127,10 +123,22 @@ def dumps(value: Any, *, sort_keys: bool = True) -> bytes:
     if odd is not None:
         raise _unsupported(type(odd).__name__)
     try:
-        return orjson.dumps(value, option=_SORTED if sort_keys else None)
+        return orjson.dumps(value, option=_SORTED)
     except orjson.JSONEncodeError as exc:
         text = str(exc)
         raise _unsupported("int" if "64-bit" in text else "key" if "key" in text else "str") from None
+
+
+def record_json(record: Any) -> bytes:
+    """The JSON of a record for another system (a national-portal record of dossiers.json).
+
+    The codec's separators and escaping in the record's own key order: for
+    values of the domain, the bytes of ``json.dumps(record, separators=(",", ":"),
+    ensure_ascii=False)``. It is not canonical JSON and nothing hashes it, so the
+    domain is not enforced here: a record is built from stored rows, whose
+    values were checked when their events were written or imported.
+    """
+    return orjson.dumps(record)
 
 
 def loads(data: bytes) -> Any:

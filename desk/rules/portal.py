@@ -12,8 +12,8 @@ Dates are local time formatted ``yyyyMMddHHmmss``; a missing date is ``null``
 
 The records are built from stored rows (plain dicts, as a dossier's row and
 its lines are stored and as an event's snapshot carries them), and written
-as JSON by the one codec (``desk.rules.canonical.dumps(record, sort_keys=False)``,
-keeping DOMAIN.md's order of fields).
+as JSON by the one codec (``desk.rules.canonical.record_json``, which keeps
+DOMAIN.md's order of fields).
 """
 
 from __future__ import annotations
@@ -151,7 +151,8 @@ def record_from_row(
     status = row["status"]
     refused_at = (row["finished_at"] or row["updated_at"]) if status == Status.REFUSED else None
     received = [c for c in lines if c["received"]]
-    digitised = any(c["digitisation"] in _COUNTS_AS_DIGITISED for c in received)
+    digitised = not _COUNTS_AS_DIGITISED.isdisjoint([c["digitisation"] for c in received])
+    received_at = _row_date(row["received_at"])
     results = []
     if procedure is not None and procedure.result_name and status in (Status.RESULT_READY, Status.RETURNED):
         results.append({"TenGiayTo": procedure.result_name, "MaGiayToKetQua": "", "DuongDanTepTinKetQua": ""})
@@ -175,7 +176,7 @@ def record_from_row(
         "Fax": "",
         "SoDienThoai": row["phone"],
         "TrichYeuHoSo": f"{row['procedure_name']} - {row['applicant_name']}"[:SUMMARY_MAX],
-        "NgayTiepNhan": _row_date(row["received_at"]),
+        "NgayTiepNhan": received_at,
         "NgayHenTra": _row_date(row["due_at"]),
         "TrangThaiHoSo": STATUS_CODES[status],
         "NgayTra": _row_date(row["returned_at"]),
@@ -187,7 +188,7 @@ def record_from_row(
         "NoiNopHoSo": agency_code,
         "HoSoCoThanhPhanSoHoa": 1 if digitised else 0,
         "NgayTuChoi": _row_date(refused_at),
-        "NgayNopHoSo": _row_date(row["received_at"]),
+        "NgayNopHoSo": received_at,
         "TaiLieuNop": [document_record(c) for c in received],
         "DanhSachLePhi": fee_records(procedure),
         "DanhSachGiayToKetQua": results,

@@ -104,11 +104,12 @@ class _Member:
 
     The writing itself (sha256, deflate, the file) happens on ``writer``, a
     single background thread: those release the GIL, so the next records are
-    built meanwhile. At most ``MAX_QUEUED`` pieces wait; an error of the
-    writer (a full USB stick) is raised by the next ``write`` or ``close``.
+    built meanwhile (a whole member's pieces may wait: at most ``MAX_QUEUED``).
+    An error of the writer (a full USB stick) is raised by the next ``write``
+    or ``close``, and nothing more is written.
     """
 
-    MAX_QUEUED = 4
+    MAX_QUEUED = 64
 
     def __init__(self, zf: zipfile.ZipFile, name: str, writer: ThreadPoolExecutor, *, stored: bool = False):
         self.name = name
@@ -315,43 +316,48 @@ def _write_members(desk, writer: _Members, first: int, last: int, *, with_files:
             n += len(rows)
             if progress:
                 progress(n, total)
-    if n != total:
-        raise IntegrityFailure(
-            f"events {first}–{last} of this desk should be {total} but {n} were found (a gap in the "
-            "log); run `desk verify`"
-        )
+        if n != total:
+            raise IntegrityFailure(
+                f"events {first}–{last} of this desk should be {total} but {n} were found (a gap in the "
+                "log); run `desk verify`"
+            )
+        # the writer's thread is still compressing the events: meanwhile, the dossiers' records
+        snapshots = _snapshots(db, desk_id, latest, touched, last)
+        procedures: dict[str, Procedure | None] = {}
+        records = [
+            canonical.record_json(
+                portal.record_from_row(row, lines, procedure=_procedure(desk, row["procedure_code"], procedures),
+                                       agency_name=agency.name, agency_code=agency.code)
+            )
+            for row, lines in snapshots
+        ]
+        register = _register_csv([row for row, _ in snapshots])
+    with writer.member(MEMBER_DOSSIERS) as write:
+        # "[\n" + ",\n".join(records) + "\n]\n", in parts
+        write(b"[\n")
+        sep = b""
+        for i in range(0, len(records), DOSSIERS_CHUNK):
+            write(sep + b",\n".join(records[i : i + DOSSIERS_CHUNK]))
+            sep = b",\n"
+        write(b"\n]\n")
+    with writer.member(MEMBER_REGISTER) as write:
+        write(register)
+    files = _write_files(desk, writer, snapshots) if with_files else 0
+    return n, len(snapshots), files, prev_hash or ""
+
+
+def _snapshots(db, desk_id: str, latest: dict[str, bytes], touched: set[str], last: int) -> list[tuple[dict, list]]:
+    """Each touched dossier's row and lines as of the range's last event (its latest snapshot), by code."""
     states = {}
     for code, payload in latest.items():
         state = orjson.loads(payload)
         if isinstance(state.get("dossier"), dict):
             states[code] = state
-    del latest
     missing = sorted(touched - set(states))
     for code, row in sq.latest_snapshot_rows(db, desk_id, missing, last).items():
         states[code] = orjson.loads(row["payload"])
     # rows as the snapshots carry them: no enums or datetimes to build for 20,000 dossiers
-    snapshots = [(states[code]["dossier"], states[code]["components"]) for code in sorted(states)]
-    procedures: dict[str, Procedure | None] = {}
-    with writer.member(MEMBER_DOSSIERS) as write:
-        # "[\n" + ",\n".join(records) + "\n]\n", in parts
-        write(b"[\n")
-        sep = b""
-        for i in range(0, len(snapshots), DOSSIERS_CHUNK):
-            records = [
-                canonical.dumps(
-                    portal.record_from_row(row, lines, procedure=_procedure(desk, row["procedure_code"], procedures),
-                                           agency_name=agency.name, agency_code=agency.code),
-                    sort_keys=False,
-                )
-                for row, lines in snapshots[i : i + DOSSIERS_CHUNK]
-            ]
-            write(sep + b",\n".join(records))
-            sep = b",\n"
-        write(b"\n]\n")
-    with writer.member(MEMBER_REGISTER) as write:
-        write(_register_csv([row for row, _ in snapshots]))
-    files = _write_files(desk, writer, snapshots) if with_files else 0
-    return n, len(snapshots), files, prev_hash or ""
+    return [(states[code]["dossier"], states[code]["components"]) for code in sorted(states)]
 
 
 def _first_prev_hash(db, desk_id: str, first: int) -> str:
