@@ -19,19 +19,17 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from db import queries
 from desk import clock
 from desk.errors import IntegrityFailure, NotFound
-from desk.rules.canonical import NotCanonical, read_event_line
+from desk.sync.bundle_events import SPLIT_FROM_BYTES, EventsReader, SecondPart, line_blocks, second_part_at
 from desk.sync.bundle_write import (
     FILES_DIR, FORMAT, MEMBER_DOSSIERS, MEMBER_EVENTS, MEMBER_MANIFEST, MEMBER_REGISTER, remove_quietly,
 )
 from desk.sync.ingest import Gap, IngestResult, Progress, Run, ingest
-from desk.sync.records import RunCheck
 
 
 # limits against hostile bundles (zip bombs, huge members); a day of a busy
@@ -45,7 +43,6 @@ MAX_TOTAL_BYTES = 4 * 1024**3
 MAX_RATIO = 200  # uncompressed/compressed beyond this, for members over RATIO_FLOOR bytes, is a bomb
 RATIO_FLOOR = 1024**2
 READ_CHUNK = 1024**2
-EVENTS_BLOCK = 4 * 1024**2  # bytes of events.jsonl decoded and parsed at a time
 _SAFE_MEMBER = re.compile(r"^[0-9A-Za-z_.-]+(/[0-9A-Za-z_.-]+)*$")
 
 
@@ -210,7 +207,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
             raise IntegrityFailure(
                 f"{where}: members differ from the manifest (not listed: {extra[:5]}, missing: {missing[:5]}); refused"
             )
-        reader = _EventsReader(where, manifest)
+        reader = EventsReader(where, manifest["desk_id"])
         files: dict[str, tuple[zipfile.ZipInfo, str]] = {}
         for name in sorted(present):
             zi, entry = by_name[name], listed[name]
@@ -219,13 +216,9 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
             if name.startswith(FILES_DIR):
                 sha = _hash_member(zf, zi, where)
             elif name == MEMBER_EVENTS:
-                # parsed while it is read; the reader keeps its first problem until finish(), so that a
+                # checked while it is read; the reader keeps its first problem until _finish, so that a
                 # checksum that does not match is what is reported
-                digest = hashlib.sha256()
-                with contextlib.closing(_line_blocks(zf, zi, where, digest)) as blocks:
-                    for block in blocks:
-                        reader.feed(block)
-                sha = digest.hexdigest()
+                sha = _read_events(path, zf, zi, reader, where)
             else:
                 data = _read_member(zf, zi, where)
                 sha = hashlib.sha256(data).hexdigest()
@@ -237,7 +230,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
                 raise IntegrityFailure(f"{where}: {name} does not match its checksum in the manifest (altered?)")
             if name.startswith(FILES_DIR):
                 files[name[len(FILES_DIR):]] = (zi, sha)
-        run = reader.finish(manifest)
+        run = _finish(reader, manifest, where)
     except BaseException:
         zf.close()
         raise
@@ -261,95 +254,60 @@ def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
     return h.hexdigest()
 
 
-def _line_blocks(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, digest) -> Iterator[bytes]:
-    """A member in blocks of about EVENTS_BLOCK bytes that end with a newline (the last one may not), each
-    added to ``digest`` as it is read. Never more than the member declares is read."""
-    held = b""  # the start of a line that goes on in the next chunk
-    n = 0
+def _finish(reader: EventsReader, manifest: dict, where: str) -> Run:
+    """The checked run of a bundle's events; raises IntegrityFailure for the first problem found."""
+    seqs = reader.seqs
+    if reader.problem is not None:
+        line, reason = reader.problem
+        raise IntegrityFailure("bundle.line_not_canonical", field="bundle", bundle=where, line=line, reason=reason)
+    first, last = manifest["seq"]["first"], manifest["seq"]["last"]
+    if len(seqs) != manifest["counts"]["events"] or len(seqs) != last - first + 1:
+        raise IntegrityFailure(
+            f"{where}: events.jsonl holds {len(seqs)} events, the manifest says "
+            f"{manifest['counts']['events']} for seq {first}–{last}; refused"
+        )
+    if seqs != list(range(first, last + 1)):
+        raise IntegrityFailure(f"{where}: events.jsonl is not the contiguous seq run {first}–{last}; refused")
+    if seqs and reader.last_hash != manifest["last_hash"]:
+        raise IntegrityFailure(f"{where}: the last event's hash differs from the manifest's last_hash; refused")
+    reader.check.finish()
+    first_prev = manifest.get("first_prev_hash")
+    if seqs and first_prev and reader.first_prev_hash != first_prev:
+        raise IntegrityFailure(f"{where}: the first event's prev_hash differs from the manifest's")
+    return reader.run
+
+
+def _read_events(path: Path, zf: zipfile.ZipFile, zi: zipfile.ZipInfo, reader: EventsReader, where: str) -> str:
+    """Feed events.jsonl to ``reader`` (its second part read by another process when it is large: see
+    ``desk.sync.bundle_events``); returns the member's SHA-256."""
+    digest = hashlib.sha256()
+    second = None
+    if zi.file_size >= SPLIT_FROM_BYTES and SecondPart.usable():
+        second = SecondPart(path, reader.check.desk_id, where)
     try:
-        with zf.open(zi) as f:
-            while chunk := f.read(EVENTS_BLOCK):
-                n += len(chunk)
-                if n > zi.file_size:
-                    break
-                digest.update(chunk)
-                end = chunk.rfind(b"\n") + 1
-                if end:
-                    yield held + chunk[:end] if held else chunk[:end]
-                    held = chunk[end:]
-                else:
-                    held += chunk
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise IntegrityFailure(f"{where}: member {zi.filename!r} is corrupt or truncated ({exc}); refused") from exc
-    if n != zi.file_size:
-        raise IntegrityFailure(f"{where}: member {zi.filename!r} is not the size it declares; refused")
-    if held:
-        yield held
-
-
-class _EventsReader:
-    """Reads events.jsonl block by block (blocks of whole lines): each line by the codec, each event through
-    the records check as it comes; the first problem is raised by :meth:`finish`, so that a member whose
-    checksum does not match is reported as such."""
-
-    def __init__(self, where: str, manifest: dict):
-        self.where = where
-        self.check = RunCheck(desk_id=manifest["desk_id"], where=f"{where} events.jsonl")
-        self.run = Run()
-        self.seqs: list = []  # of every line, as read
-        self.last_hash: object = None
-        self.first_prev_hash: object = None
-        self._problem: IntegrityFailure | None = None
-
-    def feed(self, block: bytes) -> None:
-        if self._problem is not None:
-            return
-        lines = block.split(b"\n")
-        if lines[-1] == b"":
-            lines.pop()  # the block ends with a newline
-        seqs, events = self.seqs, []
-        for line in lines:
-            try:
-                event = read_event_line(line)
-            except NotCanonical as exc:
-                self._problem = IntegrityFailure(
-                    "bundle.line_not_canonical", field="bundle", bundle=self.where, line=len(seqs) + 1,
-                    reason=exc.reason,
-                )
-                return
-            record = event.record
-            if type(record) is dict:
-                seqs.append(record.get("seq"))
-                self.last_hash = record.get("hash")
-                if len(seqs) == 1:
-                    self.first_prev_hash = record.get("prev_hash")
-            else:
-                seqs.append(None)
-                self.last_hash = None
-            events.append(event)
-        for event in self.check.add(events, block):
-            self.run.add(event)
-
-    def finish(self, manifest: dict) -> Run:
-        """The checked run; raises IntegrityFailure for the first problem found."""
-        where, seqs = self.where, self.seqs
-        if self._problem is not None:
-            raise self._problem
-        first, last = manifest["seq"]["first"], manifest["seq"]["last"]
-        if len(seqs) != manifest["counts"]["events"] or len(seqs) != last - first + 1:
-            raise IntegrityFailure(
-                f"{where}: events.jsonl holds {len(seqs)} events, the manifest says "
-                f"{manifest['counts']['events']} for seq {first}–{last}; refused"
-            )
-        if seqs != list(range(first, last + 1)):
-            raise IntegrityFailure(f"{where}: events.jsonl is not the contiguous seq run {first}–{last}; refused")
-        if seqs and self.last_hash != manifest["last_hash"]:
-            raise IntegrityFailure(f"{where}: the last event's hash differs from the manifest's last_hash; refused")
-        self.check.finish()
-        first_prev = manifest.get("first_prev_hash")
-        if seqs and first_prev and self.first_prev_hash != first_prev:
-            raise IntegrityFailure(f"{where}: the first event's prev_hash differs from the manifest's")
-        return self.run
+        middle = zi.file_size // 2 if second is not None else None
+        feeding, offset = True, 0
+        with contextlib.closing(line_blocks(zf, zi, where, digest)) as blocks:
+            for block in blocks:
+                cut = second_part_at(block, offset, middle) if middle is not None and feeding else None
+                if cut is not None:
+                    reader.feed(block[:cut])
+                    feeding = False
+                elif feeding:
+                    reader.feed(block)
+                offset += len(block)
+        sha = digest.hexdigest()
+        if second is not None:
+            part = second.result()
+            if part["sha256"] != sha:
+                raise IntegrityFailure(f"{where}: the bundle changed while it was being read; import it again")
+            if reader.problem is None and part["lines_before"] != len(reader.seqs):
+                raise IntegrityFailure(f"{where}: events.jsonl was read differently twice; refused")
+            reader.absorb(part["reader"])
+    finally:
+        if second is not None:
+            second.stop()
+    return sha
 
 
 def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: list[Path]) -> None:
