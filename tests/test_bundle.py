@@ -8,11 +8,14 @@ import io
 import json
 import os
 import sys
+import unicodedata
 import zipfile
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from db import queries
 from db import sync_queries as sq
@@ -29,8 +32,9 @@ from desk.rules import canonical
 from desk.sync.ingest import Cancelled
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.catalog.store import import_catalog
-from desk.dossier.rows import dossier_json
+from desk.dossier.rows import dossier_json, fold_name
 from desk.ops.verify import verify
+from desk.text import fold
 from tests.conftest import run_desk
 
 AGENCY = "000.00.12.H29"
@@ -778,3 +782,33 @@ def test_a_problem_in_the_second_part_is_named_by_its_line(bundle, hub, tmp_path
     with pytest.raises(IntegrityFailure, match=r"event #3 \(seq 3\): altered"):
         import_bundle(hub, path)
     assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+
+
+# --- the names a rebuild folds (desk.dossier.rows.fold_name: fold, word by word with the words remembered) ----
+
+
+@pytest.mark.parametrize("text", [
+    "Nguyễn  Văn Đức", " đầu cuối ", "İstanbul ǅ ß ﬁ", "a\u200bb c\u00a0d", "\u0301 x \u0301", "\u2000a\u2001b\u3000",
+    "Ωμέγα ǈ", "\x1c\x1dx\x1e\x1fy", "a \u200b b", "",
+])
+def test_fold_name_is_fold(text):
+    assert fold_name(text) == fold(text)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30))
+def test_fold_name_is_fold_for_any_text(text):
+    assert fold_name(text) == fold(text)
+
+
+def test_fold_works_character_by_character_and_keeps_whitespace():
+    """What makes folding word by word exact: no character folds into whitespace, whitespace stays whitespace."""
+    for cp in list(range(0, 0x3400)) + list(range(0xA000, 0x10000)):
+        ch = chr(cp)
+        if unicodedata.category(ch) == "Cs":
+            continue
+        folded = fold(f"a{ch}b")
+        if ch.isspace():
+            assert folded == "a b", hex(cp)
+        else:
+            assert not any(c.isspace() for c in folded), hex(cp)

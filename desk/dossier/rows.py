@@ -158,7 +158,7 @@ def fold_name(name: str) -> str:
     """``fold(name)``, word by word with the words remembered (rebuilding thousands of dossiers at a hub).
 
     Equal to ``fold`` because fold works character by character and keeps
-    whitespace where it was (tests/test_bundle_fastpaths.py checks both).
+    whitespace where it was (tests/test_bundle.py checks both).
     """
     out = []
     for word in name.split():

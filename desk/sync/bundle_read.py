@@ -196,6 +196,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
         raise IntegrityFailure(f"{where}: not a readable bundle (truncated, or not a zip): {exc}") from exc
+    second: SecondPart | None = None
     try:
         by_name = _check_zip(zf, where)
         manifest_data = _read_member(zf, by_name[MEMBER_MANIFEST], where)
@@ -208,6 +209,9 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
                 f"{where}: members differ from the manifest (not listed: {extra[:5]}, missing: {missing[:5]}); refused"
             )
         reader = EventsReader(where, manifest["desk_id"])
+        # a large events member: its second part is read by another process from now on
+        if by_name[MEMBER_EVENTS].file_size >= SPLIT_FROM_BYTES and SecondPart.usable():
+            second = SecondPart(path, manifest["desk_id"], where)
         files: dict[str, tuple[zipfile.ZipInfo, str]] = {}
         for name in sorted(present):
             zi, entry = by_name[name], listed[name]
@@ -218,7 +222,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
             elif name == MEMBER_EVENTS:
                 # checked while it is read; the reader keeps its first problem until _finish, so that a
                 # checksum that does not match is what is reported
-                sha = _read_events(path, zf, zi, reader, where)
+                sha = _read_events(zf, zi, reader, where, second)
             else:
                 data = _read_member(zf, zi, where)
                 sha = hashlib.sha256(data).hexdigest()
@@ -232,6 +236,8 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
                 files[name[len(FILES_DIR):]] = (zi, sha)
         run = _finish(reader, manifest, where)
     except BaseException:
+        if second is not None:
+            second.stop()
         zf.close()
         raise
     return zf, _Bundle(manifest, run, files)
@@ -277,13 +283,11 @@ def _finish(reader: EventsReader, manifest: dict, where: str) -> Run:
     return reader.run
 
 
-def _read_events(path: Path, zf: zipfile.ZipFile, zi: zipfile.ZipInfo, reader: EventsReader, where: str) -> str:
-    """Feed events.jsonl to ``reader`` (its second part read by another process when it is large: see
+def _read_events(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, reader: EventsReader, where: str,
+                 second: SecondPart | None) -> str:
+    """Feed events.jsonl to ``reader``, but for its second part when ``second`` reads that (a large member: see
     ``desk.sync.bundle_events``); returns the member's SHA-256."""
     digest = hashlib.sha256()
-    second = None
-    if zi.file_size >= SPLIT_FROM_BYTES and SecondPart.usable():
-        second = SecondPart(path, reader.check.desk_id, where)
     try:
         middle = zi.file_size // 2 if second is not None else None
         feeding, offset = True, 0
