@@ -23,9 +23,7 @@ from desk.rules.canonical import GENESIS, HASHED_FIELDS, event_hash
 __all__ = ["GENESIS", "HASHED_FIELDS", "append", "chain_problems", "event_hash", "record_to_event", "row_to_record"]
 
 
-def append(
-    db, *, desk_id: str, dossier_code: str, type: str, clerk: str, at: datetime, payload: dict
-) -> Event:
+def append(db, *, desk_id: str, dossier_code: str, type: str, clerk: str, at: datetime, payload: dict) -> Event:
     """Append an event; the caller holds the write transaction.
 
     A payload holding a value no desk writes (a float, say) is refused with
@@ -87,7 +85,9 @@ def chain_problems(records: Iterable[dict], *, expect_seq: int = 1, prev_hash: s
             else:
                 problems.append(f"desk {r['desk_id']}: event {r['seq']} out of order (expected {expect_seq})")
         elif r["prev_hash"] != prev_hash:
-            problems.append(f"desk {r['desk_id']}: event {r['seq']} does not follow event {r['seq'] - 1} (chain broken)")
+            problems.append(
+                f"desk {r['desk_id']}: event {r['seq']} does not follow event {r['seq'] - 1} (chain broken)"
+            )
         try:
             altered = event_hash(r) != r["hash"]
         except DeskError:  # a value the codec refuses: no desk wrote it

@@ -27,7 +27,7 @@ import subprocess
 import sys
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 
 from desk.errors import IntegrityFailure
@@ -41,7 +41,7 @@ SPLIT_FROM_BYTES = 8 * 1024**2  # an events member this large is read in two par
 PART_TIMEOUT_S = 600
 
 
-def line_blocks(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, digest) -> Iterator[bytes]:
+def line_blocks(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, digest) -> Generator[bytes, None, None]:
     """A member in blocks of about EVENTS_BLOCK bytes that end with a newline (the last one may not), each
     added to ``digest`` as it is read. Never more than the member declares is read."""
     held = b""  # the start of a line that goes on in the next chunk
@@ -122,8 +122,12 @@ class EventsReader:
     def state(self) -> dict:
         """What :meth:`absorb` needs of this reader (plain values: it crosses from another process)."""
         return {
-            "problem": self.problem, "seqs": self.seqs, "last_hash": self.last_hash,
-            "check": self.check.state(), "rows": self.run.rows, "latest": self.run.latest,
+            "problem": self.problem,
+            "seqs": self.seqs,
+            "last_hash": self.last_hash,
+            "check": self.check.state(),
+            "rows": self.run.rows,
+            "latest": self.run.latest,
         }
 
     def absorb(self, state: dict) -> None:
@@ -177,7 +181,10 @@ class SecondPart:
         try:
             self._proc: subprocess.Popen | None = subprocess.Popen(
                 self.command(path, desk_id, where),
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
             )
         except OSError:
@@ -220,7 +227,7 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         found = read_second_part(Path(argv[0]), argv[1], argv[2])
-    except Exception:  # noqa: BLE001 — the importing process reads the part itself
+    except Exception:
         return 1
     sys.stdout.buffer.write(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
     return 0

@@ -27,10 +27,15 @@ from desk import clock
 from desk.errors import IntegrityFailure, NotFound
 from desk.sync.bundle_events import SPLIT_FROM_BYTES, EventsReader, SecondPart, line_blocks, second_part_at
 from desk.sync.bundle_write import (
-    FILES_DIR, FORMAT, MEMBER_DOSSIERS, MEMBER_EVENTS, MEMBER_MANIFEST, MEMBER_REGISTER, remove_quietly,
+    FILES_DIR,
+    FORMAT,
+    MEMBER_DOSSIERS,
+    MEMBER_EVENTS,
+    MEMBER_MANIFEST,
+    MEMBER_REGISTER,
+    remove_quietly,
 )
 from desk.sync.ingest import Gap, IngestResult, Progress, Run, ingest
-
 
 # limits against hostile bundles (zip bombs, huge members); a day of a busy
 # desk is a few megabytes, a 20,000-event bundle about 40 MB uncompressed
@@ -44,7 +49,6 @@ MAX_RATIO = 200  # uncompressed/compressed beyond this, for members over RATIO_F
 RATIO_FLOOR = 1024**2
 READ_CHUNK = 1024**2
 _SAFE_MEMBER = re.compile(r"^[0-9A-Za-z_.-]+(/[0-9A-Za-z_.-]+)*$")
-
 
 
 @dataclass
@@ -151,8 +155,16 @@ def _manifest(data: bytes, where: str) -> dict:
             "update motcua-desk, or re-export with the same version"
         )
     problems = []
-    typed = {"agency": str, "desk_id": str, "desk_no": int, "last_hash": str, "seq": dict, "counts": dict,
-             "members": list, "created_at": str}
+    typed = {
+        "agency": str,
+        "desk_id": str,
+        "desk_no": int,
+        "last_hash": str,
+        "seq": dict,
+        "counts": dict,
+        "members": list,
+        "created_at": str,
+    }
     for key, kind in typed.items():
         if not isinstance(m.get(key), kind) or isinstance(m.get(key), bool):
             problems.append(f"{key} missing or not {kind.__name__}")
@@ -163,8 +175,12 @@ def _manifest(data: bytes, where: str) -> dict:
         if type(m["counts"].get("events")) is not int:
             problems.append("counts.events missing")
         for entry in m["members"]:
-            if not (isinstance(entry, dict) and isinstance(entry.get("name"), str)
-                    and isinstance(entry.get("sha256"), str) and type(entry.get("size")) is int):
+            if not (
+                isinstance(entry, dict)
+                and isinstance(entry.get("name"), str)
+                and isinstance(entry.get("sha256"), str)
+                and type(entry.get("size")) is int
+            ):
                 problems.append("a member entry is malformed")
                 break
     if problems:
@@ -233,7 +249,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
             if sha != entry["sha256"]:
                 raise IntegrityFailure(f"{where}: {name} does not match its checksum in the manifest (altered?)")
             if name.startswith(FILES_DIR):
-                files[name[len(FILES_DIR):]] = (zi, sha)
+                files[name[len(FILES_DIR) :]] = (zi, sha)
         run = _finish(reader, manifest, where)
     except BaseException:
         if second is not None:
@@ -283,8 +299,9 @@ def _finish(reader: EventsReader, manifest: dict, where: str) -> Run:
     return reader.run
 
 
-def _read_events(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, reader: EventsReader, where: str,
-                 second: SecondPart | None) -> str:
+def _read_events(
+    zf: zipfile.ZipFile, zi: zipfile.ZipInfo, reader: EventsReader, where: str, second: SecondPart | None
+) -> str:
     """Feed events.jsonl to ``reader``, but for its second part when ``second`` reads that (a large member: see
     ``desk.sync.bundle_events``); returns the member's SHA-256."""
     digest = hashlib.sha256()
