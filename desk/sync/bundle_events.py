@@ -30,6 +30,7 @@ import zlib
 from collections.abc import Generator
 from pathlib import Path
 
+import desk
 from desk.errors import IntegrityFailure
 from desk.rules.canonical import NotCanonical, read_event_line
 from desk.sync.ingest import Run
@@ -124,6 +125,7 @@ class EventsReader:
         return {
             "problem": self.problem,
             "seqs": self.seqs,
+            "first_prev_hash": self.first_prev_hash,
             "last_hash": self.last_hash,
             "check": self.check.state(),
             "rows": self.run.rows,
@@ -137,6 +139,8 @@ class EventsReader:
         if self.problem is not None:
             return
         if state["seqs"]:
+            if not self.seqs:
+                self.first_prev_hash = state["first_prev_hash"]
             self.last_hash = state["last_hash"]
         self.seqs += state["seqs"]
         self.check.absorb(state["check"])
@@ -174,9 +178,7 @@ class SecondPart:
 
     def __init__(self, path: Path, desk_id: str, where: str):
         self.path, self.desk_id, self.where = path, desk_id, where
-        import desk  # the same code as this process: its folder goes first on the other's path
-
-        source = str(Path(desk.__file__).resolve().parent.parent)
+        source = str(Path(desk.__file__).resolve().parent.parent)  # this code: first on the other's path
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH")) if p)}
         try:
             self._proc: subprocess.Popen | None = subprocess.Popen(
