@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 
@@ -228,3 +228,19 @@ class Agency:
     desk_id: str
     place: str = ""
     parent_name: str = ""  # e.g. "UBND XÃ ..." printed above the agency name
+
+
+@dataclass
+class OfficeHours:
+    """Office hours and the same-day cut-off (``[hours]`` of ``desk.toml``; DOMAIN.md gives common values)."""
+
+    morning: tuple[time, time] = (time(7, 0), time(11, 30))
+    """Start and end of the morning segment."""
+    afternoon: tuple[time, time] = (time(13, 30), time(17, 0))
+    """Start and end of the afternoon segment."""
+    same_day_cutoff: time = time(15, 0)
+    """Same-day procedures received after this are due the next working day."""
+    working_week: tuple[int, ...] = (1, 2, 3, 4, 5)
+    """ISO weekdays the office works (1 = Monday)."""
+    day_hours: int = 8
+    """One working day counts this many working hours."""

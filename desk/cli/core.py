@@ -67,7 +67,8 @@ def cmd_clerk(args) -> int:
 
 
 def cmd_key_export(args) -> int:
-    from desk.config import read_agency_key, write_private
+    from desk.config import read_agency_key
+    from desk.fsio import atomic_write
 
     home = _home(args)
     home.require()
@@ -76,7 +77,7 @@ def cmd_key_export(args) -> int:
     if out.exists():
         raise InvalidInput(f"{out} exists; refusing to overwrite it", field="out")
     try:
-        write_private(out, key.hex().encode("ascii") + b"\n")
+        atomic_write(out, key.hex().encode("ascii") + b"\n")
     except OSError as exc:
         raise InvalidInput(f"cannot write {out}: {exc.strerror}", field="out") from exc
     say(f"agency key written to {out} (owner-only). Give it to another desk with `desk init --agency-key {out}`,")

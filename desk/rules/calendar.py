@@ -15,14 +15,10 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from desk.config import OfficeHours
 from desk.errors import InvalidInput
-from desk.models import ProcessingTime, TimeUnit
-
-if TYPE_CHECKING:
-    from desk.config import Settings
+from desk.models import OfficeHours, ProcessingTime, TimeUnit
 
 LOCAL_DAY_OFF_NAME = "Ngày nghỉ (cấu hình của bộ phận)"
 
@@ -30,6 +26,17 @@ _ONE_MINUTE = timedelta(minutes=1)
 _ZERO = timedelta(0)
 _WHOLE_DAY = timedelta(days=1)
 _TINY = timedelta(microseconds=1)
+
+
+class CalendarSettings(Protocol):
+    """What a calendar needs of a desk's settings (``desk.config.Settings`` has it)."""
+
+    @property
+    def hours(self) -> OfficeHours: ...
+    @property
+    def extra_days_off(self) -> tuple[date, ...]: ...
+    @property
+    def extra_working_days(self) -> tuple[date, ...]: ...
 
 
 @lru_cache(maxsize=32)
@@ -134,7 +141,7 @@ class WorkCalendar:
         self._tables: dict[int, _YearTable] = {}
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> WorkCalendar:
+    def from_settings(cls, settings: CalendarSettings) -> WorkCalendar:
         """The calendar of a desk's ``desk.toml``."""
         return cls(settings.hours, settings.extra_days_off, settings.extra_working_days)
 
