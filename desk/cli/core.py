@@ -105,7 +105,7 @@ def cmd_catalog_import(args) -> int:
 
 
 def cmd_catalog_list(args) -> int:
-    from desk.catalog.formats import procedure_to_dict
+    from desk.catalog.schema import procedure_to_dict
     from desk.catalog.store import list_procedures
 
     procedures = list_procedures(_open(args))
