@@ -24,16 +24,17 @@ def temp_name(path: Path) -> Path:
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o600) -> None:
-    """Replace ``path`` with ``data`` durably and atomically; the file gets exactly ``mode``.
+    """Replace ``path`` with ``data`` durably and atomically.
 
-    Raises ``OSError`` (nothing is left behind: the temporary file is removed).
+    The new file is created with ``mode`` less what the umask takes away (never
+    chmod-ed afterwards: a FAT USB stick refuses that). Raises ``OSError``;
+    nothing is left behind then (the temporary file is removed).
     """
     target = Path(path)
     tmp = temp_name(target)
     fd = os.open(tmp, _CREATE, mode)
     try:
         try:
-            os.chmod(tmp, mode)  # the umask may have taken bits away
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)
@@ -60,7 +61,6 @@ def atomic_writer(path: str | os.PathLike[str], *, mode: int = 0o600) -> Iterato
     fd = os.open(tmp, _CREATE, mode)
     try:
         with os.fdopen(fd, "wb") as stream:
-            os.chmod(tmp, mode)
             yield stream
             stream.flush()
             os.fsync(stream.fileno())

@@ -184,8 +184,9 @@ def test_closed_dossiers_keep_their_checklist(desk):
 def test_a_bad_file_changes_nothing(desk):
     d = _receive(desk)
     n = len(timeline(desk, d.code))
-    with pytest.raises(InvalidInput, match="only PDF, JPEG and PNG"):
+    with pytest.raises(InvalidInput) as info:
         checklist.attach_file(desk, d.code, "giay_chung_sinh", _write(desk, "x.pdf", b"not a pdf at all"))
+    assert info.value.problem.code == "file.unsupported"  # only PDF, JPEG and PNG
     assert len(timeline(desk, d.code)) == n
     assert _line(get(desk, d.code), "giay_chung_sinh").digitisation is D.PENDING
 
@@ -195,8 +196,9 @@ def test_file_size_limit_comes_from_the_settings(desk):
 
     desk.settings = replace(desk.settings, max_file_mb=1)
     d = _receive(desk)
-    with pytest.raises(InvalidInput, match="more than the 1 MB allowed"):
+    with pytest.raises(InvalidInput) as info:
         checklist.attach_file(desk, d.code, "giay_chung_sinh", _write(desk, "big.pdf", b"%PDF-1.4\n" + b"0" * 1_100_000))
+    assert info.value.problem.code == "file.too_large" and info.value.problem.params["max_mb"] == 1
 
 
 def test_checklist_json_and_the_chain(desk):

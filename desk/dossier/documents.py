@@ -6,7 +6,6 @@ The core never imports reportlab: the renderer and the printer are passed in
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +15,7 @@ from desk import clock
 from desk.dossier import query as dossiers
 from desk.config import read_agency_key
 from desk.errors import DeskError, InvalidInput, NotFound
+from desk.fsio import atomic_write
 from desk.dossier.lifecycle import last_transition, missing_pairs, record_print
 from desk.models import Dossier, Procedure
 from desk.catalog.store import get_procedure
@@ -94,18 +94,10 @@ def gather(desk, code: str, kind: str, *, reason: str = "", new_due: datetime | 
 
 def write_pdf(path: Path, pdf: bytes) -> None:
     """Write a PDF (personal data: owner-only) via a temporary name, so a full disk leaves no half file."""
-    tmp = path.with_name(path.name + ".part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, pdf)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+        atomic_write(path, pdf)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise DeskError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
