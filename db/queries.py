@@ -106,11 +106,6 @@ def dossier_row(db, code: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def dossier_row_by_id(db, dossier_id: str) -> dict | None:
-    rows = _rows(db, "SELECT * FROM dossiers WHERE id = ?", (dossier_id,))
-    return rows[0] if rows else None
-
-
 def line_rows(db, dossier_id: str) -> list[dict]:
     return _rows(db, "SELECT * FROM component_lines WHERE dossier_id = ? ORDER BY position", (dossier_id,))
 
@@ -185,10 +180,6 @@ def count_open_due_between(db, start: str | None, end: str) -> int:
         sql += " AND due_at >= ?"
         params.append(start)
     return db.execute(sql, params).fetchone()[0]
-
-
-def count_dossiers(db) -> int:
-    return db.execute("SELECT count(*) FROM dossiers").fetchone()[0]
 
 
 # --- codes and counters -----------------------------------------------------
