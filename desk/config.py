@@ -401,7 +401,7 @@ def _merge(text: str, old: Settings, new: Settings) -> str:
             continue
         if setting.section not in doc:
             doc.add(setting.section, tomlkit.table())
-        doc[setting.section][setting.name] = toml_value(value)  # type: ignore[index]
+        doc[setting.section][setting.name] = toml_value(value)
     return tomlkit.dumps(doc)
 
 

@@ -333,10 +333,10 @@ def _csv_same_procedure(current: _CsvProcedure | None, row: dict[str, str], plac
     """A continuation row leaves the procedure's columns empty or repeats its first row."""
     assert current is not None
     for column in _CSV_PROCEDURE_COLUMNS:
-        value = row.get(column)
+        value = row.get(column, "")
         if absent(value):
             continue
-        first = current.first.get(column)
+        first = current.first.get(column, "")
         if absent(first) or clean(value) != clean(first):
             place.fail(
                 column,

@@ -16,6 +16,7 @@ import struct
 import warnings
 import zlib
 from io import BytesIO
+from typing import Any
 
 from desk.errors import InvalidInput
 
@@ -96,7 +97,7 @@ class _Seeker:
     and no ``endobj``) cannot make the parser rescan the rest of it each time.
     """
 
-    def __init__(self, data: bytes, pattern: bytes | re.Pattern) -> None:
+    def __init__(self, data: bytes, pattern: bytes | re.Pattern[bytes]) -> None:
         self._data, self._pattern = data, pattern
         self._from: int | None = None
         self._found = -1
@@ -139,7 +140,8 @@ def _pdf_objects(data: bytes) -> dict[int, bytes]:
             continue
         head = data[start:s_at]
         objects[num] = head
-        body_start = _STREAM.match(data, s_at).end()
+        opening = _STREAM.match(data, s_at)  # found there by the seeker, so never None
+        body_start = opening.end() if opening else s_at
         body_end = -1
         length = _LENGTH.search(head)
         if length:
@@ -240,7 +242,7 @@ def image_to_pdf(data: bytes, kind: str, *, name: str = "") -> bytes:
                 if width * height > MAX_IMAGE_PIXELS:
                     raise InvalidInput("file.image_too_large", field="file", name=name, width=width, height=height)
                 probe.verify()
-            img = Image.open(BytesIO(data))
+            img: Image.Image = Image.open(BytesIO(data))
             img.load()  # decodes everything: a truncated or corrupt image fails here
     except InvalidInput:
         raise
@@ -284,7 +286,7 @@ def image_to_pdf(data: bytes, kind: str, *, name: str = "") -> bytes:
     return _one_page_pdf(img.size, dpi, xobject, raw, 0)
 
 
-def _believable_dpi(value) -> float | None:
+def _believable_dpi(value: Any) -> float | None:
     try:
         x, y = (float(v) for v in value)
     except (TypeError, ValueError):
@@ -294,7 +296,7 @@ def _believable_dpi(value) -> float | None:
     return None
 
 
-def _png_passthrough(data: bytes):
+def _png_passthrough(data: bytes) -> tuple[tuple[int, int], str, int, bytes] | None:
     """Size, colour space, bit depth and IDAT data of a PNG a PDF can take as it is, else None.
 
     That is a non-interlaced greyscale or RGB PNG of 1–8 bits without
@@ -323,7 +325,7 @@ def _png_passthrough(data: bytes):
     return (w, h), ("/DeviceRGB" if colour == 2 else "/DeviceGray"), bits, b"".join(idat)
 
 
-def _image_dict(size, space: str, bits: int, filter_: str, extra: str = "") -> str:
+def _image_dict(size: tuple[int, int], space: str, bits: int, filter_: str, extra: str = "") -> str:
     w, h = size
     return (
         f"<</Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace {space} "
@@ -336,7 +338,7 @@ def _num(v: float) -> str:
     return text or "0"
 
 
-def _one_page_pdf(size, dpi: float | None, image_dict: str, image_data: bytes, rotate: int) -> bytes:
+def _one_page_pdf(size: tuple[int, int], dpi: float | None, image_dict: str, image_data: bytes, rotate: int) -> bytes:
     """A minimal PDF 1.4: one page, the image filling it. No dates, no IDs: deterministic."""
     w, h = size
     if dpi:
