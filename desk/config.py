@@ -11,6 +11,7 @@ line of documentation). Reading (tomllib), checking, the defaults and writing
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -200,7 +201,7 @@ class Home:
     def require(self) -> None:
         """Raise ``home.missing`` unless the home holds a desk."""
         if not self.exists():
-            raise HomeError("home.missing", field="home", home=str(self.root), config=CONFIG_NAME)
+            raise HomeError("home.missing", field="home", path=str(self.root), config=CONFIG_NAME)
 
     def ensure_dirs(self) -> None:
         """Create the home and its folders, owner-only."""
@@ -218,11 +219,19 @@ def _type_error(setting: Setting, value: object) -> InvalidInput:
     return InvalidInput("config.type", field=setting.key, key=setting.key, value=_shown(value), expected=setting.kind)
 
 
-def _shown(value: object) -> object:
-    """A value as a problem may carry it: plain TOML values as they are, others as text."""
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
+def _shown(value: object) -> str:
+    """A value as TOML writes it (``"two"``, ``true``, ``["07:00"]``), for a problem's ``value``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value if len(value) <= 60 else value[:60] + "…", ensure_ascii=False)
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(x) for x in value) + "]"
+    if isinstance(value, dict):
+        return "{…}"
+    return repr(value)
 
 
 _ITEM_KIND = {TIME_PAIR: TIME, INTEGERS: INTEGER, DATES: "date", TEXTS: TEXT}  # kinds of list → of their items
@@ -260,7 +269,7 @@ def _value(setting: Setting, raw: object) -> Any:
         low, high = setting.minimum, setting.maximum
         if (low is not None and value < low) or (high is not None and value > high):
             raise InvalidInput(
-                "config.range", field=setting.key, key=setting.key, value=value, minimum=low, maximum=high
+                "config.range", field=setting.key, key=setting.key, value=_shown(value), minimum=low, maximum=high
             )
         return value
     if not isinstance(raw, list) or (kind == TIME_PAIR and len(raw) != 2):
@@ -336,10 +345,10 @@ def load_settings(home: Home) -> Settings:
     try:
         raw = tomllib.loads(home.config.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput("config.toml", field="config", path=str(home.config), detail=str(exc)) from exc
+        raise InvalidInput("config.not_toml", field="config", path=str(home.config), detail=str(exc)) from exc
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        raise HomeError("config.unreadable", field="config", path=str(home.config), reason=reason) from exc
+        raise HomeError("config.unreadable", field="config", path=str(home.config), detail=reason) from exc
     return settings_from_toml(raw)
 
 
@@ -433,16 +442,16 @@ def read_agency_key(home: Home) -> bytes:
         text = home.key.read_text(encoding="ascii").strip()
         return bytes.fromhex(text)
     except FileNotFoundError as exc:
-        raise HomeError("agency.key_missing", field="agency-key", path=str(home.key)) from exc
+        raise HomeError("agency_key.missing", field="agency-key", path=str(home.key)) from exc
     except ValueError as exc:  # not ASCII, or not hex
-        raise InvalidInput("agency.key_invalid", field="agency-key", path=str(home.key)) from exc
+        raise InvalidInput("agency_key.invalid", field="agency-key", path=str(home.key)) from exc
 
 
 def validate_agency_code(code: str) -> str:
     """The agency code, upper-cased; refuses (``agency.code_invalid``) anything but 0-9, A-Z and dots."""
     code = code.strip().upper()
     if not code or len(code) > 35 or not AGENCY_CODE_RE.match(code):
-        raise InvalidInput("agency.code_invalid", field="agency-code", code=code, max_length=35)
+        raise InvalidInput("agency_code.invalid", field="agency-code", value=code)
     return code
 
 
@@ -458,19 +467,19 @@ def init_home(
 ) -> Settings:
     """Create a new desk home; refuses an existing one rather than overwrite it."""
     if home.exists():
-        raise HomeError("home.exists", field="home", home=str(home.root), config=CONFIG_NAME)
+        raise HomeError("home.exists", field="home", path=str(home.root), config=CONFIG_NAME)
     code = validate_agency_code(agency_code)
     if not agency_name.strip():
-        raise InvalidInput("agency.name_empty", field="agency-name")
+        raise InvalidInput("agency_name.empty", field="agency-name")
     if not 0 <= desk_no <= 9:
-        raise InvalidInput("agency.desk_no_range", field="desk-no", desk_no=desk_no, minimum=0, maximum=9)
+        raise InvalidInput("desk_no.range", field="desk-no", desk_no=desk_no)
     if agency_key is not None and len(agency_key) < 16:
-        raise InvalidInput("agency.key_short", field="agency-key", length=len(agency_key), minimum=16)
+        raise InvalidInput("agency_key.too_short", field="agency-key", length=len(agency_key), minimum=16)
     try:
         home.ensure_dirs()
     except OSError as exc:
         raise HomeError(
-            "home.create_failed", field="home", home=str(home.root), reason=exc.strerror or str(exc)
+            "home.create_failed", field="home", path=str(home.root), detail=exc.strerror or str(exc)
         ) from exc
     settings = Settings(
         agency=Agency(
@@ -490,6 +499,6 @@ def init_home(
     except OSError as exc:
         home.key.unlink(missing_ok=True)
         raise HomeError(
-            "home.write_failed", field="home", home=str(home.root), reason=exc.strerror or str(exc)
+            "home.write_failed", field="home", path=str(home.root), detail=exc.strerror or str(exc)
         ) from exc
     return settings

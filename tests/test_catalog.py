@@ -47,18 +47,9 @@ DOMAIN_CODES = {
 CODE_KINDS = {"procedure": "letters and digits joined by dots", "local": "letters and digits joined by . _ or -"}
 
 
-def _v(value) -> str:
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, tuple):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return repr(value)
+def _v(value: str) -> str:
+    assert isinstance(value, str) and value.isprintable()  # a JSON-like literal: "text", 12, true, null, […]
+    return {"[…]": "a list", "{…}": "an object"}.get(value, value)
 
 
 def _one_of(choices) -> str:
@@ -124,9 +115,9 @@ FIELD_WORDS = {
 
 PLACE_WORDS = {
     "catalog.suffix": lambda p: "a catalogue must be a .json or .csv file",
-    "catalog.no_file": lambda p: f"no such file ({p['path']})",
+    "catalog.not_found": lambda p: f"no such file ({p['path']})",
     "catalog.is_folder": lambda p: "is a folder, not a catalogue file",
-    "catalog.unreadable": lambda p: f"cannot be read ({p['reason']})",
+    "catalog.unreadable": lambda p: f"cannot be read ({p['detail']})",
     "catalog.too_big": lambda p: f"is larger than {p['max_mb']} MB; not a catalogue",
     "catalog.no_procedures": lambda p: "lists no procedures",
     "catalog.empty": lambda p: "the file is empty",

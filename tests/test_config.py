@@ -82,33 +82,33 @@ def test_init_refuses_existing_home_and_bad_values(tmp_path):
     init_home(home, agency_code="X1", agency_name="A")
     with pytest.raises(HomeError) as info:
         init_home(home, agency_code="X1", agency_name="B")
-    assert info.value.problem.code == "home.exists" and info.value.problem.params["home"] == str(home.root)
+    assert info.value.problem.code == "home.exists" and info.value.problem.params["path"] == str(home.root)
     with pytest.raises(InvalidInput) as bad_no:
         init_home(Home(tmp_path / "h2"), agency_code="X1", agency_name="A", desk_no=10)
-    assert bad_no.value.problem.code == "agency.desk_no_range" and bad_no.value.field == "desk-no"
+    assert bad_no.value.problem.code == "desk_no.range" and bad_no.value.field == "desk-no"
     assert not (tmp_path / "h2" / "desk.toml").exists()
     with pytest.raises(InvalidInput) as no_name:
         init_home(Home(tmp_path / "h3"), agency_code="X1", agency_name="  ")
-    assert no_name.value.problem.code == "agency.name_empty"
+    assert no_name.value.problem.code == "agency_name.empty"
     with pytest.raises(InvalidInput) as short_key:
         init_home(Home(tmp_path / "h4"), agency_code="X1", agency_name="A", agency_key=b"short")
-    assert short_key.value.problem.code == "agency.key_short"
+    assert short_key.value.problem.code == "agency_key.too_short"
     for bad in ("", "a b", "X" * 36, "X..1", "Ư1"):
         with pytest.raises(InvalidInput) as info:
             validate_agency_code(bad)
-        assert info.value.problem.code == "agency.code_invalid" and info.value.field == "agency-code"
+        assert info.value.problem.code == "agency_code.invalid" and info.value.field == "agency-code"
 
 
 def test_a_missing_home_is_a_problem_naming_it(tmp_path):
     with pytest.raises(HomeError) as info:
         load_settings(Home(tmp_path / "nowhere"))
     assert info.value.problem.code == "home.missing"
-    assert info.value.problem.params == {"home": str(tmp_path / "nowhere"), "config": "desk.toml"}
+    assert info.value.problem.params == {"path": str(tmp_path / "nowhere"), "config": "desk.toml"}
 
 
 def test_broken_toml_is_explained(home):
     problem = refused(home, "[agency\n").problem
-    assert problem.code == "config.toml" and problem.params["path"] == str(home.config)
+    assert problem.code == "config.not_toml" and problem.params["path"] == str(home.config)
     assert "line 1" in problem.params["detail"]
 
 
@@ -212,14 +212,14 @@ def test_an_unknown_empty_section_and_a_value_where_a_section_belongs(home):
 @pytest.mark.parametrize(
     "text, key, expected, value",
     [
-        ('[printing]\ncopies = "two"\n', "printing.copies", "integer", "two"),
-        ("[printing]\ncopies = true\n", "printing.copies", "integer", True),
-        ("[printing]\npaper = 4\n", "printing.paper", "text", 4),
-        ('[hours]\nsame_day_cutoff = "3pm"\n', "hours.same_day_cutoff", "time", "3pm"),
-        ('[hours]\nmorning = ["07:00"]\n', "hours.morning", "time_pair", "['07:00']"),
-        ('[hours]\nworking_week = [1, "2"]\n', "hours.working_week", "integers", "2"),
-        ('[calendar]\nextra_days_off = ["31/12/2026"]\n', "calendar.extra_days_off", "dates", "31/12/2026"),
-        ('[hub]\ntokens = "abc"\n', "hub.tokens", "texts", "abc"),
+        ('[printing]\ncopies = "two"\n', "printing.copies", "integer", '"two"'),
+        ("[printing]\ncopies = true\n", "printing.copies", "integer", "true"),
+        ("[printing]\npaper = 4\n", "printing.paper", "text", "4"),
+        ('[hours]\nsame_day_cutoff = "3pm"\n', "hours.same_day_cutoff", "time", '"3pm"'),
+        ('[hours]\nmorning = ["07:00"]\n', "hours.morning", "time_pair", '["07:00"]'),
+        ('[hours]\nworking_week = [1, "2"]\n', "hours.working_week", "integers", '"2"'),
+        ('[calendar]\nextra_days_off = ["31/12/2026"]\n', "calendar.extra_days_off", "dates", '"31/12/2026"'),
+        ('[hub]\ntokens = "abc"\n', "hub.tokens", "texts", '"abc"'),
     ],
 )
 def test_a_bad_type_names_the_key_and_the_kind_expected(home, text, key, expected, value):
@@ -233,7 +233,7 @@ def test_out_of_range_and_missing_settings(home):
     problem = refused(home, AGENCY + "[printing]\ncopies = 100\n").problem
     assert problem.code == "config.range" and problem.params == {
         "key": "printing.copies",
-        "value": 100,
+        "value": "100",
         "minimum": 0,
         "maximum": 99,
     }

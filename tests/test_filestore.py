@@ -37,8 +37,8 @@ WORDS = {
         f"{p['name']}: {SEEMS[p['seems']]}; only PDF, JPEG and PNG files can be attached "
         "(save the scan as PDF or JPEG and try again)"
     ),
-    "file.no_file": lambda p: f"{p['path']}: no such file",
-    "file.unreadable": lambda p: f"{p['name']} cannot be read ({p['reason']}); check its permissions",
+    "file.not_found": lambda p: f"{p['path']}: no such file",
+    "file.unreadable": lambda p: f"{p['name']} cannot be read ({p['detail']}); check its permissions",
     "file.is_folder": lambda p: f"{p['path']} is a folder, not a file; choose one scanned file",
     "file.not_regular": lambda p: f"{p['path']} is not a regular file (a device or a pipe?)",
     "file.empty": lambda p: f"{p['name']} is empty (0 bytes); scan it again",
@@ -48,7 +48,7 @@ WORDS = {
     ),
     "file.grew": lambda p: f"{p['name']} grew past {p['max_mb']} MB while being read; try again",
     "file.save_failed": lambda p: (
-        f"the scan could not be saved in {p['folder']} ({p['reason']}); "
+        f"the scan could not be saved in {p['folder']} ({p['detail']}); "
         "if the disk is full, free some space and try again"
     ),
     "file.not_pdf": lambda p: f"{p['name'] or 'the PDF'} is not a PDF file",

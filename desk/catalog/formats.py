@@ -28,6 +28,7 @@ from desk.catalog.schema import (
     delivery_options,
     fee,
     local_code,
+    printable,
     procedure_code,
     procedure_from_dict,
     procedure_to_dict,
@@ -105,11 +106,11 @@ def load_catalog(path: str | Path) -> list[Procedure]:
         with path.open("rb") as stream:
             data = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise NotFound("catalog.no_file", field="file", file=name, path=str(path)) from None
+        raise NotFound("catalog.not_found", field="file", file=name, path=str(path)) from None
     except IsADirectoryError:
         raise InvalidInput("catalog.is_folder", field="file", file=name) from None
     except OSError as exc:
-        raise InvalidInput("catalog.unreadable", field="file", file=name, reason=exc.strerror or str(exc)) from None
+        raise InvalidInput("catalog.unreadable", field="file", file=name, detail=exc.strerror or str(exc)) from None
     return parse_catalog(data, name)
 
 
@@ -168,8 +169,9 @@ def _parse_json(text: str, name: str) -> list[Procedure]:
             "catalog.json_invalid", file=name, line=exc.lineno, column=exc.colno, detail=exc.msg
         ) from None
     except _DuplicateKey as exc:
-        key = str(shown(exc.key))
-        raise InvalidInput("catalog.json_duplicate_key", field=key, file=name, key=key) from None
+        raise InvalidInput(
+            "catalog.json_duplicate_key", field=printable(exc.key), file=name, key=shown(exc.key)
+        ) from None
     except (ValueError, RecursionError) as exc:
         # NaN/Infinity, numbers too long to convert, nesting too deep
         raise InvalidInput("catalog.json_unusable", file=name, detail=str(exc)[:120]) from None

@@ -66,16 +66,28 @@ _FALSE = {"false", "0", "no", "n", "khong", "tuy chon"}
 # where a value came from, and what a problem carries of a value
 
 
-def shown(value: object) -> object:
-    """A value as a problem carries it: text cut to SHOWN_MAX and made printable, a list or object emptied."""
+def shown(value: object) -> str:
+    """A value as a problem carries it, written as in JSON: ``"text"`` (cut to SHOWN_MAX and made
+    printable), ``12``, ``true``, ``null``; a list or an object as ``[…]`` or ``{…}``."""
     if isinstance(value, str):
-        text = value if len(value) <= SHOWN_MAX else value[:SHOWN_MAX] + "…"
-        return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
+        return f'"{printable(value)}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return printable(repr(value))
     if isinstance(value, list):
-        return ()  # the formatters say "a list"
+        return "[…]"
     if isinstance(value, dict):
-        return {}  # the formatters say "an object"
-    return value
+        return "{…}"
+    return type(value).__name__
+
+
+def printable(text: str) -> str:
+    """``text`` cut to SHOWN_MAX characters (and "…"), every unprintable character as ``\\uXXXX``."""
+    text = text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX] + "…"
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
 
 
 class Place:
@@ -98,7 +110,7 @@ class Place:
 
     def problem(self, code: str, field: str | None = None, **params: Any) -> InvalidInput:
         """The refusal ``code`` at this place (``field`` as people see it)."""
-        shown_field = None if field is None else str(shown(self.name(field)))  # an unknown key may hold anything
+        shown_field = None if field is None else printable(self.name(field))  # an unknown key may hold anything
         return InvalidInput(code, field=shown_field, **self.params, **params)
 
     def fail(self, field: str | None, code: str, **params: Any) -> NoReturn:

@@ -124,9 +124,9 @@ def read_source(src: Path, *, max_bytes: int) -> bytes:
     try:
         st = os.stat(src)
     except FileNotFoundError as exc:
-        raise NotFound("file.no_file", field="file", path=str(src)) from exc
+        raise NotFound("file.not_found", field="file", path=str(src)) from exc
     except OSError as exc:
-        raise InvalidInput("file.unreadable", field="file", name=str(src), reason=exc.strerror or str(exc)) from exc
+        raise InvalidInput("file.unreadable", field="file", name=str(src), detail=exc.strerror or str(exc)) from exc
     if stat.S_ISDIR(st.st_mode):
         raise InvalidInput("file.is_folder", field="file", path=str(src))
     if not stat.S_ISREG(st.st_mode):
@@ -139,7 +139,7 @@ def read_source(src: Path, *, max_bytes: int) -> bytes:
         with open(src, "rb") as f:
             data = f.read(max_bytes + 1)
     except OSError as exc:
-        raise InvalidInput("file.unreadable", field="file", name=name, reason=exc.strerror or str(exc)) from exc
+        raise InvalidInput("file.unreadable", field="file", name=name, detail=exc.strerror or str(exc)) from exc
     if not data:
         raise InvalidInput("file.empty", field="file", name=name)
     if len(data) > max_bytes:
@@ -160,7 +160,7 @@ def _put(files_dir: Path, data: bytes, sha: str) -> tuple[str, bool]:
         atomic_write(target, data)
     except OSError as exc:
         raise DeskError(
-            "file.save_failed", field="file", folder=str(files_dir), reason=exc.strerror or str(exc)
+            "file.save_failed", field="file", folder=str(files_dir), detail=exc.strerror or str(exc)
         ) from exc
     return rel, False
 
