@@ -221,17 +221,10 @@ def _type_error(setting: Setting, value: object) -> InvalidInput:
 
 def _shown(value: object) -> str:
     """A value as TOML writes it (``"two"``, ``true``, ``["07:00"]``), for a problem's ``value``."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value if len(value) <= 60 else value[:60] + "…", ensure_ascii=False)
     if isinstance(value, (date, time)):
         return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(_shown(x) for x in value) + "]"
-    if isinstance(value, dict):
-        return "{…}"
-    return repr(value)
+    text = "{…}" if isinstance(value, dict) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:80] + "…"
 
 
 _ITEM_KIND = {TIME_PAIR: TIME, INTEGERS: INTEGER, DATES: "date", TEXTS: TEXT}  # kinds of list → of their items
@@ -278,41 +271,38 @@ def _value(setting: Setting, raw: object) -> Any:
     return tuple(sorted(items)) if kind == DATES else items
 
 
-def _near(word: str, candidates: Iterable[str]) -> str:
-    """The candidate closest to ``word``, or ``""``."""
+def _near(word: str, candidates: Iterable[str]) -> tuple[str, ...]:
+    """The candidate closest to ``word``: none or one (a problem's ``did_you_mean``)."""
     import difflib  # only on the error path
 
-    found = difflib.get_close_matches(word, list(candidates), n=1)
-    return found[0] if found else ""
+    return tuple(difflib.get_close_matches(word, list(candidates), n=1))
 
 
-def closest_setting(section: str, key: str) -> str:
-    """The known ``section.key`` a misspelt or misplaced one most likely means, or ``""``."""
+def closest_setting(section: str, key: str) -> tuple[str, ...]:
+    """The known ``section.key`` a misspelt or misplaced one most likely means: none or one."""
     if section in SECTIONS:
         near = _near(key, (s.name for s in SCHEMA if s.section == section))
         if near:
-            return f"{section}.{near}"
-    elif f"{_near(section, SECTIONS)}.{key}" in BY_KEY:
-        return f"{_near(section, SECTIONS)}.{key}"
-    # the key itself may be right but in the wrong section
-    near = _near(key, (s.name for s in SCHEMA))
-    return next((s.key for s in SCHEMA if s.name == near), "")
+            return (f"{section}.{near[0]}",)
+    elif (guess := f"{''.join(_near(section, SECTIONS))}.{key}") in BY_KEY:
+        return (guess,)
+    near = _near(key, (s.name for s in SCHEMA))  # the key may be right but in the wrong section
+    return tuple(s.key for s in SCHEMA if s.name in near)[:1]
 
 
 def _check_keys(raw: Mapping[str, Any]) -> None:
     """Refuse a section or key the table does not have, naming the closest known one."""
     for section, table in raw.items():
         if section not in SECTIONS and not (isinstance(table, dict) and table):
-            raise InvalidInput(
-                "config.unknown_section", field=section, section=section, suggestion=_near(section, SECTIONS)
-            )
+            near = _near(section, SECTIONS)
+            raise InvalidInput("config.unknown_section", field=section, section=section, did_you_mean=near)
         if not isinstance(table, dict):
             raise InvalidInput("config.not_a_section", field=section, section=section)
         for key in table:
             if f"{section}.{key}" not in BY_KEY:
-                suggestion = closest_setting(section, key)
+                near = closest_setting(section, key)
                 raise InvalidInput(
-                    "config.unknown_setting", field=f"{section}.{key}", section=section, key=key, suggestion=suggestion
+                    "config.unknown_setting", field=f"{section}.{key}", section=section, key=key, did_you_mean=near
                 )
 
 
@@ -415,7 +405,11 @@ def _merge(text: str, old: Settings, new: Settings) -> str:
 
 
 def save_settings(home: Home, settings: Settings) -> None:
-    """Write the settings: changed values only in an existing file (comments survive), a full file otherwise."""
+    """Write the settings: changed values only in an existing file (comments survive), a full file otherwise.
+
+    What is written is read back first, so a value of the wrong kind is refused
+    (``config.type``) rather than written.
+    """
     try:
         text = home.config.read_text(encoding="utf-8")
         old = settings_from_toml(tomllib.loads(text))
@@ -423,6 +417,7 @@ def save_settings(home: Home, settings: Settings) -> None:
         rendered = render_settings(settings)
     else:
         rendered = _merge(text, old, settings)
+    settings_from_toml(tomllib.loads(rendered))
     atomic_write(home.config, rendered.encode("utf-8"))
 
 

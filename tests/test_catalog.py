@@ -88,18 +88,11 @@ FIELD_WORDS = {
     "catalog.empty_list": lambda p: f"must list at least one {p['noun']}",
     "catalog.item_not_object": lambda p: f"{p['noun']} {p['position']} must be an object {{...}}, not {_v(p['value'])}",
     "catalog.not_object": lambda p: f"must be an object {p['shape']}, not {_v(p['value'])}",
-    "catalog.duplicate": lambda p: (
-        f"{_v(p['value'])} is already used "
-        + (
-            f"by procedure {p['earlier_procedure']}"
-            if "earlier_procedure" in p
-            else f"by component {p['earlier_component']}"
-            if "earlier_component" in p
-            else f"on line {p['earlier_line']}"
-        )
-    ),
+    "catalog.duplicate_procedure": lambda p: f"{_v(p['value'])} is already used by procedure {p['earlier']}",
+    "catalog.duplicate_component": lambda p: f"{_v(p['value'])} is already used by component {p['earlier']}",
+    "catalog.duplicate_on_line": lambda p: f"{_v(p['value'])} is already used on line {p['earlier']}",
     "catalog.csv_rows_apart": lambda p: (
-        f"{_v(p['value'])} is already used on line {p['earlier_line']} (keep each procedure's rows together)"
+        f"{_v(p['value'])} is already used on line {p['earlier']} (keep each procedure's rows together)"
     ),
     "catalog.csv_empty_row": lambda p: "the row has neither a component nor a fee",
     "catalog.csv_differs": lambda p: (
@@ -108,7 +101,7 @@ FIELD_WORDS = {
     ),
     "catalog.unknown_key": lambda p: (
         "unknown key "
-        + (f'(did you mean "{p["suggestion"]}"?)' if p["suggestion"] else f"(known: {_one_of(p['known'])})")
+        + (f'(did you mean "{p["did_you_mean"][0]}"?)' if p["did_you_mean"] else f"(known: {_one_of(p['known'])})")
     ),
     "catalog.unsupported_format": lambda p: f"{_v(p['value'])} is not supported; this desk reads {p['supported']}",
 }
@@ -132,7 +125,7 @@ PLACE_WORDS = {
     "catalog.csv_cells": lambda p: f"has {p['cells']} cells but the header has {p['columns']} columns",
     "catalog.csv_invalid": lambda p: f"not valid CSV ({p['detail']})",
     "catalog.csv_unknown_column": lambda p: (
-        f"unknown column {_v(p['value'])}" + (f' (did you mean "{p["suggestion"]}"?)' if p["suggestion"] else "")
+        f"unknown column {_v(p['value'])}" + (f' (did you mean "{p["did_you_mean"][0]}"?)' if p["did_you_mean"] else "")
     ),
     "catalog.csv_column_twice": lambda p: f"column {_v(p['value'])} appears twice",
     "catalog.csv_missing_columns": lambda p: (

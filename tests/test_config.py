@@ -199,12 +199,12 @@ def tomllib_literal(value) -> str:
 def test_an_unknown_setting_is_named_with_the_closest_known_one(home, text, setting, suggestion):
     problem = refused(home, AGENCY + text).problem
     assert problem.code == "config.unknown_setting" and problem.field == setting
-    assert problem.params["suggestion"] == suggestion
+    assert problem.params["did_you_mean"] == ((suggestion,) if suggestion else ())
 
 
 def test_an_unknown_empty_section_and_a_value_where_a_section_belongs(home):
     problem = refused(home, AGENCY + "[printin]\n").problem
-    assert (problem.code, problem.params["suggestion"]) == ("config.unknown_section", "printing")
+    assert (problem.code, problem.params["did_you_mean"]) == ("config.unknown_section", ("printing",))
     problem = refused(home, "printing = 3\n" + AGENCY).problem
     assert (problem.code, problem.field) == ("config.not_a_section", "printing")
 
@@ -309,3 +309,11 @@ def test_clock_honours_desk_now(monkeypatch):
         clock.now()
     monkeypatch.delenv("DESK_NOW")
     assert abs((clock.now() - datetime.now()).total_seconds()) < 5
+
+
+def test_a_writer_cannot_write_what_could_not_be_read_back(home):
+    before = home.config.read_text(encoding="utf-8")
+    with pytest.raises(InvalidInput) as info:
+        update_settings(home, copies="two")
+    assert (info.value.problem.code, info.value.field) == ("config.type", "printing.copies")
+    assert home.config.read_text(encoding="utf-8") == before

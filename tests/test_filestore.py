@@ -43,7 +43,7 @@ WORDS = {
     "file.not_regular": lambda p: f"{p['path']} is not a regular file (a device or a pipe?)",
     "file.empty": lambda p: f"{p['name']} is empty (0 bytes); scan it again",
     "file.too_large": lambda p: (
-        f"{p['name']} is {p['size'] / 1048576:.1f} MB, more than the {p['max_mb']} MB allowed "
+        f"{p['name']} is {p['size_mb']:.1f} MB, more than the {p['max_mb']} MB allowed "
         "(files.max_file_mb in desk.toml); scan it at a lower resolution or in black and white"
     ),
     "file.grew": lambda p: f"{p['name']} grew past {p['max_mb']} MB while being read; try again",

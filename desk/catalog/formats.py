@@ -194,7 +194,7 @@ def _parse_json(text: str, name: str) -> list[Procedure]:
         earlier = seen.setdefault(procedure.code.casefold(), number)
         if earlier != number:
             at = top.also(procedure=number, procedure_code=procedure.code)
-            at.fail("code", "catalog.duplicate", value=shown(procedure.code), earlier_procedure=earlier)
+            at.fail("code", "catalog.duplicate_procedure", value=shown(procedure.code), earlier=earlier)
         procedures.append(procedure)
     return procedures
 
@@ -227,13 +227,14 @@ def _csv_header(header: list[str], name: str) -> list[str]:
     for column in columns:
         if column not in known:
             suggestion = close_match(column, known)
+            did_you_mean = (suggestion,) if suggestion else ()
             raise InvalidInput(
                 "catalog.csv_unknown_column",
                 field=column,
                 file=name,
                 line=1,
                 value=shown(column),
-                suggestion=suggestion,
+                did_you_mean=did_you_mean,
             )
         if columns.count(column) > 1:
             raise InvalidInput("catalog.csv_column_twice", field=column, file=name, line=1, value=shown(column))
@@ -291,7 +292,7 @@ def _csv_procedures(rows: list[tuple[int, dict[str, str]]], name: str) -> list[P
         if code and (current is None or code.casefold() != current.code.casefold()):
             earlier = done.get(code.casefold())
             if earlier is not None:
-                place.fail("procedure_code", "catalog.csv_rows_apart", value=shown(code), earlier_line=earlier)
+                place.fail("procedure_code", "catalog.csv_rows_apart", value=shown(code), earlier=earlier)
             current = _CsvProcedure(line, code, row, place)
             done[code.casefold()] = line
             gathered.append(current)
@@ -314,7 +315,7 @@ def _csv_procedures(rows: list[tuple[int, dict[str, str]]], name: str) -> list[P
             spec = component(raw, place.named(_CSV_COMPONENT_NAMES), from_text=True)
             earlier = current.component_lines.setdefault(spec.code.casefold(), line)
             if earlier != line:
-                place.fail("component_code", "catalog.duplicate", value=shown(spec.code), earlier_line=earlier)
+                place.fail("component_code", "catalog.duplicate_on_line", value=shown(spec.code), earlier=earlier)
             current.components.append(spec)
         if has_fee:
             raw = {key: row.get(column) for key, column in _CSV_FEE_NAMES.items()}

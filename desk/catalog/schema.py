@@ -129,7 +129,8 @@ def refuse_unknown_keys(d: Mapping[str, object], allowed: tuple[str, ...], place
     """Refuse keys the format does not have (``catalog.unknown_key``), with a guess for typos."""
     for key in d:
         if key not in allowed:
-            place.fail(str(key), "catalog.unknown_key", suggestion=close_match(str(key), allowed), known=allowed)
+            near = close_match(str(key), allowed)
+            place.fail(str(key), "catalog.unknown_key", did_you_mean=(near,) if near else (), known=allowed)
 
 
 # ---------------------------------------------------------------------------
@@ -395,7 +396,7 @@ def procedure_from_dict(d: object, *, file: str | None = None, number: int | Non
         spec = component(raw, item_place, from_text=False)
         earlier = seen.setdefault(spec.code.casefold(), n)
         if earlier != n:
-            item_place.fail("code", "catalog.duplicate", value=shown(spec.code), earlier_component=earlier)
+            item_place.fail("code", "catalog.duplicate_component", value=shown(spec.code), earlier=earlier)
         components.append(spec)
 
     return Procedure(

@@ -134,7 +134,9 @@ def read_source(src: Path, *, max_bytes: int) -> bytes:
     if st.st_size == 0:
         raise InvalidInput("file.empty", field="file", name=name)
     if st.st_size > max_bytes:
-        raise InvalidInput("file.too_large", field="file", name=name, size=st.st_size, max_mb=max_mb)
+        raise InvalidInput(
+            "file.too_large", field="file", name=name, size_mb=round(st.st_size / 1048576, 1), max_mb=max_mb
+        )
     try:
         with open(src, "rb") as f:
             data = f.read(max_bytes + 1)
