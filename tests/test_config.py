@@ -14,6 +14,7 @@ from desk.config import (
     validate_agency_code,
 )
 from desk.errors import HomeError, InvalidInput
+from tests.problem_helpers import raises_problem
 
 
 def test_home_resolution_order(monkeypatch, tmp_path):
@@ -64,7 +65,7 @@ def test_clock_honours_desk_now(monkeypatch):
     monkeypatch.setenv("DESK_NOW", "2026-11-23T09:15:30")
     assert clock.now() == datetime(2026, 11, 23, 9, 15, 30)
     monkeypatch.setenv("DESK_NOW", "tomorrow")
-    with pytest.raises(InvalidInput, match="DESK_NOW"):
+    with raises_problem(InvalidInput, "clock.bad_desk_now", says="DESK_NOW"):
         clock.now()
     monkeypatch.delenv("DESK_NOW")
     assert abs((clock.now() - datetime.now()).total_seconds()) < 5

@@ -15,6 +15,8 @@ import sys
 from collections.abc import Sequence
 
 from desk import __version__
+from desk.cli.base import emit_json
+from desk.cli.wording import describe, error_json
 from desk.errors import EXIT_OK, EXIT_UNEXPECTED, DeskError
 
 COMMAND_MODULES = ("desk.cli.core", "desk.cli.lifecycle", "desk.cli.printing", "desk.cli.sync", "desk.cli.reports")
@@ -34,6 +36,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def report_error(exc: DeskError, *, json_output: bool = False) -> None:
+    """``desk: error (field): <words>`` on stderr; with ``--json`` also ``{"error": {...}}`` on stdout."""
+    message = describe(exc.problem)
+    field = exc.problem.field
+    where = f" ({field})" if field and field not in message else ""
+    sys.stderr.write(f"desk: error{where}: {message}\n")
+    if json_output:
+        emit_json(error_json(exc.problem))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -48,8 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except DeskError as exc:
-        where = f" ({exc.field})" if exc.field and exc.field not in exc.message else ""
-        sys.stderr.write(f"desk: error{where}: {exc.message}\n")
+        report_error(exc, json_output=bool(getattr(args, "json", False)))
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("desk: interrupted\n")
