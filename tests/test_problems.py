@@ -7,15 +7,20 @@ from __future__ import annotations
 import ast
 import json
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desk.cli.wording import ENGLISH, describe, error_json
 from desk.errors import InvalidInput, NotFound
+from desk.rules.chipqr import parse_chip_qr
+from desk.rules.idnumbers import check_id_number, check_tax_code, normalise_phone, sex_from_text
 from desk.rules.problems import Problem, fill, is_code, placeholders, problem
 from screens.i18n import problems_en, problems_vi
 from screens.i18n.catalogue import Strings
@@ -207,3 +212,40 @@ def test_the_english_tui_says_one_digit_not_one_digits():
     assert Strings("en").problem(one).endswith("has 1 digit.")
     assert describe(problem("text.too_long", field="note", length=3, limit=1)).endswith("at most 1 is allowed; "
                                                                                         "please shorten it.")
+
+
+def _sample(spec: str):
+    """A value a placeholder with this format spec can take."""
+    if "|" in spec or spec == ",":
+        return 2
+    if "%" in spec:
+        return datetime(2026, 11, 23, 9, 30)
+    return "x"
+
+
+@pytest.mark.parametrize("table", TABLES, ids=str)
+def test_every_template_renders(table):
+    for code, template in TABLES[table].items():
+        params = {name.split(".")[0]: _sample(spec) for _, name, spec, _ in string.Formatter().parse(template) if name}
+        assert fill(template, params), code
+
+
+CHECKERS = {
+    "id_number": lambda text: check_id_number(text, birth_date=date(1999, 1, 1), sex="Nữ"),
+    "tax_code": check_tax_code,
+    "phone": normalise_phone,
+    "sex": sex_from_text,
+    "chip_qr": lambda text: parse_chip_qr("001099012345|" + text.replace(" ", "|")),
+}
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(sorted(CHECKERS)), st.text(alphabet="0123456789 .-+|Nam/Nữ", max_size=24))
+def test_whatever_is_typed_the_problem_has_words_in_every_language(kind, text):
+    try:
+        CHECKERS[kind](text)
+    except InvalidInput as exc:
+        assert is_code(exc.problem.code)
+        for strings in (Strings("vi"), Strings("en")):
+            assert strings.knows(exc.problem) and strings.problem(exc.problem)
+        assert describe(exc.problem) != str(exc.problem)
