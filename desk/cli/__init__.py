@@ -12,7 +12,7 @@ import importlib
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from desk import __version__
 from desk.cli.base import emit_json
@@ -49,7 +49,7 @@ def report_error(exc: DeskError, *, json_output: bool = False) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = getattr(args, "handler", None)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         if args.command is None:
             from desk.cli.core import cmd_tui
@@ -57,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             handler = cmd_tui
         else:
             parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
+            return EXIT_OK  # not reached: --help exits
     try:
         return handler(args)
     except DeskError as exc:
