@@ -16,7 +16,7 @@ from desk.context import Desk, open_desk
 from desk.errors import DeskError
 from screens.dialogs.basic import ConfirmDialog, ErrorDialog
 from screens.messages import OpenDossier
-from screens.i18n.strings import Strings
+from screens.i18n.catalogue import Strings
 from screens.today import TodayScreen
 
 
@@ -158,9 +158,14 @@ class DeskApp(App):
     # errors --------------------------------------------------------------------------
 
     def show_error(self, error: BaseException | None) -> None:
-        """An error dialog: the clerk's sentence first, the core's detail below it."""
+        """An error dialog in the clerk's language: the core's problem in words, or what failed and the detail."""
         if isinstance(error, DeskError):
-            self.push_screen(ErrorDialog(self.t("error.desk"), error.message))
+            problem = error.problem
+            if self.t.knows(problem):
+                self.push_screen(ErrorDialog(self.t.problem(problem)))
+            else:
+                # a problem this version has no words for (or prose, from a raise site not converted yet)
+                self.push_screen(ErrorDialog(self.t("error.desk"), self.t.problem(problem)))
         elif isinstance(error, OSError):
             self.push_screen(ErrorDialog(self.t("error.os"), str(error)))
         else:

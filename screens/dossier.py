@@ -33,6 +33,7 @@ from desk.errors import NotFound
 from desk.models import Dossier, Status
 from desk.rules.receipt_qr import ReceiptVerdict, Verdict
 from screens.base import DeskScreen
+from screens.i18n.catalogue import Strings
 from screens.dialogs.basic import ConfirmDialog, TextDialog
 from screens.format import clip, day, due_long, event_label, when
 from screens.dialogs.forms import (
@@ -430,9 +431,6 @@ class DossierScreen(DeskScreen):
         self.app.push_screen(ApologyDialog(d, lambda days: lifecycle.propose_new_due(desk, d, days)), answered)
 
 
-def verdict_message(t, v: ReceiptVerdict) -> str:
+def verdict_message(t: Strings, v: ReceiptVerdict) -> str:
     """What a scanned receipt turned out to be, in the clerk's language."""
-    if v.verdict is Verdict.ALTERED:
-        fields = ", ".join(t(f"qrfield.{name}") for name in v.mismatched)
-        return t("verdict.altered", code=v.code, fields=fields)
-    return t(f"verdict.{v.verdict.value}", code=v.code)
+    return t.problem(v.problem)

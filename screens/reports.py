@@ -24,7 +24,8 @@ from screens.base import DeskScreen
 from screens.format import clip
 from screens.messages import IndicatorsReady, ReportPrinted
 from screens.printjob import print_day_report, print_register
-from screens.widgets.common import Counter, IndicatorBar
+from screens.widgets.counter import Counter
+from screens.widgets.indicator_bar import IndicatorBar
 
 PERIODS = indicators.PERIODS
 """("day", "week", "month"), switched with 1, 2, 3 (or ← →)."""

@@ -24,7 +24,7 @@ from desk.sync import push as sync
 from desk.sync.push import Cancelled, SyncStatus
 from screens.base import DeskScreen
 from screens.messages import SyncFinished, WorkProgress
-from screens.widgets.common import Counter
+from screens.widgets.counter import Counter
 
 
 def moment(t, iso: str | None) -> str:

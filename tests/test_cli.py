@@ -115,6 +115,23 @@ def test_bad_input_gives_a_message_and_the_exit_code(cli_home, args, code, text)
     assert json.loads(run_desk("search", "an", "--json", home=cli_home).stdout) == []
 
 
+def test_an_error_with_json_is_a_problem_a_script_can_read(cli_home):
+    r = run_desk("intake", "--procedure", "1.001193", "--name", "An", "--id-number", "001099012345",
+                 "--birth-date", "1998-01-01", "--json", home=cli_home)
+    assert r.returncode == 3
+    assert r.stderr == (
+        "desk: error (id_number): The ID number 001099012345 does not match the applicant: its 5th–6th digits 99 "
+        "mean born in 1999, but the birth date is in 1998.\n"
+    )
+    error = json.loads(r.stdout)["error"]
+    assert error["code"] == "id_number.year" and error["field"] == "id_number"
+    assert error["params"] == {"number": "001099012345", "year_digits": "99", "encoded_year": 1999, "year": 1998}
+    assert error["message"] in r.stderr
+    # a warning is worded too: the old 9-digit ID is accepted
+    r = run_desk("intake", "--procedure", "1.001193", "--name", "An", "--id-number", "123456789", home=cli_home)
+    assert r.returncode == 0 and "desk: warning: This is a 9-digit old ID card number (CMND)" in r.stderr
+
+
 def test_uninitialised_home_is_explained(tmp_path):
     r = run_desk("catalog", "list", home=tmp_path / "nothing")
     assert r.returncode == 3 and "desk init" in r.stderr and "Traceback" not in r.stderr

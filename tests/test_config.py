@@ -25,6 +25,7 @@ from desk.config import (
 )
 from desk.errors import EXIT_INVALID, HomeError, InvalidInput
 from desk.models import Agency, OfficeHours
+from tests.problem_helpers import raises_problem
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
 
@@ -305,7 +306,7 @@ def test_clock_honours_desk_now(monkeypatch):
     monkeypatch.setenv("DESK_NOW", "2026-11-23T09:15:30")
     assert clock.now() == datetime(2026, 11, 23, 9, 15, 30)
     monkeypatch.setenv("DESK_NOW", "tomorrow")
-    with pytest.raises(InvalidInput, match="DESK_NOW"):
+    with raises_problem(InvalidInput, "clock.bad_desk_now", says="DESK_NOW"):
         clock.now()
     monkeypatch.delenv("DESK_NOW")
     assert abs((clock.now() - datetime.now()).total_seconds()) < 5

@@ -37,6 +37,7 @@ from desk.sync.bundle import export_bundle
 from desk.reports.indicators import TARGETS, Figures, compute, overdue_dossiers, period
 from desk.errors import InvalidInput
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+from tests.problem_helpers import raises_problem
 
 MON = date(2026, 11, 23)
 FRI = date(2026, 11, 20)
@@ -244,7 +245,7 @@ def test_periods():
 
 
 def test_period_order_is_checked(desk):
-    with pytest.raises(InvalidInput, match="before it starts"):
+    with raises_problem(InvalidInput, "period.reversed", says="before it starts"):
         compute(desk, MON, FRI)
 
 

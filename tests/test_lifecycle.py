@@ -13,6 +13,7 @@ from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.models import Status
 from desk.dossier.rows import dossier_to_row, from_snapshot, line_to_row
 from desk.ops.verify import verify
+from tests.problem_helpers import raises_problem
 
 CLERK = "Nguyễn Thị Lan"
 
@@ -108,7 +109,7 @@ def test_resume_with_the_clock_behind_the_pause_is_refused(desk, now):
     d = _receive(desk)
     lifecycle.request_supplement(desk, d.code, note="x")
     now("2026-11-25T09:00:00")
-    with pytest.raises(InvalidInput, match="date and time"):
+    with raises_problem(InvalidInput, "clock.before_pause", says="date and time"):
         lifecycle.resume(desk, d.code)
     assert get(desk, d.code).status is Status.SUPPLEMENT
 
@@ -132,7 +133,7 @@ def test_supplement_records_missing_components_for_form_02(desk):
 
 def test_supplement_needs_something_missing_or_a_note(desk):
     d = _receive(desk)
-    with pytest.raises(InvalidInput, match="what is missing"):
+    with raises_problem(InvalidInput, "supplement.nothing_missing", says="what is missing"):
         lifecycle.request_supplement(desk, d.code, [])
     assert get(desk, d.code).status is Status.RECEIVED
 
@@ -197,7 +198,7 @@ def test_return_records_who_collected_and_satisfaction(desk, now):
 def test_return_defaults_to_the_applicant_and_checks_the_answer(desk):
     d = _receive(desk, procedure="1.001193", name="Lê Văn Dũng")
     lifecycle.record_result(desk, d.code)
-    with pytest.raises(InvalidInput, match="Rất hài lòng, Hài lòng, Không hài lòng"):
+    with raises_problem(InvalidInput, "satisfaction.unknown", says="Rất hài lòng, Hài lòng, Không hài lòng"):
         lifecycle.return_result(desk, d.code, satisfaction="tuyệt vời")
     assert get(desk, d.code).status is Status.RESULT_READY
     r = lifecycle.return_result(desk, d.code, satisfaction="Không-hài-lòng")
@@ -224,9 +225,9 @@ def test_result_records_finish_and_whether_on_time(desk, now):
 
 def test_refuse_and_stop_need_a_reason_but_an_illegal_move_says_so_first(desk):
     d = _receive(desk)
-    with pytest.raises(InvalidInput, match="needs a reason"):
+    with raises_problem(InvalidInput, "refuse.needs_reason", says="needs a reason"):
         lifecycle.refuse(desk, d.code, "  ")
-    with pytest.raises(InvalidInput, match="cannot stop a dossier that is received"):
+    with raises_problem(InvalidInput, "action.not_allowed", says="cannot stop a dossier that is received"):
         lifecycle.stop(desk, d.code, "")
     r = lifecycle.refuse(desk, d.code, "Hồ sơ không thuộc thẩm quyền")
     assert r.status is Status.REFUSED
@@ -243,9 +244,9 @@ def test_withdraw_while_waiting_clears_the_pause(desk):
 
 def test_advance_refuses_options_an_action_does_not_take(desk):
     d = _receive(desk)
-    with pytest.raises(InvalidInput, match="transfer does not take collected_by"):
+    with raises_problem(InvalidInput, "action.wrong_option", says="transfer does not take collected_by"):
         lifecycle.advance(desk, d.code, "transfer", collected_by="X")
-    with pytest.raises(InvalidInput, match="unknown action"):
+    with raises_problem(InvalidInput, "action.unknown", says="unknown action"):
         lifecycle.advance(desk, d.code, "approve")
     with pytest.raises(NotFound):
         lifecycle.advance(desk, "000.00.12.H29-261123-1999", "transfer")
@@ -257,7 +258,7 @@ def test_notes_are_cleaned_and_bounded(desk):
     d = _receive(desk)
     lifecycle.transfer(desk, d.code, note="gửi\x1b[31m phòng Tư pháp\x00")
     assert _last(desk, d.code).payload["note"] == "gửi phòng Tư pháp"
-    with pytest.raises(InvalidInput, match="too long"):
+    with raises_problem(InvalidInput, "text.too_long", says="too long"):
         lifecycle.request_supplement(desk, d.code, note="x" * 1001)
 
 

@@ -13,7 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from desk.cli.wording import describe
 from desk.models import Applicant, Dossier, IdKind
+from screens.i18n.catalogue import Strings
 from desk.rules.receipt_qr import (
     DEFAULT_PREFIX,
     ReceiptClaim,
@@ -144,7 +146,9 @@ def test_stale_receipt_with_valid_signature_is_altered():
     v = verify_payload(p, KEY, store(moved))
     assert v.verdict is Verdict.ALTERED and v.signature_valid and not v.genuine
     assert v.mismatched == ("hen",)
-    assert "ngày hẹn trả" in v.message("vi") and "due date" in v.message("en")
+    assert v.problem.code == "receipt.altered" and v.problem.params["fields"] == ("hen",)
+    assert "ngày hẹn trả" in Strings("vi").problem(v.problem) and "due date" in describe(v.problem)
+    assert "due date" in Strings("en").problem(v.problem)
 
 
 def test_unknown_dossier_with_valid_signature():

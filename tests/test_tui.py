@@ -23,7 +23,7 @@ from screens.intake import IntakeScreen
 from screens.dialogs.previews import ReceiptPreview
 from screens.search import SearchScreen
 from screens.today import TodayScreen
-from screens.widgets.common import PAGE_SIZE, DossierTable
+from screens.widgets.dossier_table import PAGE_SIZE, DossierTable
 
 from tests.tui_helpers import SCAN, SIZE, pilot_test, scan_into, settle, visible_text
 

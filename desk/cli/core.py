@@ -8,7 +8,9 @@ from pathlib import Path
 
 from desk.cli.base import add_command, emit_json, fmt_dt as _fmt_dt, home_from_args as _home, open_from_args as _open
 from desk.cli.base import say, warn
+from desk.cli.wording import describe
 from desk.errors import EXIT_OK, InvalidInput
+from desk.rules.problems import fill
 
 
 # --- init, settings, keys ---------------------------------------------------
@@ -25,8 +27,7 @@ def cmd_init(args) -> int:
             key = bytes.fromhex(Path(args.agency_key).read_text(encoding="ascii").strip())
         except (OSError, ValueError) as exc:
             raise InvalidInput(
-                f"agency key file {args.agency_key}: cannot be read as an exported key ({exc.__class__.__name__})",
-                field="agency-key",
+                "agency_key.unreadable", field="agency-key", path=args.agency_key, error=exc.__class__.__name__
             ) from exc
     settings = init_home(
         home,
@@ -75,11 +76,11 @@ def cmd_key_export(args) -> int:
     key = read_agency_key(home)
     out = Path(args.out)
     if out.exists():
-        raise InvalidInput(f"{out} exists; refusing to overwrite it", field="out")
+        raise InvalidInput("file.exists", field="out", path=str(out))
     try:
         atomic_write(out, key.hex().encode("ascii") + b"\n")
     except OSError as exc:
-        raise InvalidInput(f"cannot write {out}: {exc.strerror}", field="out") from exc
+        raise InvalidInput("file.write_failed", field="out", path=str(out), detail=exc.strerror or str(exc)) from exc
     say(f"agency key written to {out} (owner-only). Give it to another desk with `desk init --agency-key {out}`,")
     say("then delete it from the USB stick.")
     return EXIT_OK
@@ -93,14 +94,14 @@ def cmd_catalog_import(args) -> int:
     from desk.catalog.store import import_catalog
 
     if not args.file and not args.sample:
-        raise InvalidInput("give a catalogue FILE, or --sample for the bundled sample catalogue", field="file")
+        raise InvalidInput("catalog.no_file", field="file")
     desk = _open(args)
     path = sample_catalog_path() if args.sample else Path(args.file)
     procedures = import_catalog(desk, path)
     if args.json:
         emit_json({"imported": len(procedures), "codes": [p.code for p in procedures]})
     else:
-        say(f"imported {len(procedures)} procedures from {path.name}")
+        say(fill("imported {n:# procedure|# procedures} from {name}", {"n": len(procedures), "name": path.name}))
     return EXIT_OK
 
 
@@ -161,7 +162,7 @@ def cmd_intake(args) -> int:
     )
     dossier, warnings = receive(desk, request)
     for w in warnings:
-        warn(w)
+        warn(describe(w))
     if args.json:
         emit_json(dossier_json(dossier))
     else:
@@ -230,14 +231,15 @@ def cmd_verify(args) -> int:
 
     report = verify(_open(args))
     if args.json:
-        emit_json({"ok": report.ok, "problems": report.problems, "warnings": report.warnings})
+        emit_json({"ok": report.ok, "problems": [describe(p) for p in report.problems],
+                   "warnings": [describe(w) for w in report.warnings]})
     else:
         for w in report.warnings:
-            warn(w)
+            warn(describe(w))
         if report.ok:
             say("ok: database intact, event chain unbroken, every dossier has its events")
         for p in report.problems:
-            say(f"problem: {p}")
+            say(f"problem: {describe(p)}")
     return EXIT_OK if report.ok else 5
 
 
@@ -248,8 +250,9 @@ def cmd_backup(args) -> int:
     if args.json:
         emit_json({"path": str(result.path), "files": result.files, "bytes": result.bytes})
     else:
-        say(f"backup written to {result.path} ({result.files} files, {result.bytes:,} bytes); keep it safe: "
-            "it holds personal data and the agency key")
+        say(fill("backup written to {path} ({files:# file|# files}, {size:,} bytes); keep it safe: "
+                 "it holds personal data and the agency key", {"path": result.path, "files": result.files,
+                                                               "size": result.bytes}))
     return EXIT_OK
 
 
@@ -262,7 +265,7 @@ def cmd_demo(args) -> int:
             say(f"demo home {home.root} already exists")
         return EXIT_OK
     n = make_demo_home(home)
-    say(f"demo home created in {home.root} with {n} sample dossiers")
+    say(fill("demo home created in {path} with {n:# sample dossier|# sample dossiers}", {"path": home.root, "n": n}))
     return EXIT_OK
 
 

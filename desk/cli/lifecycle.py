@@ -77,7 +77,7 @@ def _parse_missing(values) -> list[tuple[str, str]]:
     for item in values or ():
         component, sep, reason = item.partition(":")
         if not component.strip():
-            raise InvalidInput(f"--missing {item!r}: write COMPONENT:REASON", field="missing")
+            raise InvalidInput("missing.format", field="missing", value=item)
         out.append((component.strip(), reason.strip()))
     return out
 

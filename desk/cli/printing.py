@@ -82,7 +82,9 @@ def cmd_verify_receipt(args) -> int:
         emit_json({"genuine": verdict.genuine, "code": verdict.code or None, "verdict": verdict.verdict.value,
                    "mismatched": list(verdict.mismatched)})
     else:
-        say(verdict.message("en"))
+        from desk.cli.wording import describe
+
+        say(describe(verdict.problem))
     return {
         Verdict.GENUINE: EXIT_OK,
         Verdict.UNKNOWN: EXIT_NOT_FOUND,

@@ -19,7 +19,7 @@ def get(desk, code: str) -> Dossier:
     code = code.strip().upper()
     row = queries.dossier_row(desk.db, code)
     if row is None:
-        raise NotFound(f"no dossier {code!r} at this desk", field="code")
+        raise NotFound("dossier.not_found", field="code", code=code)
     return row_to_dossier(row, queries.line_rows(desk.db, row["id"]))
 
 

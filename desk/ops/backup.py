@@ -32,9 +32,9 @@ def backup_home(desk, out: Path, progress: Callable[[int, int], None] | None = N
     if out.is_dir():
         out = out / f"desk-backup_{desk.settings.agency.desk_no}_{_stamp()}.zip"
     if out.exists():
-        raise InvalidInput(f"{out} exists; refusing to overwrite it", field="out")
+        raise InvalidInput("file.exists", field="out", path=str(out))
     if not out.parent.is_dir():
-        raise InvalidInput(f"folder {out.parent} does not exist (is the USB stick mounted?)", field="out")
+        raise InvalidInput("backup.no_folder", field="out", folder=str(out.parent))
     home = desk.home
     scans = sorted(p for p in home.files.rglob("*") if p.is_file())
     total = len(scans) + 3
@@ -57,7 +57,7 @@ def backup_home(desk, out: Path, progress: Callable[[int, int], None] | None = N
                     if progress:
                         progress(done, total)
     except OSError as exc:
-        raise DeskError(f"cannot write the backup to {out}: {exc.strerror or exc}; nothing was written") from exc
+        raise DeskError("backup.write_failed", path=str(out), detail=exc.strerror or str(exc)) from exc
     return BackupResult(out, total, out.stat().st_size)
 
 

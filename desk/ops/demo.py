@@ -65,7 +65,7 @@ def make_demo_home(home: Home) -> int:
     leaves a half-made demo home that the next ``make run`` would take as done.
     """
     if home.exists():
-        raise HomeError(f"{home.root} already holds a desk")
+        raise HomeError("home.has_desk", path=str(home.root))
     staging = Home(home.root.with_name(home.root.name + ".partial"))
     shutil.rmtree(staging.root, ignore_errors=True)
     n = _fill_demo_home(staging)

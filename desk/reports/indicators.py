@@ -150,7 +150,7 @@ class Figures:
     def rate(self, name: str) -> float | None:
         """A rate by name (``on_time_rate``, ``digitisation_rate``, ...)."""
         if name not in RATE_NAMES:
-            raise InvalidInput(f"unknown indicator {name!r}; one of {', '.join(RATE_NAMES)}", field="indicator")
+            raise InvalidInput("indicator.unknown", field="indicator", name=name, names=RATE_NAMES)
         return getattr(self, name)
 
     def meets(self, name: str) -> bool | None:
@@ -272,16 +272,16 @@ def period(kind: str, today: date | None = None) -> tuple[date, date]:
         first = today.replace(day=1)
         nxt = (first + timedelta(days=32)).replace(day=1)
         return first, nxt - timedelta(days=1)
-    raise InvalidInput(f"period {kind!r}: one of {', '.join(PERIODS)}", field="period")
+    raise InvalidInput("period.unknown", field="period", value=kind, periods=PERIODS)
 
 
 def bounds(date_from: date, date_to: date | None = None, *, now: datetime | None = None):
     """(start, end, as_of) of a period of whole days; checks the order of the dates."""
     date_to = date_to or date_from
     if isinstance(date_from, datetime) or isinstance(date_to, datetime):
-        raise InvalidInput("give the period as dates, not date-times", field="date")
+        raise InvalidInput("period.not_dates", field="date")
     if date_to < date_from:
-        raise InvalidInput(f"the period ends ({date_to}) before it starts ({date_from})", field="to")
+        raise InvalidInput("period.reversed", field="to", start=date_from, end=date_to)
     start = datetime.combine(date_from, time())
     end = datetime.combine(date_to + timedelta(days=1), time())
     now = now or clock.now()

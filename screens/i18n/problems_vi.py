@@ -1,0 +1,180 @@
+"""The core's problems in Vietnamese: one line per code (``desk.cli.wording`` has the CLI's English).
+
+Parameters that name things (``status``, ``action``, ``field`` …) arrive already in
+words (``screens.i18n.catalogue.PARAM_KEYS``). Same keys and placeholders as
+``problems_en.py``.
+"""
+
+from __future__ import annotations
+
+PROBLEMS: dict[str, str] = {
+    # text and time
+    "text.required": "{field}: cần nhập, không được để trống.",
+    "text.too_long": "{field} quá dài: {length} ký tự, tối đa {limit} ký tự.",
+    "clock.bad_desk_now": "DESK_NOW=“{value}” không phải ngày giờ dạng ISO 8601.",
+    "datetime.not_iso": "{field}: “{value}” không phải ngày giờ dạng ISO 8601 (YYYY-MM-DDTHH:MM).",
+    # working time
+    "calendar.not_datetime": "{field}: {value} không phải ngày giờ.",
+    "calendar.has_offset": "{field}: {value} kèm múi giờ UTC; quầy dùng giờ địa phương, không kèm múi giờ.",
+    "calendar.day_off_and_working": "{days}: vừa là ngày nghỉ vừa là ngày làm việc bổ sung trong cấu hình.",
+    "calendar.no_working_day": (
+        "Không có ngày làm việc nào trong các năm sau {after:%d/%m/%Y}: hãy kiểm tra cấu hình lịch."
+    ),
+    "calendar.minutes_not_whole": "Số phút làm việc phải là số nguyên, không phải {value}.",
+    "calendar.minutes_negative": "Số phút làm việc không được âm ({minutes}).",
+    "calendar.not_processing_time": "Không phải thời hạn giải quyết: {value}.",
+    "calendar.processing_not_whole": "Thời hạn giải quyết phải là số nguyên ≥ 0, không phải {value}.",
+    "calendar.unknown_unit": "Đơn vị thời hạn giải quyết không xác định: {unit}.",
+    "calendar.resumed_before_pause": (
+        "Thời điểm tiếp tục {resumed:%H:%M %d/%m/%Y} sớm hơn lúc bắt đầu tạm dừng {paused:%H:%M %d/%m/%Y}."
+    ),
+    "hours.not_pairs": "Giờ làm việc: buổi sáng và buổi chiều mỗi buổi cần một giờ bắt đầu và một giờ kết thúc.",
+    "hours.not_local_time": "Giờ làm việc: {setting} cần giờ địa phương, không phải {value}.",
+    "hours.morning_order": "Giờ làm việc: buổi sáng bắt đầu {start:%H:%M} nhưng kết thúc {end:%H:%M}.",
+    "hours.afternoon_order": "Giờ làm việc: buổi chiều bắt đầu {start:%H:%M} nhưng kết thúc {end:%H:%M}.",
+    "hours.overlap": (
+        "Giờ làm việc: buổi sáng kết thúc {morning_end:%H:%M}, sau giờ bắt đầu buổi chiều {afternoon_start:%H:%M}."
+    ),
+    "hours.working_week": "Giờ làm việc: tuần làm việc {week} phải gồm các thứ từ 1 (thứ Hai) đến 7 (Chủ nhật).",
+    "hours.day_hours": "Giờ làm việc: một ngày làm việc {value} giờ là không thể.",
+    # codes
+    "desk_no.range": "Số quầy {desk_no} không hợp lệ: phải từ 0 đến 9.",
+    "codes.exhausted": (
+        "Quầy {desk_no} đã cấp hết {capacity} mã hồ sơ của ngày {day:%d/%m/%Y} ({first} … {last}); "
+        "hãy tiếp nhận tiếp ở quầy khác."
+    ),
+    # identity numbers
+    "sex.invalid": "Giới tính là Nam hoặc Nữ, không phải “{value}”.",
+    "id_number.not_digits": "Số định danh chỉ gồm chữ số (dấu cách, dấu chấm, dấu gạch được bỏ qua): “{value}”.",
+    "id_number.length": "Số định danh có 12 chữ số (CMND cũ: 9 số), nhưng {number} có {length} chữ số.",
+    "id_number.province": "{number} bắt đầu bằng {province}, không phải mã tỉnh; hãy kiểm tra 3 chữ số đầu.",
+    "id_number.century": (
+        "Số định danh {number} không khớp người nộp: chữ số thứ 4 là {digit}, tức sinh trong các năm "
+        "{century}–{century_last}, nhưng năm sinh là {year}."
+    ),
+    "id_number.year": (
+        "Số định danh {number} không khớp người nộp: chữ số thứ 5–6 là {year_digits}, tức sinh năm {encoded_year}, "
+        "nhưng năm sinh là {year}."
+    ),
+    "id_number.sex": (
+        "Số định danh {number} không khớp người nộp: chữ số thứ 4 là {digit}, tức giới tính {encoded_sex}, "
+        "nhưng giới tính đã nhập là {sex}."
+    ),
+    "id_number.century_and_sex": (
+        "Số định danh {number} không khớp người nộp: chữ số thứ 4 là {digit}, tức sinh trong các năm "
+        "{century}–{century_last} và giới tính {encoded_sex}, nhưng năm sinh là {year} và giới tính là {sex}."
+    ),
+    "id_number.year_and_sex": (
+        "Số định danh {number} không khớp người nộp: chữ số thứ 5–6 là {year_digits}, tức sinh năm {encoded_year}, "
+        "nhưng năm sinh là {year}; chữ số thứ 4 là {digit}, tức giới tính {encoded_sex}, nhưng giới tính là {sex}."
+    ),
+    "id_number.old_id": "CMND 9 số: vẫn nhận, nên hỏi số định danh 12 số.",
+    "birth_date.not_encodable": "Năm sinh {year} không thể ghi trong số định danh cá nhân.",
+    "tax_code.shape": (
+        "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch và 3 chữ số của chi nhánh; đã nhập “{value}”."
+    ),
+    "tax_code.check_digit": (
+        "Mã số thuế {number} không hợp lệ: chữ số kiểm tra (thứ 10) không khớp; hãy xem có gõ nhầm chữ số nào không."
+    ),
+    "tax_code.branch_zero": "Số chi nhánh từ 001 đến 999, không phải 000 (“{value}”).",
+    "phone.foreign": "Chỉ nhận số điện thoại Việt Nam (+84), không phải “{value}”.",
+    "phone.not_digits": "Số điện thoại chỉ gồm chữ số: “{value}”.",
+    "phone.mobile_length": "Số điện thoại di động có 10 chữ số, bắt đầu bằng 0, nhưng “{value}” có {length} chữ số.",
+    "phone.landline_length": (
+        "Số điện thoại cố định có 10 hoặc 11 chữ số kể cả mã vùng, nhưng “{value}” có {length} chữ số."
+    ),
+    "phone.not_vietnamese": (
+        "Số điện thoại “{value}” không phải số Việt Nam: di động bắt đầu bằng 03, 05, 07, 08, 09; "
+        "cố định bắt đầu bằng 02 và mã vùng."
+    ),
+    "chip_qr.old_id": "Số CMND cũ trong mã QR thẻ căn cước phải có 9 chữ số: “{value}”.",
+    "chip_qr.birth_date": "Ngày sinh trong mã QR thẻ căn cước không phải ngày hợp lệ (ngày tháng năm): “{value}”.",
+    "chip_qr.issue_date": "Ngày cấp trong mã QR thẻ căn cước không phải ngày hợp lệ (ngày tháng năm): “{value}”.",
+    # intake
+    "scan.not_chip_qr": "Nội dung quét được không phải mã QR của thẻ căn cước gắn chip.",
+    "birth_date.format": "Ngày sinh “{value}”: viết dạng ngày/tháng/năm (vd 01/01/1999).",
+    "birth_date.implausible": "Ngày sinh {date:%d/%m/%Y} không hợp lý (trước năm 1900 hoặc sau hôm nay).",
+    "email.invalid": "Địa chỉ email “{value}” không đúng dạng (vd ten@example.vn).",
+    "component.not_in_procedure": (
+        "“{component}” không phải thành phần hồ sơ của thủ tục {procedure}; "
+        "các thành phần là: {components:không có|#|#}."
+    ),
+    "quantity.range": "Số bản của {component}: {value} không nằm trong khoảng 1 đến 999.",
+    "received_at.future": (
+        "Thời điểm tiếp nhận {at:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y}); "
+        "hãy kiểm tra ngày giờ của máy."
+    ),
+    "sets.range": "Số bộ hồ sơ {sets} không nằm trong khoảng 1 đến 99.",
+    # dossiers and their lifecycle
+    "dossier.not_found": "Không tìm thấy hồ sơ {code} tại quầy này.",
+    "action.unknown": (
+        "Không có thao tác “{action}”; các thao tác là: {actions}. Từ trạng thái “{status}”: "
+        "{allowed:không còn thao tác nào (hồ sơ đã kết thúc)|#|#}."
+    ),
+    "action.not_allowed": (
+        "Không thể “{action}” với hồ sơ ở trạng thái “{status}”; được phép: "
+        "{allowed:không còn thao tác nào (hồ sơ đã kết thúc)|#|#}."
+    ),
+    "action.result_needs_transfer": (
+        "Hồ sơ ở trạng thái “{status}” chưa thể ghi có kết quả: chỉ thủ tục giải quyết trong ngày mới có kết quả "
+        "ngay tại quầy, hãy chuyển xử lý trước. Được phép: {allowed:không còn thao tác nào (hồ sơ đã kết thúc)|#|#}."
+    ),
+    "action.wrong_option": "“{action}” không nhận {options}; chỉ nhận: {takes:ghi chú|#|#}.",
+    "lifecycle.unknown_action": "Không có thao tác “{action}”.",
+    "supplement.nothing_missing": "Hãy ghi điều cần bổ sung: ít nhất một giấy tờ (và lý do) hoặc một ghi chú.",
+    "supplement.bad_item": "Mục cần bổ sung {item} không đúng dạng (giấy tờ, lý do).",
+    "clock.before_pause": (
+        "Đồng hồ máy tính đang chỉ {now:%H:%M %d/%m/%Y}, trước lúc yêu cầu bổ sung {paused:%H:%M %d/%m/%Y}; "
+        "hãy kiểm tra ngày giờ của máy."
+    ),
+    "satisfaction.unknown": "Mức hài lòng “{value}”: chọn một trong {answers} (dấu không bắt buộc).",
+    "refuse.needs_reason": "Từ chối cần ghi lý do (lý do được in trên phiếu từ chối).",
+    "stop.needs_reason": "Dừng xử lý cần ghi lý do (lý do được in trên thông báo).",
+    "apology.days": "Gia hạn {value} ngày làm việc không hợp lệ: nhập số nguyên từ 1 đến 365.",
+    "print.kind": "Không có loại giấy tờ “{value}”; chọn một trong: {kinds}.",
+    "print.paper": "Không có khổ giấy “{value}”; chọn một trong: {papers}.",
+    "print.copies": "Số bản {value} không hợp lệ: nhập số nguyên từ 0 đến 99.",
+    # the digitisation checklist
+    "component.unknown": (
+        "Hồ sơ {code} không có thành phần “{component}”; các thành phần là: {components:không có|#|#}."
+    ),
+    "reuse.own_dossier": "{code} chính là hồ sơ này; tái sử dụng cần kết quả của một hồ sơ khác.",
+    "reuse.unknown_source": (
+        "Nguồn tái sử dụng “{value}” không có: chọn một trong {sources}, "
+        "hoặc nhập mã của hồ sơ khác (MÃ-CƠ-QUAN-YYMMDD-NNNN)."
+    ),
+    "checklist.closed": "Hồ sơ {code} ở trạng thái “{status}”: danh mục số hoá không còn thay đổi được.",
+    "inbox.empty": "Chưa có bản quét nào trong {folder}; hãy quét giấy tờ vào thư mục đó trước.",
+    "component.must_digitise": "Thành phần {component} phải số hoá; hãy ghi lý do vì sao không cần.",
+    "component.already_pending": "Thành phần {component} đang chưa số hoá; không có gì để hoàn tác.",
+    # the receipt's QR code
+    "receipt.genuine": "Giấy tiếp nhận HỢP LỆ: hồ sơ {code}.",
+    "receipt.altered": "Giấy tiếp nhận {code} do cơ quan cấp nhưng ĐÃ CŨ, không còn khớp hồ sơ ({fields}).",
+    "receipt.forged": "Giấy tiếp nhận {code} KHÔNG HỢP LỆ: chữ ký sai, giấy bị sửa hoặc giả mạo.",
+    "receipt.unknown": "Chữ ký hợp lệ nhưng không có hồ sơ {code} tại quầy này (chưa nhập gói của quầy khác?).",
+    "receipt.not_receipt": "Không phải mã QR giấy tiếp nhận.",
+    # checking the home
+    "chain.missing": "Quầy {desk}: thiếu các sự kiện {first}–{last}.",
+    "chain.out_of_order": "Quầy {desk}: sự kiện {seq} sai thứ tự (đúng ra là {expected}).",
+    "chain.broken": "Quầy {desk}: sự kiện {seq} không nối tiếp sự kiện {previous} (chuỗi bị đứt).",
+    "chain.altered": "Quầy {desk}: sự kiện {seq} đã bị sửa (mã băm không khớp).",
+    "sqlite.integrity": "Cơ sở dữ liệu bị hỏng: {detail}",
+    "sqlite.foreign_keys": "Cơ sở dữ liệu: có thành phần hồ sơ trỏ tới hồ sơ không tồn tại.",
+    "dossier.no_events": "Hồ sơ {code} không có sự kiện nào.",
+    "clock.went_backwards": "Đồng hồ máy tính đã bị lùi ít nhất một lần ({detail}); hãy kiểm tra ngày giờ của máy.",
+    # files, backups, the home
+    "file.exists": "{path} đã có; không ghi đè.",
+    "file.write_failed": "Không ghi được {path}: {detail}",
+    "backup.no_folder": "Thư mục {folder} không tồn tại (đã cắm USB chưa?).",
+    "backup.write_failed": "Không ghi được bản sao lưu vào {path}: {detail}; chưa ghi gì cả.",
+    "home.has_desk": "{path} đã là thư mục của một quầy.",
+    "agency_key.unreadable": "Không đọc được tệp khoá cơ quan {path} như một khoá đã xuất ({error}).",
+    "catalog.no_file": "Hãy chỉ ra tệp danh mục thủ tục, hoặc dùng danh mục mẫu kèm theo (--sample).",
+    "missing.format": "--missing “{value}”: viết dạng THÀNH_PHẦN:LÝ_DO.",
+    # reports
+    "indicator.unknown": "Không có chỉ số “{name}”; chọn một trong: {names}.",
+    "period.unknown": "Không có kỳ báo cáo “{value}”; chọn một trong: {periods}.",
+    "period.not_dates": "Kỳ báo cáo phải là ngày, không kèm giờ.",
+    "period.reversed": "Kỳ báo cáo kết thúc ({end:%d/%m/%Y}) trước khi bắt đầu ({start:%d/%m/%Y}).",
+}
+"""Code -> Vietnamese template."""
