@@ -22,10 +22,10 @@ TARGET_STEADY_MS = 20.0
 
 _SAMPLE = '''
 from datetime import datetime
-from desk.config import Settings
-from desk.models import Agency, Applicant, ComponentLine, Dossier, Fee, Form, IdKind, Procedure, ProcessingTime, TimeUnit
+from desk.models import (Agency, Applicant, ComponentLine, Dossier, Fee, Form, IdKind, PrintSettings, Procedure,
+                         ProcessingTime, TimeUnit)
 
-SETTINGS = Settings(
+SETTINGS = PrintSettings(
     agency=Agency(code="000.00.12.H29", name="Ủy ban nhân dân phường Hoàn Kiếm", desk_no=1, desk_id="bench",
                   place="Hà Nội", parent_name="UBND thành phố Hà Nội"),
     clerk="Trần Thị Bích Ngọc",
@@ -56,7 +56,7 @@ _FIRST = (
     "import time\n"
     "t0 = time.perf_counter()\n"
     + _SAMPLE
-    + "from printing.documents import render_receipt\n"
+    + "from printing.receipt import render_receipt\n"
     "pdf = render_receipt(dossier(0), PROCEDURE, SETTINGS, KEY)\n"
     "print((time.perf_counter() - t0) * 1000)\n"
 )
@@ -81,7 +81,7 @@ def steady_receipt_ms(n: int = 200, paper: str = "a4") -> dict:
         sys.path.insert(0, str(ROOT))
     scope: dict = {}
     exec(_SAMPLE, scope)  # noqa: S102 - our own sample data
-    from printing.documents import render_receipt
+    from printing.receipt import render_receipt
 
     render_receipt(scope["dossier"](0), scope["PROCEDURE"], scope["SETTINGS"], scope["KEY"], paper=paper)
     times = []

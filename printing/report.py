@@ -7,24 +7,28 @@ against late. The list of overdue dossiers takes what room the page has left;
 the rest are counted ("và N hồ sơ khác") rather than spilling onto a second page.
 
 The report object comes from ``desk.reports.day.day_report``; only its attributes
-are used here, so ``printing`` still imports nothing of ``desk`` but its models.
+are used here, so ``printing`` still imports nothing of ``desk`` but its models and rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any
 
-from desk.config import Settings
+from desk.models import PrintSettings
 from printing.blocks import national_header, signatures, title_block
 from printing.fonts import FontSet, fonts_for
-from printing.layout import MM, Col, Graphic, Layout, Rendered, Space, para, to_pdf
-from printing.layout import paper as paper_named
+from printing.items import Col, Graphic, Space, para
+from printing.layout import Layout
+from printing.ops import Rendered
+from printing.paper import MM
+from printing.paper import paper as paper_named
+from printing.pdf import to_pdf
 from printing.wording import BLANK, date_vi, nfc, place_date, short_datetime
 
-if TYPE_CHECKING:
-    from desk.reports.day import DayReport
+DayReport = Any
+"""A ``desk.reports.day.DayReport``: the reports layer sits above printing, which may not import it."""
 
 TITLE_DAY = "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ TRONG NGÀY"
 TITLE_RANGE = "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ"
@@ -316,7 +320,7 @@ def _overdue_rows(layout: Layout, report: DayReport, n: int, day_minutes: int) -
 # ---------------------------------------------------------------- the page
 
 
-def _lay_out(report: DayReport, settings: Settings, fonts: FontSet, listed: int, day_minutes: int) -> Layout:
+def _lay_out(report: DayReport, settings: PrintSettings, fonts: FontSet, listed: int, day_minutes: int) -> Layout:
     ind = report.indicators
     layout = Layout(paper_named("a4"), fonts, size=BODY_SIZE)
     lead = layout.leading(layout.size)
@@ -370,10 +374,10 @@ def _lay_out(report: DayReport, settings: Settings, fonts: FontSet, listed: int,
     return layout
 
 
-def build_day_report(report: DayReport, settings: Settings) -> Rendered:
+def build_day_report(report: DayReport, settings: PrintSettings) -> Rendered:
     """The report on one A4 page: as many overdue dossiers listed as fit, the rest counted."""
     fonts = fonts_for(settings)
-    day_minutes = settings.hours.day_hours * 60
+    day_minutes = settings.day_hours * 60
     # the most overdue rows that keep the report on one page (found by halving; layout is cheap)
     lo, hi = 0, len(report.overdue)
     layout = _lay_out(report, settings, fonts, hi, day_minutes)
@@ -393,7 +397,7 @@ def build_day_report(report: DayReport, settings: Settings) -> Rendered:
     return Rendered(pages, to_pdf(pages, title=title, author=settings.agency.name, subject=SOURCE_766))
 
 
-def render_day_report(report: DayReport, settings: Settings) -> bytes:
+def render_day_report(report: DayReport, settings: PrintSettings) -> bytes:
     """The end-of-day report as PDF bytes."""
     return build_day_report(report, settings).pdf
 

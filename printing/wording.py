@@ -11,13 +11,14 @@ import unicodedata
 from datetime import date, datetime
 
 from desk.models import Delivery, IdKind
+from desk.rules.forms import FORMS
 
 # form titles: the names of Phụ lục I, Thông tư 03/2025/TT-VPCP (DOMAIN.md), upper case on paper
-TITLE_RECEIPT = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"  # Mẫu 01
-TITLE_SUPPLEMENT = "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"  # Mẫu 02
-TITLE_REFUSAL = "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"  # Mẫu 03
-TITLE_APOLOGY = "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"  # Mẫu 04
-TITLE_REGISTER = "SỔ THEO DÕI HỒ SƠ"  # Mẫu 07
+TITLE_RECEIPT = FORMS["receipt"].title.upper()  # Mẫu 01
+TITLE_SUPPLEMENT = FORMS["supplement"].title.upper()  # Mẫu 02
+TITLE_REFUSAL = FORMS["refusal"].title.upper()  # Mẫu 03
+TITLE_APOLOGY = FORMS["apology"].title.upper()  # Mẫu 04
+TITLE_REGISTER = FORMS["register"].title.upper()  # Mẫu 07
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"

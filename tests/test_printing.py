@@ -16,7 +16,6 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from desk.config import Settings
 from desk.models import (
     Agency,
     Applicant,
@@ -27,6 +26,7 @@ from desk.models import (
     Fee,
     Form,
     IdKind,
+    PrintSettings,
     Procedure,
     ProcessingTime,
     Status,
@@ -34,21 +34,21 @@ from desk.models import (
 )
 from desk.rules.receipt_qr import Verdict, build_payload, verify_payload
 from printing import dispatch
-from printing.documents import (
+from printing.errors import FontError, PrintOptionError
+from printing.fonts import load_fonts
+from printing.letters import (
     build_apology,
-    build_receipt,
     build_refusal,
-    build_register,
     build_supplement,
     render_apology,
-    render_receipt,
     render_refusal,
-    render_register,
     render_supplement,
 )
-from printing.fonts import FontError, load_fonts
-from printing.layout import MM, Rendered
+from printing.ops import Rendered
+from printing.paper import MM
 from printing.qr import qr_matrix, runs
+from printing.receipt import build_receipt, render_receipt
+from printing.register import build_register, render_register
 from printing.wording import date_vi, datetime_vi, money_vi, time_vi
 
 KEY = bytes(range(32))
@@ -64,7 +64,7 @@ LONG_NAME = (
 # ---------------------------------------------------------------- fixtures
 
 
-def make_settings(**kw) -> Settings:
+def make_settings(**kw) -> PrintSettings:
     agency = Agency(
         code="000.00.12.H29",
         name="Ủy ban nhân dân phường Hoàn Kiếm",
@@ -73,7 +73,7 @@ def make_settings(**kw) -> Settings:
         place="Hà Nội",
         parent_name="UBND thành phố Hà Nội",
     )
-    return Settings(agency=agency, clerk="Người Khác", **kw)
+    return PrintSettings(agency=agency, clerk="Người Khác", **kw)
 
 
 def make_procedure(**kw) -> Procedure:
@@ -266,8 +266,10 @@ def test_receipt_n_copies(copies):
 
 
 def test_receipt_refuses_zero_copies():
-    with pytest.raises(ValueError):
+    with pytest.raises(PrintOptionError) as caught:
         render_receipt(make_dossier(), make_procedure(), make_settings(), KEY, copies=0)
+    problem = caught.value.problem
+    assert (problem.code, problem.field, dict(problem.params)) == ("print.copies_too_few", "copies", {"copies": 0})
 
 
 @pytest.mark.parametrize(
@@ -292,8 +294,11 @@ def test_receipt_paper_sizes(paper, width_mm, height_mm):
 
 
 def test_receipt_paper_name_is_checked():
-    with pytest.raises(ValueError, match="a4, a5, 80mm"):
+    with pytest.raises(PrintOptionError) as caught:
         render_receipt(make_dossier(), make_procedure(), make_settings(), KEY, paper="letter")
+    problem = caught.value.problem
+    assert (problem.code, problem.field) == ("print.paper_unknown", "paper")
+    assert dict(problem.params) == {"paper": "letter", "choices": ("a4", "a5", "80mm")}
 
 
 def test_receipt_same_day_free_no_due_and_falls_back_to_settings_clerk():
@@ -648,15 +653,21 @@ def test_register_range_and_empty():
 
 
 def test_font_override_missing_file(tmp_path):
-    with pytest.raises(FontError, match="does not exist"):
+    with pytest.raises(FontError) as caught:
         load_fonts(str(tmp_path / "times.ttf"))
+    problem = caught.value.problem
+    assert (problem.code, problem.field) == ("print.font_missing", "printing.font_regular")
+    assert dict(problem.params) == {"path": str(tmp_path / "times.ttf"), "setting": "font_regular"}
 
 
 def test_font_override_not_a_ttf(tmp_path):
     bad = tmp_path / "fake.ttf"
     bad.write_bytes(b"this is not a font at all" * 10)
-    with pytest.raises(FontError, match="not a usable TrueType font"):
+    with pytest.raises(FontError) as caught:
         load_fonts(str(bad))
+    problem = caught.value.problem
+    assert (problem.code, problem.field) == ("print.font_unusable", "printing.font_regular")
+    assert problem.params["path"] == str(bad) and problem.params["detail"]
 
 
 def test_font_override_without_vietnamese(tmp_path):
@@ -665,8 +676,10 @@ def test_font_override_without_vietnamese(tmp_path):
     vera = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
     if not vera.is_file():
         pytest.skip("reportlab's Vera.ttf is not installed")
-    with pytest.raises(FontError, match="lacks Vietnamese"):
+    with pytest.raises(FontError) as caught:
         load_fonts(str(vera))
+    problem = caught.value.problem
+    assert problem.code == "print.font_lacks_vietnamese" and problem.params["letters"].startswith("Ă")
 
 
 def test_font_override_is_used():
@@ -764,16 +777,21 @@ def test_dispatch_windows_default_handler(pdf_file, monkeypatch):
 # ---------------------------------------------------------------- dependency rule
 
 
-def test_printing_imports_only_desk_models_config_and_receipt_qr():
+def test_printing_imports_only_desk_models_and_rules():
     code = (
         "import sys\n"
-        "import printing, printing.documents, printing.dispatch, printing.fonts, printing.qr\n"
-        "allowed = {'desk', 'desk.models', 'desk.config', 'desk.errors', 'desk.rules', 'desk.rules.receipt_qr'}\n"
+        "import printing\n"
+        "assert not [m for m in sys.modules if m.startswith('printing.')], 'the package loads its modules lazily'\n"
+        "import printing.documents, printing.receipt, printing.letters, printing.register, printing.report\n"
+        "import printing.dispatch, printing.fonts, printing.qr, printing.pdf, printing.errors\n"
+        "allowed = {'desk', 'desk.models', 'desk.rules'}\n"
         "desk = {m for m in sys.modules if m == 'desk' or m.startswith('desk.')}\n"
-        "assert desk <= allowed, desk - allowed\n"
+        "bad = {m for m in desk - allowed if not m.startswith('desk.rules.')}\n"
+        "assert not bad, bad\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('db', 'screens', 'textual', 'rich')]\n"
         "assert not bad, bad\n"
         "assert 'reportlab' not in sys.modules, 'reportlab must load lazily'\n"
+        "assert 'qrcode' not in sys.modules, 'qrcode must load lazily'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1], env={**os.environ})
 
