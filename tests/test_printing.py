@@ -801,3 +801,136 @@ def test_receipt_without_catalogue_procedure():
     assert "Nội dung yêu cầu giải quyết: Cấp bản sao trích lục hộ tịch" in text
     assert "3. Thời gian giải quyết hồ sơ theo quy định là: ……" in text
     assert "7. Phí, lệ phí: ……" in text
+
+
+# ---------------------------------------------------------------- the one print path of the core
+
+
+def _received(desk):
+    from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+
+    d, _ = receive(desk, IntakeRequest(procedure_code="1.004873", applicant=ApplicantInput(name=APPLICANT)))
+    return d
+
+
+class FakePrinter:
+    """A sender that records what it was given and answers like ``lp``."""
+
+    def __init__(self, ok: bool = True) -> None:
+        self.ok = ok
+        self.calls: list[tuple[Path, str, int]] = []
+
+    def __call__(self, pdf_path, *, printer: str = "", copies: int = 1) -> dispatch.PrintOutcome:
+        self.calls.append((Path(pdf_path), printer, copies))
+        reason = "sent" if self.ok else "failed"
+        return dispatch.PrintOutcome(self.ok, reason, Path(pdf_path), "lp", printer, copies, detail="jammed")
+
+
+def _printed(desk, code: str = ""):
+    """The newest event of the dossier, or of the desk."""
+    from db import queries
+    from desk.dossier.events import record_to_event, row_to_record
+    from desk.dossier.query import timeline
+
+    if code:
+        return timeline(desk, code)[-1]
+    return record_to_event(row_to_record(queries.last_event(desk.db, desk.desk_id)))
+
+
+def test_printing_implements_the_renderer_of_the_core():
+    import printing
+    from desk.dossier.documents import Renderer
+
+    assert isinstance(printing.RENDERER, Renderer)
+
+
+def test_a_receipt_goes_through_the_one_path(desk):
+    import printing
+    from desk.dossier.documents import print_document
+
+    d = _received(desk)
+    sender = FakePrinter()
+    result = print_document(desk, "receipt", d.code, renderer=printing.RENDERER, sender=sender, printer="Quay1")
+    assert result.ok and result.sent and result.path.parent == desk.home.printed
+    assert sender.calls == [(result.path, "Quay1", 1)]  # every copy (liên) is a page of the one PDF
+    text = all_text(result.path.read_bytes())
+    assert "(Liên 1: giao người nộp hồ sơ)" in text and "(Liên 2: lưu kèm hồ sơ)" in text and d.code in text
+    event = _printed(desk, d.code)
+    assert event.type == "document.printed"
+    assert event.payload["print"] == {
+        "kind": "receipt", "copies": 2, "paper": "a4", "ok": True, "message": result.message,
+        "details": {"form": "Mẫu 01", "document": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "method": "lp",
+                    "path": str(result.path), "printer": "Quay1"},
+    }
+
+
+def test_a_letter_written_to_a_file_names_its_form(desk, tmp_path):
+    import printing
+    from desk.dossier import lifecycle
+    from desk.dossier.documents import print_document
+
+    d = _received(desk)
+    lifecycle.refuse(desk, d.code, reason="Hồ sơ không thuộc thẩm quyền")
+    out = tmp_path / "m03.pdf"
+    sender = FakePrinter()
+    result = print_document(desk, "refusal", d.code, renderer=printing.RENDERER, sender=sender, out=out,
+                            paper="a5")
+    assert result.ok and not result.sent and result.path == out and sender.calls == []
+    assert "Hồ sơ không thuộc thẩm quyền" in all_text(out.read_bytes())
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    printed = _printed(desk, d.code).payload["print"]
+    assert (printed["kind"], printed["copies"], printed["paper"]) == ("refusal", 1, "a5")
+    assert printed["details"] == {"form": "Mẫu 03", "document": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+                                  "reason": "Hồ sơ không thuộc thẩm quyền", "method": "file", "path": str(out)}
+
+
+def test_a_failed_print_is_recorded_and_keeps_the_pdf(desk):
+    import printing
+    from desk.dossier.documents import print_document
+
+    d = _received(desk)
+    result = print_document(desk, "receipt", d.code, renderer=printing.RENDERER, sender=FakePrinter(ok=False),
+                            language="en")
+    assert not result.ok and not result.sent and result.path.is_file()
+    assert "jammed" in result.message and str(result.path) in result.message
+    assert _printed(desk, d.code).type == "document.print_failed"
+
+
+def test_what_the_renderer_cannot_make_is_an_invalid_input_and_prints_nothing(desk):
+    import printing
+    from desk.dossier.documents import print_document
+    from desk.errors import InvalidInput
+
+    d = _received(desk)
+    before = _printed(desk, d.code).seq
+    sender = FakePrinter()
+    with pytest.raises(InvalidInput) as caught:
+        print_document(desk, "receipt", d.code, renderer=printing.RENDERER, sender=sender, paper="letter")
+    assert caught.value.problem.code == "print.paper_unknown" and caught.value.exit_code == 3
+    with pytest.raises(InvalidInput) as caught:
+        print_document(desk, "supplement", d.code, renderer=printing.RENDERER, sender=sender)
+    assert caught.value.problem.code == "print.no_supplement_request"
+    assert caught.value.problem.params == {"code": d.code}
+    assert sender.calls == [] and _printed(desk, d.code).seq == before
+
+
+def test_the_register_and_the_day_report_go_through_the_same_path(desk, now):
+    import printing
+    from desk.dossier.documents import print_register, print_report
+    from desk.reports.day import day_report
+
+    d = _received(desk)
+    day = d.received_at.date()
+    sender = FakePrinter()
+    result = print_register(desk, day, day, renderer=printing.RENDERER, sender=sender)
+    assert result.ok and d.code in all_text(result.path.read_bytes())
+    event = _printed(desk)
+    assert event.dossier_code == "" and event.payload["print"]["kind"] == "register"
+    assert event.payload["print"]["details"]["form"] == "Mẫu 07"
+    assert event.payload["print"]["details"]["document"] == "Sổ theo dõi hồ sơ"
+    result = print_report(desk, day_report(desk, day, day), renderer=printing.RENDERER, sender=sender)
+    assert result.ok and "BÁO CÁO KẾT QUẢ" in all_text(result.path.read_bytes())
+    printed = _printed(desk).payload["print"]
+    assert printed["kind"] == "report" and "form" not in printed["details"]
+    assert printed["details"]["document"] == "Báo cáo kết quả tiếp nhận và giải quyết hồ sơ"
+    assert [path.name.split("_")[0] for path, _, _ in sender.calls] == ["register", "report"]
