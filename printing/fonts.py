@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from desk.models import PrintSettings
 from printing.errors import FontError
@@ -24,8 +24,7 @@ _lock = threading.Lock()
 _registered: dict[str, object] = {}  # font name -> reportlab TTFont registered by this module
 
 
-@dataclass(frozen=True)
-class FontSet:
+class FontSet(NamedTuple):
     """Registered reportlab font names and the vertical metrics the layout needs."""
 
     regular: str

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from printing.qr import Matrix
 from printing.wording import nfc
@@ -16,8 +15,7 @@ Align = Literal["left", "center", "right"]
 Run = tuple[str, Style]
 
 
-@dataclass(frozen=True)
-class P:
+class P(NamedTuple):
     """A paragraph: styled runs that wrap within their column."""
 
     runs: tuple[Run, ...]
@@ -44,19 +42,16 @@ def keep_together(text: str) -> str:
     return text.replace(" ", NBSP)
 
 
-@dataclass(frozen=True)
-class Space:
+class Space(NamedTuple):
     height: float
 
 
-@dataclass(frozen=True)
-class QrItem:
+class QrItem(NamedTuple):
     matrix: Matrix
     size: float
 
 
-@dataclass(frozen=True)
-class Graphic:
+class Graphic(NamedTuple):
     """A reportlab.graphics ``Drawing`` in the flow, drawn at ``width`` × ``height`` points."""
 
     drawing: object
@@ -67,8 +62,7 @@ class Graphic:
 Item = P | Space | QrItem | Graphic
 
 
-@dataclass(frozen=True)
-class Col:
+class Col(NamedTuple):
     """A table column: title, relative width, alignment of its cells."""
 
     title: str

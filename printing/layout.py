@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from printing.fonts import FontSet
 from printing.items import NBSP, Align, Col, Graphic, Item, P, QrItem, Run, Space, Style
@@ -29,8 +29,7 @@ _WIDTHS: dict[tuple[str, str], float] = {}
 _WRAPS: dict[tuple, list] = {}  # lines are never changed once made
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     segments: tuple[tuple[str, str], ...]
     width: float
 

@@ -8,12 +8,12 @@ of text on top of each other).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from printing.qr import Matrix
 
 
-@dataclass(slots=True)
-class TextOp:
+class TextOp(NamedTuple):
     """One line of text: runs of (text, font name) from x, baseline y (from the page top)."""
 
     x: float
@@ -29,8 +29,7 @@ class TextOp:
         return "".join(t for t, _ in self.runs)
 
 
-@dataclass(slots=True)
-class LineOp:
+class LineOp(NamedTuple):
     x1: float
     y1: float
     x2: float
@@ -38,8 +37,7 @@ class LineOp:
     width: float = 0.5
 
 
-@dataclass(slots=True)
-class QrOp:
+class QrOp(NamedTuple):
     """A QR code; (x, y) is its top-left corner, ``size`` its side without the quiet zone."""
 
     x: float
@@ -48,8 +46,7 @@ class QrOp:
     matrix: Matrix
 
 
-@dataclass(slots=True)
-class DrawingOp:
+class DrawingOp(NamedTuple):
     """A reportlab.graphics ``Drawing`` (a chart); (x, y) is its top-left corner."""
 
     x: float
@@ -69,8 +66,7 @@ class Page:
     ops: list[Op] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     """A drawn box in PDF-independent top-down coordinates, for layout checks."""
 
     page: int

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from printing.errors import PrintOptionError
 
 MM = 72.0 / 25.4
 
 
-@dataclass(frozen=True)
-class Paper:
+class Paper(NamedTuple):
     """A paper size and how documents sit on it."""
 
     name: str

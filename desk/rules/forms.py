@@ -6,11 +6,10 @@ events (which name the document they record).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class FormName:
+class FormName(NamedTuple):
     """How a printed document is called."""
 
     number: str
