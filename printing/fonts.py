@@ -1,7 +1,9 @@
 """Fonts for every document: Be Vietnam Pro by default, a TTF of the desk's choice if set.
 
 Registered with reportlab once per (regular, bold) pair and cached; reportlab embeds
-TrueType fonts as subsets, so a PDF carries only the glyphs it uses.
+TrueType fonts as subsets, so a PDF carries only the glyphs it uses (not the
+whole of ASCII besides, as reportlab does by default: that was most of a
+receipt's font data and of its time).
 """
 
 from __future__ import annotations
@@ -71,7 +73,8 @@ def _register(path: Path, *, what: str, check_vietnamese: bool) -> tuple[str, fl
     font = _registered.get(name)
     if font is None:
         try:
-            font = TTFont(name, str(path))
+            # subsets of the glyphs used only: reportlab's default also embeds all of ASCII in every font
+            font = TTFont(name, str(path), asciiReadable=0)
         except (TTFError, OSError, ValueError, KeyError, IndexError, AssertionError) as exc:
             raise FontError("print.font_unusable", field=setting, path=str(path), setting=what,
                             detail=str(exc)) from exc
