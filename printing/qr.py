@@ -31,8 +31,10 @@ def qr_matrix(data: str, error_correction: str = "M") -> Matrix:
     }[error_correction]
     code = qrcode.QRCode(error_correction=level, border=0, mask_pattern=MASK_PATTERN)
     code.add_data(data.encode("utf-8"))
-    code.make(fit=True)
-    return tuple(tuple(bool(m) for m in row) for row in code.modules)
+    # the smallest version, found once: make(fit=True) would search for it twice
+    code.best_fit()
+    code.make(fit=False)
+    return tuple(tuple(map(bool, row)) for row in code.modules)
 
 
 def runs(matrix: Matrix) -> list[tuple[int, int, int]]:
