@@ -92,7 +92,7 @@ def title_block(layout: Layout, title: str, *lines: P) -> None:
 
 
 def labelled(label: str, value: str, *, before: float = 0.0) -> P:
-    """"Label: value", the value in bold (a blank to fill in by hand when empty)."""
+    """ "Label: value", the value in bold (a blank to fill in by hand when empty)."""
     value = nfc(value).strip()
     return para(f"{label}: ", (value or BLANK, "b" if value else ""), before=before)
 

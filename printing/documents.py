@@ -52,9 +52,7 @@ class PdfRenderer:
             return render_apology(d, p, settings, doc.new_due, doc.reason, issued=doc.issued, paper=paper)
         raise PrintOptionError("print.kind_unknown", field="kind", kind=doc.kind, choices=DOSSIER_KINDS)
 
-    def register(
-        self, dossiers: Iterable[Dossier], settings: PrintSettings, date_from: date, date_to: date
-    ) -> bytes:
+    def register(self, dossiers: Iterable[Dossier], settings: PrintSettings, date_from: date, date_to: date) -> bytes:
         """Mẫu 07, the register book of the dossiers received from ``date_from`` to ``date_to``."""
         from printing.register import render_register
 

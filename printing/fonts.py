@@ -76,13 +76,19 @@ def _register(path: Path, *, what: str, check_vietnamese: bool) -> tuple[str, fl
             # subsets of the glyphs used only: reportlab's default also embeds all of ASCII in every font
             font = TTFont(name, str(path), asciiReadable=0)
         except (TTFError, OSError, ValueError, KeyError, IndexError, AssertionError) as exc:
-            raise FontError("print.font_unusable", field=setting, path=str(path), setting=what,
-                            detail=str(exc)) from exc
+            raise FontError(
+                "print.font_unusable", field=setting, path=str(path), setting=what, detail=str(exc)
+            ) from exc
         if check_vietnamese:
             missing = [ch for ch in VIETNAMESE_SAMPLE if ord(ch) not in font.face.charToGlyph]
             if missing:
-                raise FontError("print.font_lacks_vietnamese", field=setting, path=str(path), setting=what,
-                                letters="".join(missing[:8]))
+                raise FontError(
+                    "print.font_lacks_vietnamese",
+                    field=setting,
+                    path=str(path),
+                    setting=what,
+                    letters="".join(missing[:8]),
+                )
         pdfmetrics.registerFont(font)
         _registered[name] = font
     face = font.face  # type: ignore[attr-defined]

@@ -178,9 +178,7 @@ class Layout:
         if not line.segments:
             return
         asc, desc = self.fonts.ascent * size, self.fonts.descent * size
-        self.page.ops.append(
-            TextOp(x, top + asc, size, tuple(line.segments), line.width, top, top + asc + desc)
-        )
+        self.page.ops.append(TextOp(x, top + asc, size, tuple(line.segments), line.width, top, top + asc + desc))
 
     def line(self, x1: float, y1: float, x2: float, y2: float, width: float = 0.5) -> None:
         self.page.ops.append(LineOp(x1, y1, x2, y2, width))
@@ -351,9 +349,7 @@ class Layout:
         fresh_y = self.y if self.y - header_h <= self.top + 0.01 else None
         capacity = self.bottom - self.top - header_h - 2 * lead  # room on a new page, roughly
         for row in rows:
-            cells = [
-                self.wrap(((nfc(v), ""),), w - 2 * pad, size) for v, w in zip(row, widths, strict=True)
-            ]
+            cells = [self.wrap(((nfc(v), ""),), w - 2 * pad, size) for v, w in zip(row, widths, strict=True)]
             done = [0] * len(cells)
             while True:
                 remaining = max(len(c) - d for c, d in zip(cells, done, strict=True))

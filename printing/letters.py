@@ -49,7 +49,6 @@ def _you(dossier: Dossier) -> str:
     return {"Nam": "Ông", "Nữ": "Bà"}.get(a.sex, "Ông/Bà")
 
 
-
 def _letter(
     settings: PrintSettings, paper_name: str, dossier: Dossier, title: str, issued: datetime | date, *lines: P
 ) -> Layout:
@@ -91,7 +90,9 @@ def build_supplement(
         para("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:", before=step, after=step),
     )
     rows = [[str(i), name, reason] for i, (name, reason) in enumerate(missing, 1)] or [["", BLANK, ""]]
-    layout.table([Col("TT", 0.7, "center"), Col("Giấy tờ, nội dung cần bổ sung, hoàn thiện", 5.0), Col("Lý do", 4.3)], rows)
+    layout.table(
+        [Col("TT", 0.7, "center"), Col("Giấy tờ, nội dung cần bổ sung, hoàn thiện", 5.0), Col("Lý do", 4.3)], rows
+    )
     if nfc(note).strip():
         layout.flow(labelled("Ghi chú", note, before=2 * step))
     clerk = clerk_name(dossier, settings)

@@ -10,9 +10,7 @@ from printing.qr import draw_qr
 from printing.wording import nfc
 
 # a PDF literal string, byte by byte: ( ) \ escaped, other printable ASCII as is, the rest in octal
-_ESCAPES = {b: "\\" + chr(b) for b in (0x28, 0x29, 0x5C)} | {
-    b: f"\\{b:03o}" for b in range(256) if not 32 <= b < 127
-}
+_ESCAPES = {b: "\\" + chr(b) for b in (0x28, 0x29, 0x5C)} | {b: f"\\{b:03o}" for b in range(256) if not 32 <= b < 127}
 
 
 def _pdf_string(data: bytes) -> str:

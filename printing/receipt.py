@@ -64,7 +64,6 @@ def _fees(procedure: Procedure | None, before: float) -> list:
     return [para(label, before=before)] + [para("- ", (one(f), "b"), indent=8) for f in fees]
 
 
-
 def build_receipt(
     dossier: Dossier,
     procedure: Procedure | None,

@@ -32,7 +32,9 @@ def _as_date(d: date | datetime) -> date:
     return d.date() if isinstance(d, datetime) else d
 
 
-def register_rows(dossiers: Iterable[Dossier], settings: PrintSettings, date_from: date, date_to: date) -> list[list[str]]:
+def register_rows(
+    dossiers: Iterable[Dossier], settings: PrintSettings, date_from: date, date_to: date
+) -> list[list[str]]:
     """One row per dossier received in [date_from, date_to], in register order."""
     lo, hi = _as_date(date_from), _as_date(date_to)
     chosen = [d for d in dossiers if lo <= d.received_at.date() <= hi]
@@ -65,7 +67,21 @@ def register_rows(dossiers: Iterable[Dossier], settings: PrintSettings, date_fro
 
 
 REGISTER_WEIGHTS = (0.5, 2.6, 1.8, 0.7, 1.5, 1.6, 1.2, 1.2, 1.2, 1.0, 1.2, 1.1, 1.2)
-REGISTER_ALIGN = ("center", "left", "left", "center", "left", "left", "left", "center", "center", "center", "center", "center", "left")
+REGISTER_ALIGN = (
+    "center",
+    "left",
+    "left",
+    "center",
+    "left",
+    "left",
+    "left",
+    "center",
+    "center",
+    "center",
+    "center",
+    "center",
+    "left",
+)
 
 
 def build_register(
@@ -91,7 +107,9 @@ def build_register(
     if not rows:
         layout.flow(Space(4), para("Không có hồ sơ nào trong thời gian này.", style="i", align="center"))
     page_marks(layout, lambda i, t: f"Sổ theo dõi hồ sơ - Trang {i}/{t}", always=True)
-    return finish([layout], title=f"Sổ theo dõi hồ sơ {_period_vi(_as_date(date_from), _as_date(date_to))}", settings=settings)
+    return finish(
+        [layout], title=f"Sổ theo dõi hồ sơ {_period_vi(_as_date(date_from), _as_date(date_to))}", settings=settings
+    )
 
 
 def render_register(

@@ -45,7 +45,7 @@ MAX_PROCEDURE_BARS = 6
 
 
 def pct(value: float | None) -> str:
-    """"96,5 %" with the decimal comma; "—" for a rate that is undefined (nothing to divide by)."""
+    """ "96,5 %" with the decimal comma; "—" for a rate that is undefined (nothing to divide by)."""
     if value is None:
         return "—"
     return f"{value * 100:.1f}".replace(".", ",") + " %"
@@ -89,8 +89,16 @@ def _procedure_chart(report: DayReport, fonts: FontSet, width: float, height: fl
     groups = [g for g in report.indicators.by_procedure if g.figures.received]
     size = 7.5
     if not groups:
-        d.add(String(width / 2, height / 2, "Không có hồ sơ tiếp nhận trong kỳ", fontName=fonts.italic,
-                     fontSize=size, textAnchor="middle"))
+        d.add(
+            String(
+                width / 2,
+                height / 2,
+                "Không có hồ sơ tiếp nhận trong kỳ",
+                fontName=fonts.italic,
+                fontSize=size,
+                textAnchor="middle",
+            )
+        )
         return d
     shown = groups[:MAX_PROCEDURE_BARS]
     rest = sum(g.figures.received for g in groups[MAX_PROCEDURE_BARS:])
@@ -144,8 +152,16 @@ def _on_time_chart(report: DayReport, fonts: FontSet, width: float, height: floa
     d = Drawing(width, height)
     size = 7.5
     if not f.finished:
-        d.add(String(width / 2, height / 2, "Chưa có hồ sơ có kết quả trong kỳ", fontName=fonts.italic,
-                     fontSize=size, textAnchor="middle"))
+        d.add(
+            String(
+                width / 2,
+                height / 2,
+                "Chưa có hồ sơ có kết quả trong kỳ",
+                fontName=fonts.italic,
+                fontSize=size,
+                textAnchor="middle",
+            )
+        )
         return d
     c = VerticalBarChart()
     c.x = 6
@@ -183,12 +199,39 @@ def _section(text: str, lead: float):
 
 def _counts(layout: Layout, report: DayReport) -> None:
     f = report.indicators.overall
-    cols = [Col(t, 1.0, "center") for t in (
-        "Tiếp nhận", "Từ chối", "Rút hồ sơ", "Dừng xử lý", "Có kết quả", "Đã trả", "Đang giải quyết", "Quá hạn",
-        "Chờ trả")]
-    layout.table(cols, [[str(v) for v in (
-        f.received, f.refused, f.withdrawn, f.stopped, f.finished, f.returned, f.in_progress, f.overdue,
-        f.awaiting_return)]])
+    cols = [
+        Col(t, 1.0, "center")
+        for t in (
+            "Tiếp nhận",
+            "Từ chối",
+            "Rút hồ sơ",
+            "Dừng xử lý",
+            "Có kết quả",
+            "Đã trả",
+            "Đang giải quyết",
+            "Quá hạn",
+            "Chờ trả",
+        )
+    ]
+    layout.table(
+        cols,
+        [
+            [
+                str(v)
+                for v in (
+                    f.received,
+                    f.refused,
+                    f.withdrawn,
+                    f.stopped,
+                    f.finished,
+                    f.returned,
+                    f.in_progress,
+                    f.overdue,
+                    f.awaiting_return,
+                )
+            ]
+        ],
+    )
 
 
 def _indicator_rows(report: DayReport) -> list[list[str]]:
@@ -198,20 +241,50 @@ def _indicator_rows(report: DayReport) -> list[list[str]]:
     late = pct(f.late_rate) if f.late_rate is not None else "0 %"
     complaint = pct(f.complaint_rate) if f.complaint_rate is not None else "0 %"
     return [
-        ["Tỷ lệ giải quyết đúng hạn", f"{f.finished_on_time}/{f.finished} hồ sơ có kết quả",
-         pct(f.on_time_rate), _target(t, "on_time_rate"), _verdict(f, "on_time_rate")],
-        ["Thời gian xử lý trung bình", f"{f.finished} hồ sơ, không tính thời gian chờ bổ sung",
-         "—" if hours is None else f"{_num(hours)} giờ làm việc", "—", "—"],
-        ["Tỷ lệ số hóa hồ sơ", f"{f.digitised}/{f.accepted} hồ sơ tiếp nhận",
-         pct(f.digitisation_rate), _target(t, "digitisation_rate"), _verdict(f, "digitisation_rate")],
-        ["Tỷ lệ tái sử dụng dữ liệu", f"{f.reused}/{f.accepted} hồ sơ tiếp nhận",
-         pct(f.reuse_rate), _target(t, "reuse_rate"), _verdict(f, "reuse_rate")],
-        ["Mức độ hài lòng",
-         "100 % − (tỷ lệ trễ hạn + tỷ lệ không hài lòng)" if f.satisfaction_rate is None
-         else f"100 % − (trễ hạn {late} + không hài lòng {complaint})",
-         pct(f.satisfaction_rate), _target(t, "satisfaction_rate"), _verdict(f, "satisfaction_rate")],
-        ["Tỷ lệ đồng bộ", f"{f.synced}/{f.received} hồ sơ tiếp nhận",
-         pct(f.sync_rate), _target(t, "sync_rate"), _verdict(f, "sync_rate")],
+        [
+            "Tỷ lệ giải quyết đúng hạn",
+            f"{f.finished_on_time}/{f.finished} hồ sơ có kết quả",
+            pct(f.on_time_rate),
+            _target(t, "on_time_rate"),
+            _verdict(f, "on_time_rate"),
+        ],
+        [
+            "Thời gian xử lý trung bình",
+            f"{f.finished} hồ sơ, không tính thời gian chờ bổ sung",
+            "—" if hours is None else f"{_num(hours)} giờ làm việc",
+            "—",
+            "—",
+        ],
+        [
+            "Tỷ lệ số hóa hồ sơ",
+            f"{f.digitised}/{f.accepted} hồ sơ tiếp nhận",
+            pct(f.digitisation_rate),
+            _target(t, "digitisation_rate"),
+            _verdict(f, "digitisation_rate"),
+        ],
+        [
+            "Tỷ lệ tái sử dụng dữ liệu",
+            f"{f.reused}/{f.accepted} hồ sơ tiếp nhận",
+            pct(f.reuse_rate),
+            _target(t, "reuse_rate"),
+            _verdict(f, "reuse_rate"),
+        ],
+        [
+            "Mức độ hài lòng",
+            "100 % − (tỷ lệ trễ hạn + tỷ lệ không hài lòng)"
+            if f.satisfaction_rate is None
+            else f"100 % − (trễ hạn {late} + không hài lòng {complaint})",
+            pct(f.satisfaction_rate),
+            _target(t, "satisfaction_rate"),
+            _verdict(f, "satisfaction_rate"),
+        ],
+        [
+            "Tỷ lệ đồng bộ",
+            f"{f.synced}/{f.received} hồ sơ tiếp nhận",
+            pct(f.sync_rate),
+            _target(t, "sync_rate"),
+            _verdict(f, "sync_rate"),
+        ],
     ]
 
 
@@ -249,16 +322,18 @@ def _desk_rows(report: DayReport) -> list[list[str]]:
     rows = []
     for d in report.desks:
         f, s = d.figures, d.sync
-        rows.append([
-            d.label,
-            str(f.received),
-            str(f.finished),
-            pct(f.on_time_rate),
-            str(f.overdue),
-            str(s.events) if s else "—",
-            str(s.last_seq) if s and s.last_seq is not None else "—",
-            (s.missing_ranges() or "không") if s else "—",
-        ])
+        rows.append(
+            [
+                d.label,
+                str(f.received),
+                str(f.finished),
+                pct(f.on_time_rate),
+                str(f.overdue),
+                str(s.events) if s else "—",
+                str(s.last_seq) if s and s.last_seq is not None else "—",
+                (s.missing_ranges() or "không") if s else "—",
+            ]
+        )
     return rows
 
 
@@ -269,12 +344,14 @@ def _gap_lines(report: DayReport) -> list:
         if s is None or not s.gaps:
             continue
         ranges = s.missing_ranges()
-        lines.append(para(
-            f"{d.label}: đã phát sinh đến sự kiện số {s.last_seq}, đã nhận {s.events}; ",
-            (f"còn thiếu sự kiện số {ranges} ({s.missing} sự kiện)", "b"),
-            " — chưa nhận được gói dữ liệu hoặc đợt đồng bộ tương ứng.",
-            indent=6,
-        ))
+        lines.append(
+            para(
+                f"{d.label}: đã phát sinh đến sự kiện số {s.last_seq}, đã nhận {s.events}; ",
+                (f"còn thiếu sự kiện số {ranges} ({s.missing} sự kiện)", "b"),
+                " — chưa nhận được gói dữ liệu hoặc đợt đồng bộ tương ứng.",
+                indent=6,
+            )
+        )
     if not lines:
         lines.append(para("Đã nhận đủ dữ liệu của các quầy, không thiếu sự kiện nào.", style="i", indent=6))
     return lines
@@ -311,9 +388,20 @@ def _overdue_rows(layout: Layout, report: DayReport, n: int, day_minutes: int) -
     room = [w - 2 * pad - 0.5 for w in layout.column_widths(OVERDUE_COLS, size=size)]
     rows = []
     for i, o in enumerate(report.overdue[:n], 1):
-        cells = [str(i), o.code, o.procedure_name, o.applicant, short_datetime(o.due_at),
-                 _overdue_text(o.overdue_minutes, day_minutes)]
-        rows.append([_one_line(layout, c, w, size) if j in (2, 3) else c for j, (c, w) in enumerate(zip(cells, room))])
+        cells = [
+            str(i),
+            o.code,
+            o.procedure_name,
+            o.applicant,
+            short_datetime(o.due_at),
+            _overdue_text(o.overdue_minutes, day_minutes),
+        ]
+        rows.append(
+            [
+                _one_line(layout, c, w, size) if j in (2, 3) else c
+                for j, (c, w) in enumerate(zip(cells, room, strict=True))
+            ]
+        )
     return rows
 
 
@@ -326,13 +414,18 @@ def _lay_out(report: DayReport, settings: PrintSettings, fonts: FontSet, listed:
     lead = layout.leading(layout.size)
     agency = settings.agency
     national_header(layout, agency, place_date(agency.place, report.made_at))
-    who = (f"Tổng hợp {len(report.desks)} quầy" if report.hub else f"Quầy {agency.desk_no}")
+    who = f"Tổng hợp {len(report.desks)} quầy" if report.hub else f"Quầy {agency.desk_no}"
     title_block(
         layout,
         TITLE_DAY if ind.single_day else TITLE_RANGE,
         para(_period_vi(ind.date_from, ind.date_to), style="i", align="center"),
-        para(f"{who} - Người lập báo cáo: ", (nfc(report.clerk).strip() or BLANK, "b"),
-             f" - Số liệu tính đến {short_datetime(ind.as_of)}", align="center", scale=0.95),
+        para(
+            f"{who} - Người lập báo cáo: ",
+            (nfc(report.clerk).strip() or BLANK, "b"),
+            f" - Số liệu tính đến {short_datetime(ind.as_of)}",
+            align="center",
+            scale=0.95,
+        ),
     )
     layout.flow(_section("I. SỐ LIỆU HỒ SƠ", lead))
     _counts(layout, report)
@@ -345,13 +438,26 @@ def _lay_out(report: DayReport, settings: PrintSettings, fonts: FontSet, listed:
     left_w = (w - gap) * 0.6
     right_w = w - gap - left_w
     caption = lambda text: para(text, style="i", align="center", scale=0.9)  # noqa: E731
-    layout.columns([
-        (0.0, left_w, [caption("Hồ sơ tiếp nhận theo thủ tục"),
-                       Graphic(_procedure_chart(report, fonts, left_w, CHART_HEIGHT), left_w, CHART_HEIGHT)]),
-        (left_w + gap, right_w, [caption("Hồ sơ có kết quả: đúng hạn và trễ hạn"),
-                                 Graphic(_on_time_chart(report, fonts, right_w, CHART_HEIGHT), right_w,
-                                         CHART_HEIGHT)]),
-    ])
+    layout.columns(
+        [
+            (
+                0.0,
+                left_w,
+                [
+                    caption("Hồ sơ tiếp nhận theo thủ tục"),
+                    Graphic(_procedure_chart(report, fonts, left_w, CHART_HEIGHT), left_w, CHART_HEIGHT),
+                ],
+            ),
+            (
+                left_w + gap,
+                right_w,
+                [
+                    caption("Hồ sơ có kết quả: đúng hạn và trễ hạn"),
+                    Graphic(_on_time_chart(report, fonts, right_w, CHART_HEIGHT), right_w, CHART_HEIGHT),
+                ],
+            ),
+        ]
+    )
 
     n = 4
     if report.hub:
@@ -402,4 +508,4 @@ def render_day_report(report: DayReport, settings: PrintSettings) -> bytes:
     return build_day_report(report, settings).pdf
 
 
-__all__: Sequence[str] = ("build_day_report", "render_day_report", "pct")
+__all__: Sequence[str] = ("build_day_report", "pct", "render_day_report")

@@ -25,8 +25,9 @@ def print_receipt(desk: Desk, dossier: Dossier, language: str = "vi") -> PrintRe
 
     A missing printer is a result with ``ok`` False and the PDF's path in its message, not an error.
     """
-    return documents.print_document(desk, "receipt", dossier.code, renderer=printing.RENDERER,
-                                    sender=printing.send_to_printer, language=language)
+    return documents.print_document(
+        desk, "receipt", dossier.code, renderer=printing.RENDERER, sender=printing.send_to_printer, language=language
+    )
 
 
 def print_letter(
@@ -34,19 +35,33 @@ def print_letter(
 ) -> PrintResult:
     """Mẫu 02 (the latest supplement request), 03 (the refusal) or 04 (the apology, with ``reason``
     and ``new_due``), one copy on the desk's paper, as ``desk print KIND CODE`` prints it."""
-    return documents.print_document(desk, kind, code, renderer=printing.RENDERER, sender=printing.send_to_printer,
-                                    reason=reason, new_due=new_due, language=language)
+    return documents.print_document(
+        desk,
+        kind,
+        code,
+        renderer=printing.RENDERER,
+        sender=printing.send_to_printer,
+        reason=reason,
+        new_due=new_due,
+        language=language,
+    )
 
 
 def print_day_report(desk: Desk, date_from: date, date_to: date, language: str = "vi") -> PrintResult:
     """The end-of-day report of the period (one A4 page), as ``desk report day`` prints it."""
     from desk.reports.day import day_report  # the report's queries load when a report is printed
 
-    return documents.print_report(desk, day_report(desk, date_from, date_to), renderer=printing.RENDERER,
-                                  sender=printing.send_to_printer, language=language)
+    return documents.print_report(
+        desk,
+        day_report(desk, date_from, date_to),
+        renderer=printing.RENDERER,
+        sender=printing.send_to_printer,
+        language=language,
+    )
 
 
 def print_register(desk: Desk, date_from: date, date_to: date, language: str = "vi") -> PrintResult:
     """The register book (Mẫu 07) of the dossiers received in the period, as ``desk print register`` prints it."""
-    return documents.print_register(desk, date_from, date_to, renderer=printing.RENDERER,
-                                    sender=printing.send_to_printer, language=language)
+    return documents.print_register(
+        desk, date_from, date_to, renderer=printing.RENDERER, sender=printing.send_to_printer, language=language
+    )

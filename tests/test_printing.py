@@ -110,9 +110,7 @@ def make_dossier(**kw) -> Dossier:
         components=[
             ComponentLine(code="TK", name="Tờ khai cấp bản sao trích lục hộ tịch", form=Form.ORIGINAL),
             ComponentLine(code="UQ", name="Văn bản ủy quyền chưa mang theo", received=False),
-            ComponentLine(
-                code="CC", name="Căn cước công dân của người yêu cầu", form=Form.CERTIFIED_COPY, quantity=2
-            ),
+            ComponentLine(code="CC", name="Căn cước công dân của người yêu cầu", form=Form.CERTIFIED_COPY, quantity=2),
         ],
     )
     return dataclasses.replace(base, **kw)
@@ -528,7 +526,11 @@ def test_supplement_request():
         ("Bản sao giấy khai sinh", "Bản chụp không rõ nét"),
     ]
     pdf = render_supplement(
-        make_dossier(), make_procedure(), make_settings(), missing, "Nộp bổ sung trong 05 ngày làm việc",
+        make_dossier(),
+        make_procedure(),
+        make_settings(),
+        missing,
+        "Nộp bổ sung trong 05 ngày làm việc",
         issued=datetime(2026, 11, 23, 8, 15),
     )
     text = all_text(pdf)
@@ -611,8 +613,11 @@ def test_register_day():
     ]
     inside[1] = dataclasses.replace(inside[1], status=Status.REFUSED)
     inside[2] = dataclasses.replace(
-        inside[2], status=Status.RETURNED, finished_at=datetime(2026, 11, 24, 15, 0),
-        returned_at=datetime(2026, 11, 25, 9, 15), collected_by="Nguyễn Văn A",
+        inside[2],
+        status=Status.RETURNED,
+        finished_at=datetime(2026, 11, 24, 15, 0),
+        returned_at=datetime(2026, 11, 25, 9, 15),
+        collected_by="Nguyễn Văn A",
     )
     outside = make_dossier(code=f"{CODE[:-11]}261121-0001", received_at=datetime(2026, 11, 21, 9, 0))
     r = build_register([*inside, outside], s, date(2026, 11, 22))
@@ -625,16 +630,31 @@ def test_register_day():
         [
             part.replace(" ", "")
             for part in [
-            "SỔ THEO DÕI HỒ SƠ",
-            "Quyển số: 01",
-            "Ngày 22 tháng 11 năm 2026",
-            "STT", "Mã hồ sơ", "Tên TTHC", "Số lượng hồ sơ (bộ)", "Tên tổ chức, cá nhân",
-            "Địa chỉ, số điện thoại", "Cơ quan chủ trì giải quyết", "Ngày nhận", "Hẹn trả",
-            "Chuyển hồ sơ", "Ngày có kết quả", "Trả kết quả", "Ghi chú",
-            "200", f"{CODE[:-4]}1000",
-            "201", "Từ chối tiếp nhận",
-            "202", "24/11/2026 15:00", "25/11/2026 09:15", "Nguyễn Văn A",
-            "Trang 1/1",
+                "SỔ THEO DÕI HỒ SƠ",
+                "Quyển số: 01",
+                "Ngày 22 tháng 11 năm 2026",
+                "STT",
+                "Mã hồ sơ",
+                "Tên TTHC",
+                "Số lượng hồ sơ (bộ)",
+                "Tên tổ chức, cá nhân",
+                "Địa chỉ, số điện thoại",
+                "Cơ quan chủ trì giải quyết",
+                "Ngày nhận",
+                "Hẹn trả",
+                "Chuyển hồ sơ",
+                "Ngày có kết quả",
+                "Trả kết quả",
+                "Ghi chú",
+                "200",
+                f"{CODE[:-4]}1000",
+                "201",
+                "Từ chối tiếp nhận",
+                "202",
+                "24/11/2026 15:00",
+                "25/11/2026 09:15",
+                "Nguyễn Văn A",
+                "Trang 1/1",
             ]
         ],
     )
@@ -793,7 +813,9 @@ def test_printing_imports_only_desk_models_and_rules():
         "assert 'reportlab' not in sys.modules, 'reportlab must load lazily'\n"
         "assert 'qrcode' not in sys.modules, 'qrcode must load lazily'\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1], env={**os.environ})
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1], env={**os.environ}
+    )
 
 
 def test_receipt_without_catalogue_procedure():
@@ -858,9 +880,18 @@ def test_a_receipt_goes_through_the_one_path(desk):
     event = _printed(desk, d.code)
     assert event.type == "document.printed"
     assert event.payload["print"] == {
-        "kind": "receipt", "copies": 2, "paper": "a4", "ok": True, "message": result.message,
-        "details": {"form": "Mẫu 01", "document": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "method": "lp",
-                    "path": str(result.path), "printer": "Quay1"},
+        "kind": "receipt",
+        "copies": 2,
+        "paper": "a4",
+        "ok": True,
+        "message": result.message,
+        "details": {
+            "form": "Mẫu 01",
+            "document": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+            "method": "lp",
+            "path": str(result.path),
+            "printer": "Quay1",
+        },
     }
 
 
@@ -873,15 +904,19 @@ def test_a_letter_written_to_a_file_names_its_form(desk, tmp_path):
     lifecycle.refuse(desk, d.code, reason="Hồ sơ không thuộc thẩm quyền")
     out = tmp_path / "m03.pdf"
     sender = FakePrinter()
-    result = print_document(desk, "refusal", d.code, renderer=printing.RENDERER, sender=sender, out=out,
-                            paper="a5")
+    result = print_document(desk, "refusal", d.code, renderer=printing.RENDERER, sender=sender, out=out, paper="a5")
     assert result.ok and not result.sent and result.path == out and sender.calls == []
     assert "Hồ sơ không thuộc thẩm quyền" in all_text(out.read_bytes())
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     printed = _printed(desk, d.code).payload["print"]
     assert (printed["kind"], printed["copies"], printed["paper"]) == ("refusal", 1, "a5")
-    assert printed["details"] == {"form": "Mẫu 03", "document": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-                                  "reason": "Hồ sơ không thuộc thẩm quyền", "method": "file", "path": str(out)}
+    assert printed["details"] == {
+        "form": "Mẫu 03",
+        "document": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+        "reason": "Hồ sơ không thuộc thẩm quyền",
+        "method": "file",
+        "path": str(out),
+    }
 
 
 def test_a_failed_print_is_recorded_and_keeps_the_pdf(desk):
@@ -889,8 +924,9 @@ def test_a_failed_print_is_recorded_and_keeps_the_pdf(desk):
     from desk.dossier.documents import print_document
 
     d = _received(desk)
-    result = print_document(desk, "receipt", d.code, renderer=printing.RENDERER, sender=FakePrinter(ok=False),
-                            language="en")
+    result = print_document(
+        desk, "receipt", d.code, renderer=printing.RENDERER, sender=FakePrinter(ok=False), language="en"
+    )
     assert not result.ok and not result.sent and result.path.is_file()
     assert "jammed" in result.message and str(result.path) in result.message
     assert _printed(desk, d.code).type == "document.print_failed"

@@ -62,8 +62,9 @@ def in_words(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
             template = WORDING.get(problem.code)
             if template is None:
                 raise
-            params = {k: ", ".join(map(str, v)) if isinstance(v, (tuple, list)) else v
-                      for k, v in problem.params.items()}
+            params = {
+                k: ", ".join(map(str, v)) if isinstance(v, (tuple, list)) else v for k, v in problem.params.items()
+            }
             raise type(exc)(template.format(**params), field=problem.field) from exc
 
     return run
@@ -100,9 +101,18 @@ def cmd_print_dossier(args: argparse.Namespace) -> int:
             raise InvalidInput("give the extension with --days N (working days)", field="days")
         new_due = propose_new_due(desk, get(desk, args.code), args.days)
     result = print_document(
-        desk, args.kind, args.code, renderer=printing.RENDERER, sender=printing.send_to_printer,
-        out=Path(args.out) if args.out else None, paper=args.paper, copies=args.copies, printer=args.printer,
-        reason=args.reason or "", new_due=new_due, language="en",
+        desk,
+        args.kind,
+        args.code,
+        renderer=printing.RENDERER,
+        sender=printing.send_to_printer,
+        out=Path(args.out) if args.out else None,
+        paper=args.paper,
+        copies=args.copies,
+        printer=args.printer,
+        reason=args.reason or "",
+        new_due=new_due,
+        language="en",
     )
     return _finish(args, result)
 
@@ -118,8 +128,14 @@ def cmd_print_register(args: argparse.Namespace) -> int:
     if last < first:
         raise InvalidInput(f"--to {last} is before --date {first}", field="to")
     result = print_register(
-        desk, first, last, renderer=printing.RENDERER, sender=printing.send_to_printer,
-        out=Path(args.out) if args.out else None, printer=args.printer, language="en",
+        desk,
+        first,
+        last,
+        renderer=printing.RENDERER,
+        sender=printing.send_to_printer,
+        out=Path(args.out) if args.out else None,
+        printer=args.printer,
+        language="en",
     )
     return _finish(args, result)
 
@@ -132,8 +148,14 @@ def cmd_verify_receipt(args) -> int:
     desk = open_from_args(args)
     verdict = verify_payload(args.text, read_agency_key(desk.home), lambda code: find(desk, code))
     if args.json:
-        emit_json({"genuine": verdict.genuine, "code": verdict.code or None, "verdict": verdict.verdict.value,
-                   "mismatched": list(verdict.mismatched)})
+        emit_json(
+            {
+                "genuine": verdict.genuine,
+                "code": verdict.code or None,
+                "verdict": verdict.verdict.value,
+                "mismatched": list(verdict.mismatched),
+            }
+        )
     else:
         say(verdict.message("en"))
     return {
@@ -164,13 +186,18 @@ def register(sub) -> None:
             sp.add_argument("--reason", help="why the dossier is late")
         else:
             sp.set_defaults(days=None, reason="")
-    sp = add_command(pr_sub, "register", "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
-                     in_words(cmd_print_register))
+    sp = add_command(
+        pr_sub,
+        "register",
+        "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
+        in_words(cmd_print_register),
+    )
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
     sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day (default: the first day)")
     sp.add_argument("--out", metavar="FILE", help="only write the PDF there; print nothing")
     sp.add_argument("--printer")
 
-    sp = add_command(sub, "verify-receipt", "check a scanned receipt QR: genuine, altered, forged or unknown",
-                     cmd_verify_receipt)
+    sp = add_command(
+        sub, "verify-receipt", "check a scanned receipt QR: genuine, altered, forged or unknown", cmd_verify_receipt
+    )
     sp.add_argument("text", help="the text the scanner read from the receipt's QR code")

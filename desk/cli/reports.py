@@ -63,12 +63,27 @@ def cmd_report_day(args) -> int:
         import printing
         from desk.dossier.documents import print_report
 
-        result = print_report(desk, report, renderer=printing.RENDERER, sender=printing.send_to_printer, out=out,
-                              printer=args.printer, language="en")
+        result = print_report(
+            desk,
+            report,
+            renderer=printing.RENDERER,
+            sender=printing.send_to_printer,
+            out=out,
+            printer=args.printer,
+            language="en",
+        )
         ok, sent, message, path = result.ok, result.sent, result.message, result.path
     if args.json:
-        emit_json({"ok": ok, "path": str(path), "format": suffix[1:], "sent": sent, "message": message,
-                   "report": report.to_json()})
+        emit_json(
+            {
+                "ok": ok,
+                "path": str(path),
+                "format": suffix[1:],
+                "sent": sent,
+                "message": message,
+                "report": report.to_json(),
+            }
+        )
     else:
         for line in _summary(report):
             say(line)
@@ -87,7 +102,8 @@ def register(sub) -> None:
     rp = sub.add_parser("report", help="end-of-day report and register book")
     rp_sub = rp.add_subparsers(dest="report_kind", metavar="KIND", required=True)
     sp = add_command(
-        rp_sub, "day",
+        rp_sub,
+        "day",
         "end-of-day report: indicators (QĐ 766/QĐ-TTg), charts, overdue dossiers; at a hub, every desk and "
         "the missing seq ranges. PDF (one A4 page) or CSV (UTF-8 with BOM), chosen by --out's suffix",
         in_words(cmd_report_day),
@@ -96,8 +112,12 @@ def register(sub) -> None:
     sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day of a range (default: the first day)")
     sp.add_argument("--out", metavar="FILE", help="write FILE.pdf or FILE.csv; without it the PDF is printed")
     sp.add_argument("--printer", help="CUPS printer name (default: the home's setting)")
-    sp = add_command(rp_sub, "register", "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
-                     in_words(cmd_print_register))
+    sp = add_command(
+        rp_sub,
+        "register",
+        "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
+        in_words(cmd_print_register),
+    )
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
     sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day (default: the first day)")
     sp.add_argument("--out", metavar="FILE", help="only write the PDF there; print nothing")

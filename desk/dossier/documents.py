@@ -65,7 +65,7 @@ class SendOutcome(Protocol):
 
     @property
     def method(self) -> str:
-        """"lp", "windows", or "none" when no way to print was found."""
+        """ "lp", "windows", or "none" when no way to print was found."""
         ...
 
     @property
@@ -108,9 +108,7 @@ def print_settings(settings: Settings) -> PrintSettings:
     )
 
 
-def gather(
-    desk: Desk, code: str, kind: str, *, reason: str = "", new_due: datetime | None = None
-) -> DossierDocument:
+def gather(desk: Desk, code: str, kind: str, *, reason: str = "", new_due: datetime | None = None) -> DossierDocument:
     """What ``kind`` prints for dossier ``code``: the supplement request's list, the refusal's reason, …"""
     if kind not in DOSSIER_KINDS:
         raise InvalidInput("print.kind_unknown", field="kind", kind=kind, choices=DOSSIER_KINDS)
@@ -171,8 +169,19 @@ def print_document(
     doc = gather(desk, code, kind, reason=reason, new_due=new_due)
     options = print_settings(settings)
     pdf = _rendered(lambda: renderer.dossier_document(doc, options, paper=paper, copies=copies))
-    return _deliver(desk, kind=kind, code=doc.dossier.code, pdf=pdf, paper=paper, copies=copies, out=out,
-                    printer=printer, sender=sender, language=language, details=_details(doc))
+    return _deliver(
+        desk,
+        kind=kind,
+        code=doc.dossier.code,
+        pdf=pdf,
+        paper=paper,
+        copies=copies,
+        out=out,
+        printer=printer,
+        sender=sender,
+        language=language,
+        details=_details(doc),
+    )
 
 
 def print_register(
@@ -190,9 +199,19 @@ def print_register(
     found = dossiers.received_between(desk, date_from, date_to)
     options = print_settings(desk.settings)
     pdf = _rendered(lambda: renderer.register(found, options, date_from, date_to))
-    return _deliver(desk, kind="register", code="", pdf=pdf, paper="a4", copies=1, out=out, printer=printer,
-                    sender=sender, language=language,
-                    details={"date_from": date_from.isoformat(), "date_to": date_to.isoformat()})
+    return _deliver(
+        desk,
+        kind="register",
+        code="",
+        pdf=pdf,
+        paper="a4",
+        copies=1,
+        out=out,
+        printer=printer,
+        sender=sender,
+        language=language,
+        details={"date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
+    )
 
 
 def print_report(
@@ -208,8 +227,18 @@ def print_report(
     """Print the end-of-day report (one A4 page) made by ``desk.reports.day.day_report``."""
     options = print_settings(desk.settings)
     pdf = _rendered(lambda: renderer.day_report(report, options))
-    return _deliver(desk, kind="report", code="", pdf=pdf, paper="a4", copies=1, out=out, printer=printer,
-                    sender=sender, language=language)
+    return _deliver(
+        desk,
+        kind="report",
+        code="",
+        pdf=pdf,
+        paper="a4",
+        copies=1,
+        out=out,
+        printer=printer,
+        sender=sender,
+        language=language,
+    )
 
 
 def write_document(path: Path, data: bytes) -> None:
@@ -277,20 +306,30 @@ def _deliver(
     A failed print is recorded as ``document.print_failed`` and can simply be repeated.
     """
     name = FORMS[kind]
-    recorded: dict[str, Any] = {"form": name.number, "document": name.title} if name.number else {
-        "document": name.title}
+    recorded: dict[str, Any] = (
+        {"form": name.number, "document": name.title} if name.number else {"document": name.title}
+    )
     recorded.update(details or {})
     if out is not None:
         write_document(out, pdf)
         message = f"written to {out}"
-        record_print(desk, code, kind, copies, paper, True, message,
-                     details={**recorded, "method": "file", "path": str(out)})
+        record_print(
+            desk, code, kind, copies, paper, True, message, details={**recorded, "method": "file", "path": str(out)}
+        )
         return PrintResult(True, out, message, sent=False)
     path = kept_path(desk, code or kind, kind, clock.now())
     write_document(path, pdf)
     # the PDF holds every copy (liên) of a receipt on its own pages: it is printed once
     outcome = sender(path, printer=printer or desk.settings.printer, copies=1)
     message = outcome.describe(language)
-    record_print(desk, code, kind, copies, paper, outcome.ok, message,
-                 details={**recorded, "method": outcome.method, "path": str(path), "printer": outcome.printer})
+    record_print(
+        desk,
+        code,
+        kind,
+        copies,
+        paper,
+        outcome.ok,
+        message,
+        details={**recorded, "method": outcome.method, "path": str(path), "printer": outcome.printer},
+    )
     return PrintResult(outcome.ok, path, message, sent=outcome.ok)
