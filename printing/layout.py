@@ -11,7 +11,7 @@ top of each other).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from printing.fonts import FontSet
@@ -51,7 +51,7 @@ class Layout:
         self.width = self.right - self.left
         self.top = paper.top
         self.bottom = (ROLL_MAX if paper.height is None else paper.height) - paper.bottom
-        self.on_new_page = None  # called with the layout after a page break
+        self.on_new_page: Callable[[Layout], None] | None = None  # called with the layout after a page break
         self.y = self.top
         self.new_page()
 

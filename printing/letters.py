@@ -175,13 +175,16 @@ def build_apology(
     dossier: Dossier,
     procedure: Procedure | None,
     settings: PrintSettings,
-    new_due: datetime,
+    new_due: datetime | None,
     reason: str,
     *,
     issued: datetime | date | None = None,
     paper: str = "a4",
 ) -> Rendered:
-    """Mẫu 04, Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết: why late, and the new date."""
+    """Mẫu 04, Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết: why late, and the new date.
+
+    Without ``new_due`` the date is left blank, to be written by hand.
+    """
     issued = issued or dossier.updated_at or dossier.received_at
     a = dossier.applicant
     you = _you(dossier)
@@ -224,7 +227,7 @@ def render_apology(
     dossier: Dossier,
     procedure: Procedure | None,
     settings: PrintSettings,
-    new_due: datetime,
+    new_due: datetime | None,
     reason: str,
     *,
     issued: datetime | date | None = None,

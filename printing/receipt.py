@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from desk.models import Dossier, IdKind, PrintSettings, Procedure, TimeUnit
 from desk.rules.receipt_qr import build_payload
 from printing.blocks import (
@@ -84,9 +86,13 @@ def build_receipt(
         layout = Layout(pp, fonts)
         layout.on_new_page = continued(dossier.code, f"(Liên {n})")
         _receipt_copy(layout, dossier, procedure, settings, matrix, n)
-        page_marks(layout, lambda i, total, n=n: f"Mã hồ sơ {dossier.code} - Liên {n} - Trang {i}/{total}")
+        page_marks(layout, functools.partial(_receipt_mark, dossier.code, n))
         layouts.append(layout)
     return finish(layouts, title=f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả {dossier.code}", settings=settings)
+
+
+def _receipt_mark(code: str, copy: int, page: int, pages: int) -> str:
+    return f"Mã hồ sơ {code} - Liên {copy} - Trang {page}/{pages}"
 
 
 def render_receipt(

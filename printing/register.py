@@ -8,7 +8,7 @@ from datetime import date, datetime
 from desk.models import Dossier, PrintSettings, Status
 from printing.blocks import finish, national_header, page_marks, title_block
 from printing.fonts import fonts_for
-from printing.items import Col, Space, para
+from printing.items import Align, Col, Space, para
 from printing.layout import Layout
 from printing.ops import Rendered
 from printing.paper import A4_LANDSCAPE
@@ -67,7 +67,7 @@ def register_rows(
 
 
 REGISTER_WEIGHTS = (0.5, 2.6, 1.8, 0.7, 1.5, 1.6, 1.2, 1.2, 1.2, 1.0, 1.2, 1.1, 1.2)
-REGISTER_ALIGN = (
+REGISTER_ALIGN: tuple[Align, ...] = (
     "center",
     "left",
     "left",
