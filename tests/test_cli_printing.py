@@ -177,3 +177,16 @@ def test_apology_letter_records_the_new_date(dossier_home, tmp_path):
     assert printed.payload["print"]["details"]["new_due"] == "2026-11-27T17:00:00"
     r = run_desk("print", "apology", code, "--reason", "x", "--out", str(out), home=home)
     assert r.returncode == 3 and "--days" in r.stderr
+
+
+def test_a_missing_font_file_is_named_with_its_setting(dossier_home, tmp_path):
+    from desk.config import Home, update_settings
+
+    home, code = dossier_home
+    missing = tmp_path / "times.ttf"
+    update_settings(Home(home), font_regular=str(missing))
+    r = run_desk("print", "receipt", code, "--out", str(tmp_path / "r.pdf"), home=home)
+    assert r.returncode == 3 and "Traceback" not in r.stderr
+    assert f"font file {missing} (font_regular) does not exist: fix printing.font_regular in desk.toml" in r.stderr
+    assert not (tmp_path / "r.pdf").exists()
+    assert events_of(home, code)[-1] != "document.printed"
