@@ -12,7 +12,7 @@ from printing.items import Align, Col, Space, para
 from printing.layout import Layout
 from printing.ops import Rendered
 from printing.paper import A4_LANDSCAPE
-from printing.wording import BLANK, REGISTER_COLUMNS, TITLE_REGISTER, count_vi, date_vi, nfc, short_datetime
+from printing.wording import BLANK, REGISTER_COLUMNS, TITLE_REGISTER, count_vi, nfc, period_vi, short_datetime
 
 STATUS_NOTES_VI = {
     Status.SUPPLEMENT: "Yêu cầu bổ sung hồ sơ",
@@ -20,12 +20,6 @@ STATUS_NOTES_VI = {
     Status.WITHDRAWN: "Rút hồ sơ",
     Status.STOPPED: "Dừng xử lý",
 }
-
-
-def _period_vi(date_from: date, date_to: date) -> str:
-    if date_from == date_to:
-        return date_vi(date_from).capitalize()
-    return f"Từ {date_vi(date_from)} đến {date_vi(date_to)}"
 
 
 def _as_date(d: date | datetime) -> date:
@@ -99,7 +93,7 @@ def build_register(
         layout,
         TITLE_REGISTER,
         para(f"Quyển số: {book or BLANK}", align="center"),
-        para(_period_vi(_as_date(date_from), _as_date(date_to)), style="i", align="center"),
+        para(period_vi(_as_date(date_from), _as_date(date_to)), style="i", align="center"),
     )
     rows = register_rows(dossiers, settings, date_from, date_to)
     cols = [Col(t, w, al) for t, w, al in zip(REGISTER_COLUMNS, REGISTER_WEIGHTS, REGISTER_ALIGN, strict=True)]
@@ -108,7 +102,7 @@ def build_register(
         layout.flow(Space(4), para("Không có hồ sơ nào trong thời gian này.", style="i", align="center"))
     page_marks(layout, lambda i, t: f"Sổ theo dõi hồ sơ - Trang {i}/{t}", always=True)
     return finish(
-        [layout], title=f"Sổ theo dõi hồ sơ {_period_vi(_as_date(date_from), _as_date(date_to))}", settings=settings
+        [layout], title=f"Sổ theo dõi hồ sơ {period_vi(_as_date(date_from), _as_date(date_to))}", settings=settings
     )
 
 

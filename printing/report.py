@@ -1,9 +1,8 @@
 """The end-of-day report (báo cáo cuối ngày) as a one-page A4 PDF.
 
 Made of the same blocks as the forms (national header, title, tables,
-signature) on the same layout engine, plus two charts drawn with
-``reportlab.graphics``: dossiers received per procedure, and results on time
-against late. The list of overdue dossiers takes what room the page has left;
+signature) on the same layout engine, plus two charts (:mod:`printing.charts`):
+dossiers received per procedure, and results on time against late. The list of overdue dossiers takes what room the page has left;
 the rest are counted ("và N hồ sơ khác") rather than spilling onto a second page.
 
 The report object comes from ``desk.reports.day.day_report``; only its attributes
@@ -13,11 +12,10 @@ are used here, so ``printing`` still imports nothing of ``desk`` but its models 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
 
 from desk.models import PrintSettings
 from printing.blocks import national_header, signatures, title_block
+from printing.charts import CHART_HEIGHT, DayReport, on_time_chart, procedure_chart
 from printing.fonts import FontSet, fonts_for
 from printing.items import Col, Graphic, Space, para
 from printing.layout import Layout
@@ -25,10 +23,7 @@ from printing.ops import Rendered
 from printing.paper import MM
 from printing.paper import paper as paper_named
 from printing.pdf import to_pdf
-from printing.wording import BLANK, date_vi, nfc, place_date, short_datetime
-
-DayReport = Any
-"""A ``desk.reports.day.DayReport``: the reports layer sits above printing, which may not import it."""
+from printing.wording import BLANK, decimal_vi, nfc, percent_vi, period_vi, place_date, short_datetime
 
 TITLE_DAY = "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ TRONG NGÀY"
 TITLE_RANGE = "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ"
@@ -36,34 +31,7 @@ SIGN_REPORTER = "NGƯỜI LẬP BÁO CÁO"
 SIGN_HINT = "(Ký và ghi rõ họ tên)"
 SOURCE_766 = "Quyết định 766/QĐ-TTg"
 
-ON_TIME_COLOUR = (0.18, 0.49, 0.20)
-LATE_COLOUR = (0.78, 0.16, 0.16)
-BAR_COLOUR = (0.16, 0.36, 0.62)
 BODY_SIZE = 9.0
-CHART_HEIGHT = 44 * MM
-MAX_PROCEDURE_BARS = 6
-
-
-def pct(value: float | None) -> str:
-    """ "96,5 %" with the decimal comma; "—" for a rate that is undefined (nothing to divide by)."""
-    if value is None:
-        return "—"
-    return f"{value * 100:.1f}".replace(".", ",") + " %"
-
-
-def _num(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
-
-
-def _period_vi(date_from: date, date_to: date) -> str:
-    if date_from == date_to:
-        return date_vi(date_from).capitalize()
-    return f"Từ {date_vi(date_from)} đến {date_vi(date_to)}"
-
-
-def _cut(text: str, n: int) -> str:
-    text = nfc(text).strip()
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def _verdict(figures, name: str) -> str:
@@ -74,120 +42,6 @@ def _verdict(figures, name: str) -> str:
 def _target(targets: dict, name: str) -> str:
     t = targets.get(name)
     return "—" if t is None else f"≥ {t * 100:g} %"
-
-
-# ---------------------------------------------------------------- charts
-
-
-def _procedure_chart(report: DayReport, fonts: FontSet, width: float, height: float):
-    """Horizontal bars: dossiers received per procedure (the largest, the rest as "Thủ tục khác")."""
-    from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.shapes import Drawing, String
-    from reportlab.lib.colors import Color
-
-    d = Drawing(width, height)
-    groups = [g for g in report.indicators.by_procedure if g.figures.received]
-    size = 7.5
-    if not groups:
-        d.add(
-            String(
-                width / 2,
-                height / 2,
-                "Không có hồ sơ tiếp nhận trong kỳ",
-                fontName=fonts.italic,
-                fontSize=size,
-                textAnchor="middle",
-            )
-        )
-        return d
-    shown = groups[:MAX_PROCEDURE_BARS]
-    rest = sum(g.figures.received for g in groups[MAX_PROCEDURE_BARS:])
-    names = [_cut(g.label, 34) for g in shown]
-    values = [g.figures.received for g in shown]
-    if rest:
-        names.append(f"Thủ tục khác ({len(groups) - MAX_PROCEDURE_BARS})")
-        values.append(rest)
-    # the chart draws its first category at the bottom: list them largest at the top
-    names.reverse()
-    values.reverse()
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    label_w = max(stringWidth(n, fonts.regular, size) for n in names) + 4
-    c = HorizontalBarChart()
-    c.x = label_w
-    # bars of a readable thickness, hung from the top, however few the procedures
-    c.height = min(height - 8, 16 * len(values))
-    c.y = height - 4 - c.height
-    c.width = width - label_w - 16
-    c.data = [values]
-    c.categoryAxis.categoryNames = names
-    c.categoryAxis.labels.fontName = fonts.regular
-    c.categoryAxis.labels.fontSize = size
-    c.categoryAxis.labels.boxAnchor = "e"
-    c.categoryAxis.labels.dx = -3
-    c.categoryAxis.strokeWidth = 0.5
-    c.valueAxis.visible = False
-    c.valueAxis.valueMin = 0
-    c.valueAxis.valueMax = max(values) * 1.12
-    c.bars[0].fillColor = Color(*BAR_COLOUR)
-    c.bars[0].strokeColor = None
-    c.barLabelFormat = "%d"
-    c.barLabels.fontName = fonts.bold
-    c.barLabels.fontSize = size
-    c.barLabels.boxAnchor = "w"
-    c.barLabels.dx = 2
-    c.barWidth = 6
-    c.groupSpacing = 4
-    d.add(c)
-    return d
-
-
-def _on_time_chart(report: DayReport, fonts: FontSet, width: float, height: float):
-    """Two vertical bars: results recorded on time and late in the period, with counts and shares."""
-    from reportlab.graphics.charts.barcharts import VerticalBarChart
-    from reportlab.graphics.shapes import Drawing, String
-    from reportlab.lib.colors import Color
-
-    f = report.indicators.overall
-    d = Drawing(width, height)
-    size = 7.5
-    if not f.finished:
-        d.add(
-            String(
-                width / 2,
-                height / 2,
-                "Chưa có hồ sơ có kết quả trong kỳ",
-                fontName=fonts.italic,
-                fontSize=size,
-                textAnchor="middle",
-            )
-        )
-        return d
-    c = VerticalBarChart()
-    c.x = 6
-    c.y = 2 * size + 4
-    c.width = width - 12
-    c.height = height - c.y - size - 6
-    c.data = [[f.finished_on_time, f.finished_late]]
-    c.categoryAxis.categoryNames = [f"Đúng hạn: {pct(f.on_time_rate)}", f"Trễ hạn: {pct(f.late_rate)}"]
-    c.categoryAxis.labels.fontName = fonts.regular
-    c.categoryAxis.labels.fontSize = size
-    c.categoryAxis.labels.dy = -3
-    c.categoryAxis.strokeWidth = 0.5
-    c.valueAxis.visible = False
-    c.valueAxis.valueMin = 0
-    c.valueAxis.valueMax = max(f.finished_on_time, f.finished_late) * 1.15
-    c.bars[0].strokeColor = None
-    c.bars[(0, 0)].fillColor = Color(*ON_TIME_COLOUR)
-    c.bars[(0, 1)].fillColor = Color(*LATE_COLOUR)
-    c.barLabelFormat = "%d"
-    c.barLabels.fontName = fonts.bold
-    c.barLabels.fontSize = size
-    c.barLabels.boxAnchor = "s"
-    c.barLabels.dy = 2
-    c.groupSpacing = 18
-    d.add(c)
-    return d
 
 
 # ---------------------------------------------------------------- sections
@@ -238,34 +92,34 @@ def _indicator_rows(report: DayReport) -> list[list[str]]:
     f = report.indicators.overall
     t = report.targets
     hours = f.avg_processing_hours
-    late = pct(f.late_rate) if f.late_rate is not None else "0 %"
-    complaint = pct(f.complaint_rate) if f.complaint_rate is not None else "0 %"
+    late = percent_vi(f.late_rate) if f.late_rate is not None else "0 %"
+    complaint = percent_vi(f.complaint_rate) if f.complaint_rate is not None else "0 %"
     return [
         [
             "Tỷ lệ giải quyết đúng hạn",
             f"{f.finished_on_time}/{f.finished} hồ sơ có kết quả",
-            pct(f.on_time_rate),
+            percent_vi(f.on_time_rate),
             _target(t, "on_time_rate"),
             _verdict(f, "on_time_rate"),
         ],
         [
             "Thời gian xử lý trung bình",
             f"{f.finished} hồ sơ, không tính thời gian chờ bổ sung",
-            "—" if hours is None else f"{_num(hours)} giờ làm việc",
+            "—" if hours is None else f"{decimal_vi(hours)} giờ làm việc",
             "—",
             "—",
         ],
         [
             "Tỷ lệ số hóa hồ sơ",
             f"{f.digitised}/{f.accepted} hồ sơ tiếp nhận",
-            pct(f.digitisation_rate),
+            percent_vi(f.digitisation_rate),
             _target(t, "digitisation_rate"),
             _verdict(f, "digitisation_rate"),
         ],
         [
             "Tỷ lệ tái sử dụng dữ liệu",
             f"{f.reused}/{f.accepted} hồ sơ tiếp nhận",
-            pct(f.reuse_rate),
+            percent_vi(f.reuse_rate),
             _target(t, "reuse_rate"),
             _verdict(f, "reuse_rate"),
         ],
@@ -274,14 +128,14 @@ def _indicator_rows(report: DayReport) -> list[list[str]]:
             "100 % − (tỷ lệ trễ hạn + tỷ lệ không hài lòng)"
             if f.satisfaction_rate is None
             else f"100 % − (trễ hạn {late} + không hài lòng {complaint})",
-            pct(f.satisfaction_rate),
+            percent_vi(f.satisfaction_rate),
             _target(t, "satisfaction_rate"),
             _verdict(f, "satisfaction_rate"),
         ],
         [
             "Tỷ lệ đồng bộ",
             f"{f.synced}/{f.received} hồ sơ tiếp nhận",
-            pct(f.sync_rate),
+            percent_vi(f.sync_rate),
             _target(t, "sync_rate"),
             _verdict(f, "sync_rate"),
         ],
@@ -327,7 +181,7 @@ def _desk_rows(report: DayReport) -> list[list[str]]:
                 d.label,
                 str(f.received),
                 str(f.finished),
-                pct(f.on_time_rate),
+                percent_vi(f.on_time_rate),
                 str(f.overdue),
                 str(s.events) if s else "—",
                 str(s.last_seq) if s and s.last_seq is not None else "—",
@@ -362,8 +216,8 @@ def _overdue_text(minutes: int, day_minutes: int) -> str:
     if minutes < 60:
         return f"{minutes} phút"
     if minutes < day_minutes:
-        return f"{_num(minutes / 60)} giờ"
-    return f"{_num(minutes / day_minutes)} ngày"
+        return f"{decimal_vi(minutes / 60)} giờ"
+    return f"{decimal_vi(minutes / day_minutes)} ngày"
 
 
 def _one_line(layout: Layout, text: str, width: float, size: float) -> str:
@@ -418,7 +272,7 @@ def _lay_out(report: DayReport, settings: PrintSettings, fonts: FontSet, listed:
     title_block(
         layout,
         TITLE_DAY if ind.single_day else TITLE_RANGE,
-        para(_period_vi(ind.date_from, ind.date_to), style="i", align="center"),
+        para(period_vi(ind.date_from, ind.date_to), style="i", align="center"),
         para(
             f"{who} - Người lập báo cáo: ",
             (nfc(report.clerk).strip() or BLANK, "b"),
@@ -445,7 +299,7 @@ def _lay_out(report: DayReport, settings: PrintSettings, fonts: FontSet, listed:
                 left_w,
                 [
                     caption("Hồ sơ tiếp nhận theo thủ tục"),
-                    Graphic(_procedure_chart(report, fonts, left_w, CHART_HEIGHT), left_w, CHART_HEIGHT),
+                    Graphic(procedure_chart(report, fonts, left_w, CHART_HEIGHT), left_w, CHART_HEIGHT),
                 ],
             ),
             (
@@ -453,7 +307,7 @@ def _lay_out(report: DayReport, settings: PrintSettings, fonts: FontSet, listed:
                 right_w,
                 [
                     caption("Hồ sơ có kết quả: đúng hạn và trễ hạn"),
-                    Graphic(_on_time_chart(report, fonts, right_w, CHART_HEIGHT), right_w, CHART_HEIGHT),
+                    Graphic(on_time_chart(report, fonts, right_w, CHART_HEIGHT), right_w, CHART_HEIGHT),
                 ],
             ),
         ]
@@ -499,7 +353,7 @@ def build_day_report(report: DayReport, settings: PrintSettings) -> Rendered:
         layout = best
     pages = layout.finish()
     ind = report.indicators
-    title = f"Báo cáo kết quả tiếp nhận và giải quyết hồ sơ {_period_vi(ind.date_from, ind.date_to).lower()}"
+    title = f"Báo cáo kết quả tiếp nhận và giải quyết hồ sơ {period_vi(ind.date_from, ind.date_to).lower()}"
     return Rendered(pages, to_pdf(pages, title=title, author=settings.agency.name, subject=SOURCE_766))
 
 
@@ -508,4 +362,4 @@ def render_day_report(report: DayReport, settings: PrintSettings) -> bytes:
     return build_day_report(report, settings).pdf
 
 
-__all__: Sequence[str] = ("build_day_report", "pct", "render_day_report")
+__all__: Sequence[str] = ("build_day_report", "render_day_report")

@@ -98,6 +98,25 @@ def place_date(place: str, d: date | datetime) -> str:
     return f"{nfc(place).strip() or BLANK}, {date_vi(d)}"
 
 
+def period_vi(date_from: date, date_to: date) -> str:
+    """ "Ngày 22 tháng 11 năm 2026", or "Từ ngày … đến ngày …" for a range."""
+    if date_from == date_to:
+        return date_vi(date_from).capitalize()
+    return f"Từ {date_vi(date_from)} đến {date_vi(date_to)}"
+
+
+def decimal_vi(value: float) -> str:
+    """ "2,5" (one decimal, the decimal comma)."""
+    return f"{value:.1f}".replace(".", ",")
+
+
+def percent_vi(value: float | None) -> str:
+    """ "96,5 %"; "—" for a rate that is undefined (nothing to divide by)."""
+    if value is None:
+        return "—"
+    return decimal_vi(value * 100) + " %"
+
+
 def short_datetime(t: datetime | None) -> str:
     """ "22/11/2026 09:30" for table cells."""
     return t.strftime("%d/%m/%Y %H:%M") if t else ""
