@@ -244,3 +244,49 @@ class OfficeHours:
     """ISO weekdays the office works (1 = Monday)."""
     day_hours: int = 8
     """One working day counts this many working hours."""
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """What the printed documents need of a desk's settings; the core builds it from ``desk.toml``.
+
+    ``printing`` reads only this (never the settings file), so the PDF side depends on
+    nothing but the models.
+    """
+
+    agency: Agency
+    clerk: str = ""
+    """Printed as the receiving clerk when the dossier names none."""
+    register_book: str = "01"
+    """The register book (quyển số) printed on the receipt and Mẫu 07."""
+    lookup_url: str = ""
+    """The start of the receipt's QR code (the portal's lookup page), or "" for ``motcua:``."""
+    font_regular: str = ""
+    """A TrueType file to print in instead of Be Vietnam Pro ("" for the bundled font)."""
+    font_bold: str = ""
+    """Its bold companion ("" for the regular file, or Be Vietnam Pro Bold)."""
+    day_hours: int = 8
+    """Working hours in a day, to write how long a dossier is overdue."""
+
+
+@dataclass
+class DossierDocument:
+    """Everything a renderer needs for one document of a dossier: the receipt or Mẫu 02, 03, 04."""
+
+    kind: str
+    """"receipt", "supplement", "refusal" or "apology"."""
+    dossier: Dossier
+    procedure: Procedure | None
+    """The catalogue's procedure, or None when it left the catalogue (the dossier's own copy of the name is printed)."""
+    issued: datetime
+    """The date in the letter's header (the request or refusal it repeats, else now)."""
+    key: bytes = b""
+    """The agency key that signs the receipt's QR code."""
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    """Mẫu 02: (component or content, reason) rows."""
+    note: str = ""
+    """Mẫu 02: the clerk's note."""
+    reason: str = ""
+    """Mẫu 03: why refused; Mẫu 04: why late."""
+    new_due: datetime | None = None
+    """Mẫu 04: the new appointment."""

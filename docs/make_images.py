@@ -15,7 +15,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from desk.config import Settings  # noqa: E402
 from desk.models import (  # noqa: E402
     Agency,
     Applicant,
@@ -24,25 +23,22 @@ from desk.models import (  # noqa: E402
     Fee,
     Form,
     IdKind,
+    PrintSettings,
     Procedure,
     ProcessingTime,
     Status,
     TimeUnit,
 )
-from printing.documents import (  # noqa: E402
-    render_apology,
-    render_receipt,
-    render_refusal,
-    render_register,
-    render_supplement,
-)
+from printing.letters import render_apology, render_refusal, render_supplement  # noqa: E402
+from printing.receipt import render_receipt  # noqa: E402
+from printing.register import render_register  # noqa: E402
 from printing.report import render_day_report  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 COLOUR = {"report-day"}
 KEY = bytes(range(32))  # a demo key; a real desk's key never leaves its home
 
-SETTINGS = Settings(
+SETTINGS = PrintSettings(
     agency=Agency(
         code="000.00.12.H29",
         name="Ủy ban nhân dân phường Hoàn Kiếm",

@@ -15,6 +15,7 @@ from desk.sync.bundle import export_bundle, import_bundle
 from desk.catalog.formats import sample_catalog_path
 from desk.config import Home, init_home
 from desk.context import open_desk
+from desk.dossier.documents import print_settings
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.catalog.store import import_catalog
 from desk.reports.day import CSV_HEADER, day_report, report_csv
@@ -51,7 +52,7 @@ def monday(desk, now, tmp_path):
 
 def test_pdf_has_the_figures_in_vietnamese(desk, monday):
     report, codes = monday
-    rendered = build_day_report(report, desk.settings)
+    rendered = build_day_report(report, print_settings(desk.settings))
     assert len(rendered.pages) == 1
     text = flat(pdf_text(rendered.pdf)[0])
     for part in (
@@ -87,7 +88,7 @@ def test_pdf_has_the_figures_in_vietnamese(desk, monday):
 
 def test_empty_day_pdf_says_so(desk):
     report = day_report(desk, MON)
-    rendered = build_day_report(report, desk.settings)
+    rendered = build_day_report(report, print_settings(desk.settings))
     text = flat(pdf_text(rendered.pdf)[0])
     assert "Tỷ lệ giải quyết đúng hạn 0/0 hồ sơ có kết quả — ≥ 96 % —" in text
     assert "Không có hồ sơ tiếp nhận trong kỳ" in text
@@ -102,7 +103,7 @@ def test_a_long_overdue_list_stays_on_one_page(desk, now):
     now("2026-11-23T16:00")
     report = day_report(desk, MON)
     assert report.indicators.overall.overdue == 45
-    rendered = build_day_report(report, desk.settings)
+    rendered = build_day_report(report, print_settings(desk.settings))
     assert len(rendered.pages) == 1
     text = flat(pdf_text(rendered.pdf)[0])
     listed = sum(1 for o in report.overdue if o.code in text)
@@ -113,7 +114,7 @@ def test_a_long_overdue_list_stays_on_one_page(desk, now):
 
 def test_range_title(desk, monday):
     report = day_report(desk, date(2026, 11, 19), MON)
-    text = flat(pdf_text(render_day_report(report, desk.settings))[0])
+    text = flat(pdf_text(render_day_report(report, print_settings(desk.settings)))[0])
     assert "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ Từ ngày 19 tháng 11 năm 2026 đến ngày 23 tháng 11 năm 2026" in text
 
 
@@ -208,7 +209,7 @@ def test_hub_report_has_one_line_per_desk_and_names_the_missing_range(hub_with_a
             for d in report.desks] == [("Quầy 1", 1, 2, 2, ""), ("Quầy 2", 2, 2, 4, "2–3")]
     assert report.indicators.overall.received == 3
     assert [(g.first_seq, g.last_seq) for g in report.gaps] == [(2, 3)]
-    rendered = build_day_report(report, hub.settings)
+    rendered = build_day_report(report, print_settings(hub.settings))
     assert len(rendered.pages) == 1
     text = flat(pdf_text(rendered.pdf)[0])
     for part in (
@@ -231,7 +232,7 @@ def test_hub_report_after_the_missing_bundle_arrives(hub_with_a_gap):
     import_bundle(hub, lost)
     report = day_report(hub, MON)
     assert report.gaps == []
-    text = flat(pdf_text(render_day_report(report, hub.settings))[0])
+    text = flat(pdf_text(render_day_report(report, print_settings(hub.settings)))[0])
     assert "Đã nhận đủ dữ liệu của các quầy, không thiếu sự kiện nào." in text
     assert "Quầy 2 3 0 — 0 4 4 không" in text
 
@@ -239,7 +240,7 @@ def test_hub_report_after_the_missing_bundle_arrives(hub_with_a_gap):
 def test_a_desk_home_is_not_a_hub(desk, monday):
     report, _ = monday
     assert not report.hub and report.desks == []
-    assert "ĐỐI SOÁT" not in pdf_text(render_day_report(report, desk.settings))[0]
+    assert "ĐỐI SOÁT" not in pdf_text(render_day_report(report, print_settings(desk.settings)))[0]
 
 
 # --- the CLI ---------------------------------------------------------------------------------
