@@ -11,19 +11,19 @@ sender are passed in (the CLI and the screens pass :mod:`printing`'s).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from desk import clock
-from desk.fsio import atomic_write
 from desk.catalog.store import get_procedure
 from desk.config import Settings, read_agency_key
 from desk.context import Desk
 from desk.dossier import query as dossiers
 from desk.dossier.lifecycle import last_transition, missing_pairs, record_print
 from desk.errors import DeskError, InvalidInput, NotFound
+from desk.fsio import atomic_write
 from desk.models import Dossier, DossierDocument, PrintSettings
 from desk.rules.forms import FORMS
 from desk.rules.problems import Problem
