@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from tests.conftest import DEFAULT_NOW, ROOT, run_desk
+from tests.conftest import DEFAULT_NOW, ROOT, new_cli_home, run_desk
 from tests.tui_helpers import SCAN
 
 pytestmark = [
@@ -68,13 +68,8 @@ class Terminal:
 
 @pytest.fixture
 def cli_home(tmp_path):
-    home = tmp_path / "h"
-    r = run_desk("init", "--agency-code", "000.00.12.H29", "--agency-name", "UBND xã Minh Khai",
-                 "--desk-no", "1", "--clerk", "Nguyễn Thị Lan", home=home)
-    assert r.returncode == 0, r.stderr
-    r = run_desk("catalog", "import", "--sample", home=home)
-    assert r.returncode == 0, r.stderr
-    return home
+    # as `desk init --desk-no 1 …` and `desk catalog import --sample` make it
+    return new_cli_home(tmp_path / "h", desk_no=1)
 
 
 @pytest.fixture

@@ -12,14 +12,11 @@ import pytest
 
 from desk.dossier import lifecycle
 from desk.sync.bundle import export_bundle, import_bundle
-from desk.catalog.formats import sample_catalog_path
-from desk.config import Home, init_home
 from desk.context import open_desk
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
-from desk.catalog.store import import_catalog
 from desk.reports.day import CSV_HEADER, day_report, report_csv
 from printing.report import build_day_report, render_day_report
-from tests.conftest import run_desk
+from tests.conftest import new_home, run_desk
 from tests.test_indicators import MON, take_in, week
 
 AGENCY = "000.00.12.H29"
@@ -153,10 +150,7 @@ def make_home(tmp_path, now):
     opened = []
 
     def make(name: str, desk_no: int, clerk: str):
-        home = Home(tmp_path / name)
-        init_home(home, agency_code=AGENCY, agency_name="UBND xã Minh Khai", desk_no=desk_no, clerk=clerk)
-        d = open_desk(home)
-        import_catalog(d, sample_catalog_path())
+        d = open_desk(new_home(tmp_path / name, agency_code=AGENCY, desk_no=desk_no, clerk=clerk))
         opened.append(d)
         return d
 

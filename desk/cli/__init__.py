@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from desk import __version__
+from desk.cli.base import closing_opened_desks
 from desk.errors import EXIT_OK, EXIT_UNEXPECTED, DeskError
 
 COMMAND_MODULES = ("desk.cli.core", "desk.cli.lifecycle", "desk.cli.printing", "desk.cli.sync", "desk.cli.reports")
@@ -35,6 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code.
+
+    It never exits the process (argparse's exits for --help, --version and usage
+    errors become the return value) and closes every desk the command opened, so
+    it can be called again in the same process (the tests do, and so may a script).
+    """
+    with closing_opened_desks():
+        try:
+            return _main(argv)
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_UNEXPECTED)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
