@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.desk_helpers import (  # noqa: F401  (the tests import these from here)
     DEFAULT_NOW,
@@ -16,6 +17,10 @@ from tests.desk_helpers import (  # noqa: F401  (the tests import these from her
     run_desk_process,
     set_template_root,
 )
+
+# no property test is decided by the clock: a busy machine makes examples slow, not wrong
+settings.register_profile("desk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("desk")
 
 
 @pytest.fixture(scope="session", autouse=True)
