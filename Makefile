@@ -23,8 +23,9 @@ run: $(VENV)/.stamp-run
 	$(VENV)/bin/desk --home $(DEMO) demo --quiet
 	$(VENV)/bin/desk --home $(DEMO)
 
+# the suite on every core (pytest-xdist); tests idle in the TUI steal work from a busy neighbour
 test: $(VENV)/.stamp-test
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist worksteal
 
 # budgets of SPEC §10, written as JSON; BENCH_SIZE=small keeps CI fast
 bench: $(VENV)/.stamp-test

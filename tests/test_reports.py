@@ -239,7 +239,6 @@ def test_a_desk_home_is_not_a_hub(desk, monday):
 # --- the CLI ---------------------------------------------------------------------------------
 
 
-@pytest.mark.e2e
 def test_cli_report_day_pdf_csv_json_and_exit_codes(desk, monday, home, tmp_path):
     env = {"DESK_NOW": "2026-11-23T16:45:00"}
     pdf = tmp_path / "bao-cao.pdf"
@@ -270,7 +269,6 @@ def test_cli_report_day_pdf_csv_json_and_exit_codes(desk, monday, home, tmp_path
     assert run_desk("report", "day", "--out", str(pdf), home=tmp_path / "nowhere").returncode == 3
 
 
-@pytest.mark.e2e
 def test_cli_report_register_for_a_range(desk, now, home, tmp_path):
     early = take_in(desk, now, "2026-11-19T09:00", "2.000815", "Ngô Văn Sơn")
     late = take_in(desk, now, "2026-11-23T09:00", "2.000815", "Vũ Minh Châu")
@@ -286,7 +284,6 @@ def test_cli_report_register_for_a_range(desk, now, home, tmp_path):
     assert late in text and early not in text
 
 
-@pytest.mark.e2e
 def test_cli_hub_report_warns_of_the_gap(hub_with_a_gap, tmp_path):
     hub, _ = hub_with_a_gap
     r = run_desk("report", "day", "--out", str(tmp_path / "hub.csv"), home=hub.home.root,
