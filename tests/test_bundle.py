@@ -19,18 +19,15 @@ from db import sync_queries as sq
 from desk.dossier import checklist
 from desk.dossier import lifecycle
 from desk.sync.bundle import FORMAT, export_bundle, import_bundle
-from desk.catalog.formats import sample_catalog_path
-from desk.config import Home, init_home
 from desk.context import open_desk
 from desk.dossier.query import get
 from desk.errors import DeskError, IntegrityFailure
 from desk.dossier.events import canonical_json, event_hash
 from desk.sync.ingest import Cancelled, hashed_text, hostile_text, record_line
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
-from desk.catalog.store import import_catalog
 from desk.dossier.rows import dossier_json
 from desk.ops.verify import verify
-from tests.conftest import run_desk
+from tests.conftest import new_cli_home, new_home, run_desk
 
 AGENCY = "000.00.12.H29"
 
@@ -40,10 +37,8 @@ def make_desk(tmp_path, now):
     opened = []
 
     def make(name: str, desk_no: int):
-        home = Home(tmp_path / name)
-        init_home(home, agency_code=AGENCY, agency_name="UBND xã Minh Khai", desk_no=desk_no, clerk=f"Clerk {name}")
+        home = new_home(tmp_path / name, agency_code=AGENCY, desk_no=desk_no, clerk=f"Clerk {name}")
         d = open_desk(home)
-        import_catalog(d, sample_catalog_path())
         opened.append(d)
         return d
 
@@ -251,9 +246,7 @@ def test_read_only_usb_stick(make_desk, out, monkeypatch):
 
 
 def test_missing_destination_via_cli(tmp_path):
-    home = tmp_path / "h"
-    assert run_desk("init", "--agency-code", AGENCY, "--agency-name", "X", "--desk-no", "1", home=home).returncode == 0
-    assert run_desk("catalog", "import", "--sample", home=home).returncode == 0
+    home = new_cli_home(tmp_path / "h", agency_code=AGENCY, agency_name="X", desk_no=1, clerk="")
     assert run_desk("intake", "--procedure", "2.000815", "--name", "Lê Văn Tám", home=home).returncode == 0
     r = run_desk("export", "--out", str(tmp_path / "no-usb"), home=home)
     assert r.returncode == 3 and "does not exist" in r.stderr and "Traceback" not in r.stderr

@@ -1,4 +1,4 @@
-"""The real ``desk`` command in a subprocess with a temporary home: output, JSON and exit codes."""
+"""The ``desk`` command (in-process, see tests/desk_helpers.py) with a temporary home: output, JSON and exit codes."""
 
 import json
 import os
@@ -6,13 +6,20 @@ import stat
 
 import pytest
 
-from tests.conftest import run_desk
+from tests.conftest import new_cli_home, run_desk
 
 SCAN = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"
 
 
 @pytest.fixture
 def cli_home(tmp_path):
+    """A home as `desk init --desk-no 2 …` and `desk catalog import --sample` make it (a copy of a template)."""
+    return new_cli_home(tmp_path / "h", desk_no=2)
+
+
+@pytest.fixture
+def initialised_home(tmp_path):
+    """A home really made by `desk init` and `desk catalog import --sample` in this test."""
     home = tmp_path / "h"
     r = run_desk("init", "--agency-code", "000.00.12.H29", "--agency-name", "UBND xã Minh Khai",
                  "--desk-no", "2", "--clerk", "Nguyễn Thị Lan", home=home)
@@ -22,7 +29,8 @@ def cli_home(tmp_path):
     return home
 
 
-def test_init_makes_an_owner_only_home_and_refuses_to_overwrite(cli_home):
+def test_init_makes_an_owner_only_home_and_refuses_to_overwrite(initialised_home):
+    cli_home = initialised_home
     assert stat.S_IMODE(os.stat(cli_home).st_mode) == 0o700
     for name in ("desk.toml", "agency.key", "desk.sqlite3"):
         assert stat.S_IMODE(os.stat(cli_home / name).st_mode) == 0o600, name

@@ -1,24 +1,17 @@
-"""`desk checklist`, `desk digitise` and `desk advance` in a subprocess: output, --json and exit codes."""
+"""`desk checklist`, `desk digitise` and `desk advance` (in-process): output, --json and exit codes."""
 
 import io
 import json
 
 import pytest
 
-from tests.conftest import run_desk
-
-pytestmark = pytest.mark.e2e
+from tests.conftest import new_cli_home, run_desk
 
 
-@pytest.fixture(scope="module")
-def cli_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("cli") / "h"
-    r = run_desk("init", "--agency-code", "000.00.12.H29", "--agency-name", "UBND xã Minh Khai",
-                 "--desk-no", "2", "--clerk", "Nguyễn Thị Lan", home=home)
-    assert r.returncode == 0, r.stderr
-    r = run_desk("catalog", "import", "--sample", home=home)
-    assert r.returncode == 0, r.stderr
-    return home
+@pytest.fixture
+def cli_home(tmp_path):
+    """A home as `desk init --desk-no 2 …` and `desk catalog import --sample` make it (a copy of a template)."""
+    return new_cli_home(tmp_path / "h", desk_no=2)
 
 
 def intake(home, procedure="1.001193", name="Nguyễn Văn An") -> str:

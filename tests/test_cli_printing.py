@@ -8,32 +8,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import run_desk
+from tests.conftest import new_cli_home, run_desk
 
 SCAN = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"
 
 
 @pytest.fixture
 def dossier_home(tmp_path):
-    home = tmp_path / "h"
-    assert (
-        run_desk(
-            "init",
-            "--agency-code",
-            "000.00.12.H29",
-            "--agency-name",
-            "UBND xã Minh Khai",
-            "--desk-no",
-            "1",
-            "--place",
-            "Minh Khai",
-            "--clerk",
-            "Nguyễn Thị Lan",
-            home=home,
-        ).returncode
-        == 0
-    )
-    assert run_desk("catalog", "import", "--sample", home=home).returncode == 0
+    # as `desk init --desk-no 1 --place "Minh Khai" …` and `desk catalog import --sample` make it
+    home = new_cli_home(tmp_path / "h", desk_no=1, place="Minh Khai")
     r = run_desk("intake", "--procedure", "1.001193", "--scan", SCAN, "--json", home=home)
     return home, json.loads(r.stdout)["code"]
 

@@ -12,15 +12,12 @@ import pytest
 
 from desk.dossier import lifecycle
 from desk.sync.bundle import export_bundle, import_bundle
-from desk.catalog.formats import sample_catalog_path
-from desk.config import Home, init_home
 from desk.context import open_desk
 from desk.dossier.documents import print_settings
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
-from desk.catalog.store import import_catalog
 from desk.reports.day import CSV_HEADER, day_report, report_csv
 from printing.report import build_day_report, render_day_report
-from tests.conftest import run_desk
+from tests.conftest import new_home, run_desk
 from tests.test_indicators import MON, take_in, week
 
 AGENCY = "000.00.12.H29"
@@ -154,10 +151,7 @@ def make_home(tmp_path, now):
     opened = []
 
     def make(name: str, desk_no: int, clerk: str):
-        home = Home(tmp_path / name)
-        init_home(home, agency_code=AGENCY, agency_name="UBND xã Minh Khai", desk_no=desk_no, clerk=clerk)
-        d = open_desk(home)
-        import_catalog(d, sample_catalog_path())
+        d = open_desk(new_home(tmp_path / name, agency_code=AGENCY, desk_no=desk_no, clerk=clerk))
         opened.append(d)
         return d
 
@@ -246,7 +240,6 @@ def test_a_desk_home_is_not_a_hub(desk, monday):
 # --- the CLI ---------------------------------------------------------------------------------
 
 
-@pytest.mark.e2e
 def test_cli_report_day_pdf_csv_json_and_exit_codes(desk, monday, home, tmp_path):
     env = {"DESK_NOW": "2026-11-23T16:45:00"}
     pdf = tmp_path / "bao-cao.pdf"
@@ -277,7 +270,6 @@ def test_cli_report_day_pdf_csv_json_and_exit_codes(desk, monday, home, tmp_path
     assert run_desk("report", "day", "--out", str(pdf), home=tmp_path / "nowhere").returncode == 3
 
 
-@pytest.mark.e2e
 def test_cli_report_register_for_a_range(desk, now, home, tmp_path):
     early = take_in(desk, now, "2026-11-19T09:00", "2.000815", "Ngô Văn Sơn")
     late = take_in(desk, now, "2026-11-23T09:00", "2.000815", "Vũ Minh Châu")
@@ -293,7 +285,6 @@ def test_cli_report_register_for_a_range(desk, now, home, tmp_path):
     assert late in text and early not in text
 
 
-@pytest.mark.e2e
 def test_cli_hub_report_warns_of_the_gap(hub_with_a_gap, tmp_path):
     hub, _ = hub_with_a_gap
     r = run_desk("report", "day", "--out", str(tmp_path / "hub.csv"), home=hub.home.root,

@@ -22,27 +22,20 @@ import pytest
 from db import queries
 from desk.sync import hub as hubmod
 from desk.sync.bundle import export_bundle
-from desk.catalog.formats import sample_catalog_path
-from desk.config import Home, init_home, update_settings
+from desk.config import Home, update_settings
 from desk.context import open_desk
 from desk.errors import DeskError, IntegrityFailure
 from desk.dossier.events import event_hash, row_to_record
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
-from desk.catalog.store import import_catalog
 from desk.sync.push import PROTOCOL, HubError, idempotency_key, push, sync_status
 from desk.ops.verify import verify
-from tests.conftest import DEFAULT_NOW, ROOT, run_desk
+from tests.conftest import DEFAULT_NOW, ROOT, new_home, run_desk
 
 AGENCY = "000.00.12.H29"
 
 
 def make_home(root: Path, desk_no: int) -> Home:
-    home = Home(root)
-    init_home(home, agency_code=AGENCY, agency_name="UBND xã Minh Khai", desk_no=desk_no, clerk="Nguyễn Thị Lan")
-    d = open_desk(home)
-    import_catalog(d, sample_catalog_path())
-    d.close()
-    return home
+    return new_home(root, agency_code=AGENCY, desk_no=desk_no, clerk="Nguyễn Thị Lan")
 
 
 def fill(desk, n: int) -> None:

@@ -25,7 +25,7 @@ from screens.search import SearchScreen
 from screens.today import TodayScreen
 from screens.widgets.dossier_table import PAGE_SIZE, DossierTable
 
-from tests.tui_helpers import SCAN, SIZE, pilot_test, scan_into, settle, visible_text
+from tests.tui_helpers import SCAN, SIZE, pilot_test, scan_into, settle, until, visible_text
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ async def test_a_scan_into_any_applicant_field_fills_them_all(app, desk):
         address = screen.form.field("address")
         address.focus()
         address.value = SCAN
-        await pilot.pause(0.6)
+        await until(pilot, lambda: screen.form.field("name").value != "")  # SCAN_SETTLE after the last keystroke
         assert screen.form.field("name").value == "Nguyễn Văn An"
         assert address.value == "Số 1 Phố Huế, Hai Bà Trưng, Hà Nội"
 
@@ -383,7 +383,7 @@ async def test_palette_offers_namespaced_commands_for_the_screen(app, desk):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"in giay")  # no accents needed
-        await pilot.pause(0.5)
+        await until(pilot, lambda: "hồ sơ: in giấy tiếp nhận" in visible_text(app))  # the palette searches in a worker
         assert "hồ sơ: in giấy tiếp nhận" in visible_text(app)
         await pilot.press("enter")
         await pilot.pause()

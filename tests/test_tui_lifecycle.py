@@ -24,7 +24,7 @@ from screens.messages import OpenDossier
 from screens.dialogs.previews import LetterPreview
 from screens.reports import ReportsScreen
 from screens.sync import SyncScreen
-from tests.tui_helpers import SCAN, SIZE, pilot_test, settle, visible_text
+from tests.tui_helpers import SCAN, SIZE, pilot_test, settle, until, visible_text
 
 
 @pytest.fixture
@@ -346,16 +346,15 @@ async def test_esc_stops_an_export_and_nothing_is_marked(app, desk, dossier, tmp
 
     def slow_export(desk_, out_dir, *, progress=None, **kw):
         started.set()
-        for i in range(200):
-            progress(i, 200)  # raises Cancelled once Esc was pressed
+        for i in range(3000):  # a minute at most
+            progress(i, 3000)  # raises Cancelled once Esc was pressed
             threading.Event().wait(0.02)
         raise AssertionError("not stopped")
 
     monkeypatch.setattr(sync, "export_bundle", slow_export)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f5", "e")
-        started.wait(5)
-        await pilot.pause(0.1)
+        await until(pilot, started.is_set)
         assert app.screen.running == "export" and app.screen.check_action("back", ()) is False
         await pilot.press("escape")
         await settle(pilot)

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from desk import __version__
-from desk.cli.base import emit_json
+from desk.cli.base import closing_opened_desks, emit_json
 from desk.cli.wording import describe, error_json
 from desk.errors import EXIT_OK, EXIT_UNEXPECTED, DeskError
 
@@ -47,6 +47,20 @@ def report_error(exc: DeskError, *, json_output: bool = False) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code.
+
+    It never exits the process (argparse's exits for --help, --version and usage
+    errors become the return value) and closes every desk the command opened, so
+    it can be called again in the same process (the tests do, and so may a script).
+    """
+    with closing_opened_desks():
+        try:
+            return _main(argv)
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_UNEXPECTED)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
