@@ -86,6 +86,7 @@ def commit_change(
             new = line_to_row(line, old["position"])
             changed = {k: v for k, v in new.items() if v != old[k]}
             if changed:
+                assert line.id is not None  # a stored line always has its id
                 queries.update_line(desk.db, line.id, changed)
         payload = snapshot(dossier, desk.desk_id)
         payload.update(extra or {})

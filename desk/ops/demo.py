@@ -14,7 +14,7 @@ from desk.context import open_desk
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.catalog.store import import_catalog
 
-DEMO_APPLICANTS = [
+DEMO_APPLICANTS: list[tuple[str, str | ApplicantInput]] = [
     ("1.001193", "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"),
     ("2.000815", ApplicantInput(name="Trần Thị Bích Ngọc", id_number="001301004567", birth_date="2001-03-04",
                                 sex="Nữ", phone="0912345678", address="Số 12 ngõ 34 Đội Cấn, Ba Đình, Hà Nội")),

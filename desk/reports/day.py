@@ -9,6 +9,7 @@ report adds one line per desk and the reconciliation of what each desk issued
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import csv
 import io
 from dataclasses import dataclass, field
@@ -201,7 +202,7 @@ def _hours(value: float | None) -> str:
 
 
 # (header, value of (figures, sync)); the meaning of every column is in docs/indicators.md
-CSV_COLUMNS: tuple[tuple[str, object], ...] = (
+CSV_COLUMNS: tuple[tuple[str, Callable[[Figures, DeskSync | None], object]], ...] = (
     ("Tiếp nhận", lambda f, s: f.received),
     ("Từ chối", lambda f, s: f.refused),
     ("Rút hồ sơ", lambda f, s: f.withdrawn),

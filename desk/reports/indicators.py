@@ -295,7 +295,7 @@ def _iso(value: datetime) -> str:
 # --- computing ----------------------------------------------------------------------------
 
 
-def desk_label(desk_no: int, agency_code: str = "", *, with_agency: bool = False) -> str:
+def desk_label(desk_no: int | None, agency_code: str = "", *, with_agency: bool = False) -> str:
     """"Quầy 1" (with the agency code when a hub holds several agencies)."""
     label = f"Quầy {desk_no}"
     return f"{label} ({agency_code})" if with_agency and agency_code else label
