@@ -206,12 +206,13 @@ def whole_number(
             number = int(digits)
     elif isinstance(value, int) and not isinstance(value, bool):
         number = value
-    code = "catalog.not_amount" if amount else "catalog.not_whole"
-    if number is None:
-        quoted = isinstance(value, str) and not from_text  # "write it without quotes"
-        place.fail(field, code, value=shown(value), minimum=minimum, quoted=quoted)
-    if number < minimum:
-        place.fail(field, code, value=shown(value), minimum=minimum, quoted=False)
+    if number is None or number < minimum:
+        # "write it without quotes" when a JSON number came as text
+        quoted = number is None and isinstance(value, str) and not from_text
+        if amount:
+            place.fail(field, "catalog.not_amount", value=shown(value), minimum=minimum, quoted=quoted)
+        place.fail(field, "catalog.not_whole", value=shown(value), minimum=minimum, quoted=quoted)
+    assert number is not None  # place.fail never returns
     if number > maximum:
         place.fail(field, "catalog.too_large", value=shown(value), maximum=maximum)
     return number

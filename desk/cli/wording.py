@@ -119,8 +119,7 @@ ENGLISH: dict[str, str] = {
     # dossiers and their lifecycle (desk.dossier.query, desk.rules.status, desk.dossier.lifecycle)
     "dossier.not_found": "no dossier '{code}' at this desk",
     "action.unknown": (
-        "unknown action '{action}'; actions are {actions}. From {status}: {allowed:none (the dossier is "
-        "closed)|#|#}"
+        "unknown action '{action}'; actions are {actions}. From {status}: {allowed:none (the dossier is closed)|#|#}"
     ),
     "action.not_allowed": (
         "cannot {action} a dossier that is {status}; allowed from {status}: {allowed:none (the dossier is closed)|#|#}"
@@ -183,6 +182,99 @@ ENGLISH: dict[str, str] = {
     "period.unknown": "period '{value}': one of {periods}",
     "period.not_dates": "give the period as dates, not date-times",
     "period.reversed": "the period ends ({end}) before it starts ({start})",
+    # the settings, the home, scans and catalogues (desk.config, desk.dossier.files, desk.catalog)
+    "config.not_toml": "{path}: not valid TOML ({detail})",
+    "config.unreadable": "{path} cannot be read ({detail})",
+    "config.unknown_section": "desk.toml: unknown section [{section}]{did_you_mean:| — did you mean [#]?| — did you mean [#]?}",
+    "config.unknown_setting": "desk.toml: unknown setting [{section}] {key}{did_you_mean:| — did you mean #?| — did you mean #?}",
+    "config.not_a_section": "desk.toml: {section} must be a section [{section}], not a value",
+    "config.missing": "desk.toml: {key} is missing",
+    "config.type": "desk.toml: {key} = {value} is not {expected}",
+    "config.range": "desk.toml: {key} = {value} is out of range: from {minimum} to {maximum}",
+    "home.missing": "no desk here: {path} has no {config}. Run `desk init --agency-code CODE --agency-name NAME` first, or pass --home DIR.",
+    "home.exists": "{path} already holds a desk ({config}); refusing to overwrite it",
+    "home.create_failed": "cannot create the home at {path}: {detail}",
+    "home.write_failed": "cannot write the settings in {path}: {detail}",
+    "agency_code.invalid": "agency code '{value}': up to 35 characters of 0-9, A-Z and dots (for example 000.00.12.H29 or H56.14)",
+    "agency_name.empty": "agency name is empty",
+    "agency_key.too_short": "the agency key file is too short ({length:# byte|# bytes}; at least {minimum})",
+    "agency_key.missing": "{path} is missing: receipts cannot be signed or verified",
+    "agency_key.invalid": "{path} is not a valid agency key",
+    "file.not_stored": "'{value}' is not the name of a file in the store",
+    "file.unsupported": "{name}: {seems}; only PDF, JPEG and PNG files can be attached (save the scan as PDF or JPEG and try again)",
+    "file.not_found": "{path}: no such file",
+    "file.unreadable": "{name} cannot be read ({detail}); check its permissions",
+    "file.is_folder": "{path} is a folder, not a file; choose one scanned file",
+    "file.not_regular": "{path} is not a regular file (a device or a pipe?)",
+    "file.empty": "{name} is empty (0 bytes); scan it again",
+    "file.too_large": "{name} is {size_mb} MB, more than the {max_mb} MB allowed (files.max_file_mb in desk.toml); scan it at a lower resolution or in black and white",
+    "file.grew": "{name} grew past {max_mb} MB while being read; try again",
+    "file.save_failed": "the scan could not be saved in {folder} ({detail}); if the disk is full, free some space and try again",
+    "file.not_pdf": "{name} is not a PDF file",
+    "file.cut_short": "{name} is cut short (the PDF has no end); wait until the scanner has finished and try again",
+    "file.no_pages": "{name}: no page could be found in this PDF; it may be damaged or protected by a password. Scan it again, or save it again without a password",
+    "file.too_many_pages": "{name} claims {pages} pages; it is probably damaged",
+    "file.image_too_large": "{name} is {width}×{height} pixels, too large to attach; scan it at a lower resolution",
+    "file.image_damaged": "{name} cannot be read as a {kind} image ({detail}); it may be damaged or cut short. Scan or copy it again",
+    "catalog.suffix": "{file}: a catalogue must be a .json or .csv file",
+    "catalog.not_found": "{file}: no such file ({path})",
+    "catalog.is_folder": "{file}: is a folder, not a catalogue file",
+    "catalog.unreadable": "{file}: cannot be read ({detail})",
+    "catalog.too_big": "{file}: is larger than {max_mb} MB; not a catalogue",
+    "catalog.no_procedures": "{file}: lists no procedures",
+    "catalog.empty": "{file}: the file is empty",
+    "catalog.binary": "{file}: is a binary file, not a catalogue (save it as UTF-8 text)",
+    "catalog.not_utf8": "{file} line {line}: is not UTF-8 text (save the file as UTF-8; Excel: CSV UTF-8)",
+    "catalog.json_invalid": "{file} line {line}: not valid JSON ({detail}, column {column})",
+    "catalog.json_duplicate_key": "{file}: key {key} appears twice in one object",
+    "catalog.json_unusable": "{file}: not a usable JSON document ({detail})",
+    "catalog.json_not_object": '{file}: must be a JSON object with "format" and "procedures", not {value}',
+    "catalog.not_a_catalogue": '{file}: not a motcua-desk catalogue (no "format": "{format}")',
+    "catalog.csv_cells": "{file} line {line}: has {cells} cells but the header has {columns} columns",
+    "catalog.csv_invalid": "{file} line {line}: not valid CSV ({detail})",
+    "catalog.csv_unknown_column": '{file} line {line}: unknown column {value}{did_you_mean:| (did you mean "#"?)| (did you mean "#"?)}',
+    "catalog.csv_column_twice": "{file} line {line}: column {value} appears twice",
+    "catalog.csv_missing_columns": "{file} line {line}: missing {columns:column #|columns #} (the first line must name the columns)",
+    "catalog.csv_no_components": "{file} line {line} ({procedure_code}): the procedure has no component rows",
+    "catalog.unknown_procedure": "procedure '{code}' is not in this desk's catalogue; see `desk catalog list` or import one with `desk catalog import FILE`",
+    "catalog.required": "is required",
+    "catalog.required_choice": "is required (one of {choices})",
+    "catalog.required_example": "is required, e.g. {example}",
+    "catalog.required_list": "is required: a list with at least one {noun}",
+    "catalog.required_first_row": "is required on a procedure's first row",
+    "catalog.not_text": "must be text, not {value}",
+    "catalog.no_visible_text": "{value} has no visible text",
+    "catalog.too_long": "is too long: {length} characters, at most {maximum}",
+    "catalog.code_too_long": "{value} is too long: {length} characters, at most {maximum}",
+    "catalog.bad_code": "{value} is not a valid code ({code_kind})",
+    "catalog.too_large": "{value} is too large (at most {maximum})",
+    "catalog.not_whole": "{value} is not a whole number ≥ {minimum}{quoted:| (write it without quotes)|}",
+    "catalog.not_amount": "{value} is not an amount in đồng ≥ {minimum}{quoted:| (write it without quotes)|}",
+    "catalog.not_flag": "{value} is not true or false",
+    "catalog.not_choice": "{value} is not one of {choices}",
+    "catalog.not_choice_list": "must be a list of {choices}, not {value}",
+    "catalog.no_choice": "must name at least one of {choices}",
+    "catalog.listed_twice": "{value} is listed twice",
+    "catalog.not_list": "must be a list, not {value}",
+    "catalog.not_procedure_list": "must be a list of procedures, not {value}",
+    "catalog.empty_list": "must list at least one {noun}",
+    "catalog.item_not_object": "{noun} {position} must be an object {{...}}, not {value}",
+    "catalog.not_object": "must be an object {shape}, not {value}",
+    "catalog.duplicate_procedure": "{value} is already used by procedure {earlier}",
+    "catalog.duplicate_component": "{value} is already used by component {earlier}",
+    "catalog.duplicate_on_line": "{value} is already used on line {earlier}",
+    "catalog.csv_rows_apart": "{value} is already used on line {earlier} (keep each procedure's rows together)",
+    "catalog.csv_empty_row": "the row has neither a component nor a fee",
+    "catalog.csv_differs": "{value} differs from line {first_line} of procedure {first_procedure} (leave it empty or repeat the same value)",
+    "catalog.unknown_key": 'unknown key{did_you_mean:| (did you mean "#"?)| (did you mean "#"?)}; the keys are {known}',
+    "catalog.unsupported_format": "{value} is not supported; this desk reads {supported}",
+    # printing a dossier's documents (desk.dossier.documents)
+    "print.kind_unknown": "document '{kind}': one of {choices}",
+    "print.no_supplement_request": "dossier {code} has no supplement request to print; request one first (`desk advance CODE supplement --missing COMPONENT:REASON`)",
+    "print.not_refused": "dossier {code} was not refused; refuse it first (`desk advance CODE refuse --reason …`)",
+    "print.apology_needs_new_due": "the apology letter needs the new appointment date",
+    "print.apology_needs_reason": "the apology letter needs the reason for the delay",
+    "print.write_failed": "cannot write {path}: {reason}",
 }
 """Code -> English template."""
 
@@ -210,6 +302,26 @@ def _words(params: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def placed(problem: Problem) -> bool:
+    """Whether ``problem`` is a catalogue fault whose words start with the place it was found."""
+    return problem.code.startswith("catalog.") and "{file}" not in ENGLISH.get(problem.code, "{file}")
+
+
+def _place(params: Mapping[str, Any]) -> str:
+    place = str(params.get("file", "stored procedure"))
+    if "line" in params:
+        place += f" line {params['line']}"
+    if "procedure" in params:
+        place += f" procedure {params['procedure']}"
+    if "procedure_code" in params:
+        place += f" ({params['procedure_code']})"
+    if "item" in params:
+        place += f", {params['item']} {params.get('item_number', '')}"
+        if "item_code" in params:
+            place += f" ({params['item_code']})"
+    return place
+
+
 def describe(problem: Problem) -> str:
     """One English sentence for ``problem``.
 
@@ -220,7 +332,13 @@ def describe(problem: Problem) -> str:
     template = ENGLISH.get(problem.code)
     if template is None:
         return str(problem) if is_code(problem.code) else problem.code
-    return fill(template, {"field": problem.field or "", **_words(problem.params)})
+    words = fill(template, {"field": problem.field or "", **_words(problem.params)})
+    if not placed(problem):
+        return words
+    # a catalogue's fault: where first (file, line, procedure, item), then the field
+    if problem.field is None or (problem.code == "catalog.not_object" and problem.field is None):
+        return f"{_place(problem.params)}: {words}"
+    return f'{_place(problem.params)}, field "{problem.field}": {words}'
 
 
 def error_json(problem: Problem) -> dict[str, Any]:

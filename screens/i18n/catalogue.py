@@ -39,6 +39,13 @@ prefix of the strings that say them: ``status=received`` is shown as ``STRINGS["
 A value with no string is shown as it is."""
 
 
+PLACE_WORDS: dict[str, dict[str, str]] = {
+    "vi": {"stored": "thủ tục đã lưu", "line": "dòng", "procedure": "thủ tục"},
+    "en": {"stored": "stored procedure", "line": "line", "procedure": "procedure"},
+}
+"""How the TUI says where in a catalogue a fault was found."""
+
+
 class Strings:
     """Looks strings up in one language; a missing key is a bug caught by the tests."""
 
@@ -70,7 +77,25 @@ class Strings:
             return str(problem) if is_code(problem.code) else problem.code
         params: dict[str, Any] = {"field": problem.field or ""}
         params.update(problem.params)
-        return fill(template, {name: self._name(name, value) for name, value in params.items()})
+        words = fill(template, {name: self._name(name, value) for name, value in params.items()})
+        if not problem.code.startswith("catalog.") or "{file}" in template:
+            return words
+        # a catalogue's fault: where it was found first
+        place = self._place(problem.params)
+        return f"{place}: {words}" if problem.field is None else f"{place}, {problem.field}: {words}"
+
+    def _place(self, p: Any) -> str:
+        w = PLACE_WORDS[self.language]
+        place = str(p.get("file", w["stored"]))
+        if "line" in p:
+            place += f" {w['line']} {p['line']}"
+        if "procedure" in p:
+            place += f" {w['procedure']} {p['procedure']}"
+        if "procedure_code" in p:
+            place += f" ({p['procedure_code']})"
+        if "item" in p:
+            place += f", {p['item']} {p.get('item_number', '')}" + (f" ({p['item_code']})" if "item_code" in p else "")
+        return place
 
     def _name(self, param: str, value: Any) -> Any:
         prefix = PARAM_KEYS.get(param)
