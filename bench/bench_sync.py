@@ -24,11 +24,13 @@ from db import queries, write_transaction
 from desk.catalog.formats import sample_catalog_path
 from desk.config import Home, init_home
 from desk.context import open_desk
-from desk.dossier.events import GENESIS, canonical_json, event_hash
 from desk.ids import time_ordered_uuid
 from desk.models import Applicant, ComponentLine, Dossier, IdKind
 from desk.catalog.store import import_catalog, list_procedures
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
+from desk.rules.canonical import GENESIS, dumps, event_hash
+from desk.sync.bundle_read import import_bundle
+from desk.sync.bundle_write import export_bundle
 
 BUDGETS = {"export_20k_events_s": 2.0, "import_20k_events_s": 3.0}
 
@@ -85,7 +87,7 @@ def make_desk_with_events(root: Path, size: int, *, seed: int = 11, desk_no: int
             for d, record in rows:
                 queries.insert_dossier(desk.db, dossier_to_row(d, desk.desk_id),
                                        [line_to_row(c, i) for i, c in enumerate(d.components, 1)])
-                queries.insert_event(desk.db, {**record, "payload": canonical_json(record["payload"]).decode()})
+                queries.insert_event(desk.db, {**record, "payload": dumps(record["payload"]).decode()})
     finally:
         desk.close()
     return home
@@ -119,8 +121,8 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
         "export_runs_s": [round(t, 3) for t in export_s],
         "import_runs_s": [round(t, 3) for t in import_s],
         "import_into_empty_hub_s": round(empty_hub["import_s"], 3),
-        # CPU seconds of this process: less disturbed than wall time on a busy machine (the import's checker
-        # process, when it runs, is not counted)
+        # CPU seconds of this process (the whole work: import and export run in it): less disturbed than
+        # wall time on a busy machine
         "export_cpu_s": round(statistics.median(m["export_cpu_s"] for m in measured), 3),
         "import_cpu_s": round(statistics.median(m["import_cpu_s"] for m in measured), 3),
         # the budgets are for 20,000 events; smaller runs are scaled linearly
@@ -133,8 +135,6 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
 
 
 def _export_and_import(source: Path, root: Path, hub_source: Path | None) -> dict:
-    from desk.sync.bundle import export_bundle, import_bundle
-
     desk_home = Home(shutil.copytree(source, root / "desk"))
     hub_home = Home(shutil.copytree(hub_source, root / "hub")) if hub_source else _home(root / "hub", 0)
     out = root / "out"

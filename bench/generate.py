@@ -12,7 +12,7 @@ from db import open_db
 from desk.catalog.formats import sample_catalog_path
 from desk.config import Home, init_home
 from desk.context import open_desk
-from desk.dossier.events import GENESIS, canonical_json
+from desk.rules.canonical import GENESIS, dumps
 from desk.ids import time_ordered_uuid
 from desk.catalog.store import import_catalog, list_procedures
 from desk.text import fold
@@ -75,7 +75,7 @@ def bench_home(root: Path, size: int, *, seed: int = 7, end: datetime = datetime
             record = {"seq": n, "event_id": str(time_ordered_uuid(stamp, rng.getrandbits(80))), "desk_id": desk_id,
                       "dossier_code": code, "type": "dossier.received", "at": at, "clerk": "Bench Clerk",
                       "payload": {"bench": True}, "prev_hash": prev}
-            h = hashlib.sha256(canonical_json(record)).hexdigest()
+            h = hashlib.sha256(dumps(record)).hexdigest()
             events.append((desk_id, n, record["event_id"], code, record["type"], at, "Bench Clerk",
                            json.dumps(record["payload"]), prev, h))
             prev = h

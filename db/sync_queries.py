@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
-from operator import itemgetter
 
 from db.queries import DOSSIER_COLUMNS, EVENT_COLUMNS, LINE_COLUMNS, _rows
 
@@ -249,22 +248,26 @@ def event_payloads(db, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str
     return out
 
 
-_dossier_values = itemgetter(*DOSSIER_COLUMNS)
-_line_values = itemgetter(*LINE_COLUMNS)
+# the columns of a dossier and of its lines as a rebuild from an event's snapshot gives them: the snapshot's
+# fields (desk.dossier.rows.snapshot), then what it does not carry
+SNAPSHOT_DOSSIER_COLUMNS = tuple(c for c in DOSSIER_COLUMNS if c != "applicant_folded")
+SNAPSHOT_LINE_COLUMNS = tuple(c for c in LINE_COLUMNS if c != "dossier_id")
 
 BULK_FTS_FROM = 200  # below this many new dossiers the per-row trigger is cheap enough
 
 
-def insert_dossiers(db, rows: list[dict], lines: list[dict]) -> None:
-    """Insert new dossiers and their component lines in bulk (each line carries its dossier_id).
+def insert_dossiers(db, rows: list[tuple], lines: list[tuple]) -> None:
+    """Insert new dossiers and their component lines in bulk.
 
-    Call inside a write transaction. For many rows the full-text index is
-    filled in one statement instead of by the per-row insert trigger (about
-    four times faster): the trigger is dropped and re-created from its own
-    stored SQL inside the same transaction, so no other connection ever sees
-    it missing and a rollback restores it.
+    ``rows`` are tuples of SNAPSHOT_DOSSIER_COLUMNS then ``applicant_folded``;
+    ``lines`` are tuples of SNAPSHOT_LINE_COLUMNS then ``dossier_id``. Call
+    inside a write transaction. For many rows the full-text index is filled in
+    one statement instead of by the per-row insert trigger (about four times
+    faster): the trigger is dropped and re-created from its own stored SQL
+    inside the same transaction, so no other connection ever sees it missing
+    and a rollback restores it.
     """
-    cols = ", ".join(DOSSIER_COLUMNS)
+    cols = ", ".join((*SNAPSHOT_DOSSIER_COLUMNS, "applicant_folded"))
     marks = ", ".join("?" for _ in DOSSIER_COLUMNS)
     trigger = None
     if len(rows) >= BULK_FTS_FROM:
@@ -273,7 +276,7 @@ def insert_dossiers(db, rows: list[dict], lines: list[dict]) -> None:
             trigger = found[0]
             after = db.execute("SELECT coalesce(max(rowid), 0) FROM dossiers").fetchone()[0]
             db.execute("DROP TRIGGER dossiers_fts_ai")
-    db.conn.executemany(f"INSERT INTO dossiers({cols}) VALUES ({marks})", map(_dossier_values, rows))
+    db.conn.executemany(f"INSERT INTO dossiers({cols}) VALUES ({marks})", rows)
     if trigger is not None:
         db.execute(
             "INSERT INTO dossiers_fts(rowid, code, applicant_folded, id_number, phone) "
@@ -281,9 +284,9 @@ def insert_dossiers(db, rows: list[dict], lines: list[dict]) -> None:
             (after,),
         )
         db.execute(trigger)
-    cols = ", ".join(LINE_COLUMNS)
+    cols = ", ".join((*SNAPSHOT_LINE_COLUMNS, "dossier_id"))
     marks = ", ".join("?" for _ in LINE_COLUMNS)
-    db.conn.executemany(f"INSERT INTO component_lines({cols}) VALUES ({marks})", map(_line_values, lines))
+    db.conn.executemany(f"INSERT INTO component_lines({cols}) VALUES ({marks})", lines)
 
 
 def dossier_ids_by_code(db, codes: list[str]) -> dict[str, str]:

@@ -68,7 +68,7 @@ class SyncFinished(Message):
         self.kind = kind
         """"export" or "push"."""
         self.result = result
-        """A ``desk.sync.bundle.ExportResult`` or a ``desk.sync.push.PushResult`` (None when cancelled)."""
+        """A ``desk.sync.bundle_write.ExportResult`` or a ``desk.sync.push.PushResult`` (None when cancelled)."""
         self.cancelled = cancelled
         """The clerk stopped it; nothing of the unfinished part was kept or marked."""
 

@@ -20,8 +20,10 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker
 
-from desk.sync import push as sync
-from desk.sync.push import Cancelled, SyncStatus
+from desk.sync.bundle_write import export_bundle
+from desk.sync.ingest import Cancelled
+from desk.sync.push import push
+from desk.sync.status import SyncStatus, sync_status
 from screens.base import DeskScreen
 from screens.messages import SyncFinished, WorkProgress
 from screens.widgets.counter import Counter
@@ -99,7 +101,7 @@ class SyncScreen(DeskScreen):
 
     def action_refresh(self) -> None:
         t = self.t
-        status = self.status = sync.sync_status(self.app.desk)
+        status = self.status = sync_status(self.app.desk)
         self.query_one("#sync-pending-events", Counter).show(status.pending_events, alert=True)
         self.query_one("#sync-pending-dossiers", Counter).show(status.pending_dossiers, alert=True)
         self._last("#sync-last-export", self._export_text(status.last_export), status.last_export)
@@ -218,7 +220,7 @@ class SyncScreen(DeskScreen):
     def export_worker(self, folder: str) -> None:
         with self.app.thread_desk() as desk:
             try:
-                result = sync.export_bundle(desk, folder, progress=self._progress)
+                result = export_bundle(desk, folder, progress=self._progress)
             except Cancelled:
                 self.post_message(SyncFinished("export", cancelled=True))
                 return
@@ -228,7 +230,7 @@ class SyncScreen(DeskScreen):
     def push_worker(self) -> None:
         with self.app.thread_desk() as desk:
             try:
-                result = sync.push(desk, progress=self._progress, sleep=self._sleep)
+                result = push(desk, progress=self._progress, sleep=self._sleep)
             except Cancelled:
                 self.post_message(SyncFinished("push", cancelled=True))
                 return

@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import os
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -18,12 +17,13 @@ from db import queries
 from db import sync_queries as sq
 from desk.dossier import checklist
 from desk.dossier import lifecycle
-from desk.sync.bundle import FORMAT, export_bundle, import_bundle
+from desk.sync.bundle_read import import_bundle
+from desk.sync.bundle_write import FORMAT, export_bundle
 from desk.context import open_desk
 from desk.dossier.query import get
 from desk.errors import DeskError, IntegrityFailure
-from desk.dossier.events import canonical_json, event_hash
-from desk.sync.ingest import Cancelled, hashed_text, hostile_text, record_line
+from desk.rules import canonical
+from desk.sync.ingest import Cancelled
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.dossier.rows import dossier_json
 from desk.ops.verify import verify
@@ -105,8 +105,17 @@ def events_of(path: Path) -> list[dict]:
     return [json.loads(line) for line in members(path)["events.jsonl"].decode().splitlines()]
 
 
+def reference_json(value) -> bytes:
+    """The canonical JSON as docs/bundle-format.md defines it: how a forger, or another implementation, writes it."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def forged_hash(record: dict) -> str:
+    return hashlib.sha256(reference_json({k: v for k, v in record.items() if k != "hash"})).hexdigest()
+
+
 def jsonl(records: list[dict]) -> bytes:
-    return b"".join(canonical_json(r) + b"\n" for r in records)
+    return b"".join(reference_json(r) + b"\n" for r in records)
 
 
 # --- export -------------------------------------------------------------------------
@@ -133,7 +142,7 @@ def test_export_writes_the_bundle_of_spec_7(make_desk, out):
     lines = content["events.jsonl"].decode().splitlines()
     records = [json.loads(x) for x in lines]
     assert [r["seq"] for r in records] == [1, 2, 3]
-    assert all(line.encode() == canonical_json(rec) for line, rec in zip(lines, records))
+    assert all(line.encode() == canonical.dumps(rec) for line, rec in zip(lines, records))
     assert m["last_hash"] == records[-1]["hash"]
     portal = json.loads(content["dossiers.json"])
     by_code = {p["MaHoSo"]: p for p in portal}
@@ -172,6 +181,32 @@ def test_reexport_of_the_same_range_gives_byte_identical_members(make_desk, out,
         assert {zi.date_time for zi in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
+def test_dossiers_json_is_the_portal_records_of_the_latest_snapshots(make_desk, out):
+    from desk.catalog.store import get_procedure
+    from desk.rules.portal import record_from_row
+
+    a = make_desk("a", 1)
+    d1 = intake(a, 'Tên có "ngoặc" và \\ gạch')
+    intake(a, "Trần Thị Bích", procedure="1.000894")
+    lifecycle.transfer(a, d1.code)
+    content = members(export_bundle(a, out).path)
+    latest = {}
+    for line in content["events.jsonl"].decode().splitlines():
+        record = json.loads(line)
+        latest[record["dossier_code"]] = record["payload"]
+    agency = a.settings.agency
+    expected = "[\n" + ",\n".join(
+        json.dumps(record_from_row(latest[code]["dossier"], latest[code]["components"],
+                                   procedure=get_procedure(a, latest[code]["dossier"]["procedure_code"]),
+                                   agency_name=agency.name, agency_code=agency.code),
+                   ensure_ascii=False, separators=(",", ":"))
+        for code in sorted(latest)
+    ) + "\n]\n"
+    assert content["dossiers.json"].decode() == expected
+    first = json.loads(content["dossiers.json"])[0]
+    assert list(first)[:3] == ["MaHoSo", "MaTTHC", "TenTTHC"]  # DOMAIN.md's order, not sorted
+
+
 def test_date_reexport_takes_one_day_and_later_changes_do_not_alter_it(make_desk, out, tmp_path, now):
     a = make_desk("a", 1)
     d = intake(a)
@@ -191,7 +226,7 @@ def test_unwritable_destination_is_a_clear_message_and_marks_nothing(make_desk, 
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("desk.sync.bundle.os.fsync", full)
+    monkeypatch.setattr("desk.sync.bundle_write.os.fsync", full)
     with pytest.raises(DeskError) as exc:
         export_bundle(a, out)
     assert "No space left on device" in exc.value.message and "Nothing was marked" in exc.value.message
@@ -205,7 +240,7 @@ def test_stick_filling_up_while_the_events_are_written(make_desk, out, monkeypat
     a = make_desk("a", 1)
     for i in range(3):
         intake(a, f"Người thứ {i}")
-    monkeypatch.setattr("desk.sync.bundle.EVENTS_CHUNK", 1)  # one write per event
+    monkeypatch.setattr("desk.sync.bundle_write.EVENTS_CHUNK", 1)  # one write per event
     real_write = zipfile._ZipWriteFile.write
     calls = []
 
@@ -269,16 +304,7 @@ def test_cancelled_export_keeps_nothing(make_desk, out):
 # --- import ------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["checked-first", "checked-aside"])
-def import_mode(request, monkeypatch):
-    """Every import test runs both ways: checked before writing, and checked by a second process meanwhile
-    (the way of bundles over CHECK_ASIDE_FROM_BYTES)."""
-    monkeypatch.setattr("desk.sync.bundle.CHECK_ASIDE_FROM_BYTES", 0 if request.param == "checked-aside" else 2**62)
-    return request.param
-
-
-
-def test_round_trip_between_two_homes_via_cli(make_desk, tmp_path, out, import_mode):
+def test_round_trip_between_two_homes_via_cli(make_desk, tmp_path, out):
     a = make_desk("a", 1)
     hub = make_desk("hub", 0)
     d1 = intake(a, "Nguyễn Văn An")
@@ -304,7 +330,7 @@ def test_round_trip_between_two_homes_via_cli(make_desk, tmp_path, out, import_m
     assert [x["code"] for x in json.loads(r.stdout)] == [d1.code]
 
 
-def test_import_twice_changes_nothing(make_desk, out, import_mode):
+def test_import_twice_changes_nothing(make_desk, out):
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     for i in range(3):
         intake(a, f"Người {i}")
@@ -317,7 +343,7 @@ def test_import_twice_changes_nothing(make_desk, out, import_mode):
     assert hub_state(hub) == before
 
 
-def test_two_desks_of_one_agency_merge_into_one_register(make_desk, out, import_mode):
+def test_two_desks_of_one_agency_merge_into_one_register(make_desk, out):
     a, b, hub = make_desk("a", 1), make_desk("b", 2), make_desk("hub", 0)
     ca = [intake(a, f"Bàn một {i}").code for i in range(3)]
     cb = [intake(b, f"Bàn hai {i}").code for i in range(2)]
@@ -332,7 +358,7 @@ def test_two_desks_of_one_agency_merge_into_one_register(make_desk, out, import_
     assert rows == [(1, 3), (2, 2)]
 
 
-def test_missing_middle_bundle_is_recorded_as_a_gap_then_closed(make_desk, out, import_mode):
+def test_missing_middle_bundle_is_recorded_as_a_gap_then_closed(make_desk, out):
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     paths = []
     for batch in range(3):
@@ -358,7 +384,7 @@ def test_missing_middle_bundle_is_recorded_as_a_gap_then_closed(make_desk, out, 
     assert verify(hub).ok
 
 
-def test_scans_travel_with_files(make_desk, out, import_mode):
+def test_scans_travel_with_files(make_desk, out):
     from pypdf import PdfWriter
 
     a, hub = make_desk("a", 1), make_desk("hub", 0)
@@ -380,20 +406,15 @@ def test_scans_travel_with_files(make_desk, out, import_mode):
     assert import_bundle(hub, r.path).imported_events == 0  # the file is already there, same content
 
 
-def test_hashed_text_and_record_line_are_canonical_json(make_desk):
+def test_an_exported_line_is_read_back_by_the_codec_as_stored(make_desk, out):
     a = make_desk("a", 1)
     intake(a, 'Tên có "ngoặc" và \\ gạch')
-    row = a.db.execute("SELECT * FROM events").fetchone()
-    from desk.dossier.events import row_to_record
-
-    cols = [d[0] for d in a.db.execute("SELECT * FROM events").description]
-    rec = row_to_record(dict(zip(cols, row)))
-    payload = canonical_json(rec["payload"]).decode()
-    assert hashed_text(rec, payload).encode() == canonical_json({k: rec[k] for k in rec if k != "hash"})
-    assert record_line(rec, payload).encode() == canonical_json(rec)
-    assert not hostile_text(json.dumps({"x": "dòng 1\ndòng 2 \\t \\\\u001b"}, ensure_ascii=False))
-    assert hostile_text(json.dumps({"x": "a\x1b[31m"}, ensure_ascii=False))
-    assert hostile_text(json.dumps({"x": "a\u202eb"}, ensure_ascii=False))
+    lines = members(export_bundle(a, out).path)["events.jsonl"].split(b"\n")[:-1]
+    stored = a.db.execute("SELECT payload, hash FROM events ORDER BY seq").fetchall()
+    for line, (payload, digest) in zip(lines, stored, strict=True):
+        event = canonical.read_event_line(line)
+        assert event.digest == digest == event.record["hash"]
+        assert event.payload_json.decode() == payload
 
 
 # --- hostile bundles: exit 5, nothing imported ----------------------------------------
@@ -413,24 +434,22 @@ def hub(make_desk):
 
 
 @pytest.fixture
-def refused(import_mode):
-    """``refused(hub, path, *words)``: the import is refused with exit 5 and ``words`` in the message; nothing
-    is stored. Through the CLI when the bundle is checked first; in this process, where the test sets the
-    way, when it is checked aside."""
+def refused():
+    """``refused(hub, path, *words, code=None, **params)``: the import is refused with exit 5 through the CLI
+    and in this process, with ``words`` in the message, or the problem ``code`` with ``params``; nothing is
+    stored."""
 
-    def check(hub, path: Path, *words: str) -> None:
-        if import_mode == "checked-first":
-            r = run_desk("import", str(path), home=hub.home.root)
-            assert r.returncode == 5, (r.returncode, r.stderr)
-            assert "Traceback" not in r.stderr
-            message = r.stderr
-        else:
-            with pytest.raises(DeskError) as exc:
-                import_bundle(hub, path)
-            assert exc.value.exit_code == 5, exc.value
-            message = exc.value.message
+    def check(hub, path: Path, *words: str, code: str | None = None, **params) -> None:
+        r = run_desk("import", str(path), home=hub.home.root)
+        assert r.returncode == 5, (r.returncode, r.stderr)
+        assert "Traceback" not in r.stderr
+        with pytest.raises(IntegrityFailure) as exc:
+            import_bundle(hub, path)
         for w in words:
-            assert w in message, (w, message)
+            assert w in exc.value.message and w in r.stderr, (w, exc.value.message, r.stderr)
+        if code is not None:
+            assert exc.value.problem.code == code, exc.value.problem
+            assert {k: exc.value.problem.params.get(k) for k in params} == params, exc.value.problem
         assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
         assert hub.db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
 
@@ -453,7 +472,7 @@ def test_broken_chain_is_refused(bundle, hub, tmp_path, refused):
     records = events_of(bundle)
     records[1]["prev_hash"] = "f" * 64  # re-linked: each event's own hash is valid, the chain is not
     for r in records[1:]:
-        r["hash"] = event_hash({k: v for k, v in r.items() if k != "hash"})
+        r["hash"] = forged_hash(r)
     manifest = json.loads(members(bundle)["manifest.json"])
     manifest["last_hash"] = records[-1]["hash"]
     path = rewrite(bundle, tmp_path / "t.deskbundle",
@@ -483,8 +502,8 @@ def test_zip_bomb_is_refused(bundle, hub, tmp_path, refused):
     refused(hub, path, "zip bomb")
 
 
-def test_too_many_members_are_refused(bundle, hub, tmp_path, monkeypatch, import_mode):
-    monkeypatch.setattr("desk.sync.bundle.MAX_MEMBERS", 5)
+def test_too_many_members_are_refused(bundle, hub, tmp_path, monkeypatch):
+    monkeypatch.setattr("desk.sync.bundle_read.MAX_MEMBERS", 5)
     path = rewrite(bundle, tmp_path / "many.deskbundle",
                    add={f"files/aa/{i}.pdf": b"x" for i in range(5)}, fix_manifest=True)
     with pytest.raises(IntegrityFailure, match="members"):
@@ -503,7 +522,7 @@ def _rehashed(bundle: Path, dst: Path, records: list[dict]) -> Path:
     prev = records[0]["prev_hash"]
     for r in records:
         r["prev_hash"] = prev
-        r["hash"] = prev = event_hash({k: v for k, v in r.items() if k != "hash"})
+        r["hash"] = prev = forged_hash(r)
     manifest = json.loads(members(bundle)["manifest.json"])
     manifest["last_hash"] = records[-1]["hash"]
     return rewrite(bundle, dst, change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
@@ -517,25 +536,69 @@ def test_hostile_text_is_refused(bundle, hub, tmp_path, refused):
 
 
 @pytest.mark.parametrize("where, value", [("register_line", 2**63), ("register_line", -(2**63) - 1),
-                                          ("quantity", 10**30)])
+                                          ("quantity", 10**30), ("quantity", 1.5), ("quantity", 1e-05),
+                                          ("quantity", 1.0)])
 def test_numbers_no_desk_writes_are_refused(bundle, hub, tmp_path, refused, where, value):
-    # too large for SQLite, or read otherwise by a faster JSON reader: a refusal, never a crash
+    # too large for SQLite, beyond what the codec reads as an integer, or not whole: a refusal, never a crash
     records = events_of(bundle)
     if where == "quantity":
         records[1]["payload"]["components"][0]["quantity"] = value
     else:
         records[1]["payload"]["dossier"][where] = value
-    refused(hub, _rehashed(bundle, tmp_path / "t.deskbundle", records), "event #2", "Nothing was imported")
+    path = _rehashed(bundle, tmp_path / "t.deskbundle", records)
+    if value == 2**63:  # a 64-bit integer, read as one: the records check finds it out of range
+        refused(hub, path, "event #2", "Nothing was imported")
+    else:
+        refused(hub, path, code="bundle.line_not_canonical", line=2, reason="number")
 
 
-def test_a_fork_of_known_events_is_refused(make_desk, out, tmp_path, import_mode):
+@pytest.mark.parametrize("change", [
+    lambda line: line.replace(b'","', b'", "', 1),  # a space
+    lambda line: json.dumps(json.loads(line), sort_keys=True, separators=(",", ":")).encode(),  # \u escapes
+    lambda line: json.dumps(dict(reversed(json.loads(line).items())), ensure_ascii=False,
+                            separators=(",", ":")).encode(),  # key order
+    lambda line: line.replace(b'{"at":', b'{"at":"x","at":', 1),  # a key twice
+    lambda line: line.replace(b'"sets":1', b'"sets":1.0'),
+    lambda line: line.replace(b'"type":"dossier.received"', b'"type":"dossier\\/received"'),
+    lambda line: b"\xef\xbb\xbf" + line,  # a byte-order mark
+    lambda line: line + b" ",
+    lambda line: line[:-1],
+    lambda line: line.replace("Người 1".encode(), "Người 1".encode("utf-16-le")),  # not UTF-8
+])
+def test_a_line_that_is_not_canonical_json_is_refused(bundle, hub, tmp_path, refused, change):
+    """Even when it holds the same event: only the canonical line is hashed, so only it is read."""
+    lines = members(bundle)["events.jsonl"].split(b"\n")
+    lines[1] = change(lines[1])
+    path = rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": b"\n".join(lines)}, fix_manifest=True)
+    refused(hub, path, code="bundle.line_not_canonical", line=2)
+
+
+def test_an_invisible_character_written_raw_is_refused(bundle, hub, tmp_path, refused):
+    records = events_of(bundle)
+    records[1]["payload"]["dossier"]["notes"] = "a\u202eb"  # raw in canonical JSON, unlike a control character
+    refused(hub, _rehashed(bundle, tmp_path / "t.deskbundle", records), "seq 2", "control or invisible")
+
+
+def test_an_altered_event_is_refused_before_anything_is_written(bundle, hub, tmp_path, monkeypatch):
+    # an event altered with its hash left as it was, its checksum fixed
+    records = events_of(bundle)
+    records[1]["clerk"] = "Kẻ giả mạo"
+    path = rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": jsonl(records)}, fix_manifest=True)
+    written = []
+    monkeypatch.setattr("desk.sync.bundle_read.ingest", lambda *a, **kw: written.append(a))
+    with pytest.raises(IntegrityFailure, match="altered"):
+        import_bundle(hub, path)
+    assert written == []
+
+
+def test_a_fork_of_known_events_is_refused(make_desk, out, tmp_path):
     """A bundle whose events differ from those of the same desk already at the hub (a restored old backup)."""
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     intake(a, "Một")
     import_bundle(hub, export_bundle(a, out).path)
     records = events_of(export_bundle(a, tmp_path, day=date(2026, 11, 23)).path)
     records[0]["clerk"] = "Someone else"
-    records[0]["hash"] = event_hash({k: v for k, v in records[0].items() if k != "hash"})
+    records[0]["hash"] = forged_hash(records[0])
     src = next(tmp_path.glob("*.deskbundle"))
     manifest = json.loads(members(src)["manifest.json"])
     manifest["last_hash"] = records[-1]["hash"]
@@ -548,7 +611,7 @@ def test_a_fork_of_known_events_is_refused(make_desk, out, tmp_path, import_mode
     assert hub_state(hub) == before
 
 
-def test_cancelled_import_imports_nothing(bundle, hub, import_mode):
+def test_cancelled_import_imports_nothing(bundle, hub):
     def cancel(done, total):
         raise Cancelled("stopped")
 
@@ -558,7 +621,7 @@ def test_cancelled_import_imports_nothing(bundle, hub, import_mode):
     assert sq.open_gaps(hub.db) == []
 
 
-def test_a_large_import_fills_the_search_index_and_keeps_its_trigger(make_desk, tmp_path, out, import_mode):
+def test_a_large_import_fills_the_search_index_and_keeps_its_trigger(make_desk, tmp_path, out):
     from bench.bench_sync import make_desk_with_events
 
     source = open_desk(make_desk_with_events(tmp_path / "big", 250))
@@ -579,7 +642,7 @@ def test_a_large_import_fills_the_search_index_and_keeps_its_trigger(make_desk, 
     assert verify(hub).ok
 
 
-def test_gaps_shrink_as_bundles_arrive_in_any_order(make_desk, out, import_mode):
+def test_gaps_shrink_as_bundles_arrive_in_any_order(make_desk, out):
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     paths = []
     for batch in range(3):
@@ -593,7 +656,7 @@ def test_gaps_shrink_as_bundles_arrive_in_any_order(make_desk, out, import_mode)
     assert verify(hub).ok
 
 
-def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out, import_mode):
+def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out):
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     d = intake(a)
     lifecycle.transfer(a, d.code)
@@ -609,66 +672,3 @@ def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out, impo
     assert result.imported_events == 1
     assert get(hub, d.code).status.value == "transferred"
     assert dossier_json(get(hub, d.code)) == dossier_json(get(a, d.code))
-
-
-# --- the check in a second process -------------------------------------------------------
-
-
-def test_a_large_bundle_is_checked_by_a_second_process(make_desk, out, monkeypatch):
-    from desk.sync import bundle as bundle_module
-
-    a, hub = make_desk("a", 1), make_desk("hub", 0)
-    codes = [intake(a, f"Người {i}").code for i in range(5)]
-    path = export_bundle(a, out).path
-    monkeypatch.setattr("desk.sync.bundle.CHECK_ASIDE_FROM_BYTES", path.stat().st_size)
-    verdicts = []
-    real_verdict = bundle_module._Checker.verdict
-
-    def kept(self):
-        verdicts.append(real_verdict(self))
-        return verdicts[-1]
-
-    monkeypatch.setattr(bundle_module._Checker, "verdict", kept)
-    result = import_bundle(hub, path)
-    assert result.imported_events == 5
-    assert verdicts and verdicts[-1]["ok"] and verdicts[-1]["canonical"] and verdicts[-1]["events"] == 5
-    for code in codes:
-        assert dossier_json(get(hub, code)) == dossier_json(get(a, code))
-    assert verify(hub).ok
-
-
-def test_a_checker_that_gives_no_verdict_means_checking_first(make_desk, out, monkeypatch):
-    from desk.sync import bundle as bundle_module
-
-    a, hub = make_desk("a", 1), make_desk("hub", 0)
-    intake(a, "Một")
-    path = export_bundle(a, out).path
-    monkeypatch.setattr("desk.sync.bundle.CHECK_ASIDE_FROM_BYTES", 0)
-    monkeypatch.setattr(bundle_module._Checker, "command", staticmethod(
-        lambda p: [sys.executable, "-c", "import sys; print('not json'); sys.exit(1)"]))
-    result = import_bundle(hub, path)
-    assert (result.imported_events, result.skipped_events) == (1, 0)
-    assert verify(hub).ok
-
-
-def test_a_checker_refusal_rolls_back_what_this_process_wrote(bundle, hub, tmp_path, monkeypatch):
-    from desk.sync import bundle as bundle_module
-
-    # an event altered with its hash left as it was: only the complete check sees it, after the rows were written
-    records = events_of(bundle)
-    records[1]["clerk"] = "Kẻ giả mạo"
-    path = rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": jsonl(records)}, fix_manifest=True)
-    monkeypatch.setattr("desk.sync.bundle.CHECK_ASIDE_FROM_BYTES", 0)
-    written = []
-    real_ingest = bundle_module.ingest
-
-    def spy(desk, checked, **kw):
-        written.append(len(checked))
-        return real_ingest(desk, checked, **kw)
-
-    monkeypatch.setattr("desk.sync.bundle.ingest", spy)
-    with pytest.raises(IntegrityFailure, match="altered"):
-        import_bundle(hub, path)
-    assert written == [3]  # this process went as far as writing them
-    assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
-    assert hub.db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0

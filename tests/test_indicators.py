@@ -33,7 +33,7 @@ import pytest
 from desk.dossier import checklist
 from desk.reports import indicators
 from desk.dossier import lifecycle
-from desk.sync.bundle import export_bundle
+from desk.sync.bundle_write import export_bundle
 from desk.reports.indicators import TARGETS, Figures, compute, overdue_dossiers, period
 from desk.errors import InvalidInput
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive

@@ -11,7 +11,8 @@ import pypdf
 import pytest
 
 from desk.dossier import lifecycle
-from desk.sync.bundle import export_bundle, import_bundle
+from desk.sync.bundle_read import import_bundle
+from desk.sync.bundle_write import export_bundle
 from desk.context import open_desk
 from desk.dossier.documents import print_settings
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive

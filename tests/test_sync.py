@@ -21,13 +21,15 @@ import pytest
 
 from db import queries
 from desk.sync import hub as hubmod
-from desk.sync.bundle import export_bundle
 from desk.config import Home, update_settings
+from desk.sync.bundle_write import export_bundle
 from desk.context import open_desk
 from desk.errors import DeskError, IntegrityFailure
-from desk.dossier.events import event_hash, row_to_record
+from desk.dossier.events import row_to_record
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
-from desk.sync.push import PROTOCOL, HubError, idempotency_key, push, sync_status
+from desk.rules.canonical import dumps, event_hash
+from desk.sync.push import PROTOCOL, HubError, idempotency_key, push
+from desk.sync.status import sync_status
 from desk.ops.verify import verify
 from tests.conftest import DEFAULT_NOW, ROOT, new_home, run_desk
 
@@ -391,26 +393,27 @@ def test_receiver_checks(homes, server, desk):
     resp = conn.getresponse()
     assert resp.status == 200 and json.loads(resp.read())["protocol"] == PROTOCOL
     conn.close()
-    assert raw_post(server, body, {"Idempotency-Key": key})[0] == 401
+    assert raw_post(server, body, {"Idempotency-Key": key}) == (
+        401, {"error": "unknown or missing bearer token", "code": "hub.token_refused"})
     assert raw_post(server, body, {"Authorization": "Bearer nope", "Idempotency-Key": key})[0] == 401
     status, answer = raw_post(server, body, auth)
-    assert status == 400 and "Idempotency-Key" in answer["error"]
-    assert raw_post(server, b"{not json", {**auth, "Idempotency-Key": "k1"})[0] == 400
+    assert status == 400 and "Idempotency-Key" in answer["error"] and answer["code"] == "hub.idempotency_key_missing"
+    assert raw_post(server, b"{not json", {**auth, "Idempotency-Key": "k1"})[1]["code"] == "hub.body_not_json"
     status, answer = raw_post(server, b"x" * 200_001, {**auth, "Idempotency-Key": "k2"})
-    assert status == 413
+    assert status == 413 and answer["code"] == "hub.body_too_large"
     # a broken chain inside the batch: 422, nothing stored
     bad = [dict(r) for r in records]
     bad[1]["prev_hash"] = "0" * 64
     bad[1]["hash"] = event_hash({k: v for k, v in bad[1].items() if k != "hash"})
     status, answer = raw_post(server, batch(desk, bad), {**auth, "Idempotency-Key": "k3"})
-    assert status == 422 and "chain broken" in answer["error"]
+    assert status == 422 and "chain broken" in answer["error"] and answer["code"] == "sync.integrity"
     # the real batch, twice under one key: the same answer; another body under that key is refused
     status, first = raw_post(server, body, {**auth, "Idempotency-Key": key})
     assert status == 200 and first["imported"] == 3 and first["acknowledged"] == [r["event_id"] for r in records]
     status, again = raw_post(server, body, {**auth, "Idempotency-Key": key})
     assert (status, again) == (200, first)
     status, answer = raw_post(server, batch(desk, records[:1]), {**auth, "Idempotency-Key": key})
-    assert status == 422 and "different batch" in answer["error"]
+    assert status == 422 and "different batch" in answer["error"] and answer["code"] == "hub.idempotency_key_reused"
     # the same events under a new key are acknowledged again, not stored twice
     status, answer = raw_post(server, body, {**auth, "Idempotency-Key": "k4"})
     assert status == 200 and answer["imported"] == 0 and answer["skipped"] == 3
@@ -418,8 +421,42 @@ def test_receiver_checks(homes, server, desk):
     fork = [dict(records[0], clerk="Someone else")]
     fork[0]["hash"] = event_hash({k: v for k, v in fork[0].items() if k != "hash"})
     status, answer = raw_post(server, batch(desk, fork), {**auth, "Idempotency-Key": "k5"})
-    assert status == 409 and "differs" in answer["error"]
+    assert status == 409 and "differs" in answer["error"] and answer["code"] == "sync.chain_conflict"
     assert len(hub_events(homes[1], desk.desk_id)) == 3
+    # a value no desk writes (a float) is refused, never hashed as something else
+    odd = [dict(records[0], seq=4, event_id="odd-1", prev_hash=records[-1]["hash"])]
+    odd[0]["payload"] = dict(odd[0]["payload"], note=0.00001)
+    odd[0]["hash"] = "0" * 64
+    status, answer = raw_post(server, batch(desk, odd), {**auth, "Idempotency-Key": "k6"})
+    assert status == 422 and "holds a value no desk writes" in answer["error"]
+    assert len(hub_events(homes[1], desk.desk_id)) == 3
+
+
+def test_the_hub_words_a_refusal_with_the_formatter_it_is_given(homes, desk):
+    from desk.rules.problems import Problem
+
+    said: list[Problem] = []
+
+    def describe(problem: Problem) -> str:
+        said.append(problem)
+        return "in words: " + problem.code[:40]
+
+    h = open_desk(homes[1])
+    srv = hubmod.make_server(h, port=0, describe=describe)
+    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    t.start()
+    try:
+        fill(desk, 2)
+        records = records_of(desk)
+        records[1]["clerk"] = "Kẻ giả mạo"  # altered, its hash left as it was
+        auth = {"Authorization": f"Bearer {homes[2]}", "Idempotency-Key": "k1"}
+        status, answer = raw_post(srv, batch(desk, records), auth)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        h.close()
+    assert status == 422 and answer == {"error": "in words: " + said[0].code[:40], "code": "sync.integrity"}
+    assert "altered" in said[0].code
 
 
 def test_push_refuses_a_hub_conflict_as_an_integrity_failure(homes, server, desk):
@@ -433,11 +470,10 @@ def test_push_refuses_a_hub_conflict_as_an_integrity_failure(homes, server, desk
         forged = dict(other, event_id="00000000-0000-4000-8000-000000000000")
         forged["hash"] = event_hash({k: v for k, v in forged.items() if k != "hash"})
         from db import sync_queries as sq
-        from desk.dossier.events import canonical_json
         from db import write_transaction
 
         with write_transaction(h.db):
-            sq.insert_events(h.db, [{**forged, "payload": canonical_json(forged["payload"]).decode()}])
+            sq.insert_events(h.db, [{**forged, "payload": dumps(forged["payload"]).decode()}])
     finally:
         h.close()
     with pytest.raises(IntegrityFailure, match="409"):
@@ -458,7 +494,8 @@ def test_token_add_prints_once_and_stores_a_digest(tmp_path):
 
 def test_sync_modules_import_no_ui_or_pdf():
     code = (
-        "import sys, desk.rules.portal, desk.sync.ingest, desk.sync.bundle, desk.sync.push, desk.sync.hub, desk.cli.sync, db.sync_queries\n"
+        "import sys, desk.rules.portal, desk.rules.canonical, desk.sync.records, desk.sync.ingest, desk.sync.bundle_write,"
+        " desk.sync.bundle_read, desk.sync.push, desk.sync.status, desk.sync.hub, desk.cli.sync, db.sync_queries\n"
         "print(','.join(sorted(m for m in ('textual', 'rich', 'reportlab') if m in sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout

@@ -11,7 +11,7 @@ import io
 import pytest
 
 from desk.dossier import query as dossiers
-from desk.sync import push as sync
+from desk.sync.status import sync_status
 from desk.dossier.intake import IntakeRequest, applicant_from_scan, receive
 from desk.dossier.lifecycle import record_result, return_result, transfer
 from desk.models import Digitisation, Status
@@ -298,7 +298,7 @@ async def test_export_from_the_sync_screen_into_a_folder(app, desk, dossier, tmp
         assert "Không có gì mới" in visible_text(app)
     bundles = list(usb.glob("*.deskbundle"))
     assert len(bundles) == 1 and bundles[0].stat().st_size > 0
-    status = sync.sync_status(desk)
+    status = sync_status(desk)
     assert (status.pending_events, status.pending_dossiers) == (0, 0)
     assert status.last_export["path"] == str(bundles[0])
 
@@ -335,7 +335,7 @@ async def test_push_now_from_the_sync_screen(desk, dossier, tmp_path):
         server.shutdown()
         server.server_close()
         hub_desk.close()
-    assert sync.sync_status(desk).pending_events == 0
+    assert sync_status(desk).pending_events == 0
 
 
 @pilot_test
@@ -351,7 +351,7 @@ async def test_esc_stops_an_export_and_nothing_is_marked(app, desk, dossier, tmp
             threading.Event().wait(0.02)
         raise AssertionError("not stopped")
 
-    monkeypatch.setattr(sync, "export_bundle", slow_export)
+    monkeypatch.setattr("screens.sync.export_bundle", slow_export)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f5", "e")
         await until(pilot, started.is_set)
@@ -360,7 +360,7 @@ async def test_esc_stops_an_export_and_nothing_is_marked(app, desk, dossier, tmp
         await settle(pilot)
         assert isinstance(app.screen, SyncScreen) and not app.screen.running
         assert "Đã dừng xuất gói" in visible_text(app)
-    assert sync.sync_status(desk).pending_events == 1
+    assert sync_status(desk).pending_events == 1
 
 
 # --- reports (F6) ----------------------------------------------------------------------
@@ -392,7 +392,7 @@ async def test_reports_screen_shows_the_figures_against_targets(app, desk, dossi
 
 @pilot_test
 async def test_print_the_day_report_from_the_reports_screen(app, desk, dossier, printed):
-    before = sync.sync_status(desk).pending_events
+    before = sync_status(desk).pending_events
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f6")
         await settle(pilot)
@@ -401,4 +401,4 @@ async def test_print_the_day_report_from_the_reports_screen(app, desk, dossier, 
         assert not app.screen.printing
     assert len(printed) == 1 and printed[0].name.startswith("report_")
     assert printed[0].read_bytes().startswith(b"%PDF")
-    assert sync.sync_status(desk).pending_events == before + 1  # the print is an event too
+    assert sync_status(desk).pending_events == before + 1  # the print is an event too

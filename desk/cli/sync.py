@@ -20,7 +20,7 @@ def _day(text: str | None) -> date | None:
 
 
 def cmd_export(args) -> int:
-    from desk.sync.bundle import export_bundle
+    from desk.sync.bundle_write import export_bundle
 
     desk = open_from_args(args)
     out = args.out or desk.settings.export_dir or str(desk.home.outbox)
@@ -37,7 +37,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from desk.sync.bundle import import_bundle
+    from desk.sync.bundle_read import import_bundle
 
     result = import_bundle(open_from_args(args), Path(args.bundle))
     if args.json:
@@ -106,7 +106,7 @@ def cmd_hub_token_add(args) -> int:
 
 
 def cmd_hub_status(args) -> int:
-    from desk.sync.ingest import hub_status
+    from desk.sync.status import hub_status
 
     status = hub_status(open_from_args(args))
     if args.json:

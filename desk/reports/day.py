@@ -26,7 +26,8 @@ from desk.reports.indicators import (
     desk_label,
     overdue_dossiers,
 )
-from desk.sync.ingest import Gap, hub_status
+from desk.sync.ingest import Gap
+from desk.sync.status import hub_status
 from desk.models import Agency
 
 OVERDUE_FETCHED = 60

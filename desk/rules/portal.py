@@ -9,30 +9,20 @@ in this one place.
 
 Dates are local time formatted ``yyyyMMddHHmmss``; a missing date is ``null``
 (**assumption**: some systems expect an empty string instead).
+
+The records are built from stored rows (plain dicts, as a dossier's row and
+its lines are stored and as an event's snapshot carries them), and written
+as JSON by the one codec (``desk.rules.canonical.record_json``, which keeps
+DOMAIN.md's order of fields).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from json.encoder import encode_basestring
+from typing import Any
 
-from desk.models import (
-    ApplicantKind,
-    Channel,
-    ComponentLine,
-    Delivery,
-    Digitisation,
-    Dossier,
-    Event,
-    IdKind,
-    Procedure,
-    Status,
-)
-from desk.dossier.rows import dossier_to_row, line_to_row
-
-PORTAL_DATE_FORMAT = "%Y%m%d%H%M%S"
+from desk.models import ApplicantKind, Channel, Delivery, Digitisation, IdKind, Procedure, Status
 
 STATUS_CODES: Mapping[Status, int] = {
     Status.RECEIVED: 2,  # Được tiếp nhận
@@ -83,36 +73,22 @@ SUMMARY_MAX = 1000  # TrichYeuHoSo is at most 1000 characters
 _DROP_SEPARATORS = str.maketrans("", "", "-T:")
 
 
-def portal_date(value: datetime | None) -> str | None:
-    """``yyyyMMddHHmmss`` in local time, or None (``strftime(PORTAL_DATE_FORMAT)``, faster)."""
-    return value.replace(tzinfo=None).isoformat(timespec="seconds").translate(_DROP_SEPARATORS) if value else None
-
-
-def parse_portal_date(text: str | None) -> datetime | None:
-    """The inverse of :func:`portal_date`."""
-    return datetime.strptime(text, PORTAL_DATE_FORMAT) if text else None
-
-
-def status_code(status: Status) -> int:
-    """TrangThaiHoSo of a desk status."""
-    return STATUS_CODES[status]
-
-
 def digitisation_code(state: Digitisation) -> int:
     return DIGITISATION_CODES[state]
 
 
 def _row_date(value: str | None) -> str | None:
-    """``yyyyMMddHHmmss`` from a stored ISO 8601 local date-time (``2026-11-23T09:00:00``)."""
+    """``yyyyMMddHHmmss`` from a stored ISO 8601 local date-time (``2026-11-23T09:00:00``), or None."""
     if not value:
         return None
     if len(value) == 19:
         return value.translate(_DROP_SEPARATORS)
-    return portal_date(datetime.fromisoformat(value))
+    # seconds missing or an offset given: local time as written, to the second
+    return datetime.fromisoformat(value).replace(tzinfo=None).isoformat(timespec="seconds").translate(_DROP_SEPARATORS)
 
 
-def document_record(line: ComponentLine | dict) -> dict:
-    """One TaiLieuNop entry for a received component (a ComponentLine or its stored row).
+def document_record(line: Mapping[str, Any]) -> dict:
+    """One TaiLieuNop entry for a received component, from its stored row.
 
     **Assumptions** (vendor practice): TepDinhKemId is the file's SHA-256 (a
     stable id without a server); DuongDanTaiTepTin is the path inside the
@@ -120,8 +96,6 @@ def document_record(line: ComponentLine | dict) -> dict:
     sets both DuocTaiSuDung and DuocLayTuKhoDMQG, one reused from another
     dossier's result sets DuocTaiSuDung only.
     """
-    if not isinstance(line, dict):
-        line = line_to_row(line, 0)
     state = line["digitisation"]
     path = line["file_path"]
     return {
@@ -155,28 +129,9 @@ def fee_records(procedure: Procedure | None) -> list[dict]:
     ]
 
 
-def dossier_record(
-    d: Dossier,
-    *,
-    procedure: Procedure | None = None,
-    agency_name: str = "",
-    agency_code: str = "",
-    applicant_kinds: Mapping[ApplicantKind, int] = APPLICANT_KIND_CODES,
-) -> dict:
-    """The portal sync record of one dossier; see :func:`record_from_row`."""
-    return record_from_row(
-        dossier_to_row(d, ""),
-        [line_to_row(c, i) for i, c in enumerate(d.components, 1)],
-        procedure=procedure,
-        agency_name=agency_name,
-        agency_code=agency_code,
-        applicant_kinds=applicant_kinds,
-    )
-
-
 def record_from_row(
-    row: dict,
-    lines: list[dict],
+    row: Mapping[str, Any],
+    lines: Sequence[Mapping[str, Any]],
     *,
     procedure: Procedure | None = None,
     agency_name: str = "",
@@ -196,7 +151,8 @@ def record_from_row(
     status = row["status"]
     refused_at = (row["finished_at"] or row["updated_at"]) if status == Status.REFUSED else None
     received = [c for c in lines if c["received"]]
-    digitised = any(c["digitisation"] in _COUNTS_AS_DIGITISED for c in received)
+    digitised = not _COUNTS_AS_DIGITISED.isdisjoint([c["digitisation"] for c in received])
+    received_at = _row_date(row["received_at"])
     results = []
     if procedure is not None and procedure.result_name and status in (Status.RESULT_READY, Status.RETURNED):
         results.append({"TenGiayTo": procedure.result_name, "MaGiayToKetQua": "", "DuongDanTepTinKetQua": ""})
@@ -220,7 +176,7 @@ def record_from_row(
         "Fax": "",
         "SoDienThoai": row["phone"],
         "TrichYeuHoSo": f"{row['procedure_name']} - {row['applicant_name']}"[:SUMMARY_MAX],
-        "NgayTiepNhan": _row_date(row["received_at"]),
+        "NgayTiepNhan": received_at,
         "NgayHenTra": _row_date(row["due_at"]),
         "TrangThaiHoSo": STATUS_CODES[status],
         "NgayTra": _row_date(row["returned_at"]),
@@ -232,129 +188,9 @@ def record_from_row(
         "NoiNopHoSo": agency_code,
         "HoSoCoThanhPhanSoHoa": 1 if digitised else 0,
         "NgayTuChoi": _row_date(refused_at),
-        "NgayNopHoSo": _row_date(row["received_at"]),
+        "NgayNopHoSo": received_at,
         "TaiLieuNop": [document_record(c) for c in received],
         "DanhSachLePhi": fee_records(procedure),
         "DanhSachGiayToKetQua": results,
         "DinhDanhCHS": identities,
-    }
-
-
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def _js(value) -> str:
-    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, quickly for text and integers."""
-    kind = type(value)
-    if kind is str:
-        return encode_basestring(value)
-    if kind is int:
-        return int.__repr__(value)
-    return _encode(value)
-
-
-def _jdate(value: str | None) -> str:
-    """``_js(_row_date(value))``."""
-    if not value:
-        return "null"
-    return encode_basestring(value.translate(_DROP_SEPARATORS) if len(value) == 19 else _row_date(value))
-
-
-class RecordWriter:
-    """The JSON text of portal records for many dossiers (a bundle's dossiers.json).
-
-    ``writer.text(row, lines, procedure)`` is exactly ``json.dumps(record_from_row(row, lines,
-    procedure=procedure, ...), ensure_ascii=False, separators=(",", ":"))`` (tests/test_bundle_fastpaths.py
-    holds them together), built without the intermediate dicts: the documents of a component
-    list object and the fees of a procedure object are encoded once (the caller must not change
-    them meanwhile; the writer keeps them alive so that their ids stay theirs).
-    """
-
-    def __init__(self, *, agency_name: str = "", agency_code: str = "",
-                 applicant_kinds: Mapping[ApplicantKind, int] = APPLICANT_KIND_CODES):
-        self.applicant_kinds = applicant_kinds
-        self._agency_name, self._agency_code = agency_name, agency_code
-        self._agency = f',"DonViXuLy":{_js(agency_name)},"GhiChu":'
-        self._submitted = f',"NoiNopHoSo":{_js(agency_code)},"HoSoCoThanhPhanSoHoa":'
-        self._documents: dict[int, tuple[list, int, str]] = {}
-        self._procedures: dict[int, tuple[Procedure | None, str, str, str]] = {}
-
-    def _documents_of(self, lines: list) -> tuple[list, int, str]:
-        known = self._documents.get(id(lines))
-        if known is None:
-            received = [c for c in lines if c["received"]]
-            digitised = 1 if any(c["digitisation"] in _COUNTS_AS_DIGITISED for c in received) else 0
-            known = self._documents[id(lines)] = (lines, digitised, _encode([document_record(c) for c in received]))
-        return known
-
-    def _procedure_of(self, procedure: Procedure | None) -> tuple[Procedure | None, str, str, str]:
-        known = self._procedures.get(id(procedure))
-        if known is None:
-            known = self._procedures[id(procedure)] = (
-                procedure,
-                _js(procedure.field_code if procedure else ""),
-                _js(procedure.field if procedure else ""),
-                _encode(fee_records(procedure)),
-            )
-        return known
-
-    def text(self, row: dict, lines: list, procedure: Procedure | None = None) -> str:
-        try:
-            return self._text(row, lines, procedure)
-        except TypeError:  # a value of a type no desk writes (a text that is not text): the plain way
-            return _encode(record_from_row(row, lines, procedure=procedure, agency_name=self._agency_name,
-                                           agency_code=self._agency_code, applicant_kinds=self.applicant_kinds))
-
-    def _text(self, row: dict, lines: list, procedure: Procedure | None) -> str:
-        q = encode_basestring  # raises TypeError for anything but text
-        status = row["status"]
-        _, digitised, documents = self._documents_of(lines)
-        _, field_code, field, fees = self._procedure_of(procedure)
-        refused_at = (row["finished_at"] or row["updated_at"]) if status == Status.REFUSED else None
-        if procedure is not None and procedure.result_name and status in (Status.RESULT_READY, Status.RETURNED):
-            results = _encode([{"TenGiayTo": procedure.result_name, "MaGiayToKetQua": "", "DuongDanTepTinKetQua": ""}])
-        else:
-            results = "[]"
-        id_kind = row["id_kind"]
-        id_number = row["id_number"]
-        if id_number and id_kind in ID_KIND_CODES:
-            identities = f'[{{"LoaiDinhDanh":{ID_KIND_CODES[id_kind]},"SoDinhDanh":{q(id_number)}}}]'
-        else:
-            identities = "[]"
-        procedure_name, applicant_name = row["procedure_name"], row["applicant_name"]
-        summary = f"{procedure_name} - {applicant_name}"[:SUMMARY_MAX]
-        received_at = _jdate(row["received_at"])
-        return (
-            f'{{"MaHoSo":{q(row["code"])},"MaTTHC":{q(row["procedure_code"])},"TenTTHC":{q(procedure_name)},'
-            f'"MaLinhVuc":{field_code},"TenLinhVuc":{field},"KenhThucHien":{CHANNEL_CODES[row["channel"]]},'
-            f'"SoGiayToChuHoSo":{q(id_number)},"ChuHoSo":{q(applicant_name)},'
-            f'"LoaiDoiTuong":{_js(self.applicant_kinds[row["applicant_kind"]])},"MaDoiTuong":"","ThongTinKhac":"",'
-            f'"Email":{q(row["email"])},"Fax":"","SoDienThoai":{q(row["phone"])},"TrichYeuHoSo":{q(summary)},'
-            f'"NgayTiepNhan":{received_at},"NgayHenTra":{_jdate(row["due_at"])},'
-            f'"TrangThaiHoSo":{STATUS_CODES[status]},"NgayTra":{_jdate(row["returned_at"])},'
-            f'"ThongTinTra":{q(row["collected_by"])},"HinhThuc":{DELIVERY_CODES[row["delivery"]]},'
-            f'"NgayKetThucXuLy":{_jdate(row["finished_at"])}{self._agency}{q(row["notes"])}'
-            f'{self._submitted}{digitised},"NgayTuChoi":{_jdate(refused_at)},'
-            f'"NgayNopHoSo":{received_at},"TaiLieuNop":{documents},"DanhSachLePhi":{fees},'
-            f'"DanhSachGiayToKetQua":{results},"DinhDanhCHS":{identities}}}'
-        )
-
-
-def progress_record(event: Event, d: Dossier, *, department: str = "") -> dict:
-    """A progress record (one step of processing) from one event of the dossier.
-
-    **Assumptions**: ChucDanh is empty (the desk does not know the clerk's
-    title); NoiDungXuLy is the event type; TrangThai is the dossier's status
-    code after the step.
-    """
-    return {
-        "MaHoSo": d.code,
-        "NguoiXuLy": event.clerk,
-        "ChucDanh": "",
-        "ThoiDiemXuLy": portal_date(event.at),
-        "PhongBanXuLy": department,
-        "NoiDungXuLy": event.type,
-        "TrangThai": status_code(d.status),
-        "NgayBatDau": portal_date(d.received_at),
-        "NgayKetThucTheoQuyDinh": portal_date(d.due_at),
     }

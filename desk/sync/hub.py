@@ -11,6 +11,13 @@ through one lock.
 
 It speaks plain HTTP: bind it to 127.0.0.1 (the default) or a trusted LAN,
 or put a TLS-terminating reverse proxy in front of it for anything wider.
+
+Every error answer is ``{"error": <message for a person>, "code": <stable
+code>}``. A refusal of the core (the records check, a fork) carries its
+problem's code, and its words come from ``describe`` when the caller gives
+one (the CLI passes its English formatter: the hub cannot import the CLI);
+the hub's own refusals of a request (a missing token, a body too large) have
+codes of their own, ``hub.*``.
 """
 
 from __future__ import annotations
@@ -32,8 +39,10 @@ from db import sync_queries as sq
 from desk import __version__, clock
 from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
-from desk.sync.ingest import ChainConflict, check_records, ingest
+from desk.rules.problems import Problem, is_code
+from desk.sync.ingest import ChainConflict, Run, ingest
 from desk.sync.push import EVENTS_PATH, HEALTH_PATH, MAX_BATCH, PROTOCOL
+from desk.sync.records import check_records, received_events
 
 DEFAULT_PORT = 8765
 MAX_BODY = 16 * 1024**2
@@ -68,14 +77,24 @@ def add_token(home) -> str:
     return token
 
 
-class _Reply(Exception):
-    """An HTTP answer other than 200, with the message for the desk."""
+# the code of a refusal whose problem is still prose (no dotted code yet), by HTTP status
+_FALLBACK_CODES = {400: "sync.invalid", 409: "sync.chain_conflict", 422: "sync.integrity"}
 
-    def __init__(self, status: int, message: str, headers: dict | None = None):
+
+class _Reply(Exception):
+    """An HTTP answer other than 200: the status, a stable code and the message for the desk."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status = status
+        self.code = code
         self.message = message
         self.headers = headers or {}
+
+
+def _describe_plainly(problem: Problem) -> str:
+    """Without a formatter: prose as it is, a coded problem as its code and parameters."""
+    return str(problem) if is_code(problem.code) else problem.code
 
 
 class HubServer(ThreadingHTTPServer):
@@ -95,8 +114,10 @@ class HubServer(ThreadingHTTPServer):
         max_events: int = MAX_BATCH,
         max_concurrent: int = MAX_CONCURRENT,
         log: Callable[[str], None] | None = None,
+        describe: Callable[[Problem], str] | None = None,
     ):
         self.desk = desk
+        self.describe = describe or _describe_plainly
         self.db_lock = threading.Lock()
         self.max_body = max_body
         self.request_timeout = request_timeout
@@ -143,6 +164,12 @@ class HubServer(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self.slots.release()
+
+    def refusal(self, status: int, error: DeskError) -> _Reply:
+        """The answer for an error of the core: its problem's code, and words from ``describe``."""
+        problem = error.problem
+        code = problem.code if is_code(problem.code) else _FALLBACK_CODES[status]
+        return _Reply(status, code, self.describe(problem))
 
     @property
     def url(self) -> str:
@@ -193,17 +220,18 @@ class HubHandler(BaseHTTPRequestHandler):
         if self.path.split("?", 1)[0] == HEALTH_PATH:
             self._send(200, {"status": "ok", "protocol": PROTOCOL, "software": f"motcua-desk {__version__}"})
         else:
-            self._send(404, {"error": f"no such resource; POST {EVENTS_PATH} or GET {HEALTH_PATH}"})
+            self._send(404, {"error": f"no such resource; POST {EVENTS_PATH} or GET {HEALTH_PATH}",
+                             "code": "hub.not_found"})
 
     def do_PUT(self) -> None:  # noqa: N802
-        self._send(405, {"error": f"use POST {EVENTS_PATH}"}, {"Allow": "GET, POST"})
+        self._send(405, {"error": f"use POST {EVENTS_PATH}", "code": "hub.method_not_allowed"}, {"Allow": "GET, POST"})
 
     do_DELETE = do_PATCH = do_PUT  # noqa: N815
 
     def do_POST(self) -> None:  # noqa: N802
         try:
             if self.path.split("?", 1)[0] != EVENTS_PATH:
-                raise _Reply(404, f"no such resource; POST {EVENTS_PATH}")
+                raise _Reply(404, "hub.not_found", f"no such resource; POST {EVENTS_PATH}")
             self._authorise()
             key = self._idempotency_key()
             body = self._read_body()
@@ -212,10 +240,11 @@ class HubHandler(BaseHTTPRequestHandler):
         except _Reply as reply:
             if reply.status in (408, 413, 411):
                 self.close_connection = True
-            self._send(reply.status, {"error": reply.message}, reply.headers)
+            self._send(reply.status, {"error": reply.message, "code": reply.code}, reply.headers)
         except Exception as exc:  # noqa: BLE001 — a hub must answer, not die
             self.server.log(f"internal error {exc.__class__.__name__}")
-            self._send(500, {"error": f"internal error ({exc.__class__.__name__}); try again later"})
+            self._send(500, {"error": f"internal error ({exc.__class__.__name__}); try again later",
+                             "code": "hub.internal_error"})
 
     # --- the steps -------------------------------------------------------------
 
@@ -224,25 +253,25 @@ class HubHandler(BaseHTTPRequestHandler):
         scheme, _, token = header.partition(" ")
         tokens = self.server.tokens()
         if scheme.lower() != "bearer" or not token.strip() or not token_matches(token.strip(), tokens):
-            raise _Reply(401, "unknown or missing bearer token", {"WWW-Authenticate": 'Bearer realm="motcua-desk"'})
+            raise _Reply(401, "hub.token_refused", "unknown or missing bearer token", {"WWW-Authenticate": 'Bearer realm="motcua-desk"'})
 
     def _idempotency_key(self) -> str:
         key = self.headers.get("Idempotency-Key", "").strip()
         if not key or len(key) > MAX_KEY_LENGTH or not all(33 <= ord(ch) < 127 for ch in key):
-            raise _Reply(400, f"an Idempotency-Key header (1–{MAX_KEY_LENGTH} printable ASCII characters) is required")
+            raise _Reply(400, "hub.idempotency_key_missing", f"an Idempotency-Key header (1–{MAX_KEY_LENGTH} printable ASCII characters) is required")
         return key
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding"):
-            raise _Reply(411, "send the body with a Content-Length, not chunked")
+            raise _Reply(411, "hub.length_required", "send the body with a Content-Length, not chunked")
         try:
             length = int(self.headers.get("Content-Length", ""))
         except ValueError:
-            raise _Reply(411, "Content-Length is required") from None
+            raise _Reply(411, "hub.length_required", "Content-Length is required") from None
         if length < 0:
-            raise _Reply(400, "Content-Length is negative")
+            raise _Reply(400, "hub.length_negative", "Content-Length is negative")
         if length > self.server.max_body:
-            raise _Reply(413, f"the body is {length} bytes; this hub takes at most {self.server.max_body} per batch "
+            raise _Reply(413, "hub.body_too_large", f"the body is {length} bytes; this hub takes at most {self.server.max_body} per batch "
                               "(send smaller batches)")
         deadline = time.monotonic() + self.server.request_timeout
         chunks, got = [], 0
@@ -250,42 +279,42 @@ class HubHandler(BaseHTTPRequestHandler):
             while got < length:
                 chunk = self.rfile.read(min(65536, length - got))
                 if not chunk:
-                    raise _Reply(400, "the body ended early")
+                    raise _Reply(400, "hub.body_ended_early", "the body ended early")
                 chunks.append(chunk)
                 got += len(chunk)
                 if time.monotonic() > deadline:
-                    raise _Reply(408, "the body took too long to arrive")
+                    raise _Reply(408, "hub.body_too_slow", "the body took too long to arrive")
         except (socket.timeout, TimeoutError):
-            raise _Reply(408, "the body took too long to arrive") from None
+            raise _Reply(408, "hub.body_too_slow", "the body took too long to arrive") from None
         return b"".join(chunks)
 
     def _receive(self, key: str, body: bytes) -> tuple[int, bytes]:
         try:
             doc = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
-            raise _Reply(400, "the body is not JSON") from None
+            raise _Reply(400, "hub.body_not_json", "the body is not JSON") from None
         if not isinstance(doc, dict):
-            raise _Reply(400, "the body is not a JSON object")
+            raise _Reply(400, "hub.body_not_object", "the body is not a JSON object")
         if doc.get("protocol") != PROTOCOL:
-            raise _Reply(400, f"protocol {str(doc.get('protocol'))[:60]!r} is not {PROTOCOL!r}")
+            raise _Reply(400, "hub.protocol_unknown", f"protocol {str(doc.get('protocol'))[:60]!r} is not {PROTOCOL!r}")
         desk_id, agency, desk_no, events = doc.get("desk_id"), doc.get("agency"), doc.get("desk_no"), doc.get("events")
         if not (isinstance(desk_id, str) and 0 < len(desk_id) <= 64 and isinstance(agency, str) and len(agency) <= 35
                 and type(desk_no) is int and 0 <= desk_no <= 9 and isinstance(events, list)):
-            raise _Reply(400, "desk_id, agency, desk_no (0–9) and events (a list) are required")
+            raise _Reply(400, "hub.fields_missing", "desk_id, agency, desk_no (0–9) and events (a list) are required")
         if len(events) > self.server.max_events:
-            raise _Reply(413, f"{len(events)} events in one batch; this hub takes at most {self.server.max_events}")
+            raise _Reply(413, "hub.batch_too_large", f"{len(events)} events in one batch; this hub takes at most {self.server.max_events}")
         body_sha = hashlib.sha256(body).hexdigest()
         where = f"batch {key}"
         try:
-            checked = check_records(events, desk_id=desk_id, where=where)
+            checked = check_records(received_events(events), desk_id=desk_id, where=where)
         except IntegrityFailure as exc:
-            raise _Reply(422, exc.message) from None
+            raise self.server.refusal(422, exc) from None
         desk = self.server.desk
         with self.server.db_lock:
             stored = sq.stored_request(desk.db, key)
             if stored is not None:
                 if stored["body_sha256"] != body_sha:
-                    raise _Reply(422, "this Idempotency-Key was used for a different batch")
+                    raise _Reply(422, "hub.idempotency_key_reused", "this Idempotency-Key was used for a different batch")
                 return 200, stored["response"].encode("utf-8")
             ack = f"{self.server.hub_id}-{uuid.uuid4().hex[:12]}"
             answer: dict = {}
@@ -303,14 +332,14 @@ class HubHandler(BaseHTTPRequestHandler):
                                  clock.now().isoformat(timespec="seconds"))
 
             try:
-                ingest(desk, checked, source="push", name=key, desk_id=desk_id, agency_code=agency,
+                ingest(desk, Run.of(checked), source="push", name=key, desk_id=desk_id, agency_code=agency,
                        desk_no=desk_no, where=where, before_commit=remember)
             except ChainConflict as exc:
-                raise _Reply(409, exc.message) from None
+                raise self.server.refusal(409, exc) from None
             except IntegrityFailure as exc:
-                raise _Reply(422, exc.message) from None
+                raise self.server.refusal(422, exc) from None
             except InvalidInput as exc:
-                raise _Reply(400, exc.message) from None
+                raise self.server.refusal(400, exc) from None
         return 200, json.dumps(answer, ensure_ascii=False).encode("utf-8")
 
 

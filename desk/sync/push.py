@@ -1,4 +1,4 @@
-"""The queue that syncs later: what is pending, end-of-day bundles, and pushing to a hub.
+"""Pushing a desk's pending events to a hub over HTTP(S) (docs/sync-protocol.md).
 
 ``push`` sends the desk's pending events (those in ``pending_events``) in batches to a
 hub speaking ``docs/sync-protocol.md``, and marks an event ``hub:<ack>`` only
@@ -7,9 +7,6 @@ once the hub has acknowledged its id. Connection errors, timeouts and 5xx
 attempts and in total waiting; any other 4xx stops with the hub's message.
 The idempotency key of a batch is derived from the desk and the batch's
 events, so a rerun after a crash sends the same key for the same batch.
-
-Bundles live in ``desk.sync.bundle``; they are re-exported here so that callers
-(the TUI, the CLI) need one module: ``sync.export_bundle(...)``.
 """
 
 from __future__ import annotations
@@ -28,10 +25,9 @@ from dataclasses import dataclass, field
 from db import queries, write_transaction
 from db import sync_queries as sq
 from desk import __version__, clock
-from desk.sync.bundle import ExportResult, ImportResult, export_bundle, import_bundle  # noqa: F401  (re-exported)
-from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.dossier.events import row_to_record
-from desk.sync.ingest import Cancelled, Progress  # noqa: F401  (re-exported)
+from desk.errors import DeskError, IntegrityFailure, InvalidInput
+from desk.sync.ingest import Progress
 
 PROTOCOL = "motcua-desk-push/1"
 EVENTS_PATH = "/v1/events"
@@ -69,18 +65,6 @@ class PushResult:
         }
 
 
-@dataclass
-class SyncStatus:
-    """For the sync screen and the today screen."""
-
-    pending_events: int
-    pending_dossiers: int
-    last_export: dict | None
-    last_push: dict | None
-    endpoint: str
-    export_dir: str
-
-
 class HubError(DeskError):
     """The hub refused a batch (4xx); the message is the hub's."""
 
@@ -92,23 +76,6 @@ class _Retryable(Exception):
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
-
-
-def sync_status(desk) -> SyncStatus:
-    """Pending events and dossiers, the last export and push (as recorded), the configured targets."""
-
-    def meta(key: str) -> dict | None:
-        raw = queries.get_meta(desk.db, key)
-        return json.loads(raw) if raw else None
-
-    return SyncStatus(
-        pending_events=queries.count_unsynced(desk.db, desk.desk_id),
-        pending_dossiers=sq.count_pending_dossiers(desk.db, desk.desk_id),
-        last_export=meta("sync.last_export"),
-        last_push=meta("sync.last_push"),
-        endpoint=desk.settings.sync_endpoint,
-        export_dir=desk.settings.export_dir,
-    )
 
 
 def events_url(endpoint: str) -> str:
@@ -309,13 +276,3 @@ def _record_push(desk, result: PushResult) -> None:
             )
     except Exception:  # noqa: BLE001 — recording the outcome must not hide the push's own error
         pass
-
-
-def hub_health(endpoint: str, timeout: float = 5.0) -> dict:
-    """GET the hub's health document (no token needed)."""
-    url = events_url(endpoint)[: -len(EVENTS_PATH)] + HEALTH_PATH
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return json.loads(resp.read().decode("utf-8"))
-    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
-        raise DeskError(f"the hub at {url} does not answer ({exc})") from None

@@ -1,0 +1,482 @@
+"""End-of-day bundles (SPEC §7), the desk's side: export one seq range into a ``.deskbundle``.
+
+A bundle is a zip named ``<agency>_<desk>_<YYYYMMDD>_<firstseq>-<lastseq>.deskbundle``
+holding ``events.jsonl``, ``dossiers.json`` (national-portal shape, see
+``desk.rules.portal``), ``register.csv`` (UTF-8 with BOM), optionally ``files/``, and
+``manifest.json`` with the sha256 and size of every other member. The format
+is described for integrators in ``docs/bundle-format.md``; the hub reads it with
+``desk.sync.bundle_read``.
+
+Exporting the same seq range again gives byte-identical members (fixed zip
+timestamps and attributes, canonical JSON, state as of the range's last
+event); only ``manifest.json``'s ``created_at`` differs.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import csv
+import glob
+import hashlib
+import io
+import json
+import os
+import stat
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import orjson
+
+from db import queries, write_transaction
+from db import sync_queries as sq
+from desk import __version__, clock
+from desk.catalog.store import get_procedure
+from desk.errors import DeskError, IntegrityFailure, InvalidInput, NotFound
+from desk.models import Procedure, Status
+from desk.rules import canonical, portal
+from desk.sync.ingest import Progress
+
+FORMAT = "motcua-desk-bundle/1"
+SUFFIX = ".deskbundle"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so that re-exports are byte-identical
+MEMBER_EVENTS = "events.jsonl"
+MEMBER_DOSSIERS = "dossiers.json"
+MEMBER_REGISTER = "register.csv"
+MEMBER_MANIFEST = "manifest.json"
+FILES_DIR = "files/"
+EVENTS_CHUNK = 500  # events read, written and reported at a time
+DOSSIERS_CHUNK = 1000  # dossier records encoded and written at a time
+COMPRESS_LEVEL = 1
+REGISTER_HEADER = [
+    "Quyển số", "Số thứ tự", "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Người nộp", "Số giấy tờ",
+    "Địa chỉ", "Số điện thoại", "Ngày nhận", "Hẹn trả", "Trạng thái", "Ngày có kết quả", "Ngày trả",
+    "Người nhận kết quả", "Người tiếp nhận", "Ghi chú",
+]
+
+
+@dataclass
+class ExportResult:
+    path: Path | None
+    """The bundle written, or None when there was nothing to export."""
+    events: int
+    dossiers: int
+    first_seq: int | None = None
+    last_seq: int | None = None
+    files: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "path": str(self.path) if self.path else None,
+            "events": self.events,
+            "dossiers": self.dossiers,
+            "first_seq": self.first_seq,
+            "last_seq": self.last_seq,
+            "files": self.files,
+        }
+
+
+
+def bundle_name(agency_code: str, desk_no: int, day: date, first: int, last: int) -> str:
+    return f"{agency_code}_{desk_no}_{day:%Y%m%d}_{first}-{last}{SUFFIX}"
+
+
+def _zinfo(name: str, *, stored: bool = False) -> zipfile.ZipInfo:
+    zi = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    zi.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    # level 1: a third of the time of the default for about 1.5× the size (bundles travel on USB sticks)
+    if hasattr(zi, "compress_level"):  # Python ≥ 3.13
+        zi.compress_level = COMPRESS_LEVEL
+    else:
+        zi._compresslevel = COMPRESS_LEVEL
+    zi.create_system = 3
+    zi.external_attr = (stat.S_IFREG | 0o644) << 16
+    return zi
+
+
+class _Member:
+    """A zip member being written, with its sha256 and size for the manifest.
+
+    The writing itself (sha256, deflate, the file) happens on ``writer``, a
+    single background thread: those release the GIL, so the next records are
+    built meanwhile (a whole member's pieces may wait: at most ``MAX_QUEUED``).
+    An error of the writer (a full USB stick) is raised by the next ``write``
+    or ``close``, and nothing more is written.
+    """
+
+    MAX_QUEUED = 64
+
+    def __init__(self, zf: zipfile.ZipFile, name: str, writer: ThreadPoolExecutor, *, stored: bool = False):
+        self.name = name
+        self.sha = hashlib.sha256()
+        self.size = 0
+        self._w = zf.open(_zinfo(name, stored=stored), "w")
+        self._writer = writer
+        self._queued: collections.deque[Future] = collections.deque()
+        self._failed = False
+
+    def _write_now(self, data: bytes) -> None:
+        if self._failed:
+            return  # the export stops at the first error: nothing more goes to the stick
+        try:
+            self.sha.update(data)
+            self._w.write(data)
+        except BaseException:
+            self._failed = True
+            raise
+
+    def write(self, data: bytes) -> None:
+        self.size += len(data)
+        self._queued.append(self._writer.submit(self._write_now, data))
+        self._settle(self.MAX_QUEUED)
+
+    def _settle(self, keep: int) -> None:
+        """Wait until at most ``keep`` pieces are queued; on the writer's first error, drop the rest and raise it."""
+        queued = self._queued
+        try:
+            while len(queued) > keep or (queued and queued[0].done()):
+                queued.popleft().result()
+        except BaseException:
+            for f in queued:
+                f.cancel()
+            wait(queued)
+            queued.clear()
+            raise
+
+    def close(self) -> None:
+        try:
+            self._settle(0)
+        finally:
+            # on errors too, so that the zip can be closed and the first error is the one reported
+            self._w.close()
+
+    @property
+    def entry(self) -> dict:
+        return {"name": self.name, "sha256": self.sha.hexdigest(), "size": self.size}
+
+
+class _Members:
+    """Writes the members of a zip one after the other, keeping their manifest entries."""
+
+    def __init__(self, zf: zipfile.ZipFile, writer: ThreadPoolExecutor):
+        self._zf = zf
+        self._writer = writer
+        self.entries: list[dict] = []
+
+    @contextlib.contextmanager
+    def member(self, name: str, *, stored: bool = False) -> Iterator[Callable[[bytes], None]]:
+        """``with members.member(name) as write: write(data)...``"""
+        m = _Member(self._zf, name, self._writer, stored=stored)
+        try:
+            yield m.write
+        finally:
+            m.close()
+        self.entries.append(m.entry)
+
+
+def export_range(desk, day: date | None = None) -> tuple[int, int] | None:
+    """The seq range an export would write: from the first pending event to the last one,
+    or every event of ``day`` (and those between them, so that a bundle is always contiguous)."""
+    db, desk_id = desk.db, desk.desk_id
+    if day is not None:
+        start = datetime.combine(day, datetime.min.time())
+        return sq.seq_range_between(
+            db, desk_id, start.isoformat(timespec="seconds"), (start + timedelta(days=1)).isoformat(timespec="seconds")
+        )
+    first = sq.first_pending_seq(db, desk_id)
+    if first is None:
+        return None
+    return first, sq.max_seq(db, desk_id)
+
+
+def _procedure(desk, code: str, cache: dict) -> Procedure | None:
+    if code not in cache:
+        try:
+            cache[code] = get_procedure(desk, code)
+        except (NotFound, InvalidInput):
+            cache[code] = None
+    return cache[code]
+
+
+def _fmt(value: str | None) -> str:
+    """``dd/mm/yyyy HH:MM`` from a stored ISO 8601 local date-time (Excel reads it as a date)."""
+    if not value:
+        return ""
+    return f"{value[8:10]}/{value[5:7]}/{value[0:4]} {value[11:16]}"
+
+
+# the register is read by people: statuses in words (the portal's names of the codes in desk.rules.portal)
+STATUS_WORDS_VI = {
+    Status.RECEIVED: "Được tiếp nhận",
+    Status.TRANSFERRED: "Đang xử lý",
+    Status.SUPPLEMENT: "Yêu cầu bổ sung giấy tờ",
+    Status.RESULT_READY: "Đã xử lý xong",
+    Status.RETURNED: "Đã trả kết quả",
+    Status.REFUSED: "Không được tiếp nhận",
+    Status.WITHDRAWN: "Công dân yêu cầu rút hồ sơ",
+    Status.STOPPED: "Dừng xử lý",
+}
+
+
+def _register_csv(rows: list[dict]) -> bytes:
+    """The register book lines (Mẫu 07 columns) of the dossiers, from their stored rows."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(REGISTER_HEADER)
+    w.writerows([
+        (r["register_book"], r["register_line"], r["code"], r["procedure_code"], r["procedure_name"],
+         r["applicant_name"], r["id_number"], r["address"], r["phone"], _fmt(r["received_at"]), _fmt(r["due_at"]),
+         STATUS_WORDS_VI[r["status"]], _fmt(r["finished_at"]), _fmt(r["returned_at"]), r["collected_by"],
+         r["clerk"], r["notes"])
+        for r in rows
+    ])
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # Windows cannot open a directory; the rename is durable enough there
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_bundle(desk, tmp: Path, first: int, last: int, *, with_files: bool, day: date | None,
+                  progress: Progress | None) -> tuple[int, int, int]:
+    """Write the zip to ``tmp``; returns (events, dossiers, files)."""
+    with open(tmp, "wb") as fh:
+        with (zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf,
+              ThreadPoolExecutor(1, thread_name_prefix="bundle-writer") as background):
+            writer = _Members(zf, background)
+            n, dossiers, files, last_hash = _write_members(desk, writer, first, last, with_files=with_files,
+                                                           progress=progress)
+            members = writer.entries
+            manifest = {
+                "format": FORMAT,
+                "agency": desk.settings.agency.code,
+                "agency_name": desk.settings.agency.name,
+                "desk_no": desk.settings.agency.desk_no,
+                "desk_id": desk.desk_id,
+                "created_at": clock.now().isoformat(timespec="seconds"),
+                "software": f"motcua-desk {__version__}",
+                "day": day.isoformat() if day else None,
+                "seq": {"first": first, "last": last},
+                "counts": {"events": n, "dossiers": dossiers, "files": files},
+                "first_prev_hash": _first_prev_hash(desk.db, desk.desk_id, first),
+                "last_hash": last_hash,
+                "members": sorted(members, key=lambda x: x["name"]),
+            }
+            zf.writestr(_zinfo(MEMBER_MANIFEST), json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True))
+        fh.flush()
+        os.fsync(fh.fileno())
+    if progress:
+        progress(last - first + 1, last - first + 1)
+    return n, dossiers, files
+
+
+def _write_members(desk, writer: _Members, first: int, last: int, *, with_files: bool,
+                   progress: Progress | None) -> tuple[int, int, int, str]:
+    """Everything but the manifest; returns (events, dossiers, files, hash of the last event)."""
+    db, desk_id, agency = desk.db, desk.desk_id, desk.settings.agency
+    total = last - first + 1
+    latest: dict[str, bytes] = {}  # dossier code -> payload of its latest snapshot within the range (UTF-8)
+    touched: set[str] = set()
+    n = 0
+    prev_hash = None
+    with writer.member(MEMBER_EVENTS) as write:
+        # the stored payload is canonical JSON already (desk.dossier.events.append and the import store it so)
+        for rows in sq.iter_event_tuples(db, desk_id, first, last, chunk=EVENTS_CHUNK, payload_bytes=True):
+            lines = []
+            for seq, event_id, code, type_, at, clerk, payload, row_prev, row_hash in rows:
+                if prev_hash is not None and row_prev != prev_hash:
+                    raise IntegrityFailure(
+                        f"the event chain of this desk is broken at seq {seq}; run `desk verify` before exporting"
+                    )
+                prev_hash = row_hash
+                lines.append(canonical.event_line(
+                    seq=seq, event_id=event_id, desk_id=desk_id, dossier_code=code, type=type_, at=at, clerk=clerk,
+                    payload_json=payload, prev_hash=row_prev, hash=row_hash,
+                ))
+                if code:
+                    touched.add(code)
+                    if b'"dossier":{' in payload:
+                        latest[code] = payload
+            lines.append(b"")
+            write(b"\n".join(lines))
+            n += len(rows)
+            if progress:
+                progress(n, total)
+        if n != total:
+            raise IntegrityFailure(
+                f"events {first}–{last} of this desk should be {total} but {n} were found (a gap in the "
+                "log); run `desk verify`"
+            )
+        # the writer's thread is still compressing the events: meanwhile, the dossiers' records
+        snapshots = _snapshots(db, desk_id, latest, touched, last)
+        procedures: dict[str, Procedure | None] = {}
+        records = [
+            canonical.record_json(
+                portal.record_from_row(row, lines, procedure=_procedure(desk, row["procedure_code"], procedures),
+                                       agency_name=agency.name, agency_code=agency.code)
+            )
+            for row, lines in snapshots
+        ]
+        register = _register_csv([row for row, _ in snapshots])
+    with writer.member(MEMBER_DOSSIERS) as write:
+        # "[\n" + ",\n".join(records) + "\n]\n", in parts
+        write(b"[\n")
+        sep = b""
+        for i in range(0, len(records), DOSSIERS_CHUNK):
+            write(sep + b",\n".join(records[i : i + DOSSIERS_CHUNK]))
+            sep = b",\n"
+        write(b"\n]\n")
+    with writer.member(MEMBER_REGISTER) as write:
+        write(register)
+    files = _write_files(desk, writer, snapshots) if with_files else 0
+    return n, len(snapshots), files, prev_hash or ""
+
+
+def _snapshots(db, desk_id: str, latest: dict[str, bytes], touched: set[str], last: int) -> list[tuple[dict, list]]:
+    """Each touched dossier's row and lines as of the range's last event (its latest snapshot), by code."""
+    states = {}
+    for code, payload in latest.items():
+        state = orjson.loads(payload)
+        if isinstance(state.get("dossier"), dict):
+            states[code] = state
+    missing = sorted(touched - set(states))
+    for code, row in sq.latest_snapshot_rows(db, desk_id, missing, last).items():
+        states[code] = orjson.loads(row["payload"])
+    # rows as the snapshots carry them: no enums or datetimes to build for 20,000 dossiers
+    return [(states[code]["dossier"], states[code]["components"]) for code in sorted(states)]
+
+
+def _first_prev_hash(db, desk_id: str, first: int) -> str:
+    rows = sq.event_rows_between(db, desk_id, first, first)
+    return rows[first]["prev_hash"] if first in rows else ""
+
+
+def _write_files(desk, writer: _Members, snapshots: list[tuple[dict, list[dict]]]) -> int:
+    root = desk.home.files
+    seen: set[str] = set()
+    for row, lines in snapshots:
+        for c in lines:
+            rel = c["file_path"]
+            if not rel or rel in seen:
+                continue
+            seen.add(rel)
+            src = root / rel
+            try:
+                data = src.read_bytes()
+            except FileNotFoundError as exc:
+                raise NotFound(
+                    f"the scan of component {c['code']} of {row['code']} is missing ({src}); restore it, or "
+                    "export without --with-files"
+                ) from exc
+            if c["file_sha256"] and hashlib.sha256(data).hexdigest() != c["file_sha256"]:
+                raise IntegrityFailure(f"the scan {src} of {row['code']} changed since it was stored (sha256 differs)")
+            with writer.member(FILES_DIR + rel, stored=True) as write:
+                write(data)
+    return len(seen)
+
+
+def export_bundle(
+    desk,
+    out_dir: str | os.PathLike,
+    *,
+    day: date | None = None,
+    with_files: bool = False,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write every event not yet exported (or every event of ``day``) into one bundle in ``out_dir``.
+
+    The zip is written under a temporary name, fsynced, then renamed; only
+    then are its events marked ``bundle:<name>``. An unwritable or full
+    destination raises DeskError and marks nothing. ``progress(done, total)``
+    may raise (e.g. :class:`desk.sync.ingest.Cancelled`) to stop; nothing is kept.
+    """
+    span = export_range(desk, day)
+    if span is None:
+        return ExportResult(None, 0, 0)
+    first, last = span
+    out = Path(out_dir)
+    if not out.exists():
+        raise InvalidInput(f"the folder {out} does not exist (is the USB stick plugged in?)", field="out")
+    if not out.is_dir():
+        raise InvalidInput(f"{out} is not a folder; give the folder to write the bundle into", field="out")
+    last_at = datetime.fromisoformat(sq.event_at(desk.db, desk.desk_id, last))
+    agency = desk.settings.agency
+    name = bundle_name(agency.code, agency.desk_no, last_at.date(), first, last)
+    final = out / name
+    tmp = out / f".{name}.{os.getpid()}.part"
+    _remove_stale_parts(out, name)
+    try:
+        events, dossiers, files = _write_bundle(desk, tmp, first, last, with_files=with_files, day=day,
+                                                progress=progress)
+        os.replace(tmp, final)
+        _fsync_dir(out)
+    except OSError as exc:
+        remove_quietly(tmp)
+        reason = exc.strerror or str(exc)
+        error = DeskError(
+            f"cannot write the bundle to {out}: {reason}. Nothing was marked as exported; free some space or "
+            "check the USB stick, then export again.",
+            field="out",
+        )
+        _record_export(desk, {"path": None, "events": 0, "dossiers": 0, "error": error.message})
+        raise error from exc
+    except BaseException as exc:
+        remove_quietly(tmp)
+        message = exc.message if isinstance(exc, DeskError) else f"stopped ({exc.__class__.__name__})"
+        _record_export(desk, {"path": None, "events": 0, "dossiers": 0, "error": message})
+        raise
+    result = ExportResult(final, events, dossiers, first, last, files)
+    with sq.bulk_cache(desk.db, events), write_transaction(desk.db):
+        sq.mark_range_exported(desk.db, desk.desk_id, first, last, f"bundle:{name}",
+                               clock.now().isoformat(timespec="seconds"))
+        _record_export(desk, {**result.to_json(), "error": ""})
+    return result
+
+
+def _record_export(desk, outcome: dict) -> None:
+    """Remember the last export for the sync screen (best effort: it must not hide the export's own error)."""
+    try:
+        with write_transaction(desk.db):
+            queries.set_meta(
+                desk.db, "sync.last_export",
+                json.dumps({"at": clock.now().isoformat(timespec="seconds"), **outcome}, ensure_ascii=False),
+            )
+    except Exception:  # noqa: BLE001
+        pass
+
+
+STALE_PART_SECONDS = 3600
+
+
+def _remove_stale_parts(out: Path, name: str) -> None:
+    """Remove temporary files of this bundle left by an export that was killed or lost its USB stick.
+
+    Only old ones: a part file of a few minutes may be another export of this desk still writing.
+    """
+    for stale in out.glob(f".{glob.escape(name)}.*.part"):
+        try:
+            if time.time() - stale.stat().st_mtime > STALE_PART_SECONDS:
+                stale.unlink()
+        except OSError:
+            pass
+
+
+def remove_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass

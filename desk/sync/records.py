@@ -1,0 +1,310 @@
+"""The records check: a run of one desk's events judged on its own, before anything is written.
+
+:func:`check_records` takes events as the one codec (:mod:`desk.rules.canonical`)
+read them, from a bundle's lines or a pushed batch, and checks each one's
+shape and types, its dossier snapshot, that no text holds a control or
+invisible character, its hash, and the links inside the run. Bundles
+(``desk.sync.bundle_read``) and pushed batches (``desk.sync.hub``) both come
+through here, then through ``desk.sync.ingest``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from itertools import chain
+from functools import partial
+from operator import attrgetter, is_not, itemgetter
+
+import orjson
+
+from db import queries
+from desk.errors import IntegrityFailure
+from desk.models import ApplicantKind, Channel, Delivery, Digitisation, Form, IdKind, Status
+from desk.rules.canonical import GENESIS, RECORD_KEYS, EventLine, received_event
+
+MAX_SEQ = 2**53
+MAX_PROBLEMS_SHOWN = 5
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_EVENT_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
+_EVENT_TYPE = re.compile(r"^[a-z0-9_.-]{1,64}$")
+_SAFE_PATH = re.compile(r"^[0-9A-Za-z_.-]+(/[0-9A-Za-z_.-]+)*$")
+
+# A stored text may hold the newline but no other control character, nor DEL, C1 controls, the soft
+# hyphen, bidi controls, zero-width characters or the byte-order mark. In canonical JSON (as the codec
+# writes it) the C0 controls appear escaped, the others raw; raw, they are found by their UTF-8 (valid
+# UTF-8 is self-synchronising: these bytes mean these characters wherever they occur), each lead byte
+# looked for first, since text of a desk rarely holds any of them.
+HOSTILE_CHARACTERS = (
+    "\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+)
+_HOSTILE_UTF8 = tuple(
+    (lead, re.compile(pattern))
+    for lead, pattern in (
+        (b"\x7f", rb"\x7f"),  # DEL
+        (b"\xc2", rb"\xc2[\x80-\x9f\xad]"),  # C1 controls, soft hyphen
+        (b"\xd8", rb"\xd8\x9c"),  # U+061C
+        (b"\xe2", rb"\xe2(?:\x80[\x8b-\x8f\xaa-\xae]|\x81[\xa0-\xa4\xa6-\xaf])"),  # U+200B–200F, 202A–202E, 2060–206F
+        (b"\xef", rb"\xef(?:\xbb\xbf|\xbf[\xb9-\xbb])"),  # BOM, U+FFF9–FFFB
+    )
+)
+_ESCAPE = re.compile(rb"\\(.)")  # pairs, left to right: an escaped backslash never starts an escape
+_HARMLESS_ESCAPES = frozenset(b'"\\n')
+
+
+def hostile(canonical_json: bytes) -> bool:
+    """True when canonical JSON (as :mod:`desk.rules.canonical` writes it) holds a control or invisible
+    character in a text, other than the newline."""
+    for lead, pattern in _HOSTILE_UTF8:
+        if lead in canonical_json and pattern.search(canonical_json):
+            return True
+    return b"\\" in canonical_json and any(m[1][0] not in _HARMLESS_ESCAPES for m in _ESCAPE.finditer(canonical_json))
+
+
+def fail(where: str, problems: list[str], cls: type[IntegrityFailure] = IntegrityFailure) -> IntegrityFailure:
+    """One error naming ``where`` and the first problems found."""
+    shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN])
+    more = f" (and {len(problems) - MAX_PROBLEMS_SHOWN} more)" if len(problems) > MAX_PROBLEMS_SHOWN else ""
+    return cls(f"{where}: {shown}{more}. Nothing was imported.")
+
+
+# --- the rules --------------------------------------------------------------------------------------
+#
+# Each rule is a test over a list of items (events, dossier snapshots, component lines) that holds when
+# every item keeps it, in one pass at C speed: a block of a bundle (or a pushed batch) is judged by the
+# rules at once. Only when a rule fails are they run again on each event alone, to say which event
+# breaks which rule; the refusal itself never depends on that second pass. The rules of a list assume
+# the earlier ones hold.
+
+_seq, _desk_id, _payload = itemgetter("seq"), itemgetter("desk_id"), itemgetter("payload")
+_texts = itemgetter("event_id", "type", "dossier_code", "clerk", "prev_hash", "hash", "at")
+_fromisoformat, _date = datetime.fromisoformat, date.fromisoformat
+_given = partial(is_not, None)
+
+
+def _dates(values, parse=_fromisoformat) -> bool:
+    try:
+        list(map(parse, values))
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _known(allowed: frozenset, values) -> bool:
+    try:
+        return set(values) <= allowed
+    except TypeError:  # a list or an object where a name is expected
+        return False
+
+
+def _event_rules(desk_id: str) -> list[tuple[str, Callable[[list], bool]]]:
+    """The rules of an event's shape (the record of docs/bundle-format.md) in a run of ``desk_id``."""
+    return [
+        ("not an event object", lambda rs: set(map(type, rs)) <= {dict}),
+        ("fields differ from an event's", lambda rs: set(map(len, rs)) <= {len(RECORD_KEYS)}
+         and all(map(RECORD_KEYS.issubset, rs))),
+        ("seq is not a positive integer", lambda rs: set(map(type, map(_seq, rs))) <= {int}
+         and 1 <= min(map(_seq, rs)) and max(map(_seq, rs)) < MAX_SEQ),
+        (f"an event of another desk in a run of desk {desk_id}", lambda rs: set(map(_desk_id, rs)) <= {desk_id}),
+        ("a field that should be text is not", lambda rs: set(map(type, chain.from_iterable(map(_texts, rs)))) <= {str}),
+        ("event_id is not an id", lambda rs: all(map(_EVENT_ID.match, map(itemgetter("event_id"), rs)))),
+        ("type is not an event type", lambda rs: all(map(_EVENT_TYPE.match, map(itemgetter("type"), rs)))),
+        ("dossier code or clerk too long", lambda rs: max(map(len, map(itemgetter("dossier_code"), rs))) <= 80
+         and max(map(len, map(itemgetter("clerk"), rs))) <= 200),
+        ("hash or prev_hash is not a SHA-256 hex digest", lambda rs: all(map(_HEX64.match, chain(
+            map(itemgetter("hash"), rs), map(itemgetter("prev_hash"), rs))))),
+        ("at is not an ISO 8601 date-time", lambda rs: _dates(map(itemgetter("at"), rs))),
+        ("payload is not an object", lambda rs: set(map(type, map(_payload, rs))) <= {dict}),
+    ]
+
+
+# the typed shape of a dossier snapshot (desk.dossier.rows.snapshot)
+_D_STR = ("id", "code", "desk_id", "procedure_code", "procedure_name", "applicant_name", "id_number", "sex",
+          "phone", "email", "address", "register_book", "clerk", "notes", "collected_by", "satisfaction",
+          "received_at", "updated_at")  # fmt: skip
+_D_INT = ("desk_no", "sets", "register_line")
+_D_OPT_DT = ("due_at", "paused_at", "finished_at", "returned_at")
+_D_ENUMS = {
+    "applicant_kind": frozenset(ApplicantKind),
+    "channel": frozenset(Channel),
+    "delivery": frozenset(Delivery),
+    "status": frozenset(Status),
+    "id_kind": frozenset({"", *IdKind}),
+}
+_L_STR = ("code", "name", "reuse_source", "file_path", "file_sha256", "note")
+_L_INT = ("position", "quantity", "file_bytes", "file_pages")
+_L_FLAGS = ("received", "required", "must_digitise")
+_FORMS, _DIGITISATIONS = frozenset(Form), frozenset(Digitisation)
+_D_KEYS = frozenset(c for c in queries.DOSSIER_COLUMNS if c != "applicant_folded")
+_L_KEYS = frozenset(c for c in queries.LINE_COLUMNS if c != "dossier_id")
+_get_d_str, _get_d_int, _get_d_dt = itemgetter(*_D_STR), itemgetter(*_D_INT), itemgetter(*_D_OPT_DT)
+_get_l_str, _get_l_int, _get_l_flags = itemgetter(*_L_STR), itemgetter(*_L_INT), itemgetter(*_L_FLAGS)
+MAX_TEXT = 5000  # no field a desk writes is longer
+MAX_NUMBER = 2**53 - 1  # no number a desk writes is larger (and SQLite stores at most 2**63 - 1)
+
+
+def _texts_and_numbers(rows: list, texts: itemgetter, numbers: itemgetter) -> bool:
+    strs, ints = list(chain.from_iterable(map(texts, rows))), list(chain.from_iterable(map(numbers, rows)))
+    return (
+        set(map(type, strs)) <= {str} and set(map(type, ints)) <= {int}
+        and max(map(len, strs), default=0) <= MAX_TEXT and max(map(abs, ints), default=0) <= MAX_NUMBER
+    )
+
+
+_DOSSIER_RULES: list[tuple[str, Callable[[list], bool]]] = [
+    ("the dossier snapshot is malformed", lambda ds: set(map(type, ds)) <= {dict}),
+    ("the dossier snapshot lacks fields", lambda ds: all(map(_D_KEYS.issubset, ds))),
+    ("a field of the dossier snapshot has the wrong type, or is too long or too large",
+     lambda ds: _texts_and_numbers(ds, _get_d_str, _get_d_int)),
+    *((f"{name} of the dossier snapshot is not a known value", lambda ds, n=name, a=allowed: _known(
+        a, map(itemgetter(n), ds))) for name, allowed in _D_ENUMS.items()),
+    ("a date of the dossier snapshot is not ISO 8601",
+     lambda ds: _dates(chain(map(itemgetter("received_at"), ds), map(itemgetter("updated_at"), ds),
+                             filter(_given, chain.from_iterable(map(_get_d_dt, ds)))))
+     and _dates(filter(_given, map(itemgetter("birth_date"), ds)), _date)),
+]
+
+_LINE_RULES: list[tuple[str, Callable[[list], bool]]] = [
+    ("a component line of the snapshot is malformed", lambda ls: set(map(type, ls)) <= {dict}
+     and all(map(_L_KEYS.issubset, ls))),
+    ("a component line of the snapshot has a field of the wrong type",
+     lambda ls: _texts_and_numbers(ls, _get_l_str, _get_l_int)
+     and _known(frozenset({0, 1}), chain.from_iterable(map(_get_l_flags, ls)))),
+    ("a component line of the snapshot has an unknown form or digitisation state",
+     lambda ls: _known(_FORMS, map(itemgetter("form"), ls))
+     and _known(_DIGITISATIONS, map(itemgetter("digitisation"), ls))),
+    ("a component file path is not a safe relative path", lambda ls: all(
+        _SAFE_PATH.match(p) and ".." not in p.split("/") for p in filter(None, map(itemgetter("file_path"), ls)))),
+]
+
+
+def _broken(rules: list[tuple[str, Callable[[list], bool]]], items: list) -> str | None:
+    """The message of the first rule some of ``items`` break, or None."""
+    if not items:
+        return None
+    for message, holds in rules:
+        if not holds(items):
+            return message
+    return None
+
+
+def _snapshots_broken(records: list) -> str | None:
+    """The first rule of a dossier snapshot that the snapshots of ``records`` (events of a shape) break."""
+    with_snapshot = [r for r in records if "dossier" in r["payload"]]
+    if not with_snapshot:
+        return None
+    snapshots = [r["payload"]["dossier"] for r in with_snapshot]
+    lines = [r["payload"].get("components") for r in with_snapshot]
+    if set(map(type, snapshots)) != {dict} or set(map(type, lines)) != {list}:
+        return "the dossier snapshot is malformed"
+    problem = _broken(_DOSSIER_RULES, snapshots) or _broken(_LINE_RULES, list(chain.from_iterable(lines)))
+    if problem is None and list(map(itemgetter("code"), snapshots)) != list(map(itemgetter("dossier_code"),
+                                                                                with_snapshot)):
+        problem = "the snapshot is of another dossier than the event's"
+    return problem
+
+
+def is_snapshot(payload: dict) -> bool:
+    """Whether an event's payload carries the dossier's whole state."""
+    return isinstance(payload.get("dossier"), dict) and isinstance(payload.get("components"), list)
+
+
+def received_events(records: list) -> list[EventLine]:
+    """Events of a pushed batch (parsed JSON values) as the codec gives them to :func:`check_records`."""
+    return [received_event(r) for r in records]
+
+
+def _encoded_texts(event: EventLine) -> bytes:
+    """The canonical JSON of every text of an event a person may have typed (looked at for hostile characters)."""
+    r = event.record
+    return event.payload_json + orjson.dumps((r["at"], r["clerk"], r["desk_id"], r["dossier_code"]))
+
+
+class RunCheck:
+    """The records check of a run, a block of events at a time (as a bundle is read); :meth:`finish` raises."""
+
+    def __init__(self, *, desk_id: str, where: str):
+        self.desk_id, self.where = desk_id, where
+        self.problems: list[str] = []
+        self._rules = _event_rules(desk_id)
+        self._prev: tuple[int, str] | None = None  # seq and hash of the last event that passed
+        self._count = 0
+
+    def add(self, events: list[EventLine], text: bytes | None = None) -> list[EventLine]:
+        """Check the next events of the run; returns those that kept the rules (all of them, usually).
+
+        ``text``: the canonical JSON of all their texts (a bundle's block of lines), else it is built.
+        """
+        records = [e.record for e in events]
+        if text is None:
+            text = b"".join(map(_encoded_texts, events)) if None not in map(_get_digest, events) else b""
+        kept = (
+            None not in map(_get_digest, events)
+            and _broken(self._rules, records) is None
+            and _snapshots_broken(records) is None
+            and not hostile(text)
+        )
+        passed = []
+        for event in events:
+            self._count += 1
+            if kept or self._keeps(event):
+                passed.append(event)
+                self._link(event.record, event.digest)
+        if not kept and len(passed) == len(events):  # the rules found something no single event explains
+            self.problems.append(f"events #{self._count - len(events) + 1}–{self._count}: refused by the records check")
+        return passed
+
+    def _at(self, r) -> str:
+        return f"event #{self._count}" + (f" (seq {r['seq']})" if isinstance(r, dict) and "seq" in r else "")
+
+    def _keeps(self, event: EventLine) -> bool:
+        """Whether one event keeps the rules; if not, its problem is noted."""
+        if len(self.problems) > MAX_PROBLEMS_SHOWN:
+            return False  # enough to say; the run is refused
+        r = event.record
+        problem = _broken(self._rules, [r]) or _snapshots_broken([r])
+        if problem is None and event.digest is None:
+            problem = "holds a value no desk writes (a number with a fraction, or beyond 64 bits)"
+        if problem is None and hostile(_encoded_texts(event)):
+            problem = "holds control or invisible characters a desk never stores"
+        if problem is not None:
+            self.problems.append(f"{self._at(r)}: {problem}")
+            return False
+        return True
+
+    def _link(self, r: dict, digest: str | None) -> None:
+        """The event's hash, and its link to the previous event of the run."""
+        problems, at, seq = self.problems, None, r["seq"]
+        if digest != r["hash"]:
+            at = self._at(r)
+            problems.append(f"{at}: altered (its hash does not match its content)")
+        if self._prev is not None:
+            prev_seq, prev_hash = self._prev
+            if seq <= prev_seq:
+                problems.append(f"{at or self._at(r)}: out of order after seq {prev_seq}")
+            elif seq == prev_seq + 1 and r["prev_hash"] != prev_hash:
+                problems.append(f"{at or self._at(r)}: does not follow seq {prev_seq} (chain broken)")
+        if seq == 1 and r["prev_hash"] != GENESIS:
+            problems.append(f"{at or self._at(r)}: the first event of a desk must start the chain")
+        self._prev = (seq, r["hash"])
+
+    def finish(self) -> None:
+        """Raise IntegrityFailure naming ``where`` and the events at fault, if any."""
+        if self.problems:
+            raise fail(self.where, self.problems)
+
+
+_get_digest = attrgetter("digest")
+
+
+def check_records(events: Sequence[EventLine], *, desk_id: str, where: str) -> list[EventLine]:
+    """Validate a run of one desk's events, in seq order: shape, text, hashes, the links inside the run.
+
+    Raises IntegrityFailure naming ``where`` and the events at fault; returns
+    the events, ready for ``desk.sync.ingest``.
+    """
+    check = RunCheck(desk_id=desk_id, where=where)
+    check.add(list(events))
+    check.finish()
+    return list(events)
