@@ -22,12 +22,12 @@ from pathlib import Path
 from bench.generate import FAMILY, GIVEN, MIDDLE
 from db import queries, write_transaction
 from desk.catalog.formats import sample_catalog_path
+from desk.catalog.store import import_catalog, list_procedures
 from desk.config import Home, init_home
 from desk.context import open_desk
+from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.ids import time_ordered_uuid
 from desk.models import Applicant, ComponentLine, Dossier, IdKind
-from desk.catalog.store import import_catalog, list_procedures
-from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.rules.canonical import GENESIS, dumps, event_hash
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
@@ -63,30 +63,50 @@ def make_desk_with_events(root: Path, size: int, *, seed: int = 11, desk_no: int
                 code=f"000.00.12.H29-{received:%y%m%d}-{desk_no * 1000 + k + 1:04d}",
                 procedure_code=p.code,
                 procedure_name=p.name,
-                applicant=Applicant(name=name, id_number=f"0010990{rng.randrange(10**5):05d}",
-                                    id_kind=IdKind.PERSONAL_ID, phone=f"09{rng.randrange(10**8):08d}",
-                                    address="Thôn Đông, xã Bench, tỉnh Bench"),
+                applicant=Applicant(
+                    name=name,
+                    id_number=f"0010990{rng.randrange(10**5):05d}",
+                    id_kind=IdKind.PERSONAL_ID,
+                    phone=f"09{rng.randrange(10**8):08d}",
+                    address="Thôn Đông, xã Bench, tỉnh Bench",
+                ),
                 received_at=received,
                 due_at=received + timedelta(days=3),
                 register_book="01",
                 register_line=n,
                 clerk="Bench Clerk",
                 desk_no=desk_no,
-                components=[ComponentLine(code=c.code, name=c.name, form=c.form, quantity=c.quantity,
-                                          required=c.required, must_digitise=c.must_digitise) for c in p.components],
+                components=[
+                    ComponentLine(
+                        code=c.code,
+                        name=c.name,
+                        form=c.form,
+                        quantity=c.quantity,
+                        required=c.required,
+                        must_digitise=c.must_digitise,
+                    )
+                    for c in p.components
+                ],
                 updated_at=received,
             )
             record = {
-                "seq": n, "event_id": str(time_ordered_uuid(stamp, rng.getrandbits(80))), "desk_id": desk.desk_id,
-                "dossier_code": d.code, "type": "dossier.received", "at": received.isoformat(timespec="seconds"),
-                "clerk": "Bench Clerk", "payload": snapshot(d, desk.desk_id), "prev_hash": prev,
+                "seq": n,
+                "event_id": str(time_ordered_uuid(stamp, rng.getrandbits(80))),
+                "desk_id": desk.desk_id,
+                "dossier_code": d.code,
+                "type": "dossier.received",
+                "at": received.isoformat(timespec="seconds"),
+                "clerk": "Bench Clerk",
+                "payload": snapshot(d, desk.desk_id),
+                "prev_hash": prev,
             }
             record["hash"] = prev = event_hash(record)
             rows.append((d, record))
         with write_transaction(desk.db):
             for d, record in rows:
-                queries.insert_dossier(desk.db, dossier_to_row(d, desk.desk_id),
-                                       [line_to_row(c, i) for i, c in enumerate(d.components, 1)])
+                queries.insert_dossier(
+                    desk.db, dossier_to_row(d, desk.desk_id), [line_to_row(c, i) for i, c in enumerate(d.components, 1)]
+                )
                 queries.insert_event(desk.db, {**record, "payload": dumps(record["payload"]).decode()})
     finally:
         desk.close()
@@ -157,9 +177,14 @@ def _export_and_import(source: Path, root: Path, hub_source: Path | None) -> dic
     finally:
         hub.close()
     result = {
-        "export_s": export_s, "import_s": import_s, "export_cpu_s": export_cpu, "import_cpu_s": import_cpu,
-        "bundle_bytes": exported.path.stat().st_size, "dossiers": exported.dossiers,
-        "imported_events": imported.imported_events, "hub_dossiers": hub_dossiers,
+        "export_s": export_s,
+        "import_s": import_s,
+        "export_cpu_s": export_cpu,
+        "import_cpu_s": import_cpu,
+        "bundle_bytes": exported.path.stat().st_size,
+        "dossiers": exported.dossiers,
+        "imported_events": imported.imported_events,
+        "hub_dossiers": hub_dossiers,
     }
     shutil.rmtree(root)  # its unwritten pages would otherwise be flushed during the next run's fsyncs
     return result

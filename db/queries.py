@@ -249,9 +249,12 @@ def events_for_dossier(db, code: str) -> list[dict]:
 
 def sync_marks(db, desk_id: str) -> dict[int, str]:
     """seq → sync mark of each of a desk's events ('' while pending)."""
-    return {seq: mark for seq, mark in db.execute(
-        f"SELECT e.seq, {SYNC_MARK} FROM events e WHERE e.desk_id = ? ORDER BY e.seq", (desk_id,)
-    )}
+    return {
+        seq: mark
+        for seq, mark in db.execute(
+            f"SELECT e.seq, {SYNC_MARK} FROM events e WHERE e.desk_id = ? ORDER BY e.seq", (desk_id,)
+        )
+    }
 
 
 def desk_ids(db) -> list[str]:

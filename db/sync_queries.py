@@ -65,8 +65,9 @@ def event_at(db, desk_id: str, seq: int) -> str:
 EXPORT_COLUMNS = ("seq", "event_id", "dossier_code", "type", "at", "clerk", "payload", "prev_hash", "hash")
 
 
-def iter_event_tuples(db, desk_id: str, first: int, last: int, chunk: int = 2000, *,
-                      payload_bytes: bool = False) -> Iterator[list[tuple]]:
+def iter_event_tuples(
+    db, desk_id: str, first: int, last: int, chunk: int = 2000, *, payload_bytes: bool = False
+) -> Iterator[list[tuple]]:
     """Lists of the desk's events with ``first <= seq <= last`` as tuples of EXPORT_COLUMNS, in seq order
     (with ``payload_bytes``, the payload as its stored UTF-8 bytes)."""
     cols = ", ".join("CAST(payload AS BLOB)" if c == "payload" and payload_bytes else c for c in EXPORT_COLUMNS)
@@ -119,16 +120,16 @@ def mark_range_exported(db, desk_id: str, first: int, last: int, mark: str, at: 
 
 def _runs(seqs: list[int]) -> Iterator[tuple[int, int]]:
     """(first, last) of each run of consecutive numbers in sorted ``seqs``."""
-    start = prev = None
-    for s in seqs:
-        if prev is not None and s == prev + 1:
+    if not seqs:
+        return
+    start = prev = seqs[0]
+    for s in seqs[1:]:
+        if s == prev + 1:
             prev = s
             continue
-        if start is not None:
-            yield start, prev
-        start = prev = s
-    if start is not None:
         yield start, prev
+        start = prev = s
+    yield start, prev
 
 
 def mark_acknowledged(db, desk_id: str, event_ids: list[str], mark: str, at: str) -> int:
@@ -136,9 +137,10 @@ def mark_acknowledged(db, desk_id: str, event_ids: list[str], mark: str, at: str
     seqs: list[int] = []
     for part in _chunks(event_ids):
         marks = ", ".join("?" for _ in part)
-        seqs += [r[0] for r in db.execute(
-            f"SELECT seq FROM events WHERE desk_id = ? AND event_id IN ({marks})", [desk_id, *part]
-        )]
+        seqs += [
+            r[0]
+            for r in db.execute(f"SELECT seq FROM events WHERE desk_id = ? AND event_id IN ({marks})", [desk_id, *part])
+        ]
     seqs.sort()
     for first, last in _runs(seqs):
         db.execute("DELETE FROM pending_events WHERE desk_id = ? AND seq BETWEEN ? AND ?", (desk_id, first, last))
@@ -198,9 +200,7 @@ def insert_event_rows(db, rows: Iterable[tuple]) -> None:
 def insert_events(db, rows: Iterable[dict]) -> None:
     cols = ", ".join(EVENT_COLUMNS)
     marks = ", ".join("?" for _ in EVENT_COLUMNS)
-    db.conn.executemany(
-        f"INSERT INTO events({cols}) VALUES ({marks})", ([r[c] for c in EVENT_COLUMNS] for r in rows)
-    )
+    db.conn.executemany(f"INSERT INTO events({cols}) VALUES ({marks})", ([r[c] for c in EVENT_COLUMNS] for r in rows))
 
 
 def latest_events_per_desk(db, codes: list[str]) -> list[dict]:
@@ -271,7 +271,9 @@ def insert_dossiers(db, rows: list[tuple], lines: list[tuple]) -> None:
     marks = ", ".join("?" for _ in DOSSIER_COLUMNS)
     trigger = None
     if len(rows) >= BULK_FTS_FROM:
-        found = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'dossiers_fts_ai'").fetchone()
+        found = db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'dossiers_fts_ai'"
+        ).fetchone()
         if found:
             trigger = found[0]
             after = db.execute("SELECT coalesce(max(rowid), 0) FROM dossiers").fetchone()[0]
@@ -337,9 +339,7 @@ def seq_gaps(db, desk_id: str, around: tuple[int, int] | None = None) -> tuple[l
 def open_gaps(db, desk_id: str | None = None) -> list[dict]:
     if desk_id is None:
         return _rows(db, "SELECT * FROM sync_gaps WHERE closed_at IS NULL ORDER BY desk_id, first_seq")
-    return _rows(
-        db, "SELECT * FROM sync_gaps WHERE desk_id = ? AND closed_at IS NULL ORDER BY first_seq", (desk_id,)
-    )
+    return _rows(db, "SELECT * FROM sync_gaps WHERE desk_id = ? AND closed_at IS NULL ORDER BY first_seq", (desk_id,))
 
 
 def open_gap(db, desk_id: str, first: int, last: int, at: str, by: str) -> None:

@@ -99,8 +99,6 @@ def fold(value: str) -> str:
     """
     # casefold first: it can itself produce combining marks ("İ" -> "i̇")
     text = unicodedata.normalize("NFD", value.casefold())
-    text = "".join(
-        ch for ch in text if not unicodedata.combining(ch) and not _drop(ch) or ch.isspace()
-    )
+    text = "".join(ch for ch in text if not unicodedata.combining(ch) and not _drop(ch) or ch.isspace())
     text = text.replace("đ", "d")
     return " ".join(text.split())

@@ -15,8 +15,8 @@ from desk.config import read_agency_key
 from desk.context import Desk, open_desk
 from desk.errors import DeskError
 from screens.dialogs.basic import ConfirmDialog, ErrorDialog
-from screens.messages import OpenDossier
 from screens.i18n.catalogue import Strings
+from screens.messages import OpenDossier
 from screens.today import TodayScreen
 
 
@@ -47,11 +47,11 @@ def reports_screen() -> Screen:
 
 def prepare_screens() -> None:
     """Import the other screens (run in a thread once the first screen is up, so F2 is quick)."""
-    import screens.checklist  # noqa: F401
-    import screens.dossier  # noqa: F401
-    import screens.intake  # noqa: F401
-    import screens.reports  # noqa: F401
-    import screens.search  # noqa: F401
+    import screens.checklist
+    import screens.dossier
+    import screens.intake
+    import screens.reports
+    import screens.search
     import screens.sync  # noqa: F401
 
 

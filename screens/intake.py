@@ -18,19 +18,19 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import Worker
 
 from desk import clock
-from desk.dossier import intake
-from desk.rules.chipqr import looks_like_chip_qr
-from desk.errors import InvalidInput
-from desk.rules.idnumbers import check_id_number
-from desk.dossier.intake import ApplicantInput, IntakeRequest
-from desk.models import Procedure
 from desk.catalog.store import list_procedures
+from desk.dossier import intake
+from desk.dossier.intake import ApplicantInput, IntakeRequest
+from desk.errors import InvalidInput
+from desk.models import Procedure
+from desk.rules.chipqr import looks_like_chip_qr
+from desk.rules.idnumbers import check_id_number
 from desk.rules.problems import Problem
 from screens.base import DeskScreen
 from screens.dialogs.basic import ConfirmDialog
+from screens.dialogs.previews import ReceiptPreview
 from screens.format import due_long
 from screens.messages import DossierSaved
-from screens.dialogs.previews import ReceiptPreview
 from screens.widgets.component_checklist import ComponentChecklist
 from screens.widgets.procedure_picker import ProcedurePicker
 

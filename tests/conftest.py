@@ -38,8 +38,9 @@ def _environment_kept():
     before = dict(os.environ)
     yield
     after = dict(os.environ)
-    changed = sorted(k for k in before.keys() | after.keys()
-                     if before.get(k) != after.get(k) and k != "PYTEST_CURRENT_TEST")
+    changed = sorted(
+        k for k in before.keys() | after.keys() if before.get(k) != after.get(k) and k != "PYTEST_CURRENT_TEST"
+    )
     for name in changed:
         if name in before:
             os.environ[name] = before[name]

@@ -74,8 +74,9 @@ def _env_changes(env: Mapping[str, str] | None) -> dict[str, str]:
     return changes
 
 
-def run_desk(*args: str, home: Path | str | None = None, env: Mapping[str, str] | None = None,
-             input: str | None = None) -> DeskRun:
+def run_desk(
+    *args: str, home: Path | str | None = None, env: Mapping[str, str] | None = None, input: str | None = None
+) -> DeskRun:
     """Run ``desk ARGS`` in this process: its output captured, ``env`` set meanwhile, ``input`` on stdin.
 
     ``DESK_NOW`` is the test's clock (the ``now`` fixture), else :data:`DEFAULT_NOW`.
@@ -95,13 +96,25 @@ def run_desk(*args: str, home: Path | str | None = None, env: Mapping[str, str] 
     return DeskRun(["desk", *argv], code, out.getvalue(), err.getvalue())
 
 
-def run_desk_process(*args: str, home: Path | str | None = None, env: Mapping[str, str] | None = None,
-                     input: str | None = None, python_options: tuple[str, ...] | list[str] = (),
-                     timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_desk_process(
+    *args: str,
+    home: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    input: str | None = None,
+    python_options: tuple[str, ...] | list[str] = (),
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
     """Run the real ``python -m desk ARGS`` in a subprocess (the smoke tests: start-up, imports, exit status)."""
     full_env = {**os.environ, **_env_changes(env)}
-    return subprocess.run([sys.executable, *python_options, "-m", "desk", *_command(args, home)],
-                          capture_output=True, text=True, env=full_env, cwd=ROOT, input=input, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, *python_options, "-m", "desk", *_command(args, home)],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=ROOT,
+        input=input,
+        timeout=timeout,
+    )
 
 
 # --- template homes ---------------------------------------------------------------------
@@ -136,8 +149,15 @@ def _build_api(root: Path, catalog: bool, init: dict) -> None:
 
 def _build_cli(root: Path, catalog: bool, init: dict) -> None:
     """As a user makes a home: ``desk init`` and ``desk catalog import --sample``."""
-    args = ["init", "--agency-code", init["agency_code"], "--agency-name", init["agency_name"],
-            "--desk-no", str(init.get("desk_no", 0))]
+    args = [
+        "init",
+        "--agency-code",
+        init["agency_code"],
+        "--agency-name",
+        init["agency_name"],
+        "--desk-no",
+        str(init.get("desk_no", 0)),
+    ]
     for option in ("place", "clerk"):
         if init.get(option):
             args += [f"--{option}", init[option]]
@@ -172,14 +192,23 @@ def _copy(template: Path, root: Path) -> Path:
     """A copy of a template home with a new desk id and agency key, as ``desk init`` would make them."""
     shutil.copytree(template, root)  # modes too: the owner-only home and files stay so
     config = root / "desk.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace(_desk_id(template), str(uuid.uuid4())),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(_desk_id(template), str(uuid.uuid4())), encoding="utf-8"
+    )
     (root / "agency.key").write_bytes(secrets.token_bytes(32).hex().encode("ascii") + b"\n")
     return root
 
 
-def new_home(root: Path, *, catalog: bool = True, agency_code: str = AGENCY_CODE, agency_name: str = AGENCY_NAME,
-             desk_no: int = 1, clerk: str = CLERK, place: str = ""):
+def new_home(
+    root: Path,
+    *,
+    catalog: bool = True,
+    agency_code: str = AGENCY_CODE,
+    agency_name: str = AGENCY_NAME,
+    desk_no: int = 1,
+    clerk: str = CLERK,
+    place: str = "",
+):
     """A new desk home at ``root`` as ``init_home`` (+ the sample catalogue) makes it; returns its ``Home``."""
     from desk.config import Home
 
@@ -189,8 +218,16 @@ def new_home(root: Path, *, catalog: bool = True, agency_code: str = AGENCY_CODE
     return Home(_copy(_template("api", catalog, init), Path(root)))
 
 
-def new_cli_home(root: Path, *, catalog: bool = True, agency_code: str = AGENCY_CODE,
-                 agency_name: str = AGENCY_NAME, desk_no: int = 1, clerk: str = CLERK, place: str = "") -> Path:
+def new_cli_home(
+    root: Path,
+    *,
+    catalog: bool = True,
+    agency_code: str = AGENCY_CODE,
+    agency_name: str = AGENCY_NAME,
+    desk_no: int = 1,
+    clerk: str = CLERK,
+    place: str = "",
+) -> Path:
     """A new desk home at ``root`` as ``desk init`` (+ ``desk catalog import --sample``) makes it."""
     init = {"agency_code": agency_code, "agency_name": agency_name, "desk_no": desk_no, "clerk": clerk}
     if place:

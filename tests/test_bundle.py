@@ -15,18 +15,17 @@ import pytest
 
 from db import queries
 from db import sync_queries as sq
-from desk.dossier import checklist
-from desk.dossier import lifecycle
+from desk.context import open_desk
+from desk.dossier import checklist, lifecycle
+from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+from desk.dossier.query import get
+from desk.dossier.rows import dossier_json
+from desk.errors import DeskError, IntegrityFailure
+from desk.ops.verify import verify
+from desk.rules import canonical
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import FORMAT, export_bundle
-from desk.context import open_desk
-from desk.dossier.query import get
-from desk.errors import DeskError, IntegrityFailure
-from desk.rules import canonical
 from desk.sync.ingest import Cancelled
-from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
-from desk.dossier.rows import dossier_json
-from desk.ops.verify import verify
 from tests.conftest import new_cli_home, new_home, run_desk
 
 AGENCY = "000.00.12.H29"
@@ -55,8 +54,9 @@ def out(tmp_path):
 
 
 def intake(desk, name="Nguyễn Văn An", procedure="2.000815"):
-    d, _ = receive(desk, IntakeRequest(procedure_code=procedure,
-                                       applicant=ApplicantInput(name=name, phone="0912345678")))
+    d, _ = receive(
+        desk, IntakeRequest(procedure_code=procedure, applicant=ApplicantInput(name=name, phone="0912345678"))
+    )
     return d
 
 
@@ -70,7 +70,8 @@ def hub_state(desk) -> dict:
         "dossiers": table(desk, "dossiers", "code"),
         "lines": desk.db.execute(
             "SELECT d.code, l.position, l.code, l.digitisation, l.file_path FROM component_lines l "
-            "JOIN dossiers d ON d.id = l.dossier_id ORDER BY 1, 2").fetchall(),
+            "JOIN dossiers d ON d.id = l.dossier_id ORDER BY 1, 2"
+        ).fetchall(),
         "imports": table(desk, "sync_imports", "id"),
         "gaps": table(desk, "sync_gaps", "id"),
     }
@@ -92,8 +93,11 @@ def rewrite(src: Path, dst: Path, *, change=None, add=None, fix_manifest=False) 
     content.update(add or {})
     if fix_manifest:
         m = json.loads(content["manifest.json"])
-        m["members"] = [{"name": n, "sha256": hashlib.sha256(d).hexdigest(), "size": len(d)}
-                        for n, d in sorted(content.items()) if n != "manifest.json"]
+        m["members"] = [
+            {"name": n, "sha256": hashlib.sha256(d).hexdigest(), "size": len(d)}
+            for n, d in sorted(content.items())
+            if n != "manifest.json"
+        ]
         content["manifest.json"] = json.dumps(m).encode()
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, d in content.items():
@@ -195,13 +199,24 @@ def test_dossiers_json_is_the_portal_records_of_the_latest_snapshots(make_desk, 
         record = json.loads(line)
         latest[record["dossier_code"]] = record["payload"]
     agency = a.settings.agency
-    expected = "[\n" + ",\n".join(
-        json.dumps(record_from_row(latest[code]["dossier"], latest[code]["components"],
-                                   procedure=get_procedure(a, latest[code]["dossier"]["procedure_code"]),
-                                   agency_name=agency.name, agency_code=agency.code),
-                   ensure_ascii=False, separators=(",", ":"))
-        for code in sorted(latest)
-    ) + "\n]\n"
+    expected = (
+        "[\n"
+        + ",\n".join(
+            json.dumps(
+                record_from_row(
+                    latest[code]["dossier"],
+                    latest[code]["components"],
+                    procedure=get_procedure(a, latest[code]["dossier"]["procedure_code"]),
+                    agency_name=agency.name,
+                    agency_code=agency.code,
+                ),
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            for code in sorted(latest)
+        )
+        + "\n]\n"
+    )
     assert content["dossiers.json"].decode() == expected
     first = json.loads(content["dossiers.json"])[0]
     assert list(first)[:3] == ["MaHoSo", "MaTTHC", "TenTTHC"]  # DOMAIN.md's order, not sorted
@@ -458,14 +473,17 @@ def refused():
 
 def test_tampered_member_is_refused(bundle, hub, tmp_path, refused):
     data = members(bundle)["events.jsonl"].replace("Người 1".encode(), "Người 9".encode())
-    refused(hub, rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": data}),
-            "events.jsonl", "checksum")
+    refused(hub, rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": data}), "events.jsonl", "checksum")
 
 
 def test_tampered_event_with_a_fixed_checksum_is_refused(bundle, hub, tmp_path, refused):
     data = members(bundle)["events.jsonl"].replace("Người 1".encode(), "Người 9".encode())
-    refused(hub, rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": data}, fix_manifest=True),
-            "seq 2", "altered")
+    refused(
+        hub,
+        rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": data}, fix_manifest=True),
+        "seq 2",
+        "altered",
+    )
 
 
 def test_broken_chain_is_refused(bundle, hub, tmp_path, refused):
@@ -475,9 +493,12 @@ def test_broken_chain_is_refused(bundle, hub, tmp_path, refused):
         r["hash"] = forged_hash(r)
     manifest = json.loads(members(bundle)["manifest.json"])
     manifest["last_hash"] = records[-1]["hash"]
-    path = rewrite(bundle, tmp_path / "t.deskbundle",
-                   change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
-                   fix_manifest=True)
+    path = rewrite(
+        bundle,
+        tmp_path / "t.deskbundle",
+        change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
+        fix_manifest=True,
+    )
     refused(hub, path, "chain broken")
 
 
@@ -504,8 +525,9 @@ def test_zip_bomb_is_refused(bundle, hub, tmp_path, refused):
 
 def test_too_many_members_are_refused(bundle, hub, tmp_path, monkeypatch):
     monkeypatch.setattr("desk.sync.bundle_read.MAX_MEMBERS", 5)
-    path = rewrite(bundle, tmp_path / "many.deskbundle",
-                   add={f"files/aa/{i}.pdf": b"x" for i in range(5)}, fix_manifest=True)
+    path = rewrite(
+        bundle, tmp_path / "many.deskbundle", add={f"files/aa/{i}.pdf": b"x" for i in range(5)}, fix_manifest=True
+    )
     with pytest.raises(IntegrityFailure, match="members"):
         import_bundle(hub, path)
 
@@ -525,8 +547,12 @@ def _rehashed(bundle: Path, dst: Path, records: list[dict]) -> Path:
         r["hash"] = prev = forged_hash(r)
     manifest = json.loads(members(bundle)["manifest.json"])
     manifest["last_hash"] = records[-1]["hash"]
-    return rewrite(bundle, dst, change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
-                   fix_manifest=True)
+    return rewrite(
+        bundle,
+        dst,
+        change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
+        fix_manifest=True,
+    )
 
 
 def test_hostile_text_is_refused(bundle, hub, tmp_path, refused):
@@ -535,9 +561,17 @@ def test_hostile_text_is_refused(bundle, hub, tmp_path, refused):
     refused(hub, _rehashed(bundle, tmp_path / "t.deskbundle", records), "control or invisible characters")
 
 
-@pytest.mark.parametrize("where, value", [("register_line", 2**63), ("register_line", -(2**63) - 1),
-                                          ("quantity", 10**30), ("quantity", 1.5), ("quantity", 1e-05),
-                                          ("quantity", 1.0)])
+@pytest.mark.parametrize(
+    "where, value",
+    [
+        ("register_line", 2**63),
+        ("register_line", -(2**63) - 1),
+        ("quantity", 10**30),
+        ("quantity", 1.5),
+        ("quantity", 1e-05),
+        ("quantity", 1.0),
+    ],
+)
 def test_numbers_no_desk_writes_are_refused(bundle, hub, tmp_path, refused, where, value):
     # too large for SQLite, beyond what the codec reads as an integer, or not whole: a refusal, never a crash
     records = events_of(bundle)
@@ -552,19 +586,23 @@ def test_numbers_no_desk_writes_are_refused(bundle, hub, tmp_path, refused, wher
         refused(hub, path, code="bundle.line_not_canonical", line=2, reason="number")
 
 
-@pytest.mark.parametrize("change", [
-    lambda line: line.replace(b'","', b'", "', 1),  # a space
-    lambda line: json.dumps(json.loads(line), sort_keys=True, separators=(",", ":")).encode(),  # \u escapes
-    lambda line: json.dumps(dict(reversed(json.loads(line).items())), ensure_ascii=False,
-                            separators=(",", ":")).encode(),  # key order
-    lambda line: line.replace(b'{"at":', b'{"at":"x","at":', 1),  # a key twice
-    lambda line: line.replace(b'"sets":1', b'"sets":1.0'),
-    lambda line: line.replace(b'"type":"dossier.received"', b'"type":"dossier\\/received"'),
-    lambda line: b"\xef\xbb\xbf" + line,  # a byte-order mark
-    lambda line: line + b" ",
-    lambda line: line[:-1],
-    lambda line: line.replace("Người 1".encode(), "Người 1".encode("utf-16-le")),  # not UTF-8
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda line: line.replace(b'","', b'", "', 1),  # a space
+        lambda line: json.dumps(json.loads(line), sort_keys=True, separators=(",", ":")).encode(),  # \u escapes
+        lambda line: json.dumps(
+            dict(reversed(json.loads(line).items())), ensure_ascii=False, separators=(",", ":")
+        ).encode(),  # key order
+        lambda line: line.replace(b'{"at":', b'{"at":"x","at":', 1),  # a key twice
+        lambda line: line.replace(b'"sets":1', b'"sets":1.0'),
+        lambda line: line.replace(b'"type":"dossier.received"', b'"type":"dossier\\/received"'),
+        lambda line: b"\xef\xbb\xbf" + line,  # a byte-order mark
+        lambda line: line + b" ",
+        lambda line: line[:-1],
+        lambda line: line.replace("Người 1".encode(), "Người 1".encode("utf-16-le")),  # not UTF-8
+    ],
+)
 def test_a_line_that_is_not_canonical_json_is_refused(bundle, hub, tmp_path, refused, change):
     """Even when it holds the same event: only the canonical line is hashed, so only it is read."""
     lines = members(bundle)["events.jsonl"].split(b"\n")
@@ -602,9 +640,12 @@ def test_a_fork_of_known_events_is_refused(make_desk, out, tmp_path):
     src = next(tmp_path.glob("*.deskbundle"))
     manifest = json.loads(members(src)["manifest.json"])
     manifest["last_hash"] = records[-1]["hash"]
-    path = rewrite(src, tmp_path / "fork.deskbundle",
-                   change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
-                   fix_manifest=True)
+    path = rewrite(
+        src,
+        tmp_path / "fork.deskbundle",
+        change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
+        fix_manifest=True,
+    )
     before = hub_state(hub)
     with pytest.raises(IntegrityFailure, match="differs from the event this home already has"):
         import_bundle(hub, path)
@@ -666,8 +707,15 @@ def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out):
     from desk.dossier import events
 
     with write_transaction(a.db):
-        events.append(a.db, desk_id=a.desk_id, dossier_code=d.code, type="note.added", clerk="x",
-                      at=get(a, d.code).received_at, payload={"text": "gọi điện cho công dân"})
+        events.append(
+            a.db,
+            desk_id=a.desk_id,
+            dossier_code=d.code,
+            type="note.added",
+            clerk="x",
+            at=get(a, d.code).received_at,
+            payload={"text": "gọi điện cho công dân"},
+        )
     result = import_bundle(hub, export_bundle(a, out).path)
     assert result.imported_events == 1
     assert get(hub, d.code).status.value == "transferred"

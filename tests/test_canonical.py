@@ -32,8 +32,20 @@ def reference(value, *, sort_keys: bool = True) -> bytes:
 
 
 VIETNAMESE = ["Nguyễn Thị Ánh Tuyết", "Đặng Văn Ơn", "ưởng ỹ Ỵ đ Đ", "Bản sao – chứng thực", "Thôn Đông, xã Bench"]
-TRICKY = ['"ngoặc" và \\ gạch', "dòng 1\ndòng 2", "tab\there\r\x0b\x0c\b", "a/b</script>", "\x00\x01\x1f\x7f\x80\x9f",
-          "\u2028\u2029\u200b\u202e\ufeff", "😀👩‍👩‍👧", "\U0010ffff", "", " ", "\\u0041", "{}[],:"]
+TRICKY = [
+    '"ngoặc" và \\ gạch',
+    "dòng 1\ndòng 2",
+    "tab\there\r\x0b\x0c\b",
+    "a/b</script>",
+    "\x00\x01\x1f\x7f\x80\x9f",
+    "\u2028\u2029\u200b\u202e\ufeff",
+    "😀👩‍👩‍👧",
+    "\U0010ffff",
+    "",
+    " ",
+    "\\u0041",
+    "{}[],:",
+]
 
 texts = st.one_of(
     st.text(),  # any Unicode but lone surrogates
@@ -41,13 +53,15 @@ texts = st.one_of(
     st.sampled_from(VIETNAMESE).map(lambda t: unicodedata.normalize("NFD", t)),
     st.text(alphabet=st.characters(max_codepoint=0x3000)),
 )
-integers = st.one_of(st.integers(-(2**63), 2**64 - 1), st.sampled_from([0, 1, -1, 2**53, 2**63 - 1, -(2**63), 2**64 - 1]))
+integers = st.one_of(
+    st.integers(-(2**63), 2**64 - 1), st.sampled_from([0, 1, -1, 2**53, 2**63 - 1, -(2**63), 2**64 - 1])
+)
 scalars = st.none() | st.booleans() | integers | texts
 values = st.recursive(
     scalars,
-    lambda children: st.lists(children, max_size=5)
-    | st.tuples(children, children)
-    | st.dictionaries(texts, children, max_size=6),
+    lambda children: (
+        st.lists(children, max_size=5) | st.tuples(children, children) | st.dictionaries(texts, children, max_size=6)
+    ),
     max_leaves=30,
 )
 
@@ -94,13 +108,33 @@ def test_loads_refuses_every_other_spelling_of_the_same_value(value):
             canonical.loads(other)
 
 
-@pytest.mark.parametrize("value", [
-    1.5, 0.1, 1.0, 1e-05, 1.5e-07, 1e16, float("nan"), float("inf"), -0.0,
-    2**64, -(2**63) - 1, 10**30,
-    datetime.date(2026, 11, 23), datetime.datetime(2026, 11, 23, 9, 0), uuid.UUID(int=1),
-    enum.Enum("Colour", "RED").RED, b"bytes", {1, 2}, {1: "a"}, {("a",): 1}, "lone \ud800 surrogate",
-    object(),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        1.5,
+        0.1,
+        1.0,
+        1e-05,
+        1.5e-07,
+        1e16,
+        float("nan"),
+        float("inf"),
+        -0.0,
+        2**64,
+        -(2**63) - 1,
+        10**30,
+        datetime.date(2026, 11, 23),
+        datetime.datetime(2026, 11, 23, 9, 0),
+        uuid.UUID(int=1),
+        enum.Enum("Colour", "RED").RED,
+        b"bytes",
+        {1, 2},
+        {1: "a"},
+        {("a",): 1},
+        "lone \ud800 surrogate",
+        object(),
+    ],
+)
 def test_values_outside_the_domain_are_refused_on_writing(value):
     for wrapped in (value, [value], {"payload": {"nested": [1, value]}}):
         with pytest.raises(InvalidInput) as exc:
@@ -120,20 +154,23 @@ def test_floats_are_refused_on_writing_and_on_reading(number):
             assert exc.value.reason == "number"
 
 
-@pytest.mark.parametrize("data, reason", [
-    (b'{"a":18446744073709551616}', "number"),  # beyond 64 bits: read as a float
-    (b'{"a":-9223372036854775809}', "number"),
-    (b'{"a":1E5}', "number"),
-    (b'{"a":NaN}', "json"),
-    (b'{"a":Infinity}', "json"),
-    (b'{"a":"\\ud800"}', "json"),  # a lone surrogate
-    (b'{"a":"\xff"}', "json"),  # not UTF-8
-    (b'{"a":1,"a":1}', "form"),
-    (b'{"a":"\\u0041"}', "form"),
-    (b'{"a":"a\\/b"}', "form"),
-    (b'{"a":01}', "json"),
-    (b"", "json"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b'{"a":18446744073709551616}', "number"),  # beyond 64 bits: read as a float
+        (b'{"a":-9223372036854775809}', "number"),
+        (b'{"a":1E5}', "number"),
+        (b'{"a":NaN}', "json"),
+        (b'{"a":Infinity}', "json"),
+        (b'{"a":"\\ud800"}', "json"),  # a lone surrogate
+        (b'{"a":"\xff"}', "json"),  # not UTF-8
+        (b'{"a":1,"a":1}', "form"),
+        (b'{"a":"\\u0041"}', "form"),
+        (b'{"a":"a\\/b"}', "form"),
+        (b'{"a":01}', "json"),
+        (b"", "json"),
+    ],
+)
 def test_loads_refuses_what_a_desk_never_writes(data, reason):
     with pytest.raises(NotCanonical) as exc:
         canonical.loads(data)

@@ -4,13 +4,12 @@ import io
 
 import pytest
 
-from desk.dossier import checklist
-from desk.dossier import lifecycle
-from desk.dossier.query import get, timeline
-from desk.errors import InvalidInput, NotFound
+from desk.dossier import checklist, lifecycle
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
-from desk.models import Digitisation
+from desk.dossier.query import get, timeline
 from desk.dossier.rows import dossier_to_row, from_snapshot, line_to_row
+from desk.errors import InvalidInput, NotFound
+from desk.models import Digitisation
 from desk.ops.verify import verify
 from tests.problem_helpers import raises_problem
 
@@ -29,8 +28,12 @@ def _pdf(pages=1) -> bytes:
 
 
 def _receive(desk, procedure="1.001193", not_received=frozenset()):
-    d, _ = receive(desk, IntakeRequest(procedure_code=procedure, applicant=ApplicantInput(name="Phạm Thị Hương"),
-                                       not_received=not_received))
+    d, _ = receive(
+        desk,
+        IntakeRequest(
+            procedure_code=procedure, applicant=ApplicantInput(name="Phạm Thị Hương"), not_received=not_received
+        ),
+    )
     return d
 
 
@@ -198,7 +201,9 @@ def test_file_size_limit_comes_from_the_settings(desk):
     desk.settings = replace(desk.settings, max_file_mb=1)
     d = _receive(desk)
     with pytest.raises(InvalidInput) as info:
-        checklist.attach_file(desk, d.code, "giay_chung_sinh", _write(desk, "big.pdf", b"%PDF-1.4\n" + b"0" * 1_100_000))
+        checklist.attach_file(
+            desk, d.code, "giay_chung_sinh", _write(desk, "big.pdf", b"%PDF-1.4\n" + b"0" * 1_100_000)
+        )
     assert info.value.problem.code == "file.too_large" and info.value.problem.params["max_mb"] == 1
 
 

@@ -21,8 +21,18 @@ def cli_home(tmp_path):
 def initialised_home(tmp_path):
     """A home really made by `desk init` and `desk catalog import --sample` in this test."""
     home = tmp_path / "h"
-    r = run_desk("init", "--agency-code", "000.00.12.H29", "--agency-name", "UBND xã Minh Khai",
-                 "--desk-no", "2", "--clerk", "Nguyễn Thị Lan", home=home)
+    r = run_desk(
+        "init",
+        "--agency-code",
+        "000.00.12.H29",
+        "--agency-name",
+        "UBND xã Minh Khai",
+        "--desk-no",
+        "2",
+        "--clerk",
+        "Nguyễn Thị Lan",
+        home=home,
+    )
     assert r.returncode == 0, r.stderr
     r = run_desk("catalog", "import", "--sample", home=home)
     assert r.returncode == 0, r.stderr
@@ -60,15 +70,23 @@ def test_desk_home_env_is_honoured(cli_home):
 
 
 def test_intake_with_scan_json_and_show(cli_home):
-    r = run_desk("intake", "--procedure", "1.001193", "--scan", SCAN, "--phone", "0912 345 678", "--json", home=cli_home)
+    r = run_desk(
+        "intake", "--procedure", "1.001193", "--scan", SCAN, "--phone", "0912 345 678", "--json", home=cli_home
+    )
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert d["code"] == "000.00.12.H29-261123-2001"
     assert d["procedure_code"] == "1.001193" and d["status"] == "received"
     assert d["received_at"] == "2026-11-23T09:00:00" and d["due_at"] == "2026-11-23T17:00:00"
     assert d["applicant"] == {
-        "kind": "citizen", "name": "Nguyễn Văn An", "id_number": "001099012345", "id_kind": "cccd",
-        "birth_date": "1999-01-01", "sex": "Nam", "phone": "0912345678", "email": "",
+        "kind": "citizen",
+        "name": "Nguyễn Văn An",
+        "id_number": "001099012345",
+        "id_kind": "cccd",
+        "birth_date": "1999-01-01",
+        "sex": "Nam",
+        "phone": "0912345678",
+        "email": "",
         "address": "Số 1 Phố Huế, Hai Bà Trưng, Hà Nội",
     }
     assert d["components"] and all({"code", "name", "received", "digitisation"} <= set(c) for c in d["components"])
@@ -80,8 +98,18 @@ def test_intake_with_scan_json_and_show(cli_home):
 
 
 def test_intake_received_at_after_cutoff(cli_home):
-    r = run_desk("intake", "--procedure", "1.001193", "--name", "Trần Thị Bình", "--received-at",
-                 "2026-11-23T15:30", "--json", home=cli_home, env={"DESK_NOW": "2026-11-23T16:00:00"})
+    r = run_desk(
+        "intake",
+        "--procedure",
+        "1.001193",
+        "--name",
+        "Trần Thị Bình",
+        "--received-at",
+        "2026-11-23T15:30",
+        "--json",
+        home=cli_home,
+        env={"DESK_NOW": "2026-11-23T16:00:00"},
+    )
     d = json.loads(r.stdout)
     # after the 15:00 cut-off: next working day (24/11/2026 is Ngày Văn hóa Việt Nam) → Wed 25/11
     assert d["due_at"] == "2026-11-25T17:00:00"
@@ -124,8 +152,19 @@ def test_bad_input_gives_a_message_and_the_exit_code(cli_home, args, code, text)
 
 
 def test_an_error_with_json_is_a_problem_a_script_can_read(cli_home):
-    r = run_desk("intake", "--procedure", "1.001193", "--name", "An", "--id-number", "001099012345",
-                 "--birth-date", "1998-01-01", "--json", home=cli_home)
+    r = run_desk(
+        "intake",
+        "--procedure",
+        "1.001193",
+        "--name",
+        "An",
+        "--id-number",
+        "001099012345",
+        "--birth-date",
+        "1998-01-01",
+        "--json",
+        home=cli_home,
+    )
     assert r.returncode == 3
     assert r.stderr == (
         "desk: error (id_number): The ID number 001099012345 does not match the applicant: its 5th–6th digits 99 "
@@ -177,8 +216,18 @@ def test_key_export_and_second_desk_shares_it(cli_home, tmp_path):
     key_hex = (cli_home / "agency.key").read_text().strip()
     assert key_hex not in r.stdout + r.stderr  # never printed
     other = tmp_path / "desk3"
-    r = run_desk("init", "--agency-code", "000.00.12.H29", "--agency-name", "UBND xã Minh Khai",
-                 "--desk-no", "3", "--agency-key", str(out), home=other)
+    r = run_desk(
+        "init",
+        "--agency-code",
+        "000.00.12.H29",
+        "--agency-name",
+        "UBND xã Minh Khai",
+        "--desk-no",
+        "3",
+        "--agency-key",
+        str(out),
+        home=other,
+    )
     assert r.returncode == 0, r.stderr
     assert (other / "agency.key").read_text().strip() == key_hex
 

@@ -68,8 +68,13 @@ def test_digitise_file_reused_not_required_undo(cli_home, tmp_path):
     assert json.loads(r.stdout)["components"][1]["digitisation"] == "pending"
     r = run_desk("show", code, "--json", home=cli_home)
     types = [e["type"] for e in json.loads(r.stdout)["events"]]
-    assert types == ["dossier.received", "component.digitised", "component.reused", "component.not_required",
-                     "component.undone"]
+    assert types == [
+        "dossier.received",
+        "component.digitised",
+        "component.reused",
+        "component.not_required",
+        "component.undone",
+    ]
     r = run_desk("verify", home=cli_home)
     assert r.returncode == 0, r.stdout
 
@@ -102,10 +107,23 @@ def test_advance_through_the_lifecycle_with_json(cli_home):
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["status"] == "transferred" and out["event"]["type"] == "dossier.transferred"
-    assert out["event"]["clerk"] == "Nguyễn Thị Lan" and out["allowed_actions"] == ["supplement", "result",
-                                                                                    "withdraw", "stop"]
-    r = run_desk("advance", code, "supplement", "--missing", "to_khai:chưa ký", "--missing", "Giấy khác:",
-                 "--json", home=cli_home)
+    assert out["event"]["clerk"] == "Nguyễn Thị Lan" and out["allowed_actions"] == [
+        "supplement",
+        "result",
+        "withdraw",
+        "stop",
+    ]
+    r = run_desk(
+        "advance",
+        code,
+        "supplement",
+        "--missing",
+        "to_khai:chưa ký",
+        "--missing",
+        "Giấy khác:",
+        "--json",
+        home=cli_home,
+    )
     out = json.loads(r.stdout)
     assert out["status"] == "supplement" and out["paused_at"] == "2026-11-23T09:00:00"
     r = run_desk("advance", code, "resume", "--json", home=cli_home, env={"DESK_NOW": "2026-11-25T10:00:00"})
@@ -116,8 +134,18 @@ def test_advance_through_the_lifecycle_with_json(cli_home):
     assert out["due_at"] == "2026-11-30T10:00:00"
     r = run_desk("advance", code, "result", home=cli_home, env={"DESK_NOW": "2026-11-26T10:00:00"})
     assert r.returncode == 0 and "now result_ready" in r.stdout
-    r = run_desk("advance", code, "return", "--collected-by", "Trần Văn Cường", "--satisfaction", "rat hai long",
-                 "--json", home=cli_home, env={"DESK_NOW": "2026-11-26T14:00:00"})
+    r = run_desk(
+        "advance",
+        code,
+        "return",
+        "--collected-by",
+        "Trần Văn Cường",
+        "--satisfaction",
+        "rat hai long",
+        "--json",
+        home=cli_home,
+        env={"DESK_NOW": "2026-11-26T14:00:00"},
+    )
     out = json.loads(r.stdout)
     assert out["status"] == "returned" and out["collected_by"] == "Trần Văn Cường"
     assert out["satisfaction"] == "Rất hài lòng" and out["returned_at"] == "2026-11-26T14:00:00"

@@ -61,8 +61,11 @@ def test_desk_home_from_the_environment(cli_home, tmp_path):
 
 
 def test_a_command_without_a_screen_imports_no_tui_or_pdf_library(cli_home):
-    for args in (["intake", "--procedure", "2.000815", "--name", "Lê Văn Tám", "--json"], ["search", "tam"],
-                 ["verify", "--json"]):
+    for args in (
+        ["intake", "--procedure", "2.000815", "--name", "Lê Văn Tám", "--json"],
+        ["search", "tam"],
+        ["verify", "--json"],
+    ):
         r = run_desk_process(*args, home=cli_home, python_options=["-X", "importtime"])
         assert r.returncode == 0, r.stderr
         imported = {m.group(1).strip().split(".")[0] for m in re.finditer(r"^import time:.*\|(.*)$", r.stderr, re.M)}

@@ -35,8 +35,20 @@ class Terminal:
         exports = " ".join(f"{k}={subprocess.list2cmdline([v])}" for k, v in env.items())
         shell = f"cd {subprocess.list2cmdline([str(ROOT)])} && env {exports} {subprocess.list2cmdline(command)}"
         subprocess.run(
-            [*self.base, "-f", "/dev/null", "new-session", "-d", "-s", "desk", "-x", str(WIDTH), "-y", str(HEIGHT),
-             shell],
+            [
+                *self.base,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "desk",
+                "-x",
+                str(WIDTH),
+                "-y",
+                str(HEIGHT),
+                shell,
+            ],
             check=True,
         )
 
@@ -55,8 +67,11 @@ class Terminal:
             if text in shown:
                 return shown
             time.sleep(0.2)
-        size = subprocess.run([*self.base, "display", "-p", "-t", "desk", "#{window_width}x#{window_height}"],
-                              capture_output=True, text=True).stdout.strip()
+        size = subprocess.run(
+            [*self.base, "display", "-p", "-t", "desk", "#{window_width}x#{window_height}"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         raise AssertionError(f"{text!r} never appeared on the {size} screen:\n{self.screen()}")
 
     def alive(self) -> bool:

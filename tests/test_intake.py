@@ -4,12 +4,12 @@ from datetime import datetime
 
 import pytest
 
-from desk.dossier import query as dossiers
-from desk.dossier import events
-from desk.errors import InvalidInput, NotFound
-from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
-from desk.ops.verify import verify
 from desk.cli.wording import describe
+from desk.dossier import events
+from desk.dossier import query as dossiers
+from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
+from desk.errors import InvalidInput, NotFound
+from desk.ops.verify import verify
 from tests.problem_helpers import raises_problem
 
 SCAN = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"
@@ -17,7 +17,9 @@ SCAN = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế,
 
 def counts(desk):
     db = desk.db
-    return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("dossiers", "component_lines", "events"))
+    return tuple(
+        db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("dossiers", "component_lines", "events")
+    )
 
 
 def test_receive_creates_dossier_lines_and_event(desk):

@@ -7,11 +7,11 @@ from datetime import date, datetime
 import pytest
 
 from desk.dossier import lifecycle
-from desk.dossier.query import get, is_overdue, timeline
-from desk.errors import InvalidInput, NotFound
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
-from desk.models import Status
+from desk.dossier.query import get, is_overdue, timeline
 from desk.dossier.rows import dossier_to_row, from_snapshot, line_to_row
+from desk.errors import InvalidInput, NotFound
+from desk.models import Status
 from desk.ops.verify import verify
 from tests.problem_helpers import raises_problem
 
@@ -144,10 +144,16 @@ def test_supplement_needs_something_missing_or_a_note(desk):
 @pytest.mark.parametrize(
     "steps",
     [
-        [("transfer", {}), ("result", {}),
-         ("return", {"collected_by": "Trần Văn Cường", "satisfaction": "Rất hài lòng"})],
-        [("supplement", {"missing": [("to_khai", "thiếu")]}), ("resume", {}),
-         ("stop", {"reason": "không đủ điều kiện"})],
+        [
+            ("transfer", {}),
+            ("result", {}),
+            ("return", {"collected_by": "Trần Văn Cường", "satisfaction": "Rất hài lòng"}),
+        ],
+        [
+            ("supplement", {"missing": [("to_khai", "thiếu")]}),
+            ("resume", {}),
+            ("stop", {"reason": "không đủ điều kiện"}),
+        ],
         [("refuse", {"reason": "Không thuộc thẩm quyền giải quyết"})],
         [("transfer", {}), ("supplement", {"missing": [("to_khai", "")]}), ("withdraw", {})],
     ],
@@ -186,7 +192,10 @@ def test_return_records_who_collected_and_satisfaction(desk, now):
     assert r.collected_by == "Lê Thị Mai" and r.satisfaction == "Rất hài lòng"
     stored = get(desk, d.code)
     assert (stored.collected_by, stored.satisfaction, stored.returned_at) == (
-        "Lê Thị Mai", "Rất hài lòng", datetime(2026, 11, 23, 15, 0))
+        "Lê Thị Mai",
+        "Rất hài lòng",
+        datetime(2026, 11, 23, 15, 0),
+    )
     assert _last(desk, d.code).payload["details"] == {
         "from_status": "result_ready",
         "returned_at": "2026-11-23T15:00:00",
@@ -205,9 +214,15 @@ def test_return_defaults_to_the_applicant_and_checks_the_answer(desk):
     assert r.collected_by == "Lê Văn Dũng" and r.satisfaction == "Không hài lòng"
 
 
-@pytest.mark.parametrize("typed,answer", [
-    ("Rất hài lòng", "Rất hài lòng"), ("HAI LONG", "Hài lòng"), ("khong_hai_long", "Không hài lòng"), ("", ""),
-])
+@pytest.mark.parametrize(
+    "typed,answer",
+    [
+        ("Rất hài lòng", "Rất hài lòng"),
+        ("HAI LONG", "Hài lòng"),
+        ("khong_hai_long", "Không hài lòng"),
+        ("", ""),
+    ],
+)
 def test_parse_satisfaction(typed, answer):
     assert lifecycle.parse_satisfaction(typed) == answer
 
@@ -231,7 +246,9 @@ def test_refuse_and_stop_need_a_reason_but_an_illegal_move_says_so_first(desk):
         lifecycle.stop(desk, d.code, "")
     r = lifecycle.refuse(desk, d.code, "Hồ sơ không thuộc thẩm quyền")
     assert r.status is Status.REFUSED
-    assert lifecycle.last_transition(desk, d.code, "refuse").payload["details"]["reason"] == "Hồ sơ không thuộc thẩm quyền"
+    assert (
+        lifecycle.last_transition(desk, d.code, "refuse").payload["details"]["reason"] == "Hồ sơ không thuộc thẩm quyền"
+    )
 
 
 def test_withdraw_while_waiting_clears_the_pause(desk):
@@ -251,7 +268,10 @@ def test_advance_refuses_options_an_action_does_not_take(desk):
     with pytest.raises(NotFound):
         lifecycle.advance(desk, "000.00.12.H29-261123-1999", "transfer")
     # empty options are as good as absent (what the CLI passes)
-    assert lifecycle.advance(desk, d.code, "transfer", reason=None, missing=[], satisfaction="").status is Status.TRANSFERRED
+    assert (
+        lifecycle.advance(desk, d.code, "transfer", reason=None, missing=[], satisfaction="").status
+        is Status.TRANSFERRED
+    )
 
 
 def test_notes_are_cleaned_and_bounded(desk):
@@ -308,19 +328,29 @@ def test_record_print_events(desk, now):
     now("2026-11-23T09:05:00")
     e = lifecycle.record_print(desk, d.code, "receipt", 2, "a4", True, "sent to lp")
     assert e.type == "document.printed" and e.clerk == CLERK and e.at == datetime(2026, 11, 23, 9, 5)
-    assert e.payload["print"] == {"kind": "receipt", "copies": 2, "paper": "a4", "ok": True,
-                                  "message": "sent to lp", "details": {}}
+    assert e.payload["print"] == {
+        "kind": "receipt",
+        "copies": 2,
+        "paper": "a4",
+        "ok": True,
+        "message": "sent to lp",
+        "details": {},
+    }
     assert e.payload["dossier"]["code"] == d.code  # a snapshot, like every dossier event
-    f = lifecycle.record_print(desk, d.code, "apology", 1, "a5", False, "lp: no printer\x1b[0m",
-                               details={"new_due": "2026-11-30T09:00:00"})
+    f = lifecycle.record_print(
+        desk, d.code, "apology", 1, "a5", False, "lp: no printer\x1b[0m", details={"new_due": "2026-11-30T09:00:00"}
+    )
     assert f.type == "document.print_failed" and f.payload["print"]["message"] == "lp: no printer"
     assert f.payload["print"]["details"] == {"new_due": "2026-11-30T09:00:00"}
     long = lifecycle.record_print(desk, d.code, "receipt", 0, "a4", False, "lp: " + "x" * 5000)
     assert len(long.payload["print"]["message"]) == 1000
     r = lifecycle.record_print(desk, "", "register", 1, "a4", True)
     assert r.dossier_code == "" and "dossier" not in r.payload
-    assert [x.type for x in timeline(desk, d.code)][-3:] == ["document.printed", "document.print_failed",
-                                                             "document.print_failed"]
+    assert [x.type for x in timeline(desk, d.code)][-3:] == [
+        "document.printed",
+        "document.print_failed",
+        "document.print_failed",
+    ]
     assert get(desk, d.code).status is Status.RECEIVED
     with pytest.raises(InvalidInput):
         lifecycle.record_print(desk, d.code, "poster", 1, "a4", True)
@@ -335,7 +365,14 @@ def test_record_print_events(desk, now):
 
 
 @pytest.mark.parametrize(
-    "module", ["desk.rules.status", "desk.dossier.lifecycle", "desk.dossier.checklist", "desk.dossier.files", "desk.cli.lifecycle"]
+    "module",
+    [
+        "desk.rules.status",
+        "desk.dossier.lifecycle",
+        "desk.dossier.checklist",
+        "desk.dossier.files",
+        "desk.cli.lifecycle",
+    ],
 )
 def test_lifecycle_modules_import_no_ui_pdf_or_imaging(module):
     code = (

@@ -32,8 +32,13 @@ TABLES = {"cli English": ENGLISH, "TUI vi": problems_vi.PROBLEMS, "TUI en": prob
 TRANSITIONAL_PROSE = {
     # the sync layer (bundles, push, hub) and three CLI modules still raise sentences: issue #11's
     # follow-up converts them; nowhere else may prose be raised
-    "desk/sync/bundle_read.py", "desk/sync/bundle_write.py", "desk/sync/hub.py", "desk/sync/push.py",
-    "desk/cli/printing.py", "desk/cli/reports.py", "desk/cli/sync.py",
+    "desk/sync/bundle_read.py",
+    "desk/sync/bundle_write.py",
+    "desk/sync/hub.py",
+    "desk/sync/push.py",
+    "desk/cli/printing.py",
+    "desk/cli/reports.py",
+    "desk/cli/sync.py",
 }
 """Files that may still raise prose (a sentence instead of a code). TRANSITIONAL: the lead empties it."""
 
@@ -87,8 +92,10 @@ def scan() -> tuple[list[Site], list[tuple[str, int]]]:
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 if is_code(first.value):
-                    given = None if any(k.arg is None for k in node.keywords) else frozenset(
-                        k.arg for k in node.keywords if k.arg
+                    given = (
+                        None
+                        if any(k.arg is None for k in node.keywords)
+                        else frozenset(k.arg for k in node.keywords if k.arg)
                     )
                     if _name(node.func) == "Problem" and len(node.args) > 1:
                         given = frozenset({"field"})  # Problem(code, field): no parameters
@@ -199,8 +206,9 @@ def test_prose_and_unknown_codes_are_shown_as_they_are():
 def test_the_tui_names_statuses_actions_and_fields_in_its_language():
     err = NotFound("component.unknown", field="component", code="X-1", component="zz", components=())
     assert Strings("vi").problem(err.problem) == "Hồ sơ X-1 không có thành phần “zz”; các thành phần là: không có."
-    p = problem("action.not_allowed", field="action", action="return", status="received",
-                allowed=("transfer", "refuse"))
+    p = problem(
+        "action.not_allowed", field="action", action="return", status="received", allowed=("transfer", "refuse")
+    )
     assert Strings("vi").problem(p) == (
         "Không thể “trả kết quả” với hồ sơ ở trạng thái “Đã tiếp nhận”; được phép: chuyển xử lý, từ chối."
     )
@@ -216,8 +224,9 @@ def test_the_tui_names_statuses_actions_and_fields_in_its_language():
 def test_the_english_tui_says_one_digit_not_one_digits():
     one = problem("phone.mobile_length", field="phone", value="09", length=1)
     assert Strings("en").problem(one).endswith("has 1 digit.")
-    assert describe(problem("text.too_long", field="note", length=3, limit=1)).endswith("at most 1 is allowed; "
-                                                                                        "please shorten it.")
+    assert describe(problem("text.too_long", field="note", length=3, limit=1)).endswith(
+        "at most 1 is allowed; please shorten it."
+    )
 
 
 def _sample(spec: str):

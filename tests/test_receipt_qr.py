@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from desk.cli.wording import describe
 from desk.models import Applicant, Dossier, IdKind
-from screens.i18n.catalogue import Strings
 from desk.rules.receipt_qr import (
     DEFAULT_PREFIX,
     ReceiptClaim,
@@ -26,6 +25,7 @@ from desk.rules.receipt_qr import (
     sign_fields,
     verify_payload,
 )
+from screens.i18n.catalogue import Strings
 
 KEY = bytes(range(32))
 OTHER_AGENCY_KEY = bytes(range(100, 132))
@@ -96,7 +96,13 @@ def test_parse_tolerates_scanner_noise():
 
 
 def test_not_a_receipt():
-    for text in ["", "   ", "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Hà Nội|15082021", "https://example.com/?q=1", "x" * 5000]:
+    for text in [
+        "",
+        "   ",
+        "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Hà Nội|15082021",
+        "https://example.com/?q=1",
+        "x" * 5000,
+    ]:
         assert parse_payload(text) is None
         v = verify_payload(text, KEY, store())
         assert v.verdict is Verdict.NOT_RECEIPT and not v.genuine and v.code == ""
@@ -124,7 +130,9 @@ def test_altered_due_date_on_the_qr_is_forged():
     assert v.verdict is Verdict.FORGED
 
 
-@pytest.mark.parametrize("field,value", [("mhs", "000.00.12.H29-261122-1008"), ("tthc", "1.001193"), ("dd", "001099099999"), ("gt", "02")])
+@pytest.mark.parametrize(
+    "field,value", [("mhs", "000.00.12.H29-261122-1008"), ("tthc", "1.001193"), ("dd", "001099099999"), ("gt", "02")]
+)
 def test_any_edited_field_breaks_the_signature(field, value):
     d = make_dossier()
     other = make_dossier(code="000.00.12.H29-261122-1008")

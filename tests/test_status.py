@@ -2,9 +2,10 @@
 
 import pytest
 
+from desk.cli.wording import describe
 from desk.dossier import lifecycle
-from desk.errors import InvalidInput
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+from desk.errors import InvalidInput
 from desk.models import Status
 from desk.rules.status import (
     ACTIONS,
@@ -13,7 +14,6 @@ from desk.rules.status import (
     allowed_actions,
     transition,
 )
-from desk.cli.wording import describe
 from tests.problem_helpers import raises_problem
 
 S = Status
@@ -35,8 +35,11 @@ EXPECTED = {
     (S.RESULT_READY, "return"): S.RETURNED,
 }
 
-ALL_PAIRS = [(s, a) for s in Status for a in ("transfer", "supplement", "resume", "result", "return",
-                                                "refuse", "withdraw", "stop")]
+ALL_PAIRS = [
+    (s, a)
+    for s in Status
+    for a in ("transfer", "supplement", "resume", "result", "return", "refuse", "withdraw", "stop")
+]
 
 
 def test_the_actions_are_the_eight_of_the_issue():

@@ -20,17 +20,17 @@ from pathlib import Path
 import pytest
 
 from db import queries
-from desk.sync import hub as hubmod
 from desk.config import Home, update_settings
-from desk.sync.bundle_write import export_bundle
 from desk.context import open_desk
-from desk.errors import DeskError, IntegrityFailure
 from desk.dossier.events import row_to_record
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+from desk.errors import DeskError, IntegrityFailure
+from desk.ops.verify import verify
 from desk.rules.canonical import dumps, event_hash
+from desk.sync import hub as hubmod
+from desk.sync.bundle_write import export_bundle
 from desk.sync.push import PROTOCOL, HubError, idempotency_key, push
 from desk.sync.status import sync_status
-from desk.ops.verify import verify
 from tests.conftest import DEFAULT_NOW, ROOT, new_home, run_desk
 
 AGENCY = "000.00.12.H29"
@@ -42,8 +42,12 @@ def make_home(root: Path, desk_no: int) -> Home:
 
 def fill(desk, n: int) -> None:
     for i in range(n):
-        receive(desk, IntakeRequest(procedure_code="2.000815",
-                                    applicant=ApplicantInput(name=f"Nguyễn Văn Số {i}", phone="0912345678")))
+        receive(
+            desk,
+            IntakeRequest(
+                procedure_code="2.000815", applicant=ApplicantInput(name=f"Nguyễn Văn Số {i}", phone="0912345678")
+            ),
+        )
 
 
 class HubProcess:
@@ -54,7 +58,10 @@ class HubProcess:
         self.log = open(log, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "desk", "--home", str(home.root), "hub", "serve", "--port", "0"],
-            stdout=subprocess.PIPE, stderr=self.log, cwd=ROOT, env=env,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            cwd=ROOT,
+            env=env,
         )
         ready, _, _ = select.select([self.proc.stdout], [], [], 20)
         assert ready, "the hub did not start"
@@ -95,7 +102,7 @@ class FlakyProxy:
             def log_message(self, *args):
                 pass
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with proxy.lock:
                     fault = proxy.faults.pop(0) if proxy.faults else "ok"
@@ -104,7 +111,9 @@ class FlakyProxy:
                     self.close_connection = True
                     return
                 if fault in ("500", "400"):
-                    return self._answer(int(fault), json.dumps({"error": f"proxy says {fault}: desk not welcome"}).encode())
+                    return self._answer(
+                        int(fault), json.dumps({"error": f"proxy says {fault}: desk not welcome"}).encode()
+                    )
                 status, data = proxy.forward(self.path, body, self.headers)
                 if fault == "lost":
                     self.close_connection = True
@@ -138,8 +147,12 @@ class FlakyProxy:
     def forward(self, path, body, headers):
         conn = http.client.HTTPConnection(self.upstream, timeout=15)
         try:
-            conn.request("POST", path, body, {k: headers[k] for k in ("Authorization", "Idempotency-Key",
-                                                                     "Content-Type") if k in headers})
+            conn.request(
+                "POST",
+                path,
+                body,
+                {k: headers[k] for k in ("Authorization", "Idempotency-Key", "Content-Type") if k in headers},
+            )
             resp = conn.getresponse()
             data = resp.read()
             with self.lock:
@@ -185,8 +198,9 @@ def hub_events(hub_home: Home, desk_id: str) -> list[str]:
 
 
 def desk_events(desk) -> list[str]:
-    return [r[0] for r in desk.db.execute("SELECT event_id FROM events WHERE desk_id = ? ORDER BY seq",
-                                          (desk.desk_id,))]
+    return [
+        r[0] for r in desk.db.execute("SELECT event_id FROM events WHERE desk_id = ? ORDER BY seq", (desk.desk_id,))
+    ]
 
 
 def pending(desk) -> int:
@@ -195,8 +209,7 @@ def pending(desk) -> int:
 
 def test_a_flaky_hub_gets_every_event_exactly_once(homes, hub_proc, desk):
     fill(desk, 24)
-    proxy = FlakyProxy(hub_proc.url, ["drop", "500", "slow", "partial", "lost", "ok", "partial", "500"],
-                       slow_for=2.0)
+    proxy = FlakyProxy(hub_proc.url, ["drop", "500", "slow", "partial", "lost", "ok", "partial", "500"], slow_for=2.0)
     sleeps: list[float] = []
     try:
         result = push(desk, proxy.url, batch_size=6, timeout=1.0, sleep=sleeps.append, max_attempts=6)
@@ -299,9 +312,24 @@ def test_kill_9_mid_batch_then_rerun_leaves_no_duplicates(homes, hub_proc, tmp_p
     env = {**os.environ, "DESK_NOW": DEFAULT_NOW}
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "desk", "--home", str(desk_home.root), "sync", "--endpoint", proxy.url,
-             "--batch-size", "10", "--timeout", "60"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env,
+            [
+                sys.executable,
+                "-m",
+                "desk",
+                "--home",
+                str(desk_home.root),
+                "sync",
+                "--endpoint",
+                proxy.url,
+                "--batch-size",
+                "10",
+                "--timeout",
+                "60",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+            env=env,
         )
         deadline = time.monotonic() + 20
         while proxy.forwarded < 1 and time.monotonic() < deadline:
@@ -367,11 +395,17 @@ def raw_post(srv, body: bytes, headers: dict) -> tuple[int, dict]:
 
 def batch(desk, records=None) -> bytes:
     if records is None:
-        records = [row_to_record(r) for r in
-                   (dict(zip([c[0] for c in cur.description], row)) for cur in [desk.db.execute(
-                       "SELECT * FROM events ORDER BY seq")] for row in cur.fetchall())]
-    return json.dumps({"protocol": PROTOCOL, "agency": AGENCY, "desk_no": 1, "desk_id": desk.desk_id,
-                       "events": records}).encode()
+        records = [
+            row_to_record(r)
+            for r in (
+                dict(zip([c[0] for c in cur.description], row))
+                for cur in [desk.db.execute("SELECT * FROM events ORDER BY seq")]
+                for row in cur.fetchall()
+            )
+        ]
+    return json.dumps(
+        {"protocol": PROTOCOL, "agency": AGENCY, "desk_no": 1, "desk_id": desk.desk_id, "events": records}
+    ).encode()
 
 
 def records_of(desk) -> list[dict]:
@@ -394,7 +428,9 @@ def test_receiver_checks(homes, server, desk):
     assert resp.status == 200 and json.loads(resp.read())["protocol"] == PROTOCOL
     conn.close()
     assert raw_post(server, body, {"Idempotency-Key": key}) == (
-        401, {"error": "unknown or missing bearer token", "code": "hub.token_refused"})
+        401,
+        {"error": "unknown or missing bearer token", "code": "hub.token_refused"},
+    )
     assert raw_post(server, body, {"Authorization": "Bearer nope", "Idempotency-Key": key})[0] == 401
     status, answer = raw_post(server, body, auth)
     assert status == 400 and "Idempotency-Key" in answer["error"] and answer["code"] == "hub.idempotency_key_missing"

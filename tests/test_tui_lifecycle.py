@@ -11,17 +11,17 @@ import io
 import pytest
 
 from desk.dossier import query as dossiers
-from desk.sync.status import sync_status
 from desk.dossier.intake import IntakeRequest, applicant_from_scan, receive
 from desk.dossier.lifecycle import record_result, return_result, transfer
 from desk.models import Digitisation, Status
+from desk.sync.status import sync_status
 from screens.app import DeskApp
 from screens.checklist import ChecklistScreen
 from screens.dialogs.basic import ConfirmDialog, TextDialog
-from screens.dossier import DossierScreen
 from screens.dialogs.forms import ApologyDialog, ReturnDialog, ReuseDialog, SupplementDialog
-from screens.messages import OpenDossier
 from screens.dialogs.previews import LetterPreview
+from screens.dossier import DossierScreen
+from screens.messages import OpenDossier
 from screens.reports import ReportsScreen
 from screens.sync import SyncScreen
 from tests.tui_helpers import SCAN, SIZE, pilot_test, settle, until, visible_text
@@ -130,8 +130,13 @@ async def test_checklist_attach_newest_scan_mark_reused_and_undo(app, desk, doss
         await pilot.press("escape")
         assert isinstance(app.screen, DossierScreen)
     types = [e.type for e in dossiers.timeline(desk, dossier.code)]
-    assert types == ["dossier.received", "component.digitised", "component.reused", "component.undone",
-                     "component.not_required"]
+    assert types == [
+        "dossier.received",
+        "component.digitised",
+        "component.reused",
+        "component.undone",
+        "component.not_required",
+    ]
 
 
 @pilot_test
@@ -307,11 +312,11 @@ async def test_export_from_the_sync_screen_into_a_folder(app, desk, dossier, tmp
 async def test_push_now_from_the_sync_screen(desk, dossier, tmp_path):
     import threading
 
-    from desk.sync import hub
     from desk.catalog.formats import sample_catalog_path
+    from desk.catalog.store import import_catalog
     from desk.config import Home, init_home, update_settings
     from desk.context import open_desk
-    from desk.catalog.store import import_catalog
+    from desk.sync import hub
 
     hub_home = Home(tmp_path / "hub")
     init_home(hub_home, agency_code="000.00.12.H29", agency_name="UBND xã Minh Khai", desk_no=0, clerk="Hub")

@@ -18,16 +18,16 @@ from desk.dossier.lifecycle import PRINT_KINDS
 from desk.models import Digitisation, Form, Status
 from desk.rules.receipt_qr import FIELDS
 from desk.rules.status import ACTIONS
-from screens.i18n import en, problems_en, problems_vi, vi
-from screens.i18n.catalogue import PARAM_KEYS
 from screens.app import DeskApp
 from screens.checklist import ChecklistScreen
 from screens.dialogs.basic import ConfirmDialog, ErrorDialog, TextDialog
-from screens.dossier import DOSSIER_ACTIONS, LETTER_AFTER, DossierScreen
 from screens.dialogs.forms import SATISFACTION_KEYS, ApologyDialog, ReturnDialog, ReuseDialog, SupplementDialog
+from screens.dialogs.previews import LetterPreview, ReceiptPreview
+from screens.dossier import DOSSIER_ACTIONS, LETTER_AFTER, DossierScreen
+from screens.i18n import en, problems_en, problems_vi, vi
+from screens.i18n.catalogue import PARAM_KEYS
 from screens.intake import APPLICANT_FIELDS, IntakeScreen
 from screens.messages import OpenDossier
-from screens.dialogs.previews import LetterPreview, ReceiptPreview
 from screens.reports import COUNTS, PERIODS, RATES, ReportsScreen
 from screens.search import SearchScreen
 from screens.sync import SyncScreen
@@ -37,10 +37,30 @@ from screens.widgets.procedure_picker import ProcedurePicker
 from tests.tui_helpers import SCAN, scan_into, settle, visible_text
 
 SCREENS = Path(__file__).resolve().parent.parent / "screens"
-MODALS = (ReceiptPreview, LetterPreview, ErrorDialog, ConfirmDialog, TextDialog, SupplementDialog, ReturnDialog,
-          ApologyDialog, ReuseDialog)
-WITH_BINDINGS = (DeskApp, TodayScreen, IntakeScreen, SearchScreen, DossierScreen, ChecklistScreen, SyncScreen,
-                 ReportsScreen, ProcedurePicker, ComponentChecklist, *MODALS)
+MODALS = (
+    ReceiptPreview,
+    LetterPreview,
+    ErrorDialog,
+    ConfirmDialog,
+    TextDialog,
+    SupplementDialog,
+    ReturnDialog,
+    ApologyDialog,
+    ReuseDialog,
+)
+WITH_BINDINGS = (
+    DeskApp,
+    TodayScreen,
+    IntakeScreen,
+    SearchScreen,
+    DossierScreen,
+    ChecklistScreen,
+    SyncScreen,
+    ReportsScreen,
+    ProcedurePicker,
+    ComponentChecklist,
+    *MODALS,
+)
 LIFECYCLE = {a.lifecycle for a in DOSSIER_ACTIONS if a.lifecycle}
 
 

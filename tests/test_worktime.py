@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -350,9 +350,7 @@ def test_resume_with_no_working_time_waited_keeps_the_due_date(cal):
 
 def test_resume_from_a_closing_due_date(cal):
     # due Wed 17:00, 30 working minutes waited → Thu 07:30
-    assert cal.resume_due(dt(2026, 11, 18, 17), dt(2026, 11, 16, 9), dt(2026, 11, 16, 9, 30)) == dt(
-        2026, 11, 19, 7, 30
-    )
+    assert cal.resume_due(dt(2026, 11, 18, 17), dt(2026, 11, 16, 9), dt(2026, 11, 16, 9, 30)) == dt(2026, 11, 19, 7, 30)
 
 
 def test_resume_before_pause_is_refused(cal):
@@ -388,10 +386,9 @@ def test_nonsense_times_are_refused(cal):
         cal.due_at(dt(2026, 11, 18, 9), ProcessingTime(DAYS, -2))
     with pytest.raises(InvalidInput):
         cal.due_at(dt(2026, 11, 18, 9), ProcessingTime(HOURS, -1))
-    from datetime import timezone
 
     with pytest.raises(InvalidInput):
-        cal.next_opening(datetime(2026, 11, 18, 9, tzinfo=timezone.utc))
+        cal.next_opening(datetime(2026, 11, 18, 9, tzinfo=UTC))
 
 
 # -- settings, speed, imports ---------------------------------------------------
@@ -428,7 +425,9 @@ def test_cheap_to_rebuild_and_call():
 
 
 def test_no_ui_or_pdf_imports():
-    code = "import sys, desk.rules.calendar; bad = {'textual', 'rich', 'reportlab'} & set(sys.modules); print(sorted(bad))"
+    code = (
+        "import sys, desk.rules.calendar; bad = {'textual', 'rich', 'reportlab'} & set(sys.modules); print(sorted(bad))"
+    )
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)

@@ -33,7 +33,14 @@ def visible_text(app) -> str:
         rows.setdefault(float(y), []).append((float(x), text))
     lines = ["".join(t for _, t in sorted(runs)) for _, runs in sorted(rows.items())]
     text = "\n".join(lines)
-    for entity, char in (("&#160;", " "), ("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#x27;", "'")):
+    for entity, char in (
+        ("&#160;", " "),
+        ("&amp;", "&"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", '"'),
+        ("&#x27;", "'"),
+    ):
         text = text.replace(entity, char)
     return text
 
@@ -91,7 +98,9 @@ def _quiet(app) -> bool:
     """No worker running, no message waiting in the app, its screens or their widgets."""
     if any(not worker.is_finished for worker in app.workers) or app.message_queue_size:
         return False
-    return not any(node.message_queue_size for screen in app.screen_stack for node in screen.walk_children(with_self=True))
+    return not any(
+        node.message_queue_size for screen in app.screen_stack for node in screen.walk_children(with_self=True)
+    )
 
 
 async def settle(pilot, until=None, *, timeout: float = 30.0) -> None:

@@ -6,12 +6,13 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from desk.cli.base import add_command, emit_json, fmt_dt as _fmt_dt, home_from_args as _home, open_from_args as _open
-from desk.cli.base import say, warn
+from desk.cli.base import add_command, emit_json, say, warn
+from desk.cli.base import fmt_dt as _fmt_dt
+from desk.cli.base import home_from_args as _home
+from desk.cli.base import open_from_args as _open
 from desk.cli.wording import describe
 from desk.errors import EXIT_OK, InvalidInput
 from desk.rules.problems import fill
-
 
 # --- init, settings, keys ---------------------------------------------------
 
@@ -63,7 +64,7 @@ def cmd_clerk(args) -> int:
     if args.json:
         emit_json({"clerk": settings.clerk})
     else:
-        say(settings.clerk or "(no clerk set: `desk clerk \"Full Name\"`)")
+        say(settings.clerk or '(no clerk set: `desk clerk "Full Name"`)')
     return EXIT_OK
 
 
@@ -130,8 +131,8 @@ def _parse_components(values: Sequence[str] | None) -> frozenset[str]:
 def cmd_intake(args) -> int:
     from desk import clock
     from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
-    from desk.models import ApplicantKind
     from desk.dossier.rows import dossier_json
+    from desk.models import ApplicantKind
 
     desk = _open(args)
     if args.scan:
@@ -231,8 +232,13 @@ def cmd_verify(args) -> int:
 
     report = verify(_open(args))
     if args.json:
-        emit_json({"ok": report.ok, "problems": [describe(p) for p in report.problems],
-                   "warnings": [describe(w) for w in report.warnings]})
+        emit_json(
+            {
+                "ok": report.ok,
+                "problems": [describe(p) for p in report.problems],
+                "warnings": [describe(w) for w in report.warnings],
+            }
+        )
     else:
         for w in report.warnings:
             warn(describe(w))
@@ -250,9 +256,13 @@ def cmd_backup(args) -> int:
     if args.json:
         emit_json({"path": str(result.path), "files": result.files, "bytes": result.bytes})
     else:
-        say(fill("backup written to {path} ({files:# file|# files}, {size:,} bytes); keep it safe: "
-                 "it holds personal data and the agency key", {"path": result.path, "files": result.files,
-                                                               "size": result.bytes}))
+        say(
+            fill(
+                "backup written to {path} ({files:# file|# files}, {size:,} bytes); keep it safe: "
+                "it holds personal data and the agency key",
+                {"path": result.path, "files": result.files, "size": result.bytes},
+            )
+        )
     return EXIT_OK
 
 
@@ -299,13 +309,16 @@ def register(sub) -> None:
 
     key = sub.add_parser("key", help="the agency key that signs receipts")
     key_sub = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
-    sp = add_command(key_sub, "export", "write the agency key to FILE (owner-only) for another desk", cmd_key_export,
-                     json_flag=False)
+    sp = add_command(
+        key_sub, "export", "write the agency key to FILE (owner-only) for another desk", cmd_key_export, json_flag=False
+    )
     sp.add_argument("--out", required=True, metavar="FILE")
 
     cat = sub.add_parser("catalog", help="the catalogue of procedures")
     cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
-    sp = add_command(cat_sub, "import", "import procedures from a JSON or CSV file (all or nothing)", cmd_catalog_import)
+    sp = add_command(
+        cat_sub, "import", "import procedures from a JSON or CSV file (all or nothing)", cmd_catalog_import
+    )
     sp.add_argument("file", nargs="?", help="catalogue file (.json or .csv, see docs/catalogue.md)")
     sp.add_argument("--sample", action="store_true", help="import the bundled sample catalogue")
     add_command(cat_sub, "list", "list the procedures", cmd_catalog_list)
@@ -338,15 +351,22 @@ def register(sub) -> None:
     sp.add_argument("text")
     sp.add_argument("--limit", type=int, default=50)
 
-    add_command(sub, "verify", "check the database, the event chain, seq gaps and that every dossier has its events",
-                cmd_verify)
+    add_command(
+        sub, "verify", "check the database, the event chain, seq gaps and that every dossier has its events", cmd_verify
+    )
 
-    sp = add_command(sub, "backup", "write a consistent copy of the whole home (database, settings, key, scans) "
-                     "to a zip", cmd_backup)
+    sp = add_command(
+        sub, "backup", "write a consistent copy of the whole home (database, settings, key, scans) to a zip", cmd_backup
+    )
     sp.add_argument("out", metavar="OUT", help="zip file to write, or a folder to put it in")
 
-    sp = add_command(sub, "demo", "create a demo home: a demo agency, the sample catalogue and sample dossiers",
-                     cmd_demo, json_flag=False)
+    sp = add_command(
+        sub,
+        "demo",
+        "create a demo home: a demo agency, the sample catalogue and sample dossiers",
+        cmd_demo,
+        json_flag=False,
+    )
     sp.add_argument("--quiet", action="store_true")
 
     add_command(sub, "tui", "open the terminal user interface (the default)", cmd_tui, json_flag=False)

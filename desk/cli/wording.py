@@ -276,8 +276,8 @@ ENGLISH: dict[str, str] = {
     "print.apology_needs_reason": "the apology letter needs the reason for the delay",
     "print.write_failed": "cannot write {path}: {reason}",
     # the canonical codec and the bundle reader (desk.rules.canonical, desk.sync.bundle_read)
-    'bundle.line_not_canonical': '{bundle}: line {line} of events.jsonl is not in canonical form ({reason}); the bundle was altered or not written by a desk',
-    'canonical.value_unsupported': 'a value of type {type} cannot be written into an event (no desk writes one)',
+    "bundle.line_not_canonical": "{bundle}: line {line} of events.jsonl is not in canonical form ({reason}); the bundle was altered or not written by a desk",
+    "canonical.value_unsupported": "a value of type {type} cannot be written into an event (no desk writes one)",
 }
 """Code -> English template."""
 

@@ -13,11 +13,11 @@ are resolved.
 
 from __future__ import annotations
 
+from desk.dossier.lifecycle import commit_change
+from desk.errors import InvalidInput, NotFound
+from desk.models import ComponentLine, Digitisation, Dossier
 from desk.rules import codes
 from desk.rules.portal import digitisation_code
-from desk.errors import InvalidInput, NotFound
-from desk.dossier.lifecycle import commit_change
-from desk.models import ComponentLine, Digitisation, Dossier
 from desk.rules.status import CHECKLIST_OPEN
 from desk.text import LIMITS, fold, sanitise
 
@@ -72,8 +72,13 @@ def find_line(dossier: Dossier, component: str) -> ComponentLine:
             return c
     if key.isdigit() and 1 <= int(key) <= len(dossier.components):
         return dossier.components[int(key) - 1]
-    raise NotFound("component.unknown", field="component", code=dossier.code, component=key,
-                   components=tuple(c.code for c in dossier.components))
+    raise NotFound(
+        "component.unknown",
+        field="component",
+        code=dossier.code,
+        component=key,
+        components=tuple(c.code for c in dossier.components),
+    )
 
 
 def parse_reuse_source(source: str, *, own_code: str = "") -> tuple[Digitisation, str]:

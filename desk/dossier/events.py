@@ -17,16 +17,14 @@ from db import queries
 from desk.errors import DeskError
 from desk.ids import new_id
 from desk.models import Event
-from desk.rules.problems import Problem, problem
 from desk.rules import canonical
 from desk.rules.canonical import GENESIS, HASHED_FIELDS, event_hash
+from desk.rules.problems import Problem, problem
 
 __all__ = ["GENESIS", "HASHED_FIELDS", "append", "chain_problems", "event_hash", "record_to_event", "row_to_record"]
 
 
-def append(
-    db, *, desk_id: str, dossier_code: str, type: str, clerk: str, at: datetime, payload: dict
-) -> Event:
+def append(db, *, desk_id: str, dossier_code: str, type: str, clerk: str, at: datetime, payload: dict) -> Event:
     """Append an event; the caller holds the write transaction.
 
     A payload holding a value no desk writes (a float, say) is refused with

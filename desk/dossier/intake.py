@@ -12,12 +12,10 @@ from datetime import date, datetime, timedelta
 
 from db import queries, write_transaction
 from desk import clock
-from desk.dossier import numbering
-from desk.dossier import events
-from desk.rules.chipqr import parse_chip_qr
+from desk.catalog.store import get_procedure
+from desk.dossier import events, numbering
+from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import InvalidInput
-from desk.rules.problems import Problem
-from desk.rules.idnumbers import check_id_number, check_tax_code, normalise_phone, sex_from_text
 from desk.ids import new_id
 from desk.models import (
     Applicant,
@@ -31,8 +29,9 @@ from desk.models import (
     Procedure,
     Status,
 )
-from desk.catalog.store import get_procedure
-from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
+from desk.rules.chipqr import parse_chip_qr
+from desk.rules.idnumbers import check_id_number, check_tax_code, normalise_phone, sex_from_text
+from desk.rules.problems import Problem
 from desk.text import LIMITS, sanitise
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -189,8 +188,13 @@ def component_lines(procedure: Procedure, request: IntakeRequest) -> list[Compon
     known = {c.code for c in procedure.components}
     for code in set(request.not_received) | set(request.quantities) | set(request.forms):
         if code not in known:
-            raise InvalidInput("component.not_in_procedure", field="component", component=code,
-                               procedure=procedure.code, components=tuple(sorted(known)))
+            raise InvalidInput(
+                "component.not_in_procedure",
+                field="component",
+                component=code,
+                procedure=procedure.code,
+                components=tuple(sorted(known)),
+            )
     lines = []
     for spec in procedure.components:
         qty = request.quantities.get(spec.code, spec.quantity)

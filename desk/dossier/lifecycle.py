@@ -21,10 +21,10 @@ from db import queries, write_transaction
 from desk import clock
 from desk.dossier import events
 from desk.dossier.query import get
+from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import InvalidInput, NotFound
 from desk.models import Dossier, Event, ProcessingTime, TimeUnit
 from desk.rules.status import TRANSITIONS, allowed_actions, transition
-from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.text import LIMITS, clean, fold, sanitise
 
 SATISFACTION = ("Rất hài lòng", "Hài lòng", "Không hài lòng")
@@ -35,8 +35,16 @@ PRINT_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control",
 
 PAPERS = ("a4", "a5", "80mm")
 
-_DOSSIER_FIELDS = ("status", "due_at", "paused_at", "finished_at", "returned_at", "collected_by", "satisfaction",
-                   "updated_at")
+_DOSSIER_FIELDS = (
+    "status",
+    "due_at",
+    "paused_at",
+    "finished_at",
+    "returned_at",
+    "collected_by",
+    "satisfaction",
+    "updated_at",
+)
 
 
 @dataclass(frozen=True)
@@ -150,9 +158,7 @@ def transfer(desk, code: str, *, note: str = "") -> Dossier:
     return _transit(desk, code, "transfer", lambda d, now: {}, note)
 
 
-def request_supplement(
-    desk, code: str, missing: Sequence[tuple[str, str]] = (), *, note: str = ""
-) -> Dossier:
+def request_supplement(desk, code: str, missing: Sequence[tuple[str, str]] = (), *, note: str = "") -> Dossier:
     """Ask the citizen to complete the dossier (Mẫu 02); the processing clock stops.
 
     ``missing`` holds (component, reason) pairs: a component code of the
@@ -165,9 +171,7 @@ def request_supplement(
         if not items and not (note or "").strip():
             raise InvalidInput("supplement.nothing_missing", field="missing")
         names = {c.code: c.name for c in d.components}
-        listed = [
-            MissingItem(i.component, names.get(i.component, i.name), i.reason) for i in items
-        ]
+        listed = [MissingItem(i.component, names.get(i.component, i.name), i.reason) for i in items]
         d.paused_at = now
         return {
             "missing": [{"component": i.component, "name": i.name, "reason": i.reason} for i in listed],
@@ -361,8 +365,10 @@ def missing_pairs(event: Event | None) -> list[tuple[str, str]]:
 def propose_new_due(desk, dossier: Dossier, extra_working_days: int) -> datetime:
     """A new appointment for the apology letter (Mẫu 04): ``extra_working_days`` of working time
     from now, or from the present due date if that is still ahead."""
-    if isinstance(extra_working_days, bool) or not isinstance(extra_working_days, int) or not (
-        1 <= extra_working_days <= 365
+    if (
+        isinstance(extra_working_days, bool)
+        or not isinstance(extra_working_days, int)
+        or not (1 <= extra_working_days <= 365)
     ):
         raise InvalidInput("apology.days", field="days", value=repr(extra_working_days))
     now = clock.now()
@@ -400,8 +406,14 @@ def record_print(
         raise InvalidInput("print.copies", field="copies", value=repr(copies))
     # a printer's message is whatever the spooler said: cleaned and cut, never a reason to lose the record
     text = clean(message or "")[: LIMITS["note"]]
-    body = {"kind": kind, "copies": copies, "paper": paper, "ok": bool(ok), "message": text,
-            "details": dict(details or {})}
+    body = {
+        "kind": kind,
+        "copies": copies,
+        "paper": paper,
+        "ok": bool(ok),
+        "message": text,
+        "details": dict(details or {}),
+    }
     now = clock.now()
     with write_transaction(desk.db):
         dossier_code = ""

@@ -22,8 +22,14 @@ def next_code(db, agency_code: str, desk_no: int, day: date) -> str:
     while True:
         n = queries.next_counter(db, agency_code, day.isoformat(), desk_no)
         if n > capacity:
-            raise CodesExhausted("codes.exhausted", desk_no=desk_no, capacity=capacity, day=day,
-                                 first=format_code(agency_code, day, first), last=format_code(agency_code, day, last))
+            raise CodesExhausted(
+                "codes.exhausted",
+                desk_no=desk_no,
+                capacity=capacity,
+                day=day,
+                first=format_code(agency_code, day, first),
+                last=format_code(agency_code, day, last),
+            )
         code = format_code(agency_code, day, first + n - 1)
         # a restored backup or an imported bundle may already hold the code: skip it, never duplicate
         if not queries.code_exists(db, code):

@@ -7,12 +7,11 @@ from datetime import datetime, timedelta
 
 from db import queries
 from desk import clock
-from desk.rules import codes
+from desk.dossier.rows import row_to_dossier
 from desk.errors import NotFound
 from desk.models import Dossier, Event, Status
-from desk.dossier.rows import row_to_dossier
+from desk.rules import codes
 from desk.text import fold, sanitise
-
 
 
 def get(desk, code: str) -> Dossier:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from desk.errors import InvalidInput
-from desk.rules.idnumbers import check_id_number, sex_from_text
 from desk.models import Applicant, ApplicantKind, IdKind
+from desk.rules.idnumbers import check_id_number, sex_from_text
 from desk.text import LIMITS, clean, sanitise
 
 MIN_FIELDS = 6  # the issue date is missing on some scans
@@ -110,7 +110,5 @@ def parse_chip_qr(line: str) -> ChipCard | None:
         sex=sex,
         address=address,
         issue_date=issue_date,
-        extra=tuple(
-            sanitise(value, field="extra", max_len=LIMITS["address"]) for value in fields[7:]
-        ),
+        extra=tuple(sanitise(value, field="extra", max_len=LIMITS["address"]) for value in fields[7:]),
     )

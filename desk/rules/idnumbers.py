@@ -114,7 +114,7 @@ class IdCheck:
 
 
 def sex_from_text(text: str) -> str:
-    """"Nam" or "Nữ" from what a person or scanner typed (Nam/Nữ/nu/M/F/male/female)."""
+    """ "Nam" or "Nữ" from what a person or scanner typed (Nam/Nữ/nu/M/F/male/female)."""
     key = fold(sanitise(text, field="sex", max_len=20))
     if key in ("nam", "m", "male", "trai"):
         return MALE
@@ -123,9 +123,7 @@ def sex_from_text(text: str) -> str:
     raise InvalidInput("sex.invalid", field="sex", value=text.strip())
 
 
-def check_id_number(
-    number: str, *, birth_date: date | None = None, sex: str | None = None
-) -> IdCheck:
+def check_id_number(number: str, *, birth_date: date | None = None, sex: str | None = None) -> IdCheck:
     """Check a personal ID (12 digits) or an old ID card number (9 digits).
 
     With ``birth_date`` and/or ``sex`` the century/sex digit and the birth year
@@ -161,21 +159,52 @@ def check_id_number(
         given_sex = sex_from_text(sex)
         sex_wrong = given_sex != encoded_sex
     if century_wrong and sex_wrong:
-        raise InvalidInput("id_number.century_and_sex", field="id_number", number=digits, digit=g, century=century,
-                           century_last=century + 99, year=year, encoded_sex=encoded_sex, sex=given_sex)
+        raise InvalidInput(
+            "id_number.century_and_sex",
+            field="id_number",
+            number=digits,
+            digit=g,
+            century=century,
+            century_last=century + 99,
+            year=year,
+            encoded_sex=encoded_sex,
+            sex=given_sex,
+        )
     if year_wrong and sex_wrong:
-        raise InvalidInput("id_number.year_and_sex", field="id_number", number=digits, digit=g,
-                           year_digits=digits[4:6], encoded_year=encoded_year, year=year,
-                           encoded_sex=encoded_sex, sex=given_sex)
+        raise InvalidInput(
+            "id_number.year_and_sex",
+            field="id_number",
+            number=digits,
+            digit=g,
+            year_digits=digits[4:6],
+            encoded_year=encoded_year,
+            year=year,
+            encoded_sex=encoded_sex,
+            sex=given_sex,
+        )
     if century_wrong:
-        raise InvalidInput("id_number.century", field="id_number", number=digits, digit=g, century=century,
-                           century_last=century + 99, year=year)
+        raise InvalidInput(
+            "id_number.century",
+            field="id_number",
+            number=digits,
+            digit=g,
+            century=century,
+            century_last=century + 99,
+            year=year,
+        )
     if year_wrong:
-        raise InvalidInput("id_number.year", field="id_number", number=digits, year_digits=digits[4:6],
-                           encoded_year=encoded_year, year=year)
+        raise InvalidInput(
+            "id_number.year",
+            field="id_number",
+            number=digits,
+            year_digits=digits[4:6],
+            encoded_year=encoded_year,
+            year=year,
+        )
     if sex_wrong:
-        raise InvalidInput("id_number.sex", field="id_number", number=digits, digit=g, encoded_sex=encoded_sex,
-                           sex=given_sex)
+        raise InvalidInput(
+            "id_number.sex", field="id_number", number=digits, digit=g, encoded_sex=encoded_sex, sex=given_sex
+        )
     return IdCheck(
         digits,
         IdKind.PERSONAL_ID,

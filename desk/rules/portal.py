@@ -64,7 +64,11 @@ DIGITISATION_CODES: Mapping[Digitisation, int] = {
 }
 """Digitisation state of a component as DOMAIN.md numbers it (0–3)."""
 
-_DIGITISED, _REUSED_STORE, _REUSED_DOSSIER = Digitisation.DIGITISED, Digitisation.REUSED_STORE, Digitisation.REUSED_DOSSIER
+_DIGITISED, _REUSED_STORE, _REUSED_DOSSIER = (
+    Digitisation.DIGITISED,
+    Digitisation.REUSED_STORE,
+    Digitisation.REUSED_DOSSIER,
+)
 _COUNTS_AS_DIGITISED = frozenset({_DIGITISED, _REUSED_STORE, _REUSED_DOSSIER})
 
 SUMMARY_MAX = 1000  # TrichYeuHoSo is at most 1000 characters

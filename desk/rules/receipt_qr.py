@@ -157,9 +157,9 @@ def sign_fields(fields: tuple[str, ...], key: bytes) -> str:
     """The truncated, base32-encoded HMAC-SHA256 of the fields under the agency key."""
     if not key:
         raise ValueError("the agency key is empty: receipts cannot be signed or verified")
-    message = _DOMAIN_TAG + json.dumps(
-        [_clean(f) for f in fields], ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    message = _DOMAIN_TAG + json.dumps([_clean(f) for f in fields], ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
     digest = hmac.new(key, message, hashlib.sha256).digest()[:SIG_BYTES]
     return base64.b32encode(digest).decode("ascii").rstrip("=")
 
@@ -173,9 +173,7 @@ def build_payload(dossier: Dossier, key: bytes, lookup_url: str = "") -> str:
         sep = ""
     else:
         sep = "&" if "?" in prefix else "?"
-    query = "&".join(
-        f"{name}={quote(value, safe=_UNRESERVED)}" for name, value in zip(FIELDS, fields, strict=True)
-    )
+    query = "&".join(f"{name}={quote(value, safe=_UNRESERVED)}" for name, value in zip(FIELDS, fields, strict=True))
     return f"{prefix}{sep}{query}&sig={sig}"
 
 
@@ -219,9 +217,7 @@ def parse_payload(text: str) -> ReceiptClaim | None:
     )
 
 
-def verify_payload(
-    text: str, key: bytes, lookup: Callable[[str], Dossier | None]
-) -> ReceiptVerdict:
+def verify_payload(text: str, key: bytes, lookup: Callable[[str], Dossier | None]) -> ReceiptVerdict:
     """Check a scanned receipt: its signature under the agency key, then the stored dossier.
 
     ``lookup`` maps a dossier code to the stored dossier (None when unknown).

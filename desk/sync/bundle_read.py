@@ -28,11 +28,16 @@ from desk import clock
 from desk.errors import IntegrityFailure, NotFound
 from desk.rules.canonical import NotCanonical, read_event_line
 from desk.sync.bundle_write import (
-    FILES_DIR, FORMAT, MEMBER_DOSSIERS, MEMBER_EVENTS, MEMBER_MANIFEST, MEMBER_REGISTER, remove_quietly,
+    FILES_DIR,
+    FORMAT,
+    MEMBER_DOSSIERS,
+    MEMBER_EVENTS,
+    MEMBER_MANIFEST,
+    MEMBER_REGISTER,
+    remove_quietly,
 )
 from desk.sync.ingest import Gap, IngestResult, Progress, Run, ingest
 from desk.sync.records import RunCheck
-
 
 # limits against hostile bundles (zip bombs, huge members); a day of a busy
 # desk is a few megabytes, a 20,000-event bundle about 40 MB uncompressed
@@ -47,7 +52,6 @@ RATIO_FLOOR = 1024**2
 READ_CHUNK = 1024**2
 EVENTS_BLOCK = 4 * 1024**2  # bytes of events.jsonl decoded and parsed at a time
 _SAFE_MEMBER = re.compile(r"^[0-9A-Za-z_.-]+(/[0-9A-Za-z_.-]+)*$")
-
 
 
 @dataclass
@@ -154,8 +158,16 @@ def _manifest(data: bytes, where: str) -> dict:
             "update motcua-desk, or re-export with the same version"
         )
     problems = []
-    typed = {"agency": str, "desk_id": str, "desk_no": int, "last_hash": str, "seq": dict, "counts": dict,
-             "members": list, "created_at": str}
+    typed = {
+        "agency": str,
+        "desk_id": str,
+        "desk_no": int,
+        "last_hash": str,
+        "seq": dict,
+        "counts": dict,
+        "members": list,
+        "created_at": str,
+    }
     for key, kind in typed.items():
         if not isinstance(m.get(key), kind) or isinstance(m.get(key), bool):
             problems.append(f"{key} missing or not {kind.__name__}")
@@ -166,8 +178,12 @@ def _manifest(data: bytes, where: str) -> dict:
         if type(m["counts"].get("events")) is not int:
             problems.append("counts.events missing")
         for entry in m["members"]:
-            if not (isinstance(entry, dict) and isinstance(entry.get("name"), str)
-                    and isinstance(entry.get("sha256"), str) and type(entry.get("size")) is int):
+            if not (
+                isinstance(entry, dict)
+                and isinstance(entry.get("name"), str)
+                and isinstance(entry.get("sha256"), str)
+                and type(entry.get("size")) is int
+            ):
                 problems.append("a member entry is malformed")
                 break
     if problems:
@@ -222,7 +238,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
                 # parsed while it is read; the reader keeps its first problem until finish(), so that a
                 # checksum that does not match is what is reported
                 digest = hashlib.sha256()
-                with contextlib.closing(_line_blocks(zf, zi, where, digest)) as blocks:
+                with contextlib.closing(_line_blocks(zf, zi, where, digest)) as blocks:  # type: ignore[type-var]
                     for block in blocks:
                         reader.feed(block)
                 sha = digest.hexdigest()
@@ -236,7 +252,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
             if sha != entry["sha256"]:
                 raise IntegrityFailure(f"{where}: {name} does not match its checksum in the manifest (altered?)")
             if name.startswith(FILES_DIR):
-                files[name[len(FILES_DIR):]] = (zi, sha)
+                files[name[len(FILES_DIR) :]] = (zi, sha)
         run = reader.finish(manifest)
     except BaseException:
         zf.close()
@@ -313,7 +329,10 @@ class _EventsReader:
                 event = read_event_line(line)
             except NotCanonical as exc:
                 self._problem = IntegrityFailure(
-                    "bundle.line_not_canonical", field="bundle", bundle=self.where, line=len(seqs) + 1,
+                    "bundle.line_not_canonical",
+                    field="bundle",
+                    bundle=self.where,
+                    line=len(seqs) + 1,
                     reason=exc.reason,
                 )
                 return

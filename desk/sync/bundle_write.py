@@ -54,9 +54,23 @@ EVENTS_CHUNK = 500  # events read, written and reported at a time
 DOSSIERS_CHUNK = 1000  # dossier records encoded and written at a time
 COMPRESS_LEVEL = 1
 REGISTER_HEADER = [
-    "Quyển số", "Số thứ tự", "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Người nộp", "Số giấy tờ",
-    "Địa chỉ", "Số điện thoại", "Ngày nhận", "Hẹn trả", "Trạng thái", "Ngày có kết quả", "Ngày trả",
-    "Người nhận kết quả", "Người tiếp nhận", "Ghi chú",
+    "Quyển số",
+    "Số thứ tự",
+    "Mã hồ sơ",
+    "Mã thủ tục",
+    "Tên thủ tục",
+    "Người nộp",
+    "Số giấy tờ",
+    "Địa chỉ",
+    "Số điện thoại",
+    "Ngày nhận",
+    "Hẹn trả",
+    "Trạng thái",
+    "Ngày có kết quả",
+    "Ngày trả",
+    "Người nhận kết quả",
+    "Người tiếp nhận",
+    "Ghi chú",
 ]
 
 
@@ -81,7 +95,6 @@ class ExportResult:
         }
 
 
-
 def bundle_name(agency_code: str, desk_no: int, day: date, first: int, last: int) -> str:
     return f"{agency_code}_{desk_no}_{day:%Y%m%d}_{first}-{last}{SUFFIX}"
 
@@ -93,7 +106,7 @@ def _zinfo(name: str, *, stored: bool = False) -> zipfile.ZipInfo:
     if hasattr(zi, "compress_level"):  # Python ≥ 3.13
         zi.compress_level = COMPRESS_LEVEL
     else:
-        zi._compresslevel = COMPRESS_LEVEL
+        zi._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]  # its name before 3.13
     zi.create_system = 3
     zi.external_attr = (stat.S_IFREG | 0o644) << 16
     return zi
@@ -228,13 +241,30 @@ def _register_csv(rows: list[dict]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(REGISTER_HEADER)
-    w.writerows([
-        (r["register_book"], r["register_line"], r["code"], r["procedure_code"], r["procedure_name"],
-         r["applicant_name"], r["id_number"], r["address"], r["phone"], _fmt(r["received_at"]), _fmt(r["due_at"]),
-         STATUS_WORDS_VI[r["status"]], _fmt(r["finished_at"]), _fmt(r["returned_at"]), r["collected_by"],
-         r["clerk"], r["notes"])
-        for r in rows
-    ])
+    w.writerows(
+        [
+            (
+                r["register_book"],
+                r["register_line"],
+                r["code"],
+                r["procedure_code"],
+                r["procedure_name"],
+                r["applicant_name"],
+                r["id_number"],
+                r["address"],
+                r["phone"],
+                _fmt(r["received_at"]),
+                _fmt(r["due_at"]),
+                STATUS_WORDS_VI[r["status"]],
+                _fmt(r["finished_at"]),
+                _fmt(r["returned_at"]),
+                r["collected_by"],
+                r["clerk"],
+                r["notes"],
+            )
+            for r in rows
+        ]
+    )
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
@@ -251,15 +281,19 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_bundle(desk, tmp: Path, first: int, last: int, *, with_files: bool, day: date | None,
-                  progress: Progress | None) -> tuple[int, int, int]:
+def _write_bundle(
+    desk, tmp: Path, first: int, last: int, *, with_files: bool, day: date | None, progress: Progress | None
+) -> tuple[int, int, int]:
     """Write the zip to ``tmp``; returns (events, dossiers, files)."""
     with open(tmp, "wb") as fh:
-        with (zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf,
-              ThreadPoolExecutor(1, thread_name_prefix="bundle-writer") as background):
+        with (
+            zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf,
+            ThreadPoolExecutor(1, thread_name_prefix="bundle-writer") as background,
+        ):
             writer = _Members(zf, background)
-            n, dossiers, files, last_hash = _write_members(desk, writer, first, last, with_files=with_files,
-                                                           progress=progress)
+            n, dossiers, files, last_hash = _write_members(
+                desk, writer, first, last, with_files=with_files, progress=progress
+            )
             members = writer.entries
             manifest = {
                 "format": FORMAT,
@@ -284,8 +318,9 @@ def _write_bundle(desk, tmp: Path, first: int, last: int, *, with_files: bool, d
     return n, dossiers, files
 
 
-def _write_members(desk, writer: _Members, first: int, last: int, *, with_files: bool,
-                   progress: Progress | None) -> tuple[int, int, int, str]:
+def _write_members(
+    desk, writer: _Members, first: int, last: int, *, with_files: bool, progress: Progress | None
+) -> tuple[int, int, int, str]:
     """Everything but the manifest; returns (events, dossiers, files, hash of the last event)."""
     db, desk_id, agency = desk.db, desk.desk_id, desk.settings.agency
     total = last - first + 1
@@ -303,10 +338,20 @@ def _write_members(desk, writer: _Members, first: int, last: int, *, with_files:
                         f"the event chain of this desk is broken at seq {seq}; run `desk verify` before exporting"
                     )
                 prev_hash = row_hash
-                lines.append(canonical.event_line(
-                    seq=seq, event_id=event_id, desk_id=desk_id, dossier_code=code, type=type_, at=at, clerk=clerk,
-                    payload_json=payload, prev_hash=row_prev, hash=row_hash,
-                ))
+                lines.append(
+                    canonical.event_line(
+                        seq=seq,
+                        event_id=event_id,
+                        desk_id=desk_id,
+                        dossier_code=code,
+                        type=type_,
+                        at=at,
+                        clerk=clerk,
+                        payload_json=payload,
+                        prev_hash=row_prev,
+                        hash=row_hash,
+                    )
+                )
                 if code:
                     touched.add(code)
                     if b'"dossier":{' in payload:
@@ -326,8 +371,13 @@ def _write_members(desk, writer: _Members, first: int, last: int, *, with_files:
         procedures: dict[str, Procedure | None] = {}
         records = [
             canonical.record_json(
-                portal.record_from_row(row, lines, procedure=_procedure(desk, row["procedure_code"], procedures),
-                                       agency_name=agency.name, agency_code=agency.code)
+                portal.record_from_row(
+                    row,
+                    lines,
+                    procedure=_procedure(desk, row["procedure_code"], procedures),
+                    agency_name=agency.name,
+                    agency_code=agency.code,
+                )
             )
             for row, lines in snapshots
         ]
@@ -420,8 +470,9 @@ def export_bundle(
     tmp = out / f".{name}.{os.getpid()}.part"
     _remove_stale_parts(out, name)
     try:
-        events, dossiers, files = _write_bundle(desk, tmp, first, last, with_files=with_files, day=day,
-                                                progress=progress)
+        events, dossiers, files = _write_bundle(
+            desk, tmp, first, last, with_files=with_files, day=day, progress=progress
+        )
         os.replace(tmp, final)
         _fsync_dir(out)
     except OSError as exc:
@@ -441,8 +492,9 @@ def export_bundle(
         raise
     result = ExportResult(final, events, dossiers, first, last, files)
     with sq.bulk_cache(desk.db, events), write_transaction(desk.db):
-        sq.mark_range_exported(desk.db, desk.desk_id, first, last, f"bundle:{name}",
-                               clock.now().isoformat(timespec="seconds"))
+        sq.mark_range_exported(
+            desk.db, desk.desk_id, first, last, f"bundle:{name}", clock.now().isoformat(timespec="seconds")
+        )
         _record_export(desk, {**result.to_json(), "error": ""})
     return result
 
@@ -452,10 +504,11 @@ def _record_export(desk, outcome: dict) -> None:
     try:
         with write_transaction(desk.db):
             queries.set_meta(
-                desk.db, "sync.last_export",
+                desk.db,
+                "sync.last_export",
                 json.dumps({"at": clock.now().isoformat(timespec="seconds"), **outcome}, ensure_ascii=False),
             )
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
 
 

@@ -27,7 +27,6 @@ import hmac
 import json
 import secrets
 import signal
-import socket
 import sys
 import threading
 import time
@@ -174,7 +173,8 @@ class HubServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        name = host.decode() if isinstance(host, bytes) else host
+        return f"http://{name}:{port}"
 
 
 class HubHandler(BaseHTTPRequestHandler):
@@ -183,10 +183,10 @@ class HubHandler(BaseHTTPRequestHandler):
     sys_version = ""
 
     def setup(self) -> None:
-        self.timeout = self.server.request_timeout
+        self.timeout = self.server.request_timeout  # type: ignore[misc]  # per connection, as socketserver reads it
         super().setup()
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 — the base class's name
+    def log_message(self, format: str, *args) -> None:
         # the request line holds only the path; no personal data is logged
         self.server.log(f"{self.address_string()} {format % args}")
 
@@ -216,19 +216,20 @@ class HubHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def do_GET(self) -> None:  # noqa: N802 — the base class's name
+    def do_GET(self) -> None:
         if self.path.split("?", 1)[0] == HEALTH_PATH:
             self._send(200, {"status": "ok", "protocol": PROTOCOL, "software": f"motcua-desk {__version__}"})
         else:
-            self._send(404, {"error": f"no such resource; POST {EVENTS_PATH} or GET {HEALTH_PATH}",
-                             "code": "hub.not_found"})
+            self._send(
+                404, {"error": f"no such resource; POST {EVENTS_PATH} or GET {HEALTH_PATH}", "code": "hub.not_found"}
+            )
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._send(405, {"error": f"use POST {EVENTS_PATH}", "code": "hub.method_not_allowed"}, {"Allow": "GET, POST"})
 
-    do_DELETE = do_PATCH = do_PUT  # noqa: N815
+    do_DELETE = do_PATCH = do_PUT
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         try:
             if self.path.split("?", 1)[0] != EVENTS_PATH:
                 raise _Reply(404, "hub.not_found", f"no such resource; POST {EVENTS_PATH}")
@@ -241,10 +242,12 @@ class HubHandler(BaseHTTPRequestHandler):
             if reply.status in (408, 413, 411):
                 self.close_connection = True
             self._send(reply.status, {"error": reply.message, "code": reply.code}, reply.headers)
-        except Exception as exc:  # noqa: BLE001 — a hub must answer, not die
+        except Exception as exc:
             self.server.log(f"internal error {exc.__class__.__name__}")
-            self._send(500, {"error": f"internal error ({exc.__class__.__name__}); try again later",
-                             "code": "hub.internal_error"})
+            self._send(
+                500,
+                {"error": f"internal error ({exc.__class__.__name__}); try again later", "code": "hub.internal_error"},
+            )
 
     # --- the steps -------------------------------------------------------------
 
@@ -253,12 +256,21 @@ class HubHandler(BaseHTTPRequestHandler):
         scheme, _, token = header.partition(" ")
         tokens = self.server.tokens()
         if scheme.lower() != "bearer" or not token.strip() or not token_matches(token.strip(), tokens):
-            raise _Reply(401, "hub.token_refused", "unknown or missing bearer token", {"WWW-Authenticate": 'Bearer realm="motcua-desk"'})
+            raise _Reply(
+                401,
+                "hub.token_refused",
+                "unknown or missing bearer token",
+                {"WWW-Authenticate": 'Bearer realm="motcua-desk"'},
+            )
 
     def _idempotency_key(self) -> str:
         key = self.headers.get("Idempotency-Key", "").strip()
         if not key or len(key) > MAX_KEY_LENGTH or not all(33 <= ord(ch) < 127 for ch in key):
-            raise _Reply(400, "hub.idempotency_key_missing", f"an Idempotency-Key header (1–{MAX_KEY_LENGTH} printable ASCII characters) is required")
+            raise _Reply(
+                400,
+                "hub.idempotency_key_missing",
+                f"an Idempotency-Key header (1–{MAX_KEY_LENGTH} printable ASCII characters) is required",
+            )
         return key
 
     def _read_body(self) -> bytes:
@@ -271,8 +283,12 @@ class HubHandler(BaseHTTPRequestHandler):
         if length < 0:
             raise _Reply(400, "hub.length_negative", "Content-Length is negative")
         if length > self.server.max_body:
-            raise _Reply(413, "hub.body_too_large", f"the body is {length} bytes; this hub takes at most {self.server.max_body} per batch "
-                              "(send smaller batches)")
+            raise _Reply(
+                413,
+                "hub.body_too_large",
+                f"the body is {length} bytes; this hub takes at most {self.server.max_body} per batch "
+                "(send smaller batches)",
+            )
         deadline = time.monotonic() + self.server.request_timeout
         chunks, got = [], 0
         try:
@@ -284,7 +300,7 @@ class HubHandler(BaseHTTPRequestHandler):
                 got += len(chunk)
                 if time.monotonic() > deadline:
                     raise _Reply(408, "hub.body_too_slow", "the body took too long to arrive")
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise _Reply(408, "hub.body_too_slow", "the body took too long to arrive") from None
         return b"".join(chunks)
 
@@ -298,11 +314,22 @@ class HubHandler(BaseHTTPRequestHandler):
         if doc.get("protocol") != PROTOCOL:
             raise _Reply(400, "hub.protocol_unknown", f"protocol {str(doc.get('protocol'))[:60]!r} is not {PROTOCOL!r}")
         desk_id, agency, desk_no, events = doc.get("desk_id"), doc.get("agency"), doc.get("desk_no"), doc.get("events")
-        if not (isinstance(desk_id, str) and 0 < len(desk_id) <= 64 and isinstance(agency, str) and len(agency) <= 35
-                and type(desk_no) is int and 0 <= desk_no <= 9 and isinstance(events, list)):
+        if not (
+            isinstance(desk_id, str)
+            and 0 < len(desk_id) <= 64
+            and isinstance(agency, str)
+            and len(agency) <= 35
+            and type(desk_no) is int
+            and 0 <= desk_no <= 9
+            and isinstance(events, list)
+        ):
             raise _Reply(400, "hub.fields_missing", "desk_id, agency, desk_no (0–9) and events (a list) are required")
         if len(events) > self.server.max_events:
-            raise _Reply(413, "hub.batch_too_large", f"{len(events)} events in one batch; this hub takes at most {self.server.max_events}")
+            raise _Reply(
+                413,
+                "hub.batch_too_large",
+                f"{len(events)} events in one batch; this hub takes at most {self.server.max_events}",
+            )
         body_sha = hashlib.sha256(body).hexdigest()
         where = f"batch {key}"
         try:
@@ -314,7 +341,9 @@ class HubHandler(BaseHTTPRequestHandler):
             stored = sq.stored_request(desk.db, key)
             if stored is not None:
                 if stored["body_sha256"] != body_sha:
-                    raise _Reply(422, "hub.idempotency_key_reused", "this Idempotency-Key was used for a different batch")
+                    raise _Reply(
+                        422, "hub.idempotency_key_reused", "this Idempotency-Key was used for a different batch"
+                    )
                 return 200, stored["response"].encode("utf-8")
             ack = f"{self.server.hub_id}-{uuid.uuid4().hex[:12]}"
             answer: dict = {}
@@ -328,12 +357,26 @@ class HubHandler(BaseHTTPRequestHandler):
                     skipped=result.skipped,
                     gaps=[g.to_json() for g in result.gaps],
                 )
-                sq.store_request(desk.db, key, body_sha, json.dumps(answer, ensure_ascii=False),
-                                 clock.now().isoformat(timespec="seconds"))
+                sq.store_request(
+                    desk.db,
+                    key,
+                    body_sha,
+                    json.dumps(answer, ensure_ascii=False),
+                    clock.now().isoformat(timespec="seconds"),
+                )
 
             try:
-                ingest(desk, Run.of(checked), source="push", name=key, desk_id=desk_id, agency_code=agency,
-                       desk_no=desk_no, where=where, before_commit=remember)
+                ingest(
+                    desk,
+                    Run.of(checked),
+                    source="push",
+                    name=key,
+                    desk_id=desk_id,
+                    agency_code=agency,
+                    desk_no=desk_no,
+                    where=where,
+                    before_commit=remember,
+                )
             except ChainConflict as exc:
                 raise self.server.refusal(409, exc) from None
             except IntegrityFailure as exc:
@@ -346,20 +389,27 @@ class HubHandler(BaseHTTPRequestHandler):
 def make_server(desk, host: str = "127.0.0.1", port: int = DEFAULT_PORT, **options) -> HubServer:
     """A bound, not yet serving, receiver (port 0 picks a free port: see ``server.url``)."""
     if not load_settings(desk.home).hub_tokens:
-        raise InvalidInput("this hub has no tokens yet: run `desk hub token add` and give the token to each desk",
-                           field="token")
+        raise InvalidInput(
+            "this hub has no tokens yet: run `desk hub token add` and give the token to each desk", field="token"
+        )
     try:
         return HubServer(desk, (host, port), **options)
     except OSError as exc:
         raise DeskError(f"cannot listen on {host}:{port} ({exc.strerror or exc})", field="port") from None
 
 
-def serve(desk, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, ready: Callable[[HubServer], None] | None = None,
-          **options) -> None:
+def serve(
+    desk,
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    *,
+    ready: Callable[[HubServer], None] | None = None,
+    **options,
+) -> None:
     """Serve until interrupted (Ctrl+C or SIGTERM); ``ready(server)`` is called once listening."""
     server = make_server(desk, host, port, **options)
 
-    def stop(signum, frame):  # noqa: ARG001
+    def stop(signum, frame):
         raise KeyboardInterrupt
 
     if threading.current_thread() is threading.main_thread():

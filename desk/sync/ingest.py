@@ -60,7 +60,9 @@ class Gap:
 
     def describe(self) -> str:
         who = f"desk {self.desk_no} of {self.agency_code}" if self.desk_no is not None else f"desk {self.desk_id}"
-        span = f"event {self.first_seq}" if self.first_seq == self.last_seq else f"events {self.first_seq}–{self.last_seq}"
+        span = (
+            f"event {self.first_seq}" if self.first_seq == self.last_seq else f"events {self.first_seq}–{self.last_seq}"
+        )
         return f"{who}: {span} have not arrived (a bundle or batch is missing)"
 
 
@@ -99,8 +101,20 @@ class Run:
         """Add an event that passed the records check (``desk.sync.records``)."""
         r = event.record
         seq, code = r["seq"], r["dossier_code"]
-        self.rows.append((r["desk_id"], seq, r["event_id"], code, r["type"], r["at"], r["clerk"], event.payload_json,
-                          r["prev_hash"], r["hash"]))
+        self.rows.append(
+            (
+                r["desk_id"],
+                seq,
+                r["event_id"],
+                code,
+                r["type"],
+                r["at"],
+                r["clerk"],
+                event.payload_json,
+                r["prev_hash"],
+                r["hash"],
+            )
+        )
         if code:
             self.latest[code] = (seq, event.payload_json)
 
@@ -124,7 +138,6 @@ class IngestResult:
     """Dossiers rebuilt."""
 
 
-
 def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
     """Write the current state of each dossier touched, from its latest snapshot only.
 
@@ -141,11 +154,14 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
     lacking = {(c["dossier_code"], c["desk_id"]) for c in candidates if states[(c["desk_id"], c["seq"])] is None}
     if lacking:
         # a desk's latest event about these dossiers carries no snapshot (a print, say): take its latest that does
-        older = {(c["dossier_code"], c["desk_id"]): c
-                 for c in sq.latest_snapshot_events_per_desk(db, sorted({code for code, _ in lacking}))}
-        candidates = [older.get(key) if key in lacking else c
-                      for c in candidates for key in [(c["dossier_code"], c["desk_id"])]]
-        candidates = [c for c in candidates if c is not None]
+        older = {
+            (c["dossier_code"], c["desk_id"]): c
+            for c in sq.latest_snapshot_events_per_desk(db, sorted({code for code, _ in lacking}))
+        }
+        chosen_or_none = [
+            older.get(key) if key in lacking else c for c in candidates for key in [(c["dossier_code"], c["desk_id"])]
+        ]
+        candidates = [c for c in chosen_or_none if c is not None]
         more = [(c["desk_id"], c["seq"]) for c in candidates if states.get((c["desk_id"], c["seq"])) is None]
         states.update({k: state_of(orjson.loads(v)) for k, v in sq.event_payloads(db, more).items()})
     best: dict[str, dict] = {}
@@ -165,9 +181,7 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
         if code in ids_by_code and ids_by_code[code] != row[_ID]
     ]
     if clashes:
-        raise fail(
-            "dossier codes collide (two desks of the agency may share one desk number)", clashes, ChainConflict
-        )
+        raise fail("dossier codes collide (two desks of the agency may share one desk number)", clashes, ChainConflict)
     present = sq.existing_dossier_ids(db, [row[_ID] for row, _ in chosen.values()])
     new_rows: list[tuple] = []
     new_lines: list[tuple] = []
@@ -189,8 +203,8 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
 
 def _refresh_gaps(db, desk_id: str, lo: int, hi: int, at: str, by: str) -> None:
     """Close the recorded gaps that events ``lo…hi`` filled, record the ones they reveal."""
-    current, first, last = sq.seq_gaps(db, desk_id, (lo, hi))
-    current = set(current)
+    gaps, first, last = sq.seq_gaps(db, desk_id, (lo, hi))
+    current = set(gaps)
     recorded = {
         (g["first_seq"], g["last_seq"]): g
         for g in sq.open_gaps(db, desk_id)

@@ -170,11 +170,13 @@ def push(
     endpoint = (endpoint or settings.sync_endpoint or "").strip()
     token = (token or settings.sync_token or "").strip()
     if not endpoint:
-        raise InvalidInput("no sync endpoint: pass --endpoint URL or set [sync] endpoint in desk.toml",
-                           field="endpoint")
+        raise InvalidInput(
+            "no sync endpoint: pass --endpoint URL or set [sync] endpoint in desk.toml", field="endpoint"
+        )
     if not token:
-        raise InvalidInput("no sync token: set [sync] token in desk.toml (the hub's `desk hub token add` makes one)",
-                           field="token")
+        raise InvalidInput(
+            "no sync token: set [sync] token in desk.toml (the hub's `desk hub token add` makes one)", field="token"
+        )
     if not 1 <= batch_size <= MAX_BATCH:
         raise InvalidInput(f"batch size {batch_size}: must be 1–{MAX_BATCH}", field="batch-size")
     url = events_url(endpoint)
@@ -238,8 +240,9 @@ def push(
             ack = str(answer.get("ack") or key)[:100]
             if acked:
                 with write_transaction(desk.db):
-                    sq.mark_acknowledged(desk.db, desk.desk_id, acked, f"hub:{ack}",
-                                        clock.now().isoformat(timespec="seconds"))
+                    sq.mark_acknowledged(
+                        desk.db, desk.desk_id, acked, f"hub:{ack}", clock.now().isoformat(timespec="seconds")
+                    )
                 stalled = 0
             else:
                 stalled += 1
@@ -274,5 +277,5 @@ def _record_push(desk, result: PushResult) -> None:
                 "sync.last_push",
                 json.dumps({"at": clock.now().isoformat(timespec="seconds"), **result.to_json()}, ensure_ascii=False),
             )
-    except Exception:  # noqa: BLE001 — recording the outcome must not hide the push's own error
+    except Exception:
         pass

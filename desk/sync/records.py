@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from itertools import chain
 from functools import partial
+from itertools import chain
 from operator import attrgetter, is_not, itemgetter
 
 import orjson
@@ -36,9 +36,7 @@ _SAFE_PATH = re.compile(r"^[0-9A-Za-z_.-]+(/[0-9A-Za-z_.-]+)*$")
 # writes it) the C0 controls appear escaped, the others raw; raw, they are found by their UTF-8 (valid
 # UTF-8 is self-synchronising: these bytes mean these characters wherever they occur), each lead byte
 # looked for first, since text of a desk rarely holds any of them.
-HOSTILE_CHARACTERS = (
-    "\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
-)
+HOSTILE_CHARACTERS = "\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
 _HOSTILE_UTF8 = tuple(
     (lead, re.compile(pattern))
     for lead, pattern in (
@@ -102,18 +100,34 @@ def _event_rules(desk_id: str) -> list[tuple[str, Callable[[list], bool]]]:
     """The rules of an event's shape (the record of docs/bundle-format.md) in a run of ``desk_id``."""
     return [
         ("not an event object", lambda rs: set(map(type, rs)) <= {dict}),
-        ("fields differ from an event's", lambda rs: set(map(len, rs)) <= {len(RECORD_KEYS)}
-         and all(map(RECORD_KEYS.issubset, rs))),
-        ("seq is not a positive integer", lambda rs: set(map(type, map(_seq, rs))) <= {int}
-         and 1 <= min(map(_seq, rs)) and max(map(_seq, rs)) < MAX_SEQ),
+        (
+            "fields differ from an event's",
+            lambda rs: set(map(len, rs)) <= {len(RECORD_KEYS)} and all(map(RECORD_KEYS.issubset, rs)),
+        ),
+        (
+            "seq is not a positive integer",
+            lambda rs: (
+                set(map(type, map(_seq, rs))) <= {int} and 1 <= min(map(_seq, rs)) and max(map(_seq, rs)) < MAX_SEQ
+            ),
+        ),
         (f"an event of another desk in a run of desk {desk_id}", lambda rs: set(map(_desk_id, rs)) <= {desk_id}),
-        ("a field that should be text is not", lambda rs: set(map(type, chain.from_iterable(map(_texts, rs)))) <= {str}),
+        (
+            "a field that should be text is not",
+            lambda rs: set(map(type, chain.from_iterable(map(_texts, rs)))) <= {str},
+        ),
         ("event_id is not an id", lambda rs: all(map(_EVENT_ID.match, map(itemgetter("event_id"), rs)))),
         ("type is not an event type", lambda rs: all(map(_EVENT_TYPE.match, map(itemgetter("type"), rs)))),
-        ("dossier code or clerk too long", lambda rs: max(map(len, map(itemgetter("dossier_code"), rs))) <= 80
-         and max(map(len, map(itemgetter("clerk"), rs))) <= 200),
-        ("hash or prev_hash is not a SHA-256 hex digest", lambda rs: all(map(_HEX64.match, chain(
-            map(itemgetter("hash"), rs), map(itemgetter("prev_hash"), rs))))),
+        (
+            "dossier code or clerk too long",
+            lambda rs: (
+                max(map(len, map(itemgetter("dossier_code"), rs))) <= 80
+                and max(map(len, map(itemgetter("clerk"), rs))) <= 200
+            ),
+        ),
+        (
+            "hash or prev_hash is not a SHA-256 hex digest",
+            lambda rs: all(map(_HEX64.match, chain(map(itemgetter("hash"), rs), map(itemgetter("prev_hash"), rs)))),
+        ),
         ("at is not an ISO 8601 date-time", lambda rs: _dates(map(itemgetter("at"), rs))),
         ("payload is not an object", lambda rs: set(map(type, map(_payload, rs))) <= {dict}),
     ]
@@ -147,35 +161,66 @@ MAX_NUMBER = 2**53 - 1  # no number a desk writes is larger (and SQLite stores a
 def _texts_and_numbers(rows: list, texts: itemgetter, numbers: itemgetter) -> bool:
     strs, ints = list(chain.from_iterable(map(texts, rows))), list(chain.from_iterable(map(numbers, rows)))
     return (
-        set(map(type, strs)) <= {str} and set(map(type, ints)) <= {int}
-        and max(map(len, strs), default=0) <= MAX_TEXT and max(map(abs, ints), default=0) <= MAX_NUMBER
+        set(map(type, strs)) <= {str}
+        and set(map(type, ints)) <= {int}
+        and max(map(len, strs), default=0) <= MAX_TEXT
+        and max(map(abs, ints), default=0) <= MAX_NUMBER
     )
 
 
 _DOSSIER_RULES: list[tuple[str, Callable[[list], bool]]] = [
     ("the dossier snapshot is malformed", lambda ds: set(map(type, ds)) <= {dict}),
     ("the dossier snapshot lacks fields", lambda ds: all(map(_D_KEYS.issubset, ds))),
-    ("a field of the dossier snapshot has the wrong type, or is too long or too large",
-     lambda ds: _texts_and_numbers(ds, _get_d_str, _get_d_int)),
-    *((f"{name} of the dossier snapshot is not a known value", lambda ds, n=name, a=allowed: _known(
-        a, map(itemgetter(n), ds))) for name, allowed in _D_ENUMS.items()),
-    ("a date of the dossier snapshot is not ISO 8601",
-     lambda ds: _dates(chain(map(itemgetter("received_at"), ds), map(itemgetter("updated_at"), ds),
-                             filter(_given, chain.from_iterable(map(_get_d_dt, ds)))))
-     and _dates(filter(_given, map(itemgetter("birth_date"), ds)), _date)),
+    (
+        "a field of the dossier snapshot has the wrong type, or is too long or too large",
+        lambda ds: _texts_and_numbers(ds, _get_d_str, _get_d_int),
+    ),
+    *(
+        (
+            f"{name} of the dossier snapshot is not a known value",
+            lambda ds, n=name, a=allowed: _known(a, map(itemgetter(n), ds)),
+        )
+        for name, allowed in _D_ENUMS.items()
+    ),
+    (
+        "a date of the dossier snapshot is not ISO 8601",
+        lambda ds: (
+            _dates(
+                chain(
+                    map(itemgetter("received_at"), ds),
+                    map(itemgetter("updated_at"), ds),
+                    filter(_given, chain.from_iterable(map(_get_d_dt, ds))),
+                )
+            )
+            and _dates(filter(_given, map(itemgetter("birth_date"), ds)), _date)
+        ),
+    ),
 ]
 
 _LINE_RULES: list[tuple[str, Callable[[list], bool]]] = [
-    ("a component line of the snapshot is malformed", lambda ls: set(map(type, ls)) <= {dict}
-     and all(map(_L_KEYS.issubset, ls))),
-    ("a component line of the snapshot has a field of the wrong type",
-     lambda ls: _texts_and_numbers(ls, _get_l_str, _get_l_int)
-     and _known(frozenset({0, 1}), chain.from_iterable(map(_get_l_flags, ls)))),
-    ("a component line of the snapshot has an unknown form or digitisation state",
-     lambda ls: _known(_FORMS, map(itemgetter("form"), ls))
-     and _known(_DIGITISATIONS, map(itemgetter("digitisation"), ls))),
-    ("a component file path is not a safe relative path", lambda ls: all(
-        _SAFE_PATH.match(p) and ".." not in p.split("/") for p in filter(None, map(itemgetter("file_path"), ls)))),
+    (
+        "a component line of the snapshot is malformed",
+        lambda ls: set(map(type, ls)) <= {dict} and all(map(_L_KEYS.issubset, ls)),
+    ),
+    (
+        "a component line of the snapshot has a field of the wrong type",
+        lambda ls: (
+            _texts_and_numbers(ls, _get_l_str, _get_l_int)
+            and _known(frozenset({0, 1}), chain.from_iterable(map(_get_l_flags, ls)))
+        ),
+    ),
+    (
+        "a component line of the snapshot has an unknown form or digitisation state",
+        lambda ls: (
+            _known(_FORMS, map(itemgetter("form"), ls)) and _known(_DIGITISATIONS, map(itemgetter("digitisation"), ls))
+        ),
+    ),
+    (
+        "a component file path is not a safe relative path",
+        lambda ls: all(
+            _SAFE_PATH.match(p) and ".." not in p.split("/") for p in filter(None, map(itemgetter("file_path"), ls))
+        ),
+    ),
 ]
 
 
@@ -199,8 +244,9 @@ def _snapshots_broken(records: list) -> str | None:
     if set(map(type, snapshots)) != {dict} or set(map(type, lines)) != {list}:
         return "the dossier snapshot is malformed"
     problem = _broken(_DOSSIER_RULES, snapshots) or _broken(_LINE_RULES, list(chain.from_iterable(lines)))
-    if problem is None and list(map(itemgetter("code"), snapshots)) != list(map(itemgetter("dossier_code"),
-                                                                                with_snapshot)):
+    if problem is None and list(map(itemgetter("code"), snapshots)) != list(
+        map(itemgetter("dossier_code"), with_snapshot)
+    ):
         problem = "the snapshot is of another dossier than the event's"
     return problem
 

@@ -270,7 +270,7 @@ PROBLEMS: dict[str, str] = {
     "print.apology_needs_reason": "Thư xin lỗi cần lý do chậm trễ.",
     "print.write_failed": "Không ghi được {path}: {reason}.",
     # the canonical codec and the bundle reader
-    'bundle.line_not_canonical': '{bundle}: dòng {line} của events.jsonl không ở dạng chuẩn ({reason}); gói đã bị sửa hoặc không do quầy nào tạo ra.',
-    'canonical.value_unsupported': 'Giá trị kiểu {type} không thể ghi vào sự kiện.',
+    "bundle.line_not_canonical": "{bundle}: dòng {line} của events.jsonl không ở dạng chuẩn ({reason}); gói đã bị sửa hoặc không do quầy nào tạo ra.",
+    "canonical.value_unsupported": "Giá trị kiểu {type} không thể ghi vào sự kiện.",
 }
 """Code -> Vietnamese template."""

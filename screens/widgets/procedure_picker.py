@@ -117,7 +117,10 @@ class ProcedurePicker(Vertical):
         else:
             chosen.update(
                 Content.assemble(
-                    ("✓ ", "bold"), (self.chosen.code, "bold"), "  ", self.chosen.name,
+                    ("✓ ", "bold"),
+                    (self.chosen.code, "bold"),
+                    "  ",
+                    self.chosen.name,
                     ("  · " + processing(t, self.chosen.processing), "dim"),
                 )
             )
