@@ -23,8 +23,9 @@ run: $(VENV)/.stamp-run
 	$(VENV)/bin/desk --home $(DEMO) demo --quiet
 	$(VENV)/bin/desk --home $(DEMO)
 
+# the suite on every core (pytest-xdist); tests idle in the TUI steal work from a busy neighbour
 test: check
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist worksteal
 
 # static checks: formatting, lint, types, and the layers of SPEC §1 (import-linter contracts in pyproject.toml)
 check: $(VENV)/.stamp-test

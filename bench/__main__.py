@@ -34,8 +34,11 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--size", choices=sorted(SIZES), default=os.environ.get("BENCH_SIZE", "full"))
     p.add_argument("--out", default="bench/results.json")
-    p.add_argument("--cache", default=os.environ.get("BENCH_CACHE", "bench/.cache"),
-                   help="where the generated home is kept between runs")
+    p.add_argument(
+        "--cache",
+        default=os.environ.get("BENCH_CACHE", "bench/.cache"),
+        help="where the generated home is kept between runs",
+    )
     args = p.parse_args(argv)
 
     from bench.generate import bench_home
@@ -53,8 +56,10 @@ def main(argv=None) -> int:
         "dossiers": dossiers,
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "results": results,
-        "budgets": {k: {"budget": v, "value": results.get(k), "ok": results.get(k) is not None and results[k] <= v}
-                    for k, v in BUDGETS.items()},
+        "budgets": {
+            k: {"budget": v, "value": results.get(k), "ok": results.get(k) is not None and results[k] <= v}
+            for k, v in BUDGETS.items()
+        },
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -73,8 +78,10 @@ def bench_steps(home_root: Path, small: bool):
         ("tui first screen", lambda: bench_tui.bench(home_root, runs=1 if small else 3)),
         ("receipt", lambda: bench_receipt.bench(small=small)),
         # 20,000 events whatever the home's size, imported into copies of the home; the median of three runs
-        ("export and import", lambda: bench_sync.bench(2_000 if small else 20_000, runs=1 if small else 3,
-                                                       hub=home_root)),
+        (
+            "export and import",
+            lambda: bench_sync.bench(2_000 if small else 20_000, runs=1 if small else 3, hub=home_root),
+        ),
         # last: it adds dossiers to the home
         ("intake", lambda: bench_core.bench_intake(_home(home_root))),
     ]

@@ -30,8 +30,13 @@ def bench_intake(home: Home, n: int = 200) -> dict:
         for i in range(n):
             req = IntakeRequest(
                 "2.000815",
-                ApplicantInput(name=f"Nguyễn Văn Bench {i}", id_number="001099012345", birth_date="1999-01-01",
-                               phone="0912345678", address="Xã Bench"),
+                ApplicantInput(
+                    name=f"Nguyễn Văn Bench {i}",
+                    id_number="001099012345",
+                    birth_date="1999-01-01",
+                    phone="0912345678",
+                    address="Xã Bench",
+                ),
             )
             t = time.perf_counter()
             dossier, _ = receive(desk, req)
@@ -43,10 +48,21 @@ def bench_intake(home: Home, n: int = 200) -> dict:
             t = time.perf_counter()
             with write_transaction(desk.db):
                 queries.insert_dossier(desk.db, row, lines)
-                queries.insert_event(desk.db, {
-                    "desk_id": "bare", "seq": i + 1, "event_id": str(uuid.uuid4()), "dossier_code": row["code"],
-                    "type": "bare", "at": row["received_at"], "clerk": "", "payload": "{}", "prev_hash": "",
-                    "hash": ""})
+                queries.insert_event(
+                    desk.db,
+                    {
+                        "desk_id": "bare",
+                        "seq": i + 1,
+                        "event_id": str(uuid.uuid4()),
+                        "dossier_code": row["code"],
+                        "type": "bare",
+                        "at": row["received_at"],
+                        "clerk": "",
+                        "payload": "{}",
+                        "prev_hash": "",
+                        "hash": "",
+                    },
+                )
             bare_ms.append((time.perf_counter() - t) * 1000)
         return {
             "intake_commit_p95_ms": round(p95(commit_ms), 2),
@@ -59,8 +75,22 @@ def bench_intake(home: Home, n: int = 200) -> dict:
         desk.close()
 
 
-QUERIES = ["nguyen van duc", "tran thi", "le", "0912", "001099", "Phạm Thị Hoa", "ĐỖ", "hoang quan",
-           "000.00.12.H29-261112-1022", "vo minh", "bui", "ngo thanh tam", "0987", "dang xuan"]
+QUERIES = [
+    "nguyen van duc",
+    "tran thi",
+    "le",
+    "0912",
+    "001099",
+    "Phạm Thị Hoa",
+    "ĐỖ",
+    "hoang quan",
+    "000.00.12.H29-261112-1022",
+    "vo minh",
+    "bui",
+    "ngo thanh tam",
+    "0987",
+    "dang xuan",
+]
 
 
 def bench_search(home: Home, rounds: int = 10) -> dict:
@@ -85,8 +115,9 @@ def bench_cli_start(home: Home, runs: int = 5) -> dict:
     samples = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "desk", "--home", str(home.root), "catalog", "list"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "desk", "--home", str(home.root), "catalog", "list"], check=True, capture_output=True
+        )
         samples.append((time.perf_counter() - t) * 1000)
     return {"cli_start_median_ms": round(statistics.median(samples), 1)}
 

@@ -180,22 +180,3 @@ def awaiting_return_groups(db, as_of: str) -> list[dict]:
         {_GROUP}""",
         (as_of, as_of, as_of),
     )
-
-
-def other_desk_ids(db, own_desk_id: str) -> list[str]:
-    """Desks other than ``own_desk_id`` whose events are at this home (two index seeks per desk)."""
-    out: list[str] = []
-    after = ""
-    while True:
-        row = db.execute("SELECT min(desk_id) FROM events WHERE desk_id > ?", (after,)).fetchone()
-        if row[0] is None:
-            return out
-        after = row[0]
-        if after != own_desk_id:
-            out.append(after)
-
-
-def desk_event_summary(db, desk_id: str) -> tuple[int, int | None]:
-    """(events at this home, highest seq) of one desk."""
-    row = db.execute("SELECT count(*), max(seq) FROM events WHERE desk_id = ?", (desk_id,)).fetchone()
-    return row[0], row[1]

@@ -106,11 +106,6 @@ def dossier_row(db, code: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def dossier_row_by_id(db, dossier_id: str) -> dict | None:
-    rows = _rows(db, "SELECT * FROM dossiers WHERE id = ?", (dossier_id,))
-    return rows[0] if rows else None
-
-
 def line_rows(db, dossier_id: str) -> list[dict]:
     return _rows(db, "SELECT * FROM component_lines WHERE dossier_id = ? ORDER BY position", (dossier_id,))
 
@@ -187,10 +182,6 @@ def count_open_due_between(db, start: str | None, end: str) -> int:
     return db.execute(sql, params).fetchone()[0]
 
 
-def count_dossiers(db) -> int:
-    return db.execute("SELECT count(*) FROM dossiers").fetchone()[0]
-
-
 # --- codes and counters -----------------------------------------------------
 
 
@@ -258,9 +249,12 @@ def events_for_dossier(db, code: str) -> list[dict]:
 
 def sync_marks(db, desk_id: str) -> dict[int, str]:
     """seq → sync mark of each of a desk's events ('' while pending)."""
-    return {seq: mark for seq, mark in db.execute(
-        f"SELECT e.seq, {SYNC_MARK} FROM events e WHERE e.desk_id = ? ORDER BY e.seq", (desk_id,)
-    )}
+    return {
+        seq: mark
+        for seq, mark in db.execute(
+            f"SELECT e.seq, {SYNC_MARK} FROM events e WHERE e.desk_id = ? ORDER BY e.seq", (desk_id,)
+        )
+    }
 
 
 def desk_ids(db) -> list[str]:

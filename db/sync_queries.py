@@ -81,21 +81,6 @@ def iter_event_tuples(
         cur.close()
 
 
-def iter_event_rows(db, desk_id: str, first: int, last: int, chunk: int = 2000) -> Iterator[dict]:
-    """The desk's events with ``first <= seq <= last``, in seq order, read in chunks."""
-    after = first - 1
-    while after < last:
-        rows = _rows(
-            db,
-            "SELECT * FROM events WHERE desk_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
-            (desk_id, after, last, chunk),
-        )
-        if not rows:
-            return
-        yield from rows
-        after = rows[-1]["seq"]
-
-
 def pending_event_rows(db, desk_id: str, limit: int) -> list[dict]:
     return _rows(
         db,

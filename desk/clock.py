@@ -18,7 +18,7 @@ def now() -> datetime:
         try:
             value = datetime.fromisoformat(fixed)
         except ValueError as exc:
-            raise InvalidInput(f"DESK_NOW={fixed!r} is not an ISO 8601 date-time") from exc
+            raise InvalidInput("clock.bad_desk_now", value=fixed) from exc
         return value.replace(tzinfo=None, microsecond=0)
     return datetime.now().replace(microsecond=0)
 
@@ -28,7 +28,7 @@ def parse_local(text: str, what: str = "date-time") -> datetime:
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InvalidInput(f"{what}: {text!r} is not an ISO 8601 date-time (YYYY-MM-DDTHH:MM)", field=what) from exc
+        raise InvalidInput("datetime.not_iso", field=what, value=text) from exc
     if value.tzinfo is not None:
         value = value.astimezone().replace(tzinfo=None)
     return value.replace(microsecond=0)

@@ -1,22 +1,31 @@
-"""The desk's home and its ``desk.toml``: paths resolved once, settings typed.
+"""The desk's home and its ``desk.toml``: paths resolved once, settings in one typed table.
 
 Home: ``--home DIR``, else ``$DESK_HOME``, else platformdirs' user data dir.
 Everything of one desk lives there, owner-only.
+
+:data:`SCHEMA` is the one list of settings (``section.key``, kind, default, a
+line of documentation). Reading (tomllib), checking, the defaults and writing
+(tomlkit, so that a person's comments and order in ``desk.toml`` survive a
+``desk clerk``) all derive from it; ``docs/configuration.md`` lists the same table.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
 import tomllib
 import uuid
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any, Final
 
 from desk.errors import HomeError, InvalidInput
-from desk.models import Agency
+from desk.fsio import atomic_write
+from desk.models import Agency, OfficeHours
 
 CONFIG_NAME = "desk.toml"
 DB_NAME = "desk.sqlite3"
@@ -26,51 +35,130 @@ SUBDIRS = ("files", "outbox", "inbox", "printed")
 AGENCY_CODE_RE = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)*$")
 
 
-def resolve_home(explicit: str | os.PathLike | None = None) -> Path:
+def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The home directory: explicit option, then ``DESK_HOME``, then the platform default."""
     if explicit:
         return Path(explicit).expanduser().absolute()
     env = os.environ.get("DESK_HOME")
     if env:
         return Path(env).expanduser().absolute()
-    import platformdirs
+    import platformdirs  # ~12 ms at start-up, and only a desk without --home or DESK_HOME needs it
 
     return Path(platformdirs.user_data_dir("motcua-desk", appauthor=False))
 
 
-@dataclass
-class OfficeHours:
-    """Office hours and the same-day cut-off (configurable; DOMAIN.md gives common values)."""
+# --- the table of settings ------------------------------------------------------
 
-    morning: tuple[time, time] = (time(7, 0), time(11, 30))
-    afternoon: tuple[time, time] = (time(13, 30), time(17, 0))
-    same_day_cutoff: time = time(15, 0)
-    working_week: tuple[int, ...] = (1, 2, 3, 4, 5)  # ISO weekdays
-    day_hours: int = 8  # one working day counts this many working hours
+# kinds of value; each is also the ``expected`` parameter of a ``config.type`` problem
+TEXT: Final = "text"
+INTEGER: Final = "integer"
+TIME: Final = "time"  # "HH:MM"
+TIME_PAIR: Final = "time_pair"  # ["HH:MM", "HH:MM"]
+INTEGERS: Final = "integers"
+DATES: Final = "dates"  # ["YYYY-MM-DD", ...]
+TEXTS: Final = "texts"
+
+_REQUIRED: Final = object()
+_HOURS = OfficeHours()  # the office hours' defaults live with the rules' data (desk.models)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of ``desk.toml``."""
+
+    key: str
+    """``section.key`` as written in the file (``printing.copies``)."""
+    kind: str
+    """How its value is written: one of TEXT, INTEGER, TIME, TIME_PAIR, INTEGERS, DATES, TEXTS."""
+    default: Any
+    """The value when the file leaves it out; ``_REQUIRED`` when it may not."""
+    doc: str
+    """One line for people: the comment ``desk init`` writes and the line in docs/configuration.md."""
+    attr: str
+    """Where it lives in :class:`Settings` (``copies``, ``agency.code``, ``hours.morning``)."""
+    minimum: int | None = None
+    maximum: int | None = None
+
+    @property
+    def section(self) -> str:
+        return self.key.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.key.split(".", 1)[1]
+
+    @property
+    def required(self) -> bool:
+        return self.default is _REQUIRED
+
+
+# fmt: off
+SCHEMA: tuple[Setting, ...] = (
+    # key                          kind       default                 doc                                                            attr                   min  max
+    Setting("agency.code",         TEXT,      _REQUIRED,              "agency electronic identifier (0-9, A-Z, dots; ≤ 35)",          "agency.code"),
+    Setting("agency.name",         TEXT,      _REQUIRED,              "printed on every document",                                    "agency.name"),
+    Setting("agency.desk_no",      INTEGER,   0,                      "0 (single desk) or 1–9: the code partition",                   "agency.desk_no",      0, 9),
+    Setting("agency.desk_id",      TEXT,      _REQUIRED,              "identifies this desk's event log; never change it",            "agency.desk_id"),
+    Setting("agency.place",        TEXT,      "",                     "printed before the date: “Minh Khai, ngày … tháng … năm …”",   "agency.place"),
+    Setting("agency.parent_name",  TEXT,      "",                     "optional line above the agency name",                          "agency.parent_name"),
+    Setting("desk.clerk",          TEXT,      "",                     "recorded on every event, printed as NGƯỜI TIẾP NHẬN HỒ SƠ",    "clerk"),
+    Setting("desk.language",       TEXT,      "vi",                   "TUI language: vi or en",                                       "language"),
+    Setting("hours.morning",       TIME_PAIR, _HOURS.morning,         "start and end of the morning",                                 "hours.morning"),
+    Setting("hours.afternoon",     TIME_PAIR, _HOURS.afternoon,       "start and end of the afternoon",                               "hours.afternoon"),
+    Setting("hours.same_day_cutoff", TIME,    _HOURS.same_day_cutoff, "same-day procedures received later are due the next working day", "hours.same_day_cutoff"),
+    Setting("hours.working_week",  INTEGERS,  _HOURS.working_week,    "ISO weekdays (1 = Monday)",                                    "hours.working_week"),
+    Setting("hours.day_hours",     INTEGER,   _HOURS.day_hours,       "one working day counts this many working hours",               "hours.day_hours"),
+    Setting("calendar.extra_days_off", DATES, (),                     "local days off (any year), on top of public holidays",         "extra_days_off"),
+    Setting("calendar.extra_working_days", DATES, (),                 "e.g. a Saturday worked in exchange for a bridge day",          "extra_working_days"),
+    Setting("printing.paper",      TEXT,      "a4",                   "a4, a5 or 80mm",                                               "paper"),
+    Setting("printing.copies",     INTEGER,   2,                      "copies (liên) of a receipt",                                   "copies",              0, 99),
+    Setting("printing.printer",    TEXT,      "",                     "CUPS printer name; empty = the default printer",               "printer"),
+    Setting("printing.font_regular", TEXT,    "",                     "a TTF to use instead of Be Vietnam Pro",                       "font_regular"),
+    Setting("printing.font_bold",  TEXT,      "",                     "the bold TTF that goes with font_regular",                     "font_bold"),
+    Setting("printing.lookup_url", TEXT,      "",                     "prefix of the receipt QR; empty = “motcua:”",                  "lookup_url"),
+    Setting("printing.register_book", TEXT,   "01",                   "Sổ theo dõi hồ sơ, quyển số (init: the desk number, 01 for desk 0)", "register_book"),
+    Setting("sync.endpoint",       TEXT,      "",                     "the hub's URL for `desk sync`",                                "sync_endpoint"),
+    Setting("sync.token",          TEXT,      "",                     "bearer token given by the hub",                                "sync_token"),
+    Setting("sync.export_dir",     TEXT,      "",                     "default folder for bundles (e.g. the USB stick's mount)",      "export_dir"),
+    Setting("files.max_file_mb",   INTEGER,   50,                     "larger scans are refused",                                     "max_file_mb",         1, 10_000),
+    Setting("hub.tokens",          TEXTS,     (),                     "on a hub: SHA-256 digests of the tokens `desk hub serve` accepts (`desk hub token add`)", "hub_tokens"),
+)
+# fmt: on
+"""Every setting of ``desk.toml``, in the order ``desk init`` writes them."""
+
+BY_KEY: dict[str, Setting] = {s.key: s for s in SCHEMA}
+SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(s.section for s in SCHEMA))
+
+
+def _default(key: str) -> Any:
+    return BY_KEY[key].default
 
 
 @dataclass
 class Settings:
-    """Everything in ``desk.toml``."""
+    """Everything in ``desk.toml`` (see :data:`SCHEMA` for each one's meaning)."""
 
     agency: Agency
-    clerk: str = ""
-    language: str = "vi"
+    clerk: str = _default("desk.clerk")
+    language: str = _default("desk.language")
     hours: OfficeHours = field(default_factory=OfficeHours)
-    extra_days_off: tuple[date, ...] = ()
-    extra_working_days: tuple[date, ...] = ()
-    paper: str = "a4"
-    copies: int = 2
-    printer: str = ""
-    font_regular: str = ""
-    font_bold: str = ""
-    lookup_url: str = ""
-    register_book: str = "01"
-    sync_endpoint: str = ""
-    sync_token: str = ""
-    export_dir: str = ""
-    max_file_mb: int = 50
-    hub_tokens: tuple[str, ...] = ()
+    extra_days_off: tuple[date, ...] = _default("calendar.extra_days_off")
+    extra_working_days: tuple[date, ...] = _default("calendar.extra_working_days")
+    paper: str = _default("printing.paper")
+    copies: int = _default("printing.copies")
+    printer: str = _default("printing.printer")
+    font_regular: str = _default("printing.font_regular")
+    font_bold: str = _default("printing.font_bold")
+    lookup_url: str = _default("printing.lookup_url")
+    register_book: str = _default("printing.register_book")
+    sync_endpoint: str = _default("sync.endpoint")
+    sync_token: str = _default("sync.token")
+    export_dir: str = _default("sync.export_dir")
+    max_file_mb: int = _default("files.max_file_mb")
+    hub_tokens: tuple[str, ...] = _default("hub.tokens")
+
+
+# --- the home ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -111,11 +199,9 @@ class Home:
         return self.config.is_file()
 
     def require(self) -> None:
+        """Raise ``home.missing`` unless the home holds a desk."""
         if not self.exists():
-            raise HomeError(
-                f"no desk here: {self.root} has no {CONFIG_NAME}. "
-                "Run `desk init --agency-code CODE --agency-name NAME` first, or pass --home DIR."
-            )
+            raise HomeError("home.missing", field="home", path=str(self.root), config=CONFIG_NAME)
 
     def ensure_dirs(self) -> None:
         """Create the home and its folders, owner-only."""
@@ -126,183 +212,242 @@ class Home:
             p.mkdir(exist_ok=True, mode=0o700)
 
 
-def _hhmm(value: str, what: str) -> time:
+# --- reading ----------------------------------------------------------------------------
+
+
+def _type_error(setting: Setting, value: object) -> InvalidInput:
+    return InvalidInput("config.type", field=setting.key, key=setting.key, value=_shown(value), expected=setting.kind)
+
+
+def _shown(value: object) -> str:
+    """A value as TOML writes it (``"two"``, ``true``, ``["07:00"]``), for a problem's ``value``."""
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    text = "{…}" if isinstance(value, dict) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:80] + "…"
+
+
+_ITEM_KIND = {TIME_PAIR: TIME, INTEGERS: INTEGER, DATES: "date", TEXTS: TEXT}  # kinds of list → of their items
+
+
+def _parsed(parse: Callable[[str], Any], value: object) -> Any:
     try:
-        return time.fromisoformat(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"{CONFIG_NAME}: {what} = {value!r} is not a time HH:MM", field=what) from exc
+        return parse(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
-def _dates(values, what: str) -> tuple[date, ...]:
-    out = []
-    for v in values or ():
-        if isinstance(v, date):
-            out.append(v)
-            continue
-        try:
-            out.append(date.fromisoformat(str(v)))
-        except ValueError as exc:
-            raise InvalidInput(f"{CONFIG_NAME}: {what} has {v!r}, not a date YYYY-MM-DD", field=what) from exc
-    return tuple(sorted(out))
+def _scalar(setting: Setting, kind: str, value: object) -> Any:
+    """One value of ``kind`` (text, integer, time, date) as TOML gave it, or ``config.type``."""
+    if kind == TEXT and isinstance(value, str):
+        return value
+    if kind == INTEGER and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind == TIME:
+        t = value if isinstance(value, time) else _parsed(time.fromisoformat, value)
+        if t is not None and t.tzinfo is None:
+            return t
+    if kind == "date":
+        d = value if isinstance(value, date) and not isinstance(value, datetime) else _parsed(date.fromisoformat, value)
+        if d is not None:
+            return d
+    raise _type_error(setting, value)
 
 
-def validate_agency_code(code: str) -> str:
-    code = code.strip().upper()
-    if not code or len(code) > 35 or not AGENCY_CODE_RE.match(code):
-        raise InvalidInput(
-            f"agency code {code!r}: up to 35 characters of 0-9, A-Z and dots "
-            "(for example 000.00.12.H29 or H56.14)",
-            field="agency-code",
-        )
-    return code
+def _value(setting: Setting, raw: object) -> Any:
+    """The typed value of one setting as read from the file; raises ``config.type``/``config.range``."""
+    kind = setting.kind
+    if kind not in _ITEM_KIND:
+        value = _scalar(setting, kind, raw)
+        low, high = setting.minimum, setting.maximum
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise InvalidInput(
+                "config.range", field=setting.key, key=setting.key, value=_shown(value), minimum=low, maximum=high
+            )
+        return value
+    if not isinstance(raw, list) or (kind == TIME_PAIR and len(raw) != 2):
+        raise _type_error(setting, raw)
+    items = tuple(_scalar(setting, _ITEM_KIND[kind], x) for x in raw)
+    return tuple(sorted(items)) if kind == DATES else items
+
+
+def _near(word: str, candidates: Iterable[str]) -> tuple[str, ...]:
+    """The candidate closest to ``word``: none or one (a problem's ``did_you_mean``)."""
+    import difflib  # only on the error path
+
+    return tuple(difflib.get_close_matches(word, list(candidates), n=1))
+
+
+def closest_setting(section: str, key: str) -> tuple[str, ...]:
+    """The known ``section.key`` a misspelt or misplaced one most likely means: none or one."""
+    if section in SECTIONS:
+        near = _near(key, (s.name for s in SCHEMA if s.section == section))
+        if near:
+            return (f"{section}.{near[0]}",)
+    elif (guess := f"{''.join(_near(section, SECTIONS))}.{key}") in BY_KEY:
+        return (guess,)
+    near = _near(key, (s.name for s in SCHEMA))  # the key may be right but in the wrong section
+    return tuple(s.key for s in SCHEMA if s.name in near)[:1]
+
+
+def _check_keys(raw: Mapping[str, Any]) -> None:
+    """Refuse a section or key the table does not have, naming the closest known one."""
+    for section, table in raw.items():
+        if section not in SECTIONS and not (isinstance(table, dict) and table):
+            near = _near(section, SECTIONS)
+            raise InvalidInput("config.unknown_section", field=section, section=section, did_you_mean=near)
+        if not isinstance(table, dict):
+            raise InvalidInput("config.not_a_section", field=section, section=section)
+        for key in table:
+            if f"{section}.{key}" not in BY_KEY:
+                near = closest_setting(section, key)
+                raise InvalidInput(
+                    "config.unknown_setting", field=f"{section}.{key}", section=section, key=key, did_you_mean=near
+                )
+
+
+def settings_from_toml(raw: Mapping[str, Any]) -> Settings:
+    """Check a parsed ``desk.toml`` against :data:`SCHEMA` and build the settings.
+
+    Raises ``InvalidInput`` with ``config.unknown_setting`` (and the closest known
+    one), ``config.unknown_section``, ``config.not_a_section``, ``config.missing``,
+    ``config.type`` (the key and the kind expected) or ``config.range``.
+    """
+    _check_keys(raw)
+    values: dict[str, Any] = {}
+    for setting in SCHEMA:
+        table = raw.get(setting.section, {})
+        if setting.name in table:
+            values[setting.attr] = _value(setting, table[setting.name])
+        elif setting.required:
+            raise InvalidInput("config.missing", field=setting.key, key=setting.key)
+        else:
+            values[setting.attr] = setting.default
+    agency = Agency(**{a.split(".", 1)[1]: v for a, v in values.items() if a.startswith("agency.")})
+    hours = OfficeHours(**{a.split(".", 1)[1]: v for a, v in values.items() if a.startswith("hours.")})
+    flat = {a: v for a, v in values.items() if "." not in a}
+    return Settings(agency=agency, hours=hours, **flat)
 
 
 def load_settings(home: Home) -> Settings:
+    """The settings of an initialised home (raises ``home.missing``, ``config.toml`` or a check's problem)."""
     home.require()
     try:
         raw = tomllib.loads(home.config.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{home.config}: not valid TOML ({exc})") from exc
-    a = raw.get("agency", {})
-    try:
-        agency = Agency(
-            code=str(a["code"]),
-            name=str(a["name"]),
-            desk_no=int(a.get("desk_no", 0)),
-            desk_id=str(a["desk_id"]),
-            place=str(a.get("place", "")),
-            parent_name=str(a.get("parent_name", "")),
-        )
-    except KeyError as exc:
-        raise InvalidInput(f"{home.config}: [agency] lacks {exc.args[0]}") from exc
-    d = raw.get("desk", {})
-    h = raw.get("hours", {})
-    c = raw.get("calendar", {})
-    p = raw.get("printing", {})
-    s = raw.get("sync", {})
-    f = raw.get("files", {})
-    hub = raw.get("hub", {})
-    defaults = OfficeHours()
-    hours = OfficeHours(
-        morning=tuple(_hhmm(x, "hours.morning") for x in h.get("morning", ["07:00", "11:30"])),
-        afternoon=tuple(_hhmm(x, "hours.afternoon") for x in h.get("afternoon", ["13:30", "17:00"])),
-        same_day_cutoff=_hhmm(h.get("same_day_cutoff", "15:00"), "hours.same_day_cutoff"),
-        working_week=tuple(int(x) for x in h.get("working_week", defaults.working_week)),
-        day_hours=int(h.get("day_hours", defaults.day_hours)),
-    )
-    return Settings(
-        agency=agency,
-        clerk=str(d.get("clerk", "")),
-        language=str(d.get("language", "vi")),
-        hours=hours,
-        extra_days_off=_dates(c.get("extra_days_off"), "calendar.extra_days_off"),
-        extra_working_days=_dates(c.get("extra_working_days"), "calendar.extra_working_days"),
-        paper=str(p.get("paper", "a4")),
-        copies=int(p.get("copies", 2)),
-        printer=str(p.get("printer", "")),
-        font_regular=str(p.get("font_regular", "")),
-        font_bold=str(p.get("font_bold", "")),
-        lookup_url=str(p.get("lookup_url", "")),
-        register_book=str(p.get("register_book", "01")),
-        sync_endpoint=str(s.get("endpoint", "")),
-        sync_token=str(s.get("token", "")),
-        export_dir=str(s.get("export_dir", "")),
-        max_file_mb=int(f.get("max_file_mb", 50)),
-        hub_tokens=tuple(str(t) for t in hub.get("tokens", ())),
-    )
+        raise InvalidInput("config.not_toml", field="config", path=str(home.config), detail=str(exc)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise HomeError("config.unreadable", field="config", path=str(home.config), detail=reason) from exc
+    return settings_from_toml(raw)
 
 
-def _toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, time):
-        return _toml_value(v.strftime("%H:%M"))
-    if isinstance(v, date):
-        return _toml_value(v.isoformat())
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    s = str(v)
-    s = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return f'"{s}"'
+# --- writing ----------------------------------------------------------------------------
 
 
-def render_settings(s: Settings) -> str:
-    """``desk.toml`` text for the settings (a small writer: tomllib only reads)."""
-    sections = {
-        "agency": {
-            "code": s.agency.code,
-            "name": s.agency.name,
-            "desk_no": s.agency.desk_no,
-            "desk_id": s.agency.desk_id,
-            "place": s.agency.place,
-            "parent_name": s.agency.parent_name,
-        },
-        "desk": {"clerk": s.clerk, "language": s.language},
-        "hours": {
-            "morning": list(s.hours.morning),
-            "afternoon": list(s.hours.afternoon),
-            "same_day_cutoff": s.hours.same_day_cutoff,
-            "working_week": list(s.hours.working_week),
-            "day_hours": s.hours.day_hours,
-        },
-        "calendar": {
-            "extra_days_off": list(s.extra_days_off),
-            "extra_working_days": list(s.extra_working_days),
-        },
-        "printing": {
-            "paper": s.paper,
-            "copies": s.copies,
-            "printer": s.printer,
-            "font_regular": s.font_regular,
-            "font_bold": s.font_bold,
-            "lookup_url": s.lookup_url,
-            "register_book": s.register_book,
-        },
-        "sync": {"endpoint": s.sync_endpoint, "token": s.sync_token, "export_dir": s.export_dir},
-        "files": {"max_file_mb": s.max_file_mb},
-        "hub": {"tokens": list(s.hub_tokens)},
-    }
-    lines = ["# motcua-desk settings; see docs/configuration.md", ""]
-    for name, values in sections.items():
-        lines.append(f"[{name}]")
-        lines += [f"{k} = {_toml_value(v)}" for k, v in values.items()]
-        lines.append("")
-    return "\n".join(lines)
+def setting_value(settings: Settings, setting: Setting) -> Any:
+    """The value of one setting in ``settings``."""
+    holder: Any = settings
+    for part in setting.attr.split("."):
+        holder = getattr(holder, part)
+    return holder
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write a file owner-only, atomically (temp name, fsync, rename)."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+def toml_value(value: Any) -> Any:
+    """A setting's value as TOML writes it: times "HH:MM", dates "YYYY-MM-DD", tuples as arrays."""
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [toml_value(x) for x in value]
+    return value
+
+
+def _toml_equal(a: Any, b: Any) -> bool:
+    return toml_value(a) == toml_value(b)
+
+
+def render_settings(settings: Settings) -> str:
+    """A new ``desk.toml``: every setting, each with its line of documentation as a comment."""
+    import tomlkit  # ~40 ms to import; only writing settings needs it
+
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment("motcua-desk settings; see docs/configuration.md"))
+    for section in SECTIONS:
+        table = tomlkit.table()
+        for setting in SCHEMA:
+            if setting.section == section:
+                table.add(setting.name, toml_value(setting_value(settings, setting)))
+                table[setting.name].comment(setting.doc)
+                table[setting.name].trivia.comment_ws = "  "
+        doc.add(section, table)
+    return tomlkit.dumps(doc)
+
+
+def _merge(text: str, old: Settings, new: Settings) -> str:
+    """``text`` (a home's ``desk.toml``) with the settings that differ between ``old`` and ``new`` changed.
+
+    Everything else — comments, blank lines, order, settings left at their
+    defaults — stays as the person wrote it.
+    """
+    import tomlkit  # ~40 ms to import; only writing settings needs it
+
+    doc = tomlkit.parse(text)
+    for setting in SCHEMA:
+        value = setting_value(new, setting)
+        if _toml_equal(value, setting_value(old, setting)):
+            continue
+        if setting.section not in doc:
+            doc.add(setting.section, tomlkit.table())
+        doc[setting.section][setting.name] = toml_value(value)
+    return tomlkit.dumps(doc)
 
 
 def save_settings(home: Home, settings: Settings) -> None:
-    write_private(home.config, render_settings(settings).encode("utf-8"))
+    """Write the settings: changed values only in an existing file (comments survive), a full file otherwise.
+
+    What is written is read back first, so a value of the wrong kind is refused
+    (``config.type``) rather than written.
+    """
+    try:
+        text = home.config.read_text(encoding="utf-8")
+        old = settings_from_toml(tomllib.loads(text))
+    except FileNotFoundError:
+        rendered = render_settings(settings)
+    else:
+        rendered = _merge(text, old, settings)
+    settings_from_toml(tomllib.loads(rendered))
+    atomic_write(home.config, rendered.encode("utf-8"))
 
 
-def update_settings(home: Home, **changes) -> Settings:
+def update_settings(home: Home, **changes: Any) -> Settings:
+    """Change some settings (by their :class:`Settings` attribute) and write them; returns the new settings."""
     settings = replace(load_settings(home), **changes)
     save_settings(home, settings)
     return settings
 
 
+# --- the agency and its key -----------------------------------------------------------------
+
+
 def read_agency_key(home: Home) -> bytes:
+    """The agency key that signs receipt QR codes (``agency.key_missing`` / ``agency.key_invalid``)."""
     try:
         text = home.key.read_text(encoding="ascii").strip()
         return bytes.fromhex(text)
     except FileNotFoundError as exc:
-        raise HomeError(f"{home.key} is missing: receipts cannot be signed or verified") from exc
-    except ValueError as exc:
-        raise InvalidInput(f"{home.key} is not a valid agency key") from exc
+        raise HomeError("agency_key.missing", field="agency-key", path=str(home.key)) from exc
+    except ValueError as exc:  # not ASCII, or not hex
+        raise InvalidInput("agency_key.invalid", field="agency-key", path=str(home.key)) from exc
+
+
+def validate_agency_code(code: str) -> str:
+    """The agency code, upper-cased; refuses (``agency.code_invalid``) anything but 0-9, A-Z and dots."""
+    code = code.strip().upper()
+    if not code or len(code) > 35 or not AGENCY_CODE_RE.match(code):
+        raise InvalidInput("agency_code.invalid", field="agency-code", value=code)
+    return code
 
 
 def init_home(
@@ -317,18 +462,20 @@ def init_home(
 ) -> Settings:
     """Create a new desk home; refuses an existing one rather than overwrite it."""
     if home.exists():
-        raise HomeError(f"{home.root} already holds a desk ({CONFIG_NAME}); refusing to overwrite it")
+        raise HomeError("home.exists", field="home", path=str(home.root), config=CONFIG_NAME)
     code = validate_agency_code(agency_code)
     if not agency_name.strip():
-        raise InvalidInput("agency name is empty", field="agency-name")
+        raise InvalidInput("agency_name.empty", field="agency-name")
     if not 0 <= desk_no <= 9:
-        raise InvalidInput(f"desk number {desk_no}: must be 0 (single desk) or 1–9", field="desk-no")
+        raise InvalidInput("desk_no.range", field="desk-no", desk_no=desk_no)
     if agency_key is not None and len(agency_key) < 16:
-        raise InvalidInput("the agency key file is too short", field="agency-key")
+        raise InvalidInput("agency_key.too_short", field="agency-key", length=len(agency_key), minimum=16)
     try:
         home.ensure_dirs()
     except OSError as exc:
-        raise HomeError(f"cannot create the home at {home.root}: {exc.strerror or exc}", field="home") from exc
+        raise HomeError(
+            "home.create_failed", field="home", path=str(home.root), detail=exc.strerror or str(exc)
+        ) from exc
     settings = Settings(
         agency=Agency(
             code=code,
@@ -342,9 +489,11 @@ def init_home(
         register_book=f"{max(desk_no, 1):02d}",
     )
     try:
-        write_private(home.key, (agency_key or secrets.token_bytes(32)).hex().encode("ascii") + b"\n")
+        atomic_write(home.key, (agency_key or secrets.token_bytes(32)).hex().encode("ascii") + b"\n")
         save_settings(home, settings)
     except OSError as exc:
         home.key.unlink(missing_ok=True)
-        raise HomeError(f"cannot write the settings in {home.root}: {exc.strerror or exc}", field="home") from exc
+        raise HomeError(
+            "home.write_failed", field="home", path=str(home.root), detail=exc.strerror or str(exc)
+        ) from exc
     return settings

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from db import open_db
 from desk.config import Home, Settings, load_settings, resolve_home
+from desk.rules.calendar import WorkCalendar
 
 
 @dataclass
@@ -17,24 +18,29 @@ class Desk:
     """Everything a service function needs; made by :func:`open_desk`."""
 
     home: Home
+    """The home's paths (database, settings, scans, inbox, outbox, printed PDFs)."""
     settings: Settings
+    """``desk.toml`` as read when the desk was opened (see :meth:`reload_settings`)."""
     db: sqlite_utils.Database = field(repr=False)
+    """The open database."""
 
     @cached_property
-    def calendar(self):
-        from desk.rules.calendar import WorkCalendar
-
+    def calendar(self) -> WorkCalendar:
+        """The working calendar of these settings (office hours, local days off and working days)."""
         return WorkCalendar.from_settings(self.settings)
 
     @property
     def desk_id(self) -> str:
+        """This desk's identity in the event log."""
         return self.settings.agency.desk_id
 
     @property
     def clerk(self) -> str:
+        """The clerk recorded on new events."""
         return self.settings.clerk
 
     def reload_settings(self) -> None:
+        """Read ``desk.toml`` again (after ``desk clerk`` or an edit) and forget the old calendar."""
         self.settings = load_settings(self.home)
         self.__dict__.pop("calendar", None)
 

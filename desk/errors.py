@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desk.rules.problems import Problem
+from desk.rules.problems import Problem, is_code
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -27,7 +27,7 @@ class DeskError(Exception):
 
     exit_code = EXIT_UNEXPECTED
 
-    def __init__(self, problem: Problem | str, *, field: str | None = None, **params: Any) -> None:
+    def __init__(self, problem: Problem | str, /, *, field: str | None = None, **params: Any) -> None:
         if not isinstance(problem, Problem):
             problem = Problem(problem, field, params)
         self.problem = problem
@@ -39,8 +39,12 @@ class DeskError(Exception):
 
     @property
     def message(self) -> str:
-        # transitional: prose problems (a code that is not dotted) are their own words
-        return self.problem.code
+        """TRANSITIONAL, for the callers that still put an error into a sentence of their own
+        (desk.sync's hub replies and export records): a prose problem (a code that is not
+        dotted) is its own words; a coded one gives its code and parameters, never words.
+        People read ``desk.cli.wording.describe`` (CLI) or ``Strings.problem`` (TUI); drop
+        this once no raise site outside them passes prose."""
+        return self.problem.code if not is_code(self.problem.code) else str(self.problem)
 
 
 class InvalidInput(DeskError):

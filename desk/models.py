@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 
@@ -228,3 +228,65 @@ class Agency:
     desk_id: str
     place: str = ""
     parent_name: str = ""  # e.g. "UBND XÃ ..." printed above the agency name
+
+
+@dataclass
+class OfficeHours:
+    """Office hours and the same-day cut-off (``[hours]`` of ``desk.toml``; DOMAIN.md gives common values)."""
+
+    morning: tuple[time, time] = (time(7, 0), time(11, 30))
+    """Start and end of the morning segment."""
+    afternoon: tuple[time, time] = (time(13, 30), time(17, 0))
+    """Start and end of the afternoon segment."""
+    same_day_cutoff: time = time(15, 0)
+    """Same-day procedures received after this are due the next working day."""
+    working_week: tuple[int, ...] = (1, 2, 3, 4, 5)
+    """ISO weekdays the office works (1 = Monday)."""
+    day_hours: int = 8
+    """One working day counts this many working hours."""
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """What the printed documents need of a desk's settings; the core builds it from ``desk.toml``.
+
+    ``printing`` reads only this (never the settings file), so the PDF side depends on
+    nothing but the models.
+    """
+
+    agency: Agency
+    clerk: str = ""
+    """Printed as the receiving clerk when the dossier names none."""
+    register_book: str = "01"
+    """The register book (quyển số) printed on the receipt and Mẫu 07."""
+    lookup_url: str = ""
+    """The start of the receipt's QR code (the portal's lookup page), or "" for ``motcua:``."""
+    font_regular: str = ""
+    """A TrueType file to print in instead of Be Vietnam Pro ("" for the bundled font)."""
+    font_bold: str = ""
+    """Its bold companion ("" for the regular file, or Be Vietnam Pro Bold)."""
+    day_hours: int = 8
+    """Working hours in a day, to write how long a dossier is overdue."""
+
+
+@dataclass
+class DossierDocument:
+    """Everything a renderer needs for one document of a dossier: the receipt or Mẫu 02, 03, 04."""
+
+    kind: str
+    """"receipt", "supplement", "refusal" or "apology"."""
+    dossier: Dossier
+    procedure: Procedure | None
+    """The catalogue's procedure, or None when it left the catalogue (the dossier's own copy of the name is printed)."""
+    issued: datetime
+    """The date in the letter's header (the request or refusal it repeats, else now)."""
+    key: bytes = b""
+    """The agency key that signs the receipt's QR code."""
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    """Mẫu 02: (component or content, reason) rows."""
+    note: str = ""
+    """Mẫu 02: the clerk's note."""
+    reason: str = ""
+    """Mẫu 03: why refused; Mẫu 04: why late."""
+    new_due: datetime | None = None
+    """Mẫu 04: the new appointment."""

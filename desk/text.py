@@ -85,13 +85,9 @@ def sanitise(
     """
     text = clean(value, multiline=multiline)
     if required and not text:
-        raise InvalidInput(f"The field '{field}' is required; please fill it in.", field=field)
+        raise InvalidInput("text.required", field=field)
     if len(text) > max_len:
-        raise InvalidInput(
-            f"The field '{field}' is too long: {len(text)} characters, "
-            f"at most {max_len} are allowed; please shorten it.",
-            field=field,
-        )
+        raise InvalidInput("text.too_long", field=field, length=len(text), limit=max_len)
     return text
 
 
@@ -103,8 +99,6 @@ def fold(value: str) -> str:
     """
     # casefold first: it can itself produce combining marks ("İ" -> "i̇")
     text = unicodedata.normalize("NFD", value.casefold())
-    text = "".join(
-        ch for ch in text if not unicodedata.combining(ch) and not _drop(ch) or ch.isspace()
-    )
+    text = "".join(ch for ch in text if not unicodedata.combining(ch) and not _drop(ch) or ch.isspace())
     text = text.replace("đ", "d")
     return " ".join(text.split())

@@ -1,6 +1,6 @@
 """Regenerate the document previews in docs/images/ (needs pdftoppm from poppler-utils).
 
-    .venv/bin/python docs/make_images.py
+.venv/bin/python docs/make_images.py
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from desk.config import Settings  # noqa: E402
 from desk.models import (  # noqa: E402
     Agency,
     Applicant,
@@ -24,25 +23,22 @@ from desk.models import (  # noqa: E402
     Fee,
     Form,
     IdKind,
+    PrintSettings,
     Procedure,
     ProcessingTime,
     Status,
     TimeUnit,
 )
-from printing.documents import (  # noqa: E402
-    render_apology,
-    render_receipt,
-    render_refusal,
-    render_register,
-    render_supplement,
-)
+from printing.letters import render_apology, render_refusal, render_supplement  # noqa: E402
+from printing.receipt import render_receipt  # noqa: E402
+from printing.register import render_register  # noqa: E402
 from printing.report import render_day_report  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 COLOUR = {"report-day"}
 KEY = bytes(range(32))  # a demo key; a real desk's key never leaves its home
 
-SETTINGS = Settings(
+SETTINGS = PrintSettings(
     agency=Agency(
         code="000.00.12.H29",
         name="Ủy ban nhân dân phường Hoàn Kiếm",
@@ -125,16 +121,28 @@ def register_dossiers() -> list[Dossier]:
 
 def sample_day_report():
     """A believable day at one desk for the end-of-day report (figures made up, consistent)."""
-    from desk.reports.indicators import Figures, Group, Indicators, OverdueDossier
     from desk.reports.day import DayReport
+    from desk.reports.indicators import Figures, Group, Indicators, OverdueDossier
 
     def figures(received, finished, on_time, digitised, reused, **kw) -> Figures:
-        return Figures(received=received, finished=finished, finished_on_time=on_time, digitised=digitised,
-                       reused=reused, synced=received, processing_minutes=finished * 370, returned=finished, **kw)
+        return Figures(
+            received=received,
+            finished=finished,
+            finished_on_time=on_time,
+            digitised=digitised,
+            reused=reused,
+            synced=received,
+            processing_minutes=finished * 370,
+            returned=finished,
+            **kw,
+        )
 
     procedures = [
-        ("2.000815", "Chứng thực bản sao từ bản chính", figures(9, 9, 9, 8, 7, answered=6, very_satisfied=4,
-                                                               satisfied=2)),
+        (
+            "2.000815",
+            "Chứng thực bản sao từ bản chính",
+            figures(9, 9, 9, 8, 7, answered=6, very_satisfied=4, satisfied=2),
+        ),
         ("1.001193", "Đăng ký khai sinh", figures(5, 4, 4, 5, 5, answered=3, very_satisfied=2, satisfied=1)),
         ("2.000635", "Cấp bản sao trích lục hộ tịch", figures(3, 3, 3, 3, 3)),
         ("1.004873", "Cấp Giấy xác nhận tình trạng hôn nhân", figures(3, 1, 0, 2, 1, answered=1, dissatisfied=1)),
@@ -149,19 +157,51 @@ def sample_day_report():
     overall.refused, overall.synced = 1, overall.received - 2
     overall.in_progress, overall.overdue, overall.awaiting_return = 14, 3, 2
     day = date(2026, 11, 23)
-    ind = Indicators(day, day, datetime(2026, 11, 23), datetime(2026, 11, 24), datetime(2026, 11, 23, 17, 5),
-                     overall, [Group("000.00.12.H29/1", "Quầy 1", overall, desk_no=1)],
-                     [Group(SETTINGS.clerk, SETTINGS.clerk, overall)], groups)
+    ind = Indicators(
+        day,
+        day,
+        datetime(2026, 11, 23),
+        datetime(2026, 11, 24),
+        datetime(2026, 11, 23, 17, 5),
+        overall,
+        [Group("000.00.12.H29/1", "Quầy 1", overall, desk_no=1)],
+        [Group(SETTINGS.clerk, SETTINGS.clerk, overall)],
+        groups,
+    )
     late = [
-        OverdueDossier("000.00.12.H29-261117-1004", "1.004873", "Cấp Giấy xác nhận tình trạng hôn nhân",
-                       "Lê Thị Hồng Nhung", SETTINGS.clerk, 1, datetime(2026, 11, 17, 9, 10),
-                       datetime(2026, 11, 20, 9, 10), 1180),
-        OverdueDossier("000.00.12.H29-261118-1002", "1.004873", "Cấp Giấy xác nhận tình trạng hôn nhân",
-                       "Phạm Quốc Việt", SETTINGS.clerk, 1, datetime(2026, 11, 18, 8, 40),
-                       datetime(2026, 11, 21, 8, 40), 700),
-        OverdueDossier("000.00.12.H29-261120-1009", "2.000815", "Chứng thực bản sao từ bản chính",
-                       "Đỗ Minh Châu", SETTINGS.clerk, 1, datetime(2026, 11, 20, 15, 20),
-                       datetime(2026, 11, 23, 17, 0), 5),
+        OverdueDossier(
+            "000.00.12.H29-261117-1004",
+            "1.004873",
+            "Cấp Giấy xác nhận tình trạng hôn nhân",
+            "Lê Thị Hồng Nhung",
+            SETTINGS.clerk,
+            1,
+            datetime(2026, 11, 17, 9, 10),
+            datetime(2026, 11, 20, 9, 10),
+            1180,
+        ),
+        OverdueDossier(
+            "000.00.12.H29-261118-1002",
+            "1.004873",
+            "Cấp Giấy xác nhận tình trạng hôn nhân",
+            "Phạm Quốc Việt",
+            SETTINGS.clerk,
+            1,
+            datetime(2026, 11, 18, 8, 40),
+            datetime(2026, 11, 21, 8, 40),
+            700,
+        ),
+        OverdueDossier(
+            "000.00.12.H29-261120-1009",
+            "2.000815",
+            "Chứng thực bản sao từ bản chính",
+            "Đỗ Minh Châu",
+            SETTINGS.clerk,
+            1,
+            datetime(2026, 11, 20, 15, 20),
+            datetime(2026, 11, 23, 17, 0),
+            5,
+        ),
     ]
     return DayReport(SETTINGS.agency, SETTINGS.clerk, datetime(2026, 11, 23, 17, 5), ind, late)
 
@@ -211,7 +251,20 @@ def main() -> None:
             dpi = "110" if name == "receipt-80mm" else "80"
             colour = [] if name in COLOUR else ["-gray"]  # the report's charts are coloured
             subprocess.run(
-                ["pdftoppm", "-r", dpi, *colour, "-png", "-f", "1", "-l", "1", "-singlefile", str(src), str(OUT / name)],
+                [
+                    "pdftoppm",
+                    "-r",
+                    dpi,
+                    *colour,
+                    "-png",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(src),
+                    str(OUT / name),
+                ],
                 check=True,
             )
             print(OUT / f"{name}.png", (OUT / f"{name}.png").stat().st_size // 1024, "KB")

@@ -1,12 +1,17 @@
-"""Building blocks shared by every form: header, title, labelled lines, signatures, page marks."""
+"""Building blocks shared by every form: header, title, labelled lines, signatures, page marks,
+and the finishing of a document into its PDF."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from desk.models import Agency
-from printing.layout import MM, Item, Layout, P, QrItem, Space, TextOp, para, qr_quiet
-from printing.qr import Matrix
+from desk.models import Agency, Dossier, PrintSettings, Procedure
+from printing.items import Item, P, QrItem, Space, para
+from printing.layout import Layout
+from printing.ops import Page, Rendered, TextOp
+from printing.paper import MM
+from printing.pdf import to_pdf
+from printing.qr import Matrix, qr_quiet
 from printing.wording import BLANK, DESK_UNIT, MOTTO, NATION, nfc
 
 HEADER_SCALE = 0.95
@@ -87,7 +92,7 @@ def title_block(layout: Layout, title: str, *lines: P) -> None:
 
 
 def labelled(label: str, value: str, *, before: float = 0.0) -> P:
-    """"Label: value", the value in bold (a blank to fill in by hand when empty)."""
+    """ "Label: value", the value in bold (a blank to fill in by hand when empty)."""
     value = nfc(value).strip()
     return para(f"{label}: ", (value or BLANK, "b" if value else ""), before=before)
 
@@ -130,3 +135,34 @@ def page_marks(layout: Layout, text_for: Callable[[int, int], str], *, always: b
         asc, desc = layout.fonts.ascent * size, layout.fonts.descent * size
         x = layout.left + (layout.width - line.width) / 2
         page.ops.append(TextOp(x, top + asc, size, tuple(line.segments), line.width, top, top + asc + desc))
+
+
+# ---------------------------------------------------------------- documents
+
+
+def clerk_name(dossier: Dossier, settings: PrintSettings) -> str:
+    """The clerk who received the dossier, else the desk's clerk."""
+    return nfc(dossier.clerk or settings.clerk).strip()
+
+
+def procedure_name(dossier: Dossier, procedure: Procedure | None) -> str:
+    """The catalogue's name of the procedure, else the dossier's own copy of it."""
+    return nfc(procedure.name if procedure else dossier.procedure_name)
+
+
+def continued(code: str, mark: str = "") -> Callable[[Layout], None]:
+    """Header of a continuation page: which dossier (and copy) this page belongs to."""
+
+    def head(layout: Layout) -> None:
+        text = f"Mã hồ sơ: {code}" + (f" {mark}" if mark else "") + " (tiếp theo)"
+        layout.flow(para(text, style="i", align="right", scale=0.85, after=0.3 * layout.size))
+
+    return head
+
+
+def finish(layouts: Iterable[Layout], *, title: str, settings: PrintSettings, subject: str = "") -> Rendered:
+    """The pages of the layouts, one after another, and their PDF."""
+    pages: list[Page] = []
+    for layout in layouts:
+        pages += layout.finish()
+    return Rendered(pages, to_pdf(pages, title=title, author=settings.agency.name, subject=subject))

@@ -1,33 +1,32 @@
 """Fonts for every document: Be Vietnam Pro by default, a TTF of the desk's choice if set.
 
 Registered with reportlab once per (regular, bold) pair and cached; reportlab embeds
-TrueType fonts as subsets, so a PDF carries only the glyphs it uses.
+TrueType fonts as subsets, so a PDF carries only the glyphs it uses (not the
+whole of ASCII besides, as reportlab does by default: that was most of a
+receipt's font data and of its time).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-from desk.config import Settings
-from desk.errors import InvalidInput
+from desk.models import PrintSettings
+from printing.errors import FontError
 
 FAMILY = "be-vietnam-pro"
 # letters a font must have for Vietnamese; checked on override fonts only
 VIETNAMESE_SAMPLE = "ĂÂĐÊÔƠƯăâđêôơưàáảãạầấẩẫậằắẳẵặềếểễệìíỉĩịồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
 
 _lock = threading.Lock()
+_registered: dict[str, object] = {}  # font name -> reportlab TTFont registered by this module
 
 
-class FontError(InvalidInput):
-    """An override font file is missing, unreadable, not a TrueType font or lacks Vietnamese."""
-
-
-@dataclass(frozen=True)
-class FontSet:
+class FontSet(NamedTuple):
     """Registered reportlab font names and the vertical metrics the layout needs."""
 
     regular: str
@@ -44,44 +43,55 @@ class FontSet:
         return self.italic if italic else self.regular
 
 
-def _bundled(weight: int, style: str = "normal") -> Path:
-    import fontpkg
+@lru_cache(maxsize=1)
+def _bundled_files() -> dict[tuple[int, str], Path]:
+    """Be Vietnam Pro's files by (weight, style), from the font package's own list.
 
-    return Path(fontpkg.path(FAMILY, weight=weight, style=style))
+    Read directly rather than through ``fontpkg``'s registry, whose search of every
+    installed distribution's entry points costs more than registering the fonts.
+    """
+    import fontpkg_be_vietnam_pro as package
+
+    meta = json.loads((package.ROOT / "metadata.json").read_text(encoding="utf-8"))
+    return {(int(f["weight"]), f["style"]): package.ROOT / f["path"] for f in meta["files"]}
+
+
+def _bundled(weight: int, style: str = "normal") -> Path:
+    return _bundled_files()[(weight, style)]
 
 
 def _register(path: Path, *, what: str, check_vietnamese: bool) -> tuple[str, float, float]:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+    setting = f"printing.{what}"
     if not path.is_file():
-        raise FontError(
-            f"font file {path} ({what}) does not exist: fix printing.{what} in desk.toml or leave it empty",
-            field=f"printing.{what}",
-        )
+        raise FontError("print.font_missing", field=setting, path=str(path), setting=what)
     digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:10]
     name = f"Desk-{path.stem}-{digest}"
-    try:
-        font = pdfmetrics.getFont(name)
-    except KeyError:
+    # our own list, not pdfmetrics.getFont: asking reportlab for a font it lacks searches every AFM file it has
+    font = _registered.get(name)
+    if font is None:
         try:
-            font = TTFont(name, str(path))
+            # subsets of the glyphs used only: reportlab's default also embeds all of ASCII in every font
+            font = TTFont(name, str(path), asciiReadable=0)
         except (TTFError, OSError, ValueError, KeyError, IndexError, AssertionError) as exc:
             raise FontError(
-                f"font file {path} ({what}) is not a usable TrueType font ({exc}); "
-                "use a .ttf file (OpenType/CFF .otf files are not supported)",
-                field=f"printing.{what}",
+                "print.font_unusable", field=setting, path=str(path), setting=what, detail=str(exc)
             ) from exc
         if check_vietnamese:
             missing = [ch for ch in VIETNAMESE_SAMPLE if ord(ch) not in font.face.charToGlyph]
             if missing:
                 raise FontError(
-                    f"font file {path} ({what}) lacks Vietnamese letters ({''.join(missing[:8])}…); "
-                    "choose a font with Vietnamese support",
-                    field=f"printing.{what}",
+                    "print.font_lacks_vietnamese",
+                    field=setting,
+                    path=str(path),
+                    setting=what,
+                    letters="".join(missing[:8]),
                 )
         pdfmetrics.registerFont(font)
-    face = font.face
+        _registered[name] = font
+    face = font.face  # type: ignore[attr-defined]
     return name, face.ascent / 1000.0, -face.descent / 1000.0
 
 
@@ -111,7 +121,7 @@ def load_fonts(regular: str = "", bold: str = "") -> FontSet:
         return FontSet(reg, bld, ita, max(ascent, a2, a3), max(descent, d2, d3))
 
 
-def fonts_for(settings: Settings | None) -> FontSet:
+def fonts_for(settings: PrintSettings | None) -> FontSet:
     """The fonts a desk prints with (its ``desk.toml`` overrides, else Be Vietnam Pro)."""
     if settings is None:
         return load_fonts()

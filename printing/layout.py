@@ -1,231 +1,27 @@
-"""A small flowing layout engine and the building blocks every document is made of.
+"""The layout engine: paragraphs that wrap, side-by-side blocks, ruled tables that flow over pages.
 
-Documents are laid out first, into a list of pages of drawing operations in
-top-down coordinates; only then are they drawn on a reportlab canvas. That gives
-a roll (80 mm) page exactly as long as its content, page numbers known before
-drawing, and a record of every box drawn, which the layout tests check (nothing
-outside the page, no two pieces of text on top of each other).
+Documents are laid out first, into a list of pages of drawing operations
+(:mod:`printing.ops`) in top-down coordinates; only then are they drawn as a PDF
+(:mod:`printing.pdf`). That gives a roll (80 mm) page exactly as long as its
+content, page numbers known before drawing, and a record of every box drawn,
+which the layout tests check (nothing outside the page, no two pieces of text on
+top of each other).
 """
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
-from desk.errors import InvalidInput
 from printing.fonts import FontSet
-from printing.qr import QUIET_ZONE, Matrix, draw_qr
+from printing.items import NBSP, Align, Col, Graphic, Item, P, QrItem, Run, Space, Style
+from printing.ops import DrawingOp, LineOp, Page, QrOp, TextOp
+from printing.paper import Paper
 from printing.wording import nfc
 
-MM = 72.0 / 25.4
 LEADING = 1.3  # line height as a multiple of the font size
 ROLL_MAX = 14000.0  # a roll page longer than this (about 4.9 m; PDF viewers stop at 5 m) continues on another
-# a no-break space (U+00A0) glues words: it is drawn as a plain space but never broken
-NBSP = "\u00a0"
-
-Style = Literal["", "b", "i"]
-Align = Literal["left", "center", "right"]
-Run = tuple[str, Style]
-
-
-@dataclass(frozen=True)
-class Paper:
-    """A paper size and how documents sit on it."""
-
-    name: str
-    width: float
-    height: float | None
-    """None for a roll: the page is as long as its content."""
-    top: float
-    right: float
-    bottom: float
-    left: float
-    size: float
-    """Body text size (points)."""
-    qr: float = 0.0
-    """Side of the receipt's QR code (points)."""
-    sign_space: float = 16 * MM
-    """Room left blank for a handwritten signature."""
-
-    @property
-    def roll(self) -> bool:
-        return self.height is None
-
-    @property
-    def narrow(self) -> bool:
-        return self.width < 100 * MM
-
-
-PAPERS: dict[str, Paper] = {
-    "a4": Paper("a4", 210 * MM, 297 * MM, 15 * MM, 15 * MM, 15 * MM, 20 * MM, 11, 24 * MM, 20 * MM),
-    "a5": Paper("a5", 148 * MM, 210 * MM, 9 * MM, 9 * MM, 9 * MM, 11 * MM, 8.5, 19 * MM, 13 * MM),
-    "80mm": Paper("80mm", 80 * MM, None, 4 * MM, 4 * MM, 8 * MM, 4 * MM, 8, 24 * MM, 14 * MM),
-}
-A4_LANDSCAPE = Paper("a4-landscape", 297 * MM, 210 * MM, 12 * MM, 10 * MM, 12 * MM, 12 * MM, 7.5)
-PAPER_NAMES = tuple(PAPERS)
-
-
-class PrintOptionError(InvalidInput, ValueError):
-    """A paper size or copy count the documents cannot be made with (exit code 3 in the CLI)."""
-
-
-def paper(name: str) -> Paper:
-    """The paper called ``name`` (a4, a5 or 80mm; case and a missing "mm" forgiven)."""
-    key = name.strip().lower().replace(" ", "")
-    key = {"80": "80mm", "roll": "80mm"}.get(key, key)
-    try:
-        return PAPERS[key]
-    except KeyError:
-        raise PrintOptionError(f"paper {name!r}: choose one of {', '.join(PAPER_NAMES)}", field="paper") from None
-
-
-# ---------------------------------------------------------------- drawing operations
-
-
-@dataclass(slots=True)
-class TextOp:
-    """One line of text: runs of (text, font name) from x, baseline y (from the page top)."""
-
-    x: float
-    y: float
-    size: float
-    runs: tuple[tuple[str, str], ...]
-    width: float
-    top: float
-    bottom: float
-
-    @property
-    def text(self) -> str:
-        return "".join(t for t, _ in self.runs)
-
-
-@dataclass(slots=True)
-class LineOp:
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-    width: float = 0.5
-
-
-@dataclass(slots=True)
-class QrOp:
-    """A QR code; (x, y) is its top-left corner, ``size`` its side without the quiet zone."""
-
-    x: float
-    y: float
-    size: float
-    matrix: Matrix
-
-
-@dataclass(slots=True)
-class DrawingOp:
-    """A reportlab.graphics ``Drawing`` (a chart); (x, y) is its top-left corner."""
-
-    x: float
-    y: float
-    width: float
-    height: float
-    drawing: object
-
-
-Op = TextOp | LineOp | QrOp | DrawingOp
-
-
-@dataclass
-class Page:
-    width: float
-    height: float
-    ops: list[Op] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Box:
-    """A drawn box in PDF-independent top-down coordinates, for layout checks."""
-
-    page: int
-    kind: str  # "text", "line" or "qr"
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str = ""
-
-    def overlaps(self, other: Box, tolerance: float = 0.01) -> bool:
-        return (
-            self.page == other.page
-            and self.x0 < other.x1 - tolerance
-            and other.x0 < self.x1 - tolerance
-            and self.y0 < other.y1 - tolerance
-            and other.y0 < self.y1 - tolerance
-        )
-
-
-# ---------------------------------------------------------------- content items
-
-
-@dataclass(frozen=True)
-class P:
-    """A paragraph: styled runs that wrap within their column."""
-
-    runs: tuple[Run, ...]
-    align: Align = "left"
-    size: float | None = None
-    """Font size; None for the layout's body size."""
-    scale: float = 1.0
-    """Multiplies the body size when ``size`` is None."""
-    before: float = 0.0
-    after: float = 0.0
-    rule: float = 0.0
-    """Draw a short rule under the paragraph, this fraction of its widest line."""
-    indent: float = 0.0
-
-
-def para(*parts: str | Run, align: Align = "left", style: Style = "", **kw) -> P:
-    """A paragraph from strings (in ``style``) and (text, style) runs."""
-    runs = tuple((nfc(p), style) if isinstance(p, str) else (nfc(p[0]), p[1]) for p in parts)
-    return P(runs, align=align, **kw)
-
-
-def keep_together(text: str) -> str:
-    """Text whose words must stay on one line ("8.000 đ/bản")."""
-    return text.replace(" ", NBSP)
-
-
-@dataclass(frozen=True)
-class Space:
-    height: float
-
-
-@dataclass(frozen=True)
-class QrItem:
-    matrix: Matrix
-    size: float
-
-
-@dataclass(frozen=True)
-class Graphic:
-    """A reportlab.graphics ``Drawing`` in the flow, drawn at ``width`` × ``height`` points."""
-
-    drawing: object
-    width: float
-    height: float
-
-
-Item = P | Space | QrItem | Graphic
-
-
-@dataclass(frozen=True)
-class Col:
-    """A table column: title, relative width, alignment of its cells."""
-
-    title: str
-    weight: float
-    align: Align = "left"
-
 
 _TOKEN_RE = re.compile(r"\n|[^\S\n\u00a0]+|(?:[^\s]|\u00a0)+")
 _BREAK_AFTER = "-./,;:_@"
@@ -233,8 +29,7 @@ _WIDTHS: dict[tuple[str, str], float] = {}
 _WRAPS: dict[tuple, list] = {}  # lines are never changed once made
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     segments: tuple[tuple[str, str], ...]
     width: float
 
@@ -243,6 +38,7 @@ class Layout:
     """Lays content out on pages of one paper, flowing to new pages as needed."""
 
     def __init__(self, paper: Paper, fonts: FontSet, *, size: float | None = None) -> None:
+        # reportlab loads with the first layout, not when printing is imported
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         self._string_width = stringWidth
@@ -255,7 +51,7 @@ class Layout:
         self.width = self.right - self.left
         self.top = paper.top
         self.bottom = (ROLL_MAX if paper.height is None else paper.height) - paper.bottom
-        self.on_new_page = None  # called with the layout after a page break
+        self.on_new_page: Callable[[Layout], None] | None = None  # called with the layout after a page break
         self.y = self.top
         self.new_page()
 
@@ -382,9 +178,7 @@ class Layout:
         if not line.segments:
             return
         asc, desc = self.fonts.ascent * size, self.fonts.descent * size
-        self.page.ops.append(
-            TextOp(x, top + asc, size, tuple(line.segments), line.width, top, top + asc + desc)
-        )
+        self.page.ops.append(TextOp(x, top + asc, size, tuple(line.segments), line.width, top, top + asc + desc))
 
     def line(self, x1: float, y1: float, x2: float, y2: float, width: float = 0.5) -> None:
         self.page.ops.append(LineOp(x1, y1, x2, y2, width))
@@ -555,9 +349,7 @@ class Layout:
         fresh_y = self.y if self.y - header_h <= self.top + 0.01 else None
         capacity = self.bottom - self.top - header_h - 2 * lead  # room on a new page, roughly
         for row in rows:
-            cells = [
-                self.wrap(((nfc(v), ""),), w - 2 * pad, size) for v, w in zip(row, widths, strict=True)
-            ]
+            cells = [self.wrap(((nfc(v), ""),), w - 2 * pad, size) for v, w in zip(row, widths, strict=True)]
             done = [0] * len(cells)
             while True:
                 remaining = max(len(c) - d for c, d in zip(cells, done, strict=True))
@@ -623,117 +415,3 @@ def _split_word(word: str, font: str, size: float, room: float, sw) -> tuple[str
     if cut > 0 and cut + 1 >= fit // 2:
         fit = cut + 1
     return word[:fit], word[fit:]
-
-
-# ---------------------------------------------------------------- assembling a PDF
-
-
-@dataclass
-class Rendered:
-    """A laid-out document: its pages of operations and its PDF."""
-
-    pages: list[Page]
-    pdf: bytes
-
-    def boxes(self) -> list[Box]:
-        out: list[Box] = []
-        for n, page in enumerate(self.pages):
-            for op in page.ops:
-                if isinstance(op, TextOp):
-                    out.append(Box(n, "text", op.x, op.top, op.x + op.width, op.bottom, op.text))
-                elif isinstance(op, LineOp):
-                    out.append(
-                        Box(n, "line", min(op.x1, op.x2), min(op.y1, op.y2), max(op.x1, op.x2), max(op.y1, op.y2))
-                    )
-                elif isinstance(op, DrawingOp):
-                    out.append(Box(n, "drawing", op.x, op.y, op.x + op.width, op.y + op.height))
-                else:
-                    out.append(Box(n, "qr", op.x, op.y, op.x + op.size, op.y + op.size))
-        return out
-
-
-def _pdf_string(data: bytes) -> str:
-    """A PDF literal string for already-encoded glyph codes."""
-    out = []
-    for b in data:
-        if b in (0x28, 0x29, 0x5C):  # ( ) \\
-            out.append("\\" + chr(b))
-        elif 32 <= b < 127:
-            out.append(chr(b))
-        else:
-            out.append(f"\\{b:03o}")
-    return "".join(out)
-
-
-def _page_stream(page: Page, doc) -> str:
-    """The content stream of one page.
-
-    Written directly rather than through reportlab's text objects: its pure-Python
-    number formatting costs more than the whole rest of a receipt. Text goes
-    through the font's own subset encoding, the way reportlab's ttfonts module
-    documents for dynamic fonts.
-    """
-    from reportlab.pdfbase.pdfmetrics import getFont
-
-    h = page.height
-    out: list[str] = []
-    line_width = None
-    for op in page.ops:
-        if isinstance(op, TextOp):
-            out.append(f"BT 1 0 0 1 {op.x:.2f} {h - op.y:.2f} Tm")
-            for text, fontname in op.runs:
-                font = getFont(fontname)
-                for subset, chunk in font.splitString(text, doc):
-                    out.append(f"{font.getSubsetInternalName(subset, doc)} {op.size:g} Tf ({_pdf_string(chunk)}) Tj")
-            out.append("ET")
-        elif isinstance(op, LineOp):
-            if op.width != line_width:
-                out.append(f"{op.width:g} w")
-                line_width = op.width
-            out.append(f"{op.x1:.2f} {h - op.y1:.2f} m {op.x2:.2f} {h - op.y2:.2f} l S")
-    return "\n".join(out)
-
-
-def to_pdf(pages: Sequence[Page], *, title: str = "", author: str = "", subject: str = "") -> bytes:
-    """Draw laid-out pages on a reportlab canvas; fonts are embedded as subsets."""
-    from reportlab import rl_config
-    from reportlab.pdfgen.canvas import Canvas
-
-    # binary (deflate-only) streams: ASCII85 on top costs ~3 ms a receipt and 25 % in size
-    rl_config.useA85 = 0
-    buf = io.BytesIO()
-    first = pages[0]
-    initial = next((op.runs[0][1] for p in pages for op in p.ops if isinstance(op, TextOp)), None)
-    # the initial font is declared in the PDF: make it ours rather than an unembedded Helvetica
-    c = Canvas(
-        buf,
-        pagesize=(first.width, first.height),
-        invariant=1,
-        pageCompression=1,
-        lang="vi-VN",
-        initialFontName=initial,
-    )
-    c.setTitle(nfc(title))
-    c.setAuthor(nfc(author))
-    c.setSubject(nfc(subject))
-    c.setCreator("motcua-desk")
-    doc = c._doc
-    for page in pages:
-        c.setPageSize((page.width, page.height))
-        c.setStrokeColorRGB(0, 0, 0)
-        c.addLiteral(_page_stream(page, doc))
-        for op in page.ops:
-            if isinstance(op, QrOp):
-                draw_qr(c, op.matrix, op.x, page.height - op.y - op.size, op.size)
-            elif isinstance(op, DrawingOp):
-                from reportlab.graphics import renderPDF
-
-                renderPDF.draw(op.drawing, c, op.x, page.height - op.y - op.height)
-        c.showPage()
-    c.save()
-    return buf.getvalue()
-
-
-def qr_quiet(size: float, matrix: Matrix) -> float:
-    """Width of the quiet zone around a QR code of ``size`` points."""
-    return QUIET_ZONE * size / max(1, len(matrix))

@@ -19,6 +19,7 @@ Matrix = tuple[tuple[bool, ...], ...]
 @lru_cache(maxsize=64)
 def qr_matrix(data: str, error_correction: str = "M") -> Matrix:
     """The module matrix (True = dark) of a QR code for ``data``, without the quiet zone."""
+    # qrcode loads with the first receipt, not when printing is imported
     import qrcode
     from qrcode import constants
 
@@ -30,8 +31,10 @@ def qr_matrix(data: str, error_correction: str = "M") -> Matrix:
     }[error_correction]
     code = qrcode.QRCode(error_correction=level, border=0, mask_pattern=MASK_PATTERN)
     code.add_data(data.encode("utf-8"))
-    code.make(fit=True)
-    return tuple(tuple(bool(m) for m in row) for row in code.modules)
+    # the smallest version, found once: make(fit=True) would search for it twice
+    code.best_fit()
+    code.make(fit=False)
+    return tuple(tuple(map(bool, row)) for row in code.modules)
 
 
 def runs(matrix: Matrix) -> list[tuple[int, int, int]]:
@@ -60,10 +63,21 @@ def draw_qr(canvas, matrix: Matrix, x: float, y: float, size: float) -> None:
     if n == 0:
         return
     module = size / n
-    ops = [f"{c} {n - 1 - r} {length} 1 re" for r, c, length in runs(matrix)]
     canvas.saveState()
     canvas.setFillColorRGB(0, 0, 0)
     canvas.translate(x, y)
     canvas.scale(module, module)
-    canvas.addLiteral("\n".join(ops) + "\nf")
+    canvas.addLiteral(_path(matrix))
     canvas.restoreState()
+
+
+@lru_cache(maxsize=64)
+def _path(matrix: Matrix) -> str:
+    """The filled path of the dark runs, in module units (every copy of a receipt draws the same)."""
+    n = len(matrix)
+    return "\n".join(f"{c} {n - 1 - r} {length} 1 re" for r, c, length in runs(matrix)) + "\nf"
+
+
+def qr_quiet(size: float, matrix: Matrix) -> float:
+    """Width of the quiet zone around a QR code of ``size`` points."""
+    return QUIET_ZONE * size / max(1, len(matrix))

@@ -11,13 +11,14 @@ import unicodedata
 from datetime import date, datetime
 
 from desk.models import Delivery, IdKind
+from desk.rules.forms import FORMS
 
 # form titles: the names of Phụ lục I, Thông tư 03/2025/TT-VPCP (DOMAIN.md), upper case on paper
-TITLE_RECEIPT = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"  # Mẫu 01
-TITLE_SUPPLEMENT = "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"  # Mẫu 02
-TITLE_REFUSAL = "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"  # Mẫu 03
-TITLE_APOLOGY = "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"  # Mẫu 04
-TITLE_REGISTER = "SỔ THEO DÕI HỒ SƠ"  # Mẫu 07
+TITLE_RECEIPT = FORMS["receipt"].title.upper()  # Mẫu 01
+TITLE_SUPPLEMENT = FORMS["supplement"].title.upper()  # Mẫu 02
+TITLE_REFUSAL = FORMS["refusal"].title.upper()  # Mẫu 03
+TITLE_APOLOGY = FORMS["apology"].title.upper()  # Mẫu 04
+TITLE_REGISTER = FORMS["register"].title.upper()  # Mẫu 07
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -64,9 +65,7 @@ def nfc(text: object) -> str:
     if s.isprintable():
         return s
     # control and format characters go; line breaks and no-break spaces stay
-    return "".join(
-        ch if ch in "\n\u00a0" or not unicodedata.category(ch).startswith("C") else " " for ch in s
-    )
+    return "".join(ch if ch in "\n\u00a0" or not unicodedata.category(ch).startswith("C") else " " for ch in s)
 
 
 def _day(d: int) -> str:
@@ -78,34 +77,53 @@ def _month(m: int) -> str:
 
 
 def date_vi(d: date | datetime) -> str:
-    """"ngày 22 tháng 11 năm 2026" (leading zeros as Nghị định 30/2020 wants)."""
+    """ "ngày 22 tháng 11 năm 2026" (leading zeros as Nghị định 30/2020 wants)."""
     return f"ngày {_day(d.day)} tháng {_month(d.month)} năm {d.year}"
 
 
 def time_vi(t: datetime) -> str:
-    """"09 giờ 30 phút"."""
+    """ "09 giờ 30 phút"."""
     return f"{t.hour:02d} giờ {t.minute:02d} phút"
 
 
 def datetime_vi(t: datetime | None) -> str:
-    """"09 giờ 30 phút, ngày 22 tháng 11 năm 2026", or a blank to fill by hand."""
+    """ "09 giờ 30 phút, ngày 22 tháng 11 năm 2026", or a blank to fill by hand."""
     if t is None:
         return f"{BLANK} giờ {BLANK} phút, ngày {BLANK} tháng {BLANK} năm {BLANK}"
     return f"{time_vi(t)}, {date_vi(t)}"
 
 
 def place_date(place: str, d: date | datetime) -> str:
-    """"Hà Nội, ngày 22 tháng 11 năm 2026" (the place left blank when unknown)."""
+    """ "Hà Nội, ngày 22 tháng 11 năm 2026" (the place left blank when unknown)."""
     return f"{nfc(place).strip() or BLANK}, {date_vi(d)}"
 
 
+def period_vi(date_from: date, date_to: date) -> str:
+    """ "Ngày 22 tháng 11 năm 2026", or "Từ ngày … đến ngày …" for a range."""
+    if date_from == date_to:
+        return date_vi(date_from).capitalize()
+    return f"Từ {date_vi(date_from)} đến {date_vi(date_to)}"
+
+
+def decimal_vi(value: float) -> str:
+    """ "2,5" (one decimal, the decimal comma)."""
+    return f"{value:.1f}".replace(".", ",")
+
+
+def percent_vi(value: float | None) -> str:
+    """ "96,5 %"; "—" for a rate that is undefined (nothing to divide by)."""
+    if value is None:
+        return "—"
+    return decimal_vi(value * 100) + " %"
+
+
 def short_datetime(t: datetime | None) -> str:
-    """"22/11/2026 09:30" for table cells."""
+    """ "22/11/2026 09:30" for table cells."""
     return t.strftime("%d/%m/%Y %H:%M") if t else ""
 
 
 def money_vi(amount: int) -> str:
-    """"8.000 đ"."""
+    """ "8.000 đ"."""
     sign = "-" if amount < 0 else ""
     return f"{sign}{abs(int(amount)):,}".replace(",", ".") + " đ"
 
@@ -123,6 +141,6 @@ def delivery_vi(delivery: Delivery, agency_name: str, address: str = "") -> str:
 
 
 def copy_label(n: int) -> str:
-    """"(Liên 1: giao người nộp hồ sơ)"."""
+    """ "(Liên 1: giao người nộp hồ sơ)"."""
     purpose = COPY_PURPOSE.get(n)
     return f"(Liên {n}: {purpose})" if purpose else f"(Liên {n})"

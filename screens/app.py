@@ -15,8 +15,8 @@ from desk.config import read_agency_key
 from desk.context import Desk, open_desk
 from desk.errors import DeskError
 from screens.dialogs.basic import ConfirmDialog, ErrorDialog
+from screens.i18n.catalogue import Strings
 from screens.messages import OpenDossier
-from screens.i18n.strings import Strings
 from screens.today import TodayScreen
 
 
@@ -47,11 +47,11 @@ def reports_screen() -> Screen:
 
 def prepare_screens() -> None:
     """Import the other screens (run in a thread once the first screen is up, so F2 is quick)."""
-    import screens.checklist  # noqa: F401
-    import screens.dossier  # noqa: F401
-    import screens.intake  # noqa: F401
-    import screens.reports  # noqa: F401
-    import screens.search  # noqa: F401
+    import screens.checklist
+    import screens.dossier
+    import screens.intake
+    import screens.reports
+    import screens.search
     import screens.sync  # noqa: F401
 
 
@@ -158,9 +158,14 @@ class DeskApp(App):
     # errors --------------------------------------------------------------------------
 
     def show_error(self, error: BaseException | None) -> None:
-        """An error dialog: the clerk's sentence first, the core's detail below it."""
+        """An error dialog in the clerk's language: the core's problem in words, or what failed and the detail."""
         if isinstance(error, DeskError):
-            self.push_screen(ErrorDialog(self.t("error.desk"), error.message))
+            problem = error.problem
+            if self.t.knows(problem):
+                self.push_screen(ErrorDialog(self.t.problem(problem)))
+            else:
+                # a problem this version has no words for (or prose, from a raise site not converted yet)
+                self.push_screen(ErrorDialog(self.t("error.desk"), self.t.problem(problem)))
         elif isinstance(error, OSError):
             self.push_screen(ErrorDialog(self.t("error.os"), str(error)))
         else:

@@ -13,7 +13,7 @@ from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from screens.app import DeskApp
-    from screens.i18n.strings import Strings
+    from screens.i18n.catalogue import Strings
 
 ResultType = TypeVar("ResultType")
 

@@ -24,14 +24,14 @@ from textual.worker import Worker
 
 from desk.dossier import checklist
 from desk.dossier import query as dossiers
-from desk.errors import NotFound
 from desk.dossier.files import newest_in_inbox
+from desk.errors import NotFound
 from desk.models import ComponentLine, Digitisation, Dossier
 from desk.rules.status import CHECKLIST_OPEN
 from screens.base import DeskScreen
 from screens.dialogs.basic import TextDialog
-from screens.format import clip, when_short
 from screens.dialogs.forms import ReuseDialog
+from screens.format import clip, when_short
 from screens.messages import DossierChanged
 
 INBOX_POLL = 2.0
@@ -40,8 +40,7 @@ INBOX_POLL = 2.0
 MARKS = {
     "attach": lambda desk, code, component, value: checklist.attach_file(desk, code, component, Path(value)),
     "reuse": lambda desk, code, component, value: checklist.mark_reused(desk, code, component, value),
-    "not_required": lambda desk, code, component, value: checklist.mark_not_required(desk, code, component,
-                                                                                     note=value),
+    "not_required": lambda desk, code, component, value: checklist.mark_not_required(desk, code, component, note=value),
     "undo": lambda desk, code, component, value: checklist.undo(desk, code, component),
 }
 """What each key does in the core: ``(desk, code, component, value) -> Dossier``."""
@@ -51,7 +50,7 @@ CHANGES = ("attach_newest", "attach_file", "reused", "not_required", "undo")
 
 
 def size_text(n: int) -> str:
-    """"120 KB", "3.4 MB"."""
+    """ "120 KB", "3.4 MB"."""
     if n >= 1024 * 1024:
         return f"{n / 1024 / 1024:.1f} MB"
     return f"{max(1, round(n / 1024))} KB"
@@ -244,10 +243,14 @@ class ChecklistScreen(DeskScreen):
             inbox.update(t("checklist.inbox_empty", folder=folder))
         else:
             at = datetime.fromtimestamp(seen[1])
-            inbox.update(Content.assemble(
-                ("▸ ", "bold"), (path.name, "bold"),
-                f"  {when_short(t, at)} · {size_text(seen[2])}", (f"  ({folder})", "dim"),
-            ))
+            inbox.update(
+                Content.assemble(
+                    ("▸ ", "bold"),
+                    (path.name, "bold"),
+                    f"  {when_short(t, at)} · {size_text(seen[2])}",
+                    (f"  ({folder})", "dim"),
+                )
+            )
         inbox.set_class(seen is not None, "-ready")
         self.refresh_bindings()
 

@@ -26,15 +26,13 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.worker import Worker
 
 from desk import clock
-from desk.dossier import checklist
+from desk.dossier import checklist, lifecycle
 from desk.dossier import query as dossiers
-from desk.dossier import lifecycle
 from desk.errors import NotFound
 from desk.models import Dossier, Status
 from desk.rules.receipt_qr import ReceiptVerdict, Verdict
 from screens.base import DeskScreen
 from screens.dialogs.basic import ConfirmDialog, TextDialog
-from screens.format import clip, day, due_long, event_label, when
 from screens.dialogs.forms import (
     SATISFACTION_KEYS,
     ApologyAnswer,
@@ -44,8 +42,10 @@ from screens.dialogs.forms import (
     SupplementAnswer,
     SupplementDialog,
 )
-from screens.messages import DossierChanged
 from screens.dialogs.previews import LetterPreview, ReceiptPreview
+from screens.format import clip, day, due_long, event_label, when
+from screens.i18n.catalogue import Strings
+from screens.messages import DossierChanged
 
 
 @dataclass(frozen=True)
@@ -213,9 +213,7 @@ class DossierScreen(DeskScreen):
             self._show_verdict()
             return
         now = clock.now()
-        title.update(
-            Content.assemble((d.code, "bold"), "\n", (d.procedure_code, "bold"), " ", d.procedure_name)
-        )
+        title.update(Content.assemble((d.code, "bold"), "\n", (d.procedure_code, "bold"), " ", d.procedure_name))
         overdue = dossiers.is_overdue(d, now)
         badge.update(t("overdue.badge") if overdue else t(f"status.{d.status.value}"))
         badge.set_class(True, "-shown")
@@ -331,8 +329,9 @@ class DossierScreen(DeskScreen):
                 self._confirm(action, harmless=False, reason=reason)
 
         self.app.push_screen(
-            TextDialog(self.t(f"reason.{action}.title", code=self.code), self.t(f"reason.{action}.prompt"),
-                       required=True),
+            TextDialog(
+                self.t(f"reason.{action}.title", code=self.code), self.t(f"reason.{action}.prompt"), required=True
+            ),
             typed,
         )
 
@@ -430,9 +429,6 @@ class DossierScreen(DeskScreen):
         self.app.push_screen(ApologyDialog(d, lambda days: lifecycle.propose_new_due(desk, d, days)), answered)
 
 
-def verdict_message(t, v: ReceiptVerdict) -> str:
+def verdict_message(t: Strings, v: ReceiptVerdict) -> str:
     """What a scanned receipt turned out to be, in the clerk's language."""
-    if v.verdict is Verdict.ALTERED:
-        fields = ", ".join(t(f"qrfield.{name}") for name in v.mismatched)
-        return t("verdict.altered", code=v.code, fields=fields)
-    return t(f"verdict.{v.verdict.value}", code=v.code)
+    return t.problem(v.problem)

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from desk.dossier import query as dossiers
 from desk.models import Dossier, ProcessingTime, TimeUnit
-from screens.i18n.strings import Strings
+from screens.i18n.catalogue import Strings
 
 
 def short_code(code: str, agency_code: str) -> str:

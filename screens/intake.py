@@ -18,20 +18,21 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import Worker
 
 from desk import clock
-from desk.dossier import intake
-from desk.rules.chipqr import looks_like_chip_qr
-from desk.errors import InvalidInput
-from desk.rules.idnumbers import check_id_number
-from desk.dossier.intake import ApplicantInput, IntakeRequest
-from desk.models import IdKind, Procedure
 from desk.catalog.store import list_procedures
-from desk.text import LIMITS
+from desk.dossier import intake
+from desk.dossier.intake import ApplicantInput, IntakeRequest
+from desk.errors import InvalidInput
+from desk.models import Procedure
+from desk.rules.chipqr import looks_like_chip_qr
+from desk.rules.idnumbers import check_id_number
+from desk.rules.problems import Problem
 from screens.base import DeskScreen
 from screens.dialogs.basic import ConfirmDialog
+from screens.dialogs.previews import ReceiptPreview
 from screens.format import due_long
 from screens.messages import DossierSaved
-from screens.dialogs.previews import ReceiptPreview
-from screens.widgets.common import ComponentChecklist, ProcedurePicker
+from screens.widgets.component_checklist import ComponentChecklist
+from screens.widgets.procedure_picker import ProcedurePicker
 
 APPLICANT_FIELDS = ("name", "id_number", "birth_date", "sex", "phone", "email", "address")
 """The applicant's fields, in the order of the form."""
@@ -277,38 +278,30 @@ class IntakeScreen(DeskScreen):
             self.picker.filter_input.focus()
         return True
 
-    def validate(self, *, every_field: bool = False) -> dict[str, str]:
+    def validate(self, *, every_field: bool = False) -> dict[str, Problem]:
         """Show the problems of the fields touched (all with ``every_field``); returns all problems."""
         raw = self.form.to_model()
         problems = intake.applicant_problems(raw, today=clock.now().date())
         for name in APPLICANT_FIELDS:
             shown = every_field or name in self.touched
+            warnings = self._id_warnings(raw.id_number) if shown and name == "id_number" else ()
             if shown and name in problems:
-                self.form.show_problem(name, self.problem_text(name, getattr(raw, name)))
-            elif shown and name == "id_number" and self._is_old_id(raw.id_number):
-                self.form.show_problem(name, self.t("warning.old_id"), tone="warning")
+                self.form.show_problem(name, self.t.problem(problems[name]))
+            elif warnings:
+                self.form.show_problem(name, self.t.problem(warnings[0]), tone="warning")
             else:
                 self.form.show_problem(name, "")
         return problems
 
-    def problem_text(self, name: str, value) -> str:
-        """The problem of one field in the clerk's language (the core's messages are for logs and the CLI)."""
-        text = value if isinstance(value, str) else ""
-        limit = LIMITS.get(name)
-        if limit and len(text.strip()) > limit:
-            return self.t("problem.too_long", limit=limit)
-        if name == "name" and not text.strip():
-            return self.t("problem.name_required")
-        return self.t(f"problem.{name}")
-
     @staticmethod
-    def _is_old_id(value: str) -> bool:
+    def _id_warnings(value: str) -> tuple[Problem, ...]:
+        """What the core says of an acceptable ID number (an old 9-digit one, say)."""
         if not value.strip():
-            return False
+            return ()
         try:
-            return check_id_number(value).kind is IdKind.OLD_ID
+            return check_id_number(value).warnings
         except InvalidInput:
-            return False
+            return ()
 
     # saving ----------------------------------------------------------------------
 
@@ -333,7 +326,7 @@ class IntakeScreen(DeskScreen):
         if self.saving:
             return
         if self.procedure is None:
-            self.picker.show_problem(self.t("problem.procedure"))
+            self.picker.show_problem(self.t("intake.pick_procedure"))
             self.picker.filter_input.focus()
             self.app.bell()
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from desk.models import Dossier
+from desk.rules.problems import Problem
 from desk.rules.receipt_qr import ReceiptVerdict
 
 
@@ -22,7 +23,7 @@ class OpenDossier(Message):
 class DossierSaved(Message):
     """Posted by the intake worker once the dossier and its event are committed."""
 
-    def __init__(self, dossier: Dossier, warnings: list[str]) -> None:
+    def __init__(self, dossier: Dossier, warnings: list[Problem]) -> None:
         super().__init__()
         self.dossier = dossier
         """The dossier as stored, with its code and due date."""

@@ -24,7 +24,8 @@ from screens.base import DeskScreen
 from screens.format import clip
 from screens.messages import IndicatorsReady, ReportPrinted
 from screens.printjob import print_day_report, print_register
-from screens.widgets.common import Counter, IndicatorBar
+from screens.widgets.counter import Counter
+from screens.widgets.indicator_bar import IndicatorBar
 
 PERIODS = indicators.PERIODS
 """("day", "week", "month"), switched with 1, 2, 3 (or ← →)."""
@@ -37,7 +38,7 @@ COUNTS = ("received", "finished", "returned", "in_progress", "overdue")
 
 
 def pct(t, value: float | None, digits: int = 1) -> str:
-    """"96,5 %" in Vietnamese, "96.5 %" in English; "—" when undefined."""
+    """ "96,5 %" in Vietnamese, "96.5 %" in English; "—" when undefined."""
     text = indicators.percent(value, digits=digits, none=t("none"))
     return text.replace(",", ".") if t.language == "en" else text
 
@@ -68,8 +69,9 @@ class ReportsScreen(DeskScreen):
         with Vertical(id="reports"):
             with Horizontal(id="report-periods"):
                 for n, kind in enumerate(PERIODS, 1):
-                    yield Static(f" {n} {t(f'reports.period.{kind}')} ", id=f"period-{kind}", classes="period",
-                                 markup=False)
+                    yield Static(
+                        f" {n} {t(f'reports.period.{kind}')} ", id=f"period-{kind}", classes="period", markup=False
+                    )
                 yield Static(id="report-title", markup=False)
             with Horizontal(id="report-counts"):
                 for key in COUNTS:
@@ -168,8 +170,16 @@ class ReportsScreen(DeskScreen):
         hours = f.avg_processing_hours
         hours_text = t("none") if hours is None else f"{hours:.1f}".replace(".", "," if t.language == "vi" else ".")
         self.query_one("#report-extra", Static).update(
-            t("reports.extra", hours=hours_text, on_time=f.finished_on_time, late=f.finished_late,
-              refused=f.refused, withdrawn=f.withdrawn, stopped=f.stopped, awaiting=f.awaiting_return)
+            t(
+                "reports.extra",
+                hours=hours_text,
+                on_time=f.finished_on_time,
+                late=f.finished_late,
+                refused=f.refused,
+                withdrawn=f.withdrawn,
+                stopped=f.stopped,
+                awaiting=f.awaiting_return,
+            )
         )
         table = self.procedures
         table.clear()
@@ -189,8 +199,12 @@ class ReportsScreen(DeskScreen):
         target = TARGETS.get(name)
         meets = f.meets(name)
         row = self.query_one(f"#rate-{name}")
-        for cls, on_ in (("-meets", meets is True), ("-misses", meets is False),
-                         ("-no-target", target is None and value is not None), ("-none", value is None)):
+        for cls, on_ in (
+            ("-meets", meets is True),
+            ("-misses", meets is False),
+            ("-no-target", target is None and value is not None),
+            ("-none", value is None),
+        ):
             row.set_class(on_, cls)
         self.query_one(f"#bar-{name}", IndicatorBar).show(value, target)
         row.query_one(".indicator-value", Static).update(pct(t, value))

@@ -15,7 +15,7 @@ from desk.rules.receipt_qr import parse_payload, verify_payload
 from screens.base import DeskScreen
 from screens.dossier import verdict_message
 from screens.messages import OpenDossier
-from screens.widgets.common import DossierTable
+from screens.widgets.dossier_table import DossierTable
 
 TYPE_SETTLE = 0.25
 """Seconds after the last keystroke before the search runs (and a scanner is done typing)."""

@@ -26,11 +26,11 @@ from desk.sync.push import push
 from desk.sync.status import SyncStatus, sync_status
 from screens.base import DeskScreen
 from screens.messages import SyncFinished, WorkProgress
-from screens.widgets.common import Counter
+from screens.widgets.counter import Counter
 
 
 def moment(t, iso: str | None) -> str:
-    """"09:12 23/11/2026" from a recorded ISO time."""
+    """ "09:12 23/11/2026" from a recorded ISO time."""
     if not iso:
         return t("none")
     try:
@@ -127,8 +127,9 @@ class SyncScreen(DeskScreen):
             return t("sync.last_export_failed", at=at, error=last["error"])
         if not last.get("path"):
             return t("sync.last_export_nothing", at=at)
-        return t("sync.last_export", at=at, events=last.get("events", 0), dossiers=last.get("dossiers", 0),
-                 path=last["path"])
+        return t(
+            "sync.last_export", at=at, events=last.get("events", 0), dossiers=last.get("dossiers", 0), path=last["path"]
+        )
 
     def _push_text(self, last: dict | None) -> str:
         t = self.t

@@ -11,7 +11,8 @@ from desk import clock
 from desk.dossier import query as dossiers
 from desk.dossier.query import clock_backwards_note
 from screens.base import DeskScreen
-from screens.widgets.common import Counter, DossierTable
+from screens.widgets.counter import Counter
+from screens.widgets.dossier_table import DossierTable
 
 COUNTERS = ("received", "due_today", "overdue", "pending_sync")
 """The figures of ``desk.dossier.query.today_counts``, in the order shown."""

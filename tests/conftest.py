@@ -1,18 +1,66 @@
-"""Shared fixtures: a fresh desk home with the sample catalogue, a fixed clock."""
+"""Shared fixtures: a fresh desk home with the sample catalogue, a fixed clock, a clean environment."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.desk_helpers import (  # noqa: F401  (the tests import these from here)
+    DEFAULT_NOW,
+    ROOT,
+    DeskRun,
+    new_cli_home,
+    new_home,
+    run_desk,
+    run_desk_process,
+    set_template_root,
+)
 
-# a Monday morning: office open, well before the same-day cut-off
-DEFAULT_NOW = "2026-11-23T09:00:00"
+# no property test is decided by the clock: a busy machine makes examples slow, not wrong
+settings.register_profile("desk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("desk")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _template_homes(tmp_path_factory):
+    """Template homes live in this session's (this xdist worker's) temporary folder."""
+    set_template_root(tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture(autouse=True)
+def _environment_kept():
+    """The environment after a test (and its monkeypatch) is the one before it, or the test fails.
+
+    In-process runs of the command share ``os.environ`` with the tests that follow.
+    """
+    before = dict(os.environ)
+    yield
+    after = dict(os.environ)
+    changed = sorted(
+        k for k in before.keys() | after.keys() if before.get(k) != after.get(k) and k != "PYTEST_CURRENT_TEST"
+    )
+    for name in changed:
+        if name in before:
+            os.environ[name] = before[name]
+        else:
+            del os.environ[name]
+    assert not changed, f"the environment was changed and not put back: {changed}"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch, tmp_path_factory):
+    """Nothing from the shell, nothing to the next test.
+
+    No ``DESK_HOME``, ``DESK_DEBUG`` or ``DESK_NOW`` from the shell, a user data
+    folder of the session's own so nothing reaches the real one, and the working
+    directory put back after each test.
+    """
+    for name in ("DESK_HOME", "DESK_DEBUG", "DESK_NOW"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "xdg-data"))
+    monkeypatch.chdir(ROOT)
 
 
 @pytest.fixture
@@ -27,33 +75,15 @@ def now(monkeypatch):
 
 
 @pytest.fixture
-def home(tmp_path, now):
-    from desk.config import Home, init_home
-
-    h = Home(tmp_path / "home")
-    init_home(h, agency_code="000.00.12.H29", agency_name="UBND xã Minh Khai", desk_no=1, clerk="Nguyễn Thị Lan")
-    return h
+def home(tmp_path, now, request):
+    """A new home of desk 1; with the sample catalogue already in when the test uses ``desk`` too."""
+    return new_home(tmp_path / "home", catalog="desk" in request.fixturenames)
 
 
 @pytest.fixture
 def desk(home):
-    from desk.catalog.formats import sample_catalog_path
     from desk.context import open_desk
-    from desk.catalog.store import import_catalog
 
     d = open_desk(home)
-    import_catalog(d, sample_catalog_path())
     yield d
     d.close()
-
-
-def run_desk(*args: str, home: Path | None = None, env: dict | None = None, input: str | None = None):
-    """Run the real ``desk`` command in a subprocess."""
-    full_env = {**os.environ, **(env or {})}
-    full_env.setdefault("DESK_NOW", DEFAULT_NOW)
-    cmd = [sys.executable, "-m", "desk"]
-    if home is not None:
-        cmd += ["--home", str(home)]
-    return subprocess.run(
-        cmd + list(args), capture_output=True, text=True, env=full_env, cwd=ROOT, input=input, timeout=60
-    )

@@ -12,7 +12,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("desk.rules", "desk.catalog", "desk.dossier", "desk.sync", "desk.reports", "desk.ops")
-FOUNDATION = ("desk", "desk.errors", "desk.clock", "desk.ids", "desk.text", "desk.models", "desk.config", "desk.context")
+FOUNDATION = (
+    "desk",
+    "desk.errors",
+    "desk.clock",
+    "desk.ids",
+    "desk.text",
+    "desk.models",
+    "desk.config",
+    "desk.context",
+    "desk.fsio",
+)
 
 
 def core_modules() -> list[str]:

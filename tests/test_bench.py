@@ -11,7 +11,10 @@ def test_small_bench_writes_every_figure(tmp_path):
     out = tmp_path / "results.json"
     r = subprocess.run(
         [sys.executable, "-m", "bench", "--size", "small", "--out", str(out), "--cache", str(tmp_path / "cache")],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert r.returncode == 0, r.stderr
     report = json.loads(out.read_text())

@@ -4,14 +4,14 @@ import io
 
 import pytest
 
-from desk.dossier import checklist
-from desk.dossier import lifecycle
-from desk.dossier.query import get, timeline
-from desk.errors import InvalidInput, NotFound
+from desk.dossier import checklist, lifecycle
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
-from desk.models import Digitisation
+from desk.dossier.query import get, timeline
 from desk.dossier.rows import dossier_to_row, from_snapshot, line_to_row
+from desk.errors import InvalidInput, NotFound
+from desk.models import Digitisation
 from desk.ops.verify import verify
+from tests.problem_helpers import raises_problem
 
 D = Digitisation
 
@@ -28,8 +28,12 @@ def _pdf(pages=1) -> bytes:
 
 
 def _receive(desk, procedure="1.001193", not_received=frozenset()):
-    d, _ = receive(desk, IntakeRequest(procedure_code=procedure, applicant=ApplicantInput(name="Phạm Thị Hương"),
-                                       not_received=not_received))
+    d, _ = receive(
+        desk,
+        IntakeRequest(
+            procedure_code=procedure, applicant=ApplicantInput(name="Phạm Thị Hương"), not_received=not_received
+        ),
+    )
     return d
 
 
@@ -113,7 +117,7 @@ def test_replacing_a_file_and_undo(desk):
     assert line.digitisation is D.PENDING and line.file_path == "" and line.file_sha256 == "" and line.file_pages == 0
     assert timeline(desk, d.code)[-1].type == "component.undone"
     assert len(list(desk.home.files.rglob("*.pdf"))) == 2  # stored files are kept
-    with pytest.raises(InvalidInput, match="already pending"):
+    with raises_problem(InvalidInput, "component.already_pending", says="already pending"):
         checklist.undo(desk, d.code, "giay_chung_sinh")
     _snapshot_matches(desk, d.code)
 
@@ -141,17 +145,17 @@ def test_mark_reused(desk, typed, state, recorded):
 
 def test_reuse_source_must_be_known_and_not_this_dossier(desk):
     d = _receive(desk)
-    with pytest.raises(InvalidInput, match="VNeID, CSDLQG dân cư"):
+    with raises_problem(InvalidInput, "reuse.unknown_source", says="VNeID, CSDLQG dân cư"):
         checklist.mark_reused(desk, d.code, "giay_chung_sinh", "Google Drive")
-    with pytest.raises(InvalidInput, match="is this dossier"):
+    with raises_problem(InvalidInput, "reuse.own_dossier", says="is this dossier"):
         checklist.mark_reused(desk, d.code, "giay_chung_sinh", d.code)
-    with pytest.raises(InvalidInput, match="required"):
+    with raises_problem(InvalidInput, "text.required", says="required"):
         checklist.mark_reused(desk, d.code, "giay_chung_sinh", "  ")
 
 
 def test_not_required_needs_a_note_for_a_must_digitise_paper_handed_in(desk):
     d = _receive(desk)
-    with pytest.raises(InvalidInput, match="must be digitised"):
+    with raises_problem(InvalidInput, "component.must_digitise", says="must be digitised"):
         checklist.mark_not_required(desk, d.code, "giay_chung_sinh")
     d = checklist.mark_not_required(desk, d.code, "giay_chung_sinh", note="bản giấy không đọc được")
     assert _line(d, "giay_chung_sinh").digitisation is D.NOT_REQUIRED and checklist.is_complete(d)
@@ -164,7 +168,7 @@ def test_lines_by_code_case_or_position(desk):
     d = _receive(desk)
     assert checklist.find_line(d, "GIAY_CHUNG_SINH").code == "giay_chung_sinh"
     assert checklist.find_line(d, "2").code == "giay_chung_sinh"
-    with pytest.raises(NotFound, match="its components are to_khai, giay_chung_sinh"):
+    with raises_problem(NotFound, "component.unknown", says="its components are to_khai, giay_chung_sinh"):
         checklist.find_line(d, "so_ho_khau")
     with pytest.raises(NotFound):
         checklist.mark_reused(desk, d.code, "9", "VNeID")
@@ -174,18 +178,19 @@ def test_closed_dossiers_keep_their_checklist(desk):
     d = _receive(desk)
     lifecycle.refuse(desk, d.code, "Không thuộc thẩm quyền")
     src = _write(desk, "a.pdf", _pdf())
-    with pytest.raises(InvalidInput, match="refused; its checklist can no longer change"):
+    with raises_problem(InvalidInput, "checklist.closed", says="refused; its checklist can no longer change"):
         checklist.attach_file(desk, d.code, "giay_chung_sinh", src)
     assert list(desk.home.files.rglob("*.pdf")) == []  # refused before copying
-    with pytest.raises(InvalidInput, match="refused"):
+    with raises_problem(InvalidInput, "checklist.closed", says="refused"):
         checklist.mark_reused(desk, d.code, "giay_chung_sinh", "VNeID")
 
 
 def test_a_bad_file_changes_nothing(desk):
     d = _receive(desk)
     n = len(timeline(desk, d.code))
-    with pytest.raises(InvalidInput, match="only PDF, JPEG and PNG"):
+    with pytest.raises(InvalidInput) as info:
         checklist.attach_file(desk, d.code, "giay_chung_sinh", _write(desk, "x.pdf", b"not a pdf at all"))
+    assert info.value.problem.code == "file.unsupported"  # only PDF, JPEG and PNG
     assert len(timeline(desk, d.code)) == n
     assert _line(get(desk, d.code), "giay_chung_sinh").digitisation is D.PENDING
 
@@ -195,8 +200,11 @@ def test_file_size_limit_comes_from_the_settings(desk):
 
     desk.settings = replace(desk.settings, max_file_mb=1)
     d = _receive(desk)
-    with pytest.raises(InvalidInput, match="more than the 1 MB allowed"):
-        checklist.attach_file(desk, d.code, "giay_chung_sinh", _write(desk, "big.pdf", b"%PDF-1.4\n" + b"0" * 1_100_000))
+    with pytest.raises(InvalidInput) as info:
+        checklist.attach_file(
+            desk, d.code, "giay_chung_sinh", _write(desk, "big.pdf", b"%PDF-1.4\n" + b"0" * 1_100_000)
+        )
+    assert info.value.problem.code == "file.too_large" and info.value.problem.params["max_mb"] == 1
 
 
 def test_checklist_json_and_the_chain(desk):
@@ -216,7 +224,7 @@ def test_attach_newest_scan_from_the_inbox(desk):
     import os
 
     d = _receive(desk)
-    with pytest.raises(NotFound, match="no scan"):
+    with raises_problem(NotFound, "inbox.empty", says="no scan"):
         checklist.attach_newest(desk, d.code, "giay_chung_sinh")
     old = _write(desk, "old.pdf", _pdf(1))
     new = _write(desk, "new.pdf", _pdf(3))

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk.rules.chipqr import ChipCard, looks_like_chip_qr, parse_chip_qr
 from desk.errors import InvalidInput
-from desk.rules.idnumbers import PROVINCES
 from desk.models import ApplicantKind, IdKind
+from desk.rules.chipqr import ChipCard, looks_like_chip_qr, parse_chip_qr
+from desk.rules.idnumbers import PROVINCES
 
 SAMPLE = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"
 EXPECTED = ChipCard(
@@ -93,29 +93,38 @@ def test_to_applicant() -> None:
     assert applicant.address == EXPECTED.address
 
 
-@pytest.mark.parametrize("text", [
-    "", "Nguyễn Văn An", "001099012345", "001099012345|123456789|Nguyễn Văn An|01011999|Nam",
-    "00109901234|123456789|Nguyễn Văn An|01011999|Nam|Hà Nội|15082021",
-    "A01099012345|123456789|Nguyễn Văn An|01011999|Nam|Hà Nội|15082021",
-    "a|b|c|d|e|f|g",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Nguyễn Văn An",
+        "001099012345",
+        "001099012345|123456789|Nguyễn Văn An|01011999|Nam",
+        "00109901234|123456789|Nguyễn Văn An|01011999|Nam|Hà Nội|15082021",
+        "A01099012345|123456789|Nguyễn Văn An|01011999|Nam|Hà Nội|15082021",
+        "a|b|c|d|e|f|g",
+    ],
+)
 def test_not_a_chip_qr(text: str) -> None:
     assert parse_chip_qr(text) is None
     assert not looks_like_chip_qr(text)
 
 
-@pytest.mark.parametrize(("line", "field"), [
-    ("001099012345|123456789|Nguyễn Văn An|32011999|Nam|Hà Nội|15082021", "birth_date"),
-    ("001099012345|123456789|Nguyễn Văn An|1999|Nam|Hà Nội|15082021", "birth_date"),
-    ("001099012345|123456789|Nguyễn Văn An|01011999|Nam|Hà Nội|15132021", "issue_date"),
-    ("001099012345|123456789|Nguyễn Văn An|01011999|X|Hà Nội|15082021", "sex"),
-    ("001099012345|12345|Nguyễn Văn An|01011999|Nam|Hà Nội|15082021", "old_id"),
-    ("001099012345|123456789||01011999|Nam|Hà Nội|15082021", "name"),
-    ("003099012345|123456789|Nguyễn Văn An|01011999|Nam|Hà Nội|15082021", "id_number"),
-    ("001099012345|123456789|Nguyễn Văn An|01011999|Nữ|Hà Nội|15082021", "id_number"),
-    ("001099012345|123456789|Nguyễn Văn An|01011998|Nam|Hà Nội|15082021", "id_number"),
-    ("001099012345|123456789|" + "A" * 101 + "|01011999|Nam|Hà Nội|15082021", "name"),
-])
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("001099012345|123456789|Nguyễn Văn An|32011999|Nam|Hà Nội|15082021", "birth_date"),
+        ("001099012345|123456789|Nguyễn Văn An|1999|Nam|Hà Nội|15082021", "birth_date"),
+        ("001099012345|123456789|Nguyễn Văn An|01011999|Nam|Hà Nội|15132021", "issue_date"),
+        ("001099012345|123456789|Nguyễn Văn An|01011999|X|Hà Nội|15082021", "sex"),
+        ("001099012345|12345|Nguyễn Văn An|01011999|Nam|Hà Nội|15082021", "old_id"),
+        ("001099012345|123456789||01011999|Nam|Hà Nội|15082021", "name"),
+        ("003099012345|123456789|Nguyễn Văn An|01011999|Nam|Hà Nội|15082021", "id_number"),
+        ("001099012345|123456789|Nguyễn Văn An|01011999|Nữ|Hà Nội|15082021", "id_number"),
+        ("001099012345|123456789|Nguyễn Văn An|01011998|Nam|Hà Nội|15082021", "id_number"),
+        ("001099012345|123456789|" + "A" * 101 + "|01011999|Nam|Hà Nội|15082021", "name"),
+    ],
+)
 def test_broken_field_raises(line: str, field: str) -> None:
     assert looks_like_chip_qr(line)
     with pytest.raises(InvalidInput) as exc:
@@ -155,8 +164,16 @@ def build_line(card: ChipCard) -> str:
     def ddmmyyyy(value: date | None) -> str:
         return "" if value is None else value.strftime("%d%m") + f"{value.year:04d}"
 
-    fields = [card.id_number, card.old_id, card.name, ddmmyyyy(card.birth_date), card.sex,
-              card.address, ddmmyyyy(card.issue_date), *card.extra]
+    fields = [
+        card.id_number,
+        card.old_id,
+        card.name,
+        ddmmyyyy(card.birth_date),
+        card.sex,
+        card.address,
+        ddmmyyyy(card.issue_date),
+        *card.extra,
+    ]
     return "|".join(fields)
 
 
@@ -170,21 +187,27 @@ def test_round_trip(card: ChipCard, nfd: bool, ending: str) -> None:
     assert parse_chip_qr(line) == card
 
 
-_PIPEY = st.lists(st.one_of(st.text(max_size=15), st.sampled_from(["01011999", "Nam", "Nữ", "", "x"])),
-                  min_size=0, max_size=9)
+_PIPEY = st.lists(
+    st.one_of(st.text(max_size=15), st.sampled_from(["01011999", "Nam", "Nữ", "", "x"])), min_size=0, max_size=9
+)
 
 
 @settings(max_examples=500)
-@given(st.one_of(
-    st.text(),
-    st.tuples(st.text(alphabet="0123456789", min_size=12, max_size=12), _PIPEY)
-    .map(lambda t: "|".join([t[0], *t[1]])),
-    cards().map(build_line).flatmap(
-        lambda line: st.integers(0, len(line)).flatmap(
-            lambda i: st.text(max_size=3).map(lambda junk: line[:i] + junk + line[i:])
-        )
-    ),
-))
+@given(
+    st.one_of(
+        st.text(),
+        st.tuples(st.text(alphabet="0123456789", min_size=12, max_size=12), _PIPEY).map(
+            lambda t: "|".join([t[0], *t[1]])
+        ),
+        cards()
+        .map(build_line)
+        .flatmap(
+            lambda line: st.integers(0, len(line)).flatmap(
+                lambda i: st.text(max_size=3).map(lambda junk: line[:i] + junk + line[i:])
+            )
+        ),
+    )
+)
 def test_arbitrary_text_returns_none_or_raises_invalid_input(text: str) -> None:
     try:
         card = parse_chip_qr(text)

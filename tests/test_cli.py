@@ -1,4 +1,4 @@
-"""The real ``desk`` command in a subprocess with a temporary home: output, JSON and exit codes."""
+"""The ``desk`` command (in-process, see tests/desk_helpers.py) with a temporary home: output, JSON and exit codes."""
 
 import json
 import os
@@ -6,23 +6,41 @@ import stat
 
 import pytest
 
-from tests.conftest import run_desk
+from tests.conftest import new_cli_home, run_desk
 
 SCAN = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"
 
 
 @pytest.fixture
 def cli_home(tmp_path):
+    """A home as `desk init --desk-no 2 …` and `desk catalog import --sample` make it (a copy of a template)."""
+    return new_cli_home(tmp_path / "h", desk_no=2)
+
+
+@pytest.fixture
+def initialised_home(tmp_path):
+    """A home really made by `desk init` and `desk catalog import --sample` in this test."""
     home = tmp_path / "h"
-    r = run_desk("init", "--agency-code", "000.00.12.H29", "--agency-name", "UBND xã Minh Khai",
-                 "--desk-no", "2", "--clerk", "Nguyễn Thị Lan", home=home)
+    r = run_desk(
+        "init",
+        "--agency-code",
+        "000.00.12.H29",
+        "--agency-name",
+        "UBND xã Minh Khai",
+        "--desk-no",
+        "2",
+        "--clerk",
+        "Nguyễn Thị Lan",
+        home=home,
+    )
     assert r.returncode == 0, r.stderr
     r = run_desk("catalog", "import", "--sample", home=home)
     assert r.returncode == 0, r.stderr
     return home
 
 
-def test_init_makes_an_owner_only_home_and_refuses_to_overwrite(cli_home):
+def test_init_makes_an_owner_only_home_and_refuses_to_overwrite(initialised_home):
+    cli_home = initialised_home
     assert stat.S_IMODE(os.stat(cli_home).st_mode) == 0o700
     for name in ("desk.toml", "agency.key", "desk.sqlite3"):
         assert stat.S_IMODE(os.stat(cli_home / name).st_mode) == 0o600, name
@@ -52,15 +70,23 @@ def test_desk_home_env_is_honoured(cli_home):
 
 
 def test_intake_with_scan_json_and_show(cli_home):
-    r = run_desk("intake", "--procedure", "1.001193", "--scan", SCAN, "--phone", "0912 345 678", "--json", home=cli_home)
+    r = run_desk(
+        "intake", "--procedure", "1.001193", "--scan", SCAN, "--phone", "0912 345 678", "--json", home=cli_home
+    )
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert d["code"] == "000.00.12.H29-261123-2001"
     assert d["procedure_code"] == "1.001193" and d["status"] == "received"
     assert d["received_at"] == "2026-11-23T09:00:00" and d["due_at"] == "2026-11-23T17:00:00"
     assert d["applicant"] == {
-        "kind": "citizen", "name": "Nguyễn Văn An", "id_number": "001099012345", "id_kind": "cccd",
-        "birth_date": "1999-01-01", "sex": "Nam", "phone": "0912345678", "email": "",
+        "kind": "citizen",
+        "name": "Nguyễn Văn An",
+        "id_number": "001099012345",
+        "id_kind": "cccd",
+        "birth_date": "1999-01-01",
+        "sex": "Nam",
+        "phone": "0912345678",
+        "email": "",
         "address": "Số 1 Phố Huế, Hai Bà Trưng, Hà Nội",
     }
     assert d["components"] and all({"code", "name", "received", "digitisation"} <= set(c) for c in d["components"])
@@ -72,8 +98,18 @@ def test_intake_with_scan_json_and_show(cli_home):
 
 
 def test_intake_received_at_after_cutoff(cli_home):
-    r = run_desk("intake", "--procedure", "1.001193", "--name", "Trần Thị Bình", "--received-at",
-                 "2026-11-23T15:30", "--json", home=cli_home, env={"DESK_NOW": "2026-11-23T16:00:00"})
+    r = run_desk(
+        "intake",
+        "--procedure",
+        "1.001193",
+        "--name",
+        "Trần Thị Bình",
+        "--received-at",
+        "2026-11-23T15:30",
+        "--json",
+        home=cli_home,
+        env={"DESK_NOW": "2026-11-23T16:00:00"},
+    )
     d = json.loads(r.stdout)
     # after the 15:00 cut-off: next working day (24/11/2026 is Ngày Văn hóa Việt Nam) → Wed 25/11
     assert d["due_at"] == "2026-11-25T17:00:00"
@@ -115,6 +151,34 @@ def test_bad_input_gives_a_message_and_the_exit_code(cli_home, args, code, text)
     assert json.loads(run_desk("search", "an", "--json", home=cli_home).stdout) == []
 
 
+def test_an_error_with_json_is_a_problem_a_script_can_read(cli_home):
+    r = run_desk(
+        "intake",
+        "--procedure",
+        "1.001193",
+        "--name",
+        "An",
+        "--id-number",
+        "001099012345",
+        "--birth-date",
+        "1998-01-01",
+        "--json",
+        home=cli_home,
+    )
+    assert r.returncode == 3
+    assert r.stderr == (
+        "desk: error (id_number): The ID number 001099012345 does not match the applicant: its 5th–6th digits 99 "
+        "mean born in 1999, but the birth date is in 1998.\n"
+    )
+    error = json.loads(r.stdout)["error"]
+    assert error["code"] == "id_number.year" and error["field"] == "id_number"
+    assert error["params"] == {"number": "001099012345", "year_digits": "99", "encoded_year": 1999, "year": 1998}
+    assert error["message"] in r.stderr
+    # a warning is worded too: the old 9-digit ID is accepted
+    r = run_desk("intake", "--procedure", "1.001193", "--name", "An", "--id-number", "123456789", home=cli_home)
+    assert r.returncode == 0 and "desk: warning: This is a 9-digit old ID card number (CMND)" in r.stderr
+
+
 def test_uninitialised_home_is_explained(tmp_path):
     r = run_desk("catalog", "list", home=tmp_path / "nothing")
     assert r.returncode == 3 and "desk init" in r.stderr and "Traceback" not in r.stderr
@@ -152,8 +216,18 @@ def test_key_export_and_second_desk_shares_it(cli_home, tmp_path):
     key_hex = (cli_home / "agency.key").read_text().strip()
     assert key_hex not in r.stdout + r.stderr  # never printed
     other = tmp_path / "desk3"
-    r = run_desk("init", "--agency-code", "000.00.12.H29", "--agency-name", "UBND xã Minh Khai",
-                 "--desk-no", "3", "--agency-key", str(out), home=other)
+    r = run_desk(
+        "init",
+        "--agency-code",
+        "000.00.12.H29",
+        "--agency-name",
+        "UBND xã Minh Khai",
+        "--desk-no",
+        "3",
+        "--agency-key",
+        str(out),
+        home=other,
+    )
     assert r.returncode == 0, r.stderr
     assert (other / "agency.key").read_text().strip() == key_hex
 

@@ -1,24 +1,17 @@
-"""`desk checklist`, `desk digitise` and `desk advance` in a subprocess: output, --json and exit codes."""
+"""`desk checklist`, `desk digitise` and `desk advance` (in-process): output, --json and exit codes."""
 
 import io
 import json
 
 import pytest
 
-from tests.conftest import run_desk
-
-pytestmark = pytest.mark.e2e
+from tests.conftest import new_cli_home, run_desk
 
 
-@pytest.fixture(scope="module")
-def cli_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("cli") / "h"
-    r = run_desk("init", "--agency-code", "000.00.12.H29", "--agency-name", "UBND xã Minh Khai",
-                 "--desk-no", "2", "--clerk", "Nguyễn Thị Lan", home=home)
-    assert r.returncode == 0, r.stderr
-    r = run_desk("catalog", "import", "--sample", home=home)
-    assert r.returncode == 0, r.stderr
-    return home
+@pytest.fixture
+def cli_home(tmp_path):
+    """A home as `desk init --desk-no 2 …` and `desk catalog import --sample` make it (a copy of a template)."""
+    return new_cli_home(tmp_path / "h", desk_no=2)
 
 
 def intake(home, procedure="1.001193", name="Nguyễn Văn An") -> str:
@@ -75,8 +68,13 @@ def test_digitise_file_reused_not_required_undo(cli_home, tmp_path):
     assert json.loads(r.stdout)["components"][1]["digitisation"] == "pending"
     r = run_desk("show", code, "--json", home=cli_home)
     types = [e["type"] for e in json.loads(r.stdout)["events"]]
-    assert types == ["dossier.received", "component.digitised", "component.reused", "component.not_required",
-                     "component.undone"]
+    assert types == [
+        "dossier.received",
+        "component.digitised",
+        "component.reused",
+        "component.not_required",
+        "component.undone",
+    ]
     r = run_desk("verify", home=cli_home)
     assert r.returncode == 0, r.stdout
 
@@ -109,10 +107,23 @@ def test_advance_through_the_lifecycle_with_json(cli_home):
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["status"] == "transferred" and out["event"]["type"] == "dossier.transferred"
-    assert out["event"]["clerk"] == "Nguyễn Thị Lan" and out["allowed_actions"] == ["supplement", "result",
-                                                                                    "withdraw", "stop"]
-    r = run_desk("advance", code, "supplement", "--missing", "to_khai:chưa ký", "--missing", "Giấy khác:",
-                 "--json", home=cli_home)
+    assert out["event"]["clerk"] == "Nguyễn Thị Lan" and out["allowed_actions"] == [
+        "supplement",
+        "result",
+        "withdraw",
+        "stop",
+    ]
+    r = run_desk(
+        "advance",
+        code,
+        "supplement",
+        "--missing",
+        "to_khai:chưa ký",
+        "--missing",
+        "Giấy khác:",
+        "--json",
+        home=cli_home,
+    )
     out = json.loads(r.stdout)
     assert out["status"] == "supplement" and out["paused_at"] == "2026-11-23T09:00:00"
     r = run_desk("advance", code, "resume", "--json", home=cli_home, env={"DESK_NOW": "2026-11-25T10:00:00"})
@@ -123,8 +134,18 @@ def test_advance_through_the_lifecycle_with_json(cli_home):
     assert out["due_at"] == "2026-11-30T10:00:00"
     r = run_desk("advance", code, "result", home=cli_home, env={"DESK_NOW": "2026-11-26T10:00:00"})
     assert r.returncode == 0 and "now result_ready" in r.stdout
-    r = run_desk("advance", code, "return", "--collected-by", "Trần Văn Cường", "--satisfaction", "rat hai long",
-                 "--json", home=cli_home, env={"DESK_NOW": "2026-11-26T14:00:00"})
+    r = run_desk(
+        "advance",
+        code,
+        "return",
+        "--collected-by",
+        "Trần Văn Cường",
+        "--satisfaction",
+        "rat hai long",
+        "--json",
+        home=cli_home,
+        env={"DESK_NOW": "2026-11-26T14:00:00"},
+    )
     out = json.loads(r.stdout)
     assert out["status"] == "returned" and out["collected_by"] == "Trần Văn Cường"
     assert out["satisfaction"] == "Rất hài lòng" and out["returned_at"] == "2026-11-26T14:00:00"

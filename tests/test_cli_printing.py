@@ -8,17 +8,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import run_desk
+from tests.conftest import new_cli_home, run_desk
 
 SCAN = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"
 
 
 @pytest.fixture
 def dossier_home(tmp_path):
-    home = tmp_path / "h"
-    assert run_desk("init", "--agency-code", "000.00.12.H29", "--agency-name", "UBND xã Minh Khai", "--desk-no", "1",
-                    "--place", "Minh Khai", "--clerk", "Nguyễn Thị Lan", home=home).returncode == 0
-    assert run_desk("catalog", "import", "--sample", home=home).returncode == 0
+    # as `desk init --desk-no 1 --place "Minh Khai" …` and `desk catalog import --sample` make it
+    home = new_cli_home(tmp_path / "h", desk_no=1, place="Minh Khai")
     r = run_desk("intake", "--procedure", "1.001193", "--scan", SCAN, "--json", home=home)
     return home, json.loads(r.stdout)["code"]
 
@@ -81,8 +79,9 @@ def test_no_printer_gives_the_pdf_path(dossier_home, tmp_path):
     home, code = dossier_home
     empty = tmp_path / "empty"
     empty.mkdir()
-    r = run_desk("print", "receipt", code, home=home,
-                 env={"PATH": f"{empty}{os.pathsep}{os.path.dirname(sys.executable)}"})
+    r = run_desk(
+        "print", "receipt", code, home=home, env={"PATH": f"{empty}{os.pathsep}{os.path.dirname(sys.executable)}"}
+    )
     assert r.returncode == 1
     assert str(home / "printed") in r.stdout + r.stderr
 
@@ -124,7 +123,11 @@ def test_verify_receipt_exit_codes(dossier_home, tmp_path):
     payload = payload_for(home, code)
     r = run_desk("verify-receipt", payload, "--json", home=home)
     assert r.returncode == 0 and json.loads(r.stdout) == {
-        "genuine": True, "code": code, "verdict": "genuine", "mismatched": []}
+        "genuine": True,
+        "code": code,
+        "verdict": "genuine",
+        "mismatched": [],
+    }
     forged = payload.replace("hen=202611231700", "hen=202612311700")
     r = run_desk("verify-receipt", forged, "--json", home=home)
     assert r.returncode == 5 and json.loads(r.stdout)["genuine"] is False
@@ -157,3 +160,16 @@ def test_apology_letter_records_the_new_date(dossier_home, tmp_path):
     assert printed.payload["print"]["details"]["new_due"] == "2026-11-27T17:00:00"
     r = run_desk("print", "apology", code, "--reason", "x", "--out", str(out), home=home)
     assert r.returncode == 3 and "--days" in r.stderr
+
+
+def test_a_missing_font_file_is_named_with_its_setting(dossier_home, tmp_path):
+    from desk.config import Home, update_settings
+
+    home, code = dossier_home
+    missing = tmp_path / "times.ttf"
+    update_settings(Home(home), font_regular=str(missing))
+    r = run_desk("print", "receipt", code, "--out", str(tmp_path / "r.pdf"), home=home)
+    assert r.returncode == 3 and "Traceback" not in r.stderr
+    assert f"font file {missing} (font_regular) does not exist: fix printing.font_regular in desk.toml" in r.stderr
+    assert not (tmp_path / "r.pdf").exists()
+    assert events_of(home, code)[-1] != "document.printed"

@@ -5,6 +5,7 @@ import pytest
 from db import open_db, write_transaction
 from desk.dossier import numbering
 from desk.rules import codes
+from tests.problem_helpers import raises_problem
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_running_out_is_an_error_never_a_duplicate(db):
         ("000.00.12.H29", "2026-11-22", 4, 998),
     )
     assert take(db, 4).endswith("-4999")
-    with pytest.raises(numbering.CodesExhausted, match="all 999 dossier codes"):
+    with raises_problem(numbering.CodesExhausted, "codes.exhausted", says="all 999 dossier codes"):
         take(db, 4)
     # the failed attempt rolled back: the counter did not move past the end
     assert db.execute("SELECT last FROM code_counters WHERE desk_no = 4").fetchone()[0] == 999

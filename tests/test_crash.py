@@ -10,8 +10,8 @@ import subprocess
 import sys
 import time
 
-from desk.rules.codes import parse_code
 from desk.context import open_desk
+from desk.rules.codes import parse_code
 from tests.conftest import DEFAULT_NOW, ROOT, run_desk
 
 INTAKE_LOOP = """
@@ -30,8 +30,13 @@ for i in range(int(sys.argv[2])):
 def run_until_killed(home, committed_before_kill: int, extra_delay: float) -> int:
     """Start an intake loop, wait for some commits, kill -9 it; returns the last commit it reported."""
     env = {**os.environ, "DESK_NOW": DEFAULT_NOW, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", INTAKE_LOOP, str(home.root), "900"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", INTAKE_LOOP, str(home.root), "900"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+    )
     last = 0
     deadline = time.monotonic() + 30
     try:

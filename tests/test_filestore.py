@@ -3,16 +3,85 @@
 import hashlib
 import io
 import os
+import re
+import subprocess
+import sys
 import zlib
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from desk.dossier import files as filestore
 from desk.config import Home
+from desk.dossier import files as filestore
+from desk.dossier import pdf as scan_pdf
 from desk.errors import DeskError, InvalidInput, NotFound
+from desk.fsio import atomic_write, atomic_writer
+
+# the words of file.* problems: the English the messages had before they became problems
+SEEMS = {
+    "office": "it is a ZIP archive or an Office document (docx/xlsx)",
+    "old_office": "it is an old Office document (doc/xls)",
+    "tiff": "it is a TIFF image",
+    "gif": "it is a GIF image",
+    "webp": "it is a WebP image",
+    "heic": "it is a HEIC photo (set the phone camera to 'Most compatible' to get JPEG)",
+    "bmp": "it is a BMP image",
+    "unknown": "it is not a PDF, JPEG or PNG file (whatever its name says)",
+}
+WORDS = {
+    "file.not_stored": lambda p: f"{p['value']!r} is not the name of a file in the store",
+    "file.unsupported": lambda p: (
+        f"{p['name']}: {SEEMS[p['seems']]}; only PDF, JPEG and PNG files can be attached "
+        "(save the scan as PDF or JPEG and try again)"
+    ),
+    "file.not_found": lambda p: f"{p['path']}: no such file",
+    "file.unreadable": lambda p: f"{p['name']} cannot be read ({p['detail']}); check its permissions",
+    "file.is_folder": lambda p: f"{p['path']} is a folder, not a file; choose one scanned file",
+    "file.not_regular": lambda p: f"{p['path']} is not a regular file (a device or a pipe?)",
+    "file.empty": lambda p: f"{p['name']} is empty (0 bytes); scan it again",
+    "file.too_large": lambda p: (
+        f"{p['name']} is {p['size_mb']:.1f} MB, more than the {p['max_mb']} MB allowed "
+        "(files.max_file_mb in desk.toml); scan it at a lower resolution or in black and white"
+    ),
+    "file.grew": lambda p: f"{p['name']} grew past {p['max_mb']} MB while being read; try again",
+    "file.save_failed": lambda p: (
+        f"the scan could not be saved in {p['folder']} ({p['detail']}); "
+        "if the disk is full, free some space and try again"
+    ),
+    "file.not_pdf": lambda p: f"{p['name'] or 'the PDF'} is not a PDF file",
+    "file.cut_short": lambda p: (
+        f"{p['name'] or 'the PDF'} is cut short (the PDF has no end); wait until the scanner has finished and try again"
+    ),
+    "file.no_pages": lambda p: (
+        f"{p['name'] or 'the PDF'}: no page could be found in this PDF; it may be damaged or "
+        "protected by a password. Scan it again, or save it again without a password"
+    ),
+    "file.too_many_pages": lambda p: f"{p['name'] or 'the PDF'} claims {p['pages']} pages; it is probably damaged",
+    "file.image_too_large": lambda p: (
+        f"{p['name'] or 'the image'} is {p['width']}×{p['height']} pixels, "
+        "too large to attach; scan it at a lower resolution"
+    ),
+    "file.image_damaged": lambda p: (
+        f"{p['name'] or 'the image'} cannot be read as a {p['kind'].upper()} image "
+        f"({p['detail']}); it may be damaged or cut short. Scan or copy it again"
+    ),
+}
+
+
+def words(error: DeskError) -> str:
+    assert error.field == "file"
+    return WORDS[error.problem.code](error.problem.params)
+
+
+@contextmanager
+def refused(kind=InvalidInput, match: str = ""):
+    """Like pytest.raises(kind, match=…), matched against the problem's English words."""
+    with pytest.raises(kind) as info:
+        yield info
+    assert re.search(match, words(info.value)), words(info.value)
 
 
 @pytest.fixture
@@ -37,8 +106,16 @@ def image_bytes(fmt: str, mode: str = "RGB", size=(120, 80), **save) -> bytes:
     img = Image.new(mode, size, "white" if mode != "1" else 1)
     for x in range(0, size[0], 7):  # some content, so that pixels can be compared
         for y in range(size[1]):
-            img.putpixel((x, y), 0 if mode in ("1", "L") else (200, 30, 30) if mode == "RGB" else
-                         (200, 30, 30, 128) if mode == "RGBA" else 0)
+            img.putpixel(
+                (x, y),
+                0
+                if mode in ("1", "L")
+                else (200, 30, 30)
+                if mode == "RGB"
+                else (200, 30, 30, 128)
+                if mode == "RGBA"
+                else 0,
+            )
     buf = io.BytesIO()
     img.save(buf, fmt, **save)
     return buf.getvalue()
@@ -109,8 +186,16 @@ def test_store_accepts_a_desk_or_a_path(desk, tmp_path):
 
 @pytest.mark.parametrize(
     "fmt,mode",
-    [("JPEG", "RGB"), ("JPEG", "L"), ("JPEG", "CMYK"), ("PNG", "RGB"), ("PNG", "RGBA"), ("PNG", "L"),
-     ("PNG", "1"), ("PNG", "P")],
+    [
+        ("JPEG", "RGB"),
+        ("JPEG", "L"),
+        ("JPEG", "CMYK"),
+        ("PNG", "RGB"),
+        ("PNG", "RGBA"),
+        ("PNG", "L"),
+        ("PNG", "1"),
+        ("PNG", "P"),
+    ],
 )
 def test_images_become_one_page_pdfs(store_home, tmp_path, fmt, mode):
     from pypdf import PdfReader
@@ -138,9 +223,9 @@ def test_jpeg_is_embedded_unchanged_and_png_pixels_survive(tmp_path):
     from PIL import ImageChops
 
     jpeg = image_bytes("JPEG")
-    assert jpeg in filestore.image_to_pdf(jpeg, "jpeg")  # no recompression
+    assert jpeg in scan_pdf.image_to_pdf(jpeg, "jpeg")  # no recompression
     png = image_bytes("PNG", "RGB", dpi=(144, 144))  # 144 dpi: two pixels per point
-    pdf = filestore.image_to_pdf(png, "png")
+    pdf = scan_pdf.image_to_pdf(png, "png")
     page = pdfium.PdfDocument(pdf)[0]
     assert page.get_size() == (60, 40)
     rendered = page.render(scale=2).to_pil().convert("RGB")
@@ -150,10 +235,10 @@ def test_jpeg_is_embedded_unchanged_and_png_pixels_survive(tmp_path):
 def test_image_size_follows_its_resolution_or_fits_a4():
     import pypdfium2 as pdfium
 
-    scanned = filestore.image_to_pdf(image_bytes("PNG", size=(2480, 100), dpi=(300, 300)), "png")
+    scanned = scan_pdf.image_to_pdf(image_bytes("PNG", size=(2480, 100), dpi=(300, 300)), "png")
     w, h = pdfium.PdfDocument(scanned)[0].get_size()
     assert round(w, 1) == round(2480 * 72 / 300, 1)  # an A4-wide scan is A4 wide
-    photo = filestore.image_to_pdf(image_bytes("JPEG", size=(400, 300)), "jpeg")  # no believable dpi
+    photo = scan_pdf.image_to_pdf(image_bytes("JPEG", size=(400, 300)), "jpeg")  # no believable dpi
     w, h = pdfium.PdfDocument(photo)[0].get_size()
     assert round(w, 1) == 841.9 and round(h, 1) == round(841.89 * 300 / 400, 1)
 
@@ -166,7 +251,7 @@ def test_exif_rotation_becomes_the_page_rotation():
     exif[0x0112] = 6  # the phone was turned: rotate 90° clockwise to view
     buf = io.BytesIO()
     img.save(buf, "JPEG", exif=exif.tobytes())
-    page = pdfium.PdfDocument(filestore.image_to_pdf(buf.getvalue(), "jpeg"))[0]
+    page = pdfium.PdfDocument(scan_pdf.image_to_pdf(buf.getvalue(), "jpeg"))[0]
     assert page.get_rotation() == 90
     w, h = page.get_size()
     assert h > w
@@ -177,7 +262,7 @@ def test_exif_rotation_becomes_the_page_rotation():
 
 @pytest.mark.parametrize("pages", [1, 2, 9])
 def test_page_count_of_pypdf_files(pages):
-    assert filestore.pdf_page_count(blank_pdf(pages)) == pages
+    assert scan_pdf.pdf_page_count(blank_pdf(pages)) == pages
 
 
 def test_page_count_of_a_reportlab_file():
@@ -189,14 +274,13 @@ def test_page_count_of_a_reportlab_file():
         c.drawString(72, 72, f"Trang {i}")
         c.showPage()
     c.save()
-    assert filestore.pdf_page_count(buf.getvalue()) == 4
+    assert scan_pdf.pdf_page_count(buf.getvalue()) == 4
 
 
 def _objstm_pdf(pages: int) -> bytes:
     """A PDF 1.5 whose catalogue, page tree and pages all sit in a compressed object stream."""
     kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
-    objects = [(1, b"<</Type /Catalog /Pages 2 0 R>>"),
-               (2, f"<</Type /Pages /Kids [{kids}] /Count {pages}>>".encode())]
+    objects = [(1, b"<</Type /Catalog /Pages 2 0 R>>"), (2, f"<</Type /Pages /Kids [{kids}] /Count {pages}>>".encode())]
     objects += [(3 + i, b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>") for i in range(pages)]
     body, header, offset = b"", [], 0
     for num, text in objects:
@@ -209,7 +293,8 @@ def _objstm_pdf(pages: int) -> bytes:
     return (
         b"%PDF-1.5\n"
         + f"{n} 0 obj\n<</Type /ObjStm /N {len(objects)} /First {len(head)} /Filter /FlateDecode /Length {len(raw)}>>\nstream\n".encode()
-        + raw + b"\nendstream\nendobj\n"
+        + raw
+        + b"\nendstream\nendobj\n"
         # page-looking bytes inside binary data of another stream must not count
         + b"99 0 obj\n<</Length 40>>\nstream\n12 0 obj <</Type /Page>> endobj      \nendstream\nendobj\n"
         + b"trailer\n<</Root 1 0 R>>\n%%EOF\n"
@@ -217,7 +302,7 @@ def _objstm_pdf(pages: int) -> bytes:
 
 
 def test_page_count_inside_compressed_object_streams():
-    assert filestore.pdf_page_count(_objstm_pdf(6)) == 6
+    assert scan_pdf.pdf_page_count(_objstm_pdf(6)) == 6
 
 
 def test_page_count_after_an_incremental_update_uses_the_newest_tree():
@@ -229,19 +314,19 @@ def test_page_count_after_an_incremental_update_uses_the_newest_tree():
     root = reader.trailer["/Root"].get_object()
     pages_num = root.raw_get("/Pages").idnum
     data += f"\n{pages_num} 0 obj\n<</Type /Pages /Kids [] /Count 1>>\nendobj\n%%EOF\n".encode()
-    assert filestore.pdf_page_count(data) == 1
+    assert scan_pdf.pdf_page_count(data) == 1
 
 
 # --- refusals ------------------------------------------------------------------------------
 
 
 def test_missing_file_is_not_found(store_home, tmp_path):
-    with pytest.raises(NotFound, match="no such file"):
+    with refused(NotFound, match="no such file"):
         filestore.store_file(store_home, tmp_path / "nope.pdf")
 
 
 def test_empty_file_is_refused(store_home, tmp_path):
-    with pytest.raises(InvalidInput, match="empty"):
+    with refused(InvalidInput, match="empty"):
         filestore.store_file(store_home, write(tmp_path / "empty.pdf", b""))
 
 
@@ -253,14 +338,14 @@ def test_huge_file_is_refused_before_reading(store_home, tmp_path, monkeypatch):
     opened = []
     real_open = open
     monkeypatch.setattr("builtins.open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k))
-    with pytest.raises(InvalidInput, match=r"more than the 2 MB allowed.*max_file_mb"):
+    with refused(InvalidInput, match=r"more than the 2 MB allowed.*max_file_mb"):
         filestore.store_file(store_home, big, max_mb=2)
     assert str(big) not in map(str, opened)
     assert all_files(store_home) == []
 
 
 @pytest.mark.parametrize(
-    "content,words",
+    "content,seems",
     [
         (b"PK\x03\x04" + b"\x00" * 40, "Office document"),
         (b"II*\x00" + b"\x00" * 40, "TIFF"),
@@ -269,10 +354,10 @@ def test_huge_file_is_refused_before_reading(store_home, tmp_path, monkeypatch):
         ("Họ và tên: Nguyễn Văn An\n".encode(), "not a PDF, JPEG or PNG"),
     ],
 )
-def test_other_kinds_are_refused_whatever_their_name(store_home, tmp_path, content, words):
-    with pytest.raises(InvalidInput, match=words) as err:
+def test_other_kinds_are_refused_whatever_their_name(store_home, tmp_path, content, seems):
+    with refused(InvalidInput, match=seems) as err:
         filestore.store_file(store_home, write(tmp_path / "looks-like.pdf", content))
-    assert "only PDF, JPEG and PNG" in err.value.message
+    assert "only PDF, JPEG and PNG" in words(err.value)
     assert all_files(store_home) == []
 
 
@@ -283,41 +368,41 @@ def test_a_pdf_named_jpg_is_taken_as_a_pdf(store_home, tmp_path):
 
 def test_truncated_pdf_is_refused(store_home, tmp_path):
     data = blank_pdf(2)
-    with pytest.raises(InvalidInput, match="cut short"):
+    with refused(InvalidInput, match="cut short"):
         filestore.store_file(store_home, write(tmp_path / "half.pdf", data[: len(data) // 2]))
 
 
 def test_pdf_without_pages_is_refused(store_home, tmp_path):
-    with pytest.raises(InvalidInput, match="no page"):
+    with refused(InvalidInput, match="no page"):
         filestore.store_file(store_home, write(tmp_path / "x.pdf", b"%PDF-1.4\nhello\n%%EOF\n"))
 
 
 def test_damaged_images_are_refused(store_home, tmp_path):
     jpeg = image_bytes("JPEG", size=(400, 300))
-    with pytest.raises(InvalidInput, match="cannot be read as a JPEG"):
+    with refused(InvalidInput, match="cannot be read as a JPEG"):
         filestore.store_file(store_home, write(tmp_path / "cut.jpg", jpeg[: len(jpeg) // 2]))
     png = image_bytes("PNG", size=(400, 300))
-    with pytest.raises(InvalidInput, match="cannot be read as a PNG"):
+    with refused(InvalidInput, match="cannot be read as a PNG"):
         filestore.store_file(store_home, write(tmp_path / "cut.png", png[:60]))
     assert all_files(store_home) == []
 
 
 def test_enormous_images_are_refused(store_home, tmp_path, monkeypatch):
-    monkeypatch.setattr(filestore, "MAX_IMAGE_PIXELS", 1000)
-    with pytest.raises(InvalidInput, match="pixels, too large"):
+    monkeypatch.setattr(scan_pdf, "MAX_IMAGE_PIXELS", 1000)
+    with refused(InvalidInput, match="pixels, too large"):
         filestore.store_file(store_home, write(tmp_path / "big.png", image_bytes("PNG", size=(50, 50))))
 
 
 def test_a_folder_is_refused(store_home, tmp_path):
     (tmp_path / "dir.pdf").mkdir()
-    with pytest.raises(InvalidInput, match="folder"):
+    with refused(InvalidInput, match="folder"):
         filestore.store_file(store_home, tmp_path / "dir.pdf")
 
 
 @pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
 def test_a_pipe_is_refused_without_blocking(store_home, tmp_path):
     os.mkfifo(tmp_path / "pipe.pdf")
-    with pytest.raises(InvalidInput, match="not a regular file"):
+    with refused(InvalidInput, match="not a regular file"):
         filestore.store_file(store_home, tmp_path / "pipe.pdf")
 
 
@@ -334,7 +419,7 @@ def test_unreadable_file_is_refused(store_home, tmp_path, monkeypatch):
             return real_open(path, *a, **k)
 
         monkeypatch.setattr("builtins.open", deny)
-    with pytest.raises(InvalidInput, match="cannot be read.*Permission denied"):
+    with refused(InvalidInput, match="cannot be read.*Permission denied"):
         filestore.store_file(store_home, src)
 
 
@@ -343,7 +428,7 @@ def test_disk_trouble_is_a_clear_error_and_leaves_nothing(store_home, tmp_path, 
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(filestore.os, "write", full)
-    with pytest.raises(DeskError, match="No space left.*free some space"):
+    with refused(DeskError, match="No space left.*free some space"):
         filestore.store_file(store_home, write(tmp_path / "a.pdf", blank_pdf(1)))
     monkeypatch.undo()
     assert all_files(store_home) == []
@@ -352,8 +437,10 @@ def test_disk_trouble_is_a_clear_error_and_leaves_nothing(store_home, tmp_path, 
 # --- names never escape files/ ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "..%2f..%2fx.pdf", "/abs/olute.pdf", "a\\..\\b.pdf",
-                                  "tên có dấu và khoảng trắng.pdf"])
+@pytest.mark.parametrize(
+    "name",
+    ["../../etc/passwd.pdf", "..%2f..%2fx.pdf", "/abs/olute.pdf", "a\\..\\b.pdf", "tên có dấu và khoảng trắng.pdf"],
+)
 def test_source_names_never_reach_the_store(store_home, tmp_path, name):
     # the source lives at a path with dots and odd characters; the stored name is the hash alone
     nested = tmp_path / "deep" / "deeper"
@@ -368,8 +455,18 @@ def test_source_names_never_reach_the_store(store_home, tmp_path, name):
     assert outside == {src.resolve()}
 
 
-@pytest.mark.parametrize("bad", ["../desk.sqlite3", "/etc/passwd", "ab/../../desk.toml", "ab/x.pdf",
-                                 f"{'a' * 2}/{'a' * 64}.pdf/../../x", f"{'A' * 2}/{'A' * 64}.pdf", ""])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "../desk.sqlite3",
+        "/etc/passwd",
+        "ab/../../desk.toml",
+        "ab/x.pdf",
+        f"{'a' * 2}/{'a' * 64}.pdf/../../x",
+        f"{'A' * 2}/{'A' * 64}.pdf",
+        "",
+    ],
+)
 def test_resolve_accepts_only_our_names(store_home, bad):
     with pytest.raises(InvalidInput):
         filestore.resolve(store_home, bad)
@@ -400,10 +497,32 @@ def test_newest_in_inbox_without_an_inbox(tmp_path):
 
 # --- hostile input ---------------------------------------------------------------------------------
 
-_PDF_TOKENS = [b"%PDF-1.5\n", b"1 0 obj", b"2 0 obj", b"endobj", b"stream\n", b"endstream", b"<<", b">>",
-               b"/Type /Page", b"/Type /Pages", b"/Type /Catalog", b"/Type /ObjStm", b"/Count 3", b"/Pages 2 0 R",
-               b"/Length 4", b"/N 2", b"/First 9", b"/Filter /FlateDecode", b"/Parent 2 0 R", b" ", b"\n",
-               b"%%EOF", b"\x00\xff", b"9999999999 0 obj"]
+_PDF_TOKENS = [
+    b"%PDF-1.5\n",
+    b"1 0 obj",
+    b"2 0 obj",
+    b"endobj",
+    b"stream\n",
+    b"endstream",
+    b"<<",
+    b">>",
+    b"/Type /Page",
+    b"/Type /Pages",
+    b"/Type /Catalog",
+    b"/Type /ObjStm",
+    b"/Count 3",
+    b"/Pages 2 0 R",
+    b"/Length 4",
+    b"/N 2",
+    b"/First 9",
+    b"/Filter /FlateDecode",
+    b"/Parent 2 0 R",
+    b" ",
+    b"\n",
+    b"%%EOF",
+    b"\x00\xff",
+    b"9999999999 0 obj",
+]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -411,18 +530,60 @@ _PDF_TOKENS = [b"%PDF-1.5\n", b"1 0 obj", b"2 0 obj", b"endobj", b"stream\n", b"
 def test_page_count_never_fails_unexpectedly(parts):
     data = b"%PDF-1.4\n" + b"".join(parts)
     try:
-        n = filestore.pdf_page_count(data)
+        n = scan_pdf.pdf_page_count(data)
     except InvalidInput:
         return
-    assert 1 <= n <= filestore.MAX_PAGES
+    assert 1 <= n <= scan_pdf.MAX_PAGES
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.binary(min_size=1, max_size=300), st.sampled_from(["jpeg", "png"]))
 def test_damaged_image_bytes_are_refused_cleanly(tail, kind):
-    head = filestore.JPEG_MAGIC if kind == "jpeg" else filestore.PNG_MAGIC
+    head = scan_pdf.JPEG_MAGIC if kind == "jpeg" else scan_pdf.PNG_MAGIC
     try:
-        pdf = filestore.image_to_pdf(head + tail, kind)
+        pdf = scan_pdf.image_to_pdf(head + tail, kind)
     except InvalidInput:
         return
-    assert filestore.pdf_page_count(pdf) == 1
+    assert scan_pdf.pdf_page_count(pdf) == 1
+
+
+def test_the_store_imports_no_imaging_until_an_image_comes():
+    code = "import sys, desk.dossier.files, desk.dossier.pdf; print('PIL' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"
+
+
+# --- the one durable writer ------------------------------------------------------------------
+
+
+def test_atomic_write_replaces_the_file_owner_only_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "desk.toml"
+    target.write_bytes(b"old")
+    atomic_write(target, b"new")
+    assert target.read_bytes() == b"new" and target.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["desk.toml"]
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_nothing(tmp_path, monkeypatch):
+    target = tmp_path / "desk.toml"
+    target.write_bytes(b"old")
+
+    def full(fd, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(OSError):
+        atomic_write(target, b"new")
+    monkeypatch.undo()
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["desk.toml"]
+
+
+def test_a_streamed_write_is_all_or_nothing(tmp_path):
+    target = tmp_path / "backup.zip"
+    with pytest.raises(RuntimeError), atomic_writer(target) as stream:
+        stream.write(b"half a zip")
+        raise RuntimeError("the disk went away")
+    assert list(tmp_path.iterdir()) == []
+    with atomic_writer(target) as stream:
+        stream.write(b"a whole zip")
+    assert target.read_bytes() == b"a whole zip" and target.stat().st_mode & 0o777 == 0o600

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from desk.cli.wording import describe
 from desk.errors import InvalidInput
+from desk.models import IdKind
 from desk.rules.idnumbers import (
     OLD_ID_WARNING,
     PROVINCES,
@@ -19,7 +21,6 @@ from desk.rules.idnumbers import (
     sex_from_text,
     tax_check_digit,
 )
-from desk.models import IdKind
 
 
 def personal_id(province: str = "001", year: int = 1999, sex: str = "Nam", rest: str = "012345") -> str:
@@ -28,6 +29,7 @@ def personal_id(province: str = "001", year: int = 1999, sex: str = "Nam", rest:
 
 
 # -- province codes ------------------------------------------------------------
+
 
 def test_province_table_is_the_full_list() -> None:
     assert len(PROVINCES) == 63
@@ -47,26 +49,32 @@ def test_every_province_code_is_accepted(code: str) -> None:
 
 @pytest.mark.parametrize(
     "code",
-    ["000", "003", "005", "009", "013", "016", "018", "021", "039", "047", "050",
-     "097", "099", "100", "999"],
+    ["000", "003", "005", "009", "013", "016", "018", "021", "039", "047", "050", "097", "099", "100", "999"],
 )
 def test_unknown_province_codes_are_rejected(code: str) -> None:
     with pytest.raises(InvalidInput) as exc:
         check_id_number(code + "099012345")
     assert exc.value.field == "id_number"
-    assert code in exc.value.message and "province" in exc.value.message
+    assert exc.value.problem.code == "id_number.province" and exc.value.problem.params["province"] == code
+    assert code in describe(exc.value.problem) and "province" in describe(exc.value.problem)
 
 
 # -- century and sex digit ------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("g", "year", "sex"),
     [
-        (0, 1900, "Nam"), (1, 1999, "Nữ"),
-        (2, 2000, "Nam"), (3, 2024, "Nữ"),
-        (4, 2100, "Nam"), (5, 2199, "Nữ"),
-        (6, 2205, "Nam"), (7, 2250, "Nữ"),
-        (8, 2301, "Nam"), (9, 2399, "Nữ"),
+        (0, 1900, "Nam"),
+        (1, 1999, "Nữ"),
+        (2, 2000, "Nam"),
+        (3, 2024, "Nữ"),
+        (4, 2100, "Nam"),
+        (5, 2199, "Nữ"),
+        (6, 2205, "Nam"),
+        (7, 2250, "Nữ"),
+        (8, 2301, "Nam"),
+        (9, 2399, "Nữ"),
     ],
 )
 def test_century_digit_matches_birth_year_and_sex(g: int, year: int, sex: str) -> None:
@@ -90,27 +98,33 @@ def test_century_mismatch(number: str, year: int) -> None:
     with pytest.raises(InvalidInput) as exc:
         check_id_number(number, birth_date=date(year, 1, 1))
     assert exc.value.field == "id_number"
-    assert "4th digit" in exc.value.message and str(year) in exc.value.message
+    assert exc.value.problem.code == "id_number.century" and exc.value.problem.params["year"] == year
+    assert "4th digit" in describe(exc.value.problem) and str(year) in describe(exc.value.problem)
 
 
 def test_year_mismatch() -> None:
     with pytest.raises(InvalidInput) as exc:
         check_id_number("001099012345", birth_date=date(1998, 1, 1))
-    assert "1999" in exc.value.message and "1998" in exc.value.message
+    assert exc.value.problem.code == "id_number.year"
+    assert "1999" in describe(exc.value.problem) and "1998" in describe(exc.value.problem)
 
 
-@pytest.mark.parametrize(("number", "sex"), [("001099012345", "Nữ"), ("001199012345", "Nam"),
-                                              ("001399012345", "male"), ("001299012345", "F")])
+@pytest.mark.parametrize(
+    ("number", "sex"),
+    [("001099012345", "Nữ"), ("001199012345", "Nam"), ("001399012345", "male"), ("001299012345", "F")],
+)
 def test_sex_mismatch(number: str, sex: str) -> None:
     with pytest.raises(InvalidInput) as exc:
         check_id_number(number, sex=sex)
-    assert "sex" in exc.value.message
+    assert exc.value.problem.code == "id_number.sex"
+    assert "sex" in describe(exc.value.problem)
 
 
 def test_both_mismatches_are_named() -> None:
     with pytest.raises(InvalidInput) as exc:
         check_id_number("001099012345", birth_date=date(1998, 1, 1), sex="Nữ")
-    assert "1998" in exc.value.message and "Nữ" in exc.value.message
+    assert exc.value.problem.code == "id_number.year_and_sex"
+    assert "1998" in describe(exc.value.problem) and "Nữ" in describe(exc.value.problem)
 
 
 def test_birth_year_that_cannot_be_encoded() -> None:
@@ -122,24 +136,38 @@ def test_empty_sex_is_not_checked() -> None:
     assert check_id_number("001099012345", sex="").sex == "Nam"
 
 
-@pytest.mark.parametrize("typed", ["001 099 012 345", "001.099.012.345", "001-099-012-345",
-                                   " 001099012345\n", "\u200b001099012345"])
+@pytest.mark.parametrize(
+    "typed", ["001 099 012 345", "001.099.012.345", "001-099-012-345", " 001099012345\n", "\u200b001099012345"]
+)
 def test_separators_are_removed(typed: str) -> None:
     assert check_id_number(typed).number == "001099012345"
 
 
 # -- old ID and rubbish --------------------------------------------------------
 
+
 def test_nine_digit_old_id_is_accepted_with_a_warning() -> None:
     result = check_id_number("123 456 789")
     assert result.kind is IdKind.OLD_ID
     assert result.number == "123456789"
     assert result.warnings == (OLD_ID_WARNING,)
-    assert "12-digit" in OLD_ID_WARNING
+    assert OLD_ID_WARNING.code == "id_number.old_id" and "12-digit" in describe(OLD_ID_WARNING)
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "12345678", "1234567890", "00109901234", "0010990123456",
-                                 "00109901234A", "B12345678", "001099012345/1"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "   ",
+        "12345678",
+        "1234567890",
+        "00109901234",
+        "0010990123456",
+        "00109901234A",
+        "B12345678",
+        "001099012345/1",
+    ],
+)
 def test_other_shapes_are_rejected(bad: str) -> None:
     with pytest.raises(InvalidInput) as exc:
         check_id_number(bad)
@@ -155,6 +183,7 @@ def test_check_id_number_only_raises_invalid_input(text: str) -> None:
 
 
 # -- tax codes -----------------------------------------------------------------
+
 
 def make_tax_code(first_nine: str) -> str | None:
     check = tax_check_digit(first_nine)
@@ -193,19 +222,34 @@ def test_first_nine_with_sum_divisible_by_11_has_no_valid_code() -> None:
     assert tax_check_digit("000000000") is None
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    (" 0100109106 ", "0100109106"),
-    ("0100109106-012", "0100109106-012"),
-    ("0100109106 - 012", "0100109106-012"),
-    ("0100109106012", "0100109106-012"),
-    ("0100.109.106", "0100109106"),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (" 0100109106 ", "0100109106"),
+        ("0100109106-012", "0100109106-012"),
+        ("0100109106 - 012", "0100109106-012"),
+        ("0100109106012", "0100109106-012"),
+        ("0100.109.106", "0100109106"),
+    ],
+)
 def test_tax_code_forms(typed: str, expected: str) -> None:
     assert check_tax_code(typed) == expected
 
 
-@pytest.mark.parametrize("bad", ["", "010010910", "01001091066", "0100109106-01", "0100109106-0001",
-                                 "0100109106-000", "0100109107", "010010910X", "0100109106_001"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "010010910",
+        "01001091066",
+        "0100109106-01",
+        "0100109106-0001",
+        "0100109106-000",
+        "0100109107",
+        "010010910X",
+        "0100109106_001",
+    ],
+)
 def test_bad_tax_codes(bad: str) -> None:
     with pytest.raises(InvalidInput):
         check_tax_code(bad)
@@ -213,32 +257,50 @@ def test_bad_tax_codes(bad: str) -> None:
 
 # -- phones --------------------------------------------------------------------
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("+84 912 345 678", "0912345678"),
-    ("+84912345678", "0912345678"),
-    ("+84 (0) 912 345 678", "0912345678"),
-    ("0084 912 345 678", "0912345678"),
-    ("84912345678", "0912345678"),
-    ("0912.345.678", "0912345678"),
-    ("0912-345-678", "0912345678"),
-    ("0312345678", "0312345678"),
-    ("0587 654 321", "0587654321"),
-    ("070 1234567", "0701234567"),
-    ("0888 888 888", "0888888888"),
-    ("024 3825 1234", "02438251234"),
-    ("(028) 3829 1234", "02838291234"),
-    ("+84 24 3825 1234", "02438251234"),
-    ("0236 3822 123", "02363822123"),
-    ("0203 382 123", "0203382123"),
-])
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("+84 912 345 678", "0912345678"),
+        ("+84912345678", "0912345678"),
+        ("+84 (0) 912 345 678", "0912345678"),
+        ("0084 912 345 678", "0912345678"),
+        ("84912345678", "0912345678"),
+        ("0912.345.678", "0912345678"),
+        ("0912-345-678", "0912345678"),
+        ("0312345678", "0312345678"),
+        ("0587 654 321", "0587654321"),
+        ("070 1234567", "0701234567"),
+        ("0888 888 888", "0888888888"),
+        ("024 3825 1234", "02438251234"),
+        ("(028) 3829 1234", "02838291234"),
+        ("+84 24 3825 1234", "02438251234"),
+        ("0236 3822 123", "02363822123"),
+        ("0203 382 123", "0203382123"),
+    ],
+)
 def test_phone_formats(typed: str, expected: str) -> None:
     assert normalise_phone(typed) == expected
 
 
-@pytest.mark.parametrize("bad", [
-    "", "091234567", "09123456789", "912345678", "+1 212 555 0100", "0123456789",
-    "0412345678", "0612345678", "1900 1234", "024 382 51", "024382512345", "0912abc678", "+84",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "091234567",
+        "09123456789",
+        "912345678",
+        "+1 212 555 0100",
+        "0123456789",
+        "0412345678",
+        "0612345678",
+        "1900 1234",
+        "024 382 51",
+        "024382512345",
+        "0912abc678",
+        "+84",
+    ],
+)
 def test_bad_phones(bad: str) -> None:
     with pytest.raises(InvalidInput) as exc:
         normalise_phone(bad)
@@ -247,11 +309,25 @@ def test_bad_phones(bad: str) -> None:
 
 # -- sex -----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("Nam", "Nam"), ("nam", "Nam"), ("NAM", "Nam"), ("M", "Nam"), ("male", "Nam"), ("Male ", "Nam"),
-    ("Nữ", "Nữ"), ("nữ", "Nữ"), ("nu", "Nữ"), ("NU", "Nữ"), ("F", "Nữ"), ("female", "Nữ"),
-    ("Nu\u031b\u0303", "Nữ"),
-])
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Nam", "Nam"),
+        ("nam", "Nam"),
+        ("NAM", "Nam"),
+        ("M", "Nam"),
+        ("male", "Nam"),
+        ("Male ", "Nam"),
+        ("Nữ", "Nữ"),
+        ("nữ", "Nữ"),
+        ("nu", "Nữ"),
+        ("NU", "Nữ"),
+        ("F", "Nữ"),
+        ("female", "Nữ"),
+        ("Nu\u031b\u0303", "Nữ"),
+    ],
+)
 def test_sex_from_text(typed: str, expected: str) -> None:
     assert sex_from_text(typed) == expected
 

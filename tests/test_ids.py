@@ -30,11 +30,11 @@ def test_time_ordered_uuid_keeps_time_and_randomness():
 
 def test_intake_gives_time_ordered_ids(tmp_path):
     from desk.catalog.formats import sample_catalog_path
+    from desk.catalog.store import import_catalog
     from desk.config import Home, init_home
     from desk.context import open_desk
-    from desk.dossier.query import timeline
     from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
-    from desk.catalog.store import import_catalog
+    from desk.dossier.query import timeline
 
     home = Home(tmp_path / "h")
     init_home(home, agency_code="000.00.12.H29", agency_name="UBND xã Thử", desk_no=1, clerk="Thử")

@@ -30,13 +30,13 @@ from datetime import date, datetime
 
 import pytest
 
-from desk.dossier import checklist
-from desk.reports import indicators
-from desk.dossier import lifecycle
-from desk.sync.bundle_write import export_bundle
-from desk.reports.indicators import TARGETS, Figures, compute, overdue_dossiers, period
-from desk.errors import InvalidInput
+from desk.dossier import checklist, lifecycle
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+from desk.errors import InvalidInput
+from desk.reports import indicators
+from desk.reports.indicators import TARGETS, Figures, compute, overdue_dossiers, period
+from desk.sync.bundle_write import export_bundle
+from tests.problem_helpers import raises_problem
 
 MON = date(2026, 11, 23)
 FRI = date(2026, 11, 20)
@@ -244,7 +244,7 @@ def test_periods():
 
 
 def test_period_order_is_checked(desk):
-    with pytest.raises(InvalidInput, match="before it starts"):
+    with raises_problem(InvalidInput, "period.reversed", says="before it starts"):
         compute(desk, MON, FRI)
 
 
@@ -264,10 +264,12 @@ def test_queries_use_indexes(desk):
     def plan(sql, params):
         return " ".join(r[-1] for r in desk.db.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
 
-    assert "dossiers_finished" in plan("SELECT * FROM dossiers d WHERE d.finished_at >= ? AND d.finished_at < ?",
-                                       ("a", "b"))
-    assert "dossiers_returned" in plan("SELECT * FROM dossiers d WHERE d.returned_at >= ? AND d.returned_at < ?",
-                                       ("a", "b"))
+    assert "dossiers_finished" in plan(
+        "SELECT * FROM dossiers d WHERE d.finished_at >= ? AND d.finished_at < ?", ("a", "b")
+    )
+    assert "dossiers_returned" in plan(
+        "SELECT * FROM dossiers d WHERE d.returned_at >= ? AND d.returned_at < ?", ("a", "b")
+    )
     sql, params = iq._in_progress_sources("2026-11-23T00:00:00")
     text = plan(sql, params)
     assert "SCAN d" not in text and "SCAN dossiers" not in text

@@ -4,18 +4,22 @@ from datetime import datetime
 
 import pytest
 
-from desk.dossier import query as dossiers
+from desk.cli.wording import describe
 from desk.dossier import events
-from desk.errors import InvalidInput, NotFound
+from desk.dossier import query as dossiers
 from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
+from desk.errors import InvalidInput, NotFound
 from desk.ops.verify import verify
+from tests.problem_helpers import raises_problem
 
 SCAN = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"
 
 
 def counts(desk):
     db = desk.db
-    return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("dossiers", "component_lines", "events"))
+    return tuple(
+        db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("dossiers", "component_lines", "events")
+    )
 
 
 def test_receive_creates_dossier_lines_and_event(desk):
@@ -41,9 +45,9 @@ def test_bad_input_leaves_the_database_unchanged(desk):
     assert err.value.field == "id_number"
     with pytest.raises(NotFound):
         receive(desk, IntakeRequest("9.999999", ApplicantInput(name="An")))
-    with pytest.raises(InvalidInput, match="future"):
+    with raises_problem(InvalidInput, "received_at.future", says="future"):
         receive(desk, IntakeRequest("1.001193", ApplicantInput(name="An"), received_at=datetime(2027, 1, 1, 9)))
-    with pytest.raises(InvalidInput, match="not a component"):
+    with raises_problem(InvalidInput, "component.not_in_procedure", says="not a component"):
         receive(desk, IntakeRequest("1.001193", ApplicantInput(name="An"), not_received=frozenset({"NOPE"})))
     assert counts(desk) == before
 
@@ -88,11 +92,11 @@ def test_verify_finds_tampering_and_gaps(desk):
         receive(desk, IntakeRequest("2.000815", ApplicantInput(name=name)))
     desk.db.execute("UPDATE events SET payload = replace(payload, 'Bình', 'Binh') WHERE seq = 2")
     report = verify(desk)
-    assert not report.ok and any("event 2 was altered" in p for p in report.problems)
+    assert not report.ok and any("event 2 was altered" in describe(p) for p in report.problems)
     desk.db.execute("DELETE FROM events WHERE seq = 2")
     report = verify(desk)
-    assert any("events 2–2 are missing" in p for p in report.problems)
-    assert any("has no events" in p for p in report.problems)
+    assert any("events 2–2 are missing" in describe(p) for p in report.problems)
+    assert any(p.code == "dossier.no_events" and "has no events" in describe(p) for p in report.problems)
 
 
 def test_search_folds_case_diacritics_and_d(desk):
@@ -116,7 +120,7 @@ def test_clock_backwards_is_detected(desk, now):
     now("2026-11-23T08:00:00")
     receive(desk, IntakeRequest("2.000815", ApplicantInput(name="B Bình")))
     report = verify(desk)
-    assert report.ok and any("clock went backwards" in w for w in report.warnings)
+    assert report.ok and any("clock went backwards" in describe(w) for w in report.warnings)
 
 
 def test_today_counts(desk, now):

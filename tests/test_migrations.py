@@ -14,10 +14,15 @@ def _old_home(path):
         MIGRATIONS.apply(db, stop_before="m004_sync_state_apart")
     rows = [
         # desk A: 1–3 went out in a bundle, 4 was acknowledged by a hub, 5–6 wait
-        ("A", 1, "bundle:a.deskbundle"), ("A", 2, "bundle:a.deskbundle"), ("A", 3, "bundle:a.deskbundle"),
-        ("A", 4, "hub:k1"), ("A", 5, ""), ("A", 6, ""),
+        ("A", 1, "bundle:a.deskbundle"),
+        ("A", 2, "bundle:a.deskbundle"),
+        ("A", 3, "bundle:a.deskbundle"),
+        ("A", 4, "hub:k1"),
+        ("A", 5, ""),
+        ("A", 6, ""),
         # desk B's events arrived here from a bundle (this home is B's hub)
-        ("B", 1, "bundle:b.deskbundle"), ("B", 2, "bundle:b.deskbundle"),
+        ("B", 1, "bundle:b.deskbundle"),
+        ("B", 2, "bundle:b.deskbundle"),
     ]
     with write_transaction(db):
         db.conn.executemany(
@@ -36,7 +41,12 @@ def test_sync_state_moves_out_of_the_events(tmp_path):
     assert sq.first_pending_seq(db, "A") == 5
     assert [r["seq"] for r in sq.pending_event_rows(db, "A", 10)] == [5, 6]
     assert queries.sync_marks(db, "A") == {
-        1: "bundle:a.deskbundle", 2: "bundle:a.deskbundle", 3: "bundle:a.deskbundle", 4: "hub:k1", 5: "", 6: "",
+        1: "bundle:a.deskbundle",
+        2: "bundle:a.deskbundle",
+        3: "bundle:a.deskbundle",
+        4: "hub:k1",
+        5: "",
+        6: "",
     }
     assert queries.sync_marks(db, "B") == {1: "bundle:b.deskbundle", 2: "bundle:b.deskbundle"}
     assert queries.count_unsynced(db, "B") == 0
@@ -46,10 +56,21 @@ def test_a_hub_acknowledgement_outranks_a_bundle_and_stays_first(tmp_path):
     db = open_db(tmp_path / "desk.sqlite3")
     with write_transaction(db):
         for seq in (1, 2, 3):
-            queries.insert_event(db, {
-                "desk_id": "A", "seq": seq, "event_id": f"e{seq}", "dossier_code": "c", "type": "t",
-                "at": "2026-11-20T08:00:00", "clerk": "x", "payload": "{}", "prev_hash": "", "hash": "",
-            })
+            queries.insert_event(
+                db,
+                {
+                    "desk_id": "A",
+                    "seq": seq,
+                    "event_id": f"e{seq}",
+                    "dossier_code": "c",
+                    "type": "t",
+                    "at": "2026-11-20T08:00:00",
+                    "clerk": "x",
+                    "payload": "{}",
+                    "prev_hash": "",
+                    "hash": "",
+                },
+            )
     assert queries.sync_marks(db, "A") == {1: "", 2: "", 3: ""}
     with write_transaction(db):
         assert sq.mark_acknowledged(db, "A", ["e2"], "hub:k1", "2026-11-20T09:00:00") == 1

@@ -10,7 +10,9 @@ from tests.conftest import ROOT
 def test_wheel_contains_package_data(tmp_path):
     r = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert r.returncode == 0, r.stderr
     wheel = next(tmp_path.glob("motcua_desk-*.whl"))

@@ -16,7 +16,6 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from desk.config import Settings
 from desk.models import (
     Agency,
     Applicant,
@@ -27,6 +26,7 @@ from desk.models import (
     Fee,
     Form,
     IdKind,
+    PrintSettings,
     Procedure,
     ProcessingTime,
     Status,
@@ -34,21 +34,21 @@ from desk.models import (
 )
 from desk.rules.receipt_qr import Verdict, build_payload, verify_payload
 from printing import dispatch
-from printing.documents import (
+from printing.errors import FontError, PrintOptionError
+from printing.fonts import load_fonts
+from printing.letters import (
     build_apology,
-    build_receipt,
     build_refusal,
-    build_register,
     build_supplement,
     render_apology,
-    render_receipt,
     render_refusal,
-    render_register,
     render_supplement,
 )
-from printing.fonts import FontError, load_fonts
-from printing.layout import MM, Rendered
+from printing.ops import Rendered
+from printing.paper import MM
 from printing.qr import qr_matrix, runs
+from printing.receipt import build_receipt, render_receipt
+from printing.register import build_register, render_register
 from printing.wording import date_vi, datetime_vi, money_vi, time_vi
 
 KEY = bytes(range(32))
@@ -64,7 +64,7 @@ LONG_NAME = (
 # ---------------------------------------------------------------- fixtures
 
 
-def make_settings(**kw) -> Settings:
+def make_settings(**kw) -> PrintSettings:
     agency = Agency(
         code="000.00.12.H29",
         name="Ủy ban nhân dân phường Hoàn Kiếm",
@@ -73,7 +73,7 @@ def make_settings(**kw) -> Settings:
         place="Hà Nội",
         parent_name="UBND thành phố Hà Nội",
     )
-    return Settings(agency=agency, clerk="Người Khác", **kw)
+    return PrintSettings(agency=agency, clerk="Người Khác", **kw)
 
 
 def make_procedure(**kw) -> Procedure:
@@ -110,9 +110,7 @@ def make_dossier(**kw) -> Dossier:
         components=[
             ComponentLine(code="TK", name="Tờ khai cấp bản sao trích lục hộ tịch", form=Form.ORIGINAL),
             ComponentLine(code="UQ", name="Văn bản ủy quyền chưa mang theo", received=False),
-            ComponentLine(
-                code="CC", name="Căn cước công dân của người yêu cầu", form=Form.CERTIFIED_COPY, quantity=2
-            ),
+            ComponentLine(code="CC", name="Căn cước công dân của người yêu cầu", form=Form.CERTIFIED_COPY, quantity=2),
         ],
     )
     return dataclasses.replace(base, **kw)
@@ -266,8 +264,10 @@ def test_receipt_n_copies(copies):
 
 
 def test_receipt_refuses_zero_copies():
-    with pytest.raises(ValueError):
+    with pytest.raises(PrintOptionError) as caught:
         render_receipt(make_dossier(), make_procedure(), make_settings(), KEY, copies=0)
+    problem = caught.value.problem
+    assert (problem.code, problem.field, dict(problem.params)) == ("print.copies_too_few", "copies", {"copies": 0})
 
 
 @pytest.mark.parametrize(
@@ -292,8 +292,11 @@ def test_receipt_paper_sizes(paper, width_mm, height_mm):
 
 
 def test_receipt_paper_name_is_checked():
-    with pytest.raises(ValueError, match="a4, a5, 80mm"):
+    with pytest.raises(PrintOptionError) as caught:
         render_receipt(make_dossier(), make_procedure(), make_settings(), KEY, paper="letter")
+    problem = caught.value.problem
+    assert (problem.code, problem.field) == ("print.paper_unknown", "paper")
+    assert dict(problem.params) == {"paper": "letter", "choices": ("a4", "a5", "80mm")}
 
 
 def test_receipt_same_day_free_no_due_and_falls_back_to_settings_clerk():
@@ -523,7 +526,11 @@ def test_supplement_request():
         ("Bản sao giấy khai sinh", "Bản chụp không rõ nét"),
     ]
     pdf = render_supplement(
-        make_dossier(), make_procedure(), make_settings(), missing, "Nộp bổ sung trong 05 ngày làm việc",
+        make_dossier(),
+        make_procedure(),
+        make_settings(),
+        missing,
+        "Nộp bổ sung trong 05 ngày làm việc",
         issued=datetime(2026, 11, 23, 8, 15),
     )
     text = all_text(pdf)
@@ -606,8 +613,11 @@ def test_register_day():
     ]
     inside[1] = dataclasses.replace(inside[1], status=Status.REFUSED)
     inside[2] = dataclasses.replace(
-        inside[2], status=Status.RETURNED, finished_at=datetime(2026, 11, 24, 15, 0),
-        returned_at=datetime(2026, 11, 25, 9, 15), collected_by="Nguyễn Văn A",
+        inside[2],
+        status=Status.RETURNED,
+        finished_at=datetime(2026, 11, 24, 15, 0),
+        returned_at=datetime(2026, 11, 25, 9, 15),
+        collected_by="Nguyễn Văn A",
     )
     outside = make_dossier(code=f"{CODE[:-11]}261121-0001", received_at=datetime(2026, 11, 21, 9, 0))
     r = build_register([*inside, outside], s, date(2026, 11, 22))
@@ -620,16 +630,31 @@ def test_register_day():
         [
             part.replace(" ", "")
             for part in [
-            "SỔ THEO DÕI HỒ SƠ",
-            "Quyển số: 01",
-            "Ngày 22 tháng 11 năm 2026",
-            "STT", "Mã hồ sơ", "Tên TTHC", "Số lượng hồ sơ (bộ)", "Tên tổ chức, cá nhân",
-            "Địa chỉ, số điện thoại", "Cơ quan chủ trì giải quyết", "Ngày nhận", "Hẹn trả",
-            "Chuyển hồ sơ", "Ngày có kết quả", "Trả kết quả", "Ghi chú",
-            "200", f"{CODE[:-4]}1000",
-            "201", "Từ chối tiếp nhận",
-            "202", "24/11/2026 15:00", "25/11/2026 09:15", "Nguyễn Văn A",
-            "Trang 1/1",
+                "SỔ THEO DÕI HỒ SƠ",
+                "Quyển số: 01",
+                "Ngày 22 tháng 11 năm 2026",
+                "STT",
+                "Mã hồ sơ",
+                "Tên TTHC",
+                "Số lượng hồ sơ (bộ)",
+                "Tên tổ chức, cá nhân",
+                "Địa chỉ, số điện thoại",
+                "Cơ quan chủ trì giải quyết",
+                "Ngày nhận",
+                "Hẹn trả",
+                "Chuyển hồ sơ",
+                "Ngày có kết quả",
+                "Trả kết quả",
+                "Ghi chú",
+                "200",
+                f"{CODE[:-4]}1000",
+                "201",
+                "Từ chối tiếp nhận",
+                "202",
+                "24/11/2026 15:00",
+                "25/11/2026 09:15",
+                "Nguyễn Văn A",
+                "Trang 1/1",
             ]
         ],
     )
@@ -648,15 +673,21 @@ def test_register_range_and_empty():
 
 
 def test_font_override_missing_file(tmp_path):
-    with pytest.raises(FontError, match="does not exist"):
+    with pytest.raises(FontError) as caught:
         load_fonts(str(tmp_path / "times.ttf"))
+    problem = caught.value.problem
+    assert (problem.code, problem.field) == ("print.font_missing", "printing.font_regular")
+    assert dict(problem.params) == {"path": str(tmp_path / "times.ttf"), "setting": "font_regular"}
 
 
 def test_font_override_not_a_ttf(tmp_path):
     bad = tmp_path / "fake.ttf"
     bad.write_bytes(b"this is not a font at all" * 10)
-    with pytest.raises(FontError, match="not a usable TrueType font"):
+    with pytest.raises(FontError) as caught:
         load_fonts(str(bad))
+    problem = caught.value.problem
+    assert (problem.code, problem.field) == ("print.font_unusable", "printing.font_regular")
+    assert problem.params["path"] == str(bad) and problem.params["detail"]
 
 
 def test_font_override_without_vietnamese(tmp_path):
@@ -665,8 +696,10 @@ def test_font_override_without_vietnamese(tmp_path):
     vera = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
     if not vera.is_file():
         pytest.skip("reportlab's Vera.ttf is not installed")
-    with pytest.raises(FontError, match="lacks Vietnamese"):
+    with pytest.raises(FontError) as caught:
         load_fonts(str(vera))
+    problem = caught.value.problem
+    assert problem.code == "print.font_lacks_vietnamese" and problem.params["letters"].startswith("Ă")
 
 
 def test_font_override_is_used():
@@ -764,18 +797,25 @@ def test_dispatch_windows_default_handler(pdf_file, monkeypatch):
 # ---------------------------------------------------------------- dependency rule
 
 
-def test_printing_imports_only_desk_models_config_and_receipt_qr():
+def test_printing_imports_only_desk_models_and_rules():
     code = (
         "import sys\n"
-        "import printing, printing.documents, printing.dispatch, printing.fonts, printing.qr\n"
-        "allowed = {'desk', 'desk.models', 'desk.config', 'desk.errors', 'desk.rules', 'desk.rules.receipt_qr'}\n"
+        "import printing\n"
+        "assert not [m for m in sys.modules if m.startswith('printing.')], 'the package loads its modules lazily'\n"
+        "import printing.documents, printing.receipt, printing.letters, printing.register, printing.report\n"
+        "import printing.dispatch, printing.fonts, printing.qr, printing.pdf, printing.errors\n"
+        "allowed = {'desk', 'desk.models', 'desk.rules'}\n"
         "desk = {m for m in sys.modules if m == 'desk' or m.startswith('desk.')}\n"
-        "assert desk <= allowed, desk - allowed\n"
+        "bad = {m for m in desk - allowed if not m.startswith('desk.rules.')}\n"
+        "assert not bad, bad\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('db', 'screens', 'textual', 'rich')]\n"
         "assert not bad, bad\n"
         "assert 'reportlab' not in sys.modules, 'reportlab must load lazily'\n"
+        "assert 'qrcode' not in sys.modules, 'qrcode must load lazily'\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1], env={**os.environ})
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1], env={**os.environ}
+    )
 
 
 def test_receipt_without_catalogue_procedure():
@@ -783,3 +823,150 @@ def test_receipt_without_catalogue_procedure():
     assert "Nội dung yêu cầu giải quyết: Cấp bản sao trích lục hộ tịch" in text
     assert "3. Thời gian giải quyết hồ sơ theo quy định là: ……" in text
     assert "7. Phí, lệ phí: ……" in text
+
+
+# ---------------------------------------------------------------- the one print path of the core
+
+
+def _received(desk):
+    from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+
+    d, _ = receive(desk, IntakeRequest(procedure_code="1.004873", applicant=ApplicantInput(name=APPLICANT)))
+    return d
+
+
+class FakePrinter:
+    """A sender that records what it was given and answers like ``lp``."""
+
+    def __init__(self, ok: bool = True) -> None:
+        self.ok = ok
+        self.calls: list[tuple[Path, str, int]] = []
+
+    def __call__(self, pdf_path, *, printer: str = "", copies: int = 1) -> dispatch.PrintOutcome:
+        self.calls.append((Path(pdf_path), printer, copies))
+        reason = "sent" if self.ok else "failed"
+        return dispatch.PrintOutcome(self.ok, reason, Path(pdf_path), "lp", printer, copies, detail="jammed")
+
+
+def _printed(desk, code: str = ""):
+    """The newest event of the dossier, or of the desk."""
+    from db import queries
+    from desk.dossier.events import record_to_event, row_to_record
+    from desk.dossier.query import timeline
+
+    if code:
+        return timeline(desk, code)[-1]
+    return record_to_event(row_to_record(queries.last_event(desk.db, desk.desk_id)))
+
+
+def test_printing_implements_the_renderer_of_the_core():
+    import printing
+    from desk.dossier.documents import Renderer
+
+    assert isinstance(printing.RENDERER, Renderer)
+
+
+def test_a_receipt_goes_through_the_one_path(desk):
+    import printing
+    from desk.dossier.documents import print_document
+
+    d = _received(desk)
+    sender = FakePrinter()
+    result = print_document(desk, "receipt", d.code, renderer=printing.RENDERER, sender=sender, printer="Quay1")
+    assert result.ok and result.sent and result.path.parent == desk.home.printed
+    assert sender.calls == [(result.path, "Quay1", 1)]  # every copy (liên) is a page of the one PDF
+    text = all_text(result.path.read_bytes())
+    assert "(Liên 1: giao người nộp hồ sơ)" in text and "(Liên 2: lưu kèm hồ sơ)" in text and d.code in text
+    event = _printed(desk, d.code)
+    assert event.type == "document.printed"
+    assert event.payload["print"] == {
+        "kind": "receipt",
+        "copies": 2,
+        "paper": "a4",
+        "ok": True,
+        "message": result.message,
+        "details": {
+            "form": "Mẫu 01",
+            "document": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+            "method": "lp",
+            "path": str(result.path),
+            "printer": "Quay1",
+        },
+    }
+
+
+def test_a_letter_written_to_a_file_names_its_form(desk, tmp_path):
+    import printing
+    from desk.dossier import lifecycle
+    from desk.dossier.documents import print_document
+
+    d = _received(desk)
+    lifecycle.refuse(desk, d.code, reason="Hồ sơ không thuộc thẩm quyền")
+    out = tmp_path / "m03.pdf"
+    sender = FakePrinter()
+    result = print_document(desk, "refusal", d.code, renderer=printing.RENDERER, sender=sender, out=out, paper="a5")
+    assert result.ok and not result.sent and result.path == out and sender.calls == []
+    assert "Hồ sơ không thuộc thẩm quyền" in all_text(out.read_bytes())
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    printed = _printed(desk, d.code).payload["print"]
+    assert (printed["kind"], printed["copies"], printed["paper"]) == ("refusal", 1, "a5")
+    assert printed["details"] == {
+        "form": "Mẫu 03",
+        "document": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+        "reason": "Hồ sơ không thuộc thẩm quyền",
+        "method": "file",
+        "path": str(out),
+    }
+
+
+def test_a_failed_print_is_recorded_and_keeps_the_pdf(desk):
+    import printing
+    from desk.dossier.documents import print_document
+
+    d = _received(desk)
+    result = print_document(
+        desk, "receipt", d.code, renderer=printing.RENDERER, sender=FakePrinter(ok=False), language="en"
+    )
+    assert not result.ok and not result.sent and result.path.is_file()
+    assert "jammed" in result.message and str(result.path) in result.message
+    assert _printed(desk, d.code).type == "document.print_failed"
+
+
+def test_what_the_renderer_cannot_make_is_an_invalid_input_and_prints_nothing(desk):
+    import printing
+    from desk.dossier.documents import print_document
+    from desk.errors import InvalidInput
+
+    d = _received(desk)
+    before = _printed(desk, d.code).seq
+    sender = FakePrinter()
+    with pytest.raises(InvalidInput) as caught:
+        print_document(desk, "receipt", d.code, renderer=printing.RENDERER, sender=sender, paper="letter")
+    assert caught.value.problem.code == "print.paper_unknown" and caught.value.exit_code == 3
+    with pytest.raises(InvalidInput) as caught:
+        print_document(desk, "supplement", d.code, renderer=printing.RENDERER, sender=sender)
+    assert caught.value.problem.code == "print.no_supplement_request"
+    assert caught.value.problem.params == {"code": d.code}
+    assert sender.calls == [] and _printed(desk, d.code).seq == before
+
+
+def test_the_register_and_the_day_report_go_through_the_same_path(desk, now):
+    import printing
+    from desk.dossier.documents import print_register, print_report
+    from desk.reports.day import day_report
+
+    d = _received(desk)
+    day = d.received_at.date()
+    sender = FakePrinter()
+    result = print_register(desk, day, day, renderer=printing.RENDERER, sender=sender)
+    assert result.ok and d.code in all_text(result.path.read_bytes())
+    event = _printed(desk)
+    assert event.dossier_code == "" and event.payload["print"]["kind"] == "register"
+    assert event.payload["print"]["details"]["form"] == "Mẫu 07"
+    assert event.payload["print"]["details"]["document"] == "Sổ theo dõi hồ sơ"
+    result = print_report(desk, day_report(desk, day, day), renderer=printing.RENDERER, sender=sender)
+    assert result.ok and "BÁO CÁO KẾT QUẢ" in all_text(result.path.read_bytes())
+    printed = _printed(desk).payload["print"]
+    assert printed["kind"] == "report" and "form" not in printed["details"]
+    assert printed["details"]["document"] == "Báo cáo kết quả tiếp nhận và giải quyết hồ sơ"
+    assert [path.name.split("_")[0] for path, _, _ in sender.calls] == ["register", "report"]

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from desk.cli.wording import describe
 from desk.models import Applicant, Dossier, IdKind
 from desk.rules.receipt_qr import (
     DEFAULT_PREFIX,
@@ -24,6 +25,7 @@ from desk.rules.receipt_qr import (
     sign_fields,
     verify_payload,
 )
+from screens.i18n.catalogue import Strings
 
 KEY = bytes(range(32))
 OTHER_AGENCY_KEY = bytes(range(100, 132))
@@ -94,7 +96,13 @@ def test_parse_tolerates_scanner_noise():
 
 
 def test_not_a_receipt():
-    for text in ["", "   ", "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Hà Nội|15082021", "https://example.com/?q=1", "x" * 5000]:
+    for text in [
+        "",
+        "   ",
+        "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Hà Nội|15082021",
+        "https://example.com/?q=1",
+        "x" * 5000,
+    ]:
         assert parse_payload(text) is None
         v = verify_payload(text, KEY, store())
         assert v.verdict is Verdict.NOT_RECEIPT and not v.genuine and v.code == ""
@@ -122,7 +130,9 @@ def test_altered_due_date_on_the_qr_is_forged():
     assert v.verdict is Verdict.FORGED
 
 
-@pytest.mark.parametrize("field,value", [("mhs", "000.00.12.H29-261122-1008"), ("tthc", "1.001193"), ("dd", "001099099999"), ("gt", "02")])
+@pytest.mark.parametrize(
+    "field,value", [("mhs", "000.00.12.H29-261122-1008"), ("tthc", "1.001193"), ("dd", "001099099999"), ("gt", "02")]
+)
 def test_any_edited_field_breaks_the_signature(field, value):
     d = make_dossier()
     other = make_dossier(code="000.00.12.H29-261122-1008")
@@ -144,7 +154,9 @@ def test_stale_receipt_with_valid_signature_is_altered():
     v = verify_payload(p, KEY, store(moved))
     assert v.verdict is Verdict.ALTERED and v.signature_valid and not v.genuine
     assert v.mismatched == ("hen",)
-    assert "ngày hẹn trả" in v.message("vi") and "due date" in v.message("en")
+    assert v.problem.code == "receipt.altered" and v.problem.params["fields"] == ("hen",)
+    assert "ngày hẹn trả" in Strings("vi").problem(v.problem) and "due date" in describe(v.problem)
+    assert "due date" in Strings("en").problem(v.problem)
 
 
 def test_unknown_dossier_with_valid_signature():

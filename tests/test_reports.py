@@ -10,17 +10,15 @@ from datetime import date
 import pypdf
 import pytest
 
+from desk.context import open_desk
 from desk.dossier import lifecycle
+from desk.dossier.documents import print_settings
+from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+from desk.reports.day import CSV_HEADER, day_report, report_csv
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
-from desk.catalog.formats import sample_catalog_path
-from desk.config import Home, init_home
-from desk.context import open_desk
-from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
-from desk.catalog.store import import_catalog
-from desk.reports.day import CSV_HEADER, day_report, report_csv
 from printing.report import build_day_report, render_day_report
-from tests.conftest import run_desk
+from tests.conftest import new_home, run_desk
 from tests.test_indicators import MON, take_in, week
 
 AGENCY = "000.00.12.H29"
@@ -52,7 +50,7 @@ def monday(desk, now, tmp_path):
 
 def test_pdf_has_the_figures_in_vietnamese(desk, monday):
     report, codes = monday
-    rendered = build_day_report(report, desk.settings)
+    rendered = build_day_report(report, print_settings(desk.settings))
     assert len(rendered.pages) == 1
     text = flat(pdf_text(rendered.pdf)[0])
     for part in (
@@ -88,7 +86,7 @@ def test_pdf_has_the_figures_in_vietnamese(desk, monday):
 
 def test_empty_day_pdf_says_so(desk):
     report = day_report(desk, MON)
-    rendered = build_day_report(report, desk.settings)
+    rendered = build_day_report(report, print_settings(desk.settings))
     text = flat(pdf_text(rendered.pdf)[0])
     assert "Tỷ lệ giải quyết đúng hạn 0/0 hồ sơ có kết quả — ≥ 96 % —" in text
     assert "Không có hồ sơ tiếp nhận trong kỳ" in text
@@ -103,7 +101,7 @@ def test_a_long_overdue_list_stays_on_one_page(desk, now):
     now("2026-11-23T16:00")
     report = day_report(desk, MON)
     assert report.indicators.overall.overdue == 45
-    rendered = build_day_report(report, desk.settings)
+    rendered = build_day_report(report, print_settings(desk.settings))
     assert len(rendered.pages) == 1
     text = flat(pdf_text(rendered.pdf)[0])
     listed = sum(1 for o in report.overdue if o.code in text)
@@ -114,8 +112,11 @@ def test_a_long_overdue_list_stays_on_one_page(desk, now):
 
 def test_range_title(desk, monday):
     report = day_report(desk, date(2026, 11, 19), MON)
-    text = flat(pdf_text(render_day_report(report, desk.settings))[0])
-    assert "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ Từ ngày 19 tháng 11 năm 2026 đến ngày 23 tháng 11 năm 2026" in text
+    text = flat(pdf_text(render_day_report(report, print_settings(desk.settings)))[0])
+    assert (
+        "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ Từ ngày 19 tháng 11 năm 2026 đến ngày 23 tháng 11 năm 2026"
+        in text
+    )
 
 
 def test_csv_columns_and_figures(desk, monday):
@@ -128,12 +129,28 @@ def test_csv_columns_and_figures(desk, monday):
     table = [dict(zip(rows[0], r)) for r in rows[1:]]
     overall = table[0]
     assert (overall["Phạm vi"], overall["Tên"], overall["Từ ngày"], overall["Đến ngày"]) == (
-        "Tổng hợp", "UBND xã Minh Khai", "2026-11-23", "2026-11-23")
+        "Tổng hợp",
+        "UBND xã Minh Khai",
+        "2026-11-23",
+        "2026-11-23",
+    )
     expect = {
-        "Tiếp nhận": "6", "Từ chối": "1", "Rút hồ sơ": "1", "Có kết quả": "3", "Đúng hạn": "2", "Trễ hạn": "1",
-        "Tỷ lệ đúng hạn (%)": "66.7", "Thời gian xử lý TB (giờ làm việc)": "4.5", "Không hài lòng": "1",
-        "Tỷ lệ phản ánh (%)": "33.3", "Mức độ hài lòng (%)": "33.3", "Tỷ lệ số hóa (%)": "40.0",
-        "Tỷ lệ tái sử dụng (%)": "20.0", "Tỷ lệ đồng bộ (%)": "0.0", "Đang giải quyết": "4", "Quá hạn": "1",
+        "Tiếp nhận": "6",
+        "Từ chối": "1",
+        "Rút hồ sơ": "1",
+        "Có kết quả": "3",
+        "Đúng hạn": "2",
+        "Trễ hạn": "1",
+        "Tỷ lệ đúng hạn (%)": "66.7",
+        "Thời gian xử lý TB (giờ làm việc)": "4.5",
+        "Không hài lòng": "1",
+        "Tỷ lệ phản ánh (%)": "33.3",
+        "Mức độ hài lòng (%)": "33.3",
+        "Tỷ lệ số hóa (%)": "40.0",
+        "Tỷ lệ tái sử dụng (%)": "20.0",
+        "Tỷ lệ đồng bộ (%)": "0.0",
+        "Đang giải quyết": "4",
+        "Quá hạn": "1",
         "Seq còn thiếu": "",
     }
     assert {k: overall[k] for k in expect} == expect
@@ -154,10 +171,7 @@ def make_home(tmp_path, now):
     opened = []
 
     def make(name: str, desk_no: int, clerk: str):
-        home = Home(tmp_path / name)
-        init_home(home, agency_code=AGENCY, agency_name="UBND xã Minh Khai", desk_no=desk_no, clerk=clerk)
-        d = open_desk(home)
-        import_catalog(d, sample_catalog_path())
+        d = open_desk(new_home(tmp_path / name, agency_code=AGENCY, desk_no=desk_no, clerk=clerk))
         opened.append(d)
         return d
 
@@ -205,11 +219,12 @@ def test_hub_report_has_one_line_per_desk_and_names_the_missing_range(hub_with_a
     hub, _ = hub_with_a_gap
     report = day_report(hub, MON)
     assert report.hub
-    assert [(d.label, d.figures.received, d.sync.events, d.sync.last_seq, d.sync.missing_ranges())
-            for d in report.desks] == [("Quầy 1", 1, 2, 2, ""), ("Quầy 2", 2, 2, 4, "2–3")]
+    assert [
+        (d.label, d.figures.received, d.sync.events, d.sync.last_seq, d.sync.missing_ranges()) for d in report.desks
+    ] == [("Quầy 1", 1, 2, 2, ""), ("Quầy 2", 2, 2, 4, "2–3")]
     assert report.indicators.overall.received == 3
     assert [(g.first_seq, g.last_seq) for g in report.gaps] == [(2, 3)]
-    rendered = build_day_report(report, hub.settings)
+    rendered = build_day_report(report, print_settings(hub.settings))
     assert len(rendered.pages) == 1
     text = flat(pdf_text(rendered.pdf)[0])
     for part in (
@@ -224,7 +239,9 @@ def test_hub_report_has_one_line_per_desk_and_names_the_missing_range(hub_with_a
     rows = list(csv.DictReader(io.StringIO(report_csv(report).decode("utf-8-sig"))))
     desks = [r for r in rows if r["Phạm vi"] == "Quầy"]
     assert [(r["Tên"], r["Sự kiện đã nhận"], r["Seq cao nhất"], r["Seq còn thiếu"]) for r in desks] == [
-        ("Quầy 1", "2", "2", ""), ("Quầy 2", "2", "4", "2–3")]
+        ("Quầy 1", "2", "2", ""),
+        ("Quầy 2", "2", "4", "2–3"),
+    ]
 
 
 def test_hub_report_after_the_missing_bundle_arrives(hub_with_a_gap):
@@ -232,7 +249,7 @@ def test_hub_report_after_the_missing_bundle_arrives(hub_with_a_gap):
     import_bundle(hub, lost)
     report = day_report(hub, MON)
     assert report.gaps == []
-    text = flat(pdf_text(render_day_report(report, hub.settings))[0])
+    text = flat(pdf_text(render_day_report(report, print_settings(hub.settings)))[0])
     assert "Đã nhận đủ dữ liệu của các quầy, không thiếu sự kiện nào." in text
     assert "Quầy 2 3 0 — 0 4 4 không" in text
 
@@ -240,13 +257,12 @@ def test_hub_report_after_the_missing_bundle_arrives(hub_with_a_gap):
 def test_a_desk_home_is_not_a_hub(desk, monday):
     report, _ = monday
     assert not report.hub and report.desks == []
-    assert "ĐỐI SOÁT" not in pdf_text(render_day_report(report, desk.settings))[0]
+    assert "ĐỐI SOÁT" not in pdf_text(render_day_report(report, print_settings(desk.settings)))[0]
 
 
 # --- the CLI ---------------------------------------------------------------------------------
 
 
-@pytest.mark.e2e
 def test_cli_report_day_pdf_csv_json_and_exit_codes(desk, monday, home, tmp_path):
     env = {"DESK_NOW": "2026-11-23T16:45:00"}
     pdf = tmp_path / "bao-cao.pdf"
@@ -277,13 +293,11 @@ def test_cli_report_day_pdf_csv_json_and_exit_codes(desk, monday, home, tmp_path
     assert run_desk("report", "day", "--out", str(pdf), home=tmp_path / "nowhere").returncode == 3
 
 
-@pytest.mark.e2e
 def test_cli_report_register_for_a_range(desk, now, home, tmp_path):
     early = take_in(desk, now, "2026-11-19T09:00", "2.000815", "Ngô Văn Sơn")
     late = take_in(desk, now, "2026-11-23T09:00", "2.000815", "Vũ Minh Châu")
     out = tmp_path / "so.pdf"
-    r = run_desk("report", "register", "--date", "2026-11-19", "--to", "2026-11-23", "--out", str(out),
-                 home=home.root)
+    r = run_desk("report", "register", "--date", "2026-11-19", "--to", "2026-11-23", "--out", str(out), home=home.root)
     assert r.returncode == 0, r.stderr
     text = flat(" ".join(pdf_text(out.read_bytes())))
     assert early in text and late in text
@@ -293,11 +307,11 @@ def test_cli_report_register_for_a_range(desk, now, home, tmp_path):
     assert late in text and early not in text
 
 
-@pytest.mark.e2e
 def test_cli_hub_report_warns_of_the_gap(hub_with_a_gap, tmp_path):
     hub, _ = hub_with_a_gap
-    r = run_desk("report", "day", "--out", str(tmp_path / "hub.csv"), home=hub.home.root,
-                 env={"DESK_NOW": "2026-11-23T16:00:00"})
+    r = run_desk(
+        "report", "day", "--out", str(tmp_path / "hub.csv"), home=hub.home.root, env={"DESK_NOW": "2026-11-23T16:00:00"}
+    )
     assert r.returncode == 0, r.stderr
     assert "Quầy 2: 2 events up to seq 4, missing 2–3" in r.stdout
     assert "events 2–3 have not arrived" in r.stderr
@@ -307,9 +321,9 @@ def test_report_imports_no_pdf_library_in_the_core():
     import subprocess
     import sys
 
-    code = ("import sys, desk.reports.indicators, desk.reports.day, desk.cli.reports\n"
-            "print(','.join(m for m in ('textual', 'rich', 'reportlab') if m in sys.modules))")
+    code = (
+        "import sys, desk.reports.indicators, desk.reports.day, desk.cli.reports\n"
+        "print(','.join(m for m in ('textual', 'rich', 'reportlab') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
-
-

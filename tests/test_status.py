@@ -2,9 +2,10 @@
 
 import pytest
 
+from desk.cli.wording import describe
 from desk.dossier import lifecycle
-from desk.errors import InvalidInput
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+from desk.errors import InvalidInput
 from desk.models import Status
 from desk.rules.status import (
     ACTIONS,
@@ -13,6 +14,7 @@ from desk.rules.status import (
     allowed_actions,
     transition,
 )
+from tests.problem_helpers import raises_problem
 
 S = Status
 
@@ -33,8 +35,11 @@ EXPECTED = {
     (S.RESULT_READY, "return"): S.RETURNED,
 }
 
-ALL_PAIRS = [(s, a) for s in Status for a in ("transfer", "supplement", "resume", "result", "return",
-                                                "refuse", "withdraw", "stop")]
+ALL_PAIRS = [
+    (s, a)
+    for s in Status
+    for a in ("transfer", "supplement", "resume", "result", "return", "refuse", "withdraw", "stop")
+]
 
 
 def test_the_actions_are_the_eight_of_the_issue():
@@ -52,7 +57,8 @@ def test_machine_table(status, action):
         with pytest.raises(InvalidInput) as err:
             transition(status, action)
         listed = ", ".join(allowed) if allowed else "none"
-        assert listed in err.value.message
+        assert err.value.problem.params["allowed"] == tuple(allowed)
+        assert listed in describe(err.value.problem)
         assert err.value.field == "action"
 
 
@@ -66,15 +72,16 @@ def test_result_from_received_only_for_same_day():
     assert "result" in allowed_actions(S.RECEIVED, same_day=True)
     assert "result" not in allowed_actions(S.RECEIVED, same_day=False)
     assert "result" in allowed_actions(S.TRANSFERRED, same_day=False)
-    with pytest.raises(InvalidInput, match="transfer it first"):
+    with raises_problem(InvalidInput, "action.result_needs_transfer", says="transfer it first"):
         transition(S.RECEIVED, "result", same_day=False)
 
 
 def test_unknown_action_lists_every_action_and_the_allowed_ones():
     with pytest.raises(InvalidInput) as err:
         transition(S.TRANSFERRED, "approve")
-    assert "transfer, supplement, resume" in err.value.message
-    assert "supplement, result, withdraw, stop" in err.value.message
+    assert err.value.problem.code == "action.unknown"
+    assert "transfer, supplement, resume" in describe(err.value.problem)
+    assert "supplement, result, withdraw, stop" in describe(err.value.problem)
 
 
 def test_every_status_has_a_portal_code():
@@ -137,7 +144,7 @@ def test_every_pair_on_a_stored_dossier(desk, status, action):
         with pytest.raises(InvalidInput) as err:
             lifecycle.advance(desk, d.code, action, **KWARGS.get(action, {}))
         allowed = allowed_actions(status)
-        assert (", ".join(allowed) if allowed else "none") in err.value.message
+        assert (", ".join(allowed) if allowed else "none") in describe(err.value.problem)
         assert get(desk, d.code).status is status
         assert len(timeline(desk, d.code)) == n_events
 
@@ -145,7 +152,7 @@ def test_every_pair_on_a_stored_dossier(desk, status, action):
 def test_result_at_the_desk_refused_for_a_multi_day_procedure(desk):
     d = _dossier_in(desk, S.RECEIVED, procedure="1.004873")  # 3 working days
     assert lifecycle.available_actions(desk, d) == ["transfer", "supplement", "refuse", "withdraw"]
-    with pytest.raises(InvalidInput, match="transfer it first"):
+    with raises_problem(InvalidInput, "action.result_needs_transfer", says="transfer it first"):
         lifecycle.record_result(desk, d.code)
     lifecycle.transfer(desk, d.code)
     assert lifecycle.record_result(desk, d.code).status is S.RESULT_READY

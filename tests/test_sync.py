@@ -20,9 +20,7 @@ from pathlib import Path
 import pytest
 
 from db import queries
-from desk.catalog.formats import sample_catalog_path
-from desk.catalog.store import import_catalog
-from desk.config import Home, init_home, update_settings
+from desk.config import Home, update_settings
 from desk.context import open_desk
 from desk.dossier.events import row_to_record
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
@@ -33,18 +31,13 @@ from desk.sync import hub as hubmod
 from desk.sync.bundle_write import export_bundle
 from desk.sync.push import PROTOCOL, HubError, idempotency_key, push
 from desk.sync.status import sync_status
-from tests.conftest import DEFAULT_NOW, ROOT, run_desk
+from tests.conftest import DEFAULT_NOW, ROOT, new_home, run_desk
 
 AGENCY = "000.00.12.H29"
 
 
 def make_home(root: Path, desk_no: int) -> Home:
-    home = Home(root)
-    init_home(home, agency_code=AGENCY, agency_name="UBND xã Minh Khai", desk_no=desk_no, clerk="Nguyễn Thị Lan")
-    d = open_desk(home)
-    import_catalog(d, sample_catalog_path())
-    d.close()
-    return home
+    return new_home(root, agency_code=AGENCY, desk_no=desk_no, clerk="Nguyễn Thị Lan")
 
 
 def fill(desk, n: int) -> None:
@@ -62,7 +55,7 @@ class HubProcess:
 
     def __init__(self, home: Home, log: Path):
         env = {**os.environ, "DESK_NOW": DEFAULT_NOW}
-        self.log = open(log, "wb")  # noqa: SIM115 — open while the process runs, closed by stop()
+        self.log = open(log, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "desk", "--home", str(home.root), "hub", "serve", "--port", "0"],
             stdout=subprocess.PIPE,
@@ -405,7 +398,7 @@ def batch(desk, records=None) -> bytes:
         records = [
             row_to_record(r)
             for r in (
-                dict(zip([c[0] for c in cur.description], row, strict=True))
+                dict(zip([c[0] for c in cur.description], row))
                 for cur in [desk.db.execute("SELECT * FROM events ORDER BY seq")]
                 for row in cur.fetchall()
             )
@@ -418,7 +411,7 @@ def batch(desk, records=None) -> bytes:
 def records_of(desk) -> list[dict]:
     cur = desk.db.execute("SELECT * FROM events ORDER BY seq")
     cols = [c[0] for c in cur.description]
-    return [row_to_record(dict(zip(cols, row, strict=True))) for row in cur.fetchall()]
+    return [row_to_record(dict(zip(cols, row))) for row in cur.fetchall()]
 
 
 def test_receiver_checks(homes, server, desk):

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from desk.cli.wording import describe
 from desk.errors import InvalidInput
 from desk.text import LIMITS, clean, fold, sanitise
 
@@ -61,7 +62,8 @@ def test_too_long_counts_after_cleaning() -> None:
     with pytest.raises(InvalidInput) as exc:
         _s("a" * 11, field="address", max_len=10)
     assert exc.value.field == "address"
-    assert "too long" in exc.value.message and "10" in exc.value.message
+    assert exc.value.problem.code == "text.too_long" and exc.value.problem.params == {"length": 11, "limit": 10}
+    assert "too long" in describe(exc.value.problem) and "10" in describe(exc.value.problem)
 
 
 def test_nfc_counts_one_character_per_letter() -> None:
@@ -73,7 +75,8 @@ def test_required() -> None:
     with pytest.raises(InvalidInput) as exc:
         _s(" \u200b\x1b[0m ", field="name", required=True)
     assert exc.value.field == "name"
-    assert "required" in exc.value.message
+    assert exc.value.problem.code == "text.required"
+    assert "required" in describe(exc.value.problem)
     assert _s("", required=False) == ""
 
 
@@ -109,9 +112,42 @@ def test_fold_makes_typed_query_match() -> None:
 # -- properties ---------------------------------------------------------------
 
 _NASTY = st.sampled_from(
-    [ESC, "[", "]", ";", "?", "0", "1", "m", "\x07", "\\", "\x9b", "\x9c", "\x9d", "P",
-     "\n", "\r", "\t", " ", "\u00a0", "\u202e", "\u200b", "\ufeff", "\u0301", "\u0303",
-     "\u0302", "e", "E", "đ", "ễ", "|", "\x00", "\x7f", "\x85", "\u2028"]
+    [
+        ESC,
+        "[",
+        "]",
+        ";",
+        "?",
+        "0",
+        "1",
+        "m",
+        "\x07",
+        "\\",
+        "\x9b",
+        "\x9c",
+        "\x9d",
+        "P",
+        "\n",
+        "\r",
+        "\t",
+        " ",
+        "\u00a0",
+        "\u202e",
+        "\u200b",
+        "\ufeff",
+        "\u0301",
+        "\u0303",
+        "\u0302",
+        "e",
+        "E",
+        "đ",
+        "ễ",
+        "|",
+        "\x00",
+        "\x7f",
+        "\x85",
+        "\u2028",
+    ]
 )
 _TEXT = st.one_of(st.text(), st.lists(_NASTY).map("".join), st.text(alphabet=_NASTY))
 

@@ -12,20 +12,19 @@ from datetime import timedelta
 
 import pytest
 
-from desk.dossier import query as dossiers
 from desk.config import read_agency_key
+from desk.dossier import query as dossiers
 from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
 from desk.rules.receipt_qr import build_payload
 from screens.app import DeskApp
 from screens.dialogs.basic import ConfirmDialog, ErrorDialog
+from screens.dialogs.previews import ReceiptPreview
 from screens.dossier import DossierScreen
 from screens.intake import IntakeScreen
-from screens.dialogs.previews import ReceiptPreview
 from screens.search import SearchScreen
 from screens.today import TodayScreen
-from screens.widgets.common import PAGE_SIZE, DossierTable
-
-from tests.tui_helpers import SCAN, SIZE, pilot_test, scan_into, settle, visible_text
+from screens.widgets.dossier_table import PAGE_SIZE, DossierTable
+from tests.tui_helpers import SCAN, SIZE, pilot_test, scan_into, settle, until, visible_text
 
 
 @pytest.fixture
@@ -119,7 +118,7 @@ async def test_a_scan_into_any_applicant_field_fills_them_all(app, desk):
         address = screen.form.field("address")
         address.focus()
         address.value = SCAN
-        await pilot.pause(0.6)
+        await until(pilot, lambda: screen.form.field("name").value != "")  # SCAN_SETTLE after the last keystroke
         assert screen.form.field("name").value == "Nguyễn Văn An"
         assert address.value == "Số 1 Phố Huế, Hai Bà Trưng, Hà Nội"
 
@@ -227,8 +226,10 @@ async def test_print_from_the_preview_records_the_event(app, desk, monkeypatch):
 
     def fake_printer(path, *, printer="", copies=1):
         sent.append(path)
-        return PrintOutcome(False, "no_printer", path, "none") if len(sent) == 1 else PrintOutcome(
-            True, "sent", path, "lp", copies=copies, job="desk-1"
+        return (
+            PrintOutcome(False, "no_printer", path, "none")
+            if len(sent) == 1
+            else PrintOutcome(True, "sent", path, "lp", copies=copies, job="desk-1")
         )
 
     monkeypatch.setattr(printing, "send_to_printer", fake_printer)
@@ -283,7 +284,9 @@ def receive_some(desk):
         desk,
         IntakeRequest(
             "2.000815",
-            ApplicantInput(name="Nguyễn Văn Đức", id_number="001095001234", birth_date="1995-02-03", phone="0987654321"),
+            ApplicantInput(
+                name="Nguyễn Văn Đức", id_number="001095001234", birth_date="1995-02-03", phone="0987654321"
+            ),
         ),
     )
     return an, duc
@@ -383,7 +386,7 @@ async def test_palette_offers_namespaced_commands_for_the_screen(app, desk):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"in giay")  # no accents needed
-        await pilot.pause(0.5)
+        await until(pilot, lambda: "hồ sơ: in giấy tiếp nhận" in visible_text(app))  # the palette searches in a worker
         assert "hồ sơ: in giấy tiếp nhận" in visible_text(app)
         await pilot.press("enter")
         await pilot.pause()

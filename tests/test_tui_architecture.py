@@ -21,9 +21,29 @@ def imported_roots(path: Path) -> set[str]:
 
 
 def test_screens_import_only_desk_printing_and_the_ui():
-    for path in SCREENS.rglob("*.py"):
+    paths = sorted(SCREENS.rglob("*.py"))
+    assert {"widgets", "dialogs", "i18n"} <= {p.parent.name for p in paths}
+    for path in paths:
         project = imported_roots(path) - set(sys.stdlib_module_names)
         assert project <= ALLOWED, f"{path.relative_to(SCREENS)} imports {sorted(project - ALLOWED)}"
+
+
+def test_the_catalogue_imports_no_ui():
+    # the words of the core's problems can be read (and tested) without textual
+    code = "import sys, screens.i18n.catalogue\nprint(','.join(m for m in ('textual', 'rich') if m in sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=SCREENS.parent
+    ).stdout.strip()
+    assert out == ""
+
+
+def test_no_screens_module_is_over_500_lines():
+    long = {
+        str(p.relative_to(SCREENS)): n
+        for p in SCREENS.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert long == {}
 
 
 def test_core_modules_of_the_tui_import_no_ui():
@@ -34,6 +54,7 @@ def test_core_modules_of_the_tui_import_no_ui():
 
 def test_the_first_screen_does_not_load_the_pdf_stack():
     code = "import sys, screens.app\nprint(','.join(m for m in ('reportlab', 'qrcode') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=SCREENS.parent).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=SCREENS.parent
+    ).stdout.strip()
     assert out == ""

@@ -11,20 +11,20 @@ import io
 import pytest
 
 from desk.dossier import query as dossiers
-from desk.sync.status import sync_status
 from desk.dossier.intake import IntakeRequest, applicant_from_scan, receive
 from desk.dossier.lifecycle import record_result, return_result, transfer
 from desk.models import Digitisation, Status
+from desk.sync.status import sync_status
 from screens.app import DeskApp
 from screens.checklist import ChecklistScreen
 from screens.dialogs.basic import ConfirmDialog, TextDialog
-from screens.dossier import DossierScreen
 from screens.dialogs.forms import ApologyDialog, ReturnDialog, ReuseDialog, SupplementDialog
-from screens.messages import OpenDossier
 from screens.dialogs.previews import LetterPreview
+from screens.dossier import DossierScreen
+from screens.messages import OpenDossier
 from screens.reports import ReportsScreen
 from screens.sync import SyncScreen
-from tests.tui_helpers import SCAN, SIZE, pilot_test, settle, visible_text
+from tests.tui_helpers import SCAN, SIZE, pilot_test, settle, until, visible_text
 
 
 @pytest.fixture
@@ -130,8 +130,13 @@ async def test_checklist_attach_newest_scan_mark_reused_and_undo(app, desk, doss
         await pilot.press("escape")
         assert isinstance(app.screen, DossierScreen)
     types = [e.type for e in dossiers.timeline(desk, dossier.code)]
-    assert types == ["dossier.received", "component.digitised", "component.reused", "component.undone",
-                     "component.not_required"]
+    assert types == [
+        "dossier.received",
+        "component.digitised",
+        "component.reused",
+        "component.undone",
+        "component.not_required",
+    ]
 
 
 @pilot_test
@@ -307,11 +312,11 @@ async def test_export_from_the_sync_screen_into_a_folder(app, desk, dossier, tmp
 async def test_push_now_from_the_sync_screen(desk, dossier, tmp_path):
     import threading
 
-    from desk.sync import hub
     from desk.catalog.formats import sample_catalog_path
+    from desk.catalog.store import import_catalog
     from desk.config import Home, init_home, update_settings
     from desk.context import open_desk
-    from desk.catalog.store import import_catalog
+    from desk.sync import hub
 
     hub_home = Home(tmp_path / "hub")
     init_home(hub_home, agency_code="000.00.12.H29", agency_name="UBND xã Minh Khai", desk_no=0, clerk="Hub")
@@ -346,16 +351,15 @@ async def test_esc_stops_an_export_and_nothing_is_marked(app, desk, dossier, tmp
 
     def slow_export(desk_, out_dir, *, progress=None, **kw):
         started.set()
-        for i in range(200):
-            progress(i, 200)  # raises Cancelled once Esc was pressed
+        for i in range(3000):  # a minute at most
+            progress(i, 3000)  # raises Cancelled once Esc was pressed
             threading.Event().wait(0.02)
         raise AssertionError("not stopped")
 
     monkeypatch.setattr("screens.sync.export_bundle", slow_export)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f5", "e")
-        started.wait(5)
-        await pilot.pause(0.1)
+        await until(pilot, started.is_set)
         assert app.screen.running == "export" and app.screen.check_action("back", ()) is False
         await pilot.press("escape")
         await settle(pilot)

@@ -20,13 +20,32 @@ from tests.tui_helpers import SCAN, SIZE, scan_into
 @pytest.fixture
 def sample_home(desk):
     """Today's two dossiers and two overdue ones, always the same."""
-    receive(desk, IntakeRequest("1.000894", ApplicantInput(name="Lê Hoàng Đức", id_number="031095006789",
-                                                           birth_date="1995-07-21", sex="Nam", phone="0987654321"),
-                                received_at=datetime(2026, 11, 13, 8, 15)))
-    receive(desk, IntakeRequest("2.000815", ApplicantInput(name="Trần Thị Bích Ngọc", phone="0912345678"),
-                                received_at=datetime(2026, 11, 18, 14, 30)))
-    receive(desk, IntakeRequest("1.001776", ApplicantInput(name="Đỗ Văn Quý", birth_date="1945-05-19"),
-                                received_at=datetime(2026, 11, 23, 8, 30)))
+    receive(
+        desk,
+        IntakeRequest(
+            "1.000894",
+            ApplicantInput(
+                name="Lê Hoàng Đức", id_number="031095006789", birth_date="1995-07-21", sex="Nam", phone="0987654321"
+            ),
+            received_at=datetime(2026, 11, 13, 8, 15),
+        ),
+    )
+    receive(
+        desk,
+        IntakeRequest(
+            "2.000815",
+            ApplicantInput(name="Trần Thị Bích Ngọc", phone="0912345678"),
+            received_at=datetime(2026, 11, 18, 14, 30),
+        ),
+    )
+    receive(
+        desk,
+        IntakeRequest(
+            "1.001776",
+            ApplicantInput(name="Đỗ Văn Quý", birth_date="1945-05-19"),
+            received_at=datetime(2026, 11, 23, 8, 30),
+        ),
+    )
     receive(desk, IntakeRequest("1.001193", applicant_from_scan(SCAN), not_received=frozenset({"van_ban_uy_quyen"})))
     return desk
 

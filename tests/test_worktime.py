@@ -12,17 +12,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time as clock
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk.config import OfficeHours, Settings
+from desk.config import Settings
 from desk.errors import InvalidInput
-from desk.models import Agency, ProcessingTime, TimeUnit
+from desk.models import Agency, OfficeHours, ProcessingTime, TimeUnit
 from desk.rules.calendar import LOCAL_DAY_OFF_NAME, WorkCalendar
 
 DAYS = TimeUnit.WORKING_DAYS
@@ -351,9 +350,7 @@ def test_resume_with_no_working_time_waited_keeps_the_due_date(cal):
 
 def test_resume_from_a_closing_due_date(cal):
     # due Wed 17:00, 30 working minutes waited → Thu 07:30
-    assert cal.resume_due(dt(2026, 11, 18, 17), dt(2026, 11, 16, 9), dt(2026, 11, 16, 9, 30)) == dt(
-        2026, 11, 19, 7, 30
-    )
+    assert cal.resume_due(dt(2026, 11, 18, 17), dt(2026, 11, 16, 9), dt(2026, 11, 16, 9, 30)) == dt(2026, 11, 19, 7, 30)
 
 
 def test_resume_before_pause_is_refused(cal):
@@ -389,10 +386,9 @@ def test_nonsense_times_are_refused(cal):
         cal.due_at(dt(2026, 11, 18, 9), ProcessingTime(DAYS, -2))
     with pytest.raises(InvalidInput):
         cal.due_at(dt(2026, 11, 18, 9), ProcessingTime(HOURS, -1))
-    from datetime import timezone
 
     with pytest.raises(InvalidInput):
-        cal.next_opening(datetime(2026, 11, 18, 9, tzinfo=timezone.utc))
+        cal.next_opening(datetime(2026, 11, 18, 9, tzinfo=UTC))
 
 
 # -- settings, speed, imports ---------------------------------------------------
@@ -412,17 +408,26 @@ def test_from_settings():
 
 
 def test_cheap_to_rebuild_and_call():
-    # the intake screen rebuilds the calendar and recomputes on every keystroke
+    # the intake screen rebuilds the calendar and recomputes on every keystroke: what is costly
+    # (the holiday source, a year's table of working days) is built once per process and shared
+    # by every calendar (its time is a budget of `make bench`, not a test's)
+    from desk.rules import calendar
+
     WorkCalendar().due_at(dt(2026, 1, 5, 9), days(1))  # warm the holiday cache
-    t0 = clock.perf_counter()
+    holidays_built = calendar._vn_holidays.cache_info().misses
+    tables_built = calendar._year_table.cache_info().misses
     for i in range(2000):
         cal = WorkCalendar()
         cal.due_at(dt(2026, 1, 5, 9) + timedelta(hours=7 * i), days(30))
-    assert clock.perf_counter() - t0 < 2.0
+    # 2000 × 7 hours and 30 working days more reach into 2028: one build per new year, not per calendar
+    assert calendar._vn_holidays.cache_info().misses - holidays_built <= 2
+    assert calendar._year_table.cache_info().misses - tables_built <= 2
 
 
 def test_no_ui_or_pdf_imports():
-    code = "import sys, desk.rules.calendar; bad = {'textual', 'rich', 'reportlab'} & set(sys.modules); print(sorted(bad))"
+    code = (
+        "import sys, desk.rules.calendar; bad = {'textual', 'rich', 'reportlab'} & set(sys.modules); print(sorted(bad))"
+    )
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)

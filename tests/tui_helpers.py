@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 SCAN = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"
 """What a scanner reads from the demo applicant's chip ID card."""
@@ -30,33 +33,98 @@ def visible_text(app) -> str:
         rows.setdefault(float(y), []).append((float(x), text))
     lines = ["".join(t for _, t in sorted(runs)) for _, runs in sorted(rows.items())]
     text = "\n".join(lines)
-    for entity, char in (("&#160;", " "), ("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#x27;", "'")):
+    for entity, char in (
+        ("&#160;", " "),
+        ("&amp;", "&"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", '"'),
+        ("&#x27;", "'"),
+    ):
         text = text.replace(entity, char)
     return text
+
+
+@contextmanager
+def scanner_speed() -> Iterator[None]:
+    """While Pilot types a scanned line, the "typing stopped" timers do not run out.
+
+    A scanner types a whole line in a few milliseconds; Pilot presses key after key,
+    and on a busy machine a pause between two of them can outlast the screens'
+    settle times (``SCAN_SETTLE``, ``TYPE_SETTLE``), which would take half a line.
+    Held off meanwhile, only the Enter ends the line, as with a real scanner.
+    """
+    import screens.intake
+    import screens.search
+
+    saved = screens.intake.SCAN_SETTLE, screens.search.TYPE_SETTLE
+    screens.intake.SCAN_SETTLE = screens.search.TYPE_SETTLE = HELD_OFF
+    try:
+        yield
+    finally:
+        screens.intake.SCAN_SETTLE, screens.search.TYPE_SETTLE = saved
+
+
+HELD_OFF = 3600.0
+"""Seconds: longer than any test."""
 
 
 async def scan_into(pilot, field, line: str, *, typed: int = 4) -> None:
     """What a keyboard-wedge scanner does: types the line after what the field holds, then Enter
     (the last characters really pressed)."""
-    field.value = field.value + line[:-typed]
-    field.cursor_position = len(field.value)
-    await pilot.press(*line[-typed:], "enter")
-    await pilot.pause()
+    with scanner_speed():
+        field.value = field.value + line[:-typed]
+        field.cursor_position = len(field.value)
+        await pilot.press(*line[-typed:], "enter")
+        await pilot.pause()
 
 
-async def settle(pilot, until=None, *, timeout: float = 10.0) -> None:
+async def until(pilot, condition: Callable[[], object], *, timeout: float = 30.0) -> bool:
+    """Let the app run until ``condition()`` holds: a timer fired, a message arrived, a screen changed.
+
+    Gives up after ``timeout`` seconds (then the assertion that follows says what is
+    missing); it never decides a test by itself. Workers are not waited for.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        await pilot.pause()
+        if condition():
+            return True
+        if time.monotonic() > deadline:
+            return False
+
+
+def _quiet(app) -> bool:
+    """No worker running, no message waiting in the app, its screens or their widgets."""
+    if any(not worker.is_finished for worker in app.workers) or app.message_queue_size:
+        return False
+    return not any(
+        node.message_queue_size for screen in app.screen_stack for node in screen.walk_children(with_self=True)
+    )
+
+
+async def settle(pilot, until=None, *, timeout: float = 30.0) -> None:
     """Let workers finish and their messages arrive; with ``until``, keep going until it holds.
 
-    A worker's result reaches the screen as a message posted from its thread, so
-    on a busy machine one pause after the worker ends is not always enough.
+    A worker's result reaches the screen as a message posted from its thread, and
+    what that message does (close a dialog, start the next worker) takes further
+    turns of the event loop; so without ``until`` this goes on until the app has
+    been quiet twice in a row. Gives up after ``timeout`` seconds: the assertion
+    that follows says what is missing.
     """
-    import asyncio
-    import time
-
     deadline = time.monotonic() + timeout
+    quiet = 0
     while True:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if until is None or until() or time.monotonic() > deadline:
+        if until is not None:
+            if until():
+                return
+        elif _quiet(pilot.app):
+            quiet += 1
+            if quiet == 2:
+                return
+        else:
+            quiet = 0
+        if time.monotonic() > deadline:
             return
-        await asyncio.sleep(0.05)

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from db import queries, write_transaction
 from desk import clock
-from desk.catalog.formats import load_catalog, procedure_from_dict, procedure_to_dict
+from desk.catalog.formats import load_catalog
+from desk.catalog.schema import procedure_from_dict, procedure_to_dict
+from desk.context import Desk
 from desk.errors import NotFound
 from desk.models import Procedure
 from desk.text import fold
 
 
-def import_catalog(desk, path: str | Path) -> list[Procedure]:
+def import_catalog(desk: Desk, path: str | Path) -> list[Procedure]:
     """Validate the whole file first, then store every procedure in one transaction."""
     procedures = load_catalog(Path(path))
     at = clock.now().isoformat(timespec="seconds")
@@ -33,22 +37,18 @@ def import_catalog(desk, path: str | Path) -> list[Procedure]:
     return procedures
 
 
-def _from_row(row: dict) -> Procedure:
-    return procedure_from_dict(json.loads(row["data"]), where=f"stored procedure {row['code']}")
+def _from_row(row: Mapping[str, Any]) -> Procedure:
+    return procedure_from_dict(json.loads(row["data"]))
 
 
-def list_procedures(desk) -> list[Procedure]:
+def list_procedures(desk: Desk) -> list[Procedure]:
     return [_from_row(r) for r in queries.procedure_rows(desk.db)]
 
 
-def get_procedure(desk, code: str) -> Procedure:
+def get_procedure(desk: Desk, code: str) -> Procedure:
     row = queries.procedure_row(desk.db, code.strip())
     if row is None:
-        raise NotFound(
-            f"procedure {code!r} is not in this desk's catalogue; see `desk catalog list` "
-            "or import one with `desk catalog import FILE`",
-            field="procedure",
-        )
+        raise NotFound("catalog.unknown_procedure", field="procedure", code=code.strip())
     return _from_row(row)
 
 

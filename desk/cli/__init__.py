@@ -12,9 +12,11 @@ import importlib
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from desk import __version__
+from desk.cli.base import closing_opened_desks, emit_json
+from desk.cli.wording import describe, error_json
 from desk.errors import EXIT_OK, EXIT_UNEXPECTED, DeskError
 
 COMMAND_MODULES = ("desk.cli.core", "desk.cli.lifecycle", "desk.cli.printing", "desk.cli.sync", "desk.cli.reports")
@@ -34,10 +36,34 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def report_error(exc: DeskError, *, json_output: bool = False) -> None:
+    """``desk: error (field): <words>`` on stderr; with ``--json`` also ``{"error": {...}}`` on stdout."""
+    message = describe(exc.problem)
+    field = exc.problem.field
+    where = f" ({field})" if field and field not in message else ""
+    sys.stderr.write(f"desk: error{where}: {message}\n")
+    if json_output:
+        emit_json(error_json(exc.problem))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code.
+
+    It never exits the process (argparse's exits for --help, --version and usage
+    errors become the return value) and closes every desk the command opened, so
+    it can be called again in the same process (the tests do, and so may a script).
+    """
+    with closing_opened_desks():
+        try:
+            return _main(argv)
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_UNEXPECTED)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = getattr(args, "handler", None)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         if args.command is None:
             from desk.cli.core import cmd_tui
@@ -45,11 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             handler = cmd_tui
         else:
             parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
+            return EXIT_OK  # not reached: --help exits
     try:
         return handler(args)
     except DeskError as exc:
-        where = f" ({exc.field})" if exc.field and exc.field not in exc.message else ""
-        sys.stderr.write(f"desk: error{where}: {exc.message}\n")
+        report_error(exc, json_output=bool(getattr(args, "json", False)))
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("desk: interrupted\n")

@@ -6,10 +6,13 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from desk.cli.base import add_command, emit_json, fmt_dt as _fmt_dt, home_from_args as _home, open_from_args as _open
-from desk.cli.base import say, warn
+from desk.cli.base import add_command, emit_json, say, warn
+from desk.cli.base import fmt_dt as _fmt_dt
+from desk.cli.base import home_from_args as _home
+from desk.cli.base import open_from_args as _open
+from desk.cli.wording import describe
 from desk.errors import EXIT_OK, InvalidInput
-
+from desk.rules.problems import fill
 
 # --- init, settings, keys ---------------------------------------------------
 
@@ -25,8 +28,7 @@ def cmd_init(args) -> int:
             key = bytes.fromhex(Path(args.agency_key).read_text(encoding="ascii").strip())
         except (OSError, ValueError) as exc:
             raise InvalidInput(
-                f"agency key file {args.agency_key}: cannot be read as an exported key ({exc.__class__.__name__})",
-                field="agency-key",
+                "agency_key.unreadable", field="agency-key", path=args.agency_key, error=exc.__class__.__name__
             ) from exc
     settings = init_home(
         home,
@@ -62,23 +64,24 @@ def cmd_clerk(args) -> int:
     if args.json:
         emit_json({"clerk": settings.clerk})
     else:
-        say(settings.clerk or "(no clerk set: `desk clerk \"Full Name\"`)")
+        say(settings.clerk or '(no clerk set: `desk clerk "Full Name"`)')
     return EXIT_OK
 
 
 def cmd_key_export(args) -> int:
-    from desk.config import read_agency_key, write_private
+    from desk.config import read_agency_key
+    from desk.fsio import atomic_write
 
     home = _home(args)
     home.require()
     key = read_agency_key(home)
     out = Path(args.out)
     if out.exists():
-        raise InvalidInput(f"{out} exists; refusing to overwrite it", field="out")
+        raise InvalidInput("file.exists", field="out", path=str(out))
     try:
-        write_private(out, key.hex().encode("ascii") + b"\n")
+        atomic_write(out, key.hex().encode("ascii") + b"\n")
     except OSError as exc:
-        raise InvalidInput(f"cannot write {out}: {exc.strerror}", field="out") from exc
+        raise InvalidInput("file.write_failed", field="out", path=str(out), detail=exc.strerror or str(exc)) from exc
     say(f"agency key written to {out} (owner-only). Give it to another desk with `desk init --agency-key {out}`,")
     say("then delete it from the USB stick.")
     return EXIT_OK
@@ -92,19 +95,19 @@ def cmd_catalog_import(args) -> int:
     from desk.catalog.store import import_catalog
 
     if not args.file and not args.sample:
-        raise InvalidInput("give a catalogue FILE, or --sample for the bundled sample catalogue", field="file")
+        raise InvalidInput("catalog.no_file", field="file")
     desk = _open(args)
     path = sample_catalog_path() if args.sample else Path(args.file)
     procedures = import_catalog(desk, path)
     if args.json:
         emit_json({"imported": len(procedures), "codes": [p.code for p in procedures]})
     else:
-        say(f"imported {len(procedures)} procedures from {path.name}")
+        say(fill("imported {n:# procedure|# procedures} from {name}", {"n": len(procedures), "name": path.name}))
     return EXIT_OK
 
 
 def cmd_catalog_list(args) -> int:
-    from desk.catalog.formats import procedure_to_dict
+    from desk.catalog.schema import procedure_to_dict
     from desk.catalog.store import list_procedures
 
     procedures = list_procedures(_open(args))
@@ -128,8 +131,8 @@ def _parse_components(values: Sequence[str] | None) -> frozenset[str]:
 def cmd_intake(args) -> int:
     from desk import clock
     from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
-    from desk.models import ApplicantKind
     from desk.dossier.rows import dossier_json
+    from desk.models import ApplicantKind
 
     desk = _open(args)
     if args.scan:
@@ -160,7 +163,7 @@ def cmd_intake(args) -> int:
     )
     dossier, warnings = receive(desk, request)
     for w in warnings:
-        warn(w)
+        warn(describe(w))
     if args.json:
         emit_json(dossier_json(dossier))
     else:
@@ -229,14 +232,20 @@ def cmd_verify(args) -> int:
 
     report = verify(_open(args))
     if args.json:
-        emit_json({"ok": report.ok, "problems": report.problems, "warnings": report.warnings})
+        emit_json(
+            {
+                "ok": report.ok,
+                "problems": [describe(p) for p in report.problems],
+                "warnings": [describe(w) for w in report.warnings],
+            }
+        )
     else:
         for w in report.warnings:
-            warn(w)
+            warn(describe(w))
         if report.ok:
             say("ok: database intact, event chain unbroken, every dossier has its events")
         for p in report.problems:
-            say(f"problem: {p}")
+            say(f"problem: {describe(p)}")
     return EXIT_OK if report.ok else 5
 
 
@@ -247,8 +256,13 @@ def cmd_backup(args) -> int:
     if args.json:
         emit_json({"path": str(result.path), "files": result.files, "bytes": result.bytes})
     else:
-        say(f"backup written to {result.path} ({result.files} files, {result.bytes:,} bytes); keep it safe: "
-            "it holds personal data and the agency key")
+        say(
+            fill(
+                "backup written to {path} ({files:# file|# files}, {size:,} bytes); keep it safe: "
+                "it holds personal data and the agency key",
+                {"path": result.path, "files": result.files, "size": result.bytes},
+            )
+        )
     return EXIT_OK
 
 
@@ -261,7 +275,7 @@ def cmd_demo(args) -> int:
             say(f"demo home {home.root} already exists")
         return EXIT_OK
     n = make_demo_home(home)
-    say(f"demo home created in {home.root} with {n} sample dossiers")
+    say(fill("demo home created in {path} with {n:# sample dossier|# sample dossiers}", {"path": home.root, "n": n}))
     return EXIT_OK
 
 
@@ -295,13 +309,16 @@ def register(sub) -> None:
 
     key = sub.add_parser("key", help="the agency key that signs receipts")
     key_sub = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
-    sp = add_command(key_sub, "export", "write the agency key to FILE (owner-only) for another desk", cmd_key_export,
-                     json_flag=False)
+    sp = add_command(
+        key_sub, "export", "write the agency key to FILE (owner-only) for another desk", cmd_key_export, json_flag=False
+    )
     sp.add_argument("--out", required=True, metavar="FILE")
 
     cat = sub.add_parser("catalog", help="the catalogue of procedures")
     cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
-    sp = add_command(cat_sub, "import", "import procedures from a JSON or CSV file (all or nothing)", cmd_catalog_import)
+    sp = add_command(
+        cat_sub, "import", "import procedures from a JSON or CSV file (all or nothing)", cmd_catalog_import
+    )
     sp.add_argument("file", nargs="?", help="catalogue file (.json or .csv, see docs/catalogue.md)")
     sp.add_argument("--sample", action="store_true", help="import the bundled sample catalogue")
     add_command(cat_sub, "list", "list the procedures", cmd_catalog_list)
@@ -334,15 +351,22 @@ def register(sub) -> None:
     sp.add_argument("text")
     sp.add_argument("--limit", type=int, default=50)
 
-    add_command(sub, "verify", "check the database, the event chain, seq gaps and that every dossier has its events",
-                cmd_verify)
+    add_command(
+        sub, "verify", "check the database, the event chain, seq gaps and that every dossier has its events", cmd_verify
+    )
 
-    sp = add_command(sub, "backup", "write a consistent copy of the whole home (database, settings, key, scans) "
-                     "to a zip", cmd_backup)
+    sp = add_command(
+        sub, "backup", "write a consistent copy of the whole home (database, settings, key, scans) to a zip", cmd_backup
+    )
     sp.add_argument("out", metavar="OUT", help="zip file to write, or a folder to put it in")
 
-    sp = add_command(sub, "demo", "create a demo home: a demo agency, the sample catalogue and sample dossiers",
-                     cmd_demo, json_flag=False)
+    sp = add_command(
+        sub,
+        "demo",
+        "create a demo home: a demo agency, the sample catalogue and sample dossiers",
+        cmd_demo,
+        json_flag=False,
+    )
     sp.add_argument("--quiet", action="store_true")
 
     add_command(sub, "tui", "open the terminal user interface (the default)", cmd_tui, json_flag=False)

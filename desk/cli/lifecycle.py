@@ -77,14 +77,14 @@ def _parse_missing(values) -> list[tuple[str, str]]:
     for item in values or ():
         component, sep, reason = item.partition(":")
         if not component.strip():
-            raise InvalidInput(f"--missing {item!r}: write COMPONENT:REASON", field="missing")
+            raise InvalidInput("missing.format", field="missing", value=item)
         out.append((component.strip(), reason.strip()))
     return out
 
 
 def cmd_advance(args) -> int:
-    from desk.dossier.query import is_overdue, timeline
     from desk.dossier.lifecycle import advance, available_actions
+    from desk.dossier.query import is_overdue, timeline
     from desk.dossier.rows import dossier_json
 
     desk = open_from_args(args)
@@ -128,7 +128,9 @@ def register(sub) -> None:
     sp.add_argument("code", help="dossier code")
 
     sp = add_command(
-        sub, "digitise", "record how one component was digitised: a scanned file, reuse, or not required",
+        sub,
+        "digitise",
+        "record how one component was digitised: a scanned file, reuse, or not required",
         cmd_digitise,
     )
     sp.add_argument("code", help="dossier code")
@@ -136,11 +138,13 @@ def register(sub) -> None:
     how = sp.add_mutually_exclusive_group(required=True)
     how.add_argument("--file", metavar="PATH", help="a PDF, JPEG or PNG scan (copied into the store, never moved)")
     how.add_argument(
-        "--reused", metavar="SOURCE",
+        "--reused",
+        metavar="SOURCE",
         help=f"reused from a data store ({', '.join(REUSE_SOURCES)}) or from another dossier (its code)",
     )
-    how.add_argument("--not-required", action="store_true", help="no digitisation needed (give --note for a "
-                     "must-digitise component)")
+    how.add_argument(
+        "--not-required", action="store_true", help="no digitisation needed (give --note for a must-digitise component)"
+    )
     how.add_argument("--undo", action="store_true", help="back to pending")
     sp.add_argument("--note", help="a note kept on the line and in the event")
 
@@ -152,7 +156,9 @@ def register(sub) -> None:
     sp.add_argument("--note", help="what the clerk wants on record")
     sp.add_argument("--reason", help="why (refuse, stop): printed on Mẫu 03 / Mẫu 05")
     sp.add_argument(
-        "--missing", action="append", metavar="COMP:REASON",
+        "--missing",
+        action="append",
+        metavar="COMP:REASON",
         help="supplement: a missing component (code or text) and why; repeat for more",
     )
     sp.add_argument("--collected-by", metavar="NAME", help="return: who collected the result (default: the applicant)")

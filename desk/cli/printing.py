@@ -2,11 +2,72 @@
 
 from __future__ import annotations
 
+import argparse
+import functools
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desk.cli.base import add_command, emit_json, open_from_args, say, warn
-from desk.errors import EXIT_INTEGRITY, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, EXIT_UNEXPECTED, InvalidInput
+from desk.errors import (
+    EXIT_INTEGRITY,
+    EXIT_INVALID,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_UNEXPECTED,
+    DeskError,
+    InvalidInput,
+)
+
+if TYPE_CHECKING:
+    from desk.dossier.documents import PrintResult
+
+
+# English words for the problems of printing, until the CLI's catalogue of problems holds them
+WORDING = {
+    "print.kind_unknown": "document {kind!r}: one of {choices}",
+    "print.no_supplement_request": (
+        "dossier {code} has no supplement request to print; "
+        "request one first (`desk advance CODE supplement --missing COMPONENT:REASON`)"
+    ),
+    "print.not_refused": "dossier {code} was not refused; refuse it first (`desk advance CODE refuse --reason …`)",
+    "print.apology_needs_new_due": "the apology letter needs the new appointment date",
+    "print.apology_needs_reason": "the apology letter needs the reason for the delay",
+    "print.write_failed": "cannot write {path}: {reason}",
+    "print.paper_unknown": "paper {paper!r}: choose one of {choices}",
+    "print.copies_too_few": "copies {copies}: print at least one copy (liên)",
+    "print.font_missing": (
+        "font file {path} ({setting}) does not exist: fix printing.{setting} in desk.toml or leave it empty"
+    ),
+    "print.font_unusable": (
+        "font file {path} ({setting}) is not a usable TrueType font ({detail}); "
+        "use a .ttf file (OpenType/CFF .otf files are not supported)"
+    ),
+    "print.font_lacks_vietnamese": (
+        "font file {path} ({setting}) lacks Vietnamese letters ({letters}…); choose a font with Vietnamese support"
+    ),
+}
+
+
+def in_words(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """The handler, with the problems of printing it raises put into English (same error class, same exit code)."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except DeskError as exc:
+            problem = exc.problem
+            template = WORDING.get(problem.code)
+            if template is None:
+                raise
+            params = {
+                k: ", ".join(map(str, v)) if isinstance(v, (tuple, list)) else v for k, v in problem.params.items()
+            }
+            raise type(exc)(template.format(**params), field=problem.field) from exc
+
+    return run
 
 
 def _date(text: str, what: str) -> date:
@@ -16,7 +77,7 @@ def _date(text: str, what: str) -> date:
         raise InvalidInput(f"{what} {text!r}: write it as YYYY-MM-DD", field=what) from exc
 
 
-def _finish(args, result) -> int:
+def _finish(args: argparse.Namespace, result: PrintResult) -> int:
     if args.json:
         emit_json({"ok": result.ok, "path": str(result.path), "sent": result.sent, "message": result.message})
     elif result.ok:
@@ -27,47 +88,55 @@ def _finish(args, result) -> int:
     return EXIT_OK if result.ok else EXIT_UNEXPECTED
 
 
-def cmd_print_dossier(args) -> int:
+def cmd_print_dossier(args: argparse.Namespace) -> int:
     import printing
-    from desk.dossier.documents import deliver, gather
+    from desk.dossier.documents import print_document
+    from desk.dossier.lifecycle import propose_new_due
+    from desk.dossier.query import get
 
     desk = open_from_args(args)
-    settings = desk.settings
-    paper = args.paper or settings.paper
     new_due = None
     if args.kind == "apology":
-        from desk.dossier.query import get
-        from desk.dossier.lifecycle import propose_new_due
-
         if args.days is None:
             raise InvalidInput("give the extension with --days N (working days)", field="days")
         new_due = propose_new_due(desk, get(desk, args.code), args.days)
-    doc = gather(desk, args.code, args.kind, reason=args.reason or "", new_due=new_due)
-    default_copies = settings.copies if args.kind == "receipt" else 1
-    copies = args.copies if args.copies is not None else default_copies
-    pdf = printing.render_dossier_document(doc, settings, paper=paper, copies=copies)
-    result = deliver(desk, code=doc.dossier.code, kind=args.kind, pdf=pdf, paper=paper, copies=copies,
-                     out=Path(args.out) if args.out else None, printer=args.printer or "",
-                     send=printing.send_to_printer, language="en", details=doc.print_details())
+    result = print_document(
+        desk,
+        args.kind,
+        args.code,
+        renderer=printing.RENDERER,
+        sender=printing.send_to_printer,
+        out=Path(args.out) if args.out else None,
+        paper=args.paper,
+        copies=args.copies,
+        printer=args.printer,
+        reason=args.reason or "",
+        new_due=new_due,
+        language="en",
+    )
     return _finish(args, result)
 
 
-def cmd_print_register(args) -> int:
+def cmd_print_register(args: argparse.Namespace) -> int:
     import printing
     from desk import clock
-    from desk.dossier.query import received_between
-    from desk.dossier.documents import deliver
+    from desk.dossier.documents import print_register
 
     desk = open_from_args(args)
     first = _date(args.date, "date") if args.date else clock.now().date()
     last = _date(args.to, "to") if args.to else first
     if last < first:
         raise InvalidInput(f"--to {last} is before --date {first}", field="to")
-    found = received_between(desk, first, last)
-    pdf = printing.render_register(found, desk.settings, first, last)
-    result = deliver(desk, code="", kind="register", pdf=pdf, paper="a4", copies=1,
-                     out=Path(args.out) if args.out else None, printer=args.printer or "",
-                     send=printing.send_to_printer, language="en")
+    result = print_register(
+        desk,
+        first,
+        last,
+        renderer=printing.RENDERER,
+        sender=printing.send_to_printer,
+        out=Path(args.out) if args.out else None,
+        printer=args.printer,
+        language="en",
+    )
     return _finish(args, result)
 
 
@@ -79,10 +148,18 @@ def cmd_verify_receipt(args) -> int:
     desk = open_from_args(args)
     verdict = verify_payload(args.text, read_agency_key(desk.home), lambda code: find(desk, code))
     if args.json:
-        emit_json({"genuine": verdict.genuine, "code": verdict.code or None, "verdict": verdict.verdict.value,
-                   "mismatched": list(verdict.mismatched)})
+        emit_json(
+            {
+                "genuine": verdict.genuine,
+                "code": verdict.code or None,
+                "verdict": verdict.verdict.value,
+                "mismatched": list(verdict.mismatched),
+            }
+        )
     else:
-        say(verdict.message("en"))
+        from desk.cli.wording import describe
+
+        say(describe(verdict.problem))
     return {
         Verdict.GENUINE: EXIT_OK,
         Verdict.UNKNOWN: EXIT_NOT_FOUND,
@@ -99,7 +176,7 @@ def register(sub) -> None:
         ("refusal", "Mẫu 03: the refusal with its reason"),
         ("apology", "Mẫu 04: the apology letter with a new appointment (overdue dossiers)"),
     ):
-        sp = add_command(pr_sub, kind, help, cmd_print_dossier)
+        sp = add_command(pr_sub, kind, help, in_words(cmd_print_dossier))
         sp.set_defaults(kind=kind)
         sp.add_argument("code", help="dossier code")
         sp.add_argument("--out", metavar="FILE", help="only write the PDF there; print nothing")
@@ -111,13 +188,18 @@ def register(sub) -> None:
             sp.add_argument("--reason", help="why the dossier is late")
         else:
             sp.set_defaults(days=None, reason="")
-    sp = add_command(pr_sub, "register", "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
-                     cmd_print_register)
+    sp = add_command(
+        pr_sub,
+        "register",
+        "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
+        in_words(cmd_print_register),
+    )
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
     sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day (default: the first day)")
     sp.add_argument("--out", metavar="FILE", help="only write the PDF there; print nothing")
     sp.add_argument("--printer")
 
-    sp = add_command(sub, "verify-receipt", "check a scanned receipt QR: genuine, altered, forged or unknown",
-                     cmd_verify_receipt)
+    sp = add_command(
+        sub, "verify-receipt", "check a scanned receipt QR: genuine, altered, forged or unknown", cmd_verify_receipt
+    )
     sp.add_argument("text", help="the text the scanner read from the receipt's QR code")

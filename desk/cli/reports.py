@@ -54,22 +54,36 @@ def cmd_report_day(args) -> int:
         raise InvalidInput("--to needs --date (the first day of the range)", field="to")
     desk = open_from_args(args)
     report = day_report(desk, first, last)  # checks the order of the dates
-    if suffix == ".csv":
-        from desk.dossier.documents import write_pdf
+    if out is not None and suffix == ".csv":
+        from desk.dossier.documents import write_document
 
-        write_pdf(out, report_csv(report))  # atomic and owner-only, whatever the content
+        write_document(out, report_csv(report))  # atomic and owner-only, whatever the content
         ok, sent, message, path = True, False, f"written to {out}", out
     else:
         import printing
-        from desk.dossier.documents import deliver
+        from desk.dossier.documents import print_report
 
-        pdf = printing.render_day_report(report, desk.settings)
-        result = deliver(desk, code="", kind="report", pdf=pdf, paper="a4", copies=1, out=out,
-                         printer=args.printer or "", send=printing.send_to_printer, language="en")
+        result = print_report(
+            desk,
+            report,
+            renderer=printing.RENDERER,
+            sender=printing.send_to_printer,
+            out=out,
+            printer=args.printer,
+            language="en",
+        )
         ok, sent, message, path = result.ok, result.sent, result.message, result.path
     if args.json:
-        emit_json({"ok": ok, "path": str(path), "format": suffix[1:], "sent": sent, "message": message,
-                   "report": report.to_json()})
+        emit_json(
+            {
+                "ok": ok,
+                "path": str(path),
+                "format": suffix[1:],
+                "sent": sent,
+                "message": message,
+                "report": report.to_json(),
+            }
+        )
     else:
         for line in _summary(report):
             say(line)
@@ -83,22 +97,27 @@ def cmd_report_day(args) -> int:
 
 
 def register(sub) -> None:
-    from desk.cli.printing import cmd_print_register
+    from desk.cli.printing import cmd_print_register, in_words
 
     rp = sub.add_parser("report", help="end-of-day report and register book")
     rp_sub = rp.add_subparsers(dest="report_kind", metavar="KIND", required=True)
     sp = add_command(
-        rp_sub, "day",
+        rp_sub,
+        "day",
         "end-of-day report: indicators (QĐ 766/QĐ-TTg), charts, overdue dossiers; at a hub, every desk and "
         "the missing seq ranges. PDF (one A4 page) or CSV (UTF-8 with BOM), chosen by --out's suffix",
-        cmd_report_day,
+        in_words(cmd_report_day),
     )
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
     sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day of a range (default: the first day)")
     sp.add_argument("--out", metavar="FILE", help="write FILE.pdf or FILE.csv; without it the PDF is printed")
     sp.add_argument("--printer", help="CUPS printer name (default: the home's setting)")
-    sp = add_command(rp_sub, "register", "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
-                     cmd_print_register)
+    sp = add_command(
+        rp_sub,
+        "register",
+        "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
+        in_words(cmd_print_register),
+    )
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
     sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day (default: the first day)")
     sp.add_argument("--out", metavar="FILE", help="only write the PDF there; print nothing")

@@ -28,11 +28,16 @@ def cmd_export(args) -> int:
     if args.json:
         emit_json(result.to_json())
     elif result.path is None:
-        say("nothing to export: every event is already in a bundle or at the hub" if not args.date
-            else f"no events on {args.date}")
+        say(
+            "nothing to export: every event is already in a bundle or at the hub"
+            if not args.date
+            else f"no events on {args.date}"
+        )
     else:
-        say(f"{result.path}  {result.events} events (seq {result.first_seq}–{result.last_seq}), "
-            f"{result.dossiers} dossiers" + (f", {result.files} scans" if result.files else ""))
+        say(
+            f"{result.path}  {result.events} events (seq {result.first_seq}–{result.last_seq}), "
+            f"{result.dossiers} dossiers" + (f", {result.files} scans" if result.files else "")
+        )
     return EXIT_OK
 
 
@@ -43,9 +48,11 @@ def cmd_import(args) -> int:
     if args.json:
         emit_json(result.to_json())
     else:
-        say(f"imported {result.imported_events} events ({result.skipped_events} already here) "
+        say(
+            f"imported {result.imported_events} events ({result.skipped_events} already here) "
             f"from desk {result.desk_no} of {result.agency_code}, seq {result.first_seq}–{result.last_seq}; "
-            f"{result.dossiers} dossiers updated")
+            f"{result.dossiers} dossiers updated"
+        )
     for g in result.gaps:
         warn(g.describe() + " — import the missing bundle when it comes")
     return EXIT_OK
@@ -69,11 +76,12 @@ def cmd_sync(args) -> int:
     elif result.batches == 0:
         say("nothing to push: no pending events")
     else:
-        say(f"pushed {result.pushed} events in {result.batches} batches to {result.endpoint}; "
-            f"{result.pending} pending")
+        say(f"pushed {result.pushed} events in {result.batches} batches to {result.endpoint}; {result.pending} pending")
     for g in result.gaps:
-        warn(f"the hub misses events {g.get('first_seq')}–{g.get('last_seq')} of this desk: "
-             "take it the bundle that holds them")
+        warn(
+            f"the hub misses events {g.get('first_seq')}–{g.get('last_seq')} of this desk: "
+            "take it the bundle that holds them"
+        )
     return EXIT_OK
 
 
@@ -115,8 +123,10 @@ def cmd_hub_status(args) -> int:
     if not status.desks:
         say("no events from other desks yet")
     for d in status.desks:
-        say(f"desk {d.desk_no} of {d.agency_code} ({d.desk_id}): {d.events} events, last seq {d.last_seq}, "
-            f"last seen {d.last_seen}")
+        say(
+            f"desk {d.desk_no} of {d.agency_code} ({d.desk_id}): {d.events} events, last seq {d.last_seq}, "
+            f"last seen {d.last_seen}"
+        )
     for g in status.gaps:
         say(f"gap: {g.describe()}")
     return EXIT_OK
@@ -138,8 +148,9 @@ def register(sub) -> None:
 
     hub = sub.add_parser("hub", help="receive other desks' events: serve, tokens, status")
     hub_sub = hub.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
-    sp = add_command(hub_sub, "serve", "run the reference receiver (docs/sync-protocol.md)", cmd_hub_serve,
-                     json_flag=False)
+    sp = add_command(
+        hub_sub, "serve", "run the reference receiver (docs/sync-protocol.md)", cmd_hub_serve, json_flag=False
+    )
     sp.add_argument("--port", type=int, default=8765, help="TCP port (default 8765; 0 picks a free one)")
     sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sp.add_argument("--quiet", action="store_true", help="do not log requests")

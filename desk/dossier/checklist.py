@@ -13,11 +13,11 @@ are resolved.
 
 from __future__ import annotations
 
+from desk.dossier.lifecycle import commit_change
+from desk.errors import InvalidInput, NotFound
+from desk.models import ComponentLine, Digitisation, Dossier
 from desk.rules import codes
 from desk.rules.portal import digitisation_code
-from desk.errors import InvalidInput, NotFound
-from desk.dossier.lifecycle import commit_change
-from desk.models import ComponentLine, Digitisation, Dossier
 from desk.rules.status import CHECKLIST_OPEN
 from desk.text import LIMITS, fold, sanitise
 
@@ -72,8 +72,13 @@ def find_line(dossier: Dossier, component: str) -> ComponentLine:
             return c
     if key.isdigit() and 1 <= int(key) <= len(dossier.components):
         return dossier.components[int(key) - 1]
-    listed = ", ".join(c.code for c in dossier.components) or "none"
-    raise NotFound(f"dossier {dossier.code} has no component {key!r}; its components are {listed}", field="component")
+    raise NotFound(
+        "component.unknown",
+        field="component",
+        code=dossier.code,
+        component=key,
+        components=tuple(c.code for c in dossier.components),
+    )
 
 
 def parse_reuse_source(source: str, *, own_code: str = "") -> tuple[Digitisation, str]:
@@ -87,7 +92,7 @@ def parse_reuse_source(source: str, *, own_code: str = "") -> tuple[Digitisation
     if parsed is not None:
         other = text.strip().upper()
         if own_code and other == own_code.upper():
-            raise InvalidInput(f"{other} is this dossier; reuse needs another dossier's result", field="source")
+            raise InvalidInput("reuse.own_dossier", field="source", code=other)
         return Digitisation.REUSED_DOSSIER, other
     key = " ".join(fold(text).replace("-", " ").replace("_", " ").split())
     for name in REUSE_SOURCES:
@@ -95,11 +100,7 @@ def parse_reuse_source(source: str, *, own_code: str = "") -> tuple[Digitisation
             return Digitisation.REUSED_STORE, name
     if key in _SOURCE_ALIASES:
         return Digitisation.REUSED_STORE, _SOURCE_ALIASES[key]
-    raise InvalidInput(
-        f"reuse source {text!r}: one of {', '.join(REUSE_SOURCES)}, or the code of another dossier "
-        "(AGENCY-YYMMDD-NNNN)",
-        field="source",
-    )
+    raise InvalidInput("reuse.unknown_source", field="source", value=text, sources=REUSE_SOURCES)
 
 
 def checklist_json(dossier: Dossier) -> dict:
@@ -139,10 +140,7 @@ def checklist_json(dossier: Dossier) -> dict:
 
 def _check_open(dossier: Dossier) -> None:
     if dossier.status not in CHECKLIST_OPEN:
-        raise InvalidInput(
-            f"dossier {dossier.code} is {dossier.status.value}; its checklist can no longer change",
-            field="status",
-        )
+        raise InvalidInput("checklist.closed", field="status", code=dossier.code, status=dossier.status)
 
 
 def _clear(line: ComponentLine) -> dict:
@@ -220,7 +218,7 @@ def attach_newest(desk, code: str, component_code: str, *, note: str = "") -> Do
 
     path = newest_in_inbox(desk.home)
     if path is None:
-        raise NotFound(f"no scan in {desk.home.inbox}; scan the paper into that folder first", field="file")
+        raise NotFound("inbox.empty", field="file", folder=str(desk.home.inbox))
     return attach_file(desk, code, component_code, path, note=note)
 
 
@@ -253,10 +251,7 @@ def mark_not_required(desk, code: str, component_code: str, *, note: str = "") -
         _check_open(d)
         line = find_line(d, component_code)
         if line.must_digitise and line.received and not note:
-            raise InvalidInput(
-                f"component {line.code} must be digitised; give a note saying why it is not required",
-                field="note",
-            )
+            raise InvalidInput("component.must_digitise", field="note", component=line.code)
         before = _clear(line)
         line.digitisation = Digitisation.NOT_REQUIRED
         if note:
@@ -274,7 +269,7 @@ def undo(desk, code: str, component_code: str, *, note: str = "") -> Dossier:
         _check_open(d)
         line = find_line(d, component_code)
         if line.digitisation is Digitisation.PENDING:
-            raise InvalidInput(f"component {line.code} is already pending; nothing to undo", field="component")
+            raise InvalidInput("component.already_pending", field="component", component=line.code)
         before = _clear(line)
         return {"component": line.code, "digitisation": line.digitisation.value, "before": before}
 

@@ -19,6 +19,7 @@ from desk.ids import new_id
 from desk.models import Event
 from desk.rules import canonical
 from desk.rules.canonical import GENESIS, HASHED_FIELDS, event_hash
+from desk.rules.problems import Problem, problem
 
 __all__ = ["GENESIS", "HASHED_FIELDS", "append", "chain_problems", "event_hash", "record_to_event", "row_to_record"]
 
@@ -75,25 +76,24 @@ def record_to_event(record: dict, synced: str = "") -> Event:
     )
 
 
-def chain_problems(records: Iterable[dict], *, expect_seq: int = 1, prev_hash: str = GENESIS) -> list[str]:
+def chain_problems(records: Iterable[dict], *, expect_seq: int = 1, prev_hash: str = GENESIS) -> list[Problem]:
     """Problems in a run of one desk's records: gaps, broken links, altered content."""
     problems = []
     for r in records:
-        if r["seq"] != expect_seq:
-            if r["seq"] > expect_seq:
-                problems.append(f"desk {r['desk_id']}: events {expect_seq}–{r['seq'] - 1} are missing")
+        desk, seq = r["desk_id"], r["seq"]
+        if seq != expect_seq:
+            if seq > expect_seq:
+                problems.append(problem("chain.missing", desk=desk, first=expect_seq, last=seq - 1))
             else:
-                problems.append(f"desk {r['desk_id']}: event {r['seq']} out of order (expected {expect_seq})")
+                problems.append(problem("chain.out_of_order", desk=desk, seq=seq, expected=expect_seq))
         elif r["prev_hash"] != prev_hash:
-            problems.append(
-                f"desk {r['desk_id']}: event {r['seq']} does not follow event {r['seq'] - 1} (chain broken)"
-            )
+            problems.append(problem("chain.broken", desk=desk, seq=seq, previous=seq - 1))
         try:
             altered = event_hash(r) != r["hash"]
         except DeskError:  # a value the codec refuses: no desk wrote it
             altered = True
         if altered:
-            problems.append(f"desk {r['desk_id']}: event {r['seq']} was altered (hash mismatch)")
+            problems.append(problem("chain.altered", desk=desk, seq=seq))
         expect_seq = r["seq"] + 1
         prev_hash = r["hash"]
     return problems

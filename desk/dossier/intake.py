@@ -12,11 +12,10 @@ from datetime import date, datetime, timedelta
 
 from db import queries, write_transaction
 from desk import clock
-from desk.dossier import numbering
-from desk.dossier import events
-from desk.rules.chipqr import parse_chip_qr
+from desk.catalog.store import get_procedure
+from desk.dossier import events, numbering
+from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import InvalidInput
-from desk.rules.idnumbers import check_id_number, check_tax_code, normalise_phone, sex_from_text
 from desk.ids import new_id
 from desk.models import (
     Applicant,
@@ -30,8 +29,9 @@ from desk.models import (
     Procedure,
     Status,
 )
-from desk.catalog.store import get_procedure
-from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
+from desk.rules.chipqr import parse_chip_qr
+from desk.rules.idnumbers import check_id_number, check_tax_code, normalise_phone, sex_from_text
+from desk.rules.problems import Problem
 from desk.text import LIMITS, sanitise
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -73,7 +73,7 @@ def applicant_from_scan(line: str) -> ApplicantInput:
     """Applicant fields from a chip ID card's QR line (raises if it is not one)."""
     card = parse_chip_qr(line)
     if card is None:
-        raise InvalidInput("the scanned text is not a chip ID card QR code", field="scan")
+        raise InvalidInput("scan.not_chip_qr", field="scan")
     return ApplicantInput(
         name=card.name,
         id_number=card.id_number,
@@ -98,21 +98,19 @@ def parse_birth_date(value: str | date | None, *, today: date) -> date | None:
             except ValueError:
                 continue
         if parsed is None:
-            raise InvalidInput(
-                f"birth date {text!r}: write it as YYYY-MM-DD or DD/MM/YYYY", field="birth_date"
-            )
+            raise InvalidInput("birth_date.format", field="birth_date", value=text)
     if parsed is not None and not (date(1900, 1, 1) <= parsed <= today):
-        raise InvalidInput(f"birth date {parsed:%d/%m/%Y} is not plausible", field="birth_date")
+        raise InvalidInput("birth_date.implausible", field="birth_date", date=parsed)
     return parsed
 
 
-def check_applicant(raw: ApplicantInput, *, today: date | None = None) -> tuple[Applicant, list[str]]:
+def check_applicant(raw: ApplicantInput, *, today: date | None = None) -> tuple[Applicant, list[Problem]]:
     """A valid applicant and warnings, or InvalidInput naming the first bad field."""
     today = today or clock.now().date()
     name = sanitise(raw.name, field="name", max_len=LIMITS["name"], required=True)
     birth = parse_birth_date(raw.birth_date, today=today)
     sex = sex_from_text(raw.sex) if raw.sex and raw.sex.strip() else ""
-    warnings: list[str] = []
+    warnings: list[Problem] = []
     id_number = sanitise(raw.id_number or "", field="id_number", max_len=LIMITS["id_number"])
     id_kind: IdKind | None = None
     if id_number:
@@ -130,7 +128,7 @@ def check_applicant(raw: ApplicantInput, *, today: date | None = None) -> tuple[
     phone = normalise_phone(phone_text) if phone_text else ""
     email = sanitise(raw.email or "", field="email", max_len=LIMITS["email"])
     if email and not EMAIL_RE.match(email):
-        raise InvalidInput(f"email {email!r} is not an e-mail address", field="email")
+        raise InvalidInput("email.invalid", field="email", value=email)
     address = sanitise(raw.address or "", field="address", max_len=LIMITS["address"])
     applicant = Applicant(
         name=name,
@@ -146,12 +144,12 @@ def check_applicant(raw: ApplicantInput, *, today: date | None = None) -> tuple[
     return applicant, warnings
 
 
-def applicant_problems(raw: ApplicantInput, *, today: date | None = None) -> dict[str, str]:
+def applicant_problems(raw: ApplicantInput, *, today: date | None = None) -> dict[str, Problem]:
     """Every field's problem at once (for live validation in a form); empty when valid.
 
     Fields are checked one by one so that a bad phone does not hide a bad ID number.
     """
-    problems: dict[str, str] = {}
+    problems: dict[str, Problem] = {}
     probes = {
         "name": ApplicantInput(name=raw.name, kind=raw.kind),
         "birth_date": ApplicantInput(name="x", birth_date=raw.birth_date, kind=raw.kind),
@@ -167,7 +165,7 @@ def applicant_problems(raw: ApplicantInput, *, today: date | None = None) -> dic
         try:
             check_applicant(probe, today=today)
         except InvalidInput as exc:
-            problems[name] = exc.message
+            problems[name] = exc.problem
     return problems
 
 
@@ -191,15 +189,17 @@ def component_lines(procedure: Procedure, request: IntakeRequest) -> list[Compon
     for code in set(request.not_received) | set(request.quantities) | set(request.forms):
         if code not in known:
             raise InvalidInput(
-                f"component {code!r} is not a component of {procedure.code}; "
-                f"its components are {', '.join(sorted(known)) or 'none'}",
+                "component.not_in_procedure",
                 field="component",
+                component=code,
+                procedure=procedure.code,
+                components=tuple(sorted(known)),
             )
     lines = []
     for spec in procedure.components:
         qty = request.quantities.get(spec.code, spec.quantity)
         if not isinstance(qty, int) or not 1 <= qty <= 999:
-            raise InvalidInput(f"quantity of {spec.code}: {qty!r} is not between 1 and 999", field="quantity")
+            raise InvalidInput("quantity.range", field="quantity", component=spec.code, value=repr(qty))
         lines.append(
             ComponentLine(
                 code=spec.code,
@@ -219,19 +219,19 @@ def due_for(desk, procedure: Procedure, received_at: datetime) -> datetime:
     return desk.calendar.due_at(received_at, procedure.processing)
 
 
-def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[str]]:
-    """Take in a dossier: one transaction for the dossier, its lines and its event."""
+def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
+    """Take in a dossier: one transaction for the dossier, its lines and its event.
+
+    Returns the dossier and the warnings worth showing the clerk (an old 9-digit ID, say).
+    """
     now = clock.now()
     procedure = get_procedure(desk, request.procedure_code)
     applicant, warnings = check_applicant(request.applicant, today=now.date())
     received_at = request.received_at or now
     if received_at > now + FUTURE_TOLERANCE:
-        raise InvalidInput(
-            f"received-at {received_at:%Y-%m-%d %H:%M} is in the future (now {now:%Y-%m-%d %H:%M})",
-            field="received_at",
-        )
+        raise InvalidInput("received_at.future", field="received_at", at=received_at, now=now)
     if not 1 <= request.sets <= 99:
-        raise InvalidInput(f"number of sets {request.sets} is not between 1 and 99", field="sets")
+        raise InvalidInput("sets.range", field="sets", sets=request.sets)
     notes = sanitise(request.notes or "", field="notes", max_len=LIMITS["note"], multiline=True)
     lines = component_lines(procedure, request)
     due_at = due_for(desk, procedure, received_at)

@@ -21,10 +21,10 @@ from db import queries, write_transaction
 from desk import clock
 from desk.dossier import events
 from desk.dossier.query import get
+from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import InvalidInput, NotFound
 from desk.models import Dossier, Event, ProcessingTime, TimeUnit
 from desk.rules.status import TRANSITIONS, allowed_actions, transition
-from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.text import LIMITS, clean, fold, sanitise
 
 SATISFACTION = ("Rất hài lòng", "Hài lòng", "Không hài lòng")
@@ -35,8 +35,16 @@ PRINT_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control",
 
 PAPERS = ("a4", "a5", "80mm")
 
-_DOSSIER_FIELDS = ("status", "due_at", "paused_at", "finished_at", "returned_at", "collected_by", "satisfaction",
-                   "updated_at")
+_DOSSIER_FIELDS = (
+    "status",
+    "due_at",
+    "paused_at",
+    "finished_at",
+    "returned_at",
+    "collected_by",
+    "satisfaction",
+    "updated_at",
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,7 @@ def commit_change(
             new = line_to_row(line, old["position"])
             changed = {k: v for k, v in new.items() if v != old[k]}
             if changed:
+                assert line.id is not None  # a stored line always has its id
                 queries.update_line(desk.db, line.id, changed)
         payload = snapshot(dossier, desk.desk_id)
         payload.update(extra or {})
@@ -149,9 +158,7 @@ def transfer(desk, code: str, *, note: str = "") -> Dossier:
     return _transit(desk, code, "transfer", lambda d, now: {}, note)
 
 
-def request_supplement(
-    desk, code: str, missing: Sequence[tuple[str, str]] = (), *, note: str = ""
-) -> Dossier:
+def request_supplement(desk, code: str, missing: Sequence[tuple[str, str]] = (), *, note: str = "") -> Dossier:
     """Ask the citizen to complete the dossier (Mẫu 02); the processing clock stops.
 
     ``missing`` holds (component, reason) pairs: a component code of the
@@ -162,13 +169,9 @@ def request_supplement(
 
     def apply(d: Dossier, now: datetime) -> dict:
         if not items and not (note or "").strip():
-            raise InvalidInput(
-                "say what is missing: give at least one component (and reason) or a note", field="missing"
-            )
+            raise InvalidInput("supplement.nothing_missing", field="missing")
         names = {c.code: c.name for c in d.components}
-        listed = [
-            MissingItem(i.component, names.get(i.component, i.name), i.reason) for i in items
-        ]
+        listed = [MissingItem(i.component, names.get(i.component, i.name), i.reason) for i in items]
         d.paused_at = now
         return {
             "missing": [{"component": i.component, "name": i.name, "reason": i.reason} for i in listed],
@@ -187,7 +190,7 @@ def _missing_items(missing: Sequence[tuple[str, str]]) -> list[MissingItem]:
             try:
                 component, reason = item
             except (TypeError, ValueError) as exc:
-                raise InvalidInput(f"missing item {item!r}: give (component, reason)", field="missing") from exc
+                raise InvalidInput("supplement.bad_item", field="missing", item=repr(item)) from exc
         component = sanitise(component or "", field="missing", max_len=LIMITS["component_name"], required=True)
         reason = sanitise(reason or "", field="reason", max_len=LIMITS["reason"])
         out.append(MissingItem(component, component, reason))
@@ -201,11 +204,7 @@ def resume(desk, code: str, *, note: str = "") -> Dossier:
         details = {"paused_at": _iso(d.paused_at), "due_before": _iso(d.due_at)}
         if d.paused_at is not None:
             if now < d.paused_at:
-                raise InvalidInput(
-                    f"the clock reads {now:%d/%m/%Y %H:%M}, before the supplement request of "
-                    f"{d.paused_at:%d/%m/%Y %H:%M}; check this PC's date and time",
-                    field="clock",
-                )
+                raise InvalidInput("clock.before_pause", field="clock", now=now, paused=d.paused_at)
             details["waited_minutes"] = desk.calendar.working_minutes_between(d.paused_at, now)
             if d.due_at is not None:
                 d.due_at = desk.calendar.resume_due(d.due_at, d.paused_at, now)
@@ -236,9 +235,7 @@ def parse_satisfaction(value: str | None) -> str:
     for answer in SATISFACTION:
         if fold(answer) == key:
             return answer
-    raise InvalidInput(
-        f"satisfaction {value!r}: answer {', '.join(SATISFACTION)} (accents optional)", field="satisfaction"
-    )
+    raise InvalidInput("satisfaction.unknown", field="satisfaction", value=value, answers=SATISFACTION)
 
 
 def return_result(
@@ -269,18 +266,14 @@ def _reason(reason: str | None) -> str:
     return sanitise(reason or "", field="reason", max_len=LIMITS["reason"], multiline=True)
 
 
-def _require_reason(why: str, what: str) -> None:
-    # checked after the status machine, so that an illegal move is reported as such
-    if not why:
-        raise InvalidInput(f"{what} needs a reason (it is printed on the notice)", field="reason")
-
-
 def refuse(desk, code: str, reason: str, *, note: str = "") -> Dossier:
     """Refuse the dossier at the counter (Mẫu 03), with the reason printed on the notice."""
     why = _reason(reason)
 
     def apply(d: Dossier, now: datetime) -> dict:
-        _require_reason(why, "a refusal")
+        # checked after the status machine, so that an illegal move is reported as such
+        if not why:
+            raise InvalidInput("refuse.needs_reason", field="reason")
         return {"reason": why}
 
     return _transit(desk, code, "refuse", apply, note)
@@ -302,7 +295,9 @@ def stop(desk, code: str, reason: str, *, note: str = "") -> Dossier:
     why = _reason(reason)
 
     def apply(d: Dossier, now: datetime) -> dict:
-        _require_reason(why, "stopping")
+        # checked after the status machine, so that an illegal move is reported as such
+        if not why:
+            raise InvalidInput("stop.needs_reason", field="reason")
         details = {"reason": why, "paused_at": _iso(d.paused_at)}
         d.paused_at = None
         return details
@@ -336,8 +331,7 @@ def advance(desk, code: str, action: str, note: str = "", **kw) -> Dossier:
     given = {k: v for k, v in kw.items() if v not in (None, "", (), [])}
     wrong = sorted(set(given) - set(accepted))
     if wrong:
-        takes = ", ".join(accepted) if accepted else "nothing but a note"
-        raise InvalidInput(f"{key} does not take {', '.join(wrong)} (it takes {takes})", field=wrong[0])
+        raise InvalidInput("action.wrong_option", field=wrong[0], action=key, options=tuple(wrong), takes=accepted)
     if key in ("refuse", "stop"):
         return fn(desk, code, given.get("reason", ""), note=note)
     return fn(desk, code, note=note, **given)
@@ -352,7 +346,7 @@ def last_transition(desk, code: str, action: str) -> Event | None:
 
     t = TRANSITIONS.get(action)
     if t is None:
-        raise InvalidInput(f"unknown action {action!r}", field="action")
+        raise InvalidInput("lifecycle.unknown_action", field="action", action=action)
     found = [e for e in timeline(desk, get(desk, code).code) if e.type == t.event_type]
     return found[-1] if found else None
 
@@ -371,12 +365,12 @@ def missing_pairs(event: Event | None) -> list[tuple[str, str]]:
 def propose_new_due(desk, dossier: Dossier, extra_working_days: int) -> datetime:
     """A new appointment for the apology letter (Mẫu 04): ``extra_working_days`` of working time
     from now, or from the present due date if that is still ahead."""
-    if isinstance(extra_working_days, bool) or not isinstance(extra_working_days, int) or not (
-        1 <= extra_working_days <= 365
+    if (
+        isinstance(extra_working_days, bool)
+        or not isinstance(extra_working_days, int)
+        or not (1 <= extra_working_days <= 365)
     ):
-        raise InvalidInput(
-            f"extension of {extra_working_days!r} working days: give a whole number from 1 to 365", field="days"
-        )
+        raise InvalidInput("apology.days", field="days", value=repr(extra_working_days))
     now = clock.now()
     base = max(now, dossier.due_at) if dossier.due_at else now
     return desk.calendar.due_at(base, ProcessingTime(TimeUnit.WORKING_DAYS, extra_working_days))
@@ -404,16 +398,22 @@ def record_print(
     """
     kind = (kind or "").strip().lower()
     if kind not in PRINT_KINDS:
-        raise InvalidInput(f"document kind {kind!r}: one of {', '.join(PRINT_KINDS)}", field="kind")
+        raise InvalidInput("print.kind", field="kind", value=kind, kinds=PRINT_KINDS)
     paper = (paper or "").strip().lower()
     if paper and paper not in PAPERS:
-        raise InvalidInput(f"paper {paper!r}: one of {', '.join(PAPERS)}", field="paper")
+        raise InvalidInput("print.paper", field="paper", value=paper, papers=PAPERS)
     if isinstance(copies, bool) or not isinstance(copies, int) or not 0 <= copies <= 99:
-        raise InvalidInput(f"copies {copies!r}: a whole number from 0 to 99", field="copies")
+        raise InvalidInput("print.copies", field="copies", value=repr(copies))
     # a printer's message is whatever the spooler said: cleaned and cut, never a reason to lose the record
     text = clean(message or "")[: LIMITS["note"]]
-    body = {"kind": kind, "copies": copies, "paper": paper, "ok": bool(ok), "message": text,
-            "details": dict(details or {})}
+    body = {
+        "kind": kind,
+        "copies": copies,
+        "paper": paper,
+        "ok": bool(ok),
+        "message": text,
+        "details": dict(details or {}),
+    }
     now = clock.now()
     with write_transaction(desk.db):
         dossier_code = ""

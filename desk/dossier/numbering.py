@@ -23,9 +23,12 @@ def next_code(db, agency_code: str, desk_no: int, day: date) -> str:
         n = queries.next_counter(db, agency_code, day.isoformat(), desk_no)
         if n > capacity:
             raise CodesExhausted(
-                f"desk {desk_no} has issued all {capacity} dossier codes for {day:%d/%m/%Y} "
-                f"({format_code(agency_code, day, first)} … {format_code(agency_code, day, last)}); "
-                "receive further dossiers at another desk number"
+                "codes.exhausted",
+                desk_no=desk_no,
+                capacity=capacity,
+                day=day,
+                first=format_code(agency_code, day, first),
+                last=format_code(agency_code, day, last),
             )
         code = format_code(agency_code, day, first + n - 1)
         # a restored backup or an imported bundle may already hold the code: skip it, never duplicate

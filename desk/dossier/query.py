@@ -7,19 +7,18 @@ from datetime import datetime, timedelta
 
 from db import queries
 from desk import clock
-from desk.rules import codes
+from desk.dossier.rows import row_to_dossier
 from desk.errors import NotFound
 from desk.models import Dossier, Event, Status
-from desk.dossier.rows import row_to_dossier
+from desk.rules import codes
 from desk.text import fold, sanitise
-
 
 
 def get(desk, code: str) -> Dossier:
     code = code.strip().upper()
     row = queries.dossier_row(desk.db, code)
     if row is None:
-        raise NotFound(f"no dossier {code!r} at this desk", field="code")
+        raise NotFound("dossier.not_found", field="code", code=code)
     return row_to_dossier(row, queries.line_rows(desk.db, row["id"]))
 
 

@@ -122,7 +122,7 @@ def row_to_dossier(row: dict, lines: list[dict]) -> Dossier:
             email=row["email"],
             address=row["address"],
         ),
-        received_at=_dt(row["received_at"]),
+        received_at=datetime.fromisoformat(row["received_at"]),
         due_at=_dt(row["due_at"]),
         status=Status(row["status"]),
         channel=Channel(row["channel"]),

@@ -2,13 +2,12 @@
 
 The database is copied with SQLite's online backup (consistent even while the
 TUI writes), then the settings, the agency key and the stored scans are added.
-The zip is written under a temporary name, fsynced and renamed, owner-only:
+The zip is written under a temporary name, fsynced and renamed, owner-only (``desk.fsio``):
 it holds personal data and the agency key.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import tempfile
 import zipfile
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desk.errors import DeskError, InvalidInput
+from desk.fsio import atomic_writer
 
 
 @dataclass(frozen=True)
@@ -32,13 +32,12 @@ def backup_home(desk, out: Path, progress: Callable[[int, int], None] | None = N
     if out.is_dir():
         out = out / f"desk-backup_{desk.settings.agency.desk_no}_{_stamp()}.zip"
     if out.exists():
-        raise InvalidInput(f"{out} exists; refusing to overwrite it", field="out")
+        raise InvalidInput("file.exists", field="out", path=str(out))
     if not out.parent.is_dir():
-        raise InvalidInput(f"folder {out.parent} does not exist (is the USB stick mounted?)", field="out")
+        raise InvalidInput("backup.no_folder", field="out", folder=str(out.parent))
     home = desk.home
     scans = sorted(p for p in home.files.rglob("*") if p.is_file())
     total = len(scans) + 3
-    tmp = out.with_name(out.name + ".part")
     try:
         with tempfile.TemporaryDirectory(prefix="desk-backup-") as work:
             snapshot = Path(work) / home.db.name
@@ -47,24 +46,18 @@ def backup_home(desk, out: Path, progress: Callable[[int, int], None] | None = N
                 desk.db.conn.backup(target)
             finally:
                 target.close()
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                    zf.write(snapshot, home.db.name)
-                    zf.write(home.config, home.config.name)
-                    zf.write(home.key, home.key.name)
-                    done = 3
-                    for p in scans:
-                        zf.write(p, p.relative_to(home.root).as_posix())
-                        done += 1
-                        if progress:
-                            progress(done, total)
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, out)
+            with atomic_writer(out) as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                zf.write(snapshot, home.db.name)
+                zf.write(home.config, home.config.name)
+                zf.write(home.key, home.key.name)
+                done = 3
+                for p in scans:
+                    zf.write(p, p.relative_to(home.root).as_posix())
+                    done += 1
+                    if progress:
+                        progress(done, total)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DeskError(f"cannot write the backup to {out}: {exc.strerror or exc}; nothing was written") from exc
+        raise DeskError("backup.write_failed", path=str(out), detail=exc.strerror or str(exc)) from exc
     return BackupResult(out, total, out.stat().st_size)
 
 

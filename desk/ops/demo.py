@@ -2,49 +2,118 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime, timedelta
 
 from desk import clock
 from desk.catalog.formats import sample_catalog_path
-import shutil
-
+from desk.catalog.store import import_catalog
 from desk.config import Home, init_home
-from desk.errors import HomeError
 from desk.context import open_desk
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
-from desk.catalog.store import import_catalog
+from desk.errors import HomeError
 
-DEMO_APPLICANTS = [
+DEMO_APPLICANTS: list[tuple[str, str | ApplicantInput]] = [
     ("1.001193", "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"),
-    ("2.000815", ApplicantInput(name="Trần Thị Bích Ngọc", id_number="001301004567", birth_date="2001-03-04",
-                                sex="Nữ", phone="0912345678", address="Số 12 ngõ 34 Đội Cấn, Ba Đình, Hà Nội")),
-    ("1.000894", ApplicantInput(name="Lê Hoàng Đức", id_number="031095006789", birth_date="1995-07-21",
-                                sex="Nam", phone="0987654321", address="Thôn Đông, xã Minh Khai")),
-    ("2.000635", ApplicantInput(name="Phạm Thị Hương", id_number="036186001122", birth_date="1986-11-02",
-                                sex="Nữ", phone="0345678901", address="Xóm 3, xã Minh Khai")),
-    ("1.001776", ApplicantInput(name="Đỗ Văn Quý", id_number="001045000321", birth_date="1945-05-19",
-                                sex="Nam", address="Thôn Tây, xã Minh Khai")),
-    ("1.004873", ApplicantInput(name="Vũ Minh Châu", id_number="001098007890", birth_date="1998-02-14",
-                                sex="Nam", phone="0901234567", address="Số 5 đường Láng, Đống Đa, Hà Nội")),
-    ("2.000884", ApplicantInput(name="Hoàng Thị Thu Trang", id_number="001300004455", birth_date="2000-09-09",
-                                sex="Nữ", phone="0356789012", address="Thôn Bắc, xã Minh Khai")),
-    ("1.000656", ApplicantInput(name="Ngô Văn Sơn", id_number="001072001234", birth_date="1972-04-30",
-                                sex="Nam", address="Xóm 5, xã Minh Khai")),
-    ("2.000815", ApplicantInput(name="Bùi Thị Mai", id_number="001188002233", birth_date="1988-12-01",
-                                sex="Nữ", phone="0977123456", address="Xóm 1, xã Minh Khai")),
+    (
+        "2.000815",
+        ApplicantInput(
+            name="Trần Thị Bích Ngọc",
+            id_number="001301004567",
+            birth_date="2001-03-04",
+            sex="Nữ",
+            phone="0912345678",
+            address="Số 12 ngõ 34 Đội Cấn, Ba Đình, Hà Nội",
+        ),
+    ),
+    (
+        "1.000894",
+        ApplicantInput(
+            name="Lê Hoàng Đức",
+            id_number="031095006789",
+            birth_date="1995-07-21",
+            sex="Nam",
+            phone="0987654321",
+            address="Thôn Đông, xã Minh Khai",
+        ),
+    ),
+    (
+        "2.000635",
+        ApplicantInput(
+            name="Phạm Thị Hương",
+            id_number="036186001122",
+            birth_date="1986-11-02",
+            sex="Nữ",
+            phone="0345678901",
+            address="Xóm 3, xã Minh Khai",
+        ),
+    ),
+    (
+        "1.001776",
+        ApplicantInput(
+            name="Đỗ Văn Quý",
+            id_number="001045000321",
+            birth_date="1945-05-19",
+            sex="Nam",
+            address="Thôn Tây, xã Minh Khai",
+        ),
+    ),
+    (
+        "1.004873",
+        ApplicantInput(
+            name="Vũ Minh Châu",
+            id_number="001098007890",
+            birth_date="1998-02-14",
+            sex="Nam",
+            phone="0901234567",
+            address="Số 5 đường Láng, Đống Đa, Hà Nội",
+        ),
+    ),
+    (
+        "2.000884",
+        ApplicantInput(
+            name="Hoàng Thị Thu Trang",
+            id_number="001300004455",
+            birth_date="2000-09-09",
+            sex="Nữ",
+            phone="0356789012",
+            address="Thôn Bắc, xã Minh Khai",
+        ),
+    ),
+    (
+        "1.000656",
+        ApplicantInput(
+            name="Ngô Văn Sơn",
+            id_number="001072001234",
+            birth_date="1972-04-30",
+            sex="Nam",
+            address="Xóm 5, xã Minh Khai",
+        ),
+    ),
+    (
+        "2.000815",
+        ApplicantInput(
+            name="Bùi Thị Mai",
+            id_number="001188002233",
+            birth_date="1988-12-01",
+            sex="Nữ",
+            phone="0977123456",
+            address="Xóm 1, xã Minh Khai",
+        ),
+    ),
 ]
 
 # what happens to each sample after intake, so that the demo shows every status
 DEMO_STORIES = [
-    [("reuse",)],                                          # received, ID reused from VNeID
+    [("reuse",)],  # received, ID reused from VNeID
     [("transfer",), ("result",), ("return", "Rất hài lòng")],  # returned
-    [("supplement",)],                                     # waiting for a supplement
-    [("transfer",), ("result",)],                          # result ready
-    [("transfer",)],                                       # with the processing office
-    [],                                                    # received long ago: overdue
-    [("refuse",)],                                         # refused at the counter
-    [("transfer",), ("stop",)],                            # processing stopped
-    [("withdraw",)],                                       # withdrawn by the citizen
+    [("supplement",)],  # waiting for a supplement
+    [("transfer",), ("result",)],  # result ready
+    [("transfer",)],  # with the processing office
+    [],  # received long ago: overdue
+    [("refuse",)],  # refused at the counter
+    [("transfer",), ("stop",)],  # processing stopped
+    [("withdraw",)],  # withdrawn by the citizen
 ]
 
 
@@ -65,7 +134,7 @@ def make_demo_home(home: Home) -> int:
     leaves a half-made demo home that the next ``make run`` would take as done.
     """
     if home.exists():
-        raise HomeError(f"{home.root} already holds a desk")
+        raise HomeError("home.has_desk", path=str(home.root))
     staging = Home(home.root.with_name(home.root.name + ".partial"))
     shutil.rmtree(staging.root, ignore_errors=True)
     n = _fill_demo_home(staging)
@@ -98,7 +167,9 @@ def _fill_demo_home(home: Home) -> int:
             # (the untouched sample goes back far enough to be overdue whatever the day)
             days_back = 20 if not DEMO_STORIES[i] else (i * 3) % 12
             received = _last_working_moment(desk, now, days_back) if i else None
-            dossier, _ = receive(desk, IntakeRequest(procedure_code=procedure, applicant=applicant, received_at=received))
+            dossier, _ = receive(
+                desk, IntakeRequest(procedure_code=procedure, applicant=applicant, received_at=received)
+            )
             _play(desk, dossier, DEMO_STORIES[i])
             n += 1
         return n
@@ -107,8 +178,7 @@ def _fill_demo_home(home: Home) -> int:
 
 
 def _play(desk, dossier, story) -> None:
-    from desk.dossier import checklist
-    from desk.dossier import lifecycle
+    from desk.dossier import checklist, lifecycle
 
     code = dossier.code
     for step in story:
@@ -117,8 +187,11 @@ def _play(desk, dossier, story) -> None:
             checklist.mark_reused(desk, code, dossier.components[-1].code, "VNeID")
         elif action == "supplement":
             lifecycle.request_supplement(
-                desk, code, [(dossier.components[0].code, "Thiếu chữ ký của người yêu cầu")],
-                note="Đề nghị bổ sung trong 05 ngày làm việc")
+                desk,
+                code,
+                [(dossier.components[0].code, "Thiếu chữ ký của người yêu cầu")],
+                note="Đề nghị bổ sung trong 05 ngày làm việc",
+            )
         elif action == "return":
             lifecycle.return_result(desk, code, satisfaction=step[1])
         elif action == "refuse":

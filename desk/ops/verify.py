@@ -7,14 +7,17 @@ from dataclasses import dataclass, field
 
 from db import queries
 from desk.dossier import events
+from desk.rules.problems import Problem, problem
 
 CHUNK = 5000
 
 
 @dataclass
 class VerifyReport:
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    """What is wrong: the home is not sound (``sqlite.*``, ``chain.*``, ``dossier.no_events``)."""
+    warnings: list[Problem] = field(default_factory=list)
+    """What is worth a look (``clock.went_backwards``)."""
 
     @property
     def ok(self) -> bool:
@@ -23,13 +26,13 @@ class VerifyReport:
 
 def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
     """Problems found (none means the home is sound) and warnings worth a look."""
-    problems: list[str] = []
-    warnings: list[str] = []
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
     result = [r[0] for r in desk.db.execute("PRAGMA integrity_check").fetchall()]
     if result != ["ok"]:
-        problems += [f"sqlite: {r}" for r in result[:20]]
+        problems += [problem("sqlite.integrity", detail=r) for r in result[:20]]
     if desk.db.execute("PRAGMA foreign_key_check").fetchone() is not None:
-        problems.append("sqlite: component lines refer to missing dossiers")
+        problems.append(problem("sqlite.foreign_keys"))
     done = 0
     for desk_id in queries.desk_ids(desk.db):
         expect, prev = 1, events.GENESIS
@@ -45,8 +48,8 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
             if progress:
                 progress(done)
     missing = queries.dossier_codes_without_events(desk.db)
-    problems += [f"dossier {code} has no events" for code in missing]
+    problems += [problem("dossier.no_events", code=code) for code in missing]
     clock_note = queries.get_meta(desk.db, "clock_backwards")
     if clock_note:
-        warnings.append(f"the clock went backwards at least once ({clock_note}); check this PC's date and time")
+        warnings.append(problem("clock.went_backwards", detail=clock_note))
     return VerifyReport(problems, warnings)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from desk import clock
+from desk.models import Agency
 from desk.reports.indicators import (
     TARGETS,
     Figures,
@@ -27,7 +29,6 @@ from desk.reports.indicators import (
 )
 from desk.sync.ingest import Gap
 from desk.sync.status import hub_status
-from desk.models import Agency
 
 OVERDUE_FETCHED = 60
 """At most this many overdue dossiers are listed (a page holds fewer; the rest are counted)."""
@@ -57,7 +58,7 @@ class DeskSync:
         return not self.gaps
 
     def missing_ranges(self) -> str:
-        """"3–4, 9" (empty when nothing is missing)."""
+        """ "3–4, 9" (empty when nothing is missing)."""
         return ", ".join(
             str(g.first_seq) if g.first_seq == g.last_seq else f"{g.first_seq}–{g.last_seq}" for g in self.gaps
         )
@@ -152,15 +153,23 @@ def reconciliation(desk) -> list[DeskSync]:
     for g in status.gaps:
         gaps.setdefault(g.desk_id, []).append(g)
     return [
-        DeskSync(d.desk_id, d.agency_code, d.desk_no, d.events, d.last_seq,
-                 tuple(sorted(gaps.get(d.desk_id, ()), key=lambda g: g.first_seq)), d.last_seen)
+        DeskSync(
+            d.desk_id,
+            d.agency_code,
+            d.desk_no,
+            d.events,
+            d.last_seq,
+            tuple(sorted(gaps.get(d.desk_id, ()), key=lambda g: g.first_seq)),
+            d.last_seen,
+        )
         for d in status.desks
         if d.desk_id != desk.desk_id
     ]
 
 
-def day_report(desk, date_from: date | None = None, date_to: date | None = None, *,
-               now: datetime | None = None) -> DayReport:
+def day_report(
+    desk, date_from: date | None = None, date_to: date | None = None, *, now: datetime | None = None
+) -> DayReport:
     """The report of ``date_from``…``date_to`` (default: today), as of now."""
     now = now or clock.now()
     date_from = date_from or now.date()
@@ -202,7 +211,7 @@ def _hours(value: float | None) -> str:
 
 
 # (header, value of (figures, sync)); the meaning of every column is in docs/indicators.md
-CSV_COLUMNS: tuple[tuple[str, object], ...] = (
+CSV_COLUMNS: tuple[tuple[str, Callable[[Figures, DeskSync | None], object]], ...] = (
     ("Tiếp nhận", lambda f, s: f.received),
     ("Từ chối", lambda f, s: f.refused),
     ("Rút hồ sơ", lambda f, s: f.withdrawn),

@@ -133,7 +133,7 @@ class Figures:
 
     @property
     def complaint_rate(self) -> float | None:
-        """"Không hài lòng" answers ÷ results returned in the period."""
+        """ "Không hài lòng" answers ÷ results returned in the period."""
         return _ratio(self.dissatisfied, self.returned)
 
     @property
@@ -150,7 +150,7 @@ class Figures:
     def rate(self, name: str) -> float | None:
         """A rate by name (``on_time_rate``, ``digitisation_rate``, ...)."""
         if name not in RATE_NAMES:
-            raise InvalidInput(f"unknown indicator {name!r}; one of {', '.join(RATE_NAMES)}", field="indicator")
+            raise InvalidInput("indicator.unknown", field="indicator", name=name, names=RATE_NAMES)
         return getattr(self, name)
 
     def meets(self, name: str) -> bool | None:
@@ -223,9 +223,12 @@ class Indicators:
     def to_json(self) -> dict:
         def groups(gs: list[Group]) -> list[dict]:
             return [
-                {"key": g.key, "label": g.label, **({"desk_no": g.desk_no, "agency_code": g.agency_code}
-                                                    if g.desk_no is not None else {}),
-                 "figures": g.figures.to_json()}
+                {
+                    "key": g.key,
+                    "label": g.label,
+                    **({"desk_no": g.desk_no, "agency_code": g.agency_code} if g.desk_no is not None else {}),
+                    "figures": g.figures.to_json(),
+                }
                 for g in gs
             ]
 
@@ -272,16 +275,16 @@ def period(kind: str, today: date | None = None) -> tuple[date, date]:
         first = today.replace(day=1)
         nxt = (first + timedelta(days=32)).replace(day=1)
         return first, nxt - timedelta(days=1)
-    raise InvalidInput(f"period {kind!r}: one of {', '.join(PERIODS)}", field="period")
+    raise InvalidInput("period.unknown", field="period", value=kind, periods=PERIODS)
 
 
 def bounds(date_from: date, date_to: date | None = None, *, now: datetime | None = None):
     """(start, end, as_of) of a period of whole days; checks the order of the dates."""
     date_to = date_to or date_from
     if isinstance(date_from, datetime) or isinstance(date_to, datetime):
-        raise InvalidInput("give the period as dates, not date-times", field="date")
+        raise InvalidInput("period.not_dates", field="date")
     if date_to < date_from:
-        raise InvalidInput(f"the period ends ({date_to}) before it starts ({date_from})", field="to")
+        raise InvalidInput("period.reversed", field="to", start=date_from, end=date_to)
     start = datetime.combine(date_from, time())
     end = datetime.combine(date_to + timedelta(days=1), time())
     now = now or clock.now()
@@ -295,8 +298,8 @@ def _iso(value: datetime) -> str:
 # --- computing ----------------------------------------------------------------------------
 
 
-def desk_label(desk_no: int, agency_code: str = "", *, with_agency: bool = False) -> str:
-    """"Quầy 1" (with the agency code when a hub holds several agencies)."""
+def desk_label(desk_no: int | None, agency_code: str = "", *, with_agency: bool = False) -> str:
+    """ "Quầy 1" (with the agency code when a hub holds several agencies)."""
     label = f"Quầy {desk_no}"
     return f"{label} ({agency_code})" if with_agency and agency_code else label
 
@@ -313,8 +316,9 @@ class _Collector:
     def figures_for(self, agency: str, desk_no: int, clerk: str, code: str, name: str) -> list[Figures]:
         d = self.desks.get((agency, desk_no))
         if d is None:
-            d = self.desks[(agency, desk_no)] = Group(f"{agency}/{desk_no}", desk_label(desk_no), desk_no=desk_no,
-                                                      agency_code=agency)
+            d = self.desks[(agency, desk_no)] = Group(
+                f"{agency}/{desk_no}", desk_label(desk_no), desk_no=desk_no, agency_code=agency
+            )
         c = self.clerks.get(clerk)
         if c is None:
             c = self.clerks[clerk] = Group(clerk, clerk or UNKNOWN_CLERK)
@@ -326,8 +330,7 @@ class _Collector:
     def add_rows(self, rows: Iterable[dict], names: tuple[str, ...]) -> None:
         for r in rows:
             part = Figures(**{n: r[n] or 0 for n in names})
-            for f in self.figures_for(r["agency"], r["desk_no"], r["clerk"], r["procedure_code"],
-                                      r["procedure_name"]):
+            for f in self.figures_for(r["agency"], r["desk_no"], r["clerk"], r["procedure_code"], r["procedure_name"]):
                 f.add(part)
 
     def result(self) -> tuple[list[Group], list[Group], list[Group]]:
@@ -352,8 +355,7 @@ def compute(desk, date_from: date, date_to: date | None = None, *, now: datetime
     s, e, t = _iso(start), _iso(end), _iso(as_of)
     col = _Collector()
     col.add_rows(iq.received_groups(db, s, e), ("received", "refused", "digitised", "reused", "synced"))
-    col.add_rows(iq.returned_groups(db, s, e),
-                 ("returned", "answered", "very_satisfied", "satisfied", "dissatisfied"))
+    col.add_rows(iq.returned_groups(db, s, e), ("returned", "answered", "very_satisfied", "satisfied", "dissatisfied"))
     col.add_rows(iq.closed_groups(db, s, e), ("withdrawn", "stopped"))
     if as_of > start:  # a period wholly in the future has nothing in progress yet
         col.add_rows(iq.in_progress_groups(db, t), ("in_progress", "overdue"))
@@ -408,7 +410,7 @@ def overdue_dossiers(desk, as_of: datetime | None = None, *, limit: int = 20) ->
 
 
 def percent(value: float | None, *, digits: int = 1, none: str = "—") -> str:
-    """"96,5 %" (Vietnamese decimal comma), or ``none`` for an undefined rate."""
+    """ "96,5 %" (Vietnamese decimal comma), or ``none`` for an undefined rate."""
     if value is None:
         return none
     return f"{value * 100:.{digits}f}".replace(".", ",") + " %"

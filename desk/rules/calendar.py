@@ -15,14 +15,10 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from desk.config import OfficeHours
 from desk.errors import InvalidInput
-from desk.models import ProcessingTime, TimeUnit
-
-if TYPE_CHECKING:
-    from desk.config import Settings
+from desk.models import OfficeHours, ProcessingTime, TimeUnit
 
 LOCAL_DAY_OFF_NAME = "Ngày nghỉ (cấu hình của bộ phận)"
 
@@ -30,6 +26,17 @@ _ONE_MINUTE = timedelta(minutes=1)
 _ZERO = timedelta(0)
 _WHOLE_DAY = timedelta(days=1)
 _TINY = timedelta(microseconds=1)
+
+
+class CalendarSettings(Protocol):
+    """What a calendar needs of a desk's settings (``desk.config.Settings`` has it)."""
+
+    @property
+    def hours(self) -> OfficeHours: ...
+    @property
+    def extra_days_off(self) -> tuple[date, ...]: ...
+    @property
+    def extra_working_days(self) -> tuple[date, ...]: ...
 
 
 @lru_cache(maxsize=32)
@@ -87,11 +94,9 @@ def _year_table(
 
 def _check_naive(dt: datetime, what: str) -> None:
     if not isinstance(dt, datetime):
-        raise InvalidInput(f"{what}: {dt!r} is not a date-time", field=what)
+        raise InvalidInput("calendar.not_datetime", field=what, value=repr(dt))
     if dt.tzinfo is not None:
-        raise InvalidInput(
-            f"{what}: {dt.isoformat()} carries a UTC offset; the desk works in naive local time", field=what
-        )
+        raise InvalidInput("calendar.has_offset", field=what, value=dt.isoformat())
 
 
 class WorkCalendar:
@@ -120,8 +125,7 @@ class WorkCalendar:
         self.extra_working_days = frozenset(extra_working_days)
         both = self.extra_days_off & self.extra_working_days
         if both:
-            listed = ", ".join(sorted(d.isoformat() for d in both))
-            raise InvalidInput(f"{listed}: listed both as extra day off and extra working day", field="calendar")
+            raise InvalidInput("calendar.day_off_and_working", field="calendar", days=tuple(sorted(both)))
         self._week = frozenset(hours.working_week)
         (ms, me), (as_, ae) = hours.morning, hours.afternoon
         # segments as offsets from midnight
@@ -134,7 +138,7 @@ class WorkCalendar:
         self._tables: dict[int, _YearTable] = {}
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> WorkCalendar:
+    def from_settings(cls, settings: CalendarSettings) -> WorkCalendar:
         """The calendar of a desk's ``desk.toml``."""
         return cls(settings.hours, settings.extra_days_off, settings.extra_working_days)
 
@@ -187,7 +191,7 @@ class WorkCalendar:
             gained = table.running[-1] - table.running[index]
             empty_years = 0 if gained else empty_years + 1
             if empty_years > 2:
-                raise InvalidInput(f"no working day for years after {d.isoformat()}: check the calendar settings")
+                raise InvalidInput("calendar.no_working_day", after=d)
             n -= gained
             table = self._table(date.fromordinal(table.first_ordinal).year + 1)
             index = 0
@@ -283,9 +287,9 @@ class WorkCalendar:
         """
         _check_naive(start, "start")
         if isinstance(minutes, bool) or not isinstance(minutes, int):
-            raise InvalidInput(f"working minutes must be a whole number, not {minutes!r}", field="minutes")
+            raise InvalidInput("calendar.minutes_not_whole", field="minutes", value=repr(minutes))
         if minutes < 0:
-            raise InvalidInput(f"working minutes cannot be negative ({minutes})", field="minutes")
+            raise InvalidInput("calendar.minutes_negative", field="minutes", minutes=minutes)
         return self._add(start, timedelta(minutes=minutes))
 
     def _between(self, a: datetime, b: datetime) -> timedelta:
@@ -335,7 +339,7 @@ class WorkCalendar:
         """
         _check_naive(received_at, "received_at")
         if not isinstance(processing, ProcessingTime):
-            raise InvalidInput(f"not a processing time: {processing!r}", field="processing")
+            raise InvalidInput("calendar.not_processing_time", field="processing", value=repr(processing))
         unit, value = processing.unit, processing.value
         if unit is TimeUnit.SAME_DAY:
             d = received_at.date()
@@ -344,12 +348,12 @@ class WorkCalendar:
                 return self.closing(d)
             return self.closing(self.next_working_day(d))
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InvalidInput(f"processing time must be a whole number ≥ 0, not {value!r}", field="processing")
+            raise InvalidInput("calendar.processing_not_whole", field="processing", value=repr(value))
         if unit is TimeUnit.WORKING_DAYS:
             return self._add(received_at, self._working_day * value)
         if unit is TimeUnit.WORKING_HOURS:
             return self._add(received_at, timedelta(hours=value))
-        raise InvalidInput(f"unknown processing time unit {unit!r}", field="processing")
+        raise InvalidInput("calendar.unknown_unit", field="processing", unit=repr(unit))
 
     def resume_due(self, due_at: datetime, paused_at: datetime, resumed_at: datetime) -> datetime:
         """The due date after a supplement request paused the clock from ``paused_at`` to ``resumed_at``.
@@ -363,8 +367,7 @@ class WorkCalendar:
         _check_naive(resumed_at, "resumed_at")
         if resumed_at < paused_at:
             raise InvalidInput(
-                f"resumed {resumed_at.isoformat()} before the pause began {paused_at.isoformat()}",
-                field="resumed_at",
+                "calendar.resumed_before_pause", field="resumed_at", resumed=resumed_at, paused=paused_at
             )
         waited = self._between(paused_at, resumed_at)
         if waited <= _ZERO:
@@ -381,7 +384,7 @@ def _validate_hours(hours: OfficeHours) -> None:
     try:
         (ms, me), (as_, ae) = hours.morning, hours.afternoon
     except (TypeError, ValueError) as exc:
-        raise InvalidInput("office hours: morning and afternoon must each be [start, end]", field="hours") from exc
+        raise InvalidInput("hours.not_pairs", field="hours") from exc
     named = (
         (ms, "morning"),
         (me, "morning"),
@@ -391,21 +394,16 @@ def _validate_hours(hours: OfficeHours) -> None:
     )
     for t, what in named:
         if not isinstance(t, time) or t.tzinfo is not None:
-            raise InvalidInput(f"office hours: {what} needs local times, not {t!r}", field=f"hours.{what}")
+            raise InvalidInput("hours.not_local_time", field=f"hours.{what}", setting=what, value=repr(t))
     if not ms < me:
-        raise InvalidInput(f"office hours: morning starts {ms:%H:%M} but ends {me:%H:%M}", field="hours.morning")
+        raise InvalidInput("hours.morning_order", field="hours.morning", start=ms, end=me)
     if not as_ < ae:
-        raise InvalidInput(f"office hours: afternoon starts {as_:%H:%M} but ends {ae:%H:%M}", field="hours.afternoon")
+        raise InvalidInput("hours.afternoon_order", field="hours.afternoon", start=as_, end=ae)
     if me > as_:
-        raise InvalidInput(
-            f"office hours: morning ends {me:%H:%M}, after the afternoon starts {as_:%H:%M}", field="hours"
-        )
+        raise InvalidInput("hours.overlap", field="hours", morning_end=me, afternoon_start=as_)
     week = hours.working_week
     if not week or any(isinstance(w, bool) or not isinstance(w, int) or not 1 <= w <= 7 for w in week):
-        raise InvalidInput(
-            f"office hours: working week {tuple(week)!r} must list ISO weekdays 1 (Monday) to 7 (Sunday)",
-            field="hours.working_week",
-        )
+        raise InvalidInput("hours.working_week", field="hours.working_week", week=repr(tuple(week)))
     day = hours.day_hours
     if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 24:
-        raise InvalidInput(f"office hours: a working day of {day!r} hours is not possible", field="hours.day_hours")
+        raise InvalidInput("hours.day_hours", field="hours.day_hours", value=repr(day))

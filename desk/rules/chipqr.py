@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from desk.errors import InvalidInput
-from desk.rules.idnumbers import check_id_number, sex_from_text
 from desk.models import Applicant, ApplicantKind, IdKind
+from desk.rules.idnumbers import check_id_number, sex_from_text
 from desk.text import LIMITS, clean, sanitise
 
 MIN_FIELDS = 6  # the issue date is missing on some scans
@@ -61,19 +61,14 @@ def looks_like_chip_qr(text: str) -> bool:
     return bool(_LOOKS_LIKE.match(text)) and text.count("|") >= MIN_FIELDS - 1
 
 
-def _parse_date(text: str, *, field: str, what: str) -> date | None:
+def _parse_date(text: str) -> date | None:
+    """A DDMMYYYY date (separators ignored), None when empty; ValueError when it is not a date."""
     compact = _DATE_SEPARATORS.sub("", text)
     if not compact:
         return None
-    if re.fullmatch(r"[0-9]{8}", compact):
-        try:
-            return date(int(compact[4:]), int(compact[2:4]), int(compact[:2]))
-        except ValueError:
-            pass
-    raise InvalidInput(
-        f"The {what} on the ID card QR code is not a valid date (DDMMYYYY): {text!r}.",
-        field=field,
-    )
+    if not re.fullmatch(r"[0-9]{8}", compact):
+        raise ValueError(text)
+    return date(int(compact[4:]), int(compact[2:4]), int(compact[:2]))
 
 
 def parse_chip_qr(line: str) -> ChipCard | None:
@@ -93,23 +88,27 @@ def parse_chip_qr(line: str) -> ChipCard | None:
 
     old_id = re.sub(r"[\s.\-]", "", old_id)
     if old_id and not re.fullmatch(r"[0-9]{9}|[0-9]{12}", old_id):
-        raise InvalidInput(
-            f"The old ID number on the ID card QR code should have 9 digits: {old_id!r}.",
-            field="old_id",
-        )
-    birth_date = _parse_date(birth, field="birth_date", what="date of birth")
+        raise InvalidInput("chip_qr.old_id", field="old_id", value=old_id)
+    try:
+        birth_date = _parse_date(birth)
+    except ValueError:
+        raise InvalidInput("chip_qr.birth_date", field="birth_date", value=birth) from None
     sex = sex_from_text(sex_text) if sex_text else ""
     # the card's own number must agree with its birth date and sex
     check_id_number(id_number, birth_date=birth_date, sex=sex or None)
+    name = sanitise(name, field="name", max_len=LIMITS["name"], required=True)
+    address = sanitise(address, field="address", max_len=LIMITS["address"])
+    try:
+        issue_date = _parse_date(issue)
+    except ValueError:
+        raise InvalidInput("chip_qr.issue_date", field="issue_date", value=issue) from None
     return ChipCard(
         id_number=id_number,
         old_id=old_id,
-        name=sanitise(name, field="name", max_len=LIMITS["name"], required=True),
+        name=name,
         birth_date=birth_date,
         sex=sex,
-        address=sanitise(address, field="address", max_len=LIMITS["address"]),
-        issue_date=_parse_date(issue, field="issue_date", what="date of issue"),
-        extra=tuple(
-            sanitise(value, field="extra", max_len=LIMITS["address"]) for value in fields[7:]
-        ),
+        address=address,
+        issue_date=issue_date,
+        extra=tuple(sanitise(value, field="extra", max_len=LIMITS["address"]) for value in fields[7:]),
     )

@@ -34,7 +34,7 @@ def partition(desk_no: int) -> tuple[int, int]:
         return 1, 9999
     if 1 <= desk_no <= 9:
         return desk_no * 1000 + 1, desk_no * 1000 + 999
-    raise InvalidInput(f"desk number {desk_no}: must be 0–9", field="desk_no")
+    raise InvalidInput("desk_no.range", field="desk_no", desk_no=desk_no)
 
 
 def format_code(agency_code: str, day: date, seq: int) -> str:

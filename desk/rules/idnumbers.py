@@ -13,6 +13,7 @@ from datetime import date
 
 from desk.errors import InvalidInput
 from desk.models import IdKind
+from desk.rules.problems import Problem, problem
 from desk.text import LIMITS, fold, sanitise
 
 PROVINCES: dict[str, str] = {
@@ -82,10 +83,8 @@ PROVINCES: dict[str, str] = {
 }
 """Province codes of the personal ID (Thông tư 07/2016/TT-BCA), code -> name."""
 
-OLD_ID_WARNING = (
-    "This is a 9-digit old ID card number (CMND), which is no longer valid; "
-    "please ask the applicant for the 12-digit personal identification number."
-)
+OLD_ID_WARNING = problem("id_number.old_id", field="id_number")
+"""The warning of a 9-digit old ID card number (CMND): accepted, but the 12-digit number should be asked for."""
 
 MALE = "Nam"
 FEMALE = "Nữ"
@@ -104,8 +103,8 @@ class IdCheck:
     """The number with separators removed (digits only)."""
     kind: IdKind
     """``PERSONAL_ID`` for 12 digits, ``OLD_ID`` for 9."""
-    warnings: tuple[str, ...] = ()
-    """Messages to show the clerk; the number is still accepted."""
+    warnings: tuple[Problem, ...] = ()
+    """Problems to show the clerk; the number is still accepted."""
     province: str = ""
     """Province of birth registration (12-digit numbers only)."""
     sex: str = ""
@@ -115,78 +114,96 @@ class IdCheck:
 
 
 def sex_from_text(text: str) -> str:
-    """"Nam" or "Nữ" from what a person or scanner typed (Nam/Nữ/nu/M/F/male/female)."""
+    """ "Nam" or "Nữ" from what a person or scanner typed (Nam/Nữ/nu/M/F/male/female)."""
     key = fold(sanitise(text, field="sex", max_len=20))
     if key in ("nam", "m", "male", "trai"):
         return MALE
     if key in ("nu", "f", "female", "gai"):
         return FEMALE
-    raise InvalidInput(f"Sex must be 'Nam' or 'Nữ', not {text.strip()!r}.", field="sex")
+    raise InvalidInput("sex.invalid", field="sex", value=text.strip())
 
 
-def _digits_only(text: str, *, field: str, what: str) -> str:
-    cleaned = sanitise(text, field=field, max_len=LIMITS[field], required=True)
-    number = _SEPARATORS.sub("", cleaned)
-    if not _DIGITS.fullmatch(number):
-        raise InvalidInput(
-            f"The {what} may contain only digits (spaces, dots and dashes are ignored): {cleaned!r}.",
-            field=field,
-        )
-    return number
-
-
-def check_id_number(
-    number: str, *, birth_date: date | None = None, sex: str | None = None
-) -> IdCheck:
+def check_id_number(number: str, *, birth_date: date | None = None, sex: str | None = None) -> IdCheck:
     """Check a personal ID (12 digits) or an old ID card number (9 digits).
 
     With ``birth_date`` and/or ``sex`` the century/sex digit and the birth year
     in the number must agree with them. Raises ``InvalidInput(field="id_number")``.
     """
-    digits = _digits_only(number, field="id_number", what="ID number")
+    cleaned = sanitise(number, field="id_number", max_len=LIMITS["id_number"], required=True)
+    digits = _SEPARATORS.sub("", cleaned)
+    if not _DIGITS.fullmatch(digits):
+        raise InvalidInput("id_number.not_digits", field="id_number", value=cleaned)
     if len(digits) == 9:
         return IdCheck(digits, IdKind.OLD_ID, (OLD_ID_WARNING,))
     if len(digits) != 12:
-        raise InvalidInput(
-            f"An ID number has 12 digits (9 on an old ID card), but {digits} has {len(digits)}.",
-            field="id_number",
-        )
+        raise InvalidInput("id_number.length", field="id_number", number=digits, length=len(digits))
     code = digits[:3]
     if code not in PROVINCES:
-        raise InvalidInput(
-            f"{digits} starts with {code}, which is not a province code; check the first three digits.",
-            field="id_number",
-        )
+        raise InvalidInput("id_number.province", field="id_number", number=digits, province=code)
     g = int(digits[3])
     century = _FIRST_CENTURY + 100 * (g // 2)
     encoded_sex = MALE if g % 2 == 0 else FEMALE
     encoded_year = century + int(digits[4:6])
 
-    problems: list[str] = []
+    # what the number says against what the applicant gives: the birth year (its century
+    # in the 4th digit, the rest in the 5th-6th) and the sex (the 4th digit's parity)
+    year, given_sex = 0, ""
+    century_wrong = year_wrong = sex_wrong = False
     if birth_date is not None:
         year = birth_date.year
         if not _FIRST_CENTURY <= year < _LAST_CENTURY + 100:
-            raise InvalidInput(
-                f"A birth year of {year} cannot be encoded in a personal ID number.",
-                field="birth_date",
-            )
-        if year // 100 * 100 != century:
-            problems.append(
-                f"its 4th digit {g} means born in the {century}s, but the birth date is in {year}"
-            )
-        elif year != encoded_year:
-            problems.append(
-                f"its 5th–6th digits {digits[4:6]} mean born in {encoded_year}, "
-                f"but the birth date is in {year}"
-            )
+            raise InvalidInput("birth_date.not_encodable", field="birth_date", year=year)
+        century_wrong = year // 100 * 100 != century
+        year_wrong = not century_wrong and year != encoded_year
     if sex:
         given_sex = sex_from_text(sex)
-        if given_sex != encoded_sex:
-            problems.append(f"its 4th digit {g} means '{encoded_sex}', but the sex given is '{given_sex}'")
-    if problems:
+        sex_wrong = given_sex != encoded_sex
+    if century_wrong and sex_wrong:
         raise InvalidInput(
-            f"The ID number {digits} does not match the applicant: " + "; ".join(problems) + ".",
+            "id_number.century_and_sex",
             field="id_number",
+            number=digits,
+            digit=g,
+            century=century,
+            century_last=century + 99,
+            year=year,
+            encoded_sex=encoded_sex,
+            sex=given_sex,
+        )
+    if year_wrong and sex_wrong:
+        raise InvalidInput(
+            "id_number.year_and_sex",
+            field="id_number",
+            number=digits,
+            digit=g,
+            year_digits=digits[4:6],
+            encoded_year=encoded_year,
+            year=year,
+            encoded_sex=encoded_sex,
+            sex=given_sex,
+        )
+    if century_wrong:
+        raise InvalidInput(
+            "id_number.century",
+            field="id_number",
+            number=digits,
+            digit=g,
+            century=century,
+            century_last=century + 99,
+            year=year,
+        )
+    if year_wrong:
+        raise InvalidInput(
+            "id_number.year",
+            field="id_number",
+            number=digits,
+            year_digits=digits[4:6],
+            encoded_year=encoded_year,
+            year=year,
+        )
+    if sex_wrong:
+        raise InvalidInput(
+            "id_number.sex", field="id_number", number=digits, digit=g, encoded_sex=encoded_sex, sex=given_sex
         )
     return IdCheck(
         digits,
@@ -218,19 +235,12 @@ def check_tax_code(code: str) -> str:
     compact = re.sub(r"[\s.]", "", cleaned)
     match = re.fullmatch(r"([0-9]{10})(?:-?([0-9]{3}))?", compact)
     if not match:
-        raise InvalidInput(
-            f"A tax code has 10 digits, or 10 digits, a dash and 3 digits for a branch; got {cleaned!r}.",
-            field="tax_code",
-        )
+        raise InvalidInput("tax_code.shape", field="tax_code", value=cleaned)
     main, branch = match.groups()
     if tax_check_digit(main[:9]) != int(main[9]):
-        raise InvalidInput(
-            f"The tax code {main} is not valid: its check digit (the 10th) does not match; "
-            "check for a mistyped digit.",
-            field="tax_code",
-        )
+        raise InvalidInput("tax_code.check_digit", field="tax_code", number=main)
     if branch == "000":
-        raise InvalidInput(f"A branch number runs from 001 to 999, not 000 ({cleaned!r}).", field="tax_code")
+        raise InvalidInput("tax_code.branch_zero", field="tax_code", value=cleaned)
     return f"{main}-{branch}" if branch else main
 
 
@@ -248,9 +258,7 @@ def normalise_phone(text: str) -> str:
     cleaned = sanitise(text, field="phone", max_len=LIMITS["phone"], required=True)
     number = re.sub(r"[\s.\-()/]", "", cleaned)
     if number.startswith("+") and not number.startswith("+84"):
-        raise InvalidInput(
-            f"Only Vietnamese phone numbers (+84) are accepted, not {cleaned!r}.", field="phone"
-        )
+        raise InvalidInput("phone.foreign", field="phone", value=cleaned)
     for prefix in ("+84", "0084", "84"):
         # a bare 84 is the country code only when what follows is long enough
         if number.startswith(prefix) and (prefix != "84" or len(number) >= 11):
@@ -259,23 +267,13 @@ def normalise_phone(text: str) -> str:
             number = national if national.startswith("0") else "0" + national
             break
     if not _DIGITS.fullmatch(number):
-        raise InvalidInput(f"A phone number may contain only digits: {cleaned!r}.", field="phone")
+        raise InvalidInput("phone.not_digits", field="phone", value=cleaned)
     if number.startswith(_MOBILE_PREFIXES):
         if len(number) == 10:
             return number
-        raise InvalidInput(
-            f"A mobile number has 10 digits starting with 0, but {cleaned!r} has {len(number)}.",
-            field="phone",
-        )
+        raise InvalidInput("phone.mobile_length", field="phone", value=cleaned, length=len(number))
     if number.startswith("02"):
         if len(number) in (10, 11):
             return number
-        raise InvalidInput(
-            f"A landline number has 10 or 11 digits with the area code, but {cleaned!r} has {len(number)}.",
-            field="phone",
-        )
-    raise InvalidInput(
-        f"{cleaned!r} is not a Vietnamese phone number: mobiles start with 03, 05, 07, 08 or 09 "
-        "and landlines with 02 and the area code.",
-        field="phone",
-    )
+        raise InvalidInput("phone.landline_length", field="phone", value=cleaned, length=len(number))
+    raise InvalidInput("phone.not_vietnamese", field="phone", value=cleaned)

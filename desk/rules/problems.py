@@ -1,16 +1,31 @@
 """Problems: what went wrong, as data (a code, the field, parameters), never as a sentence.
 
-The core raises them inside a :class:`desk.errors.DeskError`; the CLI's English
-formatter and the TUI's vi/en catalogue make the words. A code is dotted and
-stable (``id_number.century``); parameters are plain values (str, int, date, …).
+The core raises them inside a :class:`desk.errors.DeskError` (or returns them:
+warnings, ``desk verify``'s findings, a receipt's verdict); the CLI's English
+formatter (``desk.cli.wording``) and the TUI's vi/en catalogue
+(``screens.i18n``) make the words. A code is dotted and stable
+(``id_number.century``); parameters are plain values (str, int, date, a
+tuple of str, …).
+
+The formatters share the template language of :func:`fill`: ``str.format``
+with the parameters (and ``field``), where a sequence is listed with commas
+and a format spec holding ``|`` chooses a form by a count, so that no
+catalogue says "1 pages"::
+
+    "{pages:# page|# pages}"                     1 page · 3 pages
+    "{allowed:none (the dossier is closed)|#|#}"  zero | one | other; "#" is the value
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 import dataclasses
+import re
+import string
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, time
+from enum import Enum
+from pathlib import PurePath
 from types import MappingProxyType
 from typing import Any
 
@@ -28,13 +43,79 @@ class Problem:
     params: Mapping[str, Any] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
     """Values the words need (``{"digit": 8, "year": 2399}``)."""
 
+    def __hash__(self) -> int:
+        # parameters may hold lists; equal problems have equal codes and fields
+        return hash((self.code, self.field))
+
     def __str__(self) -> str:
         # for logs and tracebacks only; people read the formatters' words
         where = f" [{self.field}]" if self.field else ""
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
         return f"{self.code}{where}" + (f" ({args})" if args else "")
 
+    def as_json(self) -> dict[str, Any]:
+        """``{"code", "field", "params"}`` with every parameter a JSON value (dates as ISO 8601)."""
+        return {"code": self.code, "field": self.field, "params": {k: _jsonable(v) for k, v in self.params.items()}}
+
+
+def problem(code: str, /, field: str | None = None, **params: Any) -> Problem:
+    """A :class:`Problem` written like a raise: ``problem("id_number.old_id", field="id_number")``."""
+    return Problem(code, field, MappingProxyType(params))
+
 
 def is_code(text: str) -> bool:
     """Whether ``text`` is a problem code rather than prose."""
     return bool(CODE_RE.match(text))
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return repr(value)
+
+
+# --- the formatters' template language ---------------------------------------------
+
+
+def _listed(value: Any) -> bool:
+    return isinstance(value, (list, tuple, set, frozenset))
+
+
+class _Template(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec:
+            forms = format_spec.split("|")
+            if len(forms) not in (2, 3):
+                raise ValueError(f"a plural spec has two or three forms, not {format_spec!r}")
+            count = len(value) if _listed(value) else value
+            zero, one, other = forms if len(forms) == 3 else (forms[1], forms[0], forms[1])
+            form = zero if count == 0 else one if count == 1 else other
+            return form.replace("#", self.format_field(value, ""))
+        if _listed(value) and not format_spec:
+            return ", ".join(str(v) for v in value)
+        if isinstance(value, Enum) and not format_spec:
+            return str(value.value)
+        return super().format_field(value, format_spec)
+
+
+_TEMPLATE = _Template()
+
+
+def fill(template: str, params: Mapping[str, Any]) -> str:
+    """``template`` with ``params`` put in (see the module's docstring for lists and plurals)."""
+    return _TEMPLATE.vformat(template, (), dict(params))
+
+
+def placeholders(template: str) -> set[str]:
+    """The parameter names a template uses (for the catalogues' parity tests)."""
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}

@@ -45,6 +45,7 @@ from enum import StrEnum
 from urllib.parse import parse_qsl, quote
 
 from desk.models import Dossier
+from desk.rules.problems import Problem, problem
 
 DEFAULT_PREFIX = "motcua:"
 RECEIPT_DOC_TYPE = "01"  # gt: Mẫu 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả
@@ -121,42 +122,19 @@ class ReceiptVerdict:
     def signature_valid(self) -> bool:
         return self.verdict in (Verdict.GENUINE, Verdict.ALTERED, Verdict.UNKNOWN)
 
-    def message(self, lang: str = "vi") -> str:
-        """One sentence for the clerk."""
-        vi = lang != "en"
-        c = self.code
+    @property
+    def problem(self) -> Problem:
+        """The verdict for a formatter to word: ``receipt.<verdict>`` with the dossier code
+        (and, for ``altered``, the ``fields`` that differ)."""
         if self.verdict is Verdict.GENUINE:
-            return f"Giấy tiếp nhận hợp lệ: hồ sơ {c}." if vi else f"Genuine receipt for dossier {c}."
+            return problem("receipt.genuine", code=self.code)
         if self.verdict is Verdict.ALTERED:
-            what = ", ".join(FIELD_LABELS_VI[f] if vi else FIELD_LABELS_EN[f] for f in self.mismatched)
-            if vi:
-                return f"Giấy tiếp nhận {c} do cơ quan cấp nhưng không còn khớp hồ sơ lưu ({what})."
-            return f"Receipt {c} was issued here but no longer matches the stored dossier ({what})."
+            return problem("receipt.altered", code=self.code, fields=self.mismatched)
         if self.verdict is Verdict.FORGED:
-            if vi:
-                return f"Mã QR không hợp lệ: chữ ký sai, giấy tiếp nhận {c} bị sửa hoặc giả mạo."
-            return f"Invalid QR: the signature is wrong; receipt {c} was altered or forged."
+            return problem("receipt.forged", code=self.code)
         if self.verdict is Verdict.UNKNOWN:
-            if vi:
-                return f"Chữ ký hợp lệ nhưng không có hồ sơ {c} tại bàn này."
-            return f"Signature valid, but dossier {c} is not in this desk's database."
-        return "Không phải mã QR giấy tiếp nhận." if vi else "Not a receipt QR code."
-
-
-FIELD_LABELS_VI = {
-    "mhs": "mã hồ sơ",
-    "tthc": "mã thủ tục",
-    "dd": "số định danh",
-    "gt": "loại giấy tờ",
-    "hen": "ngày hẹn trả",
-}
-FIELD_LABELS_EN = {
-    "mhs": "dossier code",
-    "tthc": "procedure code",
-    "dd": "ID number",
-    "gt": "document type",
-    "hen": "due date",
-}
+            return problem("receipt.unknown", code=self.code)
+        return problem("receipt.not_receipt")
 
 
 def _clean(value: str) -> str:
@@ -179,9 +157,9 @@ def sign_fields(fields: tuple[str, ...], key: bytes) -> str:
     """The truncated, base32-encoded HMAC-SHA256 of the fields under the agency key."""
     if not key:
         raise ValueError("the agency key is empty: receipts cannot be signed or verified")
-    message = _DOMAIN_TAG + json.dumps(
-        [_clean(f) for f in fields], ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    message = _DOMAIN_TAG + json.dumps([_clean(f) for f in fields], ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
     digest = hmac.new(key, message, hashlib.sha256).digest()[:SIG_BYTES]
     return base64.b32encode(digest).decode("ascii").rstrip("=")
 
@@ -195,9 +173,7 @@ def build_payload(dossier: Dossier, key: bytes, lookup_url: str = "") -> str:
         sep = ""
     else:
         sep = "&" if "?" in prefix else "?"
-    query = "&".join(
-        f"{name}={quote(value, safe=_UNRESERVED)}" for name, value in zip(FIELDS, fields, strict=True)
-    )
+    query = "&".join(f"{name}={quote(value, safe=_UNRESERVED)}" for name, value in zip(FIELDS, fields, strict=True))
     return f"{prefix}{sep}{query}&sig={sig}"
 
 
@@ -241,9 +217,7 @@ def parse_payload(text: str) -> ReceiptClaim | None:
     )
 
 
-def verify_payload(
-    text: str, key: bytes, lookup: Callable[[str], Dossier | None]
-) -> ReceiptVerdict:
+def verify_payload(text: str, key: bytes, lookup: Callable[[str], Dossier | None]) -> ReceiptVerdict:
     """Check a scanned receipt: its signature under the agency key, then the stored dossier.
 
     ``lookup`` maps a dossier code to the stored dossier (None when unknown).

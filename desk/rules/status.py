@@ -85,19 +85,14 @@ def transition(status: Status, action: str, *, same_day: bool = True) -> Transit
     """The transition ``action`` from ``status``, or InvalidInput listing what is allowed."""
     status = Status(status)
     key = (action or "").strip().lower()
-    allowed = allowed_actions(status, same_day=same_day)
-    listed = ", ".join(allowed) if allowed else "none (the dossier is closed)"
+    allowed = tuple(allowed_actions(status, same_day=same_day))
     if key not in TRANSITIONS:
         raise InvalidInput(
-            f"unknown action {action!r}; actions are {', '.join(ACTIONS)}. From {status.value}: {listed}",
-            field="action",
+            "action.unknown", field="action", action=action, actions=ACTIONS, status=status, allowed=allowed
         )
     if key not in allowed:
-        why = ""
         if key == "result" and status is Status.RECEIVED:
-            why = " (only same-day procedures get their result at the desk; transfer it first)"
-        raise InvalidInput(
-            f"cannot {key} a dossier that is {status.value}{why}; allowed from {status.value}: {listed}",
-            field="action",
-        )
+            # only same-day procedures get their result at the desk
+            raise InvalidInput("action.result_needs_transfer", field="action", status=status, allowed=allowed)
+        raise InvalidInput("action.not_allowed", field="action", action=key, status=status, allowed=allowed)
     return TRANSITIONS[key]

@@ -61,9 +61,9 @@ def line_blocks(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, digest) ->
                 else:
                     held += chunk
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise IntegrityFailure(f"{where}: member {zi.filename!r} is corrupt or truncated ({exc}); refused") from exc
+        raise IntegrityFailure("bundle.member_corrupt", field="bundle", bundle=where, member=zi.filename) from exc
     if n != zi.file_size:
-        raise IntegrityFailure(f"{where}: member {zi.filename!r} is not the size it declares; refused")
+        raise IntegrityFailure("bundle.member_size", field="bundle", bundle=where, member=zi.filename)
     if held:
         yield held
 

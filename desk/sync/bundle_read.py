@@ -135,9 +135,9 @@ def _read_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> bytes:
         with zf.open(zi) as f:
             data = f.read(zi.file_size + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise IntegrityFailure(f"{where}: member {zi.filename!r} is corrupt or truncated ({exc}); refused") from exc
+        raise IntegrityFailure("bundle.member_corrupt", field="bundle", bundle=where, member=zi.filename) from exc
     if len(data) != zi.file_size:
-        raise IntegrityFailure(f"{where}: member {zi.filename!r} is not the size it declares; refused")
+        raise IntegrityFailure("bundle.member_size", field="bundle", bundle=where, member=zi.filename)
     return data
 
 
@@ -270,9 +270,9 @@ def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
                     break
                 h.update(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise IntegrityFailure(f"{where}: member {zi.filename!r} is corrupt or truncated ({exc}); refused") from exc
+        raise IntegrityFailure("bundle.member_corrupt", field="bundle", bundle=where, member=zi.filename) from exc
     if n != zi.file_size:
-        raise IntegrityFailure(f"{where}: member {zi.filename!r} is not the size it declares; refused")
+        raise IntegrityFailure("bundle.member_size", field="bundle", bundle=where, member=zi.filename)
     return h.hexdigest()
 
 

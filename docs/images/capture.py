@@ -40,9 +40,9 @@ KEY_NAMES = ("F2", "F3", "F5", "F6", "Enter", "Down", "Space", "C-s", "Escape")
 def make_home(root: Path) -> tuple[Path, str]:
     sys.path.insert(0, str(ROOT))
     os.environ["DESK_NOW"] = NOW
-    from desk.dossier import query as dossiers
     from desk.config import Home, read_agency_key
     from desk.context import open_desk
+    from desk.dossier import query as dossiers
     from desk.ops.demo import make_demo_home
     from desk.rules.receipt_qr import build_payload
 
@@ -92,8 +92,11 @@ async def svg(home: Path, payload: str, name: str, keys: list[str]) -> None:
             elif len(key) > 1 and not key[0].isupper() and key not in ("enter",):
                 await pilot.press(*key)
             else:
-                await pilot.press({"C-s": "ctrl+s", "Enter": "enter", "Down": "down", "Space": "space",
-                                   "Escape": "escape"}.get(key, key.lower()))
+                await pilot.press(
+                    {"C-s": "ctrl+s", "Enter": "enter", "Down": "down", "Space": "space", "Escape": "escape"}.get(
+                        key, key.lower()
+                    )
+                )
             await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
@@ -104,8 +107,9 @@ def tmux_text(home: Path, payload: str, name: str, keys: list[str], width: int, 
     socket = f"motcua-capture-{os.getpid()}-{name}-{width}"
     base = ["tmux", "-L", socket]
     cmd = f"cd {ROOT} && env DESK_NOW={NOW} LANG=C.UTF-8 {sys.executable} -m desk --home {home}"
-    subprocess.run([*base, "-f", "/dev/null", "new-session", "-d", "-s", "c", "-x", str(width), "-y", str(height), cmd],
-                   check=True)
+    subprocess.run(
+        [*base, "-f", "/dev/null", "new-session", "-d", "-s", "c", "-x", str(width), "-y", str(height), cmd], check=True
+    )
     try:
         time.sleep(2.5)
         for key in keys:

@@ -22,8 +22,8 @@ from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Sta
 from textual.widgets.option_list import Option
 
 from desk.dossier.checklist import REUSE_SOURCES
-from desk.errors import InvalidInput
 from desk.dossier.lifecycle import SATISFACTION
+from desk.errors import InvalidInput
 from desk.models import Dossier
 from screens.base import DeskModal
 from screens.format import clip, due_long
@@ -93,10 +93,14 @@ class SupplementDialog(FormDialog):
             yield SelectionList[str](
                 *((clip(c.name, width), c.code) for c in self.dossier.components), id="supplement-missing"
             )
-            yield field_row(t("supplement.reason"), Input(placeholder=t("supplement.reason_placeholder"),
-                                                          id="supplement-reason", compact=True))
-            yield field_row(t("supplement.note"), Input(placeholder=t("supplement.note_placeholder"),
-                                                        id="supplement-note", compact=True))
+            yield field_row(
+                t("supplement.reason"),
+                Input(placeholder=t("supplement.reason_placeholder"), id="supplement-reason", compact=True),
+            )
+            yield field_row(
+                t("supplement.note"),
+                Input(placeholder=t("supplement.note_placeholder"), id="supplement-note", compact=True),
+            )
             yield Static(classes="problem form-problem", markup=False)
         yield Footer(compact=True)
 
@@ -157,8 +161,10 @@ class ReturnDialog(FormDialog):
         t = self.t
         with Vertical(id="return-dialog", classes="dialog form-dialog"):
             yield Label(t("return.title", code=self.dossier.code), classes="dialog-title")
-            yield field_row(t("return.collected_by"), Input(placeholder=self.dossier.applicant.name,
-                                                            id="return-collected-by", compact=True))
+            yield field_row(
+                t("return.collected_by"),
+                Input(placeholder=self.dossier.applicant.name, id="return-collected-by", compact=True),
+            )
             yield Static(t("return.satisfaction"), classes="form-prompt", markup=False)
             yield OptionList(*(Option(t(SATISFACTION_KEYS[a])) for a in self.answers), id="return-satisfaction")
             yield Static(classes="problem form-problem", markup=False)
@@ -219,10 +225,16 @@ class ApologyDialog(FormDialog):
         t = self.t
         with Vertical(id="apology-dialog", classes="dialog form-dialog"):
             yield Label(t("apology.title", code=self.dossier.code), classes="dialog-title")
-            yield field_row(t("apology.days"), Input(value=str(DEFAULT_EXTENSION_DAYS), restrict=r"[0-9]*",
-                                                     max_length=3, id="apology-days", compact=True))
-            yield field_row(t("apology.reason"), Input(placeholder=t("apology.reason_placeholder"),
-                                                       id="apology-reason", compact=True))
+            yield field_row(
+                t("apology.days"),
+                Input(
+                    value=str(DEFAULT_EXTENSION_DAYS), restrict=r"[0-9]*", max_length=3, id="apology-days", compact=True
+                ),
+            )
+            yield field_row(
+                t("apology.reason"),
+                Input(placeholder=t("apology.reason_placeholder"), id="apology-reason", compact=True),
+            )
             yield Static(id="apology-due", markup=False)
             yield Static(classes="problem form-problem", markup=False)
         yield Footer(compact=True)
@@ -297,8 +309,9 @@ class ReuseDialog(FormDialog):
             yield Static(self.component, classes="form-prompt", markup=False)
             yield Static(t("reuse.store"), classes="form-prompt", markup=False)
             yield OptionList(*(Option(source) for source in REUSE_SOURCES), id="reuse-sources")
-            yield field_row(t("reuse.dossier"), Input(placeholder=t("reuse.dossier_placeholder"),
-                                                      id="reuse-dossier", compact=True))
+            yield field_row(
+                t("reuse.dossier"), Input(placeholder=t("reuse.dossier_placeholder"), id="reuse-dossier", compact=True)
+            )
             yield Static(classes="problem form-problem", markup=False)
             yield Static(t("reuse.hint"), classes="dialog-hint", markup=False)
         yield Footer(compact=True)

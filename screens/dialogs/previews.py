@@ -17,8 +17,8 @@ from textual.content import Content
 from textual.widgets import Footer, Label, LoadingIndicator, Static
 from textual.worker import Worker
 
-from desk.models import Dossier
 from desk.dossier.documents import PrintResult
+from desk.models import Dossier
 from screens.base import DeskModal
 from screens.format import clip, when
 from screens.messages import ReceiptPrinted
@@ -137,17 +137,20 @@ class ReceiptPreview(PrintModal):
         for c in received:
             yield Static(
                 Content.assemble(
-                    "  • ", clip(c.name, min(52, self.app.size.width - 40)),
+                    "  • ",
+                    clip(c.name, min(52, self.app.size.width - 40)),
                     (f"  ({t(f'form.{c.form.value}')}, {c.quantity})", "dim"),
                 ),
                 classes="receipt-component",
             )
         yield Static(self._line("receipt.received_at", when(t, d.received_at)))
         yield Static(Content.assemble((t("receipt.due_at"), "dim"), " ", (when(t, d.due_at), "bold")), id="receipt-due")
-        yield Static(self._line("receipt.register", t("receipt.register_line", book=d.register_book,
-                                                                line=d.register_line)))
-        yield Static(self._line("receipt.paper", t("receipt.paper_copies", paper=settings.paper.upper(),
-                                                             copies=settings.copies)))
+        yield Static(
+            self._line("receipt.register", t("receipt.register_line", book=d.register_book, line=d.register_line))
+        )
+        yield Static(
+            self._line("receipt.paper", t("receipt.paper_copies", paper=settings.paper.upper(), copies=settings.copies))
+        )
 
     def send(self, desk) -> PrintResult:
         return print_receipt(desk, self.dossier, self.t.language)
@@ -192,5 +195,6 @@ class LetterPreview(PrintModal):
         yield Static(self._line("receipt.paper", t("letter.paper", paper=self.app.desk.settings.paper.upper())))
 
     def send(self, desk) -> PrintResult:
-        return print_letter(desk, self.dossier.code, self.kind, self.t.language, reason=self.reason,
-                            new_due=self.new_due)
+        return print_letter(
+            desk, self.dossier.code, self.kind, self.t.language, reason=self.reason, new_due=self.new_due
+        )

@@ -1,0 +1,438 @@
+"""One procedure of the catalogue: its fields, their limits, how each is checked, its JSON shape.
+
+The file formats (``desk.catalog.formats``) and the database (``desk.catalog.store``)
+both build procedures here. A refusal is an ``InvalidInput`` whose problem names
+the place (file, CSV line or procedure number, procedure code, component or fee)
+in its parameters, the field as people see it, and what is wrong
+(``catalog.not_whole``, ``catalog.required``, …); nothing here makes sentences.
+
+Place parameters, each present only when known: ``file``, ``line`` (CSV),
+``procedure`` (its number in a JSON file), ``procedure_code``, ``item``
+(``"component"`` or ``"fee"``), ``item_number``, ``item_code``. A procedure read
+back from the database has no ``file``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, NoReturn
+
+from desk.errors import InvalidInput
+from desk.models import ComponentSpec, Delivery, Fee, Form, Procedure, ProcessingTime, TimeUnit
+from desk.text import clean, fold
+
+CODE_MAX = 60
+NAME_MAX = 500  # procedure, component, result and fee names
+FIELD_MAX = 200  # lĩnh vực
+UNIT_MAX = 50  # fee unit ("bản", "trang")
+NOTE_MAX = 10_000  # a JSON catalogue's note
+QUANTITY_MAX = 99
+AMOUNT_MAX = 1_000_000_000  # đồng
+DAYS_MAX = 365
+HOURS_MAX = 8 * 365
+SHOWN_MAX = 60
+"""A text value in a problem is cut to this many characters (and "…")."""
+
+# a procedure code is dot-separated groups of digits and letters: 1.001193, 2.000815.000.00.00.H55
+PROCEDURE_CODE = re.compile(r"[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*")
+# component, fee and field codes may also use - and _ (to_khai, G09-TP-01)
+LOCAL_CODE = re.compile(r"[0-9A-Za-z]+(?:[._-][0-9A-Za-z]+)*")
+# CSV amounts may be written the Vietnamese way: 8.000, 200.000 đ, 1,000 VND
+_AMOUNT_TEXT = re.compile(r"(\d{1,3}(?:([., ])\d{3})(?:\2\d{3})*|\d+)\s*(?:d|dong|vnd)?")  # matched on folded text
+_WHOLE_TEXT = re.compile(r"\d+")
+
+PROCEDURE_KEYS = (
+    "code",
+    "name",
+    "field",
+    "field_code",
+    "processing",
+    "fees",
+    "components",
+    "result_name",
+    "delivery_options",
+)
+PROCESSING_KEYS = ("unit", "value")
+FEE_KEYS = ("name", "amount", "code", "unit")
+COMPONENT_KEYS = ("code", "name", "form", "quantity", "required", "must_digitise")
+PROCESSING_EXAMPLE = '{"unit": "working_days", "value": 3}'
+
+_TRUE = {"true", "1", "yes", "y", "x", "co", "bat buoc"}
+_FALSE = {"false", "0", "no", "n", "khong", "tuy chon"}
+
+
+# ---------------------------------------------------------------------------
+# where a value came from, and what a problem carries of a value
+
+
+def shown(value: object) -> str:
+    """A value as a problem carries it, written as in JSON: ``"text"`` (cut to SHOWN_MAX and made
+    printable), ``12``, ``true``, ``null``; a list or an object as ``[…]`` or ``{…}``."""
+    if isinstance(value, str):
+        return f'"{printable(value)}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return printable(repr(value))
+    if isinstance(value, list):
+        return "[…]"
+    if isinstance(value, dict):
+        return "{…}"
+    return type(value).__name__
+
+
+def printable(text: str) -> str:
+    """``text`` cut to SHOWN_MAX characters (and "…"), every unprintable character as ``\\uXXXX``."""
+    text = text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX] + "…"
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
+
+
+class Place:
+    """Where values come from: the place parameters of a problem, and the field names people see."""
+
+    def __init__(self, params: Mapping[str, Any], names: Mapping[str, str] | None = None, key_prefix: str = "") -> None:
+        self.params = dict(params)
+        self.names = dict(names or {})
+        self.key_prefix = key_prefix  # "processing." for keys inside the processing object
+
+    def also(self, **params: Any) -> Place:
+        """The same place, more precisely (a procedure's code once known, a component)."""
+        return Place({**self.params, **params}, self.names, self.key_prefix)
+
+    def named(self, names: Mapping[str, str] | None = None, key_prefix: str = "") -> Place:
+        return Place(self.params, names, key_prefix)
+
+    def name(self, field: str) -> str:
+        return self.names.get(field, self.key_prefix + field)
+
+    def problem(self, code: str, field: str | None = None, **params: Any) -> InvalidInput:
+        """The refusal ``code`` at this place (``field`` as people see it)."""
+        shown_field = None if field is None else printable(self.name(field))  # an unknown key may hold anything
+        return InvalidInput(code, field=shown_field, **self.params, **params)
+
+    def fail(self, field: str | None, code: str, **params: Any) -> NoReturn:
+        raise self.problem(code, field, **params)
+
+
+def close_match(word: str, known: Iterable[str]) -> str:
+    """The known word closest to ``word``, or ``""``."""
+    import difflib  # only on the error path
+
+    found = difflib.get_close_matches(word, list(known), n=1)
+    return found[0] if found else ""
+
+
+def refuse_unknown_keys(d: Mapping[str, object], allowed: tuple[str, ...], place: Place) -> None:
+    """Refuse keys the format does not have (``catalog.unknown_key``), with a guess for typos."""
+    for key in d:
+        if key not in allowed:
+            near = close_match(str(key), allowed)
+            place.fail(str(key), "catalog.unknown_key", did_you_mean=(near,) if near else (), known=allowed)
+
+
+# ---------------------------------------------------------------------------
+# values, shared by JSON (typed values) and CSV (text cells; from_text=True)
+
+
+def absent(value: object) -> bool:
+    """Nothing there: missing, null, or blank text."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text_value(value: object, place: Place, field: str, *, max_len: int, required: bool) -> str:
+    """Cleaned text (NFC, no control characters), or a refusal."""
+    if absent(value):
+        if required:
+            place.fail(field, "catalog.required")
+        return ""
+    if not isinstance(value, str):
+        place.fail(field, "catalog.not_text", value=shown(value))
+    text = clean(value)
+    if required and not text:
+        place.fail(field, "catalog.no_visible_text", value=shown(value))
+    if len(text) > max_len:
+        place.fail(field, "catalog.too_long", length=len(text), maximum=max_len)
+    return text
+
+
+def _code(value: object, place: Place, field: str, *, pattern: re.Pattern[str], kind: str, required: bool) -> str:
+    text = text_value(value, place, field, max_len=10 * CODE_MAX, required=required)
+    if not text:
+        return ""
+    if len(text) > CODE_MAX:
+        place.fail(field, "catalog.code_too_long", value=shown(text), length=len(text), maximum=CODE_MAX)
+    if not pattern.fullmatch(text):
+        place.fail(field, "catalog.bad_code", value=shown(text), code_kind=kind)
+    return text
+
+
+def procedure_code(value: object, place: Place, field: str) -> str:
+    """A procedure code: letters and digits joined by dots (``catalog.bad_code``, code_kind "procedure")."""
+    return _code(value, place, field, pattern=PROCEDURE_CODE, kind="procedure", required=True)
+
+
+def local_code(value: object, place: Place, field: str, *, required: bool) -> str:
+    """A component, fee or field code: letters and digits joined by . _ or - (code_kind "local")."""
+    return _code(value, place, field, pattern=LOCAL_CODE, kind="local", required=required)
+
+
+def whole_number(
+    value: object,
+    place: Place,
+    field: str,
+    *,
+    minimum: int,
+    maximum: int,
+    default: int | None,
+    from_text: bool,
+    amount: bool = False,
+) -> int:
+    """A whole number (or an amount in đồng, which CSV may write "8.000 đ") within limits."""
+    if absent(value):
+        if default is None:
+            place.fail(field, "catalog.required")
+        return default
+    number: int | None = None
+    if from_text and isinstance(value, str):
+        text = clean(value)
+        match = (_AMOUNT_TEXT if amount else _WHOLE_TEXT).fullmatch(fold(text) if amount else text)
+        if match:
+            digits = re.sub(r"\D", "", match.group(1) if amount else match.group(0))
+            if len(digits.lstrip("0")) > 18:  # int() refuses thousands of digits; no limit is that high
+                place.fail(field, "catalog.too_large", value=shown(value), maximum=maximum)
+            number = int(digits)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    if number is None or number < minimum:
+        # "write it without quotes" when a JSON number came as text
+        quoted = number is None and isinstance(value, str) and not from_text
+        if amount:
+            place.fail(field, "catalog.not_amount", value=shown(value), minimum=minimum, quoted=quoted)
+        place.fail(field, "catalog.not_whole", value=shown(value), minimum=minimum, quoted=quoted)
+    assert number is not None  # place.fail never returns
+    if number > maximum:
+        place.fail(field, "catalog.too_large", value=shown(value), maximum=maximum)
+    return number
+
+
+def flag(value: object, place: Place, field: str, *, default: bool, from_text: bool) -> bool:
+    """True or false (CSV also takes yes/no, có/không, bắt buộc/tùy chọn, x)."""
+    if absent(value):
+        return default
+    if isinstance(value, bool):
+        return value
+    if from_text and isinstance(value, str):
+        key = fold(clean(value))
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
+    place.fail(field, "catalog.not_flag", value=shown(value))
+
+
+def _choice_key(text: str) -> str:
+    # "Bản sao chứng thực" / "ban-sao chung_thuc" -> "ban_sao_chung_thuc"
+    return "_".join(fold(text).replace("_", " ").replace("-", " ").split())
+
+
+_FORM_BY_KEY = {form.value: form for form in Form} | {_choice_key(f.label_vi): f for f in Form}
+FORMS = tuple(f.value for f in Form)
+UNITS = tuple(u.value for u in TimeUnit)
+DELIVERIES = tuple(d.value for d in Delivery)
+
+
+def form(value: object, place: Place, field: str) -> Form:
+    """The form of a component, by its value or its Vietnamese label."""
+    if absent(value):
+        place.fail(field, "catalog.required_choice", choices=FORMS)
+    if isinstance(value, str):
+        found = _FORM_BY_KEY.get(_choice_key(clean(value)))
+        if found is not None:
+            return found
+    place.fail(field, "catalog.not_choice", value=shown(value), choices=FORMS)
+
+
+def processing_time(unit: object, value: object, place: Place, *, from_text: bool) -> ProcessingTime:
+    """A processing time from its unit and value (none for same_day)."""
+    if absent(unit):
+        place.fail("unit", "catalog.required_choice", choices=UNITS)
+    if not isinstance(unit, str) or clean(unit) not in UNITS:
+        place.fail("unit", "catalog.not_choice", value=shown(unit), choices=UNITS)
+    time_unit = TimeUnit(clean(unit))
+    if time_unit is TimeUnit.SAME_DAY:
+        whole_number(value, place, "value", minimum=0, maximum=0, default=0, from_text=from_text)
+        return ProcessingTime(time_unit, 0)
+    maximum = DAYS_MAX if time_unit is TimeUnit.WORKING_DAYS else HOURS_MAX
+    number = whole_number(value, place, "value", minimum=1, maximum=maximum, default=None, from_text=from_text)
+    return ProcessingTime(time_unit, number)
+
+
+def delivery_options(value: object, place: Place, field: str, *, from_text: bool) -> tuple[str, ...]:
+    """How results may be delivered: a list (JSON) or words split by , ; | or spaces (CSV)."""
+    if absent(value):
+        return (Delivery.COUNTER.value,)
+    if from_text and isinstance(value, str):
+        items: list[object] = [part for part in re.split(r"[\s,;|]+", clean(value)) if part]
+    elif isinstance(value, list):
+        items = list(value)
+    else:
+        place.fail(field, "catalog.not_choice_list", value=shown(value), choices=DELIVERIES)
+    if not items:
+        place.fail(field, "catalog.no_choice", choices=DELIVERIES)
+    chosen: list[str] = []
+    for item in items:
+        if not isinstance(item, str) or clean(item) not in DELIVERIES:
+            place.fail(field, "catalog.not_choice", value=shown(item), choices=DELIVERIES)
+        if clean(item) in chosen:
+            place.fail(field, "catalog.listed_twice", value=shown(item))
+        chosen.append(clean(item))
+    return tuple(chosen)
+
+
+def component(raw: Mapping[str, object], place: Place, *, from_text: bool) -> ComponentSpec:
+    """One component from its keys (JSON) or cells (CSV)."""
+    return ComponentSpec(
+        code=local_code(raw.get("code"), place, "code", required=True),
+        name=text_value(raw.get("name"), place, "name", max_len=NAME_MAX, required=True),
+        form=form(raw.get("form"), place, "form"),
+        quantity=whole_number(
+            raw.get("quantity"), place, "quantity", minimum=1, maximum=QUANTITY_MAX, default=1, from_text=from_text
+        ),
+        required=flag(raw.get("required"), place, "required", default=True, from_text=from_text),
+        must_digitise=flag(raw.get("must_digitise"), place, "must_digitise", default=False, from_text=from_text),
+    )
+
+
+def fee(raw: Mapping[str, object], place: Place, *, from_text: bool) -> Fee:
+    """One fee from its keys (JSON) or cells (CSV)."""
+    return Fee(
+        name=text_value(raw.get("name"), place, "name", max_len=NAME_MAX, required=True),
+        amount=whole_number(
+            raw.get("amount"),
+            place,
+            "amount",
+            minimum=0,
+            maximum=AMOUNT_MAX,
+            default=None,
+            from_text=from_text,
+            amount=True,
+        ),
+        code=local_code(raw.get("code"), place, "code", required=False),
+        unit=text_value(raw.get("unit"), place, "unit", max_len=UNIT_MAX, required=False),
+    )
+
+
+# ---------------------------------------------------------------------------
+# the JSON shape
+
+
+def procedure_to_dict(p: Procedure) -> dict[str, Any]:
+    """One procedure in the catalogue's JSON shape (every key, in a fixed order)."""
+    return {
+        "code": p.code,
+        "name": p.name,
+        "field": p.field,
+        "field_code": p.field_code,
+        "processing": {"unit": p.processing.unit.value, "value": p.processing.value},
+        "fees": [{"name": f.name, "amount": f.amount, "code": f.code, "unit": f.unit} for f in p.fees],
+        "components": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "form": c.form.value,
+                "quantity": c.quantity,
+                "required": c.required,
+                "must_digitise": c.must_digitise,
+            }
+            for c in p.components
+        ],
+        "result_name": p.result_name,
+        "delivery_options": list(p.delivery_options),
+    }
+
+
+def procedure_from_dict(d: object, *, file: str | None = None, number: int | None = None) -> Procedure:
+    """Check and build one procedure from its JSON shape.
+
+    ``file`` and ``number`` (the procedure's place in a JSON catalogue) go into
+    every problem's place; without them the procedure is one read back from
+    the database. Raises ``InvalidInput``.
+    """
+    at: dict[str, Any] = {}
+    if file is not None:
+        at["file"] = file
+    if number is not None:
+        at["procedure"] = number
+    place = Place(at)
+    if not isinstance(d, dict):
+        place.fail(None, "catalog.not_object", value=shown(d), shape="{...}")
+    code = procedure_code(d.get("code"), place, "code")
+    place = place.also(procedure_code=code)
+    refuse_unknown_keys(d, PROCEDURE_KEYS, place)
+    name = text_value(d.get("name"), place, "name", max_len=NAME_MAX, required=True)
+    field = text_value(d.get("field"), place, "field", max_len=FIELD_MAX, required=True)
+    field_code = local_code(d.get("field_code"), place, "field_code", required=False)
+
+    processing_raw = d.get("processing")
+    if absent(processing_raw):
+        place.fail("processing", "catalog.required_example", example=PROCESSING_EXAMPLE)
+    if not isinstance(processing_raw, dict):
+        place.fail("processing", "catalog.not_object", value=shown(processing_raw), shape='{"unit": ..., "value": ...}')
+    inside = place.named(key_prefix="processing.")
+    refuse_unknown_keys(processing_raw, PROCESSING_KEYS, inside)
+    processing = processing_time(processing_raw.get("unit"), processing_raw.get("value"), inside, from_text=False)
+
+    fees = tuple(
+        fee(raw, item_place, from_text=False)
+        for raw, item_place in _items(d.get("fees"), place, "fees", "fee", FEE_KEYS, required=False)
+    )
+    components: list[ComponentSpec] = []
+    seen: dict[str, int] = {}
+    for n, (raw, item_place) in enumerate(
+        _items(d.get("components"), place, "components", "component", COMPONENT_KEYS, required=True), start=1
+    ):
+        spec = component(raw, item_place, from_text=False)
+        earlier = seen.setdefault(spec.code.casefold(), n)
+        if earlier != n:
+            item_place.fail("code", "catalog.duplicate_component", value=shown(spec.code), earlier=earlier)
+        components.append(spec)
+
+    return Procedure(
+        code=code,
+        name=name,
+        field=field,
+        processing=processing,
+        components=tuple(components),
+        fees=fees,
+        field_code=field_code,
+        result_name=text_value(d.get("result_name"), place, "result_name", max_len=NAME_MAX, required=False),
+        delivery_options=delivery_options(d.get("delivery_options"), place, "delivery_options", from_text=False),
+    )
+
+
+def _items(
+    value: object, place: Place, key: str, noun: str, keys: tuple[str, ...], *, required: bool
+) -> list[tuple[dict[str, Any], Place]]:
+    """The objects of a list-valued key, each with its place (``item="component", item_number=2``)."""
+    if absent(value):
+        if required:
+            place.fail(key, "catalog.required_list", noun=noun)
+        return []
+    if not isinstance(value, list):
+        place.fail(key, "catalog.not_list", value=shown(value))
+    if required and not value:
+        place.fail(key, "catalog.empty_list", noun=noun)
+    out = []
+    for n, raw in enumerate(value, start=1):
+        if not isinstance(raw, dict):
+            place.fail(key, "catalog.item_not_object", noun=noun, position=n, value=shown(raw))
+        item_place = place.also(item=noun, item_number=n)
+        raw_code = raw.get("code")
+        if isinstance(raw_code, str) and LOCAL_CODE.fullmatch(raw_code.strip()):
+            item_place = item_place.also(item_code=raw_code.strip())
+        refuse_unknown_keys(raw, keys, item_place)
+        out.append((raw, item_place))
+    return out

@@ -1,0 +1,237 @@
+"""Mẫu 02, 03 and 04: the supplement request, the refusal and the apology with a new date."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from desk.models import ApplicantKind, Dossier, PrintSettings, Procedure
+from printing.blocks import (
+    clerk_name,
+    continued,
+    finish,
+    labelled,
+    national_header,
+    page_marks,
+    procedure_name,
+    signatures,
+    title_block,
+)
+from printing.fonts import fonts_for
+from printing.items import Col, P, para
+from printing.layout import Layout
+from printing.ops import Rendered
+from printing.paper import paper as paper_named
+from printing.wording import (
+    BLANK,
+    DESK_UNIT_PROSE,
+    SIGN_APPLICANT,
+    SIGN_CLERK,
+    SIGN_GUIDE,
+    SIGN_HEAD,
+    SIGN_HEAD_HINT,
+    SIGN_HINT,
+    TITLE_APOLOGY,
+    TITLE_REFUSAL,
+    TITLE_SUPPLEMENT,
+    date_vi,
+    datetime_vi,
+    nfc,
+    place_date,
+)
+
+
+def _you(dossier: Dossier) -> str:
+    """How the letters address the applicant in running text."""
+    a = dossier.applicant
+    if a.kind is not ApplicantKind.CITIZEN:
+        return "Quý cơ quan, tổ chức"
+    return {"Nam": "Ông", "Nữ": "Bà"}.get(a.sex, "Ông/Bà")
+
+
+def _letter(
+    settings: PrintSettings, paper_name: str, dossier: Dossier, title: str, issued: datetime | date, *lines: P
+) -> Layout:
+    layout = Layout(paper_named(paper_name), fonts_for(settings))
+    layout.on_new_page = continued(dossier.code)
+    agency = settings.agency
+    national_header(layout, agency, place_date(agency.place, issued))
+    title_block(layout, title, *lines)
+    return layout
+
+
+def build_supplement(
+    dossier: Dossier,
+    procedure: Procedure | None,
+    settings: PrintSettings,
+    missing: Sequence[tuple[str, str]],
+    note: str = "",
+    *,
+    issued: datetime | date | None = None,
+    paper: str = "a4",
+) -> Rendered:
+    """Mẫu 02, Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ: what is missing and why.
+
+    ``missing`` holds (component or content, reason) pairs; ``issued`` is the date
+    printed in the header (the caller passes the desk clock's now; it defaults to
+    the dossier's last change).
+    """
+    issued = issued or dossier.updated_at or dossier.received_at
+    a = dossier.applicant
+    you = _you(dossier)
+    layout = _letter(
+        settings, paper, dossier, TITLE_SUPPLEMENT, issued, para("Mã hồ sơ: ", (dossier.code, "b"), align="center")
+    )
+    step = 0.15 * layout.leading(layout.size)
+    layout.flow(
+        labelled("Hồ sơ của", a.name),
+        labelled("Nội dung yêu cầu giải quyết", procedure_name(dossier, procedure), before=step),
+        para("Thời gian nhận hồ sơ: ", (datetime_vi(dossier.received_at), "b"), before=step),
+        para("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:", before=step, after=step),
+    )
+    rows = [[str(i), name, reason] for i, (name, reason) in enumerate(missing, 1)] or [["", BLANK, ""]]
+    layout.table(
+        [Col("TT", 0.7, "center"), Col("Giấy tờ, nội dung cần bổ sung, hoàn thiện", 5.0), Col("Lý do", 4.3)], rows
+    )
+    if nfc(note).strip():
+        layout.flow(labelled("Ghi chú", note, before=2 * step))
+    clerk = clerk_name(dossier, settings)
+    contact = f"{clerk}, " if clerk else ""
+    layout.flow(
+        para(
+            f"Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, {you.lower()} "
+            f"liên hệ với {contact}{DESK_UNIT_PROSE}, {nfc(settings.agency.name)} để được hướng dẫn./.",
+            before=2 * step,
+        )
+    )
+    signatures(layout, [(SIGN_APPLICANT, SIGN_HINT, a.name), (SIGN_GUIDE, SIGN_HINT, clerk)])
+    page_marks(layout, lambda i, t: f"Mã hồ sơ {dossier.code} - Trang {i}/{t}")
+    return finish([layout], title=f"Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ {dossier.code}", settings=settings)
+
+
+def render_supplement(
+    dossier: Dossier,
+    procedure: Procedure | None,
+    settings: PrintSettings,
+    missing: Sequence[tuple[str, str]],
+    note: str = "",
+    *,
+    issued: datetime | date | None = None,
+    paper: str = "a4",
+) -> bytes:
+    """Mẫu 02 as PDF bytes."""
+    return build_supplement(dossier, procedure, settings, missing, note, issued=issued, paper=paper).pdf
+
+
+def build_refusal(
+    dossier: Dossier,
+    procedure: Procedure | None,
+    settings: PrintSettings,
+    reason: str,
+    *,
+    issued: datetime | date | None = None,
+    paper: str = "a4",
+) -> Rendered:
+    """Mẫu 03, Phiếu từ chối tiếp nhận giải quyết hồ sơ, with the reason."""
+    issued = issued or dossier.updated_at or dossier.received_at
+    a = dossier.applicant
+    you = _you(dossier)
+    layout = _letter(
+        settings, paper, dossier, TITLE_REFUSAL, issued, para("Mã hồ sơ: ", (dossier.code, "b"), align="center")
+    )
+    step = 0.15 * layout.leading(layout.size)
+    you_lower = you.lower()
+    layout.flow(
+        labelled("Tiếp nhận hồ sơ của", a.name),
+        labelled("Nội dung yêu cầu giải quyết", procedure_name(dossier, procedure), before=step),
+        para("Thời gian nhận hồ sơ: ", (datetime_vi(dossier.received_at), "b"), before=step),
+        para(
+            f"Qua xem xét, {DESK_UNIT_PROSE}, {nfc(settings.agency.name)} thông báo không tiếp nhận, "
+            "giải quyết hồ sơ này với lý do cụ thể như sau:",
+            before=2 * step,
+        ),
+        para((nfc(reason).strip() or BLANK, "b"), indent=12, before=step),
+        para(f"Xin thông báo để {you_lower} được biết và thực hiện./.", before=2 * step),
+    )
+    signatures(layout, [(SIGN_APPLICANT, SIGN_HINT, a.name), (SIGN_CLERK, SIGN_HINT, clerk_name(dossier, settings))])
+    page_marks(layout, lambda i, t: f"Mã hồ sơ {dossier.code} - Trang {i}/{t}")
+    return finish([layout], title=f"Phiếu từ chối tiếp nhận giải quyết hồ sơ {dossier.code}", settings=settings)
+
+
+def render_refusal(
+    dossier: Dossier,
+    procedure: Procedure | None,
+    settings: PrintSettings,
+    reason: str,
+    *,
+    issued: datetime | date | None = None,
+    paper: str = "a4",
+) -> bytes:
+    """Mẫu 03 as PDF bytes."""
+    return build_refusal(dossier, procedure, settings, reason, issued=issued, paper=paper).pdf
+
+
+def build_apology(
+    dossier: Dossier,
+    procedure: Procedure | None,
+    settings: PrintSettings,
+    new_due: datetime | None,
+    reason: str,
+    *,
+    issued: datetime | date | None = None,
+    paper: str = "a4",
+) -> Rendered:
+    """Mẫu 04, Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết: why late, and the new date.
+
+    Without ``new_due`` the date is left blank, to be written by hand.
+    """
+    issued = issued or dossier.updated_at or dossier.received_at
+    a = dossier.applicant
+    you = _you(dossier)
+    you_lower = you.lower()
+    to = nfc(a.name) if a.kind is not ApplicantKind.CITIZEN else f"{you} {nfc(a.name)}"
+    agency = nfc(settings.agency.name)
+    layout = _letter(settings, paper, dossier, TITLE_APOLOGY, issued)
+    step = 0.15 * layout.leading(layout.size)
+    layout.flow(
+        para("Kính gửi: ", (to, "b"), align="center", after=2 * step),
+        para(
+            f"{date_vi(dossier.received_at).capitalize()}, {DESK_UNIT_PROSE}, {agency} tiếp nhận hồ sơ của ",
+            (to, "b"),
+            ".",
+        ),
+        labelled("Mã hồ sơ", dossier.code, before=step),
+        labelled("Nội dung yêu cầu giải quyết", procedure_name(dossier, procedure), before=step),
+        para("Thời hẹn trả kết quả giải quyết hồ sơ: ", (datetime_vi(dossier.due_at), "b"), before=step),
+        para(
+            f"Tuy nhiên đến nay, {agency} chưa trả kết quả giải quyết hồ sơ của {you_lower} đúng thời hạn "
+            "ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả. Lý do: ",
+            (nfc(reason).strip() or BLANK, "b"),
+            before=2 * step,
+        ),
+        para(
+            f"Sự chậm trễ này đã gây phiền hà cho {you_lower}. {agency} xin lỗi {you_lower} "
+            "và đề nghị gia hạn thời gian giải quyết, hẹn trả kết quả vào: ",
+            (datetime_vi(new_due), "b"),
+            ".",
+            before=step,
+        ),
+        para(f"Rất mong nhận được sự thông cảm của {you_lower} vì sự chậm trễ này./.", before=step),
+    )
+    signatures(layout, [(SIGN_HEAD, SIGN_HEAD_HINT, "")])
+    page_marks(layout, lambda i, t: f"Mã hồ sơ {dossier.code} - Trang {i}/{t}")
+    return finish([layout], title=f"Văn bản xin lỗi {dossier.code}", settings=settings)
+
+
+def render_apology(
+    dossier: Dossier,
+    procedure: Procedure | None,
+    settings: PrintSettings,
+    new_due: datetime | None,
+    reason: str,
+    *,
+    issued: datetime | date | None = None,
+    paper: str = "a4",
+) -> bytes:
+    """Mẫu 04 as PDF bytes."""
+    return build_apology(dossier, procedure, settings, new_due, reason, issued=issued, paper=paper).pdf

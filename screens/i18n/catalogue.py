@@ -1,0 +1,110 @@
+"""The TUI's catalogue: every user-facing string, and the words of the core's problems, in one language.
+
+``vi`` and ``en`` hold the screens' strings (``STRINGS``), ``problems_vi`` and
+``problems_en`` the words of the problem codes (``PROBLEMS``); both have the same
+keys and placeholders in both languages. Keys of ``STRINGS`` are grouped by
+prefix: ``key.*`` footer labels of bindings, ``cmd.<binding id>`` the palette's
+namespaced commands, then one prefix per screen. Templates are
+:func:`desk.rules.problems.fill` templates: a sequence is listed with commas and
+``{pages:# page|# pages}`` picks a plural form by the count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from desk.rules.problems import Problem, fill, is_code
+from screens.i18n import en, problems_en, problems_vi, vi
+
+CATALOGUES: dict[str, Mapping[str, str]] = {"vi": vi.STRINGS, "en": en.STRINGS}
+PROBLEMS: dict[str, Mapping[str, str]] = {"vi": problems_vi.PROBLEMS, "en": problems_en.PROBLEMS}
+
+PARAM_KEYS: dict[str, str] = {
+    "field": "field",
+    "status": "status",
+    "action": "action",
+    "actions": "action",
+    "allowed": "action",
+    "options": "field",
+    "takes": "field",
+    "fields": "qrfield",
+    "setting": "setting",
+    "kinds": "printkind",
+    "periods": "reports.period",
+    "names": "reports.rate",
+}
+"""Problem parameters whose values are names of things (a status, an action, a field), and the
+prefix of the strings that say them: ``status=received`` is shown as ``STRINGS["status.received"]``.
+A value with no string is shown as it is."""
+
+
+PLACE_WORDS: dict[str, dict[str, str]] = {
+    "vi": {"stored": "thủ tục đã lưu", "line": "dòng", "procedure": "thủ tục"},
+    "en": {"stored": "stored procedure", "line": "line", "procedure": "procedure"},
+}
+"""How the TUI says where in a catalogue a fault was found."""
+
+
+class Strings:
+    """Looks strings up in one language; a missing key is a bug caught by the tests."""
+
+    def __init__(self, language: str = "vi") -> None:
+        if language not in CATALOGUES:
+            raise ValueError(f"unknown language {language!r}")
+        self.language = language
+        self._table = CATALOGUES[language]
+        self._problems = PROBLEMS[language]
+
+    def __call__(self, key: str, **values: Any) -> str:
+        return fill(self._table[key], values) if values else self._table[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._table
+
+    def knows(self, problem: Problem) -> bool:
+        """Whether the catalogue has words for ``problem`` (every code of the core does)."""
+        return problem.code in self._problems
+
+    def problem(self, problem: Problem) -> str:
+        """``problem`` in this language.
+
+        A prose problem (a raise site not converted yet) is its own words; a code
+        this version has no words for is shown as code and parameters, for IT.
+        """
+        template = self._problems.get(problem.code)
+        if template is None:
+            return str(problem) if is_code(problem.code) else problem.code
+        params: dict[str, Any] = {"field": problem.field or ""}
+        params.update(problem.params)
+        words = fill(template, {name: self._name(name, value) for name, value in params.items()})
+        if not problem.code.startswith("catalog.") or "{file}" in template:
+            return words
+        # a catalogue's fault: where it was found first
+        place = self._place(problem.params)
+        return f"{place}: {words}" if problem.field is None else f"{place}, {problem.field}: {words}"
+
+    def _place(self, p: Any) -> str:
+        w = PLACE_WORDS[self.language]
+        place = str(p.get("file", w["stored"]))
+        if "line" in p:
+            place += f" {w['line']} {p['line']}"
+        if "procedure" in p:
+            place += f" {w['procedure']} {p['procedure']}"
+        if "procedure_code" in p:
+            place += f" ({p['procedure_code']})"
+        if "item" in p:
+            place += f", {p['item']} {p.get('item_number', '')}" + (f" ({p['item_code']})" if "item_code" in p else "")
+        return place
+
+    def _name(self, param: str, value: Any) -> Any:
+        prefix = PARAM_KEYS.get(param)
+        if prefix is None:
+            return value
+        if isinstance(value, (list, tuple)):
+            return tuple(self._word(prefix, v) for v in value)
+        return self._word(prefix, value)
+
+    def _word(self, prefix: str, value: Any) -> Any:
+        key = f"{prefix}.{getattr(value, 'value', value)}"
+        return self._table[key] if key in self._table else value

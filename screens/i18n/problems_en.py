@@ -1,0 +1,276 @@
+"""The core's problems in the English TUI: one line per code, the keys and placeholders of ``problems_vi.py``.
+
+Counts pick their form (``{length:# digit|# digits}``): no "1 pages".
+"""
+
+from __future__ import annotations
+
+PROBLEMS: dict[str, str] = {
+    # text and time
+    "text.required": "{field} is required.",
+    "text.too_long": "{field} is too long: {length} characters, at most {limit:# character|# characters}.",
+    "clock.bad_desk_now": "DESK_NOW=“{value}” is not an ISO 8601 date-time.",
+    "datetime.not_iso": "{field}: “{value}” is not an ISO 8601 date-time (YYYY-MM-DDTHH:MM).",
+    # working time
+    "calendar.not_datetime": "{field}: {value} is not a date-time.",
+    "calendar.has_offset": "{field}: {value} carries a UTC offset; the desk works in local time without one.",
+    "calendar.day_off_and_working": "{days}: listed both as an extra day off and an extra working day.",
+    "calendar.no_working_day": "No working day in the years after {after:%d/%m/%Y}: check the calendar settings.",
+    "calendar.minutes_not_whole": "Working minutes must be a whole number, not {value}.",
+    "calendar.minutes_negative": "Working minutes cannot be negative ({minutes}).",
+    "calendar.not_processing_time": "Not a processing time: {value}.",
+    "calendar.processing_not_whole": "A processing time must be a whole number ≥ 0, not {value}.",
+    "calendar.unknown_unit": "Unknown processing time unit: {unit}.",
+    "calendar.resumed_before_pause": (
+        "Resumed {resumed:%H:%M %d/%m/%Y}, before the pause began {paused:%H:%M %d/%m/%Y}."
+    ),
+    "hours.not_pairs": "Office hours: the morning and the afternoon each need a start and an end time.",
+    "hours.not_local_time": "Office hours: {setting} needs local times, not {value}.",
+    "hours.morning_order": "Office hours: the morning starts {start:%H:%M} but ends {end:%H:%M}.",
+    "hours.afternoon_order": "Office hours: the afternoon starts {start:%H:%M} but ends {end:%H:%M}.",
+    "hours.overlap": (
+        "Office hours: the morning ends {morning_end:%H:%M}, after the afternoon starts {afternoon_start:%H:%M}."
+    ),
+    "hours.working_week": "Office hours: the working week {week} must list weekdays 1 (Monday) to 7 (Sunday).",
+    "hours.day_hours": "Office hours: a working day of {value} hours is not possible.",
+    # codes
+    "desk_no.range": "Desk number {desk_no} is not valid: it must be 0 to 9.",
+    "codes.exhausted": (
+        "Desk {desk_no} has issued all {capacity} dossier codes of {day:%d/%m/%Y} ({first} … {last}); "
+        "receive further dossiers at another desk."
+    ),
+    # identity numbers
+    "sex.invalid": "Sex is Nam (male) or Nữ (female), not “{value}”.",
+    "id_number.not_digits": "An ID number has only digits (spaces, dots and dashes are ignored): “{value}”.",
+    "id_number.length": "An ID number has 12 digits (old ID: 9), but {number} has {length:# digit|# digits}.",
+    "id_number.province": (
+        "{number} starts with {province}, which is not a province code; check the first three digits."
+    ),
+    "id_number.century": (
+        "ID number {number} does not match the applicant: its 4th digit {digit} means born "
+        "{century}–{century_last}, but the birth year is {year}."
+    ),
+    "id_number.year": (
+        "ID number {number} does not match the applicant: its 5th–6th digits {year_digits} mean born in "
+        "{encoded_year}, but the birth year is {year}."
+    ),
+    "id_number.sex": (
+        "ID number {number} does not match the applicant: its 4th digit {digit} means {encoded_sex}, "
+        "but the sex given is {sex}."
+    ),
+    "id_number.century_and_sex": (
+        "ID number {number} does not match the applicant: its 4th digit {digit} means born "
+        "{century}–{century_last} and {encoded_sex}, but the birth year is {year} and the sex given is {sex}."
+    ),
+    "id_number.year_and_sex": (
+        "ID number {number} does not match the applicant: its 5th–6th digits {year_digits} mean born in "
+        "{encoded_year}, but the birth year is {year}; its 4th digit {digit} means {encoded_sex}, "
+        "but the sex given is {sex}."
+    ),
+    "id_number.old_id": "Old 9-digit ID: accepted; ask for the 12-digit number if possible.",
+    "birth_date.not_encodable": "A birth year of {year} cannot be written in a personal ID number.",
+    "tax_code.shape": "A tax code has 10 digits, or 10 digits, a dash and 3 digits for a branch; got “{value}”.",
+    "tax_code.check_digit": (
+        "Tax code {number} is not valid: its check digit (the 10th) does not match; check for a typo."
+    ),
+    "tax_code.branch_zero": "A branch number runs from 001 to 999, not 000 (“{value}”).",
+    "phone.foreign": "Only Vietnamese phone numbers (+84) are accepted, not “{value}”.",
+    "phone.not_digits": "A phone number has only digits: “{value}”.",
+    "phone.mobile_length": (
+        "A mobile number has 10 digits starting with 0, but “{value}” has {length:# digit|# digits}."
+    ),
+    "phone.landline_length": (
+        "A landline number has 10 or 11 digits with the area code, but “{value}” has {length:# digit|# digits}."
+    ),
+    "phone.not_vietnamese": (
+        "“{value}” is not a Vietnamese phone number: mobiles start with 03, 05, 07, 08 or 09, "
+        "landlines with 02 and the area code."
+    ),
+    "chip_qr.old_id": "The old ID number in the ID card's QR code should have 9 digits: “{value}”.",
+    "chip_qr.birth_date": "The date of birth in the ID card's QR code is not a date (DDMMYYYY): “{value}”.",
+    "chip_qr.issue_date": "The date of issue in the ID card's QR code is not a date (DDMMYYYY): “{value}”.",
+    # intake
+    "scan.not_chip_qr": "What was scanned is not the QR code of a chip ID card.",
+    "birth_date.format": "Birth date “{value}”: write it as day/month/year (e.g. 01/01/1999).",
+    "birth_date.implausible": "Birth date {date:%d/%m/%Y} is not plausible (before 1900 or after today).",
+    "email.invalid": "“{value}” is not an e-mail address (e.g. name@example.vn).",
+    "component.not_in_procedure": (
+        "“{component}” is not a component of procedure {procedure}; its components are {components:none|#|#}."
+    ),
+    "quantity.range": "Copies of {component}: {value} is not between 1 and 999.",
+    "received_at.future": (
+        "Received at {at:%H:%M %d/%m/%Y} is in the future (it is {now:%H:%M %d/%m/%Y}); check this PC's clock."
+    ),
+    "sets.range": "{sets:# set|# sets} is not between 1 and 99.",
+    # dossiers and their lifecycle
+    "dossier.not_found": "Dossier {code} is not at this desk.",
+    "action.unknown": (
+        "There is no action “{action}”; the actions are {actions}. From “{status}”: "
+        "{allowed:none (the dossier is closed)|#|#}."
+    ),
+    "action.not_allowed": (
+        "“{action}” is not possible for a dossier in status “{status}”; allowed: "
+        "{allowed:none (the dossier is closed)|#|#}."
+    ),
+    "action.result_needs_transfer": (
+        "A dossier in status “{status}” cannot have its result yet: only same-day procedures get their result "
+        "at the desk, transfer it first. Allowed: {allowed:none (the dossier is closed)|#|#}."
+    ),
+    "action.wrong_option": "“{action}” does not take {options}; it takes {takes:only a note|#|#}.",
+    "lifecycle.unknown_action": "There is no action “{action}”.",
+    "supplement.nothing_missing": "Say what is missing: at least one paper (and why) or a note.",
+    "supplement.bad_item": "Missing item {item} is not (paper, reason).",
+    "clock.before_pause": (
+        "This PC's clock reads {now:%H:%M %d/%m/%Y}, before the supplement request of {paused:%H:%M %d/%m/%Y}; "
+        "check its date and time."
+    ),
+    "satisfaction.unknown": "Satisfaction “{value}”: answer one of {answers} (accents optional).",
+    "refuse.needs_reason": "A refusal needs a reason (it is printed on the notice).",
+    "stop.needs_reason": "Stopping needs a reason (it is printed on the notice).",
+    "apology.days": "An extension of {value} working days is not possible: give a whole number from 1 to 365.",
+    "print.kind": "There is no document “{value}”; one of: {kinds}.",
+    "print.paper": "There is no paper “{value}”; one of: {papers}.",
+    "print.copies": "{value} copies is not possible: give a whole number from 0 to 99.",
+    # the digitisation checklist
+    "component.unknown": "Dossier {code} has no component “{component}”; its components are {components:none|#|#}.",
+    "reuse.own_dossier": "{code} is this dossier; reuse needs another dossier's result.",
+    "reuse.unknown_source": (
+        "Reuse source “{value}”: one of {sources}, or the code of another dossier (AGENCY-YYMMDD-NNNN)."
+    ),
+    "checklist.closed": "Dossier {code} is “{status}”: its checklist can no longer change.",
+    "inbox.empty": "No scan in {folder}; scan the paper into that folder first.",
+    "component.must_digitise": "Component {component} must be digitised; give a note saying why it is not needed.",
+    "component.already_pending": "Component {component} is already not digitised; nothing to undo.",
+    # the receipt's QR code
+    "receipt.genuine": "GENUINE receipt: dossier {code}.",
+    "receipt.altered": (
+        "Receipt {code} was issued here but is OUT OF DATE: it no longer matches the dossier ({fields})."
+    ),
+    "receipt.forged": "Receipt {code} is NOT VALID: wrong signature, altered or forged.",
+    "receipt.unknown": (
+        "The signature is valid but dossier {code} is not at this desk (another desk's bundle not imported?)."
+    ),
+    "receipt.not_receipt": "Not a receipt QR code.",
+    # checking the home
+    "chain.missing": "Desk {desk}: events {first}–{last} are missing.",
+    "chain.out_of_order": "Desk {desk}: event {seq} is out of order (expected {expected}).",
+    "chain.broken": "Desk {desk}: event {seq} does not follow event {previous} (chain broken).",
+    "chain.altered": "Desk {desk}: event {seq} was altered (hash mismatch).",
+    "sqlite.integrity": "The database is damaged: {detail}",
+    "sqlite.foreign_keys": "The database has component lines of dossiers that do not exist.",
+    "dossier.no_events": "Dossier {code} has no events.",
+    "clock.went_backwards": "This PC's clock went backwards at least once ({detail}); check its date and time.",
+    # files, backups, the home
+    "file.exists": "{path} exists; it is not overwritten.",
+    "file.write_failed": "Cannot write {path}: {detail}",
+    "backup.no_folder": "Folder {folder} does not exist (is the USB stick plugged in?).",
+    "backup.write_failed": "Cannot write the backup to {path}: {detail}; nothing was written.",
+    "home.has_desk": "{path} already holds a desk.",
+    "agency_key.unreadable": "The agency key file {path} cannot be read as an exported key ({error}).",
+    "catalog.no_file": "Give a catalogue file, or use the bundled sample catalogue (--sample).",
+    "missing.format": "--missing “{value}”: write COMPONENT:REASON.",
+    # reports
+    "indicator.unknown": "There is no indicator “{name}”; one of: {names}.",
+    "period.unknown": "There is no period “{value}”; one of: {periods}.",
+    "period.not_dates": "A period is given as dates, without times.",
+    "period.reversed": "The period ends ({end:%d/%m/%Y}) before it starts ({start:%d/%m/%Y}).",
+    # the settings, the home, scans and catalogues
+    "config.not_toml": "{path}: not valid TOML ({detail})",
+    "config.unreadable": "{path} cannot be read ({detail})",
+    "config.unknown_section": "desk.toml: unknown section {section}{did_you_mean:| — did you mean #?| — did you mean #?}",
+    "config.unknown_setting": "desk.toml: unknown setting {section}.{key}{did_you_mean:| — did you mean #?| — did you mean #?}",
+    "config.not_a_section": "desk.toml: {section} must be a section, not a value",
+    "config.missing": "desk.toml: {key} is missing",
+    "config.type": "desk.toml: {key} = {value} is not {expected}",
+    "config.range": "desk.toml: {key} = {value} is out of range: from {minimum} to {maximum}",
+    "home.missing": "no desk here: {path} has no {config}. Run `desk init --agency-code CODE --agency-name NAME` first, or pass --home DIR.",
+    "home.exists": "{path} already holds a desk ({config}); refusing to overwrite it",
+    "home.create_failed": "cannot create the home at {path}: {detail}",
+    "home.write_failed": "cannot write the settings in {path}: {detail}",
+    "agency_code.invalid": "agency code '{value}': up to 35 characters of 0-9, A-Z and dots (for example 000.00.12.H29 or H56.14)",
+    "agency_name.empty": "agency name is empty",
+    "agency_key.too_short": "the agency key file is too short ({length:# byte|# bytes}; at least {minimum})",
+    "agency_key.missing": "{path} is missing: receipts cannot be signed or verified",
+    "agency_key.invalid": "{path} is not a valid agency key",
+    "file.not_stored": "'{value}' is not the name of a file in the store",
+    "file.unsupported": "{name}: {seems}; only PDF, JPEG and PNG files can be attached (save the scan as PDF or JPEG and try again)",
+    "file.not_found": "{path}: no such file",
+    "file.unreadable": "{name} cannot be read ({detail}); check its permissions",
+    "file.is_folder": "{path} is a folder, not a file; choose one scanned file",
+    "file.not_regular": "{path} is not a regular file (a device or a pipe?)",
+    "file.empty": "{name} is empty (0 bytes); scan it again",
+    "file.too_large": "{name} is {size_mb} MB, more than the {max_mb} MB allowed (files.max_file_mb in desk.toml); scan it at a lower resolution or in black and white",
+    "file.grew": "{name} grew past {max_mb} MB while being read; try again",
+    "file.save_failed": "the scan could not be saved in {folder} ({detail}); if the disk is full, free some space and try again",
+    "file.not_pdf": "{name} is not a PDF file",
+    "file.cut_short": "{name} is cut short (the PDF has no end); wait until the scanner has finished and try again",
+    "file.no_pages": "{name}: no page could be found in this PDF; it may be damaged or protected by a password. Scan it again, or save it again without a password",
+    "file.too_many_pages": "{name} claims {pages} pages; it is probably damaged",
+    "file.image_too_large": "{name} is {width}×{height} pixels, too large to attach; scan it at a lower resolution",
+    "file.image_damaged": "{name} cannot be read as a {kind} image ({detail}); it may be damaged or cut short. Scan or copy it again",
+    "catalog.suffix": "{file}: a catalogue must be a .json or .csv file",
+    "catalog.not_found": "{file}: no such file ({path})",
+    "catalog.is_folder": "{file}: is a folder, not a catalogue file",
+    "catalog.unreadable": "{file}: cannot be read ({detail})",
+    "catalog.too_big": "{file}: is larger than {max_mb} MB; not a catalogue",
+    "catalog.no_procedures": "{file}: lists no procedures",
+    "catalog.empty": "{file}: the file is empty",
+    "catalog.binary": "{file}: is a binary file, not a catalogue (save it as UTF-8 text)",
+    "catalog.not_utf8": "{file} line {line}: is not UTF-8 text (save the file as UTF-8; Excel: CSV UTF-8)",
+    "catalog.json_invalid": "{file} line {line}: not valid JSON ({detail}, column {column})",
+    "catalog.json_duplicate_key": "{file}: key {key} appears twice in one object",
+    "catalog.json_unusable": "{file}: not a usable JSON document ({detail})",
+    "catalog.json_not_object": '{file}: must be a JSON object with "format" and "procedures", not {value}',
+    "catalog.not_a_catalogue": '{file}: not a motcua-desk catalogue (no "format": "{format}")',
+    "catalog.csv_cells": "{file} line {line}: has {cells} cells but the header has {columns} columns",
+    "catalog.csv_invalid": "{file} line {line}: not valid CSV ({detail})",
+    "catalog.csv_unknown_column": '{file} line {line}: unknown column {value}{did_you_mean:| (did you mean "#"?)| (did you mean "#"?)}',
+    "catalog.csv_column_twice": "{file} line {line}: column {value} appears twice",
+    "catalog.csv_missing_columns": "{file} line {line}: missing {columns:column #|columns #} (the first line must name the columns)",
+    "catalog.csv_no_components": "{file} line {line} ({procedure_code}): the procedure has no component rows",
+    "catalog.unknown_procedure": "procedure '{code}' is not in this desk's catalogue; see `desk catalog list` or import one with `desk catalog import FILE`",
+    "catalog.required": "is required",
+    "catalog.required_choice": "is required (one of {choices})",
+    "catalog.required_example": "is required, e.g. {example}",
+    "catalog.required_list": "is required: a list with at least one {noun}",
+    "catalog.required_first_row": "is required on a procedure's first row",
+    "catalog.not_text": "must be text, not {value}",
+    "catalog.no_visible_text": "{value} has no visible text",
+    "catalog.too_long": "is too long: {length} characters, at most {maximum}",
+    "catalog.code_too_long": "{value} is too long: {length} characters, at most {maximum}",
+    "catalog.bad_code": "{value} is not a valid code ({code_kind})",
+    "catalog.too_large": "{value} is too large (at most {maximum})",
+    "catalog.not_whole": "{value} is not a whole number ≥ {minimum}{quoted:| (write it without quotes)|}",
+    "catalog.not_amount": "{value} is not an amount in đồng ≥ {minimum}{quoted:| (write it without quotes)|}",
+    "catalog.not_flag": "{value} is not true or false",
+    "catalog.not_choice": "{value} is not one of {choices}",
+    "catalog.not_choice_list": "must be a list of {choices}, not {value}",
+    "catalog.no_choice": "must name at least one of {choices}",
+    "catalog.listed_twice": "{value} is listed twice",
+    "catalog.not_list": "must be a list, not {value}",
+    "catalog.not_procedure_list": "must be a list of procedures, not {value}",
+    "catalog.empty_list": "must list at least one {noun}",
+    "catalog.item_not_object": "{noun} {position} must be an object {{...}}, not {value}",
+    "catalog.not_object": "must be an object {shape}, not {value}",
+    "catalog.duplicate_procedure": "{value} is already used by procedure {earlier}",
+    "catalog.duplicate_component": "{value} is already used by component {earlier}",
+    "catalog.duplicate_on_line": "{value} is already used on line {earlier}",
+    "catalog.csv_rows_apart": "{value} is already used on line {earlier} (keep each procedure's rows together)",
+    "catalog.csv_empty_row": "the row has neither a component nor a fee",
+    "catalog.csv_differs": "{value} differs from line {first_line} of procedure {first_procedure} (leave it empty or repeat the same value)",
+    "catalog.unknown_key": 'unknown key{did_you_mean:| (did you mean "#"?)| (did you mean "#"?)}; the keys are {known}',
+    "catalog.unsupported_format": "{value} is not supported; this desk reads {supported}",
+    # printing a dossier's documents
+    "print.kind_unknown": "document '{kind}': one of {choices}",
+    "print.no_supplement_request": "dossier {code} has no supplement request to print; request one first (`desk advance CODE supplement --missing COMPONENT:REASON`)",
+    "print.not_refused": "dossier {code} was not refused; refuse it first (`desk advance CODE refuse --reason …`)",
+    "print.apology_needs_new_due": "the apology letter needs the new appointment date",
+    "print.apology_needs_reason": "the apology letter needs the reason for the delay",
+    "print.write_failed": "cannot write {path}: {reason}",
+    # the canonical codec and the bundle reader
+    "bundle.line_not_canonical": "{bundle}: line {line} of events.jsonl is not in canonical form ({reason}); the bundle was altered or not written by a desk",
+    "canonical.value_unsupported": "a value of type {type} cannot be written into an event (no desk writes one)",
+    "bundle.member_corrupt": "{bundle}: member {member} is corrupt or truncated; refused",
+    "bundle.member_size": "{bundle}: member {member} is not the size it declares; refused",
+}
+"""Code -> English template of the TUI."""
