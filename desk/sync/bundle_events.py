@@ -7,7 +7,7 @@ passed is kept as the run ``desk.sync.ingest`` stores.
 
 A member of SPLIT_FROM_BYTES or more, on a machine with two cores, is read in
 two parts at once: ``python -m desk.sync.bundle_events BUNDLE DESK_ID WHERE``
-reads the part from the first line that begins in the member's second half
+reads the part from the first line that begins past the member's middle
 (:func:`read_second_part`) while the importing process reads the first; the
 importing process then takes over the other's state (its run, its records
 check, and the SHA-256 of the member it read, which must be the one this
@@ -66,6 +66,12 @@ def line_blocks(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, digest) ->
         raise IntegrityFailure("bundle.member_size", field="bundle", bundle=where, member=zi.filename)
     if held:
         yield held
+
+
+def second_part_start(size: int) -> int:
+    """The byte of a member of ``size`` bytes from which its lines are the second part: a little past the
+    middle, since the other process starts later (a new interpreter) and reads the first part to skip it."""
+    return size * 11 // 20
 
 
 def second_part_at(block: bytes, offset: int, middle: int) -> int | None:
@@ -153,7 +159,7 @@ def read_second_part(path: Path, desk_id: str, where: str) -> dict:
     lines before the part, and the SHA-256 of the whole member as read here."""
     with zipfile.ZipFile(path) as zf:
         zi = zf.getinfo(MEMBER_EVENTS)
-        middle = zi.file_size // 2
+        middle = second_part_start(zi.file_size)
         digest = hashlib.sha256()
         reader: EventsReader | None = None
         before = offset = 0

@@ -25,7 +25,14 @@ from pathlib import Path
 from db import queries
 from desk import clock
 from desk.errors import IntegrityFailure, NotFound
-from desk.sync.bundle_events import SPLIT_FROM_BYTES, EventsReader, SecondPart, line_blocks, second_part_at
+from desk.sync.bundle_events import (
+    SPLIT_FROM_BYTES,
+    EventsReader,
+    SecondPart,
+    line_blocks,
+    second_part_at,
+    second_part_start,
+)
 from desk.sync.bundle_write import (
     FILES_DIR,
     FORMAT,
@@ -306,7 +313,7 @@ def _read_events(
     ``desk.sync.bundle_events``); returns the member's SHA-256."""
     digest = hashlib.sha256()
     try:
-        middle = zi.file_size // 2 if second is not None else None
+        middle = second_part_start(zi.file_size) if second is not None else None
         feeding, offset = True, 0
         with contextlib.closing(line_blocks(zf, zi, where, digest)) as blocks:
             for block in blocks:
