@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from desk.cli.base import add_command, emit_json, home_from_args, open_from_args, say, warn
+from desk.cli.wording import describe
 from desk.errors import EXIT_OK, InvalidInput
 
 
@@ -96,7 +97,7 @@ def cmd_hub_serve(args) -> int:
         if args.host not in ("127.0.0.1", "localhost", "::1"):
             warn("plain HTTP on a network address: use a trusted LAN or a TLS reverse proxy")
 
-    serve(desk, args.host, args.port, ready=ready, log=None if args.quiet else stderr_log)
+    serve(desk, args.host, args.port, ready=ready, log=None if args.quiet else stderr_log, describe=describe)
     return EXIT_OK
 
 
