@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import os
-import sys
 import unicodedata
 import zipfile
 from datetime import date
@@ -324,14 +323,6 @@ def test_cancelled_export_keeps_nothing(make_desk, out):
 # --- import ------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["one process", "two processes"])
-def import_mode(request, monkeypatch):
-    """Import tests run both ways: events.jsonl read by this process alone, and in two parts at once, the second
-    by ``python -m desk.sync.bundle_events`` (the way of members over SPLIT_FROM_BYTES)."""
-    monkeypatch.setattr("desk.sync.bundle_read.SPLIT_FROM_BYTES", 0 if request.param == "two processes" else 2**62)
-    return request.param
-
-
 def test_round_trip_between_two_homes_via_cli(make_desk, tmp_path, out):
     a = make_desk("a", 1)
     hub = make_desk("hub", 0)
@@ -358,7 +349,7 @@ def test_round_trip_between_two_homes_via_cli(make_desk, tmp_path, out):
     assert [x["code"] for x in json.loads(r.stdout)] == [d1.code]
 
 
-def test_import_twice_changes_nothing(make_desk, out, import_mode):
+def test_import_twice_changes_nothing(make_desk, out):
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     for i in range(3):
         intake(a, f"Người {i}")
@@ -371,7 +362,7 @@ def test_import_twice_changes_nothing(make_desk, out, import_mode):
     assert hub_state(hub) == before
 
 
-def test_two_desks_of_one_agency_merge_into_one_register(make_desk, out, import_mode):
+def test_two_desks_of_one_agency_merge_into_one_register(make_desk, out):
     a, b, hub = make_desk("a", 1), make_desk("b", 2), make_desk("hub", 0)
     ca = [intake(a, f"Bàn một {i}").code for i in range(3)]
     cb = [intake(b, f"Bàn hai {i}").code for i in range(2)]
@@ -386,7 +377,7 @@ def test_two_desks_of_one_agency_merge_into_one_register(make_desk, out, import_
     assert rows == [(1, 3), (2, 2)]
 
 
-def test_missing_middle_bundle_is_recorded_as_a_gap_then_closed(make_desk, out, import_mode):
+def test_missing_middle_bundle_is_recorded_as_a_gap_then_closed(make_desk, out):
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     paths = []
     for batch in range(3):
@@ -412,7 +403,7 @@ def test_missing_middle_bundle_is_recorded_as_a_gap_then_closed(make_desk, out, 
     assert verify(hub).ok
 
 
-def test_scans_travel_with_files(make_desk, out, import_mode):
+def test_scans_travel_with_files(make_desk, out):
     from pypdf import PdfWriter
 
     a, hub = make_desk("a", 1), make_desk("hub", 0)
@@ -462,10 +453,10 @@ def hub(make_desk):
 
 
 @pytest.fixture
-def refused(import_mode):
+def refused():
     """``refused(hub, path, *words, code=None, **params)``: the import is refused with exit 5 through the CLI
-    and in this process (in one or two processes: ``import_mode``), with ``words`` in the message, or the
-    problem ``code`` with ``params``; nothing is stored."""
+    and in this process, with ``words`` in the message, or the problem ``code`` with ``params``; nothing is
+    stored."""
 
     def check(hub, path: Path, *words: str, code: str | None = None, **params) -> None:
         r = run_desk("import", str(path), home=hub.home.root)
@@ -536,7 +527,7 @@ def test_zip_bomb_is_refused(bundle, hub, tmp_path, refused):
     refused(hub, path, "zip bomb")
 
 
-def test_too_many_members_are_refused(bundle, hub, tmp_path, monkeypatch, import_mode):
+def test_too_many_members_are_refused(bundle, hub, tmp_path, monkeypatch):
     monkeypatch.setattr("desk.sync.bundle_read.MAX_MEMBERS", 5)
     path = rewrite(
         bundle, tmp_path / "many.deskbundle", add={f"files/aa/{i}.pdf": b"x" for i in range(5)}, fix_manifest=True
@@ -689,7 +680,7 @@ def test_a_fork_of_known_events_is_refused(make_desk, out, tmp_path):
     assert hub_state(hub) == before
 
 
-def test_cancelled_import_imports_nothing(bundle, hub, import_mode):
+def test_cancelled_import_imports_nothing(bundle, hub):
     def cancel(done, total):
         raise Cancelled("stopped")
 
@@ -699,7 +690,7 @@ def test_cancelled_import_imports_nothing(bundle, hub, import_mode):
     assert sq.open_gaps(hub.db) == []
 
 
-def test_a_large_import_fills_the_search_index_and_keeps_its_trigger(make_desk, tmp_path, out, import_mode):
+def test_a_large_import_fills_the_search_index_and_keeps_its_trigger(make_desk, tmp_path, out):
     from bench.bench_sync import make_desk_with_events
 
     source = open_desk(make_desk_with_events(tmp_path / "big", 250))
@@ -720,7 +711,7 @@ def test_a_large_import_fills_the_search_index_and_keeps_its_trigger(make_desk, 
     assert verify(hub).ok
 
 
-def test_gaps_shrink_as_bundles_arrive_in_any_order(make_desk, out, import_mode):
+def test_gaps_shrink_as_bundles_arrive_in_any_order(make_desk, out):
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     paths = []
     for batch in range(3):
@@ -734,7 +725,7 @@ def test_gaps_shrink_as_bundles_arrive_in_any_order(make_desk, out, import_mode)
     assert verify(hub).ok
 
 
-def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out, import_mode):
+def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out):
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     d = intake(a)
     lifecycle.transfer(a, d.code)
@@ -759,71 +750,7 @@ def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out, impo
     assert dossier_json(get(hub, d.code)) == dossier_json(get(a, d.code))
 
 
-# --- events.jsonl read in two parts at once ---------------------------------------------------------
-
-
-def _export_many(make_desk, out, n: int):
-    from bench.bench_sync import make_desk_with_events
-
-    source = open_desk(make_desk_with_events(out.parent / "many", n))
-    try:
-        return source, export_bundle(source, out).path
-    except BaseException:
-        source.close()
-        raise
-
-
-def test_two_parts_give_what_one_reader_gives(make_desk, out, monkeypatch):
-    from desk.sync import bundle_events
-    from desk.sync.bundle_read import read_bundle
-
-    source, path = _export_many(make_desk, out, 300)
-    source.close()
-    monkeypatch.setattr("desk.sync.bundle_read.SPLIT_FROM_BYTES", 2**62)
-    zf, one = read_bundle(path)
-    zf.close()
-    monkeypatch.setattr("desk.sync.bundle_read.SPLIT_FROM_BYTES", 0)
-    parts = []
-    real_result = bundle_events.SecondPart.result
-    monkeypatch.setattr(bundle_events.SecondPart, "result", lambda self: parts.append(real_result(self)) or parts[-1])
-    zf, two = read_bundle(path)
-    zf.close()
-    assert 0 < parts[0]["lines_before"] < 300 and parts[0]["reader"]["rows"]  # the other process read a part
-    assert two.run.rows == one.run.rows and two.run.latest == one.run.latest
-
-
-def test_a_second_process_that_gives_nothing_means_reading_its_part_here(make_desk, out, monkeypatch):
-    from desk.sync import bundle_events
-
-    a, hub = make_desk("a", 1), make_desk("hub", 0)
-    codes = [intake(a, f"Người {i}").code for i in range(5)]
-    path = export_bundle(a, out).path
-    monkeypatch.setattr("desk.sync.bundle_read.SPLIT_FROM_BYTES", 0)
-    monkeypatch.setattr(
-        bundle_events.SecondPart,
-        "command",
-        staticmethod(lambda *args: [sys.executable, "-c", "import sys; print('not a part'); sys.exit(1)"]),
-    )
-    result = import_bundle(hub, path)
-    assert (result.imported_events, result.skipped_events) == (5, 0)
-    for code in codes:
-        assert dossier_json(get(hub, code)) == dossier_json(get(a, code))
-    assert verify(hub).ok
-
-
-def test_a_part_read_from_other_bytes_is_refused(bundle, hub, monkeypatch):
-    from desk.sync import bundle_events
-
-    monkeypatch.setattr("desk.sync.bundle_read.SPLIT_FROM_BYTES", 0)
-    real_result = bundle_events.SecondPart.result
-    monkeypatch.setattr(bundle_events.SecondPart, "result", lambda self: {**real_result(self), "sha256": "0" * 64})
-    with pytest.raises(IntegrityFailure, match="changed while it was being read"):
-        import_bundle(hub, bundle)
-    assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
-
-
-def test_a_problem_in_the_second_part_is_named_by_its_line(bundle, hub, tmp_path, monkeypatch):
-    monkeypatch.setattr("desk.sync.bundle_read.SPLIT_FROM_BYTES", 0)
+def test_a_problem_is_named_by_its_line_and_event(bundle, hub, tmp_path):
     lines = members(bundle)["events.jsonl"].split(b"\n")
     lines[2] = lines[2].replace(b'","', b'", "', 1)
     path = rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": b"\n".join(lines)}, fix_manifest=True)

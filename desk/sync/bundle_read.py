@@ -19,20 +19,14 @@ import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from db import queries
 from desk import clock
 from desk.errors import IntegrityFailure, NotFound
-from desk.sync.bundle_events import (
-    SPLIT_FROM_BYTES,
-    EventsReader,
-    SecondPart,
-    line_blocks,
-    second_part_at,
-    second_part_start,
-)
+from desk.rules.canonical import NotCanonical, read_event_line
 from desk.sync.bundle_write import (
     FILES_DIR,
     FORMAT,
@@ -43,6 +37,7 @@ from desk.sync.bundle_write import (
     remove_quietly,
 )
 from desk.sync.ingest import Gap, IngestResult, Progress, Run, ingest
+from desk.sync.records import RunCheck
 
 # limits against hostile bundles (zip bombs, huge members); a day of a busy
 # desk is a few megabytes, a 20,000-event bundle about 40 MB uncompressed
@@ -55,6 +50,7 @@ MAX_TOTAL_BYTES = 4 * 1024**3
 MAX_RATIO = 200  # uncompressed/compressed beyond this, for members over RATIO_FLOOR bytes, is a bomb
 RATIO_FLOOR = 1024**2
 READ_CHUNK = 1024**2
+EVENTS_BLOCK = 4 * 1024**2  # bytes of events.jsonl read and checked at a time
 _SAFE_MEMBER = re.compile(r"^[0-9A-Za-z_.-]+(/[0-9A-Za-z_.-]+)*$")
 
 
@@ -219,7 +215,6 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
         raise IntegrityFailure(f"{where}: not a readable bundle (truncated, or not a zip): {exc}") from exc
-    second: SecondPart | None = None
     try:
         by_name = _check_zip(zf, where)
         manifest_data = _read_member(zf, by_name[MEMBER_MANIFEST], where)
@@ -232,9 +227,6 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
                 f"{where}: members differ from the manifest (not listed: {extra[:5]}, missing: {missing[:5]}); refused"
             )
         reader = EventsReader(where, manifest["desk_id"])
-        # a large events member: its second part is read by another process from now on
-        if by_name[MEMBER_EVENTS].file_size >= SPLIT_FROM_BYTES and SecondPart.usable():
-            second = SecondPart(path, manifest["desk_id"], where)
         files: dict[str, tuple[zipfile.ZipInfo, str]] = {}
         for name in sorted(present):
             zi, entry = by_name[name], listed[name]
@@ -245,7 +237,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
             elif name == MEMBER_EVENTS:
                 # checked while it is read; the reader keeps its first problem until _finish, so that a
                 # checksum that does not match is what is reported
-                sha = _read_events(zf, zi, reader, where, second)
+                sha = _read_events(zf, zi, reader, where)
             else:
                 data = _read_member(zf, zi, where)
                 sha = hashlib.sha256(data).hexdigest()
@@ -259,8 +251,6 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
                 files[name[len(FILES_DIR) :]] = (zi, sha)
         run = _finish(reader, manifest, where)
     except BaseException:
-        if second is not None:
-            second.stop()
         zf.close()
         raise
     return zf, _Bundle(manifest, run, files)
@@ -281,6 +271,74 @@ def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
     if n != zi.file_size:
         raise IntegrityFailure("bundle.member_size", field="bundle", bundle=where, member=zi.filename)
     return h.hexdigest()
+
+
+def line_blocks(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, digest) -> Generator[bytes, None, None]:
+    """A member in blocks of about EVENTS_BLOCK bytes that end with a newline (the last one may not), each
+    added to ``digest`` as it is read. Never more than the member declares is read."""
+    held = b""  # the start of a line that goes on in the next chunk
+    n = 0
+    try:
+        with zf.open(zi) as f:
+            while chunk := f.read(EVENTS_BLOCK):
+                n += len(chunk)
+                if n > zi.file_size:
+                    break
+                digest.update(chunk)
+                end = chunk.rfind(b"\n") + 1
+                if end:
+                    yield held + chunk[:end] if held else chunk[:end]
+                    held = chunk[end:]
+                else:
+                    held += chunk
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise IntegrityFailure("bundle.member_corrupt", field="bundle", bundle=where, member=zi.filename) from exc
+    if n != zi.file_size:
+        raise IntegrityFailure("bundle.member_size", field="bundle", bundle=where, member=zi.filename)
+    if held:
+        yield held
+
+
+class EventsReader:
+    """Reads events.jsonl block by block (blocks of whole lines): each line by the codec, each block through
+    the records check; the first problem of a line is kept (see ``problem``), so that a member whose
+    checksum does not match is reported as such."""
+
+    def __init__(self, where: str, desk_id: str):
+        self.where = where
+        self.check = RunCheck(desk_id=desk_id, where=f"{where} events.jsonl")
+        self.run = Run()
+        self.seqs: list = []  # of every line, as read
+        self.last_hash: object = None
+        self.first_prev_hash: object = None
+        self.problem: tuple[int, str] | None = None
+        """The first line that is not canonical JSON (its number in the member) and why."""
+
+    def feed(self, block: bytes) -> None:
+        if self.problem is not None:
+            return
+        lines = block.split(b"\n")
+        if lines[-1] == b"":
+            lines.pop()  # the block ends with a newline
+        seqs, events = self.seqs, []
+        for line in lines:
+            try:
+                event = read_event_line(line)
+            except NotCanonical as exc:
+                self.problem = (len(seqs) + 1, exc.reason)
+                return
+            record = event.record
+            if type(record) is dict:
+                seqs.append(record.get("seq"))
+                self.last_hash = record.get("hash")
+                if len(seqs) == 1:
+                    self.first_prev_hash = record.get("prev_hash")
+            else:
+                seqs.append(None)
+                self.last_hash = None
+            events.append(event)
+        for event in self.check.add(events, block):
+            self.run.add(event)
 
 
 def _finish(reader: EventsReader, manifest: dict, where: str) -> Run:
@@ -306,36 +364,13 @@ def _finish(reader: EventsReader, manifest: dict, where: str) -> Run:
     return reader.run
 
 
-def _read_events(
-    zf: zipfile.ZipFile, zi: zipfile.ZipInfo, reader: EventsReader, where: str, second: SecondPart | None
-) -> str:
-    """Feed events.jsonl to ``reader``, but for its second part when ``second`` reads that (a large member: see
-    ``desk.sync.bundle_events``); returns the member's SHA-256."""
+def _read_events(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, reader: EventsReader, where: str) -> str:
+    """Feed events.jsonl to ``reader``; returns the member's SHA-256."""
     digest = hashlib.sha256()
-    try:
-        middle = second_part_start(zi.file_size) if second is not None else None
-        feeding, offset = True, 0
-        with contextlib.closing(line_blocks(zf, zi, where, digest)) as blocks:
-            for block in blocks:
-                cut = second_part_at(block, offset, middle) if middle is not None and feeding else None
-                if cut is not None:
-                    reader.feed(block[:cut])
-                    feeding = False
-                elif feeding:
-                    reader.feed(block)
-                offset += len(block)
-        sha = digest.hexdigest()
-        if second is not None:
-            part = second.result()
-            if part["sha256"] != sha:
-                raise IntegrityFailure(f"{where}: the bundle changed while it was being read; import it again")
-            if reader.problem is None and part["lines_before"] != len(reader.seqs):
-                raise IntegrityFailure(f"{where}: events.jsonl was read differently twice; refused")
-            reader.absorb(part["reader"])
-    finally:
-        if second is not None:
-            second.stop()
-    return sha
+    with contextlib.closing(line_blocks(zf, zi, where, digest)) as blocks:
+        for block in blocks:
+            reader.feed(block)
+    return digest.hexdigest()
 
 
 def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: list[Path]) -> None:

@@ -270,14 +270,12 @@ def _encoded_texts(event: EventLine) -> bytes:
 class RunCheck:
     """The records check of a run, a block of events at a time (as a bundle is read); :meth:`finish` raises."""
 
-    def __init__(self, *, desk_id: str, where: str, counted: int = 0):
-        """``counted``: events of the run before these (a run checked in parts: see :meth:`absorb`)."""
+    def __init__(self, *, desk_id: str, where: str):
         self.desk_id, self.where = desk_id, where
         self.problems: list[str] = []
         self._rules = _event_rules(desk_id)
-        self._first: tuple[int, str, str] | None = None  # seq, prev_hash and name of the first event that passed
         self._prev: tuple[int, str] | None = None  # seq and hash of the last event that passed
-        self._count = counted
+        self._count = 0
 
     def add(self, events: list[EventLine], text: bytes | None = None) -> list[EventLine]:
         """Check the next events of the run; returns those that kept the rules (all of them, usually).
@@ -326,8 +324,6 @@ class RunCheck:
         problems, seq = self.problems, r["seq"]
         if digest != r["hash"]:
             problems.append(f"{self._at(r)}: altered (its hash does not match its content)")
-        if self._first is None:
-            self._first = (seq, r["prev_hash"], self._at(r))
         broken = self._broken_link(seq, r["prev_hash"])
         if broken:
             problems.append(f"{self._at(r)}: {broken}")
@@ -345,25 +341,6 @@ class RunCheck:
         if seq == prev_seq + 1 and prev_hash != hash_before:
             return f"does not follow seq {prev_seq} (chain broken)"
         return None
-
-    def state(self) -> dict:
-        """What :meth:`absorb` needs of this check (plain values: it crosses from another process)."""
-        return {"problems": self.problems, "first": self._first, "prev": self._prev, "count": self._count}
-
-    def absorb(self, state: dict) -> None:
-        """Continue with the check of the run's next events, made apart (by another process) from ``counted``
-        on: its problems follow these, and its first event must follow the last one here."""
-        if state["first"] is not None:
-            seq, prev_hash, at = state["first"]
-            broken = self._broken_link(seq, prev_hash)
-            if broken:
-                self.problems.append(f"{at}: {broken}")
-        self.problems += state["problems"]
-        if state["prev"] is not None:
-            self._prev = state["prev"]
-        if self._first is None:
-            self._first = state["first"]
-        self._count = state["count"]
 
     def finish(self) -> None:
         """Raise IntegrityFailure naming ``where`` and the events at fault, if any."""
