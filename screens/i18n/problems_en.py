@@ -270,5 +270,11 @@ PROBLEMS: dict[str, str] = {
     # the canonical codec and the bundle reader
     "bundle.line_not_canonical": "{bundle}: line {line} of events.jsonl is not in canonical form ({reason}); the bundle was altered or not written by a desk",
     "canonical.value_unsupported": "a value of type {type} cannot be written into an event (no desk writes one)",
+    # printing's own problems
+    "print.paper_unknown": "paper '{paper}': choose one of {choices}",
+    "print.copies_too_few": "copies {copies}: print at least one copy (liên)",
+    "print.font_missing": "font file {path} ({setting}) does not exist: fix printing.{setting} in desk.toml or leave it empty",
+    "print.font_unusable": "font file {path} ({setting}) is not a usable TrueType font ({detail}); use a .ttf file (OpenType/CFF .otf files are not supported)",
+    "print.font_lacks_vietnamese": "font file {path} ({setting}) lacks Vietnamese letters ({letters}…); choose a font with Vietnamese support",
 }
 """Code -> English template of the TUI."""
