@@ -61,7 +61,7 @@ def _name(node: ast.expr) -> str:
 
 
 def _problem_classes(trees: dict[str, ast.Module]) -> set[str]:
-    names = {"DeskError", "InvalidInput", "NotFound", "IntegrityFailure", "UsageError", "HomeError"}
+    names = {"DeskError", "InvalidInput", "NotFound", "IntegrityFailure", "UsageError", "HomeError", "PrintingError"}
     grown = True
     while grown:
         grown = False
@@ -76,7 +76,9 @@ def _problem_classes(trees: dict[str, ast.Module]) -> set[str]:
 
 def scan() -> tuple[list[Site], list[tuple[str, int]]]:
     """Raise sites of dotted codes, and of prose, in every module of ``desk``."""
-    trees = {str(p.relative_to(ROOT)): ast.parse(p.read_text(encoding="utf-8")) for p in DESK.rglob("*.py")}
+    # printing raises problems too (a paper name, a font file); the CLI and the TUI word them alike
+    files = [*DESK.rglob("*.py"), *(ROOT / "printing").rglob("*.py")]
+    trees = {str(p.relative_to(ROOT)): ast.parse(p.read_text(encoding="utf-8")) for p in files}
     makers = _problem_classes(trees)
     sites, prose = [], []
     for path, tree in trees.items():

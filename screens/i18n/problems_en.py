@@ -272,5 +272,11 @@ PROBLEMS: dict[str, str] = {
     "canonical.value_unsupported": "a value of type {type} cannot be written into an event (no desk writes one)",
     "bundle.member_corrupt": "{bundle}: member {member} is corrupt or truncated; refused",
     "bundle.member_size": "{bundle}: member {member} is not the size it declares; refused",
+    # printing's own problems
+    "print.paper_unknown": "paper '{paper}': choose one of {choices}",
+    "print.copies_too_few": "copies {copies}: print at least one copy (liên)",
+    "print.font_missing": "font file {path} ({setting}) does not exist: fix printing.{setting} in desk.toml or leave it empty",
+    "print.font_unusable": "font file {path} ({setting}) is not a usable TrueType font ({detail}); use a .ttf file (OpenType/CFF .otf files are not supported)",
+    "print.font_lacks_vietnamese": "font file {path} ({setting}) lacks Vietnamese letters ({letters}…); choose a font with Vietnamese support",
 }
 """Code -> English template of the TUI."""

@@ -274,5 +274,11 @@ PROBLEMS: dict[str, str] = {
     "canonical.value_unsupported": "Giá trị kiểu {type} không thể ghi vào sự kiện.",
     "bundle.member_corrupt": "{bundle}: tệp {member} trong gói bị hỏng hoặc bị cắt cụt; gói bị từ chối.",
     "bundle.member_size": "{bundle}: tệp {member} trong gói không đúng kích thước đã khai; gói bị từ chối.",
+    # printing's own problems
+    "print.paper_unknown": "Khổ giấy “{paper}” không có; chọn một trong {choices}.",
+    "print.copies_too_few": "Số liên {copies}: phải in ít nhất một liên.",
+    "print.font_missing": "Không có tệp phông chữ {path} ({setting}); hãy sửa printing.{setting} trong desk.toml hoặc để trống.",
+    "print.font_unusable": "Tệp phông chữ {path} ({setting}) không dùng được ({detail}); hãy dùng tệp .ttf.",
+    "print.font_lacks_vietnamese": "Phông chữ {path} ({setting}) thiếu chữ tiếng Việt ({letters}…); hãy chọn phông có tiếng Việt.",
 }
 """Code -> Vietnamese template."""
