@@ -124,10 +124,11 @@ def _runs(seqs: list[int]) -> Iterator[tuple[int, int]]:
         return
     start = prev = seqs[0]
     for s in seqs[1:]:
-        if s != prev + 1:
-            yield start, prev
-            start = s
-        prev = s
+        if s == prev + 1:
+            prev = s
+            continue
+        yield start, prev
+        start = prev = s
     yield start, prev
 
 

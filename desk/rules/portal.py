@@ -108,7 +108,7 @@ def document_record(line: Mapping[str, Any]) -> dict:
         "MaThanhPhanHoSo": line["code"],
         "DuongDanTaiTepTin": f"files/{path}" if path else "",
         "DuocSoHoa": 1 if state == _DIGITISED else 0,
-        "DuocTaiSuDung": 1 if state in (_REUSED_STORE, _REUSED_DOSSIER) else 0,
+        "DuocTaiSuDung": 1 if state == _REUSED_STORE or state == _REUSED_DOSSIER else 0,
         "DuocLayTuKhoDMQG": 1 if state == _REUSED_STORE else 0,
     }
 

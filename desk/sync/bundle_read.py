@@ -19,7 +19,7 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Generator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,7 +50,7 @@ MAX_TOTAL_BYTES = 4 * 1024**3
 MAX_RATIO = 200  # uncompressed/compressed beyond this, for members over RATIO_FLOOR bytes, is a bomb
 RATIO_FLOOR = 1024**2
 READ_CHUNK = 1024**2
-EVENTS_BLOCK = 4 * 1024**2  # bytes of events.jsonl read and checked at a time
+EVENTS_BLOCK = 4 * 1024**2  # bytes of events.jsonl decoded and parsed at a time
 _SAFE_MEMBER = re.compile(r"^[0-9A-Za-z_.-]+(/[0-9A-Za-z_.-]+)*$")
 
 
@@ -226,7 +226,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
             raise IntegrityFailure(
                 f"{where}: members differ from the manifest (not listed: {extra[:5]}, missing: {missing[:5]}); refused"
             )
-        reader = EventsReader(where, manifest["desk_id"])
+        reader = _EventsReader(where, manifest)
         files: dict[str, tuple[zipfile.ZipInfo, str]] = {}
         for name in sorted(present):
             zi, entry = by_name[name], listed[name]
@@ -235,9 +235,13 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
             if name.startswith(FILES_DIR):
                 sha = _hash_member(zf, zi, where)
             elif name == MEMBER_EVENTS:
-                # checked while it is read; the reader keeps its first problem until _finish, so that a
+                # parsed while it is read; the reader keeps its first problem until finish(), so that a
                 # checksum that does not match is what is reported
-                sha = _read_events(zf, zi, reader, where)
+                digest = hashlib.sha256()
+                with contextlib.closing(_line_blocks(zf, zi, where, digest)) as blocks:  # type: ignore[type-var]
+                    for block in blocks:
+                        reader.feed(block)
+                sha = digest.hexdigest()
             else:
                 data = _read_member(zf, zi, where)
                 sha = hashlib.sha256(data).hexdigest()
@@ -249,7 +253,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
                 raise IntegrityFailure(f"{where}: {name} does not match its checksum in the manifest (altered?)")
             if name.startswith(FILES_DIR):
                 files[name[len(FILES_DIR) :]] = (zi, sha)
-        run = _finish(reader, manifest, where)
+        run = reader.finish(manifest)
     except BaseException:
         zf.close()
         raise
@@ -273,7 +277,7 @@ def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
     return h.hexdigest()
 
 
-def line_blocks(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, digest) -> Generator[bytes, None, None]:
+def _line_blocks(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, digest) -> Iterator[bytes]:
     """A member in blocks of about EVENTS_BLOCK bytes that end with a newline (the last one may not), each
     added to ``digest`` as it is read. Never more than the member declares is read."""
     held = b""  # the start of a line that goes on in the next chunk
@@ -299,23 +303,22 @@ def line_blocks(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, digest) ->
         yield held
 
 
-class EventsReader:
-    """Reads events.jsonl block by block (blocks of whole lines): each line by the codec, each block through
-    the records check; the first problem of a line is kept (see ``problem``), so that a member whose
+class _EventsReader:
+    """Reads events.jsonl block by block (blocks of whole lines): each line by the codec, each event through
+    the records check as it comes; the first problem is raised by :meth:`finish`, so that a member whose
     checksum does not match is reported as such."""
 
-    def __init__(self, where: str, desk_id: str):
+    def __init__(self, where: str, manifest: dict):
         self.where = where
-        self.check = RunCheck(desk_id=desk_id, where=f"{where} events.jsonl")
+        self.check = RunCheck(desk_id=manifest["desk_id"], where=f"{where} events.jsonl")
         self.run = Run()
         self.seqs: list = []  # of every line, as read
         self.last_hash: object = None
         self.first_prev_hash: object = None
-        self.problem: tuple[int, str] | None = None
-        """The first line that is not canonical JSON (its number in the member) and why."""
+        self._problem: IntegrityFailure | None = None
 
     def feed(self, block: bytes) -> None:
-        if self.problem is not None:
+        if self._problem is not None:
             return
         lines = block.split(b"\n")
         if lines[-1] == b"":
@@ -325,7 +328,13 @@ class EventsReader:
             try:
                 event = read_event_line(line)
             except NotCanonical as exc:
-                self.problem = (len(seqs) + 1, exc.reason)
+                self._problem = IntegrityFailure(
+                    "bundle.line_not_canonical",
+                    field="bundle",
+                    bundle=self.where,
+                    line=len(seqs) + 1,
+                    reason=exc.reason,
+                )
                 return
             record = event.record
             if type(record) is dict:
@@ -340,37 +349,26 @@ class EventsReader:
         for event in self.check.add(events, block):
             self.run.add(event)
 
-
-def _finish(reader: EventsReader, manifest: dict, where: str) -> Run:
-    """The checked run of a bundle's events; raises IntegrityFailure for the first problem found."""
-    seqs = reader.seqs
-    if reader.problem is not None:
-        line, reason = reader.problem
-        raise IntegrityFailure("bundle.line_not_canonical", field="bundle", bundle=where, line=line, reason=reason)
-    first, last = manifest["seq"]["first"], manifest["seq"]["last"]
-    if len(seqs) != manifest["counts"]["events"] or len(seqs) != last - first + 1:
-        raise IntegrityFailure(
-            f"{where}: events.jsonl holds {len(seqs)} events, the manifest says "
-            f"{manifest['counts']['events']} for seq {first}–{last}; refused"
-        )
-    if seqs != list(range(first, last + 1)):
-        raise IntegrityFailure(f"{where}: events.jsonl is not the contiguous seq run {first}–{last}; refused")
-    if seqs and reader.last_hash != manifest["last_hash"]:
-        raise IntegrityFailure(f"{where}: the last event's hash differs from the manifest's last_hash; refused")
-    reader.check.finish()
-    first_prev = manifest.get("first_prev_hash")
-    if seqs and first_prev and reader.first_prev_hash != first_prev:
-        raise IntegrityFailure(f"{where}: the first event's prev_hash differs from the manifest's")
-    return reader.run
-
-
-def _read_events(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, reader: EventsReader, where: str) -> str:
-    """Feed events.jsonl to ``reader``; returns the member's SHA-256."""
-    digest = hashlib.sha256()
-    with contextlib.closing(line_blocks(zf, zi, where, digest)) as blocks:
-        for block in blocks:
-            reader.feed(block)
-    return digest.hexdigest()
+    def finish(self, manifest: dict) -> Run:
+        """The checked run; raises IntegrityFailure for the first problem found."""
+        where, seqs = self.where, self.seqs
+        if self._problem is not None:
+            raise self._problem
+        first, last = manifest["seq"]["first"], manifest["seq"]["last"]
+        if len(seqs) != manifest["counts"]["events"] or len(seqs) != last - first + 1:
+            raise IntegrityFailure(
+                f"{where}: events.jsonl holds {len(seqs)} events, the manifest says "
+                f"{manifest['counts']['events']} for seq {first}–{last}; refused"
+            )
+        if seqs != list(range(first, last + 1)):
+            raise IntegrityFailure(f"{where}: events.jsonl is not the contiguous seq run {first}–{last}; refused")
+        if seqs and self.last_hash != manifest["last_hash"]:
+            raise IntegrityFailure(f"{where}: the last event's hash differs from the manifest's last_hash; refused")
+        self.check.finish()
+        first_prev = manifest.get("first_prev_hash")
+        if seqs and first_prev and self.first_prev_hash != first_prev:
+            raise IntegrityFailure(f"{where}: the first event's prev_hash differs from the manifest's")
+        return self.run
 
 
 def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: list[Path]) -> None:

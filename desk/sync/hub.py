@@ -22,7 +22,6 @@ codes of their own, ``hub.*``.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import json
@@ -147,8 +146,10 @@ class HubServer(ThreadingHTTPServer):
     def process_request(self, request, client_address):
         # bound the threads: a flood of connections is turned away, the client retries later
         if not self.slots.acquire(blocking=False):
-            with contextlib.suppress(OSError):
+            try:
                 request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n")
+            except OSError:
+                pass
             self.shutdown_request(request)
             return
         try:
@@ -182,7 +183,7 @@ class HubHandler(BaseHTTPRequestHandler):
     sys_version = ""
 
     def setup(self) -> None:
-        self.timeout = self.server.request_timeout  # type: ignore[misc]  # socketserver reads it per handler
+        self.timeout = self.server.request_timeout  # type: ignore[misc]  # per connection, as socketserver reads it
         super().setup()
 
     def log_message(self, format: str, *args) -> None:
@@ -200,16 +201,20 @@ class HubHandler(BaseHTTPRequestHandler):
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
-        with contextlib.suppress(OSError):  # the desk went away; it will retry with the same idempotency key
+        try:
             self.wfile.write(data)
+        except OSError:
+            pass  # the desk went away; it will retry with the same idempotency key
 
     def _send_raw(self, status: int, data: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        with contextlib.suppress(OSError):
+        try:
             self.wfile.write(data)
+        except OSError:
+            pass
 
     def do_GET(self) -> None:
         if self.path.split("?", 1)[0] == HEALTH_PATH:

@@ -158,14 +158,10 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
             (c["dossier_code"], c["desk_id"]): c
             for c in sq.latest_snapshot_events_per_desk(db, sorted({code for code, _ in lacking}))
         }
-        replaced = []
-        for c in candidates:
-            key = (c["dossier_code"], c["desk_id"])
-            if key not in lacking:
-                replaced.append(c)
-            elif key in older:
-                replaced.append(older[key])
-        candidates = replaced
+        chosen_or_none = [
+            older.get(key) if key in lacking else c for c in candidates for key in [(c["dossier_code"], c["desk_id"])]
+        ]
+        candidates = [c for c in chosen_or_none if c is not None]
         more = [(c["desk_id"], c["seq"]) for c in candidates if states.get((c["desk_id"], c["seq"])) is None]
         states.update({k: state_of(orjson.loads(v)) for k, v in sq.event_payloads(db, more).items()})
     best: dict[str, dict] = {}
@@ -194,8 +190,8 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
         if row[_ID] in present:
             queries.replace_dossier(
                 db,
-                {**dict(zip(sq.SNAPSHOT_DOSSIER_COLUMNS, row, strict=True)), "applicant_folded": folded},
-                [dict(zip(sq.SNAPSHOT_LINE_COLUMNS, line, strict=True)) for line in lines],
+                {**dict(zip(sq.SNAPSHOT_DOSSIER_COLUMNS, row)), "applicant_folded": folded},
+                [dict(zip(sq.SNAPSHOT_LINE_COLUMNS, line)) for line in lines],
             )
         else:
             new_rows.append((*row, folded))
@@ -207,8 +203,8 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
 
 def _refresh_gaps(db, desk_id: str, lo: int, hi: int, at: str, by: str) -> None:
     """Close the recorded gaps that events ``lo…hi`` filled, record the ones they reveal."""
-    spans, first, last = sq.seq_gaps(db, desk_id, (lo, hi))
-    current = set(spans)
+    gaps, first, last = sq.seq_gaps(db, desk_id, (lo, hi))
+    current = set(gaps)
     recorded = {
         (g["first_seq"], g["last_seq"]): g
         for g in sq.open_gaps(db, desk_id)

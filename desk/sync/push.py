@@ -124,9 +124,7 @@ def _post(url: str, body: bytes, headers: dict, timeout: float) -> dict:
         status = exc.code
         message = _hub_message(data)
         if status in RETRY_STATUSES:
-            raise _Retryable(
-                f"the hub answered {status}: {message}", _retry_after(exc.headers.get("Retry-After"))
-            ) from None
+            raise _Retryable(f"the hub answered {status}: {message}", _retry_after(exc.headers.get("Retry-After")))
         if status == 401:
             raise HubError(f"the hub refused the token (401: {message}); check [sync] token in desk.toml") from None
         if status in (409, 422):

@@ -107,7 +107,7 @@ def _event_rules(desk_id: str) -> list[tuple[str, Callable[[list], bool]]]:
         (
             "seq is not a positive integer",
             lambda rs: (
-                set(map(type, map(_seq, rs))) <= {int} and min(map(_seq, rs)) >= 1 and max(map(_seq, rs)) < MAX_SEQ
+                set(map(type, map(_seq, rs))) <= {int} and 1 <= min(map(_seq, rs)) and max(map(_seq, rs)) < MAX_SEQ
             ),
         ),
         (f"an event of another desk in a run of desk {desk_id}", lambda rs: set(map(_desk_id, rs)) <= {desk_id}),
@@ -321,26 +321,19 @@ class RunCheck:
 
     def _link(self, r: dict, digest: str | None) -> None:
         """The event's hash, and its link to the previous event of the run."""
-        problems, seq = self.problems, r["seq"]
+        problems, at, seq = self.problems, None, r["seq"]
         if digest != r["hash"]:
-            problems.append(f"{self._at(r)}: altered (its hash does not match its content)")
-        broken = self._broken_link(seq, r["prev_hash"])
-        if broken:
-            problems.append(f"{self._at(r)}: {broken}")
+            at = self._at(r)
+            problems.append(f"{at}: altered (its hash does not match its content)")
+        if self._prev is not None:
+            prev_seq, prev_hash = self._prev
+            if seq <= prev_seq:
+                problems.append(f"{at or self._at(r)}: out of order after seq {prev_seq}")
+            elif seq == prev_seq + 1 and r["prev_hash"] != prev_hash:
+                problems.append(f"{at or self._at(r)}: does not follow seq {prev_seq} (chain broken)")
         if seq == 1 and r["prev_hash"] != GENESIS:
-            problems.append(f"{self._at(r)}: the first event of a desk must start the chain")
+            problems.append(f"{at or self._at(r)}: the first event of a desk must start the chain")
         self._prev = (seq, r["hash"])
-
-    def _broken_link(self, seq: int, prev_hash: str) -> str | None:
-        """How an event (``seq``, ``prev_hash``) fails to follow the last one that passed before it, if it does."""
-        if self._prev is None:
-            return None
-        prev_seq, hash_before = self._prev
-        if seq <= prev_seq:
-            return f"out of order after seq {prev_seq}"
-        if seq == prev_seq + 1 and prev_hash != hash_before:
-            return f"does not follow seq {prev_seq} (chain broken)"
-        return None
 
     def finish(self) -> None:
         """Raise IntegrityFailure naming ``where`` and the events at fault, if any."""
