@@ -101,7 +101,8 @@ def run_desk_process(*args: str, home: Path | str | None = None, env: Mapping[st
     """Run the real ``python -m desk ARGS`` in a subprocess (the smoke tests: start-up, imports, exit status)."""
     full_env = {**os.environ, **_env_changes(env)}
     return subprocess.run([sys.executable, *python_options, "-m", "desk", *_command(args, home)],
-                          capture_output=True, text=True, env=full_env, cwd=ROOT, input=input, timeout=timeout)
+                          capture_output=True, text=True, env=full_env, cwd=ROOT, input=input, timeout=timeout,
+                          check=False)
 
 
 # --- template homes ---------------------------------------------------------------------
