@@ -114,6 +114,7 @@ def run_desk_process(
         cwd=ROOT,
         input=input,
         timeout=timeout,
+        check=False,
     )
 
 

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +52,8 @@ class Terminal:
             ],
             check=True,
         )
+        self.socket_path = subprocess.run([*self.base, "display", "-p", "#{socket_path}"], capture_output=True,
+                                          text=True).stdout.strip()
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         """Type into the terminal; the test then waits for what the keys show, not for a while."""
@@ -79,6 +82,8 @@ class Terminal:
 
     def close(self) -> None:
         subprocess.run([*self.base, "kill-server"], capture_output=True)
+        if self.socket_path:  # the server leaves its socket file behind
+            Path(self.socket_path).unlink(missing_ok=True)
 
 
 @pytest.fixture
