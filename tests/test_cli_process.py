@@ -68,6 +68,8 @@ def test_a_command_without_a_screen_imports_no_tui_or_pdf_library(cli_home):
     ):
         r = run_desk_process(*args, home=cli_home, python_options=["-X", "importtime"])
         assert r.returncode == 0, r.stderr
-        imported = {m.group(1).strip().split(".")[0] for m in re.finditer(r"^import time:.*\|(.*)$", r.stderr, re.MULTILINE)}
+        imported = {
+            m.group(1).strip().split(".")[0] for m in re.finditer(r"^import time:.*\|(.*)$", r.stderr, re.MULTILINE)
+        }
         assert "desk" in imported
         assert not imported & {"textual", "rich", "reportlab", "screens", "printing"}, args

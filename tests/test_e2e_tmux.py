@@ -52,8 +52,9 @@ class Terminal:
             ],
             check=True,
         )
-        self.socket_path = subprocess.run([*self.base, "display", "-p", "#{socket_path}"], capture_output=True,
-                                          text=True).stdout.strip()
+        self.socket_path = subprocess.run(
+            [*self.base, "display", "-p", "#{socket_path}"], capture_output=True, text=True
+        ).stdout.strip()
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         """Type into the terminal; the test then waits for what the keys show, not for a while."""
