@@ -87,3 +87,29 @@ def desk(home):
     d = open_desk(home)
     yield d
     d.close()
+
+
+@pytest.fixture
+def make_desk(tmp_path, now):
+    """``make_desk(name, desk_no)``: an open desk of agency 000.00.12.H29 in its own home (0: a hub)."""
+    from desk.context import open_desk
+
+    opened = []
+
+    def make(name: str, desk_no: int):
+        home = new_home(tmp_path / name, agency_code="000.00.12.H29", desk_no=desk_no, clerk=f"Clerk {name}")
+        d = open_desk(home)
+        opened.append(d)
+        return d
+
+    yield make
+    for d in opened:
+        d.close()
+
+
+@pytest.fixture
+def out(tmp_path):
+    """A folder to export into (the USB stick)."""
+    p = tmp_path / "usb"
+    p.mkdir()
+    return p

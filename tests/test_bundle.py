@@ -30,31 +30,9 @@ from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import FORMAT, export_bundle
 from desk.sync.ingest import Cancelled
 from desk.text import fold
-from tests.conftest import new_cli_home, new_home, run_desk
+from tests.conftest import new_cli_home, run_desk
 
 AGENCY = "000.00.12.H29"
-
-
-@pytest.fixture
-def make_desk(tmp_path, now):
-    opened = []
-
-    def make(name: str, desk_no: int):
-        home = new_home(tmp_path / name, agency_code=AGENCY, desk_no=desk_no, clerk=f"Clerk {name}")
-        d = open_desk(home)
-        opened.append(d)
-        return d
-
-    yield make
-    for d in opened:
-        d.close()
-
-
-@pytest.fixture
-def out(tmp_path):
-    p = tmp_path / "usb"
-    p.mkdir()
-    return p
 
 
 def intake(desk, name="Nguyễn Văn An", procedure="2.000815"):
@@ -651,7 +629,11 @@ def test_an_altered_event_is_refused_before_anything_is_written(bundle, hub, tmp
     records[1]["clerk"] = "Kẻ giả mạo"
     path = rewrite(bundle, tmp_path / "t.deskbundle", change={"events.jsonl": jsonl(records)}, fix_manifest=True)
     written = []
-    monkeypatch.setattr("desk.sync.bundle_read.ingest", lambda *a, **kw: written.append(a))
+
+    def writer(desk, runs, **kw):  # what the importer would be given to write
+        written.extend(row for run in runs for row in run.rows)
+
+    monkeypatch.setattr("desk.sync.bundle_read.ingest", writer)
     with pytest.raises(IntegrityFailure, match="altered"):
         import_bundle(hub, path)
     assert written == []

@@ -9,6 +9,7 @@ or hashed otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import enum
 import hashlib
@@ -152,6 +153,34 @@ def test_floats_are_refused_on_writing_and_on_reading(number):
             with pytest.raises(NotCanonical) as exc:
                 canonical.loads(spelling)
             assert exc.value.reason == "number"
+
+
+@st.composite
+def values_holding_a_number_beyond_the_domain(draw):
+    """A value of the domain with a float or an integer beyond 64 bits put somewhere inside it."""
+    odd = draw(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(2**64, 10**40),
+                         st.integers(-(10**40), -(2**63) - 1)))  # fmt: skip
+    value = draw(values)
+    if type(value) is dict and value and draw(st.booleans()):
+        key = draw(st.sampled_from(sorted(value)))
+        value[key] = [value[key], odd] if draw(st.booleans()) else {"deep": [odd]}
+        return value
+    return {"amount": [draw(values), odd]} if draw(st.booleans()) else [odd, value]
+
+
+@settings(max_examples=300, deadline=None)
+@given(values_holding_a_number_beyond_the_domain())
+def test_a_number_beyond_the_domain_is_found_however_deep_and_however_spelled(value):
+    # canonical spacing: refused as a number; other spacing (indented): refused all the same
+    spellings = [reference(value)]
+    with contextlib.suppress(TypeError):  # orjson writes no integer beyond 64 bits
+        spellings.append(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
+    for spelling in spellings:
+        with pytest.raises(NotCanonical) as exc:
+            canonical.loads(spelling)
+        assert exc.value.reason == "number"
+    with pytest.raises(NotCanonical):
+        canonical.loads(json.dumps(value, sort_keys=True, indent=1, ensure_ascii=False).encode())
 
 
 @pytest.mark.parametrize(

@@ -280,6 +280,12 @@ ENGLISH: dict[str, str] = {
     "canonical.value_unsupported": "a value of type {type} cannot be written into an event (no desk writes one)",
     "bundle.member_corrupt": "{bundle}: member {member} is corrupt or truncated; refused",
     "bundle.member_size": "{bundle}: member {member} is not the size it declares; refused",
+    "bundle.reader_stopped": "{bundle}: the events could not be read to the end (the reading process stopped); nothing was imported, try again",
+    "bundle.events_count": "{bundle}: events.jsonl holds {count:# event|# events}, the manifest says {declared} for seq {first}–{last}; refused",
+    "bundle.events_not_contiguous": "{bundle}: events.jsonl is not the contiguous seq run {first}–{last}; refused",
+    "bundle.last_hash": "{bundle}: the last event's hash differs from the manifest's last_hash; refused",
+    "bundle.first_prev_hash": "{bundle}: the first event's prev_hash differs from the manifest's; refused",
+    "bundle.member_checksum": "{bundle}: {member} does not match its checksum in the manifest (altered?); refused",
     # printing's own problems (printing.paper, printing.fonts, printing.receipt)
     "print.paper_unknown": "paper '{paper}': choose one of {choices}",
     "print.copies_too_few": "copies {copies}: print at least one copy (liên)",

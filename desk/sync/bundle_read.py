@@ -2,16 +2,15 @@
 
 One strict reader (docs/bundle-format.md, "What an importer must check"): the
 zip is opened with limits against hostile archives, the manifest and the
-checksum of every member are checked, each line of ``events.jsonl`` is read by
-the one codec (:func:`desk.rules.canonical.read_event_line`: it must be exactly
-the canonical JSON of its event), the run is checked by
-``desk.sync.records``, and only then does ``desk.sync.ingest`` write it, in one
-transaction, like a pushed batch.
+checksum of every member are checked; then ``events.jsonl`` is read a block at
+a time (``desk.sync.bundle_events``: each line by the one codec, each block
+through the records check), and ``desk.sync.ingest`` writes each block as it
+comes, in one transaction that is committed only when the whole member was read
+and found good, like a pushed batch.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -19,14 +18,13 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from db import queries
 from desk import clock
 from desk.errors import IntegrityFailure, NotFound
-from desk.rules.canonical import NotCanonical, read_event_line
+from desk.sync.bundle_events import EventsSource
 from desk.sync.bundle_write import (
     FILES_DIR,
     FORMAT,
@@ -36,8 +34,7 @@ from desk.sync.bundle_write import (
     MEMBER_REGISTER,
     remove_quietly,
 )
-from desk.sync.ingest import Gap, IngestResult, Progress, Run, ingest
-from desk.sync.records import RunCheck
+from desk.sync.ingest import Gap, IngestResult, Progress, ingest
 
 # limits against hostile bundles (zip bombs, huge members); a day of a busy
 # desk is a few megabytes, a 20,000-event bundle about 40 MB uncompressed
@@ -50,7 +47,6 @@ MAX_TOTAL_BYTES = 4 * 1024**3
 MAX_RATIO = 200  # uncompressed/compressed beyond this, for members over RATIO_FLOOR bytes, is a bomb
 RATIO_FLOOR = 1024**2
 READ_CHUNK = 1024**2
-EVENTS_BLOCK = 4 * 1024**2  # bytes of events.jsonl decoded and parsed at a time
 _SAFE_MEMBER = re.compile(r"^[0-9A-Za-z_.-]+(/[0-9A-Za-z_.-]+)*$")
 
 
@@ -194,14 +190,21 @@ def _manifest(data: bytes, where: str) -> dict:
 @dataclass
 class _Bundle:
     manifest: dict
-    run: Run
-    """Its events, checked."""
-    files: dict[str, tuple[zipfile.ZipInfo, str]]  # relative path -> (member, sha256)
+    members: dict[str, tuple[zipfile.ZipInfo, dict]]
+    """name -> (member, its manifest entry), the manifest itself left out."""
+    files: dict[str, tuple[zipfile.ZipInfo, str]] = field(default_factory=dict)
+    """relative path -> (member, sha256), once :func:`_check_members` found them good."""
+
+    @property
+    def events(self) -> tuple[zipfile.ZipInfo, str]:
+        """events.jsonl and its checksum; read and checked while it is imported (``desk.sync.bundle_events``)."""
+        zi, entry = self.members[MEMBER_EVENTS]
+        return zi, entry["sha256"]
 
 
-def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
-    """Open and check a bundle completely (zip safety, manifest, checksums, each line canonical, counts, the
-    records check of every event); raises IntegrityFailure, and then the zip is closed."""
+def open_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
+    """Open a bundle and check its zip (limits against hostile archives), its manifest, and that its members
+    are those the manifest lists with their sizes; raises IntegrityFailure, and then the zip is closed."""
     where = path.name
     try:
         size = path.stat().st_size
@@ -226,38 +229,35 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
             raise IntegrityFailure(
                 f"{where}: members differ from the manifest (not listed: {extra[:5]}, missing: {missing[:5]}); refused"
             )
-        reader = _EventsReader(where, manifest)
-        files: dict[str, tuple[zipfile.ZipInfo, str]] = {}
         for name in sorted(present):
             zi, entry = by_name[name], listed[name]
             if zi.file_size != entry["size"]:
                 raise IntegrityFailure(f"{where}: {name} is {zi.file_size} bytes, the manifest says {entry['size']}")
-            if name.startswith(FILES_DIR):
-                sha = _hash_member(zf, zi, where)
-            elif name == MEMBER_EVENTS:
-                # parsed while it is read; the reader keeps its first problem until finish(), so that a
-                # checksum that does not match is what is reported
-                digest = hashlib.sha256()
-                with contextlib.closing(_line_blocks(zf, zi, where, digest)) as blocks:  # type: ignore[type-var]
-                    for block in blocks:
-                        reader.feed(block)
-                sha = digest.hexdigest()
-            else:
-                data = _read_member(zf, zi, where)
-                sha = hashlib.sha256(data).hexdigest()
-                if name == MEMBER_DOSSIERS and not data.startswith(b"["):
-                    # informational for the hub (dossiers are rebuilt from the events); the checksum covers it
-                    raise IntegrityFailure(f"{where}: {name} is not a JSON list of dossier records; refused")
-                del data
-            if sha != entry["sha256"]:
-                raise IntegrityFailure(f"{where}: {name} does not match its checksum in the manifest (altered?)")
-            if name.startswith(FILES_DIR):
-                files[name[len(FILES_DIR) :]] = (zi, sha)
-        run = reader.finish(manifest)
     except BaseException:
         zf.close()
         raise
-    return zf, _Bundle(manifest, run, files)
+    return zf, _Bundle(manifest, {name: (by_name[name], listed[name]) for name in sorted(present)})
+
+
+def _check_members(zf: zipfile.ZipFile, bundle: _Bundle, where: str) -> None:
+    """The checksum of every member but events.jsonl (read and checked while it is imported); keeps the
+    scans' in ``bundle.files``."""
+    for name, (zi, entry) in bundle.members.items():
+        if name == MEMBER_EVENTS:
+            continue
+        if name.startswith(FILES_DIR):
+            sha = _hash_member(zf, zi, where)
+        else:
+            data = _read_member(zf, zi, where)
+            sha = hashlib.sha256(data).hexdigest()
+            if name == MEMBER_DOSSIERS and not data.startswith(b"["):
+                # informational for the hub (dossiers are rebuilt from the events); the checksum covers it
+                raise IntegrityFailure(f"{where}: {name} is not a JSON list of dossier records; refused")
+            del data
+        if sha != entry["sha256"]:
+            raise IntegrityFailure("bundle.member_checksum", field="bundle", bundle=where, member=name)
+        if name.startswith(FILES_DIR):
+            bundle.files[name[len(FILES_DIR) :]] = (zi, sha)
 
 
 def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
@@ -275,100 +275,6 @@ def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
     if n != zi.file_size:
         raise IntegrityFailure("bundle.member_size", field="bundle", bundle=where, member=zi.filename)
     return h.hexdigest()
-
-
-def _line_blocks(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, digest) -> Iterator[bytes]:
-    """A member in blocks of about EVENTS_BLOCK bytes that end with a newline (the last one may not), each
-    added to ``digest`` as it is read. Never more than the member declares is read."""
-    held = b""  # the start of a line that goes on in the next chunk
-    n = 0
-    try:
-        with zf.open(zi) as f:
-            while chunk := f.read(EVENTS_BLOCK):
-                n += len(chunk)
-                if n > zi.file_size:
-                    break
-                digest.update(chunk)
-                end = chunk.rfind(b"\n") + 1
-                if end:
-                    yield held + chunk[:end] if held else chunk[:end]
-                    held = chunk[end:]
-                else:
-                    held += chunk
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise IntegrityFailure("bundle.member_corrupt", field="bundle", bundle=where, member=zi.filename) from exc
-    if n != zi.file_size:
-        raise IntegrityFailure("bundle.member_size", field="bundle", bundle=where, member=zi.filename)
-    if held:
-        yield held
-
-
-class _EventsReader:
-    """Reads events.jsonl block by block (blocks of whole lines): each line by the codec, each event through
-    the records check as it comes; the first problem is raised by :meth:`finish`, so that a member whose
-    checksum does not match is reported as such."""
-
-    def __init__(self, where: str, manifest: dict):
-        self.where = where
-        self.check = RunCheck(desk_id=manifest["desk_id"], where=f"{where} events.jsonl")
-        self.run = Run()
-        self.seqs: list = []  # of every line, as read
-        self.last_hash: object = None
-        self.first_prev_hash: object = None
-        self._problem: IntegrityFailure | None = None
-
-    def feed(self, block: bytes) -> None:
-        if self._problem is not None:
-            return
-        lines = block.split(b"\n")
-        if lines[-1] == b"":
-            lines.pop()  # the block ends with a newline
-        seqs, events = self.seqs, []
-        for line in lines:
-            try:
-                event = read_event_line(line)
-            except NotCanonical as exc:
-                self._problem = IntegrityFailure(
-                    "bundle.line_not_canonical",
-                    field="bundle",
-                    bundle=self.where,
-                    line=len(seqs) + 1,
-                    reason=exc.reason,
-                )
-                return
-            record = event.record
-            if type(record) is dict:
-                seqs.append(record.get("seq"))
-                self.last_hash = record.get("hash")
-                if len(seqs) == 1:
-                    self.first_prev_hash = record.get("prev_hash")
-            else:
-                seqs.append(None)
-                self.last_hash = None
-            events.append(event)
-        for event in self.check.add(events, block):
-            self.run.add(event)
-
-    def finish(self, manifest: dict) -> Run:
-        """The checked run; raises IntegrityFailure for the first problem found."""
-        where, seqs = self.where, self.seqs
-        if self._problem is not None:
-            raise self._problem
-        first, last = manifest["seq"]["first"], manifest["seq"]["last"]
-        if len(seqs) != manifest["counts"]["events"] or len(seqs) != last - first + 1:
-            raise IntegrityFailure(
-                f"{where}: events.jsonl holds {len(seqs)} events, the manifest says "
-                f"{manifest['counts']['events']} for seq {first}–{last}; refused"
-            )
-        if seqs != list(range(first, last + 1)):
-            raise IntegrityFailure(f"{where}: events.jsonl is not the contiguous seq run {first}–{last}; refused")
-        if seqs and self.last_hash != manifest["last_hash"]:
-            raise IntegrityFailure(f"{where}: the last event's hash differs from the manifest's last_hash; refused")
-        self.check.finish()
-        first_prev = manifest.get("first_prev_hash")
-        if seqs and first_prev and self.first_prev_hash != first_prev:
-            raise IntegrityFailure(f"{where}: the first event's prev_hash differs from the manifest's")
-        return self.run
 
 
 def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: list[Path]) -> None:
@@ -394,20 +300,31 @@ def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: li
 
 
 def import_bundle(desk, path: str | os.PathLike, progress: Progress | None = None) -> ImportResult:
-    """Check a bundle completely, then import it in one transaction (see ``desk.sync.ingest``).
+    """Check a bundle completely and import it in one transaction (see ``desk.sync.ingest``).
 
-    Anything wrong raises IntegrityFailure (exit 5) naming what and where, and
-    nothing is imported. A missing earlier bundle of the same desk does not
-    refuse the import: the gap is recorded by seq range and returned.
+    The events are written while they are read and checked (``desk.sync.bundle_events``); anything wrong
+    raises IntegrityFailure (exit 5) naming what and where, and nothing is imported. A missing earlier
+    bundle of the same desk does not refuse the import: the gap is recorded by seq range and returned.
     """
     path = Path(path)
-    zf, bundle = read_bundle(path)
-    return _store(desk, path, zf, bundle, progress)
+    zf, bundle = open_bundle(path)
+    events: EventsSource | None = None
+    try:
+        # the events' reader starts first: a second process may read them while the other members are checked
+        events = EventsSource(str(path), zf, *bundle.events, where=path.name, manifest=bundle.manifest)
+        _check_members(zf, bundle, path.name)
+        return _store(desk, path, zf, bundle, events, progress)
+    finally:
+        if events is not None:
+            events.close()
+        zf.close()
 
 
-def _store(desk, path: Path, zf: zipfile.ZipFile, bundle: _Bundle, progress: Progress | None) -> ImportResult:
-    """Ingest the checked events, store the bundle's scans and record the import, in one transaction;
-    closes ``zf``."""
+def _store(
+    desk, path: Path, zf: zipfile.ZipFile, bundle: _Bundle, events: EventsSource, progress: Progress | None
+) -> ImportResult:
+    """Ingest the events as they are checked, store the bundle's scans and record the import, in one
+    transaction."""
     m = bundle.manifest
     where = path.name
     written: list[Path] = []
@@ -437,20 +354,21 @@ def _store(desk, path: Path, zf: zipfile.ZipFile, bundle: _Bundle, progress: Pro
     try:
         ingest(
             desk,
-            bundle.run,
+            events,
             source="bundle",
             name=path.name,
             desk_id=m["desk_id"],
             agency_code=m["agency"],
             desk_no=m["desk_no"],
             where=where,
+            total=m["counts"]["events"],
             progress=progress,
             before_commit=before_commit,
         )
-    except BaseException:
+    except BaseException as exc:
         for p in written:
             remove_quietly(p)
+        if isinstance(exc, IntegrityFailure):
+            events.finish()  # a problem of the events themselves (read to the end) comes first
         raise
-    finally:
-        zf.close()
     return done[0]

@@ -368,13 +368,14 @@ class HubHandler(BaseHTTPRequestHandler):
             try:
                 ingest(
                     desk,
-                    Run.of(checked),
+                    [Run.of(checked)],
                     source="push",
                     name=key,
                     desk_id=desk_id,
                     agency_code=agency,
                     desk_no=desk_no,
                     where=where,
+                    total=len(checked),
                     before_commit=remember,
                 )
             except ChainConflict as exc:

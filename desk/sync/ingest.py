@@ -229,7 +229,7 @@ def desk_gaps(db, desk_id: str | None = None) -> list[Gap]:
 
 def ingest(
     desk,
-    run: Run,
+    runs: Iterable[Run],
     *,
     source: str,
     name: str,
@@ -237,67 +237,50 @@ def ingest(
     agency_code: str,
     desk_no: int,
     where: str,
+    total: int,
     progress: Progress | None = None,
     before_commit: Callable[[IngestResult], None] | None = None,
 ) -> IngestResult:
     """Store a checked run of one desk's events in one transaction; see the module docstring.
 
+    ``runs``: the run in seq order, in one or more parts (a bundle's blocks,
+    written while the next is read and checked: if reading them raises, nothing
+    is imported); ``total``: how many events they hold, for ``progress``.
     ``before_commit`` runs inside the transaction (the hub stores its
     idempotent response there; bundle import writes scans); if it raises,
     nothing is imported. Known events are skipped, so ingesting twice changes
     nothing.
     """
     db = desk.db
-    rows = run.rows
-    total = len(rows)
     now = clock.now().isoformat(timespec="seconds")
-    mark = f"{source}:{name}"
     with sq.bulk_cache(db, total), write_transaction(db):
         result = IngestResult(imported=0, skipped=0)
-        if not rows:
-            if before_commit:
-                before_commit(result)
-            return result
-        # a row: desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash
-        seqs = {row[1] for row in rows}
-        lo, hi = rows[0][1], rows[-1][1]
-        around = sq.event_rows_between(db, desk_id, lo - 1, hi + 1)
-        elsewhere = sq.event_ids_present(db, [row[2] for row in rows])
-        problems: list[str] = []
-        new: list[tuple] = []
-        for row in rows:
-            seq, event_id, prev_hash, hash_ = row[1], row[2], row[8], row[9]
-            have = around.get(seq)
-            if have is not None:
-                if have["event_id"] == event_id and have["hash"] == hash_:
-                    result.skipped += 1
-                    result.acknowledged.append(event_id)
-                else:
-                    problems.append(f"seq {seq} differs from the event this home already has for that desk")
+        lo = hi = first_new = last_new = 0
+        last_hash = ""
+        for run in runs:
+            rows = run.rows
+            if not rows:
                 continue
-            if event_id in elsewhere:
-                problems.append(f"seq {seq}: event id {event_id} is already stored as another event")
-                continue
-            if seq - 1 not in seqs and seq - 1 in around and around[seq - 1]["hash"] != prev_hash:
-                problems.append(f"seq {seq} does not follow seq {seq - 1} already at this home (chain broken)")
-            if seq + 1 not in seqs and seq + 1 in around and around[seq + 1]["prev_hash"] != hash_:
-                problems.append(f"seq {seq + 1} already at this home does not follow seq {seq} (chain broken)")
-            new.append(row)
-        if problems:
-            raise fail(f"{where} (desk {desk_no}, {desk_id})", problems, ChainConflict)
-        step = 2000
-        for i in range(0, len(new), step):
-            part = new[i : i + step]
-            sq.insert_event_rows(db, part)
-            result.imported += len(part)
-            result.acknowledged.extend(row[2] for row in part)
-            if progress:
-                progress(result.skipped + result.imported, total)
-        if new:
-            codes = sorted({row[3] for row in new if row[3]})
-            fresh = {(desk_id, seq): payload for seq, payload in run.latest.values()}
-            result.dossiers = _rebuild(db, codes, fresh)
-            sq.add_mark(db, desk_id, new[0][1], new[-1][1], mark, now)
+            if not lo:
+                lo = rows[0][1]
+            hi, last_hash = rows[-1][1], rows[-1][9]
+            new = _new_rows(db, rows, desk_id, desk_no, where, result)
+            step = 2000
+            for i in range(0, len(new), step):
+                part = new[i : i + step]
+                sq.insert_event_rows(db, part)
+                result.imported += len(part)
+                result.acknowledged.extend(row[2] for row in part)
+                if progress:
+                    progress(result.skipped + result.imported, total)
+            if new:
+                first_new = first_new or new[0][1]
+                last_new = new[-1][1]
+                codes = sorted({row[3] for row in new if row[3]})
+                fresh = {(desk_id, seq): payload for seq, payload in run.latest.values()}
+                result.dossiers += _rebuild(db, codes, fresh)
+        if first_new:
+            sq.add_mark(db, desk_id, first_new, last_new, f"{source}:{name}", now)
             sq.upsert_desk(db, desk_id, agency_code, desk_no, now)
             _refresh_gaps(db, desk_id, lo, hi, now, f"{source} {name}")
             sq.record_import(
@@ -312,13 +295,46 @@ def ingest(
                     "last_seq": hi,
                     "imported_events": result.imported,
                     "skipped_events": result.skipped,
-                    "last_hash": rows[-1][9],
+                    "last_hash": last_hash,
                     "at": now,
                 },
             )
-        result.gaps = desk_gaps(db, desk_id)
-        if progress:
-            progress(total, total)
+        if lo:
+            result.gaps = desk_gaps(db, desk_id)
+            if progress:
+                progress(total, total)
         if before_commit:
             before_commit(result)
     return result
+
+
+def _new_rows(db, rows: list[tuple], desk_id: str, desk_no: int, where: str, result: IngestResult) -> list[tuple]:
+    """The rows not yet at this home (those already here are counted as skipped); raises ChainConflict when
+    the rows disagree with the desk's events already here (earlier parts of the run included)."""
+    # a row: desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash
+    seqs = {row[1] for row in rows}
+    around = sq.event_rows_between(db, desk_id, rows[0][1] - 1, rows[-1][1] + 1)
+    elsewhere = sq.event_ids_present(db, [row[2] for row in rows])
+    problems: list[str] = []
+    new: list[tuple] = []
+    for row in rows:
+        seq, event_id, prev_hash, hash_ = row[1], row[2], row[8], row[9]
+        have = around.get(seq)
+        if have is not None:
+            if have["event_id"] == event_id and have["hash"] == hash_:
+                result.skipped += 1
+                result.acknowledged.append(event_id)
+            else:
+                problems.append(f"seq {seq} differs from the event this home already has for that desk")
+            continue
+        if event_id in elsewhere:
+            problems.append(f"seq {seq}: event id {event_id} is already stored as another event")
+            continue
+        if seq - 1 not in seqs and seq - 1 in around and around[seq - 1]["hash"] != prev_hash:
+            problems.append(f"seq {seq} does not follow seq {seq - 1} already at this home (chain broken)")
+        if seq + 1 not in seqs and seq + 1 in around and around[seq + 1]["prev_hash"] != hash_:
+            problems.append(f"seq {seq + 1} already at this home does not follow seq {seq} (chain broken)")
+        new.append(row)
+    if problems:
+        raise fail(f"{where} (desk {desk_no}, {desk_id})", problems, ChainConflict)
+    return new

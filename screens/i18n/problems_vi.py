@@ -274,6 +274,12 @@ PROBLEMS: dict[str, str] = {
     "canonical.value_unsupported": "Giá trị kiểu {type} không thể ghi vào sự kiện.",
     "bundle.member_corrupt": "{bundle}: tệp {member} trong gói bị hỏng hoặc bị cắt cụt; gói bị từ chối.",
     "bundle.member_size": "{bundle}: tệp {member} trong gói không đúng kích thước đã khai; gói bị từ chối.",
+    "bundle.reader_stopped": "{bundle}: không đọc được hết các sự kiện của gói (tiến trình đọc đã dừng); chưa nhập gì, hãy thử lại.",
+    "bundle.events_count": "{bundle}: events.jsonl có {count} sự kiện, bản kê khai ghi {declared} cho số thứ tự {first}–{last}; gói bị từ chối.",
+    "bundle.events_not_contiguous": "{bundle}: events.jsonl không phải dãy số thứ tự liền nhau {first}–{last}; gói bị từ chối.",
+    "bundle.last_hash": "{bundle}: mã băm của sự kiện cuối khác với last_hash trong bản kê khai; gói bị từ chối.",
+    "bundle.first_prev_hash": "{bundle}: prev_hash của sự kiện đầu khác với bản kê khai; gói bị từ chối.",
+    "bundle.member_checksum": "{bundle}: {member} không khớp mã kiểm tra trong bản kê khai (đã bị sửa?); gói bị từ chối.",
     # printing's own problems
     "print.paper_unknown": "Khổ giấy “{paper}” không có; chọn một trong {choices}.",
     "print.copies_too_few": "Số liên {copies}: phải in ít nhất một liên.",
