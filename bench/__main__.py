@@ -27,6 +27,7 @@ BUDGETS = {
     "receipt_steady_ms": 20,
     "export_20k_events_s": 2,
     "import_20k_events_s": 3,
+    "import_peak_rss_mb": 300,
 }
 
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -148,6 +151,9 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
         # the budgets are for 20,000 events; smaller runs are scaled linearly
         "export_20k_events_s": round(statistics.median(export_s) * scale, 3),
         "import_20k_events_s": round(statistics.median(import_s) * scale, 3),
+        # the peak memory of an importing process (SPEC §10: ≤ 300 MB for any bundle), and of its reader
+        "import_peak_rss_mb": max(m["import_rss_mb"] for m in measured),
+        "import_reader_peak_rss_mb": max(m["import_reader_rss_mb"] for m in measured),
         "bundle_bytes": last["bundle_bytes"],
         "bundle_bytes_per_dossier": round(last["bundle_bytes"] / max(last["dossiers"], 1), 1),
         "imported_events": last["imported_events"],
@@ -167,24 +173,22 @@ def _export_and_import(source: Path, root: Path, hub_source: Path | None) -> dic
         export_s, export_cpu = time.perf_counter() - t, time.process_time() - c
     finally:
         desk.close()
-    hub = open_desk(hub_home)
-    try:
-        hub_dossiers = hub.db.execute("SELECT count(*) FROM dossiers").fetchone()[0]
-        _settle_disk()
-        t, c = time.perf_counter(), time.process_time()
-        imported = import_bundle(hub, exported.path)
-        import_s, import_cpu = time.perf_counter() - t, time.process_time() - c
-    finally:
-        hub.close()
+    _settle_disk()
+    # the import runs in a process of its own, as `desk import` does: its peak memory is its own
+    measured = subprocess.run(
+        [sys.executable, "-m", "bench.bench_sync", "--import", str(hub_home.root), str(exported.path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    imported = json.loads(measured.stdout)
     result = {
         "export_s": export_s,
-        "import_s": import_s,
         "export_cpu_s": export_cpu,
-        "import_cpu_s": import_cpu,
+        **imported,
         "bundle_bytes": exported.path.stat().st_size,
         "dossiers": exported.dossiers,
-        "imported_events": imported.imported_events,
-        "hub_dossiers": hub_dossiers,
     }
     shutil.rmtree(root)  # its unwritten pages would otherwise be flushed during the next run's fsyncs
     return result
@@ -196,8 +200,45 @@ def _settle_disk() -> None:
         os.sync()
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM, not ru_maxrss: the latter keeps across exec the peak
+    of the process that started this one (the bench itself)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _import_here(hub_root: Path, bundle: Path) -> dict:
+    """Import ``bundle`` into the hub at ``hub_root`` in this (fresh) process; seconds and peak memory."""
+    hub = open_desk(Home(hub_root))
+    try:
+        hub_dossiers = hub.db.execute("SELECT count(*) FROM dossiers").fetchone()[0]
+        t, c = time.perf_counter(), time.process_time()
+        imported = import_bundle(hub, bundle)
+        import_s, import_cpu = time.perf_counter() - t, time.process_time() - c
+    finally:
+        hub.close()
+    own = _peak_rss_mb()
+    # the second process, if any (an upper bound: Linux counts in it what it shared with this one when started)
+    reader = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "import_s": import_s,
+        "import_cpu_s": import_cpu,  # of the importing process only
+        "import_rss_mb": round(own, 1),
+        "import_reader_rss_mb": round(reader, 1),
+        "imported_events": imported.imported_events,
+        "hub_dossiers": hub_dossiers,
+    }
+
+
 if __name__ == "__main__":
-    import sys
+    if sys.argv[1:2] == ["--import"]:
+        print(json.dumps(_import_here(Path(sys.argv[2]), Path(sys.argv[3]))))
+        raise SystemExit(0)
 
     # python -m bench.bench_sync [EVENTS [HUB_HOME]]
     hub = Path(sys.argv[2]) if len(sys.argv) > 2 else None
