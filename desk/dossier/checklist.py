@@ -13,7 +13,9 @@ are resolved.
 
 from __future__ import annotations
 
+from desk.dossier.files import newest_in_inbox, store_file
 from desk.dossier.lifecycle import commit_change
+from desk.dossier.query import get
 from desk.errors import InvalidInput, NotFound
 from desk.models import ComponentLine, Digitisation, Dossier
 from desk.rules import codes
@@ -171,8 +173,6 @@ def attach_file(desk, code: str, component_code: str, path, *, note: str = "") -
     failed transaction leaves at most an unused copy); the original is only read.
     Attaching the very file the line already holds changes nothing.
     """
-    from desk.dossier.files import store_file
-
     note = _note(note)
     # refuse early, before copying anything, when the dossier or line cannot take a file
     current = _load(desk, code)
@@ -214,8 +214,6 @@ def attach_newest(desk, code: str, component_code: str, *, note: str = "") -> Do
 
     The scan stays in the inbox; NotFound when the inbox holds none.
     """
-    from desk.dossier.files import newest_in_inbox
-
     path = newest_in_inbox(desk.home)
     if path is None:
         raise NotFound("inbox.empty", field="file", folder=str(desk.home.inbox))
@@ -277,6 +275,4 @@ def undo(desk, code: str, component_code: str, *, note: str = "") -> Dossier:
 
 
 def _load(desk, code: str) -> Dossier:
-    from desk.dossier.query import get
-
     return get(desk, code)

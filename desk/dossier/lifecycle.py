@@ -19,8 +19,9 @@ from datetime import datetime
 
 from db import queries, write_transaction
 from desk import clock
+from desk.catalog.store import get_procedure
 from desk.dossier import events
-from desk.dossier.query import get
+from desk.dossier.query import get, timeline
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import InvalidInput, NotFound
 from desk.models import Dossier, Event, ProcessingTime, TimeUnit
@@ -122,8 +123,6 @@ def _iso(value: datetime | None) -> str | None:
 
 def is_same_day(desk, dossier: Dossier) -> bool:
     """True when the dossier's procedure is a same-day one (False if it left the catalogue)."""
-    from desk.catalog.store import get_procedure
-
     try:
         return get_procedure(desk, dossier.procedure_code).processing.unit is TimeUnit.SAME_DAY
     except NotFound:
@@ -342,8 +341,6 @@ def advance(desk, code: str, action: str, note: str = "", **kw) -> Dossier:
 
 def last_transition(desk, code: str, action: str) -> Event | None:
     """The newest event of ``action`` on the dossier (e.g. to print Mẫu 02 or 03 again), or None."""
-    from desk.dossier.query import timeline
-
     t = TRANSITIONS.get(action)
     if t is None:
         raise InvalidInput("lifecycle.unknown_action", field="action", action=action)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from db import queries
 from desk import clock
+from desk.dossier.events import record_to_event, row_to_record
 from desk.dossier.rows import row_to_dossier
 from desk.errors import NotFound
 from desk.models import Dossier, Event, Status
@@ -88,8 +89,6 @@ def today_counts(desk, now: datetime | None = None) -> dict[str, int]:
 
 
 def timeline(desk, code: str) -> list[Event]:
-    from desk.dossier.events import record_to_event, row_to_record
-
     return [record_to_event(row_to_record(r), r["synced"]) for r in queries.events_for_dossier(desk.db, code)]
 
 

@@ -10,7 +10,8 @@ from desk.catalog.formats import sample_catalog_path
 from desk.catalog.store import import_catalog
 from desk.config import Home, init_home
 from desk.context import open_desk
-from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+from desk.dossier import checklist, lifecycle
+from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
 from desk.errors import HomeError
 
 DEMO_APPLICANTS: list[tuple[str, str | ApplicantInput]] = [
@@ -158,8 +159,6 @@ def _fill_demo_home(home: Home) -> int:
         n = 0
         for i, (procedure, who) in enumerate(DEMO_APPLICANTS):
             if isinstance(who, str):
-                from desk.dossier.intake import applicant_from_scan
-
                 applicant = applicant_from_scan(who)
             else:
                 applicant = who
@@ -178,8 +177,6 @@ def _fill_demo_home(home: Home) -> int:
 
 
 def _play(desk, dossier, story) -> None:
-    from desk.dossier import checklist, lifecycle
-
     code = dossier.code
     for step in story:
         action = step[0]
