@@ -212,8 +212,14 @@ class EventsSource:
         if zi.file_size < SECOND_PROCESS_FROM:
             self._blocks = checked_blocks(zf, zi, where, manifest, sha256, EVENTS_BLOCK)
             return
+        # its stderr goes nowhere: under the TUI it would write over the screen (it says all it has to say
+        # on stdout, and a crash shows as its end without a word)
         self._child = subprocess.Popen(
-            [sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True
+            [sys.executable, "-c", _CHILD],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
         )
         args = {"path": sys.path, "bundle": path, "member": zi.filename, "where": where, "manifest": manifest,
                 "sha256": sha256, "size": zi.file_size, "block": EVENTS_BLOCK}  # fmt: skip
