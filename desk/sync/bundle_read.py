@@ -16,6 +16,7 @@ import json
 import os
 import re
 import stat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -90,6 +91,43 @@ def _member_name_problem(name: str) -> str | None:
     if name.startswith(FILES_DIR) and _SAFE_MEMBER.match(name):
         return None
     return "not a member of a bundle"
+
+
+# APPNOTE.TXT 4.3.16, the end of central directory record: signature, this disk, the directory's disk, entries
+# on this disk, entries, the directory's size and offset, the comment's length. A desk's zip has no comment, so
+# the record is its last 22 bytes; and no ZIP64 record (its limits are far below ZIP64's).
+_END_RECORD = struct.Struct("<4s4H2LH")
+_END_SIGNATURE = b"PK\x05\x06"
+
+
+def _check_end_record(path: Path, size: int, where: str) -> None:
+    """Refuse a zip declaring more members than a bundle may hold before ``zipfile`` reads its whole
+    directory (4 million entries took 2.9 GB), and any zip a desk does not write."""
+    with open(path, "rb") as f:
+        f.seek(max(size - _END_RECORD.size - 0xFFFF, 0))  # the record, after it at most a comment of 64 KiB
+        tail = f.read()
+    record = tail[-_END_RECORD.size :]
+    if not record.startswith(_END_SIGNATURE):
+        if _END_SIGNATURE in tail:  # a record followed by a comment
+            raise IntegrityFailure("bundle.not_a_desk_zip", field="bundle", bundle=where)
+        return  # truncated or not a zip: zipfile says so, below
+    _, disk, directory_disk, on_disk, entries, directory_size, directory_offset, _ = _END_RECORD.unpack(record)
+    if (
+        disk
+        or directory_disk
+        or on_disk != entries
+        or entries == 0xFFFF
+        or 0xFFFFFFFF
+        in (
+            directory_size,
+            directory_offset,
+        )
+    ):
+        raise IntegrityFailure("bundle.not_a_desk_zip", field="bundle", bundle=where)
+    if entries > MAX_MEMBERS:
+        raise IntegrityFailure(
+            "bundle.members_declared", field="bundle", bundle=where, count=entries, limit=MAX_MEMBERS
+        )
 
 
 def _check_zip(zf: zipfile.ZipFile, where: str) -> dict[str, zipfile.ZipInfo]:
@@ -214,6 +252,7 @@ def open_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
         raise NotFound(f"{path} is not a file", field="bundle")
     if size > MAX_BUNDLE_BYTES:
         raise IntegrityFailure(f"{where}: {size} bytes, larger than any bundle may be; refused")
+    _check_end_record(path, size, where)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
