@@ -9,6 +9,7 @@ figures as a dict.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -29,11 +31,12 @@ from desk.catalog.store import import_catalog, list_procedures
 from desk.config import Home, init_home
 from desk.context import open_desk
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
+from desk.errors import IntegrityFailure
 from desk.ids import time_ordered_uuid
 from desk.models import Applicant, ComponentLine, Dossier, IdKind
 from desk.rules.canonical import GENESIS, dumps, event_hash
 from desk.sync.bundle_read import import_bundle
-from desk.sync.bundle_write import export_bundle
+from desk.sync.bundle_write import FORMAT, export_bundle
 
 BUDGETS = {"export_20k_events_s": 2.0, "import_20k_events_s": 3.0}
 
@@ -131,6 +134,7 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
         source = make_desk_with_events(root / "source", size, desk_no=2).root
         measured = [_export_and_import(source, root / f"run{i}", hub) for i in range(runs)]
         empty_hub = _export_and_import(source, root / "empty", None)
+        hostile = _hostile_import(root / "hostile")
     export_s = [m["export_s"] for m in measured]
     import_s = [m["import_s"] for m in measured]
     last = measured[-1]
@@ -151,9 +155,15 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
         # the budgets are for 20,000 events; smaller runs are scaled linearly
         "export_20k_events_s": round(statistics.median(export_s) * scale, 3),
         "import_20k_events_s": round(statistics.median(import_s) * scale, 3),
-        # the peak memory of an importing process (SPEC §10: ≤ 300 MB for any bundle), and of its reader
-        "import_peak_rss_mb": max(m["import_rss_mb"] for m in measured),
-        "import_reader_peak_rss_mb": max(m["import_reader_rss_mb"] for m in measured),
+        # the peak memory of an import (SPEC §10: ≤ 300 MB for any bundle): the importing process's and its
+        # reading process's together, for the genuine bundle and for a hostile one
+        "import_peak_rss_mb": round(
+            max(m["import_rss_mb"] + m["import_reader_rss_mb"] for m in [*measured, hostile]), 1
+        ),
+        "import_rss_mb": max(m["import_rss_mb"] for m in measured),
+        "import_reader_rss_mb": max(m["import_reader_rss_mb"] for m in measured),
+        "import_hostile_rss_mb": round(hostile["import_rss_mb"] + hostile["import_reader_rss_mb"], 1),
+        "import_hostile_s": round(hostile["import_s"], 3),
         "bundle_bytes": last["bundle_bytes"],
         "bundle_bytes_per_dossier": round(last["bundle_bytes"] / max(last["dossiers"], 1), 1),
         "imported_events": last["imported_events"],
@@ -200,6 +210,47 @@ def _settle_disk() -> None:
         os.sync()
 
 
+HOSTILE_LINES = 8_000_000  # short objects that are not events: 136 MB of events.jsonl, about 60 MB zipped
+
+
+def _hostile_import(root: Path) -> dict:
+    """Import, into an empty hub, a bundle of nothing but short JSON objects that are not events (as many as
+    its manifest says; random enough to pass the zip-bomb ratio), the attack that took 3.4 GB; its peak
+    memory and time to refusal."""
+    root.mkdir()
+    hub = _home(root / "hub", 0)
+    bundle = root / "hostile.deskbundle"
+    digest, size = hashlib.sha256(), 0
+    rng = random.Random(7)
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        with zf.open("events.jsonl", "w") as member:
+            for _ in range(HOSTILE_LINES // 100_000):
+                chunk = b"".join(b'{"a":"%08x"}\n' % rng.getrandbits(32) for _ in range(100_000))
+                member.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+        manifest = {
+            "format": FORMAT,
+            "agency": "000.00.12.H29",
+            "desk_id": str(time_ordered_uuid(0, 1)),
+            "desk_no": 9,
+            "created_at": "2026-11-23T17:00:00",
+            "last_hash": "0" * 64,
+            "seq": {"first": 1, "last": HOSTILE_LINES},
+            "counts": {"events": HOSTILE_LINES, "dossiers": 0, "files": 0},
+            "members": [{"name": "events.jsonl", "sha256": digest.hexdigest(), "size": size}],
+        }
+        zf.writestr("manifest.json", json.dumps(manifest))
+    measured = subprocess.run(
+        [sys.executable, "-m", "bench.bench_sync", "--import", str(hub.root), str(bundle)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    return json.loads(measured.stdout)
+
+
 def _peak_rss_mb() -> float:
     """This process's peak resident memory. Linux's VmHWM, not ru_maxrss: the latter keeps across exec the peak
     of the process that started this one (the bench itself)."""
@@ -218,7 +269,10 @@ def _import_here(hub_root: Path, bundle: Path) -> dict:
     try:
         hub_dossiers = hub.db.execute("SELECT count(*) FROM dossiers").fetchone()[0]
         t, c = time.perf_counter(), time.process_time()
-        imported = import_bundle(hub, bundle)
+        try:
+            imported = import_bundle(hub, bundle).imported_events
+        except IntegrityFailure:  # a hostile bundle: how long and how much memory its refusal took
+            imported = 0
         import_s, import_cpu = time.perf_counter() - t, time.process_time() - c
     finally:
         hub.close()
@@ -230,7 +284,7 @@ def _import_here(hub_root: Path, bundle: Path) -> dict:
         "import_cpu_s": import_cpu,  # of the importing process only
         "import_rss_mb": round(own, 1),
         "import_reader_rss_mb": round(reader, 1),
-        "imported_events": imported.imported_events,
+        "imported_events": imported,
         "hub_dossiers": hub_dossiers,
     }
 
