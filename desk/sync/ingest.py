@@ -23,6 +23,7 @@ from desk import clock
 from desk.dossier.rows import fold_name
 from desk.errors import DeskError, IntegrityFailure
 from desk.rules.canonical import EventLine
+from desk.sync.identity import Identity, identity_problem
 from desk.sync.records import fail, is_snapshot
 
 Progress = Callable[[int, int], None]
@@ -88,14 +89,16 @@ class Run:
     ``rows``: each event as the tuple stored (EVENT_COLUMNS of ``db.queries``,
     the payload as its canonical JSON); ``latest``: per dossier code, the seq
     of the run's latest event about it and its payload's JSON, the only one a
-    rebuild may take (no parsed payload is kept: a rebuild reads the few it needs).
+    rebuild may take (no parsed payload is kept: a rebuild reads the few it needs);
+    ``identities``: the (id, code, desk_id) of every dossier its snapshots name.
     """
 
-    __slots__ = ("latest", "rows")
+    __slots__ = ("identities", "latest", "rows")
 
     def __init__(self) -> None:
         self.rows: list[tuple] = []
         self.latest: dict[str, tuple[int, bytes]] = {}
+        self.identities: set[Identity] = set()
 
     def add(self, event: EventLine) -> None:
         """Add an event that passed the records check (``desk.sync.records``)."""
@@ -117,6 +120,9 @@ class Run:
         )
         if code:
             self.latest[code] = (seq, event.payload_json)
+        d = r["payload"].get("dossier")
+        if d is not None:
+            self.identities.add((d["id"], d["code"], d["desk_id"]))
 
     @classmethod
     def of(cls, events: Iterable[EventLine]) -> Run:
@@ -248,6 +254,9 @@ def ingest(
     nothing.
     """
     db = desk.db
+    if desk_id == desk.desk_id:
+        # another home's events under this home's desk id: the next intake here would chain onto them
+        raise ChainConflict("sync.own_desk_id", field="bundle", where=where, desk_id=desk_id)
     rows = run.rows
     total = len(rows)
     now = clock.now().isoformat(timespec="seconds")
@@ -285,6 +294,9 @@ def ingest(
             new.append(row)
         if problems:
             raise fail(f"{where} (desk {desk_no}, {desk_id})", problems, ChainConflict)
+        clash = identity_problem(db, run.identities, where=where)
+        if clash is not None:
+            raise ChainConflict(clash)
         step = 2000
         for i in range(0, len(new), step):
             part = new[i : i + step]

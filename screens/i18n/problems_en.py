@@ -278,5 +278,11 @@ PROBLEMS: dict[str, str] = {
     "print.font_missing": "font file {path} ({setting}) does not exist: fix printing.{setting} in desk.toml or leave it empty",
     "print.font_unusable": "font file {path} ({setting}) is not a usable TrueType font ({detail}); use a .ttf file (OpenType/CFF .otf files are not supported)",
     "print.font_lacks_vietnamese": "font file {path} ({setting}) lacks Vietnamese letters ({letters}…); choose a font with Vietnamese support",
+    # a hub's register and hostile bundles (issue 12)
+    "sync.dossier_identity": "{where}: dossier {code} (id {dossier_id}, desk {desk_id}) disagrees with dossier {other_code} (id {other_id}, desk {other_desk_id}) already known here{more:| and # more| and # more}: two desks may share one desk number, or the events name another desk's dossier; nothing was imported",
+    "sync.own_desk_id": "{where}: the events carry this home's own desk id ({desk_id}); a home never imports its own events (do two homes share one desk identity?); nothing was imported",
+    "event.no_dossier": "desk {desk}: event {seq} is about dossier {code}, which this home does not hold",
+    "event.other_dossier": "desk {desk}: event {seq} is about dossier {code} with id {snapshot_id}, but {code} here is the dossier with id {dossier_id}",
+    "dossier.no_desk_events": "dossier {code} belongs to desk {desk}, which has no event about it here",
 }
 """Code -> English template of the TUI."""

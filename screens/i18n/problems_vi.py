@@ -280,5 +280,11 @@ PROBLEMS: dict[str, str] = {
     "print.font_missing": "Không có tệp phông chữ {path} ({setting}); hãy sửa printing.{setting} trong desk.toml hoặc để trống.",
     "print.font_unusable": "Tệp phông chữ {path} ({setting}) không dùng được ({detail}); hãy dùng tệp .ttf.",
     "print.font_lacks_vietnamese": "Phông chữ {path} ({setting}) thiếu chữ tiếng Việt ({letters}…); hãy chọn phông có tiếng Việt.",
+    # a hub's register and hostile bundles (issue 12)
+    "sync.dossier_identity": "{where}: hồ sơ {code} (mã định danh {dossier_id}, quầy {desk_id}) không khớp với hồ sơ {other_code} (mã định danh {other_id}, quầy {other_desk_id}) đã có ở đây{more:| và # hồ sơ khác| và # hồ sơ khác}: có thể hai quầy trùng số quầy, hoặc sự kiện nhắm vào hồ sơ của quầy khác; không nhập gì.",
+    "sync.own_desk_id": "{where}: các sự kiện mang mã quầy của chính nơi này ({desk_id}); không bao giờ nhập sự kiện của chính mình (có hai máy dùng chung một danh tính quầy?); không nhập gì.",
+    "event.no_dossier": "Quầy {desk}: sự kiện {seq} thuộc hồ sơ {code}, nhưng ở đây không có hồ sơ đó.",
+    "event.other_dossier": "Quầy {desk}: sự kiện {seq} thuộc hồ sơ {code} mã định danh {snapshot_id}, nhưng {code} ở đây là hồ sơ mã định danh {dossier_id}.",
+    "dossier.no_desk_events": "Hồ sơ {code} thuộc quầy {desk}, nhưng ở đây không có sự kiện nào của quầy đó về hồ sơ này.",
 }
 """Code -> Vietnamese template."""
