@@ -147,6 +147,8 @@ def _read_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> bytes:
 def _manifest(data: bytes, where: str) -> dict:
     try:
         m = json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise IntegrityFailure("bundle.too_deep", field="bundle", bundle=where, member=MEMBER_MANIFEST) from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise IntegrityFailure(f"{where}: manifest.json is not valid JSON ({exc}); refused") from exc
     if not isinstance(m, dict):

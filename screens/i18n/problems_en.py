@@ -284,5 +284,11 @@ PROBLEMS: dict[str, str] = {
     "event.no_dossier": "desk {desk}: event {seq} is about dossier {code}, which this home does not hold",
     "event.other_dossier": "desk {desk}: event {seq} is about dossier {code} with id {snapshot_id}, but {code} here is the dossier with id {dossier_id}",
     "dossier.no_desk_events": "dossier {code} belongs to desk {desk}, which has no event about it here",
+    "event.type_unknown": "{where}: event {seq} is of type {type}, which no desk writes; refused",
+    "event.too_large": "{where}: event {seq} ({type}) carries {size:# byte|# bytes}, more than the {limit:# byte|# bytes} any event may carry; refused",
+    "event.fields": "{where}: event {seq} ({type}) lacks or adds the fields {fields}, unlike every event of its type; refused",
+    "event.value": "{where}: event {seq} ({type}) holds in {name} a value no desk writes (its type or size); refused",
+    "event.status_jump": "{where}: event {seq} ({type}) moves dossier {code} from status {from_status:none|#|#} to {to_status}, which the status machine does not allow; refused",
+    "bundle.too_deep": "{bundle}: {member} nests arrays or objects deeper than any bundle; refused",
 }
 """Code -> English template of the TUI."""

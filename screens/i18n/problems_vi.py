@@ -286,5 +286,11 @@ PROBLEMS: dict[str, str] = {
     "event.no_dossier": "Quầy {desk}: sự kiện {seq} thuộc hồ sơ {code}, nhưng ở đây không có hồ sơ đó.",
     "event.other_dossier": "Quầy {desk}: sự kiện {seq} thuộc hồ sơ {code} mã định danh {snapshot_id}, nhưng {code} ở đây là hồ sơ mã định danh {dossier_id}.",
     "dossier.no_desk_events": "Hồ sơ {code} thuộc quầy {desk}, nhưng ở đây không có sự kiện nào của quầy đó về hồ sơ này.",
+    "event.type_unknown": "{where}: sự kiện {seq} thuộc loại {type}, loại mà không quầy nào ghi; gói bị từ chối.",
+    "event.too_large": "{where}: sự kiện {seq} ({type}) mang {size} byte, quá giới hạn {limit} byte của một sự kiện; gói bị từ chối.",
+    "event.fields": "{where}: sự kiện {seq} ({type}) thiếu hoặc thừa các trường {fields} so với loại sự kiện này; gói bị từ chối.",
+    "event.value": "{where}: sự kiện {seq} ({type}) có giá trị ở {name} mà không quầy nào ghi (sai kiểu hoặc quá dài); gói bị từ chối.",
+    "event.status_jump": "{where}: sự kiện {seq} ({type}) chuyển hồ sơ {code} từ trạng thái {from_status:chưa có|#|#} sang {to_status}, bước mà quy trình không cho phép; gói bị từ chối.",
+    "bundle.too_deep": "{bundle}: {member} lồng mảng hoặc đối tượng sâu hơn mọi gói hợp lệ; gói bị từ chối.",
 }
 """Code -> Vietnamese template."""

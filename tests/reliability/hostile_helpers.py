@@ -64,8 +64,9 @@ def events_of(path: Path) -> list[dict]:
     return [json.loads(line) for line in members(path)["events.jsonl"].decode().splitlines()]
 
 
-def write_bundle(dst: Path, content: dict[str, bytes]) -> Path:
-    """A bundle of ``content`` with its manifest's member list made to match (sizes and checksums)."""
+def write_bundle(dst: Path, content: dict[str, bytes], *, manifest_tail: bytes = b"") -> Path:
+    """A bundle of ``content`` with its manifest's member list made to match (sizes and checksums);
+    ``manifest_tail`` is put in the manifest's object as it is (``, "x": …``)."""
     content = dict(content)
     m = json.loads(content["manifest.json"])
     m["members"] = [
@@ -73,7 +74,7 @@ def write_bundle(dst: Path, content: dict[str, bytes]) -> Path:
         for n, d in sorted(content.items())
         if n != "manifest.json"
     ]
-    content["manifest.json"] = json.dumps(m).encode()
+    content["manifest.json"] = json.dumps(m).encode()[:-1] + manifest_tail + b"}"
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, d in content.items():
             zf.writestr(n, d)
