@@ -298,6 +298,15 @@ ENGLISH: dict[str, str] = {
     "event.value": "{where}: event {seq} ({type}) holds in {name} a value no desk writes (its type or size); refused",
     "event.status_jump": "{where}: event {seq} ({type}) moves dossier {code} from status {from_status:none|#|#} to {to_status}, which the status machine does not allow; refused",
     "bundle.too_deep": "{bundle}: {member} nests arrays or objects deeper than any bundle; refused",
+    "file.active_content": "{name} is a PDF that acts when opened ({what}); a scan never does. Scan the paper again, or print it to a new PDF",
+    "file.encrypted": "{name} is protected by a password; save it again without one",
+    "file.unreadable_pdf": "{name} cannot be read as a PDF; it may be damaged. Scan it again",
+    "bundle.file_name": "{bundle}: member {member} is not named as a desk stores a scan (files/aa/<SHA-256>.pdf); refused",
+    "bundle.file_too_large": "{bundle}: member {member} is larger than the {limit:# byte|# bytes} a scan may be; refused",
+    "bundle.files_too_large": "{bundle}: its scans hold {size:# byte|# bytes}, more than the {limit:# byte|# bytes} one bundle may carry; refused",
+    "bundle.file_hash": "{bundle}: member {member} does not hold the file its name says (its SHA-256 differs); refused",
+    "bundle.file_unreferenced": "{bundle}: member {member} is not the scan of any event of the bundle; refused",
+    "bundle.file_refused": "{bundle}: member {member} is not a scan a desk would accept ({reason}); refused",
 }
 """Code -> English template."""
 

@@ -27,6 +27,7 @@ from db import queries
 from desk import clock
 from desk.errors import IntegrityFailure, NotFound
 from desk.rules.canonical import NotCanonical, read_event_line
+from desk.sync.bundle_files import check_files, check_sizes
 from desk.sync.bundle_write import (
     FILES_DIR,
     FORMAT,
@@ -219,6 +220,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
         raise IntegrityFailure(f"{where}: not a readable bundle (truncated, or not a zip): {exc}") from exc
     try:
         by_name = _check_zip(zf, where)
+        check_sizes(by_name.values(), FILES_DIR, where)
         manifest_data = _read_member(zf, by_name[MEMBER_MANIFEST], where)
         manifest = _manifest(manifest_data, where)
         listed = {e["name"]: e for e in manifest["members"]}
@@ -256,6 +258,7 @@ def read_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
             if name.startswith(FILES_DIR):
                 files[name[len(FILES_DIR) :]] = (zi, sha)
         run = reader.finish(manifest)
+        check_files(files, lambda zi: _read_member(zf, zi, where), (row[7] for row in run.rows), where)
     except BaseException:
         zf.close()
         raise
@@ -379,10 +382,9 @@ def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: li
         target = (root / rel).resolve()
         if root not in target.parents:
             raise IntegrityFailure(f"{where}: files/{rel} would land outside the files folder; refused")
-        if target.exists():
-            if hashlib.sha256(target.read_bytes()).hexdigest() != sha:
-                raise IntegrityFailure(f"{where}: files/{rel} differs from the file of that name already here")
-            continue
+        if target.is_file() and not target.is_symlink() and _file_sha256(target) == sha:
+            continue  # the same scan, already here (from another bundle or desk): shared
+        # absent, or not what its name says (planted by a bundle an older hub let in): the checked bytes win
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = target.with_name(target.name + ".part")
         with zf.open(zi) as src, open(tmp, "wb") as dst:
@@ -393,6 +395,14 @@ def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: li
         os.chmod(tmp, 0o600)
         os.replace(tmp, target)
         written.append(target)
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(READ_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def import_bundle(desk, path: str | os.PathLike, progress: Progress | None = None) -> ImportResult:

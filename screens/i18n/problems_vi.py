@@ -292,5 +292,14 @@ PROBLEMS: dict[str, str] = {
     "event.value": "{where}: sự kiện {seq} ({type}) có giá trị ở {name} mà không quầy nào ghi (sai kiểu hoặc quá dài); gói bị từ chối.",
     "event.status_jump": "{where}: sự kiện {seq} ({type}) chuyển hồ sơ {code} từ trạng thái {from_status:chưa có|#|#} sang {to_status}, bước mà quy trình không cho phép; gói bị từ chối.",
     "bundle.too_deep": "{bundle}: {member} lồng mảng hoặc đối tượng sâu hơn mọi gói hợp lệ; gói bị từ chối.",
+    "file.active_content": "{name} là tệp PDF tự chạy lệnh khi mở ({what}); bản quét không bao giờ như vậy. Hãy quét lại giấy tờ, hoặc in ra một tệp PDF mới.",
+    "file.encrypted": "{name} được bảo vệ bằng mật khẩu; hãy lưu lại tệp mà không đặt mật khẩu.",
+    "file.unreadable_pdf": "Không đọc được {name} như một tệp PDF; tệp có thể bị hỏng. Hãy quét lại.",
+    "bundle.file_name": "{bundle}: tệp {member} không được đặt tên như quầy lưu bản quét (files/aa/<SHA-256>.pdf); gói bị từ chối.",
+    "bundle.file_too_large": "{bundle}: tệp {member} lớn hơn giới hạn {limit} byte của một bản quét; gói bị từ chối.",
+    "bundle.files_too_large": "{bundle}: các bản quét trong gói nặng {size} byte, quá giới hạn {limit} byte của một gói; gói bị từ chối.",
+    "bundle.file_hash": "{bundle}: tệp {member} không chứa đúng tệp mà tên của nó chỉ ra (mã SHA-256 khác); gói bị từ chối.",
+    "bundle.file_unreferenced": "{bundle}: tệp {member} không phải bản quét của sự kiện nào trong gói; gói bị từ chối.",
+    "bundle.file_refused": "{bundle}: tệp {member} không phải bản quét mà quầy chấp nhận ({reason}); gói bị từ chối.",
 }
 """Code -> Vietnamese template."""

@@ -81,13 +81,16 @@ def write_bundle(dst: Path, content: dict[str, bytes], *, manifest_tail: bytes =
     return dst
 
 
-def forged(src: Path, dst: Path, records: list[dict], *, add: dict[str, bytes] | None = None) -> Path:
-    """``src`` with its events replaced by ``records``, hashes and chain recomputed as a forger would."""
+def forged(
+    src: Path, dst: Path, records: list[dict], *, add: dict[str, bytes] | None = None, keep_files: bool = True
+) -> Path:
+    """``src`` with its events replaced by ``records``, hashes and chain recomputed as a forger would; ``add``
+    members added (without ``keep_files``, instead of the scans ``src`` carries)."""
     prev = records[0]["prev_hash"]
     for r in records:
         r["prev_hash"] = prev
         r["hash"] = prev = hashlib.sha256(reference_json({k: v for k, v in r.items() if k != "hash"})).hexdigest()
-    content = members(src)
+    content = {n: d for n, d in members(src).items() if keep_files or not n.startswith("files/")}
     manifest = json.loads(content["manifest.json"])
     manifest["last_hash"] = records[-1]["hash"]
     manifest["counts"]["events"] = len(records)
