@@ -11,7 +11,7 @@ one statement (``db.hub_checks.identity_conflicts``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from operator import itemgetter
 
 from db import hub_checks
 from desk.rules.problems import Problem, problem
@@ -35,8 +35,11 @@ def _finding(where: str, mine: Identity, other: Identity, count: int) -> Problem
     )
 
 
-def _within(identities: Iterable[Identity]) -> list[tuple[Identity, Identity]]:
+def _within(identities: set[Identity]) -> list[tuple[Identity, Identity]]:
     """Pairs of the run's own triples that share an id or a code and differ."""
+    n = len(identities)
+    if len(set(map(itemgetter(0), identities))) == n and len(set(map(itemgetter(1), identities))) == n:
+        return []  # distinct triples with distinct ids and codes: nothing to pair
     by_id: dict[str, Identity] = {}
     by_code: dict[str, Identity] = {}
     clashes = []

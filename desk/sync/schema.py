@@ -75,6 +75,8 @@ _DETAILS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "component.undone": (_COMPONENT, frozenset()),
 }
 _BY_EVENT_TYPE = {t.event_type: t for t in TRANSITIONS.values()}
+_HAS_VALUES = frozenset(t for t, (required, optional) in _FIELDS.items() if (required | optional) - _SNAPSHOT)
+"""Types whose payload holds more than a snapshot (``note``, ``action``, ``details``, ``print``)."""
 _SCALARS = (str, int, bool, type(None))
 
 
@@ -169,13 +171,16 @@ class SchemaCheck:
             return problem("event.type_unknown", **self._at(r))
         if len(event.payload_json) > MAX_PAYLOAD_BYTES:
             return problem("event.too_large", **self._at(r), size=len(event.payload_json), limit=MAX_PAYLOAD_BYTES)
-        wrong = _fields_problem(payload, fields)
-        if wrong or (_SNAPSHOT & payload.keys() and not _SNAPSHOT <= payload.keys()):
-            return problem("event.fields", **self._at(r), fields=wrong or sorted(_SNAPSHOT - payload.keys()))
-        bad = _value_problem(kind, payload)
-        if bad is not None:
-            return problem("event.value", **self._at(r), name=bad)
-        if "dossier" in payload:
+        keys = payload.keys()
+        if keys != fields[0]:  # the usual case, exactly the required fields, needs no more looking
+            wrong = _fields_problem(keys, fields)
+            if wrong or (_SNAPSHOT & keys and not _SNAPSHOT <= keys):
+                return problem("event.fields", **self._at(r), fields=wrong or sorted(_SNAPSHOT - keys))
+        if kind in _HAS_VALUES:
+            bad = _value_problem(kind, payload)
+            if bad is not None:
+                return problem("event.value", **self._at(r), name=bad)
+        if "dossier" in keys:
             return self._status_problem(r, kind, payload)
         return None
 
