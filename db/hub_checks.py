@@ -71,3 +71,32 @@ def dossiers_without_their_desk(db, limit: int = LIMIT) -> list[dict]:
         " ORDER BY d.code LIMIT ?",
         (limit,),
     )
+
+
+def chain_complete_below(db, desk_id: str, seq: int) -> bool:
+    """Whether this home holds every event of the desk before ``seq`` (by its first and last seq and its open
+    gaps) and none from ``seq`` on."""
+    first, last, gaps = db.execute(
+        "SELECT (SELECT min(seq) FROM events WHERE desk_id = ?), (SELECT max(seq) FROM events WHERE desk_id = ?),"
+        " (SELECT count(*) FROM sync_gaps WHERE desk_id = ? AND closed_at IS NULL)",
+        (desk_id, desk_id, desk_id),
+    ).fetchone()
+    return (last or 0) == seq - 1 and first in (None, 1) and gaps == 0
+
+
+def status_mismatches(db, desk_id: str, entries: list[tuple[str, str]]) -> list[dict]:
+    """For (dossier code, status the run expects it to be in), the codes whose latest snapshot of this desk here
+    says otherwise (``status`` None for none): ``code``, ``expected``, ``status``."""
+    if not entries:
+        return []
+    return _rows(
+        db,
+        "WITH c(code, expected) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)),"
+        " last(code, expected, seq) AS (SELECT c.code, c.expected, (SELECT max(e.seq) FROM events e"
+        "   WHERE e.dossier_code = c.code AND e.desk_id = ? AND json_type(e.payload, '$.dossier') = 'object') FROM c) "
+        "SELECT code, expected, status FROM (SELECT last.code, last.expected,"
+        "  (SELECT json_extract(e.payload, '$.dossier.status') FROM events e WHERE e.desk_id = ? AND e.seq = last.seq)"
+        "  AS status FROM last) WHERE status IS NOT expected "
+        f"LIMIT {LIMIT}",
+        (json.dumps(entries), desk_id, desk_id),
+    )

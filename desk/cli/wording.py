@@ -307,6 +307,7 @@ ENGLISH: dict[str, str] = {
     "bundle.file_hash": "{bundle}: member {member} does not hold the file its name says (its SHA-256 differs); refused",
     "bundle.file_unreferenced": "{bundle}: member {member} is not the scan of any event of the bundle; refused",
     "bundle.file_refused": "{bundle}: member {member} is not a scan a desk would accept ({reason}); refused",
+    "event.status_continues": "{where}: dossier {code} is {from_status:not received|#|#} at this home, but the bundle's first event about it starts from {expected}, a move the status machine does not allow; refused",
 }
 """Code -> English template."""
 

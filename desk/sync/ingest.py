@@ -25,6 +25,7 @@ from desk.errors import DeskError, IntegrityFailure
 from desk.rules.canonical import EventLine
 from desk.sync.identity import Identity, identity_problem
 from desk.sync.records import fail, is_snapshot
+from desk.sync.schema import entry_problem, entry_status
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``; it may raise (for example :class:`Cancelled`) to stop the work."""
@@ -90,15 +91,17 @@ class Run:
     the payload as its canonical JSON); ``latest``: per dossier code, the seq
     of the run's latest event about it and its payload's JSON, the only one a
     rebuild may take (no parsed payload is kept: a rebuild reads the few it needs);
-    ``identities``: the (id, code, desk_id) of every dossier its snapshots name.
+    ``identities``: the (id, code, desk_id) of every dossier its snapshots name; ``entries``: per dossier
+    code, the status its first event of the run starts from (``desk.sync.schema.entry_status``).
     """
 
-    __slots__ = ("identities", "latest", "rows")
+    __slots__ = ("entries", "identities", "latest", "rows")
 
     def __init__(self) -> None:
         self.rows: list[tuple] = []
         self.latest: dict[str, tuple[int, bytes]] = {}
         self.identities: set[Identity] = set()
+        self.entries: dict[str, str | None] = {}
 
     def add(self, event: EventLine) -> None:
         """Add an event that passed the records check (``desk.sync.records``)."""
@@ -123,6 +126,8 @@ class Run:
         d = r["payload"].get("dossier")
         if d is not None:
             self.identities.add((d["id"], d["code"], d["desk_id"]))
+            if code not in self.entries:
+                self.entries[code] = entry_status(r["type"], r["payload"])
 
     @classmethod
     def of(cls, events: Iterable[EventLine]) -> Run:
@@ -294,7 +299,9 @@ def ingest(
             new.append(row)
         if problems:
             raise fail(f"{where} (desk {desk_no}, {desk_id})", problems, ChainConflict)
-        clash = identity_problem(db, run.identities, where=where)
+        clash = identity_problem(db, run.identities, where=where) or entry_problem(
+            db, desk_id, lo, run.entries, where=where
+        )
         if clash is not None:
             raise ChainConflict(clash)
         step = 2000

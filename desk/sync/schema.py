@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from db import hub_checks
 from desk.errors import IntegrityFailure
 from desk.models import Status
 from desk.rules.canonical import EventLine
@@ -206,3 +207,37 @@ class SchemaCheck:
         """Raise IntegrityFailure for the first problem found, if any."""
         if self.problem is not None:
             raise IntegrityFailure(self.problem)
+
+
+def entry_status(kind: str, payload: dict) -> str | None:
+    """The status a dossier must be in before this event (checked to keep the schema): the one a move names,
+    the snapshot's for any other event, None for the event that receives it."""
+    if kind == "dossier.received":
+        return None
+    if kind in _BY_EVENT_TYPE:
+        return payload["details"]["from_status"]
+    return payload["dossier"]["status"]
+
+
+def entry_problem(db, desk_id: str, first_seq: int, entries: dict[str, str | None], *, where: str) -> Problem | None:
+    """A run's dossiers must start from the status their last event of the same desk left here.
+
+    ``entries``: per dossier code, :func:`entry_status` of the run's first event about it. Judged only when
+    this home holds the desk's whole chain before the run (else the status in between is unknown); a dossier
+    first received in the run is the identity check's (``desk.sync.identity``).
+    """
+    moved = [(code, status) for code, status in entries.items() if status is not None]
+    if not moved or not hub_checks.chain_complete_below(db, desk_id, first_seq):
+        return None
+    found = hub_checks.status_mismatches(db, desk_id, moved)
+    if not found:
+        return None
+    r = found[0]
+    return problem(
+        "event.status_continues",
+        field="bundle",
+        where=where,
+        code=r["code"],
+        from_status=r["status"] or "",
+        expected=r["expected"],
+    )

@@ -301,5 +301,6 @@ PROBLEMS: dict[str, str] = {
     "bundle.file_hash": "{bundle}: tệp {member} không chứa đúng tệp mà tên của nó chỉ ra (mã SHA-256 khác); gói bị từ chối.",
     "bundle.file_unreferenced": "{bundle}: tệp {member} không phải bản quét của sự kiện nào trong gói; gói bị từ chối.",
     "bundle.file_refused": "{bundle}: tệp {member} không phải bản quét mà quầy chấp nhận ({reason}); gói bị từ chối.",
+    "event.status_continues": "{where}: hồ sơ {code} ở đây đang ở trạng thái {from_status:chưa tiếp nhận|#|#}, nhưng sự kiện đầu tiên của gói về hồ sơ này lại bắt đầu từ {expected}, bước mà quy trình không cho phép; gói bị từ chối.",
 }
 """Code -> Vietnamese template."""

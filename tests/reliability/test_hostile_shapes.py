@@ -197,3 +197,33 @@ def test_a_checklist_event_cannot_change_the_status(homes, tmp_path):
     records = events_of(src)
     records[1]["payload"]["dossier"]["status"] = "returned"
     refused(hub, forged(src, tmp_path / "t.deskbundle", records), "event 2", "returned")
+
+
+def test_a_bundle_cannot_jump_a_status_the_hub_already_holds(homes, tmp_path):
+    """The first event of a dossier in a bundle starts from the status the desk's earlier bundle left at the hub."""
+    a, hub = homes.desk("a", 1), homes.desk("hub", 0)
+    d = intake(a, "Lê Văn Tám")
+    lifecycle.transfer(a, d.code)
+    assert run_desk("import", str(homes.export(a, "day1")), home=hub.home.root).returncode == 0
+    lifecycle.record_result(a, d.code)
+    src = homes.export(a, "day2")
+    records = events_of(src)
+    assert [r["type"] for r in records] == ["dossier.result_ready"]
+    # returned straight from transferred: a move the machine allows from result_ready, which the hub never saw
+    payload = records[0]["payload"]
+    records[0]["type"], payload["action"], payload["dossier"]["status"] = "dossier.returned", "return", "returned"
+    payload["details"] = {
+        "from_status": "result_ready",
+        "returned_at": "2026-11-23T09:00:00",
+        "collected_by": "",
+        "satisfaction": "",
+    }
+    before = hub.db.execute("SELECT count(*) FROM events").fetchone()[0]
+    r = run_desk("import", str(forged(src, tmp_path / "jump.deskbundle", records)), home=hub.home.root)
+    assert r.returncode == 5, (r.returncode, r.stdout, r.stderr)
+    assert d.code in r.stderr and "transferred" in r.stderr and "result_ready" in r.stderr
+    assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == before
+    shown = run_desk("show", d.code, home=hub.home.root)
+    assert "transferred" in shown.stdout
+    # the genuine next bundle goes in
+    assert run_desk("import", str(src), home=hub.home.root).returncode == 0
