@@ -712,19 +712,21 @@ def test_events_without_a_snapshot_do_not_blank_the_dossier(make_desk, out):
     d = intake(a)
     lifecycle.transfer(a, d.code)
     import_bundle(hub, export_bundle(a, out).path)
-    # a later event of the dossier that carries no snapshot (hand-made: a desk's plug-in might write one)
+    # a later event of the dossier that carries no snapshot (hand-made: a print recorded by an older desk);
+    # event types a desk never writes are refused (tests/reliability/test_hostile_shapes.py)
     from db import write_transaction
     from desk.dossier import events
 
+    printed = {"kind": "receipt", "copies": 1, "paper": "a5", "ok": True, "message": "", "details": {}}
     with write_transaction(a.db):
         events.append(
             a.db,
             desk_id=a.desk_id,
             dossier_code=d.code,
-            type="note.added",
+            type="document.printed",
             clerk="x",
             at=get(a, d.code).received_at,
-            payload={"text": "gọi điện cho công dân"},
+            payload={"print": printed},
         )
     result = import_bundle(hub, export_bundle(a, out).path)
     assert result.imported_events == 1

@@ -295,6 +295,28 @@ ENGLISH: dict[str, str] = {
     "print.font_missing": "font file {path} ({setting}) does not exist: fix printing.{setting} in desk.toml or leave it empty",
     "print.font_unusable": "font file {path} ({setting}) is not a usable TrueType font ({detail}); use a .ttf file (OpenType/CFF .otf files are not supported)",
     "print.font_lacks_vietnamese": "font file {path} ({setting}) lacks Vietnamese letters ({letters}…); choose a font with Vietnamese support",
+    # a hub's register and hostile bundles (issue 12)
+    "sync.dossier_identity": "{where}: dossier {code} (id {dossier_id}, desk {desk_id}) disagrees with dossier {other_code} (id {other_id}, desk {other_desk_id}) already known here{more:| and # more| and # more}: two desks may share one desk number, or the events name another desk's dossier; nothing was imported",
+    "sync.own_desk_id": "{where}: the events carry this home's own desk id ({desk_id}); a home never imports its own events (do two homes share one desk identity?); nothing was imported",
+    "event.no_dossier": "desk {desk}: event {seq} is about dossier {code}, which this home does not hold",
+    "event.other_dossier": "desk {desk}: event {seq} is about dossier {code} with id {snapshot_id}, but {code} here is the dossier with id {dossier_id}",
+    "dossier.no_desk_events": "dossier {code} belongs to desk {desk}, which has no event about it here",
+    "event.type_unknown": "{where}: event {seq} is of type {type}, which no desk writes; refused",
+    "event.too_large": "{where}: event {seq} ({type}) carries {size:# byte|# bytes}, more than the {limit:# byte|# bytes} any event may carry; refused",
+    "event.fields": "{where}: event {seq} ({type}) lacks or adds the fields {fields}, unlike every event of its type; refused",
+    "event.value": "{where}: event {seq} ({type}) holds in {name} a value no desk writes (its type or size); refused",
+    "event.status_jump": "{where}: event {seq} ({type}) moves dossier {code} from status {from_status:none|#|#} to {to_status}, which the status machine does not allow; refused",
+    "bundle.too_deep": "{bundle}: {member} nests arrays or objects deeper than any bundle; refused",
+    "file.active_content": "{name} is a PDF that acts when opened ({what}); a scan never does. Scan the paper again, or print it to a new PDF",
+    "file.encrypted": "{name} is protected by a password; save it again without one",
+    "file.unreadable_pdf": "{name} cannot be read as a PDF; it may be damaged. Scan it again",
+    "bundle.file_name": "{bundle}: member {member} is not named as a desk stores a scan (files/aa/<SHA-256>.pdf); refused",
+    "bundle.file_too_large": "{bundle}: member {member} is larger than the {limit:# byte|# bytes} a scan may be; refused",
+    "bundle.files_too_large": "{bundle}: its scans hold {size:# byte|# bytes}, more than the {limit:# byte|# bytes} one bundle may carry; refused",
+    "bundle.file_hash": "{bundle}: member {member} does not hold the file its name says (its SHA-256 differs); refused",
+    "bundle.file_unreferenced": "{bundle}: member {member} is not the scan of any event of the bundle; refused",
+    "bundle.file_refused": "{bundle}: member {member} is not a scan a desk would accept ({reason}); refused",
+    "event.status_continues": "{where}: dossier {code} is {from_status:not received|#|#} at this home, but the bundle's first event about it starts from {expected}, a move the status machine does not allow; refused",
 }
 """Code -> English template."""
 

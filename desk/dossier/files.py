@@ -21,6 +21,7 @@ from pathlib import Path
 
 from desk.config import Home
 from desk.context import Desk
+from desk.dossier.active_content import refuse_active_content
 from desk.dossier.pdf import image_to_pdf, pdf_page_count, seems_to_be, sniff
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.fsio import atomic_write
@@ -87,8 +88,9 @@ def store_file(home: HomeLike, source: str | os.PathLike[str], *, max_mb: int = 
 
     Refuses (InvalidInput, or NotFound for a missing file) a file that cannot
     be read, is empty, is larger than ``max_mb`` megabytes, is not a
-    PDF/JPEG/PNG (``file.unsupported``, with what it ``seems`` to be), or is
-    damaged. The source file is only ever read.
+    PDF/JPEG/PNG (``file.unsupported``, with what it ``seems`` to be), is
+    damaged, or is a PDF that can act when opened (JavaScript, an open or
+    launch action: ``desk.dossier.active_content``). The source file is only ever read.
     """
     src = Path(source)
     data = read_source(src, max_bytes=int(max_mb) * 1024 * 1024)
@@ -100,6 +102,7 @@ def store_file(home: HomeLike, source: str | os.PathLike[str], *, max_mb: int = 
     if kind == "pdf":
         pdf = data
         pages = pdf_page_count(pdf, name=name)
+        refuse_active_content(pdf, name=name)
     else:
         pdf = image_to_pdf(data, kind, name=name)
         pages = 1

@@ -72,8 +72,9 @@ class NotCanonical(ValueError):
 
     ``reason`` is ``json`` (not JSON, or not UTF-8), ``form`` (JSON, but not in
     canonical form: spacing, key order, escapes, number format, duplicate
-    keys) or ``number`` (a number with a fraction or an exponent, or an integer
-    beyond 64 bits).
+    keys), ``number`` (a number with a fraction or an exponent, or an integer
+    beyond 64 bits) or ``depth`` (arrays and objects nested deeper than a desk
+    ever writes them: orjson writes at most 254 levels).
     """
 
     def __init__(self, reason: str, detail: str = ""):
@@ -149,7 +150,11 @@ def loads(data: bytes) -> Any:
         raise NotCanonical("json", str(exc)) from None
     if _outside(value) is not None:  # a float (an integer beyond 64 bits reads as one)
         raise NotCanonical("number")
-    if orjson.dumps(value, option=_SORTED) != data:
+    try:
+        again = orjson.dumps(value, option=_SORTED)
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes (it reads deeper than it writes)
+        raise NotCanonical("depth") from None
+    if again != data:
         raise NotCanonical("form")
     return value
 

@@ -307,6 +307,8 @@ class HubHandler(BaseHTTPRequestHandler):
     def _receive(self, key: str, body: bytes) -> tuple[int, bytes]:
         try:
             doc = json.loads(body.decode("utf-8"))
+        except RecursionError:
+            raise _Reply(400, "hub.body_too_deep", "the body nests arrays or objects deeper than any batch") from None
         except (UnicodeDecodeError, ValueError):
             raise _Reply(400, "hub.body_not_json", "the body is not JSON") from None
         if not isinstance(doc, dict):

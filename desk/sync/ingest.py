@@ -23,7 +23,9 @@ from desk import clock
 from desk.dossier.rows import fold_name
 from desk.errors import DeskError, IntegrityFailure
 from desk.rules.canonical import EventLine
+from desk.sync.identity import Identity, identity_problem
 from desk.sync.records import fail, is_snapshot
+from desk.sync.schema import entry_problem, entry_status
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``; it may raise (for example :class:`Cancelled`) to stop the work."""
@@ -88,14 +90,18 @@ class Run:
     ``rows``: each event as the tuple stored (EVENT_COLUMNS of ``db.queries``,
     the payload as its canonical JSON); ``latest``: per dossier code, the seq
     of the run's latest event about it and its payload's JSON, the only one a
-    rebuild may take (no parsed payload is kept: a rebuild reads the few it needs).
+    rebuild may take (no parsed payload is kept: a rebuild reads the few it needs);
+    ``identities``: the (id, code, desk_id) of every dossier its snapshots name; ``entries``: per dossier
+    code, the status its first event of the run starts from (``desk.sync.schema.entry_status``).
     """
 
-    __slots__ = ("latest", "rows")
+    __slots__ = ("entries", "identities", "latest", "rows")
 
     def __init__(self) -> None:
         self.rows: list[tuple] = []
         self.latest: dict[str, tuple[int, bytes]] = {}
+        self.identities: set[Identity] = set()
+        self.entries: dict[str, str | None] = {}
 
     def add(self, event: EventLine) -> None:
         """Add an event that passed the records check (``desk.sync.records``)."""
@@ -117,6 +123,11 @@ class Run:
         )
         if code:
             self.latest[code] = (seq, event.payload_json)
+        d = r["payload"].get("dossier")
+        if d is not None:
+            self.identities.add((d["id"], d["code"], d["desk_id"]))
+            if code not in self.entries:
+                self.entries[code] = entry_status(r["type"], r["payload"])
 
     @classmethod
     def of(cls, events: Iterable[EventLine]) -> Run:
@@ -252,6 +263,9 @@ def ingest(
     nothing.
     """
     db = desk.db
+    if desk_id == desk.desk_id:
+        # another home's events under this home's desk id: the next intake here would chain onto them
+        raise ChainConflict("sync.own_desk_id", field="bundle", where=where, desk_id=desk_id)
     now = clock.now().isoformat(timespec="seconds")
     with sq.bulk_cache(db, total), write_transaction(db):
         result = IngestResult(imported=0, skipped=0)
@@ -265,6 +279,12 @@ def ingest(
                 lo = rows[0][1]
             hi, last_hash = rows[-1][1], rows[-1][9]
             new = _new_rows(db, rows, desk_id, desk_no, where, result)
+            # the part's dossiers against those this home holds (earlier parts of the run included)
+            clash = identity_problem(db, run.identities, where=where) or entry_problem(
+                db, desk_id, rows[0][1], run.entries, where=where
+            )
+            if clash is not None:
+                raise ChainConflict(clash)
             step = 2000
             for i in range(0, len(new), step):
                 part = new[i : i + step]

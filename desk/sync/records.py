@@ -23,6 +23,7 @@ from db import queries
 from desk.errors import IntegrityFailure
 from desk.models import ApplicantKind, Channel, Delivery, Digitisation, Form, IdKind, Status
 from desk.rules.canonical import GENESIS, RECORD_KEYS, EventLine, received_event
+from desk.sync.schema import SchemaCheck
 
 MAX_SEQ = 2**53
 MAX_PROBLEMS_SHOWN = 5
@@ -276,6 +277,7 @@ class RunCheck:
         self._rules = _event_rules(desk_id)
         self._prev: tuple[int, str] | None = None  # seq and hash of the last event that passed
         self._count = 0
+        self._schema = SchemaCheck(where)  # each event type's fields and sizes, the status machine
 
     def add(self, events: list[EventLine], text: bytes | None = None) -> list[EventLine]:
         """Check the next events of the run; returns those that kept the rules (all of them, usually).
@@ -299,6 +301,7 @@ class RunCheck:
                 self._link(event.record, event.digest)
         if not kept and len(passed) == len(events):  # the rules found something no single event explains
             self.problems.append(f"events #{self._count - len(events) + 1}–{self._count}: refused by the records check")
+        self._schema.add(passed)
         return passed
 
     def _at(self, r) -> str:
@@ -339,6 +342,7 @@ class RunCheck:
         """Raise IntegrityFailure naming ``where`` and the events at fault, if any."""
         if self.problems:
             raise fail(self.where, self.problems)
+        self._schema.finish()
 
 
 _get_digest = attrgetter("digest")
