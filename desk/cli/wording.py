@@ -177,6 +177,19 @@ ENGLISH: dict[str, str] = {
     "agency_key.unreadable": "agency key file {path}: cannot be read as an exported key ({error})",
     "catalog.no_file": "give a catalogue FILE, or --sample for the bundled sample catalogue",
     "missing.format": "--missing '{value}': write COMPONENT:REASON",
+    "sync.redirect_refused": (
+        "the hub answered {status} sending the push to {location}; a redirect to another address is not followed and the token was not sent there: set [sync] endpoint to the hub's real address"
+    ),
+    "sync.certificate_refused": (
+        "the hub's HTTPS certificate is not trusted ({reason}); nothing was sent. Set [sync] ca_file to the CA that signed it, or check the endpoint"
+    ),
+    "sync.ca_file_unreadable": "[sync] ca_file {path} is not a readable PEM file of certificates",
+    "sync.plain_http": (
+        "{url} is plain HTTP to another machine: the token and the dossiers can be read on the way; use https://"
+    ),
+    "hub.tls_pair": "--tls-cert and --tls-key go together: give both, or neither for plain HTTP",
+    "hub.tls_file_missing": "{path}: no such file (--tls-cert/--tls-key)",
+    "hub.cannot_listen": "the hub could not start listening on {url}",
     # reports (desk.reports.indicators)
     "indicator.unknown": "unknown indicator '{name}'; one of {names}",
     "period.unknown": "period '{value}': one of {periods}",

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import ipaddress
 import json
 import random
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -113,11 +115,48 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
-def _post(url: str, body: bytes, headers: dict, timeout: float) -> dict:
+def is_plain_remote(url: str) -> bool:
+    """Whether ``url`` is plain ``http://`` to a host other than this machine (token and data readable on the way)."""
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme != "http":
+        return False
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a 307/308 to the same scheme, host and port (body and token sent again); refuse any other.
+
+    The token never leaves for another host, and a POST is never turned into a GET.
+    """
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if code in (307, 308) and (old.scheme, old.netloc) == (new.scheme, new.netloc):
+            return urllib.request.Request(newurl, data=req.data, headers=dict(req.header_items()), method="POST")
+        fp.close()
+        raise HubError("sync.redirect_refused", field="endpoint", status=code, location=newurl[:200])
+
+
+def _opener(ca_file: str) -> urllib.request.OpenerDirector:
+    """HTTP(S) with the certificate checked (against ``ca_file`` when given) and only same-origin redirects."""
+    try:
+        context = ssl.create_default_context(cafile=ca_file or None)
+    except (OSError, ssl.SSLError):
+        raise InvalidInput("sync.ca_file_unreadable", field="ca_file", path=ca_file) from None
+    return urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), _SameOriginRedirects())
+
+
+def _post(url: str, body: bytes, headers: dict, timeout: float, opener: urllib.request.OpenerDirector) -> dict:
     """One POST; returns the hub's JSON answer, raises _Retryable or HubError."""
     req = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with opener.open(req, timeout=timeout) as resp:
             data = resp.read()
     except urllib.error.HTTPError as exc:
         data = exc.read() if exc.fp else b""
@@ -132,6 +171,11 @@ def _post(url: str, body: bytes, headers: dict, timeout: float) -> dict:
         raise HubError(f"the hub refused the batch ({status}: {message})") from None
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
         reason = getattr(exc, "reason", None) or exc
+        if isinstance(reason, ssl.SSLCertVerificationError):
+            # not a passing fault: retrying would only send the token to the same wrong server again
+            raise HubError(
+                "sync.certificate_refused", field="endpoint", reason=str(reason.verify_message or reason)[:200]
+            ) from None
         raise _Retryable(f"cannot reach the hub ({reason.__class__.__name__}: {reason})") from None
     try:
         answer = json.loads(data.decode("utf-8"))
@@ -180,6 +224,7 @@ def push(
     if not 1 <= batch_size <= MAX_BATCH:
         raise InvalidInput(f"batch size {batch_size}: must be 1–{MAX_BATCH}", field="batch-size")
     url = events_url(endpoint)
+    opener = _opener(settings.sync_ca_file)
     agency = settings.agency
     result = PushResult(endpoint=url)
     total = queries.count_unsynced(desk.db, desk.desk_id)
@@ -214,7 +259,7 @@ def push(
             while True:
                 attempt += 1
                 try:
-                    answer = _post(url, body, headers, timeout)
+                    answer = _post(url, body, headers, timeout, opener)
                     break
                 except _Retryable as exc:
                     if attempt >= max_attempts:

@@ -171,6 +171,21 @@ PROBLEMS: dict[str, str] = {
     "agency_key.unreadable": "Không đọc được tệp khoá cơ quan {path} như một khoá đã xuất ({error}).",
     "catalog.no_file": "Hãy chỉ ra tệp danh mục thủ tục, hoặc dùng danh mục mẫu kèm theo (--sample).",
     "missing.format": "--missing “{value}”: viết dạng THÀNH_PHẦN:LÝ_DO.",
+    "sync.redirect_refused": (
+        "Máy chủ trả lời {status}, chuyển việc gửi sang {location}; quầy không đi theo chuyển hướng sang địa chỉ khác và không gửi mã truy cập tới đó: hãy đặt [sync] endpoint đúng địa chỉ của máy chủ."
+    ),
+    "sync.certificate_refused": (
+        "Chứng chỉ HTTPS của máy chủ không đáng tin ({reason}); chưa gửi gì. Hãy đặt [sync] ca_file là tệp CA đã ký chứng chỉ đó, hoặc kiểm tra lại địa chỉ máy chủ."
+    ),
+    "sync.ca_file_unreadable": "[sync] ca_file {path} không phải tệp chứng chỉ PEM đọc được.",
+    "sync.plain_http": (
+        "{url} là HTTP không mã hoá tới máy khác: mã truy cập và hồ sơ có thể bị đọc trên đường truyền; hãy dùng https://."
+    ),
+    "hub.tls_pair": (
+        "--tls-cert và --tls-key phải đi cùng nhau: cho cả hai, hoặc không cho cái nào để dùng HTTP thường."
+    ),
+    "hub.tls_file_missing": "{path}: không có tệp này (--tls-cert/--tls-key).",
+    "hub.cannot_listen": "Máy chủ không mở được cổng nghe tại {url}.",
     # reports
     "indicator.unknown": "Không có chỉ số “{name}”; chọn một trong: {names}.",
     "period.unknown": "Không có kỳ báo cáo “{value}”; chọn một trong: {periods}.",
