@@ -190,6 +190,9 @@ ENGLISH: dict[str, str] = {
     "hub.tls_pair": "--tls-cert and --tls-key go together: give both, or neither for plain HTTP",
     "hub.tls_file_missing": "{path}: no such file (--tls-cert/--tls-key)",
     "hub.cannot_listen": "the hub could not start listening on {url}",
+    "sync.gap_expected": (
+        "desk {desk}: events {first}–{last} have not arrived yet (a bundle still on its way); import it when it comes"
+    ),
     # reports (desk.reports.indicators)
     "indicator.unknown": "unknown indicator '{name}'; one of {names}",
     "period.unknown": "period '{value}': one of {periods}",

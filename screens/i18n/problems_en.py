@@ -182,6 +182,9 @@ PROBLEMS: dict[str, str] = {
     "hub.tls_pair": "--tls-cert and --tls-key go together: give both, or neither for plain HTTP.",
     "hub.tls_file_missing": "{path}: no such file (--tls-cert/--tls-key).",
     "hub.cannot_listen": "The hub could not start listening on {url}.",
+    "sync.gap_expected": (
+        "Desk {desk}: events {first}–{last} have not arrived yet (a bundle still on its way); import it when it comes."
+    ),
     # reports
     "indicator.unknown": "There is no indicator “{name}”; one of: {names}.",
     "period.unknown": "There is no period “{value}”; one of: {periods}.",

@@ -186,6 +186,9 @@ PROBLEMS: dict[str, str] = {
     ),
     "hub.tls_file_missing": "{path}: không có tệp này (--tls-cert/--tls-key).",
     "hub.cannot_listen": "Máy chủ không mở được cổng nghe tại {url}.",
+    "sync.gap_expected": (
+        "Quầy {desk}: các sự kiện {first}–{last} chưa về (gói dữ liệu còn đang trên đường); hãy nhập gói khi nhận được."
+    ),
     # reports
     "indicator.unknown": "Không có chỉ số “{name}”; chọn một trong: {names}.",
     "period.unknown": "Không có kỳ báo cáo “{value}”; chọn một trong: {periods}.",
