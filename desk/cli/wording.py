@@ -193,6 +193,21 @@ ENGLISH: dict[str, str] = {
     "sync.gap_expected": (
         "desk {desk}: events {first}–{last} have not arrived yet (a bundle still on its way); import it when it comes"
     ),
+    "desk.restored": (
+        "this desk was restored from the backup of {taken_at} (events up to seq {last_seq}) and issues nothing until its later events are known: run `desk recover --hub` or `desk recover --bundle FILE`, or ask the supervisor for `desk recover --new-identity` (docs/recovery.md)"
+    ),
+    "recover.other_desk": "{source} holds the events of desk {desk}, not of this desk: give this desk's own bundle",
+    "recover.fork": (
+        "{source} holds another event at seq {seq} than this home: the chains already differ; ask the supervisor for `desk recover --new-identity`"
+    ),
+    "recover.no_hub": "no hub to ask: set [sync] endpoint and token in desk.toml, or pass --endpoint URL",
+    "recover.hub_refused": "the hub refused to say what it holds of this desk ({status}: {message})",
+    "recover.hub_unreachable": (
+        "cannot ask the hub what it holds of this desk ({reason}); try again, or use `desk recover --bundle FILE`"
+    ),
+    "chain.recovered_gap": (
+        "desk {desk}: events {first}–{last} are at the hub, not here (this home was restored from a backup and recovered)"
+    ),
     # reports (desk.reports.indicators)
     "indicator.unknown": "unknown indicator '{name}'; one of {names}",
     "period.unknown": "period '{value}': one of {periods}",

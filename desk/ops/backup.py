@@ -8,11 +8,18 @@ in the target folder, under a hidden temporary name, owner-only (never in the
 system's temporary folder, where a killed backup would leave it readable); the
 leftovers of a killed backup are removed when the next one starts. Every member
 of the zip is marked owner-only (0600), so an unzip restores them so.
+
+The backup records the desk's chain head (its last seq and hash) in
+``backup.json`` and, in the copied database only, as the meta key
+``restore.backup``: a home unzipped from the backup knows it was restored and
+issues no code, appends no event, until ``desk recover`` has learnt what the
+desk did after the backup (docs/recovery.md).
 """
 
 from __future__ import annotations
 
 import glob
+import json
 import os
 import sqlite3
 import stat
@@ -21,8 +28,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from db import queries
+from desk.dossier.events import RESTORED_KEY
 from desk.errors import DeskError, InvalidInput
 from desk.fsio import atomic_writer, part_name, remove_leftovers
+from desk.ids import new_id
 
 PART_STEM = "desk-backup"
 _OWNER_ONLY = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
@@ -33,6 +43,8 @@ class BackupResult:
     path: Path
     files: int
     bytes: int
+    head: dict
+    """What ``backup.json`` records: the backup's id and time, the desk, its last seq and hash."""
 
 
 def backup_home(desk, out: Path, progress: Callable[[int, int], None] | None = None) -> BackupResult:
@@ -55,6 +67,7 @@ def backup_home(desk, out: Path, progress: Callable[[int, int], None] | None = N
             target = sqlite3.connect(snapshot)
             try:
                 desk.db.conn.backup(target)
+                record = _mark_restored_copy(target, desk)
             finally:
                 target.close()
             with (
@@ -64,6 +77,9 @@ def backup_home(desk, out: Path, progress: Callable[[int, int], None] | None = N
                 _add(zf, snapshot, home.db.name)
                 _add(zf, home.config, home.config.name)
                 _add(zf, home.key, home.key.name)
+                info = zipfile.ZipInfo("backup.json", date_time=_zip_time())
+                info.external_attr = (stat.S_IFREG | 0o600) << 16
+                zf.writestr(info, json.dumps(record, ensure_ascii=False, indent=2), zipfile.ZIP_DEFLATED)
                 done = 3
                 for p in scans:
                     _add(zf, p, p.relative_to(home.root).as_posix())
@@ -75,7 +91,32 @@ def backup_home(desk, out: Path, progress: Callable[[int, int], None] | None = N
                 leftover.unlink(missing_ok=True)
     except OSError as exc:
         raise DeskError("backup.write_failed", path=str(out), detail=exc.strerror or str(exc)) from exc
-    return BackupResult(out, total, out.stat().st_size)
+    return BackupResult(out, total, out.stat().st_size, record)
+
+
+def _mark_restored_copy(copy: sqlite3.Connection, desk) -> dict:
+    """Record the chain head in the copy (and only there): a home restored from it knows it."""
+    from desk import clock
+
+    head = queries.event_head(copy, desk.desk_id) or {"seq": 0, "hash": "", "at": ""}
+    record = {
+        "backup_id": new_id(),
+        "taken_at": clock.now().isoformat(timespec="seconds"),
+        "desk_id": desk.desk_id,
+        "desk_no": desk.settings.agency.desk_no,
+        "last_seq": head["seq"],
+        "last_hash": head["hash"],
+    }
+    queries.set_meta(copy, RESTORED_KEY, json.dumps(record, ensure_ascii=False))
+    copy.commit()
+    return record
+
+
+def _zip_time() -> tuple[int, int, int, int, int, int]:
+    from desk import clock
+
+    t = clock.now()
+    return (max(t.year, 1980), t.month, t.day, t.hour, t.minute, t.second)
 
 
 def _add(zf: zipfile.ZipFile, path: Path, name: str) -> None:

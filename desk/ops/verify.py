@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -37,10 +38,12 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
         problems.append(problem("sqlite.foreign_keys"))
     done = 0
     for desk_id in queries.desk_ids(desk.db):
-        # another desk's events that never reached this hub leave a gap its imports recorded
-        expected = (
-            [] if desk_id == desk.desk_id else [(g["first_seq"], g["last_seq"]) for g in sq.open_gaps(desk.db, desk_id)]
-        )
+        # another desk's events that never reached this hub leave a gap its imports recorded; this
+        # desk's own, the events between a restored backup and the head `desk recover` adopted
+        if desk_id == desk.desk_id:
+            expected = _recovered(desk)
+        else:
+            expected = [(g["first_seq"], g["last_seq"]) for g in sq.open_gaps(desk.db, desk_id)]
         expect, prev = 1, events.GENESIS
         after = 0
         while True:
@@ -50,7 +53,11 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
             records = [events.row_to_record(r) for r in rows]
             for found in events.chain_problems(records, expect_seq=expect, prev_hash=prev):
                 if found.code == "chain.missing" and _recorded(found, expected):
-                    warnings.append(problem("sync.gap_expected", **found.params))
+                    first, last = found.params["first"], found.params["last"]
+                    if desk_id == desk.desk_id:
+                        warnings.append(problem("chain.recovered_gap", desk=desk_id, first=first, last=last))
+                    else:
+                        warnings.append(problem("sync.gap_expected", desk=desk_id, first=first, last=last))
                 else:
                     problems.append(found)
             expect, prev, after = records[-1]["seq"] + 1, records[-1]["hash"], records[-1]["seq"]
@@ -69,3 +76,13 @@ def _recorded(missing: Problem, gaps: list[tuple[int, int]]) -> bool:
     """Whether a missing run of seqs lies inside a gap recorded by an import (events on their way)."""
     first, last = missing.params["first"], missing.params["last"]
     return any(lo <= first and last <= hi for lo, hi in gaps)
+
+
+def _recovered(desk) -> list[tuple[int, int]]:
+    value = queries.get_meta(desk.db, events.RECOVERED_KEY)
+    if not value:
+        return []
+    head = json.loads(value)
+    if head.get("desk_id") != desk.desk_id:
+        return []
+    return [(head["after"] + 1, head["seq"])]

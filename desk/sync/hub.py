@@ -36,17 +36,19 @@ import signal
 import socket
 import sys
 import threading
+import urllib.parse
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from db import queries
 from db import sync_queries as sq
 from desk import __version__, clock
 from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.rules.problems import Problem, is_code
 from desk.sync.ingest import ChainConflict, Run, ingest
-from desk.sync.push import EVENTS_PATH, HEALTH_PATH, MAX_BATCH, PROTOCOL
+from desk.sync.push import EVENTS_PATH, HEAD_PATH, HEALTH_PATH, MAX_BATCH, PROTOCOL
 from desk.sync.records import check_records, received_events
 
 DEFAULT_PORT = 8765
@@ -169,17 +171,22 @@ class HubApp:
             return
         method, path = scope["method"], scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        status = await self._answer(method, path, headers, receive, send)
+        query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        status = await self._answer(method, path, query, headers, receive, send)
         # the request line holds only the path; no personal data is logged
         client = scope.get("client") or ("-", 0)
         self.log(f"{client[0]} {method} {path} {status}")
 
-    async def _answer(self, method: str, path: str, headers: dict, receive, send) -> int:
+    async def _answer(self, method: str, path: str, query: dict, headers: dict, receive, send) -> int:
         try:
             if path == HEALTH_PATH and method in ("GET", "HEAD"):
                 return await _send(
                     send, 200, {"status": "ok", "protocol": PROTOCOL, "software": f"motcua-desk {__version__}"}
                 )
+            if path == HEAD_PATH and method == "GET":
+                self._authorise(headers)
+                head = await asyncio.get_running_loop().run_in_executor(None, self._head, query)
+                return await _send(send, 200, head)
             if method not in ("GET", "HEAD", "POST"):
                 raise _Reply(405, "hub.method_not_allowed", f"use POST {EVENTS_PATH}", {"Allow": "GET, POST"})
             if method != "POST" or path != EVENTS_PATH:
@@ -258,6 +265,30 @@ class HubApp:
         if got < length:
             raise _Reply(400, "hub.body_ended_early", "the body ended early")
         return b"".join(chunks)
+
+    def _head(self, query: dict) -> dict:
+        """What this hub holds of one desk, for a restored desk's ``desk recover`` (docs/recovery.md)."""
+        desk_id = (query.get("desk_id") or [""])[0]
+        try:
+            seq = int((query.get("seq") or ["0"])[0])
+        except ValueError:
+            seq = 0
+        if not 0 < len(desk_id) <= 64:
+            raise _Reply(400, "hub.fields_missing", "desk_id is required")
+        with self.db_lock:
+            head = queries.event_head(self.desk.db, desk_id)
+            at_seq = queries.event_head(self.desk.db, desk_id, seq) if seq > 0 else None
+            codes = queries.event_codes(self.desk.db, desk_id)
+        return {
+            "protocol": PROTOCOL,
+            "desk_id": desk_id,
+            "last_seq": head["seq"] if head else 0,
+            "last_hash": head["hash"] if head else "",
+            "last_at": head["at"] if head else "",
+            "seq": seq,
+            "hash_at_seq": at_seq["hash"] if at_seq else "",
+            "codes": codes,
+        }
 
     def _receive(self, key: str, body: bytes) -> tuple[int, bytes]:
         """Check and store one batch (in a worker thread; the database behind one lock)."""

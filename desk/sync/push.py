@@ -34,6 +34,7 @@ from desk.sync.ingest import Progress
 PROTOCOL = "motcua-desk-push/1"
 EVENTS_PATH = "/v1/events"
 HEALTH_PATH = "/v1/health"
+HEAD_PATH = "/v1/head"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_BATCH = 1000
 NO_PROGRESS_ROUNDS = 3
@@ -90,6 +91,44 @@ def events_url(endpoint: str) -> str:
     if not path.endswith(EVENTS_PATH):
         path += EVENTS_PATH
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def hub_url(endpoint: str, path: str) -> str:
+    """The URL of ``path`` (``/v1/head``) at the hub whose events URL ``endpoint`` gives."""
+    events = events_url(endpoint)
+    return events[: -len(EVENTS_PATH)] + path
+
+
+def fetch_head(desk, endpoint: str | None = None, token: str | None = None, *, timeout: float = 30.0) -> dict:
+    """Ask the hub what it holds of this desk (``GET /v1/head``): last seq and hash, the hash at the
+    desk's own last seq, and the highest code of each day (for ``desk recover``)."""
+    settings = desk.settings
+    endpoint = (endpoint or settings.sync_endpoint or "").strip()
+    token = (token or settings.sync_token or "").strip()
+    if not endpoint or not token:
+        raise InvalidInput("recover.no_hub", field="endpoint")
+    mine = queries.last_event(desk.db, desk.desk_id)
+    query = urllib.parse.urlencode({"desk_id": desk.desk_id, "seq": mine["seq"] if mine else 0})
+    req = urllib.request.Request(
+        f"{hub_url(endpoint, HEAD_PATH)}?{query}",
+        headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+        method="GET",
+    )
+    try:
+        with _opener(settings.sync_ca_file).open(req, timeout=timeout) as resp:
+            answer = json.loads(resp.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        raise HubError("recover.hub_refused", field="endpoint", status=exc.code, message=_hub_message(exc.read()))
+    except (urllib.error.URLError, http.client.HTTPException, OSError, UnicodeDecodeError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        if isinstance(reason, ssl.SSLCertVerificationError):
+            raise HubError("sync.certificate_refused", field="endpoint", reason=str(reason.verify_message)[:200])
+        raise HubError(
+            "recover.hub_unreachable", field="endpoint", reason=f"{reason.__class__.__name__}: {reason}"[:200]
+        )
+    if not isinstance(answer, dict) or type(answer.get("last_seq")) is not int:
+        raise HubError("recover.hub_unreachable", field="endpoint", reason="the answer is not a chain head")
+    return answer
 
 
 def idempotency_key(desk_id: str, records: list[dict]) -> str:

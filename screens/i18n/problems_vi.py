@@ -189,6 +189,25 @@ PROBLEMS: dict[str, str] = {
     "sync.gap_expected": (
         "Quầy {desk}: các sự kiện {first}–{last} chưa về (gói dữ liệu còn đang trên đường); hãy nhập gói khi nhận được."
     ),
+    "desk.restored": (
+        "Quầy này vừa được khôi phục từ bản sao lưu lúc {taken_at} (sự kiện đến số {last_seq}); chưa được cấp mã hay ghi thêm gì cho đến khi biết các sự kiện sau đó: hãy chạy `desk recover --hub` hoặc `desk recover --bundle TỆP`, hoặc nhờ người phụ trách chạy `desk recover --new-identity` (docs/recovery.md)."
+    ),
+    "recover.other_desk": (
+        "{source} chứa sự kiện của quầy {desk}, không phải của quầy này: hãy dùng gói dữ liệu của chính quầy này."
+    ),
+    "recover.fork": (
+        "{source} có sự kiện số {seq} khác với máy này: hai chuỗi đã tách nhau; hãy nhờ người phụ trách chạy `desk recover --new-identity`."
+    ),
+    "recover.no_hub": (
+        "Chưa có máy chủ để hỏi: hãy đặt [sync] endpoint và token trong desk.toml, hoặc dùng --endpoint URL."
+    ),
+    "recover.hub_refused": "Máy chủ từ chối cho biết dữ liệu của quầy này ({status}: {message}).",
+    "recover.hub_unreachable": (
+        "Không hỏi được máy chủ về dữ liệu của quầy này ({reason}); hãy thử lại, hoặc dùng `desk recover --bundle TỆP`."
+    ),
+    "chain.recovered_gap": (
+        "Quầy {desk}: các sự kiện {first}–{last} nằm ở máy chủ, không có ở máy này (máy được khôi phục từ bản sao lưu rồi đã đồng bộ lại đầu chuỗi)."
+    ),
     # reports
     "indicator.unknown": "Không có chỉ số “{name}”; chọn một trong: {names}.",
     "period.unknown": "Không có kỳ báo cáo “{value}”; chọn một trong: {periods}.",
