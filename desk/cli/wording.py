@@ -208,6 +208,9 @@ ENGLISH: dict[str, str] = {
     "chain.recovered_gap": (
         "desk {desk}: events {first}–{last} are at the hub, not here (this home was restored from a backup and recovered)"
     ),
+    "clock.behind_last_event": (
+        "this PC's clock says {at}, before the desk's last event ({last}): the dossier was saved after it, but check the PC's date and time now"
+    ),
     # reports (desk.reports.indicators)
     "indicator.unknown": "unknown indicator '{name}'; one of {names}",
     "period.unknown": "period '{value}': one of {periods}",

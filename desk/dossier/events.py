@@ -31,8 +31,22 @@ follows it (the events between the backup and that head are at the hub)."""
 __all__ = ["GENESIS", "HASHED_FIELDS", "append", "chain_problems", "event_hash", "record_to_event", "row_to_record"]
 
 
-def append(db, *, desk_id: str, dossier_code: str, type: str, clerk: str, at: datetime, payload: dict) -> Event:
-    """Append an event; the caller holds the write transaction.
+def append(
+    db,
+    *,
+    desk_id: str,
+    dossier_code: str,
+    type: str,
+    clerk: str,
+    at: datetime,
+    payload: dict,
+    warnings: list[Problem] | None = None,
+) -> Event:
+    """Append an event; the caller holds the write transaction, and read ``at`` after taking it.
+
+    When ``at`` is before the last event's time (the PC's clock went back), the
+    event still follows it in the log, the home remembers it for ``desk verify``,
+    and ``clock.behind_last_event`` goes into ``warnings`` for the clerk at once.
 
     A payload holding a value no desk writes (a float, say) is refused with
     InvalidInput ``canonical.value_unsupported`` before anything is stored.
@@ -62,6 +76,8 @@ def append(db, *, desk_id: str, dossier_code: str, type: str, clerk: str, at: da
     if last and last["at"] > record["at"]:
         # offline PCs drift: keep the order of the log, and say so where a person looks
         queries.set_meta(db, "clock_backwards", f"{last['at']} > {record['at']}")
+        if warnings is not None:
+            warnings.append(problem("clock.behind_last_event", at=record["at"], last=last["at"]))
     payload_json = canonical.dumps(payload)
     record["hash"] = event_hash(record)
     queries.insert_event(db, {**record, "payload": payload_json.decode("utf-8")})

@@ -200,6 +200,9 @@ PROBLEMS: dict[str, str] = {
     "chain.recovered_gap": (
         "Desk {desk}: events {first}–{last} are at the hub, not here (this home was restored from a backup and recovered)."
     ),
+    "clock.behind_last_event": (
+        "This PC's clock says {at}, before the desk's last event ({last}): the dossier was saved after it, but check the PC's date and time now."
+    ),
     # reports
     "indicator.unknown": "There is no indicator “{name}”; one of: {names}.",
     "period.unknown": "There is no period “{value}”; one of: {periods}.",

@@ -208,6 +208,9 @@ PROBLEMS: dict[str, str] = {
     "chain.recovered_gap": (
         "Quầy {desk}: các sự kiện {first}–{last} nằm ở máy chủ, không có ở máy này (máy được khôi phục từ bản sao lưu rồi đã đồng bộ lại đầu chuỗi)."
     ),
+    "clock.behind_last_event": (
+        "Đồng hồ máy đang chỉ {at}, sớm hơn sự kiện gần nhất của quầy ({last}): hồ sơ vẫn được lưu sau sự kiện đó, nhưng hãy kiểm tra ngay ngày giờ của máy."
+    ),
     # reports
     "indicator.unknown": "Không có chỉ số “{name}”; chọn một trong: {names}.",
     "period.unknown": "Không có kỳ báo cáo “{value}”; chọn một trong: {periods}.",
