@@ -170,12 +170,12 @@ PROBLEMS: dict[str, str] = {
     "catalog.no_file": "Give a catalogue file, or use the bundled sample catalogue (--sample).",
     "missing.format": "--missing “{value}”: write COMPONENT:REASON.",
     "sync.redirect_refused": (
-        "The hub answered {status}, sending the push to {location}; a redirect to another address is not followed and the token was not sent there: set [sync] endpoint to the hub's real address."
+        "The hub answered {status}, sending the push to {location}; a redirect to another address is not followed and the token was not sent there: set sync.endpoint in the settings to the hub's real address."
     ),
     "sync.certificate_refused": (
-        "The hub's HTTPS certificate is not trusted ({reason}); nothing was sent. Set [sync] ca_file to the CA that signed it, or check the endpoint."
+        "The hub's HTTPS certificate is not trusted ({reason}); nothing was sent. Set sync.ca_file in the settings to the CA that signed it, or check the endpoint."
     ),
-    "sync.ca_file_unreadable": "[sync] ca_file {path} is not a readable PEM file of certificates.",
+    "sync.ca_file_unreadable": "The sync.ca_file setting {path} is not a readable PEM file of certificates.",
     "sync.plain_http": (
         "{url} is plain HTTP to another machine: the token and the dossiers can be read on the way; use https://."
     ),
@@ -192,7 +192,7 @@ PROBLEMS: dict[str, str] = {
     "recover.fork": (
         "{source} holds another event at seq {seq} than this home: the chains already differ; ask the supervisor for `desk recover --new-identity`."
     ),
-    "recover.no_hub": "No hub to ask: set [sync] endpoint and token in desk.toml, or pass --endpoint URL.",
+    "recover.no_hub": "No hub to ask: set sync.endpoint and sync.token in the settings, or pass --endpoint URL.",
     "recover.hub_refused": "The hub refused to say what it holds of this desk ({status}: {message}).",
     "recover.hub_unreachable": (
         "Cannot ask the hub what it holds of this desk ({reason}); try again, or use `desk recover --bundle FILE`."

@@ -172,12 +172,12 @@ PROBLEMS: dict[str, str] = {
     "catalog.no_file": "Hãy chỉ ra tệp danh mục thủ tục, hoặc dùng danh mục mẫu kèm theo (--sample).",
     "missing.format": "--missing “{value}”: viết dạng THÀNH_PHẦN:LÝ_DO.",
     "sync.redirect_refused": (
-        "Máy chủ trả lời {status}, chuyển việc gửi sang {location}; quầy không đi theo chuyển hướng sang địa chỉ khác và không gửi mã truy cập tới đó: hãy đặt [sync] endpoint đúng địa chỉ của máy chủ."
+        "Máy chủ trả lời {status}, chuyển việc gửi sang {location}; quầy không đi theo chuyển hướng sang địa chỉ khác và không gửi mã truy cập tới đó: hãy đặt sync.endpoint trong cấu hình đúng địa chỉ của máy chủ."
     ),
     "sync.certificate_refused": (
-        "Chứng chỉ HTTPS của máy chủ không đáng tin ({reason}); chưa gửi gì. Hãy đặt [sync] ca_file là tệp CA đã ký chứng chỉ đó, hoặc kiểm tra lại địa chỉ máy chủ."
+        "Chứng chỉ HTTPS của máy chủ không đáng tin ({reason}); chưa gửi gì. Hãy đặt sync.ca_file trong cấu hình là tệp CA đã ký chứng chỉ đó, hoặc kiểm tra lại địa chỉ máy chủ."
     ),
-    "sync.ca_file_unreadable": "[sync] ca_file {path} không phải tệp chứng chỉ PEM đọc được.",
+    "sync.ca_file_unreadable": "Tệp sync.ca_file {path} không phải tệp chứng chỉ PEM đọc được.",
     "sync.plain_http": (
         "{url} là HTTP không mã hoá tới máy khác: mã truy cập và hồ sơ có thể bị đọc trên đường truyền; hãy dùng https://."
     ),
@@ -199,7 +199,7 @@ PROBLEMS: dict[str, str] = {
         "{source} có sự kiện số {seq} khác với máy này: hai chuỗi đã tách nhau; hãy nhờ người phụ trách chạy `desk recover --new-identity`."
     ),
     "recover.no_hub": (
-        "Chưa có máy chủ để hỏi: hãy đặt [sync] endpoint và token trong desk.toml, hoặc dùng --endpoint URL."
+        "Chưa có máy chủ để hỏi: hãy đặt sync.endpoint và sync.token trong cấu hình, hoặc dùng --endpoint URL."
     ),
     "recover.hub_refused": "Máy chủ từ chối cho biết dữ liệu của quầy này ({status}: {message}).",
     "recover.hub_unreachable": (
