@@ -204,3 +204,25 @@ def test_plain_http_to_another_machine_warns(homes):
     assert "plain HTTP to another machine" in r.stderr
     r = run_desk("sync", "--endpoint", "http://127.0.0.1:9", home=homes[0].root)
     assert "plain HTTP" not in r.stderr
+
+
+def test_the_sync_screen_warns_before_pushing_in_plain_http_to_another_machine(homes, monkeypatch):
+    import screens.sync
+    from desk.sync.push import PushResult
+    from screens.app import DeskApp
+    from tests.tui_helpers import SIZE, pilot_test, until, visible_text
+
+    update_settings(homes[0], sync_endpoint="http://hub.example.gov.vn:8765")
+    monkeypatch.setattr(screens.sync, "push", lambda desk, **kw: PushResult(endpoint="http://hub.example.gov.vn:8765"))
+
+    @pilot_test
+    async def scenario():
+        app = DeskApp(homes[0].root, "vi")
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await pilot.press("f5")
+            await pilot.pause()
+            await pilot.press("g")
+            await until(pilot, lambda: "HTTP không mã hoá" in visible_text(app))
+            assert "HTTP không mã hoá" in visible_text(app)
+
+    scenario()
