@@ -288,3 +288,37 @@ def set_meta(db, key: str, value: str) -> None:
     db.execute(
         "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value)
     )
+
+
+def delete_meta(db, key: str) -> None:
+    db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+
+def raise_counter(db, agency_code: str, day: str, desk_no: int, at_least: int) -> None:
+    """Make the day's code counter of this desk at least ``at_least`` (the next code comes after it)."""
+    db.execute(
+        "INSERT INTO code_counters(agency_code, day, desk_no, last) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(agency_code, day, desk_no) DO UPDATE SET last = max(last, excluded.last)",
+        (agency_code, day, desk_no, at_least),
+    )
+
+
+def event_codes(db, desk_id: str) -> list[str]:
+    """The highest dossier code of each day among a desk's events (codes sort by day, then number)."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT max(dossier_code) FROM events WHERE desk_id = ? AND dossier_code != '' "
+            "GROUP BY substr(dossier_code, 1, length(dossier_code) - 5)",
+            (desk_id,),
+        )
+    ]
+
+
+def event_head(db, desk_id: str, seq: int | None = None) -> dict | None:
+    """A desk's last event (or the one at ``seq``): its seq, hash and time."""
+    if seq is None:
+        rows = _rows(db, "SELECT seq, hash, at FROM events WHERE desk_id = ? ORDER BY seq DESC LIMIT 1", (desk_id,))
+    else:
+        rows = _rows(db, "SELECT seq, hash, at FROM events WHERE desk_id = ? AND seq = ?", (desk_id, seq))
+    return rows[0] if rows else None

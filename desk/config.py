@@ -119,6 +119,7 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("printing.register_book", TEXT,   "01",                   "Sổ theo dõi hồ sơ, quyển số (init: the desk number, 01 for desk 0)", "register_book"),
     Setting("sync.endpoint",       TEXT,      "",                     "the hub's URL for `desk sync`",                                "sync_endpoint"),
     Setting("sync.token",          TEXT,      "",                     "bearer token given by the hub",                                "sync_token"),
+    Setting("sync.ca_file",        TEXT,      "",                     "PEM file of the CA that signed an https:// hub's certificate; empty = the system's", "sync_ca_file"),
     Setting("sync.export_dir",     TEXT,      "",                     "default folder for bundles (e.g. the USB stick's mount)",      "export_dir"),
     Setting("files.max_file_mb",   INTEGER,   50,                     "larger scans are refused",                                     "max_file_mb",         1, 10_000),
     Setting("hub.tokens",          TEXTS,     (),                     "on a hub: SHA-256 digests of the tokens `desk hub serve` accepts (`desk hub token add`)", "hub_tokens"),
@@ -153,6 +154,7 @@ class Settings:
     register_book: str = _default("printing.register_book")
     sync_endpoint: str = _default("sync.endpoint")
     sync_token: str = _default("sync.token")
+    sync_ca_file: str = _default("sync.ca_file")
     export_dir: str = _default("sync.export_dir")
     max_file_mb: int = _default("files.max_file_mb")
     hub_tokens: tuple[str, ...] = _default("hub.tokens")

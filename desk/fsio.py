@@ -9,6 +9,7 @@ owner-only by default: everything a desk writes may hold personal data.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,14 +51,15 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o600
 
 
 @contextmanager
-def atomic_writer(path: str | os.PathLike[str], *, mode: int = 0o600) -> Iterator[BinaryIO]:
+def atomic_writer(path: str | os.PathLike[str], *, mode: int = 0o600, temp: Path | None = None) -> Iterator[BinaryIO]:
     """A binary file to stream into; on a clean exit it replaces ``path`` as :func:`atomic_write` does.
 
     For content too large to hold in memory (a backup zip). When the block
     raises, the temporary file is removed and ``path`` is left as it was.
+    ``temp`` names the temporary file (in ``path``'s folder; see :func:`part_name`).
     """
     target = Path(path)
-    tmp = temp_name(target)
+    tmp = temp or temp_name(target)
     fd = os.open(tmp, _CREATE, mode)
     try:
         with os.fdopen(fd, "wb") as stream:
@@ -80,3 +82,48 @@ def fsync_dir(path: str | os.PathLike[str]) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+STALE_PART_SECONDS = 3600
+
+
+def part_name(folder: Path, stem: str) -> Path:
+    """A hidden temporary name in ``folder`` for a long write (``.<stem>.pid<pid>.<random>.part``).
+
+    It names the writing process, so that :func:`remove_leftovers` can tell a
+    killed writer's leftover from a file another process is still writing.
+    """
+    return folder / f".{stem}.pid{os.getpid()}.{uuid.uuid4().hex[:8]}.part"
+
+
+def _writer_gone(path: Path) -> bool:
+    """Whether the process named in a part file's name has ended (POSIX; elsewhere: unknown, so no)."""
+    pid = next((int(p[3:]) for p in path.name.split(".") if p.startswith("pid") and p[3:].isdigit()), None)
+    if pid is None or pid == os.getpid() or os.name != "posix":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def remove_leftovers(folder: Path, stem_glob: str, *, max_age: float = STALE_PART_SECONDS) -> int:
+    """Remove the part files ``.<stem>.pid….part*`` in ``folder`` that a killed writer left behind.
+
+    ``stem_glob`` is a glob pattern for the stem (escape literal parts with ``glob.escape``).
+    One is a leftover when the process that wrote it has ended, or when it is
+    older than ``max_age`` seconds (where processes cannot be asked). Returns
+    how many were removed; a file that cannot be removed is left alone.
+    """
+    removed = 0
+    for path in Path(folder).glob(f".{stem_glob}.pid*.part*"):
+        try:
+            if _writer_gone(path) or time.time() - path.stat().st_mtime > max_age:
+                path.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed

@@ -356,6 +356,8 @@ class IntakeScreen(DeskScreen):
         self.saving = False
         self.refresh_bindings()
         self.notify(self.t("intake.saved", code=event.dossier.code), timeout=8)
+        for warning in event.warnings:  # e.g. the PC's clock behind the last event: said now, not only in verify
+            self.notify(self.t.problem(warning), severity="warning", timeout=15)
         self.app.push_screen(ReceiptPreview(event.dossier), self._receipt_done)
 
     def _receipt_done(self, printed: bool | None) -> None:

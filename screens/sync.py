@@ -20,9 +20,10 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker
 
+from desk.rules.problems import problem
 from desk.sync.bundle_write import export_bundle
 from desk.sync.ingest import Cancelled
-from desk.sync.push import push
+from desk.sync.push import is_plain_remote, push
 from desk.sync.status import SyncStatus, sync_status
 from screens.base import DeskScreen
 from screens.messages import SyncFinished, WorkProgress
@@ -196,6 +197,10 @@ class SyncScreen(DeskScreen):
     def action_push(self) -> None:
         if self.running:
             return
+        endpoint = self.status.endpoint if self.status else ""
+        if endpoint and is_plain_remote(endpoint):
+            warning = problem("sync.plain_http", field="endpoint", url=endpoint)
+            self.notify(self.t.problem(warning), severity="warning", timeout=15)
         self._start("push")
         self.push_worker()
 

@@ -374,9 +374,7 @@ def test_the_hub_reports_a_gap_when_a_bundle_went_elsewhere(homes, hub_proc, des
 @pytest.fixture
 def server(homes):
     h = open_desk(homes[1])
-    srv = hubmod.make_server(h, port=0, max_body=200_000, request_timeout=2.0)
-    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    t.start()
+    srv = hubmod.make_server(h, port=0, max_body=200_000, request_timeout=2.0).start()
     yield srv
     srv.shutdown()
     srv.server_close()
@@ -478,9 +476,7 @@ def test_the_hub_words_a_refusal_with_the_formatter_it_is_given(homes, desk):
         return "in words: " + problem.code[:40]
 
     h = open_desk(homes[1])
-    srv = hubmod.make_server(h, port=0, describe=describe)
-    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    t.start()
+    srv = hubmod.make_server(h, port=0, describe=describe).start()
     try:
         fill(desk, 2)
         records = records_of(desk)

@@ -310,7 +310,6 @@ async def test_export_from_the_sync_screen_into_a_folder(app, desk, dossier, tmp
 
 @pilot_test
 async def test_push_now_from_the_sync_screen(desk, dossier, tmp_path):
-    import threading
 
     from desk.catalog.formats import sample_catalog_path
     from desk.catalog.store import import_catalog
@@ -323,8 +322,7 @@ async def test_push_now_from_the_sync_screen(desk, dossier, tmp_path):
     hub_desk = open_desk(hub_home)
     import_catalog(hub_desk, sample_catalog_path())
     token = hub.add_token(hub_home)
-    server = hub.make_server(hub_desk, port=0, max_body=2_000_000, request_timeout=5.0)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+    server = hub.make_server(hub_desk, port=0, max_body=2_000_000, request_timeout=5.0).start()
     update_settings(desk.home, sync_endpoint=f"http://127.0.0.1:{server.server_address[1]}", sync_token=token)
     try:
         app = DeskApp(desk.home.root, "vi")

@@ -21,7 +21,14 @@ from desk.cli.base import closing_opened_desks, emit_json
 from desk.cli.wording import describe, error_json
 from desk.errors import EXIT_OK, EXIT_UNEXPECTED, DeskError
 
-COMMAND_MODULES = ("desk.cli.core", "desk.cli.lifecycle", "desk.cli.printing", "desk.cli.sync", "desk.cli.reports")
+COMMAND_MODULES = (
+    "desk.cli.core",
+    "desk.cli.lifecycle",
+    "desk.cli.printing",
+    "desk.cli.sync",
+    "desk.cli.reports",
+    "desk.cli.recover",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

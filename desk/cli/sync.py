@@ -60,9 +60,13 @@ def cmd_import(args) -> int:
 
 
 def cmd_sync(args) -> int:
-    from desk.sync.push import push
+    from desk.rules.problems import problem
+    from desk.sync.push import is_plain_remote, push
 
     desk = open_from_args(args)
+    endpoint = (args.endpoint or desk.settings.sync_endpoint or "").strip()
+    if endpoint and is_plain_remote(endpoint):
+        warn(describe(problem("sync.plain_http", field="endpoint", url=endpoint)))
 
     def progress(done: int, total: int) -> None:
         if not args.json and sys.stderr.isatty():
@@ -94,10 +98,19 @@ def cmd_hub_serve(args) -> int:
     def ready(server) -> None:
         say(f"hub listening on {server.url} (Ctrl+C to stop)")
         sys.stdout.flush()
-        if args.host not in ("127.0.0.1", "localhost", "::1"):
-            warn("plain HTTP on a network address: use a trusted LAN or a TLS reverse proxy")
+        if not server.tls and args.host not in ("127.0.0.1", "localhost", "::1"):
+            warn("plain HTTP on a network address: pass --tls-cert and --tls-key, or use a trusted LAN only")
 
-    serve(desk, args.host, args.port, ready=ready, log=None if args.quiet else stderr_log, describe=describe)
+    serve(
+        desk,
+        args.host,
+        args.port,
+        ready=ready,
+        log=None if args.quiet else stderr_log,
+        describe=describe,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+    )
     return EXIT_OK
 
 
@@ -154,6 +167,8 @@ def register(sub) -> None:
     )
     sp.add_argument("--port", type=int, default=8765, help="TCP port (default 8765; 0 picks a free one)")
     sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sp.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain) file")
+    sp.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     sp.add_argument("--quiet", action="store_true", help="do not log requests")
     token = hub_sub.add_parser("token", help="tokens desks use to push")
     token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)

@@ -177,6 +177,40 @@ ENGLISH: dict[str, str] = {
     "agency_key.unreadable": "agency key file {path}: cannot be read as an exported key ({error})",
     "catalog.no_file": "give a catalogue FILE, or --sample for the bundled sample catalogue",
     "missing.format": "--missing '{value}': write COMPONENT:REASON",
+    "sync.redirect_refused": (
+        "the hub answered {status} sending the push to {location}; a redirect to another address is not followed and the token was not sent there: set [sync] endpoint to the hub's real address"
+    ),
+    "sync.certificate_refused": (
+        "the hub's HTTPS certificate is not trusted ({reason}); nothing was sent. Set [sync] ca_file to the CA that signed it, or check the endpoint"
+    ),
+    "sync.ca_file_unreadable": "[sync] ca_file {path} is not a readable PEM file of certificates",
+    "sync.plain_http": (
+        "{url} is plain HTTP to another machine: the token and the dossiers can be read on the way; use https://"
+    ),
+    "hub.tls_pair": "--tls-cert and --tls-key go together: give both, or neither for plain HTTP",
+    "hub.tls_file_missing": "{path}: no such file (--tls-cert/--tls-key)",
+    "hub.cannot_listen": "the hub could not start listening on {url}",
+    "sync.gap_expected": (
+        "desk {desk}: events {first}–{last} have not arrived yet (a bundle still on its way); import it when it comes"
+    ),
+    "desk.restored": (
+        "this desk was restored from the backup of {taken_at} (events up to seq {last_seq}) and issues nothing until its later events are known: run `desk recover --hub` or `desk recover --bundle FILE`, or ask the supervisor for `desk recover --new-identity` (docs/recovery.md)"
+    ),
+    "recover.other_desk": "{source} holds the events of desk {desk}, not of this desk: give this desk's own bundle",
+    "recover.fork": (
+        "{source} holds another event at seq {seq} than this home: the chains already differ; ask the supervisor for `desk recover --new-identity`"
+    ),
+    "recover.no_hub": "no hub to ask: set [sync] endpoint and token in desk.toml, or pass --endpoint URL",
+    "recover.hub_refused": "the hub refused to say what it holds of this desk ({status}: {message})",
+    "recover.hub_unreachable": (
+        "cannot ask the hub what it holds of this desk ({reason}); try again, or use `desk recover --bundle FILE`"
+    ),
+    "chain.recovered_gap": (
+        "desk {desk}: events {first}–{last} are at the hub, not here (this home was restored from a backup and recovered)"
+    ),
+    "clock.behind_last_event": (
+        "this PC's clock says {at}, before the desk's last event ({last}): the dossier was saved after it, but check the PC's date and time now"
+    ),
     # reports (desk.reports.indicators)
     "indicator.unknown": "unknown indicator '{name}'; one of {names}",
     "period.unknown": "period '{value}': one of {periods}",

@@ -13,6 +13,8 @@ are resolved.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from desk.dossier.files import newest_in_inbox, store_file
 from desk.dossier.lifecycle import commit_change
 from desk.dossier.query import get
@@ -180,7 +182,7 @@ def attach_file(desk, code: str, component_code: str, path, *, note: str = "") -
     find_line(current, component_code)
     stored = store_file(desk.home, path, max_mb=desk.settings.max_file_mb)
 
-    def change(d: Dossier) -> dict | None:
+    def change(d: Dossier, now: datetime) -> dict | None:
         _check_open(d)
         line = find_line(d, component_code)
         if line.digitisation is Digitisation.DIGITISED and line.file_sha256 == stored.sha256 and not note:
@@ -224,7 +226,7 @@ def mark_reused(desk, code: str, component_code: str, source: str, *, note: str 
     """Mark the line reused: from a data store (VNeID, CSDLQG dân cư, ...) or another dossier's result."""
     note = _note(note)
 
-    def change(d: Dossier) -> dict:
+    def change(d: Dossier, now: datetime) -> dict:
         _check_open(d)
         line = find_line(d, component_code)
         state, recorded = parse_reuse_source(source, own_code=d.code)
@@ -245,7 +247,7 @@ def mark_not_required(desk, code: str, component_code: str, *, note: str = "") -
     """
     note = _note(note)
 
-    def change(d: Dossier) -> dict:
+    def change(d: Dossier, now: datetime) -> dict:
         _check_open(d)
         line = find_line(d, component_code)
         if line.must_digitise and line.received and not note:
@@ -263,7 +265,7 @@ def undo(desk, code: str, component_code: str, *, note: str = "") -> Dossier:
     """Put the line back to pending (the stored file stays in the store)."""
     note = _note(note)
 
-    def change(d: Dossier) -> dict:
+    def change(d: Dossier, now: datetime) -> dict:
         _check_open(d)
         line = find_line(d, component_code)
         if line.digitisation is Digitisation.PENDING:

@@ -14,23 +14,54 @@ from datetime import datetime
 import orjson
 
 from db import queries
-from desk.errors import DeskError
+from desk.errors import DeskError, IntegrityFailure
 from desk.ids import new_id
 from desk.models import Event
 from desk.rules import canonical
 from desk.rules.canonical import GENESIS, HASHED_FIELDS, event_hash
 from desk.rules.problems import Problem, problem
 
+RESTORED_KEY = "restore.backup"
+"""Meta key set only in the database copy inside a backup: a home holding it was restored from one
+(``desk.ops.backup``), and issues nothing until ``desk recover`` (``desk.ops.recover``) clears it."""
+RECOVERED_KEY = "chain.recovered"
+"""Meta key of the chain head ``desk recover`` adopted from the hub or a bundle: the desk's next event
+follows it (the events between the backup and that head are at the hub)."""
+
 __all__ = ["GENESIS", "HASHED_FIELDS", "append", "chain_problems", "event_hash", "record_to_event", "row_to_record"]
 
 
-def append(db, *, desk_id: str, dossier_code: str, type: str, clerk: str, at: datetime, payload: dict) -> Event:
-    """Append an event; the caller holds the write transaction.
+def append(
+    db,
+    *,
+    desk_id: str,
+    dossier_code: str,
+    type: str,
+    clerk: str,
+    at: datetime,
+    payload: dict,
+    warnings: list[Problem] | None = None,
+) -> Event:
+    """Append an event; the caller holds the write transaction, and read ``at`` after taking it.
+
+    When ``at`` is before the last event's time (the PC's clock went back), the
+    event still follows it in the log, the home remembers it for ``desk verify``,
+    and ``clock.behind_last_event`` goes into ``warnings`` for the clerk at once.
 
     A payload holding a value no desk writes (a float, say) is refused with
     InvalidInput ``canonical.value_unsupported`` before anything is stored.
     """
+    restored = queries.get_meta(db, RESTORED_KEY)
+    if restored is not None:
+        # the hub may hold later events of this desk: a new event here would fork its chain
+        backup = orjson.loads(restored)
+        raise IntegrityFailure("desk.restored", taken_at=backup.get("taken_at", ""), last_seq=backup.get("last_seq", 0))
     last = queries.last_event(db, desk_id)
+    adopted = queries.get_meta(db, RECOVERED_KEY)
+    if adopted is not None:
+        head = orjson.loads(adopted)
+        if head.get("desk_id") == desk_id and (last is None or head["seq"] > last["seq"]):
+            last = {"seq": head["seq"], "hash": head["hash"], "at": head.get("at") or ""}
     record = {
         "seq": (last["seq"] + 1) if last else 1,
         "event_id": new_id(),
@@ -45,6 +76,8 @@ def append(db, *, desk_id: str, dossier_code: str, type: str, clerk: str, at: da
     if last and last["at"] > record["at"]:
         # offline PCs drift: keep the order of the log, and say so where a person looks
         queries.set_meta(db, "clock_backwards", f"{last['at']} > {record['at']}")
+        if warnings is not None:
+            warnings.append(problem("clock.behind_last_event", at=record["at"], last=last["at"]))
     payload_json = canonical.dumps(payload)
     record["hash"] = event_hash(record)
     queries.insert_event(db, {**record, "payload": payload_json.decode("utf-8")})

@@ -238,6 +238,9 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
     settings = desk.settings
     agency = settings.agency
     with write_transaction(desk.db):
+        # the event's time is read once the write lock is held: intakes racing for it are stamped in the
+        # order they are written (received_at stays the moment the clerk saved)
+        at = clock.now()
         code = numbering.next_code(desk.db, agency.code, agency.desk_no, received_at.date())
         book = settings.register_book
         register_line = queries.next_register_line(desk.db, f"{book}/{agency.desk_no}", received_at.year)
@@ -259,7 +262,7 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
             notes=notes,
             desk_no=agency.desk_no,
             components=lines,
-            updated_at=now,
+            updated_at=at,
         )
         queries.insert_dossier(
             desk.db,
@@ -272,7 +275,8 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
             dossier_code=code,
             type="dossier.received",
             clerk=desk.clerk,
-            at=now,
+            at=at,
             payload=snapshot(dossier, desk.desk_id),
+            warnings=warnings,
         )
     return dossier, warnings

@@ -66,25 +66,25 @@ def commit_change(
     desk,
     code: str,
     event_type: str,
-    change: Callable[[Dossier], dict | None],
+    change: Callable[[Dossier, datetime], dict | None],
     *,
     note: str = "",
     extra: dict | None = None,
-    now: datetime | None = None,
 ) -> Dossier:
     """Load the dossier inside a write transaction, let ``change`` modify it, store it and its event.
 
-    ``change`` mutates the dossier (and its lines) in place and returns the
-    event's ``details``, or None to write nothing at all. The event payload is
+    ``change(dossier, now)`` mutates the dossier (and its lines) in place and returns the
+    event's ``details``, or None to write nothing at all. ``now`` is read once the write
+    lock is held, so that events are stamped in the order they are written. The event payload is
     the snapshot plus ``note``, ``details`` and ``extra``. Used by this module
     and by :mod:`desk.dossier.checklist`; screens call the named functions instead.
     """
-    now = now or clock.now()
     with write_transaction(desk.db):
+        now = clock.now()
         dossier = get(desk, code)
         before = dossier_to_row(dossier, desk.desk_id)
         lines_before = [line_to_row(c, i) for i, c in enumerate(dossier.components, 1)]
-        details = change(dossier)
+        details = change(dossier, now)
         if details is None:
             return dossier
         dossier.updated_at = now
@@ -137,16 +137,15 @@ def available_actions(desk, dossier: Dossier) -> list[str]:
 def _transit(desk, code: str, action: str, apply: Callable[[Dossier, datetime], dict], note: str) -> Dossier:
     """Check ``action`` against the machine, let ``apply`` set the new fields, store dossier and event."""
     note = _note(note)
-    now = clock.now()
     t = TRANSITIONS[action]
 
-    def change(d: Dossier) -> dict:
+    def change(d: Dossier, now: datetime) -> dict:
         transition(d.status, action, same_day=is_same_day(desk, d))
         details = {"from_status": d.status.value, **apply(d, now)}
         d.status = t.target
         return details
 
-    return commit_change(desk, code, t.event_type, change, note=note, extra={"action": action}, now=now)
+    return commit_change(desk, code, t.event_type, change, note=note, extra={"action": action})
 
 
 # --- the transitions ----------------------------------------------------------------
@@ -411,8 +410,8 @@ def record_print(
         "message": text,
         "details": dict(details or {}),
     }
-    now = clock.now()
     with write_transaction(desk.db):
+        now = clock.now()  # after the lock: see commit_change
         dossier_code = ""
         payload: dict = {}
         if code:

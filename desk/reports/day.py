@@ -27,6 +27,7 @@ from desk.reports.indicators import (
     desk_label,
     overdue_dossiers,
 )
+from desk.rules.spreadsheet import safe_row
 from desk.sync.ingest import Gap
 from desk.sync.status import hub_status
 
@@ -256,7 +257,7 @@ def report_csv(report: DayReport) -> bytes:
     period = (ind.date_from.isoformat(), ind.date_to.isoformat())
 
     def row(scope: str, key: str, label: str, figures: Figures, sync: DeskSync | None = None) -> None:
-        w.writerow([SCOPES[scope], key, label, *period, *(get(figures, sync) for _, get in CSV_COLUMNS)])
+        w.writerow(safe_row([SCOPES[scope], key, label, *period, *(get(figures, sync) for _, get in CSV_COLUMNS)]))
 
     row("overall", "", report.agency.name, ind.overall)
     if report.hub:

@@ -87,6 +87,9 @@ class ReceiptClaim:
     """hen: the due date as printed, ``yyyyMMddHHmm`` (empty when the dossier had none)."""
     sig: str
     """sig: the base32 signature, upper case, no padding."""
+    repeated: tuple[str, ...] = ()
+    """Signed fields (or ``sig``) the QR holds more than once: such a QR is never genuine, since a
+    reader taking the other occurrence would see values nobody signed."""
 
     def fields(self) -> tuple[str, str, str, str, str]:
         """The signed fields in canonical order."""
@@ -199,11 +202,14 @@ def parse_payload(text: str) -> ReceiptClaim | None:
     if 0 <= qmark < mhs_at:
         segments.append(text[qmark + 1 : mhs_at])
     values: dict[str, str] = {}
+    repeated: list[str] = []
     for segment in segments:
         for name, value in parse_qsl(segment.split("#", 1)[0], keep_blank_values=True):
             name = name.strip().lower()
             if name in FIELDS or name == "sig":
-                values.setdefault(name, _clean(value))  # the first occurrence counts
+                if name in values and name not in repeated:
+                    repeated.append(name)
+                values.setdefault(name, _clean(value))
     code = values.get("mhs", "")
     if not code:
         return None
@@ -214,6 +220,7 @@ def parse_payload(text: str) -> ReceiptClaim | None:
         doc_type=values.get("gt", ""),
         due=values.get("hen", ""),
         sig=values.get("sig", "").upper().rstrip("="),
+        repeated=tuple(repeated),
     )
 
 
@@ -229,7 +236,7 @@ def verify_payload(text: str, key: bytes, lookup: Callable[[str], Dossier | None
     # constant-time: the scanned signature is attacker-controlled
     sig_ok = hmac.compare_digest(expected.encode("ascii"), claim.sig.encode("utf-8"))
     dossier = lookup(claim.code)
-    if not sig_ok:
+    if not sig_ok or claim.repeated:
         return ReceiptVerdict(Verdict.FORGED, claim.code, claim, dossier)
     if dossier is None:
         return ReceiptVerdict(Verdict.UNKNOWN, claim.code, claim)

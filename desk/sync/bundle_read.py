@@ -26,7 +26,7 @@ from pathlib import Path
 from db import queries
 from desk import clock
 from desk.errors import IntegrityFailure, NotFound
-from desk.sync.bundle_events import EventsSource
+from desk.sync.bundle_events import EventsSource, checked_blocks
 from desk.sync.bundle_files import check_files, check_referenced, check_sizes, referenced
 from desk.sync.bundle_write import (
     FILES_DIR,
@@ -349,6 +349,21 @@ def _file_sha256(path: Path) -> str:
         while chunk := f.read(READ_CHUNK):
             h.update(chunk)
     return h.hexdigest()
+
+
+def read_bundle(path: str | os.PathLike) -> tuple[dict, list[tuple]]:
+    """A bundle checked whole (every member, every event) and not imported: its manifest and its events as
+    rows (EVENT_COLUMNS, as :class:`desk.sync.ingest.Run` holds them). For a desk's own bundle (``desk
+    recover``); it holds every event in memory."""
+    path = Path(path)
+    zf, bundle = open_bundle(path)
+    try:
+        _check_members(zf, bundle, path.name)
+        zi, sha256 = bundle.events
+        rows = [row for run in checked_blocks(zf, zi, path.name, bundle.manifest, sha256) for row in run.rows]
+        return bundle.manifest, rows
+    finally:
+        zf.close()
 
 
 def import_bundle(desk, path: str | os.PathLike, progress: Progress | None = None) -> ImportResult:

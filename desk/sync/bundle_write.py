@@ -23,7 +23,6 @@ import io
 import json
 import os
 import stat
-import time
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -38,8 +37,10 @@ from db import sync_queries as sq
 from desk import __version__, clock
 from desk.catalog.store import get_procedure
 from desk.errors import DeskError, IntegrityFailure, InvalidInput, NotFound
+from desk.fsio import part_name, remove_leftovers
 from desk.models import Procedure, Status
 from desk.rules import canonical, portal
+from desk.rules.spreadsheet import safe_row
 from desk.sync.ingest import Progress
 
 FORMAT = "motcua-desk-bundle/1"
@@ -242,7 +243,8 @@ def _register_csv(rows: list[dict]) -> bytes:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(REGISTER_HEADER)
     w.writerows(
-        [
+        safe_row(line)
+        for line in [
             (
                 r["register_book"],
                 r["register_line"],
@@ -281,11 +283,16 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _owner_only(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+
+
 def _write_bundle(
     desk, tmp: Path, first: int, last: int, *, with_files: bool, day: date | None, progress: Progress | None
 ) -> tuple[int, int, int]:
     """Write the zip to ``tmp``; returns (events, dossiers, files)."""
-    with open(tmp, "wb") as fh:
+    # owner-only: a bundle holds personal data (the umask may take more away, never add)
+    with open(tmp, "wb", opener=_owner_only) as fh:
         with (
             zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf,
             ThreadPoolExecutor(1, thread_name_prefix="bundle-writer") as background,
@@ -467,8 +474,9 @@ def export_bundle(
     agency = desk.settings.agency
     name = bundle_name(agency.code, agency.desk_no, last_at.date(), first, last)
     final = out / name
-    tmp = out / f".{name}.{os.getpid()}.part"
-    _remove_stale_parts(out, name)
+    # the part files of this desk's exports that a kill left behind (any range: new events change the name)
+    remove_leftovers(out, f"{glob.escape(f'{agency.code}_{agency.desk_no}_')}*{glob.escape(SUFFIX)}")
+    tmp = part_name(out, name)
     try:
         events, dossiers, files = _write_bundle(
             desk, tmp, first, last, with_files=with_files, day=day, progress=progress
@@ -510,22 +518,6 @@ def _record_export(desk, outcome: dict) -> None:
             )
     except Exception:
         pass
-
-
-STALE_PART_SECONDS = 3600
-
-
-def _remove_stale_parts(out: Path, name: str) -> None:
-    """Remove temporary files of this bundle left by an export that was killed or lost its USB stick.
-
-    Only old ones: a part file of a few minutes may be another export of this desk still writing.
-    """
-    for stale in out.glob(f".{glob.escape(name)}.*.part"):
-        try:
-            if time.time() - stale.stat().st_mtime > STALE_PART_SECONDS:
-                stale.unlink()
-        except OSError:
-            pass
 
 
 def remove_quietly(path: Path) -> None:

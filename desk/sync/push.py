@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import ipaddress
 import json
 import random
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -32,6 +34,7 @@ from desk.sync.ingest import Progress
 PROTOCOL = "motcua-desk-push/1"
 EVENTS_PATH = "/v1/events"
 HEALTH_PATH = "/v1/health"
+HEAD_PATH = "/v1/head"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_BATCH = 1000
 NO_PROGRESS_ROUNDS = 3
@@ -90,6 +93,44 @@ def events_url(endpoint: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
+def hub_url(endpoint: str, path: str) -> str:
+    """The URL of ``path`` (``/v1/head``) at the hub whose events URL ``endpoint`` gives."""
+    events = events_url(endpoint)
+    return events[: -len(EVENTS_PATH)] + path
+
+
+def fetch_head(desk, endpoint: str | None = None, token: str | None = None, *, timeout: float = 30.0) -> dict:
+    """Ask the hub what it holds of this desk (``GET /v1/head``): last seq and hash, the hash at the
+    desk's own last seq, and the highest code of each day (for ``desk recover``)."""
+    settings = desk.settings
+    endpoint = (endpoint or settings.sync_endpoint or "").strip()
+    token = (token or settings.sync_token or "").strip()
+    if not endpoint or not token:
+        raise InvalidInput("recover.no_hub", field="endpoint")
+    mine = queries.last_event(desk.db, desk.desk_id)
+    query = urllib.parse.urlencode({"desk_id": desk.desk_id, "seq": mine["seq"] if mine else 0})
+    req = urllib.request.Request(
+        f"{hub_url(endpoint, HEAD_PATH)}?{query}",
+        headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+        method="GET",
+    )
+    try:
+        with _opener(settings.sync_ca_file).open(req, timeout=timeout) as resp:
+            answer = json.loads(resp.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        raise HubError("recover.hub_refused", field="endpoint", status=exc.code, message=_hub_message(exc.read()))
+    except (urllib.error.URLError, http.client.HTTPException, OSError, UnicodeDecodeError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        if isinstance(reason, ssl.SSLCertVerificationError):
+            raise HubError("sync.certificate_refused", field="endpoint", reason=str(reason.verify_message)[:200])
+        raise HubError(
+            "recover.hub_unreachable", field="endpoint", reason=f"{reason.__class__.__name__}: {reason}"[:200]
+        )
+    if not isinstance(answer, dict) or type(answer.get("last_seq")) is not int:
+        raise HubError("recover.hub_unreachable", field="endpoint", reason="the answer is not a chain head")
+    return answer
+
+
 def idempotency_key(desk_id: str, records: list[dict]) -> str:
     """Deterministic from the desk and the batch: a rerun sends the same key for the same events."""
     digest = hashlib.sha256("\n".join(r["event_id"] for r in records).encode("ascii")).hexdigest()[:16]
@@ -113,11 +154,48 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
-def _post(url: str, body: bytes, headers: dict, timeout: float) -> dict:
+def is_plain_remote(url: str) -> bool:
+    """Whether ``url`` is plain ``http://`` to a host other than this machine (token and data readable on the way)."""
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme != "http":
+        return False
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a 307/308 to the same scheme, host and port (body and token sent again); refuse any other.
+
+    The token never leaves for another host, and a POST is never turned into a GET.
+    """
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if code in (307, 308) and (old.scheme, old.netloc) == (new.scheme, new.netloc):
+            return urllib.request.Request(newurl, data=req.data, headers=dict(req.header_items()), method="POST")
+        fp.close()
+        raise HubError("sync.redirect_refused", field="endpoint", status=code, location=newurl[:200])
+
+
+def _opener(ca_file: str) -> urllib.request.OpenerDirector:
+    """HTTP(S) with the certificate checked (against ``ca_file`` when given) and only same-origin redirects."""
+    try:
+        context = ssl.create_default_context(cafile=ca_file or None)
+    except (OSError, ssl.SSLError):
+        raise InvalidInput("sync.ca_file_unreadable", field="ca_file", path=ca_file) from None
+    return urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), _SameOriginRedirects())
+
+
+def _post(url: str, body: bytes, headers: dict, timeout: float, opener: urllib.request.OpenerDirector) -> dict:
     """One POST; returns the hub's JSON answer, raises _Retryable or HubError."""
     req = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with opener.open(req, timeout=timeout) as resp:
             data = resp.read()
     except urllib.error.HTTPError as exc:
         data = exc.read() if exc.fp else b""
@@ -132,6 +210,11 @@ def _post(url: str, body: bytes, headers: dict, timeout: float) -> dict:
         raise HubError(f"the hub refused the batch ({status}: {message})") from None
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
         reason = getattr(exc, "reason", None) or exc
+        if isinstance(reason, ssl.SSLCertVerificationError):
+            # not a passing fault: retrying would only send the token to the same wrong server again
+            raise HubError(
+                "sync.certificate_refused", field="endpoint", reason=str(reason.verify_message or reason)[:200]
+            ) from None
         raise _Retryable(f"cannot reach the hub ({reason.__class__.__name__}: {reason})") from None
     try:
         answer = json.loads(data.decode("utf-8"))
@@ -180,6 +263,7 @@ def push(
     if not 1 <= batch_size <= MAX_BATCH:
         raise InvalidInput(f"batch size {batch_size}: must be 1–{MAX_BATCH}", field="batch-size")
     url = events_url(endpoint)
+    opener = _opener(settings.sync_ca_file)
     agency = settings.agency
     result = PushResult(endpoint=url)
     total = queries.count_unsynced(desk.db, desk.desk_id)
@@ -214,7 +298,7 @@ def push(
             while True:
                 attempt += 1
                 try:
-                    answer = _post(url, body, headers, timeout)
+                    answer = _post(url, body, headers, timeout, opener)
                     break
                 except _Retryable as exc:
                     if attempt >= max_attempts:

@@ -169,6 +169,40 @@ PROBLEMS: dict[str, str] = {
     "agency_key.unreadable": "The agency key file {path} cannot be read as an exported key ({error}).",
     "catalog.no_file": "Give a catalogue file, or use the bundled sample catalogue (--sample).",
     "missing.format": "--missing “{value}”: write COMPONENT:REASON.",
+    "sync.redirect_refused": (
+        "The hub answered {status}, sending the push to {location}; a redirect to another address is not followed and the token was not sent there: set sync.endpoint in the settings to the hub's real address."
+    ),
+    "sync.certificate_refused": (
+        "The hub's HTTPS certificate is not trusted ({reason}); nothing was sent. Set sync.ca_file in the settings to the CA that signed it, or check the endpoint."
+    ),
+    "sync.ca_file_unreadable": "The sync.ca_file setting {path} is not a readable PEM file of certificates.",
+    "sync.plain_http": (
+        "{url} is plain HTTP to another machine: the token and the dossiers can be read on the way; use https://."
+    ),
+    "hub.tls_pair": "--tls-cert and --tls-key go together: give both, or neither for plain HTTP.",
+    "hub.tls_file_missing": "{path}: no such file (--tls-cert/--tls-key).",
+    "hub.cannot_listen": "The hub could not start listening on {url}.",
+    "sync.gap_expected": (
+        "Desk {desk}: events {first}–{last} have not arrived yet (a bundle still on its way); import it when it comes."
+    ),
+    "desk.restored": (
+        "This desk was restored from the backup of {taken_at} (events up to seq {last_seq}) and issues nothing until its later events are known: run `desk recover --hub` or `desk recover --bundle FILE`, or ask the supervisor for `desk recover --new-identity` (docs/recovery.md)."
+    ),
+    "recover.other_desk": "{source} holds the events of desk {desk}, not of this desk: give this desk's own bundle.",
+    "recover.fork": (
+        "{source} holds another event at seq {seq} than this home: the chains already differ; ask the supervisor for `desk recover --new-identity`."
+    ),
+    "recover.no_hub": "No hub to ask: set sync.endpoint and sync.token in the settings, or pass --endpoint URL.",
+    "recover.hub_refused": "The hub refused to say what it holds of this desk ({status}: {message}).",
+    "recover.hub_unreachable": (
+        "Cannot ask the hub what it holds of this desk ({reason}); try again, or use `desk recover --bundle FILE`."
+    ),
+    "chain.recovered_gap": (
+        "Desk {desk}: events {first}–{last} are at the hub, not here (this home was restored from a backup and recovered)."
+    ),
+    "clock.behind_last_event": (
+        "This PC's clock says {at}, before the desk's last event ({last}): the dossier was saved after it, but check the PC's date and time now."
+    ),
     # reports
     "indicator.unknown": "There is no indicator “{name}”; one of: {names}.",
     "period.unknown": "There is no period “{value}”; one of: {periods}.",

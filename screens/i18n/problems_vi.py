@@ -171,6 +171,46 @@ PROBLEMS: dict[str, str] = {
     "agency_key.unreadable": "Không đọc được tệp khoá cơ quan {path} như một khoá đã xuất ({error}).",
     "catalog.no_file": "Hãy chỉ ra tệp danh mục thủ tục, hoặc dùng danh mục mẫu kèm theo (--sample).",
     "missing.format": "--missing “{value}”: viết dạng THÀNH_PHẦN:LÝ_DO.",
+    "sync.redirect_refused": (
+        "Máy chủ trả lời {status}, chuyển việc gửi sang {location}; quầy không đi theo chuyển hướng sang địa chỉ khác và không gửi mã truy cập tới đó: hãy đặt sync.endpoint trong cấu hình đúng địa chỉ của máy chủ."
+    ),
+    "sync.certificate_refused": (
+        "Chứng chỉ HTTPS của máy chủ không đáng tin ({reason}); chưa gửi gì. Hãy đặt sync.ca_file trong cấu hình là tệp CA đã ký chứng chỉ đó, hoặc kiểm tra lại địa chỉ máy chủ."
+    ),
+    "sync.ca_file_unreadable": "Tệp sync.ca_file {path} không phải tệp chứng chỉ PEM đọc được.",
+    "sync.plain_http": (
+        "{url} là HTTP không mã hoá tới máy khác: mã truy cập và hồ sơ có thể bị đọc trên đường truyền; hãy dùng https://."
+    ),
+    "hub.tls_pair": (
+        "--tls-cert và --tls-key phải đi cùng nhau: cho cả hai, hoặc không cho cái nào để dùng HTTP thường."
+    ),
+    "hub.tls_file_missing": "{path}: không có tệp này (--tls-cert/--tls-key).",
+    "hub.cannot_listen": "Máy chủ không mở được cổng nghe tại {url}.",
+    "sync.gap_expected": (
+        "Quầy {desk}: các sự kiện {first}–{last} chưa về (gói dữ liệu còn đang trên đường); hãy nhập gói khi nhận được."
+    ),
+    "desk.restored": (
+        "Quầy này vừa được khôi phục từ bản sao lưu lúc {taken_at} (sự kiện đến số {last_seq}); chưa được cấp mã hay ghi thêm gì cho đến khi biết các sự kiện sau đó: hãy chạy `desk recover --hub` hoặc `desk recover --bundle TỆP`, hoặc nhờ người phụ trách chạy `desk recover --new-identity` (docs/recovery.md)."
+    ),
+    "recover.other_desk": (
+        "{source} chứa sự kiện của quầy {desk}, không phải của quầy này: hãy dùng gói dữ liệu của chính quầy này."
+    ),
+    "recover.fork": (
+        "{source} có sự kiện số {seq} khác với máy này: hai chuỗi đã tách nhau; hãy nhờ người phụ trách chạy `desk recover --new-identity`."
+    ),
+    "recover.no_hub": (
+        "Chưa có máy chủ để hỏi: hãy đặt sync.endpoint và sync.token trong cấu hình, hoặc dùng --endpoint URL."
+    ),
+    "recover.hub_refused": "Máy chủ từ chối cho biết dữ liệu của quầy này ({status}: {message}).",
+    "recover.hub_unreachable": (
+        "Không hỏi được máy chủ về dữ liệu của quầy này ({reason}); hãy thử lại, hoặc dùng `desk recover --bundle TỆP`."
+    ),
+    "chain.recovered_gap": (
+        "Quầy {desk}: các sự kiện {first}–{last} nằm ở máy chủ, không có ở máy này (máy được khôi phục từ bản sao lưu rồi đã đồng bộ lại đầu chuỗi)."
+    ),
+    "clock.behind_last_event": (
+        "Đồng hồ máy đang chỉ {at}, sớm hơn sự kiện gần nhất của quầy ({last}): hồ sơ vẫn được lưu sau sự kiện đó, nhưng hãy kiểm tra ngay ngày giờ của máy."
+    ),
     # reports
     "indicator.unknown": "Không có chỉ số “{name}”; chọn một trong: {names}.",
     "period.unknown": "Không có kỳ báo cáo “{value}”; chọn một trong: {periods}.",

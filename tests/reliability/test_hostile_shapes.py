@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import io
 import json
-import threading
 
 import pytest
 
@@ -109,9 +108,7 @@ def test_a_deeply_nested_manifest_is_refused(day, tmp_path):
 def test_a_deeply_nested_push_body_is_a_400(homes):
     hub = homes.desk("hub", 0)
     token = hubmod.add_token(hub.home)
-    srv = hubmod.make_server(hub, port=0, max_body=2_000_000, request_timeout=5.0)
-    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    t.start()
+    srv = hubmod.make_server(hub, port=0, max_body=2_000_000, request_timeout=5.0).start()
     try:
         body = b'{"protocol": "' + PROTOCOL.encode() + b'", "events": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
         conn = http.client.HTTPConnection("127.0.0.1", srv.server_address[1], timeout=10)

@@ -1,0 +1,378 @@
+"""The hub's receiver as an ASGI application: ``POST /v1/events``, ``GET /v1/head``, ``GET /v1/health``.
+
+``POST /v1/events`` takes one batch of one desk's events and runs exactly the
+checks and the transaction of bundle import (``desk.sync.ingest``);
+``GET /v1/head`` tells a restored desk what the hub holds of it
+(docs/recovery.md); ``GET /v1/health`` says it is alive. Tokens are the home's
+``[hub] tokens`` (stored as SHA-256 digests by ``desk hub token add``),
+compared in constant time. A body must arrive within ``request_timeout``
+(else 408), bodies are size-limited, and every database access goes through
+one lock. :mod:`desk.sync.hub` serves it with Granian.
+
+Every error answer is ``{"error": <message for a person>, "code": <stable
+code>}``. A refusal of the core (the records check, a fork) carries its
+problem's code, and its words come from ``describe`` when the caller gives
+one (the CLI passes its English formatter: the hub cannot import the CLI);
+the hub's own refusals of a request (a missing token, a body too large) have
+codes of their own, ``hub.*``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import urllib.parse
+import uuid
+from collections.abc import Callable
+
+from db import queries
+from db import sync_queries as sq
+from desk import __version__, clock
+from desk.config import load_settings, update_settings
+from desk.errors import DeskError, IntegrityFailure, InvalidInput
+from desk.rules.problems import Problem, is_code
+from desk.sync.ingest import ChainConflict, Run, ingest
+from desk.sync.push import EVENTS_PATH, HEAD_PATH, HEALTH_PATH, MAX_BATCH, PROTOCOL
+from desk.sync.records import check_records, received_events
+
+MAX_BODY = 16 * 1024**2
+REQUEST_TIMEOUT = 30.0
+TOKEN_PREFIX = "sha256:"
+MAX_KEY_LENGTH = 200
+
+
+def token_digest(token: str) -> str:
+    return TOKEN_PREFIX + hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_matches(presented: str, stored: tuple[str, ...]) -> bool:
+    """Constant time in the presented token, whichever stored token (if any) it matches."""
+    digest = token_digest(presented).encode()
+    raw = presented.encode("utf-8")
+    ok = False
+    for entry in stored:
+        if entry.startswith(TOKEN_PREFIX):
+            ok |= hmac.compare_digest(digest, entry.encode())
+        else:  # a token written into desk.toml by hand
+            ok |= hmac.compare_digest(raw, entry.encode("utf-8"))
+    return ok
+
+
+def add_token(home) -> str:
+    """Make a new hub token, store its digest in the home's settings, and return it (shown once)."""
+    token = secrets.token_urlsafe(32)
+    settings = load_settings(home)
+    update_settings(home, hub_tokens=(*settings.hub_tokens, token_digest(token)))
+    return token
+
+
+# the code of a refusal whose problem is still prose (no dotted code yet), by HTTP status
+_FALLBACK_CODES = {400: "sync.invalid", 409: "sync.chain_conflict", 422: "sync.integrity"}
+
+
+class _Reply(Exception):
+    """An HTTP answer other than 200: the status, a stable code and the message for the desk."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+def _describe_plainly(problem: Problem) -> str:
+    """Without a formatter: prose as it is, a coded problem as its code and parameters."""
+    return str(problem) if is_code(problem.code) else problem.code
+
+
+_JSON = (b"content-type", b"application/json; charset=utf-8")
+# the head of a request arrives within header_timeout (Granian's HTTP/1 header deadline), its body
+# within request_timeout (checked here); a slow client loses its connection and blocks no one else
+_CLOSE = {408, 411, 413}
+
+
+class HubApp:
+    """The receiver as an ASGI application (what Granian serves; also usable by any ASGI server)."""
+
+    def __init__(
+        self,
+        desk,
+        *,
+        max_body: int = MAX_BODY,
+        request_timeout: float = REQUEST_TIMEOUT,
+        max_events: int = MAX_BATCH,
+        log: Callable[[str], None] | None = None,
+        describe: Callable[[Problem], str] | None = None,
+    ):
+        self.desk = desk
+        self.describe = describe or _describe_plainly
+        self.db_lock = threading.Lock()
+        self.max_body = max_body
+        self.request_timeout = request_timeout
+        self.max_events = max_events
+        self.log = log or (lambda line: None)
+        self._tokens: tuple[str, ...] = ()
+        self._settings_mtime: float | None = None
+        self.hub_id = desk.desk_id.split("-")[0]
+
+    def tokens(self) -> tuple[str, ...]:
+        """The home's hub tokens, re-read when desk.toml changes (a token added while serving counts)."""
+        path = self.desk.home.config
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            return self._tokens
+        if mtime != self._settings_mtime:
+            try:
+                self._tokens = load_settings(self.desk.home).hub_tokens
+                self._settings_mtime = mtime
+            except DeskError:
+                pass  # a half-edited desk.toml: keep the tokens we had
+        return self._tokens
+
+    def refusal(self, status: int, error: DeskError) -> _Reply:
+        """The answer for an error of the core: its problem's code, and words from ``describe``."""
+        problem = error.problem
+        code = problem.code if is_code(problem.code) else _FALLBACK_CODES[status]
+        return _Reply(status, code, self.describe(problem))
+
+    # --- ASGI ------------------------------------------------------------------
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        method, path = scope["method"], scope["path"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        status = await self._answer(method, path, query, headers, receive, send)
+        # the request line holds only the path; no personal data is logged
+        client = scope.get("client") or ("-", 0)
+        self.log(f"{client[0]} {method} {path} {status}")
+
+    async def _answer(self, method: str, path: str, query: dict, headers: dict, receive, send) -> int:
+        try:
+            if path == HEALTH_PATH and method in ("GET", "HEAD"):
+                return await _send(
+                    send, 200, {"status": "ok", "protocol": PROTOCOL, "software": f"motcua-desk {__version__}"}
+                )
+            if path == HEAD_PATH and method == "GET":
+                self._authorise(headers)
+                head = await asyncio.get_running_loop().run_in_executor(None, self._head, query)
+                return await _send(send, 200, head)
+            if method not in ("GET", "HEAD", "POST"):
+                raise _Reply(405, "hub.method_not_allowed", f"use POST {EVENTS_PATH}", {"Allow": "GET, POST"})
+            if method != "POST" or path != EVENTS_PATH:
+                raise _Reply(404, "hub.not_found", f"no such resource; POST {EVENTS_PATH} or GET {HEALTH_PATH}")
+            self._authorise(headers)
+            key = self._idempotency_key(headers)
+            body = await self._read_body(headers, receive)
+            status, data = await asyncio.get_running_loop().run_in_executor(None, self._receive, key, body)
+            return await _send_raw(send, status, data)
+        except _Reply as reply:
+            extra = dict(reply.headers)
+            if reply.status in _CLOSE:
+                extra["Connection"] = "close"
+            return await _send(send, reply.status, {"error": reply.message, "code": reply.code}, extra)
+        except Exception as exc:
+            self.log(f"internal error {exc.__class__.__name__}")
+            return await _send(
+                send,
+                500,
+                {"error": f"internal error ({exc.__class__.__name__}); try again later", "code": "hub.internal_error"},
+            )
+
+    # --- the steps -------------------------------------------------------------
+
+    def _authorise(self, headers: dict) -> None:
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip() or not token_matches(token.strip(), self.tokens()):
+            raise _Reply(
+                401,
+                "hub.token_refused",
+                "unknown or missing bearer token",
+                {"WWW-Authenticate": 'Bearer realm="motcua-desk"'},
+            )
+
+    def _idempotency_key(self, headers: dict) -> str:
+        key = headers.get("idempotency-key", "").strip()
+        if not key or len(key) > MAX_KEY_LENGTH or not all(33 <= ord(ch) < 127 for ch in key):
+            raise _Reply(
+                400,
+                "hub.idempotency_key_missing",
+                f"an Idempotency-Key header (1–{MAX_KEY_LENGTH} printable ASCII characters) is required",
+            )
+        return key
+
+    async def _read_body(self, headers: dict, receive) -> bytes:
+        if headers.get("transfer-encoding"):
+            raise _Reply(411, "hub.length_required", "send the body with a Content-Length, not chunked")
+        try:
+            length = int(headers.get("content-length", ""))
+        except ValueError:
+            raise _Reply(411, "hub.length_required", "Content-Length is required") from None
+        if length < 0:
+            raise _Reply(400, "hub.length_negative", "Content-Length is negative")
+        if length > self.max_body:
+            raise _Reply(
+                413,
+                "hub.body_too_large",
+                f"the body is {length} bytes; this hub takes at most {self.max_body} per batch (send smaller batches)",
+            )
+        chunks, got = [], 0
+        try:
+            async with asyncio.timeout(self.request_timeout):
+                more = True
+                while more:
+                    message = await receive()
+                    if message["type"] != "http.request":
+                        break  # the desk went away
+                    chunk = message.get("body", b"")
+                    got += len(chunk)
+                    if got > length:
+                        raise _Reply(400, "hub.body_ended_early", "the body is longer than its Content-Length")
+                    chunks.append(chunk)
+                    more = bool(message.get("more_body"))
+        except TimeoutError:
+            raise _Reply(408, "hub.body_too_slow", "the body took too long to arrive") from None
+        if got < length:
+            raise _Reply(400, "hub.body_ended_early", "the body ended early")
+        return b"".join(chunks)
+
+    def _head(self, query: dict) -> dict:
+        """What this hub holds of one desk, for a restored desk's ``desk recover`` (docs/recovery.md)."""
+        desk_id = (query.get("desk_id") or [""])[0]
+        try:
+            seq = int((query.get("seq") or ["0"])[0])
+        except ValueError:
+            seq = 0
+        if not 0 < len(desk_id) <= 64:
+            raise _Reply(400, "hub.fields_missing", "desk_id is required")
+        with self.db_lock:
+            head = queries.event_head(self.desk.db, desk_id)
+            at_seq = queries.event_head(self.desk.db, desk_id, seq) if seq > 0 else None
+            codes = queries.event_codes(self.desk.db, desk_id)
+        return {
+            "protocol": PROTOCOL,
+            "desk_id": desk_id,
+            "last_seq": head["seq"] if head else 0,
+            "last_hash": head["hash"] if head else "",
+            "last_at": head["at"] if head else "",
+            "seq": seq,
+            "hash_at_seq": at_seq["hash"] if at_seq else "",
+            "codes": codes,
+        }
+
+    def _receive(self, key: str, body: bytes) -> tuple[int, bytes]:
+        """Check and store one batch (in a worker thread; the database behind one lock)."""
+        try:
+            doc = json.loads(body.decode("utf-8"))
+        except RecursionError:
+            raise _Reply(400, "hub.body_too_deep", "the body nests arrays or objects deeper than any batch") from None
+        except (UnicodeDecodeError, ValueError):
+            raise _Reply(400, "hub.body_not_json", "the body is not JSON") from None
+        if not isinstance(doc, dict):
+            raise _Reply(400, "hub.body_not_object", "the body is not a JSON object")
+        if doc.get("protocol") != PROTOCOL:
+            raise _Reply(400, "hub.protocol_unknown", f"protocol {str(doc.get('protocol'))[:60]!r} is not {PROTOCOL!r}")
+        desk_id, agency, desk_no, events = doc.get("desk_id"), doc.get("agency"), doc.get("desk_no"), doc.get("events")
+        if not (
+            isinstance(desk_id, str)
+            and 0 < len(desk_id) <= 64
+            and isinstance(agency, str)
+            and len(agency) <= 35
+            and type(desk_no) is int
+            and 0 <= desk_no <= 9
+            and isinstance(events, list)
+        ):
+            raise _Reply(400, "hub.fields_missing", "desk_id, agency, desk_no (0–9) and events (a list) are required")
+        if len(events) > self.max_events:
+            raise _Reply(
+                413,
+                "hub.batch_too_large",
+                f"{len(events)} events in one batch; this hub takes at most {self.max_events}",
+            )
+        body_sha = hashlib.sha256(body).hexdigest()
+        where = f"batch {key}"
+        try:
+            checked = check_records(received_events(events), desk_id=desk_id, where=where)
+        except IntegrityFailure as exc:
+            raise self.refusal(422, exc) from None
+        desk = self.desk
+        with self.db_lock:
+            stored = sq.stored_request(desk.db, key)
+            if stored is not None:
+                if stored["body_sha256"] != body_sha:
+                    raise _Reply(
+                        422, "hub.idempotency_key_reused", "this Idempotency-Key was used for a different batch"
+                    )
+                return 200, stored["response"].encode("utf-8")
+            ack = f"{self.hub_id}-{uuid.uuid4().hex[:12]}"
+            answer: dict = {}
+
+            def remember(result) -> None:
+                answer.update(
+                    protocol=PROTOCOL,
+                    ack=ack,
+                    acknowledged=result.acknowledged,
+                    imported=result.imported,
+                    skipped=result.skipped,
+                    gaps=[g.to_json() for g in result.gaps],
+                )
+                sq.store_request(
+                    desk.db,
+                    key,
+                    body_sha,
+                    json.dumps(answer, ensure_ascii=False),
+                    clock.now().isoformat(timespec="seconds"),
+                )
+
+            try:
+                ingest(
+                    desk,
+                    [Run.of(checked)],
+                    source="push",
+                    name=key,
+                    desk_id=desk_id,
+                    agency_code=agency,
+                    desk_no=desk_no,
+                    where=where,
+                    total=len(checked),
+                    before_commit=remember,
+                )
+            except ChainConflict as exc:
+                raise self.refusal(409, exc) from None
+            except IntegrityFailure as exc:
+                raise self.refusal(422, exc) from None
+            except InvalidInput as exc:
+                raise self.refusal(400, exc) from None
+        return 200, json.dumps(answer, ensure_ascii=False).encode("utf-8")
+
+
+async def _send(send, status: int, body: dict, headers: dict | None = None) -> int:
+    return await _send_raw(send, status, json.dumps(body, ensure_ascii=False).encode("utf-8"), headers)
+
+
+async def _send_raw(send, status: int, data: bytes, headers: dict | None = None) -> int:
+    head = [
+        _JSON,
+        (b"content-length", str(len(data)).encode()),
+        (b"cache-control", b"no-store"),
+        (b"server", f"motcua-desk-hub/{__version__}".encode()),
+    ]
+    head += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": head})
+    await send({"type": "http.response.body", "body": data})
+    return status
