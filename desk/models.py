@@ -199,6 +199,8 @@ class Dossier:
     collected_by: str = ""
     satisfaction: str = ""
     updated_at: datetime | None = None
+    desk_id: str = ""
+    """The desk that took it in ("" for one not yet stored): it stays that desk's whoever acts on it later."""
 
 
 @dataclass(frozen=True)

@@ -788,3 +788,22 @@ def test_fold_works_character_by_character_and_keeps_whitespace():
             assert folded == "a b", hex(cp)
         else:
             assert not any(c.isspace() for c in folded), hex(cp)
+
+
+def test_a_dossier_a_hub_acts_on_stays_its_desks(make_desk, out, tmp_path):
+    # the hub's clerk moves a desk's dossier on; the dossier keeps its desk, and that desk's next bundle,
+    # which names the same dossier, is still taken in
+    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    d = intake(a, "Nguyễn Văn An")
+    import_bundle(hub, export_bundle(a, out).path)
+    lifecycle.transfer(hub, d.code)
+    row = hub.db.execute("SELECT desk_id FROM dossiers WHERE code = ?", (d.code,)).fetchone()
+    assert row[0] == a.desk_id
+    # and so says the hub's own event, which a provincial hub will read
+    moved = hub.db.execute("SELECT payload FROM events WHERE desk_id = ? ORDER BY seq DESC", (hub.desk_id,)).fetchone()
+    assert json.loads(moved[0])["dossier"]["desk_id"] == a.desk_id
+    later = tmp_path / "later"
+    later.mkdir()
+    lifecycle.transfer(a, d.code)  # the desk moves it on too (it did not know)
+    assert import_bundle(hub, export_bundle(a, later).path).imported_events == 1
+    assert verify(hub).ok

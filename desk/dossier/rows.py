@@ -68,11 +68,12 @@ def row_to_line(row: dict) -> ComponentLine:
 
 
 def dossier_to_row(d: Dossier, desk_id: str) -> dict:
+    """The stored row; ``desk_id``: this desk's, the dossier's own when it has none yet (a new intake)."""
     a = d.applicant
     return {
         "id": d.id,
         "code": d.code,
-        "desk_id": desk_id,
+        "desk_id": d.desk_id or desk_id,
         "desk_no": d.desk_no,
         "procedure_code": d.procedure_code,
         "procedure_name": d.procedure_name,
@@ -140,6 +141,7 @@ def row_to_dossier(row: dict, lines: list[dict]) -> Dossier:
         collected_by=row["collected_by"],
         satisfaction=row["satisfaction"],
         updated_at=_dt(row["updated_at"]),
+        desk_id=row["desk_id"],
     )
 
 
