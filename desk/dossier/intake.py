@@ -245,6 +245,7 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
         book = settings.register_book
         register_line = queries.next_register_line(desk.db, f"{book}/{agency.desk_no}", received_at.year)
         dossier = Dossier(
+            desk_id=desk.desk_id,
             id=new_id(),
             code=code,
             procedure_code=procedure.code,
