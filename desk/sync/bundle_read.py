@@ -26,6 +26,7 @@ from pathlib import Path
 from db import queries
 from desk import clock
 from desk.errors import IntegrityFailure, NotFound
+from desk.fsio import atomic_writer
 from desk.sync.bundle_events import EventsSource, checked_blocks
 from desk.sync.bundle_files import check_files, check_referenced, check_sizes, referenced
 from desk.sync.bundle_write import (
@@ -332,14 +333,9 @@ def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: li
             continue  # the same scan, already here (from another bundle or desk): shared
         # absent, or not what its name says (planted by a bundle an older hub let in): the checked bytes win
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = target.with_name(target.name + ".part")
-        with zf.open(zi) as src, open(tmp, "wb") as dst:
+        with zf.open(zi) as src, atomic_writer(target) as dst:  # owner-only, durable, never half a file
             while chunk := src.read(READ_CHUNK):
                 dst.write(chunk)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
         written.append(target)
 
 
