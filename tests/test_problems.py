@@ -29,19 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DESK = ROOT / "desk"
 TABLES = {"cli English": ENGLISH, "TUI vi": problems_vi.PROBLEMS, "TUI en": problems_en.PROBLEMS}
 
-TRANSITIONAL_PROSE = {
-    # the sync layer (bundles, push, hub) and three CLI modules still raise sentences: issue #11's
-    # follow-up converts them; nowhere else may prose be raised
-    "desk/sync/bundle_read.py",
-    "desk/sync/bundle_write.py",
-    "desk/sync/hub.py",
-    "desk/sync/push.py",
-    "desk/cli/printing.py",
-    "desk/cli/reports.py",
-    "desk/cli/sync.py",
-}
-"""Files that may still raise prose (a sentence instead of a code). TRANSITIONAL: the lead empties it."""
-
 
 @dataclass(frozen=True)
 class Site:
@@ -78,7 +65,10 @@ def scan() -> tuple[list[Site], list[tuple[str, int]]]:
     """Raise sites of dotted codes, and of prose, in every module of ``desk``."""
     # printing raises problems too (a paper name, a font file); the CLI and the TUI word them alike
     files = [*DESK.rglob("*.py"), *(ROOT / "printing").rglob("*.py")]
-    trees = {str(p.relative_to(ROOT)): ast.parse(p.read_text(encoding="utf-8")) for p in files}
+    return _sites({str(p.relative_to(ROOT)): ast.parse(p.read_text(encoding="utf-8")) for p in files})
+
+
+def _sites(trees: dict[str, ast.Module]) -> tuple[list[Site], list[tuple[str, int]]]:
     makers = _problem_classes(trees)
     sites, prose = [], []
     for path, tree in trees.items():
@@ -158,10 +148,21 @@ def test_the_vietnamese_words_are_nfc_and_not_english():
         assert not english.search(re.sub(r"\{[^}]*\}", "", text)), f"{code}: {text}"
 
 
-def test_prose_is_raised_only_where_it_has_not_been_converted_yet():
-    assert PROSE, "the scan sees prose raise sites (a sentence as the first argument)"
-    outside = sorted(f"{path}:{line}" for path, line in PROSE if path not in TRANSITIONAL_PROSE)
-    assert outside == []
+def test_the_scan_tells_prose_from_codes():
+    sample = ast.parse(
+        "class HubError(DeskError): pass\n"
+        "raise HubError(f'the hub refused {x}')\n"
+        "raise IntegrityFailure('the bundle is torn')\n"
+        "raise HubError('sync.token_refused', status=401)\n"
+    )
+    sites, prose = _sites({"sample.py": sample})
+    assert [s.code for s in sites] == ["sync.token_refused"]
+    assert prose == [("sample.py", 2), ("sample.py", 3)]
+
+
+def test_no_prose_is_raised():
+    # a sentence (or an f-string) as the first argument of a problem is prose: the core says codes
+    assert sorted(f"{path}:{line}" for path, line in PROSE) == []
 
 
 # --- the template language ------------------------------------------------------------------
@@ -202,7 +203,6 @@ def test_prose_and_unknown_codes_are_shown_as_they_are():
     assert describe(Problem("bundle.member_unsafe", "bundle", {"member": "../x"})) == (
         "bundle.member_unsafe [bundle] (member='../x')"
     )
-    assert InvalidInput("the bundle is torn").message == "the bundle is torn"
 
 
 def test_the_tui_names_statuses_actions_and_fields_in_its_language():

@@ -74,7 +74,7 @@ def _date(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise InvalidInput(f"{what} {text!r}: write it as YYYY-MM-DD", field=what) from exc
+        raise InvalidInput("cli.date_format", field=what, value=text) from exc
 
 
 def _finish(args: argparse.Namespace, result: PrintResult) -> int:
@@ -98,7 +98,7 @@ def cmd_print_dossier(args: argparse.Namespace) -> int:
     new_due = None
     if args.kind == "apology":
         if args.days is None:
-            raise InvalidInput("give the extension with --days N (working days)", field="days")
+            raise InvalidInput("print.days_needed", field="days")
         new_due = propose_new_due(desk, get(desk, args.code), args.days)
     result = print_document(
         desk,
@@ -126,7 +126,7 @@ def cmd_print_register(args: argparse.Namespace) -> int:
     first = _date(args.date, "date") if args.date else clock.now().date()
     last = _date(args.to, "to") if args.to else first
     if last < first:
-        raise InvalidInput(f"--to {last} is before --date {first}", field="to")
+        raise InvalidInput("print.range_reversed", field="to", first=first, last=last)
     result = print_register(
         desk,
         first,

@@ -17,7 +17,7 @@ def _day(text: str | None, what: str) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"--{what} {text!r}: write the date as YYYY-MM-DD", field=what) from None
+        raise InvalidInput("cli.date_format", field=what, value=text) from None
 
 
 def _summary(report) -> list[str]:
@@ -47,11 +47,11 @@ def cmd_report_day(args) -> int:
     out = Path(args.out).expanduser() if args.out else None
     suffix = out.suffix.lower() if out else ".pdf"
     if suffix not in FORMATS:
-        raise InvalidInput(f"--out {args.out}: name a .pdf or a .csv file", field="out")
+        raise InvalidInput("report.out_suffix", field="out", path=args.out)
     first = _day(args.date, "date")
     last = _day(args.to, "to")
     if last is not None and first is None:
-        raise InvalidInput("--to needs --date (the first day of the range)", field="to")
+        raise InvalidInput("report.to_needs_date", field="to")
     desk = open_from_args(args)
     report = day_report(desk, first, last)  # checks the order of the dates
     if out is not None and suffix == ".csv":

@@ -57,6 +57,18 @@ class Problem:
         """``{"code", "field", "params"}`` with every parameter a JSON value (dates as ISO 8601)."""
         return {"code": self.code, "field": self.field, "params": {k: _jsonable(v) for k, v in self.params.items()}}
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Problem:
+        """The problem :meth:`as_json` gave (a recorded outcome read back); a parameter that was a
+        problem comes back as one."""
+        params = {k: cls.from_json(v) if is_problem_json(v) else v for k, v in (data.get("params") or {}).items()}
+        return cls(str(data["code"]), data.get("field"), MappingProxyType(params))
+
+
+def is_problem_json(value: Any) -> bool:
+    """Whether ``value`` is what :meth:`Problem.as_json` gives."""
+    return isinstance(value, Mapping) and set(value) == {"code", "field", "params"} and isinstance(value["code"], str)
+
 
 def problem(code: str, /, field: str | None = None, **params: Any) -> Problem:
     """A :class:`Problem` written like a raise: ``problem("id_number.old_id", field="id_number")``."""
@@ -71,6 +83,8 @@ def is_code(text: str) -> bool:
 def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if isinstance(value, Problem):
+        return value.as_json()
     if isinstance(value, (date, time)):
         return value.isoformat()
     if isinstance(value, Enum):

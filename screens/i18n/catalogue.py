@@ -98,6 +98,8 @@ class Strings:
         return place
 
     def _name(self, param: str, value: Any) -> Any:
+        if isinstance(value, Problem):  # a reason inside a problem (why a push gave up)
+            return self.problem(value)
         prefix = PARAM_KEYS.get(param)
         if prefix is None:
             return value
