@@ -101,7 +101,6 @@ async def test_an_export_onto_a_read_only_stick_is_recorded_and_shown_in_vietnam
         # the recorded outcome of the last export says it failed, and why, in the clerk's language
         assert "KHÔNG thành công" in words["sync-last-export"], words
         assert str(usb) in words["sync-last-export"], words
-        print(words)
         for piece, text in words.items():
             # the operating system's own detail is quoted as it is (for IT), inside the Vietnamese sentence
             assert english_in(text, str(usb), system_says) == [], f"{piece}: {text}"

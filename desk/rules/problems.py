@@ -14,6 +14,7 @@ catalogue says "1 pages"::
 
     "{pages:# page|# pages}"                     1 page · 3 pages
     "{allowed:none (the dossier is closed)|#|#}"  zero | one | other; "#" is the value
+    "{code:|, code #|, code #}"                   a text: zero form when empty, else the other
 """
 
 from __future__ import annotations
@@ -111,9 +112,12 @@ class _Template(string.Formatter):
             forms = format_spec.split("|")
             if len(forms) not in (2, 3):
                 raise ValueError(f"a plural spec has two or three forms, not {format_spec!r}")
-            count = len(value) if _listed(value) else value
             zero, one, other = forms if len(forms) == 3 else (forms[1], forms[0], forms[1])
-            form = zero if count == 0 else one if count == 1 else other
+            if isinstance(value, str):  # a text: the zero form when it is empty, else the other form
+                form = other if value else zero
+            else:
+                count = len(value) if _listed(value) else value
+                form = zero if count == 0 else one if count == 1 else other
             return form.replace("#", self.format_field(value, ""))
         if _listed(value) and not format_spec:
             return ", ".join(str(v) for v in value)

@@ -119,7 +119,14 @@ def fetch_head(desk, endpoint: str | None = None, token: str | None = None, *, t
         with _opener(settings.sync_ca_file).open(req, timeout=timeout) as resp:
             answer = json.loads(resp.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
-        raise HubError("recover.hub_refused", field="endpoint", status=exc.code, message=_hub_message(exc.read()))
+        body = exc.read()
+        raise HubError(
+            "recover.hub_refused",
+            field="endpoint",
+            status=exc.code,
+            code=_hub_code(body),
+            message=_hub_message(body),
+        )
     except (urllib.error.URLError, http.client.HTTPException, OSError, UnicodeDecodeError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
         if isinstance(reason, ssl.SSLCertVerificationError):
@@ -136,6 +143,17 @@ def idempotency_key(desk_id: str, records: list[dict]) -> str:
     """Deterministic from the desk and the batch: a rerun sends the same key for the same events."""
     digest = hashlib.sha256("\n".join(r["event_id"] for r in records).encode("ascii")).hexdigest()[:16]
     return f"{desk_id}:{records[0]['seq']}-{records[-1]['seq']}:{digest}"
+
+
+def _hub_code(body: bytes) -> str:
+    """The stable code of a hub's refusal (``{"error": …, "code": …}``), or "" when it gave none."""
+    try:
+        value = json.loads(body.decode("utf-8"))
+        if isinstance(value, dict) and isinstance(value.get("code"), str):
+            return value["code"][:100]
+    except (UnicodeDecodeError, ValueError):
+        pass
+    return ""
 
 
 def _hub_message(body: bytes) -> str:
@@ -201,17 +219,17 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, opener: urllib.r
     except urllib.error.HTTPError as exc:
         data = exc.read() if exc.fp else b""
         status = exc.code
-        message = _hub_message(data)
+        code, message = _hub_code(data), _hub_message(data)
         if status in RETRY_STATUSES:
             raise _Retryable(
-                problem("sync.hub_answered", status=status, message=message),
+                problem("sync.hub_answered", status=status, code=code, message=message),
                 _retry_after(exc.headers.get("Retry-After")),
             )
         if status == 401:
-            raise HubError("sync.token_refused", field="token", status=status, message=message) from None
+            raise HubError("sync.token_refused", field="token", status=status, code=code, message=message) from None
         if status in (409, 422):
-            raise IntegrityFailure("sync.events_refused", status=status, message=message) from None
-        raise HubError("sync.batch_refused", status=status, message=message) from None
+            raise IntegrityFailure("sync.events_refused", status=status, code=code, message=message) from None
+        raise HubError("sync.batch_refused", status=status, code=code, message=message) from None
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
         reason = getattr(exc, "reason", None) or exc
         if isinstance(reason, ssl.SSLCertVerificationError):

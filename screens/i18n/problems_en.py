@@ -193,7 +193,7 @@ PROBLEMS: dict[str, str] = {
         "{source} holds another event at seq {seq} than this home: the chains already differ; ask the supervisor for `desk recover --new-identity`."
     ),
     "recover.no_hub": "No hub to ask: set sync.endpoint and sync.token in the settings, or pass --endpoint URL.",
-    "recover.hub_refused": "The hub refused to say what it holds of this desk ({status}: {message}).",
+    "recover.hub_refused": "The hub refused to say what it holds of this desk ({status}{code:|, code #|, code #}).",
     "recover.hub_unreachable": (
         "Cannot ask the hub what it holds of this desk ({reason}); try again, or use `desk recover --bundle FILE`."
     ),
@@ -380,13 +380,13 @@ PROBLEMS: dict[str, str] = {
     "sync.no_endpoint": "No sync endpoint: pass --endpoint URL or set [sync] endpoint in desk.toml.",
     "sync.no_token": "No sync token: set [sync] token in desk.toml (the hub's `desk hub token add` makes one).",
     "sync.batch_size": "Batch size {value}: must be 1–{maximum}.",
-    "sync.hub_answered": "the hub answered {status}: {message}",
+    "sync.hub_answered": "the hub answered {status}{code:|, code #|, code #}",
     "sync.hub_unreachable": "cannot reach the hub ({detail})",
     "sync.answer_not_json": "the hub's answer is not JSON (a proxy in the way?)",
     "sync.answer_no_acknowledged": "the hub's answer lacks the list of acknowledged events",
-    "sync.token_refused": "The hub refused the token ({status}: {message}); check [sync] token in desk.toml.",
-    "sync.events_refused": "The hub refused the events ({status}: {message}).",
-    "sync.batch_refused": "The hub refused the batch ({status}: {message}).",
+    "sync.token_refused": "The hub refused the token ({status}{code:|, code #|, code #}); check [sync] token in desk.toml.",
+    "sync.events_refused": "The hub refused the events ({status}{code:|, code #|, code #}).",
+    "sync.batch_refused": "The hub refused the batch ({status}{code:|, code #|, code #}).",
     "sync.gave_up": "The hub at {url} could not take the events after {attempts} attempts ({reason}); {pushed:# event was|# events were} pushed, the rest stay pending — try again later or export a bundle.",
     "sync.still_failing": "The hub at {url} is still failing after {waited} s of retries ({reason}); {pushed:# event was|# events were} pushed, the rest stay pending.",
     "sync.no_progress": "The hub at {url} acknowledged none of events {first}–{last} {times} times; they stay pending. Ask the hub's administrator.",

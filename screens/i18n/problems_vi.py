@@ -201,7 +201,7 @@ PROBLEMS: dict[str, str] = {
     "recover.no_hub": (
         "Chưa có máy chủ để hỏi: hãy đặt sync.endpoint và sync.token trong cấu hình, hoặc dùng --endpoint URL."
     ),
-    "recover.hub_refused": "Máy chủ từ chối cho biết dữ liệu của quầy này ({status}: {message}).",
+    "recover.hub_refused": "Máy chủ từ chối cho biết dữ liệu của quầy này ({status}{code:|, mã lỗi #|, mã lỗi #}).",
     "recover.hub_unreachable": (
         "Không hỏi được máy chủ về dữ liệu của quầy này ({reason}); hãy thử lại, hoặc dùng `desk recover --bundle TỆP`."
     ),
@@ -388,13 +388,13 @@ PROBLEMS: dict[str, str] = {
     "sync.no_endpoint": "Chưa có địa chỉ máy chủ: hãy đặt sync.endpoint trong cấu hình, hoặc dùng --endpoint URL.",
     "sync.no_token": "Chưa có mã truy cập: hãy đặt sync.token trong cấu hình (máy chủ tạo mã bằng `desk hub token add`).",
     "sync.batch_size": "Cỡ lô {value} không hợp lệ: phải từ 1 đến {maximum}.",
-    "sync.hub_answered": "máy chủ trả lời {status}: {message}",
+    "sync.hub_answered": "máy chủ trả lời {status}{code:|, mã lỗi #|, mã lỗi #}",
     "sync.hub_unreachable": "không kết nối được máy chủ ({detail})",
     "sync.answer_not_json": "câu trả lời của máy chủ không phải JSON (có máy proxy chặn giữa đường?)",
     "sync.answer_no_acknowledged": "câu trả lời của máy chủ thiếu danh sách sự kiện đã nhận",
-    "sync.token_refused": "Máy chủ từ chối mã truy cập ({status}: {message}); hãy kiểm tra sync.token trong cấu hình.",
-    "sync.events_refused": "Máy chủ từ chối các sự kiện ({status}: {message}).",
-    "sync.batch_refused": "Máy chủ từ chối lô sự kiện ({status}: {message}).",
+    "sync.token_refused": "Máy chủ từ chối mã truy cập ({status}{code:|, mã lỗi #|, mã lỗi #}); hãy kiểm tra sync.token trong cấu hình.",
+    "sync.events_refused": "Máy chủ từ chối các sự kiện ({status}{code:|, mã lỗi #|, mã lỗi #}).",
+    "sync.batch_refused": "Máy chủ từ chối lô sự kiện ({status}{code:|, mã lỗi #|, mã lỗi #}).",
     "sync.gave_up": "Máy chủ {url} vẫn chưa nhận được các sự kiện sau {attempts} lần thử ({reason}); đã gửi được {pushed} sự kiện, số còn lại vẫn chờ gửi — hãy thử lại sau hoặc xuất gói.",
     "sync.still_failing": "Máy chủ {url} vẫn lỗi sau {waited} giây thử lại ({reason}); đã gửi được {pushed} sự kiện, số còn lại vẫn chờ gửi.",
     "sync.no_progress": "Máy chủ {url} không xác nhận sự kiện nào trong các sự kiện {first}–{last} sau {times} lần; chúng vẫn chờ gửi. Hãy hỏi người quản trị máy chủ.",
