@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import functools
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,58 +14,11 @@ from desk.errors import (
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_UNEXPECTED,
-    DeskError,
     InvalidInput,
 )
 
 if TYPE_CHECKING:
     from desk.dossier.documents import PrintResult
-
-
-# English words for the problems of printing, until the CLI's catalogue of problems holds them
-WORDING = {
-    "print.kind_unknown": "document {kind!r}: one of {choices}",
-    "print.no_supplement_request": (
-        "dossier {code} has no supplement request to print; "
-        "request one first (`desk advance CODE supplement --missing COMPONENT:REASON`)"
-    ),
-    "print.not_refused": "dossier {code} was not refused; refuse it first (`desk advance CODE refuse --reason …`)",
-    "print.apology_needs_new_due": "the apology letter needs the new appointment date",
-    "print.apology_needs_reason": "the apology letter needs the reason for the delay",
-    "print.write_failed": "cannot write {path}: {reason}",
-    "print.paper_unknown": "paper {paper!r}: choose one of {choices}",
-    "print.copies_too_few": "copies {copies}: print at least one copy (liên)",
-    "print.font_missing": (
-        "font file {path} ({setting}) does not exist: fix printing.{setting} in desk.toml or leave it empty"
-    ),
-    "print.font_unusable": (
-        "font file {path} ({setting}) is not a usable TrueType font ({detail}); "
-        "use a .ttf file (OpenType/CFF .otf files are not supported)"
-    ),
-    "print.font_lacks_vietnamese": (
-        "font file {path} ({setting}) lacks Vietnamese letters ({letters}…); choose a font with Vietnamese support"
-    ),
-}
-
-
-def in_words(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """The handler, with the problems of printing it raises put into English (same error class, same exit code)."""
-
-    @functools.wraps(handler)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except DeskError as exc:
-            problem = exc.problem
-            template = WORDING.get(problem.code)
-            if template is None:
-                raise
-            params = {
-                k: ", ".join(map(str, v)) if isinstance(v, (tuple, list)) else v for k, v in problem.params.items()
-            }
-            raise type(exc)(template.format(**params), field=problem.field) from exc
-
-    return run
 
 
 def _date(text: str, what: str) -> date:
@@ -176,7 +127,7 @@ def register(sub) -> None:
         ("refusal", "Mẫu 03: the refusal with its reason"),
         ("apology", "Mẫu 04: the apology letter with a new appointment (overdue dossiers)"),
     ):
-        sp = add_command(pr_sub, kind, help, in_words(cmd_print_dossier))
+        sp = add_command(pr_sub, kind, help, cmd_print_dossier)
         sp.set_defaults(kind=kind)
         sp.add_argument("code", help="dossier code")
         sp.add_argument("--out", metavar="FILE", help="only write the PDF there; print nothing")
@@ -192,7 +143,7 @@ def register(sub) -> None:
         pr_sub,
         "register",
         "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
-        in_words(cmd_print_register),
+        cmd_print_register,
     )
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
     sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day (default: the first day)")

@@ -97,7 +97,7 @@ def cmd_report_day(args) -> int:
 
 
 def register(sub) -> None:
-    from desk.cli.printing import cmd_print_register, in_words
+    from desk.cli.printing import cmd_print_register
 
     rp = sub.add_parser("report", help="end-of-day report and register book")
     rp_sub = rp.add_subparsers(dest="report_kind", metavar="KIND", required=True)
@@ -106,7 +106,7 @@ def register(sub) -> None:
         "day",
         "end-of-day report: indicators (QĐ 766/QĐ-TTg), charts, overdue dossiers; at a hub, every desk and "
         "the missing seq ranges. PDF (one A4 page) or CSV (UTF-8 with BOM), chosen by --out's suffix",
-        in_words(cmd_report_day),
+        cmd_report_day,
     )
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
     sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day of a range (default: the first day)")
@@ -116,7 +116,7 @@ def register(sub) -> None:
         rp_sub,
         "register",
         "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
-        in_words(cmd_print_register),
+        cmd_print_register,
     )
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
     sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day (default: the first day)")
