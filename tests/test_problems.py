@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from desk.catalog.schema import PLACED_CODES
 from desk.cli.wording import ENGLISH, describe, error_json
 from desk.errors import InvalidInput, NotFound
 from desk.rules.chipqr import parse_chip_qr
@@ -266,3 +267,36 @@ def test_whatever_is_typed_the_problem_has_words_in_every_language(kind, text):
         for strings in (Strings("vi"), Strings("en")):
             assert strings.knows(exc.problem) and strings.problem(exc.problem)
         assert describe(exc.problem) != str(exc.problem)
+
+
+def test_only_a_catalogue_files_faults_are_placed():
+    # the words of a placed code say only what is wrong; the others name their file, or are not about one
+    for code, template in ENGLISH.items():
+        if code in PLACED_CODES:
+            assert "{file}" not in template, code
+    assert PLACED_CODES <= set(ENGLISH)
+    unknown = problem("catalog.unknown_procedure", field="procedure", code="9.9")
+    assert describe(unknown) == (
+        "procedure '9.9' is not in this desk's catalogue; see `desk catalog list` or import one with "
+        "`desk catalog import FILE`"
+    )
+    assert Strings("vi").problem(unknown) == "Thủ tục “9.9” không có trong danh mục của quầy."
+    assert describe(problem("catalog.no_file")) == "give a catalogue FILE, or --sample for the bundled sample catalogue"
+
+
+def test_a_catalogue_fault_is_placed_alike_in_every_language():
+    p = problem(
+        "catalog.required",
+        field="quantity",
+        file="c.json",
+        procedure=2,
+        procedure_code="1.001193",
+        item="component",
+        item_number=1,
+    )
+    assert describe(p) == 'c.json procedure 2 (1.001193), component 1, field "quantity": is required'
+    assert Strings("vi").problem(p).startswith("c.json thủ tục 2 (1.001193), thành phần 1, quantity: ")
+    assert Strings("en").problem(p).startswith("c.json procedure 2 (1.001193), component 1, quantity: ")
+    assert describe(problem("catalog.csv_empty_row", file="c.csv", line=4)) == (
+        "c.csv line 4: the row has neither a component nor a fee"
+    )

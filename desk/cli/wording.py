@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from desk.catalog.schema import PLACED_CODES, place_of
 from desk.rules.problems import Problem, fill, is_code
 
 ENGLISH: dict[str, str] = {
@@ -419,6 +420,9 @@ VALUES: dict[str, Mapping[str, str]] = {
         "gt": "document type",
         "hen": "due date",
     },
+    # a catalogue's codes, and a value shown as JSON (desk.catalog.schema.shown)
+    "code_kind": {"procedure": "letters and digits joined by dots", "local": "letters and digits joined by . _ or -"},
+    "value": {"[…]": "a list", "{…}": "an object"},
 }
 """Parameters whose values are keys, and the English words of those keys."""
 
@@ -434,24 +438,8 @@ def _words(params: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def placed(problem: Problem) -> bool:
-    """Whether ``problem`` is a catalogue fault whose words start with the place it was found."""
-    return problem.code.startswith("catalog.") and "{file}" not in ENGLISH.get(problem.code, "{file}")
-
-
-def _place(params: Mapping[str, Any]) -> str:
-    place = str(params.get("file", "stored procedure"))
-    if "line" in params:
-        place += f" line {params['line']}"
-    if "procedure" in params:
-        place += f" procedure {params['procedure']}"
-    if "procedure_code" in params:
-        place += f" ({params['procedure_code']})"
-    if "item" in params:
-        place += f", {params['item']} {params.get('item_number', '')}"
-        if "item_code" in params:
-            place += f" ({params['item_code']})"
-    return place
+PLACE_WORDS = {"stored": "stored procedure", "line": "line", "procedure": "procedure"}
+"""How a catalogue problem's place is said (``desk.catalog.schema.place_of``)."""
 
 
 def describe(problem: Problem) -> str:
@@ -465,12 +453,13 @@ def describe(problem: Problem) -> str:
     if template is None:
         return str(problem) if is_code(problem.code) else problem.code
     words = fill(template, {"field": problem.field or "", **_words(problem.params)})
-    if not placed(problem):
+    if problem.code not in PLACED_CODES:
         return words
     # a catalogue's fault: where first (file, line, procedure, item), then the field
+    where = place_of(problem.params, PLACE_WORDS)
     if problem.field is None:
-        return f"{_place(problem.params)}: {words}"
-    return f'{_place(problem.params)}, field "{problem.field}": {words}'
+        return f"{where}: {words}"
+    return f'{where}, field "{problem.field}": {words}'
 
 
 def error_json(problem: Problem) -> dict[str, Any]:
