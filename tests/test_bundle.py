@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 
 from db import queries
 from db import sync_queries as sq
+from desk.cli.wording import describe
 from desk.context import open_desk
 from desk.dossier import checklist, lifecycle
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.dossier.query import get
 from desk.dossier.rows import dossier_json, fold_name
-from desk.cli.wording import describe
 from desk.errors import DeskError, IntegrityFailure
 from desk.ops.verify import verify
 from desk.rules import canonical

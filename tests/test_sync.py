@@ -20,15 +20,15 @@ from pathlib import Path
 import pytest
 
 from db import queries
+from desk.cli.wording import describe
 from desk.config import Home, update_settings
 from desk.context import open_desk
 from desk.dossier.events import row_to_record
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
-from desk.cli.wording import describe
 from desk.errors import DeskError, IntegrityFailure
-from desk.rules.problems import Problem
 from desk.ops.verify import verify
 from desk.rules.canonical import dumps, event_hash
+from desk.rules.problems import Problem
 from desk.sync import hub as hubmod
 from desk.sync.bundle_write import export_bundle
 from desk.sync.push import PROTOCOL, HubError, idempotency_key, push
@@ -474,7 +474,6 @@ def test_receiver_checks(homes, server, desk):
 
 
 def test_the_hub_words_a_refusal_with_the_formatter_it_is_given(homes, desk):
-    from desk.rules.problems import Problem
 
     said: list[Problem] = []
 
