@@ -300,3 +300,13 @@ def test_a_catalogue_fault_is_placed_alike_in_every_language():
     assert describe(problem("catalog.csv_empty_row", file="c.csv", line=4)) == (
         "c.csv line 4: the row has neither a component nor a fee"
     )
+
+
+def test_the_sync_words_count_right():
+    one = problem("sync.gave_up", url="http://hub", attempts=1, reason=problem("sync.answer_not_json"), pushed=1)
+    assert "after 1 attempt (the hub's answer is not JSON (a proxy in the way?)); 1 event was pushed" in describe(one)
+    assert "but 1 was found" in describe(problem("export.gap", first=1, last=2, total=2, found=1))
+    assert "1–2 once;" in describe(problem("sync.no_progress", url="u", first=1, last=2, times=1))
+    assert "1–2 3 times;" in describe(problem("sync.no_progress", url="u", first=1, last=2, times=3))
+    # a reason inside a problem is worded in the TUI's language too
+    assert "câu trả lời của máy chủ không phải JSON" in Strings("vi").problem(one)
