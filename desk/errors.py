@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desk.rules.problems import Problem, is_code
+from desk.rules.problems import Problem
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -36,15 +36,6 @@ class DeskError(Exception):
     @property
     def field(self) -> str | None:
         return self.problem.field
-
-    @property
-    def message(self) -> str:
-        """TRANSITIONAL, for the callers that still put an error into a sentence of their own
-        (desk.sync's hub replies and export records): a prose problem (a code that is not
-        dotted) is its own words; a coded one gives its code and parameters, never words.
-        People read ``desk.cli.wording.describe`` (CLI) or ``Strings.problem`` (TUI); drop
-        this once no raise site outside them passes prose."""
-        return self.problem.code if not is_code(self.problem.code) else str(self.problem)
 
 
 class InvalidInput(DeskError):

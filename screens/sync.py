@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker
 
-from desk.rules.problems import problem
+from desk.rules.problems import Problem, is_problem_json, problem
 from desk.sync.bundle_write import export_bundle
 from desk.sync.ingest import Cancelled
 from desk.sync.push import is_plain_remote, push
@@ -125,7 +125,7 @@ class SyncScreen(DeskScreen):
             return t("sync.never_exported")
         at = moment(t, last.get("at"))
         if last.get("error"):
-            return t("sync.last_export_failed", at=at, error=last["error"])
+            return t("sync.last_export_failed", at=at, error=self._error_words(last["error"]))
         if not last.get("path"):
             return t("sync.last_export_nothing", at=at)
         return t(
@@ -138,8 +138,16 @@ class SyncScreen(DeskScreen):
             return t("sync.never_pushed")
         at = moment(t, last.get("at"))
         if last.get("error"):
-            return t("sync.last_push_failed", at=at, pushed=last.get("pushed", 0), error=last["error"])
+            return t(
+                "sync.last_push_failed", at=at, pushed=last.get("pushed", 0), error=self._error_words(last["error"])
+            )
         return t("sync.last_push", at=at, pushed=last.get("pushed", 0), pending=last.get("pending", 0))
+
+    def _error_words(self, error: object) -> str:
+        """Why the last export or push failed, in the clerk's language (recorded as a problem)."""
+        if is_problem_json(error):
+            return self.t.problem(Problem.from_json(error))  # type: ignore[arg-type]
+        return str(error)  # recorded as words by an older version of the desk
 
     def _outcome(self, text: str, tone: str = "") -> None:
         outcome = self.query_one("#sync-outcome", Static)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from db import queries
 from db import sync_queries as sq
+from desk.cli.wording import describe
 from desk.context import open_desk
 from desk.dossier import checklist, lifecycle
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
@@ -226,7 +227,8 @@ def test_unwritable_destination_is_a_clear_message_and_marks_nothing(make_desk, 
     monkeypatch.setattr("desk.sync.bundle_write.os.fsync", full)
     with pytest.raises(DeskError) as exc:
         export_bundle(a, out)
-    assert "No space left on device" in exc.value.message and "Nothing was marked" in exc.value.message
+    words = describe(exc.value.problem)
+    assert "No space left on device" in words and "Nothing was marked" in words
     assert os.listdir(out) == []
     assert queries.count_unsynced(a.db, a.desk_id) == 1
     assert set(queries.sync_marks(a.db, a.desk_id).values()) == {""}
@@ -250,7 +252,8 @@ def test_stick_filling_up_while_the_events_are_written(make_desk, out, monkeypat
     monkeypatch.setattr(zipfile._ZipWriteFile, "write", fills_up)
     with pytest.raises(DeskError) as exc:
         export_bundle(a, out)
-    assert "No space left on device" in exc.value.message and "Nothing was marked" in exc.value.message
+    words = describe(exc.value.problem)
+    assert "No space left on device" in words and "Nothing was marked" in words
     assert len(calls) == 2  # nothing more was written after the error
     assert os.listdir(out) == []
     assert queries.count_unsynced(a.db, a.desk_id) == 3
@@ -268,10 +271,11 @@ def test_read_only_usb_stick(make_desk, out, monkeypatch):
         return real_open(file, mode, *args, **kwargs)
 
     monkeypatch.setattr("builtins.open", read_only)
-    with pytest.raises(DeskError, match="cannot write the bundle") as exc:
+    with pytest.raises(DeskError) as exc:
         export_bundle(a, out)
     monkeypatch.undo()
-    assert "Read-only file system" in exc.value.message
+    assert "cannot write the bundle" in describe(exc.value.problem)
+    assert "Read-only file system" in describe(exc.value.problem)
     assert os.listdir(out) == []
     assert queries.count_unsynced(a.db, a.desk_id) == 1
     assert set(queries.sync_marks(a.db, a.desk_id).values()) == {""}
@@ -443,7 +447,8 @@ def refused():
         with pytest.raises(IntegrityFailure) as exc:
             import_bundle(hub, path)
         for w in words:
-            assert w in exc.value.message and w in r.stderr, (w, exc.value.message, r.stderr)
+            words = describe(exc.value.problem)
+            assert w in words and w in r.stderr, (w, words, r.stderr)
         if code is not None:
             assert exc.value.problem.code == code, exc.value.problem
             assert {k: exc.value.problem.params.get(k) for k in params} == params, exc.value.problem
@@ -510,8 +515,11 @@ def test_too_many_members_are_refused(bundle, hub, tmp_path, monkeypatch):
     path = rewrite(
         bundle, tmp_path / "many.deskbundle", add={f"files/aa/{i}.pdf": b"x" for i in range(5)}, fix_manifest=True
     )
-    with pytest.raises(IntegrityFailure, match="members"):
+    with pytest.raises(IntegrityFailure) as exc:
         import_bundle(hub, path)
+    assert describe(exc.value.problem) == (
+        "many.deskbundle: the zip declares 9 members, more than the 5 a bundle may hold; refused"
+    )
 
 
 def test_wrong_format_version_is_refused(bundle, hub, tmp_path, refused):

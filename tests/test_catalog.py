@@ -25,6 +25,7 @@ from desk.catalog.formats import (
     write_catalog,
 )
 from desk.catalog.schema import procedure_from_dict, procedure_to_dict
+from desk.cli.wording import ENGLISH, describe
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.models import ComponentSpec, Fee, Form, Procedure, ProcessingTime, TimeUnit
 
@@ -41,117 +42,18 @@ DOMAIN_CODES = {
 
 
 # ---------------------------------------------------------------------------
-# the words of catalog.* problems: the English the messages had before they became problems.
-# Every refusal below is checked through them, so each problem carries all a formatter needs.
-
-CODE_KINDS = {"procedure": "letters and digits joined by dots", "local": "letters and digits joined by . _ or -"}
-
-
-def _v(value: str) -> str:
-    assert isinstance(value, str) and value.isprintable()  # a JSON-like literal: "text", 12, true, null, […]
-    return {"[…]": "a list", "{…}": "an object"}.get(value, value)
-
-
-def _one_of(choices) -> str:
-    return ", ".join(choices)
-
-
-FIELD_WORDS = {
-    "catalog.required": lambda p: "is required",
-    "catalog.required_choice": lambda p: f"is required (one of {_one_of(p['choices'])})",
-    "catalog.required_example": lambda p: f"is required, e.g. {p['example']}",
-    "catalog.required_list": lambda p: f"is required: a list with at least one {p['noun']}",
-    "catalog.required_first_row": lambda p: "is required on a procedure's first row",
-    "catalog.not_text": lambda p: f"must be text, not {_v(p['value'])}",
-    "catalog.no_visible_text": lambda p: f"{_v(p['value'])} has no visible text",
-    "catalog.too_long": lambda p: f"is too long: {p['length']} characters, at most {p['maximum']}",
-    "catalog.code_too_long": lambda p: (
-        f"{_v(p['value'])} is too long: {p['length']} characters, at most {p['maximum']}"
-    ),
-    "catalog.bad_code": lambda p: f"{_v(p['value'])} is not a valid code ({CODE_KINDS[p['code_kind']]})",
-    "catalog.too_large": lambda p: f"{_v(p['value'])} is too large (at most {p['maximum']})",
-    "catalog.not_whole": lambda p: (
-        f"{_v(p['value'])} is not a whole number ≥ {p['minimum']}"
-        + (" (write it without quotes)" if p["quoted"] else "")
-    ),
-    "catalog.not_amount": lambda p: (
-        f"{_v(p['value'])} is not an amount in đồng ≥ {p['minimum']}"
-        + (" (write it without quotes)" if p["quoted"] else "")
-    ),
-    "catalog.not_flag": lambda p: f"{_v(p['value'])} is not true or false",
-    "catalog.not_choice": lambda p: f"{_v(p['value'])} is not one of {_one_of(p['choices'])}",
-    "catalog.not_choice_list": lambda p: f"must be a list of {_one_of(p['choices'])}, not {_v(p['value'])}",
-    "catalog.no_choice": lambda p: f"must name at least one of {_one_of(p['choices'])}",
-    "catalog.listed_twice": lambda p: f"{_v(p['value'])} is listed twice",
-    "catalog.not_list": lambda p: f"must be a list, not {_v(p['value'])}",
-    "catalog.not_procedure_list": lambda p: f"must be a list of procedures, not {_v(p['value'])}",
-    "catalog.empty_list": lambda p: f"must list at least one {p['noun']}",
-    "catalog.item_not_object": lambda p: f"{p['noun']} {p['position']} must be an object {{...}}, not {_v(p['value'])}",
-    "catalog.not_object": lambda p: f"must be an object {p['shape']}, not {_v(p['value'])}",
-    "catalog.duplicate_procedure": lambda p: f"{_v(p['value'])} is already used by procedure {p['earlier']}",
-    "catalog.duplicate_component": lambda p: f"{_v(p['value'])} is already used by component {p['earlier']}",
-    "catalog.duplicate_on_line": lambda p: f"{_v(p['value'])} is already used on line {p['earlier']}",
-    "catalog.csv_rows_apart": lambda p: (
-        f"{_v(p['value'])} is already used on line {p['earlier']} (keep each procedure's rows together)"
-    ),
-    "catalog.csv_empty_row": lambda p: "the row has neither a component nor a fee",
-    "catalog.csv_differs": lambda p: (
-        f"{_v(p['value'])} differs from line {p['first_line']} of procedure "
-        f"{p['first_procedure']} (leave it empty or repeat the same value)"
-    ),
-    "catalog.unknown_key": lambda p: (
-        "unknown key "
-        + (f'(did you mean "{p["did_you_mean"][0]}"?)' if p["did_you_mean"] else f"(known: {_one_of(p['known'])})")
-    ),
-    "catalog.unsupported_format": lambda p: f"{_v(p['value'])} is not supported; this desk reads {p['supported']}",
-}
-
-PLACE_WORDS = {
-    "catalog.suffix": lambda p: "a catalogue must be a .json or .csv file",
-    "catalog.not_found": lambda p: f"no such file ({p['path']})",
-    "catalog.is_folder": lambda p: "is a folder, not a catalogue file",
-    "catalog.unreadable": lambda p: f"cannot be read ({p['detail']})",
-    "catalog.too_big": lambda p: f"is larger than {p['max_mb']} MB; not a catalogue",
-    "catalog.no_procedures": lambda p: "lists no procedures",
-    "catalog.empty": lambda p: "the file is empty",
-    "catalog.binary": lambda p: "is a binary file, not a catalogue (save it as UTF-8 text)",
-    "catalog.not_utf8": lambda p: "is not UTF-8 text (save the file as UTF-8; Excel: CSV UTF-8)",
-    "catalog.json_invalid": lambda p: f"not valid JSON ({p['detail']}, column {p['column']})",
-    "catalog.json_duplicate_key": lambda p: f"key {_v(p['key'])} appears twice in one object",
-    "catalog.json_unusable": lambda p: f"not a usable JSON document ({p['detail']})",
-    "catalog.json_not_object": lambda p: f'must be a JSON object with "format" and "procedures", not {_v(p["value"])}',
-    "catalog.not_a_catalogue": lambda p: f'not a motcua-desk catalogue (no "format": "{p["format"]}")',
-    "catalog.not_object": FIELD_WORDS["catalog.not_object"],
-    "catalog.csv_cells": lambda p: f"has {p['cells']} cells but the header has {p['columns']} columns",
-    "catalog.csv_invalid": lambda p: f"not valid CSV ({p['detail']})",
-    "catalog.csv_unknown_column": lambda p: (
-        f"unknown column {_v(p['value'])}" + (f' (did you mean "{p["did_you_mean"][0]}"?)' if p["did_you_mean"] else "")
-    ),
-    "catalog.csv_column_twice": lambda p: f"column {_v(p['value'])} appears twice",
-    "catalog.csv_missing_columns": lambda p: (
-        f"missing column{'s' if len(p['columns']) > 1 else ''} "
-        f"{', '.join(p['columns'])} (the first line must name the columns)"
-    ),
-    "catalog.csv_no_components": lambda p: "the procedure has no component rows",
-}
+# the words of catalog.* problems are the CLI's (desk.cli.wording): the English the messages had
+# before they became problems. Every refusal below is checked through them, so each problem carries
+# all a formatter needs.
 
 
 def words(error: DeskError) -> str:
     """The English of a catalogue problem: its place, the field, what is wrong."""
     problem = error.problem
-    p = problem.params
-    place = p.get("file", "stored procedure")
-    if "line" in p:
-        place += f" line {p['line']}"
-    if "procedure" in p:
-        place += f" procedure {p['procedure']}"
-    if "procedure_code" in p:
-        place += f" ({p['procedure_code']})"
-    if "item" in p:
-        place += f", {p['item']} {p['item_number']}" + (f" ({p['item_code']})" if "item_code" in p else "")
-    if problem.code in PLACE_WORDS and (problem.code != "catalog.not_object" or problem.field is None):
-        return f"{place}: {PLACE_WORDS[problem.code](p)}"
-    return f'{place}, field "{problem.field}": {FIELD_WORDS[problem.code](p)}'
+    assert problem.code in ENGLISH, problem.code
+    shown = problem.params.get("value")
+    assert shown is None or (isinstance(shown, str) and shown.isprintable())  # a JSON-like literal
+    return describe(problem)
 
 
 def sample() -> dict[str, Procedure]:

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from desk.catalog.schema import PLACED_CODES
 from desk.cli.wording import ENGLISH, describe, error_json
 from desk.errors import InvalidInput, NotFound
 from desk.rules.chipqr import parse_chip_qr
@@ -28,19 +29,6 @@ from screens.i18n.catalogue import Strings
 ROOT = Path(__file__).resolve().parent.parent
 DESK = ROOT / "desk"
 TABLES = {"cli English": ENGLISH, "TUI vi": problems_vi.PROBLEMS, "TUI en": problems_en.PROBLEMS}
-
-TRANSITIONAL_PROSE = {
-    # the sync layer (bundles, push, hub) and three CLI modules still raise sentences: issue #11's
-    # follow-up converts them; nowhere else may prose be raised
-    "desk/sync/bundle_read.py",
-    "desk/sync/bundle_write.py",
-    "desk/sync/hub.py",
-    "desk/sync/push.py",
-    "desk/cli/printing.py",
-    "desk/cli/reports.py",
-    "desk/cli/sync.py",
-}
-"""Files that may still raise prose (a sentence instead of a code). TRANSITIONAL: the lead empties it."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +66,10 @@ def scan() -> tuple[list[Site], list[tuple[str, int]]]:
     """Raise sites of dotted codes, and of prose, in every module of ``desk``."""
     # printing raises problems too (a paper name, a font file); the CLI and the TUI word them alike
     files = [*DESK.rglob("*.py"), *(ROOT / "printing").rglob("*.py")]
-    trees = {str(p.relative_to(ROOT)): ast.parse(p.read_text(encoding="utf-8")) for p in files}
+    return _sites({str(p.relative_to(ROOT)): ast.parse(p.read_text(encoding="utf-8")) for p in files})
+
+
+def _sites(trees: dict[str, ast.Module]) -> tuple[list[Site], list[tuple[str, int]]]:
     makers = _problem_classes(trees)
     sites, prose = [], []
     for path, tree in trees.items():
@@ -158,10 +149,21 @@ def test_the_vietnamese_words_are_nfc_and_not_english():
         assert not english.search(re.sub(r"\{[^}]*\}", "", text)), f"{code}: {text}"
 
 
-def test_prose_is_raised_only_where_it_has_not_been_converted_yet():
-    assert PROSE, "the scan sees prose raise sites (a sentence as the first argument)"
-    outside = sorted(f"{path}:{line}" for path, line in PROSE if path not in TRANSITIONAL_PROSE)
-    assert outside == []
+def test_the_scan_tells_prose_from_codes():
+    sample = ast.parse(
+        "class HubError(DeskError): pass\n"
+        "raise HubError(f'the hub refused {x}')\n"
+        "raise IntegrityFailure('the bundle is torn')\n"
+        "raise HubError('sync.token_refused', status=401)\n"
+    )
+    sites, prose = _sites({"sample.py": sample})
+    assert [s.code for s in sites] == ["sync.token_refused"]
+    assert prose == [("sample.py", 2), ("sample.py", 3)]
+
+
+def test_no_prose_is_raised():
+    # a sentence (or an f-string) as the first argument of a problem is prose: the core says codes
+    assert sorted(f"{path}:{line}" for path, line in PROSE) == []
 
 
 # --- the template language ------------------------------------------------------------------
@@ -202,7 +204,6 @@ def test_prose_and_unknown_codes_are_shown_as_they_are():
     assert describe(Problem("bundle.member_unsafe", "bundle", {"member": "../x"})) == (
         "bundle.member_unsafe [bundle] (member='../x')"
     )
-    assert InvalidInput("the bundle is torn").message == "the bundle is torn"
 
 
 def test_the_tui_names_statuses_actions_and_fields_in_its_language():
@@ -266,3 +267,46 @@ def test_whatever_is_typed_the_problem_has_words_in_every_language(kind, text):
         for strings in (Strings("vi"), Strings("en")):
             assert strings.knows(exc.problem) and strings.problem(exc.problem)
         assert describe(exc.problem) != str(exc.problem)
+
+
+def test_only_a_catalogue_files_faults_are_placed():
+    # the words of a placed code say only what is wrong; the others name their file, or are not about one
+    for code, template in ENGLISH.items():
+        if code in PLACED_CODES:
+            assert "{file}" not in template, code
+    assert PLACED_CODES <= set(ENGLISH)
+    unknown = problem("catalog.unknown_procedure", field="procedure", code="9.9")
+    assert describe(unknown) == (
+        "procedure '9.9' is not in this desk's catalogue; see `desk catalog list` or import one with "
+        "`desk catalog import FILE`"
+    )
+    assert Strings("vi").problem(unknown) == "Thủ tục “9.9” không có trong danh mục của quầy."
+    assert describe(problem("catalog.no_file")) == "give a catalogue FILE, or --sample for the bundled sample catalogue"
+
+
+def test_a_catalogue_fault_is_placed_alike_in_every_language():
+    p = problem(
+        "catalog.required",
+        field="quantity",
+        file="c.json",
+        procedure=2,
+        procedure_code="1.001193",
+        item="component",
+        item_number=1,
+    )
+    assert describe(p) == 'c.json procedure 2 (1.001193), component 1, field "quantity": is required'
+    assert Strings("vi").problem(p).startswith("c.json thủ tục 2 (1.001193), thành phần 1, quantity: ")
+    assert Strings("en").problem(p).startswith("c.json procedure 2 (1.001193), component 1, quantity: ")
+    assert describe(problem("catalog.csv_empty_row", file="c.csv", line=4)) == (
+        "c.csv line 4: the row has neither a component nor a fee"
+    )
+
+
+def test_the_sync_words_count_right():
+    one = problem("sync.gave_up", url="http://hub", attempts=1, reason=problem("sync.answer_not_json"), pushed=1)
+    assert "after 1 attempt (the hub's answer is not JSON (a proxy in the way?)); 1 event was pushed" in describe(one)
+    assert "but 1 was found" in describe(problem("export.gap", first=1, last=2, total=2, found=1))
+    assert "1–2 once;" in describe(problem("sync.no_progress", url="u", first=1, last=2, times=1))
+    assert "1–2 3 times;" in describe(problem("sync.no_progress", url="u", first=1, last=2, times=3))
+    # a reason inside a problem is worded in the TUI's language too
+    assert "câu trả lời của máy chủ không phải JSON" in Strings("vi").problem(one)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from db import queries
+from desk.cli.wording import describe
 from desk.config import Home, update_settings
 from desk.context import open_desk
 from desk.dossier.events import row_to_record
@@ -27,6 +28,7 @@ from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.errors import DeskError, IntegrityFailure
 from desk.ops.verify import verify
 from desk.rules.canonical import dumps, event_hash
+from desk.rules.problems import Problem
 from desk.sync import hub as hubmod
 from desk.sync.bundle_write import export_bundle
 from desk.sync.push import PROTOCOL, HubError, idempotency_key, push
@@ -242,14 +244,17 @@ def test_backoff_is_bounded_and_nothing_is_marked(homes, hub_proc, desk):
     proxy = FlakyProxy(hub_proc.url, ["500"] * 20)
     sleeps: list[float] = []
     try:
-        with pytest.raises(DeskError, match="after 5 attempts"):
+        with pytest.raises(DeskError) as exc:
             push(desk, proxy.url, sleep=sleeps.append, max_attempts=5, backoff=0.5, rng=lambda: 1.0)
     finally:
         proxy.close()
     assert sleeps == [0.5, 1.0, 2.0, 4.0]  # exponential; rng=1 gives the top of the jitter range
     assert pending(desk) == 3
     status = sync_status(desk)
-    assert "after 5 attempts" in status.last_push["error"]
+    assert "after 5 attempts (the hub answered 500: " in describe(exc.value.problem)
+    assert "0 events were pushed, the rest stay pending" in describe(exc.value.problem)
+    assert Problem.from_json(status.last_push["error"]) == exc.value.problem
+    assert "after 5 attempts" in describe(Problem.from_json(status.last_push["error"]))
 
 
 def test_total_retry_time_is_bounded(homes, hub_proc, desk):
@@ -257,10 +262,11 @@ def test_total_retry_time_is_bounded(homes, hub_proc, desk):
     proxy = FlakyProxy(hub_proc.url, ["500"] * 50)
     sleeps: list[float] = []
     try:
-        with pytest.raises(DeskError, match="still failing"):
+        with pytest.raises(DeskError) as exc:
             push(desk, proxy.url, sleep=sleeps.append, max_attempts=50, max_wait=10.0, rng=lambda: 0.5)
     finally:
         proxy.close()
+    assert "is still failing after" in describe(exc.value.problem)
     assert sum(sleeps) <= 10.0
 
 
@@ -268,10 +274,11 @@ def test_a_4xx_stops_at_once_with_the_hubs_message(homes, hub_proc, desk):
     fill(desk, 3)
     proxy = FlakyProxy(hub_proc.url, ["400"])
     try:
-        with pytest.raises(HubError, match="desk not welcome"):
+        with pytest.raises(HubError) as exc:
             push(desk, proxy.url, sleep=lambda s: pytest.fail("a 4xx must not be retried"))
     finally:
         proxy.close()
+    assert describe(exc.value.problem) == "the hub refused the batch (400: proxy says 400: desk not welcome)"
     assert len(proxy.seen) == 1 and pending(desk) == 3
 
 
@@ -467,7 +474,6 @@ def test_receiver_checks(homes, server, desk):
 
 
 def test_the_hub_words_a_refusal_with_the_formatter_it_is_given(homes, desk):
-    from desk.rules.problems import Problem
 
     said: list[Problem] = []
 
@@ -508,8 +514,9 @@ def test_push_refuses_a_hub_conflict_as_an_integrity_failure(homes, server, desk
             sq.insert_events(h.db, [{**forged, "payload": dumps(forged["payload"]).decode()}])
     finally:
         h.close()
-    with pytest.raises(IntegrityFailure, match="409"):
+    with pytest.raises(IntegrityFailure) as exc:
         push(desk, server.url, sleep=lambda s: pytest.fail("a conflict must not be retried"))
+    assert describe(exc.value.problem).startswith("the hub refused the events (409: ")
     assert pending(desk) == 1
 
 

@@ -34,6 +34,40 @@ HOURS_MAX = 8 * 365
 SHOWN_MAX = 60
 """A text value in a problem is cut to this many characters (and "…")."""
 
+PLACE_PARAMS = ("file", "line", "procedure", "procedure_code", "item", "item_number", "item_code")
+"""The parameters that say where a catalogue problem is (see the module's docstring)."""
+PLACED_CODES: frozenset[str] = frozenset(
+    f"catalog.{name}"
+    for name in """
+    required required_choice required_example required_list required_first_row not_text no_visible_text too_long
+    code_too_long bad_code too_large not_whole not_amount not_flag not_choice not_choice_list no_choice listed_twice
+    not_list not_procedure_list empty_list item_not_object not_object duplicate_procedure duplicate_component
+    duplicate_on_line csv_rows_apart csv_empty_row csv_differs unknown_key unsupported_format
+    """.split()
+)
+"""Codes whose words say only what is wrong: a formatter writes the place before them, from the
+PLACE_PARAMS present (``catalog.json procedure 2 (1.001193), component 1, field "quantity": …``).
+The other ``catalog.*`` codes' words name their file themselves, or are not about a file."""
+
+
+def place_of(params: Mapping[str, Any], words: Mapping[str, str]) -> str:
+    """Where a catalogue problem is, from its PLACE_PARAMS, in a formatter's ``words``: "stored" (a
+    procedure read back from the database), "line", "procedure", and the items' nouns ("component",
+    "fee"; a noun without a word is shown as it is)."""
+    where = str(params.get("file", words["stored"]))
+    if "line" in params:
+        where += f" {words['line']} {params['line']}"
+    if "procedure" in params:
+        where += f" {words['procedure']} {params['procedure']}"
+    if "procedure_code" in params:
+        where += f" ({params['procedure_code']})"
+    if "item" in params:
+        where += f", {words.get(params['item'], params['item'])} {params.get('item_number', '')}"
+        if "item_code" in params:
+            where += f" ({params['item_code']})"
+    return where
+
+
 # a procedure code is dot-separated groups of digits and letters: 1.001193, 2.000815.000.00.00.H55
 PROCEDURE_CODE = re.compile(r"[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*")
 # component, fee and field codes may also use - and _ (to_khai, G09-TP-01)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import functools
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +14,6 @@ from desk.errors import (
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_UNEXPECTED,
-    DeskError,
     InvalidInput,
 )
 
@@ -24,57 +21,11 @@ if TYPE_CHECKING:
     from desk.dossier.documents import PrintResult
 
 
-# English words for the problems of printing, until the CLI's catalogue of problems holds them
-WORDING = {
-    "print.kind_unknown": "document {kind!r}: one of {choices}",
-    "print.no_supplement_request": (
-        "dossier {code} has no supplement request to print; "
-        "request one first (`desk advance CODE supplement --missing COMPONENT:REASON`)"
-    ),
-    "print.not_refused": "dossier {code} was not refused; refuse it first (`desk advance CODE refuse --reason …`)",
-    "print.apology_needs_new_due": "the apology letter needs the new appointment date",
-    "print.apology_needs_reason": "the apology letter needs the reason for the delay",
-    "print.write_failed": "cannot write {path}: {reason}",
-    "print.paper_unknown": "paper {paper!r}: choose one of {choices}",
-    "print.copies_too_few": "copies {copies}: print at least one copy (liên)",
-    "print.font_missing": (
-        "font file {path} ({setting}) does not exist: fix printing.{setting} in desk.toml or leave it empty"
-    ),
-    "print.font_unusable": (
-        "font file {path} ({setting}) is not a usable TrueType font ({detail}); "
-        "use a .ttf file (OpenType/CFF .otf files are not supported)"
-    ),
-    "print.font_lacks_vietnamese": (
-        "font file {path} ({setting}) lacks Vietnamese letters ({letters}…); choose a font with Vietnamese support"
-    ),
-}
-
-
-def in_words(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """The handler, with the problems of printing it raises put into English (same error class, same exit code)."""
-
-    @functools.wraps(handler)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except DeskError as exc:
-            problem = exc.problem
-            template = WORDING.get(problem.code)
-            if template is None:
-                raise
-            params = {
-                k: ", ".join(map(str, v)) if isinstance(v, (tuple, list)) else v for k, v in problem.params.items()
-            }
-            raise type(exc)(template.format(**params), field=problem.field) from exc
-
-    return run
-
-
 def _date(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise InvalidInput(f"{what} {text!r}: write it as YYYY-MM-DD", field=what) from exc
+        raise InvalidInput("cli.date_format", field=what, value=text) from exc
 
 
 def _finish(args: argparse.Namespace, result: PrintResult) -> int:
@@ -98,7 +49,7 @@ def cmd_print_dossier(args: argparse.Namespace) -> int:
     new_due = None
     if args.kind == "apology":
         if args.days is None:
-            raise InvalidInput("give the extension with --days N (working days)", field="days")
+            raise InvalidInput("print.days_needed", field="days")
         new_due = propose_new_due(desk, get(desk, args.code), args.days)
     result = print_document(
         desk,
@@ -126,7 +77,7 @@ def cmd_print_register(args: argparse.Namespace) -> int:
     first = _date(args.date, "date") if args.date else clock.now().date()
     last = _date(args.to, "to") if args.to else first
     if last < first:
-        raise InvalidInput(f"--to {last} is before --date {first}", field="to")
+        raise InvalidInput("print.range_reversed", field="to", first=first, last=last)
     result = print_register(
         desk,
         first,
@@ -176,7 +127,7 @@ def register(sub) -> None:
         ("refusal", "Mẫu 03: the refusal with its reason"),
         ("apology", "Mẫu 04: the apology letter with a new appointment (overdue dossiers)"),
     ):
-        sp = add_command(pr_sub, kind, help, in_words(cmd_print_dossier))
+        sp = add_command(pr_sub, kind, help, cmd_print_dossier)
         sp.set_defaults(kind=kind)
         sp.add_argument("code", help="dossier code")
         sp.add_argument("--out", metavar="FILE", help="only write the PDF there; print nothing")
@@ -192,7 +143,7 @@ def register(sub) -> None:
         pr_sub,
         "register",
         "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
-        in_words(cmd_print_register),
+        cmd_print_register,
     )
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
     sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day (default: the first day)")

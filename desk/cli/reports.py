@@ -17,7 +17,7 @@ def _day(text: str | None, what: str) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"--{what} {text!r}: write the date as YYYY-MM-DD", field=what) from None
+        raise InvalidInput("cli.date_format", field=what, value=text) from None
 
 
 def _summary(report) -> list[str]:
@@ -47,11 +47,11 @@ def cmd_report_day(args) -> int:
     out = Path(args.out).expanduser() if args.out else None
     suffix = out.suffix.lower() if out else ".pdf"
     if suffix not in FORMATS:
-        raise InvalidInput(f"--out {args.out}: name a .pdf or a .csv file", field="out")
+        raise InvalidInput("report.out_suffix", field="out", path=args.out)
     first = _day(args.date, "date")
     last = _day(args.to, "to")
     if last is not None and first is None:
-        raise InvalidInput("--to needs --date (the first day of the range)", field="to")
+        raise InvalidInput("report.to_needs_date", field="to")
     desk = open_from_args(args)
     report = day_report(desk, first, last)  # checks the order of the dates
     if out is not None and suffix == ".csv":
@@ -97,7 +97,7 @@ def cmd_report_day(args) -> int:
 
 
 def register(sub) -> None:
-    from desk.cli.printing import cmd_print_register, in_words
+    from desk.cli.printing import cmd_print_register
 
     rp = sub.add_parser("report", help="end-of-day report and register book")
     rp_sub = rp.add_subparsers(dest="report_kind", metavar="KIND", required=True)
@@ -106,7 +106,7 @@ def register(sub) -> None:
         "day",
         "end-of-day report: indicators (QĐ 766/QĐ-TTg), charts, overdue dossiers; at a hub, every desk and "
         "the missing seq ranges. PDF (one A4 page) or CSV (UTF-8 with BOM), chosen by --out's suffix",
-        in_words(cmd_report_day),
+        cmd_report_day,
     )
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
     sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day of a range (default: the first day)")
@@ -116,7 +116,7 @@ def register(sub) -> None:
         rp_sub,
         "register",
         "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
-        in_words(cmd_print_register),
+        cmd_print_register,
     )
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="first day (default: today)")
     sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day (default: the first day)")

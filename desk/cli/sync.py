@@ -17,7 +17,7 @@ def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"date {text!r} is not YYYY-MM-DD", field="date") from None
+        raise InvalidInput("cli.date_format", field="date", value=text) from None
 
 
 def cmd_export(args) -> int:

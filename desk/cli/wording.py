@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from desk.catalog.schema import PLACED_CODES, place_of
 from desk.rules.problems import Problem, fill, is_code
 
 ENGLISH: dict[str, str] = {
@@ -323,6 +324,62 @@ ENGLISH: dict[str, str] = {
     "bundle.last_hash": "{bundle}: the last event's hash differs from the manifest's last_hash; refused",
     "bundle.first_prev_hash": "{bundle}: the first event's prev_hash differs from the manifest's; refused",
     "bundle.member_checksum": "{bundle}: {member} does not match its checksum in the manifest (altered?); refused",
+    "bundle.too_many_members": "{bundle}: {count:# member|# members}, more than the {limit} a bundle may hold; refused",
+    "bundle.member_absolute": "{bundle}: member {member!r} is an absolute or Windows path; refused",
+    "bundle.member_dotted": "{bundle}: member {member!r} is a path with '..' or empty parts; refused",
+    "bundle.member_foreign": "{bundle}: member {member!r} is not a member of a bundle; refused",
+    "bundle.member_twice": "{bundle}: member {member!r} appears twice; refused",
+    "bundle.member_encrypted": "{bundle}: member {member!r} is encrypted; refused",
+    "bundle.member_link": "{bundle}: member {member!r} is a link or a folder; refused",
+    "bundle.member_compression": "{bundle}: member {member!r} uses an unsupported compression; refused",
+    "bundle.member_ratio": "{bundle}: member {member!r} expands {ratio}-fold (a zip bomb?); refused",
+    "bundle.member_too_large": "{bundle}: member {member!r} is {size:# byte|# bytes}, over the limit; refused",
+    "bundle.too_large_uncompressed": "{bundle}: {size:# byte|# bytes} uncompressed, over the {limit:# byte|# bytes} limit; refused",
+    "bundle.member_missing": "{bundle}: {member} is missing; not a complete bundle",
+    "bundle.manifest_not_json": "{bundle}: manifest.json is not valid JSON ({detail}); refused",
+    "bundle.manifest_not_object": "{bundle}: manifest.json is not an object; refused",
+    "bundle.format": "{bundle}: bundle format {format!r} is not {expected!r}, the one this desk reads; update motcua-desk, or re-export with the same version",
+    "bundle.manifest_keys": "{bundle}: manifest.json: {keys:# is missing or malformed|# are missing or malformed}; refused",
+    "bundle.not_found": "no bundle at {path}",
+    "bundle.not_a_file": "{path} is not a file",
+    "bundle.too_large": "{bundle}: {size:# byte|# bytes}, larger than any bundle may be; refused",
+    "bundle.not_a_zip": "{bundle}: not a readable bundle (truncated, or not a zip): {detail}",
+    "bundle.members_differ": "{bundle}: members differ from the manifest (not listed: {extra:none|#|#}; missing: {missing:none|#|#}); refused",
+    "bundle.member_size_differs": "{bundle}: {member} is {size:# byte|# bytes}, the manifest says {declared}; refused",
+    "bundle.dossiers_not_list": "{bundle}: {member} is not a JSON list of dossier records; refused",
+    "bundle.file_outside": "{bundle}: {member} would land outside the files folder; refused",
+    # writing a bundle (desk.sync.bundle_write)
+    "export.chain_broken": "the event chain of this desk is broken at seq {seq}; run `desk verify` before exporting",
+    "export.gap": "events {first}–{last} of this desk should be {total} but {found:# was|# were} found (a gap in the log); run `desk verify`",
+    "export.scan_missing": "the scan of component {component} of {code} is missing ({path}); restore it, or export without --with-files",
+    "export.scan_changed": "the scan {path} of {code} changed since it was stored (sha256 differs)",
+    "export.no_folder": "the folder {path} does not exist (is the USB stick plugged in?)",
+    "export.not_folder": "{path} is not a folder; give the folder to write the bundle into",
+    "export.write_failed": "cannot write the bundle to {path}: {reason}. Nothing was marked as exported; free some space or check the USB stick, then export again.",
+    "sync.stopped": "stopped ({kind})",
+    # pushing to a hub, and the hub (desk.sync.push, desk.sync.hub)
+    "sync.endpoint_not_url": "sync endpoint {endpoint!r} is not an http:// or https:// URL",
+    "sync.no_endpoint": "no sync endpoint: pass --endpoint URL or set [sync] endpoint in desk.toml",
+    "sync.no_token": "no sync token: set [sync] token in desk.toml (the hub's `desk hub token add` makes one)",
+    "sync.batch_size": "batch size {value}: must be 1–{maximum}",
+    "sync.hub_answered": "the hub answered {status}: {message}",
+    "sync.hub_unreachable": "cannot reach the hub ({detail})",
+    "sync.answer_not_json": "the hub's answer is not JSON (a proxy in the way?)",
+    "sync.answer_no_acknowledged": "the hub's answer lacks the list of acknowledged events",
+    "sync.token_refused": "the hub refused the token ({status}: {message}); check [sync] token in desk.toml",
+    "sync.events_refused": "the hub refused the events ({status}: {message})",
+    "sync.batch_refused": "the hub refused the batch ({status}: {message})",
+    "sync.gave_up": "the hub at {url} could not take the events after {attempts:# attempt|# attempts} ({reason}); {pushed:# event was|# events were} pushed, the rest stay pending — try again later or export a bundle",
+    "sync.still_failing": "the hub at {url} is still failing after {waited} s of retries ({reason}); {pushed:# event was|# events were} pushed, the rest stay pending",
+    "sync.no_progress": "the hub at {url} acknowledged none of events {first}–{last} {times:once|# times}; they stay pending. Ask the hub's administrator.",
+    "hub.no_tokens": "this hub has no tokens yet: run `desk hub token add` and give the token to each desk",
+    "hub.listen_failed": "cannot listen on {host}:{port} ({detail})",
+    # the CLI's own options (desk.cli)
+    "cli.date_format": "--{field} {value!r}: write the date as YYYY-MM-DD",
+    "print.days_needed": "give the extension with --days N (working days)",
+    "print.range_reversed": "--to {last} is before --date {first}",
+    "report.out_suffix": "--out {path}: name a .pdf or a .csv file",
+    "report.to_needs_date": "--to needs --date (the first day of the range)",
     # printing's own problems (printing.paper, printing.fonts, printing.receipt)
     "print.paper_unknown": "paper '{paper}': choose one of {choices}",
     "print.copies_too_few": "copies {copies}: print at least one copy (liên)",
@@ -363,12 +420,15 @@ VALUES: dict[str, Mapping[str, str]] = {
         "gt": "document type",
         "hen": "due date",
     },
+    # a catalogue's codes, and a value shown as JSON (desk.catalog.schema.shown)
+    "code_kind": {"procedure": "letters and digits joined by dots", "local": "letters and digits joined by . _ or -"},
+    "value": {"[…]": "a list", "{…}": "an object"},
 }
 """Parameters whose values are keys, and the English words of those keys."""
 
 
 def _words(params: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(params)
+    out = {k: describe(v) if isinstance(v, Problem) else v for k, v in params.items()}
     for name, words in VALUES.items():
         value = out.get(name)
         if isinstance(value, (list, tuple)):
@@ -378,24 +438,8 @@ def _words(params: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def placed(problem: Problem) -> bool:
-    """Whether ``problem`` is a catalogue fault whose words start with the place it was found."""
-    return problem.code.startswith("catalog.") and "{file}" not in ENGLISH.get(problem.code, "{file}")
-
-
-def _place(params: Mapping[str, Any]) -> str:
-    place = str(params.get("file", "stored procedure"))
-    if "line" in params:
-        place += f" line {params['line']}"
-    if "procedure" in params:
-        place += f" procedure {params['procedure']}"
-    if "procedure_code" in params:
-        place += f" ({params['procedure_code']})"
-    if "item" in params:
-        place += f", {params['item']} {params.get('item_number', '')}"
-        if "item_code" in params:
-            place += f" ({params['item_code']})"
-    return place
+PLACE_WORDS = {"stored": "stored procedure", "line": "line", "procedure": "procedure"}
+"""How a catalogue problem's place is said (``desk.catalog.schema.place_of``)."""
 
 
 def describe(problem: Problem) -> str:
@@ -409,12 +453,13 @@ def describe(problem: Problem) -> str:
     if template is None:
         return str(problem) if is_code(problem.code) else problem.code
     words = fill(template, {"field": problem.field or "", **_words(problem.params)})
-    if not placed(problem):
+    if problem.code not in PLACED_CODES:
         return words
     # a catalogue's fault: where first (file, line, procedure, item), then the field
-    if problem.field is None or (problem.code == "catalog.not_object" and problem.field is None):
-        return f"{_place(problem.params)}: {words}"
-    return f'{_place(problem.params)}, field "{problem.field}": {words}'
+    where = place_of(problem.params, PLACE_WORDS)
+    if problem.field is None:
+        return f"{where}: {words}"
+    return f'{where}, field "{problem.field}": {words}'
 
 
 def error_json(problem: Problem) -> dict[str, Any]:

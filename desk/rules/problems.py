@@ -14,6 +14,7 @@ catalogue says "1 pages"::
 
     "{pages:# page|# pages}"                     1 page · 3 pages
     "{allowed:none (the dossier is closed)|#|#}"  zero | one | other; "#" is the value
+    "{code:|, code #|, code #}"                   a text: zero form when empty, else the other
 """
 
 from __future__ import annotations
@@ -57,6 +58,18 @@ class Problem:
         """``{"code", "field", "params"}`` with every parameter a JSON value (dates as ISO 8601)."""
         return {"code": self.code, "field": self.field, "params": {k: _jsonable(v) for k, v in self.params.items()}}
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Problem:
+        """The problem :meth:`as_json` gave (a recorded outcome read back); a parameter that was a
+        problem comes back as one."""
+        params = {k: cls.from_json(v) if is_problem_json(v) else v for k, v in (data.get("params") or {}).items()}
+        return cls(str(data["code"]), data.get("field"), MappingProxyType(params))
+
+
+def is_problem_json(value: Any) -> bool:
+    """Whether ``value`` is what :meth:`Problem.as_json` gives."""
+    return isinstance(value, Mapping) and set(value) == {"code", "field", "params"} and isinstance(value["code"], str)
+
 
 def problem(code: str, /, field: str | None = None, **params: Any) -> Problem:
     """A :class:`Problem` written like a raise: ``problem("id_number.old_id", field="id_number")``."""
@@ -71,6 +84,8 @@ def is_code(text: str) -> bool:
 def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if isinstance(value, Problem):
+        return value.as_json()
     if isinstance(value, (date, time)):
         return value.isoformat()
     if isinstance(value, Enum):
@@ -97,9 +112,12 @@ class _Template(string.Formatter):
             forms = format_spec.split("|")
             if len(forms) not in (2, 3):
                 raise ValueError(f"a plural spec has two or three forms, not {format_spec!r}")
-            count = len(value) if _listed(value) else value
             zero, one, other = forms if len(forms) == 3 else (forms[1], forms[0], forms[1])
-            form = zero if count == 0 else one if count == 1 else other
+            if isinstance(value, str):  # a text: the zero form when it is empty, else the other form
+                form = other if value else zero
+            else:
+                count = len(value) if _listed(value) else value
+                form = zero if count == 0 else one if count == 1 else other
             return form.replace("#", self.format_field(value, ""))
         if _listed(value) and not format_spec:
             return ", ".join(str(v) for v in value)

@@ -84,16 +84,17 @@ class ImportResult:
 
 
 def _member_name_problem(name: str) -> str | None:
+    """What is wrong with a member's name: "absolute", "dotted", "foreign", or None."""
     if not name or name.startswith(("/", "\\")) or "\\" in name or re.match(r"^[A-Za-z]:", name):
-        return "an absolute or Windows path"
+        return "absolute"
     parts = name.split("/")
     if any(p in ("", ".", "..") for p in parts):
-        return "a path with '..' or empty parts"
+        return "dotted"
     if name in (MEMBER_MANIFEST, MEMBER_EVENTS, MEMBER_DOSSIERS, MEMBER_REGISTER):
         return None
     if name.startswith(FILES_DIR) and _SAFE_MEMBER.match(name):
         return None
-    return "not a member of a bundle"
+    return "foreign"
 
 
 # APPNOTE.TXT 4.3.16, the end of central directory record: signature, this disk, the directory's disk, entries
@@ -136,36 +137,49 @@ def _check_end_record(path: Path, size: int, where: str) -> None:
 def _check_zip(zf: zipfile.ZipFile, where: str) -> dict[str, zipfile.ZipInfo]:
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise IntegrityFailure(f"{where}: {len(infos)} members, more than the {MAX_MEMBERS} a bundle may hold")
+        raise IntegrityFailure(
+            "bundle.too_many_members", field="bundle", bundle=where, count=len(infos), limit=MAX_MEMBERS
+        )
     by_name: dict[str, zipfile.ZipInfo] = {}
     total = 0
     for zi in infos:
         problem = _member_name_problem(zi.filename)
+        if problem == "absolute":
+            raise IntegrityFailure("bundle.member_absolute", field="bundle", bundle=where, member=zi.filename[:120])
+        if problem == "dotted":
+            raise IntegrityFailure("bundle.member_dotted", field="bundle", bundle=where, member=zi.filename[:120])
         if problem:
-            raise IntegrityFailure(f"{where}: member {zi.filename[:120]!r} is {problem}; refused")
+            raise IntegrityFailure("bundle.member_foreign", field="bundle", bundle=where, member=zi.filename[:120])
         if zi.filename in by_name:
-            raise IntegrityFailure(f"{where}: member {zi.filename!r} appears twice; refused")
+            raise IntegrityFailure("bundle.member_twice", field="bundle", bundle=where, member=zi.filename)
         if zi.flag_bits & 0x1:
-            raise IntegrityFailure(f"{where}: member {zi.filename!r} is encrypted; refused")
+            raise IntegrityFailure("bundle.member_encrypted", field="bundle", bundle=where, member=zi.filename)
         if stat.S_ISLNK(zi.external_attr >> 16) or zi.is_dir():
-            raise IntegrityFailure(f"{where}: member {zi.filename!r} is a link or a folder; refused")
+            raise IntegrityFailure("bundle.member_link", field="bundle", bundle=where, member=zi.filename)
         if zi.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise IntegrityFailure(f"{where}: member {zi.filename!r} uses an unsupported compression")
+            raise IntegrityFailure("bundle.member_compression", field="bundle", bundle=where, member=zi.filename)
         if zi.file_size > RATIO_FLOOR and zi.file_size > MAX_RATIO * max(zi.compress_size, 1):
             raise IntegrityFailure(
-                f"{where}: member {zi.filename!r} expands {zi.file_size // max(zi.compress_size, 1)}-fold "
-                "(a zip bomb?); refused"
+                "bundle.member_ratio",
+                field="bundle",
+                bundle=where,
+                member=zi.filename,
+                ratio=zi.file_size // max(zi.compress_size, 1),
             )
         limit = {MEMBER_MANIFEST: MAX_MANIFEST_BYTES, MEMBER_EVENTS: MAX_EVENTS_BYTES}.get(zi.filename, MAX_JSON_BYTES)
         if zi.file_size > limit:
-            raise IntegrityFailure(f"{where}: member {zi.filename!r} is {zi.file_size} bytes, over the limit")
+            raise IntegrityFailure(
+                "bundle.member_too_large", field="bundle", bundle=where, member=zi.filename, size=zi.file_size
+            )
         total += zi.file_size
         by_name[zi.filename] = zi
     if total > MAX_TOTAL_BYTES:
-        raise IntegrityFailure(f"{where}: {total} bytes uncompressed, over the {MAX_TOTAL_BYTES} limit; refused")
+        raise IntegrityFailure(
+            "bundle.too_large_uncompressed", field="bundle", bundle=where, size=total, limit=MAX_TOTAL_BYTES
+        )
     for required in (MEMBER_MANIFEST, MEMBER_EVENTS):
         if required not in by_name:
-            raise IntegrityFailure(f"{where}: {required} is missing; not a complete bundle")
+            raise IntegrityFailure("bundle.member_missing", field="bundle", bundle=where, member=required)
     return by_name
 
 
@@ -187,15 +201,12 @@ def _manifest(data: bytes, where: str) -> dict:
     except RecursionError:
         raise IntegrityFailure("bundle.too_deep", field="bundle", bundle=where, member=MEMBER_MANIFEST) from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise IntegrityFailure(f"{where}: manifest.json is not valid JSON ({exc}); refused") from exc
+        raise IntegrityFailure("bundle.manifest_not_json", field="bundle", bundle=where, detail=str(exc)) from exc
     if not isinstance(m, dict):
-        raise IntegrityFailure(f"{where}: manifest.json is not an object; refused")
+        raise IntegrityFailure("bundle.manifest_not_object", field="bundle", bundle=where)
     fmt = m.get("format")
     if fmt != FORMAT:
-        raise IntegrityFailure(
-            f"{where}: bundle format {str(fmt)[:60]!r} is not {FORMAT!r}, the one this desk reads; "
-            "update motcua-desk, or re-export with the same version"
-        )
+        raise IntegrityFailure("bundle.format", field="bundle", bundle=where, format=str(fmt)[:60], expected=FORMAT)
     problems = []
     typed = {
         "agency": str,
@@ -209,13 +220,13 @@ def _manifest(data: bytes, where: str) -> dict:
     }
     for key, kind in typed.items():
         if not isinstance(m.get(key), kind) or isinstance(m.get(key), bool):
-            problems.append(f"{key} missing or not {kind.__name__}")
+            problems.append(key)
     if not problems:
         seq = m["seq"]
         if not all(type(seq.get(k)) is int for k in ("first", "last")) or not 1 <= seq["first"] <= seq["last"]:
-            problems.append("seq range invalid")
+            problems.append("seq")
         if type(m["counts"].get("events")) is not int:
-            problems.append("counts.events missing")
+            problems.append("counts.events")
         for entry in m["members"]:
             if not (
                 isinstance(entry, dict)
@@ -223,10 +234,10 @@ def _manifest(data: bytes, where: str) -> dict:
                 and isinstance(entry.get("sha256"), str)
                 and type(entry.get("size")) is int
             ):
-                problems.append("a member entry is malformed")
+                problems.append("members")
                 break
     if problems:
-        raise IntegrityFailure(f"{where}: manifest.json: {'; '.join(problems)}; refused")
+        raise IntegrityFailure("bundle.manifest_keys", field="bundle", bundle=where, keys=tuple(problems))
     return m
 
 
@@ -252,16 +263,16 @@ def open_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
     try:
         size = path.stat().st_size
     except FileNotFoundError as exc:
-        raise NotFound(f"no bundle at {path}", field="bundle") from exc
+        raise NotFound("bundle.not_found", field="bundle", path=str(path)) from exc
     if not path.is_file():
-        raise NotFound(f"{path} is not a file", field="bundle")
+        raise NotFound("bundle.not_a_file", field="bundle", path=str(path))
     if size > MAX_BUNDLE_BYTES:
-        raise IntegrityFailure(f"{where}: {size} bytes, larger than any bundle may be; refused")
+        raise IntegrityFailure("bundle.too_large", field="bundle", bundle=where, size=size)
     _check_end_record(path, size, where)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise IntegrityFailure(f"{where}: not a readable bundle (truncated, or not a zip): {exc}") from exc
+        raise IntegrityFailure("bundle.not_a_zip", field="bundle", bundle=where, detail=str(exc)) from exc
     try:
         by_name = _check_zip(zf, where)
         check_sizes(by_name.values(), FILES_DIR, where)
@@ -272,12 +283,23 @@ def open_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
         if set(listed) != present:
             extra, missing = sorted(present - set(listed)), sorted(set(listed) - present)
             raise IntegrityFailure(
-                f"{where}: members differ from the manifest (not listed: {extra[:5]}, missing: {missing[:5]}); refused"
+                "bundle.members_differ",
+                field="bundle",
+                bundle=where,
+                extra=tuple(extra[:5]),
+                missing=tuple(missing[:5]),
             )
         for name in sorted(present):
             zi, entry = by_name[name], listed[name]
             if zi.file_size != entry["size"]:
-                raise IntegrityFailure(f"{where}: {name} is {zi.file_size} bytes, the manifest says {entry['size']}")
+                raise IntegrityFailure(
+                    "bundle.member_size_differs",
+                    field="bundle",
+                    bundle=where,
+                    member=name,
+                    size=zi.file_size,
+                    declared=entry["size"],
+                )
     except BaseException:
         zf.close()
         raise
@@ -297,7 +319,7 @@ def _check_members(zf: zipfile.ZipFile, bundle: _Bundle, where: str) -> None:
             sha = hashlib.sha256(data).hexdigest()
             if name == MEMBER_DOSSIERS and not data.startswith(b"["):
                 # informational for the hub (dossiers are rebuilt from the events); the checksum covers it
-                raise IntegrityFailure(f"{where}: {name} is not a JSON list of dossier records; refused")
+                raise IntegrityFailure("bundle.dossiers_not_list", field="bundle", bundle=where, member=name)
             del data
         if sha != entry["sha256"]:
             raise IntegrityFailure("bundle.member_checksum", field="bundle", bundle=where, member=name)
@@ -328,7 +350,7 @@ def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: li
     for rel, (zi, sha) in sorted(files.items()):
         target = (root / rel).resolve()
         if root not in target.parents:
-            raise IntegrityFailure(f"{where}: files/{rel} would land outside the files folder; refused")
+            raise IntegrityFailure("bundle.file_outside", field="bundle", bundle=where, member=f"files/{rel}")
         if target.is_file() and not target.is_symlink() and _file_sha256(target) == sha:
             continue  # the same scan, already here (from another bundle or desk): shared
         # absent, or not what its name says (planted by a bundle an older hub let in): the checked bytes win

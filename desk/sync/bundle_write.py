@@ -40,6 +40,7 @@ from desk.errors import DeskError, IntegrityFailure, InvalidInput, NotFound
 from desk.fsio import part_name, remove_leftovers
 from desk.models import Procedure, Status
 from desk.rules import canonical, portal
+from desk.rules.problems import problem
 from desk.rules.spreadsheet import safe_row
 from desk.sync.ingest import Progress
 
@@ -341,9 +342,7 @@ def _write_members(
             lines = []
             for seq, event_id, code, type_, at, clerk, payload, row_prev, row_hash in rows:
                 if prev_hash is not None and row_prev != prev_hash:
-                    raise IntegrityFailure(
-                        f"the event chain of this desk is broken at seq {seq}; run `desk verify` before exporting"
-                    )
+                    raise IntegrityFailure("export.chain_broken", seq=seq)
                 prev_hash = row_hash
                 lines.append(
                     canonical.event_line(
@@ -369,10 +368,7 @@ def _write_members(
             if progress:
                 progress(n, total)
         if n != total:
-            raise IntegrityFailure(
-                f"events {first}–{last} of this desk should be {total} but {n} were found (a gap in the "
-                "log); run `desk verify`"
-            )
+            raise IntegrityFailure("export.gap", first=first, last=last, total=total, found=n)
         # the writer's thread is still compressing the events: meanwhile, the dossiers' records
         snapshots = _snapshots(db, desk_id, latest, touched, last)
         procedures: dict[str, Procedure | None] = {}
@@ -435,12 +431,9 @@ def _write_files(desk, writer: _Members, snapshots: list[tuple[dict, list[dict]]
             try:
                 data = src.read_bytes()
             except FileNotFoundError as exc:
-                raise NotFound(
-                    f"the scan of component {c['code']} of {row['code']} is missing ({src}); restore it, or "
-                    "export without --with-files"
-                ) from exc
+                raise NotFound("export.scan_missing", component=c["code"], code=row["code"], path=str(src)) from exc
             if c["file_sha256"] and hashlib.sha256(data).hexdigest() != c["file_sha256"]:
-                raise IntegrityFailure(f"the scan {src} of {row['code']} changed since it was stored (sha256 differs)")
+                raise IntegrityFailure("export.scan_changed", path=str(src), code=row["code"])
             with writer.member(FILES_DIR + rel, stored=True) as write:
                 write(data)
     return len(seen)
@@ -467,9 +460,9 @@ def export_bundle(
     first, last = span
     out = Path(out_dir)
     if not out.exists():
-        raise InvalidInput(f"the folder {out} does not exist (is the USB stick plugged in?)", field="out")
+        raise InvalidInput("export.no_folder", field="out", path=str(out))
     if not out.is_dir():
-        raise InvalidInput(f"{out} is not a folder; give the folder to write the bundle into", field="out")
+        raise InvalidInput("export.not_folder", field="out", path=str(out))
     last_at = datetime.fromisoformat(sq.event_at(desk.db, desk.desk_id, last))
     agency = desk.settings.agency
     name = bundle_name(agency.code, agency.desk_no, last_at.date(), first, last)
@@ -486,17 +479,13 @@ def export_bundle(
     except OSError as exc:
         remove_quietly(tmp)
         reason = exc.strerror or str(exc)
-        error = DeskError(
-            f"cannot write the bundle to {out}: {reason}. Nothing was marked as exported; free some space or "
-            "check the USB stick, then export again.",
-            field="out",
-        )
-        _record_export(desk, {"path": None, "events": 0, "dossiers": 0, "error": error.message})
+        error = DeskError("export.write_failed", field="out", path=str(out), reason=reason)
+        _record_export(desk, {"path": None, "events": 0, "dossiers": 0, "error": error.problem.as_json()})
         raise error from exc
     except BaseException as exc:
         remove_quietly(tmp)
-        message = exc.message if isinstance(exc, DeskError) else f"stopped ({exc.__class__.__name__})"
-        _record_export(desk, {"path": None, "events": 0, "dossiers": 0, "error": message})
+        stopped = exc.problem if isinstance(exc, DeskError) else problem("sync.stopped", kind=exc.__class__.__name__)
+        _record_export(desk, {"path": None, "events": 0, "dossiers": 0, "error": stopped.as_json()})
         raise
     result = ExportResult(final, events, dossiers, first, last, files)
     with sq.bulk_cache(desk.db, events), write_transaction(desk.db):

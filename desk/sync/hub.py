@@ -177,9 +177,7 @@ def make_server(
 ) -> HubServer:
     """A receiver ready to serve (port 0 picks a free port: see ``server.url``); ``options`` go to :class:`HubApp`."""
     if not load_settings(desk.home).hub_tokens:
-        raise InvalidInput(
-            "this hub has no tokens yet: run `desk hub token add` and give the token to each desk", field="token"
-        )
+        raise InvalidInput("hub.no_tokens", field="token")
     if (tls_cert is None) != (tls_key is None):
         raise InvalidInput("hub.tls_pair", field="tls")
     cert = key = None
@@ -199,7 +197,9 @@ def make_server(
             tls_key=key,
         )
     except OSError as exc:
-        raise DeskError(f"cannot listen on {host}:{port} ({exc.strerror or exc})", field="port") from None
+        raise DeskError(
+            "hub.listen_failed", field="port", host=host, port=port, detail=exc.strerror or str(exc)
+        ) from None
 
 
 def serve(

@@ -29,6 +29,7 @@ from db import sync_queries as sq
 from desk import __version__, clock
 from desk.dossier.events import row_to_record
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
+from desk.rules.problems import Problem, problem
 from desk.sync.ingest import Progress
 
 PROTOCOL = "motcua-desk-push/1"
@@ -53,12 +54,12 @@ class PushResult:
     endpoint: str = ""
     gaps: list[dict] = field(default_factory=list)
     """Gaps the hub reported for this desk (a bundle not yet imported there)."""
-    error: str = ""
-    """Why the push stopped early, when it did (recorded for the sync screen)."""
+    error: Problem | None = None
+    """Why the push stopped early, when it did (recorded for the sync screen, which words it)."""
 
     def to_json(self) -> dict:
         return {
-            "error": self.error,
+            "error": self.error.as_json() if self.error else None,
             "pushed": self.pushed,
             "batches": self.batches,
             "retries": self.retries,
@@ -75,8 +76,8 @@ class HubError(DeskError):
 class _Retryable(Exception):
     """A failure worth another attempt (network, timeout, 5xx)."""
 
-    def __init__(self, reason: str, retry_after: float | None = None):
-        super().__init__(reason)
+    def __init__(self, reason: Problem, retry_after: float | None = None):
+        super().__init__(str(reason))
         self.reason = reason
         self.retry_after = retry_after
 
@@ -86,7 +87,7 @@ def events_url(endpoint: str) -> str:
     endpoint = endpoint.strip()
     parts = urllib.parse.urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidInput(f"sync endpoint {endpoint!r} is not an http:// or https:// URL", field="endpoint")
+        raise InvalidInput("sync.endpoint_not_url", field="endpoint", endpoint=endpoint)
     path = parts.path.rstrip("/")
     if not path.endswith(EVENTS_PATH):
         path += EVENTS_PATH
@@ -118,7 +119,14 @@ def fetch_head(desk, endpoint: str | None = None, token: str | None = None, *, t
         with _opener(settings.sync_ca_file).open(req, timeout=timeout) as resp:
             answer = json.loads(resp.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
-        raise HubError("recover.hub_refused", field="endpoint", status=exc.code, message=_hub_message(exc.read()))
+        body = exc.read()
+        raise HubError(
+            "recover.hub_refused",
+            field="endpoint",
+            status=exc.code,
+            code=_hub_code(body),
+            message=_hub_message(body),
+        )
     except (urllib.error.URLError, http.client.HTTPException, OSError, UnicodeDecodeError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
         if isinstance(reason, ssl.SSLCertVerificationError):
@@ -135,6 +143,17 @@ def idempotency_key(desk_id: str, records: list[dict]) -> str:
     """Deterministic from the desk and the batch: a rerun sends the same key for the same events."""
     digest = hashlib.sha256("\n".join(r["event_id"] for r in records).encode("ascii")).hexdigest()[:16]
     return f"{desk_id}:{records[0]['seq']}-{records[-1]['seq']}:{digest}"
+
+
+def _hub_code(body: bytes) -> str:
+    """The stable code of a hub's refusal (``{"error": …, "code": …}``), or "" when it gave none."""
+    try:
+        value = json.loads(body.decode("utf-8"))
+        if isinstance(value, dict) and isinstance(value.get("code"), str):
+            return value["code"][:100]
+    except (UnicodeDecodeError, ValueError):
+        pass
+    return ""
 
 
 def _hub_message(body: bytes) -> str:
@@ -200,14 +219,17 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, opener: urllib.r
     except urllib.error.HTTPError as exc:
         data = exc.read() if exc.fp else b""
         status = exc.code
-        message = _hub_message(data)
+        code, message = _hub_code(data), _hub_message(data)
         if status in RETRY_STATUSES:
-            raise _Retryable(f"the hub answered {status}: {message}", _retry_after(exc.headers.get("Retry-After")))
+            raise _Retryable(
+                problem("sync.hub_answered", status=status, code=code, message=message),
+                _retry_after(exc.headers.get("Retry-After")),
+            )
         if status == 401:
-            raise HubError(f"the hub refused the token (401: {message}); check [sync] token in desk.toml") from None
+            raise HubError("sync.token_refused", field="token", status=status, code=code, message=message) from None
         if status in (409, 422):
-            raise IntegrityFailure(f"the hub refused the events ({status}: {message})") from None
-        raise HubError(f"the hub refused the batch ({status}: {message})") from None
+            raise IntegrityFailure("sync.events_refused", status=status, code=code, message=message) from None
+        raise HubError("sync.batch_refused", status=status, code=code, message=message) from None
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
         reason = getattr(exc, "reason", None) or exc
         if isinstance(reason, ssl.SSLCertVerificationError):
@@ -215,13 +237,13 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, opener: urllib.r
             raise HubError(
                 "sync.certificate_refused", field="endpoint", reason=str(reason.verify_message or reason)[:200]
             ) from None
-        raise _Retryable(f"cannot reach the hub ({reason.__class__.__name__}: {reason})") from None
+        raise _Retryable(problem("sync.hub_unreachable", detail=f"{reason.__class__.__name__}: {reason}")) from None
     try:
         answer = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise _Retryable("the hub's answer is not JSON (a proxy in the way?)") from None
+        raise _Retryable(problem("sync.answer_not_json")) from None
     if not isinstance(answer, dict) or not isinstance(answer.get("acknowledged"), list):
-        raise _Retryable("the hub's answer lacks the list of acknowledged events")
+        raise _Retryable(problem("sync.answer_no_acknowledged"))
     return answer
 
 
@@ -253,15 +275,11 @@ def push(
     endpoint = (endpoint or settings.sync_endpoint or "").strip()
     token = (token or settings.sync_token or "").strip()
     if not endpoint:
-        raise InvalidInput(
-            "no sync endpoint: pass --endpoint URL or set [sync] endpoint in desk.toml", field="endpoint"
-        )
+        raise InvalidInput("sync.no_endpoint", field="endpoint")
     if not token:
-        raise InvalidInput(
-            "no sync token: set [sync] token in desk.toml (the hub's `desk hub token add` makes one)", field="token"
-        )
+        raise InvalidInput("sync.no_token", field="token")
     if not 1 <= batch_size <= MAX_BATCH:
-        raise InvalidInput(f"batch size {batch_size}: must be 1–{MAX_BATCH}", field="batch-size")
+        raise InvalidInput("sync.batch_size", field="batch-size", value=batch_size, maximum=MAX_BATCH)
     url = events_url(endpoint)
     opener = _opener(settings.sync_ca_file)
     agency = settings.agency
@@ -303,9 +321,7 @@ def push(
                 except _Retryable as exc:
                     if attempt >= max_attempts:
                         raise DeskError(
-                            f"the hub at {url} could not take the events after {attempt} attempts "
-                            f"({exc.reason}); {result.pushed} events were pushed, the rest stay pending — "
-                            "try again later or export a bundle"
+                            "sync.gave_up", url=url, attempts=attempt, reason=exc.reason, pushed=result.pushed
                         ) from None
                     delay = min(backoff_cap, backoff * 2 ** (attempt - 1))
                     delay = delay / 2 + rng() * delay / 2  # "equal jitter": never zero, never in lockstep
@@ -313,8 +329,7 @@ def push(
                         delay = max(delay, min(exc.retry_after, backoff_cap))
                     if waited + delay > max_wait:
                         raise DeskError(
-                            f"the hub at {url} is still failing after {waited:.0f} s of retries ({exc.reason}); "
-                            f"{result.pushed} events were pushed, the rest stay pending"
+                            "sync.still_failing", url=url, waited=round(waited), reason=exc.reason, pushed=result.pushed
                         ) from None
                     result.retries += 1
                     waited += delay
@@ -332,8 +347,7 @@ def push(
                 stalled += 1
                 if stalled >= NO_PROGRESS_ROUNDS:
                     raise DeskError(
-                        f"the hub at {url} acknowledged none of events {records[0]['seq']}–{records[-1]['seq']} "
-                        f"{stalled} times; they stay pending. Ask the hub's administrator."
+                        "sync.no_progress", url=url, first=records[0]["seq"], last=records[-1]["seq"], times=stalled
                     )
             result.pushed += len(acked)
             result.batches += 1
@@ -342,10 +356,10 @@ def push(
             if progress:
                 progress(result.pushed, max(total, result.pushed))
     except DeskError as exc:
-        result.error = exc.message
+        result.error = exc.problem
         raise
     except BaseException as exc:
-        result.error = f"stopped ({exc.__class__.__name__})"
+        result.error = problem("sync.stopped", kind=exc.__class__.__name__)
         raise
     finally:
         result.pending = queries.count_unsynced(desk.db, desk.desk_id)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from desk.catalog.schema import PLACED_CODES, place_of
 from desk.rules.problems import Problem, fill, is_code
 from screens.i18n import en, problems_en, problems_vi, vi
 
@@ -40,10 +41,23 @@ A value with no string is shown as it is."""
 
 
 PLACE_WORDS: dict[str, dict[str, str]] = {
-    "vi": {"stored": "thủ tục đã lưu", "line": "dòng", "procedure": "thủ tục"},
-    "en": {"stored": "stored procedure", "line": "line", "procedure": "procedure"},
+    "vi": {
+        "stored": "thủ tục đã lưu",
+        "line": "dòng",
+        "procedure": "thủ tục",
+        "component": "thành phần",
+        "fee": "lệ phí",
+    },
+    "en": {
+        "stored": "stored procedure",
+        "line": "line",
+        "procedure": "procedure",
+        "component": "component",
+        "fee": "fee",
+    },
 }
-"""How the TUI says where in a catalogue a fault was found."""
+"""How the TUI says where in a catalogue a fault was found (``desk.catalog.schema.place_of``), and the
+nouns of a catalogue's items (``noun="component"``)."""
 
 
 class Strings:
@@ -78,26 +92,17 @@ class Strings:
         params: dict[str, Any] = {"field": problem.field or ""}
         params.update(problem.params)
         words = fill(template, {name: self._name(name, value) for name, value in params.items()})
-        if not problem.code.startswith("catalog.") or "{file}" in template:
+        if problem.code not in PLACED_CODES:
             return words
         # a catalogue's fault: where it was found first
-        place = self._place(problem.params)
+        place = place_of(problem.params, PLACE_WORDS[self.language])
         return f"{place}: {words}" if problem.field is None else f"{place}, {problem.field}: {words}"
 
-    def _place(self, p: Any) -> str:
-        w = PLACE_WORDS[self.language]
-        place = str(p.get("file", w["stored"]))
-        if "line" in p:
-            place += f" {w['line']} {p['line']}"
-        if "procedure" in p:
-            place += f" {w['procedure']} {p['procedure']}"
-        if "procedure_code" in p:
-            place += f" ({p['procedure_code']})"
-        if "item" in p:
-            place += f", {p['item']} {p.get('item_number', '')}" + (f" ({p['item_code']})" if "item_code" in p else "")
-        return place
-
     def _name(self, param: str, value: Any) -> Any:
+        if isinstance(value, Problem):  # a reason inside a problem (why a push gave up)
+            return self.problem(value)
+        if param == "noun":  # a catalogue's item: "component" or "fee"
+            return PLACE_WORDS[self.language].get(value, value)
         prefix = PARAM_KEYS.get(param)
         if prefix is None:
             return value
