@@ -60,8 +60,17 @@ ENGLISH: dict[str, str] = {
     "sex.invalid": "Sex must be 'Nam' or 'Nữ', not '{value}'.",
     "id_number.not_digits": "The ID number may contain only digits (spaces, dots and dashes are ignored): '{value}'.",
     "id_number.length": "An ID number has 12 digits (9 on an old ID card), but {number} has {length}.",
-    "id_number.province": (
-        "{number} starts with {province}, which is not a province code; check the first three digits."
+    "id_number.place_unknown": (
+        "{number} starts with {place}, which is not a province code: it may be a country code (born abroad); "
+        "check the first three digits on the ID card."
+    ),
+    "id_number.century_digit": (
+        "The ID number {number} is not valid: its 4th digit {digit} means born in {year} (from {century}); "
+        "no one born from 2100 can hold an ID number yet."
+    ),
+    "id_number.born_later": (
+        "The ID number {number} is not valid: its 5th–6th digits {year_digits} mean born in {year}, "
+        "after this year ({this_year}); check the number on the ID card."
     ),
     "id_number.century": (
         "The ID number {number} does not match the applicant: its 4th digit {digit} means born in the {century}s, "
@@ -85,8 +94,8 @@ ENGLISH: dict[str, str] = {
         "but the sex given is '{sex}'."
     ),
     "id_number.old_id": (
-        "This is a 9-digit old ID card number (CMND), which is no longer valid; "
-        "please ask the applicant for the 12-digit personal identification number."
+        "This is a 9-digit old ID card number (CMND), which lapsed on {lapsed} (Luật Căn cước 2023); "
+        "it is accepted, but please ask the applicant for the 12-digit personal identification number."
     ),
     "birth_date.not_encodable": "A birth year of {year} cannot be encoded in a personal ID number.",
     "tax_code.shape": "A tax code has 10 digits, or 10 digits, a dash and 3 digits for a branch; got '{value}'.",

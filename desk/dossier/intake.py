@@ -119,7 +119,7 @@ def check_applicant(raw: ApplicantInput, *, today: date | None = None) -> tuple[
                 id_kind = IdKind.PASSPORT
                 id_number = id_number.upper().replace(" ", "")
             else:
-                check = check_id_number(id_number, birth_date=birth, sex=sex or None)
+                check = check_id_number(id_number, birth_date=birth, sex=sex or None, today=today)
                 id_number, id_kind = check.number, check.kind
                 warnings.extend(check.warnings)
         else:

@@ -43,8 +43,17 @@ PROBLEMS: dict[str, str] = {
     "sex.invalid": "Sex is Nam (male) or Nữ (female), not “{value}”.",
     "id_number.not_digits": "An ID number has only digits (spaces, dots and dashes are ignored): “{value}”.",
     "id_number.length": "An ID number has 12 digits (old ID: 9), but {number} has {length:# digit|# digits}.",
-    "id_number.province": (
-        "{number} starts with {province}, which is not a province code; check the first three digits."
+    "id_number.place_unknown": (
+        "{number} starts with {place}, which is not a province code: it may be a country code (born abroad); "
+        "check the first three digits on the ID card."
+    ),
+    "id_number.century_digit": (
+        "ID number {number} is not valid: its 4th digit {digit} means born in {year} (from {century}); "
+        "no one born from 2100 can hold an ID number yet."
+    ),
+    "id_number.born_later": (
+        "ID number {number} is not valid: its 5th–6th digits {year_digits} mean born in {year}, "
+        "after this year ({this_year}); check the number on the ID card."
     ),
     "id_number.century": (
         "ID number {number} does not match the applicant: its 4th digit {digit} means born "
@@ -67,7 +76,10 @@ PROBLEMS: dict[str, str] = {
         "{encoded_year}, but the birth year is {year}; its 4th digit {digit} means {encoded_sex}, "
         "but the sex given is {sex}."
     ),
-    "id_number.old_id": "Old 9-digit ID: accepted; ask for the 12-digit number if possible.",
+    "id_number.old_id": (
+        "Old 9-digit ID card (CMND): it lapsed on {lapsed} (Luật Căn cước 2023); accepted, "
+        "but ask for the 12-digit personal ID number."
+    ),
     "birth_date.not_encodable": "A birth year of {year} cannot be written in a personal ID number.",
     "tax_code.shape": "A tax code has 10 digits, or 10 digits, a dash and 3 digits for a branch; got “{value}”.",
     "tax_code.check_digit": (

@@ -47,7 +47,18 @@ PROBLEMS: dict[str, str] = {
     "sex.invalid": "Giới tính là Nam hoặc Nữ, không phải “{value}”.",
     "id_number.not_digits": "Số định danh chỉ gồm chữ số (dấu cách, dấu chấm, dấu gạch được bỏ qua): “{value}”.",
     "id_number.length": "Số định danh có 12 chữ số (CMND cũ: 9 số), nhưng {number} có {length} chữ số.",
-    "id_number.province": "{number} bắt đầu bằng {province}, không phải mã tỉnh; hãy kiểm tra 3 chữ số đầu.",
+    "id_number.place_unknown": (
+        "{number} bắt đầu bằng {place}, không phải mã tỉnh: có thể là mã quốc gia (sinh ở nước ngoài); "
+        "hãy kiểm tra 3 chữ số đầu trên thẻ căn cước."
+    ),
+    "id_number.century_digit": (
+        "Số định danh {number} không hợp lệ: chữ số thứ 4 là {digit}, tức sinh năm {year} "
+        "(từ năm {century}); chưa ai sinh từ năm 2100 có thể có số định danh."
+    ),
+    "id_number.born_later": (
+        "Số định danh {number} không hợp lệ: chữ số thứ 5–6 là {year_digits}, tức sinh năm {year}, "
+        "sau năm nay ({this_year}); hãy kiểm tra lại số trên thẻ căn cước."
+    ),
     "id_number.century": (
         "Số định danh {number} không khớp người nộp: chữ số thứ 4 là {digit}, tức sinh trong các năm "
         "{century}–{century_last}, nhưng năm sinh là {year}."
@@ -68,7 +79,10 @@ PROBLEMS: dict[str, str] = {
         "Số định danh {number} không khớp người nộp: chữ số thứ 5–6 là {year_digits}, tức sinh năm {encoded_year}, "
         "nhưng năm sinh là {year}; chữ số thứ 4 là {digit}, tức giới tính {encoded_sex}, nhưng giới tính là {sex}."
     ),
-    "id_number.old_id": "CMND 9 số: vẫn nhận, nên hỏi số định danh 12 số.",
+    "id_number.old_id": (
+        "CMND 9 số đã hết giá trị sử dụng từ ngày {lapsed} (Luật Căn cước 2023): vẫn nhận, "
+        "nên hỏi số định danh cá nhân 12 số."
+    ),
     "birth_date.not_encodable": "Năm sinh {year} không thể ghi trong số định danh cá nhân.",
     "tax_code.shape": (
         "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch và 3 chữ số của chi nhánh; đã nhập “{value}”."
