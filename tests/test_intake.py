@@ -41,7 +41,7 @@ def test_receive_creates_dossier_lines_and_event(desk):
 def test_bad_input_leaves_the_database_unchanged(desk):
     before = counts(desk)
     with pytest.raises(InvalidInput) as err:
-        receive(desk, IntakeRequest("1.001193", ApplicantInput(name="An", id_number="999099012345")))
+        receive(desk, IntakeRequest("1.001193", ApplicantInput(name="An", id_number="001899012345")))
     assert err.value.field == "id_number"
     with pytest.raises(NotFound):
         receive(desk, IntakeRequest("9.999999", ApplicantInput(name="An")))

@@ -235,6 +235,7 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
     notes = sanitise(request.notes or "", field="notes", max_len=LIMITS["note"], multiline=True)
     lines = component_lines(procedure, request)
     due_at = due_for(desk, procedure, received_at)
+    warnings.extend(desk.calendar.due_warnings(received_at, due_at))  # days the notices have not confirmed
     settings = desk.settings
     agency = settings.agency
     with write_transaction(desk.db):
