@@ -144,6 +144,13 @@ ENGLISH: dict[str, str] = {
     ),
     "quantity.range": "quantity of {component}: {value} is not between 1 and 999",
     "received_at.future": "received-at {at:%Y-%m-%d %H:%M} is in the future (now {now:%Y-%m-%d %H:%M})",
+    # honest times: a catch-up (desk.rules.received_time)
+    "received_at.before_today": "received-at {at:%Y-%m-%d %H:%M} is before today's working day began ({day_start:%Y-%m-%d %H:%M}): a receipt is dated when it is taken in. To enter a dossier received earlier (the PC was down), add --catch-up --reason TEXT",
+    "catch_up.needs_reason": "a catch-up needs a reason (--reason TEXT): why the dossier is entered late",
+    "catch_up.not_earlier": "catch-up: received-at {at:%Y-%m-%d %H:%M} is not earlier than now ({now:%Y-%m-%d %H:%M}); enter it without --catch-up",
+    "catch_up.needs_received_at": "--catch-up needs --received-at: when the dossier was really received",
+    "catch_up.reason_alone": "--reason goes with --catch-up",
+    "dossier.caught_up": "dossier {code} was entered at {entered_at} for a receipt at {claimed_at} (catch-up: {reason})",
     "sets.range": "number of sets {sets} is not between 1 and 99",
     # dossiers and their lifecycle (desk.dossier.query, desk.rules.status, desk.dossier.lifecycle)
     "dossier.not_found": "no dossier '{code}' at this desk",

@@ -35,9 +35,9 @@ PROBLEMS: dict[str, str] = {
     "calendar_file.format": '{file}: not a motcua-desk calendar (format = "{format}" expected, found "{value}")',
     "calendar_file.unknown_key": "{file}: unknown key {key}; the keys are {known}",
     "calendar_file.issued": "{file}: issued = {value} is not a date (YYYY-MM-DD)",
-    "calendar_file.years": "{file}: years = {value} must list the years the file settles (e.g. [2027])",
-    "calendar_file.no_days": "{file}: lists no [[days]]",
-    "calendar_file.day_not_table": "{file}: day {position} is not a [[days]] table",
+    "calendar_file.years": "{file}: years = {value} must list the years the file settles (e.g. 2027)",
+    "calendar_file.no_days": "{file}: lists no days",
+    "calendar_file.day_not_table": "{file}: day {position} is not a days table",
     "calendar_file.day_date": "{file}: day {position}: date = {value} is not a date (YYYY-MM-DD)",
     "calendar_file.day_outside_years": "{file}: day {day} is outside the years the file settles ({years})",
     "calendar_file.day_kind": "{file}: day {day}: kind = {value} is not one of {choices}",
@@ -133,6 +133,13 @@ PROBLEMS: dict[str, str] = {
     "received_at.future": (
         "Received at {at:%H:%M %d/%m/%Y} is in the future (it is {now:%H:%M %d/%m/%Y}); check this PC's clock."
     ),
+    # honest times: a catch-up (desk.rules.received_time)
+    "received_at.before_today": "The receipt time {at:%d/%m/%Y %H:%M} is before today's working day began ({day_start:%d/%m/%Y %H:%M}): a receipt is dated when it is taken in. A dossier received earlier (the PC was down) is entered as a catch-up, with a reason.",
+    "catch_up.needs_reason": "A catch-up needs a reason: why the dossier is entered late.",
+    "catch_up.not_earlier": "Catch-up: the receipt time {at:%d/%m/%Y %H:%M} is not earlier than now ({now:%d/%m/%Y %H:%M}); enter it as usual.",
+    "catch_up.needs_received_at": "A catch-up needs the time the dossier was really received.",
+    "catch_up.reason_alone": "A reason goes with a catch-up.",
+    "dossier.caught_up": "Dossier {code} was entered at {entered_at} for a receipt at {claimed_at} (catch-up: {reason}).",
     "sets.range": "{sets:# set|# sets} is not between 1 and 99.",
     # dossiers and their lifecycle
     "dossier.not_found": "Dossier {code} is not at this desk.",

@@ -39,9 +39,9 @@ PROBLEMS: dict[str, str] = {
     "calendar_file.format": "{file}: không phải tệp lịch của motcua-desk (cần format = “{format}”, tệp ghi “{value}”).",
     "calendar_file.unknown_key": "{file}: khóa {key} không được biết; các khóa là {known}.",
     "calendar_file.issued": "{file}: issued = {value} không phải ngày (YYYY-MM-DD).",
-    "calendar_file.years": "{file}: years = {value} phải liệt kê các năm tệp quy định (ví dụ [2027]).",
-    "calendar_file.no_days": "{file}: không có ngày nào ([[days]]).",
-    "calendar_file.day_not_table": "{file}: ngày thứ {position} không phải bảng [[days]].",
+    "calendar_file.years": "{file}: years = {value} phải liệt kê các năm tệp quy định (ví dụ 2027).",
+    "calendar_file.no_days": "{file}: không có ngày nào (mục days).",
+    "calendar_file.day_not_table": "{file}: ngày thứ {position} không phải một mục days.",
     "calendar_file.day_date": "{file}: ngày thứ {position}: date = {value} không phải ngày (YYYY-MM-DD).",
     "calendar_file.day_outside_years": "{file}: ngày {day} nằm ngoài các năm tệp quy định ({years}).",
     "calendar_file.day_kind": "{file}: ngày {day}: kind = {value} phải là một trong {choices}.",
@@ -138,6 +138,13 @@ PROBLEMS: dict[str, str] = {
         "Thời điểm tiếp nhận {at:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y}); "
         "hãy kiểm tra ngày giờ của máy."
     ),
+    # honest times: a catch-up (desk.rules.received_time)
+    "received_at.before_today": "Thời điểm tiếp nhận {at:%d/%m/%Y %H:%M} trước giờ làm việc hôm nay ({day_start:%d/%m/%Y %H:%M}): giấy tiếp nhận ghi đúng lúc nhận hồ sơ. Hồ sơ nhận trước đó (máy hỏng) phải nhập bù, có ghi lý do.",
+    "catch_up.needs_reason": "Nhập bù cần ghi lý do: vì sao hồ sơ được nhập muộn.",
+    "catch_up.not_earlier": "Nhập bù: thời điểm tiếp nhận {at:%d/%m/%Y %H:%M} không sớm hơn bây giờ ({now:%d/%m/%Y %H:%M}); hãy nhập bình thường.",
+    "catch_up.needs_received_at": "Nhập bù cần thời điểm tiếp nhận thực tế của hồ sơ.",
+    "catch_up.reason_alone": "Lý do chỉ dùng khi nhập bù.",
+    "dossier.caught_up": "Hồ sơ {code} được nhập bù lúc {entered_at}, ghi nhận tiếp nhận lúc {claimed_at} (lý do: {reason}).",
     "sets.range": "Số bộ hồ sơ {sets} không nằm trong khoảng 1 đến 99.",
     # dossiers and their lifecycle
     "dossier.not_found": "Không tìm thấy hồ sơ {code} tại quầy này.",
