@@ -100,3 +100,84 @@ def test_the_clock_going_backwards_is_still_detected(cli_home):
     assert r.returncode == 0 and "warning" in r.stderr
     r = run_desk("verify", "--json", home=cli_home, env=NOW)
     assert any("clock went backwards" in w for w in json.loads(r.stdout)["warnings"])
+
+
+# --- the marks: register (PDF and register.csv), day report, and a hub that imports it ---------------------
+
+
+@pytest.fixture
+def caught_up(make_desk, now):
+    """Desk 1 with one dossier received on 01/10/2026, entered as a catch-up on 25/11/2026, and one of today."""
+    from datetime import datetime
+
+    from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+
+    now("2026-11-25T10:00:00")
+    a = make_desk("a", 1)
+    old, _ = receive(
+        a,
+        IntakeRequest(
+            "1.001776",
+            ApplicantInput(name="Trần Văn Bình"),
+            received_at=datetime(2026, 10, 1, 9, 0),
+            catch_up=True,
+            catch_up_reason="Mất điện cả buổi sáng",
+        ),
+    )
+    today, _ = receive(a, IntakeRequest("2.000815", ApplicantInput(name="Lê Thị Hoa")))
+    return a, old, today
+
+
+def test_the_register_pdf_marks_the_catch_up(caught_up, tmp_path):
+    from tests.test_printing import all_text
+
+    a, old, _ = caught_up
+    out = tmp_path / "so.pdf"
+    r = run_desk("print", "register", "--date", "2026-10-01", "--out", str(out), home=a.home.root)
+    assert r.returncode == 0, r.stderr
+    text = all_text(out.read_bytes())
+    assert old.code in text and "Nhập bù lúc 25/11/2026 10:00: Mất điện cả buổi sáng" in text
+
+
+def test_register_csv_marks_the_catch_up_and_a_hub_takes_it(caught_up, make_desk, out):
+    import csv
+    import io
+    import zipfile
+
+    from desk.sync.bundle_read import import_bundle
+    from desk.sync.bundle_write import export_bundle
+
+    a, old, today = caught_up
+    path = export_bundle(a, out).path
+    with zipfile.ZipFile(path) as zf:
+        rows = list(csv.reader(io.StringIO(zf.read("register.csv").decode("utf-8-sig"))))
+    assert rows[0][-1] == "Nhập bù"
+    marks = {row[2]: row[-1] for row in rows[1:]}
+    assert marks == {old.code: "Nhập lúc 25/11/2026 10:00: Mất điện cả buổi sáng", today.code: ""}
+    hub = make_desk("hub", 0)
+    assert import_bundle(hub, path).imported_events == 2
+    from desk.ops.verify import verify
+
+    report = verify(hub)
+    assert report.ok and [n.params["code"] for n in report.notes] == [old.code]
+
+
+def test_the_day_report_lists_the_catch_up(caught_up, tmp_path):
+    a, old, _ = caught_up
+    csv_out = tmp_path / "r.csv"
+    r = run_desk("report", "day", "--out", str(csv_out), "--json", home=a.home.root, env=NOW)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["report"]["catch_ups"] == [
+        {
+            "code": old.code,
+            "claimed_at": "2026-10-01T09:00:00",
+            "entered_at": "2026-11-25T10:00:00",
+            "reason": "Mất điện cả buổi sáng",
+        }
+    ]
+    pdf = tmp_path / "r.pdf"
+    assert run_desk("report", "day", "--out", str(pdf), home=a.home.root, env=NOW).returncode == 0
+    from tests.test_printing import all_text
+
+    text = all_text(pdf.read_bytes())
+    assert f"Hồ sơ nhập bù (1): {old.code} nhận 01/10/2026 09:00, nhập 25/11/2026 10:00 (Mất điện cả buổi sáng)" in text
