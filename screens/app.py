@@ -89,7 +89,7 @@ class DeskApp(App):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("f2", "switch_mode('intake')", "key.intake", id="app.intake"),
-        Binding("f3", "switch_mode('search')", "key.search", id="app.search"),
+        Binding("f3", "search", "key.search", id="app.search"),
         Binding("f4", "switch_mode('today')", "key.today", id="app.today"),
         Binding("f5", "switch_mode('sync')", "key.sync", id="app.sync"),
         Binding("f6", "switch_mode('reports')", "key.reports", id="app.reports"),
@@ -152,6 +152,14 @@ class DeskApp(App):
         from screens.dossier import DossierScreen
 
         self.push_screen(DossierScreen(message.code, message.verdict))
+
+    async def action_search(self) -> None:
+        """F3: the search box with the previous query selected, so that typing replaces it."""
+        from screens.search import SearchScreen
+
+        await self.switch_mode("search")
+        if isinstance(self.screen, SearchScreen):
+            self.screen.fresh_query()
 
     def get_key_display(self, binding: Binding) -> str:
         # function keys as printed on the keyboard: F2, not f2

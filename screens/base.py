@@ -85,7 +85,10 @@ class DeskScreen(DeskScreenMixin, Screen):
         matches = self.query(self.TYPING_TARGET)
         target = matches.first(Input) if matches else None
         if target is not None and self.focused in (None, target):
-            target.insert_text_at_cursor(event.character)
+            if target.selection.is_empty:
+                target.insert_text_at_cursor(event.character)
+            else:  # a selected query is replaced, as the box itself would do
+                target.replace(event.character, *target.selection)
             target.focus()
             event.stop()
 

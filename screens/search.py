@@ -70,6 +70,12 @@ class SearchScreen(DeskScreen):
         if self.results.row_count:
             self.results.focus()
 
+    def fresh_query(self) -> None:
+        """The box focused with what it holds selected: a new query replaces the last, never extends it."""
+        box = self.box
+        box.focus()
+        box.select_all()
+
     def action_focus_box(self) -> None:
         self.box.focus()
 
