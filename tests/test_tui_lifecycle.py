@@ -100,7 +100,8 @@ async def test_checklist_attach_newest_scan_mark_reused_and_undo(app, desk, doss
         assert attached.digitisation is Digitisation.DIGITISED
         assert (attached.file_pages, len(attached.file_sha256)) == (2, 64)
         assert (desk.home.root / "files" / attached.file_path).is_file()
-        assert (desk.home.inbox / "scan_0001.pdf").is_file(), "the original stays in the inbox"
+        assert (desk.home.inbox / "done" / "scan_0001.pdf").is_file(), "the scan is filed away, not deleted"
+        assert not (desk.home.inbox / "scan_0001.pdf").exists()
         assert "1 / 1 đã số hoá" in visible_text(app)
         assert screen.query_one("#digitise-progress").has_class("-complete")
 

@@ -7,7 +7,7 @@ import pytest
 from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
 from screens.app import DeskApp
 from screens.search import SearchScreen
-from tests.tui_helpers import SCAN, SIZE, pilot_test, settle, until, visible_text
+from tests.tui_helpers import SCAN, SIZE, pilot_test, settle, visible_text
 
 
 @pytest.fixture
@@ -50,3 +50,129 @@ async def test_f3_again_selects_the_previous_query_and_typing_replaces_it(app, d
         await pilot.press("f4", "f3", *"987654", "enter")
         await pilot.pause()
         assert screen.box.value == "987654"
+
+
+# --- the digitisation checklist -------------------------------------------------------------------
+
+
+def small_pdf(pages: int = 1) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+async def open_checklist(pilot, code: str):
+    from screens.checklist import ChecklistScreen
+    from screens.messages import OpenDossier
+
+    pilot.app.post_message(OpenDossier(code))
+    await pilot.pause()
+    await pilot.press("d")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ChecklistScreen)
+    return pilot.app.screen
+
+
+def line(desk, code: str, component: str):
+    from desk.dossier import query as dossiers
+
+    return next(c for c in dossiers.get(desk, code).components if c.code == component)
+
+
+@pilot_test
+async def test_file_by_path_keeps_the_folder_and_types_after_it(app, desk):
+    from desk.models import Digitisation
+    from screens.dialogs.basic import TextDialog
+
+    an, _ = receive_two(desk)
+    (desk.home.inbox / "giay_chung_sinh.pdf").write_bytes(small_pdf())
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checklist(pilot, an.code)
+        await pilot.press("down", "f")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, TextDialog)
+        box = dialog.text_input
+        assert box.selected_text == "" and box.cursor_position == len(box.value)
+        await pilot.press(*"giay_chung_sinh.pdf", "enter")
+        await settle(pilot)
+    attached = line(desk, an.code, "giay_chung_sinh")
+    assert attached.digitisation is Digitisation.DIGITISED
+
+
+@pilot_test
+async def test_next_a_takes_the_next_scan_and_one_scan_on_two_papers_asks(app, desk):
+    import os
+
+    from desk.models import Digitisation
+    from screens.dialogs.basic import ConfirmDialog
+
+    an, _ = receive_two(desk)
+    inbox = desk.home.inbox
+    (inbox / "scan_1.pdf").write_bytes(small_pdf(1))
+    (inbox / "scan_2.pdf").write_bytes(small_pdf(2))
+    os.utime(inbox / "scan_1.pdf", (1_000_000, 1_000_000))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checklist(pilot, an.code)
+        await pilot.press("down", "a")
+        await settle(pilot)
+        assert line(desk, an.code, "giay_chung_sinh").file_pages == 2
+        assert (inbox / "done" / "scan_2.pdf").is_file()
+        screen.poll_inbox()
+        assert screen.newest == inbox / "scan_1.pdf"  # the next A takes the next scan
+        await pilot.press("down", "a")
+        await settle(pilot)
+        assert line(desk, an.code, "giay_to_tuy_than").file_pages == 1
+
+        # the same file again, on a third paper: asked first, No keeps it off
+        (inbox / "scan_1.pdf").write_bytes(small_pdf(1))
+        screen.poll_inbox()
+        await pilot.press("down", "a")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "đã được gắn cho" in visible_text(app)
+        await pilot.press("enter")  # No has the focus
+        await settle(pilot)
+        assert line(desk, an.code, "giay_chung_nhan_ket_hon").digitisation is Digitisation.PENDING
+        await pilot.press("a")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert isinstance(app.screen, ConfirmDialog), (app.screen, app.focused, screen.newest, screen.busy)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog), visible_text(app)
+        assert line(desk, an.code, "giay_chung_nhan_ket_hon").digitisation is Digitisation.DIGITISED
+
+
+@pilot_test
+async def test_reuse_from_a_dossier_that_does_not_exist_is_refused(app, desk):
+    from desk.models import Digitisation
+    from screens.dialogs.basic import ErrorDialog
+    from screens.dialogs.forms import ReuseDialog
+
+    an, duc = receive_two(desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checklist(pilot, an.code)
+        await pilot.press("down", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReuseDialog)
+        await pilot.press("tab")
+        app.screen.query_one("#reuse-dossier").value = "000.00.12.H29-261120-1003"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "Không có hồ sơ 000.00.12.H29-261120-1003" in visible_text(app)
+        await pilot.press("escape")
+        assert line(desk, an.code, "giay_chung_sinh").digitisation is Digitisation.PENDING
+        await pilot.press("r", "tab")
+        app.screen.query_one("#reuse-dossier").value = duc.code
+        await pilot.press("enter")
+        await settle(pilot)
+    reused = line(desk, an.code, "giay_chung_sinh")
+    assert (reused.digitisation, reused.reuse_source) == (Digitisation.REUSED_DOSSIER, duc.code)
