@@ -176,3 +176,22 @@ async def test_reuse_from_a_dossier_that_does_not_exist_is_refused(app, desk):
         await settle(pilot)
     reused = line(desk, an.code, "giay_chung_sinh")
     assert (reused.digitisation, reused.reuse_source) == (Digitisation.REUSED_DOSSIER, duc.code)
+
+
+# --- search: a phone by any 4+ consecutive digits ------------------------------------------------
+
+
+@pilot_test
+async def test_search_finds_a_phone_by_digits_from_its_middle(app, desk):
+    from desk.dossier import query as dossiers
+
+    an, duc = receive_two(desk)  # Đức's phone is 0987654321; An's ID number is 001099012345
+    assert [d.code for d in dossiers.search(desk, "7654")] == [duc.code]
+    assert [d.code for d in dossiers.search(desk, "654 321")] == [duc.code]
+    assert [d.code for d in dossiers.search(desk, "99012")] == [an.code]
+    assert dossiers.search(desk, "765") == []  # three digits are too few to mean anything
+    assert [d.code for d in dossiers.search(desk, "1002")] == [duc.code]  # a code's number still works
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", *"54321", "enter")
+        await pilot.pause()
+        assert [d.code for d in app.screen.results.dossiers] == [duc.code]
