@@ -95,3 +95,27 @@ class DeskScreen(DeskScreenMixin, Screen):
 
 class DeskModal(DeskScreenMixin, ModalScreen[ResultType]):
     """A dialog that answers its caller with ``dismiss(value)``."""
+
+    _given: dict[str | None, str] | None = None
+
+    def on_mount(self) -> None:
+        # (runs after a subclass's own on_mount) what the fields held before the clerk typed
+        self._given = {box.id: box.value for box in self.query(Input)}
+
+    def typed_text(self) -> bool:
+        """Something was typed into a field of this dialog (and would be lost by Esc)."""
+        given = self._given or {}
+        return any(box.value.strip() and box.value != given.get(box.id, "") for box in self.query(Input))
+
+    def cancel_asking(self) -> None:
+        """Esc: answer None at once, or after asking when typed text would be thrown away."""
+        if not self.typed_text():
+            self.dismiss(None)
+            return
+        from screens.dialogs.basic import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(self.t("dialog.discard")), answered)

@@ -245,7 +245,7 @@ async def test_returning_a_result_records_who_and_satisfaction(app, desk, dossie
         await open_dossier(pilot, dossier.code)
         await pilot.press("g")
         assert isinstance(app.screen, ReturnDialog)
-        await pilot.press(*"Me", "enter", "down", "down", "enter")
+        await pilot.press("tab", *"Me", "enter", "down", "down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, DossierScreen)
     d = dossiers.get(desk, dossier.code)

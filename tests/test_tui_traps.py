@@ -195,3 +195,59 @@ async def test_search_finds_a_phone_by_digits_from_its_middle(app, desk):
         await pilot.press("f3", *"54321", "enter")
         await pilot.pause()
         assert [d.code for d in app.screen.results.dossiers] == [duc.code]
+
+
+# --- dialogs -------------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_the_return_dialog_opens_on_the_satisfaction_question(app, desk):
+    from desk.dossier import query as dossiers
+    from desk.dossier.lifecycle import record_result
+    from desk.models import Status
+    from screens.dialogs.forms import ReturnDialog
+    from screens.messages import OpenDossier
+
+    an, _ = receive_two(desk)
+    record_result(desk, an.code)
+    async with app.run_test(size=SIZE) as pilot:
+        app.post_message(OpenDossier(an.code))
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ReturnDialog)
+        assert app.focused is dialog.satisfaction_list
+        await pilot.press("down", "enter")  # "Rất hài lòng": two keys
+        await settle(pilot)
+    d = dossiers.get(desk, an.code)
+    assert (d.status, d.collected_by, d.satisfaction) == (Status.RETURNED, "Nguyễn Văn An", "Rất hài lòng")
+
+
+@pilot_test
+async def test_esc_in_a_dialog_with_typed_text_asks_before_discarding_it(app, desk):
+    from screens.dialogs.basic import ConfirmDialog, TextDialog
+    from screens.dossier import DossierScreen
+    from screens.messages import OpenDossier
+
+    an, _ = receive_two(desk)
+    async with app.run_test(size=SIZE) as pilot:
+        app.post_message(OpenDossier(an.code))
+        await pilot.pause()
+        await pilot.press("x")  # refuse: the reason first
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, TextDialog)
+        await pilot.press(*"Thiếu giấy", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is dialog and dialog.text_input.value == "Thiếu giấy"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, DossierScreen)
+        # nothing typed: Esc closes at once
+        await pilot.press("x", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DossierScreen)

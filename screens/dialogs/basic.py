@@ -126,4 +126,4 @@ class TextDialog(DeskModal[str | None]):
         self.dismiss(text)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.cancel_asking()

@@ -302,6 +302,7 @@ STRINGS: dict[str, str] = {
     "cmd.reports.back": "reports: back to today",
     "dialog.text_hint": "Enter: confirm · Esc: cancel",
     "dialog.required": "Please type something.",
+    "dialog.discard": "Discard what was typed in this dialog?",
     "dossier.digitised": "Digitised",
     "dossier.collected_by": "Collected by",
     "confirm.transfer": "Transfer dossier {code} to the processing office?",

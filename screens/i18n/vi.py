@@ -315,6 +315,7 @@ STRINGS: dict[str, str] = {
     "cmd.reports.back": "báo cáo: quay lại hôm nay",
     "dialog.text_hint": "Enter: xác nhận · Esc: huỷ",
     "dialog.required": "Cần nhập nội dung.",
+    "dialog.discard": "Bỏ những gì đã gõ trong hộp thoại này?",
     "dossier.digitised": "Số hoá",
     "dossier.collected_by": "Người nhận KQ",
     "confirm.transfer": "Chuyển hồ sơ {code} sang bộ phận xử lý?",
