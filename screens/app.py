@@ -99,6 +99,9 @@ class DeskApp(App):
     ]
 
     def __init__(self, home: Path | None = None, language: str = "vi", desk: Desk | None = None) -> None:
+        from screens.paste import install
+
+        install()  # pasted text with escape sequences arrives whole and clean
         super().__init__()
         self.t = Strings(language)
         self.desk = desk or open_desk(home)

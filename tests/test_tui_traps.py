@@ -251,3 +251,70 @@ async def test_esc_in_a_dialog_with_typed_text_asks_before_discarding_it(app, de
         await pilot.press("x", "escape")
         await pilot.pause()
         assert isinstance(app.screen, DossierScreen)
+
+
+# --- pasted text with escape sequences --------------------------------------------------------------
+
+
+def parsed(parser, *reads: str) -> list:
+    events = []
+    for data in reads:
+        events.extend(parser.feed(data))
+    return events
+
+
+def test_textuals_own_parser_breaks_such_a_paste():
+    """Why the desk has its own: the remnant and the reordering the clerk saw."""
+    from textual import events
+    from textual._xterm_parser import XTermParser
+
+    got = parsed(XTermParser(), "\x1b[200~Nguy\x1b[31mễn\x1b[201~")
+    keys = "".join(e.character for e in got if isinstance(e, events.Key))
+    assert keys.startswith("^[31m")
+
+
+@pytest.mark.parametrize(
+    "reads",
+    [
+        ("\x1b[200~Nguy\x1b[31mễn Văn\x1b[0m An\x1b[201~",),
+        ("\x1b[200~Nguy\x1b[3", "1mễn Văn\x1b[0m An\x1b", "[201~"),  # cut anywhere between reads
+        ("\x1b[200~Nguy\x1b]8;;http://x\x07ễn Văn An\x1b[201~",),  # a hyperlink's OSC
+    ],
+    ids=["one-read", "cut-between-reads", "osc"],
+)
+def test_a_pasted_name_with_escape_sequences_arrives_whole_clean_and_in_order(reads):
+    from textual import events
+
+    from screens.paste import CleanPasteParser
+
+    got = parsed(CleanPasteParser(), *reads)
+    assert [type(e) for e in got] == [events.Paste]
+    assert got[0].text == "Nguyễn Văn An"
+
+
+def test_keys_outside_a_paste_are_untouched():
+    from textual import events
+
+    from screens.paste import CleanPasteParser
+
+    got = parsed(CleanPasteParser(), "a\x1b[A", "\x1b[200~x\x1b[201~b")
+    assert [getattr(e, "key", None) for e in got] == ["a", "up", None, "b"]
+    assert isinstance(got[2], events.Paste) and got[2].text == "x"
+
+
+@pilot_test
+async def test_a_paste_into_the_intake_form_is_stored_clean(app, desk):
+    from textual import events
+
+    from screens.paste import CleanPasteParser
+
+    [paste] = parsed(CleanPasteParser(), "\x1b[200~\x1b[1;31mTrần Thị Bích\x1b[0m\x1b[201~")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2", "1", "1", "9", "3", "enter")
+        await pilot.pause()
+        form = app.screen.form
+        form.field("name").focus()
+        await pilot.pause()
+        form.field("name").post_message(events.Paste(paste.text))
+        await pilot.pause()
+        assert form.field("name").value == "Trần Thị Bích"
