@@ -94,6 +94,7 @@ class DeskApp(App):
         Binding("f5", "switch_mode('sync')", "key.sync", id="app.sync"),
         Binding("f6", "switch_mode('reports')", "key.reports", id="app.reports"),
         Binding("f7", "switch_mode('settings')", "key.settings", id="app.settings"),
+        Binding("question_mark", "cheat_sheet", "key.help", id="app.help"),
         Binding("ctrl+l", "switch_language", "key.language", id="app.language", show=False),
         Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
     ]
@@ -163,6 +164,17 @@ class DeskApp(App):
         await self.switch_mode("search")
         if isinstance(self.screen, SearchScreen):
             self.screen.fresh_query()
+
+    def action_cheat_sheet(self) -> None:
+        """?: the keys of the screen in use on one screen (again: closes it)."""
+        from screens.dialogs.cheatsheet import CheatSheet
+
+        if isinstance(self.screen, CheatSheet):
+            self.screen.dismiss(None)
+            return
+        screen = self.screen
+        lines = screen.cheat_sheet() if hasattr(screen, "cheat_sheet") else []
+        self.push_screen(CheatSheet(lines))
 
     def get_key_display(self, binding: Binding) -> str:
         # function keys as printed on the keyboard: F2, not f2

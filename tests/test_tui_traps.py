@@ -318,3 +318,64 @@ async def test_a_paste_into_the_intake_form_is_stored_clean(app, desk):
         form.field("name").post_message(events.Paste(paste.text))
         await pilot.pause()
         assert form.field("name").value == "Trần Thị Bích"
+
+
+# --- the footer and the cheat-sheet --------------------------------------------------------------
+
+
+def footer_fits(app) -> list[str]:
+    """The footer's keys that are cut or covered (by the palette key or the screen's edge)."""
+    from textual.widgets._footer import FooterKey
+
+    keys = list(app.screen.query(FooterKey))
+    palette = [k for k in keys if k.has_class("-command-palette")]
+    limit = palette[0].region.x if palette else app.size.width
+    bad = []
+    for key in keys:
+        if key in palette:
+            continue
+        text = key.render().plain
+        if key.region.right > limit or key.region.width < len(text):
+            bad.append(text)
+    return bad
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+@pilot_test
+async def test_the_footer_never_cuts_a_key_and_hidden_keys_stay_reachable(app, desk, width):
+    from screens.dialogs.cheatsheet import CheatSheet
+    from screens.messages import OpenDossier
+
+    an, _ = receive_two(desk)
+    async with app.run_test(size=(width, 24)) as pilot:
+        for keys in (("f4",), ("f2",), ("f3",), ("f5",), ("f6",), ("f7",)):
+            await pilot.press(*keys)
+            await settle(pilot)
+            assert footer_fits(app) == [], (keys, width)
+        await pilot.press("f4")
+        app.post_message(OpenDossier(an.code))
+        await settle(pilot)
+        assert footer_fits(app) == [], [(k.region, k.render().plain) for k in app.screen.query("FooterKey")]
+        await pilot.press("d")
+        await pilot.pause()
+        assert footer_fits(app) == []
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        if width == 80:  # the least-used keys left the footer, not the keys themselves
+            footer = visible_text(app).splitlines()[-1]
+            assert "Cài đặt" not in footer
+            await pilot.press("?")
+            await pilot.pause()
+            assert isinstance(app.screen, CheatSheet)
+            assert "F7  Cài đặt" in visible_text(app)
+            await pilot.press("escape", "f7")
+            await pilot.pause()
+            assert app.current_mode == "settings"
+
+
+def test_cheat_sheet_snapshot_80x24(snap_compare, desk):
+    async def open_it(pilot):
+        await pilot.press("?")
+        await pilot.pause()
+
+    assert snap_compare(DeskApp(desk.home.root, "vi"), terminal_size=(80, 24), run_before=open_it)
