@@ -90,7 +90,7 @@ async def test_checklist_attach_newest_scan_mark_reused_and_undo(app, desk, doss
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ChecklistScreen)
-        assert "0 / 1 đã số hoá" in visible_text(app)
+        assert "0/1 thành phần cần số hoá đã số hoá" in visible_text(app)
         assert "scan_0001.pdf" in visible_text(app)  # the inbox is watched
 
         # the birth certificate (second line) gets the newest scan: one key
@@ -102,7 +102,7 @@ async def test_checklist_attach_newest_scan_mark_reused_and_undo(app, desk, doss
         assert (desk.home.root / "files" / attached.file_path).is_file()
         assert (desk.home.inbox / "done" / "scan_0001.pdf").is_file(), "the scan is filed away, not deleted"
         assert not (desk.home.inbox / "scan_0001.pdf").exists()
-        assert "1 / 1 đã số hoá" in visible_text(app)
+        assert "1/1 thành phần cần số hoá đã số hoá" in visible_text(app)
         assert screen.query_one("#digitise-progress").has_class("-complete")
 
         # the ID card (third line) is reused from VNeID: the dialog lists the data stores

@@ -379,3 +379,28 @@ def test_cheat_sheet_snapshot_80x24(snap_compare, desk):
         await pilot.pause()
 
     assert snap_compare(DeskApp(desk.home.root, "vi"), terminal_size=(80, 24), run_before=open_it)
+
+
+# --- point 7: the timeline says what was printed, the counts what they count ------------------------
+
+
+@pilot_test
+async def test_the_timeline_names_each_printed_document_and_reprints(app, desk):
+    from desk.dossier.lifecycle import advance, record_print
+    from screens.messages import OpenDossier
+
+    an, _ = receive_two(desk)
+    record_print(desk, an.code, "receipt", 2, "a4", True)
+    record_print(desk, an.code, "receipt", 1, "a4", True)
+    advance(desk, an.code, "supplement", "", missing=[("giay_chung_sinh", "mờ")])
+    record_print(desk, an.code, "supplement", 1, "a4", True)
+    record_print(desk, an.code, "refusal", 1, "a4", False, "No default destination")
+    async with app.run_test(size=SIZE) as pilot:
+        app.post_message(OpenDossier(an.code))
+        await settle(pilot)
+        text = visible_text(app)
+    assert "In giấy tiếp nhận (in lại)" in text
+    assert "In Mẫu 02 (yêu cầu bổ sung)" in text
+    assert "In Mẫu 03 (từ chối): không in được" in text
+    assert "0/1 thành phần cần số hoá đã số hoá" in text
+    assert "In giấy tờ" not in text
