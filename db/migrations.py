@@ -272,6 +272,46 @@ def m004_sync_state_apart(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE events DROP COLUMN synced")
 
 
+@MIGRATIONS()
+def m005_digits_search(db: sqlite_utils.Database) -> None:
+    """A trigram index of the phone and the ID number: any 4 or more consecutive digits find them.
+
+    Apart from ``dossiers_fts`` (words, matched from their start) so that a name
+    search pays nothing for it; digits only, so its few thousand trigrams keep
+    short posting lists; walked newest first like the word index.
+    """
+    db.execute(
+        """
+        CREATE VIRTUAL TABLE dossiers_digits USING fts5(
+            id_number, phone,
+            content='dossiers', content_rowid='rowid',
+            tokenize='trigram'
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER dossiers_digits_ai AFTER INSERT ON dossiers BEGIN
+          INSERT INTO dossiers_digits(rowid, id_number, phone) VALUES (new.rowid, new.id_number, new.phone);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER dossiers_digits_ad AFTER DELETE ON dossiers BEGIN
+          INSERT INTO dossiers_digits(dossiers_digits, rowid, id_number, phone)
+          VALUES ('delete', old.rowid, old.id_number, old.phone);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER dossiers_digits_au AFTER UPDATE OF id_number, phone ON dossiers BEGIN
+          INSERT INTO dossiers_digits(dossiers_digits, rowid, id_number, phone)
+          VALUES ('delete', old.rowid, old.id_number, old.phone);
+          INSERT INTO dossiers_digits(rowid, id_number, phone) VALUES (new.rowid, new.id_number, new.phone);
+        END"""
+    )
+    db.execute("INSERT INTO dossiers_digits(dossiers_digits) VALUES ('rebuild')")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply pending migrations explicitly at start-up.
 

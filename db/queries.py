@@ -130,21 +130,42 @@ def fts_query(folded: str) -> str | None:
     return " ".join(f'"{t}"*' for t in tokens[:12])
 
 
+DIGITS_RE = re.compile(r"[0-9]{4,}")
+
+
 def search_rows(db, folded: str, *, limit: int = 50, offset: int = 0) -> list[dict]:
     """Dossiers matching folded text on code, name, ID number or phone; newest first.
 
     FTS5 walks its rowids backwards for ``ORDER BY rowid DESC``, so a common name
-    among a million dossiers still answers in milliseconds.
+    among a million dossiers still answers in milliseconds. A run of 4 or more
+    digits also looks inside phones and ID numbers (the trigram index
+    ``dossiers_digits``): both indexes give their newest ``offset + limit``
+    and stop there; the page is taken from the two merged.
     """
     q = fts_query(folded)
     if q is None:
         return []
-    return _rows(
-        db,
-        "SELECT d.* FROM dossiers d JOIN (SELECT rowid FROM dossiers_fts WHERE dossiers_fts MATCH ? "
-        "ORDER BY rowid DESC LIMIT ? OFFSET ?) f ON d.rowid = f.rowid ORDER BY d.rowid DESC",
-        (q, limit, offset),
-    )
+    if not DIGITS_RE.fullmatch(folded):
+        return _rows(
+            db,
+            "SELECT d.* FROM dossiers d JOIN (SELECT rowid FROM dossiers_fts WHERE dossiers_fts MATCH ? "
+            "ORDER BY rowid DESC LIMIT ? OFFSET ?) f ON d.rowid = f.rowid ORDER BY d.rowid DESC",
+            (q, limit, offset),
+        )
+    want = offset + limit
+    found: set[int] = set()
+    for table, match in (("dossiers_fts", q), ("dossiers_digits", f'"{folded}"')):
+        found.update(
+            r
+            for (r,) in db.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?", (match, want)
+            )
+        )
+    page = sorted(found, reverse=True)[offset:want]
+    if not page:
+        return []
+    marks = ", ".join("?" for _ in page)
+    return _rows(db, f"SELECT * FROM dossiers WHERE rowid IN ({marks}) ORDER BY rowid DESC", page)
 
 
 def dossiers_received_between(db, start: str, end: str, *, limit: int = 100, offset: int = 0) -> list[dict]:

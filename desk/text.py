@@ -44,6 +44,11 @@ _BLANKS = re.compile(r"[^\S\n]+")  # whitespace other than the newline
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
+def strip_escapes(value: str) -> str:
+    """``value`` without terminal escape sequences, nor any ESC left of a broken one; nothing else changed."""
+    return _ESCAPES.sub("", value).replace("\x1b", "")
+
+
 def _drop(char: str) -> bool:
     """True for characters that never belong in stored text.
 

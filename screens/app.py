@@ -1,4 +1,4 @@
-"""The desk's Textual application: five modes (today, intake, search, sync, reports), dossiers pushed on top."""
+"""The desk's Textual application: six modes (today, intake, search, sync, reports, settings), dossiers pushed on top."""
 
 from __future__ import annotations
 
@@ -45,6 +45,12 @@ def reports_screen() -> Screen:
     return ReportsScreen()
 
 
+def settings_screen() -> Screen:
+    from screens.settings import SettingsScreen
+
+    return SettingsScreen()
+
+
 def prepare_screens() -> None:
     """Import the other screens (run in a thread once the first screen is up, so F2 is quick)."""
     import screens.checklist
@@ -52,6 +58,7 @@ def prepare_screens() -> None:
     import screens.intake
     import screens.reports
     import screens.search
+    import screens.settings
     import screens.sync  # noqa: F401
 
 
@@ -68,6 +75,7 @@ MODES = {
     "search": search_screen,
     "sync": sync_screen,
     "reports": reports_screen,
+    "settings": settings_screen,
 }
 LANGUAGES = ("vi", "en")
 
@@ -81,15 +89,20 @@ class DeskApp(App):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("f2", "switch_mode('intake')", "key.intake", id="app.intake"),
-        Binding("f3", "switch_mode('search')", "key.search", id="app.search"),
+        Binding("f3", "search", "key.search", id="app.search"),
         Binding("f4", "switch_mode('today')", "key.today", id="app.today"),
         Binding("f5", "switch_mode('sync')", "key.sync", id="app.sync"),
         Binding("f6", "switch_mode('reports')", "key.reports", id="app.reports"),
+        Binding("f7", "switch_mode('settings')", "key.settings", id="app.settings"),
+        Binding("question_mark", "cheat_sheet", "key.help", id="app.help"),
         Binding("ctrl+l", "switch_language", "key.language", id="app.language", show=False),
         Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
     ]
 
     def __init__(self, home: Path | None = None, language: str = "vi", desk: Desk | None = None) -> None:
+        from screens.paste import install
+
+        install()  # pasted text with escape sequences arrives whole and clean
         super().__init__()
         self.t = Strings(language)
         self.desk = desk or open_desk(home)
@@ -130,6 +143,10 @@ class DeskApp(App):
             "app.subtitle", agency=agency.name, desk=agency.desk_no, clerk=self.desk.clerk or self.t("none")
         )
 
+    def settings_changed(self) -> None:
+        """The settings screen wrote desk.toml: the title names the clerk now on duty."""
+        self._titles()
+
     def on_unmount(self) -> None:
         self.desk.close()
 
@@ -139,6 +156,25 @@ class DeskApp(App):
         from screens.dossier import DossierScreen
 
         self.push_screen(DossierScreen(message.code, message.verdict))
+
+    async def action_search(self) -> None:
+        """F3: the search box with the previous query selected, so that typing replaces it."""
+        from screens.search import SearchScreen
+
+        await self.switch_mode("search")
+        if isinstance(self.screen, SearchScreen):
+            self.screen.fresh_query()
+
+    def action_cheat_sheet(self) -> None:
+        """?: the keys of the screen in use on one screen (again: closes it)."""
+        from screens.dialogs.cheatsheet import CheatSheet
+
+        if isinstance(self.screen, CheatSheet):
+            self.screen.dismiss(None)
+            return
+        screen = self.screen
+        lines = screen.cheat_sheet() if hasattr(screen, "cheat_sheet") else []
+        self.push_screen(CheatSheet(lines))
 
     def get_key_display(self, binding: Binding) -> str:
         # function keys as printed on the keyboard: F2, not f2
@@ -175,11 +211,15 @@ class DeskApp(App):
     # language and quitting --------------------------------------------------------------
 
     def _intake_dirty(self) -> bool:
-        try:
-            stack = self.get_screen_stack("intake")
-        except KeyError:
-            return False
-        return any(getattr(s, "dirty", False) for s in stack)
+        # typed and not saved: an intake, or changed settings
+        for mode in ("intake", "settings"):
+            try:
+                stack = self.get_screen_stack(mode)
+            except KeyError:
+                continue
+            if any(getattr(s, "dirty", False) for s in stack):
+                return True
+        return False
 
     async def action_switch_language(self) -> None:
         if self._intake_dirty():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
+from rich.cells import cell_len
 from textual import events
 from textual.binding import ActiveBinding, Binding
 from textual.screen import ModalScreen, Screen
@@ -20,6 +21,12 @@ ResultType = TypeVar("ResultType")
 # Textual's own command-palette binding has this description; it is shown in the footer too
 PALETTE_DESCRIPTION = "palette"
 
+FOOTER_PALETTE_WIDTH = 10
+"""Cells the footer's palette key takes on the right ("▏^p Lệnh"), with a cell to spare."""
+
+APP_KEYS_BY_USE = ("f2", "f3", "question_mark", "f4", "ctrl+q", "f5", "f6", "f7")
+"""The app's keys from the most used to the least: at 80 columns the last ones leave the footer first."""
+
 
 class DeskScreenMixin:
     """Binding descriptions are catalogue keys ("key.save"), shown in the app's language.
@@ -34,16 +41,18 @@ class DeskScreenMixin:
     def t(self) -> Strings:
         return self.app.t
 
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
+    def _translated_bindings(self) -> tuple[dict[str, ActiveBinding], set[str]]:
+        """The active bindings in the app's language, screen's keys first; and the keys that have words."""
         t = self.app.t
         shown: dict[str, ActiveBinding] = {}
+        translated: set[str] = set()
         for key, active in super().active_bindings.items():  # type: ignore[misc]
             binding = active.binding
             description = "key.palette" if binding.description == PALETTE_DESCRIPTION else binding.description
             if description in t:
                 binding = replace(binding, description=t(description), tooltip=t(description))
                 active = ActiveBinding(active.node, binding, active.enabled, binding.tooltip)
+                translated.add(key)
             shown[key] = active
         # the screen's own keys first, then the app's (F2, F3, F4 …), quitting last
         app_keys = [b.key for b in self.app.BINDINGS if isinstance(b, Binding)]
@@ -54,7 +63,65 @@ class DeskScreenMixin:
                 return (0, 0)
             return (1, app_keys.index(key) if key in app_keys else len(app_keys))
 
-        return dict(sorted(shown.items(), key=rank))
+        return dict(sorted(shown.items(), key=rank)), translated
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        shown, _ = self._translated_bindings()
+        return self._fit_footer(shown)
+
+    def _fit_footer(self, shown: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+        """Keys the footer has no room for are hidden whole (they still work, and the palette and
+        the cheat-sheet list them): the screen's own keys are kept first, then the app's by use."""
+        app = self.app
+        palette_key = app.COMMAND_PALETTE_BINDING
+        room = app.size.width - FOOTER_PALETTE_WIDTH
+        app_use = {key: i for i, key in enumerate(APP_KEYS_BY_USE)}
+
+        def importance(item: tuple[int, tuple[str, ActiveBinding]]) -> tuple[int, int]:
+            position, (key, active) = item
+            if active.node is not app:
+                return (0, position)
+            return (1, app_use.get(key, len(app_use)))
+
+        candidates = [
+            (i, (key, active))
+            for i, (key, active) in enumerate(shown.items())
+            if active.binding.show and key != palette_key
+        ]
+        kept_actions: dict[str, bool] = {}
+        for _, (key, active) in sorted(candidates, key=importance):
+            action = active.binding.action
+            if action in kept_actions:  # the footer shows one key per action
+                continue
+            width = cell_len(app.get_key_display(active.binding)) + 1 + cell_len(active.binding.description) + 1
+            kept_actions[action] = width <= room
+            if width <= room:
+                room -= width
+        fitted: dict[str, ActiveBinding] = {}
+        for key, active in shown.items():
+            if active.binding.show and key != palette_key and not kept_actions.get(active.binding.action, True):
+                binding = replace(active.binding, show=False)
+                active = ActiveBinding(active.node, binding, active.enabled, active.tooltip)
+            fitted[key] = active
+        return fitted
+
+    def cheat_sheet(self) -> list[tuple[str, str]]:
+        """(key as printed, what it does) of every key of this screen and the app, one line per action."""
+        shown, translated = self._translated_bindings()
+        lines: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for key, active in shown.items():
+            binding = active.binding
+            if key not in translated or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            lines.append((self.app.get_key_display(binding), binding.description))
+        return lines
+
+    def on_resize(self) -> None:
+        # which keys fit in the footer depends on the width
+        self.refresh_bindings()  # type: ignore[attr-defined]
 
     def theme_style(self, variable: str, *, bold: bool = False) -> str:
         """A Rich style from a theme variable, for cells that CSS cannot reach."""
@@ -85,10 +152,37 @@ class DeskScreen(DeskScreenMixin, Screen):
         matches = self.query(self.TYPING_TARGET)
         target = matches.first(Input) if matches else None
         if target is not None and self.focused in (None, target):
-            target.insert_text_at_cursor(event.character)
+            if target.selection.is_empty:
+                target.insert_text_at_cursor(event.character)
+            else:  # a selected query is replaced, as the box itself would do
+                target.replace(event.character, *target.selection)
             target.focus()
             event.stop()
 
 
 class DeskModal(DeskScreenMixin, ModalScreen[ResultType]):
     """A dialog that answers its caller with ``dismiss(value)``."""
+
+    _given: dict[str | None, str] | None = None
+
+    def on_mount(self) -> None:
+        # (runs after a subclass's own on_mount) what the fields held before the clerk typed
+        self._given = {box.id: box.value for box in self.query(Input)}
+
+    def typed_text(self) -> bool:
+        """Something was typed into a field of this dialog (and would be lost by Esc)."""
+        given = self._given or {}
+        return any(box.value.strip() and box.value != given.get(box.id, "") for box in self.query(Input))
+
+    def cancel_asking(self) -> None:
+        """Esc: answer None at once, or after asking when typed text would be thrown away."""
+        if not self.typed_text():
+            self.dismiss(None)
+            return
+        from screens.dialogs.basic import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(self.t("dialog.discard")), answered)

@@ -2,7 +2,9 @@
 
 Every component line with its state, "n / m đã số hoá" and a progress bar.
 The home's ``inbox/`` is watched (a cheap poll of its newest file): A attaches
-that scan to the selected line, F another file by its path, R marks the line
+that scan to the selected line and moves it to ``inbox/done/`` (so the next A
+takes the next scan), F another file by its path (the inbox folder typed
+already, the cursor at its end); one scan on two papers asks first. R marks the line
 reused (a data store or another dossier), N not required, U undoes. Every
 change is one call of ``desk.dossier.checklist`` in a worker; storing a file (copy,
 image → PDF, hashing) can take a moment.
@@ -10,6 +12,7 @@ image → PDF, hashing) can take a moment.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -19,17 +22,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 from textual.worker import Worker
 
 from desk.dossier import checklist
 from desk.dossier import query as dossiers
 from desk.dossier.files import newest_in_inbox
-from desk.errors import NotFound
+from desk.errors import InvalidInput, NotFound
 from desk.models import ComponentLine, Digitisation, Dossier
+from desk.rules.problems import Problem
 from desk.rules.status import CHECKLIST_OPEN
 from screens.base import DeskScreen
-from screens.dialogs.basic import TextDialog
+from screens.dialogs.basic import ConfirmDialog, TextDialog
 from screens.dialogs.forms import ReuseDialog
 from screens.format import clip, when_short
 from screens.messages import DossierChanged
@@ -38,12 +43,26 @@ INBOX_POLL = 2.0
 """Seconds between looks at the inbox for a new scan."""
 
 MARKS = {
-    "attach": lambda desk, code, component, value: checklist.attach_file(desk, code, component, Path(value)),
+    # a scan taken from the inbox is moved to inbox/done/ once attached: the next A takes the next scan
+    "attach": lambda desk, code, component, value, same_scan_ok=False: checklist.attach_file(
+        desk, code, component, Path(value), same_scan_ok=same_scan_ok, file_away=True
+    ),
     "reuse": lambda desk, code, component, value: checklist.mark_reused(desk, code, component, value),
     "not_required": lambda desk, code, component, value: checklist.mark_not_required(desk, code, component, note=value),
     "undo": lambda desk, code, component, value: checklist.undo(desk, code, component),
 }
 """What each key does in the core: ``(desk, code, component, value) -> Dossier``."""
+
+
+class SameScan(Message):
+    """The core refused a scan already on another paper of the dossier: the clerk is asked."""
+
+    def __init__(self, problem: Problem, component: str, value: str) -> None:
+        super().__init__()
+        self.problem = problem
+        self.component = component
+        self.value = value
+
 
 CHANGES = ("attach_newest", "attach_file", "reused", "not_required", "undo")
 """The screen's actions that change a line (offered while the dossier's checklist is open)."""
@@ -270,19 +289,37 @@ class ChecklistScreen(DeskScreen):
             return None
         return True
 
-    def change(self, mark: str, value: str = "") -> None:
+    def change(self, mark: str, value: str = "", component: str = "", **options: bool) -> None:
         line = self.selected_line()
-        if line is None or self.busy:
+        if (line is None and not component) or self.busy:
             return
         self.busy = True
         self.refresh_bindings()
-        self.change_worker(mark, line.code, value)
+        self.change_worker(mark, component or (line.code if line else ""), value, options)
 
     @work(thread=True, exclusive=True, group="checklist", exit_on_error=False)
-    def change_worker(self, mark: str, component: str, value: str) -> None:
+    def change_worker(self, mark: str, component: str, value: str, options: dict) -> None:
         with self.app.thread_desk() as desk:
-            dossier = MARKS[mark](desk, self.code, component, value)
+            try:
+                dossier = MARKS[mark](desk, self.code, component, value, **options)
+            except InvalidInput as exc:
+                if exc.problem.code != "component.same_scan":
+                    raise
+                self.post_message(SameScan(exc.problem, component, value))
+                return
         self.post_message(DossierChanged(dossier, mark))
+
+    @on(SameScan)
+    def _same_scan(self, event: SameScan) -> None:
+        """One scan for two papers is most often the wrong scan: ask, No focused."""
+        self.busy = False
+        self.refresh_bindings()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.change("attach", event.value, component=event.component, same_scan_ok=True)
+
+        self.app.push_screen(ConfirmDialog(self.t.problem(event.problem)), answered)
 
     def work_failed(self, worker: Worker) -> None:
         self.busy = False
@@ -305,9 +342,16 @@ class ChecklistScreen(DeskScreen):
             if path:
                 self.change("attach", str(Path(path).expanduser()))
 
-        folder = str(self.app.desk.home.inbox) + "/"
+        # the folder stays and the cursor waits at its end: the clerk types only the file's name
+        folder = str(self.app.desk.home.inbox) + os.sep
         self.app.push_screen(
-            TextDialog(self.t("checklist.file_title"), self.t("checklist.file_prompt"), value=folder, required=True),
+            TextDialog(
+                self.t("checklist.file_title"),
+                self.t("checklist.file_prompt"),
+                value=folder,
+                required=True,
+                select=False,
+            ),
             chosen,
         )
 

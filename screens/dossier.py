@@ -43,7 +43,7 @@ from screens.dialogs.forms import (
     SupplementDialog,
 )
 from screens.dialogs.previews import LetterPreview, ReceiptPreview
-from screens.format import clip, day, due_long, event_label, when
+from screens.format import clip, day, due_long, timeline_texts, when
 from screens.i18n.catalogue import Strings
 from screens.messages import DossierChanged
 
@@ -262,10 +262,9 @@ class DossierScreen(DeskScreen):
             )
         timeline = self.query_one("#dossier-timeline", DataTable)
         timeline.clear()
-        for e in dossiers.timeline(self.app.desk, d.code):
-            timeline.add_row(
-                Text(when(t, e.at)), Text(event_label(t, e.type)), Text(e.clerk or t("none")), key=str(e.event_id)
-            )
+        events = dossiers.timeline(self.app.desk, d.code)
+        for e, text in zip(events, timeline_texts(t, events)):
+            timeline.add_row(Text(when(t, e.at)), Text(text), Text(e.clerk or t("none")), key=str(e.event_id))
 
     @staticmethod
     def _facts(lines: list[tuple[str, str]]) -> Content:

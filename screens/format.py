@@ -7,7 +7,7 @@ from datetime import date, datetime
 from rich.text import Text
 
 from desk.dossier import query as dossiers
-from desk.models import Dossier, ProcessingTime, TimeUnit
+from desk.models import Dossier, Event, ProcessingTime, TimeUnit
 from screens.i18n.catalogue import Strings
 
 
@@ -59,6 +59,38 @@ def event_label(t: Strings, event_type: str) -> str:
     """An event type in words; a type this version does not know is shown as it is."""
     key = f"event.{event_type}"
     return t(key) if key in t else event_type
+
+
+PRINT_EVENTS = ("document.printed", "document.print_failed")
+
+
+def timeline_texts(t: Strings, events: list[Event]) -> list[str]:
+    """What each event of a dossier's timeline says, oldest first.
+
+    A print names its document ("In Mẫu 02 (yêu cầu bổ sung)"), a print of a
+    document printed before says so ("In giấy tiếp nhận (in lại)"), and a failed
+    print says which document failed.
+    """
+    printed: set[str] = set()
+    texts: list[str] = []
+    for e in events:
+        body = e.payload.get("print") if e.type in PRINT_EVENTS else None
+        if not isinstance(body, dict):
+            texts.append(event_label(t, e.type))
+            continue
+        kind = str(body.get("kind", ""))
+        if f"timeline.print.{kind}" in t:
+            what = t(f"timeline.print.{kind}")
+        else:
+            what = t("timeline.print.other", what=t(f"printkind.{kind}") if f"printkind.{kind}" in t else kind)
+        if e.type == "document.print_failed":
+            texts.append(t("timeline.print_failed", what=what))
+        elif kind in printed:
+            texts.append(t("timeline.reprint", what=what))
+        else:
+            printed.add(kind)
+            texts.append(what)
+    return texts
 
 
 def clip(text: str, width: int) -> str:

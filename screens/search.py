@@ -43,7 +43,8 @@ class SearchScreen(DeskScreen):
         yield Header()
         with Vertical(id="search"):
             yield Label(t("search.title"), classes="section")
-            yield Input(placeholder=t("search.placeholder"), id="search-box")
+            # the selection is set by F3 itself (fresh_query), not by a focus event that may come after typing
+            yield Input(placeholder=t("search.placeholder"), id="search-box", select_on_focus=False)
             yield Static(t("search.hint"), id="search-hint", markup=False)
             yield DossierTable(id="search-results", empty_key="search.empty")
         yield Footer(compact=True)
@@ -69,6 +70,12 @@ class SearchScreen(DeskScreen):
     def action_results(self) -> None:
         if self.results.row_count:
             self.results.focus()
+
+    def fresh_query(self) -> None:
+        """The box focused with what it holds selected: a new query replaces the last, never extends it."""
+        box = self.box
+        self.set_focus(box)
+        box.select_all()
 
     def action_focus_box(self) -> None:
         self.box.focus()

@@ -1,7 +1,8 @@
 """Đồng bộ (F5): what is waiting to reach the centre, and the two ways to send it.
 
 Export writes one bundle into a folder (the USB stick; by default the
-``[sync] export_dir`` of desk.toml, else the home's ``outbox/``); push sends
+``[sync] export_dir`` of desk.toml, else the home's ``outbox/``; a folder typed
+here that worked becomes that setting, kept between runs); push sends
 the events to the hub over the network. Both run in a worker with a progress
 bar; Esc stops them between steps (what the hub already acknowledged stays
 acknowledged; a stopped export keeps nothing and marks nothing).
@@ -20,6 +21,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker
 
+from desk.config import update_settings
 from desk.rules.problems import Problem, is_problem_json, problem
 from desk.sync.bundle_write import export_bundle
 from desk.sync.ingest import Cancelled
@@ -59,6 +61,8 @@ class SyncScreen(DeskScreen):
         self.running = ""
         """"export" or "push" while a job runs, else ""."""
         self._stop = threading.Event()
+        self._folder_shown = ""
+        """The default folder the box was given (anything else was typed by the clerk)."""
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -93,9 +97,12 @@ class SyncScreen(DeskScreen):
         return desk.settings.export_dir or str(desk.home.outbox)
 
     def on_mount(self) -> None:
-        self.folder_input.value = self.default_folder()
+        self.folder_input.value = self._folder_shown = self.default_folder()
 
     def on_screen_resume(self) -> None:
+        # the settings screen may have changed the export folder meanwhile: unless the clerk typed one here
+        if self.folder_input.value == self._folder_shown:
+            self.folder_input.value = self._folder_shown = self.default_folder()
         self.action_refresh()
 
     # showing ------------------------------------------------------------------------
@@ -238,6 +245,9 @@ class SyncScreen(DeskScreen):
             except Cancelled:
                 self.post_message(SyncFinished("export", cancelled=True))
                 return
+            if folder != (desk.settings.export_dir or str(desk.home.outbox)):
+                # the folder that worked is the next default, in this run and the next ones
+                update_settings(desk.home, export_dir=folder)
         self.post_message(SyncFinished("export", result))
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
@@ -259,6 +269,9 @@ class SyncScreen(DeskScreen):
     @on(SyncFinished)
     def _finished(self, event: SyncFinished) -> None:
         t = self.t
+        if event.kind == "export" and not event.cancelled:
+            self.app.desk.reload_settings()
+            self._folder_shown = self.default_folder()
         self._finish()
         if event.cancelled:
             self._outcome(t(f"sync.{event.kind}_cancelled"), "warning")

@@ -129,10 +129,13 @@ def test_replacing_a_file_and_undo(desk):
         ("vneid", D.REUSED_STORE, "VNeID"),
         ("csdlqg dan cu", D.REUSED_STORE, "CSDLQG dân cư"),
         ("Kho dữ liệu", D.REUSED_STORE, "Kho dữ liệu"),
-        ("000.00.12.h29-261120-1003", D.REUSED_DOSSIER, "000.00.12.H29-261120-1003"),
+        ("another dossier, typed in lower case", D.REUSED_DOSSIER, ""),
     ],
 )
 def test_mark_reused(desk, typed, state, recorded):
+    if state is D.REUSED_DOSSIER:
+        other = _receive(desk)
+        typed, recorded = other.code.lower(), other.code
     d = _receive(desk)
     checklist.attach_file(desk, d.code, "giay_chung_sinh", _write(desk, "a.pdf", _pdf()))
     d = checklist.mark_reused(desk, d.code, "giay_chung_sinh", typed)
@@ -141,6 +144,17 @@ def test_mark_reused(desk, typed, state, recorded):
     e = timeline(desk, d.code)[-1]
     assert e.type == "component.reused" and e.payload["details"]["source"] == recorded
     assert checklist.checklist_json(d)["components"][1]["portal_code"] == (2 if state is D.REUSED_STORE else 3)
+
+
+def test_reuse_from_a_dossier_needs_one_that_exists_and_links_it(desk):
+    d = _receive(desk)
+    with raises_problem(NotFound, "reuse.unknown_dossier", says="000.00.12.H29-261120-1003"):
+        checklist.mark_reused(desk, d.code, "giay_chung_sinh", "000.00.12.H29-261120-1003")
+    assert _line(get(desk, d.code), "giay_chung_sinh").digitisation is D.PENDING
+    other = _receive(desk)
+    checklist.mark_reused(desk, d.code, "giay_chung_sinh", other.code)
+    linked = timeline(desk, d.code)[-1].payload["details"]["linked"]
+    assert linked == {"code": other.code, "procedure_code": other.procedure_code, "status": "received"}
 
 
 def test_reuse_source_must_be_known_and_not_this_dossier(desk):
@@ -231,3 +245,36 @@ def test_attach_newest_scan_from_the_inbox(desk):
     os.utime(old, (1_000_000, 1_000_000))
     d = checklist.attach_newest(desk, d.code, "giay_chung_sinh")
     assert _line(d, "giay_chung_sinh").file_pages == 3 and new.exists() and old.exists()
+
+
+def test_one_scan_on_two_papers_of_a_dossier_is_refused_unless_confirmed(desk):
+    d = _receive(desk)
+    scan = _write(desk, "a.pdf", _pdf())
+    checklist.attach_file(desk, d.code, "giay_chung_sinh", scan)
+    with raises_problem(InvalidInput, "component.same_scan", says="already attached"):
+        checklist.attach_file(desk, d.code, "giay_to_tuy_than", scan)
+    assert _line(get(desk, d.code), "giay_to_tuy_than").digitisation is D.PENDING
+    d = checklist.attach_file(desk, d.code, "giay_to_tuy_than", scan, same_scan_ok=True)
+    assert _line(d, "giay_to_tuy_than").file_sha256 == _line(d, "giay_chung_sinh").file_sha256
+
+
+def test_an_attached_inbox_scan_is_filed_away_so_the_next_is_the_newest(desk):
+    import os
+
+    d = _receive(desk)
+    inbox = desk.home.inbox
+    (inbox / "scan_1.pdf").write_bytes(_pdf(1))
+    (inbox / "scan_2.pdf").write_bytes(_pdf(2))
+    os.utime(inbox / "scan_1.pdf", (1_000_000, 1_000_000))
+    checklist.attach_file(desk, d.code, "giay_chung_sinh", inbox / "scan_2.pdf", file_away=True)
+    assert not (inbox / "scan_2.pdf").exists() and (inbox / "done" / "scan_2.pdf").is_file()
+    assert checklist.newest_in_inbox(desk.home) == inbox / "scan_1.pdf"
+    # a second scan_2.pdf never overwrites the first one filed
+    (inbox / "scan_2.pdf").write_bytes(_pdf(3))
+    checklist.attach_file(desk, d.code, "giay_to_tuy_than", inbox / "scan_2.pdf", file_away=True)
+    assert sorted(p.name for p in (inbox / "done").iterdir()) == ["scan_2-1.pdf", "scan_2.pdf"]
+    # a file chosen outside the inbox stays where it is; so does anything the CLI attaches
+    outside = desk.home.root / "b.pdf"
+    outside.write_bytes(_pdf(4))
+    checklist.attach_file(desk, d.code, "van_ban_uy_quyen", outside, file_away=True)
+    assert outside.is_file()

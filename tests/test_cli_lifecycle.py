@@ -79,6 +79,18 @@ def test_digitise_file_reused_not_required_undo(cli_home, tmp_path):
     assert r.returncode == 0, r.stdout
 
 
+def test_one_scan_on_two_papers_needs_same_scan(cli_home, tmp_path):
+    code = intake(cli_home)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(pdf_bytes(1))
+    assert run_desk("digitise", code, "giay_chung_sinh", "--file", str(scan), home=cli_home).returncode == 0
+    r = run_desk("digitise", code, "giay_to_tuy_than", "--file", str(scan), home=cli_home)
+    assert r.returncode == 3 and "already attached" in r.stderr and "--same-scan" in r.stderr
+    r = run_desk("digitise", code, "giay_to_tuy_than", "--file", str(scan), "--same-scan", home=cli_home)
+    assert r.returncode == 0, r.stderr
+    assert scan.exists(), "the command line never moves the original"
+
+
 def test_digitise_refusals_and_exit_codes(cli_home, tmp_path):
     code = intake(cli_home)
     text = tmp_path / "notes.pdf"

@@ -1,7 +1,8 @@
 """End to end: the real ``desk`` TUI in a tmux terminal, driven by keys as a clerk would.
 
 A birth registration with a scanned chip ID card (the scanner's line is typed
-into the terminal), checked through the CLI afterwards; then a search by name.
+into the terminal), checked through the CLI afterwards; then a search by name, a
+second F3 that replaces the last query, and a coloured bracketed paste.
 Skipped only when tmux is missing (``.ci/run`` installs it).
 """
 
@@ -132,6 +133,22 @@ def test_intake_with_a_scanned_card_then_search(terminal, cli_home):
     # the dossier view (its timeline may sit below the fold: the events are checked through the CLI)
     shown = terminal.wait_for("Thành phần hồ sơ")
     assert "000.00.12.H29-261123-1001" in shown and "Nguyễn Văn An" in shown
+
+    # F3 again: the last query is selected, so digits from the middle of the ID number replace it
+    terminal.keys("Escape", "F4")
+    terminal.wait_for("Hôm nay, thứ Hai 23/11/2026")
+    terminal.keys("F3")
+    terminal.wait_for("Tra cứu hồ sơ")
+    terminal.keys("9901234", literal=True)
+    shown = terminal.wait_for("9901234")
+    assert "nguyen van an9901234" not in shown
+    # a coloured paste (bracketed, as a terminal sends it) arrives clean
+    terminal.keys("F4", "F3")
+    terminal.wait_for("Tra cứu hồ sơ")
+    subprocess.run([*terminal.base, "set-buffer", "\x1b[31mnguyen\x1b[0m van an"], check=True)
+    subprocess.run([*terminal.base, "paste-buffer", "-p", "-t", "desk"], check=True)
+    shown = terminal.wait_for("nguyen van an")
+    assert "[31m" not in shown and "[0m" not in shown
     terminal.keys("C-q")
     deadline = time.monotonic() + 60
     while terminal.alive() and time.monotonic() < deadline:

@@ -90,7 +90,7 @@ async def test_checklist_attach_newest_scan_mark_reused_and_undo(app, desk, doss
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ChecklistScreen)
-        assert "0 / 1 đã số hoá" in visible_text(app)
+        assert "0/1 thành phần cần số hoá đã số hoá" in visible_text(app)
         assert "scan_0001.pdf" in visible_text(app)  # the inbox is watched
 
         # the birth certificate (second line) gets the newest scan: one key
@@ -100,8 +100,9 @@ async def test_checklist_attach_newest_scan_mark_reused_and_undo(app, desk, doss
         assert attached.digitisation is Digitisation.DIGITISED
         assert (attached.file_pages, len(attached.file_sha256)) == (2, 64)
         assert (desk.home.root / "files" / attached.file_path).is_file()
-        assert (desk.home.inbox / "scan_0001.pdf").is_file(), "the original stays in the inbox"
-        assert "1 / 1 đã số hoá" in visible_text(app)
+        assert (desk.home.inbox / "done" / "scan_0001.pdf").is_file(), "the scan is filed away, not deleted"
+        assert not (desk.home.inbox / "scan_0001.pdf").exists()
+        assert "1/1 thành phần cần số hoá đã số hoá" in visible_text(app)
         assert screen.query_one("#digitise-progress").has_class("-complete")
 
         # the ID card (third line) is reused from VNeID: the dialog lists the data stores
@@ -244,7 +245,7 @@ async def test_returning_a_result_records_who_and_satisfaction(app, desk, dossie
         await open_dossier(pilot, dossier.code)
         await pilot.press("g")
         assert isinstance(app.screen, ReturnDialog)
-        await pilot.press(*"Me", "enter", "down", "down", "enter")
+        await pilot.press("tab", *"Me", "enter", "down", "down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, DossierScreen)
     d = dossiers.get(desk, dossier.code)

@@ -49,7 +49,7 @@ def cmd_digitise(args) -> int:
     desk = open_from_args(args)
     note = args.note or ""
     if args.file:
-        d = checklist.attach_file(desk, args.code, args.component, args.file, note=note)
+        d = checklist.attach_file(desk, args.code, args.component, args.file, note=note, same_scan_ok=args.same_scan)
     elif args.reused:
         d = checklist.mark_reused(desk, args.code, args.component, args.reused, note=note)
     elif args.not_required:
@@ -146,6 +146,11 @@ def register(sub) -> None:
     )
     how.add_argument("--undo", action="store_true", help="back to pending")
     sp.add_argument("--note", help="a note kept on the line and in the event")
+    sp.add_argument(
+        "--same-scan",
+        action="store_true",
+        help="with --file: attach it even if another paper of the dossier already holds this scan",
+    )
 
     sp = add_command(
         sub, "advance", f"move a dossier on: {', '.join(ACTIONS)} (illegal moves are refused)", cmd_advance

@@ -183,6 +183,8 @@ ENGLISH: dict[str, str] = {
     # the digitisation checklist (desk.dossier.checklist)
     "component.unknown": "dossier {code} has no component '{component}'; its components are {components:none|#|#}",
     "reuse.own_dossier": "{code} is this dossier; reuse needs another dossier's result",
+    "reuse.unknown_dossier": "no dossier {code} on this desk; reuse from another dossier needs its exact code",
+    "component.same_scan": "the scan {name} is already attached to “{other}” of this dossier, not attaching it to “{component}” too (--same-scan attaches it anyway)",
     "reuse.unknown_source": (
         "reuse source '{value}': one of {sources}, or the code of another dossier (AGENCY-YYMMDD-NNNN)"
     ),

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from desk.dossier.files import newest_in_inbox, store_file
+from desk.dossier.files import file_done, newest_in_inbox, store_file
 from desk.dossier.lifecycle import commit_change
-from desk.dossier.query import get
+from desk.dossier.query import find, get
 from desk.errors import InvalidInput, NotFound
 from desk.models import ComponentLine, Digitisation, Dossier
 from desk.rules import codes
@@ -166,12 +166,25 @@ def _note(note: str | None) -> str:
     return sanitise(note or "", field="note", max_len=LIMITS["note"])
 
 
-def attach_file(desk, code: str, component_code: str, path, *, note: str = "") -> Dossier:
+def attach_file(
+    desk,
+    code: str,
+    component_code: str,
+    path,
+    *,
+    note: str = "",
+    same_scan_ok: bool = False,
+    file_away: bool = False,
+) -> Dossier:
     """Store a scan (PDF, or JPEG/PNG converted to PDF) and mark the line digitised.
 
     The file is copied into the home's store first (content-addressed, so a
     failed transaction leaves at most an unused copy); the original is only read.
-    Attaching the very file the line already holds changes nothing.
+    Attaching the very file the line already holds changes nothing. The same
+    scan on another paper of the dossier is refused (``component.same_scan``)
+    unless ``same_scan_ok`` (the clerk was asked). With ``file_away`` a scan
+    taken from the home's inbox is moved to ``inbox/done/`` once attached, so
+    that the inbox's newest file is the next scan.
     """
     note = _note(note)
     # refuse early, before copying anything, when the dossier or line cannot take a file
@@ -185,6 +198,11 @@ def attach_file(desk, code: str, component_code: str, path, *, note: str = "") -
         line = find_line(d, component_code)
         if line.digitisation is Digitisation.DIGITISED and line.file_sha256 == stored.sha256 and not note:
             return None
+        other = next((c for c in d.components if c is not line and c.file_sha256 == stored.sha256), None)
+        if other is not None and not same_scan_ok:
+            raise InvalidInput(
+                "component.same_scan", field="file", name=stored.source_name, component=line.name, other=other.name
+            )
         before = _clear(line)
         line.digitisation = Digitisation.DIGITISED
         line.file_path = stored.path
@@ -206,7 +224,10 @@ def attach_file(desk, code: str, component_code: str, path, *, note: str = "") -
             "before": before,
         }
 
-    return commit_change(desk, code, "component.digitised", change, note=note)
+    dossier = commit_change(desk, code, "component.digitised", change, note=note)
+    if file_away:
+        file_done(desk.home, path)
+    return dossier
 
 
 def attach_newest(desk, code: str, component_code: str, *, note: str = "") -> Dossier:
@@ -221,19 +242,34 @@ def attach_newest(desk, code: str, component_code: str, *, note: str = "") -> Do
 
 
 def mark_reused(desk, code: str, component_code: str, source: str, *, note: str = "") -> Dossier:
-    """Mark the line reused: from a data store (VNeID, CSDLQG dân cư, ...) or another dossier's result."""
+    """Mark the line reused: from a data store (VNeID, CSDLQG dân cư, ...) or another dossier's result.
+
+    Another dossier must be one this desk holds (``reuse.unknown_dossier``); the
+    event links it (its code, procedure and status at the time).
+    """
     note = _note(note)
 
     def change(d: Dossier, now: datetime) -> dict:
         _check_open(d)
         line = find_line(d, component_code)
         state, recorded = parse_reuse_source(source, own_code=d.code)
+        details: dict = {}
+        if state is Digitisation.REUSED_DOSSIER:
+            # only a dossier this desk knows: a mistyped code would link nothing
+            linked = find(desk, recorded)
+            if linked is None:
+                raise NotFound("reuse.unknown_dossier", field="source", code=recorded)
+            details["linked"] = {
+                "code": linked.code,
+                "procedure_code": linked.procedure_code,
+                "status": linked.status.value,
+            }
         before = _clear(line)
         line.digitisation = state
         line.reuse_source = recorded
         if note:
             line.note = note
-        return {"component": line.code, "digitisation": state.value, "source": recorded, "before": before}
+        return {"component": line.code, "digitisation": state.value, "source": recorded, **details, "before": before}
 
     return commit_change(desk, code, "component.reused", change, note=note)
 

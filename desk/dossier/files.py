@@ -178,6 +178,30 @@ def _file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def file_done(home: HomeLike, path: str | os.PathLike[str]) -> Path | None:
+    """Move an attached scan out of the inbox into ``inbox/done/``; where it went, or None.
+
+    Only a file lying in the inbox itself is moved (a file chosen elsewhere is
+    left where it is). A name already in ``done/`` gets a number, never
+    overwrites. A move that fails leaves the scan in the inbox: it is attached
+    all the same, and attaching it to another paper asks first.
+    """
+    src = Path(path)
+    inbox = _root(home) / "inbox"
+    try:
+        if src.resolve().parent != inbox.resolve():
+            return None
+        done = inbox / "done"
+        done.mkdir(mode=0o700, exist_ok=True)
+        target, n = done / src.name, 1
+        while target.exists():
+            target, n = done / f"{src.stem}-{n}{src.suffix}", n + 1
+        os.replace(src, target)
+    except OSError:
+        return None
+    return target
+
+
 def newest_in_inbox(home: HomeLike) -> Path | None:
     """The newest file in the home's ``inbox/`` (by modification time), or None.
 

@@ -36,7 +36,10 @@ def _many(desk, rows: list[dict]) -> list[Dossier]:
 
 
 def search(desk, text: str, *, limit: int = 50, offset: int = 0) -> list[Dossier]:
-    """Dossiers by code, name (case, diacritics and đ ignored), ID number or phone; newest first."""
+    """Dossiers by code, name (case, diacritics and đ ignored), ID number or phone; newest first.
+
+    A phone or ID number is found by any 4 or more consecutive digits of it, not only its start.
+    """
     text = sanitise(text, field="search", max_len=200)
     if codes.parse_code(text):
         exact = find(desk, text)
@@ -47,6 +50,9 @@ def search(desk, text: str, *, limit: int = 50, offset: int = 0) -> list[Dossier
     compact = re.sub(r"[\s.\-()]", "", text)
     if re.fullmatch(r"(\+84|0)\d{5,}", compact):
         text = "0" + compact[3:] if compact.startswith("+84") else compact
+    elif re.fullmatch(r"[\d\s.]+", text) and len(compact) >= 4:
+        # part of a number ("345 678"): any 4+ consecutive digits of a phone or ID number find it
+        text = compact
     return _many(desk, queries.search_rows(desk.db, fold(text), limit=limit, offset=offset))
 
 

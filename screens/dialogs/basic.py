@@ -76,7 +76,14 @@ class TextDialog(DeskModal[str | None]):
     ]
 
     def __init__(
-        self, title: str, prompt: str = "", *, value: str = "", placeholder: str = "", required: bool = False
+        self,
+        title: str,
+        prompt: str = "",
+        *,
+        value: str = "",
+        placeholder: str = "",
+        required: bool = False,
+        select: bool = True,
     ) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text = title
@@ -84,13 +91,15 @@ class TextDialog(DeskModal[str | None]):
         self.value = value
         self.placeholder = placeholder
         self.required = required
+        self.select = select
+        """The given value starts selected (typing replaces it); else the cursor waits at its end."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="text-dialog", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             if self.prompt:
                 yield Static(self.prompt, markup=False, id="text-prompt")
-            yield Input(value=self.value, placeholder=self.placeholder, id="text-input")
+            yield Input(value=self.value, placeholder=self.placeholder, id="text-input", select_on_focus=self.select)
             yield Static(id="text-problem", classes="problem", markup=False)
             yield Static(self.t("dialog.text_hint"), classes="dialog-hint", markup=False)
         yield Footer(compact=True)
@@ -100,7 +109,10 @@ class TextDialog(DeskModal[str | None]):
         return self.query_one("#text-input", Input)
 
     def on_mount(self) -> None:
-        self.text_input.focus()
+        box = self.text_input
+        box.focus()
+        if not self.select:
+            box.cursor_position = len(box.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -114,4 +126,4 @@ class TextDialog(DeskModal[str | None]):
         self.dismiss(text)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.cancel_asking()

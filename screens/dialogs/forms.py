@@ -4,7 +4,7 @@ The supplement request (what is missing), returning a result (who collected
 it, how satisfied they are), the apology letter (how many more working days,
 why) and reuse of a component (from which data store or dossier). Each is a
 ``ModalScreen`` that answers with a small dataclass, or None when Esc
-cancelled it; Ctrl+S confirms. The core checks the answer again: what it
+cancelled it (asking first when something typed would be lost); Ctrl+S confirms. The core checks the answer again: what it
 refuses comes back as an error dialog.
 """
 
@@ -50,7 +50,7 @@ class FormDialog(DeskModal):
             self.app.bell()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.cancel_asking()
 
     def action_submit(self) -> None:
         raise NotImplementedError
@@ -175,8 +175,9 @@ class ReturnDialog(FormDialog):
         return self.query_one("#return-satisfaction", OptionList)
 
     def on_mount(self) -> None:
+        # most often the applicant collects it: the question to ask is how satisfied they are
         self.satisfaction_list.highlighted = 0
-        self.query_one("#return-collected-by", Input).focus()
+        self.satisfaction_list.focus()
 
     @on(Input.Submitted, "#return-collected-by")
     def _next(self, event: Input.Submitted) -> None:

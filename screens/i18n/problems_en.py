@@ -173,6 +173,8 @@ PROBLEMS: dict[str, str] = {
     # the digitisation checklist
     "component.unknown": "Dossier {code} has no component “{component}”; its components are {components:none|#|#}.",
     "reuse.own_dossier": "{code} is this dossier; reuse needs another dossier's result.",
+    "reuse.unknown_dossier": "There is no dossier {code} on this desk; check the code (reuse links an existing dossier).",
+    "component.same_scan": "The scan {name} is already attached to “{other}” of this dossier; attach it to “{component}” as well?",
     "reuse.unknown_source": (
         "Reuse source “{value}”: one of {sources}, or the code of another dossier (AGENCY-YYMMDD-NNNN)."
     ),

@@ -180,6 +180,8 @@ PROBLEMS: dict[str, str] = {
         "Hồ sơ {code} không có thành phần “{component}”; các thành phần là: {components:không có|#|#}."
     ),
     "reuse.own_dossier": "{code} chính là hồ sơ này; tái sử dụng cần kết quả của một hồ sơ khác.",
+    "reuse.unknown_dossier": "Không có hồ sơ {code} trên quầy này; kiểm tra lại mã (tái sử dụng phải liên kết một hồ sơ có thật).",
+    "component.same_scan": "Bản quét {name} đã được gắn cho “{other}” của hồ sơ này; vẫn gắn cho “{component}”?",
     "reuse.unknown_source": (
         "Nguồn tái sử dụng “{value}” không có: chọn một trong {sources}, "
         "hoặc nhập mã của hồ sơ khác (MÃ-CƠ-QUAN-YYMMDD-NNNN)."
