@@ -204,3 +204,7 @@ def test_the_day_report_finds_today_s_catch_up_behind_many_older_ones(caught_up)
     report = day_report(a, date(2026, 11, 25), now=datetime(2026, 11, 25, 16, 0))
     assert [c.code for c in report.catch_ups] == [old.code]
     assert len(day_report(a, date(2025, 1, 2), now=datetime(2026, 11, 25, 16, 0)).catch_ups) == 1000
+    from desk.ops.verify import verify
+
+    notes = [n.params["code"] for n in verify(a).notes]  # and desk verify leaves none out
+    assert len(notes) == 1001 and notes[-1] == old.code
