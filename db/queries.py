@@ -345,17 +345,28 @@ def event_head(db, desk_id: str, seq: int | None = None) -> dict | None:
     return rows[0] if rows else None
 
 
-def catch_ups(db, codes: list[str] | None = None, *, limit: int = 1000) -> list[dict]:
+def catch_ups(
+    db, codes: list[str] | None = None, *, limit: int | None = 1000, between: tuple[str, str] | None = None
+) -> list[dict]:
     """The catch-up records of dossiers entered after they were received (their ``dossier.received`` event's
-    ``catch_up``): ``{code, claimed_at, entered_at, reason}``, of ``codes`` or, without them, the first ``limit``."""
+    ``catch_up``): ``{code, claimed_at, entered_at, reason}``, of ``codes``; or, with ``between`` (two ISO
+    dates, inclusive), all those claimed or entered on those days; or else the first ``limit`` (None: all)."""
     select = (
         "SELECT dossier_code AS code, json_extract(payload, '$.catch_up.claimed_at') AS claimed_at, "
         "json_extract(payload, '$.catch_up.entered_at') AS entered_at, "
         "json_extract(payload, '$.catch_up.reason') AS reason FROM events "
         "WHERE type = 'dossier.received' AND json_extract(payload, '$.catch_up') IS NOT NULL"
     )
+    if between is not None:
+        first, last = between
+        return _rows(
+            db,
+            f"SELECT * FROM ({select}) WHERE substr(claimed_at, 1, 10) BETWEEN ? AND ? "
+            "OR substr(entered_at, 1, 10) BETWEEN ? AND ?",
+            (first, last, first, last),
+        )
     if codes is None:
-        return _rows(db, select + " ORDER BY desk_id, seq LIMIT ?", (limit,))
+        return _rows(db, select + " ORDER BY desk_id, seq LIMIT ?", (-1 if limit is None else limit,))
     found: list[dict] = []
     for i in range(0, len(codes), 500):
         chunk = codes[i : i + 500]

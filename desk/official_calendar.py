@@ -5,9 +5,10 @@ Days off and swapped working days are set by law (Bộ luật Lao động 2019 �
 days"). The desk ships ``desk/data/calendar-vn.toml`` (2025–2027) and a home
 may hold newer notices imported with ``desk calendar import FILE``
 (``calendar.toml`` in the home); a day in the home's file replaces the
-shipped one. For the years a file covers, the ``holidays`` package is not
-asked; for other years ``desk.rules.calendar`` falls back on it and calls
-its days *expected*.
+shipped one. For the years the shipped file covers, the ``holidays`` package
+is not asked; an imported notice for a later year is laid over the package's
+statutory days (*expected*); for years no file covers ``desk.rules.calendar``
+falls back on the package and calls its days *expected*.
 
 This module reads and writes the files (the rules do no I/O) and checks a
 file whole before anything is written: a problem names the file, the day and
@@ -50,6 +51,10 @@ MAX_TEXT = 300
 _TOP_KEYS = frozenset({"format", "issued", "years", "days"})
 _DAY_KEYS = frozenset({"date", "kind", "status", "name", "source"})
 _KINDS = ("off", "worked")
+PACKAGE_SOURCE = "Thư viện holidays (chưa đối chiếu thông báo)"
+"""The source of a day taken from the ``holidays`` package, not checked against a notice."""
+PENDING_DAY = (11, 24)
+"""24/11, Ngày Văn hóa Việt Nam: pending until a law or notice makes it a day off (DOMAIN.md)."""
 
 
 class DayStatus(StrEnum):
@@ -221,12 +226,45 @@ def shipped_calendar() -> OfficialCalendar:
     return read_calendar(SHIPPED)
 
 
+def statutory_base(years: Iterable[int]) -> OfficialCalendar:
+    """The ``holidays`` package's days off of ``years`` (status *expected*; 24/11 *pending*, as in the shipped file).
+
+    The base a notice is laid over for a year the shipped calendar does not
+    cover: a notice names the days it sets (Tết, the day beside 2/9, a swap),
+    not every statutory holiday, which would otherwise be lost for that year.
+    """
+    import holidays
+
+    covered = tuple(sorted(set(years)))
+    days = [
+        CalendarDay(
+            day,
+            True,
+            DayStatus.PENDING if (day.month, day.day) == PENDING_DAY else DayStatus.EXPECTED,
+            name,
+            PACKAGE_SOURCE,
+        )
+        for year in covered
+        for day, name in sorted(holidays.country_holidays("VN", years=year, language="vi").items())
+        if day.year == year
+    ]
+    return OfficialCalendar(covered, tuple(days))
+
+
+def in_force(imported: OfficialCalendar) -> OfficialCalendar:
+    """The shipped calendar with ``imported``'s days in place of its own; for a year only ``imported`` covers,
+    its days are laid over the package's statutory days (:func:`statutory_base`): the notices win."""
+    shipped = shipped_calendar()
+    base = statutory_base(y for y in imported.years if not shipped.covers(y))
+    return shipped.merged(base).merged(imported)
+
+
 def official_calendar(home_root: Path | None) -> OfficialCalendar:
     """The shipped calendar with the notices imported into the home (``calendar.toml``) in place of its days."""
     shipped = shipped_calendar()
     if home_root is None or not (home_root / HOME_NAME).is_file():
         return shipped
-    return shipped.merged(read_calendar(home_root / HOME_NAME))
+    return in_force(read_calendar(home_root / HOME_NAME))
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -267,7 +305,7 @@ def import_calendar(home_root: Path, path: Path) -> tuple[OfficialCalendar, Offi
     text = render_calendar(merged)
     parse_calendar(text.encode("utf-8"), HOME_NAME)  # what is written reads back
     atomic_write(kept_path, text.encode("utf-8"))
-    return newer, shipped_calendar().merged(merged)
+    return newer, in_force(merged)
 
 
 def days_between(calendar: OfficialCalendar, first: date, last: date) -> Iterable[CalendarDay]:

@@ -4,6 +4,7 @@ declared catch-up, which keeps both times and is marked where the figures are re
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 import pytest
 
@@ -181,3 +182,29 @@ def test_the_day_report_lists_the_catch_up(caught_up, tmp_path):
 
     text = all_text(pdf.read_bytes())
     assert f"Hồ sơ nhập bù (1): {old.code} nhận 01/10/2026 09:00, nhập 25/11/2026 10:00 (Mất điện cả buổi sáng)" in text
+
+
+def test_the_day_report_finds_today_s_catch_up_behind_many_older_ones(caught_up):
+    # a hub with a long history: 1000 older catch-ups of another desk, listed before this desk's
+    from desk.reports.day import day_report
+
+    a, old, _ = caught_up
+    rows = [
+        (
+            "0" * 32, seq, f"e{seq}", f"000.00.12.H29-250101-0001-{seq:05d}", "dossier.received",
+            "2025-02-01T10:00:00", "X",
+            json.dumps({"catch_up": {"claimed_at": "2025-01-02T09:00:00", "entered_at": "2025-02-01T10:00:00",
+                                     "reason": "Mất điện"}}),
+            "", "",
+        )
+        for seq in range(1, 1001)
+    ]  # fmt: skip
+    columns = "desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash"
+    a.db.conn.executemany(f"INSERT INTO events ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    report = day_report(a, date(2026, 11, 25), now=datetime(2026, 11, 25, 16, 0))
+    assert [c.code for c in report.catch_ups] == [old.code]
+    assert len(day_report(a, date(2025, 1, 2), now=datetime(2026, 11, 25, 16, 0)).catch_ups) == 1000
+    from desk.ops.verify import verify
+
+    notes = [n.params["code"] for n in verify(a).notes]  # and desk verify leaves none out
+    assert len(notes) == 1001 and notes[-1] == old.code

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from desk.cli.base import add_command, emit_json, say
 from desk.cli.base import open_from_args as _open
-from desk.errors import EXIT_OK
+from desk.errors import EXIT_OK, InvalidInput
 from desk.rules.problems import fill
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # as a notice file's years
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 
@@ -32,9 +33,11 @@ def cmd_calendar_show(args: argparse.Namespace) -> int:
 
     from desk import clock
 
+    year = clock.now().year if args.year is None else args.year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput("calendar.year_range", field="year", year=year, first=FIRST_YEAR, last=LAST_YEAR)
     desk = _open(args)
     calendar = desk.calendar
-    year = args.year or clock.now().year
     days = calendar.days_set_apart(date(year, 1, 1), date(year, 12, 31))
     shown = [_day_json(d, calendar) for d in days]
     if args.json:
@@ -101,7 +104,7 @@ def register(sub) -> None:
         "list a year's days off and days worked with their status (official/expected/pending) and source",
         cmd_calendar_show,
     )
-    sp.add_argument("--year", type=int, metavar="Y", help="the year (default: this year)")
+    sp.add_argument("--year", type=int, metavar="Y", help="the year, 2000–2100 (default: this year)")
     sp = add_command(
         cal_sub,
         "import",

@@ -45,6 +45,7 @@ ENGLISH: dict[str, str] = {
     # the official calendar (desk.official_calendar) and the warnings it gives at intake
     "calendar.crosses_expected": "the due date {due:%d/%m/%Y %H:%M} counts {days:# as a day off|# as days off} before the notice confirmed {days:it|them}; check `desk calendar show` and import the notice when it comes (`desk calendar import FILE`)",
     "calendar.crosses_pending": "the due date {due:%d/%m/%Y %H:%M} crosses {days:a pending day|pending days} ({days}), counted as {counted_off:a working day|a day off|a day off} until a law or notice decides (setting calendar.pending_days_off)",
+    "calendar.year_range": "--year {year}: the calendar covers the years {first}–{last}",
     "calendar_file.not_found": "{file}: no such file ({path})",
     "calendar_file.unreadable": "{file}: cannot be read ({detail})",
     "calendar_file.too_big": "{file}: larger than {max_kb} KB; not a calendar file",

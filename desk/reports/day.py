@@ -208,13 +208,12 @@ def day_report(
 
 def catch_ups_in(desk, date_from: date, date_to: date) -> list[CatchUp]:
     """The catch-ups claimed or entered from ``date_from`` to ``date_to`` (inclusive), oldest claim first."""
-    found = []
-    for r in queries.catch_ups(desk.db):
-        c = CatchUp(
+    found = [
+        CatchUp(
             r["code"], datetime.fromisoformat(r["claimed_at"]), datetime.fromisoformat(r["entered_at"]), r["reason"]
         )
-        if date_from <= c.claimed_at.date() <= date_to or date_from <= c.entered_at.date() <= date_to:
-            found.append(c)
+        for r in queries.catch_ups(desk.db, between=(date_from.isoformat(), date_to.isoformat()))
+    ]
     return sorted(found, key=lambda c: (c.claimed_at, c.code))
 
 

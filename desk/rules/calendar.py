@@ -23,12 +23,10 @@ from typing import Any, Protocol
 
 from desk.errors import InvalidInput
 from desk.models import OfficeHours, ProcessingTime, TimeUnit
-from desk.official_calendar import CalendarDay, DayStatus, OfficialCalendar
+from desk.official_calendar import PACKAGE_SOURCE, CalendarDay, DayStatus, OfficialCalendar
 from desk.rules.problems import Problem, problem
 
 LOCAL_DAY_OFF_NAME = "Ngày nghỉ (cấu hình của bộ phận)"
-PACKAGE_SOURCE = "Thư viện holidays (chưa đối chiếu thông báo)"
-"""The source of a day taken from the ``holidays`` package, for a year no notice covers."""
 
 _ONE_MINUTE = timedelta(minutes=1)
 _ZERO = timedelta(0)

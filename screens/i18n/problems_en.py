@@ -27,6 +27,7 @@ PROBLEMS: dict[str, str] = {
     # the official calendar
     "calendar.crosses_expected": "The due date {due:%d/%m/%Y %H:%M} counts {days} as {days:a day off|days off} before the official notice; check the calendar and import the notice when it comes.",
     "calendar.crosses_pending": "The due date {due:%d/%m/%Y %H:%M} crosses {days:a pending day|pending days} ({days}), counted as {counted_off:a working day|a day off|a day off} until a law or notice decides (setting calendar.pending_days_off).",
+    "calendar.year_range": "The year {year} is outside the calendar ({first}–{last}).",
     "calendar_file.not_found": "{file}: no such file ({path})",
     "calendar_file.unreadable": "{file}: cannot be read ({detail})",
     "calendar_file.too_big": "{file}: larger than {max_kb} KB; not a calendar file",

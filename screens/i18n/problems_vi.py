@@ -31,6 +31,7 @@ PROBLEMS: dict[str, str] = {
     # the official calendar
     "calendar.crosses_expected": "Ngày hẹn trả {due:%d/%m/%Y %H:%M} đã tính {days} là ngày nghỉ nhưng thông báo chính thức chưa có; hãy xem lịch (desk calendar show) và nhập thông báo khi được ban hành.",
     "calendar.crosses_pending": "Ngày hẹn trả {due:%d/%m/%Y %H:%M} đi qua ngày chưa quyết định ({days}), đang tính là {counted_off:ngày làm việc|ngày nghỉ|ngày nghỉ} cho đến khi có luật hoặc thông báo (cài đặt calendar.pending_days_off).",
+    "calendar.year_range": "Năm {year} nằm ngoài lịch ({first}–{last}).",
     "calendar_file.not_found": "{file}: không có tệp này ({path}).",
     "calendar_file.unreadable": "{file}: không đọc được ({detail}).",
     "calendar_file.too_big": "{file}: lớn hơn {max_kb} KB, không phải tệp lịch.",
