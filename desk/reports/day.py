@@ -143,7 +143,7 @@ class DayReport:
                 }
                 for d in self.desks
             ],
-            "gaps": [g.to_json() | {"text": g.describe()} for g in self.gaps],
+            "gaps": [g.to_json() | {"problem": g.problem().as_json()} for g in self.gaps],
         }
 
 
