@@ -206,6 +206,9 @@ ENGLISH: dict[str, str] = {
     "recover.hub_unreachable": (
         "cannot ask the hub what it holds of this desk ({reason}); try again, or use `desk recover --bundle FILE`"
     ),
+    "recover.not_a_head": (
+        "cannot ask the hub what it holds of this desk (the answer is not a chain head); try again, or use `desk recover --bundle FILE`"
+    ),
     "chain.recovered_gap": (
         "desk {desk}: events {first}–{last} are at the hub, not here (this home was restored from a backup and recovered)"
     ),

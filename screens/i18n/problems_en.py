@@ -197,6 +197,9 @@ PROBLEMS: dict[str, str] = {
     "recover.hub_unreachable": (
         "Cannot ask the hub what it holds of this desk ({reason}); try again, or use `desk recover --bundle FILE`."
     ),
+    "recover.not_a_head": (
+        "Cannot ask the hub what it holds of this desk (its answer is not a chain head); try again, or use `desk recover --bundle FILE`."
+    ),
     "chain.recovered_gap": (
         "Desk {desk}: events {first}–{last} are at the hub, not here (this home was restored from a backup and recovered)."
     ),

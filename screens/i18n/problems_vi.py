@@ -205,6 +205,9 @@ PROBLEMS: dict[str, str] = {
     "recover.hub_unreachable": (
         "Không hỏi được máy chủ về dữ liệu của quầy này ({reason}); hãy thử lại, hoặc dùng `desk recover --bundle TỆP`."
     ),
+    "recover.not_a_head": (
+        "Không hỏi được máy chủ về dữ liệu của quầy này (câu trả lời không phải đầu chuỗi sự kiện); hãy thử lại, hoặc dùng `desk recover --bundle TỆP`."
+    ),
     "chain.recovered_gap": (
         "Quầy {desk}: các sự kiện {first}–{last} nằm ở máy chủ, không có ở máy này (máy được khôi phục từ bản sao lưu rồi đã đồng bộ lại đầu chuỗi)."
     ),
