@@ -14,8 +14,10 @@ import pytest
 from desk.cli.wording import describe
 from desk.dossier.intake import IntakeRequest, applicant_from_scan, receive
 from desk.errors import IntegrityFailure
+from desk.rules.problems import Problem
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
+from desk.sync.ingest import Cancelled, cancelled
 from desk.sync.status import sync_status
 from screens.app import DeskApp
 from screens.dialogs.basic import ErrorDialog
@@ -210,3 +212,16 @@ def test_an_import_refusal_names_each_finding_in_the_clerks_language(
     vi = Strings("vi").problem(refusal.problem)
     assert vi.endswith(vietnamese), vi
     assert english_in(vi, "t.deskbundle", "events.jsonl", "a-1") == [], vi
+
+
+def test_an_export_stopped_by_the_clerk_is_recorded_as_a_problem_not_in_the_language_of_that_moment(desk, dossier, out):
+    def stop(done, total):
+        raise cancelled()  # what the sync screen's Esc raises
+
+    with pytest.raises(Cancelled):
+        export_bundle(desk, out, progress=stop)
+    recorded = Problem.from_json(sync_status(desk).last_export["error"])
+    assert recorded.code == "sync.cancelled"
+    # worded when shown: in the language the TUI has then
+    assert Strings("vi").problem(recorded) == "Cán bộ đã dừng."
+    assert Strings("en").problem(recorded) == "Stopped by the clerk."

@@ -360,6 +360,7 @@ ENGLISH: dict[str, str] = {
     "export.not_folder": "{path} is not a folder; give the folder to write the bundle into",
     "export.write_failed": "cannot write the bundle to {path}: {reason}. Nothing was marked as exported; free some space or check the USB stick, then export again.",
     "sync.stopped": "stopped ({kind})",
+    "sync.cancelled": "stopped by the person at the desk",
     # pushing to a hub, and the hub (desk.sync.push, desk.sync.hub)
     "sync.endpoint_not_url": "sync endpoint {endpoint!r} is not an http:// or https:// URL",
     "sync.no_endpoint": "no sync endpoint: pass --endpoint URL or set [sync] endpoint in desk.toml",

@@ -38,6 +38,11 @@ class Cancelled(DeskError):
     exit_code = 130
 
 
+def cancelled() -> Cancelled:
+    """What a progress callback raises when the person stops the work (the sync screen's Esc)."""
+    return Cancelled("sync.cancelled")
+
+
 class ChainConflict(IntegrityFailure):
     """The events disagree with those of the same desk already at this home (fork or tampering)."""
 

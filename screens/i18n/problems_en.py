@@ -379,6 +379,7 @@ PROBLEMS: dict[str, str] = {
     "export.not_folder": "{path} is not a folder; give the folder to write the bundle into.",
     "export.write_failed": "Cannot write the bundle to {path}: {reason}. Nothing was marked as exported; free some space or check the USB stick, then export again.",
     "sync.stopped": "Stopped ({kind}).",
+    "sync.cancelled": "Stopped by the clerk.",
     "sync.endpoint_not_url": "Sync endpoint “{endpoint}” is not an http:// or https:// URL.",
     "sync.no_endpoint": "No hub address: set sync.endpoint in the settings, or pass --endpoint URL.",
     "sync.no_token": "No access token: set sync.token in the settings (the hub's `desk hub token add` makes one).",

@@ -387,6 +387,7 @@ PROBLEMS: dict[str, str] = {
     "export.not_folder": "{path} không phải thư mục; hãy chọn thư mục để ghi gói vào.",
     "export.write_failed": "Không ghi được gói vào {path}: {reason}. Chưa sự kiện nào được đánh dấu là đã xuất; hãy giải phóng dung lượng hoặc kiểm tra USB, rồi xuất lại.",
     "sync.stopped": "Đã dừng ({kind}).",
+    "sync.cancelled": "Cán bộ đã dừng.",
     "sync.endpoint_not_url": "Địa chỉ máy chủ “{endpoint}” không phải địa chỉ http:// hoặc https://.",
     "sync.no_endpoint": "Chưa có địa chỉ máy chủ: hãy đặt sync.endpoint trong cấu hình, hoặc dùng --endpoint URL.",
     "sync.no_token": "Chưa có mã truy cập: hãy đặt sync.token trong cấu hình (máy chủ tạo mã bằng `desk hub token add`).",
