@@ -322,3 +322,22 @@ def event_head(db, desk_id: str, seq: int | None = None) -> dict | None:
     else:
         rows = _rows(db, "SELECT seq, hash, at FROM events WHERE desk_id = ? AND seq = ?", (desk_id, seq))
     return rows[0] if rows else None
+
+
+def catch_ups(db, codes: list[str] | None = None, *, limit: int = 1000) -> list[dict]:
+    """The catch-up records of dossiers entered after they were received (their ``dossier.received`` event's
+    ``catch_up``): ``{code, claimed_at, entered_at, reason}``, of ``codes`` or, without them, the first ``limit``."""
+    select = (
+        "SELECT dossier_code AS code, json_extract(payload, '$.catch_up.claimed_at') AS claimed_at, "
+        "json_extract(payload, '$.catch_up.entered_at') AS entered_at, "
+        "json_extract(payload, '$.catch_up.reason') AS reason FROM events "
+        "WHERE type = 'dossier.received' AND json_extract(payload, '$.catch_up') IS NOT NULL"
+    )
+    if codes is None:
+        return _rows(db, select + " ORDER BY desk_id, seq LIMIT ?", (limit,))
+    found: list[dict] = []
+    for i in range(0, len(codes), 500):
+        chunk = codes[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found += _rows(db, f"{select} AND dossier_code IN ({marks})", chunk)
+    return found

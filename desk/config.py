@@ -57,6 +57,7 @@ TIME_PAIR: Final = "time_pair"  # ["HH:MM", "HH:MM"]
 INTEGERS: Final = "integers"
 DATES: Final = "dates"  # ["YYYY-MM-DD", ...]
 TEXTS: Final = "texts"
+BOOLEAN: Final = "boolean"  # true / false
 
 _REQUIRED: Final = object()
 _HOURS = OfficeHours()  # the office hours' defaults live with the rules' data (desk.models)
@@ -69,7 +70,7 @@ class Setting:
     key: str
     """``section.key`` as written in the file (``printing.copies``)."""
     kind: str
-    """How its value is written: one of TEXT, INTEGER, TIME, TIME_PAIR, INTEGERS, DATES, TEXTS."""
+    """How its value is written: one of TEXT, INTEGER, BOOLEAN, TIME, TIME_PAIR, INTEGERS, DATES, TEXTS."""
     default: Any
     """The value when the file leaves it out; ``_REQUIRED`` when it may not."""
     doc: str
@@ -110,6 +111,7 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("hours.day_hours",     INTEGER,   _HOURS.day_hours,       "one working day counts this many working hours",               "hours.day_hours"),
     Setting("calendar.extra_days_off", DATES, (),                     "local days off (any year), on top of public holidays",         "extra_days_off"),
     Setting("calendar.extra_working_days", DATES, (),                 "e.g. a Saturday worked in exchange for a bridge day",          "extra_working_days"),
+    Setting("calendar.pending_days_off", BOOLEAN, True,               "count pending days (24/11, not yet in the law) as days off; false = as working days", "pending_days_off"),
     Setting("printing.paper",      TEXT,      "a4",                   "a4, a5 or 80mm",                                               "paper"),
     Setting("printing.copies",     INTEGER,   2,                      "copies (liên) of a receipt",                                   "copies",              0, 99),
     Setting("printing.printer",    TEXT,      "",                     "CUPS printer name; empty = the default printer",               "printer"),
@@ -145,6 +147,7 @@ class Settings:
     hours: OfficeHours = field(default_factory=OfficeHours)
     extra_days_off: tuple[date, ...] = _default("calendar.extra_days_off")
     extra_working_days: tuple[date, ...] = _default("calendar.extra_working_days")
+    pending_days_off: bool = _default("calendar.pending_days_off")
     paper: str = _default("printing.paper")
     copies: int = _default("printing.copies")
     printer: str = _default("printing.printer")
@@ -244,6 +247,8 @@ def _scalar(setting: Setting, kind: str, value: object) -> Any:
     if kind == TEXT and isinstance(value, str):
         return value
     if kind == INTEGER and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind == BOOLEAN and isinstance(value, bool):
         return value
     if kind == TIME:
         t = value if isinstance(value, time) else _parsed(time.fromisoformat, value)
@@ -380,9 +385,10 @@ def render_settings(settings: Settings) -> str:
         table = tomlkit.table()
         for setting in SCHEMA:
             if setting.section == section:
-                table.add(setting.name, toml_value(setting_value(settings, setting)))
-                table[setting.name].comment(setting.doc)
-                table[setting.name].trivia.comment_ws = "  "
+                item = tomlkit.item(toml_value(setting_value(settings, setting)))  # a bool too keeps its comment
+                item.comment(setting.doc)
+                item.trivia.comment_ws = "  "
+                table.add(setting.name, item)
         doc.add(section, table)
     return tomlkit.dumps(doc)
 

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from db import open_db
 from desk.config import Home, Settings, load_settings, resolve_home
+from desk.official_calendar import official_calendar
 from desk.rules.calendar import WorkCalendar
 
 
@@ -26,8 +27,9 @@ class Desk:
 
     @cached_property
     def calendar(self) -> WorkCalendar:
-        """The working calendar of these settings (office hours, local days off and working days)."""
-        return WorkCalendar.from_settings(self.settings)
+        """The working calendar of these settings (office hours, local days off and working days) over the
+        official calendar: the shipped one with the notices imported into this home."""
+        return WorkCalendar.from_settings(self.settings, official_calendar(self.home.root))
 
     @property
     def desk_id(self) -> str:

@@ -10,8 +10,8 @@ themselves live in :mod:`printing.receipt` (Mẫu 01), :mod:`printing.letters`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from desk.models import Dossier, DossierDocument, PrintSettings
@@ -52,11 +52,20 @@ class PdfRenderer:
             return render_apology(d, p, settings, doc.new_due, doc.reason, issued=doc.issued, paper=paper)
         raise PrintOptionError("print.kind_unknown", field="kind", kind=doc.kind, choices=DOSSIER_KINDS)
 
-    def register(self, dossiers: Iterable[Dossier], settings: PrintSettings, date_from: date, date_to: date) -> bytes:
-        """Mẫu 07, the register book of the dossiers received from ``date_from`` to ``date_to``."""
+    def register(
+        self,
+        dossiers: Iterable[Dossier],
+        settings: PrintSettings,
+        date_from: date,
+        date_to: date,
+        *,
+        catch_ups: Mapping[str, tuple[datetime, str]] | None = None,
+    ) -> bytes:
+        """Mẫu 07, the register book of the dossiers received from ``date_from`` to ``date_to``; the dossiers
+        entered after they were received (``catch_ups``: code -> when entered, why) are marked."""
         from printing.register import render_register
 
-        return render_register(dossiers, settings, date_from, date_to)
+        return render_register(dossiers, settings, date_from, date_to, catch_ups=catch_ups)
 
     def day_report(self, report: Any, settings: PrintSettings) -> bytes:
         """The end-of-day report (a ``desk.reports.day.DayReport``) on one A4 page."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from desk.models import Dossier, PrintSettings, Status
@@ -26,10 +26,20 @@ def _as_date(d: date | datetime) -> date:
     return d.date() if isinstance(d, datetime) else d
 
 
+def catch_up_mark(entered: datetime, reason: str) -> str:
+    """The note of a dossier entered after it was received (a catch-up): when, and why."""
+    return f"Nhập bù lúc {short_datetime(entered)}: {nfc(reason).strip()}"
+
+
 def register_rows(
-    dossiers: Iterable[Dossier], settings: PrintSettings, date_from: date, date_to: date
+    dossiers: Iterable[Dossier],
+    settings: PrintSettings,
+    date_from: date,
+    date_to: date,
+    catch_ups: Mapping[str, tuple[datetime, str]] | None = None,
 ) -> list[list[str]]:
-    """One row per dossier received in [date_from, date_to], in register order."""
+    """One row per dossier received in [date_from, date_to], in register order; a catch-up is marked in its note."""
+    catch_ups = catch_ups or {}
     lo, hi = _as_date(date_from), _as_date(date_to)
     chosen = [d for d in dossiers if lo <= d.received_at.date() <= hi]
     chosen.sort(key=lambda d: (d.register_book, d.register_line or 10**9, d.received_at, d.code))
@@ -39,7 +49,8 @@ def register_rows(
         a = d.applicant
         contact = "\n".join(x for x in (nfc(a.address).strip(), nfc(a.phone).strip()) if x)
         returned = "\n".join(x for x in (short_datetime(d.returned_at), nfc(d.collected_by).strip()) if x)
-        note = "\n".join(x for x in (STATUS_NOTES_VI.get(d.status, ""), nfc(d.notes).strip()) if x)
+        caught_up = catch_up_mark(*catch_ups[d.code]) if d.code in catch_ups else ""
+        note = "\n".join(x for x in (caught_up, STATUS_NOTES_VI.get(d.status, ""), nfc(d.notes).strip()) if x)
         rows.append(
             [
                 str(d.register_line or i),
@@ -83,6 +94,8 @@ def build_register(
     settings: PrintSettings,
     date_from: date,
     date_to: date | None = None,
+    *,
+    catch_ups: Mapping[str, tuple[datetime, str]] | None = None,
 ) -> Rendered:
     """Mẫu 07, Sổ theo dõi hồ sơ, for a day or a range: landscape A4, one line per dossier."""
     date_to = date_to or date_from
@@ -95,7 +108,7 @@ def build_register(
         para(f"Quyển số: {book or BLANK}", align="center"),
         para(period_vi(_as_date(date_from), _as_date(date_to)), style="i", align="center"),
     )
-    rows = register_rows(dossiers, settings, date_from, date_to)
+    rows = register_rows(dossiers, settings, date_from, date_to, catch_ups)
     cols = [Col(t, w, al) for t, w, al in zip(REGISTER_COLUMNS, REGISTER_WEIGHTS, REGISTER_ALIGN, strict=True)]
     layout.table(cols, rows)
     if not rows:
@@ -111,6 +124,8 @@ def render_register(
     settings: PrintSettings,
     date_from: date,
     date_to: date | None = None,
+    *,
+    catch_ups: Mapping[str, tuple[datetime, str]] | None = None,
 ) -> bytes:
     """Mẫu 07 as PDF bytes."""
-    return build_register(dossiers, settings, date_from, date_to).pdf
+    return build_register(dossiers, settings, date_from, date_to, catch_ups=catch_ups).pdf

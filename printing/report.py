@@ -283,6 +283,15 @@ def _lay_out(report: DayReport, settings: PrintSettings, fonts: FontSet, listed:
     )
     layout.flow(_section("I. SỐ LIỆU HỒ SƠ", lead))
     _counts(layout, report)
+    if report.catch_ups:  # received earlier, entered later: both times, so that no figure is read as on time unseen
+        marks = "; ".join(
+            f"{c.code} nhận {short_datetime(c.claimed_at)}, nhập {short_datetime(c.entered_at)} ({nfc(c.reason).strip()})"
+            for c in report.catch_ups[:5]
+        )
+        more = f"; và {len(report.catch_ups) - 5} hồ sơ khác" if len(report.catch_ups) > 5 else ""
+        layout.flow(
+            para(f"Hồ sơ nhập bù ({len(report.catch_ups)}): {marks}{more}.", style="i", indent=6, before=0.2 * lead)
+        )
     layout.flow(_section(f"II. CHỈ SỐ CHẤT LƯỢNG PHỤC VỤ ({SOURCE_766})", lead))
     layout.table(INDICATOR_COLS, _indicator_rows(report))
 

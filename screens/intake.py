@@ -130,6 +130,7 @@ class IntakeScreen(DeskScreen):
                     yield Label(t("intake.applicant"), classes="section")
                     yield ApplicantForm(id="applicant")
         yield Static(id="due", markup=False)
+        yield Static(id="due-warning", markup=False)  # days the notices have not confirmed yet
         yield Footer(compact=True)
 
     # typed accessors -------------------------------------------------------------
@@ -199,9 +200,17 @@ class IntakeScreen(DeskScreen):
         t = self.t
         if self.procedure is None:
             self.due_label.update(t("intake.due_pending"))
+            self._show_due_warnings(())
             return
-        due = intake.due_for(self.app.desk, self.procedure, clock.now())
+        now = clock.now()
+        due = intake.due_for(self.app.desk, self.procedure, now)
         self.due_label.update(t("intake.due", due=due_long(t, due)))
+        self._show_due_warnings(self.app.desk.calendar.due_warnings(now, due))
+
+    def _show_due_warnings(self, warnings) -> None:
+        label = self.query_one("#due-warning", Static)
+        label.update("\n".join(self.t.problem(w) for w in warnings))
+        label.set_class(bool(warnings), "-shown")
 
     @on(DataTable.RowHighlighted, "#checklist")
     @on(ComponentChecklist.Changed)

@@ -18,6 +18,26 @@ from tests.desk_helpers import (  # noqa: F401  (the tests import these from her
     set_template_root,
 )
 
+# the long scenarios first: pytest-xdist's workers then end on the many short tests and finish
+# together, instead of one worker running a 10-25 s TUI scenario while the other core sits idle
+LONG_FIRST = (
+    "test_tui_strings.py",
+    "test_bench.py",
+    "test_packaging.py",
+    "test_e2e_tmux.py",
+    "test_tui_lifecycle.py",
+    "test_tui.py",
+    "test_tui_snapshots.py",
+    "test_tui_bench.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """Stable reorder: the modules of :data:`LONG_FIRST` in that order, then every other test as collected."""
+    rank = {name: i for i, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FIRST)))
+
+
 # no property test is decided by the clock: a busy machine makes examples slow, not wrong
 settings.register_profile("desk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("desk")

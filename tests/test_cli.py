@@ -187,7 +187,7 @@ def test_uninitialised_home_is_explained(tmp_path):
 def test_verify_json_and_tamper_exit_5(cli_home):
     run_desk("intake", "--procedure", "2.000815", "--name", "A An", home=cli_home)
     r = run_desk("verify", "--json", home=cli_home)
-    assert r.returncode == 0 and json.loads(r.stdout) == {"ok": True, "problems": [], "warnings": []}
+    assert r.returncode == 0 and json.loads(r.stdout) == {"ok": True, "problems": [], "warnings": [], "notes": []}
     import sqlite3
 
     con = sqlite3.connect(cli_home / "desk.sqlite3")

@@ -1,5 +1,6 @@
 """Intake through the core: one transaction for dossier, lines and event; the chain; search."""
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -41,7 +42,7 @@ def test_receive_creates_dossier_lines_and_event(desk):
 def test_bad_input_leaves_the_database_unchanged(desk):
     before = counts(desk)
     with pytest.raises(InvalidInput) as err:
-        receive(desk, IntakeRequest("1.001193", ApplicantInput(name="An", id_number="999099012345")))
+        receive(desk, IntakeRequest("1.001193", ApplicantInput(name="An", id_number="001899012345")))
     assert err.value.field == "id_number"
     with pytest.raises(NotFound):
         receive(desk, IntakeRequest("9.999999", ApplicantInput(name="An")))
@@ -124,7 +125,8 @@ def test_clock_backwards_is_detected(desk, now):
 
 
 def test_today_counts(desk, now):
-    receive(desk, IntakeRequest("1.001776", ApplicantInput(name="Old One"), received_at=datetime(2026, 11, 2, 9)))
+    old = IntakeRequest("1.001776", ApplicantInput(name="Old One"), received_at=datetime(2026, 11, 2, 9))
+    receive(desk, replace(old, catch_up=True, catch_up_reason="Máy tính hỏng ngày 02/11"))
     receive(desk, IntakeRequest("1.001193", ApplicantInput(name="New One")))
     c = dossiers.today_counts(desk)
     assert c["received"] == 1

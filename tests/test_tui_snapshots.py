@@ -28,6 +28,8 @@ def sample_home(desk):
                 name="Lê Hoàng Đức", id_number="031095006789", birth_date="1995-07-21", sex="Nam", phone="0987654321"
             ),
             received_at=datetime(2026, 11, 13, 8, 15),
+            catch_up=True,  # entered today: an earlier day is a catch-up
+            catch_up_reason="Nhập bù dữ liệu mẫu",
         ),
     )
     receive(
@@ -36,6 +38,8 @@ def sample_home(desk):
             "2.000815",
             ApplicantInput(name="Trần Thị Bích Ngọc", phone="0912345678"),
             received_at=datetime(2026, 11, 18, 14, 30),
+            catch_up=True,  # entered today: an earlier day is a catch-up
+            catch_up_reason="Nhập bù dữ liệu mẫu",
         ),
     )
     receive(

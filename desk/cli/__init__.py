@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "desk.cli.sync",
     "desk.cli.reports",
     "desk.cli.recover",
+    "desk.cli.calendar",
 )
 
 

@@ -160,7 +160,13 @@ def cmd_intake(args) -> int:
         not_received=_parse_components(args.missing),
         sets=args.sets,
         notes=args.note or "",
+        catch_up=args.catch_up,
+        catch_up_reason=args.reason or "",
     )
+    if args.catch_up and not args.received_at:
+        raise InvalidInput("catch_up.needs_received_at", field="received_at")
+    if args.reason and not args.catch_up:
+        raise InvalidInput("catch_up.reason_alone", field="reason")
     dossier, warnings = receive(desk, request)
     for w in warnings:
         warn(describe(w))
@@ -237,11 +243,14 @@ def cmd_verify(args) -> int:
                 "ok": report.ok,
                 "problems": [describe(p) for p in report.problems],
                 "warnings": [describe(w) for w in report.warnings],
+                "notes": [describe(n) for n in report.notes],
             }
         )
     else:
         for w in report.warnings:
             warn(describe(w))
+        for n in report.notes:
+            say(f"note: {describe(n)}")
         if report.ok:
             say("ok: database intact, event chain unbroken, every dossier has its events")
         for p in report.problems:
@@ -337,7 +346,18 @@ def register(sub) -> None:
     sp.add_argument(
         "--kind", default="citizen", choices=["citizen", "business", "state_agency", "other_org"], help="applicant kind"
     )
-    sp.add_argument("--received-at", metavar="ISO", help="when it was received (default: now)")
+    sp.add_argument(
+        "--received-at",
+        metavar="ISO",
+        help="when it was received (default: now); earlier than the start of today's working day only with --catch-up",
+    )
+    sp.add_argument(
+        "--catch-up",
+        action="store_true",
+        help="enter a dossier received earlier (the PC was down): both times are kept and it is marked on the "
+        "register, the day report and `desk verify` (needs --received-at and --reason)",
+    )
+    sp.add_argument("--reason", metavar="TEXT", help="why a catch-up is entered late (with --catch-up)")
     sp.add_argument(
         "--missing", action="append", metavar="CODES", help="component codes NOT handed in (comma-separated)"
     )

@@ -120,9 +120,8 @@ def cmd_advance(args) -> int:
 
 
 def register(sub) -> None:
-    from desk.dossier.checklist import REUSE_SOURCES
-    from desk.dossier.lifecycle import SATISFACTION
     from desk.rules.status import ACTIONS
+    from desk.rules.vocabulary import REUSE_SOURCES, SATISFACTION
 
     sp = add_command(sub, "checklist", "show a dossier's digitisation checklist ('n of m digitised')", cmd_checklist)
     sp.add_argument("code", help="dossier code")

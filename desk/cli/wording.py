@@ -42,6 +42,26 @@ ENGLISH: dict[str, str] = {
     "calendar.resumed_before_pause": (
         "resumed {resumed:%Y-%m-%dT%H:%M:%S} before the pause began {paused:%Y-%m-%dT%H:%M:%S}"
     ),
+    # the official calendar (desk.official_calendar) and the warnings it gives at intake
+    "calendar.crosses_expected": "the due date {due:%d/%m/%Y %H:%M} counts {days:# as a day off|# as days off} before the notice confirmed {days:it|them}; check `desk calendar show` and import the notice when it comes (`desk calendar import FILE`)",
+    "calendar.crosses_pending": "the due date {due:%d/%m/%Y %H:%M} crosses {days:a pending day|pending days} ({days}), counted as {counted_off:a working day|a day off|a day off} until a law or notice decides (setting calendar.pending_days_off)",
+    "calendar_file.not_found": "{file}: no such file ({path})",
+    "calendar_file.unreadable": "{file}: cannot be read ({detail})",
+    "calendar_file.too_big": "{file}: larger than {max_kb} KB; not a calendar file",
+    "calendar_file.not_utf8": "{file}: not UTF-8 text",
+    "calendar_file.not_toml": "{file}: not valid TOML ({detail})",
+    "calendar_file.format": '{file}: not a motcua-desk calendar (format = "{format}" expected, found "{value}")',
+    "calendar_file.unknown_key": "{file}: unknown key {key}; the keys are {known}",
+    "calendar_file.issued": "{file}: issued = {value} is not a date (YYYY-MM-DD)",
+    "calendar_file.years": "{file}: years = {value} must list the years the file settles (e.g. [2027])",
+    "calendar_file.no_days": "{file}: lists no [[days]]",
+    "calendar_file.day_not_table": "{file}: day {position} is not a [[days]] table",
+    "calendar_file.day_date": "{file}: day {position}: date = {value} is not a date (YYYY-MM-DD)",
+    "calendar_file.day_outside_years": "{file}: day {day} is outside the years the file settles ({years})",
+    "calendar_file.day_kind": "{file}: day {day}: kind = {value} is not one of {choices}",
+    "calendar_file.day_status": "{file}: day {day}: status = {value} is not one of {choices}",
+    "calendar_file.day_text": "{file}: day {day}: {key} is missing, empty or longer than 300 characters",
+    "calendar_file.day_twice": "{file}: day {day} is listed twice",
     "hours.not_pairs": "office hours: morning and afternoon must each be [start, end]",
     "hours.not_local_time": "office hours: {setting} needs local times, not {value}",
     "hours.morning_order": "office hours: morning starts {start:%H:%M} but ends {end:%H:%M}",
@@ -61,8 +81,17 @@ ENGLISH: dict[str, str] = {
     "sex.invalid": "Sex must be 'Nam' or 'Nữ', not '{value}'.",
     "id_number.not_digits": "The ID number may contain only digits (spaces, dots and dashes are ignored): '{value}'.",
     "id_number.length": "An ID number has 12 digits (9 on an old ID card), but {number} has {length}.",
-    "id_number.province": (
-        "{number} starts with {province}, which is not a province code; check the first three digits."
+    "id_number.place_unknown": (
+        "{number} starts with {place}, which is not a province code: it may be a country code (born abroad); "
+        "check the first three digits on the ID card."
+    ),
+    "id_number.century_digit": (
+        "The ID number {number} is not valid: its 4th digit {digit} means born in {year} (from {century}); "
+        "no one born from 2100 can hold an ID number yet."
+    ),
+    "id_number.born_later": (
+        "The ID number {number} is not valid: its 5th–6th digits {year_digits} mean born in {year}, "
+        "after this year ({this_year}); check the number on the ID card."
     ),
     "id_number.century": (
         "The ID number {number} does not match the applicant: its 4th digit {digit} means born in the {century}s, "
@@ -86,8 +115,8 @@ ENGLISH: dict[str, str] = {
         "but the sex given is '{sex}'."
     ),
     "id_number.old_id": (
-        "This is a 9-digit old ID card number (CMND), which is no longer valid; "
-        "please ask the applicant for the 12-digit personal identification number."
+        "This is a 9-digit old ID card number (CMND), which lapsed on {lapsed} (Luật Căn cước 2023); "
+        "it is accepted, but please ask the applicant for the 12-digit personal identification number."
     ),
     "birth_date.not_encodable": "A birth year of {year} cannot be encoded in a personal ID number.",
     "tax_code.shape": "A tax code has 10 digits, or 10 digits, a dash and 3 digits for a branch; got '{value}'.",
@@ -116,6 +145,13 @@ ENGLISH: dict[str, str] = {
     ),
     "quantity.range": "quantity of {component}: {value} is not between 1 and 999",
     "received_at.future": "received-at {at:%Y-%m-%d %H:%M} is in the future (now {now:%Y-%m-%d %H:%M})",
+    # honest times: a catch-up (desk.rules.received_time)
+    "received_at.before_today": "received-at {at:%Y-%m-%d %H:%M} is before today's working day began ({day_start:%Y-%m-%d %H:%M}): a receipt is dated when it is taken in. To enter a dossier received earlier (the PC was down), add --catch-up --reason TEXT",
+    "catch_up.needs_reason": "a catch-up needs a reason (--reason TEXT): why the dossier is entered late",
+    "catch_up.not_earlier": "catch-up: received-at {at:%Y-%m-%d %H:%M} is not earlier than now ({now:%Y-%m-%d %H:%M}); enter it without --catch-up",
+    "catch_up.needs_received_at": "--catch-up needs --received-at: when the dossier was really received",
+    "catch_up.reason_alone": "--reason goes with --catch-up",
+    "dossier.caught_up": "dossier {code} was entered at {entered_at} for a receipt at {claimed_at} (catch-up: {reason})",
     "sets.range": "number of sets {sets} is not between 1 and 99",
     # dossiers and their lifecycle (desk.dossier.query, desk.rules.status, desk.dossier.lifecycle)
     "dossier.not_found": "no dossier '{code}' at this desk",

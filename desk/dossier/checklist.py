@@ -23,10 +23,8 @@ from desk.models import ComponentLine, Digitisation, Dossier
 from desk.rules import codes
 from desk.rules.portal import digitisation_code
 from desk.rules.status import CHECKLIST_OPEN
+from desk.rules.vocabulary import REUSE_SOURCES
 from desk.text import LIMITS, fold, sanitise
-
-REUSE_SOURCES = ("VNeID", "CSDLQG dân cư", "Kho dữ liệu", "CSDL hộ tịch điện tử")
-"""Data stores a component can be reused from (Kho dữ liệu = the citizen's personal data store)."""
 
 _SOURCE_ALIASES = {
     "vneid": "VNeID",

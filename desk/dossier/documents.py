@@ -10,12 +10,13 @@ sender are passed in (the CLI and the screens pass :mod:`printing`'s).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from db import queries
 from desk import clock
 from desk.catalog.store import get_procedure
 from desk.config import Settings, read_agency_key
@@ -48,7 +49,15 @@ class Renderer(Protocol):
         """The receipt (``copies`` copies in one PDF) or Mẫu 02, 03, 04."""
         ...
 
-    def register(self, dossiers: Iterable[Dossier], settings: PrintSettings, date_from: date, date_to: date) -> bytes:
+    def register(
+        self,
+        dossiers: Iterable[Dossier],
+        settings: PrintSettings,
+        date_from: date,
+        date_to: date,
+        *,
+        catch_ups: Mapping[str, tuple[datetime, str]] | None = None,
+    ) -> bytes:
         """Mẫu 07 of the dossiers received from ``date_from`` to ``date_to``."""
         ...
 
@@ -198,7 +207,12 @@ def print_register(
     """Print the register book (Mẫu 07) of the dossiers received from ``date_from`` to ``date_to``, on A4."""
     found = dossiers.received_between(desk, date_from, date_to)
     options = print_settings(desk.settings)
-    pdf = _rendered(lambda: renderer.register(found, options, date_from, date_to))
+    # dossiers entered after they were received are marked: (when entered, why)
+    catch_ups = {
+        c["code"]: (datetime.fromisoformat(c["entered_at"]), c["reason"])
+        for c in queries.catch_ups(desk.db, [d.code for d in found])
+    }
+    pdf = _rendered(lambda: renderer.register(found, options, date_from, date_to, catch_ups=catch_ups))
     return _deliver(
         desk,
         kind="register",

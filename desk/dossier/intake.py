@@ -32,6 +32,7 @@ from desk.models import (
 from desk.rules.chipqr import parse_chip_qr
 from desk.rules.idnumbers import check_id_number, check_tax_code, normalise_phone, sex_from_text
 from desk.rules.problems import Problem
+from desk.rules.received_time import catch_up_record, working_day_start
 from desk.text import LIMITS, sanitise
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -67,6 +68,9 @@ class IntakeRequest:
     delivery: Delivery = Delivery.COUNTER
     sets: int = 1
     notes: str = ""
+    catch_up: bool = False
+    """``received_at`` is earlier than today's working day: the dossier is entered later (needs a reason)."""
+    catch_up_reason: str = ""
 
 
 def applicant_from_scan(line: str) -> ApplicantInput:
@@ -119,7 +123,7 @@ def check_applicant(raw: ApplicantInput, *, today: date | None = None) -> tuple[
                 id_kind = IdKind.PASSPORT
                 id_number = id_number.upper().replace(" ", "")
             else:
-                check = check_id_number(id_number, birth_date=birth, sex=sex or None)
+                check = check_id_number(id_number, birth_date=birth, sex=sex or None, today=today)
                 id_number, id_kind = check.number, check.kind
                 warnings.extend(check.warnings)
         else:
@@ -230,11 +234,19 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
     received_at = request.received_at or now
     if received_at > now + FUTURE_TOLERANCE:
         raise InvalidInput("received_at.future", field="received_at", at=received_at, now=now)
+    catch_up = catch_up_record(
+        received_at,
+        now=now,
+        day_start=working_day_start(desk.calendar.opening(now.date()), now),
+        catch_up=request.catch_up,
+        reason=request.catch_up_reason,
+    )
     if not 1 <= request.sets <= 99:
         raise InvalidInput("sets.range", field="sets", sets=request.sets)
     notes = sanitise(request.notes or "", field="notes", max_len=LIMITS["note"], multiline=True)
     lines = component_lines(procedure, request)
     due_at = due_for(desk, procedure, received_at)
+    warnings.extend(desk.calendar.due_warnings(received_at, due_at))  # days the notices have not confirmed
     settings = desk.settings
     agency = settings.agency
     with write_transaction(desk.db):
@@ -277,7 +289,11 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
             type="dossier.received",
             clerk=desk.clerk,
             at=at,
-            payload=snapshot(dossier, desk.desk_id),
+            payload={
+                **snapshot(dossier, desk.desk_id),
+                # both times kept: when it was entered (the event's) and when it is said to have been received
+                **({"catch_up": {**catch_up, "entered_at": at.isoformat(timespec="seconds")}} if catch_up else {}),
+            },
             warnings=warnings,
         )
     return dossier, warnings

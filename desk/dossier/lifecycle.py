@@ -26,10 +26,8 @@ from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import InvalidInput, NotFound
 from desk.models import Dossier, Event, ProcessingTime, TimeUnit
 from desk.rules.status import TRANSITIONS, allowed_actions, transition
+from desk.rules.vocabulary import SATISFACTION
 from desk.text import LIMITS, clean, fold, sanitise
-
-SATISFACTION = ("Rất hài lòng", "Hài lòng", "Không hài lòng")
-"""The answers a citizen may give when collecting a result (for the 766/QĐ-TTg indicators)."""
 
 PRINT_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control", "register", "report")
 """Documents whose printing is recorded (Mẫu 01, 02, 03, 04, 05, 06, 07 and the day report)."""

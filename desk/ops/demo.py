@@ -166,9 +166,15 @@ def _fill_demo_home(home: Home) -> int:
             # (the untouched sample goes back far enough to be overdue whatever the day)
             days_back = 20 if not DEMO_STORIES[i] else (i * 3) % 12
             received = _last_working_moment(desk, now, days_back) if i else None
-            dossier, _ = receive(
-                desk, IntakeRequest(procedure_code=procedure, applicant=applicant, received_at=received)
+            # the sample's earlier days are entered now: catch-ups, as a real desk would have to say
+            request = IntakeRequest(
+                procedure_code=procedure,
+                applicant=applicant,
+                received_at=received,
+                catch_up=received is not None and received < desk.calendar.opening(now.date()),
+                catch_up_reason="Hồ sơ mẫu của bản trình diễn",
             )
+            dossier, _ = receive(desk, request)
             _play(desk, dossier, DEMO_STORIES[i])
             n += 1
         return n

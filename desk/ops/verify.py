@@ -23,6 +23,9 @@ class VerifyReport:
     warnings: list[Problem] = field(default_factory=list)
     """What is worth a look (``clock.went_backwards``), and at a hub the events of other desks that
     have not arrived yet (``sync.gap_expected``: a gap the imports recorded, not a fault)."""
+    notes: list[Problem] = field(default_factory=list)
+    """What a reader of the figures should know: dossiers entered after they were received
+    (``dossier.caught_up``: both times and the reason)."""
 
     @property
     def ok(self) -> bool:
@@ -90,7 +93,17 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
     clock_note = queries.get_meta(desk.db, "clock_backwards")
     if clock_note:
         warnings.append(problem("clock.went_backwards", detail=clock_note))
-    return VerifyReport(problems, warnings)
+    notes = [
+        problem(
+            "dossier.caught_up",
+            code=r["code"],
+            claimed_at=r["claimed_at"],
+            entered_at=r["entered_at"],
+            reason=r["reason"],
+        )
+        for r in queries.catch_ups(desk.db)
+    ]
+    return VerifyReport(problems, warnings, notes)
 
 
 def _recorded(missing: Problem, gaps: list[tuple[int, int]]) -> bool:

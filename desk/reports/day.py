@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from db import queries
 from desk import clock
 from desk.models import Agency
 from desk.reports.indicators import (
@@ -88,6 +89,24 @@ class DeskLine:
     sync: DeskSync | None = None
 
 
+@dataclass(frozen=True)
+class CatchUp:
+    """A dossier entered after it was received: both times and why (``desk intake --catch-up``)."""
+
+    code: str
+    claimed_at: datetime
+    entered_at: datetime
+    reason: str
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "claimed_at": clock.iso(self.claimed_at),
+            "entered_at": clock.iso(self.entered_at),
+            "reason": self.reason,
+        }
+
+
 @dataclass
 class DayReport:
     """Everything the end-of-day report shows."""
@@ -103,6 +122,8 @@ class DayReport:
     desks: list[DeskLine] = field(default_factory=list)
     """Hub only: one line per desk (those with dossiers in the period or events at this home)."""
     targets: dict[str, float] = field(default_factory=lambda: dict(TARGETS))
+    catch_ups: list[CatchUp] = field(default_factory=list)
+    """Dossiers received or entered in the period that were entered after they were received (catch-ups)."""
 
     @property
     def gaps(self) -> list[Gap]:
@@ -144,6 +165,7 @@ class DayReport:
                 for d in self.desks
             ],
             "gaps": [g.to_json() | {"problem": g.problem().as_json()} for g in self.gaps],
+            "catch_ups": [c.to_json() for c in self.catch_ups],
         }
 
 
@@ -178,9 +200,22 @@ def day_report(
     overdue = overdue_dossiers(desk, indicators.as_of, limit=OVERDUE_FETCHED)
     syncs = reconciliation(desk)
     report = DayReport(desk.settings.agency, desk.clerk, now, indicators, overdue, hub=bool(syncs))
+    report.catch_ups = catch_ups_in(desk, indicators.date_from, indicators.date_to)
     if report.hub:
         report.desks = _desk_lines(desk, indicators.by_desk, syncs)
     return report
+
+
+def catch_ups_in(desk, date_from: date, date_to: date) -> list[CatchUp]:
+    """The catch-ups claimed or entered from ``date_from`` to ``date_to`` (inclusive), oldest claim first."""
+    found = []
+    for r in queries.catch_ups(desk.db):
+        c = CatchUp(
+            r["code"], datetime.fromisoformat(r["claimed_at"]), datetime.fromisoformat(r["entered_at"]), r["reason"]
+        )
+        if date_from <= c.claimed_at.date() <= date_to or date_from <= c.entered_at.date() <= date_to:
+            found.append(c)
+    return sorted(found, key=lambda c: (c.claimed_at, c.code))
 
 
 def _desk_lines(desk, groups: list[Group], syncs: list[DeskSync]) -> list[DeskLine]:

@@ -1,7 +1,11 @@
 """Working time: the one module that turns a receipt time into an appointment.
 
-Working days come from the ``holidays`` package's Vietnam calendar (names in
-Vietnamese), the office's working week and the desk's own per-year overrides.
+Working days come from the official calendar (``desk.official_calendar``: the
+days set by law and by the yearly notices, each with its source and status),
+the office's working week and the desk's own per-year overrides. For a year
+the official calendar does not cover, the ``holidays`` package's Vietnam
+calendar (names in Vietnamese) stands in, and its days count as *expected*.
+The calendar is given to :class:`WorkCalendar`; this module reads no file.
 Working time runs only inside office hours: two segments a day, morning and
 afternoon. Everything is naive local time, like the rest of the desk.
 
@@ -15,12 +19,16 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from desk.errors import InvalidInput
 from desk.models import OfficeHours, ProcessingTime, TimeUnit
+from desk.official_calendar import CalendarDay, DayStatus, OfficialCalendar
+from desk.rules.problems import Problem, problem
 
 LOCAL_DAY_OFF_NAME = "Ngày nghỉ (cấu hình của bộ phận)"
+PACKAGE_SOURCE = "Thư viện holidays (chưa đối chiếu thông báo)"
+"""The source of a day taken from the ``holidays`` package, for a year no notice covers."""
 
 _ONE_MINUTE = timedelta(minutes=1)
 _ZERO = timedelta(0)
@@ -37,6 +45,8 @@ class CalendarSettings(Protocol):
     def extra_days_off(self) -> tuple[date, ...]: ...
     @property
     def extra_working_days(self) -> tuple[date, ...]: ...
+    @property
+    def pending_days_off(self) -> bool: ...
 
 
 @lru_cache(maxsize=32)
@@ -68,9 +78,10 @@ def _year_table(
     working_week: frozenset[int],
     days_off: frozenset[date],
     working_days: frozenset[date],
+    official: tuple[frozenset[date], frozenset[date]] | None = None,
 ) -> _YearTable:
-    vn = _vn_holidays(year)
-    weekend = vn.weekend  # Python weekday numbers the holiday source rests on
+    """``official``: the notices' (days off, days worked) of a year they cover; None asks the package."""
+    vn: Any = _vn_holidays(year) if official is None else None
     first = date(year, 1, 1).toordinal()
     last = date(year, 12, 31).toordinal()
     flags = bytearray()
@@ -81,9 +92,11 @@ def _year_table(
             ok = False
         elif d in working_days:
             ok = True
+        elif official is not None:
+            ok = d not in official[0] and (d in official[1] or d.isoweekday() in working_week)
         elif d in vn:
             ok = False  # public holiday, or a day off in lieu of one
-        elif d.weekday() in weekend and vn.is_working_day(d):
+        elif d.weekday() in vn.weekend and vn.is_working_day(d):
             ok = True  # a Saturday worked by government notice (swapped day)
         else:
             ok = d.isoweekday() in working_week
@@ -104,10 +117,13 @@ class WorkCalendar:
 
     A date is a working day when, in this order:
     it is in ``extra_days_off`` → never; in ``extra_working_days`` → always
-    (local decisions win over the national calendar); a public holiday or a
-    day off in lieu → no; a weekend day the government swapped to a working day
-    (e.g. Saturday 22/08/2026) → yes; otherwise its ISO weekday must be in
-    ``OfficeHours.working_week``.
+    (local decisions win over the national calendar); a day off of the
+    official calendar → no; a day it says is worked (e.g. Saturday
+    22/08/2026, swapped for Monday 31/08) → yes; otherwise its ISO weekday
+    must be in ``OfficeHours.working_week``. A *pending* day (24/11, Ngày Văn
+    hóa Việt Nam, until a law or notice makes it a day off) counts as a day
+    off unless ``pending_days_off`` is False. For a year ``official`` does not cover, the
+    ``holidays`` package gives the public holidays and swapped days.
 
     Construction is cheap (holiday calendars and per-year tables are cached per
     process), so building one per keystroke or per dossier is fine.
@@ -118,7 +134,11 @@ class WorkCalendar:
         hours: OfficeHours | None = None,
         extra_days_off: tuple[date, ...] = (),
         extra_working_days: tuple[date, ...] = (),
+        official: OfficialCalendar | None = None,
+        pending_days_off: bool = True,
     ) -> None:
+        self.official = official if official is not None else OfficialCalendar()
+        self.pending_days_off = pending_days_off
         self.hours = hours = hours if hours is not None else OfficeHours()
         _validate_hours(hours)
         self.extra_days_off = frozenset(extra_days_off)
@@ -138,18 +158,82 @@ class WorkCalendar:
         self._tables: dict[int, _YearTable] = {}
 
     @classmethod
-    def from_settings(cls, settings: CalendarSettings) -> WorkCalendar:
-        """The calendar of a desk's ``desk.toml``."""
-        return cls(settings.hours, settings.extra_days_off, settings.extra_working_days)
+    def from_settings(cls, settings: CalendarSettings, official: OfficialCalendar | None = None) -> WorkCalendar:
+        """The calendar of a desk's ``desk.toml`` over the official calendar (``desk.official_calendar``)."""
+        return cls(
+            settings.hours,
+            settings.extra_days_off,
+            settings.extra_working_days,
+            official=official,
+            pending_days_off=settings.pending_days_off,
+        )
 
     # -- days -------------------------------------------------------------
+
+    def _counted(self, day: CalendarDay) -> bool:
+        return day.status is not DayStatus.PENDING or self.pending_days_off
 
     def _table(self, year: int) -> _YearTable:
         table = self._tables.get(year)
         if table is None:
-            table = _year_table(year, self._week, self.extra_days_off, self.extra_working_days)
+            official = None
+            if self.official.covers(year):
+                days = [d for d in self.official.in_year(year) if self._counted(d)]
+                official = (frozenset(d.day for d in days if d.off), frozenset(d.day for d in days if not d.off))
+            table = _year_table(year, self._week, self.extra_days_off, self.extra_working_days, official)
             self._tables[year] = table
         return table
+
+    def days_set_apart(self, first: date, last: date) -> list[CalendarDay]:
+        """The calendar's days off and days worked from ``first`` to ``last`` (inclusive), with their status.
+
+        The official calendar's days for the years it covers; the ``holidays``
+        package's (status *expected*, no notice checked) for the others.
+        """
+        out: list[CalendarDay] = []
+        for year in range(first.year, last.year + 1):
+            if self.official.covers(year):
+                out += [d for d in self.official.in_year(year) if first <= d.day <= last]
+                continue
+            vn = _vn_holidays(year)
+            for day, name in sorted(vn.items()):
+                if first <= day <= last:
+                    out.append(CalendarDay(day, True, DayStatus.EXPECTED, name, PACKAGE_SOURCE))
+        return out
+
+    def due_warnings(self, received_at: datetime, due_at: datetime) -> list[Problem]:
+        """Warnings for an appointment whose working-day span crosses a day not yet ``official``.
+
+        One problem per status: ``calendar.crosses_expected`` (counted as days off
+        before the notice fixed them) and ``calendar.crosses_pending`` (counted
+        as the ``pending_days_off`` setting says).
+        """
+        uncertain = [
+            d for d in self.days_set_apart(received_at.date(), due_at.date()) if d.status is not DayStatus.OFFICIAL
+        ]
+        found: list[Problem] = []
+        expected = [d for d in uncertain if d.status is DayStatus.EXPECTED]
+        pending = [d for d in uncertain if d.status is DayStatus.PENDING]
+        if expected:
+            found.append(
+                problem(
+                    "calendar.crosses_expected",
+                    field="due_at",
+                    due=due_at,
+                    days=tuple(d.day.strftime("%d/%m/%Y") for d in expected),
+                )
+            )
+        if pending:
+            found.append(
+                problem(
+                    "calendar.crosses_pending",
+                    field="due_at",
+                    due=due_at,
+                    days=tuple(d.day.strftime("%d/%m/%Y") for d in pending),
+                    counted_off=int(self.pending_days_off),
+                )
+            )
+        return found
 
     def is_working_day(self, d: date) -> bool:
         """True if the office works on ``d`` (see the class docstring for the order of rules)."""
@@ -165,7 +249,11 @@ class WorkCalendar:
             d = d.date()
         if d in self.extra_working_days:
             return None
-        name = _vn_holidays(d.year).get(d)
+        if self.official.covers(d.year):
+            day = self.official.get(d)
+            name = day.name if day is not None and day.off and self._counted(day) else None
+        else:
+            name = _vn_holidays(d.year).get(d)
         if name:
             return name
         if d in self.extra_days_off:

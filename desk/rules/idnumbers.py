@@ -1,8 +1,13 @@
 """Identity numbers, tax codes, phone numbers and sex (SPEC §5 "ID numbers").
 
 The 12-digit personal identification number is ``PPP G YY RRRRRR``
-(DOMAIN.md): province of birth registration, century-and-sex digit, last two
-digits of the birth year, random part; it has no check digit.
+(DOMAIN.md): province (or country) of birth registration, century-and-sex
+digit, last two digits of the birth year, random part; it has no check digit.
+Legal basis: Luật Căn cước 2023 (Điều 12: the 12-digit number) and Nghị định
+70/2024/NĐ-CP; the structure of the digits is practice. Century digits 4–9
+(born from 2100) and birth years after today are refused; an unknown place
+code may be a country code (born abroad), so it is a warning; the 9-digit old
+ID card (CMND) lapsed on 01/01/2025 and is accepted with a warning.
 """
 
 from __future__ import annotations
@@ -81,10 +86,14 @@ PROVINCES: dict[str, str] = {
     "095": "Bạc Liêu",
     "096": "Cà Mau",
 }
-"""Province codes of the personal ID (Thông tư 07/2016/TT-BCA), code -> name."""
+"""Place codes of birth registration in the personal ID (Luật Căn cước 2023, NĐ 70/2024), code -> province.
 
-OLD_ID_WARNING = problem("id_number.old_id", field="id_number")
-"""The warning of a 9-digit old ID card number (CMND): accepted, but the 12-digit number should be asked for."""
+The 63 provinces before the 2025 merger: a number keeps the code it was given.
+"""
+
+OLD_ID_WARNING = problem("id_number.old_id", field="id_number", lapsed="01/01/2025")
+"""The warning of a 9-digit old ID card number (CMND): it lapsed on 01/01/2025 (Luật Căn cước 2023 Điều 46);
+accepted, but the 12-digit number should be asked for."""
 
 MALE = "Nam"
 FEMALE = "Nữ"
@@ -93,6 +102,7 @@ _SEPARATORS = re.compile(r"[\s.\-]")
 _DIGITS = re.compile(r"[0-9]+")
 _FIRST_CENTURY = 1900  # G = 0/1
 _LAST_CENTURY = 2300  # G = 8/9
+_LAST_ISSUED_DIGIT = 3  # G = 2/3: born 2000–2099; 4–9 mean born from 2100, not yet possible
 
 
 @dataclass(frozen=True)
@@ -123,11 +133,16 @@ def sex_from_text(text: str) -> str:
     raise InvalidInput("sex.invalid", field="sex", value=text.strip())
 
 
-def check_id_number(number: str, *, birth_date: date | None = None, sex: str | None = None) -> IdCheck:
+def check_id_number(
+    number: str, *, birth_date: date | None = None, sex: str | None = None, today: date | None = None
+) -> IdCheck:
     """Check a personal ID (12 digits) or an old ID card number (9 digits).
 
     With ``birth_date`` and/or ``sex`` the century/sex digit and the birth year
-    in the number must agree with them. Raises ``InvalidInput(field="id_number")``.
+    in the number must agree with them. With ``today`` a birth year after today's
+    is refused (the rules read no clock: the caller gives the date). Raises
+    ``InvalidInput(field="id_number")``; an unknown place code and a 9-digit
+    number are warnings of the :class:`IdCheck`.
     """
     cleaned = sanitise(number, field="id_number", max_len=LIMITS["id_number"], required=True)
     digits = _SEPARATORS.sub("", cleaned)
@@ -138,12 +153,27 @@ def check_id_number(number: str, *, birth_date: date | None = None, sex: str | N
     if len(digits) != 12:
         raise InvalidInput("id_number.length", field="id_number", number=digits, length=len(digits))
     code = digits[:3]
+    warnings: tuple[Problem, ...] = ()
     if code not in PROVINCES:
-        raise InvalidInput("id_number.province", field="id_number", number=digits, province=code)
+        # born abroad: the code is the country's, not a province's
+        warnings = (problem("id_number.place_unknown", field="id_number", number=digits, place=code),)
     g = int(digits[3])
     century = _FIRST_CENTURY + 100 * (g // 2)
     encoded_sex = MALE if g % 2 == 0 else FEMALE
     encoded_year = century + int(digits[4:6])
+    if g > _LAST_ISSUED_DIGIT:
+        raise InvalidInput(
+            "id_number.century_digit", field="id_number", number=digits, digit=g, century=century, year=encoded_year
+        )
+    if today is not None and encoded_year > today.year:
+        raise InvalidInput(
+            "id_number.born_later",
+            field="id_number",
+            number=digits,
+            year_digits=digits[4:6],
+            year=encoded_year,
+            this_year=today.year,
+        )
 
     # what the number says against what the applicant gives: the birth year (its century
     # in the 4th digit, the rest in the 5th-6th) and the sex (the 4th digit's parity)
@@ -208,7 +238,8 @@ def check_id_number(number: str, *, birth_date: date | None = None, sex: str | N
     return IdCheck(
         digits,
         IdKind.PERSONAL_ID,
-        province=PROVINCES[code],
+        warnings,
+        province=PROVINCES.get(code, ""),
         sex=encoded_sex,
         birth_year=encoded_year,
     )

@@ -73,6 +73,7 @@ REGISTER_HEADER = [
     "Người nhận kết quả",
     "Người tiếp nhận",
     "Ghi chú",
+    "Nhập bù",
 ]
 
 
@@ -238,8 +239,16 @@ STATUS_WORDS_VI = {
 }
 
 
-def _register_csv(rows: list[dict]) -> bytes:
-    """The register book lines (Mẫu 07 columns) of the dossiers, from their stored rows."""
+def catch_up_note(record: dict | None) -> str:
+    """The register's mark of a dossier entered after it was received: when it was entered, and why."""
+    if not record:
+        return ""
+    return f"Nhập lúc {_fmt(record['entered_at'])}: {record['reason']}"
+
+
+def _register_csv(rows: list[dict], catch_ups: dict[str, dict] | None = None) -> bytes:
+    """The register book lines (Mẫu 07 columns) of the dossiers, from their stored rows; a catch-up is marked."""
+    catch_ups = catch_ups or {}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(REGISTER_HEADER)
@@ -264,6 +273,7 @@ def _register_csv(rows: list[dict]) -> bytes:
                 r["collected_by"],
                 r["clerk"],
                 r["notes"],
+                catch_up_note(catch_ups.get(r["code"])),
             )
             for r in rows
         ]
@@ -384,7 +394,8 @@ def _write_members(
             )
             for row, lines in snapshots
         ]
-        register = _register_csv([row for row, _ in snapshots])
+        caught_up = {c["code"]: c for c in queries.catch_ups(db, [row["code"] for row, _ in snapshots])}
+        register = _register_csv([row for row, _ in snapshots], caught_up)
     with writer.member(MEMBER_DOSSIERS) as write:
         # "[\n" + ",\n".join(records) + "\n]\n", in parts
         write(b"[\n")

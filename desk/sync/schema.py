@@ -39,10 +39,11 @@ _CHANGE = _SNAPSHOT | {"note", "details"}
 _BEFORE = frozenset({"digitisation", "reuse_source", "file", "sha256"})
 _MISSING_ITEM = frozenset({"component", "name", "reason"})
 _PRINT = frozenset({"kind", "copies", "paper", "ok", "message", "details"})
+_CATCH_UP = frozenset({"claimed_at", "entered_at", "reason"})
 
 # event type -> (required fields, optional fields) of its payload
 _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "dossier.received": (_SNAPSHOT, frozenset()),
+    "dossier.received": (_SNAPSHOT, frozenset({"catch_up"})),
     **{t.event_type: (_CHANGE | {"action"}, frozenset()) for t in TRANSITIONS.values()},
     **{
         t: (_CHANGE, frozenset())
@@ -132,6 +133,8 @@ def _value_problem(kind: str, payload: dict) -> str | None:
                     return "details.before"
             elif not _scalar_ok(value):
                 return "details." + name
+    if "catch_up" in payload and not _flat_ok(payload["catch_up"], _CATCH_UP):
+        return "catch_up"
     if "print" in payload:
         body = payload["print"]
         if not (type(body) is dict and body.keys() == _PRINT):

@@ -21,10 +21,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from desk.dossier.checklist import REUSE_SOURCES
-from desk.dossier.lifecycle import SATISFACTION
 from desk.errors import InvalidInput
 from desk.models import Dossier
+from desk.rules.vocabulary import REUSE_SOURCES, SATISFACTION
 from screens.base import DeskModal
 from screens.format import clip, due_long
 
@@ -141,7 +140,7 @@ class ReturnAnswer:
     collected_by: str
     """Who collected the result; empty for the applicant."""
     satisfaction: str
-    """One of ``desk.dossier.lifecycle.SATISFACTION``, or empty when the citizen did not answer."""
+    """One of ``desk.rules.vocabulary.SATISFACTION``, or empty when the citizen did not answer."""
 
 
 class ReturnDialog(FormDialog):

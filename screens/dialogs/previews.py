@@ -145,6 +145,9 @@ class ReceiptPreview(PrintModal):
             )
         yield Static(self._line("receipt.received_at", when(t, d.received_at)))
         yield Static(Content.assemble((t("receipt.due_at"), "dim"), " ", (when(t, d.due_at), "bold")), id="receipt-due")
+        if d.due_at is not None:  # a due date counted over days the notices have not confirmed
+            for w in self.app.desk.calendar.due_warnings(d.received_at, d.due_at):
+                yield Static(t.problem(w), classes="receipt-warning", markup=False)
         yield Static(
             self._line("receipt.register", t("receipt.register_line", book=d.register_book, line=d.register_line))
         )

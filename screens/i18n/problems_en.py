@@ -24,6 +24,26 @@ PROBLEMS: dict[str, str] = {
     "calendar.resumed_before_pause": (
         "Resumed {resumed:%H:%M %d/%m/%Y}, before the pause began {paused:%H:%M %d/%m/%Y}."
     ),
+    # the official calendar
+    "calendar.crosses_expected": "The due date {due:%d/%m/%Y %H:%M} counts {days} as {days:a day off|days off} before the official notice; check the calendar and import the notice when it comes.",
+    "calendar.crosses_pending": "The due date {due:%d/%m/%Y %H:%M} crosses {days:a pending day|pending days} ({days}), counted as {counted_off:a working day|a day off|a day off} until a law or notice decides (setting calendar.pending_days_off).",
+    "calendar_file.not_found": "{file}: no such file ({path})",
+    "calendar_file.unreadable": "{file}: cannot be read ({detail})",
+    "calendar_file.too_big": "{file}: larger than {max_kb} KB; not a calendar file",
+    "calendar_file.not_utf8": "{file}: not UTF-8 text",
+    "calendar_file.not_toml": "{file}: not valid TOML ({detail})",
+    "calendar_file.format": '{file}: not a motcua-desk calendar (format = "{format}" expected, found "{value}")',
+    "calendar_file.unknown_key": "{file}: unknown key {key}; the keys are {known}",
+    "calendar_file.issued": "{file}: issued = {value} is not a date (YYYY-MM-DD)",
+    "calendar_file.years": "{file}: years = {value} must list the years the file settles (e.g. 2027)",
+    "calendar_file.no_days": "{file}: lists no days",
+    "calendar_file.day_not_table": "{file}: day {position} is not a days table",
+    "calendar_file.day_date": "{file}: day {position}: date = {value} is not a date (YYYY-MM-DD)",
+    "calendar_file.day_outside_years": "{file}: day {day} is outside the years the file settles ({years})",
+    "calendar_file.day_kind": "{file}: day {day}: kind = {value} is not one of {choices}",
+    "calendar_file.day_status": "{file}: day {day}: status = {value} is not one of {choices}",
+    "calendar_file.day_text": "{file}: day {day}: {key} is missing, empty or longer than 300 characters",
+    "calendar_file.day_twice": "{file}: day {day} is listed twice",
     "hours.not_pairs": "Office hours: the morning and the afternoon each need a start and an end time.",
     "hours.not_local_time": "Office hours: {setting} needs local times, not {value}.",
     "hours.morning_order": "Office hours: the morning starts {start:%H:%M} but ends {end:%H:%M}.",
@@ -43,8 +63,17 @@ PROBLEMS: dict[str, str] = {
     "sex.invalid": "Sex is Nam (male) or Nữ (female), not “{value}”.",
     "id_number.not_digits": "An ID number has only digits (spaces, dots and dashes are ignored): “{value}”.",
     "id_number.length": "An ID number has 12 digits (old ID: 9), but {number} has {length:# digit|# digits}.",
-    "id_number.province": (
-        "{number} starts with {province}, which is not a province code; check the first three digits."
+    "id_number.place_unknown": (
+        "{number} starts with {place}, which is not a province code: it may be a country code (born abroad); "
+        "check the first three digits on the ID card."
+    ),
+    "id_number.century_digit": (
+        "ID number {number} is not valid: its 4th digit {digit} means born in {year} (from {century}); "
+        "no one born from 2100 can hold an ID number yet."
+    ),
+    "id_number.born_later": (
+        "ID number {number} is not valid: its 5th–6th digits {year_digits} mean born in {year}, "
+        "after this year ({this_year}); check the number on the ID card."
     ),
     "id_number.century": (
         "ID number {number} does not match the applicant: its 4th digit {digit} means born "
@@ -67,7 +96,10 @@ PROBLEMS: dict[str, str] = {
         "{encoded_year}, but the birth year is {year}; its 4th digit {digit} means {encoded_sex}, "
         "but the sex given is {sex}."
     ),
-    "id_number.old_id": "Old 9-digit ID: accepted; ask for the 12-digit number if possible.",
+    "id_number.old_id": (
+        "Old 9-digit ID card (CMND): it lapsed on {lapsed} (Luật Căn cước 2023); accepted, "
+        "but ask for the 12-digit personal ID number."
+    ),
     "birth_date.not_encodable": "A birth year of {year} cannot be written in a personal ID number.",
     "tax_code.shape": "A tax code has 10 digits, or 10 digits, a dash and 3 digits for a branch; got “{value}”.",
     "tax_code.check_digit": (
@@ -101,6 +133,13 @@ PROBLEMS: dict[str, str] = {
     "received_at.future": (
         "Received at {at:%H:%M %d/%m/%Y} is in the future (it is {now:%H:%M %d/%m/%Y}); check this PC's clock."
     ),
+    # honest times: a catch-up (desk.rules.received_time)
+    "received_at.before_today": "The receipt time {at:%d/%m/%Y %H:%M} is before today's working day began ({day_start:%d/%m/%Y %H:%M}): a receipt is dated when it is taken in. A dossier received earlier (the PC was down) is entered as a catch-up, with a reason.",
+    "catch_up.needs_reason": "A catch-up needs a reason: why the dossier is entered late.",
+    "catch_up.not_earlier": "Catch-up: the receipt time {at:%d/%m/%Y %H:%M} is not earlier than now ({now:%d/%m/%Y %H:%M}); enter it as usual.",
+    "catch_up.needs_received_at": "A catch-up needs the time the dossier was really received.",
+    "catch_up.reason_alone": "A reason goes with a catch-up.",
+    "dossier.caught_up": "Dossier {code} was entered at {entered_at} for a receipt at {claimed_at} (catch-up: {reason}).",
     "sets.range": "{sets:# set|# sets} is not between 1 and 99.",
     # dossiers and their lifecycle
     "dossier.not_found": "Dossier {code} is not at this desk.",

@@ -28,6 +28,26 @@ PROBLEMS: dict[str, str] = {
     "calendar.resumed_before_pause": (
         "Thời điểm tiếp tục {resumed:%H:%M %d/%m/%Y} sớm hơn lúc bắt đầu tạm dừng {paused:%H:%M %d/%m/%Y}."
     ),
+    # the official calendar
+    "calendar.crosses_expected": "Ngày hẹn trả {due:%d/%m/%Y %H:%M} đã tính {days} là ngày nghỉ nhưng thông báo chính thức chưa có; hãy xem lịch (desk calendar show) và nhập thông báo khi được ban hành.",
+    "calendar.crosses_pending": "Ngày hẹn trả {due:%d/%m/%Y %H:%M} đi qua ngày chưa quyết định ({days}), đang tính là {counted_off:ngày làm việc|ngày nghỉ|ngày nghỉ} cho đến khi có luật hoặc thông báo (cài đặt calendar.pending_days_off).",
+    "calendar_file.not_found": "{file}: không có tệp này ({path}).",
+    "calendar_file.unreadable": "{file}: không đọc được ({detail}).",
+    "calendar_file.too_big": "{file}: lớn hơn {max_kb} KB, không phải tệp lịch.",
+    "calendar_file.not_utf8": "{file}: không phải văn bản UTF-8.",
+    "calendar_file.not_toml": "{file}: không phải TOML hợp lệ ({detail}).",
+    "calendar_file.format": "{file}: không phải tệp lịch của motcua-desk (cần format = “{format}”, tệp ghi “{value}”).",
+    "calendar_file.unknown_key": "{file}: khóa {key} không được biết; các khóa là {known}.",
+    "calendar_file.issued": "{file}: issued = {value} không phải ngày (YYYY-MM-DD).",
+    "calendar_file.years": "{file}: years = {value} phải liệt kê các năm tệp quy định (ví dụ 2027).",
+    "calendar_file.no_days": "{file}: không có ngày nào (mục days).",
+    "calendar_file.day_not_table": "{file}: ngày thứ {position} không phải một mục days.",
+    "calendar_file.day_date": "{file}: ngày thứ {position}: date = {value} không phải ngày (YYYY-MM-DD).",
+    "calendar_file.day_outside_years": "{file}: ngày {day} nằm ngoài các năm tệp quy định ({years}).",
+    "calendar_file.day_kind": "{file}: ngày {day}: kind = {value} phải là một trong {choices}.",
+    "calendar_file.day_status": "{file}: ngày {day}: status = {value} phải là một trong {choices}.",
+    "calendar_file.day_text": "{file}: ngày {day}: {key} bị thiếu, để trống hoặc dài quá 300 ký tự.",
+    "calendar_file.day_twice": "{file}: ngày {day} được liệt kê hai lần.",
     "hours.not_pairs": "Giờ làm việc: buổi sáng và buổi chiều mỗi buổi cần một giờ bắt đầu và một giờ kết thúc.",
     "hours.not_local_time": "Giờ làm việc: {setting} cần giờ địa phương, không phải {value}.",
     "hours.morning_order": "Giờ làm việc: buổi sáng bắt đầu {start:%H:%M} nhưng kết thúc {end:%H:%M}.",
@@ -47,7 +67,18 @@ PROBLEMS: dict[str, str] = {
     "sex.invalid": "Giới tính là Nam hoặc Nữ, không phải “{value}”.",
     "id_number.not_digits": "Số định danh chỉ gồm chữ số (dấu cách, dấu chấm, dấu gạch được bỏ qua): “{value}”.",
     "id_number.length": "Số định danh có 12 chữ số (CMND cũ: 9 số), nhưng {number} có {length} chữ số.",
-    "id_number.province": "{number} bắt đầu bằng {province}, không phải mã tỉnh; hãy kiểm tra 3 chữ số đầu.",
+    "id_number.place_unknown": (
+        "{number} bắt đầu bằng {place}, không phải mã tỉnh: có thể là mã quốc gia (sinh ở nước ngoài); "
+        "hãy kiểm tra 3 chữ số đầu trên thẻ căn cước."
+    ),
+    "id_number.century_digit": (
+        "Số định danh {number} không hợp lệ: chữ số thứ 4 là {digit}, tức sinh năm {year} "
+        "(từ năm {century}); chưa ai sinh từ năm 2100 có thể có số định danh."
+    ),
+    "id_number.born_later": (
+        "Số định danh {number} không hợp lệ: chữ số thứ 5–6 là {year_digits}, tức sinh năm {year}, "
+        "sau năm nay ({this_year}); hãy kiểm tra lại số trên thẻ căn cước."
+    ),
     "id_number.century": (
         "Số định danh {number} không khớp người nộp: chữ số thứ 4 là {digit}, tức sinh trong các năm "
         "{century}–{century_last}, nhưng năm sinh là {year}."
@@ -68,7 +99,10 @@ PROBLEMS: dict[str, str] = {
         "Số định danh {number} không khớp người nộp: chữ số thứ 5–6 là {year_digits}, tức sinh năm {encoded_year}, "
         "nhưng năm sinh là {year}; chữ số thứ 4 là {digit}, tức giới tính {encoded_sex}, nhưng giới tính là {sex}."
     ),
-    "id_number.old_id": "CMND 9 số: vẫn nhận, nên hỏi số định danh 12 số.",
+    "id_number.old_id": (
+        "CMND 9 số đã hết giá trị sử dụng từ ngày {lapsed} (Luật Căn cước 2023): vẫn nhận, "
+        "nên hỏi số định danh cá nhân 12 số."
+    ),
     "birth_date.not_encodable": "Năm sinh {year} không thể ghi trong số định danh cá nhân.",
     "tax_code.shape": (
         "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch và 3 chữ số của chi nhánh; đã nhập “{value}”."
@@ -104,6 +138,13 @@ PROBLEMS: dict[str, str] = {
         "Thời điểm tiếp nhận {at:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y}); "
         "hãy kiểm tra ngày giờ của máy."
     ),
+    # honest times: a catch-up (desk.rules.received_time)
+    "received_at.before_today": "Thời điểm tiếp nhận {at:%d/%m/%Y %H:%M} trước giờ làm việc hôm nay ({day_start:%d/%m/%Y %H:%M}): giấy tiếp nhận ghi đúng lúc nhận hồ sơ. Hồ sơ nhận trước đó (máy hỏng) phải nhập bù, có ghi lý do.",
+    "catch_up.needs_reason": "Nhập bù cần ghi lý do: vì sao hồ sơ được nhập muộn.",
+    "catch_up.not_earlier": "Nhập bù: thời điểm tiếp nhận {at:%d/%m/%Y %H:%M} không sớm hơn bây giờ ({now:%d/%m/%Y %H:%M}); hãy nhập bình thường.",
+    "catch_up.needs_received_at": "Nhập bù cần thời điểm tiếp nhận thực tế của hồ sơ.",
+    "catch_up.reason_alone": "Lý do chỉ dùng khi nhập bù.",
+    "dossier.caught_up": "Hồ sơ {code} được nhập bù lúc {entered_at}, ghi nhận tiếp nhận lúc {claimed_at} (lý do: {reason}).",
     "sets.range": "Số bộ hồ sơ {sets} không nằm trong khoảng 1 đến 99.",
     # dossiers and their lifecycle
     "dossier.not_found": "Không tìm thấy hồ sơ {code} tại quầy này.",
