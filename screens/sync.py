@@ -24,7 +24,7 @@ from textual.worker import Worker
 from desk.config import update_settings
 from desk.rules.problems import Problem, is_problem_json, problem
 from desk.sync.bundle_write import export_bundle
-from desk.sync.ingest import Cancelled
+from desk.sync.ingest import Cancelled, cancelled
 from desk.sync.push import is_plain_remote, push
 from desk.sync.status import SyncStatus, sync_status
 from screens.base import DeskScreen
@@ -228,14 +228,14 @@ class SyncScreen(DeskScreen):
 
     def _progress(self, done: int, total: int) -> None:
         if self._stop.is_set():
-            # recorded as the outcome of the last export or push: in the clerk's language
-            raise Cancelled(self.t("sync.stopped"))
+            # recorded as the outcome of the last export or push (a problem: worded in the clerk's language)
+            raise cancelled()
         self.post_message(WorkProgress(done, total))
 
     def _sleep(self, seconds: float) -> None:
         # the push's wait between retries: Esc ends it at once
         if self._stop.wait(seconds):
-            raise Cancelled(self.t("sync.stopped"))
+            raise cancelled()
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def export_worker(self, folder: str) -> None:

@@ -32,6 +32,7 @@ from desk.sync.bundle_write import FORMAT, export_bundle
 from desk.sync.ingest import Cancelled
 from desk.text import fold
 from tests.conftest import new_cli_home, run_desk
+from tests.problem_helpers import raises_problem
 
 AGENCY = "000.00.12.H29"
 
@@ -371,7 +372,7 @@ def test_missing_middle_bundle_is_recorded_as_a_gap_then_closed(make_desk, out):
     late = import_bundle(hub, paths[2])
     assert late.imported_events == 2
     assert [(g.first_seq, g.last_seq, g.desk_no) for g in late.gaps] == [(3, 4, 1)]
-    assert "events 3–4" in late.gaps[0].describe()
+    assert "events 3–4" in describe(late.gaps[0].problem())
     r = run_desk("hub", "status", "--json", home=hub.home.root)
     assert r.returncode == 0, r.stderr
     status = json.loads(r.stdout)
@@ -642,7 +643,7 @@ def test_an_altered_event_is_refused_before_anything_is_written(bundle, hub, tmp
         written.extend(row for run in runs for row in run.rows)
 
     monkeypatch.setattr("desk.sync.bundle_read.ingest", writer)
-    with pytest.raises(IntegrityFailure, match="altered"):
+    with raises_problem(IntegrityFailure, "records.refused", says="altered"):
         import_bundle(hub, path)
     assert written == []
 
@@ -665,7 +666,7 @@ def test_a_fork_of_known_events_is_refused(make_desk, out, tmp_path):
         fix_manifest=True,
     )
     before = hub_state(hub)
-    with pytest.raises(IntegrityFailure, match="differs from the event this home already has"):
+    with raises_problem(IntegrityFailure, "records.conflict", says="differs from the event this home already has"):
         import_bundle(hub, path)
     assert hub_state(hub) == before
 
@@ -752,7 +753,7 @@ def test_a_problem_is_named_by_its_line_and_event(bundle, hub, tmp_path):
     records = events_of(bundle)
     records[2]["clerk"] = "Kẻ giả mạo"  # the last event altered, its hash left as it was
     path = rewrite(bundle, tmp_path / "u.deskbundle", change={"events.jsonl": jsonl(records)}, fix_manifest=True)
-    with pytest.raises(IntegrityFailure, match=r"event #3 \(seq 3\): altered"):
+    with raises_problem(IntegrityFailure, "records.refused", says=r"event #3 \(seq 3\): altered"):
         import_bundle(hub, path)
     assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
 

@@ -18,6 +18,7 @@ from desk.sync import bundle_events
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
 from desk.sync.ingest import Cancelled
+from tests.problem_helpers import raises_problem
 from tests.test_bundle import forged_hash, hub_state, intake, jsonl, members, rewrite
 
 NAMES = ["Nguyễn Văn An", "Trần Thị Bích", "Lê Hoàng Đức", "Phạm Thị Ánh", "Đặng Văn Ơn", "Võ Thị Ứng"]
@@ -72,7 +73,7 @@ def test_an_event_altered_in_the_last_block_leaves_nothing_imported(reading, bun
     path = rewrite(bundle, tmp_path / "late.deskbundle", change={"events.jsonl": jsonl(records)}, fix_manifest=True)
     hub = make_desk("hub", 0)
     before = hub_state(hub)
-    with pytest.raises(IntegrityFailure, match="altered"):
+    with raises_problem(IntegrityFailure, "records.refused", says="altered"):
         import_bundle(hub, path)
     assert hub_state(hub) == before
 
@@ -117,7 +118,7 @@ def test_a_problem_of_the_events_comes_before_a_conflict_with_the_hub(reading, m
         fix_manifest=True,
     )
     before = hub_state(hub)
-    with pytest.raises(IntegrityFailure, match="altered"):
+    with raises_problem(IntegrityFailure, "records.refused", says="altered"):
         import_bundle(hub, path)
     assert hub_state(hub) == before
     # the same fork without the altered event: refused for the clash with the hub
@@ -129,7 +130,7 @@ def test_a_problem_of_the_events_comes_before_a_conflict_with_the_hub(reading, m
         change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
         fix_manifest=True,
     )
-    with pytest.raises(IntegrityFailure, match="differs from the event this home already has"):
+    with raises_problem(IntegrityFailure, "records.conflict", says="differs from the event this home already has"):
         import_bundle(hub, path)
     assert hub_state(hub) == before
 

@@ -381,7 +381,8 @@ def test_the_hub_reports_a_gap_when_a_bundle_went_elsewhere(homes, hub_proc, des
 @pytest.fixture
 def server(homes):
     h = open_desk(homes[1])
-    srv = hubmod.make_server(h, port=0, max_body=200_000, request_timeout=2.0).start()
+    # worded as `desk hub serve` words its refusals
+    srv = hubmod.make_server(h, port=0, max_body=200_000, request_timeout=2.0, describe=describe).start()
     yield srv
     srv.shutdown()
     srv.server_close()
@@ -447,7 +448,7 @@ def test_receiver_checks(homes, server, desk):
     bad[1]["prev_hash"] = "0" * 64
     bad[1]["hash"] = event_hash({k: v for k, v in bad[1].items() if k != "hash"})
     status, answer = raw_post(server, batch(desk, bad), {**auth, "Idempotency-Key": "k3"})
-    assert status == 422 and "chain broken" in answer["error"] and answer["code"] == "sync.integrity"
+    assert status == 422 and "chain broken" in answer["error"] and answer["code"] == "records.refused"
     # the real batch, twice under one key: the same answer; another body under that key is refused
     status, first = raw_post(server, body, {**auth, "Idempotency-Key": key})
     assert status == 200 and first["imported"] == 3 and first["acknowledged"] == [r["event_id"] for r in records]
@@ -462,7 +463,7 @@ def test_receiver_checks(homes, server, desk):
     fork = [dict(records[0], clerk="Someone else")]
     fork[0]["hash"] = event_hash({k: v for k, v in fork[0].items() if k != "hash"})
     status, answer = raw_post(server, batch(desk, fork), {**auth, "Idempotency-Key": "k5"})
-    assert status == 409 and "differs" in answer["error"] and answer["code"] == "sync.chain_conflict"
+    assert status == 409 and "differs" in answer["error"] and answer["code"] == "records.conflict"
     assert len(hub_events(homes[1], desk.desk_id)) == 3
     # a value no desk writes (a float) is refused, never hashed as something else
     odd = [dict(records[0], seq=4, event_id="odd-1", prev_hash=records[-1]["hash"])]
@@ -493,8 +494,9 @@ def test_the_hub_words_a_refusal_with_the_formatter_it_is_given(homes, desk):
         srv.shutdown()
         srv.server_close()
         h.close()
-    assert status == 422 and answer == {"error": "in words: " + said[0].code[:40], "code": "sync.integrity"}
-    assert "altered" in said[0].code
+    assert status == 422 and answer == {"error": "in words: " + said[0].code[:40], "code": "records.refused"}
+    (finding,) = said[0].params["findings"]
+    assert finding.code == "records.event" and finding.params["finding"].code == "records.altered"
 
 
 def test_push_refuses_a_hub_conflict_as_an_integrity_failure(homes, server, desk):

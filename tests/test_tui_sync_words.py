@@ -5,15 +5,25 @@ no English sentence (the core gives problems; the TUI's catalogue words them).""
 from __future__ import annotations
 
 import errno
+import json
 import re
+from datetime import date
 
 import pytest
 
+from desk.cli.wording import describe
 from desk.dossier.intake import IntakeRequest, applicant_from_scan, receive
+from desk.errors import IntegrityFailure
+from desk.rules.problems import Problem
+from desk.sync.bundle_read import import_bundle
+from desk.sync.bundle_write import export_bundle
+from desk.sync.ingest import Cancelled, cancelled
 from desk.sync.status import sync_status
 from screens.app import DeskApp
 from screens.dialogs.basic import ErrorDialog
+from screens.i18n.catalogue import Strings
 from screens.sync import SyncScreen
+from tests.test_bundle import events_of, forged_hash, intake, jsonl, members, rewrite
 from tests.tui_helpers import SCAN, SIZE, pilot_test, settle
 
 ENGLISH = re.compile(
@@ -143,3 +153,75 @@ async def test_a_push_the_hub_refuses_is_shown_in_vietnamese(desk, dossier, tmp_
         server.server_close()
         hub_desk.close()
     assert sync_status(desk).pending_events == 1
+
+
+# --- an import refused (the records check, a fork of the hub's chain): the same problem, in both languages
+
+
+def _refusal(make_desk, out, tmp_path, *, fork: bool) -> IntegrityFailure:
+    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    for i in range(1 if fork else 3):
+        intake(a, f"Người {i}")
+    if fork:  # the hub already has the desk's events; the bundle's first one is another
+        import_bundle(hub, export_bundle(a, out).path)
+        src = export_bundle(a, tmp_path, day=date(2026, 11, 23)).path
+    else:
+        src = export_bundle(a, out).path
+    records = events_of(src)
+    records[0 if fork else 1]["clerk"] = "Kẻ giả mạo"
+    if fork:
+        records[0]["hash"] = forged_hash(records[0])  # a well-made event, but not the one the hub has
+    manifest = json.loads(members(src)["manifest.json"])
+    manifest["last_hash"] = records[-1]["hash"]
+    path = rewrite(
+        src,
+        tmp_path / "t.deskbundle",
+        change={"events.jsonl": jsonl(records), "manifest.json": json.dumps(manifest).encode()},
+        fix_manifest=True,
+    )
+    with pytest.raises(IntegrityFailure) as info:
+        import_bundle(hub, path)
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("fork", "code", "english", "vietnamese"),
+    [
+        (
+            False,
+            "records.altered",
+            "event #2 (seq 2): altered (its hash does not match its content). Nothing was imported.",
+            "sự kiện thứ 2 (số thứ tự 2): đã bị sửa (mã băm không khớp nội dung). Không nhập gì.",
+        ),
+        (
+            True,
+            "records.differs",
+            "seq 1 differs from the event this home already has for that desk. Nothing was imported.",
+            "số thứ tự 1 khác với sự kiện đã có ở đây cho quầy đó. Không nhập gì.",
+        ),
+    ],
+    ids=["altered", "fork"],
+)
+def test_an_import_refusal_names_each_finding_in_the_clerks_language(
+    make_desk, out, tmp_path, fork, code, english, vietnamese
+):
+    refusal = _refusal(make_desk, out, tmp_path, fork=fork)
+    (finding,) = refusal.problem.params["findings"]
+    assert code in (finding.code, finding.params.get("finding", finding).code)
+    assert describe(refusal.problem).endswith(english)
+    vi = Strings("vi").problem(refusal.problem)
+    assert vi.endswith(vietnamese), vi
+    assert english_in(vi, "t.deskbundle", "events.jsonl", "a-1") == [], vi
+
+
+def test_an_export_stopped_by_the_clerk_is_recorded_as_a_problem_not_in_the_language_of_that_moment(desk, dossier, out):
+    def stop(done, total):
+        raise cancelled()  # what the sync screen's Esc raises
+
+    with pytest.raises(Cancelled):
+        export_bundle(desk, out, progress=stop)
+    recorded = Problem.from_json(sync_status(desk).last_export["error"])
+    assert recorded.code == "sync.cancelled"
+    # worded when shown: in the language the TUI has then
+    assert Strings("vi").problem(recorded) == "Cán bộ đã dừng."
+    assert Strings("en").problem(recorded) == "Stopped by the clerk."

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from desk.cli.base import add_command, emit_json, open_from_args, say, warn
+from desk.cli.wording import describe
 from desk.errors import EXIT_OK, EXIT_UNEXPECTED, InvalidInput
 
 FORMATS = (".pdf", ".csv")
@@ -74,6 +75,9 @@ def cmd_report_day(args) -> int:
         )
         ok, sent, message, path = result.ok, result.sent, result.message, result.path
     if args.json:
+        figures = report.to_json()
+        for gap, entry in zip(report.gaps, figures["gaps"], strict=True):
+            entry["text"] = describe(gap.problem())
         emit_json(
             {
                 "ok": ok,
@@ -81,7 +85,7 @@ def cmd_report_day(args) -> int:
                 "format": suffix[1:],
                 "sent": sent,
                 "message": message,
-                "report": report.to_json(),
+                "report": figures,
             }
         )
     else:
@@ -92,7 +96,7 @@ def cmd_report_day(args) -> int:
             say(f"the PDF is kept at {path}; print it from there or repeat the command")
     if not args.json:
         for g in report.gaps:
-            warn(g.describe())
+            warn(describe(g.problem()))
     return EXIT_OK if ok else EXIT_UNEXPECTED
 
 

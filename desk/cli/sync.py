@@ -55,7 +55,7 @@ def cmd_import(args) -> int:
             f"{result.dossiers} dossiers updated"
         )
     for g in result.gaps:
-        warn(g.describe() + " — import the missing bundle when it comes")
+        warn(describe(g.problem()) + " — import the missing bundle when it comes")
     return EXIT_OK
 
 
@@ -142,7 +142,7 @@ def cmd_hub_status(args) -> int:
             f"last seen {d.last_seen}"
         )
     for g in status.gaps:
-        say(f"gap: {g.describe()}")
+        say(f"gap: {describe(g.problem())}")
     return EXIT_OK
 
 

@@ -245,6 +245,9 @@ ENGLISH: dict[str, str] = {
     "recover.hub_unreachable": (
         "cannot ask the hub what it holds of this desk ({reason}); try again, or use `desk recover --bundle FILE`"
     ),
+    "recover.not_a_head": (
+        "cannot ask the hub what it holds of this desk (the answer is not a chain head); try again, or use `desk recover --bundle FILE`"
+    ),
     "chain.recovered_gap": (
         "desk {desk}: events {first}–{last} are at the hub, not here (this home was restored from a backup and recovered)"
     ),
@@ -396,6 +399,7 @@ ENGLISH: dict[str, str] = {
     "export.not_folder": "{path} is not a folder; give the folder to write the bundle into",
     "export.write_failed": "cannot write the bundle to {path}: {reason}. Nothing was marked as exported; free some space or check the USB stick, then export again.",
     "sync.stopped": "stopped ({kind})",
+    "sync.cancelled": "stopped by the person at the desk",
     # pushing to a hub, and the hub (desk.sync.push, desk.sync.hub)
     "sync.endpoint_not_url": "sync endpoint {endpoint!r} is not an http:// or https:// URL",
     "sync.no_endpoint": "no sync endpoint: pass --endpoint URL or set [sync] endpoint in desk.toml",
@@ -447,6 +451,46 @@ ENGLISH: dict[str, str] = {
     "bundle.file_unreferenced": "{bundle}: member {member} is not the scan of any event of the bundle; refused",
     "bundle.file_refused": "{bundle}: member {member} is not a scan a desk would accept ({reason}); refused",
     "event.status_continues": "{where}: dossier {code} is {from_status:not received|#|#} at this home, but the bundle's first event about it starts from {expected}, a move the status machine does not allow; refused",
+    # the records check and a hub's chains (desk.sync.records, desk.sync.ingest)
+    "records.refused": "{where}: {findings}{more:| (and # more)| (and # more)}. Nothing was imported.",
+    "records.conflict": "{where} (desk {desk_no}, {desk_id}): {findings}{more:| (and # more)| (and # more)}. Nothing was imported.",
+    "records.codes_collide": "dossier codes collide (two desks of the agency may share one desk number): {findings}{more:| (and # more)| (and # more)}. Nothing was imported.",
+    "records.event": "event #{event}{seq:| (seq #)| (seq #)}: {finding}",
+    "records.block_refused": "events #{first}–{last}: refused by the records check",
+    "records.not_an_event": "not an event object",
+    "records.fields": "fields differ from an event's",
+    "records.seq": "seq is not a positive integer",
+    "records.other_desk": "an event of another desk in a run of desk {desk_id}",
+    "records.not_text": "a field that should be text is not",
+    "records.event_id": "event_id is not an id",
+    "records.type": "type is not an event type",
+    "records.too_long": "dossier code or clerk too long",
+    "records.hash_shape": "hash or prev_hash is not a SHA-256 hex digest",
+    "records.at": "at is not an ISO 8601 date-time",
+    "records.payload": "payload is not an object",
+    "records.snapshot_malformed": "the dossier snapshot is malformed",
+    "records.snapshot_fields": "the dossier snapshot lacks fields",
+    "records.snapshot_types": "a field of the dossier snapshot has the wrong type, or is too long or too large",
+    "records.snapshot_value": "{name} of the dossier snapshot is not a known value",
+    "records.snapshot_dates": "a date of the dossier snapshot is not ISO 8601",
+    "records.snapshot_other_dossier": "the snapshot is of another dossier than the event's",
+    "records.line_malformed": "a component line of the snapshot is malformed",
+    "records.line_types": "a component line of the snapshot has a field of the wrong type",
+    "records.line_state": "a component line of the snapshot has an unknown form or digitisation state",
+    "records.line_path": "a component file path is not a safe relative path",
+    "records.number": "holds a value no desk writes (a number with a fraction, or beyond 64 bits)",
+    "records.hostile_text": "holds control or invisible characters a desk never stores",
+    "records.altered": "altered (its hash does not match its content)",
+    "records.out_of_order": "out of order after seq {previous}",
+    "records.chain_broken": "does not follow seq {previous} (chain broken)",
+    "records.not_genesis": "the first event of a desk must start the chain",
+    "records.code_taken": "dossier code {code} already belongs to another dossier at this home",
+    "records.differs": "seq {seq} differs from the event this home already has for that desk",
+    "records.id_taken": "seq {seq}: event id {event_id} is already stored as another event",
+    "records.follows_not": "seq {seq} does not follow seq {previous} already at this home (chain broken)",
+    "records.followed_not": "seq {seq} already at this home does not follow seq {previous} (chain broken)",
+    "sync.missing_event": "desk {desk}{agency_code:| of #| of #}: event {seq} has not arrived (a bundle or batch is missing)",
+    "sync.missing_events": "desk {desk}{agency_code:| of #| of #}: events {first}–{last} have not arrived (a bundle or batch is missing)",
 }
 """Code -> English template."""
 
@@ -466,8 +510,17 @@ VALUES: dict[str, Mapping[str, str]] = {
 """Parameters whose values are keys, and the English words of those keys."""
 
 
+def _described(value: Any) -> Any:
+    """A parameter that is a problem (why a push gave up), or a list of them (an event's findings), in words."""
+    if isinstance(value, Problem):
+        return describe(value)
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, Problem) for v in value):
+        return "; ".join(describe(v) for v in value)
+    return value
+
+
 def _words(params: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: describe(v) if isinstance(v, Problem) else v for k, v in params.items()}
+    out = {k: _described(v) for k, v in params.items()}
     for name, words in VALUES.items():
         value = out.get(name)
         if isinstance(value, (list, tuple)):

@@ -164,7 +164,7 @@ class DayReport:
                 }
                 for d in self.desks
             ],
-            "gaps": [g.to_json() | {"text": g.describe()} for g in self.gaps],
+            "gaps": [g.to_json() | {"problem": g.problem().as_json()} for g in self.gaps],
             "catch_ups": [c.to_json() for c in self.catch_ups],
         }
 

@@ -54,6 +54,10 @@ class Problem:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
         return f"{self.code}{where}" + (f" ({args})" if args else "")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled across the bundle reader's process boundary, problems inside its parameters included
+        return (self.__class__, (self.code, self.field, dict(self.params)))
+
     def as_json(self) -> dict[str, Any]:
         """``{"code", "field", "params"}`` with every parameter a JSON value (dates as ISO 8601)."""
         return {"code": self.code, "field": self.field, "params": {k: _jsonable(v) for k, v in self.params.items()}}
@@ -62,8 +66,16 @@ class Problem:
     def from_json(cls, data: Mapping[str, Any]) -> Problem:
         """The problem :meth:`as_json` gave (a recorded outcome read back); a parameter that was a
         problem comes back as one."""
-        params = {k: cls.from_json(v) if is_problem_json(v) else v for k, v in (data.get("params") or {}).items()}
+        params = {k: _from_json(v) for k, v in (data.get("params") or {}).items()}
         return cls(str(data["code"]), data.get("field"), MappingProxyType(params))
+
+
+def _from_json(value: Any) -> Any:
+    if is_problem_json(value):
+        return Problem.from_json(value)
+    if isinstance(value, list) and value and all(map(is_problem_json, value)):
+        return tuple(map(Problem.from_json, value))
+    return value
 
 
 def is_problem_json(value: Any) -> bool:

@@ -23,8 +23,9 @@ from desk import clock
 from desk.dossier.rows import fold_name
 from desk.errors import DeskError, IntegrityFailure
 from desk.rules.canonical import EventLine
+from desk.rules.problems import Problem, problem
 from desk.sync.identity import Identity, identity_problem
-from desk.sync.records import fail, is_snapshot
+from desk.sync.records import hidden, is_snapshot, shown
 from desk.sync.schema import entry_problem, entry_status
 
 Progress = Callable[[int, int], None]
@@ -35,6 +36,11 @@ class Cancelled(DeskError):
     """The person stopped the work; nothing was changed."""
 
     exit_code = 130
+
+
+def cancelled() -> Cancelled:
+    """What a progress callback raises when the person stops the work (the sync screen's Esc)."""
+    return Cancelled("sync.cancelled")
 
 
 class ChainConflict(IntegrityFailure):
@@ -60,12 +66,12 @@ class Gap:
             "last_seq": self.last_seq,
         }
 
-    def describe(self) -> str:
-        who = f"desk {self.desk_no} of {self.agency_code}" if self.desk_no is not None else f"desk {self.desk_id}"
-        span = (
-            f"event {self.first_seq}" if self.first_seq == self.last_seq else f"events {self.first_seq}–{self.last_seq}"
-        )
-        return f"{who}: {span} have not arrived (a bundle or batch is missing)"
+    def problem(self) -> Problem:
+        """The gap as a problem, for the CLI's and the TUI's words."""
+        desk, agency = (self.desk_no, self.agency_code) if self.desk_no is not None else (self.desk_id, "")
+        if self.first_seq == self.last_seq:
+            return problem("sync.missing_event", desk=desk, agency_code=agency, seq=self.first_seq)
+        return problem("sync.missing_events", desk=desk, agency_code=agency, first=self.first_seq, last=self.last_seq)
 
 
 _snapshot_row = itemgetter(*sq.SNAPSHOT_DOSSIER_COLUMNS)
@@ -187,12 +193,12 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
             chosen[code] = state
     ids_by_code = sq.dossier_ids_by_code(db, list(chosen))
     clashes = [
-        f"dossier code {code} already belongs to another dossier at this home"
+        problem("records.code_taken", code=code)
         for code, (row, _) in chosen.items()
         if code in ids_by_code and ids_by_code[code] != row[_ID]
     ]
     if clashes:
-        raise fail("dossier codes collide (two desks of the agency may share one desk number)", clashes, ChainConflict)
+        raise ChainConflict("records.codes_collide", findings=shown(clashes), more=hidden(clashes))
     present = sq.existing_dossier_ids(db, [row[_ID] for row, _ in chosen.values()])
     new_rows: list[tuple] = []
     new_lines: list[tuple] = []
@@ -335,7 +341,7 @@ def _new_rows(db, rows: list[tuple], desk_id: str, desk_no: int, where: str, res
     seqs = {row[1] for row in rows}
     around = sq.event_rows_between(db, desk_id, rows[0][1] - 1, rows[-1][1] + 1)
     elsewhere = sq.event_ids_present(db, [row[2] for row in rows])
-    problems: list[str] = []
+    problems: list[Problem] = []
     new: list[tuple] = []
     for row in rows:
         seq, event_id, prev_hash, hash_ = row[1], row[2], row[8], row[9]
@@ -345,16 +351,23 @@ def _new_rows(db, rows: list[tuple], desk_id: str, desk_no: int, where: str, res
                 result.skipped += 1
                 result.acknowledged.append(event_id)
             else:
-                problems.append(f"seq {seq} differs from the event this home already has for that desk")
+                problems.append(problem("records.differs", seq=seq))
             continue
         if event_id in elsewhere:
-            problems.append(f"seq {seq}: event id {event_id} is already stored as another event")
+            problems.append(problem("records.id_taken", seq=seq, event_id=event_id))
             continue
         if seq - 1 not in seqs and seq - 1 in around and around[seq - 1]["hash"] != prev_hash:
-            problems.append(f"seq {seq} does not follow seq {seq - 1} already at this home (chain broken)")
+            problems.append(problem("records.follows_not", seq=seq, previous=seq - 1))
         if seq + 1 not in seqs and seq + 1 in around and around[seq + 1]["prev_hash"] != hash_:
-            problems.append(f"seq {seq + 1} already at this home does not follow seq {seq} (chain broken)")
+            problems.append(problem("records.followed_not", seq=seq + 1, previous=seq))
         new.append(row)
     if problems:
-        raise fail(f"{where} (desk {desk_no}, {desk_id})", problems, ChainConflict)
+        raise ChainConflict(
+            "records.conflict",
+            where=where,
+            desk_no=desk_no,
+            desk_id=desk_id,
+            findings=shown(problems),
+            more=hidden(problems),
+        )
     return new

@@ -135,7 +135,7 @@ def fetch_head(desk, endpoint: str | None = None, token: str | None = None, *, t
             "recover.hub_unreachable", field="endpoint", reason=f"{reason.__class__.__name__}: {reason}"[:200]
         )
     if not isinstance(answer, dict) or type(answer.get("last_seq")) is not int:
-        raise HubError("recover.hub_unreachable", field="endpoint", reason="the answer is not a chain head")
+        raise HubError("recover.not_a_head", field="endpoint")
     return answer
 
 

@@ -23,6 +23,7 @@ from db import queries
 from desk.errors import IntegrityFailure
 from desk.models import ApplicantKind, Channel, Delivery, Digitisation, Form, IdKind, Status
 from desk.rules.canonical import GENESIS, RECORD_KEYS, EventLine, received_event
+from desk.rules.problems import Problem, problem
 from desk.sync.schema import SchemaCheck
 
 MAX_SEQ = 2**53
@@ -61,11 +62,14 @@ def hostile(canonical_json: bytes) -> bool:
     return b"\\" in canonical_json and any(m[1][0] not in _HARMLESS_ESCAPES for m in _ESCAPE.finditer(canonical_json))
 
 
-def fail(where: str, problems: list[str], cls: type[IntegrityFailure] = IntegrityFailure) -> IntegrityFailure:
-    """One error naming ``where`` and the first problems found."""
-    shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN])
-    more = f" (and {len(problems) - MAX_PROBLEMS_SHOWN} more)" if len(problems) > MAX_PROBLEMS_SHOWN else ""
-    return cls(f"{where}: {shown}{more}. Nothing was imported.")
+def shown(findings: list[Problem]) -> tuple[Problem, ...]:
+    """The first findings (each a problem of one event) a refusal names."""
+    return tuple(findings[:MAX_PROBLEMS_SHOWN])
+
+
+def hidden(findings: list[Problem]) -> int:
+    """How many findings a refusal leaves unnamed ("and 3 more")."""
+    return max(len(findings) - MAX_PROBLEMS_SHOWN, 0)
 
 
 # --- the rules --------------------------------------------------------------------------------------
@@ -97,40 +101,40 @@ def _known(allowed: frozenset, values) -> bool:
         return False
 
 
-def _event_rules(desk_id: str) -> list[tuple[str, Callable[[list], bool]]]:
+def _event_rules(desk_id: str) -> list[tuple[Problem, Callable[[list], bool]]]:
     """The rules of an event's shape (the record of docs/bundle-format.md) in a run of ``desk_id``."""
     return [
-        ("not an event object", lambda rs: set(map(type, rs)) <= {dict}),
+        (problem("records.not_an_event"), lambda rs: set(map(type, rs)) <= {dict}),
         (
-            "fields differ from an event's",
+            problem("records.fields"),
             lambda rs: set(map(len, rs)) <= {len(RECORD_KEYS)} and all(map(RECORD_KEYS.issubset, rs)),
         ),
         (
-            "seq is not a positive integer",
+            problem("records.seq"),
             lambda rs: (
                 set(map(type, map(_seq, rs))) <= {int} and 1 <= min(map(_seq, rs)) and max(map(_seq, rs)) < MAX_SEQ
             ),
         ),
-        (f"an event of another desk in a run of desk {desk_id}", lambda rs: set(map(_desk_id, rs)) <= {desk_id}),
+        (problem("records.other_desk", desk_id=desk_id), lambda rs: set(map(_desk_id, rs)) <= {desk_id}),
         (
-            "a field that should be text is not",
+            problem("records.not_text"),
             lambda rs: set(map(type, chain.from_iterable(map(_texts, rs)))) <= {str},
         ),
-        ("event_id is not an id", lambda rs: all(map(_EVENT_ID.match, map(itemgetter("event_id"), rs)))),
-        ("type is not an event type", lambda rs: all(map(_EVENT_TYPE.match, map(itemgetter("type"), rs)))),
+        (problem("records.event_id"), lambda rs: all(map(_EVENT_ID.match, map(itemgetter("event_id"), rs)))),
+        (problem("records.type"), lambda rs: all(map(_EVENT_TYPE.match, map(itemgetter("type"), rs)))),
         (
-            "dossier code or clerk too long",
+            problem("records.too_long"),
             lambda rs: (
                 max(map(len, map(itemgetter("dossier_code"), rs))) <= 80
                 and max(map(len, map(itemgetter("clerk"), rs))) <= 200
             ),
         ),
         (
-            "hash or prev_hash is not a SHA-256 hex digest",
+            problem("records.hash_shape"),
             lambda rs: all(map(_HEX64.match, chain(map(itemgetter("hash"), rs), map(itemgetter("prev_hash"), rs)))),
         ),
-        ("at is not an ISO 8601 date-time", lambda rs: _dates(map(itemgetter("at"), rs))),
-        ("payload is not an object", lambda rs: set(map(type, map(_payload, rs))) <= {dict}),
+        (problem("records.at"), lambda rs: _dates(map(itemgetter("at"), rs))),
+        (problem("records.payload"), lambda rs: set(map(type, map(_payload, rs))) <= {dict}),
     ]
 
 
@@ -169,22 +173,22 @@ def _texts_and_numbers(rows: list, texts: itemgetter, numbers: itemgetter) -> bo
     )
 
 
-_DOSSIER_RULES: list[tuple[str, Callable[[list], bool]]] = [
-    ("the dossier snapshot is malformed", lambda ds: set(map(type, ds)) <= {dict}),
-    ("the dossier snapshot lacks fields", lambda ds: all(map(_D_KEYS.issubset, ds))),
+_DOSSIER_RULES: list[tuple[Problem, Callable[[list], bool]]] = [
+    (problem("records.snapshot_malformed"), lambda ds: set(map(type, ds)) <= {dict}),
+    (problem("records.snapshot_fields"), lambda ds: all(map(_D_KEYS.issubset, ds))),
     (
-        "a field of the dossier snapshot has the wrong type, or is too long or too large",
+        problem("records.snapshot_types"),
         lambda ds: _texts_and_numbers(ds, _get_d_str, _get_d_int),
     ),
     *(
         (
-            f"{name} of the dossier snapshot is not a known value",
+            problem("records.snapshot_value", name=name),
             lambda ds, n=name, a=allowed: _known(a, map(itemgetter(n), ds)),
         )
         for name, allowed in _D_ENUMS.items()
     ),
     (
-        "a date of the dossier snapshot is not ISO 8601",
+        problem("records.snapshot_dates"),
         lambda ds: (
             _dates(
                 chain(
@@ -198,26 +202,26 @@ _DOSSIER_RULES: list[tuple[str, Callable[[list], bool]]] = [
     ),
 ]
 
-_LINE_RULES: list[tuple[str, Callable[[list], bool]]] = [
+_LINE_RULES: list[tuple[Problem, Callable[[list], bool]]] = [
     (
-        "a component line of the snapshot is malformed",
+        problem("records.line_malformed"),
         lambda ls: set(map(type, ls)) <= {dict} and all(map(_L_KEYS.issubset, ls)),
     ),
     (
-        "a component line of the snapshot has a field of the wrong type",
+        problem("records.line_types"),
         lambda ls: (
             _texts_and_numbers(ls, _get_l_str, _get_l_int)
             and _known(frozenset({0, 1}), chain.from_iterable(map(_get_l_flags, ls)))
         ),
     ),
     (
-        "a component line of the snapshot has an unknown form or digitisation state",
+        problem("records.line_state"),
         lambda ls: (
             _known(_FORMS, map(itemgetter("form"), ls)) and _known(_DIGITISATIONS, map(itemgetter("digitisation"), ls))
         ),
     ),
     (
-        "a component file path is not a safe relative path",
+        problem("records.line_path"),
         lambda ls: all(
             _SAFE_PATH.match(p) and ".." not in p.split("/") for p in filter(None, map(itemgetter("file_path"), ls))
         ),
@@ -225,17 +229,17 @@ _LINE_RULES: list[tuple[str, Callable[[list], bool]]] = [
 ]
 
 
-def _broken(rules: list[tuple[str, Callable[[list], bool]]], items: list) -> str | None:
-    """The message of the first rule some of ``items`` break, or None."""
+def _broken(rules: list[tuple[Problem, Callable[[list], bool]]], items: list) -> Problem | None:
+    """The problem of the first rule some of ``items`` break, or None."""
     if not items:
         return None
-    for message, holds in rules:
+    for broken, holds in rules:
         if not holds(items):
-            return message
+            return broken
     return None
 
 
-def _snapshots_broken(records: list) -> str | None:
+def _snapshots_broken(records: list) -> Problem | None:
     """The first rule of a dossier snapshot that the snapshots of ``records`` (events of a shape) break."""
     with_snapshot = [r for r in records if "dossier" in r["payload"]]
     if not with_snapshot:
@@ -243,13 +247,13 @@ def _snapshots_broken(records: list) -> str | None:
     snapshots = [r["payload"]["dossier"] for r in with_snapshot]
     lines = [r["payload"].get("components") for r in with_snapshot]
     if set(map(type, snapshots)) != {dict} or set(map(type, lines)) != {list}:
-        return "the dossier snapshot is malformed"
-    problem = _broken(_DOSSIER_RULES, snapshots) or _broken(_LINE_RULES, list(chain.from_iterable(lines)))
-    if problem is None and list(map(itemgetter("code"), snapshots)) != list(
+        return problem("records.snapshot_malformed")
+    broken = _broken(_DOSSIER_RULES, snapshots) or _broken(_LINE_RULES, list(chain.from_iterable(lines)))
+    if broken is None and list(map(itemgetter("code"), snapshots)) != list(
         map(itemgetter("dossier_code"), with_snapshot)
     ):
-        problem = "the snapshot is of another dossier than the event's"
-    return problem
+        broken = problem("records.snapshot_other_dossier")
+    return broken
 
 
 def is_snapshot(payload: dict) -> bool:
@@ -273,7 +277,7 @@ class RunCheck:
 
     def __init__(self, *, desk_id: str, where: str):
         self.desk_id, self.where = desk_id, where
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
         self._rules = _event_rules(desk_id)
         self._prev: tuple[int, str] | None = None  # seq and hash of the last event that passed
         self._count = 0
@@ -300,48 +304,53 @@ class RunCheck:
                 passed.append(event)
                 self._link(event.record, event.digest)
         if not kept and len(passed) == len(events):  # the rules found something no single event explains
-            self.problems.append(f"events #{self._count - len(events) + 1}–{self._count}: refused by the records check")
+            self.problems.append(
+                problem("records.block_refused", first=self._count - len(events) + 1, last=self._count)
+            )
         self._schema.add(passed)
         return passed
 
-    def _at(self, r) -> str:
-        return f"event #{self._count}" + (f" (seq {r['seq']})" if isinstance(r, dict) and "seq" in r else "")
+    def _at(self, r, finding: Problem) -> Problem:
+        """``finding`` about the run's event #n (and its seq, when it has one)."""
+        seq = str(r["seq"]) if isinstance(r, dict) and "seq" in r else ""
+        return problem("records.event", event=self._count, seq=seq, finding=finding)
 
     def _keeps(self, event: EventLine) -> bool:
         """Whether one event keeps the rules; if not, its problem is noted."""
         if len(self.problems) > MAX_PROBLEMS_SHOWN:
             return False  # enough to say; the run is refused
         r = event.record
-        problem = _broken(self._rules, [r]) or _snapshots_broken([r])
-        if problem is None and event.digest is None:
-            problem = "holds a value no desk writes (a number with a fraction, or beyond 64 bits)"
-        if problem is None and hostile(_encoded_texts(event)):
-            problem = "holds control or invisible characters a desk never stores"
-        if problem is not None:
-            self.problems.append(f"{self._at(r)}: {problem}")
+        broken = _broken(self._rules, [r]) or _snapshots_broken([r])
+        if broken is None and event.digest is None:
+            broken = problem("records.number")
+        if broken is None and hostile(_encoded_texts(event)):
+            broken = problem("records.hostile_text")
+        if broken is not None:
+            self.problems.append(self._at(r, broken))
             return False
         return True
 
     def _link(self, r: dict, digest: str | None) -> None:
         """The event's hash, and its link to the previous event of the run."""
-        problems, at, seq = self.problems, None, r["seq"]
+        problems, seq = self.problems, r["seq"]
         if digest != r["hash"]:
-            at = self._at(r)
-            problems.append(f"{at}: altered (its hash does not match its content)")
+            problems.append(self._at(r, problem("records.altered")))
         if self._prev is not None:
             prev_seq, prev_hash = self._prev
             if seq <= prev_seq:
-                problems.append(f"{at or self._at(r)}: out of order after seq {prev_seq}")
+                problems.append(self._at(r, problem("records.out_of_order", previous=prev_seq)))
             elif seq == prev_seq + 1 and r["prev_hash"] != prev_hash:
-                problems.append(f"{at or self._at(r)}: does not follow seq {prev_seq} (chain broken)")
+                problems.append(self._at(r, problem("records.chain_broken", previous=prev_seq)))
         if seq == 1 and r["prev_hash"] != GENESIS:
-            problems.append(f"{at or self._at(r)}: the first event of a desk must start the chain")
+            problems.append(self._at(r, problem("records.not_genesis")))
         self._prev = (seq, r["hash"])
 
     def finish(self) -> None:
         """Raise IntegrityFailure naming ``where`` and the events at fault, if any."""
         if self.problems:
-            raise fail(self.where, self.problems)
+            raise IntegrityFailure(
+                "records.refused", where=self.where, findings=shown(self.problems), more=hidden(self.problems)
+            )
         self._schema.finish()
 
 

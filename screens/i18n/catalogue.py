@@ -101,6 +101,8 @@ class Strings:
     def _name(self, param: str, value: Any) -> Any:
         if isinstance(value, Problem):  # a reason inside a problem (why a push gave up)
             return self.problem(value)
+        if isinstance(value, (list, tuple)) and value and all(isinstance(v, Problem) for v in value):
+            return "; ".join(self.problem(v) for v in value)  # the findings of a refusal, one per event
         if param == "noun":  # a catalogue's item: "component" or "fee"
             return PLACE_WORDS[self.language].get(value, value)
         prefix = PARAM_KEYS.get(param)

@@ -408,7 +408,6 @@ STRINGS: dict[str, str] = {
     "sync.exporting": "Exporting… (Esc to stop)",
     "sync.pushing": "Pushing to the hub… (Esc to stop)",
     "sync.stopping": "Stopping…",
-    "sync.stopped": "stopped by the clerk",
     "sync.export_cancelled": "Export stopped: nothing kept, nothing marked.",
     "sync.push_cancelled": "Push stopped: what the hub acknowledged stays so, the rest is still pending.",
     "sync.export_nothing": "Nothing new to export: every event was exported or pushed.",

@@ -239,6 +239,9 @@ PROBLEMS: dict[str, str] = {
     "recover.hub_unreachable": (
         "Cannot ask the hub what it holds of this desk ({reason}); try again, or use `desk recover --bundle FILE`."
     ),
+    "recover.not_a_head": (
+        "Cannot ask the hub what it holds of this desk (its answer is not a chain head); try again, or use `desk recover --bundle FILE`."
+    ),
     "chain.recovered_gap": (
         "Desk {desk}: events {first}–{last} are at the hub, not here (this home was restored from a backup and recovered)."
     ),
@@ -418,6 +421,7 @@ PROBLEMS: dict[str, str] = {
     "export.not_folder": "{path} is not a folder; give the folder to write the bundle into.",
     "export.write_failed": "Cannot write the bundle to {path}: {reason}. Nothing was marked as exported; free some space or check the USB stick, then export again.",
     "sync.stopped": "Stopped ({kind}).",
+    "sync.cancelled": "Stopped by the clerk.",
     "sync.endpoint_not_url": "Sync endpoint “{endpoint}” is not an http:// or https:// URL.",
     "sync.no_endpoint": "No hub address: set sync.endpoint in the settings, or pass --endpoint URL.",
     "sync.no_token": "No access token: set sync.token in the settings (the hub's `desk hub token add` makes one).",
@@ -439,5 +443,45 @@ PROBLEMS: dict[str, str] = {
     "print.range_reversed": "--to {last} is before --date {first}.",
     "report.out_suffix": "--out {path}: name a .pdf or a .csv file.",
     "report.to_needs_date": "--to needs --date (the first day of the range).",
+    # the records check and a hub's chains
+    "records.refused": "{where}: {findings}{more:| (and # more)| (and # more)}. Nothing was imported.",
+    "records.conflict": "{where} (desk {desk_no}, {desk_id}): {findings}{more:| (and # more)| (and # more)}. Nothing was imported.",
+    "records.codes_collide": "dossier codes collide (two desks of the agency may share one desk number): {findings}{more:| (and # more)| (and # more)}. Nothing was imported.",
+    "records.event": "event #{event}{seq:| (seq #)| (seq #)}: {finding}",
+    "records.block_refused": "events #{first}–{last}: refused by the records check",
+    "records.not_an_event": "not an event object",
+    "records.fields": "fields differ from an event's",
+    "records.seq": "seq is not a positive integer",
+    "records.other_desk": "an event of another desk in a run of desk {desk_id}",
+    "records.not_text": "a field that should be text is not",
+    "records.event_id": "event_id is not an id",
+    "records.type": "type is not an event type",
+    "records.too_long": "dossier code or clerk too long",
+    "records.hash_shape": "hash or prev_hash is not a SHA-256 hex digest",
+    "records.at": "at is not an ISO 8601 date-time",
+    "records.payload": "payload is not an object",
+    "records.snapshot_malformed": "the dossier snapshot is malformed",
+    "records.snapshot_fields": "the dossier snapshot lacks fields",
+    "records.snapshot_types": "a field of the dossier snapshot has the wrong type, or is too long or too large",
+    "records.snapshot_value": "{name} of the dossier snapshot is not a known value",
+    "records.snapshot_dates": "a date of the dossier snapshot is not ISO 8601",
+    "records.snapshot_other_dossier": "the snapshot is of another dossier than the event's",
+    "records.line_malformed": "a component line of the snapshot is malformed",
+    "records.line_types": "a component line of the snapshot has a field of the wrong type",
+    "records.line_state": "a component line of the snapshot has an unknown form or digitisation state",
+    "records.line_path": "a component file path is not a safe relative path",
+    "records.number": "holds a value no desk writes (a number with a fraction, or beyond 64 bits)",
+    "records.hostile_text": "holds control or invisible characters a desk never stores",
+    "records.altered": "altered (its hash does not match its content)",
+    "records.out_of_order": "out of order after seq {previous}",
+    "records.chain_broken": "does not follow seq {previous} (chain broken)",
+    "records.not_genesis": "the first event of a desk must start the chain",
+    "records.code_taken": "dossier code {code} already belongs to another dossier at this home",
+    "records.differs": "seq {seq} differs from the event this home already has for that desk",
+    "records.id_taken": "seq {seq}: event id {event_id} is already stored as another event",
+    "records.follows_not": "seq {seq} does not follow seq {previous} already at this home (chain broken)",
+    "records.followed_not": "seq {seq} already at this home does not follow seq {previous} (chain broken)",
+    "sync.missing_event": "desk {desk}{agency_code:| of #| of #}: event {seq} has not arrived (a bundle or batch is missing)",
+    "sync.missing_events": "desk {desk}{agency_code:| of #| of #}: events {first}–{last} have not arrived (a bundle or batch is missing)",
 }
 """Code -> English template of the TUI."""

@@ -249,6 +249,9 @@ PROBLEMS: dict[str, str] = {
     "recover.hub_unreachable": (
         "Không hỏi được máy chủ về dữ liệu của quầy này ({reason}); hãy thử lại, hoặc dùng `desk recover --bundle TỆP`."
     ),
+    "recover.not_a_head": (
+        "Không hỏi được máy chủ về dữ liệu của quầy này (câu trả lời không phải đầu chuỗi sự kiện); hãy thử lại, hoặc dùng `desk recover --bundle TỆP`."
+    ),
     "chain.recovered_gap": (
         "Quầy {desk}: các sự kiện {first}–{last} nằm ở máy chủ, không có ở máy này (máy được khôi phục từ bản sao lưu rồi đã đồng bộ lại đầu chuỗi)."
     ),
@@ -428,6 +431,7 @@ PROBLEMS: dict[str, str] = {
     "export.not_folder": "{path} không phải thư mục; hãy chọn thư mục để ghi gói vào.",
     "export.write_failed": "Không ghi được gói vào {path}: {reason}. Chưa sự kiện nào được đánh dấu là đã xuất; hãy giải phóng dung lượng hoặc kiểm tra USB, rồi xuất lại.",
     "sync.stopped": "Đã dừng ({kind}).",
+    "sync.cancelled": "Cán bộ đã dừng.",
     "sync.endpoint_not_url": "Địa chỉ máy chủ “{endpoint}” không phải địa chỉ http:// hoặc https://.",
     "sync.no_endpoint": "Chưa có địa chỉ máy chủ: hãy đặt sync.endpoint trong cấu hình, hoặc dùng --endpoint URL.",
     "sync.no_token": "Chưa có mã truy cập: hãy đặt sync.token trong cấu hình (máy chủ tạo mã bằng `desk hub token add`).",
@@ -449,5 +453,45 @@ PROBLEMS: dict[str, str] = {
     "print.range_reversed": "--to {last} ở trước --date {first}.",
     "report.out_suffix": "--out {path}: hãy đặt tên tệp .pdf hoặc .csv.",
     "report.to_needs_date": "--to cần có --date (ngày đầu của khoảng).",
+    # the records check and a hub's chains
+    "records.refused": "{where}: {findings}{more:| (và # lỗi khác)| (và # lỗi khác)}. Không nhập gì.",
+    "records.conflict": "{where} (quầy {desk_no}, {desk_id}): {findings}{more:| (và # lỗi khác)| (và # lỗi khác)}. Không nhập gì.",
+    "records.codes_collide": "Mã hồ sơ bị trùng (có thể hai quầy của cơ quan dùng chung một số quầy): {findings}{more:| (và # lỗi khác)| (và # lỗi khác)}. Không nhập gì.",
+    "records.event": "sự kiện thứ {event}{seq:| (số thứ tự #)| (số thứ tự #)}: {finding}",
+    "records.block_refused": "các sự kiện thứ {first}–{last}: bị bước kiểm tra bản ghi từ chối",
+    "records.not_an_event": "không phải một đối tượng sự kiện",
+    "records.fields": "các trường khác với trường của một sự kiện",
+    "records.seq": "số thứ tự không phải số nguyên dương",
+    "records.other_desk": "sự kiện của quầy khác nằm trong dãy sự kiện của quầy {desk_id}",
+    "records.not_text": "một trường lẽ ra là văn bản nhưng không phải",
+    "records.event_id": "event_id không phải mã định danh hợp lệ",
+    "records.type": "type không phải loại sự kiện hợp lệ",
+    "records.too_long": "mã hồ sơ hoặc tên cán bộ quá dài",
+    "records.hash_shape": "hash hoặc prev_hash không phải mã băm SHA-256 dạng hex",
+    "records.at": "at không phải ngày giờ dạng ISO 8601",
+    "records.payload": "payload không phải một đối tượng",
+    "records.snapshot_malformed": "bản chụp hồ sơ sai cấu trúc",
+    "records.snapshot_fields": "bản chụp hồ sơ thiếu trường",
+    "records.snapshot_types": "một trường của bản chụp hồ sơ sai kiểu, quá dài hoặc quá lớn",
+    "records.snapshot_value": "{name} của bản chụp hồ sơ có giá trị không xác định",
+    "records.snapshot_dates": "một ngày của bản chụp hồ sơ không ở dạng ISO 8601",
+    "records.snapshot_other_dossier": "bản chụp là của hồ sơ khác với hồ sơ của sự kiện",
+    "records.line_malformed": "một dòng thành phần của bản chụp sai cấu trúc",
+    "records.line_types": "một dòng thành phần của bản chụp có trường sai kiểu",
+    "records.line_state": "một dòng thành phần của bản chụp có hình thức hoặc trạng thái số hóa không xác định",
+    "records.line_path": "đường dẫn tệp của một thành phần không phải đường dẫn tương đối an toàn",
+    "records.number": "chứa giá trị mà quầy không bao giờ ghi (số có phần thập phân, hoặc vượt quá 64 bit)",
+    "records.hostile_text": "chứa ký tự điều khiển hoặc ký tự ẩn mà quầy không bao giờ lưu",
+    "records.altered": "đã bị sửa (mã băm không khớp nội dung)",
+    "records.out_of_order": "sai thứ tự sau số thứ tự {previous}",
+    "records.chain_broken": "không nối tiếp số thứ tự {previous} (chuỗi bị đứt)",
+    "records.not_genesis": "sự kiện đầu tiên của một quầy phải mở đầu chuỗi",
+    "records.code_taken": "mã hồ sơ {code} đã thuộc về một hồ sơ khác ở đây",
+    "records.differs": "số thứ tự {seq} khác với sự kiện đã có ở đây cho quầy đó",
+    "records.id_taken": "số thứ tự {seq}: mã sự kiện {event_id} đã được lưu cho một sự kiện khác",
+    "records.follows_not": "số thứ tự {seq} không nối tiếp số thứ tự {previous} đã có ở đây (chuỗi bị đứt)",
+    "records.followed_not": "số thứ tự {seq} đã có ở đây không nối tiếp số thứ tự {previous} (chuỗi bị đứt)",
+    "sync.missing_event": "Quầy {desk}{agency_code:| của #| của #}: sự kiện {seq} chưa đến (thiếu một gói hoặc một lô).",
+    "sync.missing_events": "Quầy {desk}{agency_code:| của #| của #}: các sự kiện {first}–{last} chưa đến (thiếu một gói hoặc một lô).",
 }
 """Code -> Vietnamese template."""

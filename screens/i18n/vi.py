@@ -421,7 +421,6 @@ STRINGS: dict[str, str] = {
     "sync.exporting": "Đang xuất gói… (Esc để dừng)",
     "sync.pushing": "Đang gửi lên máy chủ… (Esc để dừng)",
     "sync.stopping": "Đang dừng…",
-    "sync.stopped": "cán bộ đã dừng",
     "sync.export_cancelled": "Đã dừng xuất gói: không giữ gì, không đánh dấu gì.",
     "sync.push_cancelled": "Đã dừng gửi: phần máy chủ đã nhận vẫn được ghi nhận, phần còn lại vẫn chờ.",
     "sync.export_nothing": "Không có gì mới để xuất: mọi sự kiện đã được xuất hoặc gửi.",
