@@ -14,6 +14,8 @@ class Form(StrEnum):
     COPY = "ban_sao"
     CERTIFIED_COPY = "ban_sao_chung_thuc"
     PHOTOCOPY = "ban_chup"
+    PRESENTED = "xuat_trinh"
+    """Only shown (xuất trình, e.g. the ID card): checked, not kept, never listed as handed in, never digitised."""
 
     @property
     def label_vi(self) -> str:
@@ -25,6 +27,7 @@ FORM_LABELS_VI = {
     Form.COPY: "Bản sao",
     Form.CERTIFIED_COPY: "Bản sao chứng thực",
     Form.PHOTOCOPY: "Bản chụp",
+    Form.PRESENTED: "Xuất trình",
 }
 
 
@@ -292,3 +295,17 @@ class DossierDocument:
     """Mẫu 03: why refused; Mẫu 04: why late."""
     new_due: datetime | None = None
     """Mẫu 04: the new appointment."""
+
+
+@dataclass
+class GuidanceDocument:
+    """Mẫu 02 for a dossier that was not taken in (no receipt, no dossier code): what the citizen must complete."""
+
+    procedure: Procedure
+    missing: list[tuple[str, str]]
+    """(component or content, reason) rows."""
+    issued: datetime
+    name: str = ""
+    """The citizen's name, if they gave it."""
+    clerk: str = ""
+    """Who guided them (signs as the guiding clerk)."""

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from desk.models import Dossier, DossierDocument, PrintSettings
+from desk.models import Dossier, DossierDocument, GuidanceDocument, PrintSettings
 from printing.errors import PrintOptionError
 
 DOSSIER_KINDS = ("receipt", "supplement", "refusal", "apology")
@@ -51,6 +51,12 @@ class PdfRenderer:
             # without a new date the letter leaves it blank, to be written by hand
             return render_apology(d, p, settings, doc.new_due, doc.reason, issued=doc.issued, paper=paper)
         raise PrintOptionError("print.kind_unknown", field="kind", kind=doc.kind, choices=DOSSIER_KINDS)
+
+    def guidance(self, doc: GuidanceDocument, settings: PrintSettings, *, paper: str = "a4") -> bytes:
+        """Mẫu 02 for a dossier that was not taken in (no dossier code)."""
+        from printing.letters import render_guidance
+
+        return render_guidance(doc, settings, paper=paper)
 
     def register(self, dossiers: Iterable[Dossier], settings: PrintSettings, date_from: date, date_to: date) -> bytes:
         """Mẫu 07, the register book of the dossiers received from ``date_from`` to ``date_to``."""

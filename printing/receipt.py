@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from desk.models import Dossier, IdKind, PrintSettings, Procedure, TimeUnit
+from desk.models import Dossier, Form, IdKind, PrintSettings, Procedure, TimeUnit
 from desk.rules.receipt_qr import build_payload
 from printing.blocks import (
     clerk_name,
@@ -143,7 +143,8 @@ def _receipt_copy(
         para("1. Thành phần hồ sơ nộp gồm:", before=step, after=step),
     ]
     layout.flow(*lines)
-    received = [c for c in dossier.components if c.received]
+    # papers only shown (xuất trình) were checked and handed back: never listed as handed in
+    received = [c for c in dossier.components if c.received and c.form is not Form.PRESENTED]
     narrow = layout.paper.narrow
     cols = [
         Col("TT", 0.7, "center"),

@@ -47,6 +47,21 @@ def print_letter(
     )
 
 
+def print_guidance(
+    desk: Desk, procedure_code: str, missing: list[tuple[str, str]], name: str = "", language: str = "vi"
+) -> PrintResult:
+    """Mẫu 02 for a dossier not taken in (a required component missing), as ``desk print guidance`` prints it."""
+    return documents.print_guidance(
+        desk,
+        procedure_code,
+        missing,
+        renderer=printing.RENDERER,
+        sender=printing.send_to_printer,
+        name=name,
+        language=language,
+    )
+
+
 def print_day_report(desk: Desk, date_from: date, date_to: date, language: str = "vi") -> PrintResult:
     """The end-of-day report of the period (one A4 page), as ``desk report day`` prints it."""
     from desk.reports.day import day_report  # the report's queries load when a report is printed

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 
+import printing
 from desk.config import read_agency_key
 from desk.dossier import query as dossiers
 from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
@@ -168,15 +169,43 @@ async def test_checklist_keys_quantity_and_form(app, desk):
         assert screen.procedure.code == "1.001193"
         screen.form.field("name").value = "Trần Văn Bình"
         screen.checklist.focus()
-        await pilot.press("plus", "plus", "minus", "f", "space")
+        await pilot.press("plus", "plus", "minus", "f")
         line = screen.checklist.lines[0]
-        assert (line.quantity, line.form.value, line.received) == (2, "ban_sao", False)
+        assert (line.quantity, line.form.value, line.received) == (2, "ban_sao", True)
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: isinstance(app.screen, ReceiptPreview))
         await pilot.press("escape")
     [d] = dossiers.search(desk, "tran van binh")
     first = d.components[0]
-    assert (first.quantity, first.form.value, first.received) == (2, "ban_sao", False)
+    assert (first.quantity, first.form.value, first.received) == (2, "ban_sao", True)
+
+
+@pilot_test
+async def test_an_unticked_required_box_offers_the_guidance_not_a_receipt(app, desk, monkeypatch):
+    from printing import PrintOutcome
+
+    sent = []
+
+    def fake_printer(path, *, printer="", copies=1):
+        sent.append(path)
+        return PrintOutcome(True, "sent", path, "lp", copies=copies, job="desk-1")
+
+    monkeypatch.setattr(printing, "send_to_printer", fake_printer)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(pilot)
+        screen.form.field("name").value = "Trần Văn Bình"
+        screen.checklist.focus()
+        await pilot.press("down", "space")  # the birth certificate (required) was not brought
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert "Giấy chứng sinh" in app.screen.question and "Mẫu 02" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot, lambda: screen.procedure is None)
+        assert not isinstance(app.screen, ReceiptPreview)
+    assert dossiers.search(desk, "tran van binh") == [] and len(sent) == 1
+    [(kind, code, payload)] = desk.db.execute("SELECT type, dossier_code, payload FROM events").fetchall()
+    assert (kind, code) == ("guidance.issued", "")
+    assert '"giay_chung_sinh"' in payload and "Trần Văn Bình" in payload
 
 
 @pilot_test

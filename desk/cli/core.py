@@ -128,6 +128,17 @@ def _parse_components(values: Sequence[str] | None) -> frozenset[str]:
     return frozenset(v.strip() for item in values or () for v in item.split(",") if v.strip())
 
 
+def _parse_reused(values: Sequence[str] | None) -> dict[str, str]:
+    """``COMPONENT=SOURCE`` items (a data store such as VNeID, or another dossier's code)."""
+    out: dict[str, str] = {}
+    for item in values or ():
+        code, sep, source = item.partition("=")
+        if not sep or not code.strip() or not source.strip():
+            raise InvalidInput("intake.reused_format", field="reused", value=item)
+        out[code.strip()] = source.strip()
+    return out
+
+
 def cmd_intake(args) -> int:
     from desk import clock
     from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
@@ -158,6 +169,9 @@ def cmd_intake(args) -> int:
         applicant=applicant,
         received_at=clock.parse_local(args.received_at, "received-at") if args.received_at else None,
         not_received=_parse_components(args.missing),
+        received=_parse_components(args.received),
+        presented=_parse_components(args.presented),
+        reused=_parse_reused(args.reused),
         sets=args.sets,
         notes=args.note or "",
     )
@@ -323,7 +337,13 @@ def register(sub) -> None:
     sp.add_argument("--sample", action="store_true", help="import the bundled sample catalogue")
     add_command(cat_sub, "list", "list the procedures", cmd_catalog_list)
 
-    sp = add_command(sub, "intake", "receive a dossier: code, component lines and event in one transaction", cmd_intake)
+    sp = add_command(
+        sub,
+        "intake",
+        "receive a complete dossier: code, component lines and event in one transaction. A dossier lacking a "
+        "required component is refused (exit 3, naming each): guide the citizen with `desk print guidance`",
+        cmd_intake,
+    )
     sp.add_argument("--procedure", required=True, metavar="CODE", help="procedure code from the catalogue")
     who = sp.add_mutually_exclusive_group(required=True)
     who.add_argument("--name", help="applicant's full name")
@@ -339,7 +359,28 @@ def register(sub) -> None:
     )
     sp.add_argument("--received-at", metavar="ISO", help="when it was received (default: now)")
     sp.add_argument(
-        "--missing", action="append", metavar="CODES", help="component codes NOT handed in (comma-separated)"
+        "--missing",
+        action="append",
+        metavar="CODES",
+        help="required component codes NOT handed in (comma-separated); any makes the intake refuse",
+    )
+    sp.add_argument(
+        "--received",
+        action="append",
+        metavar="CODES",
+        help="optional component codes handed in (comma-separated); optional ones are not received by default",
+    )
+    sp.add_argument(
+        "--presented",
+        action="append",
+        metavar="CODES",
+        help="components only shown (xuất trình, e.g. the ID card): checked, not kept, never digitised",
+    )
+    sp.add_argument(
+        "--reused",
+        action="append",
+        metavar="COMPONENT=SOURCE",
+        help="a component not handed in but reused from a data store (VNeID, CSDLQG dân cư, …) or a dossier code",
     )
     sp.add_argument("--sets", type=int, default=1, help="number of sets (bộ) handed in")
     sp.add_argument("--note")

@@ -117,6 +117,27 @@ def cmd_print_dossier(args: argparse.Namespace) -> int:
     return _finish(args, result)
 
 
+def cmd_print_guidance(args: argparse.Namespace) -> int:
+    import printing
+    from desk.dossier.documents import print_guidance
+    from desk.dossier.guidance import parse_missing
+
+    desk = open_from_args(args)
+    result = print_guidance(
+        desk,
+        args.procedure,
+        parse_missing(args.missing or []),
+        renderer=printing.RENDERER,
+        sender=printing.send_to_printer,
+        name=args.name or "",
+        out=Path(args.out) if args.out else None,
+        paper=args.paper,
+        printer=args.printer,
+        language="en",
+    )
+    return _finish(args, result)
+
+
 def cmd_print_register(args: argparse.Namespace) -> int:
     import printing
     from desk import clock
@@ -188,6 +209,25 @@ def register(sub) -> None:
             sp.add_argument("--reason", help="why the dossier is late")
         else:
             sp.set_defaults(days=None, reason="")
+    sp = add_command(
+        pr_sub,
+        "guidance",
+        "Mẫu 02 for a dossier NOT taken in (a required component missing): no receipt, no dossier code; "
+        "recorded as a guidance event and counted in the day report",
+        in_words(cmd_print_guidance),
+    )
+    sp.add_argument("--procedure", required=True, metavar="CODE", help="procedure code from the catalogue")
+    sp.add_argument(
+        "--missing",
+        action="append",
+        required=True,
+        metavar="COMP[:REASON]",
+        help="a component code (printed by its name) or other content to complete, with the reason; repeatable",
+    )
+    sp.add_argument("--name", help="the citizen's name (printed; optional)")
+    sp.add_argument("--out", metavar="FILE", help="only write the PDF there; print nothing")
+    sp.add_argument("--paper", choices=["a4", "a5", "80mm"], help="paper (default: the home's setting)")
+    sp.add_argument("--printer", help="CUPS printer name (default: the home's setting, else the default)")
     sp = add_command(
         pr_sub,
         "register",

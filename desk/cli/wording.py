@@ -113,6 +113,14 @@ ENGLISH: dict[str, str] = {
     "component.not_in_procedure": (
         "component '{component}' is not a component of {procedure}; its components are {components:none|#|#}"
     ),
+    "intake.incomplete": (
+        "the dossier lacks required {missing:component|components} {missing}: no receipt for an "
+        "incomplete dossier; guide the citizen with Mẫu 02 "
+        "(`desk print guidance --procedure {procedure} --missing COMPONENT:REASON`)"
+    ),
+    "guidance.nothing_missing": "say what is missing: give at least one --missing COMPONENT[:REASON]",
+    "intake.reused_format": "--reused {value!r}: write it as COMPONENT=SOURCE (e.g. giay_khai_sinh=VNeID)",
+    "guidance.too_many": "{count} items to complete: at most {limit} on one guidance",
     "quantity.range": "quantity of {component}: {value} is not between 1 and 999",
     "received_at.future": "received-at {at:%Y-%m-%d %H:%M} is in the future (now {now:%Y-%m-%d %H:%M})",
     "sets.range": "number of sets {sets} is not between 1 and 99",

@@ -1,6 +1,7 @@
 """Printing a document: one path for the CLI and the screens.
 
-:func:`print_document` (the receipt, Mẫu 02, 03, 04), :func:`print_register`
+:func:`print_document` (the receipt, Mẫu 02, 03, 04), :func:`print_guidance`
+(Mẫu 02 for a dossier that was not taken in), :func:`print_register`
 (Mẫu 07) and :func:`print_report` (the day report) each gather what the document
 says, have the renderer make the PDF, write it to ``out`` or keep it under the
 home and hand it to the sender (the printer), and record the print event, which
@@ -21,10 +22,11 @@ from desk.catalog.store import get_procedure
 from desk.config import Settings, read_agency_key
 from desk.context import Desk
 from desk.dossier import query as dossiers
+from desk.dossier.guidance import gather_guidance, guidance_record
 from desk.dossier.lifecycle import last_transition, missing_pairs, record_print
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.fsio import atomic_write
-from desk.models import Dossier, DossierDocument, PrintSettings
+from desk.models import Dossier, DossierDocument, GuidanceDocument, PrintSettings
 from desk.rules.forms import FORMS
 from desk.rules.problems import Problem
 
@@ -46,6 +48,10 @@ class Renderer(Protocol):
         self, doc: DossierDocument, settings: PrintSettings, *, paper: str = "a4", copies: int = 1
     ) -> bytes:
         """The receipt (``copies`` copies in one PDF) or Mẫu 02, 03, 04."""
+        ...
+
+    def guidance(self, doc: GuidanceDocument, settings: PrintSettings, *, paper: str = "a4") -> bytes:
+        """Mẫu 02 for a dossier that was not taken in (no dossier code)."""
         ...
 
     def register(self, dossiers: Iterable[Dossier], settings: PrintSettings, date_from: date, date_to: date) -> bytes:
@@ -184,6 +190,44 @@ def print_document(
     )
 
 
+def print_guidance(
+    desk: Desk,
+    procedure_code: str,
+    missing: list[tuple[str, str]],
+    *,
+    renderer: Renderer,
+    sender: Sender,
+    name: str = "",
+    out: Path | None = None,
+    paper: str | None = None,
+    printer: str | None = None,
+    language: str = "vi",
+) -> PrintResult:
+    """Print Mẫu 02 for a dossier that was not taken in: no receipt, no dossier code.
+
+    ``missing`` holds (component code or content, reason) pairs. The print is recorded as a
+    ``guidance.issued`` event (the clerk, the time, the procedure, what was missing) of no dossier,
+    counted by the day report.
+    """
+    doc = gather_guidance(desk, procedure_code, missing, name=name)
+    paper = paper or desk.settings.paper
+    options = print_settings(desk.settings)
+    pdf = _rendered(lambda: renderer.guidance(doc, options, paper=paper))
+    return _deliver(
+        desk,
+        kind="guidance",
+        code="",
+        pdf=pdf,
+        paper=paper,
+        copies=1,
+        out=out,
+        printer=printer,
+        sender=sender,
+        language=language,
+        guidance=guidance_record(doc),
+    )
+
+
 def print_register(
     desk: Desk,
     date_from: date,
@@ -291,6 +335,7 @@ def _deliver(
     sender: Sender,
     language: str,
     details: dict[str, Any] | None = None,
+    guidance: dict[str, Any] | None = None,
 ) -> PrintResult:
     """Write the PDF to ``out``, or keep it under the home and send it; record the event either way.
 
@@ -306,7 +351,15 @@ def _deliver(
         write_document(out, pdf)
         message = f"written to {out}"
         record_print(
-            desk, code, kind, copies, paper, True, message, details={**recorded, "method": "file", "path": str(out)}
+            desk,
+            code,
+            kind,
+            copies,
+            paper,
+            True,
+            message,
+            details={**recorded, "method": "file", "path": str(out)},
+            guidance=guidance,
         )
         return PrintResult(True, out, message, sent=False)
     path = kept_path(desk, code or kind, kind, clock.now())
@@ -323,5 +376,6 @@ def _deliver(
         outcome.ok,
         message,
         details={**recorded, "method": outcome.method, "path": str(path), "printer": outcome.printer},
+        guidance=guidance,
     )
     return PrintResult(outcome.ok, path, message, sent=outcome.ok)

@@ -31,7 +31,17 @@ from desk.text import LIMITS, clean, fold, sanitise
 SATISFACTION = ("Rất hài lòng", "Hài lòng", "Không hài lòng")
 """The answers a citizen may give when collecting a result (for the 766/QĐ-TTg indicators)."""
 
-PRINT_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control", "register", "report")
+PRINT_KINDS = (
+    "receipt",
+    "supplement",
+    "refusal",
+    "apology",
+    "stop",
+    "control",
+    "register",
+    "report",
+    "guidance",
+)
 """Documents whose printing is recorded (Mẫu 01, 02, 03, 04, 05, 06, 07 and the day report)."""
 
 PAPERS = ("a4", "a5", "80mm")
@@ -385,8 +395,12 @@ def record_print(
     message: str = "",
     *,
     details: dict | None = None,
+    guidance: dict | None = None,
 ) -> Event:
     """Record a print or reprint ("document.printed") or a failed one ("document.print_failed").
+
+    ``guidance`` (Mẫu 02 for a dossier that was not taken in, of no dossier code) records a
+    "guidance.issued" event instead, printed or not: the citizen was guided either way.
 
     ``code`` may be empty for documents of no single dossier (the register
     book, the day report). ``details`` adds facts of the document (e.g. the new
@@ -419,11 +433,14 @@ def record_print(
             dossier_code = dossier.code
             payload = snapshot(dossier, desk.desk_id)
         payload["print"] = body
+        kind_of_event = "document.printed" if ok else "document.print_failed"
+        if guidance is not None:
+            payload["guidance"], kind_of_event = guidance, "guidance.issued"
         return events.append(
             desk.db,
             desk_id=desk.desk_id,
             dossier_code=dossier_code,
-            type="document.printed" if ok else "document.print_failed",
+            type=kind_of_event,
             clerk=desk.clerk,
             at=now,
             payload=payload,

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from db.indicator_queries import guidance_count
 from desk import clock
 from desk.models import Agency
 from desk.reports.indicators import (
@@ -103,6 +104,8 @@ class DayReport:
     desks: list[DeskLine] = field(default_factory=list)
     """Hub only: one line per desk (those with dossiers in the period or events at this home)."""
     targets: dict[str, float] = field(default_factory=lambda: dict(TARGETS))
+    guidance: int = 0
+    """Dossiers not taken in for lack of a required component: the guidance (Mẫu 02) given in the period."""
 
     @property
     def gaps(self) -> list[Gap]:
@@ -133,6 +136,7 @@ class DayReport:
                 for o in self.overdue
             ],
             "overdue_total": self.indicators.overall.overdue,
+            "guidance_issued": self.guidance,
             "desks": [
                 {
                     "label": d.label,
@@ -178,6 +182,8 @@ def day_report(
     overdue = overdue_dossiers(desk, indicators.as_of, limit=OVERDUE_FETCHED)
     syncs = reconciliation(desk)
     report = DayReport(desk.settings.agency, desk.clerk, now, indicators, overdue, hub=bool(syncs))
+    start, end = (t.isoformat(timespec="seconds") for t in (indicators.start, indicators.end))
+    report.guidance = guidance_count(desk.db, start, end)
     if report.hub:
         report.desks = _desk_lines(desk, indicators.by_desk, syncs)
     return report

@@ -21,6 +21,7 @@ class FormName(NamedTuple):
 FORMS: dict[str, FormName] = {
     "receipt": FormName("Mẫu 01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
     "supplement": FormName("Mẫu 02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "guidance": FormName("Mẫu 02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
     "refusal": FormName("Mẫu 03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
     "apology": FormName("Mẫu 04", "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"),
     "register": FormName("Mẫu 07", "Sổ theo dõi hồ sơ"),

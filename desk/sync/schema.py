@@ -39,6 +39,7 @@ _CHANGE = _SNAPSHOT | {"note", "details"}
 _BEFORE = frozenset({"digitisation", "reuse_source", "file", "sha256"})
 _MISSING_ITEM = frozenset({"component", "name", "reason"})
 _PRINT = frozenset({"kind", "copies", "paper", "ok", "message", "details"})
+_GUIDANCE = frozenset({"procedure_code", "procedure_name", "name", "missing"})
 
 # event type -> (required fields, optional fields) of its payload
 _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -50,6 +51,8 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     },
     "document.printed": (frozenset({"print"}), _SNAPSHOT),
     "document.print_failed": (frozenset({"print"}), _SNAPSHOT),
+    # Mẫu 02 for a dossier that was not taken in: no dossier code, no snapshot
+    "guidance.issued": (frozenset({"print", "guidance"}), frozenset()),
 }
 KNOWN_TYPES = frozenset(_FIELDS)
 
@@ -132,6 +135,15 @@ def _value_problem(kind: str, payload: dict) -> str | None:
                     return "details.before"
             elif not _scalar_ok(value):
                 return "details." + name
+    if "guidance" in payload:
+        body = payload["guidance"]
+        if not (type(body) is dict and body.keys() == _GUIDANCE and _flat_ok({**body, "missing": None})):
+            return "guidance"
+        missing = body["missing"]
+        if not (type(missing) is list and 0 < len(missing) <= MAX_ITEMS):
+            return "guidance.missing"
+        if not all(_flat_ok(item, _MISSING_ITEM) for item in missing):
+            return "guidance.missing"
     if "print" in payload:
         body = payload["print"]
         if not (type(body) is dict and body.keys() == _PRINT):

@@ -108,6 +108,7 @@ STRINGS: dict[str, str] = {
     "form.ban_sao": "Copy",
     "form.ban_sao_chung_thuc": "Certified copy",
     "form.ban_chup": "Photocopy",
+    "form.xuat_trinh": "Shown only (not kept)",
     "digit.pending": "Not yet",
     "digit.digitised": "Digitised",
     "digit.reused_store": "Reused (store)",
@@ -122,6 +123,11 @@ STRINGS: dict[str, str] = {
     "intake.due_pending": "Due date: pick a procedure to compute it.",
     "intake.due": "Due: {due}",
     "intake.saved": "Dossier {code} received.",
+    "intake.incomplete_guide": (
+        "Required components are missing: {missing}. An incomplete dossier gets no receipt. "
+        "Print the guidance (Mẫu 02, request to complete the dossier) for the citizen?"
+    ),
+    "intake.guided": "Guidance given (Mẫu 02); the dossier was not taken in.",
     "intake.confirm_clear": "Clear everything typed for this dossier?",
     "checklist.optional": "if any",
     "field.scan": "Scan ID card",
@@ -162,6 +168,7 @@ STRINGS: dict[str, str] = {
     "printkind.supplement": "supplement request (Mẫu 02)",
     "printkind.refusal": "refusal (Mẫu 03)",
     "printkind.apology": "apology letter (Mẫu 04)",
+    "printkind.guidance": "guidance for a dossier not taken in (Mẫu 02)",
     "printkind.stop": "stop notice (Mẫu 05)",
     "printkind.control": "control slip (Mẫu 06)",
     "printkind.register": "register book (Mẫu 07)",

@@ -97,6 +97,13 @@ PROBLEMS: dict[str, str] = {
     "component.not_in_procedure": (
         "“{component}” is not a component of procedure {procedure}; its components are {components:none|#|#}."
     ),
+    "intake.incomplete": (
+        "The dossier lacks required {missing:component|components}: {missing:none|#|#}. No receipt for an "
+        "incomplete dossier: print the guidance (Mẫu 02) for the citizen instead."
+    ),
+    "guidance.nothing_missing": "Say what is missing: at least one component or content.",
+    "intake.reused_format": "“{value}”: write it as COMPONENT=SOURCE (e.g. giay_khai_sinh=VNeID).",
+    "guidance.too_many": "{count} items to complete: at most {limit} on one guidance.",
     "quantity.range": "Copies of {component}: {value} is not between 1 and 999.",
     "received_at.future": (
         "Received at {at:%H:%M %d/%m/%Y} is in the future (it is {now:%H:%M %d/%m/%Y}); check this PC's clock."

@@ -99,6 +99,13 @@ PROBLEMS: dict[str, str] = {
         "“{component}” không phải thành phần hồ sơ của thủ tục {procedure}; "
         "các thành phần là: {components:không có|#|#}."
     ),
+    "intake.incomplete": (
+        "Hồ sơ còn thiếu thành phần bắt buộc: {missing:không có|#|#}. Không cấp giấy tiếp nhận cho hồ sơ "
+        "chưa đầy đủ: hãy in Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02) để hướng dẫn công dân."
+    ),
+    "guidance.nothing_missing": "Hãy ghi ít nhất một giấy tờ, nội dung cần bổ sung.",
+    "intake.reused_format": "“{value}”: ghi dạng THÀNH_PHẦN=NGUỒN (vd giay_khai_sinh=VNeID).",
+    "guidance.too_many": "{count} nội dung cần bổ sung: tối đa {limit} trên một phiếu.",
     "quantity.range": "Số bản của {component}: {value} không nằm trong khoảng 1 đến 999.",
     "received_at.future": (
         "Thời điểm tiếp nhận {at:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y}); "

@@ -115,6 +115,7 @@ STRINGS: dict[str, str] = {
     "form.ban_sao": "Bản sao",
     "form.ban_sao_chung_thuc": "Bản sao chứng thực",
     "form.ban_chup": "Bản chụp",
+    "form.xuat_trinh": "Xuất trình (không thu)",
     "digit.pending": "Chưa số hoá",
     "digit.digitised": "Đã số hoá",
     "digit.reused_store": "Tái sử dụng (kho)",
@@ -130,6 +131,11 @@ STRINGS: dict[str, str] = {
     "intake.due_pending": "Ngày hẹn trả: chọn thủ tục để tính.",
     "intake.due": "Ngày hẹn trả: {due}",
     "intake.saved": "Đã tiếp nhận hồ sơ {code}.",
+    "intake.incomplete_guide": (
+        "Hồ sơ thiếu thành phần bắt buộc: {missing}. Không cấp giấy tiếp nhận cho hồ sơ chưa đầy đủ. "
+        "In Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02) để hướng dẫn công dân?"
+    ),
+    "intake.guided": "Đã hướng dẫn bổ sung (Mẫu 02); hồ sơ không được tiếp nhận.",
     "intake.confirm_clear": "Xoá mọi thứ đã nhập cho hồ sơ này?",
     "checklist.optional": "nếu có",
     "field.scan": "Quét CCCD",
@@ -170,6 +176,7 @@ STRINGS: dict[str, str] = {
     "printkind.supplement": "phiếu yêu cầu bổ sung (Mẫu 02)",
     "printkind.refusal": "phiếu từ chối (Mẫu 03)",
     "printkind.apology": "văn bản xin lỗi (Mẫu 04)",
+    "printkind.guidance": "phiếu hướng dẫn bổ sung, hồ sơ chưa tiếp nhận (Mẫu 02)",
     "printkind.stop": "thông báo dừng xử lý (Mẫu 05)",
     "printkind.control": "phiếu kiểm soát (Mẫu 06)",
     "printkind.register": "sổ theo dõi (Mẫu 07)",
