@@ -173,3 +173,17 @@ def test_a_missing_font_file_is_named_with_its_setting(dossier_home, tmp_path):
     assert f"font file {missing} (font_regular) does not exist: fix printing.font_regular in desk.toml" in r.stderr
     assert not (tmp_path / "r.pdf").exists()
     assert events_of(home, code)[-1] != "document.printed"
+
+
+def test_printing_a_receipt_with_the_bare_prefix_warns_once(dossier_home, tmp_path):
+    home, code = dossier_home
+    r = run_desk("print", "receipt", code, "--copies", "2", "--out", str(tmp_path / "a.pdf"), home=home)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.count("citizens cannot look the dossier up") == 1
+    toml = home / "desk.toml"
+    text = toml.read_text()
+    assert 'lookup_url = ""' in text
+    toml.write_text(text.replace('lookup_url = ""', 'lookup_url = "https://dichvucong.example.gov.vn/tra-cuu"'))
+    r = run_desk("print", "receipt", code, "--out", str(tmp_path / "b.pdf"), home=home)
+    assert r.returncode == 0, r.stderr
+    assert "cannot look" not in r.stderr

@@ -88,6 +88,16 @@ def _finish(args: argparse.Namespace, result: PrintResult) -> int:
     return EXIT_OK if result.ok else EXIT_UNEXPECTED
 
 
+def _warn_without_lookup_url(desk) -> None:
+    """Once per receipt printed (not per copy): a QR starting with the bare ``motcua:`` opens nothing on a phone."""
+    from desk.cli.wording import describe
+    from desk.rules.receipt_qr import lookup_problem
+
+    problem = lookup_problem(desk.settings.lookup_url)
+    if problem is not None:
+        warn(describe(problem))
+
+
 def cmd_print_dossier(args: argparse.Namespace) -> int:
     import printing
     from desk.dossier.documents import print_document
@@ -100,6 +110,8 @@ def cmd_print_dossier(args: argparse.Namespace) -> int:
         if args.days is None:
             raise InvalidInput("give the extension with --days N (working days)", field="days")
         new_due = propose_new_due(desk, get(desk, args.code), args.days)
+    if args.kind == "receipt":
+        _warn_without_lookup_url(desk)
     result = print_document(
         desk,
         args.kind,

@@ -161,6 +161,10 @@ ENGLISH: dict[str, str] = {
     "inbox.empty": "no scan in {folder}; scan the paper into that folder first",
     "component.must_digitise": "component {component} must be digitised; give a note saying why it is not required",
     "component.already_pending": "component {component} is already pending; nothing to undo",
+    "receipt.no_lookup_url": (
+        "the receipt's QR starts with the bare {prefix!r}: citizens cannot look the dossier up with their phone; "
+        "set lookup_url under [printing] in desk.toml to the portal's lookup page"
+    ),
     # the receipt's QR code (desk.rules.receipt_qr): verdicts, not errors
     "receipt.genuine": "Genuine receipt for dossier {code}.",
     "receipt.altered": "Receipt {code} was issued here but no longer matches the stored dossier ({fields}).",

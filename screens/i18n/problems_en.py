@@ -153,6 +153,10 @@ PROBLEMS: dict[str, str] = {
     "receipt.altered": (
         "Receipt {code} was issued here but is OUT OF DATE: it no longer matches the dossier ({fields})."
     ),
+    "receipt.no_lookup_url": (
+        "The receipt's QR starts with the bare “{prefix}”: citizens cannot look the dossier up with their phone; "
+        "set printing.lookup_url in desk.toml to the portal's lookup page."
+    ),
     "receipt.forged": "Receipt {code} is NOT VALID: wrong signature, altered or forged.",
     "receipt.unknown": (
         "The signature is valid but dossier {code} is not at this desk (another desk's bundle not imported?)."

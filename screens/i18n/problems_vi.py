@@ -157,6 +157,10 @@ PROBLEMS: dict[str, str] = {
     # the receipt's QR code
     "receipt.genuine": "Giấy tiếp nhận HỢP LỆ: hồ sơ {code}.",
     "receipt.altered": "Giấy tiếp nhận {code} do cơ quan cấp nhưng ĐÃ CŨ, không còn khớp hồ sơ ({fields}).",
+    "receipt.no_lookup_url": (
+        "Mã QR của giấy tiếp nhận bắt đầu bằng “{prefix}”: người dân không tra cứu được hồ sơ bằng điện thoại; "
+        "đặt lookup_url (mục printing) trong desk.toml là trang tra cứu của cổng dịch vụ công."
+    ),
     "receipt.forged": "Giấy tiếp nhận {code} KHÔNG HỢP LỆ: chữ ký sai, giấy bị sửa hoặc giả mạo.",
     "receipt.unknown": "Chữ ký hợp lệ nhưng không có hồ sơ {code} tại quầy này (chưa nhập gói của quầy khác?).",
     "receipt.not_receipt": "Không phải mã QR giấy tiếp nhận.",
