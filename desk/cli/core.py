@@ -186,6 +186,8 @@ def cmd_intake(args) -> int:
 
 
 def _print_dossier(desk, d) -> None:
+    from datetime import datetime
+
     from desk.dossier.query import is_overdue, timeline
 
     a = d.applicant
@@ -195,14 +197,22 @@ def _print_dossier(desk, d) -> None:
     if a.address:
         say(f"  address   : {a.address}")
     say(f"  received  : {_fmt_dt(d.received_at)} by {d.clerk or '—'}")
-    say(f"  due       : {_fmt_dt(d.due_at)}")
+    events = timeline(desk, d.code)
+    extended = [e for e in events if e.type == "dossier.extended"]
+    if extended:
+        # the apology letter's promise (Mẫu 04) is the appointment now; the first one as received
+        before = extended[0].payload["details"]["due_before"]
+        first = datetime.fromisoformat(before) if before else None
+        say(f"  due       : {_fmt_dt(d.due_at)}  (extended by Mẫu 04; first {_fmt_dt(first)})")
+    else:
+        say(f"  due       : {_fmt_dt(d.due_at)}")
     say(f"  register  : book {d.register_book}, line {d.register_line}")
     say("  components:")
     for c in d.components:
         mark = "x" if c.received else " "
         say(f"   [{mark}] {c.code:<8} {c.name} ({c.form.label_vi}, {c.quantity}) — {c.digitisation.value}")
     say("  events:")
-    for e in timeline(desk, d.code):
+    for e in events:
         say(f"   {e.seq:>6} {e.at:%Y-%m-%d %H:%M} {e.type:<22} {e.clerk}")
 
 

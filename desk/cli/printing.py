@@ -207,7 +207,7 @@ def register(sub) -> None:
         ("receipt", "Mẫu 01: the receipt with the appointment and the signed QR code"),
         ("supplement", "Mẫu 02: the supplement request of the dossier's latest request"),
         ("refusal", "Mẫu 03: the refusal with its reason"),
-        ("apology", "Mẫu 04: the apology letter with a new appointment (overdue dossiers)"),
+        ("apology", "Mẫu 04: the apology letter with a new appointment; printing it moves the due date there"),
     ):
         sp = add_command(pr_sub, kind, help, in_words(cmd_print_dossier))
         sp.set_defaults(kind=kind)

@@ -147,6 +147,8 @@ ENGLISH: dict[str, str] = {
     "satisfaction.unknown": "satisfaction '{value}': answer {answers} (accents optional)",
     "refuse.needs_reason": "a refusal needs a reason (it is printed on the notice)",
     "stop.needs_reason": "stopping needs a reason (it is printed on the notice)",
+    "extend.status": "dossier {code} is {status}: only a dossier still being processed can get a new appointment",
+    "extend.not_later": "the new appointment {new_due:%Y-%m-%d %H:%M} is not after the present one {due:%Y-%m-%d %H:%M}",
     "apology.days": "extension of {value} working days: give a whole number from 1 to 365",
     "print.kind": "document kind '{value}': one of {kinds}",
     "print.paper": "paper '{value}': one of {papers}",

@@ -23,7 +23,7 @@ from desk.config import Settings, read_agency_key
 from desk.context import Desk
 from desk.dossier import query as dossiers
 from desk.dossier.guidance import gather_guidance, guidance_record
-from desk.dossier.lifecycle import last_transition, missing_pairs, record_print
+from desk.dossier.lifecycle import extend, last_transition, missing_pairs, record_print
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.fsio import atomic_write
 from desk.models import Dossier, DossierDocument, GuidanceDocument, PrintSettings
@@ -175,6 +175,9 @@ def print_document(
     doc = gather(desk, code, kind, reason=reason, new_due=new_due)
     options = print_settings(settings)
     pdf = _rendered(lambda: renderer.dossier_document(doc, options, paper=paper, copies=copies))
+    if kind == "apology" and doc.new_due is not None and doc.new_due != doc.dossier.due_at:
+        # the letter's promise is the dossier's new appointment (a reprint of the same date moves nothing)
+        extend(desk, doc.dossier.code, doc.new_due, doc.reason)
     return _deliver(
         desk,
         kind=kind,

@@ -24,7 +24,7 @@ from desk.dossier import events
 from desk.dossier.query import get, timeline
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import InvalidInput, NotFound
-from desk.models import Dossier, Event, ProcessingTime, TimeUnit
+from desk.models import Dossier, Event, ProcessingTime, Status, TimeUnit
 from desk.rules.status import TRANSITIONS, allowed_actions, transition
 from desk.text import LIMITS, clean, fold, sanitise
 
@@ -380,6 +380,30 @@ def propose_new_due(desk, dossier: Dossier, extra_working_days: int) -> datetime
     now = clock.now()
     base = max(now, dossier.due_at) if dossier.due_at else now
     return desk.calendar.due_at(base, ProcessingTime(TimeUnit.WORKING_DAYS, extra_working_days))
+
+
+EXTENDABLE = frozenset({Status.RECEIVED, Status.TRANSFERRED, Status.SUPPLEMENT})
+"""A dossier still being processed may have its appointment moved by an apology letter (Mẫu 04)."""
+
+
+def extend(desk, code: str, new_due: datetime, reason: str, *, note: str = "") -> Dossier:
+    """The apology letter's move ("dossier.extended"): the appointment becomes ``new_due``.
+
+    The event keeps the old appointment (``due_before``), the new one (``due_after``) and the reason;
+    the status does not change. Only a dossier still being processed, and only to a later date.
+    """
+    why = _reason(reason)
+
+    def change(d: Dossier, now: datetime) -> dict:
+        if d.status not in EXTENDABLE:
+            raise InvalidInput("extend.status", field="status", code=d.code, status=d.status.value)
+        if d.due_at is not None and new_due <= d.due_at:
+            raise InvalidInput("extend.not_later", field="new_due", new_due=new_due, due=d.due_at)
+        details = {"due_before": _iso(d.due_at), "due_after": _iso(new_due), "reason": why}
+        d.due_at = new_due
+        return details
+
+    return commit_change(desk, code, "dossier.extended", change, note=_note(note))
 
 
 # --- printing ------------------------------------------------------------------------------

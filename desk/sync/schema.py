@@ -49,6 +49,8 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         t: (_CHANGE, frozenset())
         for t in ("component.digitised", "component.reused", "component.not_required", "component.undone")
     },
+    # the apology letter (Mẫu 04) moves the appointment; the status stays
+    "dossier.extended": (_CHANGE, frozenset()),
     "document.printed": (frozenset({"print"}), _SNAPSHOT),
     "document.print_failed": (frozenset({"print"}), _SNAPSHOT),
     # Mẫu 02 for a dossier that was not taken in: no dossier code, no snapshot
@@ -70,6 +72,7 @@ _DETAILS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "dossier.refused": (frozenset({"from_status", "reason"}), frozenset()),
     "dossier.withdrawn": (frozenset({"from_status", "paused_at"}), frozenset()),
     "dossier.stopped": (frozenset({"from_status", "reason", "paused_at"}), frozenset()),
+    "dossier.extended": (frozenset({"due_before", "due_after", "reason"}), frozenset()),
     "component.digitised": (
         _COMPONENT | {"file", "sha256", "bytes", "pages", "source_name", "source_kind", "source_sha256"},
         frozenset(),

@@ -226,6 +226,7 @@ STRINGS: dict[str, str] = {
     "event.dossier.returned": "Result returned",
     "event.dossier.refused": "Refused",
     "event.dossier.withdrawn": "Withdrawn",
+    "event.dossier.extended": "Appointment extended (Mẫu 04)",
     "event.dossier.stopped": "Processing stopped",
     "event.document.printed": "Document printed",
     "event.document.print_failed": "Printing failed",

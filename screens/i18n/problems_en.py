@@ -134,6 +134,8 @@ PROBLEMS: dict[str, str] = {
     "satisfaction.unknown": "Satisfaction “{value}”: answer one of {answers} (accents optional).",
     "refuse.needs_reason": "A refusal needs a reason (it is printed on the notice).",
     "stop.needs_reason": "Stopping needs a reason (it is printed on the notice).",
+    "extend.status": "Dossier {code} is {status}: only a dossier still being processed can get a new appointment.",
+    "extend.not_later": "The new appointment {new_due:%H:%M %d/%m/%Y} is not after the present one {due:%H:%M %d/%m/%Y}.",
     "apology.days": "An extension of {value} working days is not possible: give a whole number from 1 to 365.",
     "print.kind": "There is no document “{value}”; one of: {kinds}.",
     "print.paper": "There is no paper “{value}”; one of: {papers}.",

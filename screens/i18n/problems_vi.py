@@ -137,6 +137,8 @@ PROBLEMS: dict[str, str] = {
     "satisfaction.unknown": "Mức hài lòng “{value}”: chọn một trong {answers} (dấu không bắt buộc).",
     "refuse.needs_reason": "Từ chối cần ghi lý do (lý do được in trên phiếu từ chối).",
     "stop.needs_reason": "Dừng xử lý cần ghi lý do (lý do được in trên thông báo).",
+    "extend.status": "Hồ sơ {code} đang ở trạng thái {status}: chỉ gia hạn được hồ sơ đang giải quyết.",
+    "extend.not_later": "Ngày hẹn mới {new_due:%H:%M %d/%m/%Y} không sau ngày hẹn hiện tại {due:%H:%M %d/%m/%Y}.",
     "apology.days": "Gia hạn {value} ngày làm việc không hợp lệ: nhập số nguyên từ 1 đến 365.",
     "print.kind": "Không có loại giấy tờ “{value}”; chọn một trong: {kinds}.",
     "print.paper": "Không có khổ giấy “{value}”; chọn một trong: {papers}.",

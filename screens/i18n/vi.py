@@ -237,6 +237,7 @@ STRINGS: dict[str, str] = {
     "event.dossier.returned": "Trả kết quả",
     "event.dossier.refused": "Từ chối tiếp nhận",
     "event.dossier.withdrawn": "Rút hồ sơ",
+    "event.dossier.extended": "Gia hạn ngày hẹn (Mẫu 04)",
     "event.dossier.stopped": "Dừng xử lý",
     "event.document.printed": "In giấy tờ",
     "event.document.print_failed": "In không thành công",
