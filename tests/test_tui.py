@@ -420,3 +420,19 @@ async def test_palette_offers_namespaced_commands_for_the_screen(app, desk):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReceiptPreview)
+
+
+@pilot_test
+async def test_the_receipt_preview_warns_once_of_a_qr_no_phone_can_open(app, desk):
+    # issue 13 point 7: printing.lookup_url is empty, the QR starts with the bare "motcua:"
+    seen = []
+    async with app.run_test(size=SIZE) as pilot:
+        for name in ("Trần Văn Bình", "Lê Thị Cúc"):
+            screen = await open_intake(pilot)
+            screen.form.field("name").value = name
+            await pilot.press("ctrl+s")
+            await settle(pilot, lambda: isinstance(app.screen, ReceiptPreview))
+            seen.append([str(w.render()) for w in app.screen.query(".receipt-warning")])
+            await pilot.press("escape")
+            await settle(pilot, lambda: not isinstance(app.screen, ReceiptPreview))
+    assert len(seen[0]) == 1 and "không tra cứu được" in seen[0][0] and seen[1] == []
