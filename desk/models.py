@@ -223,6 +223,10 @@ class Event:
     synced: str = ""  # "" pending, "bundle:<name>", "hub:<ack id>"
 
 
+DEFAULT_UNIT_NAME = "Trung tâm Phục vụ hành chính công"
+"""A commune's counter since 1/7/2025; "Bộ phận Tiếp nhận và Trả kết quả" is now the ministries' name."""
+
+
 @dataclass(frozen=True)
 class Agency:
     """The agency and desk this home belongs to, as printed on every document."""
@@ -233,6 +237,8 @@ class Agency:
     desk_id: str
     place: str = ""
     parent_name: str = ""  # e.g. "UBND XÃ ..." printed above the agency name
+    unit_name: str = DEFAULT_UNIT_NAME
+    """The counter's unit, printed under the agency name on every form."""
 
 
 @dataclass
@@ -279,7 +285,7 @@ class DossierDocument:
     """Everything a renderer needs for one document of a dossier: the receipt or Mẫu 02, 03, 04."""
 
     kind: str
-    """"receipt", "supplement", "refusal" or "apology"."""
+    """"receipt", "supplement", "refusal", "apology", "stop" (Mẫu 05) or "control" (Mẫu 06)."""
     dossier: Dossier
     procedure: Procedure | None
     """The catalogue's procedure, or None when it left the catalogue (the dossier's own copy of the name is printed)."""
@@ -295,6 +301,8 @@ class DossierDocument:
     """Mẫu 03: why refused; Mẫu 04: why late."""
     new_due: datetime | None = None
     """Mẫu 04: the new appointment."""
+    steps: list[tuple[str, datetime, str]] = field(default_factory=list)
+    """Mẫu 06: the dossier's way so far, (what happened, when, who), oldest first."""
 
 
 @dataclass

@@ -12,20 +12,21 @@ from printing.ops import Page, Rendered, TextOp
 from printing.paper import MM
 from printing.pdf import to_pdf
 from printing.qr import Matrix, qr_quiet
-from printing.wording import BLANK, DESK_UNIT, MOTTO, NATION, nfc
+from printing.wording import BLANK, MOTTO, NATION, nfc
 
 HEADER_SCALE = 0.95
 LEFT_MAX = 95 * MM  # widest the agency block gets
 
 
-def agency_lines(agency: Agency, unit: str | None = DESK_UNIT) -> list[P]:
-    """Left header: the parent body, the agency, and the desk unit (bold, ruled)."""
+def agency_lines(agency: Agency, unit: bool = True) -> list[P]:
+    """Left header: the parent body, the agency, and the desk's unit (``agency.unit_name``, bold, ruled)."""
     items: list[P] = []
+    unit_name = nfc(agency.unit_name).strip().upper() if unit else ""
     if agency.parent_name.strip():
         items.append(para(nfc(agency.parent_name).upper(), align="center", scale=HEADER_SCALE))
-    if unit:
+    if unit_name:
         items.append(para(nfc(agency.name).upper(), align="center", scale=HEADER_SCALE))
-        items.append(para(unit, style="b", align="center", scale=HEADER_SCALE, rule=0.35))
+        items.append(para(unit_name, style="b", align="center", scale=HEADER_SCALE, rule=0.35))
     else:
         items.append(para(nfc(agency.name).upper(), style="b", align="center", scale=HEADER_SCALE, rule=0.35))
     return items
@@ -48,7 +49,7 @@ def national_header(
     place_line: str | None,
     *,
     qr: Matrix | None = None,
-    unit: str | None = DESK_UNIT,
+    unit: bool = True,
 ) -> None:
     """The header of an administrative document, with an optional QR code in the top-left corner.
 

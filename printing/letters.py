@@ -24,7 +24,6 @@ from printing.ops import Rendered
 from printing.paper import paper as paper_named
 from printing.wording import (
     BLANK,
-    DESK_UNIT_PROSE,
     SIGN_APPLICANT,
     SIGN_CLERK,
     SIGN_GUIDE,
@@ -38,6 +37,7 @@ from printing.wording import (
     datetime_vi,
     nfc,
     place_date,
+    unit_of,
 )
 
 
@@ -100,7 +100,7 @@ def build_supplement(
     layout.flow(
         para(
             f"Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, {you.lower()} "
-            f"liên hệ với {contact}{DESK_UNIT_PROSE}, {nfc(settings.agency.name)} để được hướng dẫn./.",
+            f"liên hệ với {contact}{unit_of(settings.agency)} để được hướng dẫn./.",
             before=2 * step,
         )
     )
@@ -146,7 +146,7 @@ def build_refusal(
         labelled("Nội dung yêu cầu giải quyết", procedure_name(dossier, procedure), before=step),
         para("Thời gian nhận hồ sơ: ", (datetime_vi(dossier.received_at), "b"), before=step),
         para(
-            f"Qua xem xét, {DESK_UNIT_PROSE}, {nfc(settings.agency.name)} thông báo không tiếp nhận, "
+            f"Qua xem xét, {unit_of(settings.agency)} thông báo không tiếp nhận, "
             "giải quyết hồ sơ này với lý do cụ thể như sau:",
             before=2 * step,
         ),
@@ -196,7 +196,7 @@ def build_apology(
     layout.flow(
         para("Kính gửi: ", (to, "b"), align="center", after=2 * step),
         para(
-            f"{date_vi(dossier.received_at).capitalize()}, {DESK_UNIT_PROSE}, {agency} tiếp nhận hồ sơ của ",
+            f"{date_vi(dossier.received_at).capitalize()}, {unit_of(settings.agency)} tiếp nhận hồ sơ của ",
             (to, "b"),
             ".",
         ),
@@ -263,7 +263,7 @@ def build_guidance(doc: GuidanceDocument, settings: PrintSettings, *, paper: str
     layout.flow(
         para(
             "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà "
-            f"liên hệ với {contact}{DESK_UNIT_PROSE}, {nfc(agency.name)} để được hướng dẫn./.",
+            f"liên hệ với {contact}{unit_of(agency)} để được hướng dẫn./.",
             before=2 * step,
         )
     )

@@ -169,7 +169,7 @@ def _receipt_copy(
         ),
         para(
             "6. Đăng ký nhận kết quả tại: ",
-            (delivery_vi(dossier.delivery, agency.name, a.address), "b"),
+            (delivery_vi(dossier.delivery, agency, a.address), "b"),
             before=step,
         ),
     )

@@ -16,8 +16,8 @@ from desk.dossier import documents
 from desk.dossier.documents import PrintResult
 from desk.models import Dossier
 
-LETTERS = ("supplement", "refusal", "apology")
-"""Mẫu 02, 03 and 04: the letters the dossier view prints."""
+LETTERS = ("supplement", "refusal", "apology", "stop", "control")
+"""Mẫu 02, 03, 04, 05 and 06: the letters the dossier view prints."""
 
 
 def print_receipt(desk: Desk, dossier: Dossier, language: str = "vi") -> PrintResult:

@@ -55,7 +55,7 @@ def test_pdf_has_the_figures_in_vietnamese(desk, monday):
     text = flat(pdf_text(rendered.pdf)[0])
     for part in (
         "UBND XÃ MINH KHAI",
-        "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ",
+        "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
         "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ TRONG NGÀY",
         "Ngày 23 tháng 11 năm 2026",
         "Quầy 1 - Người lập báo cáo: Nguyễn Thị Lan - Số liệu tính đến 23/11/2026 16:45",

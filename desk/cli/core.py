@@ -38,6 +38,7 @@ def cmd_init(args) -> int:
         place=sanitise(args.place or "", field="place", max_len=LIMITS["address"]),
         clerk=sanitise(args.clerk or "", field="clerk", max_len=LIMITS["name"]),
         agency_key=key,
+        unit_name=sanitise(args.unit_name or "", field="unit-name", max_len=200),
     )
     from db import open_db
 
@@ -324,7 +325,14 @@ def register(sub) -> None:
     sp.add_argument("--agency-code", required=True, help="agency electronic identifier, e.g. 000.00.12.H29")
     sp.add_argument("--agency-name", required=True, help="agency name as printed on receipts")
     sp.add_argument("--desk-no", type=int, default=0, help="0 for a single-desk agency, else 1–9 (code partition)")
-    sp.add_argument("--place", help="place name printed before the date, e.g. 'Hà Nội'")
+    sp.add_argument(
+        "--unit-name",
+        help="the counter's unit printed under the agency name on every form "
+        "(default: 'Trung tâm Phục vụ hành chính công')",
+    )
+    sp.add_argument(
+        "--place", help="place name printed before the date, e.g. 'Minh Khai' (default: the commune of the agency name)"
+    )
     sp.add_argument("--clerk", help="the clerk's full name (printed as NGƯỜI TIẾP NHẬN HỒ SƠ)")
     sp.add_argument("--agency-key", metavar="FILE", help="use the agency key exported from another desk")
 

@@ -32,6 +32,10 @@ WORDING = {
         "request one first (`desk advance CODE supplement --missing COMPONENT:REASON`)"
     ),
     "print.not_refused": "dossier {code} was not refused; refuse it first (`desk advance CODE refuse --reason …`)",
+    "print.not_stopped": "dossier {code} was not stopped; stop it first (`desk advance CODE stop --reason …`)",
+    "print.not_transferred": (
+        "dossier {code} was not transferred; Mẫu 06 travels with a transferred dossier (`desk advance CODE transfer`)"
+    ),
     "print.apology_needs_new_due": "the apology letter needs the new appointment date",
     "print.apology_needs_reason": "the apology letter needs the reason for the delay",
     "print.write_failed": "cannot write {path}: {reason}",
@@ -208,6 +212,8 @@ def register(sub) -> None:
         ("supplement", "Mẫu 02: the supplement request of the dossier's latest request"),
         ("refusal", "Mẫu 03: the refusal with its reason"),
         ("apology", "Mẫu 04: the apology letter with a new appointment; printing it moves the due date there"),
+        ("stop", "Mẫu 05: the notice that processing stopped, with the stop's reason"),
+        ("control", "Mẫu 06: the control slip that travels with a transferred dossier, its hand-overs so far"),
     ):
         sp = add_command(pr_sub, kind, help, in_words(cmd_print_dossier))
         sp.set_defaults(kind=kind)

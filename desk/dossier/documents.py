@@ -12,7 +12,7 @@ sender are passed in (the CLI and the screens pass :mod:`printing`'s).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -27,11 +27,25 @@ from desk.dossier.lifecycle import extend, last_transition, missing_pairs, recor
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.fsio import atomic_write
 from desk.models import Dossier, DossierDocument, GuidanceDocument, PrintSettings
-from desk.rules.forms import FORMS
+from desk.rules.forms import FORMS, commune_of
 from desk.rules.problems import Problem
 
-DOSSIER_KINDS = ("receipt", "supplement", "refusal", "apology")
-"""The documents of one dossier: Mẫu 01, 02, 03 and 04."""
+DOSSIER_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
+"""The documents of one dossier: Mẫu 01, 02, 03, 04, 05 and 06."""
+
+STEP_NAMES = {
+    "dossier.received": "Tiếp nhận hồ sơ",
+    "dossier.transferred": "Chuyển hồ sơ đến cơ quan giải quyết",
+    "dossier.supplement_requested": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "dossier.resumed": "Nhận hồ sơ đã bổ sung",
+    "dossier.result_ready": "Có kết quả giải quyết",
+    "dossier.returned": "Trả kết quả",
+    "dossier.refused": "Từ chối tiếp nhận",
+    "dossier.withdrawn": "Công dân rút hồ sơ",
+    "dossier.stopped": "Dừng giải quyết hồ sơ",
+    "dossier.extended": "Gia hạn thời gian giải quyết",
+}
+"""Mẫu 06: how each move of a dossier reads on the control slip."""
 
 
 @runtime_checkable
@@ -103,8 +117,12 @@ class PrintResult:
 
 def print_settings(settings: Settings) -> PrintSettings:
     """What the documents need of the desk's settings."""
+    agency = settings.agency
+    if not agency.place.strip():
+        # the place line defaults to the commune ("UBND xã Minh Khai" → "Minh Khai, ngày …")
+        agency = replace(agency, place=commune_of(agency.name))
     return PrintSettings(
-        agency=settings.agency,
+        agency=agency,
         clerk=settings.clerk,
         register_book=settings.register_book,
         lookup_url=settings.lookup_url,
@@ -136,6 +154,17 @@ def gather(desk: Desk, code: str, kind: str, *, reason: str = "", new_due: datet
         if event is None:
             raise InvalidInput("print.not_refused", field="kind", code=d.code)
         doc.reason, doc.issued = event.payload.get("details", {}).get("reason", ""), event.at
+    elif kind == "stop":
+        event = last_transition(desk, d.code, "stop")
+        if event is None:
+            raise InvalidInput("print.not_stopped", field="kind", code=d.code)
+        doc.reason, doc.issued = event.payload.get("details", {}).get("reason", ""), event.at
+    elif kind == "control":
+        if last_transition(desk, d.code, "transfer") is None:
+            raise InvalidInput("print.not_transferred", field="kind", code=d.code)
+        doc.steps = [
+            (STEP_NAMES[e.type], e.at, e.clerk) for e in dossiers.timeline(desk, d.code) if e.type in STEP_NAMES
+        ]
     elif kind == "apology":
         if new_due is None:
             raise InvalidInput("print.apology_needs_new_due", field="new_due")
@@ -160,7 +189,8 @@ def print_document(
     new_due: datetime | None = None,
     language: str = "vi",
 ) -> PrintResult:
-    """Print the receipt (``kind`` "receipt") or Mẫu 02, 03, 04 ("supplement", "refusal", "apology") of a dossier.
+    """Print the receipt (``kind`` "receipt") or Mẫu 02, 03, 04, 05, 06 ("supplement", "refusal", "apology",
+    "stop" after a stop, "control" once transferred) of a dossier.
 
     ``paper`` defaults to the desk's; ``copies`` to the desk's for a receipt (its
     copies, liên, are pages of one PDF), else 1. The apology letter needs
@@ -307,7 +337,7 @@ def _details(doc: DossierDocument) -> dict[str, Any]:
     """What the print event records of a dossier's document beyond its name, paper and copies."""
     if doc.kind == "apology":
         return {"new_due": clock.iso(doc.new_due), "reason": doc.reason}
-    if doc.kind == "refusal":
+    if doc.kind in ("refusal", "stop"):
         return {"reason": doc.reason}
     return {}
 

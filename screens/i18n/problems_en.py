@@ -310,6 +310,8 @@ PROBLEMS: dict[str, str] = {
     # printing a dossier's documents
     "print.kind_unknown": "document '{kind}': one of {choices}",
     "print.no_supplement_request": "dossier {code} has no supplement request to print; request one first (`desk advance CODE supplement --missing COMPONENT:REASON`)",
+    "print.not_stopped": "dossier {code} was not stopped; stop it first (`desk advance CODE stop --reason …`)",
+    "print.not_transferred": "dossier {code} was not transferred; Mẫu 06 travels with a transferred dossier",
     "print.not_refused": "dossier {code} was not refused; refuse it first (`desk advance CODE refuse --reason …`)",
     "print.apology_needs_new_due": "the apology letter needs the new appointment date",
     "print.apology_needs_reason": "the apology letter needs the reason for the delay",

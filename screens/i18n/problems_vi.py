@@ -318,6 +318,8 @@ PROBLEMS: dict[str, str] = {
     # printing a dossier's documents
     "print.kind_unknown": "Loại giấy tờ “{kind}” không có; chọn một trong {choices}.",
     "print.no_supplement_request": "Hồ sơ {code} chưa có yêu cầu bổ sung nào để in.",
+    "print.not_stopped": "Hồ sơ {code} chưa bị dừng giải quyết; hãy dừng trước khi in Mẫu 05.",
+    "print.not_transferred": "Hồ sơ {code} chưa được chuyển đi giải quyết; Mẫu 06 đi kèm hồ sơ đã chuyển.",
     "print.not_refused": "Hồ sơ {code} chưa bị từ chối; hãy từ chối trước khi in Mẫu 03.",
     "print.apology_needs_new_due": "Thư xin lỗi cần ngày hẹn trả mới.",
     "print.apology_needs_reason": "Thư xin lỗi cần lý do chậm trễ.",
