@@ -88,3 +88,34 @@ def test_stop_notice_mau_05_and_control_slip_mau_06(tmp_path):
 def test_print_help_names_the_new_forms(kind):
     r = run_desk("print", kind, "--help")
     assert r.returncode == 0 and ("Mẫu 05" if kind == "stop" else "Mẫu 06") in r.stdout
+
+
+def test_a_five_component_a4_receipt_keeps_its_signatures_with_its_table():
+    from desk.catalog.formats import sample_catalog_path
+    from desk.models import ComponentLine, Form
+    from printing.receipt import render_receipt
+    from tests.test_printing import KEY, flat, make_dossier, make_procedure, make_settings, pdf_pages
+
+    catalogue = json.loads(sample_catalog_path().read_text(encoding="utf-8"))
+    [birth] = [p for p in catalogue["procedures"] if p["code"] == "1.001193"]
+    lines = [ComponentLine(code=c["code"], name=c["name"], form=Form.ORIGINAL) for c in birth["components"]]
+    assert len(lines) == 5
+    dossier = make_dossier(components=lines)
+    settings = make_settings()
+    pdf = render_receipt(dossier, make_procedure(), settings, KEY, paper="a4", copies=2)
+    pages = [flat(p.extract_text()) for p in pdf_pages(pdf)]
+    # before: 4 pages, the signature block alone on page 2 of each copy
+    assert len(pages) == 2
+    for n, text in enumerate(pages, 1):
+        assert f"Liên {n}" in text and "1. Thành phần hồ sơ nộp gồm" in text
+        assert "Tờ khai đăng ký khai sinh theo mẫu" in text and "Văn bản ủy quyền được chứng thực" in text
+        assert "NGƯỜI NỘP HỒ SƠ" in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" in text and "Trần Thị Bích Ngọc" in text
+    # a dossier too long for one page: the signatures still go with the lines before them
+    from tests.test_printing import long_dossier
+
+    pdf = render_receipt(long_dossier(), make_procedure(), settings, KEY, paper="a4", copies=1)
+    pages = [flat(p.extract_text()) for p in pdf_pages(pdf)]
+    assert len(pages) > 1
+    last = pages[-1]
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in last and "Vào Sổ theo dõi hồ sơ" in last
+    assert all("NGƯỜI TIẾP NHẬN HỒ SƠ" not in p for p in pages[:-1])
