@@ -137,6 +137,10 @@ class Procedure:
     field_code: str = ""
     result_name: str = ""
     delivery_options: tuple[str, ...] = ("counter",)
+    fee_by_province: bool = False
+    """The province sets the fee: the receipt leaves it blank for the clerk to fill in (not "Không")."""
+    immediate_result: bool = False
+    """The result is handed over at once: no receipt (Mẫu 01) is needed."""
 
 
 @dataclass

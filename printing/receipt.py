@@ -54,6 +54,8 @@ def _fees(procedure: Procedure | None, before: float) -> list:
     label = "7. Phí, lệ phí: "
     if procedure is None:  # not in the catalogue any more: leave it to be filled in
         return [para(label, BLANK, before=before)]
+    if procedure.fee_by_province and not procedure.fees:  # the province sets it: the clerk writes it in
+        return [para(label, BLANK, before=before)]
     fees = procedure.fees
     if not fees:
         return [para(label, ("Không", "b"), before=before)]

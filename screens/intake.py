@@ -396,6 +396,11 @@ class IntakeScreen(DeskScreen):
         self.notify(self.t("intake.saved", code=event.dossier.code), timeout=8)
         for warning in event.warnings:  # e.g. the PC's clock behind the last event: said now, not only in verify
             self.notify(self.t.problem(warning), severity="warning", timeout=15)
+        if self.procedure is not None and self.procedure.immediate_result:
+            # the result is handed over at once: no receipt (it can still be printed from the dossier view)
+            self.notify(self.t("intake.no_receipt_needed"), timeout=8)
+            self.reset()
+            return
         self.app.push_screen(ReceiptPreview(event.dossier), self._receipt_done)
 
     def _receipt_done(self, printed: bool | None) -> None:

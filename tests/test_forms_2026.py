@@ -119,3 +119,36 @@ def test_a_five_component_a4_receipt_keeps_its_signatures_with_its_table():
     last = pages[-1]
     assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in last and "Vào Sổ theo dõi hồ sơ" in last
     assert all("NGƯỜI TIẾP NHẬN HỒ SƠ" not in p for p in pages[:-1])
+
+
+def test_a_fee_the_province_sets_prints_blank_and_a_procedure_with_an_immediate_result_needs_no_receipt(tmp_path):
+    home = new_cli_home(tmp_path / "h")
+    code = intake(home, "1.004873")  # the sample says: the province sets its fee
+    out = tmp_path / "r.pdf"
+    assert run_desk("print", "receipt", code, "--out", str(out), home=home).returncode == 0
+    text = flat(text_of(out))
+    assert "7. Phí, lệ phí: ……" in text and "Phí, lệ phí: Không" not in text
+    code = intake(home, "1.001193")  # free by law: still "Không"
+    assert run_desk("print", "receipt", code, "--out", str(out), home=home).returncode == 0
+    assert "7. Phí, lệ phí: Không" in flat(text_of(out))
+
+    catalogue = {
+        "format": "motcua-desk-catalog/1",
+        "procedures": [
+            {
+                "code": "2.000884",
+                "name": "Chứng thực chữ ký",
+                "field": "Chứng thực",
+                "processing": {"unit": "same_day", "value": 0},
+                "immediate_result": True,
+                "components": [{"code": "giay_to_can_ky", "name": "Giấy tờ cần ký", "form": "ban_chinh"}],
+            }
+        ],
+    }
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
+    assert run_desk("catalog", "import", str(path), home=home).returncode == 0
+    r = run_desk("catalog", "list", "--json", home=home)
+    assert [p["immediate_result"] for p in json.loads(r.stdout) if p["code"] == "2.000884"] == [True]
+    r = run_desk("intake", "--procedure", "2.000884", "--name", "Lê Văn Cường", home=home)
+    assert r.returncode == 0 and "no receipt (Mẫu 01) is needed" in r.stdout

@@ -183,6 +183,10 @@ def cmd_intake(args) -> int:
         emit_json(dossier_json(dossier))
     else:
         say(f"{dossier.code}  received {_fmt_dt(dossier.received_at)}  due {_fmt_dt(dossier.due_at)}")
+        from desk.catalog.store import get_procedure
+
+        if get_procedure(desk, dossier.procedure_code).immediate_result:
+            say("the result is handed over at once: no receipt (Mẫu 01) is needed")
     return EXIT_OK
 
 

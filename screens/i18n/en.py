@@ -128,6 +128,7 @@ STRINGS: dict[str, str] = {
         "Print the guidance (Mẫu 02, request to complete the dossier) for the citizen?"
     ),
     "intake.guided": "Guidance given (Mẫu 02); the dossier was not taken in.",
+    "intake.no_receipt_needed": "The result is handed over at once: no receipt is needed.",
     "intake.confirm_clear": "Clear everything typed for this dossier?",
     "checklist.optional": "if any",
     "field.scan": "Scan ID card",

@@ -136,6 +136,7 @@ STRINGS: dict[str, str] = {
         "In Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02) để hướng dẫn công dân?"
     ),
     "intake.guided": "Đã hướng dẫn bổ sung (Mẫu 02); hồ sơ không được tiếp nhận.",
+    "intake.no_receipt_needed": "Thủ tục trả kết quả ngay: không cần giấy tiếp nhận và hẹn trả kết quả.",
     "intake.confirm_clear": "Xoá mọi thứ đã nhập cho hồ sơ này?",
     "checklist.optional": "nếu có",
     "field.scan": "Quét CCCD",
