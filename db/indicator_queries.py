@@ -180,3 +180,11 @@ def awaiting_return_groups(db, as_of: str) -> list[dict]:
         {_GROUP}""",
         (as_of, as_of, as_of),
     )
+
+
+def guidance_count(db, start: str, end: str) -> int:
+    """Guidance given for dossiers not taken in (``guidance.issued`` events, of no dossier) in [start, end)."""
+    row = db.execute(
+        "SELECT count(*) FROM events WHERE type = 'guidance.issued' AND at >= ? AND at < ?", (start, end)
+    ).fetchone()
+    return int(row[0])

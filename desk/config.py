@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from desk.errors import HomeError, InvalidInput
 from desk.fsio import atomic_write
-from desk.models import Agency, OfficeHours
+from desk.models import DEFAULT_UNIT_NAME, Agency, OfficeHours
 
 CONFIG_NAME = "desk.toml"
 DB_NAME = "desk.sqlite3"
@@ -100,8 +100,9 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("agency.name",         TEXT,      _REQUIRED,              "printed on every document",                                    "agency.name"),
     Setting("agency.desk_no",      INTEGER,   0,                      "0 (single desk) or 1–9: the code partition",                   "agency.desk_no",      0, 9),
     Setting("agency.desk_id",      TEXT,      _REQUIRED,              "identifies this desk's event log; never change it",            "agency.desk_id"),
-    Setting("agency.place",        TEXT,      "",                     "printed before the date: “Minh Khai, ngày … tháng … năm …”",   "agency.place"),
+    Setting("agency.place",        TEXT,      "",                     "printed before the date: “Minh Khai, ngày … tháng … năm …”; empty = the commune of agency.name", "agency.place"),
     Setting("agency.parent_name",  TEXT,      "",                     "optional line above the agency name",                          "agency.parent_name"),
+    Setting("agency.unit_name",    TEXT,      DEFAULT_UNIT_NAME,      "the counter's unit, printed under the agency name on every form", "agency.unit_name"),
     Setting("desk.clerk",          TEXT,      "",                     "recorded on every event, printed as NGƯỜI TIẾP NHẬN HỒ SƠ",    "clerk"),
     Setting("desk.language",       TEXT,      "vi",                   "TUI language: vi or en",                                       "language"),
     Setting("hours.morning",       TIME_PAIR, _HOURS.morning,         "start and end of the morning",                                 "hours.morning"),
@@ -467,6 +468,7 @@ def init_home(
     place: str = "",
     clerk: str = "",
     agency_key: bytes | None = None,
+    unit_name: str = "",
 ) -> Settings:
     """Create a new desk home; refuses an existing one rather than overwrite it."""
     if home.exists():
@@ -491,6 +493,7 @@ def init_home(
             desk_no=desk_no,
             desk_id=str(uuid.uuid4()),
             place=place.strip(),
+            unit_name=unit_name.strip() or DEFAULT_UNIT_NAME,
         ),
         clerk=clerk.strip(),
         # each desk keeps its own register book, so merged registers at a hub never share a book number

@@ -14,6 +14,8 @@ class Form(StrEnum):
     COPY = "ban_sao"
     CERTIFIED_COPY = "ban_sao_chung_thuc"
     PHOTOCOPY = "ban_chup"
+    PRESENTED = "xuat_trinh"
+    """Only shown (xuất trình, e.g. the ID card): checked, not kept, never listed as handed in, never digitised."""
 
     @property
     def label_vi(self) -> str:
@@ -25,6 +27,7 @@ FORM_LABELS_VI = {
     Form.COPY: "Bản sao",
     Form.CERTIFIED_COPY: "Bản sao chứng thực",
     Form.PHOTOCOPY: "Bản chụp",
+    Form.PRESENTED: "Xuất trình",
 }
 
 
@@ -134,6 +137,10 @@ class Procedure:
     field_code: str = ""
     result_name: str = ""
     delivery_options: tuple[str, ...] = ("counter",)
+    fee_by_province: bool = False
+    """The province sets the fee: the receipt leaves it blank for the clerk to fill in (not "Không")."""
+    immediate_result: bool = False
+    """The result is handed over at once: no receipt (Mẫu 01) is needed."""
 
 
 @dataclass
@@ -220,6 +227,10 @@ class Event:
     synced: str = ""  # "" pending, "bundle:<name>", "hub:<ack id>"
 
 
+DEFAULT_UNIT_NAME = "Trung tâm Phục vụ hành chính công"
+"""A commune's counter since 1/7/2025; "Bộ phận Tiếp nhận và Trả kết quả" is now the ministries' name."""
+
+
 @dataclass(frozen=True)
 class Agency:
     """The agency and desk this home belongs to, as printed on every document."""
@@ -230,6 +241,8 @@ class Agency:
     desk_id: str
     place: str = ""
     parent_name: str = ""  # e.g. "UBND XÃ ..." printed above the agency name
+    unit_name: str = DEFAULT_UNIT_NAME
+    """The counter's unit, printed under the agency name on every form."""
 
 
 @dataclass
@@ -276,7 +289,7 @@ class DossierDocument:
     """Everything a renderer needs for one document of a dossier: the receipt or Mẫu 02, 03, 04."""
 
     kind: str
-    """"receipt", "supplement", "refusal" or "apology"."""
+    """"receipt", "supplement", "refusal", "apology", "stop" (Mẫu 05) or "control" (Mẫu 06)."""
     dossier: Dossier
     procedure: Procedure | None
     """The catalogue's procedure, or None when it left the catalogue (the dossier's own copy of the name is printed)."""
@@ -292,3 +305,19 @@ class DossierDocument:
     """Mẫu 03: why refused; Mẫu 04: why late."""
     new_due: datetime | None = None
     """Mẫu 04: the new appointment."""
+    steps: list[tuple[str, datetime, str]] = field(default_factory=list)
+    """Mẫu 06: the dossier's way so far, (what happened, when, who), oldest first."""
+
+
+@dataclass
+class GuidanceDocument:
+    """Mẫu 02 for a dossier that was not taken in (no receipt, no dossier code): what the citizen must complete."""
+
+    procedure: Procedure
+    missing: list[tuple[str, str]]
+    """(component or content, reason) rows."""
+    issued: datetime
+    name: str = ""
+    """The citizen's name, if they gave it."""
+    clerk: str = ""
+    """Who guided them (signs as the guiding clerk)."""

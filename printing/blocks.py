@@ -12,20 +12,21 @@ from printing.ops import Page, Rendered, TextOp
 from printing.paper import MM
 from printing.pdf import to_pdf
 from printing.qr import Matrix, qr_quiet
-from printing.wording import BLANK, DESK_UNIT, MOTTO, NATION, nfc
+from printing.wording import BLANK, MOTTO, NATION, nfc
 
 HEADER_SCALE = 0.95
 LEFT_MAX = 95 * MM  # widest the agency block gets
 
 
-def agency_lines(agency: Agency, unit: str | None = DESK_UNIT) -> list[P]:
-    """Left header: the parent body, the agency, and the desk unit (bold, ruled)."""
+def agency_lines(agency: Agency, unit: bool = True) -> list[P]:
+    """Left header: the parent body, the agency, and the desk's unit (``agency.unit_name``, bold, ruled)."""
     items: list[P] = []
+    unit_name = nfc(agency.unit_name).strip().upper() if unit else ""
     if agency.parent_name.strip():
         items.append(para(nfc(agency.parent_name).upper(), align="center", scale=HEADER_SCALE))
-    if unit:
+    if unit_name:
         items.append(para(nfc(agency.name).upper(), align="center", scale=HEADER_SCALE))
-        items.append(para(unit, style="b", align="center", scale=HEADER_SCALE, rule=0.35))
+        items.append(para(unit_name, style="b", align="center", scale=HEADER_SCALE, rule=0.35))
     else:
         items.append(para(nfc(agency.name).upper(), style="b", align="center", scale=HEADER_SCALE, rule=0.35))
     return items
@@ -48,7 +49,7 @@ def national_header(
     place_line: str | None,
     *,
     qr: Matrix | None = None,
-    unit: str | None = DESK_UNIT,
+    unit: bool = True,
 ) -> None:
     """The header of an administrative document, with an optional QR code in the top-left corner.
 
@@ -97,13 +98,7 @@ def labelled(label: str, value: str, *, before: float = 0.0) -> P:
     return para(f"{label}: ", (value or BLANK, "b" if value else ""), before=before)
 
 
-def signatures(layout: Layout, blocks: Sequence[tuple[str, str, str]], *, before: float | None = None) -> None:
-    """Signature blocks side by side: (title, hint, printed name); kept on one page.
-
-    One block sits in the right half, as on the forms; two or more share the width.
-    """
-    lead = layout.leading(layout.size)
-    layout.flow(Space(before if before is not None else 0.6 * lead))
+def _signature_columns(layout: Layout, blocks: Sequence[tuple[str, str, str]]) -> list:
     n = len(blocks)
     slots = max(n, 2)
     w = layout.width / slots
@@ -117,7 +112,40 @@ def signatures(layout: Layout, blocks: Sequence[tuple[str, str, str]], *, before
         if nfc(name).strip():
             items.append(para(name, style="b", align="center"))
         cols.append(((slots - n + i) * w, w, items))
-    layout.columns(cols)
+    return cols
+
+
+def signatures_height(layout: Layout, blocks: Sequence[tuple[str, str, str]], *, before: float | None = None) -> float:
+    """How tall :func:`signatures` draws these blocks (to keep them on the page of what precedes them)."""
+    lead = layout.leading(layout.size)
+    space = before if before is not None else 0.6 * lead
+    return space + max((layout.measure(items, w) for _, w, items in _signature_columns(layout, blocks)), default=0.0)
+
+
+def keep_with_signatures(
+    layout: Layout, items: Sequence[Item], blocks: Sequence[tuple[str, str, str]], *, before: float | None = None
+) -> None:
+    """Flow ``items`` then the signature blocks, so that the blocks never stand alone on a page.
+
+    When the items and the blocks do not fit below the cursor but would fit on a page of their own,
+    they start a new page together.
+    """
+    need = layout.measure(items, layout.width) + signatures_height(layout, blocks, before=before)
+    fresh = layout.bottom - layout.top
+    if need > layout.room() + 0.01 and need <= fresh:
+        layout.new_page()
+    layout.flow(*items)
+    signatures(layout, blocks, before=before)
+
+
+def signatures(layout: Layout, blocks: Sequence[tuple[str, str, str]], *, before: float | None = None) -> None:
+    """Signature blocks side by side: (title, hint, printed name); kept on one page.
+
+    One block sits in the right half, as on the forms; two or more share the width.
+    """
+    lead = layout.leading(layout.size)
+    layout.flow(Space(before if before is not None else 0.6 * lead))
+    layout.columns(_signature_columns(layout, blocks))
 
 
 def page_marks(layout: Layout, text_for: Callable[[int, int], str], *, always: bool = False) -> None:

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from desk.models import Dossier, DossierDocument, PrintSettings
+from desk.models import Dossier, DossierDocument, GuidanceDocument, PrintSettings
 from printing.errors import PrintOptionError
 
-DOSSIER_KINDS = ("receipt", "supplement", "refusal", "apology")
+DOSSIER_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
 
 
 class PdfRenderer:
@@ -30,7 +30,7 @@ class PdfRenderer:
     def dossier_document(
         self, doc: DossierDocument, settings: PrintSettings, *, paper: str = "a4", copies: int = 1
     ) -> bytes:
-        """The receipt (``copies`` copies, each on its own pages) or Mẫu 02, 03, 04 (one copy)."""
+        """The receipt (``copies`` copies, each on its own pages) or Mẫu 02, 03, 04, 05, 06 (one copy)."""
         d, p = doc.dossier, doc.procedure
         # each form loads with its first use: a desk that prints receipts never loads the letters
         if doc.kind == "receipt":
@@ -50,7 +50,21 @@ class PdfRenderer:
 
             # without a new date the letter leaves it blank, to be written by hand
             return render_apology(d, p, settings, doc.new_due, doc.reason, issued=doc.issued, paper=paper)
+        if doc.kind == "stop":
+            from printing.notices import build_stop
+
+            return build_stop(d, p, settings, doc.reason, issued=doc.issued, paper=paper).pdf
+        if doc.kind == "control":
+            from printing.notices import build_control
+
+            return build_control(d, p, settings, doc.steps, issued=doc.issued, paper=paper).pdf
         raise PrintOptionError("print.kind_unknown", field="kind", kind=doc.kind, choices=DOSSIER_KINDS)
+
+    def guidance(self, doc: GuidanceDocument, settings: PrintSettings, *, paper: str = "a4") -> bytes:
+        """Mẫu 02 for a dossier that was not taken in (no dossier code)."""
+        from printing.letters import render_guidance
+
+        return render_guidance(doc, settings, paper=paper)
 
     def register(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from desk.models import ApplicantKind, Dossier, PrintSettings, Procedure
+from desk.models import ApplicantKind, Dossier, GuidanceDocument, PrintSettings, Procedure
 from printing.blocks import (
     clerk_name,
     continued,
@@ -24,7 +24,6 @@ from printing.ops import Rendered
 from printing.paper import paper as paper_named
 from printing.wording import (
     BLANK,
-    DESK_UNIT_PROSE,
     SIGN_APPLICANT,
     SIGN_CLERK,
     SIGN_GUIDE,
@@ -38,6 +37,7 @@ from printing.wording import (
     datetime_vi,
     nfc,
     place_date,
+    unit_of,
 )
 
 
@@ -100,7 +100,7 @@ def build_supplement(
     layout.flow(
         para(
             f"Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, {you.lower()} "
-            f"liên hệ với {contact}{DESK_UNIT_PROSE}, {nfc(settings.agency.name)} để được hướng dẫn./.",
+            f"liên hệ với {contact}{unit_of(settings.agency)} để được hướng dẫn./.",
             before=2 * step,
         )
     )
@@ -146,7 +146,7 @@ def build_refusal(
         labelled("Nội dung yêu cầu giải quyết", procedure_name(dossier, procedure), before=step),
         para("Thời gian nhận hồ sơ: ", (datetime_vi(dossier.received_at), "b"), before=step),
         para(
-            f"Qua xem xét, {DESK_UNIT_PROSE}, {nfc(settings.agency.name)} thông báo không tiếp nhận, "
+            f"Qua xem xét, {unit_of(settings.agency)} thông báo không tiếp nhận, "
             "giải quyết hồ sơ này với lý do cụ thể như sau:",
             before=2 * step,
         ),
@@ -196,7 +196,7 @@ def build_apology(
     layout.flow(
         para("Kính gửi: ", (to, "b"), align="center", after=2 * step),
         para(
-            f"{date_vi(dossier.received_at).capitalize()}, {DESK_UNIT_PROSE}, {agency} tiếp nhận hồ sơ của ",
+            f"{date_vi(dossier.received_at).capitalize()}, {unit_of(settings.agency)} tiếp nhận hồ sơ của ",
             (to, "b"),
             ".",
         ),
@@ -235,3 +235,43 @@ def render_apology(
 ) -> bytes:
     """Mẫu 04 as PDF bytes."""
     return build_apology(dossier, procedure, settings, new_due, reason, issued=issued, paper=paper).pdf
+
+
+def build_guidance(doc: GuidanceDocument, settings: PrintSettings, *, paper: str = "a4") -> Rendered:
+    """Mẫu 02 for a dossier that was not taken in: no receipt, no dossier code, what to complete and why."""
+    layout = Layout(paper_named(paper), fonts_for(settings))
+    agency = settings.agency
+    national_header(layout, agency, place_date(agency.place, doc.issued))
+    title_block(layout, TITLE_SUPPLEMENT)
+    step = 0.15 * layout.leading(layout.size)
+    layout.flow(
+        labelled("Hồ sơ của", doc.name),
+        labelled("Nội dung yêu cầu giải quyết", doc.procedure.name, before=step),
+        para(
+            "Hồ sơ chưa đủ thành phần theo quy định nên chưa được tiếp nhận. "
+            "Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:",
+            before=step,
+            after=step,
+        ),
+    )
+    rows = [[str(i), name, reason] for i, (name, reason) in enumerate(doc.missing, 1)]
+    layout.table(
+        [Col("TT", 0.7, "center"), Col("Giấy tờ, nội dung cần bổ sung, hoàn thiện", 5.0), Col("Lý do", 4.3)], rows
+    )
+    clerk = nfc(doc.clerk or settings.clerk).strip()
+    contact = f"{clerk}, " if clerk else ""
+    layout.flow(
+        para(
+            "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà "
+            f"liên hệ với {contact}{unit_of(agency)} để được hướng dẫn./.",
+            before=2 * step,
+        )
+    )
+    signatures(layout, [(SIGN_APPLICANT, SIGN_HINT, doc.name), (SIGN_GUIDE, SIGN_HINT, clerk)])
+    page_marks(layout, lambda i, t: f"Trang {i}/{t}")
+    return finish([layout], title="Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", settings=settings)
+
+
+def render_guidance(doc: GuidanceDocument, settings: PrintSettings, *, paper: str = "a4") -> bytes:
+    """Mẫu 02 of a dossier not taken in, as PDF bytes."""
+    return build_guidance(doc, settings, paper=paper).pdf

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import functools
 
-from desk.models import Dossier, IdKind, PrintSettings, Procedure, TimeUnit
+from desk.models import Dossier, Form, IdKind, PrintSettings, Procedure, TimeUnit
 from desk.rules.receipt_qr import build_payload
 from printing.blocks import (
     clerk_name,
     continued,
     finish,
+    keep_with_signatures,
     labelled,
     national_header,
     page_marks,
     procedure_name,
-    signatures,
     title_block,
 )
 from printing.errors import PrintOptionError
-from printing.fonts import fonts_for
+from printing.fonts import FontSet, fonts_for
 from printing.items import Col, keep_together, para
 from printing.layout import Layout
 from printing.ops import Rendered
+from printing.paper import Paper
 from printing.paper import paper as paper_named
 from printing.qr import Matrix, qr_matrix
 from printing.wording import (
@@ -53,6 +54,8 @@ def _fees(procedure: Procedure | None, before: float) -> list:
     label = "7. Phí, lệ phí: "
     if procedure is None:  # not in the catalogue any more: leave it to be filled in
         return [para(label, BLANK, before=before)]
+    if procedure.fee_by_province and not procedure.fees:  # the province sets it: the clerk writes it in
+        return [para(label, BLANK, before=before)]
     fees = procedure.fees
     if not fees:
         return [para(label, ("Không", "b"), before=before)]
@@ -83,12 +86,36 @@ def build_receipt(
     matrix = qr_matrix(build_payload(dossier, key, settings.lookup_url))
     layouts = []
     for n in range(1, copies + 1):
-        layout = Layout(pp, fonts)
-        layout.on_new_page = continued(dossier.code, f"(Liên {n})")
-        _receipt_copy(layout, dossier, procedure, settings, matrix, n)
+        layout = _fitted_copy(pp, fonts, dossier, procedure, settings, matrix, n)
         page_marks(layout, functools.partial(_receipt_mark, dossier.code, n))
         layouts.append(layout)
     return finish(layouts, title=f"Giấy tiếp nhận hồ sơ và hẹn trả kết quả {dossier.code}", settings=settings)
+
+
+FIT_SCALES = (1.0, 0.94, 0.88)
+"""A copy that runs a little over its page is set again a little smaller, to keep it on one sheet."""
+
+
+def _fitted_copy(
+    pp: Paper,
+    fonts: FontSet,
+    dossier: Dossier,
+    procedure: Procedure | None,
+    settings: PrintSettings,
+    matrix: Matrix,
+    n: int,
+) -> Layout:
+    """One copy (liên) on one page when a slightly smaller type makes it fit; else at full size over pages."""
+    first = None
+    for scale in FIT_SCALES if not pp.roll else (1.0,):
+        layout = Layout(pp, fonts, size=pp.size * scale)
+        layout.on_new_page = continued(dossier.code, f"(Liên {n})")
+        _receipt_copy(layout, dossier, procedure, settings, matrix, n)
+        if len(layout.pages) == 1:
+            return layout
+        first = first or layout
+    assert first is not None
+    return first
 
 
 def _receipt_mark(code: str, copy: int, page: int, pages: int) -> str:
@@ -143,7 +170,8 @@ def _receipt_copy(
         para("1. Thành phần hồ sơ nộp gồm:", before=step, after=step),
     ]
     layout.flow(*lines)
-    received = [c for c in dossier.components if c.received]
+    # papers only shown (xuất trình) were checked and handed back: never listed as handed in
+    received = [c for c in dossier.components if c.received and c.form is not Form.PRESENTED]
     narrow = layout.paper.narrow
     cols = [
         Col("TT", 0.7, "center"),
@@ -157,7 +185,7 @@ def _receipt_copy(
     layout.table(cols, rows)
     clerk = clerk_name(dossier, settings)
     book = nfc(dossier.register_book or settings.register_book).strip()
-    layout.flow(
+    tail = [
         para("2. Số lượng hồ sơ: ", (count_vi(dossier.sets), "b"), " (bộ)", before=2 * step),
         para("3. Thời gian giải quyết hồ sơ theo quy định là: ", (_processing_vi(procedure), "b"), before=step),
         para("4. Thời gian nhận hồ sơ: ", (datetime_vi(dossier.received_at), "b"), before=step),
@@ -168,18 +196,17 @@ def _receipt_copy(
         ),
         para(
             "6. Đăng ký nhận kết quả tại: ",
-            (delivery_vi(dossier.delivery, agency.name, a.address), "b"),
+            (delivery_vi(dossier.delivery, agency, a.address), "b"),
             before=step,
         ),
-    )
-    layout.flow(*_fees(procedure, step))
-    layout.flow(
+        *_fees(procedure, step),
         para(
             "Vào Sổ theo dõi hồ sơ, Quyển số: ",
             (book or BLANK, "b" if book else ""),
             "   Số thứ tự: ",
             (str(dossier.register_line) if dossier.register_line else BLANK, "b" if dossier.register_line else ""),
             before=step,
-        )
-    )
-    signatures(layout, [(SIGN_APPLICANT, SIGN_HINT, a.name), (SIGN_CLERK, SIGN_HINT, clerk)])
+        ),
+    ]
+    # the signatures never stand alone on a page: items 2–6 and the register line go with them
+    keep_with_signatures(layout, tail, [(SIGN_APPLICANT, SIGN_HINT, a.name), (SIGN_CLERK, SIGN_HINT, clerk)])

@@ -57,6 +57,7 @@ def _counts(layout: Layout, report: DayReport) -> None:
         Col(t, 1.0, "center")
         for t in (
             "Tiếp nhận",
+            "Hướng dẫn",  # dossiers not taken in: guidance given (Mẫu 02), docs/indicators.md
             "Từ chối",
             "Rút hồ sơ",
             "Dừng xử lý",
@@ -74,6 +75,7 @@ def _counts(layout: Layout, report: DayReport) -> None:
                 str(v)
                 for v in (
                     f.received,
+                    report.guidance,
                     f.refused,
                     f.withdrawn,
                     f.stopped,

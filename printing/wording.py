@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 
-from desk.models import Delivery, IdKind
+from desk.models import DEFAULT_UNIT_NAME, Agency, Delivery, IdKind
 from desk.rules.forms import FORMS
 
 # form titles: the names of Phụ lục I, Thông tư 03/2025/TT-VPCP (DOMAIN.md), upper case on paper
@@ -18,12 +18,12 @@ TITLE_RECEIPT = FORMS["receipt"].title.upper()  # Mẫu 01
 TITLE_SUPPLEMENT = FORMS["supplement"].title.upper()  # Mẫu 02
 TITLE_REFUSAL = FORMS["refusal"].title.upper()  # Mẫu 03
 TITLE_APOLOGY = FORMS["apology"].title.upper()  # Mẫu 04
+TITLE_STOP = FORMS["stop"].title.upper()  # Mẫu 05
+TITLE_CONTROL = FORMS["control"].title.upper()  # Mẫu 06
 TITLE_REGISTER = FORMS["register"].title.upper()  # Mẫu 07
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-DESK_UNIT = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"
-DESK_UNIT_PROSE = "Bộ phận Tiếp nhận và Trả kết quả"
 SIGN_HINT = "(Ký và ghi rõ họ tên)"
 SIGN_APPLICANT = "NGƯỜI NỘP HỒ SƠ"
 SIGN_CLERK = "NGƯỜI TIẾP NHẬN HỒ SƠ"
@@ -133,11 +133,16 @@ def count_vi(n: int) -> str:
     return f"{n:02d}"
 
 
-def delivery_vi(delivery: Delivery, agency_name: str, address: str = "") -> str:
+def unit_of(agency: Agency) -> str:
+    """The counter in running text: "Trung tâm Phục vụ hành chính công, UBND xã Minh Khai" (the unit is a setting)."""
+    return f"{nfc(agency.unit_name).strip() or DEFAULT_UNIT_NAME}, {nfc(agency.name).strip()}"
+
+
+def delivery_vi(delivery: Delivery, agency: Agency, address: str = "") -> str:
     if delivery is Delivery.POST:
         where = f" đến địa chỉ: {nfc(address)}" if address.strip() else ""
         return f"Qua dịch vụ bưu chính công ích{where}"
-    return f"{DESK_UNIT_PROSE}, {nfc(agency_name)}"
+    return unit_of(agency)
 
 
 def copy_label(n: int) -> str:

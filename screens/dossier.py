@@ -80,8 +80,8 @@ DOSSIER_ACTIONS: list[DossierAction] = [
     DossierAction("p", "dossier.print_receipt", "print_receipt"),
 ]
 
-LETTER_AFTER = {"supplement": "supplement", "refuse": "refusal"}
-"""Lifecycle moves after which their letter is offered for printing (Mẫu 02, Mẫu 03)."""
+LETTER_AFTER = {"supplement": "supplement", "refuse": "refusal", "stop": "stop", "transfer": "control"}
+"""Lifecycle moves after which their letter is offered for printing (Mẫu 02, 03, 05 and 06)."""
 
 VERDICT_CLASSES = {
     Verdict.GENUINE: "-genuine",
@@ -390,7 +390,7 @@ class DossierScreen(DeskScreen):
     # letters ----------------------------------------------------------------------
 
     def print_letter(self, kind: str, **extra) -> None:
-        """Offer Mẫu 02 or 03 as recorded by the latest move (or Mẫu 04 with ``reason`` and ``new_due``)."""
+        """Offer Mẫu 02, 03, 05 or 06 as recorded by the moves (or Mẫu 04 with ``reason`` and ``new_due``)."""
         if self.dossier is None:
             return
         t = self.t
@@ -401,10 +401,12 @@ class DossierScreen(DeskScreen):
                 lines.append((t("letter.missing"), f"{name}{f' ({reason})' if reason else ''}"))
             if event is not None and event.payload.get("note"):
                 lines.append((t("letter.note"), event.payload["note"]))
-        elif kind == "refusal":
-            event = lifecycle.last_transition(self.app.desk, self.code, "refuse")
+        elif kind in ("refusal", "stop"):
+            event = lifecycle.last_transition(self.app.desk, self.code, "refuse" if kind == "refusal" else "stop")
             reason = event.payload.get("details", {}).get("reason", "") if event else ""
             lines.append((t("letter.reason"), reason))
+        elif kind == "control":
+            lines.append((t("letter.steps"), str(len(dossiers.timeline(self.app.desk, self.code)))))
         else:
             lines += [(t("letter.new_due"), due_long(t, extra["new_due"])), (t("letter.reason"), extra["reason"])]
         self.app.push_screen(LetterPreview(self.dossier, kind, lines=lines, **extra), lambda _printed: self.load())

@@ -26,11 +26,12 @@ from desk.models import Procedure
 from desk.rules.chipqr import looks_like_chip_qr
 from desk.rules.idnumbers import check_id_number
 from desk.rules.problems import Problem
+from screens import printjob
 from screens.base import DeskScreen
 from screens.dialogs.basic import ConfirmDialog
 from screens.dialogs.previews import ReceiptPreview
 from screens.format import due_long
-from screens.messages import DossierSaved
+from screens.messages import DossierSaved, GuidancePrinted
 from screens.widgets.component_checklist import ComponentChecklist
 from screens.widgets.procedure_picker import ProcedurePicker
 
@@ -326,7 +327,8 @@ class IntakeScreen(DeskScreen):
         return IntakeRequest(
             procedure_code=self.procedure.code,
             applicant=self.form.to_model(),
-            not_received=frozenset(line.spec.code for line in lines if not line.received),
+            not_received=frozenset(line.spec.code for line in lines if line.spec.required and not line.received),
+            received=frozenset(line.spec.code for line in lines if not line.spec.required and line.received),
             quantities={line.spec.code: line.quantity for line in lines if line.quantity != line.spec.quantity},
             forms={line.spec.code: line.form for line in lines if line.form != line.spec.form},
         )
@@ -345,9 +347,45 @@ class IntakeScreen(DeskScreen):
             self.form.field(first).focus()
             self.app.bell()
             return
+        missing = [line.spec for line in self.checklist.lines if line.spec.required and not line.received]
+        if missing:
+            self.offer_guidance(self.procedure, missing)
+            return
         self.saving = True
         self.refresh_bindings()
         self.save_dossier(self.to_request())
+
+    def offer_guidance(self, procedure: Procedure, missing: list) -> None:
+        """A required box unticked: no receipt; offer Mẫu 02 (guidance) instead of taking the dossier in."""
+        names = "; ".join(spec.name for spec in missing)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.saving = True
+                self.refresh_bindings()
+                name = self.form.to_model().name
+                self.guidance_worker(procedure.code, [(spec.code, "") for spec in missing], name)
+
+        self.app.push_screen(ConfirmDialog(self.t("intake.incomplete_guide", missing=names)), answered)
+
+    @work(thread=True, exclusive=True, group="intake", exit_on_error=False)
+    def guidance_worker(self, procedure_code: str, missing: list[tuple[str, str]], name: str) -> None:
+        """Mẫu 02 printed and recorded (a guidance event of no dossier code) by the core."""
+        with self.app.thread_desk() as desk:
+            result = printjob.print_guidance(desk, procedure_code, missing, name, self.t.language)
+        self.post_message(GuidancePrinted(result))
+
+    @on(GuidancePrinted)
+    def _guided(self, event: GuidancePrinted) -> None:
+        self.saving = False
+        self.refresh_bindings()
+        result = event.result
+        self.notify(
+            f"{self.t('intake.guided')} {result.message}",
+            severity="information" if result.ok else "warning",
+            timeout=10,
+        )
+        self.reset()
 
     @work(thread=True, exclusive=True, group="intake", exit_on_error=False)
     def save_dossier(self, request: IntakeRequest) -> None:
@@ -367,6 +405,11 @@ class IntakeScreen(DeskScreen):
         self.notify(self.t("intake.saved", code=event.dossier.code), timeout=8)
         for warning in event.warnings:  # e.g. the PC's clock behind the last event: said now, not only in verify
             self.notify(self.t.problem(warning), severity="warning", timeout=15)
+        if self.procedure is not None and self.procedure.immediate_result:
+            # the result is handed over at once: no receipt (it can still be printed from the dossier view)
+            self.notify(self.t("intake.no_receipt_needed"), timeout=8)
+            self.reset()
+            return
         self.app.push_screen(ReceiptPreview(event.dossier), self._receipt_done)
 
     def _receipt_done(self, printed: bool | None) -> None:

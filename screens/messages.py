@@ -90,3 +90,12 @@ class ReportPrinted(Message):
     def __init__(self, outcome) -> None:
         super().__init__()
         self.outcome = outcome
+
+
+class GuidancePrinted(Message):
+    """Posted by the intake screen's worker once Mẫu 02 for a dossier not taken in was printed (or kept)."""
+
+    def __init__(self, result) -> None:
+        super().__init__()
+        self.result = result
+        """A ``desk.dossier.documents.PrintResult``."""

@@ -16,8 +16,8 @@ from desk.dossier import documents
 from desk.dossier.documents import PrintResult
 from desk.models import Dossier
 
-LETTERS = ("supplement", "refusal", "apology")
-"""Mẫu 02, 03 and 04: the letters the dossier view prints."""
+LETTERS = ("supplement", "refusal", "apology", "stop", "control")
+"""Mẫu 02, 03, 04, 05 and 06: the letters the dossier view prints."""
 
 
 def print_receipt(desk: Desk, dossier: Dossier, language: str = "vi") -> PrintResult:
@@ -43,6 +43,21 @@ def print_letter(
         sender=printing.send_to_printer,
         reason=reason,
         new_due=new_due,
+        language=language,
+    )
+
+
+def print_guidance(
+    desk: Desk, procedure_code: str, missing: list[tuple[str, str]], name: str = "", language: str = "vi"
+) -> PrintResult:
+    """Mẫu 02 for a dossier not taken in (a required component missing), as ``desk print guidance`` prints it."""
+    return documents.print_guidance(
+        desk,
+        procedure_code,
+        missing,
+        renderer=printing.RENDERER,
+        sender=printing.send_to_printer,
+        name=name,
         language=language,
     )
 

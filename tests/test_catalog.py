@@ -145,6 +145,8 @@ def test_procedure_dict_round_trip():
             "components",
             "result_name",
             "delivery_options",
+            "fee_by_province",
+            "immediate_result",
         ]
 
 

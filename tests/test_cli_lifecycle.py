@@ -40,7 +40,9 @@ def test_checklist_text_and_json(cli_home):
     out = json.loads(r.stdout)
     assert (out["code"], out["done"], out["total"], out["complete"]) == (code, 0, 1, False)
     assert [c["code"] for c in out["components"]][:2] == ["to_khai", "giay_chung_sinh"]
-    assert all(c["digitisation"] == "pending" for c in out["components"])
+    # the ID card is only shown (xuất trình): nothing to digitise; the rest pending
+    assert {c["code"]: c["digitisation"] for c in out["components"]}["giay_to_tuy_than"] == "not_required"
+    assert all(c["digitisation"] == "pending" for c in out["components"] if c["code"] != "giay_to_tuy_than")
 
 
 def test_checklist_of_an_unknown_dossier_is_exit_4(cli_home):

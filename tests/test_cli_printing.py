@@ -2,6 +2,7 @@
 
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -173,3 +174,46 @@ def test_a_missing_font_file_is_named_with_its_setting(dossier_home, tmp_path):
     assert f"font file {missing} (font_regular) does not exist: fix printing.font_regular in desk.toml" in r.stderr
     assert not (tmp_path / "r.pdf").exists()
     assert events_of(home, code)[-1] != "document.printed"
+
+
+def test_printing_a_receipt_with_the_bare_prefix_warns_once(dossier_home, tmp_path):
+    home, code = dossier_home
+    r = run_desk("print", "receipt", code, "--copies", "2", "--out", str(tmp_path / "a.pdf"), home=home)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.count("citizens cannot look the dossier up") == 1
+    toml = home / "desk.toml"
+    text = toml.read_text()
+    assert 'lookup_url = ""' in text
+    toml.write_text(text.replace('lookup_url = ""', 'lookup_url = "https://dichvucong.example.gov.vn/tra-cuu"'))
+    r = run_desk("print", "receipt", code, "--out", str(tmp_path / "b.pdf"), home=home)
+    assert r.returncode == 0, r.stderr
+    assert "cannot look" not in r.stderr
+
+
+def test_the_apology_letter_extends_the_appointment(dossier_home, tmp_path):
+    # issue 13 point 6: Mẫu 04's new date is the dossier's appointment; the event keeps the old one
+    home, code = dossier_home
+    shown = json.loads(run_desk("show", code, "--json", home=home).stdout)
+    assert shown["due_at"] == "2026-11-23T17:00:00"
+    out = tmp_path / "m04.pdf"
+    r = run_desk("print", "apology", code, "--days", "3", "--reason", "Chờ xác minh", "--out", str(out), home=home)
+    assert r.returncode == 0, r.stderr
+    shown = json.loads(run_desk("show", code, "--json", home=home).stdout)
+    assert shown["due_at"] == "2026-11-27T17:00:00" and shown["status"] == "received"
+    assert [e["type"] for e in shown["events"]][-2:] == ["dossier.extended", "document.printed"]
+    with sqlite3.connect(home / "desk.sqlite3") as db:
+        [(payload,)] = db.execute("SELECT payload FROM events WHERE type = 'dossier.extended'").fetchall()
+    assert json.loads(payload)["details"] == {
+        "due_before": "2026-11-23T17:00:00",
+        "due_after": "2026-11-27T17:00:00",
+        "reason": "Chờ xác minh",
+    }
+    text = run_desk("show", code, home=home).stdout
+    assert "due       : 17:00 27/11/2026  (extended by Mẫu 04; first 17:00 23/11/2026)" in text
+    # the chain, a bundle and the hub's schema accept the move; the receipt as first printed is now superseded
+    assert run_desk("verify", home=home).returncode == 0
+    # a returned dossier's appointment cannot move
+    run_desk("advance", code, "result", home=home)
+    run_desk("advance", code, "return", home=home)
+    r = run_desk("print", "apology", code, "--days", "1", "--reason", "x", "--out", str(out), home=home)
+    assert r.returncode == 3 and "still being processed" in r.stderr

@@ -30,7 +30,14 @@ def test_receive_creates_dossier_lines_and_event(desk):
     assert d.received_at == datetime(2026, 11, 23, 9, 0)
     assert d.due_at == datetime(2026, 11, 23, 17, 0)  # same-day procedure before 15:00
     assert d.clerk == "Nguyễn Thị Lan"
-    assert d.components and all(c.received for c in d.components)
+    # required components received (the ID card only shown), optional ones not unless named
+    assert [(c.code, c.received, c.form.value) for c in d.components] == [
+        ("to_khai", True, "ban_chinh"),
+        ("giay_chung_sinh", True, "ban_chinh"),
+        ("giay_to_tuy_than", True, "xuat_trinh"),
+        ("giay_chung_nhan_ket_hon", False, "xuat_trinh"),
+        ("van_ban_uy_quyen", False, "ban_chinh"),
+    ]
     stored = dossiers.get(desk, d.code)
     assert stored == d
     ev = dossiers.timeline(desk, d.code)
@@ -69,14 +76,38 @@ def test_a_failure_inside_the_transaction_rolls_everything_back(desk, monkeypatc
     assert d.code.endswith("-1001")
 
 
-def test_not_received_components_are_recorded(desk):
-    from desk.catalog.store import get_procedure
+def test_a_dossier_lacking_a_required_component_is_refused_and_nothing_written(desk):
+    before = counts(desk)
+    with raises_problem(InvalidInput, "intake.incomplete", says="to_khai .Tờ khai đăng ký khai sinh") as info:
+        receive(
+            desk,
+            IntakeRequest(
+                "1.001193", ApplicantInput(name="An"), not_received=frozenset({"to_khai", "giay_chung_sinh"})
+            ),
+        )
+    assert info.value.problem.params["components"] == ("to_khai", "giay_chung_sinh")
+    assert counts(desk) == before
 
-    proc = get_procedure(desk, "1.001193")
-    first = proc.components[0].code
-    d, _ = receive(desk, IntakeRequest("1.001193", ApplicantInput(name="An"), not_received=frozenset({first})))
-    assert [c.received for c in d.components][0] is False
-    assert all(c.received for c in d.components[1:])
+
+def test_optional_components_received_presented_and_reused(desk):
+    d, _ = receive(
+        desk,
+        IntakeRequest(
+            "1.001193",
+            ApplicantInput(name="An"),
+            received=frozenset({"van_ban_uy_quyen"}),
+            presented=frozenset({"giay_chung_nhan_ket_hon"}),
+            reused={"giay_chung_sinh": "VNeID"},
+            not_received=frozenset({"giay_chung_sinh"}),
+        ),
+    )
+    lines = {c.code: c for c in d.components}
+    assert lines["van_ban_uy_quyen"].received
+    shown = lines["giay_chung_nhan_ket_hon"]
+    assert shown.received and shown.form.value == "xuat_trinh" and not shown.must_digitise
+    assert shown.digitisation.value == "not_required"
+    reused = lines["giay_chung_sinh"]  # required, not handed in, but reused: the dossier is complete
+    assert not reused.received and reused.digitisation.value == "reused_store" and reused.reuse_source == "VNeID"
 
 
 def test_event_chain_links_and_verify_is_green(desk):

@@ -201,7 +201,7 @@ def test_receipt_has_every_field_in_order():
         text,
         [
             "ỦY BAN NHÂN DÂN PHƯỜNG HOÀN KIẾM",
-            "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ",
+            "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "Độc lập - Tự do - Hạnh phúc",
             "Hà Nội, ngày 22 tháng 11 năm 2026",
@@ -228,7 +228,7 @@ def test_receipt_has_every_field_in_order():
             "3. Thời gian giải quyết hồ sơ theo quy định là: 3 ngày làm việc",
             "4. Thời gian nhận hồ sơ: 09 giờ 30 phút, ngày 22 tháng 11 năm 2026",
             "5. Thời gian trả kết quả giải quyết hồ sơ: 16 giờ 30 phút, ngày 25 tháng 11 năm 2026",
-            "6. Đăng ký nhận kết quả tại: Bộ phận Tiếp nhận và Trả kết quả",
+            "6. Đăng ký nhận kết quả tại: Trung tâm Phục vụ hành chính công",
             "7. Phí, lệ phí: Lệ phí cấp bản sao trích lục: 8.000 đ/bản",
             "Vào Sổ theo dõi hồ sơ, Quyển số: 01 Số thứ tự: 123",
             "NGƯỜI NỘP HỒ SƠ",

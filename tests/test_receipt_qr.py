@@ -21,6 +21,7 @@ from desk.rules.receipt_qr import (
     Verdict,
     build_payload,
     dossier_fields,
+    lookup_problem,
     parse_payload,
     sign_fields,
     verify_payload,
@@ -28,6 +29,11 @@ from desk.rules.receipt_qr import (
 from screens.i18n.catalogue import Strings
 
 KEY = bytes(range(32))
+RECEIPT_NAME = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+RECEIPT_NAME_Q = (
+    "Gi%E1%BA%A5y%20ti%E1%BA%BFp%20nh%E1%BA%ADn%20h%E1%BB%93%20s%C6%A1%20v%C3%A0%20"
+    "h%E1%BA%B9n%20tr%E1%BA%A3%20k%E1%BA%BFt%20qu%E1%BA%A3"
+)
 OTHER_AGENCY_KEY = bytes(range(100, 132))
 
 
@@ -56,7 +62,7 @@ def swap(payload: str, name: str, value: str) -> str:
 def test_payload_has_the_spec_shape():
     p = build_payload(make_dossier(), KEY)
     assert p.startswith("motcua:?mhs=000.00.12.H29-261122-1007&tthc=2.000815.000.00.00.H29")
-    assert "&dd=001099012345&gt=01&hen=202611221630&sig=" in p
+    assert f"&dd=001099012345&gt=01&ten={RECEIPT_NAME_Q}&hen=202611221630&sig=" in p
     sig = p.rsplit("sig=", 1)[1]
     assert re.fullmatch(r"[A-Z2-7]{16}", sig)  # 80 bits, base32, no padding
 
@@ -223,7 +229,40 @@ def test_core_module_imports_no_ui_or_pdf_stack():
 def test_known_answer_keeps_old_receipts_verifiable():
     # printed receipts live for years: the canonical form and the truncation must never drift
     d = make_dossier(procedure_code="2.000815", due_at=datetime(2026, 11, 25, 16, 30))
-    assert build_payload(d, KEY) == (
+    old = (
         "motcua:?mhs=000.00.12.H29-261122-1007&tthc=2.000815&dd=001099012345"
         "&gt=01&hen=202611251630&sig=ORISSXSRVQKHXRZU"
     )
+    assert build_payload(d, KEY) == old.replace("&gt=01&", f"&gt=01&ten={RECEIPT_NAME_Q}&")
+    # a receipt printed before the QR named its document verifies as it did
+    assert verify_payload(old, KEY, store(d)).verdict is Verdict.GENUINE
+
+
+def test_the_qr_names_the_document_and_starts_with_the_lookup_url():
+    # TT 01/2023/TT-VPCP: the QR carries the document's name; a phone opens the portal's lookup page
+    d = make_dossier()
+    p = build_payload(d, KEY, "https://dichvucong.example.gov.vn/tra-cuu")
+    assert p.startswith("https://dichvucong.example.gov.vn/tra-cuu?mhs=000.00.12.H29-261122-1007&")
+    assert f"&gt=01&ten={RECEIPT_NAME_Q}&hen=" in p
+    claim = parse_payload(p)
+    assert claim is not None and claim.doc_name == RECEIPT_NAME
+    assert verify_payload(p, KEY, store(d)).verdict is Verdict.GENUINE
+    # NFD from a scanner or '+' for spaces still name it
+    assert verify_payload(unicodedata.normalize("NFD", p), KEY, store(d)).verdict is Verdict.GENUINE
+
+
+def test_a_qr_naming_another_document_is_forged():
+    d = make_dossier()
+    p = build_payload(d, KEY)
+    other = swap(p, "ten", "Phi%E1%BA%BFu%20ki%E1%BB%83m%20so%C3%A1t")  # "Phiếu kiểm soát"
+    assert verify_payload(other, KEY, store(d)).verdict is Verdict.FORGED
+    twice = p.replace("&hen=", f"&ten={RECEIPT_NAME_Q}&hen=")
+    assert verify_payload(twice, KEY, store(d)).verdict is Verdict.FORGED
+
+
+def test_the_bare_prefix_is_a_warning_with_words():
+    assert lookup_problem("https://dichvucong.example.gov.vn/tra-cuu") is None
+    problem = lookup_problem("  ")
+    assert problem is not None and problem.code == "receipt.no_lookup_url"
+    assert "cannot look the dossier up" in describe(problem) and "lookup_url" in describe(problem)
+    assert "không tra cứu được" in Strings("vi").problem(problem)

@@ -55,12 +55,12 @@ def test_pdf_has_the_figures_in_vietnamese(desk, monday):
     text = flat(pdf_text(rendered.pdf)[0])
     for part in (
         "UBND XÃ MINH KHAI",
-        "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ",
+        "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
         "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ TRONG NGÀY",
         "Ngày 23 tháng 11 năm 2026",
         "Quầy 1 - Người lập báo cáo: Nguyễn Thị Lan - Số liệu tính đến 23/11/2026 16:45",
-        "Tiếp nhận Từ chối Rút hồ sơ Dừng xử lý Có kết quả Đã trả Đang giải quyết Quá hạn Chờ trả",
-        "6 1 1 0 3 3 4 1 0",
+        "Tiếp nhận Hướng dẫn Từ chối Rút hồ sơ Dừng xử lý Có kết quả Đã trả Đang giải quyết Quá hạn Chờ trả",
+        "6 0 1 1 0 3 3 4 1 0",
         "Tỷ lệ giải quyết đúng hạn 2/3 hồ sơ có kết quả 66,7 % ≥ 96 % Chưa đạt",
         "Thời gian xử lý trung bình 3 hồ sơ, không tính thời gian chờ bổ sung 4,5 giờ làm việc",
         "Tỷ lệ số hóa hồ sơ 2/5 hồ sơ tiếp nhận 40,0 % ≥ 80 % Chưa đạt",

@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import DataTable
 
+import printing
 from desk.config import read_agency_key
 from desk.dossier import query as dossiers
 from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
@@ -169,15 +170,43 @@ async def test_checklist_keys_quantity_and_form(app, desk):
         assert screen.procedure.code == "1.001193"
         screen.form.field("name").value = "Trần Văn Bình"
         screen.checklist.focus()
-        await pilot.press("plus", "plus", "minus", "f", "space")
+        await pilot.press("plus", "plus", "minus", "f")
         line = screen.checklist.lines[0]
-        assert (line.quantity, line.form.value, line.received) == (2, "ban_sao", False)
+        assert (line.quantity, line.form.value, line.received) == (2, "ban_sao", True)
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: isinstance(app.screen, ReceiptPreview))
         await pilot.press("escape")
     [d] = dossiers.search(desk, "tran van binh")
     first = d.components[0]
-    assert (first.quantity, first.form.value, first.received) == (2, "ban_sao", False)
+    assert (first.quantity, first.form.value, first.received) == (2, "ban_sao", True)
+
+
+@pilot_test
+async def test_an_unticked_required_box_offers_the_guidance_not_a_receipt(app, desk, monkeypatch):
+    from printing import PrintOutcome
+
+    sent = []
+
+    def fake_printer(path, *, printer="", copies=1):
+        sent.append(path)
+        return PrintOutcome(True, "sent", path, "lp", copies=copies, job="desk-1")
+
+    monkeypatch.setattr(printing, "send_to_printer", fake_printer)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(pilot)
+        screen.form.field("name").value = "Trần Văn Bình"
+        screen.checklist.focus()
+        await pilot.press("down", "space")  # the birth certificate (required) was not brought
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert "Giấy chứng sinh" in app.screen.question and "Mẫu 02" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot, lambda: screen.procedure is None)
+        assert not isinstance(app.screen, ReceiptPreview)
+    assert dossiers.search(desk, "tran van binh") == [] and len(sent) == 1
+    [(kind, code, payload)] = desk.db.execute("SELECT type, dossier_code, payload FROM events").fetchall()
+    assert (kind, code) == ("guidance.issued", "")
+    assert '"giay_chung_sinh"' in payload and "Trần Văn Bình" in payload
 
 
 @pilot_test
@@ -397,3 +426,19 @@ async def test_palette_offers_namespaced_commands_for_the_screen(app, desk):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReceiptPreview)
+
+
+@pilot_test
+async def test_the_receipt_preview_warns_once_of_a_qr_no_phone_can_open(app, desk):
+    # issue 13 point 7: printing.lookup_url is empty, the QR starts with the bare "motcua:"
+    seen = []
+    async with app.run_test(size=SIZE) as pilot:
+        for name in ("Trần Văn Bình", "Lê Thị Cúc"):
+            screen = await open_intake(pilot)
+            screen.form.field("name").value = name
+            await pilot.press("ctrl+s")
+            await settle(pilot, lambda: isinstance(app.screen, ReceiptPreview))
+            seen.append([str(w.render()) for w in app.screen.query(".receipt-warning")])
+            await pilot.press("escape")
+            await settle(pilot, lambda: not isinstance(app.screen, ReceiptPreview))
+    assert len(seen[0]) == 1 and "không tra cứu được" in seen[0][0] and seen[1] == []

@@ -167,6 +167,9 @@ async def test_transfer_asks_first_with_yes_focused(app, desk, dossier):
         await settle(pilot)
         assert dossiers.get(desk, dossier.code).status is Status.RECEIVED
         await pilot.press("t", "enter")
+        await settle(pilot, lambda: isinstance(app.screen, LetterPreview))
+        assert isinstance(app.screen, LetterPreview) and app.screen.kind == "control"  # Mẫu 06 offered
+        await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
         assert "Đang xử lý" in visible_text(app)

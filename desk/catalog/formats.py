@@ -27,6 +27,7 @@ from desk.catalog.schema import (
     component,
     delivery_options,
     fee,
+    flag,
     local_code,
     printable,
     procedure_code,
@@ -69,7 +70,7 @@ CSV_COLUMNS = (
 )
 """Columns every CSV catalogue has, in the order the desk writes them."""
 
-CSV_OPTIONAL_COLUMNS = ("fee_code", "fee_unit", "delivery_options")
+CSV_OPTIONAL_COLUMNS = ("fee_code", "fee_unit", "delivery_options", "fee_by_province", "immediate_result")
 """Columns a CSV catalogue may add; the desk writes them too."""
 
 # per-procedure columns: on a procedure's later rows, empty or equal to its first row
@@ -81,6 +82,8 @@ _CSV_PROCEDURE_COLUMNS = (
     "processing_value",
     "result_name",
     "delivery_options",
+    "fee_by_province",
+    "immediate_result",
 )
 _CSV_COMPONENT_COLUMNS = ("component_code", "component_name", "form", "quantity", "required", "must_digitise")
 _CSV_FEE_COLUMNS = ("fee_name", "fee_amount", "fee_code", "fee_unit")
@@ -263,6 +266,10 @@ class _CsvProcedure:
         )
         self.result_name = text_value(row.get("result_name"), where, "result_name", max_len=NAME_MAX, required=False)
         self.delivery = delivery_options(row.get("delivery_options"), where, "delivery_options", from_text=True)
+        self.fee_by_province = flag(row.get("fee_by_province"), where, "fee_by_province", default=False, from_text=True)
+        self.immediate_result = flag(
+            row.get("immediate_result"), where, "immediate_result", default=False, from_text=True
+        )
 
     def build(self) -> Procedure:
         return Procedure(
@@ -275,6 +282,8 @@ class _CsvProcedure:
             field_code=self.field_code,
             result_name=self.result_name,
             delivery_options=self.delivery,
+            fee_by_province=self.fee_by_province,
+            immediate_result=self.immediate_result,
         )
 
 
@@ -381,6 +390,8 @@ def catalog_to_csv(procedures: Iterable[Procedure]) -> str:
             "processing_value": "" if p.processing.unit is TimeUnit.SAME_DAY else str(p.processing.value),
             "result_name": p.result_name,
             "delivery_options": ";".join(p.delivery_options),
+            "fee_by_province": "true" if p.fee_by_province else "",
+            "immediate_result": "true" if p.immediate_result else "",
         }
         for i in range(max(len(p.components), len(p.fees))):
             row = dict(head)

@@ -86,6 +86,8 @@ PROCEDURE_KEYS = (
     "components",
     "result_name",
     "delivery_options",
+    "fee_by_province",
+    "immediate_result",
 )
 PROCESSING_KEYS = ("unit", "value")
 FEE_KEYS = ("name", "amount", "code", "unit")
@@ -385,6 +387,8 @@ def procedure_to_dict(p: Procedure) -> dict[str, Any]:
         ],
         "result_name": p.result_name,
         "delivery_options": list(p.delivery_options),
+        "fee_by_province": p.fee_by_province,
+        "immediate_result": p.immediate_result,
     }
 
 
@@ -444,6 +448,8 @@ def procedure_from_dict(d: object, *, file: str | None = None, number: int | Non
         field_code=field_code,
         result_name=text_value(d.get("result_name"), place, "result_name", max_len=NAME_MAX, required=False),
         delivery_options=delivery_options(d.get("delivery_options"), place, "delivery_options", from_text=False),
+        fee_by_province=flag(d.get("fee_by_province"), place, "fee_by_province", default=False, from_text=False),
+        immediate_result=flag(d.get("immediate_result"), place, "immediate_result", default=False, from_text=False),
     )
 
 

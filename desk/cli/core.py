@@ -38,6 +38,7 @@ def cmd_init(args) -> int:
         place=sanitise(args.place or "", field="place", max_len=LIMITS["address"]),
         clerk=sanitise(args.clerk or "", field="clerk", max_len=LIMITS["name"]),
         agency_key=key,
+        unit_name=sanitise(args.unit_name or "", field="unit-name", max_len=200),
     )
     from db import open_db
 
@@ -128,6 +129,17 @@ def _parse_components(values: Sequence[str] | None) -> frozenset[str]:
     return frozenset(v.strip() for item in values or () for v in item.split(",") if v.strip())
 
 
+def _parse_reused(values: Sequence[str] | None) -> dict[str, str]:
+    """``COMPONENT=SOURCE`` items (a data store such as VNeID, or another dossier's code)."""
+    out: dict[str, str] = {}
+    for item in values or ():
+        code, sep, source = item.partition("=")
+        if not sep or not code.strip() or not source.strip():
+            raise InvalidInput("intake.reused_format", field="reused", value=item)
+        out[code.strip()] = source.strip()
+    return out
+
+
 def cmd_intake(args) -> int:
     from desk import clock
     from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
@@ -158,6 +170,9 @@ def cmd_intake(args) -> int:
         applicant=applicant,
         received_at=clock.parse_local(args.received_at, "received-at") if args.received_at else None,
         not_received=_parse_components(args.missing),
+        received=_parse_components(args.received),
+        presented=_parse_components(args.presented),
+        reused=_parse_reused(args.reused),
         sets=args.sets,
         notes=args.note or "",
         catch_up=args.catch_up,
@@ -174,10 +189,16 @@ def cmd_intake(args) -> int:
         emit_json(dossier_json(dossier))
     else:
         say(f"{dossier.code}  received {_fmt_dt(dossier.received_at)}  due {_fmt_dt(dossier.due_at)}")
+        from desk.catalog.store import get_procedure
+
+        if get_procedure(desk, dossier.procedure_code).immediate_result:
+            say("the result is handed over at once: no receipt (Mẫu 01) is needed")
     return EXIT_OK
 
 
 def _print_dossier(desk, d) -> None:
+    from datetime import datetime
+
     from desk.dossier.query import is_overdue, timeline
 
     a = d.applicant
@@ -187,14 +208,22 @@ def _print_dossier(desk, d) -> None:
     if a.address:
         say(f"  address   : {a.address}")
     say(f"  received  : {_fmt_dt(d.received_at)} by {d.clerk or '—'}")
-    say(f"  due       : {_fmt_dt(d.due_at)}")
+    events = timeline(desk, d.code)
+    extended = [e for e in events if e.type == "dossier.extended"]
+    if extended:
+        # the apology letter's promise (Mẫu 04) is the appointment now; the first one as received
+        before = extended[0].payload["details"]["due_before"]
+        first = datetime.fromisoformat(before) if before else None
+        say(f"  due       : {_fmt_dt(d.due_at)}  (extended by Mẫu 04; first {_fmt_dt(first)})")
+    else:
+        say(f"  due       : {_fmt_dt(d.due_at)}")
     say(f"  register  : book {d.register_book}, line {d.register_line}")
     say("  components:")
     for c in d.components:
         mark = "x" if c.received else " "
         say(f"   [{mark}] {c.code:<8} {c.name} ({c.form.label_vi}, {c.quantity}) — {c.digitisation.value}")
     say("  events:")
-    for e in timeline(desk, d.code):
+    for e in events:
         say(f"   {e.seq:>6} {e.at:%Y-%m-%d %H:%M} {e.type:<22} {e.clerk}")
 
 
@@ -309,7 +338,14 @@ def register(sub) -> None:
     sp.add_argument("--agency-code", required=True, help="agency electronic identifier, e.g. 000.00.12.H29")
     sp.add_argument("--agency-name", required=True, help="agency name as printed on receipts")
     sp.add_argument("--desk-no", type=int, default=0, help="0 for a single-desk agency, else 1–9 (code partition)")
-    sp.add_argument("--place", help="place name printed before the date, e.g. 'Hà Nội'")
+    sp.add_argument(
+        "--unit-name",
+        help="the counter's unit printed under the agency name on every form "
+        "(default: 'Trung tâm Phục vụ hành chính công')",
+    )
+    sp.add_argument(
+        "--place", help="place name printed before the date, e.g. 'Minh Khai' (default: the commune of the agency name)"
+    )
     sp.add_argument("--clerk", help="the clerk's full name (printed as NGƯỜI TIẾP NHẬN HỒ SƠ)")
     sp.add_argument("--agency-key", metavar="FILE", help="use the agency key exported from another desk")
 
@@ -332,7 +368,13 @@ def register(sub) -> None:
     sp.add_argument("--sample", action="store_true", help="import the bundled sample catalogue")
     add_command(cat_sub, "list", "list the procedures", cmd_catalog_list)
 
-    sp = add_command(sub, "intake", "receive a dossier: code, component lines and event in one transaction", cmd_intake)
+    sp = add_command(
+        sub,
+        "intake",
+        "receive a complete dossier: code, component lines and event in one transaction. A dossier lacking a "
+        "required component is refused (exit 3, naming each): guide the citizen with `desk print guidance`",
+        cmd_intake,
+    )
     sp.add_argument("--procedure", required=True, metavar="CODE", help="procedure code from the catalogue")
     who = sp.add_mutually_exclusive_group(required=True)
     who.add_argument("--name", help="applicant's full name")
@@ -359,7 +401,28 @@ def register(sub) -> None:
     )
     sp.add_argument("--reason", metavar="TEXT", help="why a catch-up is entered late (with --catch-up)")
     sp.add_argument(
-        "--missing", action="append", metavar="CODES", help="component codes NOT handed in (comma-separated)"
+        "--missing",
+        action="append",
+        metavar="CODES",
+        help="required component codes NOT handed in (comma-separated); any makes the intake refuse",
+    )
+    sp.add_argument(
+        "--received",
+        action="append",
+        metavar="CODES",
+        help="optional component codes handed in (comma-separated); optional ones are not received by default",
+    )
+    sp.add_argument(
+        "--presented",
+        action="append",
+        metavar="CODES",
+        help="components only shown (xuất trình, e.g. the ID card): checked, not kept, never digitised",
+    )
+    sp.add_argument(
+        "--reused",
+        action="append",
+        metavar="COMPONENT=SOURCE",
+        help="a component not handed in but reused from a data store (VNeID, CSDLQG dân cư, …) or a dossier code",
     )
     sp.add_argument("--sets", type=int, default=1, help="number of sets (bộ) handed in")
     sp.add_argument("--note")

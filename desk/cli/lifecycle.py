@@ -158,7 +158,7 @@ def register(sub) -> None:
     sp.add_argument("code", help="dossier code")
     sp.add_argument("action", metavar="ACTION", help=f"one of {', '.join(ACTIONS)}")
     sp.add_argument("--note", help="what the clerk wants on record")
-    sp.add_argument("--reason", help="why (refuse, stop): printed on Mẫu 03 / Mẫu 05")
+    sp.add_argument("--reason", help="why (refuse, stop): printed on Mẫu 03 / Mẫu 05 (`desk print refusal|stop CODE`)")
     sp.add_argument(
         "--missing",
         action="append",

@@ -39,6 +39,16 @@ def _finish(args: argparse.Namespace, result: PrintResult) -> int:
     return EXIT_OK if result.ok else EXIT_UNEXPECTED
 
 
+def _warn_without_lookup_url(desk) -> None:
+    """Once per receipt printed (not per copy): a QR starting with the bare ``motcua:`` opens nothing on a phone."""
+    from desk.cli.wording import describe
+    from desk.rules.receipt_qr import lookup_problem
+
+    problem = lookup_problem(desk.settings.lookup_url)
+    if problem is not None:
+        warn(describe(problem))
+
+
 def cmd_print_dossier(args: argparse.Namespace) -> int:
     import printing
     from desk.dossier.documents import print_document
@@ -51,6 +61,8 @@ def cmd_print_dossier(args: argparse.Namespace) -> int:
         if args.days is None:
             raise InvalidInput("print.days_needed", field="days")
         new_due = propose_new_due(desk, get(desk, args.code), args.days)
+    if args.kind == "receipt":
+        _warn_without_lookup_url(desk)
     result = print_document(
         desk,
         args.kind,
@@ -63,6 +75,27 @@ def cmd_print_dossier(args: argparse.Namespace) -> int:
         printer=args.printer,
         reason=args.reason or "",
         new_due=new_due,
+        language="en",
+    )
+    return _finish(args, result)
+
+
+def cmd_print_guidance(args: argparse.Namespace) -> int:
+    import printing
+    from desk.dossier.documents import print_guidance
+    from desk.dossier.guidance import parse_missing
+
+    desk = open_from_args(args)
+    result = print_guidance(
+        desk,
+        args.procedure,
+        parse_missing(args.missing or []),
+        renderer=printing.RENDERER,
+        sender=printing.send_to_printer,
+        name=args.name or "",
+        out=Path(args.out) if args.out else None,
+        paper=args.paper,
+        printer=args.printer,
         language="en",
     )
     return _finish(args, result)
@@ -125,7 +158,9 @@ def register(sub) -> None:
         ("receipt", "Mẫu 01: the receipt with the appointment and the signed QR code"),
         ("supplement", "Mẫu 02: the supplement request of the dossier's latest request"),
         ("refusal", "Mẫu 03: the refusal with its reason"),
-        ("apology", "Mẫu 04: the apology letter with a new appointment (overdue dossiers)"),
+        ("apology", "Mẫu 04: the apology letter with a new appointment; printing it moves the due date there"),
+        ("stop", "Mẫu 05: the notice that processing stopped, with the stop's reason"),
+        ("control", "Mẫu 06: the control slip that travels with a transferred dossier, its hand-overs so far"),
     ):
         sp = add_command(pr_sub, kind, help, cmd_print_dossier)
         sp.set_defaults(kind=kind)
@@ -139,6 +174,25 @@ def register(sub) -> None:
             sp.add_argument("--reason", help="why the dossier is late")
         else:
             sp.set_defaults(days=None, reason="")
+    sp = add_command(
+        pr_sub,
+        "guidance",
+        "Mẫu 02 for a dossier NOT taken in (a required component missing): no receipt, no dossier code; "
+        "recorded as a guidance event and counted in the day report",
+        cmd_print_guidance,
+    )
+    sp.add_argument("--procedure", required=True, metavar="CODE", help="procedure code from the catalogue")
+    sp.add_argument(
+        "--missing",
+        action="append",
+        required=True,
+        metavar="COMP[:REASON]",
+        help="a component code (printed by its name) or other content to complete, with the reason; repeatable",
+    )
+    sp.add_argument("--name", help="the citizen's name (printed; optional)")
+    sp.add_argument("--out", metavar="FILE", help="only write the PDF there; print nothing")
+    sp.add_argument("--paper", choices=["a4", "a5", "80mm"], help="paper (default: the home's setting)")
+    sp.add_argument("--printer", help="CUPS printer name (default: the home's setting, else the default)")
     sp = add_command(
         pr_sub,
         "register",

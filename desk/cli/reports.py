@@ -29,7 +29,8 @@ def _summary(report) -> list[str]:
     lines = [
         f"received {f.received}, refused {f.refused}, withdrawn {f.withdrawn}, stopped {f.stopped}; "
         f"results {f.finished} ({f.finished_on_time} on time), returned {f.returned}; "
-        f"in progress {f.in_progress}, overdue {f.overdue}, awaiting return {f.awaiting_return}",
+        f"in progress {f.in_progress}, overdue {f.overdue}, awaiting return {f.awaiting_return}; "
+        f"not taken in, guided (Mẫu 02) {report.guidance}",
         f"on time {percent(f.on_time_rate)} · processing {'—' if hours is None else f'{hours:.1f} h'} · "
         f"digitised {percent(f.digitisation_rate)} · reused {percent(f.reuse_rate)} · "
         f"synced {percent(f.sync_rate)} · satisfaction {percent(f.satisfaction_rate)}",

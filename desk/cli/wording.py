@@ -144,6 +144,14 @@ ENGLISH: dict[str, str] = {
     "component.not_in_procedure": (
         "component '{component}' is not a component of {procedure}; its components are {components:none|#|#}"
     ),
+    "intake.incomplete": (
+        "the dossier lacks required {missing:component|components} {missing}: no receipt for an "
+        "incomplete dossier; guide the citizen with Mẫu 02 "
+        "(`desk print guidance --procedure {procedure} --missing COMPONENT:REASON`)"
+    ),
+    "guidance.nothing_missing": "say what is missing: give at least one --missing COMPONENT[:REASON]",
+    "intake.reused_format": "--reused {value!r}: write it as COMPONENT=SOURCE (e.g. giay_khai_sinh=VNeID)",
+    "guidance.too_many": "{count} items to complete: at most {limit} on one guidance",
     "quantity.range": "quantity of {component}: {value} is not between 1 and 999",
     "received_at.future": "received-at {at:%Y-%m-%d %H:%M} is in the future (now {now:%Y-%m-%d %H:%M})",
     # honest times: a catch-up (desk.rules.received_time)
@@ -177,6 +185,8 @@ ENGLISH: dict[str, str] = {
     "satisfaction.unknown": "satisfaction '{value}': answer {answers} (accents optional)",
     "refuse.needs_reason": "a refusal needs a reason (it is printed on the notice)",
     "stop.needs_reason": "stopping needs a reason (it is printed on the notice)",
+    "extend.status": "dossier {code} is {status}: only a dossier still being processed can get a new appointment",
+    "extend.not_later": "the new appointment {new_due:%Y-%m-%d %H:%M} is not after the present one {due:%Y-%m-%d %H:%M}",
     "apology.days": "extension of {value} working days: give a whole number from 1 to 365",
     "print.kind": "document kind '{value}': one of {kinds}",
     "print.paper": "paper '{value}': one of {papers}",
@@ -193,6 +203,10 @@ ENGLISH: dict[str, str] = {
     "inbox.empty": "no scan in {folder}; scan the paper into that folder first",
     "component.must_digitise": "component {component} must be digitised; give a note saying why it is not required",
     "component.already_pending": "component {component} is already pending; nothing to undo",
+    "receipt.no_lookup_url": (
+        "the receipt's QR starts with the bare {prefix!r}: citizens cannot look the dossier up with their phone; "
+        "set lookup_url under [printing] in desk.toml to the portal's lookup page"
+    ),
     # the receipt's QR code (desk.rules.receipt_qr): verdicts, not errors
     "receipt.genuine": "Genuine receipt for dossier {code}.",
     "receipt.altered": "Receipt {code} was issued here but no longer matches the stored dossier ({fields}).",
@@ -348,6 +362,10 @@ ENGLISH: dict[str, str] = {
     # printing a dossier's documents (desk.dossier.documents)
     "print.kind_unknown": "document '{kind}': one of {choices}",
     "print.no_supplement_request": "dossier {code} has no supplement request to print; request one first (`desk advance CODE supplement --missing COMPONENT:REASON`)",
+    "print.not_stopped": "dossier {code} was not stopped; stop it first (`desk advance CODE stop --reason …`)",
+    "print.not_transferred": (
+        "dossier {code} was not transferred; Mẫu 06 travels with a transferred dossier (`desk advance CODE transfer`)"
+    ),
     "print.not_refused": "dossier {code} was not refused; refuse it first (`desk advance CODE refuse --reason …`)",
     "print.apology_needs_new_due": "the apology letter needs the new appointment date",
     "print.apology_needs_reason": "the apology letter needs the reason for the delay",

@@ -1,6 +1,7 @@
 """Printing a document: one path for the CLI and the screens.
 
-:func:`print_document` (the receipt, Mẫu 02, 03, 04), :func:`print_register`
+:func:`print_document` (the receipt, Mẫu 02, 03, 04), :func:`print_guidance`
+(Mẫu 02 for a dossier that was not taken in), :func:`print_register`
 (Mẫu 07) and :func:`print_report` (the day report) each gather what the document
 says, have the renderer make the PDF, write it to ``out`` or keep it under the
 home and hand it to the sender (the printer), and record the print event, which
@@ -11,7 +12,7 @@ sender are passed in (the CLI and the screens pass :mod:`printing`'s).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -22,15 +23,30 @@ from desk.catalog.store import get_procedure
 from desk.config import Settings, read_agency_key
 from desk.context import Desk
 from desk.dossier import query as dossiers
-from desk.dossier.lifecycle import last_transition, missing_pairs, record_print
+from desk.dossier.guidance import gather_guidance, guidance_record
+from desk.dossier.lifecycle import extend, last_transition, missing_pairs, record_print
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.fsio import atomic_write
-from desk.models import Dossier, DossierDocument, PrintSettings
-from desk.rules.forms import FORMS
+from desk.models import Dossier, DossierDocument, GuidanceDocument, PrintSettings
+from desk.rules.forms import FORMS, commune_of
 from desk.rules.problems import Problem
 
-DOSSIER_KINDS = ("receipt", "supplement", "refusal", "apology")
-"""The documents of one dossier: Mẫu 01, 02, 03 and 04."""
+DOSSIER_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
+"""The documents of one dossier: Mẫu 01, 02, 03, 04, 05 and 06."""
+
+STEP_NAMES = {
+    "dossier.received": "Tiếp nhận hồ sơ",
+    "dossier.transferred": "Chuyển hồ sơ đến cơ quan giải quyết",
+    "dossier.supplement_requested": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "dossier.resumed": "Nhận hồ sơ đã bổ sung",
+    "dossier.result_ready": "Có kết quả giải quyết",
+    "dossier.returned": "Trả kết quả",
+    "dossier.refused": "Từ chối tiếp nhận",
+    "dossier.withdrawn": "Công dân rút hồ sơ",
+    "dossier.stopped": "Dừng giải quyết hồ sơ",
+    "dossier.extended": "Gia hạn thời gian giải quyết",
+}
+"""Mẫu 06: how each move of a dossier reads on the control slip."""
 
 
 @runtime_checkable
@@ -47,6 +63,10 @@ class Renderer(Protocol):
         self, doc: DossierDocument, settings: PrintSettings, *, paper: str = "a4", copies: int = 1
     ) -> bytes:
         """The receipt (``copies`` copies in one PDF) or Mẫu 02, 03, 04."""
+        ...
+
+    def guidance(self, doc: GuidanceDocument, settings: PrintSettings, *, paper: str = "a4") -> bytes:
+        """Mẫu 02 for a dossier that was not taken in (no dossier code)."""
         ...
 
     def register(
@@ -106,8 +126,12 @@ class PrintResult:
 
 def print_settings(settings: Settings) -> PrintSettings:
     """What the documents need of the desk's settings."""
+    agency = settings.agency
+    if not agency.place.strip():
+        # the place line defaults to the commune ("UBND xã Minh Khai" → "Minh Khai, ngày …")
+        agency = replace(agency, place=commune_of(agency.name))
     return PrintSettings(
-        agency=settings.agency,
+        agency=agency,
         clerk=settings.clerk,
         register_book=settings.register_book,
         lookup_url=settings.lookup_url,
@@ -139,6 +163,17 @@ def gather(desk: Desk, code: str, kind: str, *, reason: str = "", new_due: datet
         if event is None:
             raise InvalidInput("print.not_refused", field="kind", code=d.code)
         doc.reason, doc.issued = event.payload.get("details", {}).get("reason", ""), event.at
+    elif kind == "stop":
+        event = last_transition(desk, d.code, "stop")
+        if event is None:
+            raise InvalidInput("print.not_stopped", field="kind", code=d.code)
+        doc.reason, doc.issued = event.payload.get("details", {}).get("reason", ""), event.at
+    elif kind == "control":
+        if last_transition(desk, d.code, "transfer") is None:
+            raise InvalidInput("print.not_transferred", field="kind", code=d.code)
+        doc.steps = [
+            (STEP_NAMES[e.type], e.at, e.clerk) for e in dossiers.timeline(desk, d.code) if e.type in STEP_NAMES
+        ]
     elif kind == "apology":
         if new_due is None:
             raise InvalidInput("print.apology_needs_new_due", field="new_due")
@@ -163,7 +198,8 @@ def print_document(
     new_due: datetime | None = None,
     language: str = "vi",
 ) -> PrintResult:
-    """Print the receipt (``kind`` "receipt") or Mẫu 02, 03, 04 ("supplement", "refusal", "apology") of a dossier.
+    """Print the receipt (``kind`` "receipt") or Mẫu 02, 03, 04, 05, 06 ("supplement", "refusal", "apology",
+    "stop" after a stop, "control" once transferred) of a dossier.
 
     ``paper`` defaults to the desk's; ``copies`` to the desk's for a receipt (its
     copies, liên, are pages of one PDF), else 1. The apology letter needs
@@ -178,6 +214,9 @@ def print_document(
     doc = gather(desk, code, kind, reason=reason, new_due=new_due)
     options = print_settings(settings)
     pdf = _rendered(lambda: renderer.dossier_document(doc, options, paper=paper, copies=copies))
+    if kind == "apology" and doc.new_due is not None and doc.new_due != doc.dossier.due_at:
+        # the letter's promise is the dossier's new appointment (a reprint of the same date moves nothing)
+        extend(desk, doc.dossier.code, doc.new_due, doc.reason)
     return _deliver(
         desk,
         kind=kind,
@@ -190,6 +229,44 @@ def print_document(
         sender=sender,
         language=language,
         details=_details(doc),
+    )
+
+
+def print_guidance(
+    desk: Desk,
+    procedure_code: str,
+    missing: list[tuple[str, str]],
+    *,
+    renderer: Renderer,
+    sender: Sender,
+    name: str = "",
+    out: Path | None = None,
+    paper: str | None = None,
+    printer: str | None = None,
+    language: str = "vi",
+) -> PrintResult:
+    """Print Mẫu 02 for a dossier that was not taken in: no receipt, no dossier code.
+
+    ``missing`` holds (component code or content, reason) pairs. The print is recorded as a
+    ``guidance.issued`` event (the clerk, the time, the procedure, what was missing) of no dossier,
+    counted by the day report.
+    """
+    doc = gather_guidance(desk, procedure_code, missing, name=name)
+    paper = paper or desk.settings.paper
+    options = print_settings(desk.settings)
+    pdf = _rendered(lambda: renderer.guidance(doc, options, paper=paper))
+    return _deliver(
+        desk,
+        kind="guidance",
+        code="",
+        pdf=pdf,
+        paper=paper,
+        copies=1,
+        out=out,
+        printer=printer,
+        sender=sender,
+        language=language,
+        guidance=guidance_record(doc),
     )
 
 
@@ -274,7 +351,7 @@ def _details(doc: DossierDocument) -> dict[str, Any]:
     """What the print event records of a dossier's document beyond its name, paper and copies."""
     if doc.kind == "apology":
         return {"new_due": clock.iso(doc.new_due), "reason": doc.reason}
-    if doc.kind == "refusal":
+    if doc.kind in ("refusal", "stop"):
         return {"reason": doc.reason}
     return {}
 
@@ -305,6 +382,7 @@ def _deliver(
     sender: Sender,
     language: str,
     details: dict[str, Any] | None = None,
+    guidance: dict[str, Any] | None = None,
 ) -> PrintResult:
     """Write the PDF to ``out``, or keep it under the home and send it; record the event either way.
 
@@ -320,7 +398,15 @@ def _deliver(
         write_document(out, pdf)
         message = f"written to {out}"
         record_print(
-            desk, code, kind, copies, paper, True, message, details={**recorded, "method": "file", "path": str(out)}
+            desk,
+            code,
+            kind,
+            copies,
+            paper,
+            True,
+            message,
+            details={**recorded, "method": "file", "path": str(out)},
+            guidance=guidance,
         )
         return PrintResult(True, out, message, sent=False)
     path = kept_path(desk, code or kind, kind, clock.now())
@@ -337,5 +423,6 @@ def _deliver(
         outcome.ok,
         message,
         details={**recorded, "method": outcome.method, "path": str(path), "printer": outcome.printer},
+        guidance=guidance,
     )
     return PrintResult(outcome.ok, path, message, sent=outcome.ok)

@@ -14,6 +14,7 @@ from db import queries, write_transaction
 from desk import clock
 from desk.catalog.store import get_procedure
 from desk.dossier import events, numbering
+from desk.dossier.checklist import parse_reuse_source
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import InvalidInput
 from desk.ids import new_id
@@ -23,6 +24,7 @@ from desk.models import (
     Channel,
     ComponentLine,
     Delivery,
+    Digitisation,
     Dossier,
     Form,
     IdKind,
@@ -62,6 +64,13 @@ class IntakeRequest:
     applicant: ApplicantInput
     received_at: datetime | None = None
     not_received: frozenset[str] = frozenset()
+    """Required components not handed in (the dossier is then refused: guide the citizen with Mẫu 02)."""
+    received: frozenset[str] = frozenset()
+    """Optional components handed in (optional ones are not received unless named here)."""
+    presented: frozenset[str] = frozenset()
+    """Components only shown (xuất trình): checked, not kept, not listed as handed in, not digitised."""
+    reused: dict[str, str] = field(default_factory=dict)
+    """Components not handed in because they are reused: component code -> source (VNeID, a dossier code, …)."""
     quantities: dict[str, int] = field(default_factory=dict)
     forms: dict[str, Form] = field(default_factory=dict)
     channel: Channel = Channel.COUNTER
@@ -188,9 +197,22 @@ def _safe_sex(raw: ApplicantInput) -> str:
 
 
 def component_lines(procedure: Procedure, request: IntakeRequest) -> list[ComponentLine]:
-    """The procedure's components, all received unless the clerk said otherwise."""
+    """The procedure's components as the clerk checked them.
+
+    Required components are received unless named in ``not_received``; optional ones only when named
+    in ``received``. A ``presented`` component (or one the catalogue gives as shown) was checked and
+    handed back: it needs no digitisation. A ``reused`` one was not handed in: its data comes from a store.
+    """
     known = {c.code for c in procedure.components}
-    for code in set(request.not_received) | set(request.quantities) | set(request.forms):
+    named = (
+        set(request.not_received)
+        | set(request.received)
+        | set(request.presented)
+        | set(request.reused)
+        | set(request.quantities)
+        | set(request.forms)
+    )
+    for code in sorted(named):
         if code not in known:
             raise InvalidInput(
                 "component.not_in_procedure",
@@ -204,18 +226,41 @@ def component_lines(procedure: Procedure, request: IntakeRequest) -> list[Compon
         qty = request.quantities.get(spec.code, spec.quantity)
         if not isinstance(qty, int) or not 1 <= qty <= 999:
             raise InvalidInput("quantity.range", field="quantity", component=spec.code, value=repr(qty))
-        lines.append(
-            ComponentLine(
-                code=spec.code,
-                name=spec.name,
-                form=request.forms.get(spec.code, spec.form),
-                quantity=qty,
-                received=spec.code not in request.not_received,
-                required=spec.required,
-                must_digitise=spec.must_digitise,
-            )
+        line = ComponentLine(
+            code=spec.code,
+            name=spec.name,
+            form=request.forms.get(spec.code, spec.form),
+            quantity=qty,
+            received=spec.code not in request.not_received if spec.required else spec.code in request.received,
+            required=spec.required,
+            must_digitise=spec.must_digitise,
         )
+        if spec.code in request.reused:
+            state, source = parse_reuse_source(request.reused[spec.code])
+            line.received, line.digitisation, line.reuse_source = False, state, source
+        elif spec.code in request.presented or (line.form is Form.PRESENTED and line.received):
+            line.form, line.received = Form.PRESENTED, True
+            line.must_digitise, line.digitisation = False, Digitisation.NOT_REQUIRED
+        lines.append(line)
     return lines
+
+
+def missing_required(lines: list[ComponentLine]) -> list[ComponentLine]:
+    """The required components neither received (handed in or shown) nor reused: no receipt while any is."""
+    return [c for c in lines if c.required and not c.received and not c.reuse_source]
+
+
+def check_complete(procedure: Procedure, lines: list[ComponentLine]) -> None:
+    """InvalidInput ``intake.incomplete`` naming each missing required component (guide with Mẫu 02 instead)."""
+    missing = missing_required(lines)
+    if missing:
+        raise InvalidInput(
+            "intake.incomplete",
+            field="components",
+            procedure=procedure.code,
+            missing=tuple(f"{c.code} ({c.name})" for c in missing),
+            components=tuple(c.code for c in missing),
+        )
 
 
 def due_for(desk, procedure: Procedure, received_at: datetime) -> datetime:
@@ -245,6 +290,7 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
         raise InvalidInput("sets.range", field="sets", sets=request.sets)
     notes = sanitise(request.notes or "", field="notes", max_len=LIMITS["note"], multiline=True)
     lines = component_lines(procedure, request)
+    check_complete(procedure, lines)
     due_at = due_for(desk, procedure, received_at)
     warnings.extend(desk.calendar.due_warnings(received_at, due_at))  # days the notices have not confirmed
     settings = desk.settings

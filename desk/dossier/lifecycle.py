@@ -24,12 +24,22 @@ from desk.dossier import events
 from desk.dossier.query import get, timeline
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import InvalidInput, NotFound
-from desk.models import Dossier, Event, ProcessingTime, TimeUnit
+from desk.models import Dossier, Event, ProcessingTime, Status, TimeUnit
 from desk.rules.status import TRANSITIONS, allowed_actions, transition
 from desk.rules.vocabulary import SATISFACTION
 from desk.text import LIMITS, clean, fold, sanitise
 
-PRINT_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control", "register", "report")
+PRINT_KINDS = (
+    "receipt",
+    "supplement",
+    "refusal",
+    "apology",
+    "stop",
+    "control",
+    "register",
+    "report",
+    "guidance",
+)
 """Documents whose printing is recorded (Mẫu 01, 02, 03, 04, 05, 06, 07 and the day report)."""
 
 PAPERS = ("a4", "a5", "80mm")
@@ -370,6 +380,30 @@ def propose_new_due(desk, dossier: Dossier, extra_working_days: int) -> datetime
     return desk.calendar.due_at(base, ProcessingTime(TimeUnit.WORKING_DAYS, extra_working_days))
 
 
+EXTENDABLE = frozenset({Status.RECEIVED, Status.TRANSFERRED, Status.SUPPLEMENT})
+"""A dossier still being processed may have its appointment moved by an apology letter (Mẫu 04)."""
+
+
+def extend(desk, code: str, new_due: datetime, reason: str, *, note: str = "") -> Dossier:
+    """The apology letter's move ("dossier.extended"): the appointment becomes ``new_due``.
+
+    The event keeps the old appointment (``due_before``), the new one (``due_after``) and the reason;
+    the status does not change. Only a dossier still being processed, and only to a later date.
+    """
+    why = _reason(reason)
+
+    def change(d: Dossier, now: datetime) -> dict:
+        if d.status not in EXTENDABLE:
+            raise InvalidInput("extend.status", field="status", code=d.code, status=d.status.value)
+        if d.due_at is not None and new_due <= d.due_at:
+            raise InvalidInput("extend.not_later", field="new_due", new_due=new_due, due=d.due_at)
+        details = {"due_before": _iso(d.due_at), "due_after": _iso(new_due), "reason": why}
+        d.due_at = new_due
+        return details
+
+    return commit_change(desk, code, "dossier.extended", change, note=_note(note))
+
+
 # --- printing ------------------------------------------------------------------------------
 
 
@@ -383,8 +417,12 @@ def record_print(
     message: str = "",
     *,
     details: dict | None = None,
+    guidance: dict | None = None,
 ) -> Event:
     """Record a print or reprint ("document.printed") or a failed one ("document.print_failed").
+
+    ``guidance`` (Mẫu 02 for a dossier that was not taken in, of no dossier code) records a
+    "guidance.issued" event instead, printed or not: the citizen was guided either way.
 
     ``code`` may be empty for documents of no single dossier (the register
     book, the day report). ``details`` adds facts of the document (e.g. the new
@@ -417,11 +455,14 @@ def record_print(
             dossier_code = dossier.code
             payload = snapshot(dossier, desk.desk_id)
         payload["print"] = body
+        kind_of_event = "document.printed" if ok else "document.print_failed"
+        if guidance is not None:
+            payload["guidance"], kind_of_event = guidance, "guidance.issued"
         return events.append(
             desk.db,
             desk_id=desk.desk_id,
             dossier_code=dossier_code,
-            type="document.printed" if ok else "document.print_failed",
+            type=kind_of_event,
             clerk=desk.clerk,
             at=now,
             payload=payload,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from db import queries
+from db.indicator_queries import guidance_count
 from desk import clock
 from desk.models import Agency
 from desk.reports.indicators import (
@@ -124,6 +125,8 @@ class DayReport:
     targets: dict[str, float] = field(default_factory=lambda: dict(TARGETS))
     catch_ups: list[CatchUp] = field(default_factory=list)
     """Dossiers received or entered in the period that were entered after they were received (catch-ups)."""
+    guidance: int = 0
+    """Dossiers not taken in for lack of a required component: the guidance (Mẫu 02) given in the period."""
 
     @property
     def gaps(self) -> list[Gap]:
@@ -154,6 +157,7 @@ class DayReport:
                 for o in self.overdue
             ],
             "overdue_total": self.indicators.overall.overdue,
+            "guidance_issued": self.guidance,
             "desks": [
                 {
                     "label": d.label,
@@ -201,6 +205,8 @@ def day_report(
     syncs = reconciliation(desk)
     report = DayReport(desk.settings.agency, desk.clerk, now, indicators, overdue, hub=bool(syncs))
     report.catch_ups = catch_ups_in(desk, indicators.date_from, indicators.date_to)
+    start, end = (t.isoformat(timespec="seconds") for t in (indicators.start, indicators.end))
+    report.guidance = guidance_count(desk.db, start, end)
     if report.hub:
         report.desks = _desk_lines(desk, indicators.by_desk, syncs)
     return report

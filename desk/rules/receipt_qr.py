@@ -3,19 +3,28 @@
 Payload::
 
     <lookup URL or "motcua:">?mhs=<dossier code>&tthc=<procedure code>&dd=<ID number>
-        &gt=01&hen=<due yyyyMMddHHmm>&sig=<signature>
+        &gt=01&ten=<document name>&hen=<due yyyyMMddHHmm>&sig=<signature>
+
+``ten`` names the document (TT 01/2023/TT-VPCP: the QR carries the dossier code,
+the procedure code, the ID number and the document's name), percent-encoded
+UTF-8: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" for ``gt=01``. The QR starts with
+the lookup URL of the settings (``printing.lookup_url``), so a citizen's phone
+opens the portal's lookup page; with the bare ``motcua:`` prefix it opens nothing
+(:func:`lookup_problem` is the warning).
 
 The signature is HMAC-SHA256, keyed with the agency key (every desk of one agency
 holds the same key), over the five fields in this fixed order, as the JSON array
 ``["<mhs>","<tthc>","<dd>","<gt>","<hen>"]`` (NFC, no spaces) behind the domain tag
 ``motcua-desk/receipt/1`` and a NUL byte. It is truncated to 80 bits and written in
 base32 without padding (16 characters of ``A-Z2-7``). The lookup URL is not signed:
-desks may point at different portals, and a scanner may mangle it harmlessly.
+desks may point at different portals, and a scanner may mangle it harmlessly. Nor is
+``ten``, so receipts printed before it was added verify as they did; it is bound to the
+signed ``gt`` instead: a ``ten`` that is not the name of the document ``gt`` says is forged.
 
 Verdicts, in the order they are decided:
 
 * ``forged``: the signature does not match the fields as scanned under this
-  agency's key. Covers a made-up QR, any field edited on a genuine QR (a moved due
+  agency's key, or ``ten`` does not name the document ``gt`` signs. Covers a made-up QR, any field edited on a genuine QR (a moved due
   date included) and a receipt signed by another agency's key. The scanned fields
   cannot be trusted at all.
 * ``unknown``: the signature is good (a desk of this agency printed it) but the
@@ -45,6 +54,7 @@ from enum import StrEnum
 from urllib.parse import parse_qsl, quote
 
 from desk.models import Dossier
+from desk.rules.forms import FORMS
 from desk.rules.problems import Problem, problem
 
 DEFAULT_PREFIX = "motcua:"
@@ -52,6 +62,9 @@ RECEIPT_DOC_TYPE = "01"  # gt: Mẫu 01, Giấy tiếp nhận hồ sơ và hẹn
 SIG_BYTES = 10  # 80 bits -> 16 base32 characters
 DUE_FORMAT = "%Y%m%d%H%M"
 FIELDS = ("mhs", "tthc", "dd", "gt", "hen")
+NAME_FIELD = "ten"  # the document's name: not signed, bound to gt
+DOC_NAMES = {RECEIPT_DOC_TYPE: FORMS["receipt"].title}
+"""The name each document type (``gt``) carries in its QR."""
 _DOMAIN_TAG = b"motcua-desk/receipt/1\x00"
 _MAX_SCAN = 2000  # a receipt QR is ~150 characters; anything longer is not one
 _UNRESERVED = "-._~"
@@ -87,13 +100,20 @@ class ReceiptClaim:
     """hen: the due date as printed, ``yyyyMMddHHmm`` (empty when the dossier had none)."""
     sig: str
     """sig: the base32 signature, upper case, no padding."""
+    doc_name: str = ""
+    """ten: the document's name as scanned ("" on receipts printed before the QR named it)."""
     repeated: tuple[str, ...] = ()
-    """Signed fields (or ``sig``) the QR holds more than once: such a QR is never genuine, since a
+    """Signed fields (or ``sig``, ``ten``) the QR holds more than once: such a QR is never genuine, since a
     reader taking the other occurrence would see values nobody signed."""
 
     def fields(self) -> tuple[str, str, str, str, str]:
         """The signed fields in canonical order."""
         return (self.code, self.procedure_code, self.id_number, self.doc_type, self.due)
+
+    @property
+    def names_its_document(self) -> bool:
+        """False when ``ten`` is there but is not the name of the document type ``gt`` signs."""
+        return not self.doc_name or self.doc_name == DOC_NAMES.get(self.doc_type)
 
     @property
     def due_at(self) -> datetime | None:
@@ -176,8 +196,18 @@ def build_payload(dossier: Dossier, key: bytes, lookup_url: str = "") -> str:
         sep = ""
     else:
         sep = "&" if "?" in prefix else "?"
-    query = "&".join(f"{name}={quote(value, safe=_UNRESERVED)}" for name, value in zip(FIELDS, fields, strict=True))
+    pairs = list(zip(FIELDS, fields, strict=True))
+    pairs.insert(FIELDS.index("gt") + 1, (NAME_FIELD, DOC_NAMES[RECEIPT_DOC_TYPE]))
+    query = "&".join(f"{name}={quote(value, safe=_UNRESERVED)}" for name, value in pairs)
     return f"{prefix}{sep}{query}&sig={sig}"
+
+
+def lookup_problem(lookup_url: str) -> Problem | None:
+    """``receipt.no_lookup_url`` when the QR would start with the bare ``motcua:``: a citizen's phone
+    cannot look such a receipt up (set ``printing.lookup_url`` to the portal's lookup page)."""
+    if lookup_url.strip():
+        return None
+    return problem("receipt.no_lookup_url", field="lookup_url", prefix=DEFAULT_PREFIX)
 
 
 def parse_payload(text: str) -> ReceiptClaim | None:
@@ -206,7 +236,7 @@ def parse_payload(text: str) -> ReceiptClaim | None:
     for segment in segments:
         for name, value in parse_qsl(segment.split("#", 1)[0], keep_blank_values=True):
             name = name.strip().lower()
-            if name in FIELDS or name == "sig":
+            if name in FIELDS or name in ("sig", NAME_FIELD):
                 if name in values and name not in repeated:
                     repeated.append(name)
                 values.setdefault(name, _clean(value))
@@ -220,6 +250,7 @@ def parse_payload(text: str) -> ReceiptClaim | None:
         doc_type=values.get("gt", ""),
         due=values.get("hen", ""),
         sig=values.get("sig", "").upper().rstrip("="),
+        doc_name=values.get(NAME_FIELD, ""),
         repeated=tuple(repeated),
     )
 
@@ -236,7 +267,7 @@ def verify_payload(text: str, key: bytes, lookup: Callable[[str], Dossier | None
     # constant-time: the scanned signature is attacker-controlled
     sig_ok = hmac.compare_digest(expected.encode("ascii"), claim.sig.encode("utf-8"))
     dossier = lookup(claim.code)
-    if not sig_ok or claim.repeated:
+    if not sig_ok or claim.repeated or not claim.names_its_document:
         return ReceiptVerdict(Verdict.FORGED, claim.code, claim, dossier)
     if dossier is None:
         return ReceiptVerdict(Verdict.UNKNOWN, claim.code, claim)

@@ -40,6 +40,7 @@ _BEFORE = frozenset({"digitisation", "reuse_source", "file", "sha256"})
 _MISSING_ITEM = frozenset({"component", "name", "reason"})
 _PRINT = frozenset({"kind", "copies", "paper", "ok", "message", "details"})
 _CATCH_UP = frozenset({"claimed_at", "entered_at", "reason"})
+_GUIDANCE = frozenset({"procedure_code", "procedure_name", "name", "missing"})
 
 # event type -> (required fields, optional fields) of its payload
 _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -49,8 +50,12 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         t: (_CHANGE, frozenset())
         for t in ("component.digitised", "component.reused", "component.not_required", "component.undone")
     },
+    # the apology letter (Mẫu 04) moves the appointment; the status stays
+    "dossier.extended": (_CHANGE, frozenset()),
     "document.printed": (frozenset({"print"}), _SNAPSHOT),
     "document.print_failed": (frozenset({"print"}), _SNAPSHOT),
+    # Mẫu 02 for a dossier that was not taken in: no dossier code, no snapshot
+    "guidance.issued": (frozenset({"print", "guidance"}), frozenset()),
 }
 KNOWN_TYPES = frozenset(_FIELDS)
 
@@ -68,6 +73,7 @@ _DETAILS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "dossier.refused": (frozenset({"from_status", "reason"}), frozenset()),
     "dossier.withdrawn": (frozenset({"from_status", "paused_at"}), frozenset()),
     "dossier.stopped": (frozenset({"from_status", "reason", "paused_at"}), frozenset()),
+    "dossier.extended": (frozenset({"due_before", "due_after", "reason"}), frozenset()),
     "component.digitised": (
         _COMPONENT | {"file", "sha256", "bytes", "pages", "source_name", "source_kind", "source_sha256"},
         frozenset(),
@@ -135,6 +141,15 @@ def _value_problem(kind: str, payload: dict) -> str | None:
                 return "details." + name
     if "catch_up" in payload and not _flat_ok(payload["catch_up"], _CATCH_UP):
         return "catch_up"
+    if "guidance" in payload:
+        body = payload["guidance"]
+        if not (type(body) is dict and body.keys() == _GUIDANCE and _flat_ok({**body, "missing": None})):
+            return "guidance"
+        missing = body["missing"]
+        if not (type(missing) is list and 0 < len(missing) <= MAX_ITEMS):
+            return "guidance.missing"
+        if not all(_flat_ok(item, _MISSING_ITEM) for item in missing):
+            return "guidance.missing"
     if "print" in payload:
         body = payload["print"]
         if not (type(body) is dict and body.keys() == _PRINT):

@@ -19,10 +19,14 @@ from textual.worker import Worker
 
 from desk.dossier.documents import PrintResult
 from desk.models import Dossier
+from desk.rules.receipt_qr import lookup_problem
 from screens.base import DeskModal
 from screens.format import clip, when
 from screens.messages import ReceiptPrinted
 from screens.printjob import print_letter, print_receipt
+
+_LOOKUP_WARNED: set[str] = set()
+"""Homes whose clerk was told, this session, that the receipt's QR starts with the bare ``motcua:``."""
 
 
 class PrintModal(DeskModal[bool]):
@@ -154,6 +158,12 @@ class ReceiptPreview(PrintModal):
         yield Static(
             self._line("receipt.paper", t("receipt.paper_copies", paper=settings.paper.upper(), copies=settings.copies))
         )
+        problem = lookup_problem(settings.lookup_url)
+        home = str(self.app.desk.home.root)
+        if problem is not None and home not in _LOOKUP_WARNED:
+            # once a session: a QR no phone can open is the home's setting, not this receipt's fault
+            _LOOKUP_WARNED.add(home)
+            yield Static(t.problem(problem), classes="receipt-warning", markup=False)
 
     def send(self, desk) -> PrintResult:
         return print_receipt(desk, self.dossier, self.t.language)

@@ -130,6 +130,13 @@ PROBLEMS: dict[str, str] = {
     "component.not_in_procedure": (
         "“{component}” is not a component of procedure {procedure}; its components are {components:none|#|#}."
     ),
+    "intake.incomplete": (
+        "The dossier lacks required {missing:component|components}: {missing:none|#|#}. No receipt for an "
+        "incomplete dossier: print the guidance (Mẫu 02) for the citizen instead."
+    ),
+    "guidance.nothing_missing": "Say what is missing: at least one component or content.",
+    "intake.reused_format": "“{value}”: write it as COMPONENT=SOURCE (e.g. giay_khai_sinh=VNeID).",
+    "guidance.too_many": "{count} items to complete: at most {limit} on one guidance.",
     "quantity.range": "Copies of {component}: {value} is not between 1 and 999.",
     "received_at.future": (
         "Received at {at:%H:%M %d/%m/%Y} is in the future (it is {now:%H:%M %d/%m/%Y}); check this PC's clock."
@@ -167,6 +174,8 @@ PROBLEMS: dict[str, str] = {
     "satisfaction.unknown": "Satisfaction “{value}”: answer one of {answers} (accents optional).",
     "refuse.needs_reason": "A refusal needs a reason (it is printed on the notice).",
     "stop.needs_reason": "Stopping needs a reason (it is printed on the notice).",
+    "extend.status": "Dossier {code} is {status}: only a dossier still being processed can get a new appointment.",
+    "extend.not_later": "The new appointment {new_due:%H:%M %d/%m/%Y} is not after the present one {due:%H:%M %d/%m/%Y}.",
     "apology.days": "An extension of {value} working days is not possible: give a whole number from 1 to 365.",
     "print.kind": "There is no document “{value}”; one of: {kinds}.",
     "print.paper": "There is no paper “{value}”; one of: {papers}.",
@@ -187,6 +196,10 @@ PROBLEMS: dict[str, str] = {
     "receipt.genuine": "GENUINE receipt: dossier {code}.",
     "receipt.altered": (
         "Receipt {code} was issued here but is OUT OF DATE: it no longer matches the dossier ({fields})."
+    ),
+    "receipt.no_lookup_url": (
+        "The receipt's QR starts with the bare “{prefix}”: citizens cannot look the dossier up with their phone; "
+        "set printing.lookup_url in desk.toml to the portal's lookup page."
     ),
     "receipt.forged": "Receipt {code} is NOT VALID: wrong signature, altered or forged.",
     "receipt.unknown": (
@@ -342,6 +355,8 @@ PROBLEMS: dict[str, str] = {
     # printing a dossier's documents
     "print.kind_unknown": "document '{kind}': one of {choices}",
     "print.no_supplement_request": "dossier {code} has no supplement request to print; request one first (`desk advance CODE supplement --missing COMPONENT:REASON`)",
+    "print.not_stopped": "dossier {code} was not stopped; stop it first (`desk advance CODE stop --reason …`)",
+    "print.not_transferred": "dossier {code} was not transferred; Mẫu 06 travels with a transferred dossier",
     "print.not_refused": "dossier {code} was not refused; refuse it first (`desk advance CODE refuse --reason …`)",
     "print.apology_needs_new_due": "the apology letter needs the new appointment date",
     "print.apology_needs_reason": "the apology letter needs the reason for the delay",

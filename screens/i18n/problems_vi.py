@@ -134,6 +134,13 @@ PROBLEMS: dict[str, str] = {
         "“{component}” không phải thành phần hồ sơ của thủ tục {procedure}; "
         "các thành phần là: {components:không có|#|#}."
     ),
+    "intake.incomplete": (
+        "Hồ sơ còn thiếu thành phần bắt buộc: {missing:không có|#|#}. Không cấp giấy tiếp nhận cho hồ sơ "
+        "chưa đầy đủ: hãy in Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02) để hướng dẫn công dân."
+    ),
+    "guidance.nothing_missing": "Hãy ghi ít nhất một giấy tờ, nội dung cần bổ sung.",
+    "intake.reused_format": "“{value}”: ghi dạng THÀNH_PHẦN=NGUỒN (vd giay_khai_sinh=VNeID).",
+    "guidance.too_many": "{count} nội dung cần bổ sung: tối đa {limit} trên một phiếu.",
     "quantity.range": "Số bản của {component}: {value} không nằm trong khoảng 1 đến 999.",
     "received_at.future": (
         "Thời điểm tiếp nhận {at:%H:%M %d/%m/%Y} ở tương lai (bây giờ là {now:%H:%M %d/%m/%Y}); "
@@ -172,6 +179,8 @@ PROBLEMS: dict[str, str] = {
     "satisfaction.unknown": "Mức hài lòng “{value}”: chọn một trong {answers} (dấu không bắt buộc).",
     "refuse.needs_reason": "Từ chối cần ghi lý do (lý do được in trên phiếu từ chối).",
     "stop.needs_reason": "Dừng xử lý cần ghi lý do (lý do được in trên thông báo).",
+    "extend.status": "Hồ sơ {code} đang ở trạng thái {status}: chỉ gia hạn được hồ sơ đang giải quyết.",
+    "extend.not_later": "Ngày hẹn mới {new_due:%H:%M %d/%m/%Y} không sau ngày hẹn hiện tại {due:%H:%M %d/%m/%Y}.",
     "apology.days": "Gia hạn {value} ngày làm việc không hợp lệ: nhập số nguyên từ 1 đến 365.",
     "print.kind": "Không có loại giấy tờ “{value}”; chọn một trong: {kinds}.",
     "print.paper": "Không có khổ giấy “{value}”; chọn một trong: {papers}.",
@@ -194,6 +203,10 @@ PROBLEMS: dict[str, str] = {
     # the receipt's QR code
     "receipt.genuine": "Giấy tiếp nhận HỢP LỆ: hồ sơ {code}.",
     "receipt.altered": "Giấy tiếp nhận {code} do cơ quan cấp nhưng ĐÃ CŨ, không còn khớp hồ sơ ({fields}).",
+    "receipt.no_lookup_url": (
+        "Mã QR của giấy tiếp nhận bắt đầu bằng “{prefix}”: người dân không tra cứu được hồ sơ bằng điện thoại; "
+        "đặt lookup_url (mục printing) trong desk.toml là trang tra cứu của cổng dịch vụ công."
+    ),
     "receipt.forged": "Giấy tiếp nhận {code} KHÔNG HỢP LỆ: chữ ký sai, giấy bị sửa hoặc giả mạo.",
     "receipt.unknown": "Chữ ký hợp lệ nhưng không có hồ sơ {code} tại quầy này (chưa nhập gói của quầy khác?).",
     "receipt.not_receipt": "Không phải mã QR giấy tiếp nhận.",
@@ -352,6 +365,8 @@ PROBLEMS: dict[str, str] = {
     # printing a dossier's documents
     "print.kind_unknown": "Loại giấy tờ “{kind}” không có; chọn một trong {choices}.",
     "print.no_supplement_request": "Hồ sơ {code} chưa có yêu cầu bổ sung nào để in.",
+    "print.not_stopped": "Hồ sơ {code} chưa bị dừng giải quyết; hãy dừng trước khi in Mẫu 05.",
+    "print.not_transferred": "Hồ sơ {code} chưa được chuyển đi giải quyết; Mẫu 06 đi kèm hồ sơ đã chuyển.",
     "print.not_refused": "Hồ sơ {code} chưa bị từ chối; hãy từ chối trước khi in Mẫu 03.",
     "print.apology_needs_new_due": "Thư xin lỗi cần ngày hẹn trả mới.",
     "print.apology_needs_reason": "Thư xin lỗi cần lý do chậm trễ.",

@@ -6,10 +6,12 @@ from __future__ import annotations
 import http.client
 import io
 import json
+from datetime import datetime
 
 import pytest
 
 from desk.dossier import checklist, lifecycle
+from desk.dossier.guidance import gather_guidance, guidance_record
 from desk.sync import hub as hubmod
 from desk.sync.push import PROTOCOL
 from desk.sync.schema import KNOWN_TYPES, MAX_PAYLOAD_BYTES
@@ -68,10 +70,13 @@ def test_every_event_type_a_desk_writes_is_imported(homes, now, tmp_path):
     lifecycle.request_supplement(a, d.code, [(first, "thiếu trang 2")])
     now("2026-11-24T09:00:00")
     lifecycle.resume(a, d.code)
+    lifecycle.extend(a, d.code, datetime(2026, 12, 31, 17, 0), "chờ xác minh")
     lifecycle.record_result(a, d.code)
     lifecycle.return_result(a, d.code, collected_by="Phạm Thị Hương", satisfaction="hai_long")
     lifecycle.record_print(a, d.code, "receipt", 2, "a5", True, "đã in")
     lifecycle.record_print(a, "", "register", 1, "a4", False, "hết giấy", details={"date_from": "2026-11-23"})
+    guided = guidance_record(gather_guidance(a, "1.001193", [(first, "chưa có"), ("Chữ ký", "")], name="Lý Văn Sơn"))
+    lifecycle.record_print(a, "", "guidance", 1, "a4", True, "đã in", guidance=guided)
     for action, reason in (("refuse", "thiếu giấy tờ"), ("withdraw", None), ("stop", "không đủ điều kiện")):
         other = intake(a, f"Người {action}")
         if action == "stop":
