@@ -255,10 +255,10 @@ def test_one_scan_on_two_papers_of_a_dossier_is_refused_unless_confirmed(desk):
     scan = _write(desk, "a.pdf", _pdf())
     checklist.attach_file(desk, d.code, "giay_chung_sinh", scan)
     with raises_problem(InvalidInput, "component.same_scan", says="already attached"):
-        checklist.attach_file(desk, d.code, "giay_to_tuy_than", scan)
-    assert _line(get(desk, d.code), "giay_to_tuy_than").digitisation is D.PENDING
-    d = checklist.attach_file(desk, d.code, "giay_to_tuy_than", scan, same_scan_ok=True)
-    assert _line(d, "giay_to_tuy_than").file_sha256 == _line(d, "giay_chung_sinh").file_sha256
+        checklist.attach_file(desk, d.code, "to_khai", scan)
+    assert _line(get(desk, d.code), "to_khai").digitisation is D.PENDING
+    d = checklist.attach_file(desk, d.code, "to_khai", scan, same_scan_ok=True)
+    assert _line(d, "to_khai").file_sha256 == _line(d, "giay_chung_sinh").file_sha256
 
 
 def test_an_attached_inbox_scan_is_filed_away_so_the_next_is_the_newest(desk):
