@@ -148,6 +148,11 @@ async def test_a_folder_typed_on_the_sync_screen_is_kept_after_an_export(app, de
 def test_settings_screen_snapshot(snap_compare, desk, size):
     async def open_it(pilot):
         await pilot.press("f7")
-        await pilot.pause()
+        # the screen mounted, its fields filled and focused, nothing left to run (not a fixed pause: under load
+        # the first frame can come before the fields are filled)
+        await settle(
+            pilot, lambda: isinstance(pilot.app.screen, SettingsScreen) and pilot.app.screen.focused is not None
+        )
+        await settle(pilot)
 
     assert snap_compare(DeskApp(desk.home.root, "vi"), terminal_size=size, run_before=open_it)
