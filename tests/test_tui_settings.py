@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from textual.widgets import Input
 
 from desk.config import load_settings
 from screens.app import DeskApp
@@ -120,6 +121,8 @@ async def test_the_export_folder_is_kept_across_runs_and_a_language_switch(app, 
         assert isinstance(app.screen, SyncScreen)
         assert app.screen.folder_input.value == str(out)
         await pilot.press("ctrl+l")
+        for box in pilot.app.screen.query(Input):  # a blinking cursor is on or off by the clock: hold it on
+            box.cursor_blink = False
         await settle(pilot)
         assert app.screen.folder_input.value == str(out)
     again = DeskApp(desk.home.root, "vi")
