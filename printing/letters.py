@@ -6,22 +6,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from desk.models import ApplicantKind, Dossier, GuidanceDocument, PrintSettings, Procedure
-from printing.blocks import (
-    clerk_name,
-    continued,
-    finish,
-    labelled,
-    national_header,
-    page_marks,
-    procedure_name,
-    signatures,
-    title_block,
-)
-from printing.fonts import fonts_for
-from printing.items import Col, P, para
-from printing.layout import Layout
+from printing.blocks import clerk_name, labelled, procedure_name, signatures
+from printing.forms import addressed, close_form, missing_table, open_form, step_of
+from printing.items import para
 from printing.ops import Rendered
-from printing.paper import paper as paper_named
 from printing.wording import (
     BLANK,
     SIGN_APPLICANT,
@@ -36,28 +24,8 @@ from printing.wording import (
     date_vi,
     datetime_vi,
     nfc,
-    place_date,
     unit_of,
 )
-
-
-def _you(dossier: Dossier) -> str:
-    """How the letters address the applicant in running text."""
-    a = dossier.applicant
-    if a.kind is not ApplicantKind.CITIZEN:
-        return "Quý cơ quan, tổ chức"
-    return {"Nam": "Ông", "Nữ": "Bà"}.get(a.sex, "Ông/Bà")
-
-
-def _letter(
-    settings: PrintSettings, paper_name: str, dossier: Dossier, title: str, issued: datetime | date, *lines: P
-) -> Layout:
-    layout = Layout(paper_named(paper_name), fonts_for(settings))
-    layout.on_new_page = continued(dossier.code)
-    agency = settings.agency
-    national_header(layout, agency, place_date(agency.place, issued))
-    title_block(layout, title, *lines)
-    return layout
 
 
 def build_supplement(
@@ -78,21 +46,16 @@ def build_supplement(
     """
     issued = issued or dossier.updated_at or dossier.received_at
     a = dossier.applicant
-    you = _you(dossier)
-    layout = _letter(
-        settings, paper, dossier, TITLE_SUPPLEMENT, issued, para("Mã hồ sơ: ", (dossier.code, "b"), align="center")
-    )
-    step = 0.15 * layout.leading(layout.size)
+    you = addressed(dossier)
+    layout = open_form(settings, paper, TITLE_SUPPLEMENT, issued, dossier)
+    step = step_of(layout)
     layout.flow(
         labelled("Hồ sơ của", a.name),
         labelled("Nội dung yêu cầu giải quyết", procedure_name(dossier, procedure), before=step),
         para("Thời gian nhận hồ sơ: ", (datetime_vi(dossier.received_at), "b"), before=step),
         para("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:", before=step, after=step),
     )
-    rows = [[str(i), name, reason] for i, (name, reason) in enumerate(missing, 1)] or [["", BLANK, ""]]
-    layout.table(
-        [Col("TT", 0.7, "center"), Col("Giấy tờ, nội dung cần bổ sung, hoàn thiện", 5.0), Col("Lý do", 4.3)], rows
-    )
+    missing_table(layout, missing)
     if nfc(note).strip():
         layout.flow(labelled("Ghi chú", note, before=2 * step))
     clerk = clerk_name(dossier, settings)
@@ -105,8 +68,7 @@ def build_supplement(
         )
     )
     signatures(layout, [(SIGN_APPLICANT, SIGN_HINT, a.name), (SIGN_GUIDE, SIGN_HINT, clerk)])
-    page_marks(layout, lambda i, t: f"Mã hồ sơ {dossier.code} - Trang {i}/{t}")
-    return finish([layout], title=f"Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ {dossier.code}", settings=settings)
+    return close_form(layout, settings, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", dossier)
 
 
 def render_supplement(
@@ -135,11 +97,9 @@ def build_refusal(
     """Mẫu 03, Phiếu từ chối tiếp nhận giải quyết hồ sơ, with the reason."""
     issued = issued or dossier.updated_at or dossier.received_at
     a = dossier.applicant
-    you = _you(dossier)
-    layout = _letter(
-        settings, paper, dossier, TITLE_REFUSAL, issued, para("Mã hồ sơ: ", (dossier.code, "b"), align="center")
-    )
-    step = 0.15 * layout.leading(layout.size)
+    you = addressed(dossier)
+    layout = open_form(settings, paper, TITLE_REFUSAL, issued, dossier)
+    step = step_of(layout)
     you_lower = you.lower()
     layout.flow(
         labelled("Tiếp nhận hồ sơ của", a.name),
@@ -154,8 +114,7 @@ def build_refusal(
         para(f"Xin thông báo để {you_lower} được biết và thực hiện./.", before=2 * step),
     )
     signatures(layout, [(SIGN_APPLICANT, SIGN_HINT, a.name), (SIGN_CLERK, SIGN_HINT, clerk_name(dossier, settings))])
-    page_marks(layout, lambda i, t: f"Mã hồ sơ {dossier.code} - Trang {i}/{t}")
-    return finish([layout], title=f"Phiếu từ chối tiếp nhận giải quyết hồ sơ {dossier.code}", settings=settings)
+    return close_form(layout, settings, "Phiếu từ chối tiếp nhận giải quyết hồ sơ", dossier)
 
 
 def render_refusal(
@@ -187,12 +146,12 @@ def build_apology(
     """
     issued = issued or dossier.updated_at or dossier.received_at
     a = dossier.applicant
-    you = _you(dossier)
+    you = addressed(dossier)
     you_lower = you.lower()
     to = nfc(a.name) if a.kind is not ApplicantKind.CITIZEN else f"{you} {nfc(a.name)}"
     agency = nfc(settings.agency.name)
-    layout = _letter(settings, paper, dossier, TITLE_APOLOGY, issued)
-    step = 0.15 * layout.leading(layout.size)
+    layout = open_form(settings, paper, TITLE_APOLOGY, issued, dossier, code_line=False)
+    step = step_of(layout)
     layout.flow(
         para("Kính gửi: ", (to, "b"), align="center", after=2 * step),
         para(
@@ -219,8 +178,7 @@ def build_apology(
         para(f"Rất mong nhận được sự thông cảm của {you_lower} vì sự chậm trễ này./.", before=step),
     )
     signatures(layout, [(SIGN_HEAD, SIGN_HEAD_HINT, "")])
-    page_marks(layout, lambda i, t: f"Mã hồ sơ {dossier.code} - Trang {i}/{t}")
-    return finish([layout], title=f"Văn bản xin lỗi {dossier.code}", settings=settings)
+    return close_form(layout, settings, "Văn bản xin lỗi", dossier)
 
 
 def render_apology(
@@ -239,11 +197,8 @@ def render_apology(
 
 def build_guidance(doc: GuidanceDocument, settings: PrintSettings, *, paper: str = "a4") -> Rendered:
     """Mẫu 02 for a dossier that was not taken in: no receipt, no dossier code, what to complete and why."""
-    layout = Layout(paper_named(paper), fonts_for(settings))
-    agency = settings.agency
-    national_header(layout, agency, place_date(agency.place, doc.issued))
-    title_block(layout, TITLE_SUPPLEMENT)
-    step = 0.15 * layout.leading(layout.size)
+    layout = open_form(settings, paper, TITLE_SUPPLEMENT, doc.issued)
+    step = step_of(layout)
     layout.flow(
         labelled("Hồ sơ của", doc.name),
         labelled("Nội dung yêu cầu giải quyết", doc.procedure.name, before=step),
@@ -254,22 +209,18 @@ def build_guidance(doc: GuidanceDocument, settings: PrintSettings, *, paper: str
             after=step,
         ),
     )
-    rows = [[str(i), name, reason] for i, (name, reason) in enumerate(doc.missing, 1)]
-    layout.table(
-        [Col("TT", 0.7, "center"), Col("Giấy tờ, nội dung cần bổ sung, hoàn thiện", 5.0), Col("Lý do", 4.3)], rows
-    )
+    missing_table(layout, doc.missing)
     clerk = nfc(doc.clerk or settings.clerk).strip()
     contact = f"{clerk}, " if clerk else ""
     layout.flow(
         para(
             "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà "
-            f"liên hệ với {contact}{unit_of(agency)} để được hướng dẫn./.",
+            f"liên hệ với {contact}{unit_of(settings.agency)} để được hướng dẫn./.",
             before=2 * step,
         )
     )
     signatures(layout, [(SIGN_APPLICANT, SIGN_HINT, doc.name), (SIGN_GUIDE, SIGN_HINT, clerk)])
-    page_marks(layout, lambda i, t: f"Trang {i}/{t}")
-    return finish([layout], title="Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", settings=settings)
+    return close_form(layout, settings, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
 
 
 def render_guidance(doc: GuidanceDocument, settings: PrintSettings, *, paper: str = "a4") -> bytes:

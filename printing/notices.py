@@ -4,23 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from desk.models import ApplicantKind, Dossier, PrintSettings, Procedure
-from printing.blocks import (
-    clerk_name,
-    continued,
-    finish,
-    labelled,
-    national_header,
-    page_marks,
-    procedure_name,
-    signatures,
-    title_block,
-)
-from printing.fonts import fonts_for
+from desk.models import Dossier, PrintSettings, Procedure
+from printing.blocks import clerk_name, labelled, procedure_name, signatures
+from printing.forms import addressed, close_form, open_form, step_of
 from printing.items import Col, para
-from printing.layout import Layout
 from printing.ops import Rendered
-from printing.paper import paper as paper_named
 from printing.wording import (
     BLANK,
     SIGN_HEAD,
@@ -29,18 +17,9 @@ from printing.wording import (
     TITLE_STOP,
     datetime_vi,
     nfc,
-    place_date,
     short_datetime,
     unit_of,
 )
-
-
-def _start(settings: PrintSettings, paper: str, dossier: Dossier, title: str, issued: datetime | date) -> Layout:
-    layout = Layout(paper_named(paper), fonts_for(settings))
-    layout.on_new_page = continued(dossier.code)
-    national_header(layout, settings.agency, place_date(settings.agency.place, issued))
-    title_block(layout, title, para("Mã hồ sơ: ", (dossier.code, "b"), align="center"))
-    return layout
 
 
 def build_stop(
@@ -55,13 +34,9 @@ def build_stop(
     """Mẫu 05, Thông báo dừng giải quyết hồ sơ: which dossier, since when, and why processing stopped."""
     issued = issued or dossier.updated_at or dossier.received_at
     a = dossier.applicant
-    you = (
-        "Quý cơ quan, tổ chức"
-        if a.kind is not ApplicantKind.CITIZEN
-        else {"Nam": "Ông", "Nữ": "Bà"}.get(a.sex, "Ông/Bà")
-    )
-    layout = _start(settings, paper, dossier, TITLE_STOP, issued)
-    step = 0.15 * layout.leading(layout.size)
+    you = addressed(dossier)
+    layout = open_form(settings, paper, TITLE_STOP, issued, dossier)
+    step = step_of(layout)
     layout.flow(
         para("Kính gửi: ", (nfc(a.name), "b"), align="center", after=2 * step),
         labelled("Nội dung yêu cầu giải quyết", procedure_name(dossier, procedure)),
@@ -76,8 +51,7 @@ def build_stop(
         para(f"Xin thông báo để {you.lower()} được biết./.", before=2 * step),
     )
     signatures(layout, [(SIGN_HEAD, SIGN_HEAD_HINT, "")])
-    page_marks(layout, lambda i, t: f"Mã hồ sơ {dossier.code} - Trang {i}/{t}")
-    return finish([layout], title=f"Thông báo dừng giải quyết hồ sơ {dossier.code}", settings=settings)
+    return close_form(layout, settings, "Thông báo dừng giải quyết hồ sơ", dossier)
 
 
 def build_control(
@@ -94,8 +68,8 @@ def build_control(
     Rows beyond the recorded ones are left blank for the processing office to fill by hand.
     """
     issued = issued or dossier.updated_at or dossier.received_at
-    layout = _start(settings, paper, dossier, TITLE_CONTROL, issued)
-    step = 0.15 * layout.leading(layout.size)
+    layout = open_form(settings, paper, TITLE_CONTROL, issued, dossier)
+    step = step_of(layout)
     layout.flow(
         labelled("Chủ hồ sơ", dossier.applicant.name),
         labelled("Nội dung yêu cầu giải quyết", procedure_name(dossier, procedure), before=step),
@@ -118,5 +92,4 @@ def build_control(
         para(f"Đơn vị tiếp nhận: {unit_of(settings.agency)}", style="i", before=2 * step),
         para(f"Người tiếp nhận: {clerk_name(dossier, settings) or BLANK}", style="i", before=step),
     )
-    page_marks(layout, lambda i, t: f"Mã hồ sơ {dossier.code} - Trang {i}/{t}")
-    return finish([layout], title=f"Phiếu kiểm soát quá trình giải quyết hồ sơ {dossier.code}", settings=settings)
+    return close_form(layout, settings, "Phiếu kiểm soát quá trình giải quyết hồ sơ", dossier)
