@@ -101,9 +101,11 @@ class Stage:
         self.conn.execute("COMMIT")
         fsync_dir(self.path.parent)
 
-    def rows(self, after: int, limit: int = PUBLISH_ROWS) -> list[tuple]:
-        """(n, *EVENT_COLUMNS) of the staged events after ``n``, in order."""
-        return self.conn.execute(f"SELECT n, {_COLUMNS} FROM events WHERE n > ? ORDER BY n LIMIT ?", (after, limit)).fetchall()
+    def rows(self, after: int) -> list[tuple]:
+        """(n, *EVENT_COLUMNS) of the next :data:`PUBLISH_ROWS` staged events after ``n``, in order."""
+        return self.conn.execute(
+            f"SELECT n, {_COLUMNS} FROM events WHERE n > ? ORDER BY n LIMIT ?", (after, PUBLISH_ROWS)
+        ).fetchall()
 
     def span(self) -> tuple[int, int, int]:
         """The last n, the first and the last seq staged."""
@@ -297,15 +299,15 @@ def _let_in(marker: str) -> None:
         time.sleep(0.005)
 
 
-def resume(desk, on_chunk: ChunkHook | None = None) -> int:
-    """Complete the publications whose importer is gone (killed mid-way); returns how many.
+def resume(desk, on_chunk: ChunkHook | None = None) -> list[str]:
+    """Complete the publications whose importer is gone (killed mid-way); returns their bundles' names.
 
     Raises :class:`Busy` when another process is publishing right now. Staging files left by an import
     killed before it published anything are removed.
     """
     folder = desk.home.root / STAGING
     pubs = sq.publishing_rows(desk.db)
-    done = 0
+    done: list[str] = []
     for pub in pubs:
         if not (folder / pub["stage"]).is_file():
             # gone (a home restored from a backup taken mid-way): what was published stays; the bundle,
@@ -321,7 +323,7 @@ def resume(desk, on_chunk: ChunkHook | None = None) -> int:
         finally:
             stage.close()
         stage.remove()
-        done += 1
+        done.append(pub["name"])
     if folder.is_dir():
         named = {p["stage"] for p in pubs}
         for path in folder.glob("*.sqlite3"):
