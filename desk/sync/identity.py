@@ -71,9 +71,7 @@ class RunIdentities:
         return clashes
 
 
-def identity_problem(
-    db, identities: set[Identity], *, where: str, run: RunIdentities | None = None
-) -> Problem | None:
+def identity_problem(db, identities: set[Identity], *, where: str, run: RunIdentities | None = None) -> Problem | None:
     """The first disagreement of the run's dossiers among themselves (``run``: with its earlier parts too) or
     with this home's, or None."""
     clashes = _within(identities) if run is None else run.add(identities)

@@ -269,9 +269,22 @@ def _finish(db, pub_id: int, first_new: int, last_new: int) -> Published:
     pub = next(p for p in sq.publishing_rows(db) if p["id"] == pub_id)
     now = clock.now().isoformat(timespec="seconds")
     checks = RunChecks(db, desk_id=pub["desk_id"], desk_no=pub["desk_no"], where=pub["name"])
-    checks.lo, checks.hi, checks.last_hash, checks.skipped = pub["first_seq"], pub["last_seq"], pub["last_hash"], pub["skipped"]
+    checks.lo, checks.hi, checks.last_hash, checks.skipped = (
+        pub["first_seq"],
+        pub["last_seq"],
+        pub["last_hash"],
+        pub["skipped"],
+    )
     checks.first_new, checks.last_new = first_new, last_new
-    record_run(db, checks, source=pub["source"], name=pub["name"], agency_code=pub["agency_code"], imported=pub["imported"], now=now)
+    record_run(
+        db,
+        checks,
+        source=pub["source"],
+        name=pub["name"],
+        agency_code=pub["agency_code"],
+        imported=pub["imported"],
+        now=now,
+    )
     done = Published(pub["imported"], pub["skipped"], pub["dossiers"], pub["files"])
     record = {
         "at": now,
