@@ -171,19 +171,29 @@ class IngestResult:
     """Dossiers rebuilt."""
 
 
-def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
+Staged = Callable[[list[tuple[str, int]]], dict[tuple[str, int], tuple[tuple, list[tuple], str]]]
+"""For (desk_id, seq) keys, the states already made of those events' snapshots: (row, lines, folded name)
+(a staged bundle's, made while it was read: ``desk.sync.publish``)."""
+
+
+def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: Staged | None = None) -> int:
     """Write the current state of each dossier touched, from its latest snapshot only.
 
     Per desk the latest snapshot by seq wins (a desk's own order, whatever its
     clock said); between desks, the latest by (at, seq, desk_id). ``fresh``
-    holds the payloads (JSON) of the events just received, so they are not read back.
+    holds the payloads (JSON) of the events just received, so they are not read
+    back; ``staged`` gives the states already made of some events.
     """
     if not codes:
         return 0
     candidates = sq.latest_events_per_desk(db, codes)
     keys = [(c["desk_id"], c["seq"]) for c in candidates]
-    stored = sq.event_payloads(db, [k for k in keys if k not in fresh])
-    states = {k: state_of(orjson.loads(fresh[k] if k in fresh else stored[k])) for k in keys}
+    made = staged(keys) if staged else {}
+    states: dict[tuple[str, int], State] = {k: v[:2] for k, v in made.items()}
+    folds = {k: v[2] for k, v in made.items()}  # the applicant's folded name, made with the state
+    need = [k for k in keys if k not in made]
+    stored = sq.event_payloads(db, [k for k in need if k not in fresh])
+    states.update({k: state_of(orjson.loads(fresh[k] if k in fresh else stored[k])) for k in need})
     lacking = {(c["dossier_code"], c["desk_id"]) for c in candidates if states[(c["desk_id"], c["seq"])] is None}
     if lacking:
         # a desk's latest event about these dossiers carries no snapshot (a print, say): take its latest that does
@@ -203,10 +213,14 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
         if cur is None or (c["at"], c["seq"], c["desk_id"]) > (cur["at"], cur["seq"], cur["desk_id"]):
             best[c["dossier_code"]] = c
     chosen: dict[str, tuple[tuple, list[tuple]]] = {}
+    folded_of: dict[str, str] = {}
     for code, c in best.items():
-        state = states[(c["desk_id"], c["seq"])]
+        key = (c["desk_id"], c["seq"])
+        state = states[key]
         if state is not None:
             chosen[code] = state
+            if key in folds:
+                folded_of[code] = folds[key]
     ids_by_code = sq.dossier_ids_by_code(db, list(chosen))
     clashes = [
         problem("records.code_taken", code=code)
@@ -218,8 +232,8 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
     present = sq.existing_dossier_ids(db, [row[_ID] for row, _ in chosen.values()])
     new_rows: list[tuple] = []
     new_lines: list[tuple] = []
-    for row, lines in chosen.values():
-        folded = fold_name(row[_APPLICANT_NAME])
+    for code, (row, lines) in chosen.items():
+        folded = folded_of[code] if code in folded_of else fold_name(row[_APPLICANT_NAME])
         if row[_ID] in present:
             queries.replace_dossier(
                 db,
@@ -351,7 +365,7 @@ class RunChecks:
         return new
 
 
-def write_rows(db, desk_id: str, rows: list[tuple]) -> int:
+def write_rows(db, desk_id: str, rows: list[tuple], staged: Staged | None = None) -> int:
     """Insert checked new events (rows of EVENT_COLUMNS, in seq order) and rebuild the dossiers they touch;
     returns how many were rebuilt. Inside a write transaction."""
     if not rows:
@@ -359,7 +373,7 @@ def write_rows(db, desk_id: str, rows: list[tuple]) -> int:
     sq.insert_event_rows(db, rows)
     latest = {row[3]: row for row in rows if row[3]}  # per dossier code, its latest event here
     fresh = {(desk_id, row[1]): row[7] for row in latest.values()}
-    return _rebuild(db, sorted(latest), fresh)
+    return _rebuild(db, sorted(latest), fresh, staged)
 
 
 def record_run(db, checks: RunChecks, *, source: str, name: str, agency_code: str, imported: int, now: str) -> None:

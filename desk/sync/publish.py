@@ -38,14 +38,28 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from db import queries, write_transaction
 from db import sync_queries as sq
 from db.connection import waiting_marker, writer_waiting
 from db.queries import EVENT_COLUMNS
 from desk import clock
+from desk.dossier.rows import fold_name
 from desk.errors import IntegrityFailure
 from desk.fsio import fsync_dir
-from desk.sync.ingest import Busy, Progress, Run, RunChecks, desk_gaps, record_run, refuse_own_desk, write_rows
+from desk.sync.ingest import (
+    Busy,
+    Progress,
+    Run,
+    RunChecks,
+    Staged,
+    desk_gaps,
+    record_run,
+    refuse_own_desk,
+    state_of,
+    write_rows,
+)
 
 PUBLISH_ROWS = 1000
 """Staged events published in one transaction: about 0.15 s at a hub of a million dossiers."""
@@ -57,6 +71,7 @@ LET_IN_MAX_S = 5.0
 """The longest the publisher waits, between two parts, for waiting writers to get the lock."""
 
 _COLUMNS = ", ".join(EVENT_COLUMNS)
+_NAME = sq.SNAPSHOT_DOSSIER_COLUMNS.index("applicant_name")
 _MARKS = ", ".join("?" for _ in EVENT_COLUMNS)
 
 ChunkHook = Callable[[int, int], None]
@@ -78,6 +93,9 @@ class Stage:
         if create:
             self.conn.execute("BEGIN EXCLUSIVE")
             self.conn.execute(f"CREATE TABLE events (n INTEGER PRIMARY KEY, {_COLUMNS})")
+            # per dossier, the state of the run's latest event about it that carries a snapshot, made while the
+            # bundle was read (its JSON parsed, its name folded), so that publishing only writes
+            self.conn.execute("CREATE TABLE states (code TEXT PRIMARY KEY, seq INTEGER, row BLOB, lines BLOB)")
 
     @classmethod
     def open_unless_locked(cls, path: Path) -> Stage | None:
@@ -96,8 +114,40 @@ class Stage:
     def add(self, rows: list[tuple]) -> None:
         self.conn.executemany(f"INSERT INTO events({_COLUMNS}) VALUES ({_MARKS})", rows)
 
+    def add_states(self, run: Run) -> None:
+        """The states the latest events of a part carry (a later part's replace an earlier's)."""
+        made = []
+        for code, (seq, payload) in run.latest.items():
+            state = state_of(orjson.loads(payload))
+            if state is not None:
+                row, lines = state
+                made.append((code, seq, orjson.dumps((*row, fold_name(row[_NAME]))), orjson.dumps(lines)))
+        self.conn.executemany("INSERT OR REPLACE INTO states(code, seq, row, lines) VALUES (?, ?, ?, ?)", made)
+
+    def states(self, desk_id: str) -> Staged:
+        """The staged states of the events of ``desk_id`` (:data:`desk.sync.ingest.Staged`)."""
+
+        def made(keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[tuple, list[tuple], str]]:
+            wanted = {seq for d, seq in keys if d == desk_id}
+            if not wanted:
+                return {}
+            out = {}
+            seqs = sorted(wanted)
+            for i in range(0, len(seqs), 500):
+                part = seqs[i : i + 500]
+                marks = ", ".join("?" for _ in part)
+                for seq, row, lines in self.conn.execute(
+                    f"SELECT seq, row, lines FROM states WHERE seq IN ({marks})", part
+                ):
+                    values = orjson.loads(row)
+                    out[(desk_id, seq)] = (tuple(values[:-1]), list(map(tuple, orjson.loads(lines))), values[-1])
+            return out
+
+        return made
+
     def seal(self) -> None:
         """Make the staged events durable (the lock stays: exclusive locking mode)."""
+        self.conn.execute("CREATE INDEX states_seq ON states(seq)")
         self.conn.execute("COMMIT")
         fsync_dir(self.path.parent)
 
@@ -171,6 +221,7 @@ def stage_and_publish(
                 raise Busy("sync.hub_publishing", field="bundle", where=where)
             for run in runs:
                 stage.add(checks.part(run))
+                stage.add_states(run)
                 if progress:
                     progress(checks.skipped + checks.new, total)
         finally:
@@ -246,13 +297,14 @@ def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Pub
     db = desk.db
     marker = waiting_marker(db.conn)
     last_n, first_seq, last_seq = stage.span()
+    states = stage.states(next(p["desk_id"] for p in sq.publishing_rows(db) if p["id"] == pub_id))
     with sq.bulk_cache(db, PUBLISH_ROWS * 2):
         while True:
             with write_transaction(db):
                 pub = next(p for p in sq.publishing_rows(db) if p["id"] == pub_id)
                 rows = stage.rows(pub["published"])
                 if rows:
-                    dossiers = write_rows(db, pub["desk_id"], [row[1:] for row in rows])
+                    dossiers = write_rows(db, pub["desk_id"], [row[1:] for row in rows], states)
                     sq.advance_publishing(db, pub_id, rows[-1][0], len(rows), dossiers)
                 finished = not rows or rows[-1][0] >= last_n
                 if finished:

@@ -77,11 +77,11 @@ def test_a_clerks_intake_gets_in_between_two_parts_of_an_import(desk_bundle, mon
     clerk_thread = threading.Thread(target=clerks_intake)
     write_rows = publish.write_rows
 
-    def writing_a_part(db, desk_id, rows):
+    def writing_a_part(db, desk_id, rows, *staged):
         if not parts:  # inside the first part's transaction: the clerk comes and finds the lock held
             clerk_thread.start()
             until(lambda: Path(marker).exists(), "the clerk says it waits")
-        return write_rows(db, desk_id, rows)
+        return write_rows(db, desk_id, rows, *staged)
 
     monkeypatch.setattr(publish, "write_rows", writing_a_part)
     try:
