@@ -21,7 +21,7 @@ from db import queries, write_transaction
 from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
-from desk.errors import DeskError, IntegrityFailure
+from desk.errors import EXIT_UNEXPECTED, DeskError, IntegrityFailure
 from desk.rules.canonical import EventLine
 from desk.rules.problems import Problem, problem
 from desk.sync.identity import Identity, RunIdentities, identity_problem
@@ -277,7 +277,7 @@ def desk_gaps(db, desk_id: str | None = None) -> list[Gap]:
 class Busy(DeskError):
     """This home is publishing a bundle: try again in a moment (the hub answers 503)."""
 
-    exit_code = 75  # EX_TEMPFAIL
+    exit_code = EXIT_UNEXPECTED  # not the bundle's fault nor the person's: SPEC §9 has no code of its own for it
 
 
 class RunChecks:
