@@ -105,9 +105,14 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
+def database_path(conn: sqlite3.Connection) -> str:
+    """The file of the connection's main database ("" for one in memory)."""
+    return next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+
+
 def waiting_marker(conn: sqlite3.Connection) -> str:
     """The file a writer waiting for this database's lock keeps fresh (``desk.sqlite3-waiting``)."""
-    path = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+    path = database_path(conn)
     return path + WAITING_SUFFIX if path else ""
 
 
