@@ -296,11 +296,11 @@ def _check_again(db, stage: Stage, before: RunChecks) -> RunChecks:
 def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Published:
     """Publish the staged events after the publication's progress, a part per transaction.
 
-    The parts before the last are committed without waiting for the disk (``synchronous=NORMAL``: in WAL
-    mode a power cut may lose the last of them, never mix them up); losing them loses nothing, as the
-    publication's progress goes with them and the next :func:`resume` publishes them again. The last part
-    is committed with ``synchronous=FULL``, which puts every earlier one on the disk with it: only then is
-    the import done.
+    The parts are committed without waiting for the disk (``synchronous=NORMAL``: in WAL mode a power cut
+    may lose the last of them, never mix them up); losing them loses nothing, as the publication's progress
+    goes with them and the next :func:`resume` publishes them again. The last transaction, which records
+    the import, is committed with ``synchronous=FULL``, which puts every part on the disk with it: only then
+    is the import done.
     """
     db = desk.db
     marker = waiting_marker(db.conn)
@@ -316,7 +316,7 @@ def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Pub
         with checkpointer, sq.bulk_cache(db, PUBLISH_ROWS * 2):
             while True:
                 rows = stage.rows(after)
-                finished = not rows or rows[-1][0] >= last_n
+                finished = not rows  # the last transaction only records the import: short, like each part
                 db.execute(f"PRAGMA synchronous={'FULL' if finished else 'NORMAL'}")
                 with write_transaction(db):
                     if rows:
@@ -326,10 +326,10 @@ def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Pub
                     if finished:
                         result = _finish(db, pub_id, first_seq, last_seq)
                 checkpointer.wake()
-                if on_chunk:
-                    on_chunk(after, last_n)
                 if finished:
                     return result
+                if on_chunk:
+                    on_chunk(after, last_n)
                 _let_in(marker)
     finally:
         db.execute(f"PRAGMA synchronous={int(before)}")
