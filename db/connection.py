@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +13,12 @@ import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
 PAGE_SIZE = 8192
+FIRST_TRY_MS = 20
+"""How long a write first waits for the lock before it says it is waiting (see :func:`waiting_marker`)."""
+RETRY_MS = 50
+WAITING_SUFFIX = "-waiting"
+WAITING_FRESH_S = 1.0
+"""A waiting marker not refreshed for this long is a waiter that went away."""
 
 
 def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
@@ -44,7 +52,7 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         with db.atomic():
             yield db
         return
-    conn.execute("BEGIN IMMEDIATE")
+    _begin_immediate(conn)
     try:
         yield db
     except BaseException:
@@ -53,3 +61,72 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         raise
     else:
         conn.execute("COMMIT")
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE; a writer that finds the lock held says so in a marker file beside the database.
+
+    SQLite's busy handler is not fair: a bulk writer that commits and begins
+    again at once could keep a waiting clerk out until its busy timeout. A bulk
+    writer (a bundle's publication, ``desk.sync.publish``) looks at the marker
+    after each of its short transactions and lets the waiter in first
+    (:func:`writer_waiting`). The marker is refreshed while waiting and removed
+    once the lock is taken (or the wait is given up).
+    """
+    conn.execute(f"PRAGMA busy_timeout={FIRST_TRY_MS}")
+    try:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc):
+                raise
+        marker = waiting_marker(conn)
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        conn.execute(f"PRAGMA busy_timeout={RETRY_MS}")
+        try:
+            while True:
+                _touch(marker)
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _busy(exc) or time.monotonic() > deadline:
+                        raise
+        finally:
+            if marker:
+                with contextlib.suppress(OSError):
+                    os.unlink(marker)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def database_path(conn: sqlite3.Connection) -> str:
+    """The file of the connection's main database ("" for one in memory)."""
+    return next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+
+
+def waiting_marker(conn: sqlite3.Connection) -> str:
+    """The file a writer waiting for this database's lock keeps fresh (``desk.sqlite3-waiting``)."""
+    path = database_path(conn)
+    return path + WAITING_SUFFIX if path else ""
+
+
+def _touch(path: str) -> None:
+    if path:
+        with contextlib.suppress(OSError):
+            with open(path, "ab"):
+                pass
+            os.utime(path)
+
+
+def writer_waiting(marker: str) -> bool:
+    """Whether a writer waits for the lock now (its marker is fresh)."""
+    try:
+        return bool(marker) and time.time() - os.stat(marker).st_mtime < WAITING_FRESH_S
+    except OSError:
+        return False

@@ -312,6 +312,40 @@ def m005_digits_search(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO dossiers_digits(dossiers_digits) VALUES ('rebuild')")
 
 
+@MIGRATIONS()
+def m006_sync_publishing(db: sqlite_utils.Database) -> None:
+    """A bundle checked whole and being published into the tables in short transactions.
+
+    The bundle's new events wait in a staging file (``staging/<stage>`` in the
+    home); ``published`` is the staging row published last, advanced in the
+    same transaction as the rows it covers. The row is deleted with the last of
+    them; one that is left (the importer was killed) is completed by the next
+    import, ``desk verify`` or the hub (``desk.sync.publish``).
+    """
+    db.execute(
+        """
+        CREATE TABLE sync_publishing (
+            id INTEGER PRIMARY KEY,
+            stage TEXT NOT NULL,              -- the staging file's name
+            source TEXT NOT NULL,             -- 'bundle'
+            name TEXT NOT NULL,               -- the bundle's file name
+            desk_id TEXT NOT NULL,
+            agency_code TEXT NOT NULL,
+            desk_no INTEGER NOT NULL,
+            first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            last_hash TEXT NOT NULL,
+            staged INTEGER NOT NULL,          -- new events in the staging file
+            skipped INTEGER NOT NULL,         -- events of the bundle this home held already
+            published INTEGER NOT NULL DEFAULT 0,  -- the last staging row published
+            imported INTEGER NOT NULL DEFAULT 0,   -- events published so far
+            dossiers INTEGER NOT NULL DEFAULT 0,   -- dossiers rebuilt so far
+            files INTEGER NOT NULL DEFAULT 0,      -- scans stored
+            at TEXT NOT NULL
+        )"""
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply pending migrations explicitly at start-up.
 

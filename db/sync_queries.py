@@ -401,3 +401,39 @@ def store_request(db, key: str, body_sha256: str, response: str, at: str) -> Non
         "INSERT INTO sync_requests(idempotency_key, body_sha256, response, at) VALUES (?, ?, ?, ?)",
         (key, body_sha256, response, at),
     )
+
+
+# --- a bundle being published (desk.sync.publish) ------------------------------
+
+
+def generation(db) -> tuple[int, int]:
+    """What an import's checks against this home's events and dossiers depend on: the last import recorded
+    (each import or pushed batch that brought new events records one) and the publications under way."""
+    row = db.execute(
+        "SELECT (SELECT coalesce(max(id), 0) FROM sync_imports), (SELECT count(*) FROM sync_publishing)"
+    ).fetchone()
+    return row[0], row[1]
+
+
+def publishing_rows(db) -> list[dict]:
+    return _rows(db, "SELECT * FROM sync_publishing ORDER BY id")
+
+
+def start_publishing(db, row: dict) -> int:
+    cols = list(row)
+    cur = db.execute(
+        f"INSERT INTO sync_publishing({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+        [row[c] for c in cols],
+    )
+    return cur.lastrowid
+
+
+def advance_publishing(db, pub_id: int, published: int, imported: int, dossiers: int) -> None:
+    db.execute(
+        "UPDATE sync_publishing SET published = ?, imported = imported + ?, dossiers = dossiers + ? WHERE id = ?",
+        (published, imported, dossiers, pub_id),
+    )
+
+
+def end_publishing(db, pub_id: int) -> None:
+    db.execute("DELETE FROM sync_publishing WHERE id = ?", (pub_id,))

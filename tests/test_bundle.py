@@ -642,7 +642,7 @@ def test_an_altered_event_is_refused_before_anything_is_written(bundle, hub, tmp
     def writer(desk, runs, **kw):  # what the importer would be given to write
         written.extend(row for run in runs for row in run.rows)
 
-    monkeypatch.setattr("desk.sync.bundle_read.ingest", writer)
+    monkeypatch.setattr("desk.sync.bundle_read.stage_and_publish", writer)
     with raises_problem(IntegrityFailure, "records.refused", says="altered"):
         import_bundle(hub, path)
     assert written == []

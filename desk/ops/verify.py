@@ -11,6 +11,8 @@ from db import hub_checks, queries
 from db import sync_queries as sq
 from desk.dossier import events
 from desk.rules.problems import Problem, problem
+from desk.sync.ingest import Busy
+from desk.sync.publish import resume
 
 CHUNK = 5000
 
@@ -36,6 +38,11 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
     """Problems found (none means the home is sound) and warnings worth a look."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    completed: list[str] = []
+    try:
+        completed = resume(desk)  # a bundle's publication left half-way by a killed import is completed first
+    except Busy as exc:  # another process is publishing one now: what it published so far is checked
+        warnings.append(exc.problem)
     result = [r[0] for r in desk.db.execute("PRAGMA integrity_check").fetchall()]
     if result != ["ok"]:
         problems += [problem("sqlite.integrity", detail=r) for r in result[:20]]
@@ -103,6 +110,7 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
         )
         for r in queries.catch_ups(desk.db, limit=None)  # every one: an audit leaves none out
     ]
+    notes += [problem("sync.publication_completed", bundle=name) for name in completed]
     return VerifyReport(problems, warnings, notes)
 
 

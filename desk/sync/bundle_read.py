@@ -4,9 +4,9 @@ One strict reader (docs/bundle-format.md, "What an importer must check"): the
 zip is opened with limits against hostile archives, the manifest and the
 checksum of every member are checked; then ``events.jsonl`` is read a block at
 a time (``desk.sync.bundle_events``: each line by the one codec, each block
-through the records check), and ``desk.sync.ingest`` writes each block as it
-comes, in one transaction that is committed only when the whole member was read
-and found good, like a pushed batch.
+through the records check), and each block is checked against this home and staged as it
+comes; only when the whole bundle was read and found good is it published
+(``desk.sync.publish``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db import queries
-from desk import clock
 from desk.errors import IntegrityFailure, NotFound
 from desk.fsio import atomic_writer
 from desk.sync.bundle_events import EventsSource, checked_blocks
@@ -38,7 +36,8 @@ from desk.sync.bundle_write import (
     MEMBER_REGISTER,
     remove_quietly,
 )
-from desk.sync.ingest import Gap, IngestResult, Progress, Run, ingest
+from desk.sync.ingest import Gap, Progress, Run, desk_gaps
+from desk.sync.publish import ChunkHook, stage_and_publish
 
 # limits against hostile bundles (zip bombs, huge members); a day of a busy
 # desk is a few megabytes, a 20,000-event bundle about 40 MB uncompressed
@@ -384,12 +383,15 @@ def read_bundle(path: str | os.PathLike) -> tuple[dict, list[tuple]]:
         zf.close()
 
 
-def import_bundle(desk, path: str | os.PathLike, progress: Progress | None = None) -> ImportResult:
-    """Check a bundle completely and import it in one transaction (see ``desk.sync.ingest``).
+def import_bundle(
+    desk, path: str | os.PathLike, progress: Progress | None = None, on_chunk: ChunkHook | None = None
+) -> ImportResult:
+    """Check a bundle completely, then publish it (see ``desk.sync.publish``).
 
-    The events are written while they are read and checked (``desk.sync.bundle_events``); anything wrong
-    raises IntegrityFailure (exit 5) naming what and where, and nothing is imported. A missing earlier
-    bundle of the same desk does not refuse the import: the gap is recorded by seq range and returned.
+    The events are checked as they are read (``desk.sync.bundle_events``) and staged; anything wrong raises
+    IntegrityFailure (exit 5) naming what and where, and nothing is imported. Then they are published in
+    short transactions, so that a clerk's intake at this home never waits long. A missing earlier bundle of
+    the same desk does not refuse the import: the gap is recorded by seq range and returned.
     """
     path = Path(path)
     zf, bundle = open_bundle(path)
@@ -398,7 +400,7 @@ def import_bundle(desk, path: str | os.PathLike, progress: Progress | None = Non
         # the events' reader starts first: a second process may read them while the other members are checked
         events = EventsSource(str(path), zf, *bundle.events, where=path.name, manifest=bundle.manifest)
         _check_members(zf, bundle, path.name)
-        return _store(desk, path, zf, bundle, events, progress)
+        return _store(desk, path, zf, bundle, events, progress, on_chunk)
     finally:
         if events is not None:
             events.close()
@@ -406,14 +408,18 @@ def import_bundle(desk, path: str | os.PathLike, progress: Progress | None = Non
 
 
 def _store(
-    desk, path: Path, zf: zipfile.ZipFile, bundle: _Bundle, events: EventsSource, progress: Progress | None
+    desk,
+    path: Path,
+    zf: zipfile.ZipFile,
+    bundle: _Bundle,
+    events: EventsSource,
+    progress: Progress | None,
+    on_chunk: ChunkHook | None,
 ) -> ImportResult:
-    """Ingest the events as they are checked, store the bundle's scans and record the import, in one
-    transaction."""
+    """Stage the events as they are checked, store the bundle's scans, publish."""
     m = bundle.manifest
     where = path.name
     written: list[Path] = []
-    done: list[ImportResult] = []
     named: set[str] = set()  # the scans the events' component lines name
 
     def noting_files(runs: Iterable[Run]) -> Iterator[Run]:
@@ -421,46 +427,43 @@ def _store(
             named.update(referenced(row[7] for row in run.rows))  # a row's payload (EVENT_COLUMNS)
             yield run
 
-    def before_commit(result: IngestResult) -> None:
+    def store_files() -> int:
         if bundle.files:
             check_referenced(bundle.files, named, where)
             _store_files(desk, zf, bundle.files, where, written)
-        out = ImportResult(
-            imported_events=result.imported,
-            skipped_events=result.skipped,
-            gaps=result.gaps,
-            dossiers=result.dossiers,
-            desk_id=m["desk_id"],
-            desk_no=m["desk_no"],
-            agency_code=m["agency"],
-            first_seq=m["seq"]["first"],
-            last_seq=m["seq"]["last"],
-            files=len(written),
-        )
-        if out.imported_events:
-            at = clock.now().isoformat(timespec="seconds")
-            record = {"at": at, "bundle": path.name, **out.to_json()}
-            queries.set_meta(desk.db, "sync.last_import", json.dumps(record, ensure_ascii=False))
-        done.append(out)
+        return len(written)
+
+    def discard_files() -> None:
+        for p in written:
+            remove_quietly(p)
 
     try:
-        ingest(
+        done = stage_and_publish(
             desk,
             noting_files(events) if bundle.files else events,
-            source="bundle",
             name=path.name,
             desk_id=m["desk_id"],
             agency_code=m["agency"],
             desk_no=m["desk_no"],
             where=where,
             total=m["counts"]["events"],
+            store_files=store_files,
+            discard_files=discard_files,
             progress=progress,
-            before_commit=before_commit,
+            on_chunk=on_chunk,
         )
-    except BaseException as exc:
-        for p in written:
-            remove_quietly(p)
-        if isinstance(exc, IntegrityFailure):
-            events.finish()  # a problem of the events themselves (read to the end) comes first
+    except IntegrityFailure:
+        events.finish()  # a problem of the events themselves (read to the end) comes first
         raise
-    return done[0]
+    return ImportResult(
+        imported_events=done.imported,
+        skipped_events=done.skipped,
+        gaps=desk_gaps(desk.db, m["desk_id"]),
+        dossiers=done.dossiers,
+        desk_id=m["desk_id"],
+        desk_no=m["desk_no"],
+        agency_code=m["agency"],
+        first_seq=m["seq"]["first"],
+        last_seq=m["seq"]["last"],
+        files=done.files,
+    )

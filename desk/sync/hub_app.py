@@ -35,7 +35,8 @@ from desk import __version__, clock
 from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.rules.problems import Problem, is_code
-from desk.sync.ingest import ChainConflict, Run, ingest
+from desk.sync.ingest import Busy, ChainConflict, Run, ingest
+from desk.sync.publish import resume
 from desk.sync.push import EVENTS_PATH, HEAD_PATH, HEALTH_PATH, MAX_BATCH, PROTOCOL
 from desk.sync.records import check_records, received_events
 
@@ -71,7 +72,7 @@ def add_token(home) -> str:
 
 
 # the code of a refusal whose problem is still prose (no dotted code yet), by HTTP status
-_FALLBACK_CODES = {400: "sync.invalid", 409: "sync.chain_conflict", 422: "sync.integrity"}
+_FALLBACK_CODES = {400: "sync.invalid", 409: "sync.chain_conflict", 422: "sync.integrity", 503: "sync.busy"}
 
 
 class _Reply(Exception):
@@ -139,7 +140,7 @@ class HubApp:
         """The answer for an error of the core: its problem's code, and words from ``describe``."""
         problem = error.problem
         code = problem.code if is_code(problem.code) else _FALLBACK_CODES[status]
-        return _Reply(status, code, self.describe(problem))
+        return _Reply(status, code, self.describe(problem), {"Retry-After": "5"} if status == 503 else None)
 
     # --- ASGI ------------------------------------------------------------------
 
@@ -340,6 +341,7 @@ class HubApp:
                 )
 
             try:
+                resume(desk)  # a bundle's publication left by a killed import comes first
                 ingest(
                     desk,
                     [Run.of(checked)],
@@ -352,6 +354,8 @@ class HubApp:
                     total=len(checked),
                     before_commit=remember,
                 )
+            except Busy as exc:  # a bundle is being published here: the desk tries again
+                raise self.refusal(503, exc) from None
             except ChainConflict as exc:
                 raise self.refusal(409, exc) from None
             except IntegrityFailure as exc:

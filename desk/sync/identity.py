@@ -51,9 +51,30 @@ def _within(identities: set[Identity]) -> list[tuple[Identity, Identity]]:
     return clashes
 
 
-def identity_problem(db, identities: set[Identity], *, where: str) -> Problem | None:
-    """The first disagreement of the run's dossiers among themselves or with this home's, or None."""
-    clashes = _within(identities)
+class RunIdentities:
+    """The triples of a run seen so far (its earlier parts), by id and by code: a run's parts are checked
+    before any of them is written (``desk.sync.publish``), so the register does not hold the earlier ones."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, Identity] = {}
+        self._by_code: dict[str, Identity] = {}
+
+    def add(self, identities: set[Identity]) -> list[tuple[Identity, Identity]]:
+        """Add a part's triples; returns the pairs that share an id or a code with an earlier one and differ."""
+        clashes = []
+        by_id, by_code = self._by_id, self._by_code
+        for ident in sorted(identities):
+            for index, key in ((by_id, ident[0]), (by_code, ident[1])):
+                seen = index.setdefault(key, ident)
+                if seen != ident:
+                    clashes.append((ident, seen))
+        return clashes
+
+
+def identity_problem(db, identities: set[Identity], *, where: str, run: RunIdentities | None = None) -> Problem | None:
+    """The first disagreement of the run's dossiers among themselves (``run``: with its earlier parts too) or
+    with this home's, or None."""
+    clashes = _within(identities) if run is None else run.add(identities)
     if not clashes:
         clashes = [
             ((r["id"], r["code"], r["desk_id"]), (r["other_id"], r["other_code"], r["other_desk_id"]))

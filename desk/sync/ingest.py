@@ -21,10 +21,10 @@ from db import queries, write_transaction
 from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
-from desk.errors import DeskError, IntegrityFailure
+from desk.errors import EXIT_UNEXPECTED, DeskError, IntegrityFailure
 from desk.rules.canonical import EventLine
 from desk.rules.problems import Problem, problem
-from desk.sync.identity import Identity, identity_problem
+from desk.sync.identity import Identity, RunIdentities, identity_problem
 from desk.sync.records import hidden, is_snapshot, shown
 from desk.sync.schema import entry_problem, entry_status
 
@@ -142,6 +142,22 @@ class Run:
             run.add(event)
         return run
 
+    @classmethod
+    def of_rows(cls, rows: list[tuple]) -> Run:
+        """The run of rows stored as :meth:`add` makes them (a staged bundle's, checked again)."""
+        run = cls()
+        run.rows = rows
+        for row in rows:
+            code, payload = row[3], orjson.loads(row[7])
+            if code:
+                run.latest[code] = (row[1], row[7])
+            d = payload.get("dossier")
+            if d is not None:
+                run.identities.add((d["id"], d["code"], d["desk_id"]))
+                if code not in run.entries:
+                    run.entries[code] = entry_status(row[4], payload)
+        return run
+
 
 @dataclass
 class IngestResult:
@@ -155,19 +171,29 @@ class IngestResult:
     """Dossiers rebuilt."""
 
 
-def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
+Staged = Callable[[list[tuple[str, int]]], dict[tuple[str, int], tuple[tuple, list[tuple], str]]]
+"""For (desk_id, seq) keys, the states already made of those events' snapshots: (row, lines, folded name)
+(a staged bundle's, made while it was read: ``desk.sync.publish``)."""
+
+
+def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: Staged | None = None) -> int:
     """Write the current state of each dossier touched, from its latest snapshot only.
 
     Per desk the latest snapshot by seq wins (a desk's own order, whatever its
     clock said); between desks, the latest by (at, seq, desk_id). ``fresh``
-    holds the payloads (JSON) of the events just received, so they are not read back.
+    holds the payloads (JSON) of the events just received, so they are not read
+    back; ``staged`` gives the states already made of some events.
     """
     if not codes:
         return 0
     candidates = sq.latest_events_per_desk(db, codes)
     keys = [(c["desk_id"], c["seq"]) for c in candidates]
-    stored = sq.event_payloads(db, [k for k in keys if k not in fresh])
-    states = {k: state_of(orjson.loads(fresh[k] if k in fresh else stored[k])) for k in keys}
+    made = staged(keys) if staged else {}
+    states: dict[tuple[str, int], State] = {k: v[:2] for k, v in made.items()}
+    folds = {k: v[2] for k, v in made.items()}  # the applicant's folded name, made with the state
+    need = [k for k in keys if k not in made]
+    stored = sq.event_payloads(db, [k for k in need if k not in fresh])
+    states.update({k: state_of(orjson.loads(fresh[k] if k in fresh else stored[k])) for k in need})
     lacking = {(c["dossier_code"], c["desk_id"]) for c in candidates if states[(c["desk_id"], c["seq"])] is None}
     if lacking:
         # a desk's latest event about these dossiers carries no snapshot (a print, say): take its latest that does
@@ -187,10 +213,14 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
         if cur is None or (c["at"], c["seq"], c["desk_id"]) > (cur["at"], cur["seq"], cur["desk_id"]):
             best[c["dossier_code"]] = c
     chosen: dict[str, tuple[tuple, list[tuple]]] = {}
+    folded_of: dict[str, str] = {}
     for code, c in best.items():
-        state = states[(c["desk_id"], c["seq"])]
+        key = (c["desk_id"], c["seq"])
+        state = states[key]
         if state is not None:
             chosen[code] = state
+            if key in folds:
+                folded_of[code] = folds[key]
     ids_by_code = sq.dossier_ids_by_code(db, list(chosen))
     clashes = [
         problem("records.code_taken", code=code)
@@ -202,8 +232,8 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes]) -> int:
     present = sq.existing_dossier_ids(db, [row[_ID] for row, _ in chosen.values()])
     new_rows: list[tuple] = []
     new_lines: list[tuple] = []
-    for row, lines in chosen.values():
-        folded = fold_name(row[_APPLICANT_NAME])
+    for code, (row, lines) in chosen.items():
+        folded = folded_of[code] if code in folded_of else fold_name(row[_APPLICANT_NAME])
         if row[_ID] in present:
             queries.replace_dossier(
                 db,
@@ -244,6 +274,133 @@ def desk_gaps(db, desk_id: str | None = None) -> list[Gap]:
     return out
 
 
+class Busy(DeskError):
+    """This home is publishing a bundle: try again in a moment (the hub answers 503)."""
+
+    exit_code = EXIT_UNEXPECTED  # not the bundle's fault nor the person's: SPEC §9 has no code of its own for it
+
+
+class RunChecks:
+    """The checks of a run of one desk's events against this home, part by part, writing nothing.
+
+    :meth:`part` returns the part's events this home does not hold yet (those it
+    holds are counted as skipped) or raises ChainConflict: they must continue
+    the desk's events already here, their ids be new, their dossiers' identities
+    agree with the register and among themselves, their first status be the one
+    the desk's chain left. The run's earlier parts are taken into account
+    whether they were written meanwhile (a pushed batch, one transaction) or not
+    (a bundle, staged first: ``desk.sync.publish``).
+    """
+
+    def __init__(self, db, *, desk_id: str, desk_no: int, where: str):
+        self.db, self.desk_id, self.desk_no, self.where = db, desk_id, desk_no, where
+        self.skipped = 0
+        self.acknowledged: list[str] = []
+        self.lo = self.hi = self.new = self.first_new = self.last_new = 0
+        self.last_hash = ""
+        self._ids: set[str] = set()  # the event ids of the run's new events
+        self._identities = RunIdentities()
+        self._codes: set[str] = set()  # the dossiers the run's earlier parts are about
+        self._chain_below: bool | None = None
+
+    def part(self, run: Run) -> list[tuple]:
+        rows = run.rows
+        if not rows:
+            return []
+        if not self.lo:
+            self.lo = rows[0][1]
+        self.hi, self.last_hash = rows[-1][1], rows[-1][9]
+        new = self._new_rows(rows)
+        clash = identity_problem(self.db, run.identities, where=self.where, run=self._identities)
+        if clash is None:
+            entries = {code: status for code, status in run.entries.items() if code not in self._codes}
+            self._codes.update(run.entries)
+            if any(status is not None for status in entries.values()):
+                clash = entry_problem(self.db, self.desk_id, self.lo, entries, where=self.where)
+        if clash is not None:
+            raise ChainConflict(clash)
+        if new:
+            self.new += len(new)
+            self.first_new = self.first_new or new[0][1]
+            self.last_new = new[-1][1]
+        return new
+
+    def _new_rows(self, rows: list[tuple]) -> list[tuple]:
+        # a row: desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash
+        db, desk_id = self.db, self.desk_id
+        seqs = {row[1] for row in rows}
+        around = sq.event_rows_between(db, desk_id, rows[0][1] - 1, rows[-1][1] + 1)
+        elsewhere = sq.event_ids_present(db, [row[2] for row in rows])
+        ids = self._ids
+        problems: list[Problem] = []
+        new: list[tuple] = []
+        for row in rows:
+            seq, event_id, prev_hash, hash_ = row[1], row[2], row[8], row[9]
+            have = around.get(seq)
+            if have is not None:
+                if have["event_id"] == event_id and have["hash"] == hash_:
+                    self.skipped += 1
+                    self.acknowledged.append(event_id)
+                else:
+                    problems.append(problem("records.differs", seq=seq))
+                continue
+            if event_id in elsewhere or event_id in ids:
+                problems.append(problem("records.id_taken", seq=seq, event_id=event_id))
+                continue
+            if seq - 1 not in seqs and seq - 1 in around and around[seq - 1]["hash"] != prev_hash:
+                problems.append(problem("records.follows_not", seq=seq, previous=seq - 1))
+            if seq + 1 not in seqs and seq + 1 in around and around[seq + 1]["prev_hash"] != hash_:
+                problems.append(problem("records.followed_not", seq=seq + 1, previous=seq))
+            ids.add(event_id)
+            new.append(row)
+        if problems:
+            raise ChainConflict(
+                "records.conflict",
+                where=self.where,
+                desk_no=self.desk_no,
+                desk_id=desk_id,
+                findings=shown(problems),
+                more=hidden(problems),
+            )
+        return new
+
+
+def write_rows(db, desk_id: str, rows: list[tuple], staged: Staged | None = None) -> int:
+    """Insert checked new events (rows of EVENT_COLUMNS, in seq order) and rebuild the dossiers they touch;
+    returns how many were rebuilt. Inside a write transaction."""
+    if not rows:
+        return 0
+    sq.insert_event_rows(db, rows)
+    latest = {row[3]: row for row in rows if row[3]}  # per dossier code, its latest event here
+    fresh = {(desk_id, row[1]): row[7] for row in latest.values()}
+    return _rebuild(db, sorted(latest), fresh, staged)
+
+
+def record_run(db, checks: RunChecks, *, source: str, name: str, agency_code: str, imported: int, now: str) -> None:
+    """What the run brought: its mark, its desk, the gaps it filled or revealed, the import. Inside the write
+    transaction of its last new events."""
+    desk_id = checks.desk_id
+    sq.add_mark(db, desk_id, checks.first_new, checks.last_new, f"{source}:{name}", now)
+    sq.upsert_desk(db, desk_id, agency_code, checks.desk_no, now)
+    _refresh_gaps(db, desk_id, checks.lo, checks.hi, now, f"{source} {name}")
+    sq.record_import(
+        db,
+        {
+            "source": source,
+            "name": name,
+            "desk_id": desk_id,
+            "agency_code": agency_code,
+            "desk_no": checks.desk_no,
+            "first_seq": checks.lo,
+            "last_seq": checks.hi,
+            "imported_events": imported,
+            "skipped_events": checks.skipped,
+            "last_hash": checks.last_hash,
+            "at": now,
+        },
+    )
+
+
 def ingest(
     desk,
     runs: Iterable[Run],
@@ -260,72 +417,34 @@ def ingest(
 ) -> IngestResult:
     """Store a checked run of one desk's events in one transaction; see the module docstring.
 
-    ``runs``: the run in seq order, in one or more parts (a bundle's blocks,
-    written while the next is read and checked: if reading them raises, nothing
-    is imported); ``total``: how many events they hold, for ``progress``.
-    ``before_commit`` runs inside the transaction (the hub stores its
-    idempotent response there; bundle import writes scans); if it raises,
+    ``runs``: the run in seq order, in one or more parts; ``total``: how many
+    events they hold, for ``progress``. ``before_commit`` runs inside the
+    transaction (the hub stores its idempotent response there); if it raises,
     nothing is imported. Known events are skipped, so ingesting twice changes
-    nothing.
+    nothing. While a bundle is being published (``desk.sync.publish``) nothing
+    is ingested: raises :class:`Busy`.
     """
     db = desk.db
-    if desk_id == desk.desk_id:
-        # another home's events under this home's desk id: the next intake here would chain onto them
-        raise ChainConflict("sync.own_desk_id", field="bundle", where=where, desk_id=desk_id)
+    refuse_own_desk(desk, desk_id, where)
     now = clock.now().isoformat(timespec="seconds")
     with sq.bulk_cache(db, total), write_transaction(db):
+        if sq.generation(db)[1]:
+            raise Busy("sync.hub_publishing", field="bundle", where=where)
         result = IngestResult(imported=0, skipped=0)
-        lo = hi = first_new = last_new = 0
-        last_hash = ""
+        checks = RunChecks(db, desk_id=desk_id, desk_no=desk_no, where=where)
         for run in runs:
-            rows = run.rows
-            if not rows:
-                continue
-            if not lo:
-                lo = rows[0][1]
-            hi, last_hash = rows[-1][1], rows[-1][9]
-            new = _new_rows(db, rows, desk_id, desk_no, where, result)
-            # the part's dossiers against those this home holds (earlier parts of the run included)
-            clash = identity_problem(db, run.identities, where=where) or entry_problem(
-                db, desk_id, rows[0][1], run.entries, where=where
-            )
-            if clash is not None:
-                raise ChainConflict(clash)
-            step = 2000
-            for i in range(0, len(new), step):
-                part = new[i : i + step]
-                sq.insert_event_rows(db, part)
-                result.imported += len(part)
-                result.acknowledged.extend(row[2] for row in part)
-                if progress:
-                    progress(result.skipped + result.imported, total)
+            new = checks.part(run)
+            result.skipped = checks.skipped
             if new:
-                first_new = first_new or new[0][1]
-                last_new = new[-1][1]
-                codes = sorted({row[3] for row in new if row[3]})
-                fresh = {(desk_id, seq): payload for seq, payload in run.latest.values()}
-                result.dossiers += _rebuild(db, codes, fresh)
-        if first_new:
-            sq.add_mark(db, desk_id, first_new, last_new, f"{source}:{name}", now)
-            sq.upsert_desk(db, desk_id, agency_code, desk_no, now)
-            _refresh_gaps(db, desk_id, lo, hi, now, f"{source} {name}")
-            sq.record_import(
-                db,
-                {
-                    "source": source,
-                    "name": name,
-                    "desk_id": desk_id,
-                    "agency_code": agency_code,
-                    "desk_no": desk_no,
-                    "first_seq": lo,
-                    "last_seq": hi,
-                    "imported_events": result.imported,
-                    "skipped_events": result.skipped,
-                    "last_hash": last_hash,
-                    "at": now,
-                },
-            )
-        if lo:
+                result.dossiers += write_rows(db, desk_id, new)
+                result.imported += len(new)
+                result.acknowledged.extend(row[2] for row in new)
+            if progress:
+                progress(result.skipped + result.imported, total)
+        result.acknowledged[:0] = checks.acknowledged
+        if checks.first_new:
+            record_run(db, checks, source=source, name=name, agency_code=agency_code, imported=result.imported, now=now)
+        if checks.lo:
             result.gaps = desk_gaps(db, desk_id)
             if progress:
                 progress(total, total)
@@ -334,40 +453,7 @@ def ingest(
     return result
 
 
-def _new_rows(db, rows: list[tuple], desk_id: str, desk_no: int, where: str, result: IngestResult) -> list[tuple]:
-    """The rows not yet at this home (those already here are counted as skipped); raises ChainConflict when
-    the rows disagree with the desk's events already here (earlier parts of the run included)."""
-    # a row: desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash
-    seqs = {row[1] for row in rows}
-    around = sq.event_rows_between(db, desk_id, rows[0][1] - 1, rows[-1][1] + 1)
-    elsewhere = sq.event_ids_present(db, [row[2] for row in rows])
-    problems: list[Problem] = []
-    new: list[tuple] = []
-    for row in rows:
-        seq, event_id, prev_hash, hash_ = row[1], row[2], row[8], row[9]
-        have = around.get(seq)
-        if have is not None:
-            if have["event_id"] == event_id and have["hash"] == hash_:
-                result.skipped += 1
-                result.acknowledged.append(event_id)
-            else:
-                problems.append(problem("records.differs", seq=seq))
-            continue
-        if event_id in elsewhere:
-            problems.append(problem("records.id_taken", seq=seq, event_id=event_id))
-            continue
-        if seq - 1 not in seqs and seq - 1 in around and around[seq - 1]["hash"] != prev_hash:
-            problems.append(problem("records.follows_not", seq=seq, previous=seq - 1))
-        if seq + 1 not in seqs and seq + 1 in around and around[seq + 1]["prev_hash"] != hash_:
-            problems.append(problem("records.followed_not", seq=seq + 1, previous=seq))
-        new.append(row)
-    if problems:
-        raise ChainConflict(
-            "records.conflict",
-            where=where,
-            desk_no=desk_no,
-            desk_id=desk_id,
-            findings=shown(problems),
-            more=hidden(problems),
-        )
-    return new
+def refuse_own_desk(desk, desk_id: str, where: str) -> None:
+    if desk_id == desk.desk_id:
+        # another home's events under this home's desk id: the next intake here would chain onto them
+        raise ChainConflict("sync.own_desk_id", field="bundle", where=where, desk_id=desk_id)

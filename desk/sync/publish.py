@@ -1,0 +1,463 @@
+"""A bundle's import in two steps: staged (checked whole, nothing visible), then published in short transactions.
+
+A clerk's intake on a hub must never wait behind a large import (a 112,000-event
+bundle held the write lock for tens of seconds in one transaction). So
+:func:`stage_and_publish`:
+
+1. **stages**: the events, as the one reader checks them (``desk.sync.bundle_events``),
+   are checked against this home (``desk.sync.ingest.RunChecks``, in one read
+   snapshot, no lock) and the new ones written to a staging file
+   (``staging/<random>.sqlite3`` in the home, owner-only, made durable at the
+   end). Any refusal happens here: nothing was published.
+2. **publishes**: one write transaction checks that no other import or pushed
+   batch came in meanwhile (else the checks are run again, there) and records
+   the publication (``sync_publishing``); then the staged events go into the
+   tables :data:`PUBLISH_ROWS` at a time, each part with its dossiers rebuilt
+   and the publication's progress, in a transaction of its own; the last one
+   records the import and deletes the publication. Between two parts a clerk
+   waiting for the lock goes first (``db.connection.writer_waiting``).
+
+Seen from outside an import is still all or nothing: a bundle is refused
+whole before anything is published, and a publication once begun is always
+completed. The importer keeps its staging file locked (SQLite's exclusive
+locking mode) while it works; a publication whose file is not locked any more
+(the importer was killed) is completed by :func:`resume`: at the next import,
+``desk verify``, a pushed batch, or ``desk hub serve``. While a publication is
+under way at a home, pushed batches wait (:class:`desk.sync.ingest.Busy`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from db import queries, write_transaction
+from db import sync_queries as sq
+from db.connection import database_path, waiting_marker, writer_waiting
+from db.queries import EVENT_COLUMNS
+from desk import clock
+from desk.dossier.rows import fold_name
+from desk.errors import IntegrityFailure
+from desk.fsio import fsync_dir
+from desk.sync.ingest import (
+    Busy,
+    Progress,
+    Run,
+    RunChecks,
+    Staged,
+    desk_gaps,
+    record_run,
+    refuse_own_desk,
+    state_of,
+    write_rows,
+)
+
+PUBLISH_ROWS = 1000
+"""Staged events published in one transaction: about 0.15 s at a hub of a million dossiers."""
+STAGING = "staging"
+"""The folder of the home that holds staging files."""
+ORPHAN_AFTER_S = 600
+"""A staging file no publication names, unlocked and this old, is left from a killed import: removed."""
+LET_IN_MAX_S = 5.0
+"""The longest the publisher waits, between two parts, for waiting writers to get the lock."""
+
+_COLUMNS = ", ".join(EVENT_COLUMNS)
+_NAME = sq.SNAPSHOT_DOSSIER_COLUMNS.index("applicant_name")
+_MARKS = ", ".join("?" for _ in EVENT_COLUMNS)
+
+ChunkHook = Callable[[int, int], None]
+"""``on_chunk(published, staged)`` after each part is committed (tests use it to act between parts)."""
+
+
+class Stage:
+    """A staging file: a checked bundle's new events in seq order, numbered ``n`` from 1, locked while open."""
+
+    def __init__(self, path: Path, *, create: bool):
+        self.path = path
+        if create:
+            path.parent.mkdir(mode=0o700, exist_ok=True)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # owner-only, as every home file
+        self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=0, check_same_thread=False)
+        self.conn.execute("PRAGMA locking_mode=EXCLUSIVE")  # held until closed: the importer is alive
+        self.conn.execute("PRAGMA journal_mode=OFF")  # a staging file is written once, then only read
+        self.conn.execute("PRAGMA synchronous=FULL")
+        if create:
+            self.conn.execute("BEGIN EXCLUSIVE")
+            self.conn.execute(f"CREATE TABLE events (n INTEGER PRIMARY KEY, {_COLUMNS})")
+            # per dossier, the state of the run's latest event about it that carries a snapshot, made while the
+            # bundle was read (its JSON parsed, its name folded), so that publishing only writes
+            self.conn.execute("CREATE TABLE states (code TEXT PRIMARY KEY, seq INTEGER, row BLOB, lines BLOB)")
+
+    @classmethod
+    def open_unless_locked(cls, path: Path) -> Stage | None:
+        """The staging file of a publication whose importer is gone; None while another holds it."""
+        stage = None
+        try:
+            stage = cls(path, create=False)
+            stage.conn.execute("BEGIN EXCLUSIVE")
+            stage.conn.execute("COMMIT")
+        except sqlite3.OperationalError:
+            if stage is not None:
+                stage.close()
+            return None
+        return stage
+
+    def add(self, rows: list[tuple]) -> None:
+        self.conn.executemany(f"INSERT INTO events({_COLUMNS}) VALUES ({_MARKS})", rows)
+
+    def add_states(self, run: Run) -> None:
+        """The states the latest events of a part carry (a later part's replace an earlier's)."""
+        made = []
+        for code, (seq, payload) in run.latest.items():
+            state = state_of(orjson.loads(payload))
+            if state is not None:
+                row, lines = state
+                made.append((code, seq, orjson.dumps((*row, fold_name(row[_NAME]))), orjson.dumps(lines)))
+        self.conn.executemany("INSERT OR REPLACE INTO states(code, seq, row, lines) VALUES (?, ?, ?, ?)", made)
+
+    def states(self, desk_id: str) -> Staged:
+        """The staged states of the events of ``desk_id`` (:data:`desk.sync.ingest.Staged`)."""
+
+        def made(keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[tuple, list[tuple], str]]:
+            wanted = {seq for d, seq in keys if d == desk_id}
+            if not wanted:
+                return {}
+            out = {}
+            seqs = sorted(wanted)
+            for i in range(0, len(seqs), 500):
+                part = seqs[i : i + 500]
+                marks = ", ".join("?" for _ in part)
+                for seq, row, lines in self.conn.execute(
+                    f"SELECT seq, row, lines FROM states WHERE seq IN ({marks})", part
+                ):
+                    values = orjson.loads(row)
+                    out[(desk_id, seq)] = (tuple(values[:-1]), list(map(tuple, orjson.loads(lines))), values[-1])
+            return out
+
+        return made
+
+    def seal(self) -> None:
+        """Make the staged events durable (the lock stays: exclusive locking mode)."""
+        self.conn.execute("CREATE INDEX states_seq ON states(seq)")
+        self.conn.execute("COMMIT")
+        fsync_dir(self.path.parent)
+
+    def rows(self, after: int) -> list[tuple]:
+        """(n, *EVENT_COLUMNS) of the next :data:`PUBLISH_ROWS` staged events after ``n``, in order."""
+        return self.conn.execute(
+            f"SELECT n, {_COLUMNS} FROM events WHERE n > ? ORDER BY n LIMIT ?", (after, PUBLISH_ROWS)
+        ).fetchall()
+
+    def span(self) -> tuple[int, int, int]:
+        """The last n, the first and the last seq staged."""
+        row = self.conn.execute("SELECT coalesce(max(n), 0), min(seq), max(seq) FROM events").fetchone()
+        return row[0], row[1] or 0, row[2] or 0
+
+    def drop(self, ns: list[int]) -> None:
+        self.conn.execute("BEGIN EXCLUSIVE")
+        self.conn.executemany("DELETE FROM events WHERE n = ?", [(n,) for n in ns])
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def remove(self) -> None:
+        self.close()
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+
+@dataclass
+class Published:
+    """What a publication brought (``sync.last_import``'s fields)."""
+
+    imported: int
+    skipped: int
+    dossiers: int
+    files: int
+
+
+def stage_and_publish(
+    desk,
+    runs: Iterable[Run],
+    *,
+    name: str,
+    desk_id: str,
+    agency_code: str,
+    desk_no: int,
+    where: str,
+    total: int,
+    store_files: Callable[[], int],
+    discard_files: Callable[[], None],
+    progress: Progress | None = None,
+    on_chunk: ChunkHook | None = None,
+) -> Published:
+    """Stage the checked ``runs`` of a bundle, then publish them; see the module docstring.
+
+    ``store_files`` is called once every event is checked and staged, before anything is published (it
+    checks and stores the bundle's scans; returns how many it wrote); ``discard_files`` removes them when
+    the import fails before it publishes. Raises like ``desk.sync.ingest``:
+    ChainConflict, IntegrityFailure from ``runs``, :class:`Busy` while another bundle is being published.
+    """
+    db = desk.db
+    refuse_own_desk(desk, desk_id, where)
+    resume(desk)
+    stage = Stage(desk.home.root / STAGING / f"{uuid.uuid4().hex}.sqlite3", create=True)
+    try:
+        checks = RunChecks(db, desk_id=desk_id, desk_no=desk_no, where=where)
+        db.execute("BEGIN")  # one snapshot of this home for every check: no lock, writers go on
+        try:
+            seen = sq.generation(db)
+            if seen[1]:
+                raise Busy("sync.hub_publishing", field="bundle", where=where)
+            for run in runs:
+                stage.add(checks.part(run))
+                stage.add_states(run)
+                if progress:
+                    progress(checks.skipped + checks.new, total)
+        finally:
+            db.execute("COMMIT")
+        files = store_files()
+        stage.seal()
+        if not checks.new:
+            return Published(0, checks.skipped, 0, files)
+        pub_id = _begin(desk, stage, checks, seen, name=name, agency_code=agency_code, files=files)
+    except BaseException:
+        stage.remove()
+        discard_files()
+        raise
+    try:
+        done = _publish(desk, stage, pub_id, on_chunk)
+    finally:
+        stage.close()
+    stage.remove()
+    if progress:
+        progress(total, total)
+    return done
+
+
+def _begin(desk, stage: Stage, checks: RunChecks, seen: tuple, *, name: str, agency_code: str, files: int) -> int:
+    """Record the publication, in one transaction with checks made again if the home changed since."""
+    db = desk.db
+    with write_transaction(db):
+        now = sq.generation(db)
+        if now[1]:
+            raise Busy("sync.hub_publishing", field="bundle", where=checks.where)
+        if now != seen:  # another import or a pushed batch came in meanwhile (rare): check against it
+            checks = _check_again(db, stage, checks)
+            if not checks.new:
+                raise Busy("sync.hub_publishing", field="bundle", where=checks.where)  # pragma: no cover
+        return sq.start_publishing(
+            db,
+            {
+                "stage": stage.path.name,
+                "source": "bundle",
+                "name": name,
+                "desk_id": checks.desk_id,
+                "agency_code": agency_code,
+                "desk_no": checks.desk_no,
+                "first_seq": checks.lo,
+                "last_seq": checks.hi,
+                "last_hash": checks.last_hash,
+                "staged": checks.new,
+                "skipped": checks.skipped,
+                "files": files,
+                "at": clock.now().isoformat(timespec="seconds"),
+            },
+        )
+
+
+def _check_again(db, stage: Stage, before: RunChecks) -> RunChecks:
+    """The staged events checked again against the home as it is now; those it meanwhile received are
+    dropped from the stage (counted as skipped)."""
+    checks = RunChecks(db, desk_id=before.desk_id, desk_no=before.desk_no, where=before.where)
+    after, gone = 0, []
+    while rows := stage.rows(after):
+        after = rows[-1][0]
+        new = {row[2] for row in checks.part(Run.of_rows([row[1:] for row in rows]))}
+        gone += [row[0] for row in rows if row[3] not in new]
+    if gone:
+        stage.drop(gone)
+    checks.skipped += before.skipped
+    checks.lo, checks.hi, checks.last_hash = before.lo, before.hi, before.last_hash
+    return checks
+
+
+def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Published:
+    """Publish the staged events after the publication's progress, a part per transaction.
+
+    The parts are committed without waiting for the disk (``synchronous=NORMAL``: in WAL mode a power cut
+    may lose the last of them, never mix them up); losing them loses nothing, as the publication's progress
+    goes with them and the next :func:`resume` publishes them again. The last transaction, which records
+    the import, is committed with ``synchronous=FULL``, which puts every part on the disk with it: only then
+    is the import done.
+    """
+    db = desk.db
+    marker = waiting_marker(db.conn)
+    pub = next(p for p in sq.publishing_rows(db) if p["id"] == pub_id)
+    last_n, first_seq, last_seq = stage.span()
+    states = stage.states(pub["desk_id"])
+    after = pub["published"]
+    (before,) = db.execute("PRAGMA synchronous").fetchone()
+    (autocheckpoint,) = db.execute("PRAGMA wal_autocheckpoint").fetchone()
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    checkpointer = _Checkpointer(database_path(db.conn))
+    try:
+        with checkpointer, sq.bulk_cache(db, PUBLISH_ROWS * 2):
+            while True:
+                rows = stage.rows(after)
+                finished = not rows  # the last transaction only records the import: short, like each part
+                db.execute(f"PRAGMA synchronous={'FULL' if finished else 'NORMAL'}")
+                with write_transaction(db):
+                    if rows:
+                        dossiers = write_rows(db, pub["desk_id"], [row[1:] for row in rows], states)
+                        sq.advance_publishing(db, pub_id, rows[-1][0], len(rows), dossiers)
+                        after = rows[-1][0]
+                    if finished:
+                        result = _finish(db, pub_id, first_seq, last_seq)
+                checkpointer.wake()
+                if finished:
+                    return result
+                if on_chunk:
+                    on_chunk(after, last_n)
+                _let_in(marker)
+    finally:
+        db.execute(f"PRAGMA synchronous={int(before)}")
+        db.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
+
+
+class _Checkpointer:
+    """Checkpoints the WAL from a thread of its own while the parts are published (the publishing connection
+    does none: its commits return at once), so that the copying runs beside the next part's work and the WAL
+    stays short for the clerks' connections; one last checkpoint when the publication ends."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._wake = threading.Event()
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="checkpointer", daemon=True)
+
+    def __enter__(self) -> _Checkpointer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop = True
+        self._wake.set()
+        self._thread.join()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        if not self.path:
+            return
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=0, check_same_thread=False)
+        try:
+            while True:
+                self._wake.wait()
+                self._wake.clear()
+                with contextlib.suppress(sqlite3.OperationalError):  # busy: the next one does it
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                if self._stop:
+                    return
+        finally:
+            conn.close()
+
+
+def _finish(db, pub_id: int, first_new: int, last_new: int) -> Published:
+    """Record the import (its mark, desk, gaps, ``sync.last_import``) and end the publication."""
+    pub = next(p for p in sq.publishing_rows(db) if p["id"] == pub_id)
+    now = clock.now().isoformat(timespec="seconds")
+    checks = RunChecks(db, desk_id=pub["desk_id"], desk_no=pub["desk_no"], where=pub["name"])
+    checks.lo, checks.hi, checks.last_hash, checks.skipped = (
+        pub["first_seq"],
+        pub["last_seq"],
+        pub["last_hash"],
+        pub["skipped"],
+    )
+    checks.first_new, checks.last_new = first_new, last_new
+    record_run(
+        db,
+        checks,
+        source=pub["source"],
+        name=pub["name"],
+        agency_code=pub["agency_code"],
+        imported=pub["imported"],
+        now=now,
+    )
+    done = Published(pub["imported"], pub["skipped"], pub["dossiers"], pub["files"])
+    record = {
+        "at": now,
+        "bundle": pub["name"],
+        "imported_events": done.imported,
+        "skipped_events": done.skipped,
+        "gaps": [g.to_json() for g in desk_gaps(db, pub["desk_id"])],
+        "dossiers": done.dossiers,
+        "desk_id": pub["desk_id"],
+        "desk_no": pub["desk_no"],
+        "agency_code": pub["agency_code"],
+        "first_seq": pub["first_seq"],
+        "last_seq": pub["last_seq"],
+        "files": done.files,
+    }
+    queries.set_meta(db, "sync.last_import", json.dumps(record, ensure_ascii=False))
+    sq.end_publishing(db, pub_id)
+    return done
+
+
+def _let_in(marker: str) -> None:
+    """Wait while a writer says it waits for the lock (it takes it at its next try), at most LET_IN_MAX_S."""
+    deadline = time.monotonic() + LET_IN_MAX_S
+    while writer_waiting(marker) and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+def resume(desk, on_chunk: ChunkHook | None = None) -> list[str]:
+    """Complete the publications whose importer is gone (killed mid-way); returns their bundles' names.
+
+    Raises :class:`Busy` when another process is publishing right now. Staging files left by an import
+    killed before it published anything are removed.
+    """
+    folder = desk.home.root / STAGING
+    pubs = sq.publishing_rows(desk.db)
+    done: list[str] = []
+    for pub in pubs:
+        if not (folder / pub["stage"]).is_file():
+            # gone (a home restored from a backup taken mid-way): what was published stays; the bundle,
+            # imported again, brings the rest (known events are skipped)
+            with write_transaction(desk.db):
+                sq.end_publishing(desk.db, pub["id"])
+            raise IntegrityFailure("sync.publication_lost", field="bundle", bundle=pub["name"])
+        stage = Stage.open_unless_locked(folder / pub["stage"])
+        if stage is None:
+            raise Busy("sync.hub_publishing", field="bundle", where=pub["name"])
+        try:
+            _publish(desk, stage, pub["id"], on_chunk)
+        finally:
+            stage.close()
+        stage.remove()
+        done.append(pub["name"])
+    if folder.is_dir():
+        named = {p["stage"] for p in pubs}
+        for path in folder.glob("*.sqlite3"):
+            if path.name not in named and time.time() - path.stat().st_mtime > ORPHAN_AFTER_S:
+                stage = Stage.open_unless_locked(path)
+                if stage is not None:
+                    stage.remove()
+    return done
+
+
+def publications(desk) -> list[dict]:
+    """The publications under way at this home (``desk verify`` names them)."""
+    return sq.publishing_rows(desk.db)

@@ -1,0 +1,177 @@
+"""Point 8: clerks are never blocked by an import; an import is still all or nothing, and a killed one is completed.
+
+A bundle is checked whole and staged, then published in short transactions
+(``desk.sync.publish``); a clerk whose write finds the lock held says so, and
+the publisher lets it in between two parts. The parts are made small here
+(``PUBLISH_ROWS``) so that a bundle of a few events has several of them.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import desk.sync.publish as publish
+from db.connection import waiting_marker
+from desk.context import open_desk
+from desk.errors import IntegrityFailure
+from desk.sync.bundle_read import import_bundle
+from desk.sync.bundle_write import export_bundle
+from tests.conftest import DEFAULT_NOW, ROOT, run_desk
+from tests.reliability.hostile_helpers import events_of, intake
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="kill -9 is POSIX")
+WAIT = 60  # seconds: only an upper bound for a thread that never comes (the test fails then)
+
+
+def hub_tables(hub) -> dict:
+    db = hub.db
+    return {
+        "events": db.execute("SELECT count(*), count(DISTINCT event_id) FROM events").fetchone(),
+        "dossiers": db.execute("SELECT count(*) FROM dossiers").fetchone()[0],
+        "lines": db.execute("SELECT count(*) FROM component_lines").fetchone()[0],
+        "imports": db.execute("SELECT count(*) FROM sync_imports").fetchone()[0],
+        "publishing": db.execute("SELECT count(*) FROM sync_publishing").fetchone()[0],
+    }
+
+
+@pytest.fixture
+def desk_bundle(make_desk, out):
+    """A bundle of 6 intakes at desk 1, and a hub (desk 0)."""
+    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    for i in range(6):
+        intake(a, f"Người số {i}")
+    return export_bundle(a, out).path, hub
+
+
+def until(condition, what: str) -> None:
+    """Wait for ``condition()`` (another thread's doing), looking every few milliseconds."""
+    pause = threading.Event()
+    for _ in range(WAIT * 200):
+        if condition():
+            return
+        pause.wait(0.005)
+    raise AssertionError(f"never happened: {what}")
+
+
+def test_a_clerks_intake_gets_in_between_two_parts_of_an_import(desk_bundle, monkeypatch):
+    path, hub = desk_bundle
+    monkeypatch.setattr(publish, "PUBLISH_ROWS", 2)  # 3 parts
+    clerk = open_desk(hub.home)  # the TUI at the hub: a connection of its own
+    marker = waiting_marker(hub.db.conn)
+    taken: list = []
+    parts: list[int] = []
+    intake_done_at: list[int] = []
+
+    def clerks_intake() -> None:
+        taken.append(intake(clerk, "Khách tại quầy"))
+        intake_done_at.append(len(parts))
+
+    clerk_thread = threading.Thread(target=clerks_intake)
+    write_rows = publish.write_rows
+
+    def writing_a_part(db, desk_id, rows, *staged):
+        if not parts:  # inside the first part's transaction: the clerk comes and finds the lock held
+            clerk_thread.start()
+            until(lambda: Path(marker).exists(), "the clerk says it waits")
+        return write_rows(db, desk_id, rows, *staged)
+
+    monkeypatch.setattr(publish, "write_rows", writing_a_part)
+    try:
+        result = import_bundle(hub, path, on_chunk=lambda done, total: parts.append(done))
+        clerk_thread.join(WAIT)
+    finally:
+        clerk.close()
+    # the clerk went in right after the first part, not after the whole import
+    assert intake_done_at == [1] or (intake_done_at and intake_done_at[0] < len(parts))
+    assert len(parts) == 3 and result.imported_events == 6
+    assert not Path(marker).exists()
+    state = hub_tables(hub)
+    assert state["events"] == (7, 7) and state["dossiers"] == 7 and state["publishing"] == 0
+    assert hub.db.execute("SELECT count(*) FROM dossiers WHERE code = ?", (taken[0].code,)).fetchone()[0] == 1
+    assert run_desk("verify", home=hub.home.root).returncode == 0
+
+
+def test_a_refused_bundle_publishes_nothing_and_leaves_no_staging_file(desk_bundle, tmp_path):
+    path, hub = desk_bundle
+    import json
+    import zipfile
+
+    records = events_of(path)
+    with zipfile.ZipFile(path) as zf:
+        content = {i.filename: zf.read(i) for i in zf.infolist()}
+    # the last event altered (its hash kept): refused when the reader gets there, after the first blocks
+    records[-1]["clerk"] = "Kẻ giả mạo"
+    lines = b"".join(
+        json.dumps(r, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() + b"\n" for r in records
+    )
+    from tests.test_bundle import rewrite
+
+    bad = rewrite(path, tmp_path / "bad.deskbundle", change={"events.jsonl": lines}, fix_manifest=True)
+    before = hub_tables(hub)
+    with pytest.raises(IntegrityFailure):
+        import_bundle(hub, bad)
+    assert hub_tables(hub) == before
+    assert list((hub.home.root / publish.STAGING).glob("*")) == []
+    assert content  # the genuine bundle is imported whole afterwards
+    assert import_bundle(hub, path).imported_events == 6
+
+
+KILLED_IMPORT = """
+import os, signal, sys
+import desk.sync.publish as publish
+from desk.context import open_desk
+from desk.sync.bundle_read import import_bundle
+publish.PUBLISH_ROWS = 2
+
+def after_part(done, total):
+    print(done, flush=True)
+    if done >= 2:
+        os.kill(os.getpid(), signal.SIGKILL)  # killed between two parts, one published
+
+import_bundle(open_desk(sys.argv[1]), sys.argv[2], on_chunk=after_part)
+"""
+
+
+@posix_only
+def test_an_import_killed_half_way_is_completed_by_the_next_verify(desk_bundle):
+    path, hub = desk_bundle
+    env = {**os.environ, "DESK_NOW": DEFAULT_NOW, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_IMPORT, str(hub.home.root), str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        ready, _, _ = select.select([proc.stdout], [], [], WAIT)
+        assert ready, "the import did not get going"
+        assert proc.wait(WAIT) == -signal.SIGKILL
+        printed = proc.stdout.read().split()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()
+    assert printed == [b"2"]
+    # seen from outside: part of the bundle, consistent, and the publication recorded
+    half = hub_tables(hub)
+    assert half["events"] == (2, 2) and half["dossiers"] == 2 and half["publishing"] == 1
+    assert half["imports"] == 0
+    result = run_desk("verify", home=hub.home.root)
+    assert result.returncode == 0, result.stdout
+    assert "completed" in result.stdout
+    state = hub_tables(hub)
+    assert state["events"] == (6, 6) and state["dossiers"] == 6 and state["imports"] == 1
+    assert state["publishing"] == 0 and list((hub.home.root / publish.STAGING).glob("*")) == []
+    # the bundle imported again: nothing new, nothing doubled
+    again = import_bundle(hub, path)
+    assert (again.imported_events, again.skipped_events) == (0, 6)
+    assert hub_tables(hub) == state
