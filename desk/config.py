@@ -469,8 +469,12 @@ def init_home(
     clerk: str = "",
     agency_key: bytes | None = None,
     unit_name: str = "",
+    key_passphrase: str | None = None,
 ) -> Settings:
-    """Create a new desk home; refuses an existing one rather than overwrite it."""
+    """Create a new desk home; refuses an existing one rather than overwrite it.
+
+    The desk's signing key is made here too (``desk.keys``; under ``key_passphrase`` or
+    ``$DESK_KEY_PASSPHRASE`` when given)."""
     if home.exists():
         raise HomeError("home.exists", field="home", path=str(home.root), config=CONFIG_NAME)
     code = validate_agency_code(agency_code)
@@ -501,6 +505,10 @@ def init_home(
     )
     try:
         atomic_write(home.key, (agency_key or secrets.token_bytes(32)).hex().encode("ascii") + b"\n")
+        from desk.keys import generate_desk_key, has_desk_key  # cryptography: only a new home needs it here
+
+        if not has_desk_key(home):
+            generate_desk_key(home, key_passphrase)
         save_settings(home, settings)
     except OSError as exc:
         home.key.unlink(missing_ok=True)

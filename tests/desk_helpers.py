@@ -190,13 +190,18 @@ def _template(how: str, catalog: bool, init: dict) -> Path:
 
 
 def _copy(template: Path, root: Path) -> Path:
-    """A copy of a template home with a new desk id and agency key, as ``desk init`` would make them."""
+    """A copy of a template home with a new desk id, agency key and desk key, as ``desk init`` would make them."""
     shutil.copytree(template, root)  # modes too: the owner-only home and files stay so
     config = root / "desk.toml"
     config.write_text(
         config.read_text(encoding="utf-8").replace(_desk_id(template), str(uuid.uuid4())), encoding="utf-8"
     )
     (root / "agency.key").write_bytes(secrets.token_bytes(32).hex().encode("ascii") + b"\n")
+    from desk.config import Home
+    from desk.keys import generate_desk_key, key_path
+
+    key_path(Home(root)).unlink(missing_ok=True)  # a desk key of its own too
+    generate_desk_key(Home(root))
     return root
 
 
