@@ -123,9 +123,12 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("sync.endpoint",       TEXT,      "",                     "the hub's URL for `desk sync`",                                "sync_endpoint"),
     Setting("sync.token",          TEXT,      "",                     "bearer token given by the hub",                                "sync_token"),
     Setting("sync.ca_file",        TEXT,      "",                     "PEM file of the CA that signed an https:// hub's certificate; empty = the system's", "sync_ca_file"),
+    Setting("sync.hub_key",        TEXT,      "",                     "the hub's public key (base64), pinned by `desk hub-key set`; a push checks the hub's answers with it", "sync_hub_key"),
     Setting("sync.export_dir",     TEXT,      "",                     "default folder for bundles (e.g. the USB stick's mount)",      "export_dir"),
     Setting("files.max_file_mb",   INTEGER,   50,                     "larger scans are refused",                                     "max_file_mb",         1, 10_000),
     Setting("hub.tokens",          TEXTS,     (),                     "on a hub: SHA-256 digests of the tokens `desk hub serve` accepts (`desk hub token add`)", "hub_tokens"),
+    Setting("hub.agencies",        TEXTS,     (),                     "on a hub: the agency codes whose desks it enrols (a provincial hub lists them); empty = agency.code only", "hub_agencies"),
+    Setting("hub.accept_unenrolled", BOOLEAN, False,                  "on a hub, for a transition only: take bundles and pushes from desks not enrolled (unchecked); enrolled desks are always checked", "hub_accept_unenrolled"),
 )
 # fmt: on
 """Every setting of ``desk.toml``, in the order ``desk init`` writes them."""
@@ -162,6 +165,9 @@ class Settings:
     export_dir: str = _default("sync.export_dir")
     max_file_mb: int = _default("files.max_file_mb")
     hub_tokens: tuple[str, ...] = _default("hub.tokens")
+    hub_agencies: tuple[str, ...] = _default("hub.agencies")
+    hub_accept_unenrolled: bool = _default("hub.accept_unenrolled")
+    sync_hub_key: str = _default("sync.hub_key")
 
 
 # --- the home ------------------------------------------------------------------------

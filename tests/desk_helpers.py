@@ -239,3 +239,74 @@ def new_cli_home(
     if place:
         init["place"] = place
     return _copy(_template("cli", catalog, init), Path(root))
+
+
+# --- enrolment at test hubs (docs/keys.md) ---------------------------------------------------
+
+
+def enrol_at(hub, *desks) -> None:
+    """Enrol ``desks`` (open desks) in ``hub``'s registry, as ``desk hub enrol`` does with their requests."""
+    from desk import keys
+    from desk.sync.enrolment import Request, enrol
+
+    for d in desks:
+        a = d.settings.agency
+        enrol(hub, Request(a.code, a.name, a.desk_no, d.desk_id, keys.desk_public_key(d.home)))
+
+
+def pin_hub(desk, hub) -> None:
+    """Pin ``hub``'s key at ``desk``, as ``desk hub-key set`` does with the hub's key file."""
+    from desk import keys
+    from desk.sync.enrolment import pin_hub_key
+
+    pin_hub_key(desk.home, keys.desk_public_key(hub.home))
+    desk.reload_settings()
+
+
+_signers: dict[str, object] = {}
+"""desk id -> the home of a desk a test made through ``know_each_other`` (whose key can re-sign its bundles)."""
+
+
+def sign_as_its_desk(content: dict[str, bytes]) -> dict[str, bytes]:
+    """A bundle's members with ``signature.json`` made again by the key of the desk its manifest names, as
+    a desk that holds its key (a compromised or faulty one) would sign what it wrote: for the tests of what
+    a hub checks after the signature. A desk no test made keeps the signature it had."""
+    import json
+
+    from desk import keys
+    from desk.sync.signing import SIGNATURE_FORMAT
+
+    manifest = content["manifest.json"]
+    desk_id = json.loads(manifest).get("desk_id")
+    home = _signers.get(desk_id)
+    if home is None:
+        return content
+    key = keys.load_desk_key(home)
+    content["signature.json"] = json.dumps(
+        {
+            "format": SIGNATURE_FORMAT,
+            "algorithm": keys.ALGORITHM,
+            "desk_id": desk_id,
+            "key": keys.public_text(keys.public_bytes(key)),
+            "signature": keys.b64(keys.sign(key, manifest)),
+            "rotations": [r.to_json() for r in keys.rotations(home)],
+        }
+    ).encode()
+    return content
+
+
+def know_each_other(new, others) -> None:
+    """What a test's desks need to exchange bundles and pushes: each enrolled at every other (any may act as
+    the hub), and desk 0's key pinned at the others. A desk number already enrolled is left out (the tests
+    of two desks given one number expect the hub to refuse the second)."""
+    from desk.errors import IntegrityFailure
+
+    _signers[new.desk_id] = new.home
+    for other in others:
+        for hub, desk in ((other, new), (new, other)):
+            try:
+                enrol_at(hub, desk)
+            except IntegrityFailure:
+                pass
+            if hub.settings.agency.desk_no == 0:
+                pin_hub(desk, hub)

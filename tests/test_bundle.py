@@ -32,6 +32,7 @@ from desk.sync.bundle_write import FORMAT, export_bundle
 from desk.sync.ingest import Cancelled
 from desk.text import fold
 from tests.conftest import new_cli_home, run_desk
+from tests.desk_helpers import sign_as_its_desk
 from tests.problem_helpers import raises_problem
 
 AGENCY = "000.00.12.H29"
@@ -67,8 +68,10 @@ def members(path: Path) -> dict[str, bytes]:
 
 
 def rewrite(src: Path, dst: Path, *, change=None, add=None, fix_manifest=False) -> Path:
-    """Copy a bundle, changing members (name -> new bytes or None to drop); optionally re-sign the manifest."""
+    """Copy a bundle, changing members (name -> new bytes or None to drop); optionally fix the manifest's
+    member list. A changed manifest is signed again by its desk's key (``sign_as_its_desk``)."""
     content = members(src)
+    original = content["manifest.json"]
     for name, data in (change or {}).items():
         if data is None:
             content.pop(name)
@@ -80,9 +83,11 @@ def rewrite(src: Path, dst: Path, *, change=None, add=None, fix_manifest=False) 
         m["members"] = [
             {"name": n, "sha256": hashlib.sha256(d).hexdigest(), "size": len(d)}
             for n, d in sorted(content.items())
-            if n != "manifest.json"
+            if n not in ("manifest.json", "signature.json")
         ]
         content["manifest.json"] = json.dumps(m).encode()
+    if content.get("manifest.json", original) != original:
+        content = sign_as_its_desk(content)
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, d in content.items():
             zf.writestr(n, d)

@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 
 from db import queries, write_transaction
 from db import sync_queries as sq
-from desk import __version__, clock
+from desk import __version__, clock, keys
 from desk.dossier.events import row_to_record
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.rules.problems import Problem, problem
 from desk.sync.ingest import Progress
+from desk.sync.signing import HUB_SIGNATURE_HEADER, Signer, reply_genuine
 
 PROTOCOL = "motcua-desk-push/1"
 EVENTS_PATH = "/v1/events"
@@ -210,12 +211,16 @@ def _opener(ca_file: str) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), _SameOriginRedirects())
 
 
-def _post(url: str, body: bytes, headers: dict, timeout: float, opener: urllib.request.OpenerDirector) -> dict:
-    """One POST; returns the hub's JSON answer, raises _Retryable or HubError."""
+def _post(
+    url: str, body: bytes, headers: dict, timeout: float, opener: urllib.request.OpenerDirector, hub_key: bytes
+) -> dict:
+    """One POST; returns the hub's JSON answer once its signature by ``hub_key`` checks, raises _Retryable or
+    HubError."""
     req = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with opener.open(req, timeout=timeout) as resp:
             data = resp.read()
+            signature = resp.headers.get(HUB_SIGNATURE_HEADER)
     except urllib.error.HTTPError as exc:
         data = exc.read() if exc.fp else b""
         status = exc.code
@@ -227,7 +232,7 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, opener: urllib.r
             )
         if status == 401:
             raise HubError("sync.token_refused", field="token", status=status, code=code, message=message) from None
-        if status in (409, 422):
+        if status in (403, 409, 422):
             raise IntegrityFailure("sync.events_refused", status=status, code=code, message=message) from None
         raise HubError("sync.batch_refused", status=status, code=code, message=message) from None
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
@@ -238,6 +243,10 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, opener: urllib.r
                 "sync.certificate_refused", field="endpoint", reason=str(reason.verify_message or reason)[:200]
             ) from None
         raise _Retryable(problem("sync.hub_unreachable", detail=f"{reason.__class__.__name__}: {reason}")) from None
+    if not signature:
+        raise HubError("keys.hub_unsigned", field="endpoint", url=url)
+    if not reply_genuine(hub_key, body, data, signature):
+        raise HubError("keys.hub_key_mismatch", field="endpoint", url=url, fingerprint=keys.fingerprint(hub_key))
     try:
         answer = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -280,6 +289,10 @@ def push(
         raise InvalidInput("sync.no_token", field="token")
     if not 1 <= batch_size <= MAX_BATCH:
         raise InvalidInput("sync.batch_size", field="batch-size", value=batch_size, maximum=MAX_BATCH)
+    if not settings.sync_hub_key:
+        raise InvalidInput("keys.hub_key_missing", field="sync.hub_key")
+    hub_key = keys.public_from_text(settings.sync_hub_key, field="sync.hub_key")
+    signer = Signer(desk)  # the desk's key, read once (its passphrase asked once)
     url = events_url(endpoint)
     opener = _opener(settings.sync_ca_file)
     agency = settings.agency
@@ -311,12 +324,13 @@ def push(
                 "Content-Type": "application/json; charset=utf-8",
                 "Accept": "application/json",
                 "User-Agent": f"motcua-desk/{__version__}",
+                **signer.push_headers(desk.desk_id, body),
             }
             attempt = 0
             while True:
                 attempt += 1
                 try:
-                    answer = _post(url, body, headers, timeout, opener)
+                    answer = _post(url, body, headers, timeout, opener, hub_key)
                     break
                 except _Retryable as exc:
                     if attempt >= max_attempts:
