@@ -162,7 +162,7 @@ def cmd_hub_enrol(args) -> int:
     if not _confirm("Does the desk read the same fingerprint?", args.yes):
         raise InvalidInput("keys.not_confirmed", field="request")
     ask_passphrase(hub.home)
-    row, new = enrol(hub, request, where=os.path.basename(args.request))
+    row, new = enrol(hub, request, where=os.path.basename(args.request), replace=args.replace)
     reply = write_json(args.reply, hub_key_document(hub)) if args.reply else None
     if args.json:
         emit_json({"enrolled": new, **row, "hub_key": str(reply) if reply else None})
@@ -264,6 +264,11 @@ def register_hub(hub_sub) -> None:
     sp.add_argument("request", metavar="REQUEST")
     sp.add_argument("--yes", action="store_true", help="the fingerprint was checked otherwise; do not ask")
     sp.add_argument("--reply", metavar="FILE", help="also write this hub's key file for the desk to pin")
+    sp.add_argument(
+        "--replace",
+        action="store_true",
+        help="an enrolled desk that lost its key (restored from a backup): its new key signs from the next seq",
+    )
     add_command(hub_sub, "desks", "the registry: enrolled desks, their keys, revocations", cmd_hub_desks)
     sp = add_command(hub_sub, "revoke", "refuse a desk's bundles and pushes from now on", cmd_hub_revoke)
     sp.add_argument("desk", metavar="DESK", help="desk id, desk number (this hub's agency) or AGENCY:NUMBER")

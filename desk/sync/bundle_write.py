@@ -493,7 +493,7 @@ def export_bundle(
     final = out / name
     # the part files of this desk's exports that a kill left behind (any range: new events change the name)
     remove_leftovers(out, f"{glob.escape(f'{agency.code}_{agency.desk_no}_')}*{glob.escape(SUFFIX)}")
-    signer = Signer(desk)  # before any work: a key that cannot be read stops the export here
+    signer = Signer(desk.home)  # before any work: a key that cannot be read stops the export here
     tmp = part_name(out, name)
     try:
         events, dossiers, files = _write_bundle(

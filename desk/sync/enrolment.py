@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db import key_queries as kq
-from db import write_transaction
+from db import queries, write_transaction
 from desk import clock, keys
 from desk.config import update_settings
 from desk.errors import IntegrityFailure, InvalidInput, NotFound
@@ -42,15 +42,18 @@ class Request:
     desk_no: int
     desk_id: str
     public_key: bytes
+    next_seq: int = 1
+    """The seq the desk's next event takes (its key signs from there on when it replaces a lost one)."""
 
     @property
     def fingerprint(self) -> str:
         return keys.fingerprint(self.public_key)
 
 
-def _request_bytes(agency: str, desk_no: int, desk_id: str, public_key: bytes) -> bytes:
+def _request_bytes(agency: str, desk_no: int, desk_id: str, public_key: bytes, next_seq: int) -> bytes:
     """What the desk's key signs in its request (proof that the desk holds the key it enrols)."""
-    return "\n".join([REQUEST_FORMAT, agency, str(desk_no), desk_id, keys.public_text(public_key)]).encode("utf-8")
+    fields = [REQUEST_FORMAT, agency, str(desk_no), desk_id, keys.public_text(public_key), str(next_seq)]
+    return "\n".join(fields).encode("utf-8")
 
 
 def make_request(desk) -> dict:
@@ -58,6 +61,8 @@ def make_request(desk) -> dict:
     key = keys.load_desk_key(desk.home)
     agency = desk.settings.agency
     public = keys.public_bytes(key)
+    head = queries.last_event(desk.db, desk.desk_id)
+    next_seq = (head["seq"] if head else 0) + 1
     return {
         "format": REQUEST_FORMAT,
         "agency": agency.code,
@@ -66,8 +71,11 @@ def make_request(desk) -> dict:
         "desk_id": desk.desk_id,
         "public_key": keys.public_text(public),
         "fingerprint": keys.fingerprint(public),
+        "next_seq": next_seq,
         "created_at": clock.now().isoformat(timespec="seconds"),
-        "signature": keys.b64(keys.sign(key, _request_bytes(agency.code, agency.desk_no, desk.desk_id, public))),
+        "signature": keys.b64(
+            keys.sign(key, _request_bytes(agency.code, agency.desk_no, desk.desk_id, public, next_seq))
+        ),
     }
 
 
@@ -107,21 +115,26 @@ def read_request(path: str | Path) -> Request:
     public = keys.unb64(value.get("public_key"), size=keys.PUBLIC_KEY_BYTES)
     if public is None:
         raise bad("public_key")
+    next_seq = value.get("next_seq")
+    if type(next_seq) is not int or next_seq < 1:
+        raise bad("next_seq")
     signature = keys.unb64(value.get("signature"), size=keys.SIGNATURE_BYTES)
-    if not keys.verify(public, signature, _request_bytes(agency, desk_no, desk_id, public)):
+    if not keys.verify(public, signature, _request_bytes(agency, desk_no, desk_id, public, next_seq)):
         raise bad("its signature does not match its key")
     name = value.get("agency_name")
-    return Request(agency, name[:200] if isinstance(name, str) else "", desk_no, desk_id, public)
+    return Request(agency, name[:200] if isinstance(name, str) else "", desk_no, desk_id, public, next_seq)
 
 
 # --- the hub's registry ------------------------------------------------------------------------
 
 
-def enrol(hub, request: Request, *, where: str = "request") -> tuple[dict, bool]:
+def enrol(hub, request: Request, *, where: str = "request", replace: bool = False) -> tuple[dict, bool]:
     """Register the desk of ``request`` at this hub; returns (its registry row, whether it was new).
 
     Enrolling the same desk with the same key again changes nothing; anything else that clashes is refused
-    (``keys.other_agency``, ``keys.number_taken``, ``keys.revoked``, ``keys.key_in_use``).
+    (``keys.other_agency``, ``keys.number_taken``, ``keys.revoked``, ``keys.key_in_use``). With ``replace``,
+    an enrolled desk that lost its key (a desk restored from a backup, which holds no key) gets the new
+    one: its old key signs up to the last seq this hub holds of it, the new one from the next.
     """
     db = hub.db
     served = served_agencies(hub.settings)
@@ -144,6 +157,15 @@ def enrol(hub, request: Request, *, where: str = "request") -> tuple[dict, bool]
             key = kq.key_row(db, public)
             if key is not None and key["desk_id"] == row["desk_id"] and key["until_seq"] is None:
                 return row, False
+            if replace and key is None and (row["agency_code"], row["desk_no"]) == (request.agency, request.desk_no):
+                head = queries.event_head(db, request.desk_id)
+                last = max(head["seq"] if head else 0, request.next_seq - 1)
+                for old in kq.desk_keys(db, request.desk_id):
+                    if old["until_seq"] is None:
+                        kq.retire_key(db, old["public_key"], last)
+                at = clock.now().isoformat(timespec="seconds")
+                kq.add_key(db, request.desk_id, public, request.fingerprint, last + 1, at)
+                return row, True
             raise IntegrityFailure(
                 "keys.number_taken",
                 field="desk",

@@ -168,9 +168,13 @@ class HubApp:
     async def _answer(self, method: str, path: str, query: dict, headers: dict, receive, send) -> int:
         try:
             if path == HEALTH_PATH and method in ("GET", "HEAD"):
-                return await _send(
-                    send, 200, {"status": "ok", "protocol": PROTOCOL, "software": f"motcua-desk {__version__}"}
-                )
+                # a desk's challenge, signed: the desk checks this hub holds the key it pinned before it pushes
+                challenge = (query.get("challenge") or [""])[0][:64].encode("ascii", "replace")
+                data = json.dumps(
+                    {"status": "ok", "protocol": PROTOCOL, "software": f"motcua-desk {__version__}"}
+                ).encode("utf-8")
+                signature = keys.b64(keys.sign(self.key, reply_bytes(challenge, data)))
+                return await _send_raw(send, 200, data, {HUB_SIGNATURE_HEADER: signature})
             if path == HEAD_PATH and method == "GET":
                 self._authorise(headers)
                 head = await asyncio.get_running_loop().run_in_executor(None, self._head, query)

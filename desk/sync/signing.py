@@ -44,12 +44,12 @@ class Signed:
 
 
 class Signer:
-    """The desk's key, loaded once for an export or a push, and its rotation statements."""
+    """The desk's key (of the home ``home``), loaded once for an export or a push, and its rotation statements."""
 
-    def __init__(self, desk):
-        self.key = keys.load_desk_key(desk.home)
+    def __init__(self, home):
+        self.key = keys.load_desk_key(home)
         self.public = keys.public_bytes(self.key)
-        self.rotations = [r.to_json() for r in keys.rotations(desk.home)]
+        self.rotations = [r.to_json() for r in keys.rotations(home)]
 
     def signature_member(self, desk_id: str, manifest: bytes) -> bytes:
         """``signature.json`` of a bundle whose ``manifest.json`` is ``manifest``."""
@@ -65,8 +65,8 @@ class Signer:
             indent=2,
         ).encode("ascii")
 
-    def push_headers(self, desk_id: str, body: bytes) -> dict[str, str]:
-        """The signature headers of a batch of ``desk_id`` whose body is ``body`` (it names the desk)."""
+    def push_headers(self, body: bytes) -> dict[str, str]:
+        """The signature headers of a batch whose body (which names the desk) is ``body``."""
         headers = {
             DESK_KEY_HEADER: keys.public_text(self.public),
             DESK_SIGNATURE_HEADER: keys.b64(keys.sign(self.key, body)),

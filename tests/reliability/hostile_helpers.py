@@ -23,7 +23,8 @@ class Homes:
         self.root = root
         self.opened: list = []
 
-    def desk(self, name: str, desk_no: int, *, desk_id: str | None = None):
+    def desk(self, name: str, desk_no: int, *, desk_id: str | None = None, enrol: bool = True):
+        """A new desk; with ``enrol``, enrolled at the desks made before (and they at it)."""
         home = new_home(self.root / name, agency_code=AGENCY, desk_no=desk_no, clerk=f"Clerk {name}")
         if desk_id is not None:
             config = home.root / "desk.toml"
@@ -31,7 +32,7 @@ class Homes:
             old = next(line for line in text.splitlines() if line.startswith("desk_id"))
             config.write_text(text.replace(old, f'desk_id = "{desk_id}"'), encoding="utf-8")
         d = open_desk(home)
-        know_each_other(d, self.opened)  # enrolled at each other (any may act as the hub)
+        know_each_other(d, self.opened if enrol else [])  # enrolled at each other (any may act as the hub)
         self.opened.append(d)
         return d
 
