@@ -31,7 +31,7 @@ ENGLISH: dict[str, str] = {
     "keys.revoked": "{where}: desk {desk_no} of {agency} ({desk_id}) was revoked at {at}; refused",
     "keys.rotation_refused": "{where}: a key rotation of desk {desk_id} is not signed by its enrolled key; refused",
     "keys.key_retired": "{where}: signed by a key desk {desk_id} replaced from seq {from_seq} on, but it holds seq {last_seq}; refused",
-    "keys.desk_mismatch": "{where}: the signature is for desk {signed_desk_id}, the events for {desk_id}; refused",
+    "keys.key_in_use": "{where}: this key (fingerprint {fingerprint}) is already enrolled for another desk; each desk makes its own",
     # the hub's key as pinned at the desk
     "keys.hub_key_missing": "no hub key pinned: get the hub's key file from its supervisor and run `desk hub-key set FILE`",
     "keys.hub_unsigned": "the hub at {url} did not sign its answer; nothing was marked sent",

@@ -79,26 +79,27 @@ def make_request(desk) -> dict:
     }
 
 
-def _read_json(path: Path, code: str) -> dict:
+def _read_json(path: Path) -> dict | str:
+    """A small JSON object from a file, or why it is not one (words for the problem's ``detail``)."""
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
-            raise InvalidInput(code.replace("unreadable", "invalid"), field="file", path=str(path), detail="too large")
+            return "too large"
         value = json.loads(data.decode("utf-8"))
     except OSError as exc:
-        raise InvalidInput(code, field="file", path=str(path), detail=exc.strerror or str(exc)) from None
+        return exc.strerror or str(exc)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise InvalidInput(code, field="file", path=str(path), detail=str(exc)[:120]) from None
-    if not isinstance(value, dict):
-        raise InvalidInput(code.replace("unreadable", "invalid"), field="file", path=str(path), detail="not an object")
-    return value
+        return str(exc)[:120]
+    return value if isinstance(value, dict) else "not a JSON object"
 
 
 def read_request(path: str | Path) -> Request:
     """A request file checked whole, its self-signature included (``keys.request_*``)."""
     path = Path(path)
-    value = _read_json(path, "keys.request_unreadable")
+    value = _read_json(path)
+    if isinstance(value, str):
+        raise InvalidInput("keys.request_unreadable", field="file", path=str(path), detail=value)
 
     def bad(detail: str) -> InvalidInput:
         return InvalidInput("keys.request_invalid", field="file", path=str(path), detail=detail)
@@ -272,7 +273,9 @@ def write_json(path: str | Path, value: dict) -> Path:
 def read_hub_key(path: str | Path) -> tuple[bytes, dict]:
     """The public key of a hub key file (and the file), ``keys.hub_key_file_invalid`` otherwise."""
     path = Path(path)
-    value = _read_json(path, "keys.hub_key_file_invalid")
+    value = _read_json(path)
+    if isinstance(value, str):
+        raise InvalidInput("keys.hub_key_file_invalid", field="file", path=str(path), detail=value)
     if value.get("format") != HUB_KEY_FORMAT:
         raise InvalidInput(
             "keys.hub_key_file_invalid",

@@ -28,7 +28,7 @@ PROBLEMS: dict[str, str] = {
     "keys.revoked": "{where}: desk {desk_no} of {agency} ({desk_id}) was revoked at {at}; refused.",
     "keys.rotation_refused": "{where}: a key rotation of desk {desk_id} is not signed by its enrolled key; refused.",
     "keys.key_retired": "{where}: signed by a key desk {desk_id} replaced from seq {from_seq} on, but it holds seq {last_seq}; refused.",
-    "keys.desk_mismatch": "{where}: the signature is for desk {signed_desk_id}, the events for {desk_id}; refused.",
+    "keys.key_in_use": "{where}: this key (fingerprint {fingerprint}) is already enrolled for another desk.",
     "keys.hub_key_missing": "No hub key pinned: ask the hub's supervisor for its key file and set it (`desk hub-key set FILE`).",
     "keys.hub_unsigned": "The hub at {url} did not sign its answer; nothing was marked sent.",
     "keys.hub_key_mismatch": "The hub at {url} signed with another key than the one pinned ({fingerprint}); nothing was marked sent.",

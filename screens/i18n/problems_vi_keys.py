@@ -28,7 +28,7 @@ PROBLEMS: dict[str, str] = {
     "keys.revoked": "{where}: bàn {desk_no} của {agency} ({desk_id}) đã bị thu hồi lúc {at}; bị từ chối.",
     "keys.rotation_refused": "{where}: bản ghi đổi khóa của bàn {desk_id} không được ký bằng khóa đã đăng ký; bị từ chối.",
     "keys.key_retired": "{where}: ký bằng khóa mà bàn {desk_id} đã thay từ số thứ tự {from_seq}, nhưng gói có số thứ tự {last_seq}; bị từ chối.",
-    "keys.desk_mismatch": "{where}: chữ ký dành cho bàn {signed_desk_id}, còn sự kiện thuộc bàn {desk_id}; bị từ chối.",
+    "keys.key_in_use": "{where}: khóa này (dấu vân tay {fingerprint}) đã được đăng ký cho một bàn khác.",
     "keys.hub_key_missing": "Chưa ghim khóa của máy chủ: xin tệp khóa từ người phụ trách máy chủ rồi chạy `desk hub-key set TỆP`.",
     "keys.hub_unsigned": "Máy chủ {url} không ký câu trả lời; chưa đánh dấu sự kiện nào là đã gửi.",
     "keys.hub_key_mismatch": "Máy chủ {url} ký bằng khóa khác với khóa đã ghim ({fingerprint}); chưa đánh dấu sự kiện nào là đã gửi.",
