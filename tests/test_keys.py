@@ -371,3 +371,16 @@ def test_a_push_carries_the_rotation_to_the_hub(served):
     assert push(a, server.url, sleep=lambda s: None).pushed == 1  # signed by the new key, the old key's word with it
     assert "1 rotation" in run_desk("hub", "desks", home=hub.home.root).stdout
     assert sorted(dossiers(hub)) == ["Hai", "Một"]
+
+
+def test_recover_believes_only_the_pinned_hub(served):
+    from desk.sync.push import fetch_head
+
+    a, hub, server, token = served
+    intake(a)
+    push(a, server.url, sleep=lambda s: None)
+    assert fetch_head(a, server.url, token)["last_seq"] == 1
+    update_settings(a.home, sync_hub_key=keys.public_text(keys.public_bytes(Ed25519PrivateKey.generate())))
+    a.reload_settings()
+    with raises_problem(HubError, "keys.hub_key_mismatch"):
+        fetch_head(a, server.url, token)

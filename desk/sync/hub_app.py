@@ -169,16 +169,14 @@ class HubApp:
         try:
             if path == HEALTH_PATH and method in ("GET", "HEAD"):
                 # a desk's challenge, signed: the desk checks this hub holds the key it pinned before it pushes
-                challenge = (query.get("challenge") or [""])[0][:64].encode("ascii", "replace")
                 data = json.dumps(
                     {"status": "ok", "protocol": PROTOCOL, "software": f"motcua-desk {__version__}"}
                 ).encode("utf-8")
-                signature = keys.b64(keys.sign(self.key, reply_bytes(challenge, data)))
-                return await _send_raw(send, 200, data, {HUB_SIGNATURE_HEADER: signature})
+                return await self._send_signed(send, data, query)
             if path == HEAD_PATH and method == "GET":
                 self._authorise(headers)
                 head = await asyncio.get_running_loop().run_in_executor(None, self._head, query)
-                return await _send(send, 200, head)
+                return await self._send_signed(send, json.dumps(head, ensure_ascii=False).encode("utf-8"), query)
             if method not in ("GET", "HEAD", "POST"):
                 raise _Reply(405, "hub.method_not_allowed", f"use POST {EVENTS_PATH}", {"Allow": "GET, POST"})
             if method != "POST" or path != EVENTS_PATH:
@@ -203,6 +201,12 @@ class HubApp:
                 500,
                 {"error": f"internal error ({exc.__class__.__name__}); try again later", "code": "hub.internal_error"},
             )
+
+    async def _send_signed(self, send, data: bytes, query: dict) -> int:
+        """A 200 answer signed with the hub's key over the desk's ``challenge`` (docs/keys.md)."""
+        challenge = (query.get("challenge") or [""])[0][:64].encode("ascii", "replace")
+        signature = keys.b64(keys.sign(self.key, reply_bytes(challenge, data)))
+        return await _send_raw(send, 200, data, {HUB_SIGNATURE_HEADER: signature})
 
     # --- the steps -------------------------------------------------------------
 

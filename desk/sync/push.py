@@ -112,7 +112,8 @@ def fetch_head(desk, endpoint: str | None = None, token: str | None = None, *, t
     if not endpoint or not token:
         raise InvalidInput("recover.no_hub", field="endpoint")
     mine = queries.last_event(desk.db, desk.desk_id)
-    query = urllib.parse.urlencode({"desk_id": desk.desk_id, "seq": mine["seq"] if mine else 0})
+    challenge = secrets.token_hex(16)
+    query = urllib.parse.urlencode({"desk_id": desk.desk_id, "seq": mine["seq"] if mine else 0, "challenge": challenge})
     req = urllib.request.Request(
         f"{hub_url(endpoint, HEAD_PATH)}?{query}",
         headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
@@ -120,7 +121,12 @@ def fetch_head(desk, endpoint: str | None = None, token: str | None = None, *, t
     )
     try:
         with _opener(settings.sync_ca_file).open(req, timeout=timeout) as resp:
-            answer = json.loads(resp.read().decode("utf-8"))
+            data = resp.read()
+            signature = resp.headers.get(HUB_SIGNATURE_HEADER) or ""
+        if settings.sync_hub_key:  # a pinned hub (the backup keeps the pin) must have signed what it holds
+            hub_key = keys.public_from_text(settings.sync_hub_key, field="sync.hub_key")
+            _check_signed_by(hub_key, challenge.encode("ascii"), data, signature, endpoint)
+        answer = json.loads(data.decode("utf-8"))
     except urllib.error.HTTPError as exc:
         body = exc.read()
         raise HubError(
