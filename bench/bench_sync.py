@@ -28,7 +28,7 @@ from bench.generate import FAMILY, GIVEN, MIDDLE
 from db import queries, write_transaction
 from desk.catalog.formats import sample_catalog_path
 from desk.catalog.store import import_catalog, list_procedures
-from desk.config import Home, init_home
+from desk.config import Home, init_home, load_settings
 from desk.context import open_desk
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import IntegrityFailure
@@ -37,6 +37,7 @@ from desk.models import Applicant, ComponentLine, Dossier, IdKind
 from desk.rules.canonical import GENESIS, dumps, event_hash
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import FORMAT, export_bundle
+from desk.sync.signing import Signer
 
 BUDGETS = {"export_20k_events_s": 2.0, "import_20k_events_s": 3.0}
 
@@ -45,6 +46,21 @@ def _home(root: Path, desk_no: int) -> Home:
     home = Home(root)
     init_home(home, agency_code="000.00.12.H29", agency_name="UBND xã Bench", desk_no=desk_no, clerk="Bench Clerk")
     return home
+
+
+def enrol(hub_home: Home, desk_home: Home) -> None:
+    """Enrol the desk of ``desk_home`` at the hub of ``hub_home`` (as ``desk hub enrol`` does)."""
+    from desk import keys
+    from desk.sync.enrolment import Request
+    from desk.sync.enrolment import enrol as enrol_request
+
+    agency = load_settings(desk_home).agency
+    hub = open_desk(hub_home)
+    try:
+        request = Request(agency.code, agency.name, agency.desk_no, agency.desk_id, keys.desk_public_key(desk_home))
+        enrol_request(hub, request)
+    finally:
+        hub.close()
 
 
 def make_desk_with_events(root: Path, size: int, *, seed: int = 11, desk_no: int = 1) -> Home:
@@ -135,6 +151,7 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
         measured = [_export_and_import(source, root / f"run{i}", hub) for i in range(runs)]
         empty_hub = _export_and_import(source, root / "empty", None)
         hostile = _hostile_import(root / "hostile")
+        signing = _signing(root / "keys")
     export_s = [m["export_s"] for m in measured]
     import_s = [m["import_s"] for m in measured]
     last = measured[-1]
@@ -164,6 +181,11 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
         "import_reader_rss_mb": max(m["import_reader_rss_mb"] for m in measured),
         "import_hostile_rss_mb": round(hostile["import_rss_mb"] + hostile["import_reader_rss_mb"], 1),
         "import_hostile_s": round(hostile["import_s"], 3),
+        # issue 14: what the desk's signature adds to an export (load the key, sign the manifest) and to an
+        # import (the registry, the signature checked), once per bundle whatever its size
+        **signing,
+        "signing_share_of_export": round(signing["sign_per_bundle_ms"] / 1000 / statistics.median(export_s), 5),
+        "signing_share_of_import": round(signing["verify_per_bundle_ms"] / 1000 / statistics.median(import_s), 5),
         "bundle_bytes": last["bundle_bytes"],
         "bundle_bytes_per_dossier": round(last["bundle_bytes"] / max(last["dossiers"], 1), 1),
         "imported_events": last["imported_events"],
@@ -173,6 +195,7 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
 def _export_and_import(source: Path, root: Path, hub_source: Path | None) -> dict:
     desk_home = Home(shutil.copytree(source, root / "desk"))
     hub_home = Home(shutil.copytree(hub_source, root / "hub")) if hub_source else _home(root / "hub", 0)
+    enrol(hub_home, desk_home)
     out = root / "out"
     out.mkdir()
     desk = open_desk(desk_home)
@@ -204,6 +227,40 @@ def _export_and_import(source: Path, root: Path, hub_source: Path | None) -> dic
     return result
 
 
+def _signing(root: Path, n: int = 200) -> dict:
+    """Milliseconds to sign one bundle's manifest (key loaded from its file each time, as an export does) and
+    to check it at a hub (registry and signature), averaged over ``n``."""
+    from desk.sync.signing import check_source, signed_from_member
+
+    desk_home, hub_home = _home(root / "desk", 1), _home(root / "hub", 0)
+    enrol(hub_home, desk_home)
+    desk_id = load_settings(desk_home).agency.desk_id
+    manifest = json.dumps({"members": ["x" * 64] * 40}).encode()
+    t = time.perf_counter()
+    for _ in range(n):
+        member = Signer(desk_home).signature_member(desk_id, manifest)
+    sign_ms = (time.perf_counter() - t) / n * 1000
+    hub = open_desk(hub_home)
+    try:
+        t = time.perf_counter()
+        for _ in range(n):
+            signed = signed_from_member(member, desk_id)
+            check_source(
+                hub,
+                desk_id=desk_id,
+                agency="000.00.12.H29",
+                desk_no=1,
+                last_seq=1,
+                signed=signed,
+                data=manifest,
+                where="b",
+            )
+        verify_ms = (time.perf_counter() - t) / n * 1000
+    finally:
+        hub.close()
+    return {"sign_per_bundle_ms": round(sign_ms, 3), "verify_per_bundle_ms": round(verify_ms, 3)}
+
+
 def _settle_disk() -> None:
     """Write out what earlier steps left in the page cache, so that a measured fsync flushes only its own data."""
     if hasattr(os, "sync"):
@@ -219,6 +276,9 @@ def _hostile_import(root: Path) -> dict:
     memory and time to refusal."""
     root.mkdir()
     hub = _home(root / "hub", 0)
+    # an enrolled desk gone bad (its key signs the manifest): the events' reader is what is measured
+    desk = _home(root / "desk", 9)
+    enrol(hub, desk)
     bundle = root / "hostile.deskbundle"
     digest, size = hashlib.sha256(), 0
     rng = random.Random(7)
@@ -232,7 +292,7 @@ def _hostile_import(root: Path) -> dict:
         manifest = {
             "format": FORMAT,
             "agency": "000.00.12.H29",
-            "desk_id": str(time_ordered_uuid(0, 1)),
+            "desk_id": load_settings(desk).agency.desk_id,
             "desk_no": 9,
             "created_at": "2026-11-23T17:00:00",
             "last_hash": "0" * 64,
@@ -240,7 +300,9 @@ def _hostile_import(root: Path) -> dict:
             "counts": {"events": HOSTILE_LINES, "dossiers": 0, "files": 0},
             "members": [{"name": "events.jsonl", "sha256": digest.hexdigest(), "size": size}],
         }
-        zf.writestr("manifest.json", json.dumps(manifest))
+        manifest_bytes = json.dumps(manifest).encode()
+        zf.writestr("manifest.json", manifest_bytes)
+        zf.writestr("signature.json", Signer(desk).signature_member(manifest["desk_id"], manifest_bytes))
     measured = subprocess.run(
         [sys.executable, "-m", "bench.bench_sync", "--import", str(hub.root), str(bundle)],
         capture_output=True,

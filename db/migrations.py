@@ -346,6 +346,42 @@ def m006_sync_publishing(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m007_desk_registry(db: sqlite_utils.Database) -> None:
+    """A hub's registry of enrolled desks and their signing keys (docs/keys.md).
+
+    One active desk per (agency, desk number); a revoked desk keeps its row (and the time of its
+    revocation) so that what it sent before stays explained. A desk's keys: the enrolled one from
+    seq 1, each rotation's new key from its ``from_seq``; a replaced key signs up to ``until_seq``.
+    """
+    db.execute(
+        """
+        CREATE TABLE enrolled_desks (
+            desk_id TEXT PRIMARY KEY,
+            agency_code TEXT NOT NULL,
+            desk_no INTEGER NOT NULL,
+            agency_name TEXT NOT NULL DEFAULT '',
+            enrolled_at TEXT NOT NULL,
+            revoked_at TEXT
+        )"""
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX enrolled_desks_number ON enrolled_desks(agency_code, desk_no) WHERE revoked_at IS NULL"
+    )
+    db.execute(
+        """
+        CREATE TABLE desk_keys (
+            public_key TEXT PRIMARY KEY,
+            desk_id TEXT NOT NULL REFERENCES enrolled_desks(desk_id),
+            fingerprint TEXT NOT NULL,
+            from_seq INTEGER NOT NULL,
+            until_seq INTEGER,
+            added_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX desk_keys_desk ON desk_keys(desk_id)")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply pending migrations explicitly at start-up.
 

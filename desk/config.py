@@ -123,9 +123,12 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("sync.endpoint",       TEXT,      "",                     "the hub's URL for `desk sync`",                                "sync_endpoint"),
     Setting("sync.token",          TEXT,      "",                     "bearer token given by the hub",                                "sync_token"),
     Setting("sync.ca_file",        TEXT,      "",                     "PEM file of the CA that signed an https:// hub's certificate; empty = the system's", "sync_ca_file"),
+    Setting("sync.hub_key",        TEXT,      "",                     "the hub's public key (base64), pinned by `desk hub-key set`; a push checks the hub's answers with it", "sync_hub_key"),
     Setting("sync.export_dir",     TEXT,      "",                     "default folder for bundles (e.g. the USB stick's mount)",      "export_dir"),
     Setting("files.max_file_mb",   INTEGER,   50,                     "larger scans are refused",                                     "max_file_mb",         1, 10_000),
     Setting("hub.tokens",          TEXTS,     (),                     "on a hub: SHA-256 digests of the tokens `desk hub serve` accepts (`desk hub token add`)", "hub_tokens"),
+    Setting("hub.agencies",        TEXTS,     (),                     "on a hub: the agency codes whose desks it enrols (a provincial hub lists them); empty = agency.code only", "hub_agencies"),
+    Setting("hub.accept_unenrolled", BOOLEAN, False,                  "on a hub, for a transition only: take bundles and pushes from desks not enrolled (unchecked); enrolled desks are always checked", "hub_accept_unenrolled"),
 )
 # fmt: on
 """Every setting of ``desk.toml``, in the order ``desk init`` writes them."""
@@ -162,6 +165,9 @@ class Settings:
     export_dir: str = _default("sync.export_dir")
     max_file_mb: int = _default("files.max_file_mb")
     hub_tokens: tuple[str, ...] = _default("hub.tokens")
+    hub_agencies: tuple[str, ...] = _default("hub.agencies")
+    hub_accept_unenrolled: bool = _default("hub.accept_unenrolled")
+    sync_hub_key: str = _default("sync.hub_key")
 
 
 # --- the home ------------------------------------------------------------------------
@@ -469,8 +475,12 @@ def init_home(
     clerk: str = "",
     agency_key: bytes | None = None,
     unit_name: str = "",
+    key_passphrase: str | None = None,
 ) -> Settings:
-    """Create a new desk home; refuses an existing one rather than overwrite it."""
+    """Create a new desk home; refuses an existing one rather than overwrite it.
+
+    The desk's signing key is made here too (``desk.keys``; under ``key_passphrase`` or
+    ``$DESK_KEY_PASSPHRASE`` when given)."""
     if home.exists():
         raise HomeError("home.exists", field="home", path=str(home.root), config=CONFIG_NAME)
     code = validate_agency_code(agency_code)
@@ -501,6 +511,10 @@ def init_home(
     )
     try:
         atomic_write(home.key, (agency_key or secrets.token_bytes(32)).hex().encode("ascii") + b"\n")
+        from desk.keys import generate_desk_key, has_desk_key  # cryptography: only a new home needs it here
+
+        if not has_desk_key(home):
+            generate_desk_key(home, key_passphrase)
         save_settings(home, settings)
     except OSError as exc:
         home.key.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from tests.desk_helpers import (  # noqa: F401  (the tests import these from her
     DEFAULT_NOW,
     ROOT,
     DeskRun,
+    know_each_other,
     new_cli_home,
     new_home,
     run_desk,
@@ -111,7 +112,10 @@ def desk(home):
 
 @pytest.fixture
 def make_desk(tmp_path, now):
-    """``make_desk(name, desk_no)``: an open desk of agency 000.00.12.H29 in its own home (0: a hub)."""
+    """``make_desk(name, desk_no)``: an open desk of agency 000.00.12.H29 in its own home (0: a hub).
+
+    The desks a test makes know each other: each is enrolled at every other, and desk 0's key is pinned at
+    the others (``know_each_other``)."""
     from desk.context import open_desk
 
     opened = []
@@ -119,6 +123,7 @@ def make_desk(tmp_path, now):
     def make(name: str, desk_no: int):
         home = new_home(tmp_path / name, agency_code="000.00.12.H29", desk_no=desk_no, clerk=f"Clerk {name}")
         d = open_desk(home)
+        know_each_other(d, opened)
         opened.append(d)
         return d
 

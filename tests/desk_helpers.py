@@ -190,13 +190,18 @@ def _template(how: str, catalog: bool, init: dict) -> Path:
 
 
 def _copy(template: Path, root: Path) -> Path:
-    """A copy of a template home with a new desk id and agency key, as ``desk init`` would make them."""
+    """A copy of a template home with a new desk id, agency key and desk key, as ``desk init`` would make them."""
     shutil.copytree(template, root)  # modes too: the owner-only home and files stay so
     config = root / "desk.toml"
     config.write_text(
         config.read_text(encoding="utf-8").replace(_desk_id(template), str(uuid.uuid4())), encoding="utf-8"
     )
     (root / "agency.key").write_bytes(secrets.token_bytes(32).hex().encode("ascii") + b"\n")
+    from desk.config import Home
+    from desk.keys import generate_desk_key, key_path
+
+    key_path(Home(root)).unlink(missing_ok=True)  # a desk key of its own too
+    generate_desk_key(Home(root))
     return root
 
 
@@ -234,3 +239,103 @@ def new_cli_home(
     if place:
         init["place"] = place
     return _copy(_template("cli", catalog, init), Path(root))
+
+
+# --- enrolment at test hubs (docs/keys.md) ---------------------------------------------------
+
+
+def enrol_at(hub, *desks) -> None:
+    """Enrol ``desks`` (open desks) in ``hub``'s registry, as ``desk hub enrol`` does with their requests."""
+    from desk import keys
+    from desk.sync.enrolment import Request, enrol
+
+    for d in desks:
+        a = d.settings.agency
+        enrol(hub, Request(a.code, a.name, a.desk_no, d.desk_id, keys.desk_public_key(d.home)))
+
+
+def pin_hub(desk, hub) -> None:
+    """Pin ``hub``'s key at ``desk``, as ``desk hub-key set`` does with the hub's key file."""
+    from desk import keys
+    from desk.sync.enrolment import pin_hub_key
+
+    pin_hub_key(desk.home, keys.desk_public_key(hub.home))
+    desk.reload_settings()
+
+
+_signers: dict[str, object] = {}
+"""desk id -> the home of a desk a test made through ``know_each_other`` (whose key can re-sign its bundles)."""
+
+
+def sign_as_its_desk(content: dict[str, bytes]) -> dict[str, bytes]:
+    """A bundle's members with ``signature.json`` made again by the key of the desk its manifest names, as
+    a desk that holds its key (a compromised or faulty one) would sign what it wrote: for the tests of what
+    a hub checks after the signature. A desk no test made keeps the signature it had."""
+    import json
+
+    from desk import keys
+    from desk.sync.signing import SIGNATURE_FORMAT
+
+    manifest = content["manifest.json"]
+    try:
+        desk_id = json.loads(manifest).get("desk_id")
+    except (ValueError, RecursionError, AttributeError):
+        return content  # a manifest no desk could write: refused before its signature is looked at
+    home = _signers.get(desk_id)
+    if home is None:
+        return content
+    key = keys.load_desk_key(home)
+    content["signature.json"] = json.dumps(
+        {
+            "format": SIGNATURE_FORMAT,
+            "algorithm": keys.ALGORITHM,
+            "desk_id": desk_id,
+            "key": keys.public_text(keys.public_bytes(key)),
+            "signature": keys.b64(keys.sign(key, manifest)),
+            "rotations": [r.to_json() for r in keys.rotations(home)],
+        }
+    ).encode()
+    return content
+
+
+def push_signature(body: bytes) -> dict[str, str]:
+    """The signature headers a desk puts on a batch, made by the key of the desk the body names (one a test
+    made); none for another desk."""
+    import json
+
+    from desk.sync.signing import Signer
+
+    try:
+        home = _signers.get(json.loads(body).get("desk_id"))
+    except (ValueError, AttributeError):
+        home = None
+    return Signer(home).push_headers(body) if home is not None else {}
+
+
+def know_each_other(new, others) -> None:
+    """What a test's desks need to exchange bundles and pushes: each enrolled at every other (any may act as
+    the hub), and desk 0's key pinned at the others. A desk number already enrolled is left out (the tests
+    of two desks given one number expect the hub to refuse the second)."""
+    from desk.errors import IntegrityFailure
+
+    _signers[new.desk_id] = new.home
+    for other in others:
+        for hub, desk in ((other, new), (new, other)):
+            try:
+                enrol_at(hub, desk)
+            except IntegrityFailure:
+                pass
+            if hub.settings.agency.desk_no == 0:
+                pin_hub(desk, hub)
+
+
+def enrol_homes(desk_home, hub_home) -> None:
+    """The desk of ``desk_home`` enrolled at the hub of ``hub_home``, the hub's key pinned at the desk."""
+    from desk.context import open_desk
+
+    d, h = open_desk(desk_home), open_desk(hub_home)
+    try:
+        know_each_other(d, [h])
+    finally:
+        d.close()
+        h.close()

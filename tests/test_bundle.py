@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from db import queries
 from db import sync_queries as sq
+from desk import keys
 from desk.cli.wording import describe
 from desk.context import open_desk
 from desk.dossier import checklist, lifecycle
@@ -32,6 +33,7 @@ from desk.sync.bundle_write import FORMAT, export_bundle
 from desk.sync.ingest import Cancelled
 from desk.text import fold
 from tests.conftest import new_cli_home, run_desk
+from tests.desk_helpers import enrol_at, sign_as_its_desk
 from tests.problem_helpers import raises_problem
 
 AGENCY = "000.00.12.H29"
@@ -67,8 +69,10 @@ def members(path: Path) -> dict[str, bytes]:
 
 
 def rewrite(src: Path, dst: Path, *, change=None, add=None, fix_manifest=False) -> Path:
-    """Copy a bundle, changing members (name -> new bytes or None to drop); optionally re-sign the manifest."""
+    """Copy a bundle, changing members (name -> new bytes or None to drop); optionally fix the manifest's
+    member list. A changed manifest is signed again by its desk's key (``sign_as_its_desk``)."""
     content = members(src)
+    original = content["manifest.json"]
     for name, data in (change or {}).items():
         if data is None:
             content.pop(name)
@@ -80,9 +84,11 @@ def rewrite(src: Path, dst: Path, *, change=None, add=None, fix_manifest=False) 
         m["members"] = [
             {"name": n, "sha256": hashlib.sha256(d).hexdigest(), "size": len(d)}
             for n, d in sorted(content.items())
-            if n != "manifest.json"
+            if n not in ("manifest.json", "signature.json")
         ]
         content["manifest.json"] = json.dumps(m).encode()
+    if content.get("manifest.json", original) != original:
+        content = sign_as_its_desk(content)
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, d in content.items():
             zf.writestr(n, d)
@@ -119,7 +125,11 @@ def test_export_writes_the_bundle_of_spec_7(make_desk, out):
     assert (r.events, r.dossiers, r.first_seq, r.last_seq) == (3, 2, 1, 3)
     assert sorted(os.listdir(out)) == [r.path.name]  # no temporary file left behind
     content = members(r.path)
-    assert set(content) == {"manifest.json", "events.jsonl", "dossiers.json", "register.csv"}
+    assert set(content) == {"manifest.json", "signature.json", "events.jsonl", "dossiers.json", "register.csv"}
+    # the desk's key signs the manifest's exact bytes (docs/keys.md)
+    signed = json.loads(content["signature.json"])
+    assert signed["desk_id"] == a.desk_id and signed["key"] == keys.public_text(keys.desk_public_key(a.home))
+    assert keys.verify(keys.desk_public_key(a.home), keys.unb64(signed["signature"]), content["manifest.json"])
     m = json.loads(content["manifest.json"])
     assert m["format"] == FORMAT and m["agency"] == AGENCY and m["desk_no"] == 1 and m["desk_id"] == a.desk_id
     assert m["seq"] == {"first": 1, "last": 3} and m["counts"]["events"] == 3 and m["counts"]["dossiers"] == 2
@@ -157,7 +167,7 @@ def test_reexport_of_the_same_range_gives_byte_identical_members(make_desk, out,
     m1, m2 = members(first.path), members(again.path)
     assert set(m1) == set(m2)
     for name in m1:
-        if name != "manifest.json":
+        if name not in ("manifest.json", "signature.json"):  # the signature signs the manifest
             assert m1[name] == m2[name], name
     j1, j2 = json.loads(m1["manifest.json"]), json.loads(m2["manifest.json"])
     assert j1["created_at"] != j2["created_at"]
@@ -519,7 +529,7 @@ def test_too_many_members_are_refused(bundle, hub, tmp_path, monkeypatch):
     with pytest.raises(IntegrityFailure) as exc:
         import_bundle(hub, path)
     assert describe(exc.value.problem) == (
-        "many.deskbundle: the zip declares 9 members, more than the 5 a bundle may hold; refused"
+        "many.deskbundle: the zip declares 10 members, more than the 5 a bundle may hold; refused"
     )
 
 
@@ -686,6 +696,7 @@ def test_a_large_import_fills_the_search_index_and_keeps_its_trigger(make_desk, 
 
     source = open_desk(make_desk_with_events(tmp_path / "big", 250))
     hub = make_desk("hub", 0)
+    enrol_at(hub, source)
     try:
         result = import_bundle(hub, export_bundle(source, out).path)
     finally:

@@ -19,6 +19,7 @@ from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
 from printing.report import build_day_report, render_day_report
 from tests.conftest import new_home, run_desk
+from tests.desk_helpers import know_each_other
 from tests.test_indicators import MON, take_in, week
 
 AGENCY = "000.00.12.H29"
@@ -172,6 +173,7 @@ def make_home(tmp_path, now):
 
     def make(name: str, desk_no: int, clerk: str):
         d = open_desk(new_home(tmp_path / name, agency_code=AGENCY, desk_no=desk_no, clerk=clerk))
+        know_each_other(d, opened)  # enrolled at each other: any may act as the hub
         opened.append(d)
         return d
 

@@ -34,6 +34,7 @@ from desk.sync.bundle_write import export_bundle
 from desk.sync.push import PROTOCOL, HubError, idempotency_key, push
 from desk.sync.status import sync_status
 from tests.conftest import DEFAULT_NOW, ROOT, new_home, run_desk
+from tests.desk_helpers import enrol_homes, push_signature
 
 AGENCY = "000.00.12.H29"
 
@@ -90,8 +91,9 @@ class FlakyProxy:
     only half of the acknowledgement passed back), ``400`` (a refusal with a message).
     """
 
-    def __init__(self, upstream: str, faults=(), *, slow_for: float = 2.0):
+    def __init__(self, upstream: str, faults=(), *, slow_for: float = 2.0, hub_home: Home | None = None):
         self.upstream = upstream.removeprefix("http://")
+        self.hub_home = hub_home  # a partial answer is signed with the hub's key, as a hub answering so would
         self.faults = list(faults)
         self.slow_for = slow_for
         self.delay = 0.0
@@ -103,6 +105,16 @@ class FlakyProxy:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
                 pass
+
+            def do_GET(self):
+                # the desk's challenge (GET /v1/health) goes to the hub untouched
+                conn = http.client.HTTPConnection(proxy.upstream, timeout=15)
+                try:
+                    conn.request("GET", self.path)
+                    resp = conn.getresponse()
+                    self._answer(resp.status, resp.read(), resp.getheader("Hub-Signature"))
+                finally:
+                    conn.close()
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -116,7 +128,7 @@ class FlakyProxy:
                     return self._answer(
                         int(fault), json.dumps({"error": f"proxy says {fault}: desk not welcome"}).encode()
                     )
-                status, data = proxy.forward(self.path, body, self.headers)
+                status, data, signature = proxy.forward(self.path, body, self.headers)
                 if fault == "lost":
                     self.close_connection = True
                     return
@@ -126,13 +138,16 @@ class FlakyProxy:
                     answer = json.loads(data)
                     answer["acknowledged"] = answer["acknowledged"][: len(answer["acknowledged"]) // 2]
                     data = json.dumps(answer).encode()
+                    signature = proxy.sign_as_hub(body, data)
                 if proxy.delay:
                     time.sleep(proxy.delay)
-                self._answer(status, data)
+                self._answer(status, data, signature)
 
-            def _answer(self, status, data):
+            def _answer(self, status, data, signature=None):
                 try:
                     self.send_response(status)
+                    if signature:
+                        self.send_header("Hub-Signature", signature)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
@@ -153,15 +168,23 @@ class FlakyProxy:
                 "POST",
                 path,
                 body,
-                {k: headers[k] for k in ("Authorization", "Idempotency-Key", "Content-Type") if k in headers},
+                {k: v for k, v in headers.items() if k.lower() != "host"},
             )
             resp = conn.getresponse()
             data = resp.read()
             with self.lock:
                 self.forwarded += 1
-            return resp.status, data
+            return resp.status, data, resp.getheader("Hub-Signature")
         finally:
             conn.close()
+
+    def sign_as_hub(self, body: bytes, data: bytes) -> str | None:
+        from desk import keys
+        from desk.sync.signing import reply_bytes
+
+        if self.hub_home is None:
+            return None
+        return keys.b64(keys.sign(keys.load_desk_key(self.hub_home), reply_bytes(body, data)))
 
     def close(self):
         self.server.shutdown()
@@ -174,6 +197,7 @@ def homes(tmp_path, now):
     hub_home = make_home(tmp_path / "hub", 0)
     token = hubmod.add_token(hub_home)
     update_settings(desk_home, sync_token=token)
+    enrol_homes(desk_home, hub_home)  # the desk enrolled at the hub, the hub's key pinned at the desk
     return desk_home, hub_home, token
 
 
@@ -211,7 +235,12 @@ def pending(desk) -> int:
 
 def test_a_flaky_hub_gets_every_event_exactly_once(homes, hub_proc, desk):
     fill(desk, 24)
-    proxy = FlakyProxy(hub_proc.url, ["drop", "500", "slow", "partial", "lost", "ok", "partial", "500"], slow_for=2.0)
+    proxy = FlakyProxy(
+        hub_proc.url,
+        ["drop", "500", "slow", "partial", "lost", "ok", "partial", "500"],
+        slow_for=2.0,
+        hub_home=homes[1],
+    )
     sleeps: list[float] = []
     try:
         result = push(desk, proxy.url, batch_size=6, timeout=1.0, sleep=sleeps.append, max_attempts=6)
@@ -389,10 +418,11 @@ def server(homes):
     h.close()
 
 
-def raw_post(srv, body: bytes, headers: dict) -> tuple[int, dict]:
+def raw_post(srv, body: bytes, headers: dict, *, sign: bool = True) -> tuple[int, dict]:
+    """POST a batch, signed by the desk it names (as a desk sends it) unless ``sign`` is False."""
     conn = http.client.HTTPConnection("127.0.0.1", srv.server_address[1], timeout=10)
     try:
-        conn.request("POST", "/v1/events", body, headers)
+        conn.request("POST", "/v1/events", body, {**(push_signature(body) if sign else {}), **headers})
         resp = conn.getresponse()
         return resp.status, json.loads(resp.read() or b"{}")
     finally:

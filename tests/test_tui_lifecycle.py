@@ -320,11 +320,13 @@ async def test_push_now_from_the_sync_screen(desk, dossier, tmp_path):
     from desk.config import Home, init_home, update_settings
     from desk.context import open_desk
     from desk.sync import hub
+    from tests.desk_helpers import know_each_other
 
     hub_home = Home(tmp_path / "hub")
     init_home(hub_home, agency_code="000.00.12.H29", agency_name="UBND xã Minh Khai", desk_no=0, clerk="Hub")
     hub_desk = open_desk(hub_home)
     import_catalog(hub_desk, sample_catalog_path())
+    know_each_other(desk, [hub_desk])  # enrolled at the hub, its key pinned
     token = hub.add_token(hub_home)
     server = hub.make_server(hub_desk, port=0, max_body=2_000_000, request_timeout=5.0).start()
     update_settings(desk.home, sync_endpoint=f"http://127.0.0.1:{server.server_address[1]}", sync_token=token)

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "desk.cli.lifecycle",
     "desk.cli.printing",
     "desk.cli.sync",
+    "desk.cli.keys",
     "desk.cli.reports",
     "desk.cli.recover",
     "desk.cli.calendar",

@@ -47,7 +47,11 @@ def cmd_init(args) -> int:
     if args.json:
         emit_json({"home": str(home.root), "agency_code": settings.agency.code, "desk_no": settings.agency.desk_no})
     else:
+        from desk import keys
+
         say(f"Desk {settings.agency.desk_no} of {settings.agency.name} ({settings.agency.code}) set up in {home.root}")
+        if not keys.is_encrypted(home):
+            say(f"Signing key fingerprint: {keys.fingerprint(keys.desk_public_key(home))}")
         say("Next: `desk catalog import FILE` (or the bundled sample: `desk catalog import --sample`).")
     return EXIT_OK
 
@@ -334,7 +338,9 @@ def cmd_tui(args) -> int:
 
 
 def register(sub) -> None:
-    sp = add_command(sub, "init", "create a desk home: desk.toml, the database and the agency key", cmd_init)
+    sp = add_command(
+        sub, "init", "create a desk home: desk.toml, the database, the agency key and the desk's signing key", cmd_init
+    )
     sp.add_argument("--agency-code", required=True, help="agency electronic identifier, e.g. 000.00.12.H29")
     sp.add_argument("--agency-name", required=True, help="agency name as printed on receipts")
     sp.add_argument("--desk-no", type=int, default=0, help="0 for a single-desk agency, else 1–9 (code partition)")

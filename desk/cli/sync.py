@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from desk.cli.base import add_command, emit_json, home_from_args, open_from_args, say, warn
+from desk.cli.keys import ask_passphrase, register_hub
 from desk.cli.wording import describe
 from desk.errors import EXIT_OK, InvalidInput
 
@@ -24,6 +25,7 @@ def cmd_export(args) -> int:
     from desk.sync.bundle_write import export_bundle
 
     desk = open_from_args(args)
+    ask_passphrase(desk.home)
     out = args.out or desk.settings.export_dir or str(desk.home.outbox)
     result = export_bundle(desk, Path(out).expanduser(), day=_day(args.date), with_files=args.with_files)
     if args.json:
@@ -64,6 +66,7 @@ def cmd_sync(args) -> int:
     from desk.sync.push import is_plain_remote, push
 
     desk = open_from_args(args)
+    ask_passphrase(desk.home)
     endpoint = (args.endpoint or desk.settings.sync_endpoint or "").strip()
     if endpoint and is_plain_remote(endpoint):
         warn(describe(problem("sync.plain_http", field="endpoint", url=endpoint)))
@@ -94,6 +97,7 @@ def cmd_hub_serve(args) -> int:
     from desk.sync.hub import serve, stderr_log
 
     desk = open_from_args(args)
+    ask_passphrase(desk.home)
 
     def ready(server) -> None:
         say(f"hub listening on {server.url} (Ctrl+C to stop)")
@@ -160,7 +164,7 @@ def register(sub) -> None:
     sp.add_argument("--batch-size", type=int, default=200, metavar="N", help="events per request (default 200)")
     sp.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds to wait for the hub")
 
-    hub = sub.add_parser("hub", help="receive other desks' events: serve, tokens, status")
+    hub = sub.add_parser("hub", help="receive other desks' events: serve, tokens, status, enrolment of desks")
     hub_sub = hub.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
     sp = add_command(
         hub_sub, "serve", "run the reference receiver (docs/sync-protocol.md)", cmd_hub_serve, json_flag=False
@@ -174,3 +178,4 @@ def register(sub) -> None:
     token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     add_command(token_sub, "add", "make a new token, store its digest, print it once", cmd_hub_token_add)
     add_command(hub_sub, "status", "desks heard from, their last seq and any gaps", cmd_hub_status)
+    register_hub(hub_sub)

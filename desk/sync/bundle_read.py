@@ -34,10 +34,12 @@ from desk.sync.bundle_write import (
     MEMBER_EVENTS,
     MEMBER_MANIFEST,
     MEMBER_REGISTER,
+    MEMBER_SIGNATURE,
     remove_quietly,
 )
 from desk.sync.ingest import Gap, Progress, Run, desk_gaps
 from desk.sync.publish import ChunkHook, stage_and_publish
+from desk.sync.signing import check_source, signed_from_member
 
 # limits against hostile bundles (zip bombs, huge members); a day of a busy
 # desk is a few megabytes, a 20,000-event bundle about 40 MB uncompressed
@@ -89,7 +91,7 @@ def _member_name_problem(name: str) -> str | None:
     parts = name.split("/")
     if any(p in ("", ".", "..") for p in parts):
         return "dotted"
-    if name in (MEMBER_MANIFEST, MEMBER_EVENTS, MEMBER_DOSSIERS, MEMBER_REGISTER):
+    if name in (MEMBER_MANIFEST, MEMBER_SIGNATURE, MEMBER_EVENTS, MEMBER_DOSSIERS, MEMBER_REGISTER):
         return None
     if name.startswith(FILES_DIR) and _SAFE_MEMBER.match(name):
         return None
@@ -165,7 +167,11 @@ def _check_zip(zf: zipfile.ZipFile, where: str) -> dict[str, zipfile.ZipInfo]:
                 member=zi.filename,
                 ratio=zi.file_size // max(zi.compress_size, 1),
             )
-        limit = {MEMBER_MANIFEST: MAX_MANIFEST_BYTES, MEMBER_EVENTS: MAX_EVENTS_BYTES}.get(zi.filename, MAX_JSON_BYTES)
+        limit = {
+            MEMBER_MANIFEST: MAX_MANIFEST_BYTES,
+            MEMBER_SIGNATURE: MAX_MANIFEST_BYTES,
+            MEMBER_EVENTS: MAX_EVENTS_BYTES,
+        }.get(zi.filename, MAX_JSON_BYTES)
         if zi.file_size > limit:
             raise IntegrityFailure(
                 "bundle.member_too_large", field="bundle", bundle=where, member=zi.filename, size=zi.file_size
@@ -244,7 +250,11 @@ def _manifest(data: bytes, where: str) -> dict:
 class _Bundle:
     manifest: dict
     members: dict[str, tuple[zipfile.ZipInfo, dict]]
-    """name -> (member, its manifest entry), the manifest itself left out."""
+    """name -> (member, its manifest entry), the manifest and its signature left out."""
+    manifest_bytes: bytes = b""
+    """The manifest exactly as stored: what the desk signed."""
+    signature: bytes | None = None
+    """``signature.json`` as stored (None: the bundle has none)."""
     files: dict[str, tuple[zipfile.ZipInfo, str]] = field(default_factory=dict)
     """relative path -> (member, sha256), once :func:`_check_members` found them good."""
 
@@ -278,7 +288,8 @@ def open_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
         manifest_data = _read_member(zf, by_name[MEMBER_MANIFEST], where)
         manifest = _manifest(manifest_data, where)
         listed = {e["name"]: e for e in manifest["members"]}
-        present = set(by_name) - {MEMBER_MANIFEST}
+        present = set(by_name) - {MEMBER_MANIFEST, MEMBER_SIGNATURE}
+        signature = _read_member(zf, by_name[MEMBER_SIGNATURE], where) if MEMBER_SIGNATURE in by_name else None
         if set(listed) != present:
             extra, missing = sorted(present - set(listed)), sorted(set(listed) - present)
             raise IntegrityFailure(
@@ -302,7 +313,8 @@ def open_bundle(path: Path) -> tuple[zipfile.ZipFile, _Bundle]:
     except BaseException:
         zf.close()
         raise
-    return zf, _Bundle(manifest, {name: (by_name[name], listed[name]) for name in sorted(present)})
+    members = {name: (by_name[name], listed[name]) for name in sorted(present)}
+    return zf, _Bundle(manifest, members, manifest_data, signature)
 
 
 def _check_members(zf: zipfile.ZipFile, bundle: _Bundle, where: str) -> None:
@@ -397,6 +409,8 @@ def import_bundle(
     zf, bundle = open_bundle(path)
     events: EventsSource | None = None
     try:
+        _check_signed(desk, bundle, path.name)  # who wrote it, before any event is read
+
         # the events' reader starts first: a second process may read them while the other members are checked
         events = EventsSource(str(path), zf, *bundle.events, where=path.name, manifest=bundle.manifest)
         _check_members(zf, bundle, path.name)
@@ -405,6 +419,21 @@ def import_bundle(
         if events is not None:
             events.close()
         zf.close()
+
+
+def _check_signed(desk, bundle: _Bundle, where: str) -> None:
+    """The desk that signed the manifest is enrolled here and its signature verifies (docs/keys.md)."""
+    m = bundle.manifest
+    check_source(
+        desk,
+        desk_id=m["desk_id"],
+        agency=m["agency"],
+        desk_no=m["desk_no"],
+        last_seq=m["seq"]["last"],
+        signed=signed_from_member(bundle.signature, m["desk_id"]),
+        data=bundle.manifest_bytes,
+        where=where,
+    )
 
 
 def _store(

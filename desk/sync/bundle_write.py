@@ -43,6 +43,7 @@ from desk.rules import canonical, portal
 from desk.rules.problems import problem
 from desk.rules.spreadsheet import safe_row
 from desk.sync.ingest import Progress
+from desk.sync.signing import Signer
 
 FORMAT = "motcua-desk-bundle/1"
 SUFFIX = ".deskbundle"
@@ -51,6 +52,7 @@ MEMBER_EVENTS = "events.jsonl"
 MEMBER_DOSSIERS = "dossiers.json"
 MEMBER_REGISTER = "register.csv"
 MEMBER_MANIFEST = "manifest.json"
+MEMBER_SIGNATURE = "signature.json"
 FILES_DIR = "files/"
 EVENTS_CHUNK = 500  # events read, written and reported at a time
 DOSSIERS_CHUNK = 1000  # dossier records encoded and written at a time
@@ -299,7 +301,15 @@ def _owner_only(path: str, flags: int) -> int:
 
 
 def _write_bundle(
-    desk, tmp: Path, first: int, last: int, *, with_files: bool, day: date | None, progress: Progress | None
+    desk,
+    tmp: Path,
+    first: int,
+    last: int,
+    *,
+    with_files: bool,
+    day: date | None,
+    progress: Progress | None,
+    signer: Signer,
 ) -> tuple[int, int, int]:
     """Write the zip to ``tmp``; returns (events, dossiers, files)."""
     # owner-only: a bundle holds personal data (the umask may take more away, never add)
@@ -328,7 +338,10 @@ def _write_bundle(
                 "last_hash": last_hash,
                 "members": sorted(members, key=lambda x: x["name"]),
             }
-            zf.writestr(_zinfo(MEMBER_MANIFEST), json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True))
+            manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+            zf.writestr(_zinfo(MEMBER_MANIFEST), manifest_bytes)
+            # the desk's signature of the manifest's exact bytes: its chain head and every member's checksum
+            zf.writestr(_zinfo(MEMBER_SIGNATURE), signer.signature_member(desk.desk_id, manifest_bytes))
         fh.flush()
         os.fsync(fh.fileno())
     if progress:
@@ -480,10 +493,11 @@ def export_bundle(
     final = out / name
     # the part files of this desk's exports that a kill left behind (any range: new events change the name)
     remove_leftovers(out, f"{glob.escape(f'{agency.code}_{agency.desk_no}_')}*{glob.escape(SUFFIX)}")
+    signer = Signer(desk.home)  # before any work: a key that cannot be read stops the export here
     tmp = part_name(out, name)
     try:
         events, dossiers, files = _write_bundle(
-            desk, tmp, first, last, with_files=with_files, day=day, progress=progress
+            desk, tmp, first, last, with_files=with_files, day=day, progress=progress, signer=signer
         )
         os.replace(tmp, final)
         _fsync_dir(out)

@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 from db import queries
 from db import sync_queries as sq
-from desk import __version__, clock
+from desk import __version__, clock, keys
 from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.rules.problems import Problem, is_code
@@ -39,6 +39,7 @@ from desk.sync.ingest import Busy, ChainConflict, Run, ingest
 from desk.sync.publish import resume
 from desk.sync.push import EVENTS_PATH, HEAD_PATH, HEALTH_PATH, MAX_BATCH, PROTOCOL
 from desk.sync.records import check_records, received_events
+from desk.sync.signing import HUB_SIGNATURE_HEADER, check_source, reply_bytes, signed_from_headers
 
 MAX_BODY = 16 * 1024**2
 REQUEST_TIMEOUT = 30.0
@@ -72,7 +73,13 @@ def add_token(home) -> str:
 
 
 # the code of a refusal whose problem is still prose (no dotted code yet), by HTTP status
-_FALLBACK_CODES = {400: "sync.invalid", 409: "sync.chain_conflict", 422: "sync.integrity", 503: "sync.busy"}
+_FALLBACK_CODES = {
+    400: "sync.invalid",
+    403: "keys.refused",
+    409: "sync.chain_conflict",
+    422: "sync.integrity",
+    503: "sync.busy",
+}
 
 
 class _Reply(Exception):
@@ -120,6 +127,8 @@ class HubApp:
         self._tokens: tuple[str, ...] = ()
         self._settings_mtime: float | None = None
         self.hub_id = desk.desk_id.split("-")[0]
+        self.key = keys.load_desk_key(desk.home)
+        """The hub's own key (its home's desk key): it signs every answer to a batch (docs/keys.md)."""
 
     def tokens(self) -> tuple[str, ...]:
         """The home's hub tokens, re-read when desk.toml changes (a token added while serving counts)."""
@@ -166,13 +175,15 @@ class HubApp:
     async def _answer(self, method: str, path: str, query: dict, headers: dict, receive, send) -> int:
         try:
             if path == HEALTH_PATH and method in ("GET", "HEAD"):
-                return await _send(
-                    send, 200, {"status": "ok", "protocol": PROTOCOL, "software": f"motcua-desk {__version__}"}
-                )
+                # a desk's challenge, signed: the desk checks this hub holds the key it pinned before it pushes
+                data = json.dumps(
+                    {"status": "ok", "protocol": PROTOCOL, "software": f"motcua-desk {__version__}"}
+                ).encode("utf-8")
+                return await self._send_signed(send, data, query)
             if path == HEAD_PATH and method == "GET":
                 self._authorise(headers)
                 head = await asyncio.get_running_loop().run_in_executor(None, self._head, query)
-                return await _send(send, 200, head)
+                return await self._send_signed(send, json.dumps(head, ensure_ascii=False).encode("utf-8"), query)
             if method not in ("GET", "HEAD", "POST"):
                 raise _Reply(405, "hub.method_not_allowed", f"use POST {EVENTS_PATH}", {"Allow": "GET, POST"})
             if method != "POST" or path != EVENTS_PATH:
@@ -180,8 +191,11 @@ class HubApp:
             self._authorise(headers)
             key = self._idempotency_key(headers)
             body = await self._read_body(headers, receive)
-            status, data = await asyncio.get_running_loop().run_in_executor(None, self._receive, key, body)
-            return await _send_raw(send, status, data)
+            status, data = await asyncio.get_running_loop().run_in_executor(
+                None, self._receive, key, body, signed_from_headers(headers)
+            )
+            signature = keys.b64(keys.sign(self.key, reply_bytes(body, data)))
+            return await _send_raw(send, status, data, {HUB_SIGNATURE_HEADER: signature})
         except _Reply as reply:
             extra = dict(reply.headers)
             if reply.status in _CLOSE:
@@ -194,6 +208,12 @@ class HubApp:
                 500,
                 {"error": f"internal error ({exc.__class__.__name__}); try again later", "code": "hub.internal_error"},
             )
+
+    async def _send_signed(self, send, data: bytes, query: dict) -> int:
+        """A 200 answer signed with the hub's key over the desk's ``challenge`` (docs/keys.md)."""
+        challenge = (query.get("challenge") or [""])[0][:64].encode("ascii", "replace")
+        signature = keys.b64(keys.sign(self.key, reply_bytes(challenge, data)))
+        return await _send_raw(send, 200, data, {HUB_SIGNATURE_HEADER: signature})
 
     # --- the steps -------------------------------------------------------------
 
@@ -276,7 +296,7 @@ class HubApp:
             "codes": codes,
         }
 
-    def _receive(self, key: str, body: bytes) -> tuple[int, bytes]:
+    def _receive(self, key: str, body: bytes, signed) -> tuple[int, bytes]:
         """Check and store one batch (in a worker thread; the database behind one lock)."""
         try:
             doc = json.loads(body.decode("utf-8"))
@@ -307,6 +327,22 @@ class HubApp:
             )
         body_sha = hashlib.sha256(body).hexdigest()
         where = f"batch {key}"
+        seqs = [e.get("seq") for e in events if isinstance(e, dict)]
+        last_seq = max((s for s in seqs if type(s) is int), default=0)
+        with self.db_lock:  # who wrote it (the desk's signature of the body), before any event is read
+            try:
+                check_source(
+                    self.desk,
+                    desk_id=desk_id,
+                    agency=agency,
+                    desk_no=desk_no,
+                    last_seq=last_seq,
+                    signed=signed,
+                    data=body,
+                    where=where,
+                )
+            except IntegrityFailure as exc:
+                raise self.refusal(403, exc) from None
         try:
             checked = check_records(received_events(events), desk_id=desk_id, where=where)
         except IntegrityFailure as exc:

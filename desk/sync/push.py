@@ -11,11 +11,13 @@ events, so a rerun after a crash sends the same key for the same batch.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import http.client
 import ipaddress
 import json
 import random
+import secrets
 import ssl
 import time
 import urllib.error
@@ -26,11 +28,12 @@ from dataclasses import dataclass, field
 
 from db import queries, write_transaction
 from db import sync_queries as sq
-from desk import __version__, clock
+from desk import __version__, clock, keys
 from desk.dossier.events import row_to_record
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.rules.problems import Problem, problem
 from desk.sync.ingest import Progress
+from desk.sync.signing import HUB_SIGNATURE_HEADER, Signer, reply_genuine
 
 PROTOCOL = "motcua-desk-push/1"
 EVENTS_PATH = "/v1/events"
@@ -109,7 +112,8 @@ def fetch_head(desk, endpoint: str | None = None, token: str | None = None, *, t
     if not endpoint or not token:
         raise InvalidInput("recover.no_hub", field="endpoint")
     mine = queries.last_event(desk.db, desk.desk_id)
-    query = urllib.parse.urlencode({"desk_id": desk.desk_id, "seq": mine["seq"] if mine else 0})
+    challenge = secrets.token_hex(16)
+    query = urllib.parse.urlencode({"desk_id": desk.desk_id, "seq": mine["seq"] if mine else 0, "challenge": challenge})
     req = urllib.request.Request(
         f"{hub_url(endpoint, HEAD_PATH)}?{query}",
         headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
@@ -117,7 +121,12 @@ def fetch_head(desk, endpoint: str | None = None, token: str | None = None, *, t
     )
     try:
         with _opener(settings.sync_ca_file).open(req, timeout=timeout) as resp:
-            answer = json.loads(resp.read().decode("utf-8"))
+            data = resp.read()
+            signature = resp.headers.get(HUB_SIGNATURE_HEADER) or ""
+        if settings.sync_hub_key:  # a pinned hub (the backup keeps the pin) must have signed what it holds
+            hub_key = keys.public_from_text(settings.sync_hub_key, field="sync.hub_key")
+            _check_signed_by(hub_key, challenge.encode("ascii"), data, signature, endpoint)
+        answer = json.loads(data.decode("utf-8"))
     except urllib.error.HTTPError as exc:
         body = exc.read()
         raise HubError(
@@ -210,12 +219,12 @@ def _opener(ca_file: str) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), _SameOriginRedirects())
 
 
-def _post(url: str, body: bytes, headers: dict, timeout: float, opener: urllib.request.OpenerDirector) -> dict:
-    """One POST; returns the hub's JSON answer, raises _Retryable or HubError."""
-    req = urllib.request.Request(url, data=body, headers=headers, method="POST")
+def _exchange(req: urllib.request.Request, timeout: float, opener: urllib.request.OpenerDirector) -> tuple[bytes, str]:
+    """One request; returns the answer's body and its ``Hub-Signature``, raises _Retryable or HubError."""
     try:
         with opener.open(req, timeout=timeout) as resp:
             data = resp.read()
+            signature = resp.headers.get(HUB_SIGNATURE_HEADER)
     except urllib.error.HTTPError as exc:
         data = exc.read() if exc.fp else b""
         status = exc.code
@@ -227,7 +236,7 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, opener: urllib.r
             )
         if status == 401:
             raise HubError("sync.token_refused", field="token", status=status, code=code, message=message) from None
-        if status in (409, 422):
+        if status in (403, 409, 422):
             raise IntegrityFailure("sync.events_refused", status=status, code=code, message=message) from None
         raise HubError("sync.batch_refused", status=status, code=code, message=message) from None
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
@@ -238,6 +247,36 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, opener: urllib.r
                 "sync.certificate_refused", field="endpoint", reason=str(reason.verify_message or reason)[:200]
             ) from None
         raise _Retryable(problem("sync.hub_unreachable", detail=f"{reason.__class__.__name__}: {reason}")) from None
+    return data, signature or ""
+
+
+def _check_signed_by(hub_key: bytes, request: bytes, data: bytes, signature: str, url: str) -> None:
+    """The answer is the pinned hub's (``keys.hub_unsigned`` / ``keys.hub_key_mismatch`` otherwise)."""
+    if not signature:
+        raise HubError("keys.hub_unsigned", field="endpoint", url=url)
+    if not reply_genuine(hub_key, request, data, signature):
+        raise HubError("keys.hub_key_mismatch", field="endpoint", url=url, fingerprint=keys.fingerprint(hub_key))
+
+
+def _hello(url: str, timeout: float, opener: urllib.request.OpenerDirector, hub_key: bytes) -> dict:
+    """Ask the hub to sign a fresh challenge (``GET /v1/health?challenge=…``) and check it with the pinned key."""
+    challenge = secrets.token_hex(16)
+    req = urllib.request.Request(
+        f"{hub_url(url, HEALTH_PATH)}?challenge={challenge}", headers={"Accept": "application/json"}, method="GET"
+    )
+    data, signature = _exchange(req, timeout, opener)
+    _check_signed_by(hub_key, challenge.encode("ascii"), data, signature, url)
+    return {}
+
+
+def _post(
+    url: str, body: bytes, headers: dict, timeout: float, opener: urllib.request.OpenerDirector, hub_key: bytes
+) -> dict:
+    """One POST; returns the hub's JSON answer once its signature by ``hub_key`` checks, raises _Retryable or
+    HubError."""
+    req = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    data, signature = _exchange(req, timeout, opener)
+    _check_signed_by(hub_key, body, data, signature, url)
     try:
         answer = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -280,6 +319,10 @@ def push(
         raise InvalidInput("sync.no_token", field="token")
     if not 1 <= batch_size <= MAX_BATCH:
         raise InvalidInput("sync.batch_size", field="batch-size", value=batch_size, maximum=MAX_BATCH)
+    if not settings.sync_hub_key:
+        raise InvalidInput("keys.hub_key_missing", field="sync.hub_key")
+    hub_key = keys.public_from_text(settings.sync_hub_key, field="sync.hub_key")
+    signer = Signer(desk.home)  # the desk's key, read once (its passphrase asked once)
     url = events_url(endpoint)
     opener = _opener(settings.sync_ca_file)
     agency = settings.agency
@@ -287,7 +330,36 @@ def push(
     total = queries.count_unsynced(desk.db, desk.desk_id)
     waited = 0.0
     stalled = 0
+
+    def retried(call: Callable[[], dict]) -> dict:
+        """``call()`` until it answers, retrying what is worth it within the bounds (attempts, waiting)."""
+        nonlocal waited
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return call()
+            except _Retryable as exc:
+                if attempt >= max_attempts:
+                    raise DeskError(
+                        "sync.gave_up", url=url, attempts=attempt, reason=exc.reason, pushed=result.pushed
+                    ) from None
+                delay = min(backoff_cap, backoff * 2 ** (attempt - 1))
+                delay = delay / 2 + rng() * delay / 2  # "equal jitter": never zero, never in lockstep
+                if exc.retry_after is not None:
+                    delay = max(delay, min(exc.retry_after, backoff_cap))
+                if waited + delay > max_wait:
+                    raise DeskError(
+                        "sync.still_failing", url=url, waited=round(waited), reason=exc.reason, pushed=result.pushed
+                    ) from None
+                result.retries += 1
+                waited += delay
+                sleep(delay)
+
     try:
+        if total:
+            # the hub proves it holds the pinned key before any event leaves: a push never goes to a stranger
+            retried(functools.partial(_hello, url, timeout, opener, hub_key))
         while True:
             rows = sq.pending_event_rows(desk.db, desk.desk_id, batch_size)
             if not rows:
@@ -311,29 +383,9 @@ def push(
                 "Content-Type": "application/json; charset=utf-8",
                 "Accept": "application/json",
                 "User-Agent": f"motcua-desk/{__version__}",
+                **signer.push_headers(body),
             }
-            attempt = 0
-            while True:
-                attempt += 1
-                try:
-                    answer = _post(url, body, headers, timeout, opener)
-                    break
-                except _Retryable as exc:
-                    if attempt >= max_attempts:
-                        raise DeskError(
-                            "sync.gave_up", url=url, attempts=attempt, reason=exc.reason, pushed=result.pushed
-                        ) from None
-                    delay = min(backoff_cap, backoff * 2 ** (attempt - 1))
-                    delay = delay / 2 + rng() * delay / 2  # "equal jitter": never zero, never in lockstep
-                    if exc.retry_after is not None:
-                        delay = max(delay, min(exc.retry_after, backoff_cap))
-                    if waited + delay > max_wait:
-                        raise DeskError(
-                            "sync.still_failing", url=url, waited=round(waited), reason=exc.reason, pushed=result.pushed
-                        ) from None
-                    result.retries += 1
-                    waited += delay
-                    sleep(delay)
+            answer = retried(functools.partial(_post, url, body, headers, timeout, opener, hub_key))
             sent = {r["event_id"] for r in records}
             acked = [i for i in answer["acknowledged"] if isinstance(i, str) and i in sent]
             ack = str(answer.get("ack") or key)[:100]

@@ -11,6 +11,7 @@ from desk.context import open_desk
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.sync.bundle_write import export_bundle
 from tests.conftest import new_home
+from tests.desk_helpers import know_each_other, sign_as_its_desk
 
 AGENCY = "000.00.12.H29"
 
@@ -22,7 +23,8 @@ class Homes:
         self.root = root
         self.opened: list = []
 
-    def desk(self, name: str, desk_no: int, *, desk_id: str | None = None):
+    def desk(self, name: str, desk_no: int, *, desk_id: str | None = None, enrol: bool = True):
+        """A new desk; with ``enrol``, enrolled at the desks made before (and they at it)."""
         home = new_home(self.root / name, agency_code=AGENCY, desk_no=desk_no, clerk=f"Clerk {name}")
         if desk_id is not None:
             config = home.root / "desk.toml"
@@ -30,6 +32,7 @@ class Homes:
             old = next(line for line in text.splitlines() if line.startswith("desk_id"))
             config.write_text(text.replace(old, f'desk_id = "{desk_id}"'), encoding="utf-8")
         d = open_desk(home)
+        know_each_other(d, self.opened if enrol else [])  # enrolled at each other (any may act as the hub)
         self.opened.append(d)
         return d
 
@@ -65,16 +68,18 @@ def events_of(path: Path) -> list[dict]:
 
 
 def write_bundle(dst: Path, content: dict[str, bytes], *, manifest_tail: bytes = b"") -> Path:
-    """A bundle of ``content`` with its manifest's member list made to match (sizes and checksums);
-    ``manifest_tail`` is put in the manifest's object as it is (``, "x": …``)."""
+    """A bundle of ``content`` with its manifest's member list made to match (sizes and checksums), signed
+    again by its desk's key (``sign_as_its_desk``); ``manifest_tail`` is put in the manifest's object as it
+    is (``, "x": …``)."""
     content = dict(content)
     m = json.loads(content["manifest.json"])
     m["members"] = [
         {"name": n, "sha256": hashlib.sha256(d).hexdigest(), "size": len(d)}
         for n, d in sorted(content.items())
-        if n != "manifest.json"
+        if n not in ("manifest.json", "signature.json")
     ]
     content["manifest.json"] = json.dumps(m).encode()[:-1] + manifest_tail + b"}"
+    content = sign_as_its_desk(content)
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, d in content.items():
             zf.writestr(n, d)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from db import sync_queries as sq
+from desk.config import update_settings
 from tests.conftest import run_desk
 from tests.reliability.hostile_helpers import Homes, events_of, forged, intake
 
@@ -32,7 +33,10 @@ def imported(hub, path) -> None:
 @pytest.mark.parametrize("b_first", [False, True], ids=["A-then-B", "B-then-A"])
 @pytest.mark.parametrize("b_time", ["2026-11-23T08:00:00", "2026-11-23T10:00:00"], ids=["B-earlier", "B-later"])
 def test_two_desks_with_one_desk_number_are_refused_in_any_order(homes, now, b_first, b_time):
-    a, b, hub = homes.desk("a", 1), homes.desk("b", 1), homes.desk("hub", 0)
+    # a hub in transition (``hub.accept_unenrolled``), neither desk enrolled: the register is the wall
+    a, b = homes.desk("a", 1, enrol=False), homes.desk("b", 1, enrol=False)
+    hub = homes.desk("hub", 0, enrol=False)
+    update_settings(hub.home, hub_accept_unenrolled=True)
     mine = [intake(a, f"Người A {i}") for i in range(5)]
     now(b_time)
     theirs = [intake(b, f"Người B {i}") for i in range(5)]
@@ -50,6 +54,24 @@ def test_two_desks_with_one_desk_number_are_refused_in_any_order(homes, now, b_f
         shown = run_desk("show", d.code, home=hub.home.root)
         assert shown.returncode == 0 and d.applicant.name in shown.stdout
     assert run_desk("verify", home=hub.home.root).returncode == 0
+
+
+@pytest.mark.parametrize("b_first", [False, True], ids=["A-then-B", "B-then-A"])
+def test_a_second_desk_under_an_enrolled_number_is_refused_before_its_events_are_read(homes, b_first):
+    a, hub = homes.desk("a", 1), homes.desk("hub", 0)  # desk 1 enrolled at the hub: a
+    b = homes.desk("b", 1, enrol=False)
+    intake(a, "Người A")
+    intake(b, "Người B")
+    ours, theirs = homes.export(a, "a"), homes.export(b, "b")
+    if not b_first:
+        imported(hub, ours)
+    before = register(hub)
+    r = run_desk("import", str(theirs), home=hub.home.root)
+    assert r.returncode == 5, (r.returncode, r.stdout, r.stderr)
+    assert "desk 1 of 000.00.12.H29 is enrolled under another desk" in r.stderr and a.desk_id in r.stderr
+    assert register(hub) == before
+    if b_first:
+        imported(hub, ours)
 
 
 def test_a_new_code_over_another_desks_dossier_id_is_refused(homes, tmp_path):

@@ -22,6 +22,7 @@ from desk.sync import hub as hubmod
 from desk.sync.push import HubError, push
 from desk.sync.status import sync_status
 from tests.conftest import new_home, run_desk
+from tests.desk_helpers import enrol_homes
 from tests.reliability.tls_certs import make_certs
 
 SLOW_CLIENTS = 20
@@ -33,6 +34,7 @@ def homes(tmp_path, now):
     hub_home = new_home(tmp_path / "hub", desk_no=0)
     token = hubmod.add_token(hub_home)
     update_settings(desk_home, sync_token=token)
+    enrol_homes(desk_home, hub_home)
     return desk_home, hub_home, token
 
 

@@ -17,6 +17,7 @@ from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
 from desk.sync.push import push
 from tests.conftest import new_home, run_desk
+from tests.desk_helpers import enrol_homes
 
 INTAKE = ("intake", "--procedure", "2.000815", "--name", "Trần Thị Bình", "--json")
 
@@ -33,6 +34,7 @@ def world(tmp_path, now):
     hub_home = new_home(tmp_path / "hub", desk_no=0)
     token = hubmod.add_token(hub_home)
     update_settings(desk_home, sync_token=token)
+    enrol_homes(desk_home, hub_home)  # enrolled at the hub, the hub's key pinned (in desk.toml: the backup keeps it)
     assert intake_code(desk_home)[1].endswith("-1001")
     d = open_desk(desk_home)
     try:
@@ -50,6 +52,18 @@ def restore(home, backup: Path) -> None:
     home.root.mkdir()
     with zipfile.ZipFile(backup) as zf:
         zf.extractall(home.root)
+    assert not (home.root / "desk-key.pem").exists()  # the desk's key never leaves its PC, not even in a backup
+
+
+def new_key(desk_home, hub_home, tmp_path, *, replace: bool = True) -> None:
+    """A restored desk makes a new key and enrols it; the hub takes it in place of the lost one
+    (``--replace``), or as a new desk."""
+    assert run_desk("keys", "init", home=desk_home.root).returncode == 0
+    request = tmp_path / "request.json"
+    r = run_desk("enrol", "--out", str(request), home=desk_home.root)
+    assert r.returncode == 0, r.stderr
+    r = run_desk("hub", "enrol", str(request), "--yes", *(["--replace"] if replace else []), home=hub_home.root)
+    assert r.returncode == 0, r.stderr
 
 
 def test_the_backup_records_the_chain_head(world):
@@ -77,6 +91,7 @@ def test_a_restored_desk_issues_no_code_until_recovered_from_the_hub(world):
         r = run_desk("recover", "--hub", "--endpoint", server.url, home=desk_home.root)
         assert r.returncode == 0 and "goes on after seq 3" in r.stdout, r.stdout + r.stderr
         assert intake_code(desk_home)[1].endswith("-1004")
+        new_key(desk_home, hub_home, desk_home.root.parent)
         d = open_desk(desk_home)
         try:
             assert push(d, server.url, sleep=lambda s: None).pushed == 1  # seq 4 follows the hub's seq 3: no fork
@@ -102,6 +117,7 @@ def test_a_restored_desk_recovers_from_its_newest_bundle(world):
     r = run_desk("recover", "--bundle", str(first), home=desk_home.root)
     assert r.returncode == 0 and "goes on after seq 3" in r.stdout, r.stdout + r.stderr
     assert intake_code(desk_home)[1].endswith("-1004")
+    new_key(desk_home, hub_home, tmp_path)  # the old key signed up to seq 3 (the request says the desk is at 4)
     out = tmp_path / "second"
     out.mkdir()
     d = open_desk(desk_home)
@@ -132,6 +148,13 @@ def test_the_supervisor_can_give_a_restored_desk_a_new_identity(world):
     answer = json.loads(r.stdout)
     assert answer["action"] == "new_identity" and answer["desk_id"] != old_id
     assert intake_code(desk_home)[1].endswith("-1004")  # after the highest code known, under the same number
+    h = open_desk(hub_home)
+    try:
+        import_bundle(h, first)  # the old identity's last bundle, then its number goes to the new one
+    finally:
+        h.close()
+    assert run_desk("hub", "revoke", old_id, "--yes", home=hub_home.root).returncode == 0
+    new_key(desk_home, hub_home, tmp_path, replace=False)
     out = tmp_path / "new"
     out.mkdir()
     d = open_desk(desk_home)
@@ -142,7 +165,6 @@ def test_the_supervisor_can_give_a_restored_desk_a_new_identity(world):
         d.close()
     h = open_desk(hub_home)
     try:
-        import_bundle(h, first)
         import_bundle(h, new)
     finally:
         h.close()

@@ -24,6 +24,7 @@ from desk.rules.spreadsheet import safe_cell
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
 from tests.conftest import DEFAULT_NOW, ROOT, new_home, run_desk
+from tests.desk_helpers import enrol_homes
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="kill -9 and file modes are POSIX")
 
@@ -180,6 +181,7 @@ def test_a_receipt_qr_with_a_repeated_field_is_not_genuine(desk):
 def test_verify_at_a_hub_tells_a_bundle_on_its_way_from_corruption(tmp_path, now):
     desk_home = new_home(tmp_path / "desk", desk_no=1)
     hub_home = new_home(tmp_path / "hub", desk_no=0)
+    enrol_homes(desk_home, hub_home)
     d = open_desk(desk_home)
     try:
         intake(d)
