@@ -39,6 +39,7 @@ from desk.sync.bundle_write import (
     remove_quietly,
 )
 from desk.sync.ingest import Gap, IngestResult, Progress, Run, ingest
+from desk.sync.seal import check_routing, opened
 
 # limits against hostile bundles (zip bombs, huge members); a day of a busy
 # desk is a few megabytes, a 20,000-event bundle about 40 MB uncompressed
@@ -369,13 +370,18 @@ def _file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_bundle(path: str | os.PathLike) -> tuple[dict, list[tuple]]:
+def read_bundle(path: str | os.PathLike, home=None) -> tuple[dict, list[tuple]]:
     """A bundle checked whole (every member, every event) and not imported: its manifest and its events as
     rows (EVENT_COLUMNS, as :class:`desk.sync.ingest.Run` holds them). For a desk's own bundle (``desk
-    recover``); it holds every event in memory."""
-    path = Path(path)
+    recover``); it holds every event in memory. A sealed bundle opens only with ``home``'s hub key."""
+    with opened(home, Path(path)) as (plain, routing):
+        return _read_plain(plain, routing)
+
+
+def _read_plain(path: Path, routing: dict | None) -> tuple[dict, list[tuple]]:
     zf, bundle = open_bundle(path)
     try:
+        check_routing(routing, bundle.manifest, path.name)
         _check_members(zf, bundle, path.name)
         zi, sha256 = bundle.events
         rows = [row for run in checked_blocks(zf, zi, path.name, bundle.manifest, sha256) for row in run.rows]
@@ -390,11 +396,17 @@ def import_bundle(desk, path: str | os.PathLike, progress: Progress | None = Non
     The events are written while they are read and checked (``desk.sync.bundle_events``); anything wrong
     raises IntegrityFailure (exit 5) naming what and where, and nothing is imported. A missing earlier
     bundle of the same desk does not refuse the import: the gap is recorded by seq range and returned.
+    A sealed bundle is decrypted with this hub's key into the home's ``tmp/`` first (``desk.sync.seal``).
     """
-    path = Path(path)
+    with opened(desk.home, Path(path)) as (plain, routing):
+        return _import_plain(desk, plain, routing, progress)
+
+
+def _import_plain(desk, path: Path, routing: dict | None, progress: Progress | None) -> ImportResult:
     zf, bundle = open_bundle(path)
     events: EventsSource | None = None
     try:
+        check_routing(routing, bundle.manifest, path.name)
         # the events' reader starts first: a second process may read them while the other members are checked
         events = EventsSource(str(path), zf, *bundle.events, where=path.name, manifest=bundle.manifest)
         _check_members(zf, bundle, path.name)

@@ -7,6 +7,7 @@ words (``screens.i18n.catalogue.PARAM_KEYS``). Same keys and placeholders as
 
 from __future__ import annotations
 
+from screens.i18n.problems_vi_seal import PROBLEMS as _SEAL
 from screens.i18n.problems_vi_sync import PROBLEMS as _SYNC
 
 PROBLEMS: dict[str, str] = {
@@ -317,3 +318,4 @@ PROBLEMS: dict[str, str] = {
 """Code -> Vietnamese template."""
 
 PROBLEMS.update(_SYNC)
+PROBLEMS.update(_SEAL)
