@@ -1,5 +1,6 @@
 """Sealed bundles: the hub's sealing key (``desk hub seal-key``, ``desk hub unseal``) and the desk's copy of
-its public half (``desk seal-key set|show``); see ``desk.sync.seal`` and docs/bundle-format.md."""
+its public half (``desk seal-key set|show``); see ``desk.sync.seal`` and docs/bundle-format.md. And the
+receipt public keys: ``desk key public``, ``desk hub receipt-keys`` (``desk.rules.receipt_key``)."""
 
 from __future__ import annotations
 
@@ -82,6 +83,61 @@ def cmd_seal_key_show(args) -> int:
     return EXIT_OK
 
 
+def _write_public(path: str, document: dict) -> None:
+    import json
+
+    from desk.fsio import atomic_write
+
+    out = Path(path)
+    if out.exists():
+        raise InvalidInput("file.exists", field="out", path=str(out))
+    try:
+        atomic_write(out, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n", mode=0o644)
+    except OSError as exc:
+        raise InvalidInput("file.write_failed", field="out", path=str(out), detail=exc.strerror or str(exc)) from exc
+
+
+def cmd_key_public(args) -> int:
+    from desk.sync.receipt_keys import own_key
+
+    document = own_key(open_from_args(args))
+    if args.out:
+        _write_public(args.out, document)
+    if args.json or not args.out:
+        emit_json(document)
+    else:
+        say(f"receipt public key of {document['agency']} written to {args.out}: give it to anyone who checks receipts")
+    return EXIT_OK
+
+
+def cmd_hub_receipt_keys(args) -> int:
+    from desk.sync.receipt_keys import published, register
+
+    desk = open_from_args(args)
+    for path in args.add or ():
+        register(desk.home, path)
+    document = published(desk)
+    if args.out:
+        _write_public(args.out, document)
+    if args.json:
+        emit_json(document)
+    else:
+        for entry in document["keys"]:
+            say(f"{entry['agency']}  {entry['public_key']}  {entry['agency_name']}")
+    return EXIT_OK
+
+
+def register_key_public(key_sub) -> None:
+    """``desk key public`` (beside ``desk key export``, in desk.cli.core)."""
+    sp = add_command(
+        key_sub,
+        "public",
+        "the agency's receipt public key (JSON): anyone checks receipts with it, no secret",
+        cmd_key_public,
+    )
+    sp.add_argument("--out", metavar="FILE", help="write it to FILE")
+
+
 def register(sub, hub_sub) -> None:
     sp = add_command(
         hub_sub,
@@ -95,6 +151,15 @@ def register(sub, hub_sub) -> None:
     )
     sp.add_argument("bundle", metavar="BUNDLE")
     sp.add_argument("--out", required=True, metavar="FILE|DIR", help="where to write the plain copy")
+
+    sp = add_command(
+        hub_sub,
+        "receipt-keys",
+        "the receipt public keys this hub publishes (GET /v1/keys): its agency's and those added",
+        cmd_hub_receipt_keys,
+    )
+    sp.add_argument("--add", action="append", metavar="FILE", help="add an agency's key (`desk key public --out`)")
+    sp.add_argument("--out", metavar="FILE", help="write the published keys to FILE")
 
     seal = sub.add_parser("seal-key", help="the hub's key this desk seals its bundles to")
     seal_sub = seal.add_subparsers(dest="seal_command", metavar="ACTION", required=True)

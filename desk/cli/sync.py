@@ -33,7 +33,7 @@ def cmd_export(args) -> int:
         desk, Path(out).expanduser(), day=_day(args.date), with_files=args.with_files, seal_to=seal_to
     )
     if result.path is not None and not result.sealed:
-        warn(describe(problem("export.plain" if args.plain else "export.no_hub_key")))
+        warn(describe(problem("export.plain") if args.plain else problem("export.no_hub_key")))
     if args.json:
         emit_json(result.to_json())
     elif result.path is None:

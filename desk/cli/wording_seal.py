@@ -21,6 +21,7 @@ ENGLISH: dict[str, str] = {
     # receipts verified with a public key (desk.rules.receipt_key)
     "receipt.signed": "Genuine receipt for dossier {code}: signed by the receipt key of {agency}.",
     "receipt.other_agency": "Receipt {code} names agency {agency}, but the public key given is {key_agency}'s: give {agency}'s key.",
+    "receipt.agency_only": "Receipt {code} was printed before receipts carried a public signature: only its agency can check it (`desk verify-receipt` at a desk of the agency).",
     "receipt.key_file_invalid": "{path}: not a receipt public key file ({detail})",
 }
 """Code -> English template."""

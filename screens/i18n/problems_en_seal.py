@@ -17,6 +17,7 @@ PROBLEMS: dict[str, str] = {
     "bundle.sealed_routing": "{bundle}: the routing outside says other {keys:#|#} than the sealed manifest; refused.",
     "receipt.signed": "GENUINE receipt: dossier {code}, signed by the receipt key of {agency}.",
     "receipt.other_agency": "Receipt {code} names agency {agency}, but the public key given is {key_agency}'s.",
+    "receipt.agency_only": "Receipt {code} was printed before receipts carried a public signature: only its agency can check it.",
     "receipt.key_file_invalid": "{path}: not a receipt public key file ({detail}).",
 }
 """Code -> English template of the TUI."""

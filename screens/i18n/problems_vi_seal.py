@@ -17,6 +17,7 @@ PROBLEMS: dict[str, str] = {
     "bundle.sealed_routing": "{bundle}: thông tin chuyển gói bên ngoài ghi {keys:#|#} khác với bản kê bên trong; bị từ chối.",
     "receipt.signed": "Giấy tiếp nhận HỢP LỆ: hồ sơ {code}, có chữ ký bằng khoá giấy tiếp nhận của {agency}.",
     "receipt.other_agency": "Giấy tiếp nhận {code} ghi cơ quan {agency}, nhưng khoá công khai đưa vào là của {key_agency}.",
+    "receipt.agency_only": "Giấy tiếp nhận {code} được in trước khi có chữ ký công khai: chỉ cơ quan cấp mới kiểm tra được.",
     "receipt.key_file_invalid": "{path}: không phải tệp khoá công khai của giấy tiếp nhận ({detail}).",
 }
 """Code -> Vietnamese template."""
