@@ -489,23 +489,19 @@ def export_bundle(
     # the part files of this desk's exports that a kill left behind (any range: new events change the name)
     remove_leftovers(out, f"{glob.escape(f'{agency.code}_{agency.desk_no}_')}*{glob.escape(SUFFIX)}")
     tmp = part_name(out, name)
+    # sealed: written plain into the home's tmp/, then encrypted into tmp (the outside shows only this routing)
+    routing = {
+        "agency": agency.code,
+        "agency_name": agency.name,
+        "desk_no": agency.desk_no,
+        "seq": {"first": first, "last": last},
+        "date": last_at.date().isoformat(),
+        "created_at": clock.now().isoformat(timespec="seconds"),
+    }
     try:
-        if seal_to:
-            routing = {
-                "agency": agency.code,
-                "agency_name": agency.name,
-                "desk_no": agency.desk_no,
-                "seq": {"first": first, "last": last},
-                "date": last_at.date().isoformat(),
-                "created_at": clock.now().isoformat(timespec="seconds"),
-            }
-            with sealing(desk.home, tmp, seal_to, routing) as plain:
-                events, dossiers, files = _write_bundle(
-                    desk, plain, first, last, with_files=with_files, day=day, progress=progress
-                )
-        else:
+        with sealing(desk.home, tmp, seal_to, routing) if seal_to else contextlib.nullcontext(tmp) as target:
             events, dossiers, files = _write_bundle(
-                desk, tmp, first, last, with_files=with_files, day=day, progress=progress
+                desk, target, first, last, with_files=with_files, day=day, progress=progress
             )
         os.replace(tmp, final)
         _fsync_dir(out)
