@@ -218,3 +218,23 @@ def test_sealing_streams(make_desk, tmp_path):
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown_kib < 48 * 1024, grown_kib
     assert 128 * 1024**2 < target.stat().st_size < 129 * 1024**2
+
+
+def test_the_backup_keeps_the_hubs_sealing_key(make_desk, out, tmp_path):
+    """A hub restored from its backup still opens the bundles sealed to it on their way."""
+    from desk.ops.backup import backup_home
+
+    a, hub, recipient = sealed_pair(make_desk)
+    intake(a)
+    path = export_bundle(a, out, seal_to=recipient).path
+    for desk, name in ((hub, "hub-seal.key"), (a, "hub-seal.pub")):
+        result = backup_home(desk, tmp_path / f"{name}.zip")
+        with zipfile.ZipFile(result.path) as zf:
+            assert name in zf.namelist()
+            assert zf.getinfo(name).external_attr >> 16 & 0o777 == 0o600
+            kept = zf.read(name)
+        assert kept == (desk.home.root / name).read_bytes()
+    restored = make_desk("restored", 0)
+    (restored.home.root / "hub-seal.key").write_bytes((hub.home.root / "hub-seal.key").read_bytes())
+    os.chmod(restored.home.root / "hub-seal.key", 0o600)
+    assert import_bundle(restored, path).imported_events == 1
