@@ -37,6 +37,7 @@ from desk.models import Applicant, ComponentLine, Dossier, IdKind
 from desk.rules.canonical import GENESIS, dumps, event_hash
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import FORMAT, export_bundle
+from desk.sync.seal import ensure_hub_identity
 from desk.sync.signing import Signer
 
 BUDGETS = {"export_20k_events_s": 2.0, "import_20k_events_s": 3.0}
@@ -148,12 +149,20 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         root = Path(tmp)
         source = make_desk_with_events(root / "source", size, desk_no=2).root
-        measured = [_export_and_import(source, root / f"run{i}", hub) for i in range(runs)]
-        empty_hub = _export_and_import(source, root / "empty", None)
+        # sealed and plain runs alternate, so that a busy spell of the shared machine hits both alike
+        measured, plain = [], []
+        for i in range(runs):
+            measured.append(_export_and_import(source, root / f"run{i}", hub, sealed=True))
+            plain.append(_export_and_import(source, root / f"plain{i}", hub, sealed=False))
+        empty_hub = _export_and_import(source, root / "empty", None, sealed=True)
         hostile = _hostile_import(root / "hostile")
         signing = _signing(root / "keys")
     export_s = [m["export_s"] for m in measured]
     import_s = [m["import_s"] for m in measured]
+    plain_export_s = statistics.median(m["export_s"] for m in plain)
+    plain_import_s = statistics.median(m["import_s"] for m in plain)
+    plain_export_cpu = statistics.median(m["export_cpu_s"] for m in plain)
+    plain_import_cpu = statistics.median(m["import_cpu_s"] for m in plain)
     last = measured[-1]
     scale = 20_000 / size
     return {
@@ -172,6 +181,20 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
         # the budgets are for 20,000 events; smaller runs are scaled linearly
         "export_20k_events_s": round(statistics.median(export_s) * scale, 3),
         "import_20k_events_s": round(statistics.median(import_s) * scale, 3),
+        # the figures above are of sealed bundles (a desk with a hub key: desk.sync.seal); the same runs plain,
+        # and what sealing adds (wall and CPU time; issue 14: at most 15 %)
+        "export_20k_events_plain_s": round(plain_export_s * scale, 3),
+        "import_20k_events_plain_s": round(plain_import_s * scale, 3),
+        "export_plain_cpu_s": round(plain_export_cpu, 3),
+        "import_plain_cpu_s": round(plain_import_cpu, 3),
+        "sealing_export_added_pct": round(100 * (statistics.median(export_s) / plain_export_s - 1), 1),
+        "sealing_import_added_pct": round(100 * (statistics.median(import_s) / plain_import_s - 1), 1),
+        "sealing_export_cpu_added_pct": round(
+            100 * (statistics.median(m["export_cpu_s"] for m in measured) / plain_export_cpu - 1), 1
+        ),
+        "sealing_import_cpu_added_pct": round(
+            100 * (statistics.median(m["import_cpu_s"] for m in measured) / plain_import_cpu - 1), 1
+        ),
         # the peak memory of an import (SPEC §10: ≤ 300 MB for any bundle): the importing process's and its
         # reading process's together, for the genuine bundle and for a hostile one
         "import_peak_rss_mb": round(
@@ -192,17 +215,19 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
     }
 
 
-def _export_and_import(source: Path, root: Path, hub_source: Path | None) -> dict:
+def _export_and_import(source: Path, root: Path, hub_source: Path | None, *, sealed: bool) -> dict:
     desk_home = Home(shutil.copytree(source, root / "desk"))
     hub_home = Home(shutil.copytree(hub_source, root / "hub")) if hub_source else _home(root / "hub", 0)
     enrol(hub_home, desk_home)
+    # sealed: the hub's key made, the desk seals to it (as `desk hub seal-key` and `desk seal-key set`)
+    seal_to = str(ensure_hub_identity(hub_home).to_public()) if sealed else None
     out = root / "out"
     out.mkdir()
     desk = open_desk(desk_home)
     try:
         _settle_disk()
         t, c = time.perf_counter(), time.process_time()
-        exported = export_bundle(desk, out)
+        exported = export_bundle(desk, out, seal_to=seal_to)
         export_s, export_cpu = time.perf_counter() - t, time.process_time() - c
     finally:
         desk.close()

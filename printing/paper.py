@@ -39,7 +39,7 @@ class Paper(NamedTuple):
 PAPERS: dict[str, Paper] = {
     "a4": Paper("a4", 210 * MM, 297 * MM, 15 * MM, 15 * MM, 15 * MM, 20 * MM, 11, 24 * MM, 20 * MM),
     "a5": Paper("a5", 148 * MM, 210 * MM, 9 * MM, 9 * MM, 9 * MM, 11 * MM, 8.5, 19 * MM, 13 * MM),
-    "80mm": Paper("80mm", 80 * MM, None, 4 * MM, 4 * MM, 8 * MM, 4 * MM, 8, 24 * MM, 14 * MM),
+    "80mm": Paper("80mm", 80 * MM, None, 4 * MM, 4 * MM, 8 * MM, 4 * MM, 8, 26 * MM, 14 * MM),
 }
 A4_LANDSCAPE = Paper("a4-landscape", 297 * MM, 210 * MM, 12 * MM, 10 * MM, 12 * MM, 12 * MM, 7.5)
 PAPER_NAMES = tuple(PAPERS)

@@ -26,6 +26,7 @@ from desk.rules.problems import Problem, is_problem_json, problem
 from desk.sync.bundle_write import export_bundle
 from desk.sync.ingest import Cancelled, cancelled
 from desk.sync.push import is_plain_remote, push
+from desk.sync.seal import pinned_recipient
 from desk.sync.status import SyncStatus, sync_status
 from screens.base import DeskScreen
 from screens.messages import SyncFinished, WorkProgress
@@ -241,7 +242,7 @@ class SyncScreen(DeskScreen):
     def export_worker(self, folder: str) -> None:
         with self.app.thread_desk() as desk:
             try:
-                result = export_bundle(desk, folder, progress=self._progress)
+                result = export_bundle(desk, folder, progress=self._progress, seal_to=pinned_recipient(desk.home))
             except Cancelled:
                 self.post_message(SyncFinished("export", cancelled=True))
                 return
@@ -280,7 +281,11 @@ class SyncScreen(DeskScreen):
             if r.path is None:
                 self._outcome(t("sync.export_nothing"), "success")
             else:
-                self._outcome(t("sync.exported", events=r.events, dossiers=r.dossiers, path=str(r.path)), "success")
+                words = "sync.exported" if r.sealed else "sync.exported_plain"
+                self._outcome(
+                    t(words, events=r.events, dossiers=r.dossiers, path=str(r.path)),
+                    "success" if r.sealed else "warning",
+                )
         else:
             r = event.result
             self._outcome(t("sync.pushed", pushed=r.pushed, pending=r.pending), "success")

@@ -35,6 +35,7 @@ RECEIPT_NAME_Q = (
     "h%E1%BA%B9n%20tr%E1%BA%A3%20k%E1%BA%BFt%20qu%E1%BA%A3"
 )
 OTHER_AGENCY_KEY = bytes(range(100, 132))
+ED25519_SIG = "5MORNBZXSFUCYPAHZANWNDOSNJUGWFPISSARETHSVF27SGUYIIDMO2ZRLKYEFQTAI2IUT4YWJSWFXVXUT66IXUXTGJB3TUP44LCUCAI"
 
 
 def make_dossier(**changes) -> Dossier:
@@ -64,7 +65,7 @@ def test_payload_has_the_spec_shape():
     assert p.startswith("motcua:?mhs=000.00.12.H29-261122-1007&tthc=2.000815.000.00.00.H29")
     assert f"&dd=001099012345&gt=01&ten={RECEIPT_NAME_Q}&hen=202611221630&sig=" in p
     sig = p.rsplit("sig=", 1)[1]
-    assert re.fullmatch(r"[A-Z2-7]{16}", sig)  # 80 bits, base32, no padding
+    assert re.fullmatch(r"[A-Z2-7]{103}", sig)  # Ed25519's 512 bits, base32, no padding
 
 
 def test_lookup_url_prefix_is_used_and_not_signed():
@@ -233,9 +234,13 @@ def test_known_answer_keeps_old_receipts_verifiable():
         "motcua:?mhs=000.00.12.H29-261122-1007&tthc=2.000815&dd=001099012345"
         "&gt=01&hen=202611251630&sig=ORISSXSRVQKHXRZU"
     )
-    assert build_payload(d, KEY) == old.replace("&gt=01&", f"&gt=01&ten={RECEIPT_NAME_Q}&")
-    # a receipt printed before the QR named its document verifies as it did
+    # a receipt printed before the QR named its document, and before Ed25519, verifies as it did
     assert verify_payload(old, KEY, store(d)).verdict is Verdict.GENUINE
+    assert verify_payload(old.replace("&gt=01&", f"&gt=01&ten={RECEIPT_NAME_Q}&"), KEY, store(d)).genuine
+    # Ed25519 signatures are deterministic (RFC 8032): the receipts printed now have a known answer too
+    assert build_payload(d, KEY) == old.replace("&gt=01&", f"&gt=01&ten={RECEIPT_NAME_Q}&").replace(
+        "sig=ORISSXSRVQKHXRZU", "sig=" + ED25519_SIG
+    )
 
 
 def test_the_qr_names_the_document_and_starts_with_the_lookup_url():

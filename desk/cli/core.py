@@ -10,6 +10,7 @@ from desk.cli.base import add_command, emit_json, say, warn
 from desk.cli.base import fmt_dt as _fmt_dt
 from desk.cli.base import home_from_args as _home
 from desk.cli.base import open_from_args as _open
+from desk.cli.seal import register_key_public
 from desk.cli.wording import describe
 from desk.errors import EXIT_OK, InvalidInput
 from desk.rules.problems import fill
@@ -358,12 +359,13 @@ def register(sub) -> None:
     sp = add_command(sub, "clerk", "show or change the current clerk's name", cmd_clerk)
     sp.add_argument("name", nargs="?", help="new name")
 
-    key = sub.add_parser("key", help="the agency key that signs receipts")
+    key = sub.add_parser("key", help="the agency key that signs receipts, and its public half")
     key_sub = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
     sp = add_command(
         key_sub, "export", "write the agency key to FILE (owner-only) for another desk", cmd_key_export, json_flag=False
     )
     sp.add_argument("--out", required=True, metavar="FILE")
+    register_key_public(key_sub)
 
     cat = sub.add_parser("catalog", help="the catalogue of procedures")
     cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)

@@ -124,11 +124,34 @@ def cmd_print_register(args: argparse.Namespace) -> int:
     return _finish(args, result)
 
 
+def _verify_with_public_key(args) -> int:
+    """``--public-key FILE``: the signature alone, on a machine with no home and no secret."""
+    from desk.cli.wording import describe
+    from desk.rules.receipt_qr import verify_public
+    from desk.sync.receipt_keys import read_key_file
+
+    genuine, verdict = verify_public(args.text, read_key_file(args.public_key))
+    if args.json:
+        emit_json({"genuine": genuine, "code": verdict.params.get("code"), "verdict": verdict.code})
+    else:
+        say(describe(verdict))
+    if genuine:
+        return EXIT_OK
+    exits = {
+        "receipt.not_receipt": EXIT_INVALID,
+        "receipt.other_agency": EXIT_INVALID,
+        "receipt.agency_only": EXIT_NOT_FOUND,
+    }
+    return exits.get(verdict.code, EXIT_INTEGRITY)  # forged: 5
+
+
 def cmd_verify_receipt(args) -> int:
     from desk.config import read_agency_key
     from desk.dossier.query import find
     from desk.rules.receipt_qr import Verdict, verify_payload
 
+    if args.public_key:
+        return _verify_with_public_key(args)
     desk = open_from_args(args)
     verdict = verify_payload(args.text, read_agency_key(desk.home), lambda code: find(desk, code))
     if args.json:
@@ -208,3 +231,9 @@ def register(sub) -> None:
         sub, "verify-receipt", "check a scanned receipt QR: genuine, altered, forged or unknown", cmd_verify_receipt
     )
     sp.add_argument("text", help="the text the scanner read from the receipt's QR code")
+    sp.add_argument(
+        "--public-key",
+        metavar="FILE",
+        help="check the signature with the agency's public key alone (`desk key public --out`, or a hub's "
+        "GET /v1/keys): genuine or forged, no home needed",
+    )

@@ -1,4 +1,4 @@
-"""Sync commands: export, import, sync (push), hub serve / token add / status."""
+"""Sync commands: export, import, sync (push), hub serve / token add / status (sealing: ``desk.cli.seal``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desk.cli.base import add_command, emit_json, home_from_args, open_from_args, say, warn
 from desk.cli.keys import ask_passphrase, register_hub
+from desk.cli.seal import register as register_seal
 from desk.cli.wording import describe
 from desk.errors import EXIT_OK, InvalidInput
 
@@ -22,12 +23,19 @@ def _day(text: str | None) -> date | None:
 
 
 def cmd_export(args) -> int:
+    from desk.rules.problems import problem
     from desk.sync.bundle_write import export_bundle
+    from desk.sync.seal import pinned_recipient
 
     desk = open_from_args(args)
     ask_passphrase(desk.home)
     out = args.out or desk.settings.export_dir or str(desk.home.outbox)
-    result = export_bundle(desk, Path(out).expanduser(), day=_day(args.date), with_files=args.with_files)
+    seal_to = None if args.plain else pinned_recipient(desk.home)
+    result = export_bundle(
+        desk, Path(out).expanduser(), day=_day(args.date), with_files=args.with_files, seal_to=seal_to
+    )
+    if result.path is not None and not result.sealed:
+        warn(describe(problem("export.plain") if args.plain else problem("export.no_hub_key")))
     if args.json:
         emit_json(result.to_json())
     elif result.path is None:
@@ -39,7 +47,9 @@ def cmd_export(args) -> int:
     else:
         say(
             f"{result.path}  {result.events} events (seq {result.first_seq}–{result.last_seq}), "
-            f"{result.dossiers} dossiers" + (f", {result.files} scans" if result.files else "")
+            f"{result.dossiers} dossiers"
+            + (f", {result.files} scans" if result.files else "")
+            + (", sealed to the hub's key" if result.sealed else "")
         )
     return EXIT_OK
 
@@ -155,6 +165,11 @@ def register(sub) -> None:
     sp.add_argument("--out", metavar="DIR", help="destination folder (default: [sync] export_dir, else outbox/)")
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="re-export every event of that day")
     sp.add_argument("--with-files", action="store_true", help="include the scanned files")
+    sp.add_argument(
+        "--plain",
+        action="store_true",
+        help="do not seal the bundle to the hub's key (tests; a hub with no key yet): anyone holding it can read it",
+    )
 
     sp = add_command(sub, "import", "import a desk's bundle into this home (the hub); all or nothing", cmd_import)
     sp.add_argument("bundle", metavar="BUNDLE")
@@ -174,6 +189,7 @@ def register(sub) -> None:
     sp.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain) file")
     sp.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     sp.add_argument("--quiet", action="store_true", help="do not log requests")
+    register_seal(sub, hub_sub)
     token = hub_sub.add_parser("token", help="tokens desks use to push")
     token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     add_command(token_sub, "add", "make a new token, store its digest, print it once", cmd_hub_token_add)

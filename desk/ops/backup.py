@@ -1,7 +1,8 @@
 """``desk backup OUT``: one zip with a consistent copy of the whole home.
 
 The database is copied with SQLite's online backup (consistent even while the
-TUI writes), then the settings, the agency key and the stored scans are added.
+TUI writes), then the settings, the agency key, the hub's sealing key (a hub) or its public half (a desk)
+and the stored scans are added.
 The zip is written under a temporary name, fsynced and renamed, owner-only (``desk.fsio``):
 it holds personal data and the agency key. The database copy is made beside it,
 in the target folder, under a hidden temporary name, owner-only (never in the
@@ -33,6 +34,7 @@ from desk.dossier.events import RESTORED_KEY
 from desk.errors import DeskError, InvalidInput
 from desk.fsio import atomic_writer, part_name, remove_leftovers
 from desk.ids import new_id
+from desk.sync.seal import hub_key_path, pinned_path
 
 PART_STEM = "desk-backup"
 _OWNER_ONLY = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
@@ -77,6 +79,9 @@ def backup_home(desk, out: Path, progress: Callable[[int, int], None] | None = N
                 _add(zf, snapshot, home.db.name)
                 _add(zf, home.config, home.config.name)
                 _add(zf, home.key, home.key.name)
+                for kept in (hub_key_path(home), pinned_path(home)):  # a hub's sealing key; a desk's copy of it
+                    if kept.is_file():
+                        _add(zf, kept, kept.name)
                 info = zipfile.ZipInfo("backup.json", date_time=_zip_time())
                 info.external_attr = (stat.S_IFREG | 0o600) << 16
                 zf.writestr(info, json.dumps(record, ensure_ascii=False, indent=2), zipfile.ZIP_DEFLATED)

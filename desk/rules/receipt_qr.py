@@ -12,11 +12,17 @@ the lookup URL of the settings (``printing.lookup_url``), so a citizen's phone
 opens the portal's lookup page; with the bare ``motcua:`` prefix it opens nothing
 (:func:`lookup_problem` is the warning).
 
-The signature is HMAC-SHA256, keyed with the agency key (every desk of one agency
-holds the same key), over the five fields in this fixed order, as the JSON array
-``["<mhs>","<tthc>","<dd>","<gt>","<hen>"]`` (NFC, no spaces) behind the domain tag
-``motcua-desk/receipt/1`` and a NUL byte. It is truncated to 80 bits and written in
-base32 without padding (16 characters of ``A-Z2-7``). The lookup URL is not signed:
+The signature is Ed25519 by the agency's receipt key (``desk.rules.receipt_key``: derived
+from the agency key every desk of one agency holds), over the five fields in this fixed
+order, as the JSON array ``["<mhs>","<tthc>","<dd>","<gt>","<hen>"]`` (NFC, no spaces)
+behind the domain tag ``motcua-desk/receipt-ed25519/1`` and a NUL byte, written in base32
+without padding (103 characters of ``A-Z2-7``). Anyone holding the agency's public key
+checks it (:func:`verify_public`, ``desk verify-receipt --public-key``), no secret needed.
+
+Receipts printed before carry a 16-character ``sig``: HMAC-SHA256 keyed with the agency
+key over the same array behind ``motcua-desk/receipt/1`` and a NUL byte, truncated to 80
+bits. They still verify at their agency (the length tells which kind a ``sig`` is); a
+public key cannot check them. The lookup URL is not signed:
 desks may point at different portals, and a scanner may mangle it harmlessly. Nor is
 ``ten``, so receipts printed before it was added verify as they did; it is bound to the
 signed ``gt`` instead: a ``ten`` that is not the name of the document ``gt`` says is forged.
@@ -54,6 +60,7 @@ from enum import StrEnum
 from urllib.parse import parse_qsl, quote
 
 from desk.models import Dossier
+from desk.rules import receipt_key
 from desk.rules.forms import FORMS
 from desk.rules.problems import Problem, problem
 
@@ -66,6 +73,7 @@ NAME_FIELD = "ten"  # the document's name: not signed, bound to gt
 DOC_NAMES = {RECEIPT_DOC_TYPE: FORMS["receipt"].title}
 """The name each document type (``gt``) carries in its QR."""
 _DOMAIN_TAG = b"motcua-desk/receipt/1\x00"
+_SIGNED_TAG = b"motcua-desk/receipt-ed25519/1\x00"
 _MAX_SCAN = 2000  # a receipt QR is ~150 characters; anything longer is not one
 _UNRESERVED = "-._~"
 _MHS_RE = re.compile(r"(?:^|[?&;:])mhs=")
@@ -176,21 +184,37 @@ def dossier_fields(dossier: Dossier) -> tuple[str, str, str, str, str]:
     )
 
 
+def _fields_json(fields: tuple[str, ...]) -> bytes:
+    return json.dumps([_clean(f) for f in fields], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def sign_fields(fields: tuple[str, ...], key: bytes) -> str:
-    """The truncated, base32-encoded HMAC-SHA256 of the fields under the agency key."""
+    """The truncated, base32-encoded HMAC-SHA256 of the fields under the agency key (receipts printed
+    before the Ed25519 signature: still verified, no longer printed)."""
     if not key:
         raise ValueError("the agency key is empty: receipts cannot be signed or verified")
-    message = _DOMAIN_TAG + json.dumps([_clean(f) for f in fields], ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8"
-    )
-    digest = hmac.new(key, message, hashlib.sha256).digest()[:SIG_BYTES]
+    digest = hmac.new(key, _DOMAIN_TAG + _fields_json(fields), hashlib.sha256).digest()[:SIG_BYTES]
     return base64.b32encode(digest).decode("ascii").rstrip("=")
+
+
+def signed_message(fields: tuple[str, ...]) -> bytes:
+    """What the agency's receipt key signs (Ed25519)."""
+    return _SIGNED_TAG + _fields_json(fields)
+
+
+def _signature_valid(claim: ReceiptClaim, key: bytes) -> bool:
+    """The claim's ``sig`` under this agency: Ed25519 by its receipt key, or a legacy HMAC (16 characters)."""
+    if len(claim.sig) == receipt_key.SIGNATURE_CHARS:
+        return receipt_key.verify(receipt_key.public_key(key), claim.sig, signed_message(claim.fields()))
+    expected = sign_fields(claim.fields(), key)
+    # constant-time: the scanned signature is attacker-controlled
+    return hmac.compare_digest(expected.encode("ascii"), claim.sig.encode("utf-8"))
 
 
 def build_payload(dossier: Dossier, key: bytes, lookup_url: str = "") -> str:
     """The text of the receipt's QR code for this dossier."""
     fields = dossier_fields(dossier)
-    sig = sign_fields(fields, key)
+    sig = receipt_key.sign(key, signed_message(fields))
     prefix = lookup_url.strip() or DEFAULT_PREFIX
     if prefix.endswith(("?", "&")):
         sep = ""
@@ -263,9 +287,7 @@ def verify_payload(text: str, key: bytes, lookup: Callable[[str], Dossier | None
     claim = parse_payload(text)
     if claim is None:
         return ReceiptVerdict(Verdict.NOT_RECEIPT, "")
-    expected = sign_fields(claim.fields(), key)
-    # constant-time: the scanned signature is attacker-controlled
-    sig_ok = hmac.compare_digest(expected.encode("ascii"), claim.sig.encode("utf-8"))
+    sig_ok = _signature_valid(claim, key)
     dossier = lookup(claim.code)
     if not sig_ok or claim.repeated or not claim.names_its_document:
         return ReceiptVerdict(Verdict.FORGED, claim.code, claim, dossier)
@@ -278,3 +300,36 @@ def verify_payload(text: str, key: bytes, lookup: Callable[[str], Dossier | None
     if mismatched:
         return ReceiptVerdict(Verdict.ALTERED, claim.code, claim, dossier, mismatched)
     return ReceiptVerdict(Verdict.GENUINE, claim.code, claim, dossier)
+
+
+def agency_of(code: str) -> str:
+    """The agency code a dossier code starts with (``<agency>-<YYMMDD>-<XXXX>``)."""
+    return code.rsplit("-", 2)[0] if code.count("-") >= 2 else ""
+
+
+def verify_public(text: str, keys: dict[str, tuple[str, bytes]]) -> tuple[bool, Problem]:
+    """Check a scanned receipt with public keys alone (agency code -> (name, raw Ed25519 key)), on a machine
+    holding no secret: (genuine, the verdict's problem). Genuine means the receipt's agency signed these
+    fields; whether the dossier's state still matches is the agency's to say."""
+    claim = parse_payload(text)
+    if claim is None:
+        return False, problem("receipt.not_receipt")
+    agency = agency_of(claim.code)
+    if agency not in keys:
+        if len(keys) == 1:
+            (other,) = keys
+            return False, problem("receipt.other_agency", code=claim.code, agency=agency, key_agency=other)
+        return False, problem(
+            "receipt.other_agency", code=claim.code, agency=agency, key_agency=", ".join(sorted(keys))
+        )
+    name, public = keys[agency]
+    if len(claim.sig) != receipt_key.SIGNATURE_CHARS and len(claim.sig) == -(-SIG_BYTES * 8 // 5):
+        return False, problem("receipt.agency_only", code=claim.code)
+    ok = (
+        receipt_key.verify(public, claim.sig, signed_message(claim.fields()))
+        and not claim.repeated
+        and claim.names_its_document
+    )
+    if not ok:
+        return False, problem("receipt.forged", code=claim.code)
+    return True, problem("receipt.signed", code=claim.code, agency=f"{name} ({agency})" if name else agency)

@@ -39,6 +39,7 @@ from desk.sync.bundle_write import (
 )
 from desk.sync.ingest import Gap, Progress, Run, desk_gaps
 from desk.sync.publish import ChunkHook, stage_and_publish
+from desk.sync.seal import check_routing, opened
 from desk.sync.signing import check_source, signed_from_member
 
 # limits against hostile bundles (zip bombs, huge members); a day of a busy
@@ -380,13 +381,18 @@ def _file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_bundle(path: str | os.PathLike) -> tuple[dict, list[tuple]]:
+def read_bundle(path: str | os.PathLike, home=None) -> tuple[dict, list[tuple]]:
     """A bundle checked whole (every member, every event) and not imported: its manifest and its events as
     rows (EVENT_COLUMNS, as :class:`desk.sync.ingest.Run` holds them). For a desk's own bundle (``desk
-    recover``); it holds every event in memory."""
-    path = Path(path)
+    recover``); it holds every event in memory. A sealed bundle opens only with ``home``'s hub key."""
+    with opened(home, Path(path)) as (plain, routing):
+        return _read_plain(plain, routing)
+
+
+def _read_plain(path: Path, routing: dict | None) -> tuple[dict, list[tuple]]:
     zf, bundle = open_bundle(path)
     try:
+        check_routing(routing, bundle.manifest, path.name)
         _check_members(zf, bundle, path.name)
         zi, sha256 = bundle.events
         rows = [row for run in checked_blocks(zf, zi, path.name, bundle.manifest, sha256) for row in run.rows]
@@ -404,11 +410,19 @@ def import_bundle(
     IntegrityFailure (exit 5) naming what and where, and nothing is imported. Then they are published in
     short transactions, so that a clerk's intake at this home never waits long. A missing earlier bundle of
     the same desk does not refuse the import: the gap is recorded by seq range and returned.
+    A sealed bundle is decrypted with this hub's key into the home's ``tmp/`` first (``desk.sync.seal``).
     """
-    path = Path(path)
+    with opened(desk.home, Path(path)) as (plain, routing):
+        return _import_plain(desk, plain, routing, progress, on_chunk)
+
+
+def _import_plain(
+    desk, path: Path, routing: dict | None, progress: Progress | None, on_chunk: ChunkHook | None
+) -> ImportResult:
     zf, bundle = open_bundle(path)
     events: EventsSource | None = None
     try:
+        check_routing(routing, bundle.manifest, path.name)
         _check_signed(desk, bundle, path.name)  # who wrote it, before any event is read
 
         # the events' reader starts first: a second process may read them while the other members are checked

@@ -43,6 +43,7 @@ from desk.rules import canonical, portal
 from desk.rules.problems import problem
 from desk.rules.spreadsheet import safe_row
 from desk.sync.ingest import Progress
+from desk.sync.seal import sealing
 from desk.sync.signing import Signer
 
 FORMAT = "motcua-desk-bundle/1"
@@ -88,6 +89,8 @@ class ExportResult:
     first_seq: int | None = None
     last_seq: int | None = None
     files: int = 0
+    sealed: bool = False
+    """Encrypted to the hub's key (``desk.sync.seal``); False for a plain bundle."""
 
     def to_json(self) -> dict:
         return {
@@ -97,6 +100,7 @@ class ExportResult:
             "first_seq": self.first_seq,
             "last_seq": self.last_seq,
             "files": self.files,
+            "sealed": self.sealed,
         }
 
 
@@ -470,8 +474,12 @@ def export_bundle(
     day: date | None = None,
     with_files: bool = False,
     progress: Progress | None = None,
+    seal_to: str | None = None,
 ) -> ExportResult:
     """Write every event not yet exported (or every event of ``day``) into one bundle in ``out_dir``.
+
+    With ``seal_to`` (the hub's age recipient, ``desk.sync.seal.pinned_recipient``) the bundle is sealed:
+    written plain into the home's private ``tmp/``, then encrypted into ``out_dir``.
 
     The zip is written under a temporary name, fsynced, then renamed; only
     then are its events marked ``bundle:<name>``. An unwritable or full
@@ -495,10 +503,20 @@ def export_bundle(
     remove_leftovers(out, f"{glob.escape(f'{agency.code}_{agency.desk_no}_')}*{glob.escape(SUFFIX)}")
     signer = Signer(desk.home)  # before any work: a key that cannot be read stops the export here
     tmp = part_name(out, name)
+    # sealed: written plain into the home's tmp/, then encrypted into tmp (the outside shows only this routing)
+    routing = {
+        "agency": agency.code,
+        "agency_name": agency.name,
+        "desk_no": agency.desk_no,
+        "seq": {"first": first, "last": last},
+        "date": last_at.date().isoformat(),
+        "created_at": clock.now().isoformat(timespec="seconds"),
+    }
     try:
-        events, dossiers, files = _write_bundle(
-            desk, tmp, first, last, with_files=with_files, day=day, progress=progress, signer=signer
-        )
+        with sealing(desk.home, tmp, seal_to, routing) if seal_to else contextlib.nullcontext(tmp) as target:
+            events, dossiers, files = _write_bundle(
+                desk, target, first, last, with_files=with_files, day=day, progress=progress, signer=signer
+            )
         os.replace(tmp, final)
         _fsync_dir(out)
     except OSError as exc:
@@ -512,7 +530,7 @@ def export_bundle(
         stopped = exc.problem if isinstance(exc, DeskError) else problem("sync.stopped", kind=exc.__class__.__name__)
         _record_export(desk, {"path": None, "events": 0, "dossiers": 0, "error": stopped.as_json()})
         raise
-    result = ExportResult(final, events, dossiers, first, last, files)
+    result = ExportResult(final, events, dossiers, first, last, files, sealed=bool(seal_to))
     with sq.bulk_cache(desk.db, events), write_transaction(desk.db):
         sq.mark_range_exported(
             desk.db, desk.desk_id, first, last, f"bundle:{name}", clock.now().isoformat(timespec="seconds")

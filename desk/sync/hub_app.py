@@ -1,4 +1,5 @@
-"""The hub's receiver as an ASGI application: ``POST /v1/events``, ``GET /v1/head``, ``GET /v1/health``.
+"""The hub's receiver as an ASGI application: ``POST /v1/events``, ``GET /v1/head``, ``GET /v1/health``,
+``GET /v1/keys`` (the receipt public keys of its agencies, for anyone: no token).
 
 ``POST /v1/events`` takes one batch of one desk's events and runs exactly the
 checks and the transaction of bundle import (``desk.sync.ingest``);
@@ -38,6 +39,7 @@ from desk.rules.problems import Problem, is_code
 from desk.sync.ingest import Busy, ChainConflict, Run, ingest
 from desk.sync.publish import resume
 from desk.sync.push import EVENTS_PATH, HEAD_PATH, HEALTH_PATH, MAX_BATCH, PROTOCOL
+from desk.sync.receipt_keys import published
 from desk.sync.records import check_records, received_events
 from desk.sync.signing import HUB_SIGNATURE_HEADER, check_source, reply_bytes, signed_from_headers
 
@@ -45,6 +47,7 @@ MAX_BODY = 16 * 1024**2
 REQUEST_TIMEOUT = 30.0
 TOKEN_PREFIX = "sha256:"
 MAX_KEY_LENGTH = 200
+KEYS_PATH = "/v1/keys"
 
 
 def token_digest(token: str) -> str:
@@ -184,6 +187,8 @@ class HubApp:
                 self._authorise(headers)
                 head = await asyncio.get_running_loop().run_in_executor(None, self._head, query)
                 return await self._send_signed(send, json.dumps(head, ensure_ascii=False).encode("utf-8"), query)
+            if path == KEYS_PATH and method in ("GET", "HEAD"):  # public keys: no token
+                return await _send(send, 200, await asyncio.get_running_loop().run_in_executor(None, self._keys))
             if method not in ("GET", "HEAD", "POST"):
                 raise _Reply(405, "hub.method_not_allowed", f"use POST {EVENTS_PATH}", {"Allow": "GET, POST"})
             if method != "POST" or path != EVENTS_PATH:
@@ -271,6 +276,10 @@ class HubApp:
         if got < length:
             raise _Reply(400, "hub.body_ended_early", "the body ended early")
         return b"".join(chunks)
+
+    def _keys(self) -> dict:
+        """The receipt public keys of the agencies this hub serves (``desk.sync.receipt_keys``)."""
+        return published(self.desk)
 
     def _head(self, query: dict) -> dict:
         """What this hub holds of one desk, for a restored desk's ``desk recover`` (docs/recovery.md)."""

@@ -424,6 +424,7 @@ STRINGS: dict[str, str] = {
     "sync.push_cancelled": "Push stopped: what the hub acknowledged stays so, the rest is still pending.",
     "sync.export_nothing": "Nothing new to export: every event was exported or pushed.",
     "sync.exported": "Exported {events:# event|# events}, {dossiers:# dossier|# dossiers} to {path}",
+    "sync.exported_plain": "Exported {events:# event|# events}, {dossiers:# dossier|# dossiers} to {path} — NOT sealed: this desk has no hub key, anyone who finds the file can read it (desk seal-key set FILE)",
     "sync.pushed": "Pushed: the hub acknowledged {pushed:# event|# events}; {pending} still pending.",
     "sync.export_failed": "The bundle was not exported (see the error); nothing was marked as exported.",
     "sync.push_failed": "The push failed (see the error); events not acknowledged are still pending.",

@@ -6,6 +6,7 @@ Counts pick their form (``{length:# digit|# digits}``): no "1 pages".
 from __future__ import annotations
 
 from screens.i18n.problems_en_keys import PROBLEMS as _KEYS
+from screens.i18n.problems_en_seal import PROBLEMS as _SEAL
 from screens.i18n.problems_en_sync import PROBLEMS as _SYNC
 
 PROBLEMS: dict[str, str] = {
@@ -315,3 +316,4 @@ PROBLEMS: dict[str, str] = {
 
 PROBLEMS.update(_SYNC)
 PROBLEMS.update(_KEYS)
+PROBLEMS.update(_SEAL)

@@ -8,6 +8,7 @@ words (``screens.i18n.catalogue.PARAM_KEYS``). Same keys and placeholders as
 from __future__ import annotations
 
 from screens.i18n.problems_vi_keys import PROBLEMS as _KEYS
+from screens.i18n.problems_vi_seal import PROBLEMS as _SEAL
 from screens.i18n.problems_vi_sync import PROBLEMS as _SYNC
 
 PROBLEMS: dict[str, str] = {
@@ -319,3 +320,4 @@ PROBLEMS: dict[str, str] = {
 
 PROBLEMS.update(_SYNC)
 PROBLEMS.update(_KEYS)
+PROBLEMS.update(_SEAL)

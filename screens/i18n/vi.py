@@ -437,6 +437,7 @@ STRINGS: dict[str, str] = {
     "sync.push_cancelled": "Đã dừng gửi: phần máy chủ đã nhận vẫn được ghi nhận, phần còn lại vẫn chờ.",
     "sync.export_nothing": "Không có gì mới để xuất: mọi sự kiện đã được xuất hoặc gửi.",
     "sync.exported": "Đã xuất {events} sự kiện, {dossiers} hồ sơ vào {path}",
+    "sync.exported_plain": "Đã xuất {events} sự kiện, {dossiers} hồ sơ vào {path} — KHÔNG niêm phong: quầy chưa có khoá của máy chủ, ai nhặt được tệp cũng đọc được (desk seal-key set TỆP)",
     "sync.pushed": "Đã gửi: máy chủ nhận {pushed} sự kiện; còn {pending} chờ.",
     "sync.export_failed": "Không xuất được gói (xem thông báo lỗi); không có gì bị đánh dấu là đã xuất.",
     "sync.push_failed": "Gửi không thành công (xem thông báo lỗi); các sự kiện chưa nhận vẫn chờ.",
