@@ -312,6 +312,62 @@ def m005_digits_search(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO dossiers_digits(dossiers_digits) VALUES ('rebuild')")
 
 
+def words_of(row: str) -> str:
+    """The SQL text ``dossiers_words`` indexes for a dossier row (``new``, ``old`` or a table's name).
+
+    Its name, its code, and its ID number or phone only when they hold
+    something other than digits (a passport): every word of the dossier a
+    search without digits could find, and none of the million all-digit words
+    that would bloat its prefix indexes (a search with digits uses
+    ``dossiers_fts`` and ``dossiers_digits``).
+    """
+    return (
+        f"coalesce({row}.applicant_folded, '') || ' ' || coalesce({row}.code, '')"
+        f" || CASE WHEN {row}.id_number GLOB '*[^0-9]*' THEN ' ' || {row}.id_number ELSE '' END"
+        f" || CASE WHEN {row}.phone GLOB '*[^0-9]*' THEN ' ' || {row}.phone ELSE '' END"
+    )
+
+
+@MIGRATIONS()
+def m006_word_prefixes(db: sqlite_utils.Database) -> None:
+    """A word index with prefix indexes, for searches without digits ("nguyen van d", "tran thi").
+
+    In ``dossiers_fts`` each word typed is a prefix that FTS5 expands into every
+    word starting so and merges in full before the first row: 10 to 90 ms among
+    a million dossiers. Here the prefixes of 1 to 7 letters (the longest
+    Vietnamese syllable) are indexed as words themselves, walked newest first
+    and stopped at the page's end. Without positions (``detail='none'``) and
+    contentless (the text is :func:`words_of`), it adds about 2 % to the file.
+    """
+    db.execute(
+        """
+        CREATE VIRTUAL TABLE dossiers_words USING fts5(
+            words, content='', detail='none', prefix='1 2 3 4 5 6 7',
+            tokenize='unicode61 remove_diacritics 2'
+        )"""
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER dossiers_words_ai AFTER INSERT ON dossiers BEGIN
+          INSERT INTO dossiers_words(rowid, words) VALUES (new.rowid, {words_of("new")});
+        END"""
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER dossiers_words_ad AFTER DELETE ON dossiers BEGIN
+          INSERT INTO dossiers_words(dossiers_words, rowid, words) VALUES ('delete', old.rowid, {words_of("old")});
+        END"""
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER dossiers_words_au AFTER UPDATE OF code, applicant_folded, id_number, phone ON dossiers BEGIN
+          INSERT INTO dossiers_words(dossiers_words, rowid, words) VALUES ('delete', old.rowid, {words_of("old")});
+          INSERT INTO dossiers_words(rowid, words) VALUES (new.rowid, {words_of("new")});
+        END"""
+    )
+    db.execute(f"INSERT INTO dossiers_words(rowid, words) SELECT rowid, {words_of('dossiers')} FROM dossiers")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply pending migrations explicitly at start-up.
 
