@@ -5,13 +5,38 @@ Never edit an applied migration: add a new one.
 
 from __future__ import annotations
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-MIGRATIONS = Migrations("motcua-desk")
+if TYPE_CHECKING:
+    import sqlite_utils
+    from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "motcua-desk"
+_STEPS: list[Callable[[sqlite_utils.Database], None]] = []
 
 
-@MIGRATIONS()
+def _step(fn: Callable[[sqlite_utils.Database], None]) -> Callable[[sqlite_utils.Database], None]:
+    """A migration, in the order of the module (``MIGRATIONS``, sqlite_utils's runner, is made of them)."""
+    _STEPS.append(fn)
+    return fn
+
+
+def __getattr__(name: str) -> Any:
+    # MIGRATIONS: made on first use, so that opening an up-to-date database does not import sqlite_utils
+    if name == "MIGRATIONS":
+        from sqlite_utils.migrations import Migrations
+
+        runner = Migrations(MIGRATION_SET)
+        for fn in _STEPS:
+            runner()(fn)
+        globals()["MIGRATIONS"] = runner
+        return runner
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@_step
 def m001_initial(db: sqlite_utils.Database) -> None:
     db.execute(
         """
@@ -161,7 +186,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-@MIGRATIONS()
+@_step
 def m002_sync_log(db: sqlite_utils.Database) -> None:
     """What a hub received (bundles and pushed batches), the seq gaps it knows of, and push idempotency."""
     db.execute(
@@ -217,7 +242,7 @@ def m002_sync_log(db: sqlite_utils.Database) -> None:
     )
 
 
-@MIGRATIONS()
+@_step
 def m003_indicator_indexes(db: sqlite_utils.Database) -> None:
     """Indexes for the indicators: results recorded and returned in a period.
 
@@ -227,7 +252,7 @@ def m003_indicator_indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX dossiers_returned ON dossiers(returned_at) WHERE returned_at IS NOT NULL")
 
 
-@MIGRATIONS()
+@_step
 def m004_sync_state_apart(db: sqlite_utils.Database) -> None:
     """Sync state moves out of the events: a narrow queue of pending events, and marks by seq range.
 
@@ -272,7 +297,7 @@ def m004_sync_state_apart(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE events DROP COLUMN synced")
 
 
-@MIGRATIONS()
+@_step
 def m005_digits_search(db: sqlite_utils.Database) -> None:
     """A trigram index of the phone and the ID number: any 4 or more consecutive digits find them.
 
@@ -328,7 +353,7 @@ def words_of(row: str) -> str:
     )
 
 
-@MIGRATIONS()
+@_step
 def m006_word_prefixes(db: sqlite_utils.Database) -> None:
     """A word index with prefix indexes, for searches without digits ("nguyen van d", "tran thi").
 
@@ -368,15 +393,31 @@ def m006_word_prefixes(db: sqlite_utils.Database) -> None:
     db.execute(f"INSERT INTO dossiers_words(rowid, words) SELECT rowid, {words_of('dossiers')} FROM dossiers")
 
 
-def migrate(db: sqlite_utils.Database) -> None:
+def migrate(db: Any) -> None:
     """Apply pending migrations explicitly at start-up.
 
     Taken under a write lock so that two processes opening a new home at once
     do not both try to create the schema.
     """
-    if not MIGRATIONS.pending(db):
+    if _all_applied(db.conn):
+        return
+    full = getattr(db, "full", db)  # db.connection.Database, or a sqlite_utils.Database
+    runner: Migrations = __getattr__("MIGRATIONS")
+    if not runner.pending(full):
         return
     from db.connection import write_transaction
 
     with write_transaction(db):
-        MIGRATIONS.apply(db)
+        runner.apply(full)
+
+
+def _all_applied(conn: sqlite3.Connection) -> bool:
+    """Whether every migration is recorded as applied, read as sqlite_utils records them."""
+    try:
+        done = {
+            name
+            for (name,) in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,))
+        }
+    except sqlite3.OperationalError:  # no such table: a new database
+        return False
+    return all(fn.__name__ in done for fn in _STEPS)

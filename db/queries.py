@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    from db.connection import Database
 
 DOSSIER_COLUMNS = (
     "id code desk_id desk_no procedure_code procedure_name applicant_kind applicant_name "
@@ -24,7 +26,7 @@ EVENT_COLUMNS = "desk_id seq event_id dossier_code type at clerk payload prev_ha
 OPEN_STATUSES = ("received", "transferred")
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
+def _rows(db: Database, sql: str, params=()) -> list[dict]:
     cur = db.execute(sql, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
