@@ -362,7 +362,8 @@ def m006_word_prefixes(db: sqlite_utils.Database) -> None:
     a million dossiers. Here the prefixes of 1 to 7 letters (the longest
     Vietnamese syllable) are indexed as words themselves, walked newest first
     and stopped at the page's end. Without positions (``detail='none'``) and
-    contentless (the text is :func:`words_of`), it adds about 2 % to the file.
+    contentless (the text is :func:`words_of`), it adds about 1 % to the file
+    (22 MB for a million dossiers; built in about 6 s of CPU).
     """
     db.execute(
         """
