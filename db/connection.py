@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
 PAGE_SIZE = 8192
@@ -20,8 +23,42 @@ WAITING_SUFFIX = "-waiting"
 WAITING_FRESH_S = 1.0
 """A waiting marker not refreshed for this long is a waiter that went away."""
 
+_savepoints = itertools.count(1)
 
-def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
+
+class Database:
+    """A connection with the calls the app makes on every path: ``execute`` and ``conn``.
+
+    The rest of ``sqlite_utils.Database`` (tables, what migrations
+    use) is reached through :attr:`full`, made on first use: importing
+    sqlite_utils (with click, pluggy and dateutil) would cost a third of the
+    start of a CLI command that only reads a few rows.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._full: sqlite_utils.Database | None = None
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        # the connection autocommits: no implicit transaction to commit or roll back (as sqlite_utils does)
+        return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
+
+    @property
+    def full(self) -> sqlite_utils.Database:
+        if self._full is None:
+            import sqlite_utils
+
+            self._full = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._full
+
+    def __getitem__(self, table: str) -> Any:
+        return self.full[table]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.full, name)
+
+
+def open_db(path: str | Path, *, migrate: bool = True) -> Database:
     """Open (and create) the database: WAL, synchronous=FULL, foreign keys, busy timeout.
 
     The connection is in autocommit mode; every write goes through
@@ -35,7 +72,9 @@ def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
-    db = sqlite_utils.Database(conn, execute_plugins=False)
+    # as sqlite_utils.Database sets it: a REPLACE fires the delete triggers that keep the search indexes right
+    conn.execute("PRAGMA recursive_triggers=ON")
+    db = Database(conn)
     if migrate:
         from db.migrations import migrate as apply_migrations
 
@@ -44,13 +83,23 @@ def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
 
 
 @contextlib.contextmanager
-def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def write_transaction(db: Database) -> Iterator[Database]:
     """One write transaction, taken with BEGIN IMMEDIATE so that the TUI and the
     CLI writing to one home at once wait for each other instead of failing mid-way."""
     conn = db.conn
     if conn.in_transaction:
-        with db.atomic():
+        # nested: a savepoint of the transaction around it
+        savepoint = f"desk_{next(_savepoints)}"
+        conn.execute(f"SAVEPOINT {savepoint}")
+        try:
             yield db
+        except BaseException:
+            if conn.in_transaction:  # a RAISE(ROLLBACK) may have ended the whole transaction
+                conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+            raise
+        else:
+            conn.execute(f"RELEASE SAVEPOINT {savepoint}")
         return
     _begin_immediate(conn)
     try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    from db.connection import Database
 
 DOSSIER_COLUMNS = (
     "id code desk_id desk_no procedure_code procedure_name applicant_kind applicant_name "
@@ -24,7 +26,7 @@ EVENT_COLUMNS = "desk_id seq event_id dossier_code type at clerk payload prev_ha
 OPEN_STATUSES = ("received", "transferred")
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
+def _rows(db: Database, sql: str, params=()) -> list[dict]:
     cur = db.execute(sql, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
@@ -131,13 +133,16 @@ def fts_query(folded: str) -> str | None:
 
 
 DIGITS_RE = re.compile(r"[0-9]{4,}")
+ANY_DIGIT_RE = re.compile(r"[0-9]")
 
 
 def search_rows(db, folded: str, *, limit: int = 50, offset: int = 0) -> list[dict]:
     """Dossiers matching folded text on code, name, ID number or phone; newest first.
 
     FTS5 walks its rowids backwards for ``ORDER BY rowid DESC``, so a common name
-    among a million dossiers still answers in milliseconds. A run of 4 or more
+    among a million dossiers still answers in milliseconds; words without digits
+    are looked up in ``dossiers_words`` (migration m006), whose prefix indexes
+    spare FTS5 expanding each prefix typed. A run of 4 or more
     digits also looks inside phones and ID numbers (the trigram index
     ``dossiers_digits``): both indexes give their newest ``offset + limit``
     and stop there; the page is taken from the two merged.
@@ -146,9 +151,11 @@ def search_rows(db, folded: str, *, limit: int = 50, offset: int = 0) -> list[di
     if q is None:
         return []
     if not DIGITS_RE.fullmatch(folded):
+        # words without digits cannot be (the start of) an all-digit word: the index of prefixes answers them
+        table = "dossiers_fts" if ANY_DIGIT_RE.search(q) else "dossiers_words"
         return _rows(
             db,
-            "SELECT d.* FROM dossiers d JOIN (SELECT rowid FROM dossiers_fts WHERE dossiers_fts MATCH ? "
+            f"SELECT d.* FROM dossiers d JOIN (SELECT rowid FROM {table} WHERE {table} MATCH ? "
             "ORDER BY rowid DESC LIMIT ? OFFSET ?) f ON d.rowid = f.rowid ORDER BY d.rowid DESC",
             (q, limit, offset),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 
+from db.migrations import words_of
 from db.queries import DOSSIER_COLUMNS, EVENT_COLUMNS, LINE_COLUMNS, _rows
 
 CHUNK = 500  # bound on the number of ``?`` in one IN (...)
@@ -262,6 +263,9 @@ BULK_INDEXES = {
     ),
     "dossiers_digits_ai": (
         "INSERT INTO dossiers_digits(rowid, id_number, phone) SELECT rowid, id_number, phone FROM dossiers WHERE rowid > ?"
+    ),
+    "dossiers_words_ai": (
+        f"INSERT INTO dossiers_words(rowid, words) SELECT rowid, {words_of('dossiers')} FROM dossiers WHERE rowid > ?"
     ),
 }
 """The search indexes' insert triggers, and how a bulk insert fills each in one statement instead."""

@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import sqlite_utils
-
-from db import open_db
+from db import Database, open_db
 from desk.config import Home, Settings, load_settings, resolve_home
 from desk.official_calendar import official_calendar
 from desk.rules.calendar import WorkCalendar
@@ -22,7 +20,7 @@ class Desk:
     """The home's paths (database, settings, scans, inbox, outbox, printed PDFs)."""
     settings: Settings
     """``desk.toml`` as read when the desk was opened (see :meth:`reload_settings`)."""
-    db: sqlite_utils.Database = field(repr=False)
+    db: Database = field(repr=False)
     """The open database."""
 
     @cached_property

@@ -147,6 +147,32 @@ def test_search_folds_case_diacritics_and_d(desk):
     assert dossiers.search(desk, "nobody") == []
 
 
+def test_search_by_the_start_of_each_word_follows_changes_and_passports(desk):
+    d, _ = receive(desk, IntakeRequest("2.000815", ApplicantInput(name="Nguyễn Văn Đức", id_number="ab cde")))
+    other, _ = receive(desk, IntakeRequest("2.000815", ApplicantInput(name="Nguyễn Thị Đào")))
+    assert [x.code for x in dossiers.search(desk, "ng v d")] == [d.code]
+    assert [x.code for x in dossiers.search(desk, "nguyen")] == [other.code, d.code]
+    assert [x.code for x in dossiers.search(desk, "ABCD")] == [d.code]  # a passport's letters are words too
+    desk.db.execute("UPDATE dossiers SET applicant_folded = 'le van moi' WHERE code = ?", (d.code,))
+    assert [x.code for x in dossiers.search(desk, "le v m")] == [d.code]
+    assert [x.code for x in dossiers.search(desk, "nguyen")] == [other.code]
+    desk.db.execute("DELETE FROM component_lines WHERE dossier_id = ?", (other.id,))
+    desk.db.execute("DELETE FROM dossiers WHERE code = ?", (other.code,))
+    assert dossiers.search(desk, "nguyen thi") == []
+
+
+def test_a_home_from_before_the_word_prefixes_finds_its_dossiers_after_the_upgrade(desk):
+    from db.migrations import migrate
+
+    d, _ = receive(desk, IntakeRequest("2.000815", ApplicantInput(name="Trần Thị Bình")))
+    for name in ("dossiers_words_ai", "dossiers_words_ad", "dossiers_words_au"):
+        desk.db.execute(f"DROP TRIGGER {name}")
+    desk.db.execute("DROP TABLE dossiers_words")
+    desk.db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_word_prefixes'")
+    migrate(desk.db)
+    assert [x.code for x in dossiers.search(desk, "tran thi b")] == [d.code]
+
+
 def test_clock_backwards_is_detected(desk, now):
     receive(desk, IntakeRequest("2.000815", ApplicantInput(name="A An")))
     now("2026-11-23T08:00:00")

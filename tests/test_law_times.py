@@ -163,6 +163,23 @@ def test_register_csv_marks_the_catch_up_and_a_hub_takes_it(caught_up, make_desk
     assert report.ok and [n.params["code"] for n in report.notes] == [old.code]
 
 
+def test_a_later_bundle_keeps_the_catch_up_mark_of_a_dossier_received_in_an_earlier_one(caught_up, out):
+    import csv
+    import io
+    import zipfile
+
+    from desk.dossier.lifecycle import transfer
+    from desk.sync.bundle_write import export_bundle
+
+    a, old, today = caught_up
+    export_bundle(a, out)
+    transfer(a, old.code)  # its intake (and its catch-up) went out in the first bundle
+    path = export_bundle(a, out).path
+    with zipfile.ZipFile(path) as zf:
+        rows = list(csv.reader(io.StringIO(zf.read("register.csv").decode("utf-8-sig"))))
+    assert {row[2]: row[-1] for row in rows[1:]} == {old.code: "Nhập lúc 25/11/2026 10:00: Mất điện cả buổi sáng"}
+
+
 def test_the_day_report_lists_the_catch_up(caught_up, tmp_path):
     a, old, _ = caught_up
     csv_out = tmp_path / "r.csv"

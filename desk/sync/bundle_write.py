@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import csv
+import gc
 import glob
 import hashlib
-import io
 import json
 import os
 import stat
@@ -38,11 +37,11 @@ from desk import __version__, clock
 from desk.catalog.store import get_procedure
 from desk.errors import DeskError, IntegrityFailure, InvalidInput, NotFound
 from desk.fsio import part_name, remove_leftovers
-from desk.models import Procedure, Status
+from desk.models import Procedure
 from desk.rules import canonical, portal
 from desk.rules.problems import problem
-from desk.rules.spreadsheet import safe_row
 from desk.sync.ingest import Progress
+from desk.sync.register_csv import register_csv
 from desk.sync.seal import sealing
 from desk.sync.signing import Signer
 
@@ -58,26 +57,6 @@ FILES_DIR = "files/"
 EVENTS_CHUNK = 500  # events read, written and reported at a time
 DOSSIERS_CHUNK = 1000  # dossier records encoded and written at a time
 COMPRESS_LEVEL = 1
-REGISTER_HEADER = [
-    "Quyển số",
-    "Số thứ tự",
-    "Mã hồ sơ",
-    "Mã thủ tục",
-    "Tên thủ tục",
-    "Người nộp",
-    "Số giấy tờ",
-    "Địa chỉ",
-    "Số điện thoại",
-    "Ngày nhận",
-    "Hẹn trả",
-    "Trạng thái",
-    "Ngày có kết quả",
-    "Ngày trả",
-    "Người nhận kết quả",
-    "Người tiếp nhận",
-    "Ghi chú",
-    "Nhập bù",
-]
 
 
 @dataclass
@@ -225,68 +204,6 @@ def _procedure(desk, code: str, cache: dict) -> Procedure | None:
     return cache[code]
 
 
-def _fmt(value: str | None) -> str:
-    """``dd/mm/yyyy HH:MM`` from a stored ISO 8601 local date-time (Excel reads it as a date)."""
-    if not value:
-        return ""
-    return f"{value[8:10]}/{value[5:7]}/{value[0:4]} {value[11:16]}"
-
-
-# the register is read by people: statuses in words (the portal's names of the codes in desk.rules.portal)
-STATUS_WORDS_VI = {
-    Status.RECEIVED: "Được tiếp nhận",
-    Status.TRANSFERRED: "Đang xử lý",
-    Status.SUPPLEMENT: "Yêu cầu bổ sung giấy tờ",
-    Status.RESULT_READY: "Đã xử lý xong",
-    Status.RETURNED: "Đã trả kết quả",
-    Status.REFUSED: "Không được tiếp nhận",
-    Status.WITHDRAWN: "Công dân yêu cầu rút hồ sơ",
-    Status.STOPPED: "Dừng xử lý",
-}
-
-
-def catch_up_note(record: dict | None) -> str:
-    """The register's mark of a dossier entered after it was received: when it was entered, and why."""
-    if not record:
-        return ""
-    return f"Nhập lúc {_fmt(record['entered_at'])}: {record['reason']}"
-
-
-def _register_csv(rows: list[dict], catch_ups: dict[str, dict] | None = None) -> bytes:
-    """The register book lines (Mẫu 07 columns) of the dossiers, from their stored rows; a catch-up is marked."""
-    catch_ups = catch_ups or {}
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(REGISTER_HEADER)
-    w.writerows(
-        safe_row(line)
-        for line in [
-            (
-                r["register_book"],
-                r["register_line"],
-                r["code"],
-                r["procedure_code"],
-                r["procedure_name"],
-                r["applicant_name"],
-                r["id_number"],
-                r["address"],
-                r["phone"],
-                _fmt(r["received_at"]),
-                _fmt(r["due_at"]),
-                STATUS_WORDS_VI[r["status"]],
-                _fmt(r["finished_at"]),
-                _fmt(r["returned_at"]),
-                r["collected_by"],
-                r["clerk"],
-                r["notes"],
-                catch_up_note(catch_ups.get(r["code"])),
-            )
-            for r in rows
-        ]
-    )
-    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
-
-
 def _fsync_dir(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -302,6 +219,19 @@ def _fsync_dir(path: Path) -> None:
 
 def _owner_only(path: str, flags: int) -> int:
     return os.open(path, flags | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the members are built: they are tens of thousands of acyclic dicts and
+    lists that live to the end, and each full collection would walk them all again (a tenth of an export)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _write_bundle(
@@ -323,9 +253,10 @@ def _write_bundle(
             ThreadPoolExecutor(1, thread_name_prefix="bundle-writer") as background,
         ):
             writer = _Members(zf, background)
-            n, dossiers, files, last_hash = _write_members(
-                desk, writer, first, last, with_files=with_files, progress=progress
-            )
+            with _collector_paused():
+                n, dossiers, files, last_hash = _write_members(
+                    desk, writer, first, last, with_files=with_files, progress=progress
+                )
             members = writer.entries
             manifest = {
                 "format": FORMAT,
@@ -361,6 +292,7 @@ def _write_members(
     total = last - first + 1
     latest: dict[str, bytes] = {}  # dossier code -> payload of its latest snapshot within the range (UTF-8)
     touched: set[str] = set()
+    plain: set[str] = set()
     n = 0
     prev_hash = None
     with writer.member(MEMBER_EVENTS) as write:
@@ -389,6 +321,8 @@ def _write_members(
                     touched.add(code)
                     if b'"dossier":{' in payload:
                         latest[code] = payload
+                    if type_ == "dossier.received" and b'"catch_up":' not in payload:
+                        plain.add(code)  # received in the range, on time: no catch-up record to look up
             lines.append(b"")
             write(b"\n".join(lines))
             n += len(rows)
@@ -411,8 +345,10 @@ def _write_members(
             )
             for row, lines in snapshots
         ]
-        caught_up = {c["code"]: c for c in queries.catch_ups(db, [row["code"] for row, _ in snapshots])}
-        register = _register_csv([row for row, _ in snapshots], caught_up)
+        # (a catch-up is written in the payload of the dossier's ``dossier.received`` event)
+        maybe_caught_up = [row["code"] for row, _ in snapshots if row["code"] not in plain]
+        caught_up = {c["code"]: c for c in queries.catch_ups(db, maybe_caught_up)} if maybe_caught_up else {}
+        register = register_csv([row for row, _ in snapshots], caught_up)
     with writer.member(MEMBER_DOSSIERS) as write:
         # "[\n" + ",\n".join(records) + "\n]\n", in parts
         write(b"[\n")
