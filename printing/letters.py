@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from desk.models import ApplicantKind, Dossier, GuidanceDocument, PrintSettings, Procedure
+from desk.models import Dossier, GuidanceDocument, PrintSettings, Procedure
 from printing.blocks import (
     clerk_name,
     continued,
@@ -44,7 +44,7 @@ from printing.wording import (
 def _you(dossier: Dossier) -> str:
     """How the letters address the applicant in running text."""
     a = dossier.applicant
-    if a.kind is not ApplicantKind.CITIZEN:
+    if a.kind.is_organisation:
         return "Quý cơ quan, tổ chức"
     return {"Nam": "Ông", "Nữ": "Bà"}.get(a.sex, "Ông/Bà")
 
@@ -189,7 +189,7 @@ def build_apology(
     a = dossier.applicant
     you = _you(dossier)
     you_lower = you.lower()
-    to = nfc(a.name) if a.kind is not ApplicantKind.CITIZEN else f"{you} {nfc(a.name)}"
+    to = nfc(a.name) if a.kind.is_organisation else f"{you} {nfc(a.name)}"
     agency = nfc(settings.agency.name)
     layout = _letter(settings, paper, dossier, TITLE_APOLOGY, issued)
     step = 0.15 * layout.leading(layout.size)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from desk.models import ApplicantKind, Dossier, PrintSettings, Procedure
+from desk.models import Dossier, PrintSettings, Procedure
 from printing.blocks import (
     clerk_name,
     continued,
@@ -55,11 +55,7 @@ def build_stop(
     """Mẫu 05, Thông báo dừng giải quyết hồ sơ: which dossier, since when, and why processing stopped."""
     issued = issued or dossier.updated_at or dossier.received_at
     a = dossier.applicant
-    you = (
-        "Quý cơ quan, tổ chức"
-        if a.kind is not ApplicantKind.CITIZEN
-        else {"Nam": "Ông", "Nữ": "Bà"}.get(a.sex, "Ông/Bà")
-    )
+    you = "Quý cơ quan, tổ chức" if a.kind.is_organisation else {"Nam": "Ông", "Nữ": "Bà"}.get(a.sex, "Ông/Bà")
     layout = _start(settings, paper, dossier, TITLE_STOP, issued)
     step = 0.15 * layout.leading(layout.size)
     layout.flow(

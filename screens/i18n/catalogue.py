@@ -34,6 +34,7 @@ PARAM_KEYS: dict[str, str] = {
     "kinds": "printkind",
     "periods": "reports.period",
     "names": "reports.rate",
+    "applicant_kind": "applicant_kind",
 }
 """Problem parameters whose values are names of things (a status, an action, a field), and the
 prefix of the strings that say them: ``status=received`` is shown as ``STRINGS["status.received"]``.

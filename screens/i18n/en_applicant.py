@@ -1,0 +1,32 @@
+"""The applicant's kind at intake (công dân / tổ chức, doanh nghiệp / người nước ngoài), in English.
+
+Merged into ``en.STRINGS``; ``applicant_kind.*`` say a kind inside a sentence (a problem's
+``applicant_kind`` parameter), ``kind.*`` as a choice or a label.
+"""
+
+from __future__ import annotations
+
+STRINGS: dict[str, str] = {
+    "field.tax_code": "Tax code",
+    "placeholder.id_number": "12 digits (old ID: 9)",
+    "receipt.id_number": "ID number:",
+    "field.passport": "Passport no.",
+    "field.kind": "Applicant is",
+    "field.org_name": "Organisation",
+    "kind.citizen": "Citizen",
+    "kind.business": "Organisation, business",
+    "kind.state_agency": "State agency",
+    "kind.other_org": "Other organisation",
+    "kind.foreigner": "Foreigner",
+    "applicant_kind.citizen": "a citizen",
+    "applicant_kind.business": "an organisation or business",
+    "applicant_kind.state_agency": "a state agency",
+    "applicant_kind.other_org": "an organisation",
+    "applicant_kind.foreigner": "a foreigner",
+    "placeholder.org_name": "Công ty TNHH …",
+    "placeholder.tax_code": "10 digits (branch: -3 more)",
+    "placeholder.passport": "as printed in the passport",
+    "receipt.tax_code": "Tax code:",
+    "receipt.passport": "Passport no.:",
+    "receipt.kind": "Applicant is:",
+}
