@@ -102,7 +102,8 @@ class PrintModal(DeskModal[bool]):
             self.app.notify(outcome.message, timeout=6)
             self.dismiss(True)
         else:
-            # no printer, a jammed spooler: say so and where the PDF is; Enter tries again
+            # no printer, a jammed spooler: say so and where the PDF is (in full), and that Enter tries again
+            self.query_one(".print-dialog").add_class("-not-printed")
             self._status(f"{outcome.message}\n{self.t('receipt.retry')}", error=True)
 
     def work_failed(self, worker: Worker) -> None:

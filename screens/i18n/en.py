@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from screens.i18n.en_applicant import STRINGS as _APPLICANT
+from screens.i18n.en_counter import STRINGS as _COUNTER
 
 STRINGS: dict[str, str] = {
-    **_APPLICANT,
+    **_COUNTER,
     "app.title": "One-stop desk",
     "app.subtitle": "{agency} · Desk {desk} · {clerk}",
     "none": "—",

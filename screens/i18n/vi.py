@@ -6,10 +6,10 @@ Strings are plain text (never markup), NFC, with full diacritics.
 
 from __future__ import annotations
 
-from screens.i18n.vi_applicant import STRINGS as _APPLICANT
+from screens.i18n.vi_counter import STRINGS as _COUNTER
 
 STRINGS: dict[str, str] = {
-    **_APPLICANT,
+    **_COUNTER,
     "app.title": "Một cửa",
     "app.subtitle": "{agency} · Quầy {desk} · {clerk}",
     "none": "—",

@@ -1,4 +1,5 @@
-"""The applicant's kind at intake (công dân / tổ chức, doanh nghiệp / người nước ngoài), in English.
+"""Strings of a clerk alone at the counter (issue 16), in English: the applicant's kind at intake
+(công dân / tổ chức, doanh nghiệp / người nước ngoài), and failures said in English by an older version.
 
 Merged into ``en.STRINGS``; ``applicant_kind.*`` say a kind inside a sentence (a problem's
 ``applicant_kind`` parameter), ``kind.*`` as a choice or a label.
@@ -29,4 +30,6 @@ STRINGS: dict[str, str] = {
     "receipt.tax_code": "Tax code:",
     "receipt.passport": "Passport no.:",
     "receipt.kind": "Applicant is:",
+    # an export or push that failed under an older version, which recorded English words, not a problem
+    "sync.error_old_version": "(recorded in words by an older version)",
 }
