@@ -151,3 +151,23 @@ def test_organisation_intake_snapshot(snap_compare, desk, size):
         assert isinstance(screen.form.kind_select, Select)
 
     assert snap_compare(DeskApp(desk.home.root, "vi"), terminal_size=size, run_before=fill)
+
+
+@pilot_test
+async def test_keys_typed_right_after_tab_go_to_the_next_field(app, desk):
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(pilot)
+        form = screen.form
+        form.field("name").focus()
+        await pilot.pause()
+        # as a terminal delivers a fast clerk's keys: all queued before the app has handled the first
+        for key, char in [("tab", None), *[(c, c) for c in "0100"]]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert (form.field("name").value, form.field("id_number").value) == ("", "0100")
+        app.post_message(events.Key("shift+tab", None))
+        app.post_message(events.Key("A", "A"))
+        await settle(pilot)
+        assert form.field("name").value == "A"

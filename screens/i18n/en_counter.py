@@ -32,4 +32,7 @@ STRINGS: dict[str, str] = {
     "receipt.kind": "Applicant is:",
     # an export or push that failed under an older version, which recorded English words, not a problem
     "sync.error_old_version": "(recorded in words by an older version)",
+    # Tab and Shift+Tab on the intake form (listed in the cheat-sheet)
+    "key.next_field": "Next field",
+    "key.previous_field": "Previous field",
 }

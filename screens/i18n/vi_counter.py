@@ -32,4 +32,7 @@ STRINGS: dict[str, str] = {
     "receipt.kind": "Người nộp là:",
     # an export or push that failed under an older version, which recorded English words, not a problem
     "sync.error_old_version": "(lỗi do phiên bản cũ ghi bằng tiếng Anh; xem bằng desk --lang en)",
+    # Tab and Shift+Tab on the intake form (listed in the cheat-sheet)
+    "key.next_field": "Ô tiếp theo",
+    "key.previous_field": "Ô trước",
 }
