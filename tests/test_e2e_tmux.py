@@ -2,7 +2,8 @@
 
 A birth registration with a scanned chip ID card (the scanner's line is typed
 into the terminal), checked through the CLI afterwards; then a search by name, a
-second F3 that replaces the last query, and a coloured bracketed paste.
+second F3 that replaces the last query, and a coloured bracketed paste; and the intake
+of an organisation with its tax code, typed as fast as tmux sends keys.
 Skipped only when tmux is missing (``.ci/run`` installs it).
 """
 

@@ -122,3 +122,19 @@ async def test_an_export_failure_an_older_version_recorded_in_english(desk):
         await pilot.press("f5")
         await settle(pilot)
         assert "does not exist" in flat(visible_text(english))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a shell-script lp")
+@pilot_test
+async def test_the_day_report_without_a_printer_says_where_its_pdf_is_at_80x24(desk, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", fake_lp(tmp_path, "lp: Error - No default destination.", 1))
+    app = DeskApp(desk.home.root, "vi")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot, lambda: "Tệp PDF" in visible_text(app))
+        text = visible_text(app)
+        [pdf] = sorted(desk.home.printed.glob("report_*.pdf"))
+        assert "Không tìm thấy máy in" in text and str(pdf) in flat(text)
+        assert "destination" not in text and "p In báo cáo" in text.splitlines()[-1]
