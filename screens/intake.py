@@ -146,9 +146,8 @@ class IntakeScreen(DeskScreen):
         Binding("ctrl+s", "save", "key.save", id="intake.save"),
         Binding("f8", "clear", "key.clear", id="intake.clear"),
         Binding("escape", "app.switch_mode('today')", "key.back", id="intake.back"),
-        # the app moves the focus as the key arrives: a non-priority Tab reaches the field that has the focus
-        # through its queue, and the keys typed right after it (a fast clerk, a tax code after the name) went
-        # to that field too, before the focus moved
+        # priority: the focus moves as the key arrives. A plain Tab goes through the focused field's queue,
+        # and the keys a fast clerk types right after it (a tax code after the name) reached that field first
         Binding("tab", "app.focus_next", "key.next_field", id="intake.next_field", show=False, priority=True),
         Binding(
             "shift+tab",

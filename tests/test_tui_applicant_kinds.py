@@ -171,3 +171,20 @@ async def test_keys_typed_right_after_tab_go_to_the_next_field(app, desk):
         app.post_message(events.Key("A", "A"))
         await settle(pilot)
         assert form.field("name").value == "A"
+
+
+@pilot_test
+async def test_the_dossier_view_says_the_kind_and_the_tax_code(app, desk):
+    from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+    from screens.dossier import DossierScreen
+    from screens.messages import OpenDossier
+
+    d, _ = receive(
+        desk, IntakeRequest("2.000815", ApplicantInput(name=COMPANY, id_number=TAX_CODE, kind=ApplicantKind.BUSINESS))
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        app.post_message(OpenDossier(d.code))
+        await settle(pilot, lambda: isinstance(app.screen, DossierScreen))
+        text = visible_text(app)
+        assert "Tổ chức, doanh nghiệp" in text and f"Mã số thuế {TAX_CODE}" in " ".join(text.split())
+        assert f"Tên tổ chức {COMPANY}" in " ".join(text.split()) and "Ngày sinh" not in text
