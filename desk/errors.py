@@ -16,6 +16,9 @@ EXIT_USAGE = 2
 EXIT_INVALID = 3
 EXIT_NOT_FOUND = 4
 EXIT_INTEGRITY = 5
+EXIT_NOT_PRINTED = 6
+"""The document was made and kept (its PDF's path is printed) but nothing could be printed: no printer, the
+printer refused or did not answer. Repeat the command, or print the PDF by hand; nothing else went wrong."""
 
 
 class DeskError(Exception):

@@ -74,10 +74,24 @@ class Delivery(StrEnum):
 
 
 class ApplicantKind(StrEnum):
+    """Who hands the dossier in (chủ hồ sơ); an event or snapshot without one means a citizen."""
+
     CITIZEN = "citizen"
+    """Công dân: a person identified by the 12-digit personal ID (or an old 9-digit card, a passport)."""
     BUSINESS = "business"
+    """Tổ chức, doanh nghiệp: identified by its tax code (mã số thuế)."""
     STATE_AGENCY = "state_agency"
     OTHER_ORG = "other_org"
+    FOREIGNER = "foreigner"
+    """Người nước ngoài: a person identified by a passport number."""
+
+    @property
+    def is_organisation(self) -> bool:
+        """An organisation (identified by a tax code; no birth date, no sex), not a person."""
+        return self in ORGANISATIONS
+
+
+ORGANISATIONS = frozenset({ApplicantKind.BUSINESS, ApplicantKind.STATE_AGENCY, ApplicantKind.OTHER_ORG})
 
 
 class IdKind(StrEnum):

@@ -19,15 +19,41 @@ _MESSAGES = {
     "sent": ("Đã gửi {copies} bản tới {where}{job}.", "Sent {copies} copies to {where}{job}."),
     "no_file": ("Không có tệp để in: {path}.", "No such file to print: {path}."),
     "no_printer": (
-        "Không tìm thấy máy in (không có lệnh lp). Tệp PDF: {path}",
+        "Không tìm thấy máy in (máy này không có lệnh in lp). Tệp PDF: {path}",
         "No printer found (no lp command). The PDF is at {path}",
+    ),
+    "no_default": (
+        "Không tìm thấy máy in: máy tính chưa có máy in mặc định (chọn máy in trong Cài đặt). Tệp PDF: {path}",
+        "No printer found: this computer has no default printer (choose one in the settings). The PDF is at {path}",
+    ),
+    "unknown_printer": (
+        "Không tìm thấy máy in “{printer}” (xem lại tên máy in trong Cài đặt). Tệp PDF: {path}",
+        "No printer named '{printer}' (check the printer's name in the settings). The PDF is at {path}",
     ),
     "timeout": (
         "Máy in không phản hồi sau {timeout:.0f} giây. Tệp PDF: {path}",
         "The printer did not answer within {timeout:.0f} s. The PDF is at {path}",
     ),
-    "failed": ("In không thành công: {detail}. Tệp PDF: {path}", "Printing failed: {detail}. The PDF is at {path}"),
+    # the spooler's own words are English: kept in ``detail`` (and the print event) for IT, never shown in Vietnamese
+    "failed": ("Máy in báo lỗi, chưa in được. Tệp PDF: {path}", "Printing failed: {detail}. The PDF is at {path}"),
 }
+
+NOT_PRINTED = frozenset({"no_printer", "no_default", "unknown_printer", "timeout", "failed"})
+"""The reasons a PDF that exists was not printed (``no_file``: there was no PDF)."""
+
+# how CUPS's lp says that there is no printer to send to (its words are English whatever the locale of the desk)
+_LP_NO_DEFAULT = "no default destination"
+_LP_UNKNOWN_PRINTER = "does not exist"
+
+
+def _lp_failure(detail: str) -> str:
+    """The reason of a failed ``lp``: no default printer, no printer of that name, or another failure."""
+    words = detail.casefold()
+    if _LP_NO_DEFAULT in words:
+        return "no_default"
+    if _LP_UNKNOWN_PRINTER in words:
+        return "unknown_printer"
+    return "failed"
 
 
 @dataclass(frozen=True)
@@ -36,7 +62,8 @@ class PrintOutcome:
 
     ok: bool
     reason: str
-    """"sent", "no_file", "no_printer", "timeout" or "failed"."""
+    """"sent", "no_file", "no_printer" (no way to print), "no_default" (no default printer), "unknown_printer"
+    (no printer of that name), "timeout" or "failed"."""
     path: Path
     method: str
     """"lp", "windows", or "none" when no way to print was found."""
@@ -55,6 +82,7 @@ class PrintOutcome:
         else:
             where = "máy in mặc định" if lang != "en" else "the default printer"
         return (en if lang == "en" else vi).format(
+            printer=self.printer,
             copies=self.copies,
             where=where,
             job=f" ({self.job})" if self.job else "",
@@ -105,7 +133,8 @@ def send_to_printer(pdf_path: str | os.PathLike, *, printer: str = "", copies: i
             return outcome(False, "failed", "lp", detail=str(exc))
         out, err = (done.stdout or "").strip(), (done.stderr or "").strip()
         if done.returncode != 0:
-            return outcome(False, "failed", "lp", detail=err or out or f"lp exited with status {done.returncode}")
+            detail = err or out or f"lp exited with status {done.returncode}"
+            return outcome(False, _lp_failure(detail), "lp", detail=detail)
         job = out.split("request id is", 1)[1].split()[0] if "request id is" in out else ""
         return outcome(True, "sent", "lp", job=job)
     if sys.platform == "win32" and hasattr(os, "startfile"):

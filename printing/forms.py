@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from desk.models import ApplicantKind, Dossier, PrintSettings
+from desk.models import Dossier, PrintSettings
 from printing.blocks import continued, finish, national_header, page_marks, title_block
 from printing.fonts import fonts_for
 from printing.items import Col, P, para
@@ -22,7 +22,7 @@ from printing.wording import BLANK, place_date
 def addressed(dossier: Dossier) -> str:
     """How a form addresses the applicant in running text: Ông, Bà, Ông/Bà, or Quý cơ quan, tổ chức."""
     a = dossier.applicant
-    if a.kind is not ApplicantKind.CITIZEN:
+    if a.kind.is_organisation:
         return "Quý cơ quan, tổ chức"
     return {"Nam": "Ông", "Nữ": "Bà"}.get(a.sex, "Ông/Bà")
 

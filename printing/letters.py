@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from desk.models import ApplicantKind, Dossier, GuidanceDocument, PrintSettings, Procedure
+from desk.models import Dossier, GuidanceDocument, PrintSettings, Procedure
 from printing.blocks import clerk_name, labelled, procedure_name, signatures
 from printing.forms import addressed, close_form, missing_table, open_form, step_of
 from printing.items import para
@@ -148,7 +148,7 @@ def build_apology(
     a = dossier.applicant
     you = addressed(dossier)
     you_lower = you.lower()
-    to = nfc(a.name) if a.kind is not ApplicantKind.CITIZEN else f"{you} {nfc(a.name)}"
+    to = nfc(a.name) if a.kind.is_organisation else f"{you} {nfc(a.name)}"
     agency = nfc(settings.agency.name)
     layout = open_form(settings, paper, TITLE_APOLOGY, issued, dossier, code_line=False)
     step = step_of(layout)

@@ -26,6 +26,7 @@ from printing.paper import Paper
 from printing.paper import paper as paper_named
 from printing.qr import Matrix, qr_matrix
 from printing.wording import (
+    APPLICANT_KINDS,
     BLANK,
     ID_LABELS,
     SIGN_APPLICANT,
@@ -155,6 +156,9 @@ def _receipt_copy(
     )
     step = 0.15 * lead
     lines = [labelled("Tiếp nhận hồ sơ của", a.name)]
+    if a.kind in APPLICANT_KINDS and a.name.strip():
+        # an organisation or a foreigner: the kind after the name (the portal record carries it as LoaiDoiTuong)
+        lines = [para("Tiếp nhận hồ sơ của: ", (nfc(a.name).strip(), "b"), f" ({APPLICANT_KINDS[a.kind]})")]
     if a.id_number.strip():
         lines.append(labelled(ID_LABELS[a.id_kind or IdKind.PERSONAL_ID], a.id_number, before=step))
     lines += [

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 
-from desk.models import DEFAULT_UNIT_NAME, Agency, Delivery, IdKind
+from desk.models import DEFAULT_UNIT_NAME, Agency, ApplicantKind, Delivery, IdKind
 from desk.rules.forms import FORMS
 
 # form titles: the names of Phụ lục I, Thông tư 03/2025/TT-VPCP (DOMAIN.md), upper case on paper
@@ -40,6 +40,14 @@ ID_LABELS = {
     IdKind.TAX_CODE: "Mã số thuế",
     IdKind.PASSPORT: "Số hộ chiếu",
 }
+
+APPLICANT_KINDS = {
+    ApplicantKind.BUSINESS: "tổ chức, doanh nghiệp",
+    ApplicantKind.STATE_AGENCY: "cơ quan nhà nước",
+    ApplicantKind.OTHER_ORG: "tổ chức",
+    ApplicantKind.FOREIGNER: "người nước ngoài",
+}
+"""Said after the applicant's name on the receipt; a citizen (công dân) is the rule and goes unsaid."""
 
 # Mẫu 07 columns, as in the Sổ theo dõi hồ sơ
 REGISTER_COLUMNS = (

@@ -16,6 +16,7 @@ from desk.context import Desk, open_desk
 from desk.errors import DeskError
 from screens.dialogs.basic import ConfirmDialog, ErrorDialog
 from screens.i18n.catalogue import Strings
+from screens.i18n.os_errors import os_error_vi
 from screens.messages import OpenDossier
 from screens.today import TodayScreen
 
@@ -203,7 +204,9 @@ class DeskApp(App):
                 # a problem this version has no words for (or prose, from a raise site not converted yet)
                 self.push_screen(ErrorDialog(self.t("error.desk"), self.t.problem(problem)))
         elif isinstance(error, OSError):
-            self.push_screen(ErrorDialog(self.t("error.os"), str(error)))
+            # the operating system's English ("[Errno 28] No space left on device") in the clerk's language
+            detail = str(error) if self.t.language == "en" else os_error_vi(error)
+            self.push_screen(ErrorDialog(self.t("error.os"), detail))
         else:
             name = type(error).__name__ if error is not None else ""
             self.push_screen(ErrorDialog(self.t("error.unexpected"), f"{name}: {error}"))

@@ -43,7 +43,7 @@ from screens.dialogs.forms import (
     SupplementDialog,
 )
 from screens.dialogs.previews import LetterPreview, ReceiptPreview
-from screens.format import clip, day, due_long, timeline_texts, when
+from screens.format import applicant_facts, clip, due_long, timeline_texts, when
 from screens.i18n.catalogue import Strings
 from screens.messages import DossierChanged
 
@@ -235,16 +235,7 @@ class DossierScreen(DeskScreen):
         if d.collected_by:
             answer = t(SATISFACTION_KEYS.get(d.satisfaction, "satisfaction.none"))
             status_lines.append((t("dossier.collected_by"), f"{d.collected_by} · {answer}"))
-        applicant_lines = [
-            (t("field.name"), a.name),
-            (t("field.id_number"), a.id_number or t("none")),
-            (t("field.birth_date"), day(t, a.birth_date)),
-            (t("field.sex"), a.sex or t("none")),
-            (t("field.phone"), a.phone or t("none")),
-            (t("field.address"), a.address or t("none")),
-        ]
-        if a.email:
-            applicant_lines.insert(5, (t("field.email"), a.email))
+        applicant_lines = applicant_facts(t, a)
         self.query_one("#dossier-status", Static).update(self._facts(status_lines))
         self.query_one("#dossier-applicant", Static).update(self._facts(applicant_lines))
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from rich.text import Text
 
 from desk.dossier import query as dossiers
-from desk.models import Dossier, Event, ProcessingTime, TimeUnit
+from desk.models import Applicant, ApplicantKind, Dossier, Event, IdKind, ProcessingTime, TimeUnit
 from screens.i18n.catalogue import Strings
 
 
@@ -15,6 +15,41 @@ def short_code(code: str, agency_code: str) -> str:
     """The dossier code without this agency's prefix: lists show "261123-1001"."""
     prefix = f"{agency_code}-"
     return code[len(prefix) :] if code.startswith(prefix) else code
+
+
+def name_field(kind: ApplicantKind) -> str:
+    """The field name under which the applicant's name is labelled: a person's "name", an organisation's "org_name"."""
+    return "org_name" if kind.is_organisation else "name"
+
+
+def id_field(kind: ApplicantKind, id_kind: IdKind | None = None) -> str:
+    """The field name of the applicant's number: "tax_code", "passport" or "id_number".
+
+    A stored number says what it is (``id_kind``: a citizen may give a passport); else the kind decides.
+    """
+    if id_kind is IdKind.TAX_CODE or (id_kind is None and kind.is_organisation):
+        return "tax_code"
+    if id_kind is IdKind.PASSPORT or (id_kind is None and kind is ApplicantKind.FOREIGNER):
+        return "passport"
+    return "id_number"
+
+
+def applicant_facts(t: Strings, a: Applicant) -> list[tuple[str, str]]:
+    """(label, value) lines of an applicant: a citizen's as always, with the kind and no birth date or sex
+    for an organisation, with the kind for a foreigner."""
+    lines = [
+        (t(f"field.{name_field(a.kind)}"), a.name),
+        (t(f"field.{id_field(a.kind, a.id_kind)}"), a.id_number or t("none")),
+    ]
+    if not a.kind.is_organisation:
+        lines += [(t("field.birth_date"), day(t, a.birth_date)), (t("field.sex"), a.sex or t("none"))]
+    if a.kind is not ApplicantKind.CITIZEN:
+        lines.insert(0, (t("field.kind"), t(f"kind.{a.kind.value}")))
+    lines += [(t("field.phone"), a.phone or t("none"))]
+    if a.email:
+        lines.append((t("field.email"), a.email))
+    lines.append((t("field.address"), a.address or t("none")))
+    return lines
 
 
 def when(t: Strings, value: datetime | None) -> str:

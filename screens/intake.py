@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 from textual.worker import Worker
 
 from desk import clock
@@ -22,7 +22,7 @@ from desk.catalog.store import list_procedures
 from desk.dossier import intake
 from desk.dossier.intake import ApplicantInput, IntakeRequest
 from desk.errors import InvalidInput
-from desk.models import Procedure
+from desk.models import ApplicantKind, Procedure
 from desk.rules.chipqr import looks_like_chip_qr
 from desk.rules.idnumbers import check_id_number
 from desk.rules.problems import Problem
@@ -30,7 +30,7 @@ from screens import printjob
 from screens.base import DeskScreen
 from screens.dialogs.basic import ConfirmDialog
 from screens.dialogs.previews import ReceiptPreview
-from screens.format import due_long
+from screens.format import due_long, id_field, name_field
 from screens.messages import DossierSaved, GuidancePrinted
 from screens.widgets.component_checklist import ComponentChecklist
 from screens.widgets.procedure_picker import ProcedurePicker
@@ -40,6 +40,12 @@ APPLICANT_FIELDS = ("name", "id_number", "birth_date", "sex", "phone", "email", 
 
 SCANNED_FIELDS = ("name", "id_number", "birth_date", "sex", "address")
 """What a chip ID card's QR code fills."""
+
+FORM_KINDS = (ApplicantKind.CITIZEN, ApplicantKind.BUSINESS, ApplicantKind.FOREIGNER)
+"""The kinds the form offers: công dân / tổ chức, doanh nghiệp / người nước ngoài (the CLI takes every kind)."""
+
+PERSON_FIELDS = ("birth_date", "sex")
+"""What only a person has: hidden (and emptied) for an organisation."""
 
 # where a chip card line starts inside whatever the field held before the scan
 CHIP_START = re.compile(r"[0-9]{12}\s*\|")
@@ -62,9 +68,18 @@ class ApplicantForm(Vertical):
             yield Label(t("field.scan"), classes="field-label")
             yield Input(placeholder=t("scan.placeholder"), id="applicant-scan", compact=True)
         yield Static(id="applicant-scan-problem", classes="problem", markup=False)
+        with Horizontal(classes="field-row", id="applicant-kind-row"):
+            yield Label(t("field.kind"), classes="field-label")
+            yield Select(
+                [(t(f"kind.{kind.value}"), kind) for kind in FORM_KINDS],
+                value=ApplicantKind.CITIZEN,
+                allow_blank=False,
+                compact=True,
+                id="applicant-kind",
+            )
         for name in APPLICANT_FIELDS:
-            with Horizontal(classes="field-row"):
-                yield Label(t(f"field.{name}"), classes="field-label")
+            with Horizontal(classes="field-row", id=f"applicant-{name}-row"):
+                yield Label(t(f"field.{name}"), classes="field-label", id=f"applicant-{name}-label")
                 yield Input(placeholder=t(f"placeholder.{name}"), id=f"applicant-{name}", compact=True)
             yield Static(id=f"applicant-{name}-problem", classes="problem", markup=False)
 
@@ -76,9 +91,33 @@ class ApplicantForm(Vertical):
     def scan_input(self) -> Input:
         return self.field("scan")
 
+    @property
+    def kind_select(self) -> Select:
+        return self.query_one("#applicant-kind", Select)
+
+    @property
+    def kind(self) -> ApplicantKind:
+        """The applicant's kind as chosen (a citizen until the clerk picks another)."""
+        value = self.kind_select.value
+        return value if isinstance(value, ApplicantKind) else ApplicantKind.CITIZEN
+
+    def show_kind(self) -> None:
+        """Labels, hints and rows for the chosen kind: an organisation's name and tax code (no birth date,
+        no sex), a foreigner's passport, a citizen's ID number."""
+        t = self.app.t
+        kind = self.kind
+        for name, shown_as in (("name", name_field(kind)), ("id_number", id_field(kind))):
+            self.query_one(f"#applicant-{name}-label", Label).update(t(f"field.{shown_as}"))
+            self.field(name).placeholder = t(f"placeholder.{shown_as}")
+        for name in PERSON_FIELDS:
+            self.query_one(f"#applicant-{name}-row").display = not kind.is_organisation
+            if kind.is_organisation:
+                self.field(name).value = ""
+                self.show_problem(name, "")
+
     def to_model(self) -> ApplicantInput:
         values = {name: self.field(name).value for name in APPLICANT_FIELDS}
-        return ApplicantInput(**values)
+        return ApplicantInput(**values, kind=self.kind)
 
     def load(self, applicant: ApplicantInput, *, only: tuple[str, ...] = APPLICANT_FIELDS) -> None:
         for name in only:
@@ -107,6 +146,17 @@ class IntakeScreen(DeskScreen):
         Binding("ctrl+s", "save", "key.save", id="intake.save"),
         Binding("f8", "clear", "key.clear", id="intake.clear"),
         Binding("escape", "app.switch_mode('today')", "key.back", id="intake.back"),
+        # priority: the focus moves as the key arrives. A plain Tab goes through the focused field's queue,
+        # and the keys a fast clerk types right after it (a tax code after the name) reached that field first
+        Binding("tab", "app.focus_next", "key.next_field", id="intake.next_field", show=False, priority=True),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "key.previous_field",
+            id="intake.previous_field",
+            show=False,
+            priority=True,
+        ),
     ]
 
     def __init__(self) -> None:
@@ -166,7 +216,11 @@ class IntakeScreen(DeskScreen):
     @property
     def dirty(self) -> bool:
         """Has anything been typed or picked since the last save?"""
-        return self.procedure is not None or any(self.form.field(n).value for n in APPLICANT_FIELDS)
+        return (
+            self.procedure is not None
+            or self.form.kind is not ApplicantKind.CITIZEN
+            or any(self.form.field(n).value for n in APPLICANT_FIELDS)
+        )
 
     def reset(self) -> None:
         """An empty form for the next citizen, the cursor in the procedure box."""
@@ -177,6 +231,7 @@ class IntakeScreen(DeskScreen):
             self.picker.reset()
             self.form.scan_input.value = ""
             self.form.load(ApplicantInput())
+        self.set_kind(ApplicantKind.CITIZEN)
         self.checklist.load(None)
         for name in (*APPLICANT_FIELDS, "scan"):
             self.form.show_problem(name, "")
@@ -225,7 +280,22 @@ class IntakeScreen(DeskScreen):
         else:
             detail.update(f"{line.spec.name} ({self.t('checklist.optional')})")
 
-    # the applicant: live validation and the scanner --------------------------------
+    # the applicant: its kind, live validation and the scanner -------------------------
+
+    def set_kind(self, kind: ApplicantKind) -> None:
+        """Choose the applicant's kind from the program (a reset, a chip card scanned)."""
+        form = self.form
+        if form.kind is not kind:
+            with self.prevent(Select.Changed, Input.Changed):
+                form.kind_select.value = kind
+        with self.prevent(Input.Changed):
+            form.show_kind()
+
+    @on(Select.Changed, "#applicant-kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        with self.prevent(Input.Changed):
+            self.form.show_kind()
+        self.validate()
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
@@ -277,6 +347,7 @@ class IntakeScreen(DeskScreen):
         if field_name not in SCANNED_FIELDS:
             # the scan or phone field, say, or the procedure box: give back what it held
             field.value = before
+        self.set_kind(ApplicantKind.CITIZEN)  # a chip ID card is a citizen's
         with self.prevent(Input.Changed):
             self.form.load(applicant, only=SCANNED_FIELDS)
         self.touched.update(SCANNED_FIELDS)
@@ -294,7 +365,7 @@ class IntakeScreen(DeskScreen):
         problems = intake.applicant_problems(raw, today=clock.now().date())
         for name in APPLICANT_FIELDS:
             shown = every_field or name in self.touched
-            warnings = self._id_warnings(raw.id_number) if shown and name == "id_number" else ()
+            warnings = self._id_warnings(raw) if shown and name == "id_number" else ()
             if shown and name in problems:
                 self.form.show_problem(name, self.t.problem(problems[name]))
             elif warnings:
@@ -304,12 +375,12 @@ class IntakeScreen(DeskScreen):
         return problems
 
     @staticmethod
-    def _id_warnings(value: str) -> tuple[Problem, ...]:
-        """What the core says of an acceptable ID number (an old 9-digit one, say)."""
-        if not value.strip():
+    def _id_warnings(raw: ApplicantInput) -> tuple[Problem, ...]:
+        """What the core says of a citizen's acceptable ID number (an old 9-digit one, say)."""
+        if raw.kind is not ApplicantKind.CITIZEN or not raw.id_number.strip():
             return ()
         try:
-            return check_id_number(value).warnings
+            return check_id_number(raw.id_number).warnings
         except InvalidInput:
             return ()
 

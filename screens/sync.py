@@ -29,6 +29,7 @@ from desk.sync.push import is_plain_remote, push
 from desk.sync.seal import pinned_recipient
 from desk.sync.status import SyncStatus, sync_status
 from screens.base import DeskScreen
+from screens.i18n.os_errors import os_words_vi
 from screens.messages import SyncFinished, WorkProgress
 from screens.widgets.counter import Counter
 
@@ -155,7 +156,10 @@ class SyncScreen(DeskScreen):
         """Why the last export or push failed, in the clerk's language (recorded as a problem)."""
         if is_problem_json(error):
             return self.t.problem(Problem.from_json(error))  # type: ignore[arg-type]
-        return str(error)  # recorded as words by an older version of the desk
+        # recorded as words by an older version of the desk: English, said as such in Vietnamese
+        if self.t.language == "en":
+            return str(error)
+        return os_words_vi(str(error)) or self.t("sync.error_old_version")
 
     def _outcome(self, text: str, tone: str = "") -> None:
         outcome = self.query_one("#sync-outcome", Static)

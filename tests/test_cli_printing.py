@@ -67,7 +67,8 @@ def test_failed_print_says_so_records_it_and_can_be_repeated(dossier_home, tmp_p
     home, code = dossier_home
     env = fake_lp(tmp_path, exit_code=1)
     r = run_desk("print", "receipt", code, home=home, env={"PATH": env["PATH"]})
-    assert r.returncode == 1 and "Traceback" not in r.stderr
+    # only the printing failed: an exit code of its own (6), not 1 ("unexpected")
+    assert r.returncode == 6 and "Traceback" not in r.stderr
     assert "the PDF is kept at" in r.stdout
     assert events_of(home, code)[-1] == "document.print_failed"
     ok_env = fake_lp(tmp_path / "again")
@@ -83,8 +84,32 @@ def test_no_printer_gives_the_pdf_path(dossier_home, tmp_path):
     r = run_desk(
         "print", "receipt", code, home=home, env={"PATH": f"{empty}{os.pathsep}{os.path.dirname(sys.executable)}"}
     )
-    assert r.returncode == 1
+    assert r.returncode == 6
     assert str(home / "printed") in r.stdout + r.stderr
+
+
+def test_no_default_printer_exits_6_with_the_pdf_path_and_json(dossier_home, tmp_path):
+    home, code = dossier_home
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    lp = bin_dir / "lp"
+    lp.write_text("#!/bin/sh\necho 'lp: Error - No default destination.' >&2\nexit 1\n")
+    lp.chmod(0o755)
+    path = f"{bin_dir}{os.pathsep}{os.path.dirname(sys.executable)}{os.pathsep}/usr/bin:/bin"
+    r = run_desk("print", "receipt", code, "--json", home=home, env={"PATH": path})
+    assert r.returncode == 6, r.stderr
+    result = json.loads(r.stdout)
+    assert result["ok"] is False and result["sent"] is False and Path(result["path"]).is_file()
+    assert "no default printer" in result["message"] and result["path"] in result["message"]
+    r = run_desk("print", "register", "--date", "2026-11-23", home=home, env={"PATH": path})
+    assert r.returncode == 6 and "the PDF is kept at" in r.stdout
+    r = run_desk("report", "day", "--date", "2026-11-23", home=home, env={"PATH": path})
+    assert r.returncode == 6 and "the PDF is kept at" in r.stdout
+
+
+def test_the_exit_codes_are_in_the_help():
+    for args in (("--help",), ("print", "--help")):
+        assert "6 nothing could be printed" in " ".join(run_desk(*args).stdout.split())
 
 
 def test_supplement_and_refusal_need_their_transition(dossier_home, tmp_path):

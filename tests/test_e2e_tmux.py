@@ -2,7 +2,8 @@
 
 A birth registration with a scanned chip ID card (the scanner's line is typed
 into the terminal), checked through the CLI afterwards; then a search by name, a
-second F3 that replaces the last query, and a coloured bracketed paste.
+second F3 that replaces the last query, and a coloured bracketed paste; and the intake
+of an organisation with its tax code, typed as fast as tmux sends keys.
 Skipped only when tmux is missing (``.ci/run`` installs it).
 """
 
@@ -164,3 +165,45 @@ def test_intake_with_a_scanned_card_then_search(terminal, cli_home):
     assert {c["code"]: c["received"] for c in d["components"]}["giay_chung_nhan_ket_hon"] is True
     assert {c["code"]: c["received"] for c in d["components"]}["van_ban_uy_quyen"] is False
     assert [e["type"] for e in d["events"]] == ["dossier.received"]
+
+
+def test_intake_of_an_organisation_with_its_tax_code(terminal, cli_home):
+    terminal.wait_for("Hôm nay, thứ Hai 23/11/2026")
+    terminal.keys("F2")
+    terminal.wait_for("Chưa chọn thủ tục")
+    terminal.keys("2.000815", literal=True)
+    terminal.keys("Enter")
+    terminal.wait_for("✓ 2.000815")
+    # from the scan box, Tab to "Người nộp là", open its list, one down: an organisation
+    terminal.keys("Tab")
+    terminal.keys("Enter")
+    terminal.wait_for("Người nước ngoài")
+    terminal.keys("Down", "Enter")
+    shown = terminal.wait_for("Tên tổ chức")
+    assert "Mã số thuế" in shown and "Ngày sinh" not in shown and "Giới tính" not in shown
+    # typed as fast as tmux sends it: each Tab moves the focus before the next keys arrive
+    terminal.keys("Tab")
+    terminal.keys("Công ty TNHH Minh Khai", literal=True)
+    terminal.keys("Tab")
+    terminal.keys("0100109106", literal=True)
+    terminal.keys("C-s")
+    shown = terminal.wait_for("Mã số thuế: 0100109106")
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in shown, shown
+    assert "Người nộp là: Tổ chức, doanh nghiệp" in shown, shown
+    terminal.keys("Escape")  # no printer here: skip printing
+    terminal.wait_for("Chưa chọn thủ tục")
+    terminal.keys("C-q")
+    deadline = time.monotonic() + 60
+    while terminal.alive() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not terminal.alive(), "Ctrl+Q did not quit"
+
+    r = run_desk("show", "000.00.12.H29-261123-1001", "--json", home=cli_home)
+    assert r.returncode == 0, r.stderr
+    a = json.loads(r.stdout)["applicant"]
+    assert (a["kind"], a["name"], a["id_number"], a["id_kind"]) == (
+        "business",
+        "Công ty TNHH Minh Khai",
+        "0100109106",
+        "mst",
+    )

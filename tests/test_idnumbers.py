@@ -1,4 +1,4 @@
-"""desk.rules.idnumbers: personal ID, old ID, tax code, phone, sex (SPEC §5 "ID numbers")."""
+"""desk.rules.idnumbers: personal ID, old ID, phone, sex (SPEC §5 "ID numbers")."""
 
 from __future__ import annotations
 
@@ -14,12 +14,9 @@ from desk.models import IdKind
 from desk.rules.idnumbers import (
     OLD_ID_WARNING,
     PROVINCES,
-    TAX_WEIGHTS,
     check_id_number,
-    check_tax_code,
     normalise_phone,
     sex_from_text,
-    tax_check_digit,
 )
 
 
@@ -209,79 +206,6 @@ def test_check_id_number_only_raises_invalid_input(text: str) -> None:
         check_id_number(text)
     except InvalidInput:
         pass
-
-
-# -- tax codes -----------------------------------------------------------------
-
-
-def make_tax_code(first_nine: str) -> str | None:
-    check = tax_check_digit(first_nine)
-    return None if check is None else first_nine + str(check)
-
-
-def test_known_real_tax_codes() -> None:
-    # published codes of large companies (Viettel, Vinamilk, FPT)
-    for code in ("0100109106", "0300588569", "0101248141"):
-        assert check_tax_code(code) == code
-
-
-def test_check_digit_rule() -> None:
-    first = "010010910"
-    total = sum(w * int(d) for w, d in zip(TAX_WEIGHTS, first))
-    assert tax_check_digit(first) == 10 - total % 11 == 6
-
-
-@given(st.text(alphabet="0123456789", min_size=9, max_size=9))
-def test_constructed_tax_codes(first_nine: str) -> None:
-    code = make_tax_code(first_nine)
-    if code is None:
-        for digit in "0123456789":
-            with pytest.raises(InvalidInput):
-                check_tax_code(first_nine + digit)
-        return
-    assert check_tax_code(code) == code
-    assert check_tax_code(f"{code}-001") == f"{code}-001"
-    wrong = first_nine + str((int(code[9]) + 1) % 10)
-    with pytest.raises(InvalidInput) as exc:
-        check_tax_code(wrong)
-    assert exc.value.field == "tax_code"
-
-
-def test_first_nine_with_sum_divisible_by_11_has_no_valid_code() -> None:
-    assert tax_check_digit("000000000") is None
-
-
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        (" 0100109106 ", "0100109106"),
-        ("0100109106-012", "0100109106-012"),
-        ("0100109106 - 012", "0100109106-012"),
-        ("0100109106012", "0100109106-012"),
-        ("0100.109.106", "0100109106"),
-    ],
-)
-def test_tax_code_forms(typed: str, expected: str) -> None:
-    assert check_tax_code(typed) == expected
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [
-        "",
-        "010010910",
-        "01001091066",
-        "0100109106-01",
-        "0100109106-0001",
-        "0100109106-000",
-        "0100109107",
-        "010010910X",
-        "0100109106_001",
-    ],
-)
-def test_bad_tax_codes(bad: str) -> None:
-    with pytest.raises(InvalidInput):
-        check_tax_code(bad)
 
 
 # -- phones --------------------------------------------------------------------

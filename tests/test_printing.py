@@ -755,8 +755,27 @@ def test_dispatch_lp_failure_is_reported_not_raised(tmp_path, pdf_file, monkeypa
     bindir = fake_lp(tmp_path, 'echo "lp: The printer or class does not exist." >&2\nexit 1\n')
     monkeypatch.setenv("PATH", str(bindir))
     out = dispatch.send_to_printer(pdf_file, printer="Nope")
-    assert not out.ok and out.reason == "failed"
-    assert "does not exist" in out.message and str(pdf_file) in out.message
+    assert not out.ok and out.reason == "unknown_printer" and out.detail == "lp: The printer or class does not exist."
+    # in Vietnamese: what is wrong and where the PDF is, without lp's English
+    assert out.message == f"Không tìm thấy máy in “Nope” (xem lại tên máy in trong Cài đặt). Tệp PDF: {pdf_file}"
+    assert "Nope" in out.describe("en") and str(pdf_file) in out.describe("en")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a shell-script lp")
+@pytest.mark.parametrize(
+    ("said", "reason"),
+    [
+        ("lp: Error - No default destination.", "no_default"),
+        ("lp: Error - scheduler not responding.", "failed"),
+    ],
+)
+def test_dispatch_lp_words_become_vietnamese(tmp_path, pdf_file, monkeypatch, said, reason):
+    bindir = fake_lp(tmp_path, f'echo "{said}" >&2\nexit 1\n')
+    monkeypatch.setenv("PATH", str(bindir))
+    out = dispatch.send_to_printer(pdf_file)
+    assert not out.ok and out.reason == reason and out.detail == said
+    assert str(pdf_file) in out.message and "lp:" not in out.message and "destination" not in out.message
+    assert said in out.describe("en") or reason == "no_default"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a shell-script lp")
@@ -891,6 +910,7 @@ def test_a_receipt_goes_through_the_one_path(desk):
             "method": "lp",
             "path": str(result.path),
             "printer": "Quay1",
+            "outcome": "sent",
         },
     }
 
@@ -929,7 +949,16 @@ def test_a_failed_print_is_recorded_and_keeps_the_pdf(desk):
     )
     assert not result.ok and not result.sent and result.path.is_file()
     assert "jammed" in result.message and str(result.path) in result.message
-    assert _printed(desk, d.code).type == "document.print_failed"
+    event = _printed(desk, d.code)
+    assert event.type == "document.print_failed"
+    # the spooler's own (English) words are kept for IT in the event, not in the clerk's Vietnamese
+    assert (event.payload["print"]["details"]["outcome"], event.payload["print"]["details"]["spooler"]) == (
+        "failed",
+        "jammed",
+    )
+    vi = print_document(desk, "receipt", d.code, renderer=printing.RENDERER, sender=FakePrinter(ok=False))
+    assert vi.not_printed and "jammed" not in vi.message and str(vi.path) in vi.message
+    assert vi.message.startswith("Máy in báo lỗi, chưa in được.")
 
 
 def test_what_the_renderer_cannot_make_is_an_invalid_input_and_prints_nothing(desk):

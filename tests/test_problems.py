@@ -21,8 +21,9 @@ from desk.catalog.schema import PLACED_CODES
 from desk.cli.wording import ENGLISH, describe, error_json
 from desk.errors import InvalidInput, NotFound
 from desk.rules.chipqr import parse_chip_qr
-from desk.rules.idnumbers import check_id_number, check_tax_code, normalise_phone, sex_from_text
+from desk.rules.idnumbers import check_id_number, normalise_phone, sex_from_text
 from desk.rules.problems import Problem, fill, is_code, placeholders, problem
+from desk.rules.taxcode import check_tax_code
 from screens.i18n import problems_en, problems_vi
 from screens.i18n.catalogue import Strings
 

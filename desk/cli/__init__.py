@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="desk",
         description="motcua-desk: dossiers at the one-stop desk, offline. With no command, opens the TUI.",
+        epilog="Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 invalid input, 4 not found, 5 integrity failure "
+        "(corrupt, tampered, forged, chain broken), 6 nothing could be printed (the PDF is kept and its path shown).",
     )
     p.add_argument("--home", metavar="DIR", help="the desk's home (default: $DESK_HOME, else the user data dir)")
     p.add_argument("--lang", choices=["vi", "en"], help="language of the TUI (default: the home's setting, vi)")

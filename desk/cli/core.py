@@ -152,6 +152,8 @@ def cmd_intake(args) -> int:
     from desk.models import ApplicantKind
 
     desk = _open(args)
+    if args.scan and args.kind != ApplicantKind.CITIZEN:
+        raise InvalidInput("intake.scan_not_citizen", field="kind", applicant_kind=args.kind)
     if args.scan:
         applicant = applicant_from_scan(args.scan)
         # explicit flags win over the scanned card (e.g. a phone number)
@@ -205,11 +207,13 @@ def _print_dossier(desk, d) -> None:
     from datetime import datetime
 
     from desk.dossier.query import is_overdue, timeline
+    from desk.models import ApplicantKind
 
     a = d.applicant
     say(f"{d.code}  [{d.status.value}]{'  OVERDUE' if is_overdue(d) else ''}")
     say(f"  procedure : {d.procedure_code} {d.procedure_name}")
-    say(f"  applicant : {a.name}  {a.id_number}  {a.phone}")
+    kind = "" if a.kind is ApplicantKind.CITIZEN else f"  ({a.kind.value})"
+    say(f"  applicant : {a.name}{kind}  {a.id_number}  {a.phone}")
     if a.address:
         say(f"  address   : {a.address}")
     say(f"  received  : {_fmt_dt(d.received_at)} by {d.clerk or '—'}")
@@ -387,14 +391,23 @@ def register(sub) -> None:
     who = sp.add_mutually_exclusive_group(required=True)
     who.add_argument("--name", help="applicant's full name")
     who.add_argument("--scan", metavar="LINE", help="the line a scanner reads from a chip ID card's QR code")
-    sp.add_argument("--id-number", help="12-digit personal ID, 9-digit old ID, passport, or tax code")
+    sp.add_argument(
+        "--id-number",
+        help="by --kind: a citizen's 12-digit personal ID (9-digit old ID, or a passport); an organisation's tax "
+        "code (10 digits, or 10-3 for a branch; its check digit is checked); a foreigner's passport number",
+    )
     sp.add_argument("--birth-date", metavar="YYYY-MM-DD")
     sp.add_argument("--sex", help="Nam or Nữ")
     sp.add_argument("--phone")
     sp.add_argument("--email")
     sp.add_argument("--address")
     sp.add_argument(
-        "--kind", default="citizen", choices=["citizen", "business", "state_agency", "other_org"], help="applicant kind"
+        "--kind",
+        default="citizen",
+        choices=["citizen", "business", "state_agency", "other_org", "foreigner"],
+        help="who hands the dossier in (default citizen, công dân): business (tổ chức, doanh nghiệp), state_agency "
+        "or other_org take a tax code and no --birth-date or --sex; foreigner (người nước ngoài) takes a passport; "
+        "--scan reads a citizen's chip ID card",
     )
     sp.add_argument(
         "--received-at",

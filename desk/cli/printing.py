@@ -12,6 +12,7 @@ from desk.errors import (
     EXIT_INTEGRITY,
     EXIT_INVALID,
     EXIT_NOT_FOUND,
+    EXIT_NOT_PRINTED,
     EXIT_OK,
     EXIT_UNEXPECTED,
     InvalidInput,
@@ -36,7 +37,14 @@ def _finish(args: argparse.Namespace, result: PrintResult) -> int:
     else:
         warn(result.message)
         say(f"the PDF is kept at {result.path}; print it from there or repeat the command")
-    return EXIT_OK if result.ok else EXIT_UNEXPECTED
+    return print_exit_code(result.ok, result.not_printed)
+
+
+def print_exit_code(ok: bool, not_printed: bool) -> int:
+    """0 printed (or written to --out); 6 the PDF is kept and only the printing failed; 1 anything else."""
+    if ok:
+        return EXIT_OK
+    return EXIT_NOT_PRINTED if not_printed else EXIT_UNEXPECTED
 
 
 def _warn_without_lookup_url(desk) -> None:
@@ -175,7 +183,14 @@ def cmd_verify_receipt(args) -> int:
 
 
 def register(sub) -> None:
-    pr = sub.add_parser("print", help="print a document (PDF to the printer, or --out FILE)")
+    pr = sub.add_parser(
+        "print",
+        help="print a document (PDF to the printer, or --out FILE)",
+        description="Print a document: the PDF is kept under the home's printed/ and sent to the printer, or only "
+        "written to --out FILE. Exit codes: 0 printed or written; 6 nothing could be printed (no printer, the "
+        "printer refused or did not answer): the PDF's path is printed, repeat the command or print it by hand; "
+        "3 invalid input; 4 no such dossier.",
+    )
     pr_sub = pr.add_subparsers(dest="print_kind", metavar="KIND", required=True)
     for kind, help in (
         ("receipt", "Mẫu 01: the receipt with the appointment and the signed QR code"),

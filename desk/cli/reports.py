@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from desk.cli.base import add_command, emit_json, open_from_args, say, warn
+from desk.cli.printing import print_exit_code
 from desk.cli.wording import describe
-from desk.errors import EXIT_OK, EXIT_UNEXPECTED, InvalidInput
+from desk.errors import InvalidInput
 
 FORMATS = (".pdf", ".csv")
 
@@ -60,7 +61,7 @@ def cmd_report_day(args) -> int:
         from desk.dossier.documents import write_document
 
         write_document(out, report_csv(report))  # atomic and owner-only, whatever the content
-        ok, sent, message, path = True, False, f"written to {out}", out
+        ok, sent, message, path, not_printed = True, False, f"written to {out}", out, False
     else:
         import printing
         from desk.dossier.documents import print_report
@@ -74,7 +75,7 @@ def cmd_report_day(args) -> int:
             printer=args.printer,
             language="en",
         )
-        ok, sent, message, path = result.ok, result.sent, result.message, result.path
+        ok, sent, message, path, not_printed = result.ok, result.sent, result.message, result.path, result.not_printed
     if args.json:
         figures = report.to_json()
         for gap, entry in zip(report.gaps, figures["gaps"], strict=True):
@@ -98,7 +99,7 @@ def cmd_report_day(args) -> int:
     if not args.json:
         for g in report.gaps:
             warn(describe(g.problem()))
-    return EXIT_OK if ok else EXIT_UNEXPECTED
+    return print_exit_code(ok, not_printed)
 
 
 def register(sub) -> None:

@@ -111,6 +111,12 @@ ENGLISH: dict[str, str] = {
         "The tax code {number} is not valid: its check digit (the 10th) does not match; check for a mistyped digit."
     ),
     "tax_code.branch_zero": "A branch number runs from 001 to 999, not 000 ('{value}').",
+    "tax_code.sequence_zero": "The tax code {number} is not valid: its 3rd to 9th digits cannot all be 0.",
+    "passport.shape": "A passport number has only the letters A-Z and digits; got '{value}'.",
+    "birth_date.organisation": (
+        "An organisation ({applicant_kind}) has no birth date: leave --birth-date out, or use --kind citizen or foreigner."
+    ),
+    "sex.organisation": "An organisation ({applicant_kind}) has no sex: leave --sex out, or use --kind citizen or foreigner.",
     "phone.foreign": "Only Vietnamese phone numbers (+84) are accepted, not '{value}'.",
     "phone.not_digits": "A phone number may contain only digits: '{value}'.",
     "phone.mobile_length": "A mobile number has 10 digits starting with 0, but '{value}' has {length}.",
@@ -137,6 +143,7 @@ ENGLISH: dict[str, str] = {
     ),
     "guidance.nothing_missing": "say what is missing: give at least one --missing COMPONENT[:REASON]",
     "intake.reused_format": "--reused {value!r}: write it as COMPONENT=SOURCE (e.g. giay_khai_sinh=VNeID)",
+    "intake.scan_not_citizen": "--scan reads a citizen's chip ID card; it cannot go with --kind {applicant_kind}",
     "guidance.too_many": "{count} items to complete: at most {limit} on one guidance",
     "quantity.range": "quantity of {component}: {value} is not between 1 and 999",
     "received_at.future": "received-at {at:%Y-%m-%d %H:%M} is in the future (now {now:%Y-%m-%d %H:%M})",

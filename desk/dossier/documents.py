@@ -30,6 +30,7 @@ from desk.fsio import atomic_write
 from desk.models import Dossier, DossierDocument, GuidanceDocument, PrintSettings
 from desk.rules.forms import FORMS, commune_of
 from desk.rules.problems import Problem
+from desk.text import LIMITS, clean
 
 DOSSIER_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
 """The documents of one dossier: Mẫu 01, 02, 03, 04, 05 and 06."""
@@ -100,6 +101,17 @@ class SendOutcome(Protocol):
     @property
     def printer(self) -> str: ...
 
+    @property
+    def reason(self) -> str:
+        """ "sent", or why nothing was printed: "no_printer", "no_default", "unknown_printer", "timeout",
+        "failed", "no_file"."""
+        ...
+
+    @property
+    def detail(self) -> str:
+        """The spooler's own words on failure (English: for IT, kept in the print event, never shown)."""
+        ...
+
     def describe(self, lang: str = "vi") -> str:
         """One sentence for the clerk (with the PDF's path when it was not printed)."""
         ...
@@ -122,6 +134,13 @@ class PrintResult:
     """The printer's answer in the clerk's language, or "written to OUT"."""
     sent: bool
     """True when it went to a printer (not when it was only written to ``out``)."""
+    reason: str = "sent"
+    """The sender's reason (``SendOutcome.reason``): "sent", "written" (to ``out``), or why it was not printed."""
+
+    @property
+    def not_printed(self) -> bool:
+        """The PDF was made and kept, and only the printing failed (the CLI's exit code 6)."""
+        return not self.ok and self.reason != "no_file" and self.path.is_file()
 
 
 def print_settings(settings: Settings) -> PrintSettings:
@@ -408,7 +427,7 @@ def _deliver(
             details={**recorded, "method": "file", "path": str(out)},
             guidance=guidance,
         )
-        return PrintResult(True, out, message, sent=False)
+        return PrintResult(True, out, message, sent=False, reason="written")
     path = kept_path(desk, code or kind, kind, clock.now())
     write_document(path, pdf)
     # the PDF holds every copy (liên) of a receipt on its own pages: it is printed once
@@ -422,7 +441,15 @@ def _deliver(
         paper,
         outcome.ok,
         message,
-        details={**recorded, "method": outcome.method, "path": str(path), "printer": outcome.printer},
+        details={
+            **recorded,
+            "method": outcome.method,
+            "path": str(path),
+            "printer": outcome.printer,
+            "outcome": outcome.reason,
+            # the spooler's own words (English): for IT, never shown in the Vietnamese UI
+            **({"spooler": clean(outcome.detail)[: LIMITS["note"]]} if outcome.detail and not outcome.ok else {}),
+        },
         guidance=guidance,
     )
-    return PrintResult(outcome.ok, path, message, sent=outcome.ok)
+    return PrintResult(outcome.ok, path, message, sent=outcome.ok, reason=outcome.reason)

@@ -32,9 +32,11 @@ from desk.models import (
     Status,
 )
 from desk.rules.chipqr import parse_chip_qr
-from desk.rules.idnumbers import check_id_number, check_tax_code, normalise_phone, sex_from_text
+from desk.rules.idnumbers import check_id_number, normalise_phone, sex_from_text
+from desk.rules.passport import check_passport
 from desk.rules.problems import Problem
 from desk.rules.received_time import catch_up_record, working_day_start
+from desk.rules.taxcode import check_tax_code
 from desk.text import LIMITS, sanitise
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -126,17 +128,22 @@ def check_applicant(raw: ApplicantInput, *, today: date | None = None) -> tuple[
     warnings: list[Problem] = []
     id_number = sanitise(raw.id_number or "", field="id_number", max_len=LIMITS["id_number"])
     id_kind: IdKind | None = None
+    if raw.kind.is_organisation:
+        # an organisation has neither: a value here was typed into the wrong form
+        if birth is not None:
+            raise InvalidInput("birth_date.organisation", field="birth_date", applicant_kind=raw.kind.value)
+        if sex:
+            raise InvalidInput("sex.organisation", field="sex", applicant_kind=raw.kind.value)
     if id_number:
-        if raw.kind is ApplicantKind.CITIZEN:
-            if re.search(r"[A-Za-z]", id_number):
-                id_kind = IdKind.PASSPORT
-                id_number = id_number.upper().replace(" ", "")
-            else:
-                check = check_id_number(id_number, birth_date=birth, sex=sex or None, today=today)
-                id_number, id_kind = check.number, check.kind
-                warnings.extend(check.warnings)
-        else:
+        if raw.kind.is_organisation:
             id_number, id_kind = check_tax_code(id_number), IdKind.TAX_CODE
+        elif raw.kind is ApplicantKind.FOREIGNER or re.search(r"[A-Za-z]", id_number):
+            # a foreigner's passport, or a citizen's (letters in it)
+            id_number, id_kind = check_passport(id_number), IdKind.PASSPORT
+        else:
+            check = check_id_number(id_number, birth_date=birth, sex=sex or None, today=today)
+            id_number, id_kind = check.number, check.kind
+            warnings.extend(check.warnings)
     phone_text = sanitise(raw.phone or "", field="phone", max_len=LIMITS["phone"])
     phone = normalise_phone(phone_text) if phone_text else ""
     email = sanitise(raw.email or "", field="email", max_len=LIMITS["email"])

@@ -177,6 +177,7 @@ def fold_name(name: str) -> str:
 def from_snapshot(snap: dict) -> tuple[dict, list[dict]]:
     """Rows to store from an event's snapshot."""
     row = dict(snap["dossier"])
+    row.setdefault("applicant_kind", ApplicantKind.CITIZEN.value)  # a snapshot older than the kinds: a citizen's
     row["applicant_folded"] = fold_name(row["applicant_name"])
     return row, [dict(c) for c in snap["components"]]
 

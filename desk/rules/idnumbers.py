@@ -1,4 +1,5 @@
-"""Identity numbers, tax codes, phone numbers and sex (SPEC §5 "ID numbers").
+"""Identity numbers, phone numbers and sex (SPEC §5 "ID numbers"); tax codes are ``desk.rules.taxcode``,
+passports ``desk.rules.passport``.
 
 The 12-digit personal identification number is ``PPP G YY RRRRRR``
 (DOMAIN.md): province (or country) of birth registration, century-and-sex
@@ -243,36 +244,6 @@ def check_id_number(
         sex=encoded_sex,
         birth_year=encoded_year,
     )
-
-
-TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
-"""Weights of the tax-code check digit over the first nine digits."""
-
-
-def tax_check_digit(first_nine: str) -> int | None:
-    """The 10th digit a tax code must have, or None when no valid code starts so."""
-    check = 10 - sum(w * int(d) for w, d in zip(TAX_WEIGHTS, first_nine, strict=True)) % 11
-    return None if check == 10 else check
-
-
-def check_tax_code(code: str) -> str:
-    """Check an organisation's tax code (mã số thuế) and return it normalised.
-
-    Accepts ``NNNNNNNNNN`` or ``NNNNNNNNNN-BBB`` (a branch); spaces and dots are
-    ignored and 13 bare digits are read as a branch code. Raises
-    ``InvalidInput(field="tax_code")``.
-    """
-    cleaned = sanitise(code, field="tax_code", max_len=LIMITS["tax_code"], required=True)
-    compact = re.sub(r"[\s.]", "", cleaned)
-    match = re.fullmatch(r"([0-9]{10})(?:-?([0-9]{3}))?", compact)
-    if not match:
-        raise InvalidInput("tax_code.shape", field="tax_code", value=cleaned)
-    main, branch = match.groups()
-    if tax_check_digit(main[:9]) != int(main[9]):
-        raise InvalidInput("tax_code.check_digit", field="tax_code", number=main)
-    if branch == "000":
-        raise InvalidInput("tax_code.branch_zero", field="tax_code", value=cleaned)
-    return f"{main}-{branch}" if branch else main
 
 
 _MOBILE_PREFIXES = ("03", "05", "07", "08", "09")

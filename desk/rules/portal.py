@@ -47,13 +47,17 @@ APPLICANT_KIND_CODES: Mapping[ApplicantKind, int] = {
     ApplicantKind.BUSINESS: 2,
     ApplicantKind.STATE_AGENCY: 3,
     ApplicantKind.OTHER_ORG: 4,
+    # assumption: DOMAIN.md's LoaiDoiTuong has no code for a foreigner (1 công dân, 2 doanh nghiệp,
+    # 3 cơ quan nhà nước, 4 tổ chức khác); a foreigner is a person, reported as 1
+    ApplicantKind.FOREIGNER: 1,
 }
-"""LoaiDoiTuong: not uniform across systems (DOMAIN.md), so every function takes an override."""
+"""LoaiDoiTuong: not uniform across systems (DOMAIN.md), so every function takes an override.
+A record of no kind (a snapshot older than the kinds) is a citizen's."""
 
 ID_KIND_CODES: Mapping[IdKind, int] = {IdKind.PERSONAL_ID: 1, IdKind.OLD_ID: 2}
 """LoaiDinhDanh: 1 the 12-digit personal ID, 2 the 9-digit old ID card. Tax codes and
-passports have no code we could verify, so they are not listed in DinhDanhCHS
-(they still appear as SoGiayToChuHoSo)."""
+passports have no code in DOMAIN.md, so they are not listed in DinhDanhCHS
+(they still appear as SoGiayToChuHoSo, beside LoaiDoiTuong)."""
 
 DIGITISATION_CODES: Mapping[Digitisation, int] = {
     Digitisation.PENDING: 0,
@@ -173,7 +177,7 @@ def record_from_row(
         "KenhThucHien": CHANNEL_CODES[row["channel"]],
         "SoGiayToChuHoSo": row["id_number"],
         "ChuHoSo": row["applicant_name"],
-        "LoaiDoiTuong": applicant_kinds[row["applicant_kind"]],
+        "LoaiDoiTuong": applicant_kinds[row.get("applicant_kind") or ApplicantKind.CITIZEN],
         "MaDoiTuong": "",
         "ThongTinKhac": "",
         "Email": row["email"],

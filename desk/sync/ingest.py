@@ -22,6 +22,7 @@ from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
 from desk.errors import EXIT_UNEXPECTED, DeskError, IntegrityFailure
+from desk.models import ApplicantKind
 from desk.rules.canonical import EventLine
 from desk.rules.problems import Problem, problem
 from desk.sync.identity import Identity, RunIdentities, identity_problem
@@ -87,7 +88,10 @@ def state_of(payload: dict) -> State:
     """The state an event's payload (checked by ``desk.sync.records``) carries, as values to store."""
     if not is_snapshot(payload):
         return None
-    return _snapshot_row(payload["dossier"]), list(map(_snapshot_line, payload["components"]))
+    dossier = payload["dossier"]
+    if "applicant_kind" not in dossier:  # a snapshot older than the kinds: a citizen's
+        dossier = {**dossier, "applicant_kind": ApplicantKind.CITIZEN.value}
+    return _snapshot_row(dossier), list(map(_snapshot_line, payload["components"]))
 
 
 class Run:

@@ -155,7 +155,19 @@ _L_STR = ("code", "name", "reuse_source", "file_path", "file_sha256", "note")
 _L_INT = ("position", "quantity", "file_bytes", "file_pages")
 _L_FLAGS = ("received", "required", "must_digitise")
 _FORMS, _DIGITISATIONS = frozenset(Form), frozenset(Digitisation)
-_D_KEYS = frozenset(c for c in queries.DOSSIER_COLUMNS if c != "applicant_folded")
+_D_KEYS = frozenset(c for c in queries.DOSSIER_COLUMNS if c not in ("applicant_folded", "applicant_kind"))
+"""The fields every snapshot has; ``applicant_kind`` may be missing (a citizen's, as before the kinds)."""
+_D_OPTIONAL = {"applicant_kind": ApplicantKind.CITIZEN.value}
+
+
+def _values(snapshots: list, name: str):
+    """Each snapshot's ``name``; an optional field a snapshot lacks is its default."""
+    default = _D_OPTIONAL.get(name)
+    if default is None:
+        return map(itemgetter(name), snapshots)
+    return (d.get(name, default) for d in snapshots)
+
+
 _L_KEYS = frozenset(c for c in queries.LINE_COLUMNS if c != "dossier_id")
 _get_d_str, _get_d_int, _get_d_dt = itemgetter(*_D_STR), itemgetter(*_D_INT), itemgetter(*_D_OPT_DT)
 _get_l_str, _get_l_int, _get_l_flags = itemgetter(*_L_STR), itemgetter(*_L_INT), itemgetter(*_L_FLAGS)
@@ -183,7 +195,7 @@ _DOSSIER_RULES: list[tuple[Problem, Callable[[list], bool]]] = [
     *(
         (
             problem("records.snapshot_value", name=name),
-            lambda ds, n=name, a=allowed: _known(a, map(itemgetter(n), ds)),
+            lambda ds, n=name, a=allowed: _known(a, _values(ds, n)),
         )
         for name, allowed in _D_ENUMS.items()
     ),

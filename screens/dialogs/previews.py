@@ -18,10 +18,10 @@ from textual.widgets import Footer, Label, LoadingIndicator, Static
 from textual.worker import Worker
 
 from desk.dossier.documents import PrintResult
-from desk.models import Dossier
+from desk.models import ApplicantKind, Dossier
 from desk.rules.receipt_qr import lookup_problem
 from screens.base import DeskModal
-from screens.format import clip, when
+from screens.format import clip, id_field, when
 from screens.messages import ReceiptPrinted
 from screens.printjob import print_letter, print_receipt
 
@@ -102,7 +102,8 @@ class PrintModal(DeskModal[bool]):
             self.app.notify(outcome.message, timeout=6)
             self.dismiss(True)
         else:
-            # no printer, a jammed spooler: say so and where the PDF is; Enter tries again
+            # no printer, a jammed spooler: say so and where the PDF is (in full), and that Enter tries again
+            self.query_one(".print-dialog").add_class("-not-printed")
             self._status(f"{outcome.message}\n{self.t('receipt.retry')}", error=True)
 
     def work_failed(self, worker: Worker) -> None:
@@ -134,8 +135,10 @@ class ReceiptPreview(PrintModal):
         received = [c for c in d.components if c.received]
         yield Static(Content.assemble((t("receipt.code"), "dim"), " ", (d.code, "bold")), id="receipt-code")
         yield Static(self._line("receipt.applicant", a.name), id="receipt-applicant")
+        if a.kind is not ApplicantKind.CITIZEN:
+            yield Static(self._line("receipt.kind", t(f"kind.{a.kind.value}")), id="receipt-kind")
         if a.id_number:
-            yield Static(self._line("receipt.id_number", a.id_number))
+            yield Static(self._line(f"receipt.{id_field(a.kind, a.id_kind)}", a.id_number))
         yield Static(self._line("receipt.procedure", f"{d.procedure_code} {d.procedure_name}"))
         yield Static(self._line("receipt.components", str(len(received))))
         for c in received:

@@ -17,6 +17,7 @@ from typing import Any
 from desk.catalog.schema import PLACED_CODES, place_of
 from desk.rules.problems import Problem, fill, is_code
 from screens.i18n import en, problems_en, problems_vi, vi
+from screens.i18n.os_errors import os_words_vi
 
 CATALOGUES: dict[str, Mapping[str, str]] = {"vi": vi.STRINGS, "en": en.STRINGS}
 PROBLEMS: dict[str, Mapping[str, str]] = {"vi": problems_vi.PROBLEMS, "en": problems_en.PROBLEMS}
@@ -34,10 +35,14 @@ PARAM_KEYS: dict[str, str] = {
     "kinds": "printkind",
     "periods": "reports.period",
     "names": "reports.rate",
+    "applicant_kind": "applicant_kind",
 }
 """Problem parameters whose values are names of things (a status, an action, a field), and the
 prefix of the strings that say them: ``status=received`` is shown as ``STRINGS["status.received"]``.
 A value with no string is shown as it is."""
+
+OS_WORDS_PARAMS = frozenset({"detail", "reason", "error"})
+"""Problem parameters that may hold the operating system's words (``exc.strerror``): said in Vietnamese."""
 
 
 PLACE_WORDS: dict[str, dict[str, str]] = {
@@ -101,6 +106,9 @@ class Strings:
     def _name(self, param: str, value: Any) -> Any:
         if isinstance(value, Problem):  # a reason inside a problem (why a push gave up)
             return self.problem(value)
+        if param in OS_WORDS_PARAMS and isinstance(value, str) and self.language == "vi":
+            # the operating system's English ("No space left on device"), as the core recorded it
+            return os_words_vi(value) or value
         if isinstance(value, (list, tuple)) and value and all(isinstance(v, Problem) for v in value):
             return "; ".join(self.problem(v) for v in value)  # the findings of a refusal, one per event
         if param == "noun":  # a catalogue's item: "component" or "fee"

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from screens.i18n.en_counter import STRINGS as _COUNTER
+
 STRINGS: dict[str, str] = {
+    **_COUNTER,
     "app.title": "One-stop desk",
     "app.subtitle": "{agency} · Desk {desk} · {clerk}",
     "none": "—",
@@ -139,7 +142,6 @@ STRINGS: dict[str, str] = {
     "field.phone": "Phone",
     "field.email": "E-mail",
     "field.address": "Address",
-    "field.tax_code": "Tax code",
     "field.note": "Note",
     "field.notes": "Notes",
     "field.reason": "Reason",
@@ -178,7 +180,6 @@ STRINGS: dict[str, str] = {
     "scan.read": "ID card of {name} read.",
     "scan.invalid": "The ID card's QR code was not read completely. Scan again or type the fields.",
     "placeholder.name": "Nguyễn Văn A",
-    "placeholder.id_number": "12 digits (old ID: 9)",
     "placeholder.birth_date": "day/month/year",
     "placeholder.sex": "Nam (male) / Nữ (female)",
     "placeholder.phone": "09xx xxx xxx",
@@ -187,7 +188,6 @@ STRINGS: dict[str, str] = {
     "receipt.title": "Receipt and appointment (Mẫu 01)",
     "receipt.code": "Dossier code:",
     "receipt.applicant": "Applicant:",
-    "receipt.id_number": "ID number:",
     "receipt.procedure": "Procedure:",
     "receipt.components": "Components received:",
     "receipt.received_at": "Received at:",

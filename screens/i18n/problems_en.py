@@ -94,6 +94,10 @@ PROBLEMS: dict[str, str] = {
         "Tax code {number} is not valid: its check digit (the 10th) does not match; check for a typo."
     ),
     "tax_code.branch_zero": "A branch number runs from 001 to 999, not 000 (“{value}”).",
+    "tax_code.sequence_zero": "The tax code {number} is not valid: its 3rd to 9th digits cannot all be 0.",
+    "passport.shape": "A passport number has only the letters A–Z and digits; got “{value}”.",
+    "birth_date.organisation": "The applicant is {applicant_kind}: no birth date; leave this box empty.",
+    "sex.organisation": "The applicant is {applicant_kind}: no sex; leave this box empty.",
     "phone.foreign": "Only Vietnamese phone numbers (+84) are accepted, not “{value}”.",
     "phone.not_digits": "A phone number has only digits: “{value}”.",
     "phone.mobile_length": (
@@ -123,6 +127,7 @@ PROBLEMS: dict[str, str] = {
     ),
     "guidance.nothing_missing": "Say what is missing: at least one component or content.",
     "intake.reused_format": "“{value}”: write it as COMPONENT=SOURCE (e.g. giay_khai_sinh=VNeID).",
+    "intake.scan_not_citizen": "A chip ID card is a citizen's; it cannot be used for {applicant_kind}.",
     "guidance.too_many": "{count} items to complete: at most {limit} on one guidance.",
     "quantity.range": "Copies of {component}: {value} is not between 1 and 999.",
     "received_at.future": (

@@ -99,6 +99,10 @@ PROBLEMS: dict[str, str] = {
         "Mã số thuế {number} không hợp lệ: chữ số kiểm tra (thứ 10) không khớp; hãy xem có gõ nhầm chữ số nào không."
     ),
     "tax_code.branch_zero": "Số chi nhánh từ 001 đến 999, không phải 000 (“{value}”).",
+    "tax_code.sequence_zero": "Mã số thuế {number} không hợp lệ: các chữ số thứ 3 đến 9 không thể đều là 0.",
+    "passport.shape": "Số hộ chiếu chỉ gồm chữ cái A–Z và chữ số; đã nhập “{value}”.",
+    "birth_date.organisation": "Người nộp là {applicant_kind}: không có ngày sinh; để trống ô này.",
+    "sex.organisation": "Người nộp là {applicant_kind}: không có giới tính; để trống ô này.",
     "phone.foreign": "Chỉ nhận số điện thoại Việt Nam (+84), không phải “{value}”.",
     "phone.not_digits": "Số điện thoại chỉ gồm chữ số: “{value}”.",
     "phone.mobile_length": "Số điện thoại di động có 10 chữ số, bắt đầu bằng 0, nhưng “{value}” có {length} chữ số.",
@@ -127,6 +131,7 @@ PROBLEMS: dict[str, str] = {
     ),
     "guidance.nothing_missing": "Hãy ghi ít nhất một giấy tờ, nội dung cần bổ sung.",
     "intake.reused_format": "“{value}”: ghi dạng THÀNH_PHẦN=NGUỒN (vd giay_khai_sinh=VNeID).",
+    "intake.scan_not_citizen": "Thẻ căn cước là của công dân, không dùng cho người nộp là {applicant_kind}.",
     "guidance.too_many": "{count} nội dung cần bổ sung: tối đa {limit} trên một phiếu.",
     "quantity.range": "Số bản của {component}: {value} không nằm trong khoảng 1 đến 999.",
     "received_at.future": (

@@ -6,7 +6,10 @@ Strings are plain text (never markup), NFC, with full diacritics.
 
 from __future__ import annotations
 
+from screens.i18n.vi_counter import STRINGS as _COUNTER
+
 STRINGS: dict[str, str] = {
+    **_COUNTER,
     "app.title": "Một cửa",
     "app.subtitle": "{agency} · Quầy {desk} · {clerk}",
     "none": "—",
@@ -147,7 +150,6 @@ STRINGS: dict[str, str] = {
     "field.phone": "Điện thoại",
     "field.email": "Email",
     "field.address": "Địa chỉ",
-    "field.tax_code": "Mã số thuế",
     "field.note": "Ghi chú",
     "field.notes": "Ghi chú",
     "field.reason": "Lý do",
@@ -186,7 +188,6 @@ STRINGS: dict[str, str] = {
     "scan.read": "Đã đọc thẻ căn cước của {name}.",
     "scan.invalid": "Mã QR trên thẻ căn cước không đọc được đầy đủ. Hãy quét lại hoặc nhập tay.",
     "placeholder.name": "Nguyễn Văn A",
-    "placeholder.id_number": "12 số (CMND cũ: 9 số)",
     "placeholder.birth_date": "ngày/tháng/năm",
     "placeholder.sex": "Nam / Nữ",
     "placeholder.phone": "09xx xxx xxx",
@@ -196,7 +197,6 @@ STRINGS: dict[str, str] = {
     "receipt.title": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
     "receipt.code": "Mã hồ sơ:",
     "receipt.applicant": "Người nộp:",
-    "receipt.id_number": "Số định danh:",
     "receipt.procedure": "Thủ tục:",
     "receipt.components": "Thành phần đã nhận:",
     "receipt.received_at": "Tiếp nhận lúc:",
