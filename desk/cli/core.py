@@ -177,6 +177,8 @@ def cmd_intake(args) -> int:
         notes=args.note or "",
         catch_up=args.catch_up,
         catch_up_reason=args.reason or "",
+        pages=args.pages,
+        copies=args.copies,
     )
     if args.catch_up and not args.received_at:
         raise InvalidInput("catch_up.needs_received_at", field="received_at")
@@ -189,11 +191,22 @@ def cmd_intake(args) -> int:
         emit_json(dossier_json(dossier))
     else:
         say(f"{dossier.code}  received {_fmt_dt(dossier.received_at)}  due {_fmt_dt(dossier.due_at)}")
+        if dossier.fee_due is not None:
+            say(_fee_line(dossier.fee_due))
         from desk.catalog.store import get_procedure
 
         if get_procedure(desk, dossier.procedure_code).immediate_result:
             say("the result is handed over at once: no receipt (Mẫu 01) is needed")
     return EXIT_OK
+
+
+def _fee_line(fee) -> str:
+    """ "fee due: 24.000 đ (2 copies of 12 pages)"."""
+    amount = f"{fee.amount:,}".replace(",", ".") + " đ"
+    what = fill("{copies:# copy|# copies}", {"copies": fee.copies})
+    if fee.pages:
+        what = fill("{copies:# copy|# copies} of {pages:# page|# pages}", {"copies": fee.copies, "pages": fee.pages})
+    return f"fee due: {amount} ({what}{', capped' if fee.capped else ''})"
 
 
 def _print_dossier(desk, d) -> None:
@@ -218,6 +231,8 @@ def _print_dossier(desk, d) -> None:
     else:
         say(f"  due       : {_fmt_dt(d.due_at)}")
     say(f"  register  : book {d.register_book}, line {d.register_line}")
+    if d.fee_due is not None:
+        say(f"  {_fee_line(d.fee_due)}")
     say("  components:")
     for c in d.components:
         mark = "x" if c.received else " "
@@ -425,6 +440,18 @@ def register(sub) -> None:
         help="a component not handed in but reused from a data store (VNeID, CSDLQG dân cư, …) or a dossier code",
     )
     sp.add_argument("--sets", type=int, default=1, help="number of sets (bộ) handed in")
+    sp.add_argument(
+        "--pages",
+        type=int,
+        metavar="N",
+        help="pages of each copy, for a procedure whose fee is counted per page (the receipt prints the amount due)",
+    )
+    sp.add_argument(
+        "--copies",
+        type=int,
+        metavar="N",
+        help="copies asked for, for a procedure whose fee is counted per page or per copy (default 1)",
+    )
     sp.add_argument("--note")
 
     sp = add_command(sub, "show", "show one dossier with its components and events", cmd_show)

@@ -146,6 +146,10 @@ ENGLISH: dict[str, str] = {
     "catch_up.reason_alone": "--reason goes with --catch-up",
     "dossier.caught_up": "dossier {code} was entered at {entered_at} for a receipt at {claimed_at} (catch-up: {reason})",
     "sets.range": "number of sets {sets} is not between 1 and 99",
+    "fee.pages_range": "pages {value}: a per-page fee needs 1 to {maximum} pages per copy",
+    "fee.copies_range": "copies {value}: must be 1 to {maximum}",
+    "fee.pages_not_counted": "pages {value}: this procedure's fee is counted per copy, not per page; leave out the pages",
+    "fee.no_tariff": "procedure {procedure} has no per-page or per-copy fee: leave out --pages and --copies",
     # dossiers and their lifecycle (desk.dossier.query, desk.rules.status, desk.dossier.lifecycle)
     "dossier.not_found": "no dossier '{code}' at this desk",
     "action.unknown": (
@@ -282,6 +286,7 @@ ENGLISH: dict[str, str] = {
     "catalog.empty_list": "must list at least one {noun}",
     "catalog.item_not_object": "{noun} {position} must be an object {{...}}, not {value}",
     "catalog.not_object": "must be an object {shape}, not {value}",
+    "catalog.tariff_rate_order": "{value} must be 1 for the first rate, else more than the previous rate's {after}",
     "catalog.duplicate_procedure": "{value} is already used by procedure {earlier}",
     "catalog.duplicate_component": "{value} is already used by component {earlier}",
     "catalog.duplicate_on_line": "{value} is already used on line {earlier}",

@@ -41,10 +41,11 @@ _MISSING_ITEM = frozenset({"component", "name", "reason"})
 _PRINT = frozenset({"kind", "copies", "paper", "ok", "message", "details"})
 _CATCH_UP = frozenset({"claimed_at", "entered_at", "reason"})
 _GUIDANCE = frozenset({"procedure_code", "procedure_name", "name", "missing"})
+_FEE = frozenset({"pages", "copies", "per_copy", "amount", "capped"})
 
 # event type -> (required fields, optional fields) of its payload
 _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "dossier.received": (_SNAPSHOT, frozenset({"catch_up"})),
+    "dossier.received": (_SNAPSHOT, frozenset({"catch_up", "fee"})),
     **{t.event_type: (_CHANGE | {"action"}, frozenset()) for t in TRANSITIONS.values()},
     **{
         t: (_CHANGE, frozenset())
@@ -141,6 +142,8 @@ def _value_problem(kind: str, payload: dict) -> str | None:
                 return "details." + name
     if "catch_up" in payload and not _flat_ok(payload["catch_up"], _CATCH_UP):
         return "catch_up"
+    if "fee" in payload and not _flat_ok(payload["fee"], _FEE):
+        return "fee"
     if "guidance" in payload:
         body = payload["guidance"]
         if not (type(body) is dict and body.keys() == _GUIDANCE and _flat_ok({**body, "missing": None})):

@@ -134,6 +134,10 @@ PROBLEMS: dict[str, str] = {
     "catch_up.reason_alone": "A reason goes with a catch-up.",
     "dossier.caught_up": "Dossier {code} was entered at {entered_at} for a receipt at {claimed_at} (catch-up: {reason}).",
     "sets.range": "{sets:# set|# sets} is not between 1 and 99.",
+    "fee.pages_range": "Pages: {value} is not between 1 and {maximum}; a per-page fee needs the pages of each copy.",
+    "fee.copies_range": "Copies: {value} is not between 1 and {maximum}.",
+    "fee.pages_not_counted": "This procedure's fee is counted per copy, not per page: leave out the pages ({value}).",
+    "fee.no_tariff": "Procedure {procedure} has no per-page or per-copy fee: leave out the pages and copies.",
     # dossiers and their lifecycle
     "dossier.not_found": "Dossier {code} is not at this desk.",
     "action.unknown": (
@@ -276,6 +280,7 @@ PROBLEMS: dict[str, str] = {
     "catalog.empty_list": "must list at least one {noun}",
     "catalog.item_not_object": "{noun} {position} must be an object {{...}}, not {value}",
     "catalog.not_object": "must be an object {shape}, not {value}",
+    "catalog.tariff_rate_order": "{value} must be 1 for the first rate, else more than the previous rate's {after}",
     "catalog.duplicate_procedure": "{value} is already used by procedure {earlier}",
     "catalog.duplicate_component": "{value} is already used by component {earlier}",
     "catalog.duplicate_on_line": "{value} is already used on line {earlier}",

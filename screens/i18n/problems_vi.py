@@ -139,6 +139,10 @@ PROBLEMS: dict[str, str] = {
     "catch_up.reason_alone": "Lý do chỉ dùng khi nhập bù.",
     "dossier.caught_up": "Hồ sơ {code} được nhập bù lúc {entered_at}, ghi nhận tiếp nhận lúc {claimed_at} (lý do: {reason}).",
     "sets.range": "Số bộ hồ sơ {sets} không nằm trong khoảng 1 đến 99.",
+    "fee.pages_range": "Số trang {value} không hợp lệ: phí tính theo trang cần từ 1 đến {maximum} trang mỗi bản.",
+    "fee.copies_range": "Số bản {value} không hợp lệ: từ 1 đến {maximum} bản.",
+    "fee.pages_not_counted": "Phí của thủ tục này tính theo bản, không theo trang: bỏ số trang ({value}).",
+    "fee.no_tariff": "Thủ tục {procedure} không có phí tính theo trang hay theo bản: bỏ số trang, số bản.",
     # dossiers and their lifecycle
     "dossier.not_found": "Không tìm thấy hồ sơ {code} tại quầy này.",
     "action.unknown": (
@@ -280,6 +284,7 @@ PROBLEMS: dict[str, str] = {
     "catalog.empty_list": "phải có ít nhất một {noun}",
     "catalog.item_not_object": "{noun} thứ {position} phải là một đối tượng, không phải {value}",
     "catalog.not_object": "phải là một đối tượng {shape}, không phải {value}",
+    "catalog.tariff_rate_order": "{value} phải là 1 ở mức đầu tiên, các mức sau phải lớn hơn mức trước ({after})",
     "catalog.duplicate_procedure": "{value} đã được dùng cho thủ tục {earlier}",
     "catalog.duplicate_component": "{value} đã được dùng cho thành phần {earlier}",
     "catalog.duplicate_on_line": "{value} đã được dùng ở dòng {earlier}",
