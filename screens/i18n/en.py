@@ -153,6 +153,11 @@ STRINGS: dict[str, str] = {
     "field.agency-name": "Agency name",
     "field.search": "Search box",
     "intake.pick_procedure": "Pick a procedure before saving.",
+    "field.pages": "Pages per copy",
+    "field.copies": "Copies",
+    "placeholder.pages": "pages of each copy",
+    "intake.fee_due": "Amount due: {amount}",
+    "intake.fee_capped": " (capped)",
     # names of the core's things, for the words of its problems
     "action.transfer": "transfer",
     "action.supplement": "supplement request",

@@ -161,6 +161,11 @@ STRINGS: dict[str, str] = {
     "field.agency-name": "Tên cơ quan",
     "field.search": "Ô tìm kiếm",
     "intake.pick_procedure": "Chọn thủ tục trước khi lưu.",
+    "field.pages": "Số trang/bản",
+    "field.copies": "Số bản",
+    "placeholder.pages": "số trang của mỗi bản",
+    "intake.fee_due": "Số tiền phải nộp: {amount}",
+    "intake.fee_capped": " (đã áp mức tối đa)",
     # names of the core's things, for the words of its problems
     "action.transfer": "chuyển xử lý",
     "action.supplement": "yêu cầu bổ sung",
