@@ -125,6 +125,10 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("sync.ca_file",        TEXT,      "",                     "PEM file of the CA that signed an https:// hub's certificate; empty = the system's", "sync_ca_file"),
     Setting("sync.export_dir",     TEXT,      "",                     "default folder for bundles (e.g. the USB stick's mount)",      "export_dir"),
     Setting("files.max_file_mb",   INTEGER,   50,                     "larger scans are refused",                                     "max_file_mb",         1, 10_000),
+    Setting("operators.max_failures", INTEGER, 5,                     "wrong passwords in a row that lock an operator account",       "max_failures",        1, 100),
+    Setting("operators.lockout_minutes", INTEGER, 15,                 "how long a locked account waits before it may try again",      "lockout_minutes",     1, 1440),
+    Setting("operators.idle_lock_minutes", INTEGER, 10,               "the TUI locks after this many minutes without a key (0 = never)", "idle_lock_minutes", 0, 480),
+    Setting("operators.token_days", INTEGER, 30,                      "days a script token (`desk operator token`) stays valid",      "token_days",          1, 365),
     Setting("hub.tokens",          TEXTS,     (),                     "on a hub: SHA-256 digests of the tokens `desk hub serve` accepts (`desk hub token add`)", "hub_tokens"),
 )
 # fmt: on
@@ -161,6 +165,10 @@ class Settings:
     sync_ca_file: str = _default("sync.ca_file")
     export_dir: str = _default("sync.export_dir")
     max_file_mb: int = _default("files.max_file_mb")
+    max_failures: int = _default("operators.max_failures")
+    lockout_minutes: int = _default("operators.lockout_minutes")
+    idle_lock_minutes: int = _default("operators.idle_lock_minutes")
+    token_days: int = _default("operators.token_days")
     hub_tokens: tuple[str, ...] = _default("hub.tokens")
 
 

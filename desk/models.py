@@ -274,6 +274,29 @@ class Event:
     synced: str = ""  # "" pending, "bundle:<name>", "hub:<ack id>"
 
 
+class Role(StrEnum):
+    """What an operator account may do: a supervisor also refuses, stops, withdraws, catches up a backdated
+    intake, changes settings and manages the accounts."""
+
+    CLERK = "clerk"
+    SUPERVISOR = "supervisor"
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Who is at the desk: an operator account, signed in."""
+
+    login: str
+    """The account's key: its name folded (case, diacritics and đ ignored)."""
+    name: str
+    """The full name, recorded on events and printed as the receiving clerk."""
+    role: Role
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role is Role.SUPERVISOR
+
+
 DEFAULT_UNIT_NAME = "Trung tâm Phục vụ hành chính công"
 """A commune's counter since 1/7/2025; "Bộ phận Tiếp nhận và Trả kết quả" is now the ministries' name."""
 

@@ -60,6 +60,9 @@ def cmd_clerk(args) -> int:
     if args.name is None:
         settings = load_settings(home)
     else:
+        from desk.dossier.operators import require_supervisor
+
+        require_supervisor(_open(args), "settings")  # on a desk with operator accounts
         name = sanitise(args.name, field="clerk", max_len=LIMITS["name"], required=True)
         settings = update_settings(home, clerk=name)
     if args.json:

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from db import queries, write_transaction
 from desk import clock
 from desk.catalog.store import get_procedure
-from desk.dossier import events, fees, numbering
+from desk.dossier import events, fees, numbering, operators
 from desk.dossier.checklist import parse_reuse_source
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import InvalidInput
@@ -290,6 +290,8 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
         catch_up=request.catch_up,
         reason=request.catch_up_reason,
     )
+    if catch_up:
+        operators.require_supervisor(desk, "catch_up")
     if not 1 <= request.sets <= 99:
         raise InvalidInput("sets.range", field="sets", sets=request.sets)
     notes = sanitise(request.notes or "", field="notes", max_len=LIMITS["note"], multiline=True)
@@ -341,6 +343,7 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
             dossier_code=code,
             type="dossier.received",
             clerk=desk.clerk,
+            operator=desk.operator_login,
             at=at,
             payload={
                 **snapshot(dossier, desk.desk_id),

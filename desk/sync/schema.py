@@ -32,6 +32,8 @@ MAX_PAYLOAD_BYTES = 256 * 1024
 MAX_TEXT = 5000
 MAX_NUMBER = 2**53 - 1
 MAX_ITEMS = 200
+MAX_OPERATOR = 200
+"""An operator's login (``payload.operator``) at most, as a name."""
 """Items of a list, or fields of a free-form object (a print's details), at most."""
 
 _SNAPSHOT = frozenset({"dossier", "components"})
@@ -194,6 +196,10 @@ class SchemaCheck:
         if len(event.payload_json) > MAX_PAYLOAD_BYTES:
             return problem("event.too_large", **self._at(r), size=len(event.payload_json), limit=MAX_PAYLOAD_BYTES)
         keys = payload.keys()
+        if "operator" in keys:  # who was signed in, on a desk with operator accounts: any event may say
+            if not (type(payload["operator"]) is str and 0 < len(payload["operator"]) <= MAX_OPERATOR):
+                return problem("event.value", **self._at(r), name="operator")
+            keys = keys - {"operator"}
         if keys != fields[0]:  # the usual case, exactly the required fields, needs no more looking
             wrong = _fields_problem(keys, fields)
             if wrong or (_SNAPSHOT & keys and not _SNAPSHOT <= keys):
