@@ -248,9 +248,7 @@ def issue_token(desk, name: str, *, days: int | None = None) -> tuple[str, datet
     expires = now + timedelta(days=days)
     assert desk.operator is not None  # require_supervisor: accounts exist, so a supervisor is signed in
     with write_transaction(desk.db):
-        oq.insert_token(
-            desk.db, _token_digest(token), operator.login, desk.operator.login, _iso(now), _iso(expires)
-        )
+        oq.insert_token(desk.db, _token_digest(token), operator.login, desk.operator.login, _iso(now), _iso(expires))
     return token, expires
 
 
