@@ -200,3 +200,23 @@ def test_remove_and_passwd(staffed, typed):
     typed.append("5678")
     r = run_desk("--operator", CLERK, "search", "x", home=staffed)
     assert r.returncode == 3 and "wrong name or password" in r.stderr
+
+
+def test_a_hub_takes_the_events_of_a_desk_with_operators_and_fees(make_desk, out):
+    """The optional ``operator`` of every event and the received event's ``fee`` keep the bundle valid."""
+    from desk.dossier import lifecycle
+    from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
+    from desk.sync.bundle_read import import_bundle
+    from desk.sync.bundle_write import export_bundle
+
+    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    receive(a, IntakeRequest("1.001193", ApplicantInput(name="Trước Khi Có Tài Khoản")))  # an old event: none
+    operators.add_operator(a, SUPERVISOR, "supervisor", "9999")
+    operators.sign_in(a, SUPERVISOR, "9999")
+    d, _ = receive(a, IntakeRequest("2.000815", ApplicantInput(name="Lê Thị Hoa"), pages=3, copies=2))
+    lifecycle.refuse(a, d.code, "Không thuộc thẩm quyền")
+    result = import_bundle(hub, export_bundle(a, out).path)
+    assert (result.imported_events, result.gaps) == (3, [])
+    events = dossiers.timeline(hub, d.code)
+    assert [e.payload.get("operator") for e in events] == ["tran van binh", "tran van binh"]
+    assert events[0].payload["fee"] == {"amount": 10000, "pages": 3, "copies": 2, "per_copy": 5000, "capped": False}
