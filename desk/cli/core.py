@@ -367,7 +367,12 @@ def register(sub) -> None:
     sp.add_argument("--clerk", help="the clerk's full name (printed as NGƯỜI TIẾP NHẬN HỒ SƠ)")
     sp.add_argument("--agency-key", metavar="FILE", help="use the agency key exported from another desk")
 
-    sp = add_command(sub, "clerk", "show or change the current clerk's name", cmd_clerk)
+    sp = add_command(
+        sub,
+        "clerk",
+        "show or change the clerk on duty (on a desk with operator accounts, changing it is a supervisor's act)",
+        cmd_clerk,
+    )
     sp.add_argument("name", nargs="?", help="new name")
 
     key = sub.add_parser("key", help="the agency key that signs receipts")
@@ -415,7 +420,8 @@ def register(sub) -> None:
         "--catch-up",
         action="store_true",
         help="enter a dossier received earlier (the PC was down): both times are kept and it is marked on the "
-        "register, the day report and `desk verify` (needs --received-at and --reason)",
+        "register, the day report and `desk verify` (needs --received-at and --reason; a supervisor's act on a "
+        "desk with operator accounts)",
     )
     sp.add_argument("--reason", metavar="TEXT", help="why a catch-up is entered late (with --catch-up)")
     sp.add_argument(
