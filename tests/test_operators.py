@@ -220,3 +220,20 @@ def test_a_hub_takes_the_events_of_a_desk_with_operators_and_fees(make_desk, out
     events = dossiers.timeline(hub, d.code)
     assert [e.payload.get("operator") for e in events] == ["tran van binh", "tran van binh"]
     assert events[0].payload["fee"] == {"amount": 10000, "pages": 3, "copies": 2, "per_copy": 5000, "capped": False}
+
+
+@pytest.mark.parametrize(
+    ("operator", "refused"), [("tran van binh", False), ("", True), (7, True), (["x"], True), ("x" * 201, True)]
+)
+def test_an_event_s_operator_is_a_login_or_the_bundle_is_refused(operator, refused):
+    from desk.rules.canonical import EventLine, dumps
+    from desk.sync.schema import SchemaCheck
+
+    payload = {"print": {"kind": "register", "copies": 1, "paper": "a4", "ok": True, "message": "", "details": {}}}
+    payload["operator"] = operator
+    record = {"seq": 1, "type": "document.printed", "dossier_code": "", "payload": payload}
+    check = SchemaCheck("b.zip")
+    check.add([EventLine(record, dumps(payload), None)])
+    assert (check.problem is not None) is refused
+    if refused:
+        assert (check.problem.code, check.problem.params["name"]) == ("event.value", "operator")
