@@ -74,7 +74,7 @@ def _fees(procedure: Procedure | None, before: float, due: FeeDue | None = None)
 
 
 def _due(due: FeeDue | None):
-    """ "Số tiền phải nộp: 24.000 đ (2 bản × 12 trang; mỗi bản 13.000 đ)"; blank when nothing was counted."""
+    """ "Số tiền phải nộp: 28.000 đ (2 bản × 12 trang; mỗi bản 14.000 đ)"; blank when nothing was counted."""
     label = "Số tiền phải nộp: "
     if due is None:
         return para(label, BLANK, indent=8)

@@ -32,9 +32,9 @@ MAX_PAYLOAD_BYTES = 256 * 1024
 MAX_TEXT = 5000
 MAX_NUMBER = 2**53 - 1
 MAX_ITEMS = 200
+"""Items of a list, or fields of a free-form object (a print's details), at most."""
 MAX_OPERATOR = 200
 """An operator's login (``payload.operator``) at most, as a name."""
-"""Items of a list, or fields of a free-form object (a print's details), at most."""
 
 _SNAPSHOT = frozenset({"dossier", "components"})
 _CHANGE = _SNAPSHOT | {"note", "details"}
