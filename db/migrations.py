@@ -464,6 +464,56 @@ def m008_word_prefixes(db: sqlite_utils.Database) -> None:
     db.execute(f"INSERT INTO dossiers_words(rowid, words) SELECT rowid, {words_of('dossiers')} FROM dossiers")
 
 
+@_step
+def m009_dossier_fees(db: sqlite_utils.Database) -> None:
+    """The fee due of a dossier whose procedure counts it per page or per copy (desk.rules.fees).
+
+    A table beside ``dossiers``, so that the dossier's snapshot in the event log keeps its columns;
+    the ``dossier.received`` event carries the same numbers in its payload's ``fee``.
+    """
+    db.execute(
+        """
+        CREATE TABLE dossier_fees (
+            dossier_id TEXT PRIMARY KEY REFERENCES dossiers(id),
+            pages INTEGER NOT NULL,
+            copies INTEGER NOT NULL,
+            per_copy INTEGER NOT NULL,
+            amount INTEGER NOT NULL,
+            capped INTEGER NOT NULL
+        )"""
+    )
+
+
+@_step
+def m010_operators(db: sqlite_utils.Database) -> None:
+    """Operator accounts (desk.dossier.operators): who is at the desk, their role, a memory-hard hash of
+    their password or PIN, the failures that lock them out; and the tokens a supervisor issues for scripts
+    (stored as SHA-256 digests, with an expiry)."""
+    db.execute(
+        """
+        CREATE TABLE operators (
+            login TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE operator_tokens (
+            digest TEXT PRIMARY KEY,
+            login TEXT NOT NULL REFERENCES operators(login) ON DELETE CASCADE,
+            issued_by TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )"""
+    )
+
+
 def migrate(db: Any) -> None:
     """Apply pending migrations explicitly at start-up.
 

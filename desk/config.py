@@ -126,6 +126,10 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("sync.hub_key",        TEXT,      "",                     "the hub's public key (base64), pinned by `desk hub-key set`; a push checks the hub's answers with it", "sync_hub_key"),
     Setting("sync.export_dir",     TEXT,      "",                     "default folder for bundles (e.g. the USB stick's mount)",      "export_dir"),
     Setting("files.max_file_mb",   INTEGER,   50,                     "larger scans are refused",                                     "max_file_mb",         1, 10_000),
+    Setting("operators.max_failures", INTEGER, 5,                     "wrong passwords in a row that lock an operator account",       "max_failures",        1, 100),
+    Setting("operators.lockout_minutes", INTEGER, 15,                 "how long a locked account waits before it may try again",      "lockout_minutes",     1, 1440),
+    Setting("operators.idle_lock_minutes", INTEGER, 10,               "the TUI locks after this many minutes without a key (0 = never)", "idle_lock_minutes", 0, 480),
+    Setting("operators.token_days", INTEGER, 30,                      "days a script token (`desk operator token`) stays valid",      "token_days",          1, 365),
     Setting("hub.tokens",          TEXTS,     (),                     "on a hub: SHA-256 digests of the tokens `desk hub serve` accepts (`desk hub token add`)", "hub_tokens"),
     Setting("hub.agencies",        TEXTS,     (),                     "on a hub: the agency codes whose desks it enrols (a provincial hub lists them); empty = agency.code only", "hub_agencies"),
     Setting("hub.accept_unenrolled", BOOLEAN, False,                  "on a hub, for a transition only: take bundles and pushes from desks not enrolled (unchecked); enrolled desks are always checked", "hub_accept_unenrolled"),
@@ -164,6 +168,10 @@ class Settings:
     sync_ca_file: str = _default("sync.ca_file")
     export_dir: str = _default("sync.export_dir")
     max_file_mb: int = _default("files.max_file_mb")
+    max_failures: int = _default("operators.max_failures")
+    lockout_minutes: int = _default("operators.lockout_minutes")
+    idle_lock_minutes: int = _default("operators.idle_lock_minutes")
+    token_days: int = _default("operators.token_days")
     hub_tokens: tuple[str, ...] = _default("hub.tokens")
     hub_agencies: tuple[str, ...] = _default("hub.agencies")
     hub_accept_unenrolled: bool = _default("hub.accept_unenrolled")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from db import Database, open_db
 from desk.config import Home, Settings, load_settings, resolve_home
+from desk.models import Operator
 from desk.official_calendar import official_calendar
 from desk.rules.calendar import WorkCalendar
 
@@ -22,6 +23,8 @@ class Desk:
     """``desk.toml`` as read when the desk was opened (see :meth:`reload_settings`)."""
     db: Database = field(repr=False)
     """The open database."""
+    operator: Operator | None = None
+    """Who is signed in (``desk.dossier.operators``); None on a desk without accounts."""
 
     @cached_property
     def calendar(self) -> WorkCalendar:
@@ -36,8 +39,13 @@ class Desk:
 
     @property
     def clerk(self) -> str:
-        """The clerk recorded on new events."""
-        return self.settings.clerk
+        """The clerk recorded on new events: the operator signed in, else the clerk on duty of the settings."""
+        return self.operator.name if self.operator is not None else self.settings.clerk
+
+    @property
+    def operator_login(self) -> str:
+        """The login recorded on new events (the payload's ``operator``), "" without one."""
+        return self.operator.login if self.operator is not None else ""
 
     def reload_settings(self) -> None:
         """Read ``desk.toml`` again (after ``desk clerk`` or an edit) and forget the old calendar."""

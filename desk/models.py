@@ -111,6 +111,49 @@ class Fee:
     unit: str = ""  # e.g. "bản", "trang"; empty for a flat fee
 
 
+class TariffPer(StrEnum):
+    """What a tariff counts."""
+
+    PAGE = "page"
+    """Per page of each copy (chứng thực bản sao: 2.000 đ/trang, from the 3rd page 1.000 đ/trang)."""
+    COPY = "copy"
+    """Per copy (bản) issued (trích lục: 8.000 đ/bản)."""
+
+
+@dataclass(frozen=True)
+class TariffRate:
+    """From the ``start``-th page (or copy) on, ``amount`` đồng each, until the next rate starts."""
+
+    start: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """How a procedure's fee due is counted from the pages or copies the clerk enters at intake."""
+
+    per: TariffPer
+    rates: tuple[TariffRate, ...]
+    """Ascending by ``start``; the first starts at 1."""
+    cap: int = 0
+    """At most this many đồng: per copy for a page tariff, for the whole for a copy tariff (0 = no cap)."""
+
+
+@dataclass(frozen=True)
+class FeeDue:
+    """The fee due of one dossier, as its tariff counts it."""
+
+    amount: int
+    """What the applicant pays, in đồng."""
+    pages: int
+    """Pages of each copy (0 for a copy tariff)."""
+    copies: int
+    per_copy: int
+    """One copy's fee (page tariffs), after the cap; the whole for a copy tariff."""
+    capped: bool
+    """The cap lowered the amount."""
+
+
 @dataclass(frozen=True)
 class ComponentSpec:
     """A component the procedure asks for (thành phần hồ sơ)."""
@@ -155,6 +198,8 @@ class Procedure:
     """The province sets the fee: the receipt leaves it blank for the clerk to fill in (not "Không")."""
     immediate_result: bool = False
     """The result is handed over at once: no receipt (Mẫu 01) is needed."""
+    tariff: Tariff | None = None
+    """How the fee due is counted from pages or copies entered at intake; None for a flat or no fee."""
 
 
 @dataclass
@@ -222,6 +267,8 @@ class Dossier:
     updated_at: datetime | None = None
     desk_id: str = ""
     """The desk that took it in ("" for one not yet stored): it stays that desk's whoever acts on it later."""
+    fee_due: FeeDue | None = None
+    """The fee counted by the procedure's tariff at intake (pages, copies, amount), or None."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +286,29 @@ class Event:
     prev_hash: str
     hash: str
     synced: str = ""  # "" pending, "bundle:<name>", "hub:<ack id>"
+
+
+class Role(StrEnum):
+    """What an operator account may do: a supervisor also refuses, stops, withdraws, catches up a backdated
+    intake, changes settings and manages the accounts."""
+
+    CLERK = "clerk"
+    SUPERVISOR = "supervisor"
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Who is at the desk: an operator account, signed in."""
+
+    login: str
+    """The account's key: its name folded (case, diacritics and đ ignored)."""
+    name: str
+    """The full name, recorded on events and printed as the receiving clerk."""
+    role: Role
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role is Role.SUPERVISOR
 
 
 DEFAULT_UNIT_NAME = "Trung tâm Phục vụ hành chính công"

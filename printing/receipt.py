@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from desk.models import Dossier, Form, IdKind, PrintSettings, Procedure, TimeUnit
+from desk.models import Dossier, FeeDue, Form, IdKind, PrintSettings, Procedure, TimeUnit
 from desk.rules.receipt_qr import build_payload
 from printing.blocks import (
     clerk_name,
@@ -51,7 +51,7 @@ def _processing_vi(procedure: Procedure | None) -> str:
     return procedure.processing.label_vi()
 
 
-def _fees(procedure: Procedure | None, before: float) -> list:
+def _fees(procedure: Procedure | None, before: float, due: FeeDue | None = None) -> list:
     label = "7. Phí, lệ phí: "
     if procedure is None:  # not in the catalogue any more: leave it to be filled in
         return [para(label, BLANK, before=before)]
@@ -66,8 +66,25 @@ def _fees(procedure: Procedure | None, before: float) -> list:
         return f"{nfc(fee.name)}: {amount}"
 
     if len(fees) == 1:
-        return [para(label, (one(fees[0]), "b"), before=before)]
-    return [para(label, before=before)] + [para("- ", (one(f), "b"), indent=8) for f in fees]
+        lines = [para(label, (one(fees[0]), "b"), before=before)]
+    else:
+        lines = [para(label, before=before)] + [para("- ", (one(f), "b"), indent=8) for f in fees]
+    if procedure.tariff is not None:  # counted from the pages or copies: the amount due, or a blank for it
+        lines.append(_due(due))
+    return lines
+
+
+def _due(due: FeeDue | None):
+    """ "Số tiền phải nộp: 28.000 đ (2 bản × 12 trang; mỗi bản 14.000 đ)"; blank when nothing was counted."""
+    label = "Số tiền phải nộp: "
+    if due is None:
+        return para(label, BLANK, indent=8)
+    if due.pages:
+        basis = f"{due.copies} bản × {due.pages} trang; mỗi bản {money_vi(due.per_copy)}"
+        basis += ", đã áp mức tối đa" if due.capped else ""
+    else:
+        basis = f"{due.copies} bản" + ("; đã áp mức tối đa" if due.capped else "")
+    return para(label, (keep_together(money_vi(due.amount)), "b"), f" ({basis})", indent=8)
 
 
 def build_receipt(
@@ -203,7 +220,7 @@ def _receipt_copy(
             (delivery_vi(dossier.delivery, agency, a.address), "b"),
             before=step,
         ),
-        *_fees(procedure, step),
+        *_fees(procedure, step, dossier.fee_due),
         para(
             "Vào Sổ theo dõi hồ sơ, Quyển số: ",
             (book or BLANK, "b" if book else ""),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -80,6 +82,12 @@ MODES = {
 }
 LANGUAGES = ("vi", "en")
 
+IDLE_CHECK_SECONDS = 15.0
+"""How often the app looks whether the desk has been idle long enough to lock."""
+
+OPEN_WHEN_SIGNED_OUT = frozenset({"quit", "help_quit"})
+"""The app's actions that work while nobody is signed in (the login screen is up)."""
+
 
 class DeskApp(App):
     CSS_PATH = "app.tcss"
@@ -97,6 +105,7 @@ class DeskApp(App):
         Binding("f7", "switch_mode('settings')", "key.settings", id="app.settings"),
         Binding("question_mark", "cheat_sheet", "key.help", id="app.help"),
         Binding("ctrl+l", "switch_language", "key.language", id="app.language", show=False),
+        Binding("ctrl+o", "sign_out", "key.sign_out", id="app.sign_out", show=False),
         Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
     ]
 
@@ -108,6 +117,11 @@ class DeskApp(App):
         self.t = Strings(language)
         self.desk = desk or open_desk(home)
         self._agency_key: bytes | None = None
+        self.idle_clock: Callable[[], float] = time.monotonic
+        """Seconds from some start; a test puts its own clock here (the idle lock never needs a sleep)."""
+        self.last_activity = self.idle_clock()
+        self.accounts = False
+        """The desk has operator accounts: someone must be signed in (read once, at start)."""
 
     @property
     def agency_key(self) -> bytes:
@@ -124,14 +138,68 @@ class DeskApp(App):
         connection would share its transaction with whatever else runs meanwhile.
         """
         desk = open_desk(self.desk.home)
+        desk.operator = self.desk.operator  # who is signed in acts in the worker too
         try:
             yield desk
         finally:
             desk.close()
 
     def on_mount(self) -> None:
+        from desk.dossier.operators import has_operators
+
         self._titles()
         self.set_timer(1.0, self._prepare_screens)
+        self.accounts = has_operators(self.desk)
+        if self.accounts and self.desk.operator is None:
+            self.show_login()
+        self.last_activity = self.idle_clock()
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+
+    # who is at the desk --------------------------------------------------------------
+
+    @property
+    def signed_out(self) -> bool:
+        """A desk with accounts and nobody signed in: only the login screen answers."""
+        return self.accounts and self.desk.operator is None
+
+    def show_login(self, *, locked: bool = False) -> None:
+        from screens.login import LoginScreen
+
+        name = self.desk.operator.name if locked and self.desk.operator is not None else ""
+        self.desk.operator = None
+        self._titles()
+        self.push_screen(LoginScreen(locked=locked, name=name), self._signed_in)
+
+    def _signed_in(self, operator) -> None:
+        self.last_activity = self.idle_clock()
+        self._titles()
+        self.refresh_bindings()
+        self.notify(self.t("login.welcome", name=operator.name), timeout=4)
+
+    def action_sign_out(self) -> None:
+        """Đăng xuất: shift handover, the next operator signs in (what was typed waits beneath)."""
+        if self.accounts and self.desk.operator is not None:
+            self.show_login()
+
+    def lock_if_idle(self) -> None:
+        """Lock the desk after ``operators.idle_lock_minutes`` without a key or a click."""
+        minutes = self.desk.settings.idle_lock_minutes
+        if not self.accounts or self.desk.operator is None or minutes <= 0:
+            return
+        if self.idle_clock() - self.last_activity >= minutes * 60:
+            self.show_login(locked=True)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.last_activity = self.idle_clock()
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.signed_out and action not in OPEN_WHEN_SIGNED_OUT:
+            return False  # F2, F3, the palette …: nothing past the login screen
+        if action == "sign_out":
+            return self.accounts and self.desk.operator is not None
+        return True
 
     def _prepare_screens(self) -> None:
         # import the other screens in the background once the first one is up, so F2 is quick

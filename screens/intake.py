@@ -33,6 +33,7 @@ from screens.dialogs.previews import ReceiptPreview
 from screens.format import due_long, id_field, name_field
 from screens.messages import DossierSaved, GuidancePrinted
 from screens.widgets.component_checklist import ComponentChecklist
+from screens.widgets.fee_count import FeeCount
 from screens.widgets.procedure_picker import ProcedurePicker
 
 APPLICANT_FIELDS = ("name", "id_number", "birth_date", "sex", "phone", "email", "address")
@@ -177,6 +178,7 @@ class IntakeScreen(DeskScreen):
                     yield Label(t("intake.components"), classes="section")
                     yield ComponentChecklist(id="checklist")
                     yield Static(id="component-detail", markup=False)
+                    yield FeeCount(id="fee-count")
                 with Vertical(id="intake-right"):
                     yield Label(t("intake.applicant"), classes="section")
                     yield ApplicantForm(id="applicant")
@@ -233,6 +235,7 @@ class IntakeScreen(DeskScreen):
             self.form.load(ApplicantInput())
         self.set_kind(ApplicantKind.CITIZEN)
         self.checklist.load(None)
+        self.query_one("#fee-count", FeeCount).load(None)
         for name in (*APPLICANT_FIELDS, "scan"):
             self.form.show_problem(name, "")
         self.show_due()
@@ -244,6 +247,7 @@ class IntakeScreen(DeskScreen):
     def _procedure_chosen(self, event: ProcedurePicker.Chosen) -> None:
         self.procedure = event.procedure
         self.checklist.load(event.procedure)
+        self.query_one("#fee-count", FeeCount).load(event.procedure)
         self.show_due()
         self._show_component_detail()
         # the card comes next; with the applicant already scanned, the papers
@@ -395,6 +399,7 @@ class IntakeScreen(DeskScreen):
         """What the form says, as the core's request."""
         assert self.procedure is not None
         lines = self.checklist.lines
+        pages, copies = self.query_one("#fee-count", FeeCount).counts()
         return IntakeRequest(
             procedure_code=self.procedure.code,
             applicant=self.form.to_model(),
@@ -402,6 +407,8 @@ class IntakeScreen(DeskScreen):
             received=frozenset(line.spec.code for line in lines if not line.spec.required and line.received),
             quantities={line.spec.code: line.quantity for line in lines if line.quantity != line.spec.quantity},
             forms={line.spec.code: line.form for line in lines if line.form != line.spec.form},
+            pages=pages,
+            copies=copies,
         )
 
     def action_save(self) -> None:

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from desk.config import update_settings
 from desk.dossier.lifecycle import PAPERS
+from desk.dossier.operators import require_supervisor
 from desk.errors import InvalidInput
 from screens.base import DeskScreen
 from screens.dialogs.basic import ConfirmDialog
@@ -212,8 +213,13 @@ class SettingsScreen(DeskScreen):
             return
         desk = self.app.desk
         try:
+            require_supervisor(desk, "settings")  # on a desk with operator accounts
             update_settings(desk.home, **changes)
         except InvalidInput as exc:
+            if exc.problem.code == "operator.supervisor_only":
+                self._outcome(t.problem(exc.problem), "error")
+                self.app.bell()
+                return
             # the config's own checks (a copies count out of range …): under the field they name
             name = next((n for n, key in SETTING_KEYS.items() if key == exc.problem.field), "")
             if name and name != "paper":

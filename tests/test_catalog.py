@@ -147,6 +147,7 @@ def test_procedure_dict_round_trip():
             "delivery_options",
             "fee_by_province",
             "immediate_result",
+            "tariff",
         ]
 
 

@@ -36,6 +36,8 @@ from desk.catalog.schema import (
     processing_time,
     refuse_unknown_keys,
     shown,
+    tariff,
+    tariff_to_dict,
     text_value,
 )
 from desk.errors import InvalidInput, NotFound
@@ -70,7 +72,7 @@ CSV_COLUMNS = (
 )
 """Columns every CSV catalogue has, in the order the desk writes them."""
 
-CSV_OPTIONAL_COLUMNS = ("fee_code", "fee_unit", "delivery_options", "fee_by_province", "immediate_result")
+CSV_OPTIONAL_COLUMNS = ("fee_code", "fee_unit", "delivery_options", "fee_by_province", "immediate_result", "tariff")
 """Columns a CSV catalogue may add; the desk writes them too."""
 
 # per-procedure columns: on a procedure's later rows, empty or equal to its first row
@@ -84,6 +86,7 @@ _CSV_PROCEDURE_COLUMNS = (
     "delivery_options",
     "fee_by_province",
     "immediate_result",
+    "tariff",
 )
 _CSV_COMPONENT_COLUMNS = ("component_code", "component_name", "form", "quantity", "required", "must_digitise")
 _CSV_FEE_COLUMNS = ("fee_name", "fee_amount", "fee_code", "fee_unit")
@@ -270,6 +273,7 @@ class _CsvProcedure:
         self.immediate_result = flag(
             row.get("immediate_result"), where, "immediate_result", default=False, from_text=True
         )
+        self.tariff = tariff(row.get("tariff"), where, from_text=True)
 
     def build(self) -> Procedure:
         return Procedure(
@@ -284,6 +288,7 @@ class _CsvProcedure:
             delivery_options=self.delivery,
             fee_by_province=self.fee_by_province,
             immediate_result=self.immediate_result,
+            tariff=self.tariff,
         )
 
 
@@ -392,6 +397,7 @@ def catalog_to_csv(procedures: Iterable[Procedure]) -> str:
             "delivery_options": ";".join(p.delivery_options),
             "fee_by_province": "true" if p.fee_by_province else "",
             "immediate_result": "true" if p.immediate_result else "",
+            "tariff": json.dumps(tariff_to_dict(p.tariff), ensure_ascii=False) if p.tariff is not None else "",
         }
         for i in range(max(len(p.components), len(p.fees))):
             row = dict(head)

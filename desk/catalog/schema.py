@@ -19,7 +19,18 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
 from desk.errors import InvalidInput
-from desk.models import ComponentSpec, Delivery, Fee, Form, Procedure, ProcessingTime, TimeUnit
+from desk.models import (
+    ComponentSpec,
+    Delivery,
+    Fee,
+    Form,
+    Procedure,
+    ProcessingTime,
+    Tariff,
+    TariffPer,
+    TariffRate,
+    TimeUnit,
+)
 from desk.text import clean, fold
 
 CODE_MAX = 60
@@ -42,7 +53,7 @@ PLACED_CODES: frozenset[str] = frozenset(
     required required_choice required_example required_list required_first_row not_text no_visible_text too_long
     code_too_long bad_code too_large not_whole not_amount not_flag not_choice not_choice_list no_choice listed_twice
     not_list not_procedure_list empty_list item_not_object not_object duplicate_procedure duplicate_component
-    duplicate_on_line csv_rows_apart csv_empty_row csv_differs unknown_key unsupported_format
+    duplicate_on_line csv_rows_apart csv_empty_row csv_differs unknown_key unsupported_format tariff_rate_order
     """.split()
 )
 """Codes whose words say only what is wrong: a formatter writes the place before them, from the
@@ -88,9 +99,14 @@ PROCEDURE_KEYS = (
     "delivery_options",
     "fee_by_province",
     "immediate_result",
+    "tariff",
 )
 PROCESSING_KEYS = ("unit", "value")
 FEE_KEYS = ("name", "amount", "code", "unit")
+TARIFF_KEYS = ("per", "rates", "cap")
+RATE_KEYS = ("from", "amount")
+TARIFF_PERS = tuple(t.value for t in TariffPer)
+TARIFF_EXAMPLE = '{"per": "page", "rates": [{"from": 1, "amount": 2000}, {"from": 3, "amount": 1000}], "cap": 200000}'
 COMPONENT_KEYS = ("code", "name", "form", "quantity", "required", "must_digitise")
 PROCESSING_EXAMPLE = '{"unit": "working_days", "value": 3}'
 
@@ -361,6 +377,58 @@ def fee(raw: Mapping[str, object], place: Place, *, from_text: bool) -> Fee:
     )
 
 
+def tariff(value: object, place: Place, *, from_text: bool) -> Tariff | None:
+    """A per-page or per-copy tariff (the JSON object; in CSV the same object written in its cell), or None."""
+    if absent(value):
+        return None
+    if from_text and isinstance(value, str):
+        import json  # only a CSV catalogue with a tariff needs it
+
+        try:
+            value = json.loads(value)
+        except ValueError:
+            place.fail("tariff", "catalog.not_object", value=shown(value), shape=TARIFF_EXAMPLE)
+    if not isinstance(value, dict):
+        place.fail("tariff", "catalog.not_object", value=shown(value), shape=TARIFF_EXAMPLE)
+    inside = place.named(key_prefix="tariff.")
+    refuse_unknown_keys(value, TARIFF_KEYS, inside)
+    per = value.get("per")
+    if absent(per):
+        inside.fail("per", "catalog.required_choice", choices=TARIFF_PERS)
+    if not isinstance(per, str) or clean(per) not in TARIFF_PERS:
+        inside.fail("per", "catalog.not_choice", value=shown(per), choices=TARIFF_PERS)
+    rates: list[TariffRate] = []
+    for raw, rate_place in _items(value.get("rates"), inside, "rates", "rate", RATE_KEYS, required=True):
+        start = whole_number(
+            raw.get("from"), rate_place, "from", minimum=1, maximum=99_999, default=None, from_text=False
+        )
+        amount = whole_number(
+            raw.get("amount"),
+            rate_place,
+            "amount",
+            minimum=0,
+            maximum=AMOUNT_MAX,
+            default=None,
+            from_text=False,
+            amount=True,
+        )
+        expected_after = rates[-1].start if rates else 0
+        if (not rates and start != 1) or start <= expected_after:
+            rate_place.fail("from", "catalog.tariff_rate_order", value=start, after=expected_after)
+        rates.append(TariffRate(start, amount))
+    cap = whole_number(
+        value.get("cap"), inside, "cap", minimum=0, maximum=AMOUNT_MAX, default=0, from_text=False, amount=True
+    )
+    return Tariff(per=TariffPer(clean(per)), rates=tuple(rates), cap=cap)
+
+
+def tariff_to_dict(t: Tariff | None) -> dict[str, Any] | None:
+    """A tariff in the catalogue's JSON shape, or None."""
+    if t is None:
+        return None
+    return {"per": t.per.value, "rates": [{"from": r.start, "amount": r.amount} for r in t.rates], "cap": t.cap}
+
+
 # ---------------------------------------------------------------------------
 # the JSON shape
 
@@ -389,6 +457,7 @@ def procedure_to_dict(p: Procedure) -> dict[str, Any]:
         "delivery_options": list(p.delivery_options),
         "fee_by_province": p.fee_by_province,
         "immediate_result": p.immediate_result,
+        "tariff": tariff_to_dict(p.tariff),
     }
 
 
@@ -450,6 +519,7 @@ def procedure_from_dict(d: object, *, file: str | None = None, number: int | Non
         delivery_options=delivery_options(d.get("delivery_options"), place, "delivery_options", from_text=False),
         fee_by_province=flag(d.get("fee_by_province"), place, "fee_by_province", default=False, from_text=False),
         immediate_result=flag(d.get("immediate_result"), place, "immediate_result", default=False, from_text=False),
+        tariff=tariff(d.get("tariff"), place, from_text=False),
     )
 
 

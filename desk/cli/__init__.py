@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "desk.cli.reports",
     "desk.cli.recover",
     "desk.cli.calendar",
+    "desk.cli.operators",
 )
 
 
@@ -42,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--home", metavar="DIR", help="the desk's home (default: $DESK_HOME, else the user data dir)")
     p.add_argument("--lang", choices=["vi", "en"], help="language of the TUI (default: the home's setting, vi)")
+    p.add_argument(
+        "--operator",
+        metavar="NAME",
+        help="on a desk with operator accounts: who is acting; the password or PIN is asked, "
+        "unless $DESK_OPERATOR_TOKEN holds a token a supervisor issued (`desk operator token NAME`)",
+    )
     p.add_argument("--version", action="version", version=f"motcua-desk {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:

@@ -32,6 +32,9 @@ def open_from_args(args: argparse.Namespace):
     opened = _opened.get()
     if opened is not None:
         opened.append(desk)
+    from desk.cli.operators import sign_in_from_args
+
+    sign_in_from_args(desk, args)  # a desk with operator accounts: who is acting (desk --operator NAME)
     return desk
 
 

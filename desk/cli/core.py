@@ -65,6 +65,9 @@ def cmd_clerk(args) -> int:
     if args.name is None:
         settings = load_settings(home)
     else:
+        from desk.dossier.operators import require_supervisor
+
+        require_supervisor(_open(args), "settings")  # on a desk with operator accounts
         name = sanitise(args.name, field="clerk", max_len=LIMITS["name"], required=True)
         settings = update_settings(home, clerk=name)
     if args.json:
@@ -184,6 +187,8 @@ def cmd_intake(args) -> int:
         notes=args.note or "",
         catch_up=args.catch_up,
         catch_up_reason=args.reason or "",
+        pages=args.pages,
+        copies=args.copies,
     )
     if args.catch_up and not args.received_at:
         raise InvalidInput("catch_up.needs_received_at", field="received_at")
@@ -196,11 +201,22 @@ def cmd_intake(args) -> int:
         emit_json(dossier_json(dossier))
     else:
         say(f"{dossier.code}  received {_fmt_dt(dossier.received_at)}  due {_fmt_dt(dossier.due_at)}")
+        if dossier.fee_due is not None:
+            say(_fee_line(dossier.fee_due))
         from desk.catalog.store import get_procedure
 
         if get_procedure(desk, dossier.procedure_code).immediate_result:
             say("the result is handed over at once: no receipt (Mẫu 01) is needed")
     return EXIT_OK
+
+
+def _fee_line(fee) -> str:
+    """ "fee due: 24.000 đ (2 copies of 12 pages)"."""
+    amount = f"{fee.amount:,}".replace(",", ".") + " đ"
+    what = fill("{copies:# copy|# copies}", {"copies": fee.copies})
+    if fee.pages:
+        what = fill("{copies:# copy|# copies} of {pages:# page|# pages}", {"copies": fee.copies, "pages": fee.pages})
+    return f"fee due: {amount} ({what}{', capped' if fee.capped else ''})"
 
 
 def _print_dossier(desk, d) -> None:
@@ -227,6 +243,8 @@ def _print_dossier(desk, d) -> None:
     else:
         say(f"  due       : {_fmt_dt(d.due_at)}")
     say(f"  register  : book {d.register_book}, line {d.register_line}")
+    if d.fee_due is not None:
+        say(f"  {_fee_line(d.fee_due)}")
     say("  components:")
     for c in d.components:
         mark = "x" if c.received else " "
@@ -360,7 +378,12 @@ def register(sub) -> None:
     sp.add_argument("--clerk", help="the clerk's full name (printed as NGƯỜI TIẾP NHẬN HỒ SƠ)")
     sp.add_argument("--agency-key", metavar="FILE", help="use the agency key exported from another desk")
 
-    sp = add_command(sub, "clerk", "show or change the current clerk's name", cmd_clerk)
+    sp = add_command(
+        sub,
+        "clerk",
+        "show or change the clerk on duty (on a desk with operator accounts, changing it is a supervisor's act)",
+        cmd_clerk,
+    )
     sp.add_argument("name", nargs="?", help="new name")
 
     key = sub.add_parser("key", help="the agency key that signs receipts, and its public half")
@@ -418,7 +441,8 @@ def register(sub) -> None:
         "--catch-up",
         action="store_true",
         help="enter a dossier received earlier (the PC was down): both times are kept and it is marked on the "
-        "register, the day report and `desk verify` (needs --received-at and --reason)",
+        "register, the day report and `desk verify` (needs --received-at and --reason; a supervisor's act on a "
+        "desk with operator accounts)",
     )
     sp.add_argument("--reason", metavar="TEXT", help="why a catch-up is entered late (with --catch-up)")
     sp.add_argument(
@@ -446,6 +470,18 @@ def register(sub) -> None:
         help="a component not handed in but reused from a data store (VNeID, CSDLQG dân cư, …) or a dossier code",
     )
     sp.add_argument("--sets", type=int, default=1, help="number of sets (bộ) handed in")
+    sp.add_argument(
+        "--pages",
+        type=int,
+        metavar="N",
+        help="pages of each copy, for a procedure whose fee is counted per page (the receipt prints the amount due)",
+    )
+    sp.add_argument(
+        "--copies",
+        type=int,
+        metavar="N",
+        help="copies asked for, for a procedure whose fee is counted per page or per copy (default 1)",
+    )
     sp.add_argument("--note")
 
     sp = add_command(sub, "show", "show one dossier with its components and events", cmd_show)

@@ -153,7 +153,11 @@ def register(sub) -> None:
     )
 
     sp = add_command(
-        sub, "advance", f"move a dossier on: {', '.join(ACTIONS)} (illegal moves are refused)", cmd_advance
+        sub,
+        "advance",
+        f"move a dossier on: {', '.join(ACTIONS)} (illegal moves are refused; on a desk with operator accounts "
+        "refuse, withdraw and stop are a supervisor's)",
+        cmd_advance,
     )
     sp.add_argument("code", help="dossier code")
     sp.add_argument("action", metavar="ACTION", help=f"one of {', '.join(ACTIONS)}")

@@ -41,6 +41,7 @@ def append(
     at: datetime,
     payload: dict,
     warnings: list[Problem] | None = None,
+    operator: str = "",
 ) -> Event:
     """Append an event; the caller holds the write transaction, and read ``at`` after taking it.
 
@@ -50,7 +51,12 @@ def append(
 
     A payload holding a value no desk writes (a float, say) is refused with
     InvalidInput ``canonical.value_unsupported`` before anything is stored.
+
+    ``operator``: the login of the operator signed in (``desk.operator_login``), kept in the payload's
+    ``operator``; a desk without accounts gives "" and its events carry none, as before.
     """
+    if operator:
+        payload = {**payload, "operator": operator}
     restored = queries.get_meta(db, RESTORED_KEY)
     if restored is not None:
         # the hub may hold later events of this desk: a new event here would fork its chain

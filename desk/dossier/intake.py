@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from db import queries, write_transaction
 from desk import clock
 from desk.catalog.store import get_procedure
-from desk.dossier import events, numbering
+from desk.dossier import events, fees, numbering, operators
 from desk.dossier.checklist import parse_reuse_source
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import InvalidInput
@@ -82,6 +82,10 @@ class IntakeRequest:
     catch_up: bool = False
     """``received_at`` is earlier than today's working day: the dossier is entered later (needs a reason)."""
     catch_up_reason: str = ""
+    pages: int | None = None
+    """Pages of each copy, for a procedure whose fee is counted per page (None: not entered)."""
+    copies: int | None = None
+    """Copies asked for, for a procedure whose fee is counted per page or per copy (None: not entered)."""
 
 
 def applicant_from_scan(line: str) -> ApplicantInput:
@@ -293,11 +297,14 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
         catch_up=request.catch_up,
         reason=request.catch_up_reason,
     )
+    if catch_up:
+        operators.require_supervisor(desk, "catch_up")
     if not 1 <= request.sets <= 99:
         raise InvalidInput("sets.range", field="sets", sets=request.sets)
     notes = sanitise(request.notes or "", field="notes", max_len=LIMITS["note"], multiline=True)
     lines = component_lines(procedure, request)
     check_complete(procedure, lines)
+    fee = fees.count_fee(procedure, pages=request.pages, copies=request.copies)
     due_at = due_for(desk, procedure, received_at)
     warnings.extend(desk.calendar.due_warnings(received_at, due_at))  # days the notices have not confirmed
     settings = desk.settings
@@ -329,23 +336,27 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
             desk_no=agency.desk_no,
             components=lines,
             updated_at=at,
+            fee_due=fee,
         )
         queries.insert_dossier(
             desk.db,
             dossier_to_row(dossier, desk.desk_id),
             [line_to_row(c, i) for i, c in enumerate(lines, 1)],
         )
+        fees.store_fee(desk.db, dossier)
         events.append(
             desk.db,
             desk_id=desk.desk_id,
             dossier_code=code,
             type="dossier.received",
             clerk=desk.clerk,
+            operator=desk.operator_login,
             at=at,
             payload={
                 **snapshot(dossier, desk.desk_id),
                 # both times kept: when it was entered (the event's) and when it is said to have been received
                 **({"catch_up": {**catch_up, "entered_at": at.isoformat(timespec="seconds")}} if catch_up else {}),
+                **({"fee": fees.fee_payload(fee)} if fee is not None else {}),
             },
             warnings=warnings,
         )

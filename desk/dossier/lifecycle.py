@@ -21,6 +21,7 @@ from db import queries, write_transaction
 from desk import clock
 from desk.catalog.store import get_procedure
 from desk.dossier import events
+from desk.dossier.operators import require_supervisor
 from desk.dossier.query import get, timeline
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import InvalidInput, NotFound
@@ -43,6 +44,9 @@ PRINT_KINDS = (
 """Documents whose printing is recorded (Mẫu 01, 02, 03, 04, 05, 06, 07 and the day report)."""
 
 PAPERS = ("a4", "a5", "80mm")
+
+SUPERVISOR_MOVES = frozenset({"refuse", "withdraw", "stop"})
+"""Moves only a supervisor makes once the desk has operator accounts (``desk.dossier.operators``)."""
 
 _DOSSIER_FIELDS = (
     "status",
@@ -115,6 +119,7 @@ def commit_change(
             dossier_code=dossier.code,
             type=event_type,
             clerk=desk.clerk,
+            operator=desk.operator_login,
             at=now,
             payload=payload,
         )
@@ -144,6 +149,8 @@ def available_actions(desk, dossier: Dossier) -> list[str]:
 
 def _transit(desk, code: str, action: str, apply: Callable[[Dossier, datetime], dict], note: str) -> Dossier:
     """Check ``action`` against the machine, let ``apply`` set the new fields, store dossier and event."""
+    if action in SUPERVISOR_MOVES:  # refuse, withdraw, stop: a supervisor's, on a desk with accounts
+        require_supervisor(desk, action)
     note = _note(note)
     t = TRANSITIONS[action]
 
@@ -464,6 +471,7 @@ def record_print(
             dossier_code=dossier_code,
             type=kind_of_event,
             clerk=desk.clerk,
+            operator=desk.operator_login,
             at=now,
             payload=payload,
         )

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from db import queries
 from desk import clock
 from desk.dossier.events import record_to_event, row_to_record
+from desk.dossier.fees import load_fee
 from desk.dossier.rows import row_to_dossier
 from desk.errors import NotFound
 from desk.models import Dossier, Event, Status
@@ -20,7 +21,7 @@ def get(desk, code: str) -> Dossier:
     row = queries.dossier_row(desk.db, code)
     if row is None:
         raise NotFound("dossier.not_found", field="code", code=code)
-    return row_to_dossier(row, queries.line_rows(desk.db, row["id"]))
+    return load_fee(desk.db, row_to_dossier(row, queries.line_rows(desk.db, row["id"])))
 
 
 def find(desk, code: str) -> Dossier | None:

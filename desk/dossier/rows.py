@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 
 from desk.models import (
@@ -226,4 +227,5 @@ def dossier_json(d: Dossier) -> dict:
             }
             for c in d.components
         ],
+        **({"fee_due": asdict(d.fee_due)} if d.fee_due is not None else {}),
     }

@@ -33,6 +33,8 @@ MAX_TEXT = 5000
 MAX_NUMBER = 2**53 - 1
 MAX_ITEMS = 200
 """Items of a list, or fields of a free-form object (a print's details), at most."""
+MAX_OPERATOR = 200
+"""An operator's login (``payload.operator``) at most, as a name."""
 
 _SNAPSHOT = frozenset({"dossier", "components"})
 _CHANGE = _SNAPSHOT | {"note", "details"}
@@ -41,10 +43,11 @@ _MISSING_ITEM = frozenset({"component", "name", "reason"})
 _PRINT = frozenset({"kind", "copies", "paper", "ok", "message", "details"})
 _CATCH_UP = frozenset({"claimed_at", "entered_at", "reason"})
 _GUIDANCE = frozenset({"procedure_code", "procedure_name", "name", "missing"})
+_FEE = frozenset({"pages", "copies", "per_copy", "amount", "capped"})
 
 # event type -> (required fields, optional fields) of its payload
 _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "dossier.received": (_SNAPSHOT, frozenset({"catch_up"})),
+    "dossier.received": (_SNAPSHOT, frozenset({"catch_up", "fee"})),
     **{t.event_type: (_CHANGE | {"action"}, frozenset()) for t in TRANSITIONS.values()},
     **{
         t: (_CHANGE, frozenset())
@@ -141,6 +144,8 @@ def _value_problem(kind: str, payload: dict) -> str | None:
                 return "details." + name
     if "catch_up" in payload and not _flat_ok(payload["catch_up"], _CATCH_UP):
         return "catch_up"
+    if "fee" in payload and not _flat_ok(payload["fee"], _FEE):
+        return "fee"
     if "guidance" in payload:
         body = payload["guidance"]
         if not (type(body) is dict and body.keys() == _GUIDANCE and _flat_ok({**body, "missing": None})):
@@ -191,6 +196,10 @@ class SchemaCheck:
         if len(event.payload_json) > MAX_PAYLOAD_BYTES:
             return problem("event.too_large", **self._at(r), size=len(event.payload_json), limit=MAX_PAYLOAD_BYTES)
         keys = payload.keys()
+        if "operator" in keys:  # who was signed in, on a desk with operator accounts: any event may say
+            if not (type(payload["operator"]) is str and 0 < len(payload["operator"]) <= MAX_OPERATOR):
+                return problem("event.value", **self._at(r), name="operator")
+            keys = keys - {"operator"}
         if keys != fields[0]:  # the usual case, exactly the required fields, needs no more looking
             wrong = _fields_problem(keys, fields)
             if wrong or (_SNAPSHOT & keys and not _SNAPSHOT <= keys):

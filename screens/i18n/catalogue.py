@@ -52,6 +52,7 @@ PLACE_WORDS: dict[str, dict[str, str]] = {
         "procedure": "thủ tục",
         "component": "thành phần",
         "fee": "lệ phí",
+        "rate": "mức phí",
     },
     "en": {
         "stored": "stored procedure",
@@ -59,6 +60,7 @@ PLACE_WORDS: dict[str, dict[str, str]] = {
         "procedure": "procedure",
         "component": "component",
         "fee": "fee",
+        "rate": "rate",
     },
 }
 """How the TUI says where in a catalogue a fault was found (``desk.catalog.schema.place_of``), and the
