@@ -1,0 +1,93 @@
+"""A test CA and clerk certificates made in the test run (no key material is committed).
+
+``make_pkcs12`` writes a clerk's PKCS#12 file; ``softhsm_token`` makes a
+SoftHSM2 token holding the same kind of key and certificate, imported with
+python-pkcs11.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+PASSPHRASE = "mật-khẩu 123"
+
+
+@dataclass(frozen=True)
+class TestCA:
+    key: rsa.RSAPrivateKey
+    cert: x509.Certificate
+
+    def pem(self) -> bytes:
+        return self.cert.public_bytes(serialization.Encoding.PEM)
+
+
+def _name(cn: str, org: str = "Sở Tư pháp tỉnh Thử") -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
+            x509.NameAttribute(NameOID.COMMON_NAME, cn),
+        ]
+    )
+
+
+def make_ca(cn: str = "Test CA Một Cửa") -> TestCA:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(cn))
+        .issuer_name(_name(cn))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, False, False, False, False, True, True, False, False), critical=True
+        )
+        .sign(key, hashes.SHA256())
+    )
+    return TestCA(key, cert)
+
+
+def make_clerk(ca: TestCA, cn: str = "Nguyễn Thị Số Hoá") -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(cn, "UBND xã Minh Khai"))
+        .issuer_name(ca.cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=730))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .sign(ca.key, hashes.SHA256())
+    )
+    return key, cert
+
+
+def make_pkcs12(path: Path, ca: TestCA, cn: str = "Nguyễn Thị Số Hoá", passphrase: str = PASSPHRASE) -> Path:
+    key, cert = make_clerk(ca, cn)
+    data = pkcs12.serialize_key_and_certificates(
+        cn.encode("utf-8"),
+        key,
+        cert,
+        [ca.cert],
+        serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
+    )
+    path.write_bytes(data)
+    return path
