@@ -125,6 +125,12 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("sync.ca_file",        TEXT,      "",                     "PEM file of the CA that signed an https:// hub's certificate; empty = the system's", "sync_ca_file"),
     Setting("sync.export_dir",     TEXT,      "",                     "default folder for bundles (e.g. the USB stick's mount)",      "export_dir"),
     Setting("files.max_file_mb",   INTEGER,   50,                     "larger scans are refused",                                     "max_file_mb",         1, 10_000),
+    Setting("signer.kind",         TEXT,      "",                     "pkcs12 or pkcs11 (`desk signer set`); empty = no signer: scans are kept unsigned", "signer_kind"),
+    Setting("signer.pkcs12",       TEXT,      "",                     "the clerk's PKCS#12 file, copied into the home (its passphrase is never stored)", "signer_pkcs12"),
+    Setting("signer.pkcs11_lib",   TEXT,      "",                     "the USB token's PKCS#11 library",                              "signer_pkcs11_lib"),
+    Setting("signer.token",        TEXT,      "",                     "the token's label",                                            "signer_token"),
+    Setting("signer.key_label",    TEXT,      "",                     "the label of the signing key and its certificate on the token", "signer_key_label"),
+    Setting("signer.timestamp_url", TEXT,     "",                     "an RFC 3161 timestamp server: signatures become PAdES B-T; empty = B-B", "timestamp_url"),
     Setting("hub.tokens",          TEXTS,     (),                     "on a hub: SHA-256 digests of the tokens `desk hub serve` accepts (`desk hub token add`)", "hub_tokens"),
 )
 # fmt: on
@@ -161,6 +167,12 @@ class Settings:
     sync_ca_file: str = _default("sync.ca_file")
     export_dir: str = _default("sync.export_dir")
     max_file_mb: int = _default("files.max_file_mb")
+    signer_kind: str = _default("signer.kind")
+    signer_pkcs12: str = _default("signer.pkcs12")
+    signer_pkcs11_lib: str = _default("signer.pkcs11_lib")
+    signer_token: str = _default("signer.token")
+    signer_key_label: str = _default("signer.key_label")
+    timestamp_url: str = _default("signer.timestamp_url")
     hub_tokens: tuple[str, ...] = _default("hub.tokens")
 
 

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "desk.cli.reports",
     "desk.cli.recover",
     "desk.cli.calendar",
+    "desk.cli.signer",
 )
 
 

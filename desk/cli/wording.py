@@ -20,6 +20,7 @@ from typing import Any
 
 from desk.catalog.schema import PLACED_CODES, place_of
 from desk.cli.wording_sync import ENGLISH as _SYNC
+from desk.cli.wording_signing import ENGLISH as _SIGNING
 from desk.rules.problems import Problem, fill, is_code
 
 ENGLISH: dict[str, str] = {
@@ -322,6 +323,7 @@ ENGLISH: dict[str, str] = {
 }
 """Code -> English template."""
 ENGLISH.update(_SYNC)
+ENGLISH.update(_SIGNING)
 
 VALUES: dict[str, Mapping[str, str]] = {
     # a receipt's signed fields, by their query names

@@ -257,6 +257,11 @@ def describe(settings: SignerSettings, pin: str | None = None) -> CertificateInf
     return _info(signer_for(settings, pin).signing_cert)
 
 
+def common_name(signer) -> str:
+    """The holder's name on an unlocked signer's certificate."""
+    return _info(signer.signing_cert).common_name
+
+
 def _info(cert) -> CertificateInfo:
     subject = cert.subject.human_friendly
     cn = cert.subject.native.get("common_name") or subject

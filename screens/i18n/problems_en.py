@@ -6,6 +6,7 @@ Counts pick their form (``{length:# digit|# digits}``): no "1 pages".
 from __future__ import annotations
 
 from screens.i18n.problems_en_sync import PROBLEMS as _SYNC
+from screens.i18n.problems_en_signing import PROBLEMS as _SIGNING
 
 PROBLEMS: dict[str, str] = {
     # text and time
@@ -313,3 +314,4 @@ PROBLEMS: dict[str, str] = {
 """Code -> English template of the TUI."""
 
 PROBLEMS.update(_SYNC)
+PROBLEMS.update(_SIGNING)

@@ -8,6 +8,7 @@ words (``screens.i18n.catalogue.PARAM_KEYS``). Same keys and placeholders as
 from __future__ import annotations
 
 from screens.i18n.problems_vi_sync import PROBLEMS as _SYNC
+from screens.i18n.problems_vi_signing import PROBLEMS as _SIGNING
 
 PROBLEMS: dict[str, str] = {
     # text and time
@@ -317,3 +318,4 @@ PROBLEMS: dict[str, str] = {
 """Code -> Vietnamese template."""
 
 PROBLEMS.update(_SYNC)
+PROBLEMS.update(_SIGNING)
