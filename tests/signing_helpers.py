@@ -91,3 +91,86 @@ def make_pkcs12(path: Path, ca: TestCA, cn: str = "Nguyễn Thị Số Hoá", pa
     )
     path.write_bytes(data)
     return path
+
+
+# --- a SoftHSM2 token ------------------------------------------------------------------------
+
+SOFTHSM_LIBS = (
+    "/usr/lib/softhsm/libsofthsm2.so",
+    "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+    "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
+    "/usr/local/lib/softhsm/libsofthsm2.so",
+)
+TOKEN_PIN = "1234"
+TOKEN_SO_PIN = "87654321"
+
+
+def softhsm_lib() -> str | None:
+    """The SoftHSM2 PKCS#11 library, if installed (the CI installs the Debian package softhsm2)."""
+    return next((p for p in SOFTHSM_LIBS if Path(p).is_file()), None)
+
+
+def init_softhsm(folder: Path, labels: tuple[str, ...]) -> Path:
+    """A SoftHSM2 configuration with a token store in ``folder`` and one token per label; its path.
+
+    SoftHSM reads the configuration named by ``SOFTHSM2_CONF`` once, when a process first loads it.
+    """
+    import os
+    import subprocess
+
+    tokens = folder / "tokens"
+    tokens.mkdir(parents=True)
+    conf = folder / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    env = {**os.environ, "SOFTHSM2_CONF": str(conf)}
+    for label in labels:
+        subprocess.run(
+            ["softhsm2-util", "--init-token", "--free", "--label", label, "--pin", TOKEN_PIN, "--so-pin", TOKEN_SO_PIN],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+    return conf
+
+
+def put_clerk_on_token(lib_path: str, token_label: str, key_label: str, ca: TestCA, cn: str) -> None:
+    """Generate the clerk's key pair on the token (the private key never leaves it) and store the
+    certificate the test CA issues for it beside it, under the same label."""
+    import pkcs11
+    from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
+
+    lib = pkcs11.lib(lib_path)
+    token = lib.get_token(token_label=token_label)
+    with token.open(user_pin=TOKEN_PIN, rw=True) as session:
+        key_id = b"\x01"
+        pub, _priv = session.generate_keypair(KeyType.RSA, 2048, label=key_label, id=key_id, store=True)
+        numbers = rsa.RSAPublicNumbers(
+            int.from_bytes(pub[Attribute.PUBLIC_EXPONENT], "big"), int.from_bytes(pub[Attribute.MODULUS], "big")
+        )
+        now = dt.datetime.now(dt.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(cn, "UBND xã Minh Khai"))
+            .issuer_name(ca.cert.subject)
+            .public_key(numbers.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=730))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+            )
+            .sign(ca.key, hashes.SHA256())
+        )
+        session.create_object(
+            {
+                Attribute.CLASS: ObjectClass.CERTIFICATE,
+                Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+                Attribute.TOKEN: True,
+                Attribute.LABEL: key_label,
+                Attribute.ID: key_id,
+                Attribute.SUBJECT: cert.subject.public_bytes(),
+                Attribute.ISSUER: cert.issuer.public_bytes(),
+                Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER),
+            }
+        )

@@ -7,6 +7,8 @@ ENGLISH: dict[str, str] = {
     "signer.locked": "the signer is locked: type its passphrase or PIN at the prompt, or give it in DESK_SIGNER_PIN",
     "signer.pin_wrong": "wrong passphrase or PIN; the token locks itself after a few wrong tries",
     "signer.pin_locked": "the token {token} is locked after too many wrong PINs; have it unlocked with its SO PIN (the IT officer)",
+    "signer.pin_count_low": "wrong PIN; the token {token} says few tries are left before it locks itself",
+    "signer.pin_final_try": "wrong PIN; one more wrong PIN locks the token {token}: make sure of it before trying again",
     "signer.pin_needed": "the passphrase is needed: type it at the prompt, or give it in DESK_SIGNER_PIN",
     "signer.token_missing": "no token labelled {token} is plugged in; plug it in and try again",
     "signer.key_missing": "no key and certificate labelled {label} on the token ({detail})",

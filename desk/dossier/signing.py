@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
-from typing import Any
+from typing import Any, NoReturn
 
 from desk.errors import DeskError, InvalidInput
 
@@ -229,14 +229,16 @@ def _open_pkcs11(settings: SignerSettings, pin: str):
         token = lib.get_token(token_label=settings.token)
     except (p11.NoSuchToken, p11.MultipleTokensReturned) as exc:
         raise InvalidInput("signer.token_missing", field="token", token=settings.token) from exc
+    # the token counts wrong PINs and locks itself (real tokens after 3–10 tries): the desk never
+    # tries a PIN twice on its own, and says what the token says of its count
+    if token.flags & pkcs11.TokenFlag.USER_PIN_LOCKED:
+        raise InvalidInput("signer.pin_locked", field="pin", token=settings.token)
     try:
         session = token.open(user_pin=pin)
-    except p11.PinIncorrect as exc:
-        raise InvalidInput("signer.pin_wrong", field="pin") from exc
     except p11.PinLocked as exc:
         raise InvalidInput("signer.pin_locked", field="pin", token=settings.token) from exc
-    except (p11.PinLenRange, p11.PinInvalid) as exc:
-        raise InvalidInput("signer.pin_wrong", field="pin") from exc
+    except (p11.PinIncorrect, p11.PinLenRange, p11.PinInvalid) as exc:
+        _refuse_wrong_pin(lib, settings.token, exc)
     try:
         signer = hp11.PKCS11Signer(session, key_label=settings.key_label, cert_label=settings.key_label)
         signer.signing_cert  # noqa: B018 - reads the certificate now: a wrong label fails here, not mid-signature
@@ -245,6 +247,23 @@ def _open_pkcs11(settings: SignerSettings, pin: str):
         raise InvalidInput("signer.key_missing", field="key-label", label=settings.key_label, detail=str(exc)) from exc
     signer._desk_session = session  # closed by forget()
     return signer
+
+
+def _refuse_wrong_pin(lib, label: str, exc: Exception) -> NoReturn:
+    """``signer.pin_wrong``, or what the token now says of its count: few tries left, last try, or locked."""
+    import pkcs11
+
+    try:
+        flags = lib.get_token(token_label=label).flags
+    except Exception:  # pulled out meanwhile
+        flags = 0
+    if flags & pkcs11.TokenFlag.USER_PIN_LOCKED:
+        raise InvalidInput("signer.pin_locked", field="pin", token=label) from exc
+    if flags & pkcs11.TokenFlag.USER_PIN_FINAL_TRY:
+        raise InvalidInput("signer.pin_final_try", field="pin", token=label) from exc
+    if flags & pkcs11.TokenFlag.USER_PIN_COUNT_LOW:
+        raise InvalidInput("signer.pin_count_low", field="pin", token=label) from exc
+    raise InvalidInput("signer.pin_wrong", field="pin") from exc
 
 
 def describe_pkcs12(path: str, passphrase: str) -> CertificateInfo:

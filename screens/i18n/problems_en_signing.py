@@ -7,6 +7,8 @@ PROBLEMS: dict[str, str] = {
     "signer.locked": "The signer is locked: type its passphrase or PIN.",
     "signer.pin_wrong": "Wrong passphrase or PIN; the token locks itself after a few wrong tries.",
     "signer.pin_locked": "Token {token} is locked after too many wrong PINs; the IT officer can unlock it with the SO PIN.",
+    "signer.pin_count_low": "Wrong PIN; token {token} says few tries are left before it locks itself.",
+    "signer.pin_final_try": "Wrong PIN; one more wrong PIN locks token {token}: make sure of it before trying again.",
     "signer.pin_needed": "The signer's passphrase is needed.",
     "signer.token_missing": "Token {token} is not plugged in; plug it in and try again.",
     "signer.key_missing": "No key and certificate labelled {label} on the token ({detail}).",

@@ -7,6 +7,8 @@ PROBLEMS: dict[str, str] = {
     "signer.locked": "Chữ ký số đang khoá: hãy nhập mật khẩu / mã PIN.",
     "signer.pin_wrong": "Sai mật khẩu hoặc mã PIN; token sẽ tự khoá sau vài lần nhập sai.",
     "signer.pin_locked": "Token {token} đã bị khoá do nhập sai PIN quá nhiều lần; nhờ cán bộ CNTT mở khoá bằng SO PIN.",
+    "signer.pin_count_low": "Sai mã PIN; token {token} báo chỉ còn ít lần thử trước khi tự khoá.",
+    "signer.pin_final_try": "Sai mã PIN; nhập sai thêm một lần nữa token {token} sẽ bị khoá: hãy kiểm tra kỹ trước khi thử lại.",
     "signer.pin_needed": "Cần mật khẩu của tệp chữ ký số.",
     "signer.token_missing": "Không thấy token {token}; hãy cắm token vào máy rồi thử lại.",
     "signer.key_missing": "Trên token không có khoá và chứng thư mang nhãn {label} ({detail}).",
