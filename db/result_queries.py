@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-RESULT_COLUMNS = (
-    "n code name file_path file_sha256 file_bytes file_pages origin signer attached_at".split()
-)
+RESULT_COLUMNS = "n code name file_path file_sha256 file_bytes file_pages origin signer attached_at".split()
 
 
 def result_rows(db, dossier_id: str) -> list[dict]:

@@ -20,7 +20,6 @@ from tests.conftest import run_desk
 from tests.signing_helpers import PASSPHRASE, make_pkcs12
 
 
-
 def _pdf(pages=1) -> bytes:
     from pypdf import PdfWriter
 
@@ -316,6 +315,10 @@ def test_the_portal_record_carries_the_results(desk, signer, tmp_path, out):
         records = json.loads(z.read("dossiers.json"))
     (record,) = [x for x in records if x["MaHoSo"] == d.code]
     assert record["DanhSachGiayToKetQua"] == [
-        {"TenGiayTo": "Giấy khai sinh", "MaGiayToKetQua": f"{d.code}-KQ1", "DuongDanTepTinKetQua": f"files/{r.file_path}"}
+        {
+            "TenGiayTo": "Giấy khai sinh",
+            "MaGiayToKetQua": f"{d.code}-KQ1",
+            "DuongDanTepTinKetQua": f"files/{r.file_path}",
+        }
     ]
     assert get(desk, d.code).code == d.code

@@ -27,8 +27,8 @@ from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.errors import InvalidInput
 from desk.models import Digitisation
 from tests.conftest import run_desk
-from tests.signing_helpers import TOKEN_PIN, init_softhsm, put_clerk_on_token, softhsm_lib
 from tests.problem_helpers import raises_problem
+from tests.signing_helpers import TOKEN_PIN, init_softhsm, put_clerk_on_token, softhsm_lib
 
 TOKEN = "desk-token"
 KEY = "clerk-key"

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from desk.cli.base import add_command, emit_json, fmt_dt, home_from_args, open_from_args, say
 from desk.errors import EXIT_OK, InvalidInput
+
+if TYPE_CHECKING:
+    from desk.dossier.signing import CertificateInfo
 
 T = TypeVar("T")
 
@@ -69,6 +72,7 @@ def cmd_signer_set(args) -> int:
 
     home = home_from_args(args)
     home.require()
+    info: CertificateInfo | None
     if args.pkcs12:
         if args.pkcs11_lib or args.token or args.key_label:
             raise InvalidInput("signer.both_kinds", field="pkcs12")

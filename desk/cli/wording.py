@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from desk.catalog.schema import PLACED_CODES, place_of
-from desk.cli.wording_sync import ENGLISH as _SYNC
 from desk.cli.wording_signing import ENGLISH as _SIGNING
+from desk.cli.wording_sync import ENGLISH as _SYNC
 from desk.rules.problems import Problem, fill, is_code
 
 ENGLISH: dict[str, str] = {

@@ -302,8 +302,9 @@ def _scan_sources(desk, dossier: Dossier) -> dict[str, str]:
     out: dict[str, str] = {}
     for e in timeline(desk, dossier.code):
         details = e.payload.get("details") or {}
-        if e.type == "component.digitised" and held.get(details.get("component")) == details.get("sha256"):
-            out[details["component"]] = details.get("source_sha256") or ""
+        line_code = str(details.get("component") or "")
+        if e.type == "component.digitised" and held.get(line_code) == details.get("sha256"):
+            out[line_code] = details.get("source_sha256") or ""
     return out
 
 

@@ -74,10 +74,17 @@ def set_pkcs12(home: Home, source: str | os.PathLike[str], passphrase: str) -> C
         os.chmod(tmp, 0o600)
         os.replace(tmp, target)
     except OSError as exc:
-        raise InvalidInput("file.write_failed", field="pkcs12", path=str(target), detail=exc.strerror or str(exc)) from exc
+        raise InvalidInput(
+            "file.write_failed", field="pkcs12", path=str(target), detail=exc.strerror or str(exc)
+        ) from exc
     signing.forget()
     update_settings(
-        home, signer_kind="pkcs12", signer_pkcs12=PKCS12_NAME, signer_pkcs11_lib="", signer_token="", signer_key_label=""
+        home,
+        signer_kind="pkcs12",
+        signer_pkcs12=PKCS12_NAME,
+        signer_pkcs11_lib="",
+        signer_token="",
+        signer_key_label="",
     )
     return info
 
@@ -94,9 +101,16 @@ def set_pkcs11(home: Home, lib: str, token: str, key_label: str, pin: str | None
     signing.forget()
     info = None
     if pin is not None:
-        info = signing.unlock(signing.SignerSettings(kind="pkcs11", pkcs11_lib=lib, token=token, key_label=key_label), pin)
+        info = signing.unlock(
+            signing.SignerSettings(kind="pkcs11", pkcs11_lib=lib, token=token, key_label=key_label), pin
+        )
     update_settings(
-        home, signer_kind="pkcs11", signer_pkcs12="", signer_pkcs11_lib=lib, signer_token=token, signer_key_label=key_label
+        home,
+        signer_kind="pkcs11",
+        signer_pkcs12="",
+        signer_pkcs11_lib=lib,
+        signer_token=token,
+        signer_key_label=key_label,
     )
     return info
 

@@ -102,6 +102,8 @@ class SignatureCheck:
 
 _unlocked: dict[tuple, Any] = {}
 """Signers unlocked in this process, by the settings that name them; never written anywhere."""
+_sessions: dict[tuple, Any] = {}
+"""The token sessions those signers hold (closed by :func:`forget`)."""
 
 
 def _key(settings: SignerSettings) -> tuple:
@@ -114,13 +116,12 @@ def is_unlocked(settings: SignerSettings) -> bool:
 
 def forget() -> None:
     """Lock every signer again (the PIN is asked at the next signature)."""
-    for signer in _unlocked.values():
-        session = getattr(signer, "_desk_session", None)
-        if session is not None:
-            try:
-                session.close()
-            except Exception:  # a token pulled out: nothing left to close
-                pass
+    for session in _sessions.values():
+        try:
+            session.close()
+        except Exception:  # a token pulled out: nothing left to close
+            pass
+    _sessions.clear()
     _unlocked.clear()
 
 
@@ -130,8 +131,10 @@ def unlock(settings: SignerSettings, pin: str) -> CertificateInfo:
     Refuses ``signer.none``, ``signer.pin_wrong``, ``signer.pin_locked``,
     ``signer.token_missing``, ``signer.key_missing``, ``signer.unreadable``.
     """
-    signer = _open(settings, pin)
+    signer, session = _open(settings, pin)
     _unlocked[_key(settings)] = signer
+    if session is not None:
+        _sessions[_key(settings)] = session
     return _info(signer.signing_cert)
 
 
@@ -154,9 +157,10 @@ def signer_for(settings: SignerSettings, pin: str | None = None):
     return _unlocked[_key(settings)]
 
 
-def _open(settings: SignerSettings, pin: str):
+def _open(settings: SignerSettings, pin: str) -> tuple[Any, Any]:
+    """The signer and the token session it holds (None for a PKCS#12 file)."""
     if settings.kind == PKCS12:
-        return _open_pkcs12(settings.pkcs12_path, pin)
+        return _open_pkcs12(settings.pkcs12_path, pin), None
     if settings.kind == PKCS11:
         return _open_pkcs11(settings, pin)
     raise InvalidInput("signer.none", field="signer")
@@ -245,8 +249,7 @@ def _open_pkcs11(settings: SignerSettings, pin: str):
     except Exception as exc:
         session.close()
         raise InvalidInput("signer.key_missing", field="key-label", label=settings.key_label, detail=str(exc)) from exc
-    signer._desk_session = session  # closed by forget()
-    return signer
+    return signer, session
 
 
 def _refuse_wrong_pin(lib, label: str, exc: Exception) -> NoReturn:
@@ -329,13 +332,11 @@ def sign_pdf(
     text = stamp_text(shown, at, code)
     try:
         writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-        page = writer.root["/Pages"]
         box = _top_left_box(writer)
-        n = len(writer.root.get("/AcroForm", {}).get("/Fields", ())) if "/AcroForm" in writer.root else 0
-        del page
+        taken = {name for name, _value, _ref in fields.enumerate_sig_fields(writer)}
     except Exception as exc:
         raise InvalidInput("sign.failed", field="file", detail=_short(exc)) from exc
-    field_name = f"{FIELD_PREFIX}{n + 1}"
+    field_name = next(f"{FIELD_PREFIX}{i}" for i in range(1, len(taken) + 2) if f"{FIELD_PREFIX}{i}" not in taken)
     timestamper = None
     if settings.timestamp_url:
         from pyhanko.sign.timestamps import HTTPTimeStamper
@@ -416,13 +417,14 @@ def _font_factory(path: str):
         except Exception as exc:
             raise InvalidInput("sign.font_unusable", field="font", path=path, detail=_short(exc)) from exc
         data = _fonts[path] = out.getvalue()
+    font_bytes: bytes = data
 
     class _Factory(GlyphAccumulatorFactory):
         def create_font_engine(self, writer, obj_stream=None):
             if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
                 obj_stream = writer.prepare_object_stream()
             return GlyphAccumulator(
-                writer=writer, font_handle=BytesIO(data), font_size=self.font_size, obj_stream=obj_stream
+                writer=writer, font_handle=BytesIO(font_bytes), font_size=self.font_size, obj_stream=obj_stream
             )
 
     return _Factory(path, font_size=STAMP_FONT_SIZE)
@@ -436,10 +438,11 @@ def _raise_token_error(exc: Exception, settings: SignerSettings) -> None:
         return
     if isinstance(exc, (p11.DeviceRemoved, p11.TokenNotPresent, p11.SessionClosed, p11.UserNotLoggedIn)):
         _unlocked.pop(_key(settings), None)
+        _sessions.pop(_key(settings), None)
         raise InvalidInput("signer.token_missing", field="token", token=settings.token) from exc
 
 
-def _top_left_box(writer) -> tuple[float, float, float, float]:
+def _top_left_box(writer) -> tuple[int, int, int, int]:
     """Where the stamp goes on page 1: its top-left corner as the page is shown."""
     page = writer.root["/Pages"]
     while "/Kids" in page:
@@ -458,7 +461,7 @@ def _top_left_box(writer) -> tuple[float, float, float, float]:
     else:
         box = (x0 + m, y1 - m - h, x0 + m + width, y1 - m)
     # pyHanko's layout works in whole points
-    return tuple(round(v) for v in box)  # type: ignore[return-value]
+    return (round(box[0]), round(box[1]), round(box[2]), round(box[3]))
 
 
 def _short(exc: Exception) -> str:
@@ -496,9 +499,7 @@ def check(pdf: bytes) -> list[SignatureCheck]:
             vc = ValidationContext(trust_roots=[cert], allow_fetching=False, revocation_mode="soft-fail")
             status = validate_pdf_signature(sig, vc)
         except Exception:
-            out.append(
-                SignatureCheck("", "", "", None, intact=False, altered=True, timestamped=False, level="B-B")
-            )
+            out.append(SignatureCheck("", "", "", None, intact=False, altered=True, timestamped=False, level="B-B"))
             continue
         level = status.modification_level
         appended_ok = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or level in (

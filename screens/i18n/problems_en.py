@@ -5,8 +5,8 @@ Counts pick their form (``{length:# digit|# digits}``): no "1 pages".
 
 from __future__ import annotations
 
-from screens.i18n.problems_en_sync import PROBLEMS as _SYNC
 from screens.i18n.problems_en_signing import PROBLEMS as _SIGNING
+from screens.i18n.problems_en_sync import PROBLEMS as _SYNC
 
 PROBLEMS: dict[str, str] = {
     # text and time

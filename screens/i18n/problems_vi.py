@@ -7,8 +7,8 @@ words (``screens.i18n.catalogue.PARAM_KEYS``). Same keys and placeholders as
 
 from __future__ import annotations
 
-from screens.i18n.problems_vi_sync import PROBLEMS as _SYNC
 from screens.i18n.problems_vi_signing import PROBLEMS as _SIGNING
+from screens.i18n.problems_vi_sync import PROBLEMS as _SYNC
 
 PROBLEMS: dict[str, str] = {
     # text and time
