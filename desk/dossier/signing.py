@@ -19,12 +19,15 @@ signed bytes are intact and nothing was changed after signing.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from desk.errors import DeskError, InvalidInput
+
+T = TypeVar("T")
 
 PIN_ENV = "DESK_SIGNER_PIN"
 """Environment variable holding the passphrase or PIN, for scripts and tests."""
@@ -363,8 +366,10 @@ def sign_pdf(
         new_field_spec=fields.SigFieldSpec(field_name, on_page=0, box=box),
     )
     try:
-        out = pdf_signer.sign_pdf(
-            writer, appearance_text_params={"line": text}, bytes_reserved=_reserve(signer, timestamper is not None)
+        out = _outside_event_loop(
+            lambda: pdf_signer.sign_pdf(
+                writer, appearance_text_params={"line": text}, bytes_reserved=_reserve(signer, timestamper is not None)
+            )
         )
     except DeskError:
         raise
@@ -374,6 +379,21 @@ def sign_pdf(
         _raise_token_error(exc, settings)
         raise InvalidInput("sign.failed", field="file", detail=_short(exc)) from exc
     return out.getvalue()
+
+
+def _outside_event_loop(call: Callable[[], T]) -> T:
+    """``call()``, in a thread of its own when this one runs an event loop (pyHanko's synchronous
+    API starts one with ``asyncio.run``, which a running loop, a TUI's, refuses)."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 def _reserve(signer, timestamped: bool) -> int:
@@ -497,7 +517,7 @@ def check(pdf: bytes) -> list[SignatureCheck]:
         try:
             cert = sig.signer_cert
             vc = ValidationContext(trust_roots=[cert], allow_fetching=False, revocation_mode="soft-fail")
-            status = validate_pdf_signature(sig, vc)
+            status = _outside_event_loop(lambda: validate_pdf_signature(sig, vc))
         except Exception:
             out.append(SignatureCheck("", "", "", None, intact=False, altered=True, timestamped=False, level="B-B"))
             continue
