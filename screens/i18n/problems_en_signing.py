@@ -4,7 +4,7 @@ from __future__ import annotations
 
 PROBLEMS: dict[str, str] = {
     "signer.none": "No signer yet: choose a PKCS#12 file or a USB token in Settings (or `desk signer set`).",
-    "signer.locked": "The signer is locked: type its passphrase or PIN.",
+    "signer.locked": "The signer is locked: type its passphrase or PIN on the Settings screen (F7, then F9).",
     "signer.pin_wrong": "Wrong passphrase or PIN; the token locks itself after a few wrong tries.",
     "signer.pin_locked": "Token {token} is locked after too many wrong PINs; the IT officer can unlock it with the SO PIN.",
     "signer.pin_count_low": "Wrong PIN; token {token} says few tries are left before it locks itself.",

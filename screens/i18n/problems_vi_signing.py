@@ -4,7 +4,7 @@ from __future__ import annotations
 
 PROBLEMS: dict[str, str] = {
     "signer.none": "Chưa có chữ ký số: hãy chọn tệp PKCS#12 hoặc USB token trong Cài đặt (hoặc `desk signer set`).",
-    "signer.locked": "Chữ ký số đang khoá: hãy nhập mật khẩu / mã PIN.",
+    "signer.locked": "Chữ ký số đang khoá: hãy nhập mật khẩu / mã PIN ở màn Cài đặt (F7, rồi F9).",
     "signer.pin_wrong": "Sai mật khẩu hoặc mã PIN; token sẽ tự khoá sau vài lần nhập sai.",
     "signer.pin_locked": "Token {token} đã bị khoá do nhập sai PIN quá nhiều lần; nhờ cán bộ CNTT mở khoá bằng SO PIN.",
     "signer.pin_count_low": "Sai mã PIN; token {token} báo chỉ còn ít lần thử trước khi tự khoá.",
