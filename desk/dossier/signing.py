@@ -170,19 +170,22 @@ def _open(settings: SignerSettings, pin: str) -> tuple[Any, Any]:
 
 
 def _open_pkcs12(path: str, passphrase: str):
-
     try:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as exc:
         raise InvalidInput("signer.unreadable", field="pkcs12", path=path, detail=exc.strerror or str(exc)) from exc
     try:
-        return _soft_signer().load_pkcs12_data(data, other_certs=(), passphrase=passphrase.encode("utf-8"))
+        loaded = _soft_signer().load_pkcs12_data(data, other_certs=(), passphrase=passphrase.encode("utf-8"))
     except ValueError as exc:
         # a wrong passphrase and a file that is no PKCS#12 look alike to the reader
         if _is_pkcs12(data):
             raise InvalidInput("signer.pin_wrong", field="pin") from exc
         raise InvalidInput("signer.unreadable", field="pkcs12", path=path, detail="not a PKCS#12 file") from exc
+    # the loader makes a plain SimpleSigner whatever class it is called on
+    return _soft_signer()(
+        signing_key=loaded.signing_key, signing_cert=loaded.signing_cert, cert_registry=loaded.cert_registry
+    )
 
 
 def _soft_signer():
