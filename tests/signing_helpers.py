@@ -168,3 +168,77 @@ def put_clerk_on_token(lib_path: str, token_label: str, key_label: str, ca: Test
                 Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER),
             }
         )
+
+
+# --- a timestamp server on the loopback ----------------------------------------------------------
+
+
+def make_tsa(ca: TestCA):
+    """A timestamping certificate and key issued by ``ca``, as asn1crypto objects for pyHanko."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("Test TSA Một Cửa"))
+        .issuer_name(ca.cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(ca.key, hashes.SHA256())
+    )
+    der_key = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return (
+        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        asn1_keys.PrivateKeyInfo.load(der_key),
+    )
+
+
+class TimestampServer:
+    """An RFC 3161 server on 127.0.0.1 answering with pyHanko's DummyTimeStamper; a context manager."""
+
+    def __init__(self, ca: TestCA):
+        from pyhanko.sign.timestamps import DummyTimeStamper
+
+        cert, key = make_tsa(ca)
+        self.stamper = DummyTimeStamper(tsa_cert=cert, tsa_key=key)
+        self.requests = 0
+
+    def __enter__(self) -> str:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from asn1crypto import tsp
+
+        server_self = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                server_self.requests += 1
+                answer = server_self.stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.timeout = 5
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/tsa"
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=10)

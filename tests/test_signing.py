@@ -322,3 +322,38 @@ def test_the_portal_record_carries_the_results(desk, signer, tmp_path, out):
         }
     ]
     assert get(desk, d.code).code == d.code
+
+
+def test_with_a_timestamp_server_the_signature_is_pades_b_t(desk, home, signer, tmp_path, test_ca):
+    from desk.config import update_settings
+    from tests.signing_helpers import TimestampServer
+
+    code = _intake(home)
+    scan = tmp_path / "a.pdf"
+    scan.write_bytes(_pdf())
+    with TimestampServer(test_ca) as url:
+        update_settings(desk.home, timestamp_url=url)
+        r = run_desk("digitise", code, "giay_chung_sinh", "--file", str(scan), home=home.root)
+        assert r.returncode == 0, r.stderr
+    d = run_json(home, "show", code)
+    (sig,) = d["components"][1]["signatures"]
+    assert sig["level"] == "B-T" and sig["state"] == "intact"
+    report = _pdfsig(home.root / "files" / d["components"][1]["file"])
+    assert "Signature is Valid" in report and "Signature Type: ETSI.CAdES.detached" in report
+
+
+def test_a_timestamp_server_that_does_not_answer_stores_nothing(desk, home, signer, tmp_path):
+    import socket
+
+    from desk.config import update_settings
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    update_settings(desk.home, timestamp_url=f"http://127.0.0.1:{port}/tsa")
+    code = _intake(home)
+    scan = tmp_path / "a.pdf"
+    scan.write_bytes(_pdf())
+    r = run_desk("digitise", code, "giay_chung_sinh", "--file", str(scan), home=home.root)
+    assert r.returncode == 3 and "timestamp server" in r.stderr and "did not answer" in r.stderr
+    assert run_json(home, "show", code)["components"][1]["digitisation"] == "pending"

@@ -377,7 +377,9 @@ def sign_pdf(
     except DeskError:
         raise
     except Exception as exc:
-        if timestamper is not None and "imestamp" in type(exc).__name__ + str(exc):
+        from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+
+        if isinstance(exc, TimestampRequestError):
             raise InvalidInput("sign.timestamp_failed", field="timestamp", url=settings.timestamp_url) from exc
         _raise_token_error(exc, settings)
         raise InvalidInput("sign.failed", field="file", detail=_short(exc)) from exc

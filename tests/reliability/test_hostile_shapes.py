@@ -155,6 +155,9 @@ def test_an_event_type_no_desk_writes_is_refused(day, tmp_path):
         (lambda p: p.update(action="return"), ("event 2", "action")),
         (lambda p: p.update(note=["x"]), ("event 2", "note")),
         (lambda p: p.update(note="x" * 6000), ("event 2", "note")),
+        # electronic results ride in snapshots: a list of flat records of known fields only
+        (lambda p: p.update(results={"code": "x"}), ("event 2", "results")),
+        (lambda p: p.update(results=[{"code": "x"}]), ("event 2", "results")),
     ],
 )
 def test_fields_no_desk_writes_are_refused(day, tmp_path, change, words):
