@@ -18,6 +18,7 @@ signed bytes are intact and nothing was changed after signing.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -522,7 +523,7 @@ def check(pdf: bytes) -> list[SignatureCheck]:
         try:
             cert = sig.signer_cert
             vc = ValidationContext(trust_roots=[cert], allow_fetching=False, revocation_mode="soft-fail")
-            status = _outside_event_loop(lambda: validate_pdf_signature(sig, vc))
+            status = _outside_event_loop(functools.partial(validate_pdf_signature, sig, vc))
         except Exception:
             out.append(SignatureCheck("", "", "", None, intact=False, altered=True, timestamped=False, level="B-B"))
             continue
