@@ -263,7 +263,7 @@ def test_a_result_is_signed_coded_kq_and_listed(desk, home, signer, tmp_path):
 
 
 def test_a_result_signed_by_the_office_keeps_its_signature(desk, home, signer, tmp_path, test_ca):
-    from desk.dossier import signing
+    from desk.dossier import pades, signing
     from desk.dossier.signer import stamp_font
     from desk.models import DEFAULT_UNIT_NAME  # noqa: F401  (the settings' font default comes with the home)
 
@@ -274,7 +274,7 @@ def test_a_result_signed_by_the_office_keeps_its_signature(desk, home, signer, t
     class _Fonts:
         font_regular = ""
 
-    signed = signing.sign_pdf(
+    signed = pades.sign_pdf(
         _pdf(), config, code="van ban", at=datetime(2026, 11, 23, 8), font_path=stamp_font(_Fonts), pin=PASSPHRASE
     )
     code = _intake(home)

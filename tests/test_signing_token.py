@@ -22,7 +22,7 @@ import subprocess
 
 import pytest
 
-from desk.dossier import checklist, signing
+from desk.dossier import checklist, pades, signing
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.errors import InvalidInput
 from desk.models import Digitisation
@@ -92,7 +92,7 @@ def test_a_scan_is_signed_on_the_token_and_pdfsig_finds_it_valid(desk, token_env
     stored = desk.home.files / line.file_path
     report = subprocess.run(["pdfsig", str(stored)], capture_output=True, text=True).stdout
     assert "Signature is Valid" in report and "Trần Văn Token" in report
-    (check,) = signing.check_file(stored)
+    (check,) = pades.check_file(stored)
     assert check.signer == "Trần Văn Token" and check.state == "intact"
     r = run_desk("show", d.code, "--json", home=desk.home.root)
     assert json.loads(r.stdout)["components"][1]["signatures"][0]["signer"] == "Trần Văn Token"

@@ -90,9 +90,9 @@ def attach(desk, code: str, path, *, name: str | None = None) -> ResultFile:
     origin: list[tuple[str, str]] = []
 
     def finish(pdf: bytes, pages: int) -> bytes:
-        from desk.dossier import signing
+        from desk.dossier import pades
 
-        found = signing.check(pdf)
+        found = pades.check(pdf)
         if found:
             broken = [c for c in found if c.state != "intact"]
             if broken:

@@ -22,7 +22,8 @@ from desk.config import Home, Settings, load_settings, update_settings
 from desk.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
-    from desk.dossier.signing import CertificateInfo, SignatureCheck, SignerSettings
+    from desk.dossier.pades import SignatureCheck
+    from desk.dossier.signing import CertificateInfo, SignerSettings
 
 PKCS12_NAME = "signer.p12"
 """The clerk's PKCS#12 file inside the home."""
@@ -165,7 +166,7 @@ def stamp_font(settings: Settings) -> str:
 
 def sign(desk, pdf: bytes, code: str, at: datetime) -> Signed | None:
     """``pdf`` signed by the desk's signer with the stamp for ``code``, or None when the clerk has no signer."""
-    from desk.dossier import signing
+    from desk.dossier import pades, signing
 
     settings = desk.settings
     if not has_signer(settings):
@@ -173,15 +174,15 @@ def sign(desk, pdf: bytes, code: str, at: datetime) -> Signed | None:
     config = signer_settings(desk.home, settings)
     signer = signing.signer_for(config)
     name = signing.common_name(signer)
-    out = signing.sign_pdf(pdf, config, code=code, at=at, font_path=stamp_font(settings), name=name)
+    out = pades.sign_pdf(pdf, config, code=code, at=at, font_path=stamp_font(settings), name=name)
     return Signed(pdf=out, code=code, name=name, at=at)
 
 
 def check(path: str | os.PathLike[str]) -> list[SignatureCheck]:
-    """The signatures of a stored PDF (see :func:`desk.dossier.signing.check`)."""
-    from desk.dossier import signing
+    """The signatures of a stored PDF (see :func:`desk.dossier.pades.check`)."""
+    from desk.dossier import pades
 
-    return signing.check_file(path)
+    return pades.check_file(path)
 
 
 def check_json(checks: list[SignatureCheck]) -> list[dict]:

@@ -27,7 +27,7 @@ class FileState:
     name: str
     path: str
     signatures: list
-    """:class:`desk.dossier.signing.SignatureCheck` of each signature, oldest first."""
+    """:class:`desk.dossier.pades.SignatureCheck` of each signature, oldest first."""
 
     @property
     def state(self) -> str:
