@@ -28,6 +28,7 @@ BUDGETS = {
     "export_20k_events_s": 2,
     "import_20k_events_s": 3,
     "import_peak_rss_mb": 300,
+    "sign_scan_soft_ms": 150,
 }
 
 
@@ -83,13 +84,14 @@ def compile_sources() -> None:
 
 
 def bench_steps(home_root: Path, small: bool):
-    from bench import bench_core, bench_receipt, bench_sync, bench_tui
+    from bench import bench_core, bench_receipt, bench_signing, bench_sync, bench_tui
 
     return [
         ("search", lambda: bench_core.bench_search(_home(home_root))),
         ("cli start", lambda: bench_core.bench_cli_start(_home(home_root))),
         ("tui first screen", lambda: bench_tui.bench(home_root, runs=1 if small else 3)),
         ("receipt", lambda: bench_receipt.bench(small=small)),
+        ("signing a scan", lambda: bench_signing.bench(small=small)),
         # 20,000 events whatever the home's size, imported into copies of the home; the median of three runs
         (
             "export and import",

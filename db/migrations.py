@@ -514,6 +514,29 @@ def m010_operators(db: sqlite_utils.Database) -> None:
     )
 
 
+@_step
+def m011_result_files(db: sqlite_utils.Database) -> None:
+    """Electronic results of a dossier (``<MaHoSo>-KQ<n>``), each a signed PDF in ``files/``."""
+    db.execute(
+        """
+        CREATE TABLE result_files (
+            id INTEGER PRIMARY KEY,
+            dossier_id TEXT NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+            n INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            file_path TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL,
+            file_bytes INTEGER NOT NULL,
+            file_pages INTEGER NOT NULL,
+            origin TEXT NOT NULL,             -- 'desk': signed here; 'office': arrived signed by the office
+            signer TEXT NOT NULL DEFAULT '',
+            attached_at TEXT NOT NULL,
+            UNIQUE (dossier_id, n)
+        )"""
+    )
+
+
 def migrate(db: Any) -> None:
     """Apply pending migrations explicitly at start-up.
 

@@ -130,6 +130,12 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("operators.lockout_minutes", INTEGER, 15,                 "how long a locked account waits before it may try again",      "lockout_minutes",     1, 1440),
     Setting("operators.idle_lock_minutes", INTEGER, 10,               "the TUI locks after this many minutes without a key (0 = never)", "idle_lock_minutes", 0, 480),
     Setting("operators.token_days", INTEGER, 30,                      "days a script token (`desk operator token`) stays valid",      "token_days",          1, 365),
+    Setting("signer.kind",         TEXT,      "",                     "pkcs12 or pkcs11 (`desk signer set`); empty = no signer: scans are kept unsigned", "signer_kind"),
+    Setting("signer.pkcs12",       TEXT,      "",                     "the clerk's PKCS#12 file, copied into the home (its passphrase is never stored)", "signer_pkcs12"),
+    Setting("signer.pkcs11_lib",   TEXT,      "",                     "the USB token's PKCS#11 library",                              "signer_pkcs11_lib"),
+    Setting("signer.token",        TEXT,      "",                     "the token's label",                                            "signer_token"),
+    Setting("signer.key_label",    TEXT,      "",                     "the label of the signing key and its certificate on the token", "signer_key_label"),
+    Setting("signer.timestamp_url", TEXT,     "",                     "an RFC 3161 timestamp server: signatures become PAdES B-T; empty = B-B", "timestamp_url"),
     Setting("hub.tokens",          TEXTS,     (),                     "on a hub: SHA-256 digests of the tokens `desk hub serve` accepts (`desk hub token add`)", "hub_tokens"),
     Setting("hub.agencies",        TEXTS,     (),                     "on a hub: the agency codes whose desks it enrols (a provincial hub lists them); empty = agency.code only", "hub_agencies"),
     Setting("hub.accept_unenrolled", BOOLEAN, False,                  "on a hub, for a transition only: take bundles and pushes from desks not enrolled (unchecked); enrolled desks are always checked", "hub_accept_unenrolled"),
@@ -172,6 +178,12 @@ class Settings:
     lockout_minutes: int = _default("operators.lockout_minutes")
     idle_lock_minutes: int = _default("operators.idle_lock_minutes")
     token_days: int = _default("operators.token_days")
+    signer_kind: str = _default("signer.kind")
+    signer_pkcs12: str = _default("signer.pkcs12")
+    signer_pkcs11_lib: str = _default("signer.pkcs11_lib")
+    signer_token: str = _default("signer.token")
+    signer_key_label: str = _default("signer.key_label")
+    timestamp_url: str = _default("signer.timestamp_url")
     hub_tokens: tuple[str, ...] = _default("hub.tokens")
     hub_agencies: tuple[str, ...] = _default("hub.agencies")
     hub_accept_unenrolled: bool = _default("hub.accept_unenrolled")

@@ -44,6 +44,9 @@ class Digitisation(StrEnum):
 
     PENDING = "pending"
     DIGITISED = "digitised"
+    """Scanned and signed by the person who digitised it: an electronic copy (TT 01/2023 Điều 8)."""
+    DIGITISED_UNSIGNED = "digitised_unsigned"
+    """Scanned but not signed (the clerk had no signer): kept, yet not an electronic copy and not counted."""
     REUSED_STORE = "reused_store"
     REUSED_DOSSIER = "reused_dossier"
     NOT_REQUIRED = "not_required"

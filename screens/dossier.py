@@ -123,6 +123,9 @@ class DossierScreen(DeskScreen):
                 yield Static(id="dossier-applicant", markup=False)
             yield Label(t("dossier.components"), classes="section")
             yield DataTable(id="dossier-components", cursor_type="row", zebra_stripes=True)
+            # shown once a worker has read the signatures of the dossier's files (none: stays hidden)
+            yield Label(t("dossier.files"), classes="section", id="dossier-files-label")
+            yield DataTable(id="dossier-files", cursor_type="row", zebra_stripes=True)
             yield Label(t("dossier.timeline"), classes="section")
             yield DataTable(id="dossier-timeline", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
@@ -152,6 +155,15 @@ class DossierScreen(DeskScreen):
         timeline.add_column(t("col.at"), width=16, key="at")
         timeline.add_column(t("col.event"), width=max(16, width - 16 - clerk - 2 * 3 - 6), key="event")
         timeline.add_column(t("col.clerk"), width=clerk, key="clerk")
+        files = self.query_one("#dossier-files", DataTable)
+        files.clear(columns=True)
+        code, state, at = (22, 12, 16) if narrow else (34, 14, 16)
+        signer = max(12, (width - code - state - at - 2 * 4 - 6) // 2)
+        files.add_column(t("col.file_code"), width=code, key="code")
+        files.add_column(t("col.component"), width=max(12, width - code - state - at - signer - 2 * 5 - 6), key="name")
+        files.add_column(t("col.signed_by"), width=signer, key="signer")
+        files.add_column(t("col.signed_at"), width=at, key="at")
+        files.add_column(t("col.file_state"), width=state, key="state")
 
     def on_resize(self) -> None:
         if self._width not in (None, self.app.size.width):
@@ -171,6 +183,43 @@ class DossierScreen(DeskScreen):
         self.allowed = lifecycle.available_actions(self.app.desk, self.dossier) if self.dossier else []
         self._show()
         self.refresh_bindings()
+        if self.dossier is not None:
+            self.files_worker(self.dossier)
+
+    @work(thread=True, exclusive=True, group="files", exit_on_error=False)
+    def files_worker(self, d: Dossier) -> None:
+        """Read the signatures of the dossier's files (pyHanko: too slow for the screen's thread)."""
+        from desk.dossier.verification import dossier_files
+
+        with self.app.thread_desk() as desk:
+            found = dossier_files(desk, d)
+        self.app.call_from_thread(self._show_files, found)
+
+    def _show_files(self, found: list) -> None:
+        t = self.t
+        table = self.query_one("#dossier-files", DataTable)
+        table.clear()
+        widths = {c.key.value: c.width for c in table.columns.values()}
+        for f in found:
+            checks = f.signatures or [None]
+            for i, s in enumerate(checks):
+                state = f.state if s is None else s.state
+                table.add_row(
+                    Text(clip(f.code, widths["code"])),
+                    Text(clip(f.name, widths["name"])),
+                    Text(clip(s.signer if s else t("none"), widths["signer"])),
+                    Text(when(t, s.signed_at) if s and s.signed_at else t("none")),
+                    Text(
+                        clip(t(f"file_state.{state}"), widths["state"]),
+                        style=self.theme_style(
+                            {"altered": "error", "unsigned": "warning"}.get(state, "success"), bold=state == "altered"
+                        ),
+                    ),
+                    key=f"{f.code}#{i}",
+                )
+        shown = bool(found)
+        table.set_class(shown, "-shown")
+        self.query_one("#dossier-files-label", Label).set_class(shown, "-shown")
 
     def offers(self, condition: str) -> bool:
         """The conditions of ``DossierAction.when`` for the dossier shown."""
@@ -366,6 +415,8 @@ class DossierScreen(DeskScreen):
         self.post_message(DossierChanged(dossier, action))
 
     def work_failed(self, worker: Worker) -> None:
+        if worker.group == "files":
+            return  # the error is shown; reading the dossier again would only fail again
         self.busy = False
         self.load()
 

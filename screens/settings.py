@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -110,6 +110,7 @@ class SettingsScreen(DeskScreen):
     AUTO_FOCUS = "#settings-clerk"
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="settings.save"),
+        Binding("f9", "unlock_signer", "key.settings.unlock", id="settings.unlock"),
         Binding("escape", "back", "key.back", id="settings.back"),
     ]
 
@@ -134,6 +135,8 @@ class SettingsScreen(DeskScreen):
             yield Label(t("settings.sync"), classes="section")
             yield from self._row("export_dir")
             yield from self._row("endpoint")
+            yield Label(t("settings.signer"), classes="section")
+            yield Static(id="settings-signer", markup=False)
             yield Static(id="settings-outcome", markup=False)
         yield Footer(compact=True)
 
@@ -172,6 +175,68 @@ class SettingsScreen(DeskScreen):
         if s.paper in PAPERS:
             self.paper_select.value = s.paper
         self.saved = self._shown_values()
+        self.show_signer()
+
+    def show_signer(self, info: Any = None) -> None:
+        """Which signer the clerk has, and its certificate once unlocked (or ``info`` just read)."""
+        from desk.dossier import signer
+
+        t = self.t
+        desk = self.app.desk
+        s = desk.settings
+        if not signer.has_signer(s):
+            text = t("settings.signer_none")
+        else:
+            where = (
+                t("settings.signer_pkcs12", path=s.signer_pkcs12)
+                if s.signer_kind == "pkcs12"
+                else t("settings.signer_pkcs11", token=s.signer_token, key=s.signer_key_label)
+            )
+            if info is None and signer.is_unlocked(desk.home, s):
+                info = signer.describe(desk.home)  # unlocked: the certificate is in memory
+            if info is None:
+                text = f"{where}\n{t('settings.signer_locked')}"
+            else:
+                cert = t(
+                    "settings.signer_cert",
+                    subject=info.subject,
+                    issuer=info.issuer,
+                    start=info.not_before.strftime("%d/%m/%Y"),
+                    end=info.not_after.strftime("%d/%m/%Y"),
+                )
+                text = f"{where}\n{cert}"
+        self.query_one("#settings-signer", Static).update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "unlock_signer":
+            from desk.dossier import signer
+
+            return signer.has_signer(self.app.desk.settings)
+        return True
+
+    def action_unlock_signer(self) -> None:
+        """Ask the passphrase / PIN in a modal; the token is opened in a worker."""
+        from screens.dialogs.basic import TextDialog
+
+        def answered(pin: str | None) -> None:
+            if pin:
+                self.unlock_worker(pin)
+
+        t = self.t
+        self.app.push_screen(
+            TextDialog(t("settings.signer_pin_title"), t("settings.signer_pin_prompt"), password=True), answered
+        )
+
+    @work(thread=True, exclusive=True, group="signer", exit_on_error=False)
+    def unlock_worker(self, pin: str) -> None:
+        from desk.dossier import signer
+
+        info = signer.unlock(self.app.desk.home, pin)
+        self.app.call_from_thread(self._unlocked, info)
+
+    def _unlocked(self, info: Any) -> None:
+        self.show_signer(info)
+        self.notify(self.t("settings.signer_unlocked"), timeout=4)
 
     def _shown_values(self) -> tuple:
         return (*(self.field(name).value for name, _ in FIELDS), self.paper_select.value)

@@ -138,3 +138,36 @@ def out(tmp_path):
     p = tmp_path / "usb"
     p.mkdir()
     return p
+
+
+@pytest.fixture(scope="session")
+def test_ca():
+    """A CA made for this test session (no key material is committed)."""
+    from tests.signing_helpers import make_ca
+
+    return make_ca()
+
+
+@pytest.fixture(scope="session")
+def clerk_p12(tmp_path_factory, test_ca):
+    """A clerk's PKCS#12 file issued by :func:`test_ca` (passphrase ``signing_helpers.PASSPHRASE``)."""
+    from tests.signing_helpers import make_pkcs12
+
+    return make_pkcs12(tmp_path_factory.mktemp("p12") / "clerk.p12", test_ca)
+
+
+@pytest.fixture
+def signer(home, clerk_p12, monkeypatch, request):
+    """The home's clerk signs with :func:`clerk_p12`, its passphrase in ``DESK_SIGNER_PIN``.
+
+    An open ``desk`` of the test reads the new settings.
+    """
+    from desk.config import Home
+    from desk.dossier import signer as signer_mod
+    from tests.signing_helpers import PASSPHRASE
+
+    monkeypatch.setenv("DESK_SIGNER_PIN", PASSPHRASE)
+    signer_mod.set_pkcs12(home if isinstance(home, Home) else Home(home), clerk_p12, PASSPHRASE)
+    if "desk" in request.fixturenames:
+        request.getfixturevalue("desk").reload_settings()
+    return clerk_p12

@@ -58,7 +58,7 @@ def test_progress_counts_must_digitise_lines(desk):
     assert checklist.progress(d) == (1, 1) and checklist.is_complete(d)
 
 
-def test_optional_must_digitise_papers_not_handed_in_do_not_count(desk):
+def test_optional_must_digitise_papers_not_handed_in_do_not_count(desk, signer):
     # kết hôn: two optional must-digitise components
     d = _receive(desk, "1.000894", received=frozenset({"xac_nhan_tinh_trang_hon_nhan"}))
     assert checklist.progress(d) == (0, 1)
@@ -85,7 +85,8 @@ def test_attach_file_records_the_stored_file_and_an_event(desk, now):
     now("2026-11-23T09:10:00")
     d = checklist.attach_file(desk, d.code, "giay_chung_sinh", src, note="bản scan màu")
     line = _line(d, "giay_chung_sinh")
-    assert line.digitisation is D.DIGITISED and line.file_pages == 2 and line.file_bytes == src.stat().st_size
+    # no signer: kept as it was scanned, unsigned (tests/test_signing.py signs)
+    assert line.digitisation is D.DIGITISED_UNSIGNED and line.file_pages == 2 and line.file_bytes == src.stat().st_size
     assert (desk.home.files / line.file_path).read_bytes() == src.read_bytes()
     assert line.note == "bản scan màu" and src.exists()
     stored = _line(get(desk, d.code), "giay_chung_sinh")
@@ -224,7 +225,7 @@ def test_file_size_limit_comes_from_the_settings(desk):
     assert info.value.problem.code == "file.too_large" and info.value.problem.params["max_mb"] == 1
 
 
-def test_checklist_json_and_the_chain(desk):
+def test_checklist_json_and_the_chain(desk, signer):
     d = _receive(desk)
     checklist.attach_file(desk, d.code, "giay_chung_sinh", _write(desk, "a.pdf", _pdf()))
     checklist.mark_not_required(desk, d.code, "van_ban_uy_quyen")
@@ -233,6 +234,7 @@ def test_checklist_json_and_the_chain(desk):
     gcs = out["components"][1]
     assert gcs["code"] == "giay_chung_sinh" and gcs["digitisation"] == "digitised" and gcs["portal_code"] == 1
     assert gcs["file"] and gcs["pages"] == 1 and gcs["counts"] is True
+    assert gcs["signed"] is True and gcs["digitisation_code"] == f"{d.code}-SH2"
     assert out["components"][4]["portal_code"] == 0
     assert verify(desk).ok
 

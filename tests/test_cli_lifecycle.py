@@ -58,8 +58,14 @@ def test_digitise_file_reused_not_required_undo(cli_home, tmp_path):
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     line = out["components"][1]
-    assert out["component"] == "giay_chung_sinh" and out["complete"] is True
-    assert line["digitisation"] == "digitised" and line["pages"] == 2 and line["bytes"] == scan.stat().st_size
+    # no signer: the scan is kept as it is, unsigned, and settles nothing (TT 01/2023 Điều 8)
+    assert out["component"] == "giay_chung_sinh" and out["complete"] is False
+    assert (
+        line["digitisation"] == "digitised_unsigned"
+        and line["signed"] is False
+        and line["pages"] == 2
+        and line["bytes"] == scan.stat().st_size
+    )
     assert (cli_home / "files" / line["file"]).read_bytes() == scan.read_bytes() and scan.exists()
 
     r = run_desk("digitise", code, "to_khai", "--reused", "VNeID", home=cli_home)

@@ -102,7 +102,7 @@ def week(desk, now, tmp_path) -> dict[str, str]:
 
 
 @pytest.fixture
-def played(desk, now, tmp_path):
+def played(desk, now, tmp_path, signer):
     return week(desk, now, tmp_path)
 
 

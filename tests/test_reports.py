@@ -44,7 +44,7 @@ def no_overlaps(rendered) -> None:
 
 
 @pytest.fixture
-def monday(desk, now, tmp_path):
+def monday(desk, now, tmp_path, signer):
     codes = week(desk, now, tmp_path)
     return day_report(desk, MON), codes
 

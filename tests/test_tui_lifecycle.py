@@ -82,7 +82,7 @@ def line(desk, code: str, component: str):
 
 
 @pilot_test
-async def test_checklist_attach_newest_scan_mark_reused_and_undo(app, desk, dossier):
+async def test_checklist_attach_newest_scan_mark_reused_and_undo(app, desk, dossier, signer):
     (desk.home.inbox / "scan_0001.pdf").write_bytes(small_pdf(2))
     async with app.run_test(size=SIZE) as pilot:
         await open_dossier(pilot, dossier.code)

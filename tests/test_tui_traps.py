@@ -87,7 +87,7 @@ def line(desk, code: str, component: str):
 
 
 @pilot_test
-async def test_file_by_path_keeps_the_folder_and_types_after_it(app, desk):
+async def test_file_by_path_keeps_the_folder_and_types_after_it(app, desk, signer):
     from desk.models import Digitisation
     from screens.dialogs.basic import TextDialog
 
@@ -108,7 +108,7 @@ async def test_file_by_path_keeps_the_folder_and_types_after_it(app, desk):
 
 
 @pilot_test
-async def test_next_a_takes_the_next_scan_and_one_scan_on_two_papers_asks(app, desk):
+async def test_next_a_takes_the_next_scan_and_one_scan_on_two_papers_asks(app, desk, signer):
     import os
 
     from desk.models import Digitisation

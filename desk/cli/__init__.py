@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "desk.cli.recover",
     "desk.cli.calendar",
     "desk.cli.operators",
+    "desk.cli.signer",
 )
 
 

@@ -249,6 +249,10 @@ def _print_dossier(desk, d) -> None:
     for c in d.components:
         mark = "x" if c.received else " "
         say(f"   [{mark}] {c.code:<8} {c.name} ({c.form.label_vi}, {c.quantity}) — {c.digitisation.value}")
+    from desk.dossier.verification import signature_lines
+
+    for text in signature_lines(desk, d):
+        say(text)
     say("  events:")
     for e in events:
         say(f"   {e.seq:>6} {e.at:%Y-%m-%d %H:%M} {e.type:<22} {e.clerk}")
@@ -261,8 +265,11 @@ def cmd_show(args) -> int:
     desk = _open(args)
     d = get(desk, args.code)
     if args.json:
+        from desk.dossier.verification import files_json
+
         out = dossier_json(d)
         out["overdue"] = is_overdue(d)
+        files_json(desk, d, out)
         out["events"] = [
             {"seq": e.seq, "type": e.type, "at": e.at.isoformat(), "clerk": e.clerk, "synced": e.synced}
             for e in timeline(desk, d.code)

@@ -8,6 +8,7 @@ from desk.errors import EXIT_OK, InvalidInput
 _MARKS = {
     "pending": " ",
     "digitised": "x",
+    "digitised_unsigned": "u",
     "reused_store": "r",
     "reused_dossier": "r",
     "not_required": "-",
@@ -24,11 +25,15 @@ def _print_checklist(d) -> None:
         extra = ""
         if c.file_path:
             extra = f"  {c.file_path} ({c.file_pages} p, {c.file_bytes} B)"
+            if c.digitisation.value == "digitised_unsigned":
+                extra += "  NOT SIGNED: no legal value"
         elif c.reuse_source:
             extra = f"  from {c.reuse_source}"
         received = "" if c.received else "  (not handed in)"
         say(f" {i:>2} [{_MARKS[c.digitisation.value]}]{star} {c.code:<28} {c.digitisation.value:<14}{extra}{received}")
-    say(" * must be digitised;  x digitised, r reused, - not required")
+    say(" * must be digitised;  x digitised (signed), u scanned but not signed, r reused, - not required")
+    if any(c.digitisation.value == "digitised_unsigned" for c in d.components):
+        say(" an unsigned scan is no electronic copy (TT 01/2023 Điều 8): `desk signer set`, then digitise it again")
 
 
 def cmd_checklist(args) -> int:
@@ -48,8 +53,17 @@ def cmd_digitise(args) -> int:
 
     desk = open_from_args(args)
     note = args.note or ""
+    if args.pages is not None and not args.file:
+        raise InvalidInput("scan.pages_without_file", field="pages")
     if args.file:
-        d = checklist.attach_file(desk, args.code, args.component, args.file, note=note, same_scan_ok=args.same_scan)
+        from desk.cli.signer import with_pin
+
+        d = with_pin(
+            desk.home,
+            lambda: checklist.attach_file(
+                desk, args.code, args.component, args.file, note=note, same_scan_ok=args.same_scan, pages=args.pages
+            ),
+        )
     elif args.reused:
         d = checklist.mark_reused(desk, args.code, args.component, args.reused, note=note)
     elif args.not_required:
@@ -66,6 +80,12 @@ def cmd_digitise(args) -> int:
         what = line.digitisation.value
         if line.file_path:
             what += f" → files/{line.file_path} ({line.file_pages} page{'s' if line.file_pages != 1 else ''})"
+            if line.digitisation.value == "digitised":
+                from desk.rules.digitisation import scan_code
+
+                what += f", signed, code {scan_code(d.code, d.components.index(line) + 1)}"
+            else:
+                what += ", NOT SIGNED (no signer: `desk signer set`)"
         elif line.reuse_source:
             what += f" from {line.reuse_source}"
         say(f"{d.code} {line.code}: {what}  ({done} of {total} digitised)")
@@ -129,7 +149,8 @@ def register(sub) -> None:
     sp = add_command(
         sub,
         "digitise",
-        "record how one component was digitised: a scanned file, reuse, or not required",
+        "record how one component was digitised: a scanned file (signed by the clerk's signer, "
+        "`desk signer set`), reuse, or not required",
         cmd_digitise,
     )
     sp.add_argument("code", help="dossier code")
@@ -146,6 +167,12 @@ def register(sub) -> None:
     )
     how.add_argument("--undo", action="store_true", help="back to pending")
     sp.add_argument("--note", help="a note kept on the line and in the event")
+    sp.add_argument(
+        "--pages",
+        type=int,
+        metavar="N",
+        help="with --file: pages of the paper; must equal the PDF's (default: the PDF's, taken as confirmed)",
+    )
     sp.add_argument(
         "--same-scan",
         action="store_true",

@@ -21,6 +21,7 @@ from typing import Any
 from desk.catalog.schema import PLACED_CODES, place_of
 from desk.cli.wording_keys import ENGLISH as _KEYS
 from desk.cli.wording_seal import ENGLISH as _SEAL
+from desk.cli.wording_signing import ENGLISH as _SIGNING
 from desk.cli.wording_sync import ENGLISH as _SYNC
 from desk.rules.problems import Problem, fill, is_code
 
@@ -352,6 +353,7 @@ ENGLISH: dict[str, str] = {
 ENGLISH.update(_SYNC)
 ENGLISH.update(_KEYS)
 ENGLISH.update(_SEAL)
+ENGLISH.update(_SIGNING)
 
 VALUES: dict[str, Mapping[str, str]] = {
     # a receipt's signed fields, by their query names

@@ -13,18 +13,24 @@ are resolved.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
+from pathlib import Path
 
+from desk import clock
+from desk.dossier import signer
 from desk.dossier.files import file_done, newest_in_inbox, store_file
 from desk.dossier.lifecycle import commit_change
-from desk.dossier.query import find, get
+from desk.dossier.query import find, get, timeline
+from desk.dossier.signer import Signed
 from desk.errors import InvalidInput, NotFound
 from desk.models import ComponentLine, Digitisation, Dossier
 from desk.rules import codes
+from desk.rules.digitisation import scan_code
 from desk.rules.portal import digitisation_code
 from desk.rules.status import CHECKLIST_OPEN
 from desk.rules.vocabulary import REUSE_SOURCES
-from desk.text import LIMITS, fold, sanitise
+from desk.text import LIMITS, clean, fold, sanitise
 
 _SOURCE_ALIASES = {
     "vneid": "VNeID",
@@ -38,7 +44,9 @@ _SOURCE_ALIASES = {
     "ho tich": "CSDL hộ tịch điện tử",
 }
 
-RESOLVED = frozenset(Digitisation) - {Digitisation.PENDING}
+RESOLVED = frozenset(Digitisation) - {Digitisation.PENDING, Digitisation.DIGITISED_UNSIGNED}
+"""States that settle a line; an unsigned scan does not (it is no electronic copy, TT 01/2023 Điều 8)."""
+SCANNED = frozenset({Digitisation.DIGITISED, Digitisation.DIGITISED_UNSIGNED})
 
 
 # --- reading ----------------------------------------------------------------------
@@ -124,6 +132,8 @@ def checklist_json(dossier: Dossier) -> dict:
                 "must_digitise": c.must_digitise,
                 "counts": counts_towards(c),
                 "digitisation": c.digitisation.value,
+                "signed": c.digitisation is Digitisation.DIGITISED,
+                "digitisation_code": scan_code(dossier.code, i) if c.digitisation in SCANNED else None,
                 "portal_code": digitisation_code(c.digitisation),
                 "reuse_source": c.reuse_source,
                 "file": c.file_path or None,
@@ -175,8 +185,16 @@ def attach_file(
     note: str = "",
     same_scan_ok: bool = False,
     file_away: bool = False,
+    pages: int | None = None,
 ) -> Dossier:
-    """Store a scan (PDF, or JPEG/PNG converted to PDF) and mark the line digitised.
+    """Store a scan (PDF, or JPEG/PNG converted to PDF), signed by the clerk, and mark the line digitised.
+
+    The scan is signed PAdES with the stamp of TT 01/2023 Điều 8 (name, time
+    and the digitisation-result code ``<MaHoSo>-SH<n>`` at the top-left of page
+    1) by the clerk's signer (``desk signer set``); without one it is kept as
+    ``digitised_unsigned``, which does not settle the line. ``pages``, the
+    paper's page count entered by the clerk, must equal the PDF's
+    (``scan.pages_mismatch``); None takes the PDF's as confirmed.
 
     The file is copied into the home's store first (content-addressed, so a
     failed transaction leaves at most an unused copy); the original is only read.
@@ -190,13 +208,46 @@ def attach_file(
     # refuse early, before copying anything, when the dossier or line cannot take a file
     current = _load(desk, code)
     _check_open(current)
-    find_line(current, component_code)
-    stored = store_file(desk.home, path, max_mb=desk.settings.max_file_mb)
+    current_line = find_line(current, component_code)
+    position = current.components.index(current_line) + 1
+    # a signed copy differs from the scan and from every other signing of it: compare the scans themselves
+    source_sha = _source_sha256(path)
+    sources = _scan_sources(desk, current)
+    unchanged = sources.get(current_line.code) == source_sha and not note
+    if current_line.digitisation is Digitisation.DIGITISED_UNSIGNED and signer.has_signer(desk.settings):
+        unchanged = False  # the same scan again, now that the clerk can sign it
+    if unchanged:
+        return current
+    other_code = next((c for c, sha in sources.items() if sha == source_sha and c != current_line.code), None)
+    if other_code is not None and not same_scan_ok:
+        other_line = find_line(current, other_code)
+        raise InvalidInput(
+            "component.same_scan",
+            field="file",
+            name=clean(Path(path).name)[:200],
+            component=current_line.name,
+            other=other_line.name,
+        )
+    if pages is not None and pages < 1:
+        raise InvalidInput("scan.pages_invalid", field="pages", pages=pages)
+    signed: list[Signed] = []
+
+    def finish(pdf: bytes, pdf_pages: int) -> bytes:
+        if pages is not None and pages != pdf_pages:
+            raise InvalidInput("scan.pages_mismatch", field="pages", paper=pages, pdf=pdf_pages)
+        done = signer.sign(desk, pdf, scan_code(current.code, position), clock.now())
+        if done is None:
+            return pdf
+        signed.append(done)
+        return done.pdf
+
+    stored = store_file(desk.home, path, max_mb=desk.settings.max_file_mb, finish=finish)
+    state = Digitisation.DIGITISED if signed else Digitisation.DIGITISED_UNSIGNED
 
     def change(d: Dossier, now: datetime) -> dict | None:
         _check_open(d)
         line = find_line(d, component_code)
-        if line.digitisation is Digitisation.DIGITISED and line.file_sha256 == stored.sha256 and not note:
+        if line.digitisation is state and line.file_sha256 == stored.sha256 and not note:
             return None
         other = next((c for c in d.components if c is not line and c.file_sha256 == stored.sha256), None)
         if other is not None and not same_scan_ok:
@@ -204,7 +255,7 @@ def attach_file(
                 "component.same_scan", field="file", name=stored.source_name, component=line.name, other=other.name
             )
         before = _clear(line)
-        line.digitisation = Digitisation.DIGITISED
+        line.digitisation = state
         line.file_path = stored.path
         line.file_sha256 = stored.sha256
         line.file_bytes = stored.bytes
@@ -221,6 +272,9 @@ def attach_file(
             "source_name": stored.source_name,
             "source_kind": stored.source_kind,
             "source_sha256": stored.source_sha256,
+            "signed": (
+                {"code": signed[0].code, "name": signed[0].name, "at": clock.iso(signed[0].at)} if signed else None
+            ),
             "before": before,
         }
 
@@ -228,6 +282,30 @@ def attach_file(
     if file_away:
         file_done(desk.home, path)
     return dossier
+
+
+def _source_sha256(path) -> str:
+    """SHA-256 of a file to attach ("" when it cannot be read: storing it then says why)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return ""
+    return h.hexdigest()
+
+
+def _scan_sources(desk, dossier: Dossier) -> dict[str, str]:
+    """Line code → SHA-256 of the scan its stored file was made from, for the lines holding a file."""
+    held = {c.code: c.file_sha256 for c in dossier.components if c.file_sha256}
+    out: dict[str, str] = {}
+    for e in timeline(desk, dossier.code):
+        details = e.payload.get("details") or {}
+        line_code = str(details.get("component") or "")
+        if e.type == "component.digitised" and held.get(line_code) == details.get("sha256"):
+            out[line_code] = details.get("source_sha256") or ""
+    return out
 
 
 def attach_newest(desk, code: str, component_code: str, *, note: str = "") -> Dossier:

@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,8 +84,18 @@ def resolve(home: HomeLike, stored_path: str) -> Path:
     return _files_dir(home) / stored_path
 
 
-def store_file(home: HomeLike, source: str | os.PathLike[str], *, max_mb: int = 50) -> StoredFile:
+def store_file(
+    home: HomeLike,
+    source: str | os.PathLike[str],
+    *,
+    max_mb: int = 50,
+    finish: Callable[[bytes, int], bytes] | None = None,
+) -> StoredFile:
     """Copy a PDF (or a JPEG/PNG image, converted to PDF) into the store.
+
+    ``finish(pdf, pages)``, when given, sees the checked PDF and its page count
+    before it is stored and returns what to store instead (the signed PDF), or
+    refuses by raising; only its result reaches the store.
 
     Refuses (InvalidInput, or NotFound for a missing file) a file that cannot
     be read, is empty, is larger than ``max_mb`` megabytes, is not a
@@ -106,6 +117,8 @@ def store_file(home: HomeLike, source: str | os.PathLike[str], *, max_mb: int = 
     else:
         pdf = image_to_pdf(data, kind, name=name)
         pages = 1
+    if finish is not None:
+        pdf = finish(pdf, pages)
     sha = hashlib.sha256(pdf).hexdigest()
     rel, existed = _put(_files_dir(home), pdf, sha)
     return StoredFile(

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from db import queries, write_transaction
+from db import queries, result_queries, write_transaction
 from desk import clock
 from desk.catalog.store import get_procedure
 from desk.dossier import events
@@ -109,7 +109,7 @@ def commit_change(
             if changed:
                 assert line.id is not None  # a stored line always has its id
                 queries.update_line(desk.db, line.id, changed)
-        payload = snapshot(dossier, desk.desk_id)
+        payload = snapshot_with_results(desk, dossier)
         payload.update(extra or {})
         payload["note"] = note
         payload["details"] = details
@@ -124,6 +124,15 @@ def commit_change(
             payload=payload,
         )
     return dossier
+
+
+def snapshot_with_results(desk, dossier: Dossier) -> dict:
+    """The dossier's snapshot, with its electronic results (``"results"``) when it has any."""
+    payload = snapshot(dossier, desk.desk_id)
+    results = result_queries.result_rows(desk.db, dossier.id)
+    if results:
+        payload["results"] = results
+    return payload
 
 
 def _note(text: str | None) -> str:
@@ -460,7 +469,7 @@ def record_print(
         if code:
             dossier = get(desk, code)
             dossier_code = dossier.code
-            payload = snapshot(dossier, desk.desk_id)
+            payload = snapshot_with_results(desk, dossier)
         payload["print"] = body
         kind_of_event = "document.printed" if ok else "document.print_failed"
         if guidance is not None:

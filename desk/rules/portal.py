@@ -62,6 +62,7 @@ passports have no code in DOMAIN.md, so they are not listed in DinhDanhCHS
 DIGITISATION_CODES: Mapping[Digitisation, int] = {
     Digitisation.PENDING: 0,
     Digitisation.DIGITISED: 1,
+    Digitisation.DIGITISED_UNSIGNED: 0,  # TT 01/2023 Điều 8: an unsigned scan is not digitised
     Digitisation.REUSED_STORE: 2,
     Digitisation.REUSED_DOSSIER: 3,
     Digitisation.NOT_REQUIRED: 0,  # assumption: "not required" is reported as not digitised
@@ -117,6 +118,18 @@ def document_record(line: Mapping[str, Any]) -> dict:
     }
 
 
+def result_record(result: Mapping[str, Any]) -> dict:
+    """One DanhSachGiayToKetQua entry for an electronic result (as the snapshot's ``"results"`` carry it).
+
+    **Assumption** (as for TaiLieuNop): DuongDanTepTinKetQua is the path inside the bundle.
+    """
+    return {
+        "TenGiayTo": result["name"],
+        "MaGiayToKetQua": result["code"],
+        "DuongDanTepTinKetQua": f"files/{result['file_path']}",
+    }
+
+
 def fee_records(procedure: Procedure | None) -> list[dict]:
     """DanhSachLePhi from the procedure's fees.
 
@@ -145,6 +158,7 @@ def record_from_row(
     agency_name: str = "",
     agency_code: str = "",
     applicant_kinds: Mapping[ApplicantKind, int] = APPLICANT_KIND_CODES,
+    results: Sequence[Mapping[str, Any]] = (),
 ) -> dict:
     """The portal sync record of one dossier from its stored row and lines (as in an event's snapshot).
 
@@ -161,9 +175,14 @@ def record_from_row(
     received = [c for c in lines if c["received"]]
     digitised = not _COUNTS_AS_DIGITISED.isdisjoint([c["digitisation"] for c in received])
     received_at = _row_date(row["received_at"])
-    results = []
-    if procedure is not None and procedure.result_name and status in (Status.RESULT_READY, Status.RETURNED):
-        results.append({"TenGiayTo": procedure.result_name, "MaGiayToKetQua": "", "DuongDanTepTinKetQua": ""})
+    papers = [result_record(r) for r in results]
+    if (
+        not papers
+        and procedure is not None
+        and procedure.result_name
+        and status in (Status.RESULT_READY, Status.RETURNED)
+    ):
+        papers.append({"TenGiayTo": procedure.result_name, "MaGiayToKetQua": "", "DuongDanTepTinKetQua": ""})
     identities = []
     id_kind = row["id_kind"]
     if row["id_number"] and id_kind in ID_KIND_CODES:
@@ -199,6 +218,6 @@ def record_from_row(
         "NgayNopHoSo": received_at,
         "TaiLieuNop": [document_record(c) for c in received],
         "DanhSachLePhi": fee_records(procedure),
-        "DanhSachGiayToKetQua": results,
+        "DanhSachGiayToKetQua": papers,
         "DinhDanhCHS": identities,
     }

@@ -331,7 +331,8 @@ def _write_members(
         if n != total:
             raise IntegrityFailure("export.gap", first=first, last=last, total=total, found=n)
         # the writer's thread is still compressing the events: meanwhile, the dossiers' records
-        snapshots = _snapshots(db, desk_id, latest, touched, last)
+        results: dict[str, list] = {}
+        snapshots = _snapshots(db, desk_id, latest, touched, last, results)
         procedures: dict[str, Procedure | None] = {}
         records = [
             canonical.record_json(
@@ -341,6 +342,7 @@ def _write_members(
                     procedure=_procedure(desk, row["procedure_code"], procedures),
                     agency_name=agency.name,
                     agency_code=agency.code,
+                    results=results.get(row["code"], ()),
                 )
             )
             for row, lines in snapshots
@@ -363,8 +365,13 @@ def _write_members(
     return n, len(snapshots), files, prev_hash or ""
 
 
-def _snapshots(db, desk_id: str, latest: dict[str, bytes], touched: set[str], last: int) -> list[tuple[dict, list]]:
-    """Each touched dossier's row and lines as of the range's last event (its latest snapshot), by code."""
+def _snapshots(
+    db, desk_id: str, latest: dict[str, bytes], touched: set[str], last: int, results: dict[str, list]
+) -> list[tuple[dict, list]]:
+    """Each touched dossier's row and lines as of the range's last event (its latest snapshot), by code.
+
+    The electronic results those snapshots carry go into ``results`` (by dossier code).
+    """
     states = {}
     for code, payload in latest.items():
         state = orjson.loads(payload)
@@ -373,6 +380,9 @@ def _snapshots(db, desk_id: str, latest: dict[str, bytes], touched: set[str], la
     missing = sorted(touched - set(states))
     for code, row in sq.latest_snapshot_rows(db, desk_id, missing, last).items():
         states[code] = orjson.loads(row["payload"])
+    for code, state in states.items():
+        if isinstance(state.get("results"), list):
+            results[code] = state["results"]
     # rows as the snapshots carry them: no enums or datetimes to build for 20,000 dossiers
     return [(states[code]["dossier"], states[code]["components"]) for code in sorted(states)]
 

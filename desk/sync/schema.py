@@ -44,6 +44,10 @@ _PRINT = frozenset({"kind", "copies", "paper", "ok", "message", "details"})
 _CATCH_UP = frozenset({"claimed_at", "entered_at", "reason"})
 _GUIDANCE = frozenset({"procedure_code", "procedure_name", "name", "missing"})
 _FEE = frozenset({"pages", "copies", "per_copy", "amount", "capped"})
+_SIGNED = frozenset({"code", "name", "at"})
+_RESULT = frozenset(
+    {"n", "code", "name", "file_path", "file_sha256", "file_bytes", "file_pages", "origin", "signer", "attached_at"}
+)
 
 # event type -> (required fields, optional fields) of its payload
 _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -59,6 +63,13 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "document.print_failed": (frozenset({"print"}), _SNAPSHOT),
     # Mẫu 02 for a dossier that was not taken in: no dossier code, no snapshot
     "guidance.issued": (frozenset({"print", "guidance"}), frozenset()),
+    # an electronic result (<MaHoSo>-KQ<n>) attached
+    "result.attached": (_CHANGE, frozenset()),
+}
+# a snapshot carries the dossier's electronic results once it has any
+_FIELDS = {
+    t: (required, optional | {"results"} if "dossier" in required | optional else optional)
+    for t, (required, optional) in _FIELDS.items()
 }
 KNOWN_TYPES = frozenset(_FIELDS)
 
@@ -79,8 +90,9 @@ _DETAILS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "dossier.extended": (frozenset({"due_before", "due_after", "reason"}), frozenset()),
     "component.digitised": (
         _COMPONENT | {"file", "sha256", "bytes", "pages", "source_name", "source_kind", "source_sha256"},
-        frozenset(),
+        frozenset({"signed"}),
     ),
+    "result.attached": (frozenset({"result"}), frozenset()),
     "component.reused": (_COMPONENT | {"source"}, frozenset()),
     "component.not_required": (_COMPONENT, frozenset()),
     "component.undone": (_COMPONENT, frozenset()),
@@ -140,8 +152,18 @@ def _value_problem(kind: str, payload: dict) -> str | None:
             elif name == "before":
                 if not _flat_ok(value, _BEFORE):
                     return "details.before"
+            elif name == "signed":
+                if value is not None and not _flat_ok(value, _SIGNED):
+                    return "details.signed"
+            elif name == "result":
+                if not _flat_ok(value, _RESULT | {"source_name", "source_sha256"}):
+                    return "details.result"
             elif not _scalar_ok(value):
                 return "details." + name
+    if "results" in payload:
+        results = payload["results"]
+        if not (type(results) is list and len(results) <= MAX_ITEMS and all(_flat_ok(r, _RESULT) for r in results)):
+            return "results"
     if "catch_up" in payload and not _flat_ok(payload["catch_up"], _CATCH_UP):
         return "catch_up"
     if "fee" in payload and not _flat_ok(payload["fee"], _FEE):

@@ -84,8 +84,11 @@ class TextDialog(DeskModal[str | None]):
         placeholder: str = "",
         required: bool = False,
         select: bool = True,
+        password: bool = False,
     ) -> None:
         super().__init__(classes="dialog-screen")
+        self.password = password
+        """Dots instead of the letters typed (a PIN)."""
         self.title_text = title
         self.prompt = prompt
         self.value = value
@@ -99,7 +102,13 @@ class TextDialog(DeskModal[str | None]):
             yield Label(self.title_text, classes="dialog-title")
             if self.prompt:
                 yield Static(self.prompt, markup=False, id="text-prompt")
-            yield Input(value=self.value, placeholder=self.placeholder, id="text-input", select_on_focus=self.select)
+            yield Input(
+                value=self.value,
+                placeholder=self.placeholder,
+                id="text-input",
+                select_on_focus=self.select,
+                password=self.password,
+            )
             yield Static(id="text-problem", classes="problem", markup=False)
             yield Static(self.t("dialog.text_hint"), classes="dialog-hint", markup=False)
         yield Footer(compact=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from screens.i18n.problems_en_keys import PROBLEMS as _KEYS
 from screens.i18n.problems_en_seal import PROBLEMS as _SEAL
+from screens.i18n.problems_en_signing import PROBLEMS as _SIGNING
 from screens.i18n.problems_en_sync import PROBLEMS as _SYNC
 
 PROBLEMS: dict[str, str] = {
@@ -341,3 +342,4 @@ PROBLEMS: dict[str, str] = {
 PROBLEMS.update(_SYNC)
 PROBLEMS.update(_KEYS)
 PROBLEMS.update(_SEAL)
+PROBLEMS.update(_SIGNING)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from screens.i18n.problems_vi_keys import PROBLEMS as _KEYS
 from screens.i18n.problems_vi_seal import PROBLEMS as _SEAL
+from screens.i18n.problems_vi_signing import PROBLEMS as _SIGNING
 from screens.i18n.problems_vi_sync import PROBLEMS as _SYNC
 
 PROBLEMS: dict[str, str] = {
@@ -345,3 +346,4 @@ PROBLEMS: dict[str, str] = {
 PROBLEMS.update(_SYNC)
 PROBLEMS.update(_KEYS)
 PROBLEMS.update(_SEAL)
+PROBLEMS.update(_SIGNING)

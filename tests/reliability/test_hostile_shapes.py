@@ -56,9 +56,17 @@ def day(homes):
     return homes.export(a, "a"), hub
 
 
-def test_every_event_type_a_desk_writes_is_imported(homes, now, tmp_path):
+def test_every_event_type_a_desk_writes_is_imported(homes, now, tmp_path, clerk_p12, monkeypatch):
     """The schemas refuse nothing a desk writes: every event type, through export and import."""
+    from desk.dossier import results
+    from desk.dossier.signer import set_pkcs12
+    from tests.signing_helpers import PASSPHRASE
+
     a, hub = homes.desk("a", 1), homes.desk("hub", 0)
+    # a clerk who signs: the signed scan's details and the results carried by later snapshots travel too
+    monkeypatch.setenv("DESK_SIGNER_PIN", PASSPHRASE)
+    set_pkcs12(a.home, clerk_p12, PASSPHRASE)
+    a.reload_settings()
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(pdf(2))
     d = intake(a, "Phạm Thị Hương", "1.001193")
@@ -72,6 +80,7 @@ def test_every_event_type_a_desk_writes_is_imported(homes, now, tmp_path):
     lifecycle.resume(a, d.code)
     lifecycle.extend(a, d.code, datetime(2026, 12, 31, 17, 0), "chờ xác minh")
     lifecycle.record_result(a, d.code)
+    results.attach(a, d.code, scan, name="Giấy khai sinh")
     lifecycle.return_result(a, d.code, collected_by="Phạm Thị Hương", satisfaction="hai_long")
     lifecycle.record_print(a, d.code, "receipt", 2, "a5", True, "đã in")
     lifecycle.record_print(a, "", "register", 1, "a4", False, "hết giấy", details={"date_from": "2026-11-23"})
@@ -146,6 +155,9 @@ def test_an_event_type_no_desk_writes_is_refused(day, tmp_path):
         (lambda p: p.update(action="return"), ("event 2", "action")),
         (lambda p: p.update(note=["x"]), ("event 2", "note")),
         (lambda p: p.update(note="x" * 6000), ("event 2", "note")),
+        # electronic results ride in snapshots: a list of flat records of known fields only
+        (lambda p: p.update(results={"code": "x"}), ("event 2", "results")),
+        (lambda p: p.update(results=[{"code": "x"}]), ("event 2", "results")),
     ],
 )
 def test_fields_no_desk_writes_are_refused(day, tmp_path, change, words):
