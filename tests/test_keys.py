@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from db import queries
 from desk import keys
-from desk.config import update_settings
+from desk.config import load_settings, update_settings
 from desk.context import open_desk
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.errors import HomeError, IntegrityFailure, InvalidInput
@@ -242,6 +242,45 @@ def test_enrolment_by_request_file_with_the_fingerprint_confirmed(tmp_path, now)
     assert r.returncode == 0, r.stderr
     hub_print = json.loads(run_desk("hub", "key", "--json", home=hub_home.root).stdout)["fingerprint"]
     assert hub_print in run_desk("hub-key", "show", home=desk_home.root).stdout
+
+
+def test_the_enrolment_reply_also_pins_the_sealing_key(tmp_path, now):
+    """One file from the hub: after `desk hub-key set` the desk's bundles are sealed to that hub and it opens them."""
+    desk_home = new_home(tmp_path / "desk", agency_code=AGENCY, desk_no=3)
+    hub_home = new_home(tmp_path / "hub", agency_code=AGENCY, desk_no=0)
+    request, reply, out = tmp_path / "request.json", tmp_path / "hub-key.json", tmp_path / "usb"
+    out.mkdir()
+    assert run_desk("enrol", "--out", str(request), home=desk_home.root).returncode == 0
+    r = run_desk("hub", "enrol", str(request), "--yes", "--reply", str(reply), home=hub_home.root)
+    assert r.returncode == 0, r.stderr
+    seal_key = json.loads(reply.read_text())["seal_key"]
+    r = run_desk("hub-key", "set", str(reply), "--yes", home=desk_home.root)
+    assert r.returncode == 0 and f"sealed to {seal_key}" in r.stdout, r.stderr
+    assert seal_key in run_desk("seal-key", "show", home=desk_home.root).stdout
+    r = run_desk(
+        "intake", "--procedure", "1.001776", "--name", "Lê Văn Sáu", "--id-number", "001099012345", home=desk_home.root
+    )
+    assert r.returncode == 0, r.stderr
+    r = run_desk("export", "--out", str(out), home=desk_home.root)
+    assert r.returncode == 0 and "NOT sealed" not in r.stderr, r.stderr
+    bundle = next(out.glob("*.deskbundle"))
+    assert b"001099012345" not in bundle.read_bytes()
+    r = run_desk("import", str(bundle), home=hub_home.root)
+    assert r.returncode == 0, r.stderr
+    assert run_desk("search", "001099012345", home=hub_home.root).stdout.count("Lê Văn Sáu") == 1
+
+
+def test_a_hub_key_file_with_a_bad_sealing_key_pins_nothing(tmp_path, now):
+    desk_home = new_home(tmp_path / "desk", agency_code=AGENCY, desk_no=3)
+    hub_home = new_home(tmp_path / "hub", agency_code=AGENCY, desk_no=0)
+    reply = tmp_path / "hub-key.json"
+    assert run_desk("hub", "key", "--out", str(reply), home=hub_home.root).returncode == 0
+    doc = json.loads(reply.read_text())
+    reply.write_text(json.dumps({**doc, "seal_key": "age1notakey"}))
+    r = run_desk("hub-key", "set", str(reply), "--yes", home=desk_home.root)
+    assert r.returncode == 3, r.stderr
+    assert "no hub key" in run_desk("seal-key", "show", home=desk_home.root).stdout
+    assert load_settings(desk_home).sync_hub_key == ""  # nothing pinned from a file with a bad part
 
 
 # --- pushes ---------------------------------------------------------------------------------------------

@@ -125,10 +125,17 @@ def cmd_hub_key_set(args) -> int:
     if not _confirm("Does the hub's supervisor read the same fingerprint?", args.yes):
         raise InvalidInput("keys.not_confirmed", field="file")
     pin_hub_key(home, public)
+    seal_key = doc.get("seal_key")
+    if seal_key:  # the same file pins the key this desk's bundles are sealed to
+        from desk.sync.seal import pin_recipient
+
+        pin_recipient(home, seal_key, str(doc.get("agency", "")), str(doc.get("agency_name", "")))
     if args.json:
-        emit_json({"public_key": keys.public_text(public), "fingerprint": fingerprint})
+        emit_json({"public_key": keys.public_text(public), "fingerprint": fingerprint, "seal_key": seal_key})
     else:
         say("pinned: `desk sync` now trusts only this hub's signed answers")
+        if seal_key:
+            say(f"bundles of this desk are sealed to {seal_key} from now on")
     return EXIT_OK
 
 

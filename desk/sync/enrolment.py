@@ -248,7 +248,11 @@ def revoke(hub, row: dict) -> dict:
 
 
 def hub_key_document(hub) -> dict:
-    """The hub key file: the hub's public key (its home's desk key), given to each desk it enrols."""
+    """The hub key file given to each desk it enrols: the hub's public key (its home's desk key), which
+    signs its answers, and the public half of its sealing key (made here at first need), which the
+    desk's bundles are sealed to (docs/keys.md, docs/bundle-format.md)."""
+    from desk.sync.seal import ensure_hub_identity
+
     public = keys.desk_public_key(hub.home)
     agency = hub.settings.agency
     return {
@@ -258,6 +262,7 @@ def hub_key_document(hub) -> dict:
         "hub_desk_id": hub.desk_id,
         "public_key": keys.public_text(public),
         "fingerprint": keys.fingerprint(public),
+        "seal_key": str(ensure_hub_identity(hub.home).to_public()),
     }
 
 
@@ -286,6 +291,12 @@ def read_hub_key(path: str | Path) -> tuple[bytes, dict]:
     public = keys.unb64(value.get("public_key"), size=keys.PUBLIC_KEY_BYTES)
     if public is None:
         raise InvalidInput("keys.hub_key_file_invalid", field="file", path=str(path), detail="public_key")
+    if "seal_key" in value:  # files of hubs before sealed bundles have none
+        from desk.sync.seal import parse_recipient
+
+        if not isinstance(value["seal_key"], str):
+            raise InvalidInput("keys.hub_key_file_invalid", field="file", path=str(path), detail="seal_key")
+        parse_recipient(value["seal_key"], path=str(path))
     return public, value
 
 
