@@ -156,6 +156,8 @@ def test_settings_screen_snapshot(snap_compare, desk, size):
         await settle(
             pilot, lambda: isinstance(pilot.app.screen, SettingsScreen) and pilot.app.screen.focused is not None
         )
+        for box in pilot.app.screen.query(Input):  # a blinking cursor is on or off by the clock: hold it on
+            box.cursor_blink = False
         await settle(pilot)
 
     assert snap_compare(DeskApp(desk.home.root, "vi"), terminal_size=size, run_before=open_it)
