@@ -55,6 +55,8 @@ class Database:
         return self.full[table]
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # our own (before __init__ set them) or a protocol's probe
+            raise AttributeError(name)
         return getattr(self.full, name)
 
 

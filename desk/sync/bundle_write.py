@@ -330,35 +330,36 @@ def _write_members(
                 progress(n, total)
         if n != total:
             raise IntegrityFailure("export.gap", first=first, last=last, total=total, found=n)
-        # the writer's thread is still compressing the events: meanwhile, the dossiers' records
+        # the writer's thread is still compressing the events: meanwhile, the dossiers' states
         results: dict[str, list] = {}
         snapshots = _snapshots(db, desk_id, latest, touched, last, results)
-        procedures: dict[str, Procedure | None] = {}
-        records = [
-            canonical.record_json(
-                portal.record_from_row(
-                    row,
-                    lines,
-                    procedure=_procedure(desk, row["procedure_code"], procedures),
-                    agency_name=agency.name,
-                    agency_code=agency.code,
-                    results=results.get(row["code"], ()),
+    procedures: dict[str, Procedure | None] = {}
+    with writer.member(MEMBER_DOSSIERS) as write:
+        # "[\n" + ",\n".join(records) + "\n]\n", in parts: each part is compressed while the next is built
+        write(b"[\n")
+        sep = b""
+        for i in range(0, len(snapshots), DOSSIERS_CHUNK):
+            records = [
+                canonical.record_json(
+                    portal.record_from_row(
+                        row,
+                        lines,
+                        procedure=_procedure(desk, row["procedure_code"], procedures),
+                        agency_name=agency.name,
+                        agency_code=agency.code,
+                        results=results.get(row["code"], ()),
+                    )
                 )
-            )
-            for row, lines in snapshots
-        ]
+                for row, lines in snapshots[i : i + DOSSIERS_CHUNK]
+            ]
+            write(sep + b",\n".join(records))
+            sep = b",\n"
+        write(b"\n]\n")
+        # and the register while the last part is compressed
         # (a catch-up is written in the payload of the dossier's ``dossier.received`` event)
         maybe_caught_up = [row["code"] for row, _ in snapshots if row["code"] not in plain]
         caught_up = {c["code"]: c for c in queries.catch_ups(db, maybe_caught_up)} if maybe_caught_up else {}
         register = register_csv([row for row, _ in snapshots], caught_up)
-    with writer.member(MEMBER_DOSSIERS) as write:
-        # "[\n" + ",\n".join(records) + "\n]\n", in parts
-        write(b"[\n")
-        sep = b""
-        for i in range(0, len(records), DOSSIERS_CHUNK):
-            write(sep + b",\n".join(records[i : i + DOSSIERS_CHUNK]))
-            sep = b",\n"
-        write(b"\n]\n")
     with writer.member(MEMBER_REGISTER) as write:
         write(register)
     files = _write_files(desk, writer, snapshots) if with_files else 0
