@@ -32,7 +32,6 @@ import contextlib
 import json
 import os
 import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -43,7 +42,7 @@ import orjson
 
 from db import queries, write_transaction
 from db import sync_queries as sq
-from db.connection import database_path, waiting_marker, writer_waiting
+from db.connection import waiting_marker, writer_waiting
 from db.queries import EVENT_COLUMNS
 from desk import clock
 from desk.dossier.rows import fold_name
@@ -309,11 +308,8 @@ def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Pub
     states = stage.states(pub["desk_id"])
     after = pub["published"]
     (before,) = db.execute("PRAGMA synchronous").fetchone()
-    (autocheckpoint,) = db.execute("PRAGMA wal_autocheckpoint").fetchone()
-    db.execute("PRAGMA wal_autocheckpoint=0")
-    checkpointer = _Checkpointer(database_path(db.conn))
     try:
-        with checkpointer, sq.bulk_cache(db, PUBLISH_ROWS * 2):
+        with sq.bulk_cache(db, PUBLISH_ROWS * 2):
             while True:
                 rows = stage.rows(after)
                 finished = not rows  # the last transaction only records the import: short, like each part
@@ -325,7 +321,6 @@ def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Pub
                         after = rows[-1][0]
                     if finished:
                         result = _finish(db, pub_id, first_seq, last_seq)
-                checkpointer.wake()
                 if finished:
                     return result
                 if on_chunk:
@@ -333,46 +328,6 @@ def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Pub
                 _let_in(marker)
     finally:
         db.execute(f"PRAGMA synchronous={int(before)}")
-        db.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
-
-
-class _Checkpointer:
-    """Checkpoints the WAL from a thread of its own while the parts are published (the publishing connection
-    does none: its commits return at once), so that the copying runs beside the next part's work and the WAL
-    stays short for the clerks' connections; one last checkpoint when the publication ends."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self._wake = threading.Event()
-        self._stop = False
-        self._thread = threading.Thread(target=self._run, name="checkpointer", daemon=True)
-
-    def __enter__(self) -> _Checkpointer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop = True
-        self._wake.set()
-        self._thread.join()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def _run(self) -> None:
-        if not self.path:
-            return
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=0, check_same_thread=False)
-        try:
-            while True:
-                self._wake.wait()
-                self._wake.clear()
-                with contextlib.suppress(sqlite3.OperationalError):  # busy: the next one does it
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                if self._stop:
-                    return
-        finally:
-            conn.close()
 
 
 def _finish(db, pub_id: int, first_new: int, last_new: int) -> Published:

@@ -8,6 +8,7 @@ the publisher lets it in between two parts. The parts are made small here
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -26,6 +27,7 @@ from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
 from tests.conftest import DEFAULT_NOW, ROOT, run_desk
 from tests.reliability.hostile_helpers import events_of, intake
+from tests.test_bundle import rewrite
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="kill -9 is POSIX")
 WAIT = 60  # seconds: only an upper bound for a thread that never comes (the test fails then)
@@ -101,27 +103,19 @@ def test_a_clerks_intake_gets_in_between_two_parts_of_an_import(desk_bundle, mon
 
 def test_a_refused_bundle_publishes_nothing_and_leaves_no_staging_file(desk_bundle, tmp_path):
     path, hub = desk_bundle
-    import json
-    import zipfile
-
     records = events_of(path)
-    with zipfile.ZipFile(path) as zf:
-        content = {i.filename: zf.read(i) for i in zf.infolist()}
     # the last event altered (its hash kept): refused when the reader gets there, after the first blocks
     records[-1]["clerk"] = "Kẻ giả mạo"
     lines = b"".join(
         json.dumps(r, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() + b"\n" for r in records
     )
-    from tests.test_bundle import rewrite
-
     bad = rewrite(path, tmp_path / "bad.deskbundle", change={"events.jsonl": lines}, fix_manifest=True)
     before = hub_tables(hub)
     with pytest.raises(IntegrityFailure):
         import_bundle(hub, bad)
     assert hub_tables(hub) == before
     assert list((hub.home.root / publish.STAGING).glob("*")) == []
-    assert content  # the genuine bundle is imported whole afterwards
-    assert import_bundle(hub, path).imported_events == 6
+    assert import_bundle(hub, path).imported_events == 6  # the genuine bundle goes in whole afterwards
 
 
 KILLED_IMPORT = """
@@ -175,3 +169,44 @@ def test_an_import_killed_half_way_is_completed_by_the_next_verify(desk_bundle):
     again = import_bundle(hub, path)
     assert (again.imported_events, again.skipped_events) == (0, 6)
     assert hub_tables(hub) == state
+
+
+def test_a_pushed_batch_waits_while_a_bundle_is_published_then_goes_in(make_desk, tmp_path):
+    """The hub answers 503 (the desk tries again) while another process publishes; nothing is mixed."""
+    from db import sync_queries as sq
+    from db import write_transaction
+    from desk.cli.wording import describe
+    from desk.config import update_settings
+    from desk.errors import DeskError
+    from desk.sync import hub as hubmod
+    from desk.sync.push import push
+
+    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    intake(a, "Người đẩy lên")
+    update_settings(a.home, sync_token=hubmod.add_token(hub.home))
+    a.reload_settings()
+    # another importer is publishing: its staging file locked, its publication recorded
+    stage = publish.Stage(hub.home.root / publish.STAGING / "other.sqlite3", create=True)
+    with write_transaction(hub.db):
+        pub_id = sq.start_publishing(
+            hub.db,
+            {"stage": "other.sqlite3", "source": "bundle", "name": "other.deskbundle", "desk_id": "d",
+             "agency_code": "000.00.12.H29", "desk_no": 2, "first_seq": 1, "last_seq": 1, "last_hash": "",
+             "staged": 1, "skipped": 0, "at": "2026-11-23T10:00:00"},
+        )  # fmt: skip
+    server = hubmod.make_server(open_desk(hub.home), port=0, describe=describe).start()
+    try:
+        sleeps: list[float] = []
+        with pytest.raises(DeskError) as gave_up:
+            push(a, server.url, sleep=sleeps.append, max_attempts=2)
+        assert gave_up.value.problem.params["reason"].params["code"] == "sync.hub_publishing"
+        assert sleeps and sleeps[0] >= 5  # told to come back (Retry-After)
+        assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+        with write_transaction(hub.db):  # that publication ends
+            sq.end_publishing(hub.db, pub_id)
+        stage.remove()
+        result = push(a, server.url, sleep=sleeps.append)
+        assert result.pushed == 1 and hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+    finally:
+        server.shutdown()
+        server.app.desk.close()
