@@ -99,7 +99,12 @@ def part_name(folder: Path, stem: str) -> Path:
 def _writer_gone(path: Path) -> bool:
     """Whether the process named in a part file's name has ended (POSIX; elsewhere: unknown, so no)."""
     pid = next((int(p[3:]) for p in path.name.split(".") if p.startswith("pid") and p[3:].isdigit()), None)
-    if pid is None or pid == os.getpid() or os.name != "posix":
+    return pid is not None and process_gone(pid)
+
+
+def process_gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (POSIX; this process, or elsewhere: unknown, so no)."""
+    if pid == os.getpid() or os.name != "posix":
         return False
     try:
         os.kill(pid, 0)

@@ -38,7 +38,7 @@ import pyrage
 from pyrage import x25519
 
 from desk.errors import HomeError, IntegrityFailure, InvalidInput
-from desk.fsio import atomic_write, fsync_dir
+from desk.fsio import atomic_write, fsync_dir, process_gone
 
 SEALED_FORMAT = "motcua-desk-sealed/1"
 MEMBER_ROUTING = "routing.json"
@@ -159,18 +159,6 @@ def short(recipient: str) -> str:
 # --- the home's private temporary folder ------------------------------------------------------------
 
 
-def _process_gone(pid: int) -> bool:
-    if os.name != "posix" or pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False
-    return False
-
-
 @contextlib.contextmanager
 def private_folder(home, purpose: str) -> Iterator[Path]:
     """A fresh owner-only folder in the home's ``tmp/``, removed with its content on any exit; folders a
@@ -180,7 +168,7 @@ def private_folder(home, purpose: str) -> Iterator[Path]:
     for old in root.glob("*.pid*.*"):
         pid = next((int(p[3:]) for p in old.name.split(".") if p.startswith("pid") and p[3:].isdigit()), None)
         with contextlib.suppress(OSError):
-            if (pid is not None and _process_gone(pid)) or time.time() - old.stat().st_mtime > STALE_SECONDS:
+            if (pid is not None and process_gone(pid)) or time.time() - old.stat().st_mtime > STALE_SECONDS:
                 shutil.rmtree(old, ignore_errors=True)
     folder = root / f"{purpose}.pid{os.getpid()}.{uuid.uuid4().hex[:8]}"
     folder.mkdir(mode=0o700)
