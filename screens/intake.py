@@ -145,6 +145,7 @@ class IntakeScreen(DeskScreen):
             self.form.load(ApplicantInput())
         self.set_kind(ApplicantKind.CITIZEN)
         self.checklist.load(None)
+        self._show_component_detail()  # an empty checklist highlights nothing: no stale description
         self.query_one("#fee-count", FeeCount).load(None)
         for name in (*APPLICANT_FIELDS, "scan"):
             self.form.show_problem(name, "")

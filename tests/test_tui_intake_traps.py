@@ -69,3 +69,41 @@ async def test_an_intake_on_a_sunday_is_said_before_and_after_saving(app, desk, 
         await settle(pilot, lambda: isinstance(app.screen, ReceiptPreview))
         assert isinstance(app.screen, ReceiptPreview)  # not blocked
         assert any("22/11/2026 là ngày nghỉ" in str(n.message) for n in app._notifications)
+
+
+@pilot_test
+async def test_after_a_save_the_form_is_truly_empty(app, desk):
+    from textual.widgets import Input
+
+    from desk.models import ApplicantKind
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(pilot, tuple("0815"))
+        assert screen.procedure is not None and screen.procedure.code == "2.000815"
+        screen.form.kind_select.value = ApplicantKind.BUSINESS
+        await pilot.pause()
+        screen.form.field("name").value = "Công ty TNHH Hoa Sen"
+        screen.query_one("#fee-pages", Input).value = "12"
+        screen.query_one("#fee-copies", Input).value = "2"
+        screen.checklist.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        detail = screen.query_one("#component-detail")
+        assert str(detail.render()).strip()  # the highlighted paper's description
+        shown = str(detail.render())
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, ReceiptPreview))
+        assert isinstance(app.screen, ReceiptPreview)
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is screen)
+        assert app.screen is screen
+        await pilot.pause()
+        assert screen.procedure is None and not screen.dirty
+        assert str(detail.render()).strip() == "" and shown not in visible_text(app)
+        assert screen.query_one("#fee-pages", Input).value == "" and screen.query_one("#fee-copies", Input).value == ""
+        assert str(screen.query_one("#fee-due").render()).strip() == ""
+        assert screen.form.kind is ApplicantKind.CITIZEN
+        assert all(screen.form.field(n).value == "" for n in ("name", "id_number", "phone", "address"))
+        assert screen.picker.filter_input.value == ""
+        assert not screen.query(".problem.-shown")
+        assert "Công ty" not in visible_text(app) and "28.000" not in visible_text(app)
