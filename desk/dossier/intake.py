@@ -16,7 +16,7 @@ from desk.catalog.store import get_procedure
 from desk.dossier import events, fees, numbering, operators
 from desk.dossier.checklist import parse_reuse_source
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
-from desk.errors import InvalidInput
+from desk.errors import InvalidInput, NotFound
 from desk.ids import new_id
 from desk.models import (
     Applicant,
@@ -274,6 +274,14 @@ def check_complete(procedure: Procedure, lines: list[ComponentLine]) -> None:
         )
 
 
+def check_reused_dossiers(desk, lines: list[ComponentLine]) -> None:
+    """A line reused from another dossier names one this home holds (its own, or at a hub one imported
+    from a desk's bundle): a mistyped code would link nothing (``reuse.unknown_dossier``)."""
+    for line in lines:
+        if line.digitisation is Digitisation.REUSED_DOSSIER and not queries.code_exists(desk.db, line.reuse_source):
+            raise NotFound("reuse.unknown_dossier", field="source", code=line.reuse_source)
+
+
 def due_for(desk, procedure: Procedure, received_at: datetime) -> datetime:
     """The appointment for a dossier of this procedure received at ``received_at``."""
     return desk.calendar.due_at(received_at, procedure.processing)
@@ -344,6 +352,7 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
     notes = sanitise(request.notes or "", field="notes", max_len=LIMITS["note"], multiline=True)
     lines = component_lines(procedure, request)
     check_complete(procedure, lines)
+    check_reused_dossiers(desk, lines)  # the snapshot's lines name them (reuse_source): the link
     fee = fees.count_fee(procedure, pages=request.pages, copies=request.copies)
     due_at = due_for(desk, procedure, received_at)
     warnings.extend(desk.calendar.due_warnings(received_at, due_at))  # days the notices have not confirmed
