@@ -128,8 +128,7 @@ PROBLEMS: dict[str, str] = {
     ),
     "guidance.nothing_missing": "Say what is missing: at least one component or content.",
     "intake.same_open_today": (
-        "{id_number} already has an open dossier of this procedure received that day at this desk: {codes}. "
-        "Check it is not the same dossier taken in twice."
+        "{id_number} already has an open dossier of this procedure received that day here: {codes}. Not taken in twice?"
     ),
     "intake.day_off": "{day:%d/%m/%Y} is a day off in the desk's calendar: check the intake's date.",
     "intake.holiday": "{day:%d/%m/%Y} is a day off in the desk's calendar ({holiday}): check the intake's date.",

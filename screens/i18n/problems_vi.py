@@ -132,8 +132,7 @@ PROBLEMS: dict[str, str] = {
     ),
     "guidance.nothing_missing": "Hãy ghi ít nhất một giấy tờ, nội dung cần bổ sung.",
     "intake.same_open_today": (
-        "Số {id_number} đã có hồ sơ cùng thủ tục tiếp nhận trong ngày tại quầy này, chưa kết thúc: {codes}. "
-        "Hãy kiểm tra để không tiếp nhận trùng một hồ sơ."
+        "Số {id_number} đã có hồ sơ cùng thủ tục nhận trong ngày tại quầy, chưa kết thúc: {codes}. Tránh nhận trùng."
     ),
     "intake.day_off": "Ngày {day:%d/%m/%Y} là ngày nghỉ theo lịch của quầy: hãy kiểm tra ngày tiếp nhận.",
     "intake.holiday": "Ngày {day:%d/%m/%Y} là ngày nghỉ theo lịch của quầy ({holiday}): hãy kiểm tra ngày tiếp nhận.",
