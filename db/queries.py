@@ -210,6 +210,27 @@ def count_open_due_between(db, start: str | None, end: str) -> int:
     return db.execute(sql, params).fetchone()[0]
 
 
+# statuses after which a dossier is no longer open at the desk
+CLOSED_STATUSES = ("returned", "refused", "withdrawn", "stopped")
+
+
+def open_same_day(db, desk_id: str, id_number: str, procedure_code: str, start: str, end: str) -> list[str]:
+    """Codes of this desk's open dossiers of one procedure and one ID number received in [start, end).
+
+    Answered through the index on ``id_number`` (one applicant's few dossiers), never a scan.
+    """
+    marks = ", ".join("?" for _ in CLOSED_STATUSES)
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT code FROM dossiers INDEXED BY dossiers_id_number WHERE id_number = ? AND procedure_code = ? "
+            f"AND desk_id = ? AND received_at >= ? AND received_at < ? AND status NOT IN ({marks}) "
+            "ORDER BY received_at, code",
+            (id_number, procedure_code, desk_id, start, end, *CLOSED_STATUSES),
+        )
+    ]
+
+
 # --- codes and counters -----------------------------------------------------
 
 

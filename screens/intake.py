@@ -145,6 +145,7 @@ class IntakeScreen(DeskScreen):
             self.form.load(ApplicantInput())
         self.set_kind(ApplicantKind.CITIZEN)
         self.checklist.load(None)
+        self._show_component_detail()  # an empty checklist highlights nothing: no stale description
         self.query_one("#fee-count", FeeCount).load(None)
         for name in (*APPLICANT_FIELDS, "scan"):
             self.form.show_problem(name, "")
@@ -160,6 +161,7 @@ class IntakeScreen(DeskScreen):
         self.query_one("#fee-count", FeeCount).load(event.procedure)
         self.show_due()
         self._show_component_detail()
+        self.validate()  # an ID number typed before: is a dossier of this procedure already open today?
         # the card comes next; with the applicant already scanned, the papers
         if self.form.field("name").value:
             self.checklist.focus()
@@ -168,14 +170,15 @@ class IntakeScreen(DeskScreen):
 
     def show_due(self) -> None:
         t = self.t
+        now = clock.now()
+        day_off = intake.day_off_warnings(self.app.desk, now.date())  # an intake at an extended opening, say
         if self.procedure is None:
             self.due_label.update(t("intake.due_pending"))
-            self._show_due_warnings(())
+            self._show_due_warnings(day_off)
             return
-        now = clock.now()
         due = intake.due_for(self.app.desk, self.procedure, now)
         self.due_label.update(t("intake.due", due=due_long(t, due)))
-        self._show_due_warnings(self.app.desk.calendar.due_warnings(now, due))
+        self._show_due_warnings([*day_off, *self.app.desk.calendar.due_warnings(now, due)])
 
     def _show_due_warnings(self, warnings) -> None:
         label = self.query_one("#due-warning", Static)
@@ -283,20 +286,25 @@ class IntakeScreen(DeskScreen):
             if shown and name in problems:
                 self.form.show_problem(name, self.t.problem(problems[name]))
             elif warnings:
-                self.form.show_problem(name, self.t.problem(warnings[0]), tone="warning")
+                self.form.show_problem(name, " ".join(self.t.problem(w) for w in warnings), tone="warning")
             else:
                 self.form.show_problem(name, "")
         return problems
 
-    @staticmethod
-    def _id_warnings(raw: ApplicantInput) -> tuple[Problem, ...]:
-        """What the core says of a citizen's acceptable ID number (an old 9-digit one, say)."""
-        if raw.kind is not ApplicantKind.CITIZEN or not raw.id_number.strip():
+    def _id_warnings(self, raw: ApplicantInput) -> tuple[Problem, ...]:
+        """What the core says of an acceptable ID number: a dossier of the same procedure already open
+        today (``intake.same_open_today``), a citizen's old 9-digit number."""
+        if not raw.id_number.strip():
             return ()
-        try:
-            return check_id_number(raw.id_number).warnings
-        except InvalidInput:
-            return ()
+        found: list[Problem] = []
+        if self.procedure is not None:
+            found += intake.same_open_as_typed(self.app.desk, self.procedure.code, raw, clock.now().date())
+        if raw.kind is ApplicantKind.CITIZEN:
+            try:
+                found += check_id_number(raw.id_number).warnings
+            except InvalidInput:
+                pass
+        return tuple(found)
 
     # saving ----------------------------------------------------------------------
 

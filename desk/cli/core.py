@@ -474,7 +474,10 @@ def register(sub) -> None:
         "--reused",
         action="append",
         metavar="COMPONENT=SOURCE",
-        help="a component not handed in but reused from a data store (VNeID, CSDLQG dân cư, …) or a dossier code",
+        help=(
+            "a component not handed in but reused from a data store (VNeID, CSDLQG dân cư, …) "
+            "or from a dossier this home holds (its code)"
+        ),
     )
     sp.add_argument("--sets", type=int, default=1, help="number of sets (bộ) handed in")
     sp.add_argument(

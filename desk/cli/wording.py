@@ -143,6 +143,12 @@ ENGLISH: dict[str, str] = {
         "(`desk print guidance --procedure {procedure} --missing COMPONENT:REASON`)"
     ),
     "guidance.nothing_missing": "say what is missing: give at least one --missing COMPONENT[:REASON]",
+    "intake.same_open_today": (
+        "{id_number} already has an open dossier of this procedure received that day at this desk: {codes}; "
+        "check it is not the same dossier taken in twice"
+    ),
+    "intake.day_off": "{day:%d/%m/%Y} is a day off in the desk's calendar; check the intake's date",
+    "intake.holiday": "{day:%d/%m/%Y} is a day off in the desk's calendar ({holiday}); check the intake's date",
     "intake.reused_format": "--reused {value!r}: write it as COMPONENT=SOURCE (e.g. giay_khai_sinh=VNeID)",
     "intake.scan_not_citizen": "--scan reads a citizen's chip ID card; it cannot go with --kind {applicant_kind}",
     "guidance.too_many": "{count} items to complete: at most {limit} on one guidance",

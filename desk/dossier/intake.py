@@ -16,7 +16,7 @@ from desk.catalog.store import get_procedure
 from desk.dossier import events, fees, numbering, operators
 from desk.dossier.checklist import parse_reuse_source
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
-from desk.errors import InvalidInput
+from desk.errors import InvalidInput, NotFound
 from desk.ids import new_id
 from desk.models import (
     Applicant,
@@ -34,7 +34,7 @@ from desk.models import (
 from desk.rules.chipqr import parse_chip_qr
 from desk.rules.idnumbers import check_id_number, normalise_phone, sex_from_text
 from desk.rules.passport import check_passport
-from desk.rules.problems import Problem
+from desk.rules.problems import Problem, problem
 from desk.rules.received_time import catch_up_record, working_day_start
 from desk.rules.taxcode import check_tax_code
 from desk.text import LIMITS, sanitise
@@ -274,9 +274,57 @@ def check_complete(procedure: Procedure, lines: list[ComponentLine]) -> None:
         )
 
 
+def check_reused_dossiers(desk, lines: list[ComponentLine]) -> None:
+    """A line reused from another dossier names one this home holds (its own, or at a hub one imported
+    from a desk's bundle): a mistyped code would link nothing (``reuse.unknown_dossier``)."""
+    for line in lines:
+        if line.digitisation is Digitisation.REUSED_DOSSIER and not queries.code_exists(desk.db, line.reuse_source):
+            raise NotFound("reuse.unknown_dossier", field="source", code=line.reuse_source)
+
+
 def due_for(desk, procedure: Procedure, received_at: datetime) -> datetime:
     """The appointment for a dossier of this procedure received at ``received_at``."""
     return desk.calendar.due_at(received_at, procedure.processing)
+
+
+def day_off_warnings(desk, day: date) -> list[Problem]:
+    """``intake.holiday`` / ``intake.day_off`` when ``day`` is a day off in the desk's calendar (warns, never blocks)."""
+    if desk.calendar.is_working_day(day):
+        return []
+    holiday = desk.calendar.holiday_name(day)
+    if holiday:
+        return [problem("intake.holiday", field="received_at", day=day, holiday=holiday)]
+    return [problem("intake.day_off", field="received_at", day=day)]
+
+
+def same_open_warnings(desk, procedure_code: str, id_number: str, day: date) -> list[Problem]:
+    """``intake.same_open_today`` naming this desk's open dossiers of the same procedure and ID number
+    (tax code, passport) received on ``day``: a second intake of one dossier, most likely (warns, never blocks)."""
+    if not id_number:
+        return []
+    start = datetime.combine(day, datetime.min.time())
+    codes = queries.open_same_day(
+        desk.db,
+        desk.desk_id,
+        id_number,
+        procedure_code,
+        start.isoformat(timespec="seconds"),
+        (start + timedelta(days=1)).isoformat(timespec="seconds"),
+    )
+    if not codes:
+        return []
+    return [problem("intake.same_open_today", field="id_number", id_number=id_number, codes=tuple(codes))]
+
+
+def same_open_as_typed(desk, procedure_code: str, raw: ApplicantInput, day: date) -> list[Problem]:
+    """:func:`same_open_warnings` for an ID number as typed in a form (none while it is not a valid one)."""
+    if not (raw.id_number or "").strip():
+        return []
+    try:
+        applicant, _ = check_applicant(ApplicantInput(name="x", id_number=raw.id_number, kind=raw.kind), today=day)
+    except InvalidInput:
+        return []
+    return same_open_warnings(desk, procedure_code, applicant.id_number, day)
 
 
 def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
@@ -304,15 +352,19 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
     notes = sanitise(request.notes or "", field="notes", max_len=LIMITS["note"], multiline=True)
     lines = component_lines(procedure, request)
     check_complete(procedure, lines)
+    check_reused_dossiers(desk, lines)  # the snapshot's lines name them (reuse_source): the link
     fee = fees.count_fee(procedure, pages=request.pages, copies=request.copies)
     due_at = due_for(desk, procedure, received_at)
     warnings.extend(desk.calendar.due_warnings(received_at, due_at))  # days the notices have not confirmed
+    warnings.extend(day_off_warnings(desk, received_at.date()))
     settings = desk.settings
     agency = settings.agency
     with write_transaction(desk.db):
         # the event's time is read once the write lock is held: intakes racing for it are stamped in the
         # order they are written (received_at stays the moment the clerk saved)
         at = clock.now()
+        # read under the write lock: two PCs saving the same dossier at once, the second is warned
+        warnings.extend(same_open_warnings(desk, procedure.code, applicant.id_number, received_at.date()))
         code = numbering.next_code(desk.db, agency.code, agency.desk_no, received_at.date())
         book = settings.register_book
         register_line = queries.next_register_line(desk.db, f"{book}/{agency.desk_no}", received_at.year)

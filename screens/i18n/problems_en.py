@@ -127,6 +127,11 @@ PROBLEMS: dict[str, str] = {
         "incomplete dossier: print the guidance (Mẫu 02) for the citizen instead."
     ),
     "guidance.nothing_missing": "Say what is missing: at least one component or content.",
+    "intake.same_open_today": (
+        "{id_number} already has an open dossier of this procedure received that day here: {codes}. Not taken in twice?"
+    ),
+    "intake.day_off": "{day:%d/%m/%Y} is a day off in the desk's calendar: check the intake's date.",
+    "intake.holiday": "{day:%d/%m/%Y} is a day off in the desk's calendar ({holiday}): check the intake's date.",
     "intake.reused_format": "“{value}”: write it as COMPONENT=SOURCE (e.g. giay_khai_sinh=VNeID).",
     "intake.scan_not_citizen": "A chip ID card is a citizen's; it cannot be used for {applicant_kind}.",
     "guidance.too_many": "{count} items to complete: at most {limit} on one guidance.",

@@ -131,6 +131,11 @@ PROBLEMS: dict[str, str] = {
         "chưa đầy đủ: hãy in Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02) để hướng dẫn công dân."
     ),
     "guidance.nothing_missing": "Hãy ghi ít nhất một giấy tờ, nội dung cần bổ sung.",
+    "intake.same_open_today": (
+        "Số {id_number} đã có hồ sơ cùng thủ tục nhận trong ngày tại quầy, chưa kết thúc: {codes}. Tránh nhận trùng."
+    ),
+    "intake.day_off": "Ngày {day:%d/%m/%Y} là ngày nghỉ theo lịch của quầy: hãy kiểm tra ngày tiếp nhận.",
+    "intake.holiday": "Ngày {day:%d/%m/%Y} là ngày nghỉ theo lịch của quầy ({holiday}): hãy kiểm tra ngày tiếp nhận.",
     "intake.reused_format": "“{value}”: ghi dạng THÀNH_PHẦN=NGUỒN (vd giay_khai_sinh=VNeID).",
     "intake.scan_not_citizen": "Thẻ căn cước là của công dân, không dùng cho người nộp là {applicant_kind}.",
     "guidance.too_many": "{count} nội dung cần bổ sung: tối đa {limit} trên một phiếu.",
