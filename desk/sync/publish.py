@@ -12,7 +12,8 @@ bundle held the write lock for tens of seconds in one transaction). So
 2. **publishes**: one write transaction checks that no other import or pushed
    batch came in meanwhile (else the checks are run again, there) and records
    the publication (``sync_publishing``); then the staged events go into the
-   tables :data:`PUBLISH_ROWS` at a time, each part with its dossiers rebuilt
+   tables part by part (the first :data:`PUBLISH_ROWS`, each next one as many as
+   fit in :data:`PART_S` at the last one's pace), each part with its dossiers rebuilt
    and the publication's progress, in a transaction of its own; the last one
    records the import and deletes the publication. Between two parts a clerk
    waiting for the lock goes first (``db.connection.writer_waiting``).
@@ -62,7 +63,14 @@ from desk.sync.ingest import (
 )
 
 PUBLISH_ROWS = 1000
-"""Staged events published in one transaction: about 0.15 s at a hub of a million dossiers."""
+"""Staged events published in the first transaction: about 0.15 s at a hub of a million dossiers. The next
+parts are sized from how long the last one held the lock (:func:`_next_size`)."""
+PUBLISH_MIN_ROWS = 250
+"""The smallest part (a machine so busy that 250 events hold the lock longer than :data:`PART_S`)."""
+PUBLISH_MAX_ROWS = 4000
+"""The largest part (a quiet machine: fewer parts, less of each part's own work: its commit, its queries)."""
+PART_S = 0.3
+"""How long a part may hold the write lock, as aimed at: a clerk waits at most about that (issue 12: 1 s)."""
 STAGING = "staging"
 """The folder of the home that holds staging files."""
 ORPHAN_AFTER_S = 600
@@ -151,10 +159,10 @@ class Stage:
         self.conn.execute("COMMIT")
         fsync_dir(self.path.parent)
 
-    def rows(self, after: int) -> list[tuple]:
-        """(n, *EVENT_COLUMNS) of the next :data:`PUBLISH_ROWS` staged events after ``n``, in order."""
+    def rows(self, after: int, limit: int | None = None) -> list[tuple]:
+        """(n, *EVENT_COLUMNS) of the next ``limit`` (:data:`PUBLISH_ROWS`) staged events after ``n``, in order."""
         return self.conn.execute(
-            f"SELECT n, {_COLUMNS} FROM events WHERE n > ? ORDER BY n LIMIT ?", (after, PUBLISH_ROWS)
+            f"SELECT n, {_COLUMNS} FROM events WHERE n > ? ORDER BY n LIMIT ?", (after, limit or PUBLISH_ROWS)
         ).fetchall()
 
     def span(self) -> tuple[int, int, int]:
@@ -307,13 +315,15 @@ def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Pub
     last_n, first_seq, last_seq = stage.span()
     states = stage.states(pub["desk_id"])
     after = pub["published"]
+    size = PUBLISH_ROWS
     (before,) = db.execute("PRAGMA synchronous").fetchone()
     try:
         with sq.bulk_cache(db, PUBLISH_ROWS * 2):
             while True:
-                rows = stage.rows(after)
+                rows = stage.rows(after, size)
                 finished = not rows  # the last transaction only records the import: short, like each part
                 db.execute(f"PRAGMA synchronous={'FULL' if finished else 'NORMAL'}")
+                began = time.perf_counter()
                 with write_transaction(db):
                     if rows:
                         dossiers = write_rows(db, pub["desk_id"], [row[1:] for row in rows], states)
@@ -323,6 +333,7 @@ def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Pub
                         result = _finish(db, pub_id, first_seq, last_seq)
                 if finished:
                     return result
+                size = _next_size(len(rows), time.perf_counter() - began)
                 if on_chunk:
                     on_chunk(after, last_n)
                 _let_in(marker)
@@ -369,6 +380,14 @@ def _finish(db, pub_id: int, first_new: int, last_new: int) -> Published:
     queries.set_meta(db, "sync.last_import", json.dumps(record, ensure_ascii=False))
     sq.end_publishing(db, pub_id)
     return done
+
+
+def _next_size(rows: int, held_s: float) -> int:
+    """How many events the next part takes: as many as :data:`PART_S` holds at the pace of the last part
+    (``rows`` in ``held_s``, its whole transaction), between :data:`PUBLISH_MIN_ROWS` and :data:`PUBLISH_MAX_ROWS`
+    (and never under :data:`PUBLISH_ROWS` where that is smaller)."""
+    paced = int(rows * PART_S / held_s) if held_s > 0 else PUBLISH_MAX_ROWS
+    return max(min(PUBLISH_MIN_ROWS, PUBLISH_ROWS), min(PUBLISH_MAX_ROWS, paced))
 
 
 def _let_in(marker: str) -> None:

@@ -3,7 +3,7 @@
 A bundle is checked whole and staged, then published in short transactions
 (``desk.sync.publish``); a clerk whose write finds the lock held says so, and
 the publisher lets it in between two parts. The parts are made small here
-(``PUBLISH_ROWS``) so that a bundle of a few events has several of them.
+(``PUBLISH_ROWS``, ``PUBLISH_MAX_ROWS``) so that a bundle of a few events has several of them.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ def until(condition, what: str) -> None:
 def test_a_clerks_intake_gets_in_between_two_parts_of_an_import(desk_bundle, monkeypatch):
     path, hub = desk_bundle
     monkeypatch.setattr(publish, "PUBLISH_ROWS", 2)  # 3 parts
+    monkeypatch.setattr(publish, "PUBLISH_MAX_ROWS", 2)
     clerk = open_desk(hub.home)  # the TUI at the hub: a connection of its own
     marker = waiting_marker(hub.db.conn)
     taken: list = []
@@ -118,12 +119,32 @@ def test_a_refused_bundle_publishes_nothing_and_leaves_no_staging_file(desk_bund
     assert import_bundle(hub, path).imported_events == 6  # the genuine bundle goes in whole afterwards
 
 
+@pytest.mark.parametrize(
+    ("part_s", "parts"),
+    [
+        (3600.0, [2, 6]),  # parts publish quickly: the next ones are as large as allowed
+        (1e-9, [2, 3, 4, 5, 6]),  # the lock was held longer than aimed at: the next ones are as small as allowed
+    ],
+)
+def test_the_next_part_is_sized_from_how_long_the_last_held_the_lock(desk_bundle, monkeypatch, part_s, parts):
+    path, hub = desk_bundle
+    monkeypatch.setattr(publish, "PUBLISH_ROWS", 2)
+    monkeypatch.setattr(publish, "PUBLISH_MIN_ROWS", 1)
+    monkeypatch.setattr(publish, "PUBLISH_MAX_ROWS", 4)
+    monkeypatch.setattr(publish, "PART_S", part_s)
+    done: list[int] = []
+    result = import_bundle(hub, path, on_chunk=lambda published, total: done.append(published))
+    assert done == parts and result.imported_events == 6
+    state = hub_tables(hub)
+    assert state["events"] == (6, 6) and state["dossiers"] == 6 and state["publishing"] == 0
+
+
 KILLED_IMPORT = """
 import os, signal, sys
 import desk.sync.publish as publish
 from desk.context import open_desk
 from desk.sync.bundle_read import import_bundle
-publish.PUBLISH_ROWS = 2
+publish.PUBLISH_ROWS = publish.PUBLISH_MAX_ROWS = 2
 
 def after_part(done, total):
     print(done, flush=True)
