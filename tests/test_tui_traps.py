@@ -373,12 +373,16 @@ async def test_the_footer_never_cuts_a_key_and_hidden_keys_stay_reachable(app, d
             assert app.current_mode == "settings"
 
 
-def test_cheat_sheet_snapshot_80x24(snap_compare, desk):
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_cheat_sheet_snapshot(snap_compare, desk, size):
+    from screens.dialogs.cheatsheet import CheatSheet
+
     async def open_it(pilot):
         await pilot.press("?")
-        await pilot.pause()
+        await settle(pilot, lambda: isinstance(pilot.app.screen, CheatSheet))  # shown, not one pause
+        await settle(pilot)
 
-    assert snap_compare(DeskApp(desk.home.root, "vi"), terminal_size=(80, 24), run_before=open_it)
+    assert snap_compare(DeskApp(desk.home.root, "vi"), terminal_size=size, run_before=open_it)
 
 
 # --- point 7: the timeline says what was printed, the counts what they count ------------------------
