@@ -89,6 +89,16 @@ def test_the_password_is_asked_twice(home, typed, monkeypatch):
     assert r.returncode == 3 and "4 to 128 characters" in r.stderr
 
 
+def test_without_a_terminal_or_the_variable_the_password_is_refused_clearly(home):
+    """A script with no terminal and no DESK_OPERATOR_PASSWORD: a usage error naming the variables, no traceback."""
+    r = run_desk("operator", "add", SUPERVISOR, "--role", "supervisor", home=home)
+    assert r.returncode == 3 and "no terminal to ask the password or PIN" in r.stderr, r.stderr
+    assert "DESK_OPERATOR_PASSWORD" in r.stderr and "unexpected" not in r.stderr
+    assert add(home, SUPERVISOR, "supervisor", "9999").returncode == 0
+    r = run_desk("--operator", SUPERVISOR, "search", "Hoa", home=home)
+    assert r.returncode == 3 and "DESK_OPERATOR_TOKEN" in r.stderr, r.stderr
+
+
 def test_with_accounts_a_command_says_who_is_acting(staffed, typed):
     r = run_desk("search", "Hoa", home=staffed)
     assert r.returncode == 3 and "desk --operator NAME" in r.stderr

@@ -13,6 +13,19 @@ _opened: ContextVar[list | None] = ContextVar("desk_cli_opened", default=None)
 """The desks the running command opened, closed by :func:`closing_opened_desks`."""
 
 
+def ask_secret(prompt: str) -> str | None:
+    """A passphrase, password or PIN typed at the terminal (not echoed), or None without a terminal
+    (a script, a pipe) or when the user ends the input (Ctrl+D, Ctrl+C)."""
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
 def emit_json(value) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 

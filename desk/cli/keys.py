@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 
-from desk.cli.base import add_command, emit_json, fmt_dt, home_from_args, open_from_args, say
+from desk.cli.base import add_command, ask_secret, emit_json, fmt_dt, home_from_args, open_from_args, say
 from desk.errors import EXIT_OK, InvalidInput
 
 
@@ -16,8 +15,10 @@ def ask_passphrase(home) -> None:
     set (kept in this process's environment for the command's duration)."""
     from desk import keys
 
-    if keys.is_encrypted(home) and not os.environ.get(keys.PASSPHRASE_ENV) and sys.stdin.isatty():
-        os.environ[keys.PASSPHRASE_ENV] = getpass.getpass("passphrase of this desk's key: ")
+    if keys.is_encrypted(home) and not os.environ.get(keys.PASSPHRASE_ENV):
+        typed = ask_secret("passphrase of this desk's key: ")
+        if typed is not None:  # else loading the key says which variable a script sets
+            os.environ[keys.PASSPHRASE_ENV] = typed
 
 
 def _confirm(question: str, yes: bool) -> bool:
@@ -30,9 +31,19 @@ def _confirm(question: str, yes: bool) -> bool:
     return sys.stdin.readline().strip().lower() in ("y", "yes", "c", "có")
 
 
-def _new_passphrase() -> str | None:
-    first = getpass.getpass("new passphrase (empty: none): ")
-    if first and getpass.getpass("the same passphrase again: ") != first:
+def _new_passphrase(home) -> str | None:
+    """``$DESK_KEY_PASSPHRASE``, else typed twice at the terminal (none there: ``keys.passphrase_needed``)."""
+    from desk import keys
+
+    given = os.environ.get(keys.PASSPHRASE_ENV)
+    if given:
+        return given
+    first = ask_secret("new passphrase (empty: none): ")
+    if first is None:
+        raise InvalidInput(
+            "keys.passphrase_needed", field="key", path=str(keys.key_path(home)), env=keys.PASSPHRASE_ENV
+        )
+    if first and ask_secret("the same passphrase again: ") != first:
         raise InvalidInput("keys.passphrase_wrong", field="key", path="(the two entries differ)")
     return first or None
 
@@ -45,7 +56,7 @@ def cmd_keys_init(args) -> int:
 
     home = home_from_args(args)
     home.require()
-    passphrase = _new_passphrase() if args.passphrase else None
+    passphrase = _new_passphrase(home) if args.passphrase else None
     key = keys.generate_desk_key(home, passphrase)
     return _show_key(args, keys.public_bytes(key), home)
 

@@ -9,10 +9,9 @@ terminal, unless ``DESK_OPERATOR_TOKEN`` holds a token a supervisor issued to NA
 
 from __future__ import annotations
 
-import getpass
 import os
 
-from desk.cli.base import add_command, emit_json, say
+from desk.cli.base import add_command, ask_secret, emit_json, say
 from desk.cli.base import open_from_args as _open
 from desk.errors import EXIT_OK, InvalidInput
 
@@ -21,8 +20,11 @@ TOKEN_ENV = "DESK_OPERATOR_TOKEN"
 
 
 def ask(prompt: str) -> str:
-    """A secret typed on the terminal, not echoed."""
-    return getpass.getpass(prompt)
+    """A secret typed on the terminal, not echoed; without a terminal, the variables scripts use say so."""
+    secret = ask_secret(prompt)
+    if secret is None:
+        raise InvalidInput("operator.secret_needed", field="password", variable=PASSWORD_ENV, token=TOKEN_ENV)
+    return secret
 
 
 def new_secret(name: str) -> str:

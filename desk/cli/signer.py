@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from desk.cli.base import add_command, emit_json, fmt_dt, home_from_args, open_from_args, say
+from desk.cli.base import add_command, ask_secret, emit_json, fmt_dt, home_from_args, open_from_args, say
 from desk.errors import EXIT_OK, InvalidInput
 
 if TYPE_CHECKING:
@@ -16,21 +15,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def _ask(prompt: str) -> str | None:
-    """A passphrase or PIN typed at the terminal (not echoed), or None without a terminal."""
-    if not sys.stdin.isatty():
-        return None
-    import getpass
-
-    try:
-        return getpass.getpass(prompt)
-    except (EOFError, KeyboardInterrupt):
-        return None
-
-
 def _pin(prompt: str) -> str | None:
     env = os.environ.get("DESK_SIGNER_PIN")
-    return env if env is not None else _ask(prompt)
+    return env if env is not None else ask_secret(prompt)
 
 
 def with_pin(home, action: Callable[[], T]) -> T:
@@ -42,7 +29,7 @@ def with_pin(home, action: Callable[[], T]) -> T:
     except InvalidInput as exc:
         if exc.problem.code != "signer.locked":
             raise
-        pin = _ask("signer passphrase / PIN: ")
+        pin = ask_secret("signer passphrase / PIN: ")
         if pin is None:
             raise
         signer.unlock(home, pin)

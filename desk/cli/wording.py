@@ -170,6 +170,9 @@ ENGLISH: dict[str, str] = {
     "operator.first_supervisor": "the first operator account must be a supervisor ({name}): --role supervisor",
     "operator.exists": "an operator account named {existing} exists already (names are compared without case and accents); give {name} a distinct name",
     "operator.last_supervisor": "{name} is the last supervisor: add another supervisor before removing this account",
+    "operator.secret_needed": (
+        "no terminal to ask the password or PIN: set {variable} (or, to sign in, a supervisor's token in {token})"
+    ),
     "operator.secret_length": "a password or PIN needs {minimum} to {maximum} characters",
     "operator.secret_mismatch": "the two passwords typed differ; nothing was changed",
     "operator.login_failed": "wrong name or password ({left:no try left|# try left|# tries left} before the account locks)",

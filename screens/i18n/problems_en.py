@@ -155,6 +155,7 @@ PROBLEMS: dict[str, str] = {
     "operator.first_supervisor": "The first operator account must be a supervisor ({name}).",
     "operator.exists": "An account named {existing} exists already (names are compared without case and accents); give {name} a distinct name.",
     "operator.last_supervisor": "{name} is the last supervisor: add another supervisor before removing this account.",
+    "operator.secret_needed": "No terminal to ask the password or PIN: set {variable} (or, to sign in, a supervisor's token in {token}).",
     "operator.secret_length": "A password or PIN needs {minimum} to {maximum} characters.",
     "operator.secret_mismatch": "The two passwords typed differ; nothing was changed.",
     "operator.login_failed": "Wrong name or password ({left:no try left|# try left|# tries left} before the account locks).",

@@ -160,6 +160,7 @@ PROBLEMS: dict[str, str] = {
     "operator.first_supervisor": "Tài khoản đầu tiên phải là người giám sát ({name}).",
     "operator.exists": "Đã có tài khoản {existing} (tên được so không phân biệt hoa thường, dấu); hãy đặt tên khác cho {name}.",
     "operator.last_supervisor": "{name} là người giám sát cuối cùng: thêm người giám sát khác trước khi xoá tài khoản này.",
+    "operator.secret_needed": "Không có màn hình để hỏi mật khẩu hoặc mã PIN: đặt {variable} (hoặc, để đăng nhập, mã do trưởng bộ phận cấp trong {token}).",
     "operator.secret_length": "Mật khẩu hoặc mã PIN cần từ {minimum} đến {maximum} ký tự.",
     "operator.secret_mismatch": "Hai lần nhập mật khẩu không giống nhau; chưa thay đổi gì.",
     "operator.login_failed": "Sai tên hoặc mật khẩu (còn {left:0 lần|# lần|# lần} thử trước khi tài khoản bị khoá).",
