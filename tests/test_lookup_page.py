@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import shutil
+import subprocess
 import unicodedata
 import urllib.parse
 
@@ -342,3 +343,48 @@ def _public_key_json(desk) -> str:
     from desk.sync.receipt_keys import own_key
 
     return json.dumps(own_key(desk), ensure_ascii=False)
+
+
+# --- a real browser: headless Chromium at a phone's width ------------------------------------------------
+
+
+def chromium(*args: str, profile) -> subprocess.CompletedProcess:
+    """Headless Chromium from Debian (tests run as root: no sandbox), its own profile, bounded in time."""
+    binary = shutil.which("chromium")
+    if binary is None:
+        pytest.fail("chromium (the Debian package) is needed: apt-get install chromium (.ci/run installs it)")
+    command = [
+        binary,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_a_phone_browser_shows_the_status(hub_site, tmp_path):
+    from PIL import Image, ImageStat
+
+    a, _hub, _server, d, _clock = hub_site
+    url = qr_of(a, d)
+    shot = tmp_path / "lookup.png"
+    r = chromium(f"--screenshot={shot}", "--window-size=390,844", url, profile=tmp_path / "profile1")
+    assert shot.is_file(), r.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with Image.open(shot) as image:
+        assert image.size == (390, 844)
+        rgb = image.convert("RGB")
+        assert max(ImageStat.Stat(rgb).stddev) > 10  # text drawn, not a blank page
+        colours = {colour for _count, colour in rgb.getcolors(390 * 844) or []}
+    assert (0xD8, 0xF0, 0xDE) in colours  # the genuine banner's green: the inline style passed the CSP
+    r = chromium("--dump-dom", url, profile=tmp_path / "profile2")
+    assert r.returncode == 0, r.stderr[-2000:]
+    dom = r.stdout
+    assert "Giấy tiếp nhận hợp lệ" in dom and "<dd>Đã tiếp nhận</dd>" in dom
+    assert d.due_at is not None and d.due_at.strftime("%d/%m/%Y") in dom
+    assert ID_NUMBER not in dom and ADDRESS not in dom and PHONE not in dom
