@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import os
 import shutil
+import signal
 import subprocess
 import unicodedata
 import urllib.parse
@@ -364,7 +366,17 @@ def chromium(*args: str, profile) -> subprocess.CompletedProcess:
         f"--user-data-dir={profile}",
         *args,
     ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    # its own session: on a timeout the whole process group goes (zygote and renderers too), none is left behind
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as process:
+        try:
+            out, err = process.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            pytest.fail(f"chromium did not finish within 120 s: {' '.join(args)}")
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
 def test_a_phone_browser_shows_the_status(hub_site, tmp_path):

@@ -73,7 +73,7 @@ class LookupRecord:
 
 
 def initials(name: str) -> str:
-    """ "Nguyễn Văn Đức" → "N. V. Đ.": the holder recognises them, a passer-by learns nothing."""
+    """A name's initials, "Nguyễn Văn Đức" → "N. V. Đ.": the holder recognises them, a passer-by learns nothing."""
     words = clean(name).split()
     return " ".join(f"{w[0].upper()}." for w in words if w[0].isalnum())
 
