@@ -10,6 +10,7 @@ password (:func:`redact`).
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -33,10 +34,12 @@ def redact(url: str) -> str:
         user, _, host = netloc.rpartition("@")
         name = user.split(":", 1)[0]
         netloc = f"{name}@{host}" if name else host
-    query = urllib.parse.urlencode(
-        [(k, "***" if k.lower() == "password" else v) for k, v in urllib.parse.parse_qsl(parts.query)], safe="/"
+    query = "&".join(
+        "password=***" if part.partition("=")[0].lower() == "password" else part
+        for part in parts.query.split("&")
+        if part
     )
-    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
 
 
 class PgConn:
@@ -74,7 +77,12 @@ class PgPool:
             url,
             min_size=1,
             max_size=max_size,
-            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
+            # the worker process shows in pg_stat_activity (which worker holds what)
+            kwargs={
+                "autocommit": True,
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "application_name": f"motcua-hub-{os.getpid()}",
+            },
             timeout=POOL_TIMEOUT_S,
             open=False,
             name="motcua-hub",
