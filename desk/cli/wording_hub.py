@@ -11,6 +11,9 @@ ENGLISH: dict[str, str] = {
         "cannot use the hub's PostgreSQL at {url}: {detail}; check that the server runs, its address, the user and "
         "password (PGPASSWORD or ~/.pgpass) and that the database exists"
     ),
+    "hub.postgresql_missing": (
+        "[hub] database names PostgreSQL, but its driver is not installed: pip install 'motcua-desk[hub-pg]'"
+    ),
     "hub.workers_need_postgresql": (
         "--workers {workers}: more than one worker needs the hub on PostgreSQL ([hub] database = "
         '"postgresql://…", docs/hub.md); this home\'s SQLite has one writer: serve with one worker'

@@ -251,8 +251,11 @@ def pg_store(url: str, *, max_size: int = 8) -> PgStore:
         store = _pools.get(url)
         if store is not None:
             return store
-        import psycopg
-        import psycopg_pool
+        try:
+            import psycopg
+            import psycopg_pool
+        except ImportError:
+            raise InvalidInput("hub.postgresql_missing", field="hub.database") from None
 
         from db.pg import migrations
         from db.pg.connection import PgPool, redact

@@ -11,6 +11,9 @@ PROBLEMS: dict[str, str] = {
         "Cannot use the hub's PostgreSQL at {url}: {detail}. Check that the server runs, its address, the user "
         "and password, and that the database exists."
     ),
+    "hub.postgresql_missing": (
+        "[hub] database names PostgreSQL, but its driver is not installed: pip install 'motcua-desk[hub-pg]'."
+    ),
     "hub.workers_need_postgresql": (
         "--workers {workers}: more than one worker needs the hub on PostgreSQL; this home's SQLite has one "
         "writer: serve with one worker."

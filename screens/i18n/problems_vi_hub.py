@@ -11,6 +11,9 @@ PROBLEMS: dict[str, str] = {
         "Không dùng được PostgreSQL của máy chủ tại {url}: {detail}. Hãy kiểm tra máy chủ đang chạy, địa chỉ, "
         "người dùng và mật khẩu, và cơ sở dữ liệu đã được tạo."
     ),
+    "hub.postgresql_missing": (
+        "[hub] database chỉ tới PostgreSQL nhưng chưa cài trình điều khiển: pip install 'motcua-desk[hub-pg]'."
+    ),
     "hub.workers_need_postgresql": (
         "--workers {workers}: chạy nhiều tiến trình cần máy chủ dùng PostgreSQL; SQLite của máy này chỉ có "
         "một người ghi: hãy chạy một tiến trình."
