@@ -198,6 +198,21 @@ def cmd_hub_status(args) -> int:
     return EXIT_OK
 
 
+def cmd_hub_search(args) -> int:
+    from desk.dossier.rows import dossier_json
+    from desk.sync.hub_search import search_hub
+
+    found = search_hub(open_from_args(args), args.text, limit=args.limit)
+    if args.json:
+        emit_json([dossier_json(d) for d in found])
+        return EXIT_OK
+    if not found:
+        say("no dossier matches")
+    for d in found:
+        say(f"{d.code}  {d.status.value:<12} {d.received_at:%d/%m/%Y %H:%M}  {d.applicant.name}  {d.procedure_name}")
+    return EXIT_OK
+
+
 def cmd_hub_migrate(args) -> int:
     from desk.sync.hub_migrate import migrate_hub
 
@@ -264,6 +279,11 @@ def register(sub) -> None:
     token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     add_command(token_sub, "add", "make a new token, store its digest, print it once", cmd_hub_token_add)
     add_command(hub_sub, "status", "desks heard from, their last seq and any gaps", cmd_hub_status)
+    sp = add_command(
+        hub_sub, "search", "find dossiers of every desk at this hub: code, ID number, phone or name", cmd_hub_search
+    )
+    sp.add_argument("text", metavar="TEXT")
+    sp.add_argument("--limit", type=int, default=50, metavar="N", help="at most N dossiers (default 50)")
     sp = add_command(
         hub_sub,
         "migrate",
