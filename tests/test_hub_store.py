@@ -367,3 +367,70 @@ def test_migrate_refuses_a_database_holding_another_hubs_events(tmp_path, now, p
     r = run_desk("hub", "migrate", "--to", pg_url, home=hub.root)
     assert r.returncode == 3 and "already holds events that did not come from this hub" in r.stderr, r.stderr
     assert load_settings(hub).hub_database == ""
+
+
+def test_hub_search_finds_dossiers_of_every_desk_on_either_store(tmp_path, now, hub_store):
+    hub = make_hub(tmp_path / "hub", hub_store)
+    a = make_desk(tmp_path / "a", 1, hub)
+    b = make_desk(tmp_path / "b", 2, hub)
+    intake(a, 1, "Nguyễn Văn Đức")
+    d = open_desk(b)
+    try:
+        receive(
+            d,
+            IntakeRequest(
+                procedure_code="2.000815",
+                applicant=ApplicantInput(name="Trần Thị Lan", phone="0912345678", id_number="001190012345"),
+            ),
+        )
+        code_b = d.db.execute("SELECT code FROM dossiers").fetchone()[0]
+    finally:
+        d.close()
+    for desk in (a, b):
+        assert run_desk("import", str(export(desk, tmp_path / desk.root.name)), home=hub.root).returncode == 0
+
+    def names(text: str) -> list[str]:
+        r = run_desk("hub", "search", text, "--json", home=hub.root)
+        assert r.returncode == 0, r.stderr
+        return [found["applicant"]["name"] for found in json.loads(r.stdout)]
+
+    assert names("nguyen van duc") == ["Nguyễn Văn Đức 0"]  # case, diacritics and đ folded
+    assert names("Trần Thị") == ["Trần Thị Lan"]
+    assert names("0912345678") == ["Trần Thị Lan"]
+    assert names("+84 912 345 678") == ["Trần Thị Lan"]
+    assert names("001190012345") == ["Trần Thị Lan"]
+    assert names(code_b) == ["Trần Thị Lan"]
+    assert names("không có ai") == []
+    r = run_desk("hub", "search", "nguyen", home=hub.root)
+    assert r.returncode == 0 and "Nguyễn Văn Đức 0" in r.stdout
+
+
+def test_a_bundle_stopped_before_its_transaction_commits_leaves_nothing_on_postgresql(tmp_path, now, pg_url):
+    from desk.sync.bundle_read import import_bundle
+    from desk.sync.ingest import Cancelled, cancelled
+
+    hub = make_hub(tmp_path / "hub", pg_url)
+    desk = make_desk(tmp_path / "desk", 1, hub)
+    intake(desk, 5)
+    path = export(desk, tmp_path / "u")
+    seen: list[int] = []
+
+    def stop_at_the_end(done: int, total: int) -> None:
+        seen.append(done)
+        if done == total:  # every event written, inside the one transaction: then the import is stopped
+            raise cancelled()
+
+    h = open_desk(hub)
+    try:
+        with pytest.raises(Cancelled):
+            import_bundle(h, path, progress=stop_at_the_end)
+        assert seen and seen[-1] == 5
+        with psycopg.connect(pg_url) as conn:
+            counts = conn.execute(
+                "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM event_ids),"
+                " (SELECT count(*) FROM dossiers), (SELECT count(*) FROM sync_imports)"
+            ).fetchone()
+        assert counts == (0, 0, 0, 0)
+        assert import_bundle(h, path).imported_events == 5  # again: all of it, once
+    finally:
+        h.close()

@@ -37,9 +37,10 @@ CREATE TABLE events (
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL,
     at_day DATE NOT NULL,
-    snapshot_id TEXT GENERATED ALWAYS AS (payload::jsonb #>> '{dossier,id}') STORED,
-    snapshot_status TEXT GENERATED ALWAYS AS (payload::jsonb #>> '{dossier,status}') STORED,
-    has_snapshot BOOLEAN GENERATED ALWAYS AS (jsonb_typeof(payload::jsonb -> 'dossier') = 'object') STORED
+    -- the snapshot's id and status, and whether there is one: read once from the payload as it goes in
+    snapshot_id TEXT,
+    snapshot_status TEXT,
+    has_snapshot BOOLEAN NOT NULL
 ) PARTITION BY RANGE (at_day);
 CREATE INDEX events_desk_seq ON events(desk_id, seq);
 CREATE INDEX events_dossier ON events(dossier_code, desk_id, seq);
