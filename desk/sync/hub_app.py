@@ -44,7 +44,7 @@ from desk.sync.push import EVENTS_PATH, HEAD_PATH, HEALTH_PATH, MAX_BATCH, PROTO
 from desk.sync.receipt_keys import published
 from desk.sync.records import check_records, received_events
 from desk.sync.signing import HUB_SIGNATURE_HEADER, check_source, reply_bytes, signed_from_headers
-from desk.sync.store import HubStore, hub_store
+from desk.sync.store import SQLITE, HubStore, hub_store
 
 MAX_BODY = 16 * 1024**2
 REQUEST_TIMEOUT = 30.0
@@ -395,7 +395,7 @@ class HubApp:
                 )
 
             try:
-                if store.kind == "sqlite":
+                if store.kind == SQLITE:
                     resume(desk)  # a bundle's publication left by a killed import comes first
                 ingest(
                     desk,

@@ -193,6 +193,7 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
     """
     if not codes:
         return 0
+    q.lock_dossiers(db, codes)  # PostgreSQL: another desk's batch about one of them waits (SQLite: one writer)
     candidates = q.latest_events_per_desk(db, codes)
     keys = [(c["desk_id"], c["seq"]) for c in candidates]
     made = staged(keys) if staged else {}

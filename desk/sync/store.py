@@ -60,6 +60,7 @@ class HubQueries(Protocol):
     def desk_ids(self, db: Any) -> list[str]: ...
     def event_rows(self, db: Any, desk_id: str, *, after_seq: int = 0, limit: int = 1000) -> list[dict]: ...
     # dossiers
+    def lock_dossiers(self, db: Any, codes: list[str]) -> None: ...
     def dossier_ids_by_code(self, db: Any, codes: list[str]) -> dict[str, str]: ...
     def existing_dossier_ids(self, db: Any, ids: list[str]) -> set[str]: ...
     def insert_dossiers(self, db: Any, rows: list[tuple], lines: list[tuple]) -> None: ...
@@ -111,6 +112,10 @@ class HubQueries(Protocol):
     def revoke_desk(self, db: Any, desk_id: str, at: str) -> None: ...
 
 
+def _no_lock(db: Any, codes: list[str]) -> None:
+    """SQLite: the write transaction is the only writer already."""
+
+
 def _counted_insert(db: Any, rows: list[tuple]) -> int:
     sq.insert_event_rows(db, rows)  # a known event id fails the whole transaction (UNIQUE), never skipped
     return len(rows)
@@ -130,6 +135,7 @@ class SqliteQueries:
     event_codes = staticmethod(queries.event_codes)
     desk_ids = staticmethod(queries.desk_ids)
     event_rows = staticmethod(queries.event_rows)
+    lock_dossiers = staticmethod(_no_lock)
     dossier_ids_by_code = staticmethod(sq.dossier_ids_by_code)
     existing_dossier_ids = staticmethod(sq.existing_dossier_ids)
     insert_dossiers = staticmethod(sq.insert_dossiers)

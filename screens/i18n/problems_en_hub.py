@@ -4,7 +4,7 @@ from __future__ import annotations
 
 PROBLEMS: dict[str, str] = {
     "hub.database_url": (
-        "[hub] database “{url}” is not a PostgreSQL URL: write postgresql://user@host/database, "
+        "hub.database “{url}” is not a PostgreSQL URL: write postgresql://user@host/database, "
         "or leave it empty for this home's SQLite."
     ),
     "hub.database_unreachable": (
@@ -12,7 +12,7 @@ PROBLEMS: dict[str, str] = {
         "and password, and that the database exists."
     ),
     "hub.postgresql_missing": (
-        "[hub] database names PostgreSQL, but its driver is not installed: pip install 'motcua-desk[hub-pg]'."
+        "hub.database names PostgreSQL, but its driver is not installed: install motcua-desk with its hub-pg extra (docs/hub.md)."
     ),
     "hub.workers_need_postgresql": (
         "--workers {workers}: more than one worker needs the hub on PostgreSQL; this home's SQLite has one "

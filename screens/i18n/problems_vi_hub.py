@@ -4,7 +4,7 @@ from __future__ import annotations
 
 PROBLEMS: dict[str, str] = {
     "hub.database_url": (
-        "[hub] database “{url}” không phải địa chỉ PostgreSQL: hãy viết postgresql://người_dùng@máy/cơ_sở_dữ_liệu, "
+        "hub.database “{url}” không phải địa chỉ PostgreSQL: hãy viết postgresql://người_dùng@máy/cơ_sở_dữ_liệu, "
         "hoặc để trống để dùng SQLite của máy này."
     ),
     "hub.database_unreachable": (
@@ -12,7 +12,7 @@ PROBLEMS: dict[str, str] = {
         "người dùng và mật khẩu, và cơ sở dữ liệu đã được tạo."
     ),
     "hub.postgresql_missing": (
-        "[hub] database chỉ tới PostgreSQL nhưng chưa cài trình điều khiển: pip install 'motcua-desk[hub-pg]'."
+        "hub.database chỉ tới PostgreSQL nhưng chưa cài trình điều khiển: hãy cài motcua-desk kèm phần mở rộng hub-pg (docs/hub.md)."
     ),
     "hub.workers_need_postgresql": (
         "--workers {workers}: chạy nhiều tiến trình cần máy chủ dùng PostgreSQL; SQLite của máy này chỉ có "
