@@ -434,3 +434,47 @@ def test_a_bundle_stopped_before_its_transaction_commits_leaves_nothing_on_postg
         assert import_bundle(h, path).imported_events == 5  # again: all of it, once
     finally:
         h.close()
+
+
+def test_two_desks_batches_about_one_dossier_rebuild_it_one_after_the_other(tmp_path, now, pg_url):
+    hub = make_hub(tmp_path / "hub", pg_url)
+    desk = make_desk(tmp_path / "desk", 1, hub)
+    intake(desk, 1)
+    assert run_desk("import", str(export(desk, tmp_path / "u")), home=hub.root).returncode == 0
+    store = pg_store(pg_url)
+    with store.reading() as db:
+        (code,) = db.execute("SELECT code FROM dossiers").fetchone()
+    order: list[str] = []
+    held, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with store.writing("desk-A") as db:
+            store.q.lock_dossiers(db, [code])
+            order.append("A locked")
+            held.set()
+            release.wait(30)
+            order.append("A done")
+
+    def second() -> None:
+        with store.writing("desk-B") as db:  # another desk: its advisory lock is free, the dossier is not
+            store.q.lock_dossiers(db, [code])
+            order.append("B locked")
+
+    t1 = threading.Thread(target=first)
+    t1.start()
+    assert held.wait(30)
+    t2 = threading.Thread(target=second)
+    t2.start()
+    with store.reading() as db:
+        deadline = time.monotonic() + 30
+        while (
+            time.monotonic() < deadline
+            and not db.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%'"
+            ).fetchone()
+        ):
+            time.sleep(0.01)
+    release.set()
+    t1.join(30)
+    t2.join(30)
+    assert order == ["A locked", "A done", "B locked"]
