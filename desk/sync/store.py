@@ -27,7 +27,10 @@ naming the SQLite function, and call it as ``store.q.name(handle, ...)`` inside
 ``with store.reading() as handle``. A module of functions satisfies the
 protocol as it is (``PgStore.q`` is ``db.pg.hub_queries``); a separate module
 of read queries can be chosen the same way (``queries_for(store, sqlite=...,
-pg=...)``). ``tests/test_hub_store.py`` runs both stores.
+pg=...)``). mypy checks that ``db.pg.hub_queries`` has every function of
+:class:`HubQueries` (``PgStore.q``'s annotation). Tests take the ``hub_store``
+fixture ("" or a fresh PostgreSQL URL: ``tests/pg_helpers.py``) and set it as
+``[hub] database`` of their hub; ``tests/test_hub_store.py`` runs both stores.
 """
 
 from __future__ import annotations
