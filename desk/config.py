@@ -138,6 +138,7 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("signer.timestamp_url", TEXT,     "",                     "an RFC 3161 timestamp server: signatures become PAdES B-T; empty = B-B", "timestamp_url"),
     Setting("hub.tokens",          TEXTS,     (),                     "on a hub: SHA-256 digests of the tokens `desk hub serve` accepts (`desk hub token add`)", "hub_tokens"),
     Setting("hub.agencies",        TEXTS,     (),                     "on a hub: the agency codes whose desks it enrols (a provincial hub lists them); empty = agency.code only", "hub_agencies"),
+    Setting("hub.database",        TEXT,      "",                     "on a hub: where it keeps what desks send; empty = this home's SQLite (a commune), or postgresql://user@host/db (a province; docs/hub.md)", "hub_database"),
     Setting("hub.accept_unenrolled", BOOLEAN, False,                  "on a hub, for a transition only: take bundles and pushes from desks not enrolled (unchecked); enrolled desks are always checked", "hub_accept_unenrolled"),
 )
 # fmt: on
@@ -187,6 +188,7 @@ class Settings:
     hub_tokens: tuple[str, ...] = _default("hub.tokens")
     hub_agencies: tuple[str, ...] = _default("hub.agencies")
     hub_accept_unenrolled: bool = _default("hub.accept_unenrolled")
+    hub_database: str = _default("hub.database")
     sync_hub_key: str = _default("sync.hub_key")
 
 

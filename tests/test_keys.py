@@ -23,8 +23,9 @@ from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
 from desk.sync.push import HubError, push
 from desk.sync.signing import SIGNATURE_FORMAT
+from desk.sync.store import hub_store as hub_store_of
 from tests.conftest import new_home, run_desk
-from tests.desk_helpers import enrol_at, pin_hub
+from tests.desk_helpers import enrol_at, know_each_other, pin_hub
 from tests.problem_helpers import raises_problem
 
 AGENCY = "000.00.12.H29"
@@ -67,7 +68,30 @@ def export(desk, folder: Path) -> Path:
 
 
 def dossiers(desk) -> list[str]:
-    return [r[0] for r in desk.db.execute("SELECT applicant_name FROM dossiers ORDER BY code")]
+    """The applicants of the dossiers a desk holds (at a hub: in its store, SQLite or PostgreSQL)."""
+    store = hub_store_of(desk)
+    with store.reading() as db:
+        return [r[0] for r in db.execute("SELECT applicant_name FROM dossiers ORDER BY code").fetchall()]
+
+
+@pytest.fixture
+def make_desk(tmp_path, now, hub_store):
+    """As conftest's ``make_desk``, a hub (desk 0) keeping what desks send in its SQLite or in PostgreSQL
+    (``hub_store``): every hub test here runs on both stores."""
+    opened = []
+
+    def make(name: str, desk_no: int):
+        home = new_home(tmp_path / name, agency_code=AGENCY, desk_no=desk_no, clerk=f"Clerk {name}")
+        if desk_no == 0 and hub_store:
+            update_settings(home, hub_database=hub_store)
+        d = open_desk(home)
+        know_each_other(d, opened)
+        opened.append(d)
+        return d
+
+    yield make
+    for d in opened:
+        d.close()
 
 
 # --- the key in the home ---------------------------------------------------------------------------
@@ -179,8 +203,10 @@ def test_another_desks_key_cannot_sign_for_a_desk(pair, tmp_path):
     assert dossiers(hub) == []
 
 
-def test_a_hub_refuses_an_unknown_desk_and_another_agency(tmp_path, now):
-    hub = open_desk(new_home(tmp_path / "hub", agency_code=AGENCY, desk_no=0))
+def test_a_hub_refuses_an_unknown_desk_and_another_agency(tmp_path, now, hub_store):
+    hub_home = new_home(tmp_path / "hub", agency_code=AGENCY, desk_no=0)
+    update_settings(hub_home, hub_database=hub_store)
+    hub = open_desk(hub_home)
     stranger = open_desk(new_home(tmp_path / "s", agency_code=AGENCY, desk_no=4))
     other = open_desk(new_home(tmp_path / "o", agency_code="000.00.12.H30", desk_no=1))
     try:

@@ -33,6 +33,7 @@ from desk.sync import hub as hubmod
 from desk.sync.bundle_write import export_bundle
 from desk.sync.push import PROTOCOL, HubError, idempotency_key, push
 from desk.sync.status import sync_status
+from desk.sync.store import hub_store as hub_store_of
 from tests.conftest import DEFAULT_NOW, ROOT, new_home, run_desk
 from tests.desk_helpers import enrol_homes, push_signature
 
@@ -192,9 +193,12 @@ class FlakyProxy:
 
 
 @pytest.fixture
-def homes(tmp_path, now):
+def homes(tmp_path, now, hub_store):
+    """A desk and its hub, the hub keeping what arrives in its SQLite or in PostgreSQL (``hub_store``)."""
     desk_home = make_home(tmp_path / "desk", 1)
     hub_home = make_home(tmp_path / "hub", 0)
+    if hub_store:
+        update_settings(hub_home, hub_database=hub_store)
     token = hubmod.add_token(hub_home)
     update_settings(desk_home, sync_token=token)
     enrol_homes(desk_home, hub_home)  # the desk enrolled at the hub, the hub's key pinned at the desk
@@ -216,9 +220,12 @@ def desk(homes):
 
 
 def hub_events(hub_home: Home, desk_id: str) -> list[str]:
+    """The event ids of a desk at the hub, in seq order, from the hub's store."""
     h = open_desk(hub_home)
     try:
-        return [r[0] for r in h.db.execute("SELECT event_id FROM events WHERE desk_id = ? ORDER BY seq", (desk_id,))]
+        store = hub_store_of(h)
+        with store.reading() as db:
+            return [r["event_id"] for r in store.q.event_rows(db, desk_id, limit=100_000)]
     finally:
         h.close()
 
@@ -539,11 +546,12 @@ def test_push_refuses_a_hub_conflict_as_an_integrity_failure(homes, server, desk
         other = records_of(desk)[2]
         forged = dict(other, event_id="00000000-0000-4000-8000-000000000000")
         forged["hash"] = event_hash({k: v for k, v in forged.items() if k != "hash"})
-        from db import sync_queries as sq
-        from db import write_transaction
+        from db.queries import EVENT_COLUMNS
 
-        with write_transaction(h.db):
-            sq.insert_events(h.db, [{**forged, "payload": dumps(forged["payload"]).decode()}])
+        store = hub_store_of(h)
+        with store.writing(desk.desk_id) as db:
+            row = {**forged, "desk_id": desk.desk_id, "payload": dumps(forged["payload"]).decode()}
+            store.q.insert_event_rows(db, [tuple(row[c] for c in EVENT_COLUMNS)])
     finally:
         h.close()
     with pytest.raises(IntegrityFailure) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -104,10 +105,30 @@ def cmd_sync(args) -> int:
 
 
 def cmd_hub_serve(args) -> int:
-    from desk.sync.hub import serve, stderr_log
+    from desk.sync.hub import serve, serve_workers, stderr_log
 
     desk = open_from_args(args)
     ask_passphrase(desk.home)
+    if args.workers < 1:
+        raise InvalidInput("cli.workers_range", field="workers", value=args.workers)
+    if args.workers > 1:
+
+        def listening(url: str) -> None:
+            say(f"hub listening on {url} with {args.workers} workers (Ctrl+C to stop)")
+            sys.stdout.flush()
+
+        serve_workers(
+            desk,
+            args.host,
+            args.port,
+            workers=args.workers,
+            target="desk.cli.sync:hub_app_from_env",
+            ready=listening,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            env={QUIET_ENV: "1" if args.quiet else ""},
+        )
+        return EXIT_OK
 
     def ready(server) -> None:
         say(f"hub listening on {server.url} (Ctrl+C to stop)")
@@ -126,6 +147,23 @@ def cmd_hub_serve(args) -> int:
         tls_key=args.tls_key,
     )
     return EXIT_OK
+
+
+QUIET_ENV = "DESK_HUB_QUIET"
+"""Set by ``desk hub serve --workers N --quiet`` for its worker processes: no request log."""
+
+
+def hub_app_from_env():
+    """The hub application of each worker of ``desk hub serve --workers N``: the home in ``$DESK_HOME``, its
+    refusals worded as the CLI words them."""
+    from desk.context import open_desk
+    from desk.sync.hub import HubApp, stderr_log
+
+    return HubApp(
+        open_desk(os.environ.get("DESK_HOME")),
+        log=None if os.environ.get(QUIET_ENV) else stderr_log,
+        describe=describe,
+    )
 
 
 def cmd_hub_token_add(args) -> int:
@@ -157,6 +195,46 @@ def cmd_hub_status(args) -> int:
         )
     for g in status.gaps:
         say(f"gap: {describe(g.problem())}")
+    return EXIT_OK
+
+
+def cmd_hub_search(args) -> int:
+    from desk.dossier.rows import dossier_json
+    from desk.sync.hub_search import search_hub
+
+    found = search_hub(open_from_args(args), args.text, limit=args.limit)
+    if args.json:
+        emit_json([dossier_json(d) for d in found])
+        return EXIT_OK
+    if not found:
+        say("no dossier matches")
+    for d in found:
+        say(f"{d.code}  {d.status.value:<12} {d.received_at:%d/%m/%Y %H:%M}  {d.applicant.name}  {d.procedure_name}")
+    return EXIT_OK
+
+
+def cmd_hub_migrate(args) -> int:
+    from desk.sync.hub_migrate import migrate_hub
+
+    desk = open_from_args(args)
+
+    def progress(what: str, done: int, total: int) -> None:
+        if not args.json and sys.stderr.isatty():
+            sys.stderr.write(f"\r{what}: {done}/{total}   ")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    moved = migrate_hub(desk, args.to, progress=progress)
+    if args.json:
+        emit_json(moved.to_json())
+    else:
+        rows = ", ".join(f"{table} {n}" for table, n in moved.rows.items() if n)
+        say(
+            f"moved into {moved.url}: {moved.events} events, {moved.dossiers} dossiers"
+            + (f", {rows}" if rows else "")
+            + "; [hub] database now points there (run it again to bring what arrived meanwhile: it adds only that)"
+        )
     return EXIT_OK
 
 
@@ -193,9 +271,28 @@ def register(sub) -> None:
     sp.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain) file")
     sp.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     sp.add_argument("--quiet", action="store_true", help="do not log requests")
+    sp.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1); more than one needs [hub] database = postgresql://… (docs/hub.md)",
+    )
     register_seal(sub, hub_sub)
     token = hub_sub.add_parser("token", help="tokens desks use to push")
     token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     add_command(token_sub, "add", "make a new token, store its digest, print it once", cmd_hub_token_add)
     add_command(hub_sub, "status", "desks heard from, their last seq and any gaps", cmd_hub_status)
+    sp = add_command(
+        hub_sub, "search", "find dossiers of every desk at this hub: code, ID number, phone or name", cmd_hub_search
+    )
+    sp.add_argument("text", metavar="TEXT")
+    sp.add_argument("--limit", type=int, default=50, metavar="N", help="at most N dossiers (default 50)")
+    sp = add_command(
+        hub_sub,
+        "migrate",
+        "move this hub's store from the home's SQLite into PostgreSQL (idempotent; docs/hub.md)",
+        cmd_hub_migrate,
+    )
+    sp.add_argument("--to", required=True, metavar="URL", help="postgresql://user@host/database (an empty database)")
     register_hub(hub_sub)

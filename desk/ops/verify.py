@@ -1,5 +1,9 @@
 """``desk verify``: SQLite integrity, the hash chain of every desk, seq gaps, dossiers without events, and
-that every event has its dossier and every dossier its desk (what a hub's imports must keep)."""
+that every event has its dossier and every dossier its desk (what a hub's imports must keep).
+
+At a hub on PostgreSQL (``[hub] database``) the same checks run over its store too
+(``desk.sync.store``: the same code, the store's queries).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from db import hub_checks, queries
-from db import sync_queries as sq
+from db import queries
 from desk.dossier import events
 from desk.rules.problems import Problem, problem
 from desk.sync.ingest import Busy
 from desk.sync.publish import resume
+from desk.sync.store import POSTGRESQL, SQLITE_QUERIES, HubQueries, hub_store
 
 CHUNK = 5000
 
@@ -48,18 +52,51 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
         problems += [problem("sqlite.integrity", detail=r) for r in result[:20]]
     if desk.db.execute("PRAGMA foreign_key_check").fetchone() is not None:
         problems.append(problem("sqlite.foreign_keys"))
-    done = 0
-    for desk_id in queries.desk_ids(desk.db):
+    done = _chains_and_register(desk, desk.db, SQLITE_QUERIES, problems, warnings, progress)
+    store = hub_store(desk)
+    if store.kind == POSTGRESQL:
+        with store.reading() as db:
+            _chains_and_register(desk, db, store.q, problems, warnings, progress, done)
+    clock_note = queries.get_meta(desk.db, "clock_backwards")
+    if clock_note:
+        warnings.append(problem("clock.went_backwards", detail=clock_note))
+    notes = [
+        problem(
+            "dossier.caught_up",
+            code=r["code"],
+            claimed_at=r["claimed_at"],
+            entered_at=r["entered_at"],
+            reason=r["reason"],
+        )
+        for r in queries.catch_ups(desk.db, limit=None)  # every one: an audit leaves none out
+    ]
+    notes += [problem("sync.publication_completed", bundle=name) for name in completed]
+    return VerifyReport(problems, warnings, notes)
+
+
+def _chains_and_register(
+    desk,
+    db,
+    q: HubQueries,
+    problems: list[Problem],
+    warnings: list[Problem],
+    progress: Callable[[int], None] | None,
+    done: int = 0,
+) -> int:
+    """The chain of every desk in ``db`` (its gaps recorded by imports are warnings), dossiers without events,
+    events without their dossier or of another one, dossiers without their desk's events; returns the events
+    read so far (``done`` before)."""
+    for desk_id in q.desk_ids(db):
         # another desk's events that never reached this hub leave a gap its imports recorded; this
         # desk's own, the events between a restored backup and the head `desk recover` adopted
         if desk_id == desk.desk_id:
             expected = _recovered(desk)
         else:
-            expected = [(g["first_seq"], g["last_seq"]) for g in sq.open_gaps(desk.db, desk_id)]
+            expected = [(g["first_seq"], g["last_seq"]) for g in q.open_gaps(db, desk_id)]
         expect, prev = 1, events.GENESIS
         after = 0
         while True:
-            rows = queries.event_rows(desk.db, desk_id, after_seq=after, limit=CHUNK)
+            rows = q.event_rows(db, desk_id, after_seq=after, limit=CHUNK)
             if not rows:
                 break
             records = [events.row_to_record(r) for r in rows]
@@ -76,11 +113,10 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
             done += len(rows)
             if progress:
                 progress(done)
-    missing = queries.dossier_codes_without_events(desk.db)
-    problems += [problem("dossier.no_events", code=code) for code in missing]
+    problems += [problem("dossier.no_events", code=code) for code in q.dossier_codes_without_events(db)]
     problems += [
         problem("event.no_dossier", desk=r["desk_id"], seq=r["seq"], code=r["dossier_code"])
-        for r in hub_checks.events_without_dossier(desk.db)
+        for r in q.events_without_dossier(db)
     ]
     problems += [
         problem(
@@ -91,27 +127,12 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
             snapshot_id=r["snapshot_id"],
             dossier_id=r["dossier_id"],
         )
-        for r in hub_checks.events_of_another_dossier(desk.db)
+        for r in q.events_of_another_dossier(db)
     ]
     problems += [
-        problem("dossier.no_desk_events", code=r["code"], desk=r["desk_id"])
-        for r in hub_checks.dossiers_without_their_desk(desk.db)
+        problem("dossier.no_desk_events", code=r["code"], desk=r["desk_id"]) for r in q.dossiers_without_their_desk(db)
     ]
-    clock_note = queries.get_meta(desk.db, "clock_backwards")
-    if clock_note:
-        warnings.append(problem("clock.went_backwards", detail=clock_note))
-    notes = [
-        problem(
-            "dossier.caught_up",
-            code=r["code"],
-            claimed_at=r["claimed_at"],
-            entered_at=r["entered_at"],
-            reason=r["reason"],
-        )
-        for r in queries.catch_ups(desk.db, limit=None)  # every one: an audit leaves none out
-    ]
-    notes += [problem("sync.publication_completed", bundle=name) for name in completed]
-    return VerifyReport(problems, warnings, notes)
+    return done
 
 
 def _recorded(missing: Problem, gaps: list[tuple[int, int]]) -> bool:

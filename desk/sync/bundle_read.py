@@ -38,9 +38,10 @@ from desk.sync.bundle_write import (
     remove_quietly,
 )
 from desk.sync.ingest import Gap, Progress, Run, desk_gaps
-from desk.sync.publish import ChunkHook, stage_and_publish
+from desk.sync.publish import ChunkHook, publish_at_once, stage_and_publish
 from desk.sync.seal import check_routing, opened
 from desk.sync.signing import check_source, signed_from_member
+from desk.sync.store import POSTGRESQL, HubStore, hub_store
 
 # limits against hostile bundles (zip bombs, huge members); a day of a busy
 # desk is a few megabytes, a 20,000-event bundle about 40 MB uncompressed
@@ -423,19 +424,20 @@ def _import_plain(
     events: EventsSource | None = None
     try:
         check_routing(routing, bundle.manifest, path.name)
-        _check_signed(desk, bundle, path.name)  # who wrote it, before any event is read
+        store = hub_store(desk)
+        _check_signed(desk, bundle, path.name, store)  # who wrote it, before any event is read
 
         # the events' reader starts first: a second process may read them while the other members are checked
         events = EventsSource(str(path), zf, *bundle.events, where=path.name, manifest=bundle.manifest)
         _check_members(zf, bundle, path.name)
-        return _store(desk, path, zf, bundle, events, progress, on_chunk)
+        return _store(desk, store, path, zf, bundle, events, progress, on_chunk)
     finally:
         if events is not None:
             events.close()
         zf.close()
 
 
-def _check_signed(desk, bundle: _Bundle, where: str) -> None:
+def _check_signed(desk, bundle: _Bundle, where: str, store: HubStore) -> None:
     """The desk that signed the manifest is enrolled here and its signature verifies (docs/keys.md)."""
     m = bundle.manifest
     check_source(
@@ -447,11 +449,13 @@ def _check_signed(desk, bundle: _Bundle, where: str) -> None:
         signed=signed_from_member(bundle.signature, m["desk_id"]),
         data=bundle.manifest_bytes,
         where=where,
+        store=store,
     )
 
 
 def _store(
     desk,
+    store: HubStore,
     path: Path,
     zf: zipfile.ZipFile,
     bundle: _Bundle,
@@ -459,7 +463,8 @@ def _store(
     progress: Progress | None,
     on_chunk: ChunkHook | None,
 ) -> ImportResult:
-    """Stage the events as they are checked, store the bundle's scans, publish."""
+    """Stage the events as they are checked, store the bundle's scans, publish (SQLite); on PostgreSQL, check
+    and write them in one transaction, the scans stored before it commits."""
     m = bundle.manifest
     where = path.name
     written: list[Path] = []
@@ -481,27 +486,39 @@ def _store(
             remove_quietly(p)
 
     try:
-        done = stage_and_publish(
-            desk,
-            noting_files(events) if bundle.files else events,
-            name=path.name,
-            desk_id=m["desk_id"],
-            agency_code=m["agency"],
-            desk_no=m["desk_no"],
-            where=where,
-            total=m["counts"]["events"],
-            store_files=store_files,
-            discard_files=discard_files,
-            progress=progress,
-            on_chunk=on_chunk,
-        )
+        if store.kind == POSTGRESQL:
+            done = publish_at_once(
+                desk,
+                store,
+                noting_files(events) if bundle.files else events,
+                m,
+                where,
+                store_files=store_files,
+                discard_files=discard_files,
+                progress=progress,
+            )
+        else:
+            done = stage_and_publish(
+                desk,
+                noting_files(events) if bundle.files else events,
+                name=path.name,
+                desk_id=m["desk_id"],
+                agency_code=m["agency"],
+                desk_no=m["desk_no"],
+                where=where,
+                total=m["counts"]["events"],
+                store_files=store_files,
+                discard_files=discard_files,
+                progress=progress,
+                on_chunk=on_chunk,
+            )
     except IntegrityFailure:
         events.finish()  # a problem of the events themselves (read to the end) comes first
         raise
     return ImportResult(
         imported_events=done.imported,
         skipped_events=done.skipped,
-        gaps=desk_gaps(desk.db, m["desk_id"]),
+        gaps=_gaps(store, m["desk_id"]),
         dossiers=done.dossiers,
         desk_id=m["desk_id"],
         desk_no=m["desk_no"],
@@ -510,3 +527,8 @@ def _store(
         last_seq=m["seq"]["last"],
         files=done.files,
     )
+
+
+def _gaps(store: HubStore, desk_id: str) -> list[Gap]:
+    with store.reading() as db:
+        return desk_gaps(db, desk_id, store.q)

@@ -15,12 +15,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from db import key_queries as kq
-from db import queries, write_transaction
+from db import queries
 from desk import clock, keys
 from desk.config import update_settings
 from desk.errors import IntegrityFailure, InvalidInput, NotFound
 from desk.fsio import atomic_write
+from desk.sync.store import hub_store
 
 REQUEST_FORMAT = "motcua-desk-enrolment/1"
 HUB_KEY_FORMAT = "motcua-desk-hub-key/1"
@@ -137,12 +137,13 @@ def enrol(hub, request: Request, *, where: str = "request", replace: bool = Fals
     an enrolled desk that lost its key (a desk restored from a backup, which holds no key) gets the new
     one: its old key signs up to the last seq this hub holds of it, the new one from the next.
     """
-    db = hub.db
+    store = hub_store(hub)
+    kq = store.q
     served = served_agencies(hub.settings)
     if request.agency not in served:
         raise IntegrityFailure("keys.other_agency", field="agency", where=where, agency=request.agency, agencies=served)
     public = keys.public_text(request.public_key)
-    with write_transaction(db):
+    with store.writing(request.desk_id) as db:
         row = kq.enrolled_desk(db, request.desk_id)
         if row is not None:
             if row["revoked_at"]:
@@ -159,7 +160,7 @@ def enrol(hub, request: Request, *, where: str = "request", replace: bool = Fals
             if key is not None and key["desk_id"] == row["desk_id"] and key["until_seq"] is None:
                 return row, False
             if replace and key is None and (row["agency_code"], row["desk_no"]) == (request.agency, request.desk_no):
-                head = queries.event_head(db, request.desk_id)
+                head = kq.event_head(db, request.desk_id)
                 last = max(head["seq"] if head else 0, request.next_seq - 1)
                 for old in kq.desk_keys(db, request.desk_id):
                     if old["until_seq"] is None:
@@ -197,21 +198,24 @@ def enrol(hub, request: Request, *, where: str = "request", replace: bool = Fals
             request.fingerprint,
             clock.now().isoformat(timespec="seconds"),
         )
-    row = kq.enrolled_desk(db, request.desk_id)
+    with store.reading() as db:
+        row = kq.enrolled_desk(db, request.desk_id)
     assert row is not None
     return row, True
 
 
 def registry(hub) -> list[dict]:
     """Every desk enrolled at this hub (revoked ones too), with its current key's fingerprint."""
-    return kq.enrolled_desks(hub.db)
+    store = hub_store(hub)
+    with store.reading() as db:
+        return store.q.enrolled_desks(db)
 
 
 def find_desk(hub, ref: str) -> dict:
     """The enrolled desk ``ref`` names: its desk id, its number in the hub's agency (``3``), or
     ``AGENCY:3``; the active one when a number was enrolled more than once."""
     ref = ref.strip()
-    rows = kq.enrolled_desks(hub.db)
+    rows = registry(hub)
     found = [r for r in rows if r["desk_id"] == ref]
     if not found:
         agency, _, number = ref.rpartition(":")
@@ -237,9 +241,11 @@ def revoke(hub, row: dict) -> dict:
             agency=row["agency_code"],
             at=row["revoked_at"],
         )
-    with write_transaction(hub.db):
-        kq.revoke_desk(hub.db, row["desk_id"], clock.now().isoformat(timespec="seconds"))
-    revoked = kq.enrolled_desk(hub.db, row["desk_id"])
+    store = hub_store(hub)
+    with store.writing(row["desk_id"]) as db:
+        store.q.revoke_desk(db, row["desk_id"], clock.now().isoformat(timespec="seconds"))
+    with store.reading() as db:
+        revoked = store.q.enrolled_desk(db, row["desk_id"])
     assert revoked is not None
     return revoked
 

@@ -10,7 +10,10 @@ requests handled at once are bounded (``max_concurrent``).
 
 With ``tls_cert``/``tls_key`` it speaks HTTPS; without, plain HTTP: bind it to
 127.0.0.1 (the default) or a trusted LAN. :func:`app_from_env` lets Granian's
-own command run the same application with process workers (docs/sync-protocol.md).
+own command run the same application with process workers (docs/sync-protocol.md);
+:func:`serve_workers` (``desk hub serve --workers N``) does the same: N
+processes against one PostgreSQL store (``[hub] database``), any worker taking
+any desk (docs/hub.md).
 """
 
 from __future__ import annotations
@@ -220,6 +223,96 @@ def serve(
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
     server.serve_forever(ready=ready)
+
+
+def serve_workers(
+    desk,
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    *,
+    workers: int,
+    target: str = "desk.sync.hub:app_from_env",
+    ready: Callable[[str], None] | None = None,
+    header_timeout: float = HEADER_TIMEOUT,
+    max_concurrent: int = MAX_CONCURRENT,
+    tls_cert: str | Path | None = None,
+    tls_key: str | Path | None = None,
+    env: dict[str, str] | None = None,
+) -> None:
+    """Serve with ``workers`` Granian processes, each running ``target`` (a factory of a :class:`HubApp`
+    over ``$DESK_HOME``; ``env``: more variables for them), until interrupted; ``ready(url)`` once the port
+    answers.
+
+    Only with a PostgreSQL store (``hub.workers_need_postgresql`` otherwise): the home's SQLite has one writer.
+    A worker that dies is started again; what it was writing is rolled back by PostgreSQL, and the desk sends
+    the batch again (exactly once by event id).
+    """
+    from desk.sync.store import POSTGRESQL, close_pools, hub_store
+
+    if not load_settings(desk.home).hub_tokens:
+        raise InvalidInput("hub.no_tokens", field="token")
+    if (tls_cert is None) != (tls_key is None):
+        raise InvalidInput("hub.tls_pair", field="tls")
+    if hub_store(desk).kind != POSTGRESQL:  # opened once here: unreachable or refused is said before serving
+        raise InvalidInput("hub.workers_need_postgresql", field="workers", workers=workers)
+    close_pools()  # each worker opens its own
+    from granian.constants import HTTPModes, Interfaces, SSLProtocols
+    from granian.http import HTTP1Settings
+    from granian.server import Server
+
+    try:
+        bound = _free_port(host, port)
+    except OSError as exc:
+        raise DeskError(
+            "hub.listen_failed", field="port", host=host, port=port, detail=exc.strerror or str(exc)
+        ) from None
+    scheme = "https" if tls_cert is not None else "http"
+    url = f"{scheme}://{f'[{host}]' if ':' in host else host}:{bound}"
+    server = Server(
+        target,
+        address=host,
+        port=bound,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        http=HTTPModes.http1,
+        websockets=False,
+        backpressure=max_concurrent,
+        http1_settings=HTTP1Settings(header_read_timeout=max(1, int(header_timeout * 1000))),
+        log_enabled=False,
+        ssl_cert=Path(tls_cert).expanduser() if tls_cert is not None else None,
+        ssl_key=Path(tls_key).expanduser() if tls_key is not None else None,
+        ssl_protocol_min=SSLProtocols.tls12,
+        respawn_failed_workers=True,
+        respawn_interval=0.5,
+        factory=True,
+    )
+    if ready is not None:
+        threading.Thread(target=_when_listening, args=(host, bound, url, ready), daemon=True).start()
+    changes = {"DESK_HOME": str(desk.home.root), **(env or {})}  # what each worker's factory opens
+    before = {name: os.environ.get(name) for name in changes}
+    os.environ.update(changes)
+    try:
+        server.serve()
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _when_listening(host: str, port: int, url: str, ready: Callable[[str], None]) -> None:
+    """Call ``ready(url)`` once the port answers (bounded: about a minute)."""
+    import time
+
+    for _ in range(1200):
+        try:
+            socket.create_connection((_loopback_for(host), port), timeout=1).close()
+        except OSError:
+            time.sleep(0.05)
+            continue
+        ready(url)
+        return
 
 
 def app_from_env() -> HubApp:

@@ -8,8 +8,11 @@ checks and the transaction of bundle import (``desk.sync.ingest``);
 (docs/recovery.md); ``GET /v1/health`` says it is alive. Tokens are the home's
 ``[hub] tokens`` (stored as SHA-256 digests by ``desk hub token add``),
 compared in constant time. A body must arrive within ``request_timeout``
-(else 408), bodies are size-limited, and every database access goes through
-one lock. :mod:`desk.sync.hub` serves it with Granian.
+(else 408) and bodies are size-limited. On the home's SQLite every database
+access goes through one lock (one writer); on PostgreSQL (``[hub] database``,
+``desk.sync.store``) requests run side by side, batches of one desk taking
+turns on its advisory lock, and any number of worker processes may serve one
+database. :mod:`desk.sync.hub` serves it with Granian.
 
 Every error answer is ``{"error": <message for a person>, "code": <stable
 code>}``. A refusal of the core (the records check, a fork) carries its
@@ -22,6 +25,7 @@ codes of their own, ``hub.*``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -32,8 +36,6 @@ import urllib.parse
 import uuid
 from collections.abc import Callable
 
-from db import queries
-from db import sync_queries as sq
 from desk import __version__, clock, keys
 from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
@@ -45,6 +47,7 @@ from desk.sync.push import EVENTS_PATH, HEAD_PATH, HEALTH_PATH, MAX_BATCH, PROTO
 from desk.sync.receipt_keys import published
 from desk.sync.records import check_records, received_events
 from desk.sync.signing import HUB_SIGNATURE_HEADER, check_source, reply_bytes, signed_from_headers
+from desk.sync.store import SQLITE, HubStore, hub_store
 
 MAX_BODY = 16 * 1024**2
 REQUEST_TIMEOUT = 30.0
@@ -127,7 +130,10 @@ class HubApp:
     ):
         self.desk = desk
         self.describe = describe or _describe_plainly
-        self.db_lock = threading.Lock()
+        self.store: HubStore = hub_store(desk)
+        self.db_lock: contextlib.AbstractContextManager = (
+            threading.Lock() if self.store.serialised else contextlib.nullcontext()
+        )
         self.max_body = max_body
         self.request_timeout = request_timeout
         self.max_events = max_events
@@ -302,10 +308,11 @@ class HubApp:
             seq = 0
         if not 0 < len(desk_id) <= 64:
             raise _Reply(400, "hub.fields_missing", "desk_id is required")
-        with self.db_lock:
-            head = queries.event_head(self.desk.db, desk_id)
-            at_seq = queries.event_head(self.desk.db, desk_id, seq) if seq > 0 else None
-            codes = queries.event_codes(self.desk.db, desk_id)
+        q = self.store.q
+        with self.db_lock, self.store.reading() as db:
+            head = q.event_head(db, desk_id)
+            at_seq = q.event_head(db, desk_id, seq) if seq > 0 else None
+            codes = q.event_codes(db, desk_id)
         return {
             "protocol": PROTOCOL,
             "desk_id": desk_id,
@@ -361,6 +368,7 @@ class HubApp:
                     signed=signed,
                     data=body,
                     where=where,
+                    store=self.store,
                 )
             except IntegrityFailure as exc:
                 raise self.refusal(403, exc) from None
@@ -368,9 +376,10 @@ class HubApp:
             checked = check_records(received_events(events), desk_id=desk_id, where=where)
         except IntegrityFailure as exc:
             raise self.refusal(422, exc) from None
-        desk = self.desk
+        desk, store = self.desk, self.store
         with self.db_lock:
-            stored = sq.stored_request(desk.db, key)
+            with store.reading() as db:
+                stored = store.q.stored_request(db, key)
             if stored is not None:
                 if stored["body_sha256"] != body_sha:
                     raise _Reply(
@@ -380,7 +389,7 @@ class HubApp:
             ack = f"{self.hub_id}-{uuid.uuid4().hex[:12]}"
             answer: dict = {}
 
-            def remember(result) -> None:
+            def remember(result, db) -> None:
                 answer.update(
                     protocol=PROTOCOL,
                     ack=ack,
@@ -389,8 +398,8 @@ class HubApp:
                     skipped=result.skipped,
                     gaps=[g.to_json() for g in result.gaps],
                 )
-                sq.store_request(
-                    desk.db,
+                store.q.store_request(
+                    db,
                     key,
                     body_sha,
                     json.dumps(answer, ensure_ascii=False),
@@ -398,7 +407,8 @@ class HubApp:
                 )
 
             try:
-                resume(desk)  # a bundle's publication left by a killed import comes first
+                if store.kind == SQLITE:
+                    resume(desk)  # a bundle's publication left by a killed import comes first
                 ingest(
                     desk,
                     [Run.of(checked)],
@@ -410,6 +420,7 @@ class HubApp:
                     where=where,
                     total=len(checked),
                     before_commit=remember,
+                    store=store,
                 )
             except Busy as exc:  # a bundle is being published here: the desk tries again
                 raise self.refusal(503, exc) from None

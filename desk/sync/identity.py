@@ -12,6 +12,7 @@ one statement (``db.hub_checks.identity_conflicts``).
 from __future__ import annotations
 
 from operator import itemgetter
+from typing import Any
 
 from db import hub_checks
 from desk.rules.problems import Problem, problem
@@ -71,14 +72,16 @@ class RunIdentities:
         return clashes
 
 
-def identity_problem(db, identities: set[Identity], *, where: str, run: RunIdentities | None = None) -> Problem | None:
+def identity_problem(
+    db, identities: set[Identity], *, where: str, run: RunIdentities | None = None, q: Any = hub_checks
+) -> Problem | None:
     """The first disagreement of the run's dossiers among themselves (``run``: with its earlier parts too) or
-    with this home's, or None."""
+    with this home's, or None (``q``: the hub store's queries, ``desk.sync.store``)."""
     clashes = _within(identities) if run is None else run.add(identities)
     if not clashes:
         clashes = [
             ((r["id"], r["code"], r["desk_id"]), (r["other_id"], r["other_code"], r["other_desk_id"]))
-            for r in hub_checks.identity_conflicts(db, sorted(identities))
+            for r in q.identity_conflicts(db, sorted(identities))
         ]
     if not clashes:
         return None

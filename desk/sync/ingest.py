@@ -6,7 +6,9 @@ with that desk's events already at this home, skips known event ids, inserts
 the new events, rebuilds the dossiers they touch from their snapshots, and
 records the import and any seq gap. Bundles (``desk.sync.bundle_read``) and
 pushed batches (``desk.sync.hub``) both go through here, so the two paths
-cannot drift apart.
+cannot drift apart. The hub's store (``desk.sync.store``: the home's SQLite or
+PostgreSQL) only lends its queries (``q``) and its transaction: the checks and
+the rebuild here are the same on both.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Any
 
 import orjson
 
-from db import queries, write_transaction
 from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
@@ -28,6 +30,7 @@ from desk.rules.problems import Problem, problem
 from desk.sync.identity import Identity, RunIdentities, identity_problem
 from desk.sync.records import hidden, is_snapshot, shown
 from desk.sync.schema import entry_problem, entry_status
+from desk.sync.store import SQLITE_QUERIES, HubQueries, HubStore, hub_store
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``; it may raise (for example :class:`Cancelled`) to stop the work."""
@@ -180,7 +183,7 @@ Staged = Callable[[list[tuple[str, int]]], dict[tuple[str, int], tuple[tuple, li
 (a staged bundle's, made while it was read: ``desk.sync.publish``)."""
 
 
-def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: Staged | None = None) -> int:
+def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: Staged | None, q: HubQueries) -> int:
     """Write the current state of each dossier touched, from its latest snapshot only.
 
     Per desk the latest snapshot by seq wins (a desk's own order, whatever its
@@ -190,27 +193,28 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
     """
     if not codes:
         return 0
-    candidates = sq.latest_events_per_desk(db, codes)
+    q.lock_dossiers(db, codes)  # PostgreSQL: another desk's batch about one of them waits (SQLite: one writer)
+    candidates = q.latest_events_per_desk(db, codes)
     keys = [(c["desk_id"], c["seq"]) for c in candidates]
     made = staged(keys) if staged else {}
     states: dict[tuple[str, int], State] = {k: v[:2] for k, v in made.items()}
     folds = {k: v[2] for k, v in made.items()}  # the applicant's folded name, made with the state
     need = [k for k in keys if k not in made]
-    stored = sq.event_payloads(db, [k for k in need if k not in fresh])
+    stored = q.event_payloads(db, [k for k in need if k not in fresh])
     states.update({k: state_of(orjson.loads(fresh[k] if k in fresh else stored[k])) for k in need})
     lacking = {(c["dossier_code"], c["desk_id"]) for c in candidates if states[(c["desk_id"], c["seq"])] is None}
     if lacking:
         # a desk's latest event about these dossiers carries no snapshot (a print, say): take its latest that does
         older = {
             (c["dossier_code"], c["desk_id"]): c
-            for c in sq.latest_snapshot_events_per_desk(db, sorted({code for code, _ in lacking}))
+            for c in q.latest_snapshot_events_per_desk(db, sorted({code for code, _ in lacking}))
         }
         chosen_or_none = [
             older.get(key) if key in lacking else c for c in candidates for key in [(c["dossier_code"], c["desk_id"])]
         ]
         candidates = [c for c in chosen_or_none if c is not None]
         more = [(c["desk_id"], c["seq"]) for c in candidates if states.get((c["desk_id"], c["seq"])) is None]
-        states.update({k: state_of(orjson.loads(v)) for k, v in sq.event_payloads(db, more).items()})
+        states.update({k: state_of(orjson.loads(v)) for k, v in q.event_payloads(db, more).items()})
     best: dict[str, dict] = {}
     for c in candidates:
         cur = best.get(c["dossier_code"])
@@ -225,7 +229,7 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
             chosen[code] = state
             if key in folds:
                 folded_of[code] = folds[key]
-    ids_by_code = sq.dossier_ids_by_code(db, list(chosen))
+    ids_by_code = q.dossier_ids_by_code(db, list(chosen))
     clashes = [
         problem("records.code_taken", code=code)
         for code, (row, _) in chosen.items()
@@ -233,13 +237,13 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
     ]
     if clashes:
         raise ChainConflict("records.codes_collide", findings=shown(clashes), more=hidden(clashes))
-    present = sq.existing_dossier_ids(db, [row[_ID] for row, _ in chosen.values()])
+    present = q.existing_dossier_ids(db, [row[_ID] for row, _ in chosen.values()])
     new_rows: list[tuple] = []
     new_lines: list[tuple] = []
     for code, (row, lines) in chosen.items():
         folded = folded_of[code] if code in folded_of else fold_name(row[_APPLICANT_NAME])
         if row[_ID] in present:
-            queries.replace_dossier(
+            q.replace_dossier(
                 db,
                 {**dict(zip(sq.SNAPSHOT_DOSSIER_COLUMNS, row)), "applicant_folded": folded},
                 [dict(zip(sq.SNAPSHOT_LINE_COLUMNS, line)) for line in lines],
@@ -248,31 +252,31 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
             new_rows.append((*row, folded))
             dossier_id = (row[_ID],)
             new_lines += [line + dossier_id for line in lines]
-    sq.insert_dossiers(db, new_rows, new_lines)
+    q.insert_dossiers(db, new_rows, new_lines)
     return len(chosen)
 
 
-def _refresh_gaps(db, desk_id: str, lo: int, hi: int, at: str, by: str) -> None:
+def _refresh_gaps(db, q: HubQueries, desk_id: str, lo: int, hi: int, at: str, by: str) -> None:
     """Close the recorded gaps that events ``lo…hi`` filled, record the ones they reveal."""
-    gaps, first, last = sq.seq_gaps(db, desk_id, (lo, hi))
+    gaps, first, last = q.seq_gaps(db, desk_id, (lo, hi))
     current = set(gaps)
     recorded = {
         (g["first_seq"], g["last_seq"]): g
-        for g in sq.open_gaps(db, desk_id)
+        for g in q.open_gaps(db, desk_id)
         if g["first_seq"] >= first and g["last_seq"] <= last
     }
     for span, g in recorded.items():
         if span not in current:
-            sq.close_gap(db, g["id"], at, by)
+            q.close_gap(db, g["id"], at, by)
     for first_seq, last_seq in sorted(current - set(recorded)):
-        sq.open_gap(db, desk_id, first_seq, last_seq, at, by)
+        q.open_gap(db, desk_id, first_seq, last_seq, at, by)
 
 
-def desk_gaps(db, desk_id: str | None = None) -> list[Gap]:
-    """Open gaps recorded at this home (for one desk, or all)."""
-    desks = {d["desk_id"]: d for d in sq.hub_desk_rows(db)}
+def desk_gaps(db, desk_id: str | None = None, q: HubQueries = SQLITE_QUERIES) -> list[Gap]:
+    """Open gaps recorded at this hub (for one desk, or all); ``db`` a handle of the store of ``q``."""
+    desks = {d["desk_id"]: d for d in q.hub_desk_rows(db)}
     out = []
-    for g in sq.open_gaps(db, desk_id):
+    for g in q.open_gaps(db, desk_id):
         d = desks.get(g["desk_id"], {})
         out.append(Gap(g["desk_id"], d.get("desk_no"), d.get("agency_code", ""), g["first_seq"], g["last_seq"]))
     return out
@@ -296,8 +300,8 @@ class RunChecks:
     (a bundle, staged first: ``desk.sync.publish``).
     """
 
-    def __init__(self, db, *, desk_id: str, desk_no: int, where: str):
-        self.db, self.desk_id, self.desk_no, self.where = db, desk_id, desk_no, where
+    def __init__(self, db, *, desk_id: str, desk_no: int, where: str, q: HubQueries = SQLITE_QUERIES):
+        self.db, self.desk_id, self.desk_no, self.where, self.q = db, desk_id, desk_no, where, q
         self.skipped = 0
         self.acknowledged: list[str] = []
         self.lo = self.hi = self.new = self.first_new = self.last_new = 0
@@ -315,12 +319,12 @@ class RunChecks:
             self.lo = rows[0][1]
         self.hi, self.last_hash = rows[-1][1], rows[-1][9]
         new = self._new_rows(rows)
-        clash = identity_problem(self.db, run.identities, where=self.where, run=self._identities)
+        clash = identity_problem(self.db, run.identities, where=self.where, run=self._identities, q=self.q)
         if clash is None:
             entries = {code: status for code, status in run.entries.items() if code not in self._codes}
             self._codes.update(run.entries)
             if any(status is not None for status in entries.values()):
-                clash = entry_problem(self.db, self.desk_id, self.lo, entries, where=self.where)
+                clash = entry_problem(self.db, self.desk_id, self.lo, entries, where=self.where, q=self.q)
         if clash is not None:
             raise ChainConflict(clash)
         if new:
@@ -331,10 +335,10 @@ class RunChecks:
 
     def _new_rows(self, rows: list[tuple]) -> list[tuple]:
         # a row: desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash
-        db, desk_id = self.db, self.desk_id
+        db, desk_id, q = self.db, self.desk_id, self.q
         seqs = {row[1] for row in rows}
-        around = sq.event_rows_between(db, desk_id, rows[0][1] - 1, rows[-1][1] + 1)
-        elsewhere = sq.event_ids_present(db, [row[2] for row in rows])
+        around = q.event_rows_between(db, desk_id, rows[0][1] - 1, rows[-1][1] + 1)
+        elsewhere = q.event_ids_present(db, [row[2] for row in rows])
         ids = self._ids
         problems: list[Problem] = []
         new: list[tuple] = []
@@ -369,25 +373,30 @@ class RunChecks:
         return new
 
 
-def write_rows(db, desk_id: str, rows: list[tuple], staged: Staged | None = None) -> int:
+def write_rows(
+    db, desk_id: str, rows: list[tuple], staged: Staged | None = None, q: HubQueries = SQLITE_QUERIES
+) -> int:
     """Insert checked new events (rows of EVENT_COLUMNS, in seq order) and rebuild the dossiers they touch;
     returns how many were rebuilt. Inside a write transaction."""
     if not rows:
         return 0
-    sq.insert_event_rows(db, rows)
+    if q.insert_event_rows(db, rows) != len(rows):
+        # another desk's batch brought one of these event ids after the checks (PostgreSQL: desks run side
+        # by side): nothing of this run is kept; sent again, the checks see it
+        raise Busy("sync.events_raced", field="bundle", desk_id=desk_id)
     latest = {row[3]: row for row in rows if row[3]}  # per dossier code, its latest event here
     fresh = {(desk_id, row[1]): row[7] for row in latest.values()}
-    return _rebuild(db, sorted(latest), fresh, staged)
+    return _rebuild(db, sorted(latest), fresh, staged, q)
 
 
 def record_run(db, checks: RunChecks, *, source: str, name: str, agency_code: str, imported: int, now: str) -> None:
     """What the run brought: its mark, its desk, the gaps it filled or revealed, the import. Inside the write
     transaction of its last new events."""
-    desk_id = checks.desk_id
-    sq.add_mark(db, desk_id, checks.first_new, checks.last_new, f"{source}:{name}", now)
-    sq.upsert_desk(db, desk_id, agency_code, checks.desk_no, now)
-    _refresh_gaps(db, desk_id, checks.lo, checks.hi, now, f"{source} {name}")
-    sq.record_import(
+    desk_id, q = checks.desk_id, checks.q
+    q.add_mark(db, desk_id, checks.first_new, checks.last_new, f"{source}:{name}", now)
+    q.upsert_desk(db, desk_id, agency_code, checks.desk_no, now)
+    _refresh_gaps(db, q, desk_id, checks.lo, checks.hi, now, f"{source} {name}")
+    q.record_import(
         db,
         {
             "source": source,
@@ -417,30 +426,33 @@ def ingest(
     where: str,
     total: int,
     progress: Progress | None = None,
-    before_commit: Callable[[IngestResult], None] | None = None,
+    before_commit: Callable[[IngestResult, Any], None] | None = None,
+    store: HubStore | None = None,
 ) -> IngestResult:
     """Store a checked run of one desk's events in one transaction; see the module docstring.
 
     ``runs``: the run in seq order, in one or more parts; ``total``: how many
-    events they hold, for ``progress``. ``before_commit`` runs inside the
-    transaction (the hub stores its idempotent response there); if it raises,
+    events they hold, for ``progress``. ``before_commit(result, db)`` runs inside the
+    transaction (``db``: its handle) (the hub stores its idempotent response there); if it raises,
     nothing is imported. Known events are skipped, so ingesting twice changes
     nothing. While a bundle is being published (``desk.sync.publish``) nothing
-    is ingested: raises :class:`Busy`.
+    is ingested: raises :class:`Busy`. ``store``: the hub's (:func:`desk.sync.store.hub_store` of ``desk``
+    when not given); on PostgreSQL the transaction first takes the desk's advisory lock.
     """
-    db = desk.db
+    store = store or hub_store(desk)
+    q = store.q
     refuse_own_desk(desk, desk_id, where)
     now = clock.now().isoformat(timespec="seconds")
-    with sq.bulk_cache(db, total), write_transaction(db):
-        if sq.generation(db)[1]:
+    with store.writing(desk_id, total) as db:
+        if q.generation(db)[1]:
             raise Busy("sync.hub_publishing", field="bundle", where=where)
         result = IngestResult(imported=0, skipped=0)
-        checks = RunChecks(db, desk_id=desk_id, desk_no=desk_no, where=where)
+        checks = RunChecks(db, desk_id=desk_id, desk_no=desk_no, where=where, q=q)
         for run in runs:
             new = checks.part(run)
             result.skipped = checks.skipped
             if new:
-                result.dossiers += write_rows(db, desk_id, new)
+                result.dossiers += write_rows(db, desk_id, new, q=q)
                 result.imported += len(new)
                 result.acknowledged.extend(row[2] for row in new)
             if progress:
@@ -449,11 +461,11 @@ def ingest(
         if checks.first_new:
             record_run(db, checks, source=source, name=name, agency_code=agency_code, imported=result.imported, now=now)
         if checks.lo:
-            result.gaps = desk_gaps(db, desk_id)
+            result.gaps = desk_gaps(db, desk_id, q)
             if progress:
                 progress(total, total)
         if before_commit:
-            before_commit(result)
+            before_commit(result, db)
     return result
 
 

@@ -25,6 +25,11 @@ locking mode) while it works; a publication whose file is not locked any more
 (the importer was killed) is completed by :func:`resume`: at the next import,
 ``desk verify``, a pushed batch, or ``desk hub serve``. While a publication is
 under way at a home, pushed batches wait (:class:`desk.sync.ingest.Busy`).
+
+All of this is for SQLite, which has one writer. A hub on PostgreSQL
+(``desk.sync.store``) takes a bundle in ONE transaction (:func:`publish_at_once`):
+readers and other desks' writers are not blocked by it (MVCC, row locks, the
+desk's advisory lock), and all or nothing is what the transaction gives.
 """
 
 from __future__ import annotations
@@ -51,16 +56,19 @@ from desk.errors import IntegrityFailure
 from desk.fsio import fsync_dir
 from desk.sync.ingest import (
     Busy,
+    IngestResult,
     Progress,
     Run,
     RunChecks,
     Staged,
     desk_gaps,
+    ingest,
     record_run,
     refuse_own_desk,
     state_of,
     write_rows,
 )
+from desk.sync.store import HubStore
 
 PUBLISH_ROWS = 1000
 """Staged events published in the first transaction: about 0.15 s at a hub of a million dossiers. The next
@@ -435,3 +443,43 @@ def resume(desk, on_chunk: ChunkHook | None = None) -> list[str]:
 def publications(desk) -> list[dict]:
     """The publications under way at this home (``desk verify`` names them)."""
     return sq.publishing_rows(desk.db)
+
+
+def publish_at_once(
+    desk,
+    store: HubStore,
+    runs: Iterable[Run],
+    m: dict,
+    where: str,
+    *,
+    store_files: Callable[[], int],
+    discard_files: Callable[[], None],
+    progress: Progress | None,
+) -> Published:
+    """A bundle into a PostgreSQL hub: checked and written in one transaction (``desk.sync.ingest``); the
+    scans are stored once every event passed, before it commits; nothing is kept when anything fails."""
+    files = 0
+
+    def before_commit(result: IngestResult, db) -> None:
+        nonlocal files
+        files = store_files()
+
+    try:
+        result = ingest(
+            desk,
+            runs,
+            source="bundle",
+            name=where,
+            desk_id=m["desk_id"],
+            agency_code=m["agency"],
+            desk_no=m["desk_no"],
+            where=where,
+            total=m["counts"]["events"],
+            progress=progress,
+            before_commit=before_commit,
+            store=store,
+        )
+    except BaseException:
+        discard_files()
+        raise
+    return Published(result.imported, result.skipped, result.dossiers, files)

@@ -19,6 +19,7 @@ and raises it at :meth:`SchemaCheck.finish`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from db import hub_checks
 from desk.errors import IntegrityFailure
@@ -268,7 +269,9 @@ def entry_status(kind: str, payload: dict) -> str | None:
     return payload["dossier"]["status"]
 
 
-def entry_problem(db, desk_id: str, first_seq: int, entries: dict[str, str | None], *, where: str) -> Problem | None:
+def entry_problem(
+    db, desk_id: str, first_seq: int, entries: dict[str, str | None], *, where: str, q: Any = hub_checks
+) -> Problem | None:
     """A run's dossiers must start from the status their last event of the same desk left here.
 
     ``entries``: per dossier code, :func:`entry_status` of the run's first event about it. Judged only when
@@ -276,9 +279,9 @@ def entry_problem(db, desk_id: str, first_seq: int, entries: dict[str, str | Non
     first received in the run is the identity check's (``desk.sync.identity``).
     """
     moved = [(code, status) for code, status in entries.items() if status is not None]
-    if not moved or not hub_checks.chain_complete_below(db, desk_id, first_seq):
+    if not moved or not q.chain_complete_below(db, desk_id, first_seq):
         return None
-    found = hub_checks.status_mismatches(db, desk_id, moved)
+    found = q.status_mismatches(db, desk_id, moved)
     if not found:
         return None
     r = found[0]

@@ -13,11 +13,10 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from db import key_queries as kq
-from db import write_transaction
 from desk import keys
 from desk.errors import IntegrityFailure
 from desk.sync.enrolment import served_agencies
+from desk.sync.store import HubStore, hub_store
 
 SIGNATURE_FORMAT = "motcua-desk-signature/1"
 REPLY_FORMAT = b"motcua-desk-hub-reply/1"
@@ -140,15 +139,23 @@ def check_source(
     signed: Signed,
     data: bytes,
     where: str,
+    store: HubStore | None = None,
 ) -> None:
     """Refuse (IntegrityFailure, exit 5 / HTTP 403) what this hub must not take from a desk.
 
     In order: an agency the hub does not serve; a desk not enrolled (or a number enrolled to another desk);
     a revoked desk; no signature; a rotation not signed by the desk's key; a key not the desk's, or a
     signature that does not verify; a replaced key signing events past its last seq. Rotations that verify
-    are recorded (they stand on the old key's signature alone). ``data``: the signed bytes.
+    are recorded (they stand on the old key's signature alone). ``data``: the signed bytes. ``store``: the
+    hub's registry (``desk.sync.store``; that of ``hub`` when not given).
     """
-    db, settings = hub.db, hub.settings
+    store = store or hub_store(hub)
+    with store.reading() as db:
+        _check_source(hub, store, db, desk_id, agency, desk_no, last_seq, signed, data, where)
+
+
+def _check_source(hub, store: HubStore, db, desk_id, agency, desk_no, last_seq, signed, data, where) -> None:
+    settings, kq = hub.settings, store.q
     served = served_agencies(settings)
     ident = {"where": where, "desk_id": desk_id, "desk_no": desk_no, "agency": agency}
     if agency not in served:
@@ -182,7 +189,7 @@ def check_source(
     if signed.key is None or signed.signature is None:
         raise IntegrityFailure("keys.unsigned", field="bundle", where=where)
     if signed.rotations:
-        _apply_rotations(db, desk_id, signed.rotations, where)
+        _apply_rotations(store, db, desk_id, signed.rotations, where)
     key = kq.key_row(db, keys.public_text(signed.key))
     if key is None or key["desk_id"] != desk_id or not keys.verify(signed.key, signed.signature, data):
         raise IntegrityFailure("keys.bad_signature", field="bundle", **ident)
@@ -197,8 +204,9 @@ def check_source(
         )
 
 
-def _apply_rotations(db, desk_id: str, values: list, where: str) -> None:
+def _apply_rotations(store: HubStore, db, desk_id: str, values: list, where: str) -> None:
     """Record the rotations this hub does not know yet, each signed by the key it replaces."""
+    kq = store.q
     for value in values:
         rotation = keys.Rotation.from_json(value)
         refused = IntegrityFailure("keys.rotation_refused", field="bundle", where=where, desk_id=desk_id)
@@ -218,10 +226,10 @@ def _apply_rotations(db, desk_id: str, values: list, where: str) -> None:
             or not rotation.genuine()
         ):
             raise refused
-        with write_transaction(db):
-            kq.retire_key(db, old["public_key"], rotation.from_seq - 1)
+        with store.writing(desk_id) as tx:
+            kq.retire_key(tx, old["public_key"], rotation.from_seq - 1)
             kq.add_key(
-                db,
+                tx,
                 desk_id,
                 keys.public_text(rotation.new),
                 keys.fingerprint(rotation.new),

@@ -9,6 +9,7 @@ import orjson
 from db import queries
 from db import sync_queries as sq
 from desk.sync.ingest import Gap, desk_gaps
+from desk.sync.store import hub_store
 
 
 @dataclass
@@ -67,9 +68,14 @@ class HubStatus:
 
 
 def hub_status(desk, recent: int = 20) -> HubStatus:
-    """What this home has received from other desks: per desk, the open gaps, the latest imports."""
-    rows = sq.hub_desk_rows(desk.db)
+    """What this hub has received from other desks: per desk, the open gaps, the latest imports (from its
+    store: ``desk.sync.store``)."""
+    store = hub_store(desk)
+    with store.reading() as db:
+        rows = store.q.hub_desk_rows(db)
+        gaps = desk_gaps(db, q=store.q)
+        imports = store.q.recent_imports(db, recent)
     desks = [
         HubDesk(r["desk_id"], r["agency_code"], r["desk_no"], r["events"], r["last_seq"], r["last_seen"]) for r in rows
     ]
-    return HubStatus(desks, desk_gaps(desk.db), sq.recent_imports(desk.db, recent))
+    return HubStatus(desks, gaps, imports)

@@ -7,6 +7,7 @@ import json
 import zipfile
 from pathlib import Path
 
+from desk.config import update_settings
 from desk.context import open_desk
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.sync.bundle_write import export_bundle
@@ -19,9 +20,11 @@ AGENCY = "000.00.12.H29"
 class Homes:
     """Desk homes under one temporary folder, opened and closed together."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, hub_database: str = ""):
         self.root = root
         self.opened: list = []
+        self.hub_database = hub_database
+        """The ``[hub] database`` of the hubs (desk 0) made here: "" for their SQLite, or a PostgreSQL URL."""
 
     def desk(self, name: str, desk_no: int, *, desk_id: str | None = None, enrol: bool = True):
         """A new desk; with ``enrol``, enrolled at the desks made before (and they at it)."""
@@ -31,6 +34,8 @@ class Homes:
             text = config.read_text(encoding="utf-8")
             old = next(line for line in text.splitlines() if line.startswith("desk_id"))
             config.write_text(text.replace(old, f'desk_id = "{desk_id}"'), encoding="utf-8")
+        if desk_no == 0 and self.hub_database:
+            update_settings(home, hub_database=self.hub_database)
         d = open_desk(home)
         know_each_other(d, self.opened if enrol else [])  # enrolled at each other (any may act as the hub)
         self.opened.append(d)

@@ -2,27 +2,48 @@
 
 A dossier's (id, code, desk) never changes once a hub has seen it: a bundle that disagrees, in any order of
 arrival, is refused whole (exit 5) naming both dossiers, and ``desk verify`` finds what an older hub let in.
+Every test runs with the hub on its SQLite and on PostgreSQL (``hub_store``): one set of rules.
 """
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from db import sync_queries as sq
 from desk.config import update_settings
+from desk.sync.store import POSTGRESQL
+from desk.sync.store import hub_store as hub_store_of
 from tests.conftest import run_desk
 from tests.reliability.hostile_helpers import Homes, events_of, forged, intake
 
 
 @pytest.fixture
-def homes(tmp_path, now):
-    h = Homes(tmp_path)
+def homes(tmp_path, now, hub_store):
+    h = Homes(tmp_path, hub_database=hub_store)
     yield h
     h.close()
 
 
 def register(hub) -> list[tuple]:
-    return hub.db.execute("SELECT id, code, desk_id, applicant_name FROM dossiers ORDER BY code").fetchall()
+    store = hub_store_of(hub)
+    with store.reading() as db:
+        rows = db.execute("SELECT id, code, desk_id, applicant_name FROM dossiers ORDER BY code").fetchall()
+    return [tuple(r) for r in rows]
+
+
+def write(hub, sql: str, params=()) -> None:
+    """A statement run on the hub's store as it is (``?`` marks; PostgreSQL's ``%s`` there)."""
+    store = hub_store_of(hub)
+    with store.writing() as db:
+        db.execute(sql.replace("?", "%s") if store.kind == POSTGRESQL else sql, params)
+
+
+def found_at_hub(hub, code: str) -> str:
+    """What ``desk hub search CODE`` says of a dossier (its applicant's name), on either store."""
+    r = run_desk("hub", "search", code, "--json", home=hub.home.root)
+    assert r.returncode == 0, r.stderr
+    return " ".join(d["applicant"]["name"] for d in json.loads(r.stdout) if d["code"] == code)
 
 
 def imported(hub, path) -> None:
@@ -51,8 +72,7 @@ def test_two_desks_with_one_desk_number_are_refused_in_any_order(homes, now, b_f
     assert "Nothing was imported".lower() in r.stderr.lower()
     assert register(hub) == before  # nothing replaced
     for d in kept:
-        shown = run_desk("show", d.code, home=hub.home.root)
-        assert shown.returncode == 0 and d.applicant.name in shown.stdout
+        assert found_at_hub(hub, d.code) == d.applicant.name
     assert run_desk("verify", home=hub.home.root).returncode == 0
 
 
@@ -88,8 +108,7 @@ def test_a_new_code_over_another_desks_dossier_id_is_refused(homes, tmp_path):
     assert r.returncode == 5, (r.returncode, r.stdout, r.stderr)
     assert victim.code in r.stderr and records[0]["dossier_code"] in r.stderr
     assert register(hub) == before
-    shown = run_desk("show", victim.code, home=hub.home.root)
-    assert shown.returncode == 0 and "Trần Thị Bị Hại" in shown.stdout
+    assert found_at_hub(hub, victim.code) == "Trần Thị Bị Hại"
 
 
 def test_one_dossier_id_under_two_codes_in_one_bundle_is_refused(homes, tmp_path):
@@ -113,25 +132,27 @@ def test_verify_at_a_hub_finds_events_without_their_dossier_and_dossiers_without
     imported(hub, homes.export(a, "a"))
     assert run_desk("verify", home=hub.home.root).returncode == 0
     # desk B's events under desk A's code, stored as the old rebuild stored them
-    rows = hub.db.execute(
-        "SELECT desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash FROM events"
-    ).fetchall()
+    store = hub_store_of(hub)
+    with store.reading() as db:
+        rows = db.execute(
+            "SELECT desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash FROM events"
+        ).fetchall()
     b_rows = b.db.execute(
         "SELECT desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash FROM events"
     ).fetchall()
-    with hub.db.conn:
-        sq.insert_event_rows(hub.db, [tuple(r) for r in b_rows])
+    with store.writing() as db:
+        store.q.insert_event_rows(db, [tuple(r) for r in b_rows])
     r = run_desk("verify", home=hub.home.root)
     assert r.returncode == 5, (r.stdout, r.stderr)
     assert "event 1 is about dossier " + mine.code in r.stdout + r.stderr
     # a dossier whose code moved away from its events, and one whose desk has no event about it
-    with hub.db.conn:
-        hub.db.execute("DELETE FROM events WHERE desk_id = ?", (b.desk_id,))
-        hub.db.execute("UPDATE dossiers SET code = code || '-X' WHERE id = ?", (mine.id,))
+    write(hub, "DELETE FROM events WHERE desk_id = ?", (b.desk_id,))
+    if store.kind == POSTGRESQL:
+        write(hub, "DELETE FROM event_ids WHERE desk_id = ?", (b.desk_id,))
+    write(hub, "UPDATE dossiers SET code = code || '-X' WHERE id = ?", (mine.id,))
     r = run_desk("verify", home=hub.home.root)
     assert r.returncode == 5 and "which this home does not hold" in r.stdout + r.stderr
-    with hub.db.conn:
-        hub.db.execute("UPDATE dossiers SET code = ?, desk_id = ? WHERE id = ?", (mine.code, b.desk_id, mine.id))
+    write(hub, "UPDATE dossiers SET code = ?, desk_id = ? WHERE id = ?", (mine.code, b.desk_id, mine.id))
     r = run_desk("verify", home=hub.home.root)
     assert r.returncode == 5 and f"belongs to desk {b.desk_id}" in r.stdout + r.stderr
     assert len(rows) == 1
@@ -145,6 +166,8 @@ def test_events_under_the_hubs_own_desk_id_are_refused(homes):
     assert r.returncode == 5, (r.returncode, r.stdout, r.stderr)
     assert hub.desk_id in r.stderr and "own" in r.stderr
     assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    with hub_store_of(hub).reading() as db:
+        assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
     # the hub's own chain is its own: an intake there starts it, and its export works
     intake(hub, "Người Nhà")
     assert hub.db.execute("SELECT seq, prev_hash FROM events").fetchall() == [(1, "0" * 64)]

@@ -1,0 +1,116 @@
+"""A pool of psycopg 3 connections to the hub's PostgreSQL, and the handle a query function is given.
+
+Every connection of the pool autocommits; a write is one explicit transaction
+(:meth:`PgPool.writing`), which may first take a per-desk advisory lock
+(``pg_advisory_xact_lock``): two batches of one desk wait for each other,
+batches of different desks run side by side. The URL is never shown with its
+password (:func:`redact`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+CONNECT_TIMEOUT_S = 10
+POOL_TIMEOUT_S = 30.0
+
+
+def redact(url: str) -> str:
+    """The URL as it may be shown: without its password (a ``password=`` parameter included)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "postgresql://…"
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, _, host = netloc.rpartition("@")
+        name = user.split(":", 1)[0]
+        netloc = f"{name}@{host}" if name else host
+    query = "&".join(
+        "password=***" if part.partition("=")[0].lower() == "password" else part
+        for part in parts.query.split("&")
+        if part
+    )
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
+
+
+class PgConn:
+    """One connection, as the query functions of :mod:`db.pg.hub_queries` take it: ``execute`` returns a
+    cursor of tuples; :meth:`side` lends another connection of the pool for DDL that must commit apart
+    (a partition made on demand)."""
+
+    def __init__(self, conn: psycopg.Connection, pool: PgPool):
+        self.conn = conn
+        self.pool = pool
+
+    def execute(self, sql: str, params: Any = None) -> Any:
+        return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(sql, rows)
+
+    @contextlib.contextmanager
+    def side(self) -> Iterator[PgConn]:
+        with self.pool.pool.connection() as other:
+            yield PgConn(other, self.pool)
+
+
+class PgPool:
+    """The hub's pool (one per process and URL)."""
+
+    def __init__(self, url: str, *, max_size: int = 8):
+        self.url = url
+        self.shown = redact(url)
+        self.partitions: set[str] = set()
+        """Month partitions of ``events`` known to exist (made on demand: ``db.pg.hub_queries``)."""
+        self.lock = threading.Lock()
+        self.pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max_size,
+            # the worker process shows in pg_stat_activity (which worker holds what)
+            kwargs={
+                "autocommit": True,
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "application_name": f"motcua-hub-{os.getpid()}",
+            },
+            timeout=POOL_TIMEOUT_S,
+            open=False,
+            name="motcua-hub",
+        )
+
+    def open(self) -> PgPool:
+        """Open the pool and check one connection now (raises psycopg.OperationalError if the server is not
+        there or refuses)."""
+        psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_S).close()  # the server's own words if it refuses
+        self.pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+        return self
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[PgConn]:
+        with self.pool.connection() as conn:
+            yield PgConn(conn, self)
+
+    @contextlib.contextmanager
+    def writing(self, lock: str | None = None) -> Iterator[PgConn]:
+        """One transaction; with ``lock``, taken after the advisory lock of that key (a desk id)."""
+        with self.pool.connection() as conn, conn.transaction():
+            if lock is not None:
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock,))
+            yield PgConn(conn, self)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def open_pool(url: str, *, max_size: int = 8) -> PgPool:
+    return PgPool(url, max_size=max_size).open()

@@ -1,0 +1,230 @@
+"""The hub's PostgreSQL schema, as numbered steps recorded in ``schema_migrations``.
+
+Never edit an applied step: add a new one at the end. :func:`migrate` applies
+the missing steps in order, each in its own transaction, under an advisory
+lock (workers starting at once migrate once).
+
+The layout (docs/hub.md):
+
+- ``events``: append-only, partitioned by month on ``at_day`` (the day of the
+  event's ``at``); partitions are made on demand (``events_YYYYMM``). The unique
+  key of a partitioned table must hold the partition key, so the global keys
+  live in ``event_ids``: one narrow row per event (event id unique, (desk, seq)
+  unique, its hashes), which the continuity checks read.
+- ``dossiers`` and ``component_lines``: each dossier's current state.
+- the registry (``enrolled_desks``, ``desk_keys``), what arrived
+  (``sync_imports``, ``sync_desks``, ``sync_gaps``, ``event_marks``),
+  ``sync_requests`` (push idempotency) and ``meta``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+MIGRATIONS_LOCK = 7_417_001
+"""The advisory lock key every migrating process takes."""
+
+M001_SCHEMA = """
+CREATE TABLE events (
+    desk_id TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    event_id TEXT NOT NULL,
+    dossier_code TEXT NOT NULL,
+    type TEXT NOT NULL,
+    at TEXT NOT NULL,
+    clerk TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    at_day DATE NOT NULL,
+    -- the snapshot's id and status, and whether there is one: read once from the payload as it goes in
+    snapshot_id TEXT,
+    snapshot_status TEXT,
+    has_snapshot BOOLEAN NOT NULL
+) PARTITION BY RANGE (at_day);
+CREATE INDEX events_desk_seq ON events(desk_id, seq);
+CREATE INDEX events_dossier ON events(dossier_code, desk_id, seq);
+
+CREATE TABLE event_ids (
+    event_id TEXT PRIMARY KEY,
+    desk_id TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    at_day DATE NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    UNIQUE (desk_id, seq)
+);
+
+CREATE TABLE dossiers (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    desk_id TEXT NOT NULL,
+    desk_no INTEGER NOT NULL,
+    procedure_code TEXT NOT NULL,
+    procedure_name TEXT NOT NULL,
+    applicant_kind TEXT NOT NULL,
+    applicant_name TEXT NOT NULL,
+    applicant_folded TEXT NOT NULL,
+    id_number TEXT NOT NULL DEFAULT '',
+    id_kind TEXT NOT NULL DEFAULT '',
+    birth_date TEXT,
+    sex TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    address TEXT NOT NULL DEFAULT '',
+    channel TEXT NOT NULL,
+    delivery TEXT NOT NULL,
+    sets INTEGER NOT NULL DEFAULT 1,
+    received_at TEXT NOT NULL,
+    due_at TEXT,
+    status TEXT NOT NULL,
+    register_book TEXT NOT NULL DEFAULT '',
+    register_line INTEGER NOT NULL DEFAULT 0,
+    clerk TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    paused_at TEXT,
+    finished_at TEXT,
+    returned_at TEXT,
+    collected_by TEXT NOT NULL DEFAULT '',
+    satisfaction TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX dossiers_desk ON dossiers(desk_id, code);
+CREATE INDEX dossiers_received ON dossiers(received_at);
+CREATE INDEX dossiers_id_number ON dossiers(id_number);
+CREATE INDEX dossiers_phone ON dossiers(phone);
+CREATE INDEX dossiers_folded ON dossiers(applicant_folded text_pattern_ops);
+
+CREATE TABLE component_lines (
+    dossier_id TEXT NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    form TEXT NOT NULL,
+    quantity INTEGER NOT NULL,
+    received INTEGER NOT NULL,
+    required INTEGER NOT NULL,
+    must_digitise INTEGER NOT NULL,
+    digitisation TEXT NOT NULL,
+    reuse_source TEXT NOT NULL DEFAULT '',
+    file_path TEXT NOT NULL DEFAULT '',
+    file_sha256 TEXT NOT NULL DEFAULT '',
+    file_bytes BIGINT NOT NULL DEFAULT 0,
+    file_pages INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (dossier_id, position)
+);
+
+CREATE TABLE sync_imports (
+    id BIGSERIAL PRIMARY KEY,
+    source TEXT NOT NULL,
+    name TEXT NOT NULL,
+    desk_id TEXT NOT NULL,
+    agency_code TEXT NOT NULL,
+    desk_no INTEGER NOT NULL,
+    first_seq BIGINT NOT NULL,
+    last_seq BIGINT NOT NULL,
+    imported_events INTEGER NOT NULL,
+    skipped_events INTEGER NOT NULL,
+    last_hash TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX sync_imports_desk ON sync_imports(desk_id, id);
+
+CREATE TABLE sync_gaps (
+    id BIGSERIAL PRIMARY KEY,
+    desk_id TEXT NOT NULL,
+    first_seq BIGINT NOT NULL,
+    last_seq BIGINT NOT NULL,
+    found_at TEXT NOT NULL,
+    found_by TEXT NOT NULL,
+    closed_at TEXT,
+    closed_by TEXT
+);
+CREATE INDEX sync_gaps_open ON sync_gaps(desk_id, first_seq) WHERE closed_at IS NULL;
+
+CREATE TABLE sync_desks (
+    desk_id TEXT PRIMARY KEY,
+    agency_code TEXT NOT NULL,
+    desk_no INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+
+CREATE TABLE sync_requests (
+    idempotency_key TEXT PRIMARY KEY,
+    body_sha256 TEXT NOT NULL,
+    response TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+
+CREATE TABLE event_marks (
+    id BIGSERIAL PRIMARY KEY,
+    desk_id TEXT NOT NULL,
+    first_seq BIGINT NOT NULL,
+    last_seq BIGINT NOT NULL,
+    mark TEXT NOT NULL,
+    at TEXT
+);
+CREATE INDEX event_marks_desk ON event_marks(desk_id, first_seq);
+
+CREATE TABLE enrolled_desks (
+    desk_id TEXT PRIMARY KEY,
+    agency_code TEXT NOT NULL,
+    desk_no INTEGER NOT NULL,
+    agency_name TEXT NOT NULL DEFAULT '',
+    enrolled_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE UNIQUE INDEX enrolled_desks_number ON enrolled_desks(agency_code, desk_no) WHERE revoked_at IS NULL;
+
+CREATE TABLE desk_keys (
+    public_key TEXT PRIMARY KEY,
+    desk_id TEXT NOT NULL REFERENCES enrolled_desks(desk_id),
+    fingerprint TEXT NOT NULL,
+    from_seq BIGINT NOT NULL,
+    until_seq BIGINT,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX desk_keys_desk ON desk_keys(desk_id);
+
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+STEPS: list[tuple[int, str, str]] = [
+    (1, "hub_schema", M001_SCHEMA),
+]
+"""(number, name, SQL) of every step, in order."""
+
+
+def applied(conn) -> list[int]:
+    """The steps applied to this database (none for an empty one)."""
+    exists = conn.execute("SELECT to_regclass('schema_migrations')").fetchone()[0]
+    if exists is None:
+        return []
+    return [r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
+
+
+def migrate(conn, progress: Callable[[int, str], None] | None = None) -> list[int]:
+    """Apply the missing steps (``conn``: an autocommit psycopg connection); returns those applied now."""
+    done: list[int] = []
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATIONS_LOCK,))
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
+        have = set(applied(conn))
+        for version, name, sql in STEPS:
+            if version in have:
+                continue
+            if progress:
+                progress(version, name)
+            conn.execute(sql)
+            conn.execute("INSERT INTO schema_migrations(version, name) VALUES (%s, %s)", (version, name))
+            done.append(version)
+    return done
+
+
+def latest() -> int:
+    return STEPS[-1][0]

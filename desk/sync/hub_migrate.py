@@ -1,0 +1,88 @@
+"""``desk hub migrate --to postgresql://…``: a hub kept in its home's SQLite moved into PostgreSQL.
+
+What desks sent moves: their events (in seq order, into the month partitions),
+the dossiers they are about and their component lines, the registry of desks
+and their keys, what arrived (``sync_imports``, ``sync_desks``, ``sync_gaps``,
+``event_marks``) and the pushes' idempotency records. The hub's own desk (its
+clerks' work at this home) stays in the home, as a hub on PostgreSQL never
+takes its own events; tokens and every other setting stay in ``desk.toml``.
+Then ``[hub] database`` is set to the URL.
+
+Every row goes in with ``ON CONFLICT DO NOTHING`` in transactions of
+:data:`CHUNK` rows (``db.pg.move``): a move stopped half-way is run again, and
+a second run adds nothing. A database that holds events from elsewhere is
+refused (``hub.migrate_not_empty``). Stop ``desk hub serve`` first: what
+arrives at the SQLite hub meanwhile moves only with the next run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from db.pg import move
+from desk.config import update_settings
+from desk.errors import InvalidInput
+from desk.sync.store import PgStore, pg_store
+
+CHUNK = 5000
+MIGRATED_FROM = "migrated_from"
+"""The meta key naming the hub (its desk id) moved into this database."""
+
+Progress = Callable[[str, int, int], None]
+"""``progress(what, done, total)``: a table's rows moved so far (new or already there)."""
+
+
+@dataclass
+class Moved:
+    """What a run brought into PostgreSQL (rows new there; a second run gives zeros)."""
+
+    url: str
+    events: int = 0
+    dossiers: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"url": self.url, "events": self.events, "dossiers": self.dossiers, "rows": self.rows}
+
+
+def migrate_hub(desk, url: str, progress: Progress | None = None) -> Moved:
+    """Move this home's hub into the PostgreSQL database ``url``; see the module docstring."""
+    store = pg_store(url)
+    own = desk.desk_id
+    with store.reading() as pg:
+        came_from = store.q.get_meta(pg, MIGRATED_FROM)
+        if move.holds_events_of_others(pg, own) and came_from != own:
+            raise InvalidInput("hub.migrate_not_empty", field="to", url=store.shown)
+    with store.writing() as pg:
+        store.q.set_meta(pg, MIGRATED_FROM, own)
+    moved = Moved(store.shown)
+    for table in ("enrolled_desks", "desk_keys", "sync_desks", "sync_requests"):
+        moved.rows[table] = _move(desk, store, table, progress)
+    moved.events = _move(desk, store, "events", progress)
+    moved.dossiers = _move(desk, store, "dossiers", progress)
+    for table in move.WITH_IDS:
+        moved.rows[table] = _move(desk, store, table, progress)
+        with store.writing() as pg:
+            move.follow_ids(pg, table)
+    update_settings(desk.home, hub_database=url)
+    return moved
+
+
+def _move(desk, store: PgStore, table: str, progress: Progress | None) -> int:
+    """A table's rows (other desks' only) into PostgreSQL, a chunk per transaction; how many were new."""
+    db, own = desk.db, desk.desk_id
+    total = move.count(db, table, own)
+    added = done = 0
+    for rows in move.chunks(db, table, own, CHUNK):
+        with store.writing() as pg:
+            if table == "events":
+                added += store.q.insert_event_rows(pg, rows)
+            elif table == "dossiers":
+                added += move.insert_dossier_rows(pg, rows, move.lines_of(db, [r[0] for r in rows]))
+            else:
+                added += move.insert_as_is(pg, table, rows)
+        done += len(rows)
+        if progress:
+            progress(table, done, total)
+    return added

@@ -1,0 +1,37 @@
+"""Search over every desk's dossiers at a hub, on either store (``desk hub search``).
+
+On the home's SQLite the hub's dossiers are the home's: the desk's own search
+(``desk.dossier.query.search``: full-text, folded names, any 4+ digits of a
+number). On PostgreSQL: a dossier code, an ID number or phone (whole), or the
+start of the applicant's folded name ("nguyen van d" finds "Nguyễn Văn Đức"),
+through the indexes of ``db/pg/migrations.py``; newest first, at most ``limit``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from desk.dossier.query import search
+from desk.dossier.rows import row_to_dossier
+from desk.models import Dossier
+from desk.sync.store import POSTGRESQL, hub_store
+from desk.text import fold, sanitise
+
+
+def search_hub(desk, text: str, *, limit: int = 50) -> list[Dossier]:
+    """The dossiers of any desk at this hub that ``text`` names (see the module docstring)."""
+    store = hub_store(desk)
+    if store.kind != POSTGRESQL:
+        return search(desk, text, limit=limit)
+    from db.pg import hub_queries as pq
+
+    text = sanitise(text, field="search", max_len=200)
+    compact = re.sub(r"[\s.\-()]", "", text)
+    digits = ""
+    if re.fullmatch(r"\+84\d{5,}", compact):
+        digits = "0" + compact[3:]
+    elif re.fullmatch(r"\d{4,}", compact):
+        digits = compact
+    with store.reading() as db:
+        rows = pq.search_dossiers(db, fold(text), digits, limit)
+        return [row_to_dossier(row, pq.dossier_lines(db, row["id"])) for row in rows]
