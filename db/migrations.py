@@ -537,6 +537,33 @@ def m011_result_files(db: sqlite_utils.Database) -> None:
     )
 
 
+@_step
+def m012_desk_board(db: sqlite_utils.Database) -> None:
+    """What a hub's board of desks needs beyond what it stored already (``db.board_queries``).
+
+    ``hub_desk_contacts``: per desk, the hub's time of its last push, the desk's own clock as the push
+    declared it (``Desk-Clock``) and the skew between the two, the highest seq the desk declared
+    (``Desk-Last-Seq``), and the last batch the hub refused after checking its signature. Two indexes
+    make the board's flag of duplicates across desks (one ID number and procedure at two desks within
+    30 days) a range look-up instead of a scan.
+    """
+    db.execute(
+        """
+        CREATE TABLE hub_desk_contacts (
+            desk_id TEXT PRIMARY KEY,
+            contact_at TEXT NOT NULL,         -- the hub's clock at the desk's last push
+            desk_clock TEXT,                  -- the desk's clock, as its last push declared it
+            skew_seconds INTEGER,             -- desk_clock - contact_at
+            declared_seq INTEGER,             -- the highest seq the desk declared holding
+            refused_at TEXT,                  -- the last batch refused (after its signature checked)
+            refused_code TEXT,
+            refused_events INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX dossiers_person_procedure ON dossiers(id_number, procedure_code, received_at)")
+    db.execute("CREATE INDEX dossiers_desk_received ON dossiers(desk_id, received_at)")
+
+
 def migrate(db: Any) -> None:
     """Apply pending migrations explicitly at start-up.
 
