@@ -136,14 +136,14 @@ def duplicate_counts(db, desk_ids: list[str], since: str, window_days: int = 30)
 
 def duplicate_pairs(db, desk_ids: list[str], since: str, limit: int, window_days: int = 30) -> list[dict]:
     """Dossiers of these desks received from ``since`` on, each with a duplicate at another desk: ``code``,
-    ``desk_id``, ``procedure_code``, ``id_number``, ``received_at``, ``other_code``, ``other_desk_id``,
-    ``other_received_at``; newest first, at most ``limit``."""
+    ``desk_id``, ``desk_no``, ``procedure_code``, ``id_number``, ``received_at``, ``other_code``,
+    ``other_desk_id``, ``other_desk_no``, ``other_received_at``; newest first, at most ``limit``."""
     if not desk_ids:
         return []
     return _rows(
         db,
-        "SELECT a.code, a.desk_id, a.procedure_code, a.id_number, a.received_at, b.code AS other_code,"
-        " b.desk_id AS other_desk_id, b.received_at AS other_received_at"
+        "SELECT a.code, a.desk_id, a.desk_no, a.procedure_code, a.id_number, a.received_at, b.code AS other_code,"
+        " b.desk_id AS other_desk_id, b.desk_no AS other_desk_no, b.received_at AS other_received_at"
         f" FROM dossiers a JOIN dossiers b ON {_duplicate_of('a', window_days)}"
         f" WHERE a.desk_id IN ({_marks(desk_ids)}) AND a.received_at >= ? AND a.id_number != ''"
         " ORDER BY a.received_at DESC, a.code, b.code LIMIT ?",

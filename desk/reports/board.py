@@ -140,6 +140,11 @@ def _line(row: dict, duplicates: int, files: int | None) -> DeskLine:
     )
 
 
+def is_hub(desk) -> bool:
+    """Whether this home acts as a hub: it has push tokens, or desks enrolled at it or heard from."""
+    return bool(desk.settings.hub_tokens) or bq.count_desks(desk.db) > 0
+
+
 def board(desk, *, after: str | None = None, limit: int = PAGE_SIZE) -> Board:
     """One page of the board: the ``limit`` desks after the desk ``after`` (from the first without)."""
     if not 1 <= limit <= MAX_PAGE:

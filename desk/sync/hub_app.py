@@ -342,7 +342,7 @@ class HubApp:
         desk_clock, seq = said
         skew = round((desk_clock - now).total_seconds()) if desk_clock is not None else None
         at = now.isoformat(timespec="seconds")
-        bq.record_contact(self.desk.db, desk_id, at, desk_clock and desk_clock.isoformat(), skew, seq)
+        bq.record_contact(self.desk.db, desk_id, at, desk_clock.isoformat() if desk_clock else None, skew, seq)
 
     def _refused(self, desk_id: str, reply: _Reply, events: int) -> _Reply:
         """Record, for the board, that a batch of a desk whose signature checked was refused; returns ``reply``.
