@@ -174,7 +174,7 @@ async def push_day(desk: SimDesk, host: str, port: int, batches: list[tuple[byte
             t = time.perf_counter()
             try:
                 status, data = await post(host, port, body, headers, timeout)
-            except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError, IndexError):
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError):
                 status, data = 0, b""
             if status == 200:
                 desk.latencies.append(time.perf_counter() - t)
