@@ -30,7 +30,7 @@ from desk.ids import time_ordered_uuid
 from desk.rules.canonical import GENESIS, dumps
 from desk.text import fold
 
-GENERATION = "hub-v1"
+GENERATION = "hub-v2"
 END = datetime(2026, 11, 20, 17, 0)
 """The generated year ends here; the bench's clock (``DESK_NOW``) is just after."""
 NOW = "2026-11-20T17:30:00"

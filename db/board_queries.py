@@ -1,9 +1,11 @@
 """Every query of the hub's board of desks (``desk.reports.board``), and the contacts it reads.
 
 Plain SQL that runs on SQLite and PostgreSQL alike (row values, ``ON CONFLICT … DO UPDATE``, correlated
-sub-queries), so that a PostgreSQL store can take this module almost as it is. The one SQLite-specific
-piece is :func:`_days_from` (date arithmetic on the ISO text of ``received_at``): PostgreSQL writes it
-``(received_at::timestamp + interval 'N days')``.
+sub-queries), so that a PostgreSQL store can take this module almost as it is. Two pieces are
+SQLite-specific: :func:`_days_from` (date arithmetic on the ISO text of ``received_at``), which PostgreSQL
+writes ``(received_at::timestamp + interval 'N days')``, and :data:`BY_PERSON` and :data:`BY_DESK`
+(SQLite's planner, like intake's same-day check in ``db.queries``, is told which index to take rather
+than a range of every desk's dossiers by date), which PostgreSQL leaves out.
 
 Pages are keyset pages on (agency_code, desk_no, desk_id): a page is found through the order of the
 desks, never by counting past the ones before it, and no query reads every desk's events.
@@ -19,6 +21,12 @@ DESKS = (
     " UNION ALL SELECT s.desk_id, s.agency_code, s.desk_no FROM sync_desks s"
     " WHERE NOT EXISTS (SELECT 1 FROM enrolled_desks e WHERE e.desk_id = s.desk_id)"
 )
+
+BY_PERSON = "INDEXED BY dossiers_id_number"
+"""SQLite-specific: a person's few dossiers by ID number, never a range of every desk's dossiers by date."""
+
+BY_DESK = "INDEXED BY dossiers_desk_received"
+"""SQLite-specific: the recent dossiers of a page of desks, desk by desk."""
 
 FIRST = ("", -1, "")
 """The keyset position before every desk."""
@@ -111,7 +119,7 @@ def _marks(values: list) -> str:
 
 def _duplicate_of(a: str, window_days: int) -> str:
     """The condition that a dossier ``b`` of another desk is a duplicate of ``a``: one ID number and procedure,
-    received within ``window_days`` of it (index ``dossiers_person_procedure``)."""
+    received within ``window_days`` of it (looked up by the index ``dossiers_id_number``: a person has few)."""
     return (
         f"b.id_number = {a}.id_number AND b.procedure_code = {a}.procedure_code AND b.desk_id != {a}.desk_id"
         f" AND b.received_at BETWEEN {_days_from(f'{a}.received_at', -window_days)}"
@@ -121,13 +129,13 @@ def _duplicate_of(a: str, window_days: int) -> str:
 
 def duplicate_counts(db, desk_ids: list[str], since: str, window_days: int = 30) -> dict[str, int]:
     """Per desk, its dossiers received from ``since`` on that have a duplicate at another desk (index
-    ``dossiers_desk_received`` for the desk's dossiers, ``dossiers_person_procedure`` for the look-up)."""
+    ``dossiers_desk_received`` for the desk's dossiers, ``dossiers_id_number`` for the look-up)."""
     if not desk_ids:
         return {}
     rows = db.execute(
-        f"SELECT a.desk_id, count(*) FROM dossiers a WHERE a.desk_id IN ({_marks(desk_ids)})"
+        f"SELECT a.desk_id, count(*) FROM dossiers a {BY_DESK} WHERE a.desk_id IN ({_marks(desk_ids)})"
         " AND a.received_at >= ? AND a.id_number != ''"
-        f" AND EXISTS (SELECT 1 FROM dossiers b WHERE {_duplicate_of('a', window_days)})"
+        f" AND EXISTS (SELECT 1 FROM dossiers b {BY_PERSON} WHERE {_duplicate_of('a', window_days)})"
         " GROUP BY a.desk_id",
         (*desk_ids, since),
     )
@@ -144,7 +152,7 @@ def duplicate_pairs(db, desk_ids: list[str], since: str, limit: int, window_days
         db,
         "SELECT a.code, a.desk_id, a.desk_no, a.procedure_code, a.id_number, a.received_at, b.code AS other_code,"
         " b.desk_id AS other_desk_id, b.desk_no AS other_desk_no, b.received_at AS other_received_at"
-        f" FROM dossiers a JOIN dossiers b ON {_duplicate_of('a', window_days)}"
+        f" FROM dossiers a {BY_DESK} JOIN dossiers b {BY_PERSON} ON {_duplicate_of('a', window_days)}"
         f" WHERE a.desk_id IN ({_marks(desk_ids)}) AND a.received_at >= ? AND a.id_number != ''"
         " ORDER BY a.received_at DESC, a.code, b.code LIMIT ?",
         (*desk_ids, since, limit),

@@ -543,9 +543,10 @@ def m012_desk_board(db: sqlite_utils.Database) -> None:
 
     ``hub_desk_contacts``: per desk, the hub's time of its last push, the desk's own clock as the push
     declared it (``Desk-Clock``) and the skew between the two, the highest seq the desk declared
-    (``Desk-Last-Seq``), and the last batch the hub refused after checking its signature. Two indexes
-    make the board's flag of duplicates across desks (one ID number and procedure at two desks within
-    30 days) a range look-up instead of a scan.
+    (``Desk-Last-Seq``), and the last batch the hub refused after checking its signature. An index of
+    each desk's dossiers by date lets the board flag a page of desks' recent duplicates across desks (one
+    ID number and procedure at two desks within 30 days; each looked up by ``dossiers_id_number``)
+    without reading every desk's dossiers.
     """
     db.execute(
         """
@@ -560,7 +561,6 @@ def m012_desk_board(db: sqlite_utils.Database) -> None:
             refused_events INTEGER NOT NULL DEFAULT 0
         )"""
     )
-    db.execute("CREATE INDEX dossiers_person_procedure ON dossiers(id_number, procedure_code, received_at)")
     db.execute("CREATE INDEX dossiers_desk_received ON dossiers(desk_id, received_at)")
 
 

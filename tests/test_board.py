@@ -200,3 +200,28 @@ def test_the_skew_is_of_the_last_push(make_desk, now, monkeypatch):
     (line,) = board(hub)["desks"]
     assert line["clock_skew_seconds"] == 0 and line["clock_wrong"] is False
     assert (line["hub_seq"], line["declared_seq"]) == (2, 2)
+
+
+def test_duplicates_are_found_through_indexes_never_a_scan(hub_and_desks):
+    """The board's look-up of duplicates reads a page of desks' recent dossiers by desk and date, and each
+    person's dossiers by ID number: never every desk's dossiers of a month (issue 17: index-backed)."""
+    from db import board_queries as bq
+
+    hub, d1, d2, d3 = hub_and_desks
+    ids = [d1.desk_id, d2.desk_id, d3.desk_id]
+    traced: list[str] = []
+    conn = hub.db.conn
+    for call in (
+        lambda: bq.duplicate_counts(hub.db, ids, "2026-10-24T09:00:00"),
+        lambda: bq.duplicate_pairs(hub.db, ids, "2026-10-24T09:00:00", 10),
+    ):
+        conn.set_trace_callback(traced.append)
+        try:
+            call()
+        finally:
+            conn.set_trace_callback(None)
+        sql = traced[-1]
+        plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "USING INDEX dossiers_desk_received (desk_id=? AND received_at>?)" in plan, plan
+        assert "USING INDEX dossiers_id_number (id_number=?)" in plan, plan
+        assert "SCAN" not in plan.replace("SCAN CONSTANT ROW", ""), plan
