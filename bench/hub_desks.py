@@ -190,7 +190,7 @@ async def push_day(desk: SimDesk, host: str, port: int, batches: list[tuple[byte
             return
 
 
-async def push_all(desks: list[SimDesk], host: str, port: int, size: int, token: str, now: str, limit: float):
-    """Every desk pushes its day at once; bounded by ``limit`` seconds in all."""
-    work = [push_day(d, host, port, d.batches(size, token, now), timeout=min(120.0, limit)) for d in desks]
+async def push_all(desks: list[SimDesk], batches: list[list[tuple[bytes, dict]]], host: str, port: int, limit: float):
+    """Every desk pushes its day (its ``batches``, made beforehand) at once; bounded by ``limit`` seconds in all."""
+    work = [push_day(d, host, port, b, timeout=min(120.0, limit)) for d, b in zip(desks, batches, strict=True)]
     await asyncio.wait_for(asyncio.gather(*work), limit)
