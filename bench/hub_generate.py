@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bench.generate import FAMILY, GIVEN, MIDDLE
 from db import open_db
+from db.board_queries import flag_duplicates_since
 from desk.catalog.formats import sample_catalog_path
 from desk.catalog.store import import_catalog, list_procedures
 from desk.config import Home, init_home, update_settings
@@ -30,7 +31,7 @@ from desk.ids import time_ordered_uuid
 from desk.rules.canonical import GENESIS, dumps
 from desk.text import fold
 
-GENERATION = "hub-v2"
+GENERATION = "hub-v3"
 END = datetime(2026, 11, 20, 17, 0)
 """The generated year ends here; the bench's clock (``DESK_NOW``) is just after."""
 NOW = "2026-11-20T17:30:00"
@@ -113,6 +114,9 @@ def hub_home(root: Path, events: int, dossiers: int, desks: int = 600, *, seed: 
         conn.execute("BEGIN")
     conn.execute("COMMIT")
     flush(force=True)
+    conn.execute("BEGIN")
+    flag_duplicates_since(db, days=60)  # as the hub flags them when dossiers arrive
+    conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()
     marker.write_text(label)

@@ -3,9 +3,12 @@
 Plain SQL that runs on SQLite and PostgreSQL alike (row values, ``ON CONFLICT … DO UPDATE``, correlated
 sub-queries), so that a PostgreSQL store can take this module almost as it is. Two pieces are
 SQLite-specific: :func:`_days_from` (date arithmetic on the ISO text of ``received_at``), which PostgreSQL
-writes ``(received_at::timestamp + interval 'N days')``, and :data:`BY_PERSON` and :data:`BY_DESK`
-(SQLite's planner, like intake's same-day check in ``db.queries``, is told which index to take rather
-than a range of every desk's dossiers by date), which PostgreSQL leaves out.
+writes ``(received_at::timestamp + interval 'N days')``, and :data:`BY_PERSON` (SQLite's planner, like
+intake's same-day check in ``db.queries``, is told to look a person up by ID number rather than take a
+range of every desk's dossiers by date), which PostgreSQL leaves out.
+
+Duplicates across desks are flagged as dossiers arrive (:func:`flag_duplicates`, in the transaction that
+writes them), so that the board reads a page of desks' flags by index and never looks for them.
 
 Pages are keyset pages on (agency_code, desk_no, desk_id): a page is found through the order of the
 desks, never by counting past the ones before it, and no query reads every desk's events.
@@ -24,9 +27,6 @@ DESKS = (
 
 BY_PERSON = "INDEXED BY dossiers_id_number"
 """SQLite-specific: a person's few dossiers by ID number, never a range of every desk's dossiers by date."""
-
-BY_DESK = "INDEXED BY dossiers_desk_received"
-"""SQLite-specific: the recent dossiers of a page of desks, desk by desk."""
 
 FIRST = ("", -1, "")
 """The keyset position before every desk."""
@@ -117,9 +117,19 @@ def _marks(values: list) -> str:
     return ", ".join("?" for _ in values)
 
 
+DUPLICATE_DAYS = 30
+"""Two dossiers of one ID number and procedure at two desks received within this many days are duplicates."""
+CHUNK = 500
+
+_FLAG_COLUMNS = (
+    "code, desk_id, desk_no, received_at, procedure_code, id_number,"
+    " other_code, other_desk_id, other_desk_no, other_received_at"
+)
+
+
 def _duplicate_of(a: str, window_days: int) -> str:
     """The condition that a dossier ``b`` of another desk is a duplicate of ``a``: one ID number and procedure,
-    received within ``window_days`` of it (looked up by the index ``dossiers_id_number``: a person has few)."""
+    received within ``window_days`` of it."""
     return (
         f"b.id_number = {a}.id_number AND b.procedure_code = {a}.procedure_code AND b.desk_id != {a}.desk_id"
         f" AND b.received_at BETWEEN {_days_from(f'{a}.received_at', -window_days)}"
@@ -127,22 +137,59 @@ def _duplicate_of(a: str, window_days: int) -> str:
     )
 
 
-def duplicate_counts(db, desk_ids: list[str], since: str, window_days: int = 30) -> dict[str, int]:
-    """Per desk, its dossiers received from ``since`` on that have a duplicate at another desk (index
-    ``dossiers_desk_received`` for the desk's dossiers, ``dossiers_id_number`` for the look-up)."""
+def _flag(db, where: str, params: tuple) -> None:
+    """Record both ways the duplicates of the dossiers ``a`` that ``where`` picks (each looked up by ID number)."""
+    pairs = (
+        f"SELECT a.code AS x, a.desk_id, a.desk_no, a.received_at, a.procedure_code, a.id_number,"
+        " b.code AS y, b.desk_id AS b_desk_id, b.desk_no AS b_desk_no, b.received_at AS b_received_at"
+        f" FROM dossiers a JOIN dossiers b {BY_PERSON} ON {_duplicate_of('a', DUPLICATE_DAYS)}"
+        f" WHERE a.id_number != '' AND {where}"
+    )
+    db.execute(
+        f"INSERT INTO hub_duplicates({_FLAG_COLUMNS})"
+        f" SELECT x, desk_id, desk_no, received_at, procedure_code, id_number, y, b_desk_id, b_desk_no, b_received_at"
+        f" FROM ({pairs}) p"
+        " UNION ALL SELECT y, b_desk_id, b_desk_no, b_received_at, procedure_code, id_number, x, desk_id, desk_no,"
+        f" received_at FROM ({pairs}) q"
+        " WHERE true ON CONFLICT (code, other_code) DO NOTHING",
+        params + params,
+    )
+
+
+def flag_duplicates(db, codes: list[str]) -> None:
+    """The dossiers ``codes`` were written at this hub (new, or rebuilt from a newer snapshot): record which
+    dossiers of other desks they duplicate (and the other way), forgetting what they duplicated before.
+    Inside the transaction that wrote them."""
+    for i in range(0, len(codes), CHUNK):
+        part = codes[i : i + CHUNK]
+        marks = _marks(part)
+        db.execute(f"DELETE FROM hub_duplicates WHERE code IN ({marks}) OR other_code IN ({marks})", (*part, *part))
+        _flag(db, f"a.code IN ({marks})", tuple(part))
+
+
+def flag_duplicates_since(db, days: int) -> None:
+    """Record the duplicates of the dossiers received in the ``days`` days before the latest one here (a
+    hub's dossiers when the board first came)."""
+    _flag(
+        db,
+        f"a.received_at >= {_days_from('(SELECT max(received_at) FROM dossiers)', -days)}",
+        (),
+    )
+
+
+def duplicate_counts(db, desk_ids: list[str], since: str) -> dict[str, int]:
+    """Per desk, its dossiers received from ``since`` on that have a duplicate at another desk."""
     if not desk_ids:
         return {}
     rows = db.execute(
-        f"SELECT a.desk_id, count(*) FROM dossiers a {BY_DESK} WHERE a.desk_id IN ({_marks(desk_ids)})"
-        " AND a.received_at >= ? AND a.id_number != ''"
-        f" AND EXISTS (SELECT 1 FROM dossiers b {BY_PERSON} WHERE {_duplicate_of('a', window_days)})"
-        " GROUP BY a.desk_id",
+        f"SELECT desk_id, count(DISTINCT code) FROM hub_duplicates WHERE desk_id IN ({_marks(desk_ids)})"
+        " AND received_at >= ? GROUP BY desk_id",
         (*desk_ids, since),
     )
     return {desk_id: n for desk_id, n in rows}
 
 
-def duplicate_pairs(db, desk_ids: list[str], since: str, limit: int, window_days: int = 30) -> list[dict]:
+def duplicate_pairs(db, desk_ids: list[str], since: str, limit: int) -> list[dict]:
     """Dossiers of these desks received from ``since`` on, each with a duplicate at another desk: ``code``,
     ``desk_id``, ``desk_no``, ``procedure_code``, ``id_number``, ``received_at``, ``other_code``,
     ``other_desk_id``, ``other_desk_no``, ``other_received_at``; newest first, at most ``limit``."""
@@ -150,11 +197,8 @@ def duplicate_pairs(db, desk_ids: list[str], since: str, limit: int, window_days
         return []
     return _rows(
         db,
-        "SELECT a.code, a.desk_id, a.desk_no, a.procedure_code, a.id_number, a.received_at, b.code AS other_code,"
-        " b.desk_id AS other_desk_id, b.desk_no AS other_desk_no, b.received_at AS other_received_at"
-        f" FROM dossiers a {BY_DESK} JOIN dossiers b {BY_PERSON} ON {_duplicate_of('a', window_days)}"
-        f" WHERE a.desk_id IN ({_marks(desk_ids)}) AND a.received_at >= ? AND a.id_number != ''"
-        " ORDER BY a.received_at DESC, a.code, b.code LIMIT ?",
+        f"SELECT {_FLAG_COLUMNS} FROM hub_duplicates WHERE desk_id IN ({_marks(desk_ids)}) AND received_at >= ?"
+        " ORDER BY received_at DESC, code, other_code LIMIT ?",
         (*desk_ids, since, limit),
     )
 

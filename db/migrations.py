@@ -543,10 +543,10 @@ def m012_desk_board(db: sqlite_utils.Database) -> None:
 
     ``hub_desk_contacts``: per desk, the hub's time of its last push, the desk's own clock as the push
     declared it (``Desk-Clock``) and the skew between the two, the highest seq the desk declared
-    (``Desk-Last-Seq``), and the last batch the hub refused after checking its signature. An index of
-    each desk's dossiers by date lets the board flag a page of desks' recent duplicates across desks (one
-    ID number and procedure at two desks within 30 days; each looked up by ``dossiers_id_number``)
-    without reading every desk's dossiers.
+    (``Desk-Last-Seq``), and the last batch the hub refused after checking its signature.
+    ``hub_duplicates``: dossiers another desk also took in (one ID number and procedure, received within
+    30 days of each other), one row per dossier and other dossier, written as dossiers arrive; the
+    dossiers of the last 60 days already here are looked at now.
     """
     db.execute(
         """
@@ -561,7 +561,27 @@ def m012_desk_board(db: sqlite_utils.Database) -> None:
             refused_events INTEGER NOT NULL DEFAULT 0
         )"""
     )
-    db.execute("CREATE INDEX dossiers_desk_received ON dossiers(desk_id, received_at)")
+    db.execute(
+        """
+        CREATE TABLE hub_duplicates (
+            code TEXT NOT NULL,               -- the dossier flagged
+            desk_id TEXT NOT NULL,
+            desk_no INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            procedure_code TEXT NOT NULL,
+            id_number TEXT NOT NULL,
+            other_code TEXT NOT NULL,         -- the dossier of another desk it duplicates
+            other_desk_id TEXT NOT NULL,
+            other_desk_no INTEGER NOT NULL,
+            other_received_at TEXT NOT NULL,
+            PRIMARY KEY (code, other_code)
+        )"""
+    )
+    db.execute("CREATE INDEX hub_duplicates_desk ON hub_duplicates(desk_id, received_at)")
+    db.execute("CREATE INDEX hub_duplicates_other ON hub_duplicates(other_code)")
+    from db.board_queries import flag_duplicates_since
+
+    flag_duplicates_since(db, days=60)
 
 
 def migrate(db: Any) -> None:

@@ -202,26 +202,43 @@ def test_the_skew_is_of_the_last_push(make_desk, now, monkeypatch):
     assert (line["hub_seq"], line["declared_seq"]) == (2, 2)
 
 
-def test_duplicates_are_found_through_indexes_never_a_scan(hub_and_desks):
-    """The board's look-up of duplicates reads a page of desks' recent dossiers by desk and date, and each
-    person's dossiers by ID number: never every desk's dossiers of a month (issue 17: index-backed)."""
+def test_duplicates_are_flagged_and_read_through_indexes_never_a_scan(hub_and_desks):
+    """Duplicates are flagged as dossiers arrive, each person looked up by ID number; the board reads a page
+    of desks' flags by desk and date: never every desk's dossiers (issue 17: index-backed)."""
     from db import board_queries as bq
 
     hub, d1, d2, d3 = hub_and_desks
     ids = [d1.desk_id, d2.desk_id, d3.desk_id]
-    traced: list[str] = []
+    codes = [r[0] for r in hub.db.execute("SELECT code FROM dossiers")]
     conn = hub.db.conn
-    for call in (
-        lambda: bq.duplicate_counts(hub.db, ids, "2026-10-24T09:00:00"),
-        lambda: bq.duplicate_pairs(hub.db, ids, "2026-10-24T09:00:00", 10),
+    for call, uses in (
+        (lambda: bq.flag_duplicates(hub.db, codes), "USING INDEX dossiers_id_number (id_number=?)"),
+        (lambda: bq.duplicate_counts(hub.db, ids, "2026-10-24T09:00:00"), "USING INDEX hub_duplicates_desk"),
+        (lambda: bq.duplicate_pairs(hub.db, ids, "2026-10-24T09:00:00", 10), "USING INDEX hub_duplicates_desk"),
     ):
+        traced: list[str] = []
         conn.set_trace_callback(traced.append)
         try:
             call()
         finally:
             conn.set_trace_callback(None)
-        sql = traced[-1]
+        sql = [q for q in traced if "hub_duplicates" in q and not q.startswith("DELETE")][-1]
         plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
-        assert "USING INDEX dossiers_desk_received (desk_id=? AND received_at>?)" in plan, plan
-        assert "USING INDEX dossiers_id_number (id_number=?)" in plan, plan
-        assert "SCAN" not in plan.replace("SCAN CONSTANT ROW", ""), plan
+        assert uses in plan, plan
+        assert "SCAN a" not in plan and "SCAN b" not in plan and "SCAN hub_duplicates" not in plan, plan
+    # flagging again changes nothing
+    assert bq.duplicate_counts(hub.db, ids, "2026-10-24T09:00:00") == {d1.desk_id: 1, d2.desk_id: 1}
+
+
+def test_a_hub_s_dossiers_already_here_are_flagged_when_the_board_comes(hub_and_desks):
+    """The migration looks at the dossiers of the last 60 days a hub already holds."""
+    from db import board_queries as bq
+
+    hub, d1, d2, d3 = hub_and_desks
+    hub.db.execute("DELETE FROM hub_duplicates")
+    assert bq.duplicate_counts(hub.db, [d1.desk_id, d2.desk_id], "2026-10-24T09:00:00") == {}
+    bq.flag_duplicates_since(hub.db, days=60)
+    assert bq.duplicate_counts(hub.db, [d1.desk_id, d2.desk_id], "2026-10-24T09:00:00") == {
+        d1.desk_id: 1,
+        d2.desk_id: 1,
+    }

@@ -23,8 +23,9 @@ from desk.errors import InvalidInput, NotFound
 
 PAGE_SIZE = 50
 MAX_PAGE = 500
-DUPLICATE_DAYS = 30
-"""Two dossiers of one ID number and procedure at two desks within this many days are flagged."""
+DUPLICATE_DAYS = bq.DUPLICATE_DAYS
+"""Two dossiers of one ID number and procedure at two desks within this many days are flagged (as they
+arrive: ``db.board_queries.flag_duplicates``); the board shows those of the last as many days."""
 SKEW_ALERT_SECONDS = 300
 """A desk's clock this far from the hub's is shown as wrong."""
 MAX_PAIRS = 100
@@ -161,10 +162,10 @@ def board(desk, *, after: str | None = None, limit: int = PAGE_SIZE) -> Board:
     rows = rows[:limit]
     ids = [r["desk_id"] for r in rows]
     since = (clock.now() - timedelta(days=DUPLICATE_DAYS)).isoformat(timespec="seconds")
-    counts = bq.duplicate_counts(db, ids, since, DUPLICATE_DAYS)
+    counts = bq.duplicate_counts(db, ids, since)
     files = bq.files_missing(db, ids)
     flagged = [i for i in ids if counts.get(i)]
-    pairs = bq.duplicate_pairs(db, flagged, since, MAX_PAIRS, DUPLICATE_DAYS) if flagged else []
+    pairs = bq.duplicate_pairs(db, flagged, since, MAX_PAIRS) if flagged else []
     return Board(
         desks=[_line(r, counts.get(r["desk_id"], 0), files.get(r["desk_id"])) for r in rows],
         next=ids[-1] if more else None,
