@@ -222,7 +222,11 @@ def register(sub) -> None:
     hub = sub.add_parser("hub", help="receive other desks' events: serve, tokens, status, enrolment of desks")
     hub_sub = hub.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
     sp = add_command(
-        hub_sub, "serve", "run the reference receiver (docs/sync-protocol.md)", cmd_hub_serve, json_flag=False
+        hub_sub,
+        "serve",
+        "run the reference receiver (docs/sync-protocol.md) and the citizens' lookup page GET /tra-cuu (docs/lookup.md)",
+        cmd_hub_serve,
+        json_flag=False,
     )
     sp.add_argument("--port", type=int, default=8765, help="TCP port (default 8765; 0 picks a free one)")
     sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")

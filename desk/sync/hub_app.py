@@ -1,5 +1,6 @@
 """The hub's receiver as an ASGI application: ``POST /v1/events``, ``GET /v1/head``, ``GET /v1/health``,
-``GET /v1/keys`` (the receipt public keys of its agencies, for anyone: no token).
+``GET /v1/keys`` (the receipt public keys of its agencies, for anyone: no token), and the citizens'
+lookup page ``GET /tra-cuu`` (:mod:`desk.sync.lookup_route`; docs/lookup.md).
 
 ``POST /v1/events`` takes one batch of one desk's events and runs exactly the
 checks and the transaction of bundle import (``desk.sync.ingest``);
@@ -27,6 +28,7 @@ import hmac
 import json
 import secrets
 import threading
+import time
 import urllib.parse
 import uuid
 from collections.abc import Callable
@@ -40,6 +42,7 @@ from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.rules.problems import Problem, is_code
 from desk.sync.ingest import Busy, ChainConflict, Run, ingest
+from desk.sync.lookup_route import LOOKUP_PATH, PER_MINUTE, LookupRoute
 from desk.sync.publish import resume
 from desk.sync.push import (
     DESK_CLOCK_HEADER,
@@ -150,6 +153,8 @@ class HubApp:
         max_events: int = MAX_BATCH,
         log: Callable[[str], None] | None = None,
         describe: Callable[[Problem], str] | None = None,
+        lookup_per_minute: int = PER_MINUTE,
+        lookup_clock: Callable[[], float] = time.monotonic,
     ):
         self.desk = desk
         self.describe = describe or _describe_plainly
@@ -163,6 +168,10 @@ class HubApp:
         self.hub_id = desk.desk_id.split("-")[0]
         self.key = keys.load_desk_key(desk.home)
         """The hub's own key (its home's desk key): it signs every answer to a batch (docs/keys.md)."""
+        self.lookup = LookupRoute(
+            desk, db_lock=self.db_lock, per_minute=lookup_per_minute, clock=lookup_clock, log=self.log
+        )
+        """The citizens' lookup page (docs/lookup.md)."""
 
     def tokens(self) -> tuple[str, ...]:
         """The home's hub tokens, re-read when desk.toml changes (a token added while serving counts)."""
@@ -200,8 +209,11 @@ class HubApp:
             return
         method, path = scope["method"], scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
-        status = await self._answer(method, path, query, headers, receive, send)
+        if path == LOOKUP_PATH:  # public HTML for citizens; its query (the receipt's fields) is not parsed here
+            status = await self.lookup(scope, send)
+        else:
+            query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            status = await self._answer(method, path, query, headers, receive, send)
         # the request line holds only the path; no personal data is logged
         client = scope.get("client") or ("-", 0)
         self.log(f"{client[0]} {method} {path} {status}")
