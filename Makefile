@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 DEMO   := .demo-home
 
-.PHONY: run test suite check bench clean
+.PHONY: run test suite check bench bench-hub clean
 
 # the venv is (re)built when pyproject.toml changes; the stamp records which extras it has
 # the venv's own pip (Python >= 3.11 ships one that does editable installs) is not upgraded: that
@@ -45,6 +45,11 @@ check: $(VENV)/.stamp-test
 # budgets of SPEC §10, written as JSON; BENCH_SIZE=small keeps CI fast
 bench: $(VENV)/.stamp-test
 	$(PY) -m bench --out bench/results.json
+
+# the hub under a province's end of day (issue 17): N desks pushing at once, a 20,000-event bundle, the board
+# of 600 desks; BENCH_HUB_ARGS="--full" for a hub of 10,000,000 events, "--desks 300" for more desks
+bench-hub: $(VENV)/.stamp-test
+	$(PY) -m bench.hub --out bench/hub-results.json $(BENCH_HUB_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO) build *.egg-info

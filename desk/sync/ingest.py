@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from db import board_queries
 from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
@@ -386,7 +387,10 @@ def write_rows(
         raise Busy("sync.events_raced", field="bundle", desk_id=desk_id)
     latest = {row[3]: row for row in rows if row[3]}  # per dossier code, its latest event here
     fresh = {(desk_id, row[1]): row[7] for row in latest.values()}
-    return _rebuild(db, sorted(latest), fresh, staged, q)
+    rebuilt = _rebuild(db, sorted(latest), fresh, staged, q)
+    if q is SQLITE_QUERIES:  # the board's duplicates across desks (db.board_queries: SQLite only so far)
+        board_queries.flag_duplicates(db, sorted(latest))
+    return rebuilt
 
 
 def record_run(db, checks: RunChecks, *, source: str, name: str, agency_code: str, imported: int, now: str) -> None:
