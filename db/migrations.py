@@ -537,6 +537,16 @@ def m011_result_files(db: sqlite_utils.Database) -> None:
     )
 
 
+@_step
+def m012_indicator_sums(db: sqlite_utils.Database) -> None:
+    """Running sums of the QĐ 766 figures per day and (agency, desk, clerk, procedure), with each dossier's
+    facts (``db.indicator_sums``), built here for the dossiers a home holds already."""
+    from db import indicator_sums
+
+    indicator_sums.create_tables(db)
+    indicator_sums.build_all(db)
+
+
 def migrate(db: Any) -> None:
     """Apply pending migrations explicitly at start-up.
 

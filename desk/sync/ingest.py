@@ -17,7 +17,7 @@ from operator import itemgetter
 
 import orjson
 
-from db import queries, write_transaction
+from db import indicator_sums, queries, write_transaction
 from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
@@ -377,7 +377,9 @@ def write_rows(db, desk_id: str, rows: list[tuple], staged: Staged | None = None
     sq.insert_event_rows(db, rows)
     latest = {row[3]: row for row in rows if row[3]}  # per dossier code, its latest event here
     fresh = {(desk_id, row[1]): row[7] for row in latest.values()}
-    return _rebuild(db, sorted(latest), fresh, staged)
+    rebuilt = _rebuild(db, sorted(latest), fresh, staged)
+    indicator_sums.refresh(db, sorted(latest))  # the QĐ 766 running sums of the dossiers rebuilt
+    return rebuilt
 
 
 def record_run(db, checks: RunChecks, *, source: str, name: str, agency_code: str, imported: int, now: str) -> None:
