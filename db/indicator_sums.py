@@ -51,9 +51,7 @@ _FINISH = (
 """The portal's finish time: "Đã xử lý xong", else "Đã trả", else the stop (a withdrawal counts as one);
 a dossier in a finished status without those dates (an old import) takes its last change."""
 
-_SUPPLEMENTS_OF_ONE = (
-    f"(SELECT count(*) FROM events e WHERE e.dossier_code = d.code AND e.type = '{SUPPLEMENT_EVENT}')"
-)
+_SUPPLEMENTS_OF_ONE = f"(SELECT count(*) FROM events e WHERE e.dossier_code = d.code AND e.type = '{SUPPLEMENT_EVENT}')"
 
 _LINE_BITS = (
     "(SELECT max(l.digitisation = 'digitised' AND l.file_path <> '')"
@@ -67,9 +65,7 @@ _LINE_BITS = (
 
 # assumption (DOMAIN.md names no catalogue field): a procedure "has a paper result" when the catalogue
 # names its result (result_name); a procedure the catalogue does not know is taken to have one
-_NO_PAPER_RESULT = (
-    "(SELECT code FROM procedures WHERE coalesce(json_extract(data, '$.result_name'), '') = '')"
-)
+_NO_PAPER_RESULT = "(SELECT code FROM procedures WHERE coalesce(json_extract(data, '$.result_name'), '') = '')"
 _WITH_FEES = (
     "(SELECT p.code FROM procedures p, json_each(p.data, '$.fees') f"
     " WHERE coalesce(json_extract(f.value, '$.amount'), 0) > 0)"
@@ -152,17 +148,13 @@ def build_all(db) -> None:
     a look-up of each of its events.
     """
     db.execute("DROP TABLE IF EXISTS temp.indicator_supplements")
-    db.execute(
-        "CREATE TEMP TABLE indicator_supplements (code TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID"
-    )
+    db.execute("CREATE TEMP TABLE indicator_supplements (code TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
     db.execute(
         "INSERT INTO temp.indicator_supplements SELECT dossier_code, count(*) FROM events "
         f"WHERE type = '{SUPPLEMENT_EVENT}' GROUP BY dossier_code"
     )
     sup = "coalesce((SELECT s.n FROM temp.indicator_supplements s WHERE s.code = d.code), 0)"
-    db.execute(
-        f"INSERT INTO indicator_facts({', '.join(FACT_COLUMNS)}) {_facts_select('true', sup)}"
-    )
+    db.execute(f"INSERT INTO indicator_facts({', '.join(FACT_COLUMNS)}) {_facts_select('true', sup)}")
     _add(db, "indicator_facts", (), 1)
     db.execute("DROP TABLE temp.indicator_supplements")
 
@@ -209,7 +201,8 @@ def recount_differences(db, limit: int = 20) -> list[dict]:
 
 
 def _filters(alias: str, desk: tuple[str, int] | None, clerk: str | None, procedure: str | None) -> tuple[str, list]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if desk is not None:
         agency, desk_no = desk
         if agency:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from db import hub_checks, queries
+from db import hub_checks, indicator_sums, queries
 from db import sync_queries as sq
 from desk.dossier import events
 from desk.rules.problems import Problem, problem
@@ -96,6 +96,17 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
     problems += [
         problem("dossier.no_desk_events", code=r["code"], desk=r["desk_id"])
         for r in hub_checks.dossiers_without_their_desk(desk.db)
+    ]
+    problems += [
+        problem(
+            "indicators.sums_differ",
+            day=r["day"],
+            desk_no=r["desk_no"],
+            clerk=r["clerk"],
+            procedure=r["procedure_code"],
+            side=r["side"],
+        )
+        for r in indicator_sums.recount_differences(desk.db)
     ]
     clock_note = queries.get_meta(desk.db, "clock_backwards")
     if clock_note:

@@ -219,7 +219,9 @@ def compute(
     if as_of > start:
         col.add(sums.open_groups(db, _iso(as_of), **where))
     col.add(sums.unsynced_groups(db, _iso(start), _iso(end), **where))
-    filters = {k: v for k, v in {"desk": desk_no, "agency": agency, "clerk": clerk, "procedure": procedure}.items() if v}
+    filters = {
+        k: v for k, v in {"desk": desk_no, "agency": agency, "clerk": clerk, "procedure": procedure}.items() if v
+    }
     return Report766(
         date_from,
         date_to,
