@@ -208,3 +208,24 @@ def test_verify_finds_sums_that_differ_from_a_recount(desk, now):
         desk.db.execute("UPDATE indicator_sums SET on_time = on_time + 1 WHERE finished > 0")
     found = [p for p in verify(desk).problems if p.code == "indicators.sums_differ"]
     assert found and found[0].params["day"] == "2026-11-23"
+
+
+def test_a_hub_holds_the_same_figures_per_desk(make_desk, now, out):
+    from desk.sync.bundle_read import import_bundle
+    from desk.sync.bundle_write import export_bundle
+
+    a, b, hub = make_desk("a", 1), make_desk("b", 2), make_desk("hub", 0)
+    worked_example(a, now)
+    now("2026-11-23T09:00")
+    take_in(b, now, "2026-11-23T09:00", "1.001193", "Hồ Văn Sáu")
+    now("2026-11-24T08:00")
+    for desk in (a, b):
+        import_bundle(hub, export_bundle(desk, out).path)
+    r = qd766.compute(hub, MON)
+    assert [g.label for g in r.by_desk] == ["Quầy 1", "Quầy 2"]
+    assert f"{r.by_desk[0].counts.rate('2.1') * 100:.2f}" == "60.00"
+    assert r.by_desk[1].counts.open == 1 and r.by_desk[1].counts.late == 1  # same-day, never handled
+    assert r.overall.population == 6
+    assert indicator_sums.recount_differences(hub.db) == []
+    # the hub has every dossier it holds: 1.4 counts them synced
+    assert r.overall.unsynced == 0
