@@ -34,7 +34,9 @@ RECEIVED_COLUMNS = ("accepted", "digitised", "reused", "data_store", "vneid", "f
 FINISHED_COLUMNS = ("finished", "on_time", "dissatisfied", "results", "e_results")
 """Counted on the day a dossier finished (result recorded, else returned, else withdrawn or stopped)."""
 SUM_COLUMNS = RECEIVED_COLUMNS + FINISHED_COLUMNS
-FACT_COLUMNS = ("code", *KEY_COLUMNS, "rday", "fday", *RECEIVED_COLUMNS, *FINISHED_COLUMNS[1:])
+FACT_COLUMNS = ("code", *KEY_COLUMNS, "rday", "fday", *RECEIVED_COLUMNS, *FINISHED_COLUMNS[1:], "supplements")
+"""A dossier's facts; ``supplements`` (its supplement requests) also tells the portal record which
+dossiers have a supplement history to read (``db.portal_queries``)."""
 
 SUPPLEMENT_EVENT = "dossier.supplement_requested"
 OPEN = ("received", "transferred", "supplement")
@@ -58,9 +60,9 @@ _LINE_BITS = (
     " + 2 * max(l.digitisation IN ('reused_store', 'reused_dossier'))"
     " + 4 * max(l.digitisation = 'reused_store')"
     f" + 8 * max(l.digitisation = 'reused_store' AND l.reuse_source IN ('{REUSE_POPULATION[0]}', '{REUSE_POPULATION[1]}'))"
-    " FROM component_lines l WHERE l.dossier_id = d.id AND l.received)"
+    " FROM component_lines l WHERE l.dossier_id = d.id)"
 )
-"""Bits of a dossier's received components: 1 a signed scan (``digitised``; ``digitised_unsigned`` is not),
+"""Bits of a dossier's components (handed in, or reused instead): 1 a signed scan (``digitised``; ``digitised_unsigned`` is not),
 2 reused, 4 reused from a data store, 8 reused from the population database."""
 
 # assumption (DOMAIN.md names no catalogue field): a procedure "has a paper result" when the catalogue
@@ -87,7 +89,8 @@ def _facts_select(where: str, supplements: str = _SUPPLEMENTS_OF_ONE) -> str:
           accepted AND finish IS NOT NULL AND (due_at IS NULL OR finish <= due_at) AND sup <= 1 AS on_time,
           accepted AND finish IS NOT NULL AND satisfaction = 'Không hài lòng' AS dissatisfied,
           accepted AND finished_at IS NOT NULL AS results,
-          accepted AND finished_at IS NOT NULL AND e_results AS e_results
+          accepted AND finished_at IS NOT NULL AND e_results AS e_results,
+          sup AS supplements
         FROM (
           SELECT d.code, substr(d.code, 1, length(d.code) - 12) AS agency, d.desk_no, d.clerk,
             d.procedure_code, substr(d.received_at, 1, 10) AS rday, d.status <> 'refused' AS accepted,
@@ -134,7 +137,7 @@ def create_tables(db) -> None:
         f"CREATE TABLE indicator_sums (day TEXT NOT NULL, {keys}, {ints}, "
         f"PRIMARY KEY (day, {', '.join(KEY_COLUMNS)})) WITHOUT ROWID"
     )
-    flags = ", ".join(f"{c} INTEGER NOT NULL" for c in (*RECEIVED_COLUMNS, *FINISHED_COLUMNS[1:]))
+    flags = ", ".join(f"{c} INTEGER NOT NULL" for c in (*RECEIVED_COLUMNS, *FINISHED_COLUMNS[1:], "supplements"))
     db.execute(
         f"CREATE TABLE indicator_facts (code TEXT PRIMARY KEY, {keys}, rday TEXT NOT NULL, fday TEXT, {flags})"
         " WITHOUT ROWID"
