@@ -5,7 +5,7 @@ Two tables (migration ``m012_indicator_sums``):
 - ``indicator_facts``: one narrow row per dossier, what it adds to the sums (its
   group key, the day it was received, the day it finished, its flags);
 - ``indicator_sums``: per day and (agency, desk, receiving clerk, procedure),
-  the counts of dossiers received that day (accepted, digitised, reused, …)
+  the counts of dossiers received that day (accepted, scanned, reused, …)
   and of dossiers finished that day (finished, on time, dissatisfied, …).
 
 :func:`refresh` takes a dossier's old facts out of the sums and puts its new
@@ -29,8 +29,13 @@ from __future__ import annotations
 from db.queries import _rows
 
 KEY_COLUMNS = ("agency", "desk_no", "clerk", "procedure_code")
-RECEIVED_COLUMNS = ("accepted", "digitised", "reused", "data_store", "vneid", "fee_bearing", "paid_online")
-"""Counted on the day a dossier was received (refused ones are not received in the portal's sense)."""
+RECEIVED_COLUMNS = ("accepted", "scanned", "scanned_e", "reused", "data_store", "vneid", "counted_fee", "paid_online")
+"""Counted on the day a dossier was received (refused ones are not received in the portal's sense).
+
+``scanned``: with a signed scan of a component; ``scanned_e``: and an electronic result; ``counted_fee``:
+with a fee counted at intake above 0 (``dossier_fees``). What the catalogue says of the procedure (a paper
+result, a fee) is applied when reporting (``desk.reports.qd766``): the sums are per procedure, and a new
+catalogue changes no stored sum."""
 FINISHED_COLUMNS = ("finished", "on_time", "dissatisfied", "results", "e_results")
 """Counted on the day a dossier finished (result recorded, else returned, else withdrawn or stopped)."""
 SUM_COLUMNS = RECEIVED_COLUMNS + FINISHED_COLUMNS
@@ -65,14 +70,6 @@ _LINE_BITS = f"(SELECT {_BITS} FROM component_lines l WHERE l.dossier_id = d.id)
 """Bits of a dossier's components (handed in, or reused instead): 1 a signed scan (``digitised``; ``digitised_unsigned`` is not),
 2 reused, 4 reused from a data store, 8 reused from the population database."""
 
-# assumption (DOMAIN.md names no catalogue field): a procedure "has a paper result" when the catalogue
-# names its result (result_name); a procedure the catalogue does not know is taken to have one
-_NO_PAPER_RESULT = "(SELECT code FROM procedures WHERE coalesce(json_extract(data, '$.result_name'), '') = '')"
-_WITH_FEES = (
-    "(SELECT p.code FROM procedures p, json_each(p.data, '$.fees') f"
-    " WHERE coalesce(json_extract(f.value, '$.amount'), 0) > 0)"
-)
-
 
 def _facts_select(where: str, supplements: str = _SUPPLEMENTS_OF_ONE, bits: str = _LINE_BITS) -> str:
     """SELECT of the facts (FACT_COLUMNS, in order) of the dossiers ``d`` that ``where`` keeps."""
@@ -80,11 +77,12 @@ def _facts_select(where: str, supplements: str = _SUPPLEMENTS_OF_ONE, bits: str 
         SELECT code, agency, desk_no, clerk, procedure_code, rday,
           CASE WHEN accepted THEN substr(finish, 1, 10) END AS fday,
           accepted,
-          accepted AND (bits & 1) > 0 AND (paper = 0 OR e_results) AS digitised,
+          accepted AND (bits & 1) > 0 AS scanned,
+          accepted AND (bits & 1) > 0 AND e_results AS scanned_e,
           accepted AND (bits & 2) > 0 AS reused,
           accepted AND (bits & 4) > 0 AS data_store,
           accepted AND (channel = '{VNEID_CHANNEL}' OR (bits & 8) > 0) AS vneid,
-          accepted AND fee_bearing AS fee_bearing,
+          accepted AND counted_fee AS counted_fee,
           0 AS paid_online,
           accepted AND finish IS NOT NULL AND (due_at IS NULL OR finish <= due_at) AND sup <= 1 AS on_time,
           accepted AND finish IS NOT NULL AND satisfaction = 'Không hài lòng' AS dissatisfied,
@@ -98,9 +96,7 @@ def _facts_select(where: str, supplements: str = _SUPPLEMENTS_OF_ONE, bits: str 
             coalesce({bits}, 0) AS bits,
             {supplements} AS sup,
             EXISTS (SELECT 1 FROM result_files r WHERE r.dossier_id = d.id) AS e_results,
-            d.procedure_code NOT IN {_NO_PAPER_RESULT} AS paper,
-            (d.procedure_code IN {_WITH_FEES}
-              OR EXISTS (SELECT 1 FROM dossier_fees f WHERE f.dossier_id = d.id AND f.amount > 0)) AS fee_bearing
+            EXISTS (SELECT 1 FROM dossier_fees f WHERE f.dossier_id = d.id AND f.amount > 0) AS counted_fee
           FROM dossiers d WHERE {where}
         )"""
 
@@ -156,7 +152,9 @@ def _bulk_parts(db) -> tuple[str, str]:
         f"WHERE type = '{SUPPLEMENT_EVENT}' GROUP BY dossier_code"
     )
     db.execute("CREATE TEMP TABLE indicator_lines (id TEXT PRIMARY KEY, bits INTEGER NOT NULL) WITHOUT ROWID")
-    db.execute(f"INSERT INTO temp.indicator_lines SELECT dossier_id, {_BITS} FROM component_lines l GROUP BY dossier_id")
+    db.execute(
+        f"INSERT INTO temp.indicator_lines SELECT dossier_id, {_BITS} FROM component_lines l GROUP BY dossier_id"
+    )
     return (
         "coalesce((SELECT s.n FROM temp.indicator_supplements s WHERE s.code = d.code), 0)",
         "(SELECT b.bits FROM temp.indicator_lines b WHERE b.id = d.id)",
@@ -311,11 +309,6 @@ def unsynced_groups(db, start: str, end: str, *, desk=None, clerk=None, procedur
         GROUP BY agency, desk_no, clerk, procedure_code""",
         (start, end, *params),
     )
-
-
-def procedure_names(db) -> dict[str, str]:
-    """Each procedure's name as the catalogue has it (labels of the report)."""
-    return dict(db.execute("SELECT code, name FROM procedures").fetchall())
 
 
 _AGENCY = "substr(d.code, 1, length(d.code) - 12)"

@@ -229,3 +229,26 @@ def test_a_hub_holds_the_same_figures_per_desk(make_desk, now, out):
     assert indicator_sums.recount_differences(hub.db) == []
     # the hub has every dossier it holds: 1.4 counts them synced
     assert r.overall.unsynced == 0
+
+
+def test_the_catalogue_says_which_procedures_need_an_electronic_result(desk, now, tmp_path, signer):
+    import json as _json
+
+    from desk.catalog.formats import sample_catalog_path
+    from desk.catalog.store import import_catalog
+    from desk.dossier import checklist
+
+    scan = tmp_path / "gcs.pdf"
+    scan.write_bytes(_pdf())
+    code = take_in(desk, now, "2026-11-23T08:00", "1.001193", "Nguyễn Văn Ký")
+    checklist.attach_file(desk, code, "giay_chung_sinh", scan)
+    assert qd766.compute(desk, MON).overall.digitised == 0  # a paper result: its electronic one is missing
+    catalogue = _json.loads(sample_catalog_path().read_text(encoding="utf-8"))
+    for p in catalogue["procedures"]:
+        if p["code"] == "1.001193":
+            p["result_name"] = ""
+    changed = tmp_path / "catalog.json"
+    changed.write_text(_json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
+    import_catalog(desk, changed)
+    assert qd766.compute(desk, MON).overall.digitised == 1  # no paper result: the signed scan is enough
+    assert indicator_sums.recount_differences(desk.db) == []  # a new catalogue changes no stored sum

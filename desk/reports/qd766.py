@@ -36,6 +36,7 @@ from datetime import date, datetime, timedelta
 
 from db import indicator_sums as sums
 from desk import clock
+from desk.catalog.store import list_procedures
 from desk.reports.indicators import UNKNOWN_CLERK, bounds, desk_label
 
 INDICATORS = ("1.4", "2.1", "3.6", "4.1", "4.2", "4.3", "4.4", "4.5", "5.4")
@@ -212,8 +213,7 @@ def compute(
         "clerk": clerk,
         "procedure": procedure,
     }
-    names = sums.procedure_names(db)
-    col = _Collector(names)
+    col = _Collector(_catalogue(desk))
     first_day, end_day = date_from.isoformat(), (date_to + timedelta(days=1)).isoformat()
     col.add(sums.sum_groups(db, first_day, end_day, **where))
     if as_of > start:
@@ -237,9 +237,43 @@ def _iso(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
+@dataclass(frozen=True)
+class _ProcedureFacts:
+    name: str
+    paper_result: bool
+    fee: bool
+
+
+def _catalogue(desk) -> dict[str, _ProcedureFacts]:
+    """What the catalogue says of each procedure, applied to its sums when reporting.
+
+    **Assumption** (DOMAIN.md names no catalogue field for it): a procedure "has a paper result" when the
+    catalogue names its result (``result_name``); a procedure the catalogue does not know has one. A
+    procedure is fee-bearing when the catalogue gives it a fee above 0 or a tariff; of one that is not,
+    a dossier is fee-bearing when a fee above 0 was counted at intake.
+    """
+    return {
+        p.code: _ProcedureFacts(p.name, bool(p.result_name), p.tariff is not None or any(f.amount > 0 for f in p.fees))
+        for p in list_procedures(desk)
+    }
+
+
+def _apply_catalogue(row: dict, facts: _ProcedureFacts | None) -> dict:
+    """A sums row with 4.2's digitised and 3.6's fee-bearing counts made by the procedure's catalogue facts."""
+    if "scanned" not in row:
+        return row
+    paper = facts is None or facts.paper_result
+    fee = facts is not None and facts.fee
+    return {
+        **row,
+        "digitised": row["scanned_e"] if paper else row["scanned"],
+        "fee_bearing": row["accepted"] if fee else row["counted_fee"],
+    }
+
+
 class _Collector:
-    def __init__(self, names: dict[str, str]) -> None:
-        self.names = names
+    def __init__(self, catalogue: dict[str, _ProcedureFacts]) -> None:
+        self.catalogue = catalogue
         self.overall = Counts()
         self.desks: dict[tuple[str, int], Group766] = {}
         self.clerks: dict[str, Group766] = {}
@@ -255,8 +289,10 @@ class _Collector:
             if c is None:
                 c = self.clerks[clerk] = Group766(clerk, clerk or UNKNOWN_CLERK)
             p = self.procedures.get(code)
+            facts = self.catalogue.get(code)
             if p is None:
-                p = self.procedures[code] = Group766(code, self.names.get(code, code))
+                p = self.procedures[code] = Group766(code, facts.name if facts else code)
+            r = _apply_catalogue(r, facts)
             for counts in (self.overall, d.counts, c.counts, p.counts):
                 counts.add(r)
 
