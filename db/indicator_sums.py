@@ -58,7 +58,11 @@ _FINISH = (
 """The portal's finish time: "Đã xử lý xong", else "Đã trả", else the stop (a withdrawal counts as one);
 a dossier in a finished status without those dates (an old import) takes its last change."""
 
+RESULT_EVENT = "result.attached"
 _SUPPLEMENTS_OF_ONE = f"(SELECT count(*) FROM events e WHERE e.dossier_code = d.code AND e.type = '{SUPPLEMENT_EVENT}')"
+_RESULT_OF_ONE = f"EXISTS (SELECT 1 FROM events e WHERE e.dossier_code = d.code AND e.type = '{RESULT_EVENT}')"
+"""An electronic result was attached: from the events, which a hub holds as the desk does (a hub keeps no
+``result_files`` rows: only the desk stores the PDFs)."""
 
 _BITS = (
     "max(l.digitisation = 'digitised' AND l.file_path <> '')"
@@ -71,7 +75,9 @@ _LINE_BITS = f"(SELECT {_BITS} FROM component_lines l WHERE l.dossier_id = d.id)
 2 reused, 4 reused from a data store, 8 reused from the population database."""
 
 
-def _facts_select(where: str, supplements: str = _SUPPLEMENTS_OF_ONE, bits: str = _LINE_BITS) -> str:
+def _facts_select(
+    where: str, supplements: str = _SUPPLEMENTS_OF_ONE, bits: str = _LINE_BITS, attached: str = _RESULT_OF_ONE
+) -> str:
     """SELECT of the facts (FACT_COLUMNS, in order) of the dossiers ``d`` that ``where`` keeps."""
     return f"""
         SELECT code, agency, desk_no, clerk, procedure_code, rday,
@@ -95,7 +101,7 @@ def _facts_select(where: str, supplements: str = _SUPPLEMENTS_OF_ONE, bits: str 
             {_FINISH} AS finish, d.due_at, d.finished_at, d.satisfaction, d.channel,
             coalesce({bits}, 0) AS bits,
             {supplements} AS sup,
-            EXISTS (SELECT 1 FROM result_files r WHERE r.dossier_id = d.id) AS e_results,
+            {attached} AS e_results,
             EXISTS (SELECT 1 FROM dossier_fees f WHERE f.dossier_id = d.id AND f.amount > 0) AS counted_fee
           FROM dossiers d WHERE {where}
         )"""
@@ -140,16 +146,20 @@ def create_tables(db) -> None:
     )
 
 
-def _bulk_parts(db) -> tuple[str, str]:
-    """Temporary tables for a pass over every dossier: each dossier's supplement requests (one pass over the
-    events) and its components' bits (one pass over the lines, in the index's order); returns the
+def _bulk_parts(db) -> tuple[str, str, str]:
+    """Temporary tables for a pass over every dossier: each dossier's supplement requests and whether an
+    electronic result was attached (one pass over the events) and its components' bits (one pass over the lines, in the index's order); returns the
     expressions that read them in :func:`_facts_select`. A look-up per dossier would read every event row.
     """
     _drop_bulk_parts(db)
-    db.execute("CREATE TEMP TABLE indicator_supplements (code TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
     db.execute(
-        "INSERT INTO temp.indicator_supplements SELECT dossier_code, count(*) FROM events "
-        f"WHERE type = '{SUPPLEMENT_EVENT}' GROUP BY dossier_code"
+        "CREATE TEMP TABLE indicator_supplements (code TEXT PRIMARY KEY, n INTEGER NOT NULL, results INTEGER NOT NULL)"
+        " WITHOUT ROWID"
+    )
+    db.execute(
+        f"INSERT INTO temp.indicator_supplements SELECT dossier_code, sum(type = '{SUPPLEMENT_EVENT}'), "
+        f"max(type = '{RESULT_EVENT}') FROM events WHERE type IN ('{SUPPLEMENT_EVENT}', '{RESULT_EVENT}') "
+        "GROUP BY dossier_code"
     )
     db.execute("CREATE TEMP TABLE indicator_lines (id TEXT PRIMARY KEY, bits INTEGER NOT NULL) WITHOUT ROWID")
     db.execute(
@@ -158,6 +168,7 @@ def _bulk_parts(db) -> tuple[str, str]:
     return (
         "coalesce((SELECT s.n FROM temp.indicator_supplements s WHERE s.code = d.code), 0)",
         "(SELECT b.bits FROM temp.indicator_lines b WHERE b.id = d.id)",
+        "coalesce((SELECT s.results FROM temp.indicator_supplements s WHERE s.code = d.code), 0)",
     )
 
 
@@ -168,8 +179,8 @@ def _drop_bulk_parts(db) -> None:
 
 def build_all(db) -> None:
     """Facts and sums of every dossier, from scratch (the migration; tables empty)."""
-    supplements, bits = _bulk_parts(db)
-    db.execute(f"INSERT INTO indicator_facts({', '.join(FACT_COLUMNS)}) {_facts_select('true', supplements, bits)}")
+    parts = _bulk_parts(db)
+    db.execute(f"INSERT INTO indicator_facts({', '.join(FACT_COLUMNS)}) {_facts_select('true', *parts)}")
     _add(db, "indicator_facts", (), 1)
     _drop_bulk_parts(db)
 

@@ -252,3 +252,27 @@ def test_the_catalogue_says_which_procedures_need_an_electronic_result(desk, now
     import_catalog(desk, changed)
     assert qd766.compute(desk, MON).overall.digitised == 1  # no paper result: the signed scan is enough
     assert indicator_sums.recount_differences(desk.db) == []  # a new catalogue changes no stored sum
+
+
+def test_a_hub_counts_the_electronic_results_of_a_desk(desk, make_desk, now, tmp_path, signer, out):
+    from desk.dossier import checklist, results
+    from desk.sync.bundle_read import import_bundle
+    from desk.sync.bundle_write import export_bundle
+
+    from tests.desk_helpers import know_each_other
+
+    hub = make_desk("hub", 0)
+    know_each_other(desk, [hub])
+    code = take_in(desk, now, "2026-11-23T08:00", "1.001193", "Nguyễn Văn Kết")
+    scan = tmp_path / "gcs.pdf"
+    scan.write_bytes(_pdf())
+    checklist.attach_file(desk, code, "giay_chung_sinh", scan)
+    result = tmp_path / "kq.pdf"
+    result.write_bytes(_pdf())
+    now("2026-11-23T10:00")
+    results.attach(desk, code, result, name="Giấy khai sinh")
+    lifecycle.record_result(desk, code)
+    import_bundle(hub, export_bundle(desk, out).path)
+    at_desk, at_hub = qd766.compute(desk, MON).overall, qd766.compute(hub, MON).overall
+    assert (at_hub.digitised, at_hub.e_results, at_hub.results) == (1, 1, 1)
+    assert at_hub.to_json() == at_desk.to_json()
