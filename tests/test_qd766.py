@@ -258,7 +258,6 @@ def test_a_hub_counts_the_electronic_results_of_a_desk(desk, make_desk, now, tmp
     from desk.dossier import checklist, results
     from desk.sync.bundle_read import import_bundle
     from desk.sync.bundle_write import export_bundle
-
     from tests.desk_helpers import know_each_other
 
     hub = make_desk("hub", 0)
