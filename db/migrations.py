@@ -584,6 +584,20 @@ def m012_desk_board(db: sqlite_utils.Database) -> None:
     flag_duplicates_since(db, days=60)
 
 
+@_step
+def m013_indicator_sums(db: sqlite_utils.Database) -> None:
+    """Running sums of the QĐ 766 figures per day and (agency, desk, clerk, procedure), with each dossier's
+    facts (``db.indicator_sums``), built here for the dossiers a home holds already."""
+    from db import indicator_sums
+
+    indicator_sums.create_tables(db)
+    indicator_sums.build_all(db)
+    # the dossiers in progress at a past moment: those finished after it, received before it, from the index
+    db.execute(
+        "CREATE INDEX dossiers_finished_received ON dossiers(finished_at, received_at) WHERE finished_at IS NOT NULL"
+    )
+
+
 def migrate(db: Any) -> None:
     """Apply pending migrations explicitly at start-up.
 

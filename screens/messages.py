@@ -76,12 +76,14 @@ class SyncFinished(Message):
 class IndicatorsReady(Message):
     """Posted by the reports worker with the figures of a period."""
 
-    def __init__(self, period: str, indicators) -> None:
+    def __init__(self, period: str, indicators, qd766=None) -> None:
         super().__init__()
         self.period = period
         """"day", "week" or "month"."""
         self.indicators = indicators
-        """A ``desk.reports.indicators.Indicators``."""
+        """A ``desk.reports.indicators.Indicators`` (the desk view)."""
+        self.qd766 = qd766
+        """A ``desk.reports.qd766.Report766`` (the portal's figures)."""
 
 
 class ReportPrinted(Message):

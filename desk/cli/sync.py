@@ -52,6 +52,8 @@ def cmd_export(args) -> int:
             + (f", {result.files} scans" if result.files else "")
             + (", sealed to the hub's key" if result.sealed else "")
         )
+        if result.without_field_code:
+            warn(describe(problem("export.no_field_code", count=result.without_field_code)))
     return EXIT_OK
 
 
