@@ -126,9 +126,15 @@ class DeskScreenMixin:
             lines.append((self.app.get_key_display(binding), binding.description))
         return lines
 
+    _footer_width = -1
+
     def on_resize(self) -> None:
-        # which keys fit in the footer depends on the width
-        self.refresh_bindings()  # type: ignore[attr-defined]
+        # which keys fit in the footer depends on the app's width: a resize that leaves it as it was (a screen is
+        # resized three times as it comes up) does not rebuild the footer again
+        width = self.app.size.width
+        if width != self._footer_width:
+            self._footer_width = width
+            self.refresh_bindings()  # type: ignore[attr-defined]
 
     def theme_style(self, variable: str, *, bold: bool = False) -> str:
         """A Rich style from a theme variable, for cells that CSS cannot reach."""
