@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from desk.models import Dossier
 from desk.rules.problems import Problem
-from desk.rules.receipt_qr import ReceiptVerdict
+
+if TYPE_CHECKING:  # the receipt checker (hmac, json, base64 …) loads with the screens that check, not the first
+    from desk.rules.receipt_qr import ReceiptVerdict
 
 
 class OpenDossier(Message):
