@@ -6,6 +6,13 @@ DEMO   := .demo-home
 
 .PHONY: run test suite check bench bench-hub clean
 
+# bytecode is written on first import, into the venv (not beside the sources), even where the shell sets
+# PYTHONDONTWRITEBYTECODE (the shared development machine does): pip installs with --no-compile below, so
+# without this every process of `make test` (the suite's workers, each `python -m desk` of the smoke
+# tests, the bench) compiled textual, reportlab, pyHanko, hypothesis... from source again, ~3 s of CPU each
+unexport PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
+
 # the venv is (re)built when pyproject.toml changes; the stamp records which extras it has
 # the venv's own pip (Python >= 3.11 ships one that does editable installs) is not upgraded: that
 # was a download and a reinstall on every fresh clone. --no-compile: Python writes the bytecode of
