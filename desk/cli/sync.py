@@ -164,7 +164,12 @@ def register(sub) -> None:
     sp = add_command(sub, "export", "write every event not yet exported into one bundle (.deskbundle)", cmd_export)
     sp.add_argument("--out", metavar="DIR", help="destination folder (default: [sync] export_dir, else outbox/)")
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="re-export every event of that day")
-    sp.add_argument("--with-files", action="store_true", help="include the scanned files")
+    sp.add_argument(
+        "--with-files",
+        action="store_true",
+        help="carry every file the range's dossiers reference, sent before or not "
+        "(without it a bundle carries the files not yet sent in a bundle or a push)",
+    )
     sp.add_argument(
         "--plain",
         action="store_true",

@@ -25,13 +25,13 @@ import stat
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import orjson
 
-from db import queries, write_transaction
+from db import file_queries, queries, write_transaction
 from db import sync_queries as sq
 from desk import __version__, clock
 from desk.catalog.store import get_procedure
@@ -57,6 +57,7 @@ FILES_DIR = "files/"
 EVENTS_CHUNK = 500  # events read, written and reported at a time
 DOSSIERS_CHUNK = 1000  # dossier records encoded and written at a time
 COMPRESS_LEVEL = 1
+FILE_CHUNK = 256 * 1024  # a stored file is copied into the bundle this much at a time
 
 
 @dataclass
@@ -240,7 +241,7 @@ def _write_bundle(
     first: int,
     last: int,
     *,
-    with_files: bool,
+    carry: FilesToCarry,
     day: date | None,
     progress: Progress | None,
     signer: Signer,
@@ -255,7 +256,7 @@ def _write_bundle(
             writer = _Members(zf, background)
             with _collector_paused():
                 n, dossiers, files, last_hash = _write_members(
-                    desk, writer, first, last, with_files=with_files, progress=progress
+                    desk, writer, first, last, carry=carry, progress=progress
                 )
             members = writer.entries
             manifest = {
@@ -285,7 +286,7 @@ def _write_bundle(
 
 
 def _write_members(
-    desk, writer: _Members, first: int, last: int, *, with_files: bool, progress: Progress | None
+    desk, writer: _Members, first: int, last: int, *, carry: FilesToCarry, progress: Progress | None
 ) -> tuple[int, int, int, str]:
     """Everything but the manifest; returns (events, dossiers, files, hash of the last event)."""
     db, desk_id, agency = desk.db, desk.desk_id, desk.settings.agency
@@ -362,8 +363,8 @@ def _write_members(
         register = register_csv([row for row, _ in snapshots], caught_up)
     with writer.member(MEMBER_REGISTER) as write:
         write(register)
-    files = _write_files(desk, writer, snapshots) if with_files else 0
-    return n, len(snapshots), files, prev_hash or ""
+    _write_files(desk, writer, _referenced_files(snapshots, results), carry)
+    return n, len(snapshots), len(carry.carried), prev_hash or ""
 
 
 def _snapshots(
@@ -393,25 +394,49 @@ def _first_prev_hash(db, desk_id: str, first: int) -> str:
     return rows[first]["prev_hash"] if first in rows else ""
 
 
-def _write_files(desk, writer: _Members, snapshots: list[tuple[dict, list[dict]]]) -> int:
-    root = desk.home.files
-    seen: set[str] = set()
+def _referenced_files(snapshots: list[tuple[dict, list[dict]]], results: dict[str, list]) -> dict[str, tuple]:
+    """Every stored file the range's dossiers reference: relative path → (sha256, dossier code, line code)."""
+    found: dict[str, tuple] = {}
     for row, lines in snapshots:
-        for c in lines:
-            rel = c["file_path"]
-            if not rel or rel in seen:
-                continue
-            seen.add(rel)
-            src = root / rel
-            try:
-                data = src.read_bytes()
-            except FileNotFoundError as exc:
-                raise NotFound("export.scan_missing", component=c["code"], code=row["code"], path=str(src)) from exc
-            if c["file_sha256"] and hashlib.sha256(data).hexdigest() != c["file_sha256"]:
-                raise IntegrityFailure("export.scan_changed", path=str(src), code=row["code"])
-            with writer.member(FILES_DIR + rel, stored=True) as write:
-                write(data)
-    return len(seen)
+        items = [*lines, *results.get(row["code"], ())]
+        for c in items:
+            rel = c.get("file_path") if isinstance(c, dict) else None
+            if rel and rel not in found:
+                found[rel] = (c.get("file_sha256") or "", row["code"], c.get("code", ""))
+    return found
+
+
+def _write_files(desk, writer: _Members, wanted: dict[str, tuple], carry: FilesToCarry) -> None:
+    """Copy the files to carry into ``files/`` a piece at a time (stored, not deflated: PDFs are compressed
+    already), each checked against the hash its line records while it is copied."""
+    root = desk.home.files
+    sent = file_queries.sent_via(desk.db, [sha for sha, _, _ in wanted.values() if sha])
+    for rel, (sha, code, line) in sorted(wanted.items()):
+        if not carry.every and sha and sha in sent and sent[sha] != carry.via:
+            continue  # gone in an earlier bundle or push (a re-export of the same range carries it again)
+        src = root / rel
+        try:
+            f = open(src, "rb")
+        except FileNotFoundError as exc:
+            raise NotFound("export.scan_missing", component=line, code=code, path=str(src)) from exc
+        with f, writer.member(FILES_DIR + rel, stored=True) as write:
+            while chunk := f.read(FILE_CHUNK):
+                write(chunk)
+        entry = writer.entries[-1]
+        if sha and entry["sha256"] != sha:
+            raise IntegrityFailure("export.scan_changed", path=str(src), code=code)
+        carry.carried.append((entry["sha256"], entry["size"]))
+
+
+@dataclass
+class FilesToCarry:
+    """Which stored files a bundle carries: those not gone yet (and those of ``via``, the bundle itself when its
+    range is exported again), or with ``every`` all the range references."""
+
+    via: str
+    every: bool = False
+    carried: list[tuple[str, int]] = field(default_factory=list)
+    """(sha256, bytes) of each file written."""
 
 
 def export_bundle(
@@ -459,10 +484,11 @@ def export_bundle(
         "date": last_at.date().isoformat(),
         "created_at": clock.now().isoformat(timespec="seconds"),
     }
+    carry = FilesToCarry(f"bundle:{name}", every=with_files)
     try:
         with sealing(desk.home, tmp, seal_to, routing) if seal_to else contextlib.nullcontext(tmp) as target:
             events, dossiers, files = _write_bundle(
-                desk, target, first, last, with_files=with_files, day=day, progress=progress, signer=signer
+                desk, target, first, last, carry=carry, day=day, progress=progress, signer=signer
             )
         os.replace(tmp, final)
         _fsync_dir(out)
@@ -479,9 +505,9 @@ def export_bundle(
         raise
     result = ExportResult(final, events, dossiers, first, last, files, sealed=bool(seal_to))
     with sq.bulk_cache(desk.db, events), write_transaction(desk.db):
-        sq.mark_range_exported(
-            desk.db, desk.desk_id, first, last, f"bundle:{name}", clock.now().isoformat(timespec="seconds")
-        )
+        now = clock.now().isoformat(timespec="seconds")
+        sq.mark_range_exported(desk.db, desk.desk_id, first, last, f"bundle:{name}", now)
+        file_queries.mark_sent(desk.db, carry.carried, carry.via, now)
         _record_export(desk, {**result.to_json(), "error": ""})
     return result
 

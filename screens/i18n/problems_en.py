@@ -5,6 +5,7 @@ Counts pick their form (``{length:# digit|# digits}``): no "1 pages".
 
 from __future__ import annotations
 
+from screens.i18n.problems_en_files import PROBLEMS as _FILES
 from screens.i18n.problems_en_keys import PROBLEMS as _KEYS
 from screens.i18n.problems_en_seal import PROBLEMS as _SEAL
 from screens.i18n.problems_en_signing import PROBLEMS as _SIGNING
@@ -346,6 +347,7 @@ PROBLEMS: dict[str, str] = {
 """Code -> English template of the TUI."""
 
 PROBLEMS.update(_SYNC)
+PROBLEMS.update(_FILES)
 PROBLEMS.update(_KEYS)
 PROBLEMS.update(_SEAL)
 PROBLEMS.update(_SIGNING)
