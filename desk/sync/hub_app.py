@@ -36,10 +36,10 @@ from desk import __version__, clock, keys
 from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.rules.problems import Problem, is_code
+from desk.sync import hub_uploads
 from desk.sync.ingest import Busy, ChainConflict, Run, ingest
 from desk.sync.publish import resume
 from desk.sync.push import EVENTS_PATH, HEAD_PATH, HEALTH_PATH, MAX_BATCH, PROTOCOL
-from desk.sync import hub_uploads
 from desk.sync.push_files import FILES_PATH
 from desk.sync.receipt_keys import published
 from desk.sync.records import check_records, received_events
