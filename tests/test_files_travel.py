@@ -23,6 +23,7 @@ from desk.sync.push import push
 from tests.conftest import run_desk
 from tests.desk_helpers import sign_as_its_desk
 from tests.signing_helpers import PASSPHRASE
+from tests.tui_helpers import SIZE, pilot_test
 
 
 def _pdf(pages: int = 1) -> bytes:
@@ -48,14 +49,14 @@ def desks(make_desk, clerk_p12, monkeypatch):
     return a, hub
 
 
-def scanned(desk, tmp_path, name="Phạm Thị Hương"):
+def scanned(desk, tmp_path, name="Phạm Thị Hương", pages=1):
     """A new dossier with its birth certificate scanned and signed; returns (dossier code, stored line)."""
     d, _ = receive(
         desk, IntakeRequest(procedure_code="1.001193", applicant=ApplicantInput(name=name, phone="0912345678"))
     )
     scan = tmp_path / f"scan-{d.code}.pdf"
-    scan.write_bytes(_pdf())
-    d = checklist.attach_file(desk, d.code, "giay_chung_sinh", scan, pages=1)
+    scan.write_bytes(_pdf(pages))
+    d = checklist.attach_file(desk, d.code, "giay_chung_sinh", scan, pages=pages)
     return d.code, next(c for c in d.components if c.file_path)
 
 
@@ -230,3 +231,31 @@ def test_the_hub_stores_an_unsigned_scan_marked(served):
     status, answer = _put(srv, token, f"/v1/files/{sha}?offset=0&total={len(data)}", data)
     assert status == 200 and answer["stored"] is True and answer["state"] == "unsigned"
     assert hub.db.execute("SELECT state FROM hub_files WHERE sha256 = ?", (sha,)).fetchone() == ("unsigned",)
+
+
+# --- the sync screen (F5) -------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_f5_shows_how_many_files_and_megabytes_wait(desk, tmp_path):
+    from screens.app import DeskApp
+
+    for i in range(2):  # two different scans (the same bytes would be one file)
+        scanned(desk, tmp_path, name=f"Người Số {i}", pages=i + 1)
+    sizes = [r[0] for r in desk.db.execute("SELECT DISTINCT file_bytes FROM component_lines WHERE file_path != ''")]
+    mb = f"{sum(sizes) / 1024**2:.1f}"
+    app = DeskApp(desk.home.root, "vi")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        assert str(app.screen.query_one("#sync-pending-files").content).startswith("2\nTệp chờ gửi")
+        assert str(app.screen.query_one("#sync-pending-size").content) == (
+            f"2 tệp ({mb.replace('.', ',')} MB) đang chờ gửi lên máy chủ"
+        )
+    export_bundle(desk, tmp_path)
+    app = DeskApp(desk.home.root, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        assert str(app.screen.query_one("#sync-pending-files").content).startswith("0\nFiles to send")
+        assert str(app.screen.query_one("#sync-pending-size").content) == ""
