@@ -363,20 +363,25 @@ def _write_members(
         register = register_csv([row for row, _ in snapshots], caught_up)
     with writer.member(MEMBER_REGISTER) as write:
         write(register)
-    _write_files(desk, writer, _referenced_files(snapshots, results), carry)
-    return n, len(snapshots), len(carry.carried), prev_hash or ""
+    wanted, dossiers = _referenced_files(snapshots, results), len(snapshots)
+    # the dossiers' states are written: their memory serves the files' pieces (the export's peak stays theirs)
+    del snapshots, results, latest, register, caught_up
+    _write_files(desk, writer, wanted, carry)
+    return n, dossiers, len(carry.carried), prev_hash or ""
 
 
 def _snapshots(
     db, desk_id: str, latest: dict[str, bytes], touched: set[str], last: int, results: dict[str, list]
 ) -> list[tuple[dict, list]]:
-    """Each touched dossier's row and lines as of the range's last event (its latest snapshot), by code.
+    """Each touched dossier's row and lines as of the range's last event (its latest snapshot), by code
+    (``latest`` is emptied as its payloads are parsed).
 
     The electronic results those snapshots carry go into ``results`` (by dossier code).
     """
     states = {}
-    for code, payload in latest.items():
-        state = orjson.loads(payload)
+    touched_with_state = sorted(latest)
+    for code in touched_with_state:
+        state = orjson.loads(latest.pop(code))  # each payload freed once parsed: never both for 20,000 dossiers
         if isinstance(state.get("dossier"), dict):
             states[code] = state
     missing = sorted(touched - set(states))
