@@ -77,3 +77,35 @@ def files_of_other_desks(db, own_desk_id: str) -> list[tuple[str, str, str, str]
         (own_desk_id, own_desk_id),
     ).fetchall()
     return [tuple(r) for r in rows]
+
+
+def payloads_with_results(db, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """Of these events (desk id, seq), the payloads that carry electronic results (``"results":``)."""
+    by_desk: dict[str, list[int]] = {}
+    for desk_id, seq in keys:
+        by_desk.setdefault(desk_id, []).append(seq)
+    out: dict[tuple[str, int], str] = {}
+    for desk_id, seqs in by_desk.items():
+        for i in range(0, len(seqs), _BATCH):
+            batch = seqs[i : i + _BATCH]
+            marks = ",".join("?" for _ in batch)
+            rows = db.execute(
+                f"SELECT seq, payload FROM events WHERE desk_id = ? AND seq IN ({marks})"
+                " AND instr(payload, '\"results\":') > 0",
+                [desk_id, *batch],
+            ).fetchall()
+            out.update({(desk_id, seq): payload for seq, payload in rows})
+    return out
+
+
+def replace_results(db, dossier_id: str, rows: list[dict]) -> None:
+    """A dossier's ``result_files`` as its latest snapshot carries them (at a hub)."""
+    db.execute("DELETE FROM result_files WHERE dossier_id = ?", (dossier_id,))
+    cols = "n code name file_path file_sha256 file_bytes file_pages origin signer attached_at".split()
+    db.conn.executemany(
+        f"INSERT INTO result_files (dossier_id, {', '.join(cols)}) VALUES (?{', ?' * len(cols)})",
+        [
+            (dossier_id, *(r.get(c, "" if c not in ("n", "file_bytes", "file_pages") else 0) for c in cols))
+            for r in rows
+        ],
+    )

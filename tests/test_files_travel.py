@@ -259,3 +259,20 @@ async def test_f5_shows_how_many_files_and_megabytes_wait(desk, tmp_path):
         await pilot.pause()
         assert str(app.screen.query_one("#sync-pending-files").content).startswith("0\nFiles to send")
         assert str(app.screen.query_one("#sync-pending-size").content) == ""
+
+
+def test_the_hub_rebuilds_result_files_from_the_snapshots_and_checks_their_files(desks, out, tmp_path):
+    from desk.dossier import results
+
+    a, hub = desks
+    code, _ = scanned(a, tmp_path)
+    pdf = tmp_path / "ket-qua.pdf"
+    pdf.write_bytes(_pdf(2))
+    attached = results.attach(a, code, pdf, name="Giấy khai sinh")
+    r = export_bundle(a, out)
+    assert f"files/{attached.file_path}" in file_members(r.path)
+    import_bundle(hub, r.path)
+    rows = hub.db.execute("SELECT code, name, file_sha256, origin FROM result_files").fetchall()
+    assert rows == [(attached.code, "Giấy khai sinh", attached.sha256, "desk")]
+    v = hub_verify(hub)
+    assert v.returncode == 0 and "has not arrived" not in v.stdout + v.stderr

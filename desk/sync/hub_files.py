@@ -23,7 +23,6 @@ from typing import BinaryIO, Protocol
 
 from db import file_queries, write_transaction
 from desk import clock
-from desk.dossier import pades
 from desk.dossier.active_content import refuse_active_content
 from desk.dossier.pdf import pdf_page_count, sniff
 from desk.errors import IntegrityFailure, InvalidInput, NotFound
@@ -115,6 +114,8 @@ def check_file(data: bytes, name: str) -> tuple[str, str]:
         raise InvalidInput("file.not_pdf", field="file", name=name)
     pdf_page_count(data, name=name)
     refuse_active_content(data, name=name)
+    from desk.dossier import pades  # pyHanko: only when a file is checked
+
     signatures = pades.check(data)
     if not signatures:
         return "unsigned", ""
@@ -218,3 +219,15 @@ def missing_files(desk) -> list[tuple[str, str, str]]:
         if not SHA256.match(name) or not store.has(name):
             out.append((code, line, name))
     return out
+
+
+def rebuild_results(db, chosen: dict[str, tuple[str, int, str]]) -> None:
+    """The ``result_files`` of the dossiers an import rebuilt, from the snapshot each was rebuilt from
+    (``chosen``: dossier code → (desk id, seq, dossier id)); only snapshots that carry results are read."""
+    import orjson
+
+    keys = {(desk_id, seq): dossier_id for desk_id, seq, dossier_id in chosen.values()}
+    for key, payload in file_queries.payloads_with_results(db, keys).items():
+        results = orjson.loads(payload).get("results")
+        if isinstance(results, list):
+            file_queries.replace_results(db, keys[key], [r for r in results if isinstance(r, dict)])
