@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import IO, BinaryIO, Protocol
 
 from db import file_queries, write_transaction
 from desk import clock
@@ -102,7 +102,7 @@ def store_of(desk) -> FileStore:
     return FolderStore(desk.home.files)
 
 
-def pieces(f: BinaryIO, size: int = PIECE) -> Iterator[bytes]:
+def pieces(f: IO[bytes], size: int = PIECE) -> Iterator[bytes]:
     while piece := f.read(size):
         yield piece
 
