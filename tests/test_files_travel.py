@@ -276,3 +276,34 @@ def test_the_hub_rebuilds_result_files_from_the_snapshots_and_checks_their_files
     assert rows == [(attached.code, "Giấy khai sinh", attached.sha256, "desk")]
     v = hub_verify(hub)
     assert v.returncode == 0 and "has not arrived" not in v.stdout + v.stderr
+
+
+def test_a_sealed_bundle_carries_the_scan_too(desks, out, tmp_path):
+    from desk.sync.seal import ensure_hub_identity
+
+    a, hub = desks
+    _, line = scanned(a, tmp_path)
+    r = export_bundle(a, out, seal_to=str(ensure_hub_identity(hub.home).to_public()))
+    assert r.sealed and r.files == 1
+    assert import_bundle(hub, r.path).files == 1
+    stored = hub.home.files / line.file_path
+    assert hashlib.sha256(stored.read_bytes()).hexdigest() == line.file_sha256
+
+
+def test_the_hub_refuses_a_scan_edited_after_it_was_signed(served, tmp_path):
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    a, hub, srv, token = served
+    _, line = scanned(a, tmp_path)
+    w = IncrementalPdfFileWriter(io.BytesIO((a.home.files / line.file_path).read_bytes()))
+    page = w.root["/Pages"]["/Kids"][0].get_object()
+    page["/Rotate"] = generic.NumberObject(90)
+    w.update_container(page)
+    buf = io.BytesIO()
+    w.write(buf)
+    data = buf.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
+    status, answer = _put(srv, token, f"/v1/files/{sha}?offset=0&total={len(data)}", data)
+    assert status == 400 and answer["code"] == "file.signature_altered"
+    assert not hub_files.store_of(hub).has(sha)
