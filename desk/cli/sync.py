@@ -48,7 +48,7 @@ def cmd_export(args) -> int:
         say(
             f"{result.path}  {result.events} events (seq {result.first_seq}–{result.last_seq}), "
             f"{result.dossiers} dossiers"
-            + (f", {result.files} scans" if result.files else "")
+            + (f", {result.files} file{'s' if result.files != 1 else ''}" if result.files else "")
             + (", sealed to the hub's key" if result.sealed else "")
         )
     return EXIT_OK
@@ -94,7 +94,11 @@ def cmd_sync(args) -> int:
     elif result.batches == 0:
         say("nothing to push: no pending events")
     else:
-        say(f"pushed {result.pushed} events in {result.batches} batches to {result.endpoint}; {result.pending} pending")
+        files = f" with {result.files} file{'s' if result.files != 1 else ''}" if result.files else ""
+        say(
+            f"pushed {result.pushed} events{files} in {result.batches} batches to {result.endpoint}; "
+            f"{result.pending} pending"
+        )
     for g in result.gaps:
         warn(
             f"the hub misses events {g.get('first_seq')}–{g.get('last_seq')} of this desk: "

@@ -2,7 +2,8 @@
 
 A bundle is a zip named ``<agency>_<desk>_<YYYYMMDD>_<firstseq>-<lastseq>.deskbundle``
 holding ``events.jsonl``, ``dossiers.json`` (national-portal shape, see
-``desk.rules.portal``), ``register.csv`` (UTF-8 with BOM), optionally ``files/``, and
+``desk.rules.portal``), ``register.csv`` (UTF-8 with BOM), ``files/`` (the stored files the
+dossiers refer to that have not gone in an earlier bundle or push: ``sent_files``), and
 ``manifest.json`` with the sha256 and size of every other member. The format
 is described for integrators in ``docs/bundle-format.md``; the hub reads it with
 ``desk.sync.bundle_read``.
@@ -458,8 +459,9 @@ def export_bundle(
     With ``seal_to`` (the hub's age recipient, ``desk.sync.seal.pinned_recipient``) the bundle is sealed:
     written plain into the home's private ``tmp/``, then encrypted into ``out_dir``.
 
-    The zip is written under a temporary name, fsynced, then renamed; only
-    then are its events marked ``bundle:<name>``. An unwritable or full
+    The bundle carries the files the range's dossiers refer to that have not gone yet (``with_files``: all of
+    them). The zip is written under a temporary name, fsynced, then renamed; only
+    then are its events marked ``bundle:<name>`` and its files recorded as sent. An unwritable or full
     destination raises DeskError and marks nothing. ``progress(done, total)``
     may raise (e.g. :class:`desk.sync.ingest.Cancelled`) to stop; nothing is kept.
     """
