@@ -122,7 +122,8 @@ class SyncScreen(DeskScreen):
         self.query_one("#sync-pending-events", Counter).show(status.pending_events, alert=True)
         self.query_one("#sync-pending-dossiers", Counter).show(status.pending_dossiers, alert=True)
         self.query_one("#sync-pending-files", Counter).show(status.pending_files, alert=True)
-        self.query_one("#sync-pending-size", Static).update(
+        size = self.query_one("#sync-pending-size", Static)
+        size.update(
             t(
                 "sync.pending_size",
                 files=status.pending_files,
@@ -131,6 +132,7 @@ class SyncScreen(DeskScreen):
             if status.pending_files
             else ""
         )
+        size.display = bool(status.pending_files)  # no empty line when nothing waits
         self._last("#sync-last-export", self._export_text(status.last_export), status.last_export)
         self._last("#sync-last-push", self._push_text(status.last_push), status.last_push)
         endpoint = self.query_one("#sync-endpoint", Static)
