@@ -256,11 +256,32 @@ def _print_dossier(desk, d) -> None:
     say("  events:")
     for e in events:
         say(f"   {e.seq:>6} {e.at:%Y-%m-%d %H:%M} {e.type:<22} {e.clerk}")
+    _print_portal(desk, d.code)
+
+
+def _print_portal(desk, code: str) -> None:
+    """The dossier's forwarding to the portal (docs/forwarding.md): the replies at a hub, a refusal at a desk."""
+    from desk.sync.status import portal_timeline, rejection_problem
+
+    p = portal_timeline(desk, code)
+    if p["reported_by_hub"]:
+        say(f"  portal    : {describe(rejection_problem(p['reported_by_hub']))}")
+    if p["state"] is None:
+        return
+    if p["state"] in ("rejected", "failed"):
+        say(f"  portal    : {describe(rejection_problem({'dossier_code': code, **p}))}")
+    else:
+        done = "acknowledged" if p["state"] == "done" else "waiting to be forwarded"
+        say(f"  portal    : {done}" + (f" (last acknowledged {p['acknowledged_at']})" if p["acknowledged_at"] else ""))
+    for r in p["replies"]:
+        outcome = "ok" if r["ok"] else "refused" if r["code"] != "transient" else "no answer"
+        say(f"   {r['at']} {r['call']:<20} {outcome} {r['code']} {r['message']}".rstrip())
 
 
 def cmd_show(args) -> int:
     from desk.dossier.query import get, is_overdue, timeline
     from desk.dossier.rows import dossier_json
+    from desk.sync.status import portal_timeline
 
     desk = _open(args)
     d = get(desk, args.code)
@@ -270,6 +291,7 @@ def cmd_show(args) -> int:
         out = dossier_json(d)
         out["overdue"] = is_overdue(d)
         files_json(desk, d, out)
+        out["portal"] = portal_timeline(desk, d.code)
         out["events"] = [
             {"seq": e.seq, "type": e.type, "at": e.at.isoformat(), "clerk": e.clerk, "synced": e.synced}
             for e in timeline(desk, d.code)

@@ -74,6 +74,7 @@ def cmd_import(args) -> int:
 def cmd_sync(args) -> int:
     from desk.rules.problems import problem
     from desk.sync.push import is_plain_remote, push
+    from desk.sync.status import rejection_problem
 
     desk = open_from_args(args)
     ask_passphrase(desk.home)
@@ -95,6 +96,8 @@ def cmd_sync(args) -> int:
         say("nothing to push: no pending events")
     else:
         say(f"pushed {result.pushed} events in {result.batches} batches to {result.endpoint}; {result.pending} pending")
+    for row in result.portal_rejections or []:
+        warn(describe(rejection_problem(row)))
     for g in result.gaps:
         warn(
             f"the hub misses events {g.get('first_seq')}–{g.get('last_seq')} of this desk: "
@@ -115,16 +118,76 @@ def cmd_hub_serve(args) -> int:
         if not server.tls and args.host not in ("127.0.0.1", "localhost", "::1"):
             warn("plain HTTP on a network address: pass --tls-cert and --tls-key, or use a trusted LAN only")
 
-    serve(
-        desk,
-        args.host,
-        args.port,
-        ready=ready,
-        log=None if args.quiet else stderr_log,
-        describe=describe,
-        tls_cert=args.tls_cert,
-        tls_key=args.tls_key,
+    stop_forwarding = None
+    if args.forward:
+        from desk.sync.forward import start_background
+
+        stop_forwarding = start_background(desk, log=None if args.quiet else stderr_log)
+    try:
+        serve(
+            desk,
+            args.host,
+            args.port,
+            ready=ready,
+            log=None if args.quiet else stderr_log,
+            describe=describe,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+        )
+    finally:
+        if stop_forwarding is not None:
+            stop_forwarding()
+    return EXIT_OK
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def cmd_hub_forward(args) -> int:
+    from db import outbox_queries
+    from desk.sync.forward import forward_once, start_background
+    from desk.sync.status import rejection_problem
+
+    desk = open_from_args(args)
+
+    def log(line: str) -> None:
+        if not args.json:
+            warn(line)
+
+    if not args.once:
+        import signal
+        import threading
+
+        stop = start_background(desk, log=log, workers=args.workers)
+        say(f"forwarding to the portal with {args.workers} worker(s) (Ctrl+C to stop)")
+        done = threading.Event()
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, lambda *_: done.set())
+        try:
+            while not done.wait(1.0):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+        return EXIT_OK
+    result = forward_once(desk, workers=args.workers, log=log)
+    counts = outbox_queries.state_counts(desk.db)
+    problems = outbox_queries.forwarding_problems(desk.db)
+    if args.json:
+        emit_json({**result.to_json(), "outbox": counts, "set_aside": problems})
+        return EXIT_OK
+    say(
+        f"forwarded {_counted(result.acknowledged, 'record')} and {_counted(result.progress_lines, 'progress line')}; "
+        f"{result.rejected} rejected, {result.failed} failed, {result.retrying} to try again later"
     )
+    say(
+        f"outbox: {counts['pending']} waiting, {counts['done']} acknowledged by the portal, "
+        f"{counts['rejected']} rejected, {counts['failed']} failed"
+    )
+    for row in problems:
+        say(f"set aside: {describe(rejection_problem(row))}")
     return EXIT_OK
 
 
@@ -193,6 +256,19 @@ def register(sub) -> None:
     sp.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain) file")
     sp.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     sp.add_argument("--quiet", action="store_true", help="do not log requests")
+    sp.add_argument(
+        "--forward",
+        action="store_true",
+        help="also run a worker forwarding records to the portal ([portal] settings; docs/forwarding.md)",
+    )
+    sp = add_command(
+        hub_sub,
+        "forward",
+        "forward the dossiers received here to the provincial system / national portal (docs/forwarding.md)",
+        cmd_hub_forward,
+    )
+    sp.add_argument("--once", action="store_true", help="one pass over the records due now, then exit (cron, tests)")
+    sp.add_argument("--workers", type=int, default=1, metavar="N", help="workers at once (1–16, default 1)")
     register_seal(sub, hub_sub)
     token = hub_sub.add_parser("token", help="tokens desks use to push")
     token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)

@@ -32,7 +32,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable
 
-from db import queries
+from db import outbox_queries, queries
 from db import sync_queries as sq
 from desk import __version__, clock, keys
 from desk.config import load_settings, update_settings
@@ -388,6 +388,8 @@ class HubApp:
                     imported=result.imported,
                     skipped=result.skipped,
                     gaps=[g.to_json() for g in result.gaps],
+                    # the desk's records the portal refused (docs/forwarding.md): it hears them at each push
+                    portal_rejections=outbox_queries.forwarding_problems(desk.db, desk_id),
                 )
                 sq.store_request(
                     desk.db,

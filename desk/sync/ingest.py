@@ -17,7 +17,7 @@ from operator import itemgetter
 
 import orjson
 
-from db import queries, write_transaction
+from db import outbox_queries, queries, write_transaction
 from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
@@ -376,6 +376,8 @@ def write_rows(db, desk_id: str, rows: list[tuple], staged: Staged | None = None
         return 0
     sq.insert_event_rows(db, rows)
     latest = {row[3]: row for row in rows if row[3]}  # per dossier code, its latest event here
+    # forwarding to the portal (docs/forwarding.md): asked for in this transaction, with the events
+    outbox_queries.enqueue(db, desk_id, sorted(latest), clock.now().isoformat(timespec="seconds"))
     fresh = {(desk_id, row[1]): row[7] for row in latest.values()}
     return _rebuild(db, sorted(latest), fresh, staged)
 
