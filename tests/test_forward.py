@@ -9,6 +9,7 @@ by the injected clock.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -426,3 +427,67 @@ def test_several_workers_forward_each_record_once(homes, portal, tmp_path):
     assert json.loads(run.stdout)["acknowledged"] == 6
     assert sorted(portal.records) == sorted(codes)
     assert portal.services().count("DongBoHoSoMC") == 6
+
+
+# --- the adapter against the stand-in (its contract) ------------------------------------------------
+
+
+def adapter(stand_in: PortalStandIn, timeout_s: float = 5.0) -> HttpPortal:
+    from desk.sync.portal_adapter import PortalSettings
+
+    return HttpPortal(PortalSettings(stand_in.url, "hub-user", PASSWORD, AGENCY, timeout_s=timeout_s))
+
+
+def test_the_adapter_speaks_the_four_calls_and_tells_failures_apart():
+    from desk.sync.portal_adapter import LoginRefused, SessionExpired, Transient
+
+    with PortalStandIn(password=PASSWORD, madonvi=AGENCY) as stand_in:
+        portal = adapter(stand_in, timeout_s=0.5)
+        session = portal.login()
+        looked = portal.lookup(session, "X-1")
+        assert looked.ok and not looked.found and '"stand_in": true' in looked.body
+        record = {"MaHoSo": "X-1", "TrangThaiHoSo": 2}
+        assert portal.sync_record(session, record, updating=False).ok
+        assert portal.lookup(session, "X-1").found
+        refused = portal.sync_record(session, record, updating=False)  # the stand-in checks isUpdating
+        assert not refused.ok and refused.code == "-2" and "isUpdating" in refused.message
+        assert portal.send_progress(session, [{"MaHoSo": "X-1"}]).code == "00"
+
+        stand_in.timeout_next(1)  # no answer within the adapter's timeout
+        with pytest.raises(Transient):
+            portal.lookup(session, "X-1")
+        stand_in.fail_next(1, status=502)
+        with pytest.raises(Transient):
+            portal.lookup(session, "X-1")
+        stand_in.fail_next(1, status=400)  # a 4xx is an answer: a refusal, not a retry
+        assert portal.lookup(session, "X-1").code == "400"
+        stand_in.expire_sessions()
+        with pytest.raises(SessionExpired):
+            portal.lookup(session, "X-1")
+        stand_in.password = "changed"
+        with pytest.raises(LoginRefused) as refused_login:
+            portal.login()
+        assert PASSWORD not in str(refused_login.value)
+    with pytest.raises(Transient):  # the portal is gone
+        portal.login()
+
+
+def test_a_worker_beside_the_hub_forwards_until_stopped(homes, portal, tmp_path):
+    from desk.sync.forward import start_background
+
+    desk_home, hub_home = homes
+    d = open_desk(desk_home)
+    codes = [intake(d, f"Nguyễn Văn Số {i}") for i in range(3)]
+    d.close()
+    to_hub(desk_home, hub_home, tmp_path / "out")
+    hub = open_desk(hub_home)
+    stop = start_background(hub, idle_s=0.05, workers=2)
+    try:
+        for _ in range(400):  # bounded: at most 20 s, usually a fraction of a second
+            if oq.state_counts(hub.db)["done"] == 3:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        stop()
+    assert oq.state_counts(hub.db)["done"] == 3 and sorted(portal.records) == sorted(codes)
+    hub.close()
