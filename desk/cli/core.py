@@ -256,26 +256,9 @@ def _print_dossier(desk, d) -> None:
     say("  events:")
     for e in events:
         say(f"   {e.seq:>6} {e.at:%Y-%m-%d %H:%M} {e.type:<22} {e.clerk}")
-    _print_portal(desk, d.code)
+    from desk.cli.sync import print_portal
 
-
-def _print_portal(desk, code: str) -> None:
-    """The dossier's forwarding to the portal (docs/forwarding.md): the replies at a hub, a refusal at a desk."""
-    from desk.sync.status import portal_timeline, rejection_problem
-
-    p = portal_timeline(desk, code)
-    if p["reported_by_hub"]:
-        say(f"  portal    : {describe(rejection_problem(p['reported_by_hub']))}")
-    if p["state"] is None:
-        return
-    if p["state"] in ("rejected", "failed"):
-        say(f"  portal    : {describe(rejection_problem({'dossier_code': code, **p}))}")
-    else:
-        done = "acknowledged" if p["state"] == "done" else "waiting to be forwarded"
-        say(f"  portal    : {done}" + (f" (last acknowledged {p['acknowledged_at']})" if p["acknowledged_at"] else ""))
-    for r in p["replies"]:
-        outcome = "ok" if r["ok"] else "refused" if r["code"] != "transient" else "no answer"
-        say(f"   {r['at']} {r['call']:<20} {outcome} {r['code']} {r['message']}".rstrip())
+    print_portal(desk, d.code)
 
 
 def cmd_show(args) -> int:

@@ -250,7 +250,11 @@ class Forwarder:
 
     def forward(self, row: dict, result: ForwardResult) -> None:
         code = row["dossier_code"]
-        built = self._build(code, row["desk_id"])
+        try:
+            built = self._build(code, row["desk_id"])
+        except (KeyError, TypeError, ValueError) as exc:  # a snapshot the encoder cannot read: set aside, go on
+            self._set_aside(row, "failed", "no_record", f"the record cannot be made: {exc!r}"[:300], result)
+            return
         if built is None:
             self._set_aside(row, "failed", "no_record", "no snapshot of the dossier at the hub", result)
             return
