@@ -27,8 +27,13 @@ _ENQUEUE = """
         generation = generation + 1, desk_id = excluded.desk_id, state = 'pending', attempts = 0,
         next_try = 0, enqueued_at = excluded.enqueued_at
 """
-# PostgreSQL: the same statement with %s placeholders (ON CONFLICT … DO UPDATE is standard there too);
-# ``generation = portal_outbox.generation + 1``.
+PG_ENQUEUE = """
+    INSERT INTO portal_outbox(dossier_code, desk_id, enqueued_at) VALUES (%s, %s, %s)
+    ON CONFLICT (dossier_code) DO UPDATE SET
+        generation = portal_outbox.generation + 1, desk_id = excluded.desk_id, state = 'pending', attempts = 0,
+        next_try = 0, enqueued_at = excluded.enqueued_at
+"""
+"""The PostgreSQL enqueue (``executemany`` in the import's transaction, as here)."""
 
 
 def enqueue(db, desk_id: str, codes: list[str], at: str) -> None:
@@ -63,7 +68,10 @@ PG_CLAIM = """
     FROM due WHERE o.dossier_code = due.dossier_code
     RETURNING o.dossier_code, o.desk_id, o.claimed_generation, o.attempts, o.sent_generation
 """
-"""The PostgreSQL claim (for the store's version of this module)."""
+"""The PostgreSQL claim (for the store's version of this module): ``FOR UPDATE SKIP LOCKED`` lets workers on
+many connections claim at once, none waiting for another's rows. The other statements of this module are
+plain SQL that PostgreSQL runs as they are, with ``%s`` placeholders; the table's DDL there: ``next_try`` and
+``lease_until`` DOUBLE PRECISION, ``id`` of portal_replies BIGSERIAL (see ``m012_portal_forwarding``)."""
 
 _CLAIMED = ("dossier_code", "desk_id", "generation", "attempts", "sent_generation")
 
@@ -153,7 +161,10 @@ def outbox_row(db, code: str) -> dict | None:
 
 
 def latest_snapshot(db, code: str) -> bytes | None:
-    """The payload of the latest event about ``code`` that carries the dossier's state (its snapshot)."""
+    """The payload of the latest event about ``code`` that carries the dossier's state (its snapshot).
+
+    PostgreSQL: ``strpos(payload, '"dossier":{') > 0`` for ``instr(…)`` (or ``payload::jsonb ? 'dossier'``
+    where payloads are stored as jsonb)."""
     row = db.execute(
         """
         SELECT payload FROM events WHERE dossier_code = ? AND instr(payload, '"dossier":{') > 0
@@ -184,7 +195,7 @@ def progress_sent(db, code: str, event_ids: list[str], at: str) -> None:
         "INSERT OR IGNORE INTO portal_progress_sent(event_id, dossier_code, sent_at) VALUES (?, ?, ?)",
         [(event_id, code, at) for event_id in event_ids],
     )
-    # PostgreSQL: INSERT … ON CONFLICT (event_id) DO NOTHING
+    # PostgreSQL: INSERT … ON CONFLICT (event_id) DO NOTHING (with %s placeholders)
 
 
 def desk_agency(db, desk_id: str) -> str:
