@@ -417,7 +417,6 @@ STRINGS: dict[str, str] = {
     "sync.never_pushed": "Never pushed.",
     "sync.last_push": "Last push {at}: {pushed:# event|# events} acknowledged, {pending} still pending.",
     "sync.last_push_failed": "Last push {at} stopped ({pushed:# event|# events} acknowledged): {error}",
-    "sync.portal_rejections": "The national portal refused {n:# record|# records} of this desk (as the hub said at the last push):",
     "sync.exporting": "Exporting… (Esc to stop)",
     "sync.pushing": "Pushing to the hub… (Esc to stop)",
     "sync.stopping": "Stopping…",

@@ -430,7 +430,6 @@ STRINGS: dict[str, str] = {
     "sync.never_pushed": "Chưa gửi lên máy chủ lần nào.",
     "sync.last_push": "Lần gửi gần nhất {at}: {pushed} sự kiện đã nhận, còn {pending} chờ.",
     "sync.last_push_failed": "Lần gửi gần nhất {at} dừng giữa chừng ({pushed} sự kiện đã nhận): {error}",
-    "sync.portal_rejections": "Cổng quốc gia từ chối {n} hồ sơ của quầy này (theo máy chủ ở lần gửi gần nhất):",
     "sync.exporting": "Đang xuất gói… (Esc để dừng)",
     "sync.pushing": "Đang gửi lên máy chủ… (Esc để dừng)",
     "sync.stopping": "Đang dừng…",
