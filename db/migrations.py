@@ -623,6 +623,64 @@ def m014_files_travel(db: sqlite_utils.Database) -> None:
     )
 
 
+@_step
+def m015_portal_forwarding(db: sqlite_utils.Database) -> None:
+    """The hub's outbox to the provincial system / national portal (docs/forwarding.md).
+
+    ``portal_outbox``: one row per dossier, filled in the transaction that imports its events;
+    ``generation`` counts those imports, ``sent_generation`` is the one the portal last acknowledged.
+    A worker claims a row with a lease (``claimed_by``, ``lease_until``: epoch seconds).
+    ``portal_replies``: every reply of the portal about a dossier (its forwarding timeline).
+    ``portal_progress_sent``: the events already sent as progress lines (CapNhatTienDoHoSoMC).
+    """
+    db.execute(
+        """
+        CREATE TABLE portal_outbox (
+            dossier_code TEXT PRIMARY KEY,
+            desk_id TEXT NOT NULL,
+            generation INTEGER NOT NULL DEFAULT 1,
+            sent_generation INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'rejected', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_try REAL NOT NULL DEFAULT 0,
+            claimed_by TEXT,
+            claimed_generation INTEGER,
+            lease_until REAL,
+            enqueued_at TEXT NOT NULL,
+            acknowledged_at TEXT,
+            first_acknowledged_at TEXT,
+            reason_code TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT '',
+            set_aside_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX portal_outbox_due ON portal_outbox(state, next_try)")
+    db.execute("CREATE INDEX portal_outbox_desk ON portal_outbox(desk_id, state)")
+    db.execute(
+        """
+        CREATE TABLE portal_replies (
+            id INTEGER PRIMARY KEY,
+            dossier_code TEXT NOT NULL,
+            at TEXT NOT NULL,
+            call TEXT NOT NULL,
+            ok INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            message TEXT NOT NULL,
+            body TEXT NOT NULL,
+            worker TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX portal_replies_dossier ON portal_replies(dossier_code, id)")
+    db.execute(
+        """
+        CREATE TABLE portal_progress_sent (
+            event_id TEXT PRIMARY KEY,
+            dossier_code TEXT NOT NULL,
+            sent_at TEXT NOT NULL
+        )"""
+    )
+
+
 def migrate(db: Any) -> None:
     """Apply pending migrations explicitly at start-up.
 

@@ -125,6 +125,16 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("sync.ca_file",        TEXT,      "",                     "PEM file of the CA that signed an https:// hub's certificate; empty = the system's", "sync_ca_file"),
     Setting("sync.hub_key",        TEXT,      "",                     "the hub's public key (base64), pinned by `desk hub-key set`; a push checks the hub's answers with it", "sync_hub_key"),
     Setting("sync.export_dir",     TEXT,      "",                     "default folder for bundles (e.g. the USB stick's mount)",      "export_dir"),
+    Setting("portal.url",          TEXT,      "",                     "on a hub: the provincial system / national portal's sync URL (https://…); empty = no forwarding (docs/forwarding.md)", "portal_url"),
+    Setting("portal.username",     TEXT,      "",                     "on a hub: the account forwarding signs in with",               "portal_username"),
+    Setting("portal.password_file", TEXT,     "",                     "on a hub: a file (owner-only) holding that account's password; empty = the variable DESK_PORTAL_PASSWORD", "portal_password_file"),
+    Setting("portal.madonvi",      TEXT,      "",                     "on a hub: the unit code (madonvi) every call carries; empty = agency.code", "portal_madonvi"),
+    Setting("portal.ca_file",      TEXT,      "",                     "PEM file of the CA of the portal's certificate; empty = the system's", "portal_ca_file"),
+    Setting("portal.timeout_s",    INTEGER,   30,                     "seconds to wait for each answer of the portal",                "portal_timeout_s",    1, 600),
+    Setting("portal.max_attempts", INTEGER,   10,                     "failed attempts (no answer, 5xx) before a record is set aside as failed", "portal_max_attempts", 1, 1000),
+    Setting("portal.retry_base_s", INTEGER,   30,                     "the first wait after a failed attempt; it doubles each time (with jitter)", "portal_retry_base_s", 1, 86_400),
+    Setting("portal.retry_max_s",  INTEGER,   3600,                   "the longest wait between two attempts",                        "portal_retry_max_s",  1, 86_400),
+    Setting("portal.lease_s",      INTEGER,   300,                    "how long a worker holds a record it took; a killed worker's records are taken again after it", "portal_lease_s", 10, 86_400),
     Setting("files.max_file_mb",   INTEGER,   50,                     "larger scans are refused",                                     "max_file_mb",         1, 10_000),
     Setting("operators.max_failures", INTEGER, 5,                     "wrong passwords in a row that lock an operator account",       "max_failures",        1, 100),
     Setting("operators.lockout_minutes", INTEGER, 15,                 "how long a locked account waits before it may try again",      "lockout_minutes",     1, 1440),
@@ -180,6 +190,16 @@ class Settings:
     sync_token: str = _default("sync.token")
     sync_ca_file: str = _default("sync.ca_file")
     export_dir: str = _default("sync.export_dir")
+    portal_url: str = _default("portal.url")
+    portal_username: str = _default("portal.username")
+    portal_password_file: str = _default("portal.password_file")
+    portal_madonvi: str = _default("portal.madonvi")
+    portal_ca_file: str = _default("portal.ca_file")
+    portal_timeout_s: int = _default("portal.timeout_s")
+    portal_max_attempts: int = _default("portal.max_attempts")
+    portal_retry_base_s: int = _default("portal.retry_base_s")
+    portal_retry_max_s: int = _default("portal.retry_max_s")
+    portal_lease_s: int = _default("portal.lease_s")
     max_file_mb: int = _default("files.max_file_mb")
     max_failures: int = _default("operators.max_failures")
     lockout_minutes: int = _default("operators.lockout_minutes")

@@ -28,7 +28,7 @@ from desk.sync.bundle_write import export_bundle
 from desk.sync.ingest import Cancelled, cancelled
 from desk.sync.push import is_plain_remote, push
 from desk.sync.seal import pinned_recipient
-from desk.sync.status import SyncStatus, sync_status
+from desk.sync.status import SyncStatus, rejection_problem, sync_status
 from screens.base import DeskScreen
 from screens.i18n.os_errors import os_words_vi
 from screens.messages import SyncFinished, WorkProgress
@@ -139,7 +139,11 @@ class SyncScreen(DeskScreen):
         )
         size.display = bool(status.pending_files)  # no empty line when nothing waits
         self._last("#sync-last-export", self._export_text(status.last_export), status.last_export)
-        self._last("#sync-last-push", self._push_text(status.last_push), status.last_push)
+        self._last(
+            "#sync-last-push",
+            self._push_text(status.last_push) + self._rejections_text(status.portal_rejections),
+            status.last_push,
+        )
         endpoint = self.query_one("#sync-endpoint", Static)
         endpoint.update(t("sync.endpoint", url=status.endpoint) if status.endpoint else t("sync.no_endpoint"))
         endpoint.set_class(not status.endpoint, "-muted")
@@ -175,6 +179,14 @@ class SyncScreen(DeskScreen):
                 "sync.last_push_failed", at=at, pushed=last.get("pushed", 0), error=self._error_words(last["error"])
             )
         return t("sync.last_push", at=at, pushed=last.get("pushed", 0), pending=last.get("pending", 0))
+
+    def _rejections_text(self, rejections: list[dict]) -> str:
+        """The desk's records the portal refused (docs/forwarding.md), the first few with the portal's reason."""
+        if not rejections:
+            return ""
+        lines = [self.t("sync.portal_rejections", n=len(rejections))]
+        lines += ["  " + self.t.problem(rejection_problem(r)) for r in rejections[:3]]
+        return "\n" + "\n".join(lines)
 
     def _error_words(self, error: object) -> str:
         """Why the last export or push failed, in the clerk's language (recorded as a problem)."""

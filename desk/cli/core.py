@@ -257,11 +257,15 @@ def _print_dossier(desk, d) -> None:
     say("  events:")
     for e in events:
         say(f"   {e.seq:>6} {e.at:%Y-%m-%d %H:%M} {e.type:<22} {e.clerk}")
+    from desk.cli.sync import print_portal
+
+    print_portal(desk, d.code)
 
 
 def cmd_show(args) -> int:
     from desk.dossier.query import get, is_overdue, timeline
     from desk.dossier.rows import dossier_json
+    from desk.sync.status import portal_timeline
 
     desk = _open(args)
     d = get(desk, args.code)
@@ -271,6 +275,7 @@ def cmd_show(args) -> int:
         out = dossier_json(d)
         out["overdue"] = is_overdue(d)
         files_json(desk, d, out)
+        out["portal"] = portal_timeline(desk, d.code)
         out["events"] = [
             {"seq": e.seq, "type": e.type, "at": e.at.isoformat(), "clerk": e.clerk, "synced": e.synced}
             for e in timeline(desk, d.code)

@@ -77,6 +77,7 @@ def cmd_import(args) -> int:
 def cmd_sync(args) -> int:
     from desk.rules.problems import problem
     from desk.sync.push import is_plain_remote, push
+    from desk.sync.status import rejection_problem
 
     desk = open_from_args(args)
     ask_passphrase(desk.home)
@@ -102,12 +103,34 @@ def cmd_sync(args) -> int:
             f"pushed {result.pushed} events{files} in {result.batches} batches to {result.endpoint}; "
             f"{result.pending} pending"
         )
+    for row in result.portal_rejections or []:
+        warn(describe(rejection_problem(row)))
     for g in result.gaps:
         warn(
             f"the hub misses events {g.get('first_seq')}–{g.get('last_seq')} of this desk: "
             "take it the bundle that holds them"
         )
     return EXIT_OK
+
+
+def print_portal(desk, code: str) -> None:
+    """``desk show``'s lines of the dossier's forwarding to the portal (docs/forwarding.md): the replies at a
+    hub, a refusal the hub reported at a desk."""
+    from desk.sync.status import portal_timeline, rejection_problem
+
+    p = portal_timeline(desk, code)
+    if p["reported_by_hub"]:
+        say(f"  portal    : {describe(rejection_problem(p['reported_by_hub']))}")
+    if p["state"] is None:
+        return
+    if p["state"] in ("rejected", "failed"):
+        say(f"  portal    : {describe(rejection_problem({'dossier_code': code, **p}))}")
+    else:
+        done = "acknowledged" if p["state"] == "done" else "waiting to be forwarded"
+        say(f"  portal    : {done}" + (f" (last acknowledged {p['acknowledged_at']})" if p["acknowledged_at"] else ""))
+    for r in p["replies"]:
+        outcome = "ok" if r["ok"] else "refused" if r["code"] != "transient" else "no answer"
+        say(f"   {r['at']} {r['call']:<20} {outcome} {r['code']} {r['message']}".rstrip())
 
 
 def cmd_hub_serve(args) -> int:
@@ -117,24 +140,11 @@ def cmd_hub_serve(args) -> int:
     ask_passphrase(desk.home)
     if args.workers < 1:
         raise InvalidInput("cli.workers_range", field="workers", value=args.workers)
-    if args.workers > 1:
+    stop_forwarding = None
+    if args.forward:
+        from desk.sync.forward import start_background
 
-        def listening(url: str) -> None:
-            say(f"hub listening on {url} with {args.workers} workers (Ctrl+C to stop)")
-            sys.stdout.flush()
-
-        serve_workers(
-            desk,
-            args.host,
-            args.port,
-            workers=args.workers,
-            target="desk.cli.sync:hub_app_from_env",
-            ready=listening,
-            tls_cert=args.tls_cert,
-            tls_key=args.tls_key,
-            env={QUIET_ENV: "1" if args.quiet else ""},
-        )
-        return EXIT_OK
+        stop_forwarding = start_background(desk, log=None if args.quiet else stderr_log)
 
     def ready(server) -> None:
         say(f"hub listening on {server.url} (Ctrl+C to stop)")
@@ -142,16 +152,90 @@ def cmd_hub_serve(args) -> int:
         if not server.tls and args.host not in ("127.0.0.1", "localhost", "::1"):
             warn("plain HTTP on a network address: pass --tls-cert and --tls-key, or use a trusted LAN only")
 
-    serve(
-        desk,
-        args.host,
-        args.port,
-        ready=ready,
-        log=None if args.quiet else stderr_log,
-        describe=describe,
-        tls_cert=args.tls_cert,
-        tls_key=args.tls_key,
+    try:
+        if args.workers > 1:
+
+            def listening(url: str) -> None:
+                say(f"hub listening on {url} with {args.workers} workers (Ctrl+C to stop)")
+                sys.stdout.flush()
+
+            serve_workers(
+                desk,
+                args.host,
+                args.port,
+                workers=args.workers,
+                target="desk.cli.sync:hub_app_from_env",
+                ready=listening,
+                tls_cert=args.tls_cert,
+                tls_key=args.tls_key,
+                env={QUIET_ENV: "1" if args.quiet else ""},
+            )
+            return EXIT_OK
+
+        serve(
+            desk,
+            args.host,
+            args.port,
+            ready=ready,
+            log=None if args.quiet else stderr_log,
+            describe=describe,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+        )
+    finally:
+        if stop_forwarding is not None:
+            stop_forwarding()
+    return EXIT_OK
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def cmd_hub_forward(args) -> int:
+    from db import outbox_queries
+    from desk.sync.forward import forward_once, start_background
+    from desk.sync.status import rejection_problem
+
+    desk = open_from_args(args)
+
+    def log(line: str) -> None:
+        if not args.json:
+            warn(line)
+
+    if not args.once:
+        import signal
+        import threading
+
+        stop = start_background(desk, log=log, workers=args.workers)
+        say(f"forwarding to the portal with {args.workers} worker(s) (Ctrl+C to stop)")
+        done = threading.Event()
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, lambda *_: done.set())
+        try:
+            while not done.wait(1.0):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+        return EXIT_OK
+    result = forward_once(desk, workers=args.workers, log=log)
+    counts = outbox_queries.state_counts(desk.db)
+    problems = outbox_queries.forwarding_problems(desk.db)
+    if args.json:
+        emit_json({**result.to_json(), "outbox": counts, "set_aside": problems})
+        return EXIT_OK
+    say(
+        f"forwarded {_counted(result.acknowledged, 'record')} and {_counted(result.progress_lines, 'progress line')}; "
+        f"{result.rejected} rejected, {result.failed} failed, {result.retrying} to try again later"
     )
+    say(
+        f"outbox: {counts['pending']} waiting, {counts['done']} acknowledged by the portal, "
+        f"{counts['rejected']} rejected, {counts['failed']} failed"
+    )
+    for row in problems:
+        say(f"set aside: {describe(rejection_problem(row))}")
     return EXIT_OK
 
 
@@ -329,6 +413,19 @@ def register(sub) -> None:
         metavar="N",
         help="worker processes (default 1); more than one needs [hub] database = postgresql://… (docs/hub.md)",
     )
+    sp.add_argument(
+        "--forward",
+        action="store_true",
+        help="also run a worker forwarding records to the portal ([portal] settings; docs/forwarding.md)",
+    )
+    sp = add_command(
+        hub_sub,
+        "forward",
+        "forward the dossiers received here to the provincial system / national portal (docs/forwarding.md)",
+        cmd_hub_forward,
+    )
+    sp.add_argument("--once", action="store_true", help="one pass over the records due now, then exit (cron, tests)")
+    sp.add_argument("--workers", type=int, default=1, metavar="N", help="workers at once (1–16, default 1)")
     register_seal(sub, hub_sub)
     token = hub_sub.add_parser("token", help="tokens desks use to push")
     token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)

@@ -199,4 +199,13 @@ ENGLISH: dict[str, str] = {
     "records.followed_not": "seq {seq} already at this home does not follow seq {previous} (chain broken)",
     "sync.missing_event": "desk {desk}{agency_code:| of #| of #}: event {seq} has not arrived (a bundle or batch is missing)",
     "sync.missing_events": "desk {desk}{agency_code:| of #| of #}: events {first}–{last} have not arrived (a bundle or batch is missing)",
+    "portal.not_configured": "forwarding to the portal is not configured: set url under [portal] in desk.toml (docs/forwarding.md)",
+    "portal.no_username": "set username under [portal] in desk.toml: the account forwarding signs in with",
+    "portal.no_password": "no password for the portal: set password_file under [portal] in desk.toml, or the variable {variable}",
+    "portal.password_unreadable": "the portal's password file {path} cannot be read",
+    "portal.password_file_open": "the portal's password file {path} can be read by others: chmod 600 it",
+    "portal.login_refused": "the portal refused to sign in ({code}{message:|: #|: #}); check [portal] username and the password",
+    "portal.workers": "--workers {value}: from 1 to {maximum}",
+    "portal.record_rejected": "dossier {code}: refused by the national portal{reason_code:| (#)| (#)}{reason:|: #|: #}",
+    "portal.record_failed": "dossier {code}: the portal did not answer after many attempts{reason:| (#)| (#)}; set aside",
 }

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from db import board_queries as bq
-from db import write_transaction
+from db import outbox_queries, write_transaction
 from desk import __version__, clock, keys
 from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
@@ -467,6 +467,8 @@ class HubApp:
                     imported=result.imported,
                     skipped=result.skipped,
                     gaps=[g.to_json() for g in result.gaps],
+                    # the desk's records the portal refused (docs/forwarding.md): it hears them at each push
+                    portal_rejections=outbox_queries.forwarding_problems(desk.db, desk_id),
                 )
                 store.q.store_request(
                     db,

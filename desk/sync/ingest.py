@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from db import board_queries, indicator_sums
+from db import board_queries, indicator_sums, outbox_queries
 from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
@@ -396,6 +396,8 @@ def write_rows(
     if q is SQLITE_QUERIES:  # SQLite only so far (db.board_queries, db.indicator_sums; docs/hub.md)
         board_queries.flag_duplicates(db, sorted(latest))  # the board's duplicates across desks
         indicator_sums.refresh(db, sorted(latest))  # the QĐ 766 running sums of the dossiers rebuilt
+        # forwarding to the portal (docs/forwarding.md): asked for in this transaction, with the events
+        outbox_queries.enqueue(db, desk_id, sorted(latest), clock.now().isoformat(timespec="seconds"))
     return rebuilt
 
 

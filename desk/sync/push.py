@@ -67,6 +67,9 @@ class PushResult:
     """Gaps the hub reported for this desk (a bundle not yet imported there)."""
     error: Problem | None = None
     """Why the push stopped early, when it did (recorded for the sync screen, which words it)."""
+    portal_rejections: list[dict] | None = None
+    """The desk's records the hub's forwarding set aside (the portal refused them), as its last reply said;
+    None when no reply said (kept in ``sync.portal_rejections``: docs/forwarding.md)."""
 
     def to_json(self) -> dict:
         return {
@@ -78,6 +81,7 @@ class PushResult:
             "pending": self.pending,
             "endpoint": self.endpoint,
             "gaps": self.gaps,
+            "portal_rejections": self.portal_rejections,
         }
 
 
@@ -444,6 +448,8 @@ def push(
             result.batches += 1
             if isinstance(answer.get("gaps"), list):
                 result.gaps = [g for g in answer["gaps"] if isinstance(g, dict)]
+            if isinstance(answer.get("portal_rejections"), list):
+                result.portal_rejections = portal_rejections(answer["portal_rejections"])
             if progress:
                 progress(result.pushed, max(total, result.pushed))
     except DeskError as exc:
@@ -458,9 +464,25 @@ def push(
     return result
 
 
+PORTAL_REJECTIONS = "sync.portal_rejections"
+"""Meta key: the desk's records the portal refused, as the hub last said (a list of dicts)."""
+_REJECTION_FIELDS = ("dossier_code", "state", "reason_code", "reason", "since")
+
+
+def portal_rejections(items: list) -> list[dict]:
+    """The hub's list of this desk's set-aside records, kept to known text fields (at most 100)."""
+    out = []
+    for item in items[:100]:
+        if isinstance(item, dict) and isinstance(item.get("dossier_code"), str):
+            out.append({k: str(item.get(k) or "")[:500] for k in _REJECTION_FIELDS})
+    return out
+
+
 def _record_push(desk, result: PushResult) -> None:
     try:
         with write_transaction(desk.db):
+            if result.portal_rejections is not None:
+                queries.set_meta(desk.db, PORTAL_REJECTIONS, json.dumps(result.portal_rejections, ensure_ascii=False))
             queries.set_meta(
                 desk.db,
                 "sync.last_push",

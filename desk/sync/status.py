@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 
-from db import file_queries, queries
+from db import file_queries, outbox_queries, queries
 from db import sync_queries as sq
+from desk.rules.problems import Problem, problem
 from desk.sync.ingest import Gap, desk_gaps
 from desk.sync.store import hub_store
 
@@ -25,12 +27,14 @@ class SyncStatus:
     pending_files: int = 0
     """Stored files of this desk's dossiers not yet sent in a bundle or a push."""
     pending_bytes: int = 0
+    portal_rejections: list[dict] = field(default_factory=list)
+    """This desk's records the portal refused, as the hub said at the last push (docs/forwarding.md)."""
 
 
 def sync_status(desk) -> SyncStatus:
     """Pending events and dossiers, the last export and push (as recorded), the configured targets."""
 
-    def meta(key: str) -> dict | None:
+    def meta(key: str) -> Any:
         raw = queries.get_meta(desk.db, key)
         return orjson.loads(raw) if raw else None
 
@@ -44,6 +48,7 @@ def sync_status(desk) -> SyncStatus:
         last_push=meta("sync.last_push"),
         endpoint=desk.settings.sync_endpoint,
         export_dir=desk.settings.export_dir,
+        portal_rejections=meta("sync.portal_rejections") or [],
     )
 
 
@@ -85,3 +90,34 @@ def hub_status(desk, recent: int = 20) -> HubStatus:
         HubDesk(r["desk_id"], r["agency_code"], r["desk_no"], r["events"], r["last_seq"], r["last_seen"]) for r in rows
     ]
     return HubStatus(desks, gaps, imports)
+
+
+def rejection_problem(row: dict) -> Problem:
+    """A record forwarding set aside (a row of ``db.outbox_queries.forwarding_problems``, at the hub or as
+    the push reply carried it to the desk) as a problem, for the words of the CLI, the screens, the board."""
+    if row.get("state") == "failed":
+        return problem("portal.record_failed", code=row["dossier_code"], reason=row.get("reason") or "")
+    return problem(
+        "portal.record_rejected",
+        code=row["dossier_code"],
+        reason_code=row.get("reason_code") or "",
+        reason=row.get("reason") or "",
+    )
+
+
+def portal_timeline(desk, code: str) -> dict:
+    """A dossier's forwarding to the portal, for ``desk show``: at a hub its outbox row (``state``…) and
+    every reply of the portal; at a desk, the portal's refusal the hub reported at the last push."""
+    row = outbox_queries.outbox_row(desk.db, code)
+    raw = queries.get_meta(desk.db, "sync.portal_rejections")
+    told = next((r for r in (orjson.loads(raw) if raw else []) if r.get("dossier_code") == code), None)
+    out: dict = {"state": None, "reason_code": "", "reason": "", "replies": [], "reported_by_hub": told}
+    if row is not None:
+        out.update(
+            state=row["state"],
+            reason_code=row["reason_code"],
+            reason=row["reason"],
+            acknowledged_at=row["acknowledged_at"],
+            replies=outbox_queries.replies(desk.db, code),
+        )
+    return out

@@ -35,4 +35,6 @@ STRINGS: dict[str, str] = {
     # Tab and Shift+Tab on the intake form (listed in the cheat-sheet)
     "key.next_field": "Next field",
     "key.previous_field": "Previous field",
+    # the sync screen (F5): this desk's records the national portal refused, as the hub said (docs/forwarding.md)
+    "sync.portal_rejections": "The national portal refused {n:# record|# records} of this desk (as the hub said at the last push):",
 }

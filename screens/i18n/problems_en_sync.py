@@ -201,4 +201,13 @@ PROBLEMS: dict[str, str] = {
     "records.followed_not": "seq {seq} already at this home does not follow seq {previous} (chain broken)",
     "sync.missing_event": "desk {desk}{agency_code:| of #| of #}: event {seq} has not arrived (a bundle or batch is missing)",
     "sync.missing_events": "desk {desk}{agency_code:| of #| of #}: events {first}–{last} have not arrived (a bundle or batch is missing)",
+    "portal.not_configured": "Forwarding to the portal is not configured: set portal.url in desk.toml (see docs/forwarding.md).",
+    "portal.no_username": "Set portal.username in desk.toml: the account forwarding signs in with.",
+    "portal.no_password": "No password for the portal: set portal.password_file in desk.toml, or the variable {variable}.",
+    "portal.password_unreadable": "The portal's password file {path} cannot be read.",
+    "portal.password_file_open": "The portal's password file {path} can be read by others: chmod 600 it.",
+    "portal.login_refused": "The portal refused to sign in ({code}{message:|: #|: #}); check portal.username and the password.",
+    "portal.workers": "--workers {value}: from 1 to {maximum}.",
+    "portal.record_rejected": "Dossier {code}: refused by the national portal{reason_code:| (#)| (#)}{reason:|: #|: #}.",
+    "portal.record_failed": "Dossier {code}: the portal did not answer after many attempts{reason:| (#)| (#)}; set aside.",
 }

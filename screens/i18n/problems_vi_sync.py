@@ -207,4 +207,13 @@ PROBLEMS: dict[str, str] = {
     "records.followed_not": "số thứ tự {seq} đã có ở đây không nối tiếp số thứ tự {previous} (chuỗi bị đứt)",
     "sync.missing_event": "Quầy {desk}{agency_code:| của #| của #}: sự kiện {seq} chưa đến (thiếu một gói hoặc một lô).",
     "sync.missing_events": "Quầy {desk}{agency_code:| của #| của #}: các sự kiện {first}–{last} chưa đến (thiếu một gói hoặc một lô).",
+    "portal.not_configured": "Chưa cấu hình chuyển hồ sơ lên cổng: đặt portal.url trong desk.toml (xem docs/forwarding.md).",
+    "portal.no_username": "Đặt portal.username trong desk.toml: tài khoản dùng để đăng nhập cổng.",
+    "portal.no_password": "Chưa có mật khẩu cổng: đặt portal.password_file trong desk.toml, hoặc biến môi trường {variable}.",
+    "portal.password_unreadable": "Không đọc được tệp mật khẩu cổng {path}.",
+    "portal.password_file_open": "Tệp mật khẩu cổng {path} để người khác đọc được: hãy chmod 600.",
+    "portal.login_refused": "Cổng từ chối đăng nhập ({code}{message:|: #|: #}); kiểm tra portal.username và mật khẩu.",
+    "portal.workers": "--workers {value}: từ 1 đến {maximum}.",
+    "portal.record_rejected": "Hồ sơ {code}: cổng dịch vụ công quốc gia từ chối{reason_code:| (#)| (#)}{reason:|: #|: #}.",
+    "portal.record_failed": "Hồ sơ {code}: cổng không trả lời sau nhiều lần thử{reason:| (#)| (#)}; đã tạm gác lại.",
 }

@@ -35,4 +35,6 @@ STRINGS: dict[str, str] = {
     # Tab and Shift+Tab on the intake form (listed in the cheat-sheet)
     "key.next_field": "Ô tiếp theo",
     "key.previous_field": "Ô trước",
+    # the sync screen (F5): this desk's records the national portal refused, as the hub said (docs/forwarding.md)
+    "sync.portal_rejections": "Cổng quốc gia từ chối {n} hồ sơ của quầy này (theo máy chủ ở lần gửi gần nhất):",
 }
