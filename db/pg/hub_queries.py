@@ -311,6 +311,23 @@ def dossier_lines(db: PgConn, dossier_id: str) -> list[dict]:
     return _rows(db, "SELECT * FROM component_lines WHERE dossier_id = %s ORDER BY position", (dossier_id,))
 
 
+SYNC_MARK = (
+    "coalesce((SELECT m.mark FROM event_marks m WHERE m.desk_id = e.desk_id AND e.seq BETWEEN m.first_seq"
+    " AND m.last_seq ORDER BY m.mark NOT LIKE 'hub:%%', m.id LIMIT 1), '')"
+)
+"""An event's sync mark, as ``db.queries.SYNC_MARK`` ('' while none)."""
+
+
+def events_for_dossier(db: PgConn, code: str) -> list[dict]:
+    """The dossier's events (every desk's), each with ``synced``: its mark (``db.queries.events_for_dossier``)."""
+    return _rows(
+        db,
+        f"SELECT {', '.join('e.' + c for c in EVENT_COLUMNS)}, {SYNC_MARK} AS synced FROM events e"
+        " WHERE dossier_code = %s ORDER BY at, desk_id, seq",
+        (code,),
+    )
+
+
 def search_dossiers(db: PgConn, folded: str, digits: str, limit: int = 50) -> list[dict]:
     """Dossiers of every desk whose code or ID number or phone is ``digits``/the text, or whose folded
     applicant name starts with ``folded``; newest first."""
