@@ -105,16 +105,19 @@ class Run:
     of the run's latest event about it and its payload's JSON, the only one a
     rebuild may take (no parsed payload is kept: a rebuild reads the few it needs);
     ``identities``: the (id, code, desk_id) of every dossier its snapshots name; ``entries``: per dossier
-    code, the status its first event of the run starts from (``desk.sync.schema.entry_status``).
+    code, the status its first event of the run starts from (``desk.sync.schema.entry_status``);
+    ``snapshots``: per seq of an event carrying a snapshot, its dossier's id and status (what a PostgreSQL
+    store keeps beside the event, so that it never parses a payload).
     """
 
-    __slots__ = ("entries", "identities", "latest", "rows")
+    __slots__ = ("entries", "identities", "latest", "rows", "snapshots")
 
     def __init__(self) -> None:
         self.rows: list[tuple] = []
         self.latest: dict[str, tuple[int, bytes]] = {}
         self.identities: set[Identity] = set()
         self.entries: dict[str, str | None] = {}
+        self.snapshots: dict[int, tuple[str, str | None]] = {}
 
     def add(self, event: EventLine) -> None:
         """Add an event that passed the records check (``desk.sync.records``)."""
@@ -139,6 +142,7 @@ class Run:
         d = r["payload"].get("dossier")
         if d is not None:
             self.identities.add((d["id"], d["code"], d["desk_id"]))
+            self.snapshots[seq] = (d["id"], d.get("status"))
             if code not in self.entries:
                 self.entries[code] = entry_status(r["type"], r["payload"])
 
@@ -161,6 +165,7 @@ class Run:
             d = payload.get("dossier")
             if d is not None:
                 run.identities.add((d["id"], d["code"], d["desk_id"]))
+                run.snapshots[row[1]] = (d["id"], d.get("status"))
                 if code not in run.entries:
                     run.entries[code] = entry_status(row[4], payload)
         return run
@@ -374,13 +379,19 @@ class RunChecks:
 
 
 def write_rows(
-    db, desk_id: str, rows: list[tuple], staged: Staged | None = None, q: HubQueries = SQLITE_QUERIES
+    db,
+    desk_id: str,
+    rows: list[tuple],
+    staged: Staged | None = None,
+    q: HubQueries = SQLITE_QUERIES,
+    snapshots: dict[int, tuple] | None = None,
 ) -> int:
     """Insert checked new events (rows of EVENT_COLUMNS, in seq order) and rebuild the dossiers they touch;
-    returns how many were rebuilt. Inside a write transaction."""
+    returns how many were rebuilt. Inside a write transaction. ``snapshots``: their run's
+    (:attr:`Run.snapshots`), for a store that keeps them beside the events."""
     if not rows:
         return 0
-    if q.insert_event_rows(db, rows) != len(rows):
+    if q.insert_event_rows(db, rows, snapshots) != len(rows):
         # another desk's batch brought one of these event ids after the checks (PostgreSQL: desks run side
         # by side): nothing of this run is kept; sent again, the checks see it
         raise Busy("sync.events_raced", field="bundle", desk_id=desk_id)
@@ -452,7 +463,7 @@ def ingest(
             new = checks.part(run)
             result.skipped = checks.skipped
             if new:
-                result.dossiers += write_rows(db, desk_id, new, q=q)
+                result.dossiers += write_rows(db, desk_id, new, q=q, snapshots=run.snapshots)
                 result.imported += len(new)
                 result.acknowledged.extend(row[2] for row in new)
             if progress:

@@ -52,7 +52,7 @@ class HubQueries(Protocol):
     """The queries the hub's rules run; ``db`` is the handle of ``HubStore.reading()``/``writing()``."""
 
     # events
-    def insert_event_rows(self, db: Any, rows: list[tuple]) -> int: ...
+    def insert_event_rows(self, db: Any, rows: list[tuple], snapshots: Any = None) -> int: ...
     def event_rows_between(self, db: Any, desk_id: str, first: int, last: int) -> dict[int, dict]: ...
     def event_ids_present(self, db: Any, event_ids: list[str]) -> dict[str, dict]: ...
     def event_payloads(self, db: Any, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Any]: ...
@@ -122,7 +122,7 @@ def _no_lock(db: Any, codes: list[str]) -> None:
     """SQLite: the write transaction is the only writer already."""
 
 
-def _counted_insert(db: Any, rows: list[tuple]) -> int:
+def _counted_insert(db: Any, rows: list[tuple], snapshots: Any = None) -> int:
     sq.insert_event_rows(db, rows)  # a known event id fails the whole transaction (UNIQUE), never skipped
     return len(rows)
 
