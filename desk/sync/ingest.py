@@ -107,10 +107,12 @@ class Run:
     ``identities``: the (id, code, desk_id) of every dossier its snapshots name; ``entries``: per dossier
     code, the status its first event of the run starts from (``desk.sync.schema.entry_status``);
     ``snapshots``: per seq of an event carrying a snapshot, its dossier's id and status (what a PostgreSQL
-    store keeps beside the event, so that it never parses a payload).
+    store keeps beside the event, so that it never parses a payload); ``states``: once :meth:`make_states`
+    ran (the bundle's reading process does, on the other core), per (desk_id, seq) of each dossier's latest
+    event of the run that carries a snapshot, the state it gives and the folded name (a rebuild's ``staged``).
     """
 
-    __slots__ = ("entries", "identities", "latest", "rows", "snapshots")
+    __slots__ = ("_parsed", "entries", "identities", "latest", "rows", "snapshots", "states")
 
     def __init__(self) -> None:
         self.rows: list[tuple] = []
@@ -118,6 +120,8 @@ class Run:
         self.identities: set[Identity] = set()
         self.entries: dict[str, str | None] = {}
         self.snapshots: dict[int, tuple[str, str | None]] = {}
+        self.states: dict[tuple[str, int], tuple[tuple, list[tuple], str]] = {}
+        self._parsed: dict[str, tuple[str, int, dict]] = {}
 
     def add(self, event: EventLine) -> None:
         """Add an event that passed the records check (``desk.sync.records``)."""
@@ -139,12 +143,25 @@ class Run:
         )
         if code:
             self.latest[code] = (seq, event.payload_json)
+            self._parsed[code] = (r["desk_id"], seq, r["payload"])
         d = r["payload"].get("dossier")
         if d is not None:
             self.identities.add((d["id"], d["code"], d["desk_id"]))
             self.snapshots[seq] = (d["id"], d.get("status"))
             if code not in self.entries:
                 self.entries[code] = entry_status(r["type"], r["payload"])
+
+    def make_states(self) -> None:
+        """Make :attr:`states` of the payloads already parsed (and let go of them)."""
+        for desk_id, seq, payload in self._parsed.values():
+            state = state_of(payload)
+            if state is not None:
+                self.states[(desk_id, seq)] = (*state, fold_name(state[0][_APPLICANT_NAME]))
+        self._parsed = {}
+
+    def staged(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[tuple, list[tuple], str]]:
+        """The states made already (:data:`Staged`)."""
+        return {k: self.states[k] for k in keys if k in self.states}
 
     @classmethod
     def of(cls, events: Iterable[EventLine]) -> Run:
@@ -463,7 +480,8 @@ def ingest(
             new = checks.part(run)
             result.skipped = checks.skipped
             if new:
-                result.dossiers += write_rows(db, desk_id, new, q=q, snapshots=run.snapshots)
+                staged = run.staged if run.states else None
+                result.dossiers += write_rows(db, desk_id, new, staged, q=q, snapshots=run.snapshots)
                 result.imported += len(new)
                 result.acknowledged.extend(row[2] for row in new)
             if progress:
