@@ -4,7 +4,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 DEMO   := .demo-home
 
-.PHONY: run test suite check bench clean
+.PHONY: run test suite check bench bench-hub clean
+
+# bytecode is written on first import, into the venv (not beside the sources), even where the shell sets
+# PYTHONDONTWRITEBYTECODE (the shared development machine does): pip installs with --no-compile below, so
+# without this every process of `make test` (the suite's workers, each `python -m desk` of the smoke
+# tests, the bench) compiled textual, reportlab, pyHanko, hypothesis... from source again, ~3 s of CPU each
+unexport PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 
 # the venv is (re)built when pyproject.toml changes; the stamp records which extras it has
 # the venv's own pip (Python >= 3.11 ships one that does editable installs) is not upgraded: that
@@ -45,6 +52,11 @@ check: $(VENV)/.stamp-test
 # budgets of SPEC §10, written as JSON; BENCH_SIZE=small keeps CI fast
 bench: $(VENV)/.stamp-test
 	$(PY) -m bench --out bench/results.json
+
+# the hub under a province's end of day (issue 17): N desks pushing at once, a 20,000-event bundle, the board
+# of 600 desks; BENCH_HUB_ARGS="--full" for a hub of 10,000,000 events, "--desks 300" for more desks
+bench-hub: $(VENV)/.stamp-test
+	$(PY) -m bench.hub --out bench/hub-results.json $(BENCH_HUB_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO) build *.egg-info

@@ -29,6 +29,7 @@ BUDGETS = {
     "import_20k_events_s": 3,
     "import_peak_rss_mb": 300,
     "sign_scan_soft_ms": 150,
+    "report_766_year_s": 1,
 }
 
 
@@ -84,10 +85,11 @@ def compile_sources() -> None:
 
 
 def bench_steps(home_root: Path, small: bool):
-    from bench import bench_core, bench_receipt, bench_signing, bench_sync, bench_tui
+    from bench import bench_core, bench_indicators, bench_receipt, bench_signing, bench_sync, bench_tui
 
     return [
         ("search", lambda: bench_core.bench_search(_home(home_root))),
+        ("766 report over a year", lambda: bench_indicators.bench(home_root, runs=1 if small else 3)),
         ("cli start", lambda: bench_core.bench_cli_start(_home(home_root))),
         ("tui first screen", lambda: bench_tui.bench(home_root, runs=1 if small else 3)),
         ("receipt", lambda: bench_receipt.bench(small=small)),

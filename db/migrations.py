@@ -537,6 +537,67 @@ def m011_result_files(db: sqlite_utils.Database) -> None:
     )
 
 
+@_step
+def m012_desk_board(db: sqlite_utils.Database) -> None:
+    """What a hub's board of desks needs beyond what it stored already (``db.board_queries``).
+
+    ``hub_desk_contacts``: per desk, the hub's time of its last push, the desk's own clock as the push
+    declared it (``Desk-Clock``) and the skew between the two, the highest seq the desk declared
+    (``Desk-Last-Seq``), and the last batch the hub refused after checking its signature.
+    ``hub_duplicates``: dossiers another desk also took in (one ID number and procedure, received within
+    30 days of each other), one row per dossier and other dossier, written as dossiers arrive; the
+    dossiers of the last 60 days already here are looked at now.
+    """
+    db.execute(
+        """
+        CREATE TABLE hub_desk_contacts (
+            desk_id TEXT PRIMARY KEY,
+            contact_at TEXT NOT NULL,         -- the hub's clock at the desk's last push
+            desk_clock TEXT,                  -- the desk's clock, as its last push declared it
+            skew_seconds INTEGER,             -- desk_clock - contact_at
+            declared_seq INTEGER,             -- the highest seq the desk declared holding
+            refused_at TEXT,                  -- the last batch refused (after its signature checked)
+            refused_code TEXT,
+            refused_events INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE hub_duplicates (
+            code TEXT NOT NULL,               -- the dossier flagged
+            desk_id TEXT NOT NULL,
+            desk_no INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            procedure_code TEXT NOT NULL,
+            id_number TEXT NOT NULL,
+            other_code TEXT NOT NULL,         -- the dossier of another desk it duplicates
+            other_desk_id TEXT NOT NULL,
+            other_desk_no INTEGER NOT NULL,
+            other_received_at TEXT NOT NULL,
+            PRIMARY KEY (code, other_code)
+        )"""
+    )
+    db.execute("CREATE INDEX hub_duplicates_desk ON hub_duplicates(desk_id, received_at)")
+    db.execute("CREATE INDEX hub_duplicates_other ON hub_duplicates(other_code)")
+    from db.board_queries import flag_duplicates_since
+
+    flag_duplicates_since(db, days=60)
+
+
+@_step
+def m013_indicator_sums(db: sqlite_utils.Database) -> None:
+    """Running sums of the QĐ 766 figures per day and (agency, desk, clerk, procedure), with each dossier's
+    facts (``db.indicator_sums``), built here for the dossiers a home holds already."""
+    from db import indicator_sums
+
+    indicator_sums.create_tables(db)
+    indicator_sums.build_all(db)
+    # the dossiers in progress at a past moment: those finished after it, received before it, from the index
+    db.execute(
+        "CREATE INDEX dossiers_finished_received ON dossiers(finished_at, received_at) WHERE finished_at IS NOT NULL"
+    )
+
+
 def migrate(db: Any) -> None:
     """Apply pending migrations explicitly at start-up.
 

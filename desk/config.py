@@ -136,6 +136,12 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("signer.token",        TEXT,      "",                     "the token's label",                                            "signer_token"),
     Setting("signer.key_label",    TEXT,      "",                     "the label of the signing key and its certificate on the token", "signer_key_label"),
     Setting("signer.timestamp_url", TEXT,     "",                     "an RFC 3161 timestamp server: signatures become PAdES B-T; empty = B-B", "timestamp_url"),
+    Setting("targets.on_time",     INTEGER,   96,                     "QĐ 766 2.1, percent: on time must be above it (the province's target)", "target_on_time", 0, 100),
+    Setting("targets.satisfaction", INTEGER,  90,                     "QĐ 766 5.4, percent: satisfaction at least this",              "target_satisfaction", 0, 100),
+    Setting("targets.digitisation", INTEGER,  100,                    "QĐ 766 4.2, percent: dossiers digitised at least this",         "target_digitisation", 0, 100),
+    Setting("targets.results",     INTEGER,   90,                     "QĐ 766 4.1, percent: results issued electronically at least this", "target_results", 0, 100),
+    Setting("targets.reuse",       INTEGER,   80,                     "QĐ 766 4.3, percent: accepted dossiers reusing data at least this", "target_reuse", 0, 100),
+    Setting("targets.online_payment", INTEGER, 40,                    "QĐ 766 3.6, percent: fee-bearing dossiers paid online at least this", "target_online_payment", 0, 100),
     Setting("hub.tokens",          TEXTS,     (),                     "on a hub: SHA-256 digests of the tokens `desk hub serve` accepts (`desk hub token add`)", "hub_tokens"),
     Setting("hub.agencies",        TEXTS,     (),                     "on a hub: the agency codes whose desks it enrols (a provincial hub lists them); empty = agency.code only", "hub_agencies"),
     Setting("hub.database",        TEXT,      "",                     "on a hub: where it keeps what desks send; empty = this home's SQLite (a commune), or postgresql://user@host/db (a province; docs/hub.md)", "hub_database"),
@@ -190,6 +196,12 @@ class Settings:
     hub_accept_unenrolled: bool = _default("hub.accept_unenrolled")
     hub_database: str = _default("hub.database")
     sync_hub_key: str = _default("sync.hub_key")
+    target_on_time: int = _default("targets.on_time")
+    target_satisfaction: int = _default("targets.satisfaction")
+    target_digitisation: int = _default("targets.digitisation")
+    target_results: int = _default("targets.results")
+    target_reuse: int = _default("targets.reuse")
+    target_online_payment: int = _default("targets.online_payment")
 
 
 # --- the home ------------------------------------------------------------------------

@@ -69,6 +69,8 @@ class Channel(StrEnum):
     COUNTER = "counter"
     ONLINE = "online"
     POST = "post"
+    VNEID = "vneid"
+    """Received through the VNeID application (NĐ 367/2025 makes it a receiving channel)."""
 
 
 class Delivery(StrEnum):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Sequence
+from functools import cache
 
 from printing.ops import DrawingOp, LineOp, Page, QrOp, TextOp
 from printing.qr import draw_qr
@@ -55,13 +57,32 @@ def _page_stream(page: Page, doc, shown: dict[tuple[str, str, float], str]) -> s
     return "\n".join(out)
 
 
+FLATE_LEVEL = 1
+"""zlib's fastest level for every stream (pages, font subsets): half the time of its default (6), 10 % bigger."""
+
+
+@cache
+def _fast_flate():
+    """reportlab's Flate filter at :data:`FLATE_LEVEL` (reportlab's own calls ``zlib.compress`` at the default)."""
+    from reportlab.pdfbase.pdfdoc import PDFStreamFilterZCompress
+
+    class FastFlate(PDFStreamFilterZCompress):
+        def encode(self, text):
+            return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, FLATE_LEVEL)
+
+    return FastFlate()
+
+
 def to_pdf(pages: Sequence[Page], *, title: str = "", author: str = "", subject: str = "") -> bytes:
     """Draw laid-out pages on a reportlab canvas; fonts are embedded as subsets."""
     from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
     from reportlab.pdfgen.canvas import Canvas
 
     # binary (deflate-only) streams: ASCII85 on top costs ~3 ms a receipt and 25 % in size
     rl_config.useA85 = 0
+    # the filter reportlab puts on page streams and font files (the only reportlab user in the process is printing)
+    pdfdoc.PDFZCompress = _fast_flate()
     buf = io.BytesIO()
     first = pages[0]
     initial = next((op.runs[0][1] for p in pages for op in p.ops if isinstance(op, TextOp)), None)

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from desk.config import read_agency_key
 from desk.context import Desk, open_desk
 from desk.errors import DeskError
+from screens.base import SCREENS_CSS
 from screens.dialogs.basic import ConfirmDialog, ErrorDialog
 from screens.i18n.catalogue import Strings
 from screens.i18n.os_errors import os_error_vi
@@ -204,6 +205,18 @@ class DeskApp(App):
     def _prepare_screens(self) -> None:
         # import the other screens in the background once the first one is up, so F2 is quick
         self.run_worker(prepare_screens, thread=True, group="prepare", exit_on_error=False)
+        self.load_screen_styles()
+
+    def load_screen_styles(self) -> None:
+        """Read the other screens' styles (screens.tcss), as Textual does when the first of them opens.
+
+        Kept out of the first screen's start (parsing them, and matching every widget against them, was a
+        sixth of it); read here once that screen is up, so that F2 does not wait for them either.
+        """
+        if not self.stylesheet.has_source(SCREENS_CSS, ""):
+            self.stylesheet.read(SCREENS_CSS)
+            self.stylesheet.reparse()
+            self.stylesheet.update(self)
 
     def _titles(self) -> None:
         agency = self.desk.settings.agency

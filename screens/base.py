@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.cells import cell_len
 from textual import events
@@ -13,6 +14,8 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
+    from textual.css.types import CSSPathType  # (not at run time: the first screen imports what it needs only)
+
     from screens.app import DeskApp
     from screens.i18n.catalogue import Strings
 
@@ -23,6 +26,9 @@ PALETTE_DESCRIPTION = "palette"
 
 FOOTER_PALETTE_WIDTH = 10
 """Cells the footer's palette key takes on the right ("▏^p Lệnh"), with a cell to spare."""
+
+SCREENS_CSS = str(Path(__file__).with_name("screens.tcss"))
+"""The styles of every screen but the first: Textual reads them when the first screen using them opens."""
 
 APP_KEYS_BY_USE = ("f2", "f3", "question_mark", "f4", "ctrl+q", "f5", "f6", "f7")
 """The app's keys from the most used to the least: at 80 columns the last ones leave the footer first."""
@@ -36,6 +42,7 @@ class DeskScreenMixin:
     """
 
     app: DeskApp
+    CSS_PATH: ClassVar[CSSPathType | None] = SCREENS_CSS
 
     @property
     def t(self) -> Strings:
@@ -119,9 +126,15 @@ class DeskScreenMixin:
             lines.append((self.app.get_key_display(binding), binding.description))
         return lines
 
+    _footer_width = -1
+
     def on_resize(self) -> None:
-        # which keys fit in the footer depends on the width
-        self.refresh_bindings()  # type: ignore[attr-defined]
+        # which keys fit in the footer depends on the app's width: a resize that leaves it as it was (a screen is
+        # resized three times as it comes up) does not rebuild the footer again
+        width = self.app.size.width
+        if width != self._footer_width:
+            self._footer_width = width
+            self.refresh_bindings()  # type: ignore[attr-defined]
 
     def theme_style(self, variable: str, *, bold: bool = False) -> str:
         """A Rich style from a theme variable, for cells that CSS cannot reach."""

@@ -22,7 +22,7 @@ from desk.catalog.store import list_procedures
 from desk.dossier import intake
 from desk.dossier.intake import ApplicantInput, IntakeRequest
 from desk.errors import InvalidInput
-from desk.models import ApplicantKind, Procedure
+from desk.models import ApplicantKind, Channel, Procedure
 from desk.rules.chipqr import looks_like_chip_qr
 from desk.rules.idnumbers import check_id_number
 from desk.rules.problems import Problem
@@ -36,6 +36,9 @@ from screens.widgets.applicant_form import APPLICANT_FIELDS, SCANNED_FIELDS, App
 from screens.widgets.component_checklist import ComponentChecklist
 from screens.widgets.fee_count import FeeCount
 from screens.widgets.procedure_picker import ProcedurePicker
+
+CHANNELS = (Channel.COUNTER, Channel.VNEID, Channel.ONLINE, Channel.POST)
+"""How a dossier may come in, counter first; VNeID is a receiving channel since NĐ 367/2025."""
 
 # where a chip card line starts inside whatever the field held before the scan
 CHIP_START = re.compile(r"[0-9]{12}\s*\|")
@@ -92,6 +95,15 @@ class IntakeScreen(DeskScreen):
                 with Vertical(id="intake-right"):
                     yield Label(t("intake.applicant"), classes="section")
                     yield ApplicantForm(id="applicant")
+                    with Horizontal(classes="field-row", id="channel-row"):
+                        yield Label(t("intake.channel"), classes="field-label")
+                        yield Select(
+                            [(t(f"channel.{c.value}"), c) for c in CHANNELS],
+                            value=Channel.COUNTER,
+                            allow_blank=False,
+                            compact=True,
+                            id="channel",
+                        )
         yield Static(id="due", markup=False)
         yield Static(id="due-warning", markup=False)  # days the notices have not confirmed yet
         yield Footer(compact=True)
@@ -144,6 +156,7 @@ class IntakeScreen(DeskScreen):
             self.form.scan_input.value = ""
             self.form.load(ApplicantInput())
         self.set_kind(ApplicantKind.CITIZEN)
+        self.query_one("#channel", Select).value = Channel.COUNTER
         self.checklist.load(None)
         self._show_component_detail()  # an empty checklist highlights nothing: no stale description
         self.query_one("#fee-count", FeeCount).load(None)
@@ -327,6 +340,7 @@ class IntakeScreen(DeskScreen):
             forms={line.spec.code: line.form for line in lines if line.form != line.spec.form},
             pages=pages,
             copies=copies,
+            channel=self.query_one("#channel", Select).value,  # type: ignore[arg-type]  # allow_blank=False
         )
 
     def action_save(self) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from desk.models import Dossier
 from desk.rules.problems import Problem
-from desk.rules.receipt_qr import ReceiptVerdict
+
+if TYPE_CHECKING:  # the receipt checker (hmac, json, base64 …) loads with the screens that check, not the first
+    from desk.rules.receipt_qr import ReceiptVerdict
 
 
 class OpenDossier(Message):
@@ -76,12 +80,14 @@ class SyncFinished(Message):
 class IndicatorsReady(Message):
     """Posted by the reports worker with the figures of a period."""
 
-    def __init__(self, period: str, indicators) -> None:
+    def __init__(self, period: str, indicators, qd766=None) -> None:
         super().__init__()
         self.period = period
         """"day", "week" or "month"."""
         self.indicators = indicators
-        """A ``desk.reports.indicators.Indicators``."""
+        """A ``desk.reports.indicators.Indicators`` (the desk view)."""
+        self.qd766 = qd766
+        """A ``desk.reports.qd766.Report766`` (the portal's figures)."""
 
 
 class ReportPrinted(Message):

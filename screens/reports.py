@@ -1,9 +1,10 @@
 """Báo cáo (F6): the service-quality indicators (QĐ 766/QĐ-TTg) of today, this week or this month.
 
-The figures come from ``desk.reports.indicators.compute`` in a worker (aggregates
-over the period; a month of a busy centre takes a moment). Each rate is a bar
-coloured against its provincial target (green when met, red when not). P
-prints the end-of-day report of the period shown, S the register book (Mẫu 07).
+Two views, switched with V: the desk view (``desk.reports.indicators.compute``: the desk's own
+formulas, each rate a bar coloured against its target) and the QĐ 766 table as the national portal
+computes it (``desk.reports.qd766.compute``: each indicator, its figure, the province's target and
+whether it is met). Both are computed in a worker. P prints the end-of-day report of the period
+shown, S the register book (Mẫu 07).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.worker import Worker
 
-from desk.reports import indicators
+from desk.reports import indicators, qd766
 from desk.reports.indicators import TARGETS, Figures, Indicators
 from desk.reports.scope import home_only
 from screens.base import DeskScreen
@@ -53,6 +54,7 @@ class ReportsScreen(DeskScreen):
         Binding("left", "next_period(-1)", "key.reports.previous", id="reports.previous", show=False),
         Binding("p", "print_report", "key.reports.print", id="reports.print"),
         Binding("s", "print_register", "key.reports.register", id="reports.register"),
+        Binding("v", "switch_view", "key.reports.view", id="reports.view"),
         Binding("f6", "refresh", "key.refresh", id="reports.refresh"),
         Binding("escape", "app.switch_mode('today')", "key.back", id="reports.back"),
     ]
@@ -61,6 +63,9 @@ class ReportsScreen(DeskScreen):
         super().__init__()
         self.period = "day"
         self.figures: Indicators | None = None
+        self.qd766: qd766.Report766 | None = None
+        self.view = "desk"
+        """"desk" (the desk view) or "766" (the portal's table)."""
         self.printing = False
         self._width = 0
 
@@ -77,15 +82,17 @@ class ReportsScreen(DeskScreen):
             with Horizontal(id="report-counts"):
                 for key in COUNTS:
                     yield Counter(t(f"reports.count.{key}"), id=f"report-{key}")
-            yield Label(t("reports.indicators"), classes="section")
-            with Vertical(id="report-rates"):
+            yield Label(t("reports.qd766"), classes="section qd766")
+            yield DataTable(id="report-766", cursor_type="row", zebra_stripes=True, classes="qd766")
+            yield Label(t("reports.indicators"), classes="section desk-view")
+            with Vertical(id="report-rates", classes="desk-view"):
                 for name in RATES:
                     with Horizontal(id=f"rate-{name}", classes="indicator-row"):
                         yield Static(t(f"reports.rate.{name}"), classes="indicator-name", markup=False)
                         yield IndicatorBar(id=f"bar-{name}")
                         yield Static(classes="indicator-value", markup=False)
                         yield Static(classes="indicator-target", markup=False)
-            yield Static(id="report-extra", markup=False)
+            yield Static(id="report-extra", markup=False, classes="desk-view")
             yield Label(t("reports.by_procedure"), classes="section")
             yield DataTable(id="report-procedures", cursor_type="row", zebra_stripes=True)
             yield Static(id="report-status", markup=False)
@@ -97,6 +104,11 @@ class ReportsScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self._columns()
+        t = self.t
+        table = self.query_one("#report-766", DataTable)
+        for key, width in (("code", 5), ("name", 28), ("value", 9), ("target", 9), ("meets", 10)):
+            table.add_column(t(f"reports.qd766.col.{key}"), width=width, key=key)
+        self._show_view()
         self._width = self.app.size.width
 
     def on_resize(self) -> None:
@@ -129,6 +141,13 @@ class ReportsScreen(DeskScreen):
     def action_next_period(self, step: int) -> None:
         self.action_period(PERIODS[(PERIODS.index(self.period) + step) % len(PERIODS)])
 
+    def action_switch_view(self) -> None:
+        self.view = "766" if self.view == "desk" else "desk"
+        self._show_view()
+
+    def _show_view(self) -> None:
+        self.set_class(self.view == "766", "-qd766")
+
     def action_refresh(self) -> None:
         for kind in PERIODS:
             self.query_one(f"#period-{kind}").set_class(kind == self.period, "-active")
@@ -149,7 +168,8 @@ class ReportsScreen(DeskScreen):
         with self.app.thread_desk() as desk:
             first, last = indicators.period(period)
             result = indicators.compute(desk, first, last)
-        self.post_message(IndicatorsReady(period, result))
+            portal = qd766.compute(desk, first, last)
+        self.post_message(IndicatorsReady(period, result, portal))
 
     # showing -------------------------------------------------------------------------
 
@@ -159,7 +179,10 @@ class ReportsScreen(DeskScreen):
             return  # the clerk switched meanwhile; the newer figures are on their way
         self.set_class(False, "-loading")
         self.figures = event.indicators
+        self.qd766 = event.qd766
         self._show(event.indicators)
+        if event.qd766 is not None:
+            self._show_766(event.qd766)
 
     def _show(self, result: Indicators) -> None:
         t = self.t
@@ -195,6 +218,26 @@ class ReportsScreen(DeskScreen):
                 key=group.key,
             )
         table.border_subtitle = "" if result.by_procedure else t("reports.no_dossiers")
+
+    def _show_766(self, report: qd766.Report766) -> None:
+        """The QĐ 766 table: each indicator, its figure, its target (on time: above it) and whether it is met."""
+        t = self.t
+        table = self.query_one("#report-766", DataTable)
+        table.clear()
+        for code in qd766.INDICATORS:
+            target = report.targets.get(code)
+            meets = report.meets(code)
+            goal = "" if target is None else f"{'>' if code in qd766.STRICT else '≥'} {pct(t, target, digits=0)}"
+            mark = {True: t("reports.qd766.meets"), False: t("reports.qd766.misses"), None: ""}[meets]
+            style = {True: "green", False: "red", None: ""}[meets]
+            table.add_row(
+                code,
+                Text(t(f"reports.qd766.{code}")),
+                Text(pct(t, report.overall.rate(code), digits=2), justify="right", style=style),
+                Text(goal, justify="right"),
+                Text(mark, style=style),
+                key=code,
+            )
 
     def _rate(self, name: str, f: Figures) -> None:
         t = self.t

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker
 
 from desk.config import update_settings
+from desk.reports.board import is_hub
 from desk.rules.problems import Problem, is_problem_json, problem
 from desk.sync.bundle_write import export_bundle
 from desk.sync.ingest import Cancelled, cancelled
@@ -52,6 +53,7 @@ class SyncScreen(DeskScreen):
         Binding("g", "push", "key.sync.push", id="sync.push"),
         Binding("o", "folder", "key.sync.folder", id="sync.folder"),
         Binding("f5", "refresh", "key.refresh", id="sync.refresh"),
+        Binding("b", "board", "key.sync.board", id="sync.board"),
         # one key, two meanings: stop the running job, else go back
         Binding("escape", "cancel", "key.sync.cancel", id="sync.cancel"),
         Binding("escape", "back", "key.back", id="sync.back"),
@@ -65,6 +67,8 @@ class SyncScreen(DeskScreen):
         self._stop = threading.Event()
         self._folder_shown = ""
         """The default folder the box was given (anything else was typed by the clerk)."""
+        self.hub = False
+        """This home is a hub (desks push to it): B opens the board of its desks."""
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -112,6 +116,7 @@ class SyncScreen(DeskScreen):
     def action_refresh(self) -> None:
         t = self.t
         status = self.status = sync_status(self.app.desk)
+        self.hub = is_hub(self.app.desk)
         self.query_one("#sync-pending-events", Counter).show(status.pending_events, alert=True)
         self.query_one("#sync-pending-dossiers", Counter).show(status.pending_dossiers, alert=True)
         self._last("#sync-last-export", self._export_text(status.last_export), status.last_export)
@@ -178,10 +183,17 @@ class SyncScreen(DeskScreen):
             return None  # dimmed while a job runs
         if action == "push" and not (self.status and self.status.endpoint):
             return None  # nowhere to push to: the screen says how to set it
+        if action == "board":
+            return self.hub  # a desk that is no hub has no board
         return True
 
     def action_back(self) -> None:
         self.app.switch_mode("today")
+
+    def action_board(self) -> None:
+        from screens.board import BoardScreen
+
+        self.app.push_screen(BoardScreen())
 
     def action_folder(self) -> None:
         self.folder_input.focus()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from desk import clock
 from desk.dossier import query as dossiers
@@ -13,12 +13,15 @@ from desk.dossier.query import clock_backwards_note
 from screens.base import DeskScreen
 from screens.widgets.counter import Counter
 from screens.widgets.dossier_table import DossierTable
+from screens.widgets.footer import DeskFooter
 
 COUNTERS = ("received", "due_today", "overdue", "pending_sync")
 """The figures of ``desk.dossier.query.today_counts``, in the order shown."""
 
 
 class TodayScreen(DeskScreen):
+    # its styles are in app.tcss: the other screens' (screens.tcss) are read once it is up, not before
+    CSS_PATH = None
     AUTO_FOCUS = "#today-table"
     BINDINGS = [
         Binding("f4", "refresh", "key.refresh", id="today.refresh"),
@@ -37,7 +40,7 @@ class TodayScreen(DeskScreen):
             yield DossierTable(id="today-table", empty_key="today.empty")
             yield Label(t("today.list_overdue"), classes="section")
             yield DossierTable(id="overdue-table", empty_key="today.no_overdue")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     @property
     def today_table(self) -> DossierTable:

@@ -51,6 +51,15 @@ def _template_homes(tmp_path_factory):
     set_template_root(tmp_path_factory.mktemp("templates"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _css_parsed_once():
+    """Textual's CSS parsed once per session (per xdist worker), not once per app (tests/tui_helpers.py)."""
+    from tests.tui_helpers import css_parsed_once
+
+    with css_parsed_once():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _environment_kept():
     """The environment after a test (and its monkeypatch) is the one before it, or the test fails.

@@ -19,6 +19,7 @@ def test_wheel_contains_package_data(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "desk/data/catalog.json" in names
     assert "screens/app.tcss" in names
+    assert "screens/screens.tcss" in names  # the other screens' styles, read after the first screen
     assert {"desk/cli/__init__.py", "db/migrations.py", "printing/__init__.py", "screens/app.py"} <= names
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "desk = desk.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()

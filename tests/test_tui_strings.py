@@ -16,6 +16,7 @@ from desk.cli.wording import ENGLISH
 from desk.dossier.intake import IntakeRequest, applicant_from_scan, receive
 from desk.dossier.lifecycle import PRINT_KINDS
 from desk.models import Digitisation, Form, Status
+from desk.reports import qd766
 from desk.rules.receipt_qr import FIELDS
 from desk.rules.status import ACTIONS
 from screens.app import DeskApp
@@ -26,7 +27,7 @@ from screens.dialogs.previews import LetterPreview, ReceiptPreview
 from screens.dossier import DOSSIER_ACTIONS, LETTER_AFTER, DossierScreen
 from screens.i18n import en, problems_en, problems_vi, vi
 from screens.i18n.catalogue import PARAM_KEYS
-from screens.intake import APPLICANT_FIELDS, IntakeScreen
+from screens.intake import APPLICANT_FIELDS, CHANNELS, IntakeScreen
 from screens.messages import OpenDossier
 from screens.reports import COUNTS, PERIODS, RATES, ReportsScreen
 from screens.search import SearchScreen
@@ -109,6 +110,9 @@ def test_every_key_the_screens_use_exists():
         | {f"reports.count.{c}" for c in COUNTS}
         | {f"reports.rate.{r}" for r in RATES}
         | {f"reports.col.{c}" for c in ("received", "finished", "on_time", "overdue")}
+        | {f"reports.qd766.{i}" for i in qd766.INDICATORS}
+        | {f"reports.qd766.col.{c}" for c in ("code", "name", "value", "target", "meets")}
+        | {f"channel.{c.value}" for c in CHANNELS}
         | set(SATISFACTION_KEYS.values())
     )
     missing = sorted(k for k in used | dynamic if k not in vi.STRINGS)

@@ -128,3 +128,34 @@ async def settle(pilot, until=None, *, timeout: float = 30.0) -> None:
             quiet = 0
         if time.monotonic() > deadline:
             return
+
+
+@contextmanager
+def css_parsed_once() -> Iterator[None]:
+    """Meanwhile the CSS rules a Textual app parses are kept for every app that follows, not for one.
+
+    Each app a test starts parses the same sources (``screens/app.tcss``, every widget's
+    ``DEFAULT_CSS``) with the same theme variables; Textual keeps the parsed rules per
+    stylesheet, 64 at most, and each ``refresh_css`` starts from an empty one, so every test
+    paid the parse again (a tenth of a TUI test's CPU). Kept here by everything the parse
+    reads, the theme's variables included: the rules are the ones the app would parse, and
+    they are not changed once parsed (Textual reuses them the same way within one app).
+    A source that fails to parse raises each time, as before.
+    """
+    from textual.css.stylesheet import Stylesheet
+
+    parse_rules = Stylesheet._parse_rules
+    parsed: dict[tuple, list] = {}
+
+    def kept(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
+        rules = parsed.get(key)
+        if rules is None:
+            rules = parsed[key] = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return rules
+
+    Stylesheet._parse_rules = kept  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Stylesheet._parse_rules = parse_rules  # type: ignore[method-assign]

@@ -152,7 +152,7 @@ def cmd_intake(args) -> int:
     from desk import clock
     from desk.dossier.intake import ApplicantInput, IntakeRequest, applicant_from_scan, receive
     from desk.dossier.rows import dossier_json
-    from desk.models import ApplicantKind
+    from desk.models import ApplicantKind, Channel
 
     desk = _open(args)
     if args.scan and args.kind != ApplicantKind.CITIZEN:
@@ -183,6 +183,7 @@ def cmd_intake(args) -> int:
         received=_parse_components(args.received),
         presented=_parse_components(args.presented),
         reused=_parse_reused(args.reused),
+        channel=Channel(args.channel),
         sets=args.sets,
         notes=args.note or "",
         catch_up=args.catch_up,
@@ -482,6 +483,13 @@ def register(sub) -> None:
             "a component not handed in but reused from a data store (VNeID, CSDLQG dân cư, …) "
             "or from a dossier this home holds (its code)"
         ),
+    )
+    sp.add_argument(
+        "--channel",
+        choices=("counter", "vneid", "online", "post"),
+        default="counter",
+        help="how the dossier came in: at the counter (default), through the VNeID application (NĐ 367/2025), "
+        "online or by public post",
     )
     sp.add_argument("--sets", type=int, default=1, help="number of sets (bộ) handed in")
     sp.add_argument(

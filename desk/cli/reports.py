@@ -1,4 +1,5 @@
-"""Report commands: ``desk report day`` (PDF or CSV) and ``desk report register`` (Mẫu 07)."""
+"""Report commands: ``desk report day`` (PDF or CSV), ``desk report indicators`` (QĐ 766, or the desk view)
+and ``desk report register`` (Mẫu 07)."""
 
 from __future__ import annotations
 
@@ -106,6 +107,94 @@ def cmd_report_day(args) -> int:
     return print_exit_code(ok, not_printed)
 
 
+def _desk_filter(text: str | None) -> tuple[str, int | None]:
+    """``--desk``: "2", or "AGENCY/2" at a hub of several agencies."""
+    if text is None:
+        return "", None
+    agency, _, number = text.strip().rpartition("/")
+    if not number.isdigit() or int(number) > 9:
+        raise InvalidInput("report.filter_desk", field="desk", value=text)
+    return agency.strip(), int(number)
+
+
+def cmd_report_indicators(args) -> int:
+    """The QĐ 766 table as the portal computes it (default), or the desk view (``--view desk``)."""
+    from desk.reports import indicators, qd766
+
+    first = _day(args.date_from, "from")
+    last = _day(args.to, "to")
+    if last is not None and first is None:
+        raise InvalidInput("report.to_needs_date", field="to")
+    agency, desk_no = _desk_filter(args.desk)
+    desk = open_from_args(args)
+    first = first or desk_today()
+    if args.view == "desk":
+        ind = indicators.compute(desk, first, last)  # checks the order of the dates
+        if args.json:
+            emit_json({"view": "desk", **ind.to_json()})
+        else:
+            say(f"desk view (the desk's own formulas, docs/indicators.md), {ind.date_from} to {ind.date_to}")
+            f = ind.overall
+            say(
+                f"on time {indicators.percent(f.on_time_rate)} · digitised {indicators.percent(f.digitisation_rate)}"
+                f" · reused {indicators.percent(f.reuse_rate)} · synced {indicators.percent(f.sync_rate)}"
+                f" · satisfaction {indicators.percent(f.satisfaction_rate)}"
+            )
+        return 0
+    report = qd766.compute(
+        desk, first, last, desk_no=desk_no, agency=agency, clerk=args.clerk, procedure=args.procedure
+    )
+    if args.json:
+        emit_json(report.to_json())
+        return 0
+    for line in table_766(report):
+        say(line)
+    return 0
+
+
+def desk_today():
+    from desk import clock
+
+    return clock.now().date()
+
+
+def _mark(meets: bool | None) -> str:
+    return {True: "meets", False: "BELOW", None: ""}[meets]
+
+
+def table_766(report) -> list[str]:
+    """The 766 table as the CLI prints it: each indicator, its figure, its target and whether it is met."""
+    from desk.reports import qd766
+
+    c = report.overall
+    only = ", ".join(f"{k} {v}" for k, v in report.filters.items())
+    lines = [
+        f"QĐ 766 as the portal computes it, {report.date_from} to {report.date_to} (as of {report.as_of:%Y-%m-%d %H:%M})"
+        + (f"; only {only}" if only else ""),
+        f"received {c.accepted}; finished {c.finished}, in progress {c.open} ({c.open_within} within their time);"
+        f" late {c.late}; not synced {c.unsynced}",
+    ]
+    for i in qd766.INDICATORS:
+        value = c.rate(i)
+        target = report.targets.get(i)
+        shown = "—" if value is None else f"{value * 100:.2f} %"
+        goal = "" if target is None else f"{'>' if i in qd766.STRICT else '≥'} {target * 100:.0f} %"
+        lines.append(f"  {i}  {qd766.NAMES[i]:<26} {shown:>9}  {goal:<7} {_mark(report.meets(i))}".rstrip())
+    for title, groups in (("desk", report.by_desk), ("clerk", report.by_clerk), ("procedure", report.by_procedure)):
+        if len(groups) < 2 and not report.filters:
+            continue
+        lines.append(f"by {title}: " + "; ".join(_group_line(report, g) for g in groups))
+    return lines
+
+
+def _group_line(report, g) -> str:
+    def pct(i: str) -> str:
+        v = g.counts.rate(i)
+        return "—" if v is None else f"{v * 100:.2f} %"
+
+    return f"{g.label}: 2.1 {pct('2.1')}, 4.2 {pct('4.2')}, 5.4 {pct('5.4')}"
+
+
 def register(sub) -> None:
     from desk.cli.printing import cmd_print_register
 
@@ -124,6 +213,19 @@ def register(sub) -> None:
     sp.add_argument("--printer", help="CUPS printer name (default: the home's setting)")
     sp = add_command(
         rp_sub,
+        "indicators",
+        "QĐ 766 indicators as the national portal computes them (1.4, 2.1, 3.6, 4.1–4.5, 5.4), each against "
+        "the province's target (desk.toml [targets]); --view desk: the desk's own figures (docs/indicators.md)",
+        cmd_report_indicators,
+    )
+    sp.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first day (default: today)")
+    sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day (default: the first day)")
+    sp.add_argument("--desk", metavar="N|AGENCY/N", help="only this desk")
+    sp.add_argument("--clerk", metavar="NAME", help="only the dossiers this clerk received")
+    sp.add_argument("--procedure", metavar="CODE", help="only this procedure")
+    sp.add_argument("--view", choices=("766", "desk"), default="766", help="766 (default) or the desk view")
+    sp = add_command(
+        rp_sub,
         "register",
         "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
         cmd_print_register,
@@ -134,4 +236,4 @@ def register(sub) -> None:
     sp.add_argument("--printer")
 
 
-__all__ = ["cmd_report_day", "register"]
+__all__ = ["cmd_report_day", "cmd_report_indicators", "register", "table_766"]

@@ -52,6 +52,8 @@ def cmd_export(args) -> int:
             + (f", {result.files} scans" if result.files else "")
             + (", sealed to the hub's key" if result.sealed else "")
         )
+        if result.without_field_code:
+            warn(describe(problem("export.no_field_code", count=result.without_field_code)))
     return EXIT_OK
 
 
@@ -238,6 +240,46 @@ def cmd_hub_migrate(args) -> int:
     return EXIT_OK
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _skew(seconds: int | None) -> str:
+    if seconds is None:
+        return "clock not reported"
+    return f"clock {seconds:+d} s{' (WRONG)' if abs(seconds) > 300 else ''}"
+
+
+def cmd_hub_board(args) -> int:
+    from desk.reports.board import board
+
+    page = board(open_from_args(args), after=args.after, limit=args.limit)
+    if args.json:
+        emit_json(page.to_json())
+        return EXIT_OK
+    if not page.desks:
+        say("no desks enrolled or heard from yet")
+    for d in page.desks:
+        contact = f"{d.last_contact} ({d.last_contact_by})" if d.last_contact else "never"
+        refused = f" ({d.refused_code})" if d.refused_code else ""
+        say(
+            f"desk {d.desk_no} of {d.agency_code} ({d.desk_id}){' REVOKED' if d.revoked else ''}: "
+            f"last contact {contact}; seq {d.hub_seq} here of {d.declared_seq} declared, "
+            f"{d.pending} pending, {d.not_arrived} not arrived, {_count(d.gaps, 'gap', 'gaps')}; "
+            f"chain {d.chain}{refused}; {_skew(d.clock_skew_seconds)}; "
+            f"files missing {'—' if d.files_missing is None else d.files_missing}; "
+            f"{d.quarantined} quarantined; {_count(d.duplicates, 'duplicate', 'duplicates')} at other desks"
+        )
+    for pair in page.duplicates:
+        say(
+            f"duplicate: {pair['code']} ({pair['desk_id']}) and {pair['other_code']} ({pair['other_desk_id']}): "
+            f"procedure {pair['procedure_code']}, one ID number"
+        )
+    if page.next:
+        say(f"more: desk hub board --after {page.next}")
+    return EXIT_OK
+
+
 def register(sub) -> None:
     sp = add_command(sub, "export", "write every event not yet exported into one bundle (.deskbundle)", cmd_export)
     sp.add_argument("--out", metavar="DIR", help="destination folder (default: [sync] export_dir, else outbox/)")
@@ -295,4 +337,12 @@ def register(sub) -> None:
         cmd_hub_migrate,
     )
     sp.add_argument("--to", required=True, metavar="URL", help="postgresql://user@host/database (an empty database)")
+    sp = add_command(
+        hub_sub,
+        "board",
+        "every desk, a page at a time: last contact, events not arrived, gaps, chain, clock skew, duplicates",
+        cmd_hub_board,
+    )
+    sp.add_argument("--after", metavar="DESK_ID", help='the page after this desk (the previous page\'s "next")')
+    sp.add_argument("--limit", type=int, default=50, metavar="N", help="desks per page (default 50, at most 500)")
     register_hub(hub_sub)

@@ -258,6 +258,8 @@ ENGLISH: dict[str, str] = {
     "period.unknown": "period '{value}': one of {periods}",
     "period.not_dates": "give the period as dates, not date-times",
     "period.reversed": "the period ends ({end}) before it starts ({start})",
+    "indicators.sums_differ": "the QĐ 766 running sums of {day} (desk {desk_no}, clerk {clerk}, procedure {procedure}) differ from a recount ({side} side): run `desk verify` again after the next change, or report it",
+    "report.filter_desk": "--desk '{value}': a desk number (1–9, 0 for a single desk), or AGENCY/NUMBER at a hub",
     # the settings, the home, scans and catalogues (desk.config, desk.dossier.files, desk.catalog)
     "config.not_toml": "{path}: not valid TOML ({detail})",
     "config.unreadable": "{path} cannot be read ({detail})",

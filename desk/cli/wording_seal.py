@@ -11,6 +11,7 @@ ENGLISH: dict[str, str] = {
     "seal.key_file_invalid": "{path}: not a hub key file (one age public key, age1…, as `desk hub seal-key --out` writes it)",
     # export
     "export.no_hub_key": "this bundle is NOT sealed: this desk has no hub key, so anyone who finds the file can read it; get the hub's key file (`desk hub seal-key --out FILE` at the hub) and run `desk seal-key set FILE`",
+    "export.no_field_code": "{count:# record|# records} of dossiers.json {count:has|have} no MaLinhVuc: the catalogue gives no field code (field_code) for {count:its procedure|their procedures}; the portal requires it",
     "export.plain": "this bundle is NOT sealed (--plain): anyone who finds the file can read it",
     # opening a sealed bundle
     "bundle.sealed_malformed": "{bundle}: a sealed bundle whose outside is not as a desk writes it; refused",

@@ -123,6 +123,8 @@ ENGLISH: dict[str, str] = {
     "sync.no_endpoint": "no sync endpoint: pass --endpoint URL or set [sync] endpoint in desk.toml",
     "sync.no_token": "no sync token: set [sync] token in desk.toml (the hub's `desk hub token add` makes one)",
     "sync.batch_size": "batch size {value}: must be 1–{maximum}",
+    "board.page_size": "page size {value}: must be 1–{maximum}",
+    "board.unknown_desk": 'no desk {desk_id} at this hub: --after takes a desk id of the board (its "next")',
     "sync.hub_answered": "the hub answered {status}: {message}",
     "sync.hub_unreachable": "cannot reach the hub ({detail})",
     "sync.answer_not_json": "the hub's answer is not JSON (a proxy in the way?)",

@@ -28,6 +28,7 @@ from desk.dossier.lifecycle import extend, last_transition, missing_pairs, recor
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.fsio import atomic_write
 from desk.models import Dossier, DossierDocument, GuidanceDocument, PrintSettings
+from desk.rules import portal
 from desk.rules.forms import FORMS, commune_of
 from desk.rules.problems import Problem
 from desk.text import LIMITS, clean
@@ -35,18 +36,7 @@ from desk.text import LIMITS, clean
 DOSSIER_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
 """The documents of one dossier: Mẫu 01, 02, 03, 04, 05 and 06."""
 
-STEP_NAMES = {
-    "dossier.received": "Tiếp nhận hồ sơ",
-    "dossier.transferred": "Chuyển hồ sơ đến cơ quan giải quyết",
-    "dossier.supplement_requested": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
-    "dossier.resumed": "Nhận hồ sơ đã bổ sung",
-    "dossier.result_ready": "Có kết quả giải quyết",
-    "dossier.returned": "Trả kết quả",
-    "dossier.refused": "Từ chối tiếp nhận",
-    "dossier.withdrawn": "Công dân rút hồ sơ",
-    "dossier.stopped": "Dừng giải quyết hồ sơ",
-    "dossier.extended": "Gia hạn thời gian giải quyết",
-}
+STEP_NAMES = portal.STEP_TEXTS
 """Mẫu 06: how each move of a dossier reads on the control slip."""
 
 

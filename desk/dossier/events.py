@@ -13,7 +13,7 @@ from datetime import datetime
 
 import orjson
 
-from db import queries
+from db import indicator_sums, queries
 from desk.errors import DeskError, IntegrityFailure
 from desk.ids import new_id
 from desk.models import Event
@@ -87,6 +87,9 @@ def append(
     payload_json = canonical.dumps(payload)
     record["hash"] = event_hash(record)
     queries.insert_event(db, {**record, "payload": payload_json.decode("utf-8")})
+    if dossier_code:
+        # the QĐ 766 running sums follow the dossier's change, in the same transaction
+        indicator_sums.refresh(db, [dossier_code])
     return record_to_event(record)
 
 

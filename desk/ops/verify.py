@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from db import queries
+from db import indicator_sums, queries
 from desk.dossier import events
 from desk.rules.problems import Problem, problem
 from desk.sync.ingest import Busy
@@ -57,6 +57,17 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
     if store.kind == POSTGRESQL:
         with store.reading() as db:
             _chains_and_register(desk, db, store.q, problems, warnings, progress, done)
+    problems += [
+        problem(
+            "indicators.sums_differ",
+            day=r["day"],
+            desk_no=r["desk_no"],
+            clerk=r["clerk"],
+            procedure=r["procedure_code"],
+            side=r["side"],
+        )
+        for r in indicator_sums.recount_differences(desk.db)
+    ]
     clock_note = queries.get_meta(desk.db, "clock_backwards")
     if clock_note:
         warnings.append(problem("clock.went_backwards", detail=clock_note))

@@ -36,8 +36,48 @@ STATUS_CODES: Mapping[Status, int] = {
 }
 """TrangThaiHoSo for each status of the desk (codes 1 and 6 are never produced at the counter)."""
 
-CHANNEL_CODES: Mapping[Channel, int] = {Channel.COUNTER: 1, Channel.ONLINE: 2, Channel.POST: 3}
-"""KenhThucHien: 1 trực tiếp, 2 trực tuyến, 3 qua bưu chính công ích."""
+CHANNEL_CODES: Mapping[Channel, int] = {Channel.COUNTER: 1, Channel.ONLINE: 2, Channel.POST: 3, Channel.VNEID: 2}
+"""KenhThucHien: 1 trực tiếp, 2 trực tuyến, 3 qua bưu chính công ích. **Assumption**: a dossier sent through
+the VNeID application (NĐ 367/2025) is online (2); TaiKhoanDuocXacThucVoiVNeID and NoiNopHoSo tell it apart."""
+
+SUBMISSION_PLACE_CODES: Mapping[Channel, str] = {
+    Channel.COUNTER: "1",
+    Channel.ONLINE: "2",
+    Channel.POST: "3",
+    Channel.VNEID: "4",
+}
+"""NoiNopHoSo: DOMAIN.md says "a short enum code, not the agency text" without the values. **Assumption**:
+"1" the one-stop counter (Bộ phận Một cửa), "2" the public-service portal, "3" public postal service,
+"4" the VNeID application; a province whose system numbers them otherwise changes this table."""
+
+DATABASE_CODES: Mapping[str, str] = {
+    "VNeID": "CSDLQGDC",
+    "CSDLQG dân cư": "CSDLQGDC",
+    "CSDL hộ tịch điện tử": "CSDLHTDT",
+}
+"""DSKetNoiCSDL[].MaCSDL of the national databases a component is reused from (desk.rules.vocabulary's
+REUSE_SOURCES; "Kho dữ liệu", the citizen's personal data store, is no database connection).
+**Assumption**: the codes are ours (no published list): CSDLQGDC the population database, CSDLHTDT
+the electronic civil-status database."""
+
+POPULATION_DATABASE = "CSDLQGDC"
+
+STEP_TEXTS: Mapping[str, str] = {
+    "dossier.received": "Tiếp nhận hồ sơ",
+    "dossier.transferred": "Chuyển hồ sơ đến cơ quan giải quyết",
+    "dossier.supplement_requested": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "dossier.resumed": "Nhận hồ sơ đã bổ sung",
+    "dossier.result_ready": "Có kết quả giải quyết",
+    "dossier.returned": "Trả kết quả",
+    "dossier.refused": "Từ chối tiếp nhận",
+    "dossier.withdrawn": "Công dân rút hồ sơ",
+    "dossier.stopped": "Dừng giải quyết hồ sơ",
+    "dossier.extended": "Gia hạn thời gian giải quyết",
+}
+"""How each move of a dossier reads, in Vietnamese: the progress lines' NoiDungXuLy and Mẫu 06."""
+
+CHECKLIST_STEP_TEXT = "Cập nhật thành phần hồ sơ"
+"""NoiDungXuLy of any other change of a dossier (its checklist, a scan, a result file)."""
 
 DELIVERY_CODES: Mapping[Delivery, int] = {Delivery.COUNTER: 0, Delivery.POST: 1}
 """HinhThuc (how the result is handed over): 0 trực tiếp, 1 qua bưu chính công ích."""
@@ -74,7 +114,7 @@ _DIGITISED, _REUSED_STORE, _REUSED_DOSSIER = (
     Digitisation.REUSED_STORE,
     Digitisation.REUSED_DOSSIER,
 )
-_COUNTS_AS_DIGITISED = frozenset({_DIGITISED, _REUSED_STORE, _REUSED_DOSSIER})
+_REUSED = frozenset({_REUSED_STORE, _REUSED_DOSSIER})
 
 SUMMARY_MAX = 1000  # TrichYeuHoSo is at most 1000 characters
 
@@ -150,6 +190,63 @@ def fee_records(procedure: Procedure | None) -> list[dict]:
     ]
 
 
+def supplement_history(steps: Sequence[Mapping[str, Any]]) -> list[dict]:
+    """DanhSachHoSoBoSung from a dossier's supplement events in order.
+
+    ``steps``: ``{"type", "at", "due_at"}`` of each ``dossier.supplement_requested`` and
+    ``dossier.resumed`` event (``due_at``: the dossier's due time in that event's snapshot). A request
+    gives NgayYeuCauBoSung and NgayHenTraTruoc; the resume that follows gives NgayTiepNhanBoSung and
+    NgayHenTraMoi (null while the citizen has not come back).
+    """
+    out: list[dict] = []
+    for step in steps:
+        if step["type"] == "dossier.supplement_requested":
+            out.append(
+                {
+                    "NgayYeuCauBoSung": _row_date(step["at"]),
+                    "NgayTiepNhanBoSung": None,
+                    "NgayHenTraTruoc": _row_date(step["due_at"]),
+                    "NgayHenTraMoi": None,
+                }
+            )
+        elif step["type"] == "dossier.resumed" and out and out[-1]["NgayTiepNhanBoSung"] is None:
+            out[-1]["NgayTiepNhanBoSung"] = _row_date(step["at"])
+            out[-1]["NgayHenTraMoi"] = _row_date(step["due_at"])
+    return out
+
+
+def database_links(lines: Sequence[Mapping[str, Any]]) -> list[dict]:
+    """DSKetNoiCSDL: the national databases the received components were reused from, each once."""
+    codes = []
+    for c in lines:
+        code = DATABASE_CODES.get(c.get("reuse_source") or "")
+        if c["digitisation"] == _REUSED_STORE and code and code not in codes:
+            codes.append(code)
+    return [{"MaCSDL": code} for code in codes]
+
+
+def progress_record(
+    event: Mapping[str, Any], *, due_at: str | None = None, clerk_title: str = "", unit_name: str = ""
+) -> dict:
+    """One progress line (CapNhatTienDoHoSoMC) of an event about a dossier, its content in Vietnamese.
+
+    ``event``: ``{"dossier_code", "type", "at", "clerk", "status"}`` (status: the dossier's after the
+    event). **Assumptions**: NgayBatDau is the event's time, NgayKetThucTheoQuyDinh the due time then.
+    """
+    status = event.get("status")
+    return {
+        "MaHoSo": event["dossier_code"],
+        "NguoiXuLy": event["clerk"],
+        "ChucDanh": clerk_title,
+        "ThoiDiemXuLy": _row_date(event["at"]),
+        "PhongBanXuLy": unit_name,
+        "NoiDungXuLy": STEP_TEXTS.get(event["type"], CHECKLIST_STEP_TEXT),
+        "TrangThai": STATUS_CODES[Status(status)] if status else None,
+        "NgayBatDau": _row_date(event["at"]),
+        "NgayKetThucTheoQuyDinh": _row_date(due_at),
+    }
+
+
 def record_from_row(
     row: Mapping[str, Any],
     lines: Sequence[Mapping[str, Any]],
@@ -159,21 +256,31 @@ def record_from_row(
     agency_code: str = "",
     applicant_kinds: Mapping[ApplicantKind, int] = APPLICANT_KIND_CODES,
     results: Sequence[Mapping[str, Any]] = (),
+    supplements: Sequence[Mapping[str, Any]] = (),
 ) -> dict:
     """The portal sync record of one dossier from its stored row and lines (as in an event's snapshot).
 
     Keys in the order DOMAIN.md lists them. ``procedure`` (from the
-    catalogue, when the desk still has it) adds the field (lĩnh vực), fees and
-    result name. **Assumptions**: TrichYeuHoSo is "<procedure> - <applicant>";
-    NoiNopHoSo is the agency's electronic identifier; DonViXuLy is the agency's
-    name; NgayTuChoi is the moment of the refusal (the dossier's finish time,
-    else its last update); ThongTinTra names who collected the result;
-    MaDoiTuong and Fax are left empty.
+    catalogue, when the desk still has it) adds the field (lĩnh vực: MaLinhVuc,
+    empty when the catalogue has no code), fees and result name; ``supplements``
+    the supplement events (:func:`supplement_history`). **Assumptions**:
+    TrichYeuHoSo is "<procedure> - <applicant>"; NoiNopHoSo is
+    :data:`SUBMISSION_PLACE_CODES`; DonViXuLy is the agency's name (``agency_code``
+    is kept for callers and no longer written); NgayTuChoi is the moment of the
+    refusal (the dossier's finish time, else its last update); ThongTinTra names
+    who collected the result; MaDoiTuong and Fax are left empty;
+    DuocThanhToanTrucTuyen is 0 (fees are paid at the counter: the desk has no
+    online payment); TaiKhoanDuocXacThucVoiVNeID is 1 for a dossier received
+    through VNeID; MaKetQuaThayThe is empty (the desk issues no result replacing
+    an earlier one).
+    HoSoCoThanhPhanSoHoa is 1 only when a component is **reused** (the portal
+    reads it as reuse, DOMAIN.md): a plain scan does not set it.
     """
     status = row["status"]
     refused_at = (row["finished_at"] or row["updated_at"]) if status == Status.REFUSED else None
-    received = [c for c in lines if c["received"]]
-    digitised = not _COUNTS_AS_DIGITISED.isdisjoint([c["digitisation"] for c in received])
+    received = [c for c in lines if c["received"] or c["digitisation"] in _REUSED]
+    reused = not _REUSED.isdisjoint([c["digitisation"] for c in received])
+    channel = Channel(row["channel"])
     received_at = _row_date(row["received_at"])
     papers = [result_record(r) for r in results]
     if (
@@ -212,12 +319,17 @@ def record_from_row(
         "NgayKetThucXuLy": _row_date(row["finished_at"]),
         "DonViXuLy": agency_name,
         "GhiChu": row["notes"],
-        "NoiNopHoSo": agency_code,
-        "HoSoCoThanhPhanSoHoa": 1 if digitised else 0,
+        "NoiNopHoSo": SUBMISSION_PLACE_CODES[channel],
+        "HoSoCoThanhPhanSoHoa": 1 if reused else 0,
         "NgayTuChoi": _row_date(refused_at),
         "NgayNopHoSo": received_at,
         "TaiLieuNop": [document_record(c) for c in received],
         "DanhSachLePhi": fee_records(procedure),
         "DanhSachGiayToKetQua": papers,
         "DinhDanhCHS": identities,
+        "DanhSachHoSoBoSung": supplement_history(supplements),
+        "DuocThanhToanTrucTuyen": 0,
+        "TaiKhoanDuocXacThucVoiVNeID": 1 if channel == Channel.VNEID else 0,
+        "DSKetNoiCSDL": database_links(received),
+        "MaKetQuaThayThe": "",
     }

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import orjson
 
-from db import queries, write_transaction
+from db import portal_queries, queries, write_transaction
 from db import sync_queries as sq
 from desk import __version__, clock
 from desk.catalog.store import get_procedure
@@ -70,6 +70,8 @@ class ExportResult:
     files: int = 0
     sealed: bool = False
     """Encrypted to the hub's key (``desk.sync.seal``); False for a plain bundle."""
+    without_field_code: int = 0
+    """Records of dossiers.json whose MaLinhVuc is empty: the catalogue has no field code for their procedure."""
 
     def to_json(self) -> dict:
         return {
@@ -80,6 +82,7 @@ class ExportResult:
             "last_seq": self.last_seq,
             "files": self.files,
             "sealed": self.sealed,
+            "without_field_code": self.without_field_code,
         }
 
 
@@ -244,8 +247,8 @@ def _write_bundle(
     day: date | None,
     progress: Progress | None,
     signer: Signer,
-) -> tuple[int, int, int]:
-    """Write the zip to ``tmp``; returns (events, dossiers, files)."""
+) -> tuple[int, int, int, int]:
+    """Write the zip to ``tmp``; returns (events, dossiers, files, records without MaLinhVuc)."""
     # owner-only: a bundle holds personal data (the umask may take more away, never add)
     with open(tmp, "wb", opener=_owner_only) as fh:
         with (
@@ -254,7 +257,7 @@ def _write_bundle(
         ):
             writer = _Members(zf, background)
             with _collector_paused():
-                n, dossiers, files, last_hash = _write_members(
+                n, dossiers, files, last_hash, no_field = _write_members(
                     desk, writer, first, last, with_files=with_files, progress=progress
                 )
             members = writer.entries
@@ -281,13 +284,14 @@ def _write_bundle(
         os.fsync(fh.fileno())
     if progress:
         progress(last - first + 1, last - first + 1)
-    return n, dossiers, files
+    return n, dossiers, files, no_field
 
 
 def _write_members(
     desk, writer: _Members, first: int, last: int, *, with_files: bool, progress: Progress | None
-) -> tuple[int, int, int, str]:
-    """Everything but the manifest; returns (events, dossiers, files, hash of the last event)."""
+) -> tuple[int, int, int, str, int]:
+    """Everything but the manifest; returns (events, dossiers, files, hash of the last event, records
+    without MaLinhVuc)."""
     db, desk_id, agency = desk.db, desk.desk_id, desk.settings.agency
     total = last - first + 1
     latest: dict[str, bytes] = {}  # dossier code -> payload of its latest snapshot within the range (UTF-8)
@@ -334,24 +338,27 @@ def _write_members(
         results: dict[str, list] = {}
         snapshots = _snapshots(db, desk_id, latest, touched, last, results)
     procedures: dict[str, Procedure | None] = {}
+    supplements = portal_queries.supplement_steps(db, desk_id, [row["code"] for row, _ in snapshots], last)
+    no_field = 0
     with writer.member(MEMBER_DOSSIERS) as write:
         # "[\n" + ",\n".join(records) + "\n]\n", in parts: each part is compressed while the next is built
         write(b"[\n")
         sep = b""
         for i in range(0, len(snapshots), DOSSIERS_CHUNK):
-            records = [
-                canonical.record_json(
-                    portal.record_from_row(
-                        row,
-                        lines,
-                        procedure=_procedure(desk, row["procedure_code"], procedures),
-                        agency_name=agency.name,
-                        agency_code=agency.code,
-                        results=results.get(row["code"], ()),
-                    )
+            made = [
+                portal.record_from_row(
+                    row,
+                    lines,
+                    procedure=_procedure(desk, row["procedure_code"], procedures),
+                    agency_name=agency.name,
+                    agency_code=agency.code,
+                    results=results.get(row["code"], ()),
+                    supplements=supplements.get(row["code"], ()),
                 )
                 for row, lines in snapshots[i : i + DOSSIERS_CHUNK]
             ]
+            no_field += sum(1 for r in made if not r["MaLinhVuc"])
+            records = [canonical.record_json(r) for r in made]
             write(sep + b",\n".join(records))
             sep = b",\n"
         write(b"\n]\n")
@@ -363,7 +370,7 @@ def _write_members(
     with writer.member(MEMBER_REGISTER) as write:
         write(register)
     files = _write_files(desk, writer, snapshots) if with_files else 0
-    return n, len(snapshots), files, prev_hash or ""
+    return n, len(snapshots), files, prev_hash or "", no_field
 
 
 def _snapshots(
@@ -461,7 +468,7 @@ def export_bundle(
     }
     try:
         with sealing(desk.home, tmp, seal_to, routing) if seal_to else contextlib.nullcontext(tmp) as target:
-            events, dossiers, files = _write_bundle(
+            events, dossiers, files, no_field = _write_bundle(
                 desk, target, first, last, with_files=with_files, day=day, progress=progress, signer=signer
             )
         os.replace(tmp, final)
@@ -477,7 +484,9 @@ def export_bundle(
         stopped = exc.problem if isinstance(exc, DeskError) else problem("sync.stopped", kind=exc.__class__.__name__)
         _record_export(desk, {"path": None, "events": 0, "dossiers": 0, "error": stopped.as_json()})
         raise
-    result = ExportResult(final, events, dossiers, first, last, files, sealed=bool(seal_to))
+    result = ExportResult(
+        final, events, dossiers, first, last, files, sealed=bool(seal_to), without_field_code=no_field
+    )
     with sq.bulk_cache(desk.db, events), write_transaction(desk.db):
         sq.mark_range_exported(
             desk.db, desk.desk_id, first, last, f"bundle:{name}", clock.now().isoformat(timespec="seconds")

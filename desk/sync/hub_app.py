@@ -35,7 +35,10 @@ import time
 import urllib.parse
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 
+from db import board_queries as bq
+from db import write_transaction
 from desk import __version__, clock, keys
 from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
@@ -44,7 +47,15 @@ from desk.sync.ingest import Busy, ChainConflict, Run, ingest
 from desk.sync.lookup_page import store_reader
 from desk.sync.lookup_route import LOOKUP_PATH, PER_MINUTE, LookupRoute
 from desk.sync.publish import resume
-from desk.sync.push import EVENTS_PATH, HEAD_PATH, HEALTH_PATH, MAX_BATCH, PROTOCOL
+from desk.sync.push import (
+    DESK_CLOCK_HEADER,
+    DESK_LAST_SEQ_HEADER,
+    EVENTS_PATH,
+    HEAD_PATH,
+    HEALTH_PATH,
+    MAX_BATCH,
+    PROTOCOL,
+)
 from desk.sync.receipt_keys import published
 from desk.sync.records import check_records, received_events
 from desk.sync.signing import HUB_SIGNATURE_HEADER, check_source, reply_bytes, signed_from_headers
@@ -101,6 +112,26 @@ class _Reply(Exception):
         self.code = code
         self.message = message
         self.headers = headers or {}
+
+
+def declared(headers: dict) -> tuple[datetime | None, int | None]:
+    """What a push declares beside its events (``Desk-Clock``, ``Desk-Last-Seq``): the desk's clock and its
+    highest seq, for the board; a value that does not parse is taken as not given."""
+    desk_clock: datetime | None = None
+    text = headers.get(DESK_CLOCK_HEADER.lower(), "").strip()[:40]
+    if text:
+        try:
+            value = datetime.fromisoformat(text)
+            if value.tzinfo is not None:
+                value = value.astimezone().replace(tzinfo=None)
+            desk_clock = value.replace(microsecond=0)
+        except ValueError:
+            pass
+    seq: int | None = None
+    text = headers.get(DESK_LAST_SEQ_HEADER.lower(), "").strip()[:20]
+    if text.isdigit() and int(text) < 2**53:
+        seq = int(text)
+    return desk_clock, seq
 
 
 def _describe_plainly(problem: Problem) -> str:
@@ -222,7 +253,7 @@ class HubApp:
             key = self._idempotency_key(headers)
             body = await self._read_body(headers, receive)
             status, data = await asyncio.get_running_loop().run_in_executor(
-                None, self._receive, key, body, signed_from_headers(headers)
+                None, self._receive, key, body, signed_from_headers(headers), declared(headers)
             )
             signature = keys.b64(keys.sign(self.key, reply_bytes(body, data)))
             return await _send_raw(send, status, data, {HUB_SIGNATURE_HEADER: signature})
@@ -331,8 +362,33 @@ class HubApp:
             "codes": codes,
         }
 
-    def _receive(self, key: str, body: bytes, signed) -> tuple[int, bytes]:
-        """Check and store one batch (in a worker thread; the database behind one lock)."""
+    def _contact(self, desk_id: str, said: tuple[datetime | None, int | None], *, in_transaction: bool) -> None:
+        """Record the push's contact for the board: inside the batch's transaction when the store is the
+        home's SQLite, in a transaction of its own otherwise (the board's tables are the home's, db.board_queries)."""
+        now = clock.now()
+        desk_clock, seq = said
+        skew = round((desk_clock - now).total_seconds()) if desk_clock is not None else None
+        at = now.isoformat(timespec="seconds")
+        said_at = desk_clock.isoformat() if desk_clock else None
+        if in_transaction:
+            bq.record_contact(self.desk.db, desk_id, at, said_at, skew, seq)
+        else:
+            with write_transaction(self.desk.db):
+                bq.record_contact(self.desk.db, desk_id, at, said_at, skew, seq)
+
+    def _refused(self, desk_id: str, reply: _Reply, events: int) -> _Reply:
+        """Record, for the board, that a batch of a desk whose signature checked was refused; returns ``reply``.
+        Called holding ``db_lock``; a failure to record never hides the refusal itself."""
+        with contextlib.suppress(Exception), write_transaction(self.desk.db):
+            at = clock.now().isoformat(timespec="seconds")
+            bq.record_refusal(self.desk.db, desk_id, at, reply.code, events)
+        return reply
+
+    def _receive(
+        self, key: str, body: bytes, signed, said: tuple[datetime | None, int | None] = (None, None)
+    ) -> tuple[int, bytes]:
+        """Check and store one batch (in a worker thread; the database behind one lock); ``said``: what the
+        desk declared beside it (:func:`declared`)."""
         try:
             doc = json.loads(body.decode("utf-8"))
         except RecursionError:
@@ -382,7 +438,8 @@ class HubApp:
         try:
             checked = check_records(received_events(events), desk_id=desk_id, where=where)
         except IntegrityFailure as exc:
-            raise self.refusal(422, exc) from None
+            with self.db_lock:
+                raise self._refused(desk_id, self.refusal(422, exc), len(events)) from None
         desk, store = self.desk, self.store
         with self.db_lock:
             with store.reading() as db:
@@ -392,6 +449,7 @@ class HubApp:
                     raise _Reply(
                         422, "hub.idempotency_key_reused", "this Idempotency-Key was used for a different batch"
                     )
+                self._contact(desk_id, said, in_transaction=False)  # a desk sending a batch again is in contact
                 return 200, stored["response"].encode("utf-8")
             ack = f"{self.hub_id}-{uuid.uuid4().hex[:12]}"
             answer: dict = {}
@@ -412,6 +470,7 @@ class HubApp:
                     json.dumps(answer, ensure_ascii=False),
                     clock.now().isoformat(timespec="seconds"),
                 )
+                self._contact(desk_id, said, in_transaction=store.kind == SQLITE)
 
             try:
                 if store.kind == SQLITE:
@@ -432,9 +491,9 @@ class HubApp:
             except Busy as exc:  # a bundle is being published here: the desk tries again
                 raise self.refusal(503, exc) from None
             except ChainConflict as exc:
-                raise self.refusal(409, exc) from None
+                raise self._refused(desk_id, self.refusal(409, exc), len(events)) from None
             except IntegrityFailure as exc:
-                raise self.refusal(422, exc) from None
+                raise self._refused(desk_id, self.refusal(422, exc), len(events)) from None
             except InvalidInput as exc:
                 raise self.refusal(400, exc) from None
         return 200, json.dumps(answer, ensure_ascii=False).encode("utf-8")

@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from db import board_queries, indicator_sums
 from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
@@ -414,7 +415,11 @@ def write_rows(
         raise Busy("sync.events_raced", field="bundle", desk_id=desk_id)
     latest = {row[3]: row for row in rows if row[3]}  # per dossier code, its latest event here
     fresh = {(desk_id, row[1]): row[7] for row in latest.values()}
-    return _rebuild(db, sorted(latest), fresh, staged, q)
+    rebuilt = _rebuild(db, sorted(latest), fresh, staged, q)
+    if q is SQLITE_QUERIES:  # SQLite only so far (db.board_queries, db.indicator_sums; docs/hub.md)
+        board_queries.flag_duplicates(db, sorted(latest))  # the board's duplicates across desks
+        indicator_sums.refresh(db, sorted(latest))  # the QĐ 766 running sums of the dossiers rebuilt
+    return rebuilt
 
 
 def record_run(db, checks: RunChecks, *, source: str, name: str, agency_code: str, imported: int, now: str) -> None:

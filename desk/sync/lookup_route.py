@@ -10,6 +10,7 @@ logged nor echoed: it holds the ID number the receipt signs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import math
 import threading
@@ -86,7 +87,7 @@ class LookupRoute:
         desk,
         read: Callable[[str], LookupRecord | None] | None = None,
         *,
-        db_lock: threading.Lock | None = None,
+        db_lock: contextlib.AbstractContextManager | None = None,
         per_minute: int = PER_MINUTE,
         clock: Callable[[], float] = time.monotonic,
         log: Callable[[str], None] | None = None,

@@ -42,6 +42,11 @@ HEAD_PATH = "/v1/head"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_BATCH = 1000
 NO_PROGRESS_ROUNDS = 3
+# what a desk declares with each batch, for the hub's board (desk.reports.board): its clock now (the skew the
+# hub sees) and the highest seq it holds (what has not arrived yet); not signed, and never checked against
+# anything: the board only shows them
+DESK_CLOCK_HEADER = "Desk-Clock"
+DESK_LAST_SEQ_HEADER = "Desk-Last-Seq"
 
 
 @dataclass
@@ -383,6 +388,8 @@ def push(
                 "Content-Type": "application/json; charset=utf-8",
                 "Accept": "application/json",
                 "User-Agent": f"motcua-desk/{__version__}",
+                DESK_CLOCK_HEADER: clock.now().isoformat(timespec="seconds"),
+                DESK_LAST_SEQ_HEADER: str(sq.max_seq(desk.db, desk.desk_id)),
                 **signer.push_headers(body),
             }
             answer = retried(functools.partial(_post, url, body, headers, timeout, opener, hub_key))

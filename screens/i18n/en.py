@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from screens.i18n.en_counter import STRINGS as _COUNTER
+from screens.i18n.en_reports import STRINGS as _REPORTS
 
 STRINGS: dict[str, str] = {
     **_COUNTER,
+    **_REPORTS,
     "app.title": "One-stop desk",
     "app.subtitle": "{agency} · Desk {desk} · {clerk}",
     "none": "—",
@@ -458,30 +460,4 @@ STRINGS: dict[str, str] = {
     "paper.a4": "A4",
     "paper.a5": "A5",
     "paper.80mm": "80 mm roll",
-    "reports.period.day": "Today",
-    "reports.period.week": "This week",
-    "reports.period.month": "This month",
-    "reports.title.day": "Day {date}",
-    "reports.title.week": "Week {first} – {last}",
-    "reports.title.month": "Month {month}",
-    "reports.count.received": "Received",
-    "reports.count.finished": "Results",
-    "reports.count.returned": "Returned",
-    "reports.count.in_progress": "In progress",
-    "reports.count.overdue": "Overdue",
-    "reports.indicators": "Service quality (QĐ 766/QĐ-TTg)",
-    "reports.rate.on_time_rate": "On time",
-    "reports.rate.digitisation_rate": "Digitised",
-    "reports.rate.reuse_rate": "Reused",
-    "reports.rate.satisfaction_rate": "Satisfaction",
-    "reports.rate.sync_rate": "Synced",
-    "reports.target": "target ≥ {target}",
-    "reports.extra": "Average processing {hours} h · on time {on_time}, late {late} · refused {refused} · withdrawn {withdrawn} · stopped {stopped} · awaiting return {awaiting}",
-    "reports.by_procedure": "By procedure",
-    "reports.col.received": "Received",
-    "reports.col.finished": "Results",
-    "reports.col.on_time": "On time",
-    "reports.col.overdue": "Overdue",
-    "reports.no_dossiers": "No dossiers in the period.",
-    "reports.print_failed": "Not printed (see the error). Press P to try again.",
 }

@@ -243,6 +243,8 @@ PROBLEMS: dict[str, str] = {
         "This PC's clock says {at}, before the desk's last event ({last}): the dossier was saved after it, but check the PC's date and time now."
     ),
     # reports
+    "indicators.sums_differ": "The QĐ 766 running sums of {day} (desk {desk_no}, clerk {clerk}, procedure {procedure}) differ from a recount ({side} side).",
+    "report.filter_desk": "--desk “{value}”: a desk number (1–9, 0 for a single desk), or AGENCY/NUMBER at a hub.",
     "indicator.unknown": "There is no indicator “{name}”; one of: {names}.",
     "period.unknown": "There is no period “{value}”; one of: {periods}.",
     "period.not_dates": "A period is given as dates, without times.",

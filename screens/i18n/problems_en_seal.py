@@ -9,6 +9,7 @@ PROBLEMS: dict[str, str] = {
     "seal.key_write_failed": "Cannot write the hub's sealing key {path}: {detail}.",
     "seal.key_file_invalid": "{path}: not a hub key file (one age public key, age1…).",
     "export.no_hub_key": "This bundle is NOT sealed: this desk has no hub key, so anyone who finds the file can read it. Ask the supervisor for the hub's key file.",
+    "export.no_field_code": "{count:# record|# records} of dossiers.json {count:has|have} no MaLinhVuc: the catalogue gives no field code (field_code) for {count:its procedure|their procedures}; the portal requires it.",
     "export.plain": "This bundle is NOT sealed (--plain): anyone who finds the file can read it.",
     "bundle.sealed_malformed": "{bundle}: a sealed bundle whose outside is not as a desk writes it; refused.",
     "bundle.sealed_no_hub_key": "{bundle}: sealed to the hub key {sealed_for}, and this home has no hub key: import it at that hub.",

@@ -149,6 +149,8 @@ PROBLEMS: dict[str, str] = {
     "sync.no_endpoint": "No hub address: set sync.endpoint in the settings, or pass --endpoint URL.",
     "sync.no_token": "No access token: set sync.token in the settings (the hub's `desk hub token add` makes one).",
     "sync.batch_size": "Batch size {value}: must be 1–{maximum}.",
+    "board.page_size": "Page size {value}: must be 1–{maximum}.",
+    "board.unknown_desk": "No desk {desk_id} at this hub.",
     "sync.hub_answered": "the hub answered {status}{code:|, code #|, code #}",
     "sync.hub_unreachable": "cannot reach the hub ({detail})",
     "sync.answer_not_json": "the hub's answer is not JSON (a proxy in the way?)",

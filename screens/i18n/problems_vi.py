@@ -247,6 +247,8 @@ PROBLEMS: dict[str, str] = {
         "Đồng hồ máy đang chỉ {at}, sớm hơn sự kiện gần nhất của quầy ({last}): hồ sơ vẫn được lưu sau sự kiện đó, nhưng hãy kiểm tra ngay ngày giờ của máy."
     ),
     # reports
+    "indicators.sums_differ": "Số cộng dồn chỉ số QĐ 766 ngày {day} (quầy {desk_no}, cán bộ {clerk}, thủ tục {procedure}) khác với khi đếm lại (phía {side}).",
+    "report.filter_desk": "--desk “{value}”: nhập số quầy (1–9, 0 nếu chỉ có một quầy), hoặc MÃ CƠ QUAN/SỐ tại máy chủ.",
     "indicator.unknown": "Không có chỉ số “{name}”; chọn một trong: {names}.",
     "period.unknown": "Không có kỳ báo cáo “{value}”; chọn một trong: {periods}.",
     "period.not_dates": "Kỳ báo cáo phải là ngày, không kèm giờ.",

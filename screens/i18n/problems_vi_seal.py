@@ -9,6 +9,7 @@ PROBLEMS: dict[str, str] = {
     "seal.key_write_failed": "Không ghi được khoá niêm phong của máy chủ {path}: {detail}.",
     "seal.key_file_invalid": "{path}: không phải tệp khoá của máy chủ (một khoá công khai age, age1…).",
     "export.no_hub_key": "Gói này KHÔNG được niêm phong: quầy chưa có khoá của máy chủ, ai nhặt được tệp cũng đọc được. Hãy xin người phụ trách tệp khoá của máy chủ.",
+    "export.no_field_code": "{count} hồ sơ trong dossiers.json chưa có MaLinhVuc: danh mục chưa có mã lĩnh vực (field_code) của thủ tục; Cổng DVC quốc gia yêu cầu trường này.",
     "export.plain": "Gói này KHÔNG được niêm phong (--plain): ai nhặt được tệp cũng đọc được.",
     "bundle.sealed_malformed": "{bundle}: gói niêm phong có phần bên ngoài không đúng như quầy ghi; bị từ chối.",
     "bundle.sealed_no_hub_key": "{bundle}: được niêm phong bằng khoá máy chủ {sealed_for}, mà nơi này không có khoá máy chủ: hãy nhập gói tại máy chủ đó.",

@@ -155,6 +155,8 @@ PROBLEMS: dict[str, str] = {
     "sync.no_endpoint": "Chưa có địa chỉ máy chủ: hãy đặt sync.endpoint trong cấu hình, hoặc dùng --endpoint URL.",
     "sync.no_token": "Chưa có mã truy cập: hãy đặt sync.token trong cấu hình (máy chủ tạo mã bằng `desk hub token add`).",
     "sync.batch_size": "Cỡ lô {value} không hợp lệ: phải từ 1 đến {maximum}.",
+    "board.page_size": "Cỡ trang {value} không hợp lệ: phải từ 1 đến {maximum}.",
+    "board.unknown_desk": "Máy chủ không có quầy {desk_id}.",
     "sync.hub_answered": "máy chủ trả lời {status}{code:|, mã lỗi #|, mã lỗi #}",
     "sync.hub_unreachable": "không kết nối được máy chủ ({detail})",
     "sync.answer_not_json": "câu trả lời của máy chủ không phải JSON (có máy proxy chặn giữa đường?)",

@@ -7,9 +7,11 @@ Strings are plain text (never markup), NFC, with full diacritics.
 from __future__ import annotations
 
 from screens.i18n.vi_counter import STRINGS as _COUNTER
+from screens.i18n.vi_reports import STRINGS as _REPORTS
 
 STRINGS: dict[str, str] = {
     **_COUNTER,
+    **_REPORTS,
     "app.title": "Một cửa",
     "app.subtitle": "{agency} · Quầy {desk} · {clerk}",
     "none": "—",
@@ -471,30 +473,4 @@ STRINGS: dict[str, str] = {
     "paper.a4": "A4",
     "paper.a5": "A5",
     "paper.80mm": "Cuộn 80 mm",
-    "reports.period.day": "Hôm nay",
-    "reports.period.week": "Tuần này",
-    "reports.period.month": "Tháng này",
-    "reports.title.day": "Ngày {date}",
-    "reports.title.week": "Tuần {first} – {last}",
-    "reports.title.month": "Tháng {month}",
-    "reports.count.received": "Tiếp nhận",
-    "reports.count.finished": "Đã giải quyết",
-    "reports.count.returned": "Đã trả KQ",
-    "reports.count.in_progress": "Đang xử lý",
-    "reports.count.overdue": "Quá hạn",
-    "reports.indicators": "Chỉ số chất lượng (QĐ 766/QĐ-TTg)",
-    "reports.rate.on_time_rate": "Đúng hạn",
-    "reports.rate.digitisation_rate": "Số hoá",
-    "reports.rate.reuse_rate": "Tái sử dụng",
-    "reports.rate.satisfaction_rate": "Mức hài lòng",
-    "reports.rate.sync_rate": "Đã đồng bộ",
-    "reports.target": "mục tiêu ≥ {target}",
-    "reports.extra": "Thời gian xử lý TB {hours} giờ · đúng hạn {on_time}, trễ {late} · từ chối {refused} · rút {withdrawn} · dừng {stopped} · chờ trả {awaiting}",
-    "reports.by_procedure": "Theo thủ tục",
-    "reports.col.received": "Tiếp nhận",
-    "reports.col.finished": "Giải quyết",
-    "reports.col.on_time": "Đúng hạn",
-    "reports.col.overdue": "Quá hạn",
-    "reports.no_dossiers": "Không có hồ sơ trong kỳ.",
-    "reports.print_failed": "Không in được (xem thông báo lỗi). Bấm P để thử lại.",
 }

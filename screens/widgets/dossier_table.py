@@ -36,7 +36,10 @@ class DossierTable(DataTable):
         self._width = 0
 
     def on_mount(self) -> None:
-        self._columns()
+        # before its first layout the table has no width yet: its first resize sets the columns and fills the
+        # rows (set here at a guessed width, they were all made twice while the first screen came up)
+        if self.size.width:
+            self._columns()
 
     def show_source(self, fetch: Callable[[int, int], list[Dossier]] | None) -> None:
         """Show the first page of another query (or nothing)."""
@@ -90,6 +93,8 @@ class DossierTable(DataTable):
                 self.move_cursor(row=min(row, len(self._shown) - 1))
 
     def _fill(self) -> None:
+        if not self._width:
+            return  # no columns before the first resize, which fills the rows
         t = self.app.t
         self.clear()
         now = clock.now()

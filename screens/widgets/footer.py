@@ -1,0 +1,28 @@
+"""The footer of the keys: Textual's, built again once per refresh rather than once per change of bindings."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+
+class DeskFooter(Footer):
+    """Textual's footer; the changes of bindings that come together (mount, focus, resize, resume …) rebuild it once.
+
+    Textual rebuilds the footer after the next refresh for each change: six times while the first screen comes
+    up, each time all its keys. The rebuild reads the bindings as they are when it runs, so one is the same.
+    """
+
+    _rebuild_pending = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._rebuild_pending = False
+        await self.recompose()

@@ -1,0 +1,76 @@
+"""The hub's board of desks in the TUI (issue 17, point 3): B on the sync screen of a hub (in the footer
+and the cheat sheet), the desks shown, PageDown / PageUp turning pages through the database."""
+
+from __future__ import annotations
+
+import screens.board
+from screens.app import DeskApp
+from screens.board import BoardScreen
+from screens.dialogs.cheatsheet import CheatSheet
+from screens.sync import SyncScreen
+from tests.test_board import hub_and_desks  # noqa: F401 (the fixture)
+from tests.test_tui_strings import test_every_binding_has_an_id_a_label_and_a_command as check_bindings
+from tests.tui_helpers import SIZE, pilot_test, settle, visible_text
+
+
+def rows(app) -> list[str]:
+    table = app.screen.table
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+def test_the_board_keys_have_ids_labels_and_commands():
+    check_bindings(BoardScreen)
+    check_bindings(SyncScreen)
+
+
+@pilot_test
+async def test_the_board_shows_the_desks_and_pages(hub_and_desks, monkeypatch):  # noqa: F811
+    hub = hub_and_desks[0]
+    monkeypatch.setattr(screens.board.BoardScreen, "page_size", 2)
+    app = DeskApp(hub.home.root, "vi")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+        assert "Bảng các quầy" in visible_text(app).splitlines()[-1]  # the footer
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, CheatSheet)
+        assert "Bảng các quầy" in visible_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert rows(app) == ["1 · 000.00.12.H29", "2 · 000.00.12.H29"]
+        text = visible_text(app)
+        assert "Trang 1 · quầy 1–2 trên 3" in text
+        assert "Có chỗ hở" in text and "Liền" in text and "+7 phút" in text
+
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert rows(app) == ["3 · 000.00.12.H29"]
+        assert "Chưa có" in visible_text(app) and "Trang 2 · quầy 3–3 trên 3" in visible_text(app)
+        await pilot.press("pagedown")  # the last page: nothing further
+        await settle(pilot)
+        assert rows(app) == ["3 · 000.00.12.H29"]
+
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert rows(app) == ["1 · 000.00.12.H29", "2 · 000.00.12.H29"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
+
+
+@pilot_test
+async def test_a_desk_that_is_no_hub_has_no_board_key(desk):
+    app = DeskApp(desk.home.root, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "Desk board" not in visible_text(app)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, SyncScreen)
