@@ -30,6 +30,8 @@ BUDGETS = {
     "import_peak_rss_mb": 300,
     "sign_scan_soft_ms": 150,
     "report_766_year_s": 1,
+    "export_20k_events_2k_files_s": 15,
+    "export_files_peak_rss_mb": 300,
 }
 
 
@@ -85,7 +87,7 @@ def compile_sources() -> None:
 
 
 def bench_steps(home_root: Path, small: bool):
-    from bench import bench_core, bench_indicators, bench_receipt, bench_signing, bench_sync, bench_tui
+    from bench import bench_core, bench_files, bench_indicators, bench_receipt, bench_signing, bench_sync, bench_tui
 
     return [
         ("search", lambda: bench_core.bench_search(_home(home_root))),
@@ -98,6 +100,13 @@ def bench_steps(home_root: Path, small: bool):
         (
             "export and import",
             lambda: bench_sync.bench(2_000 if small else 20_000, runs=1 if small else 3, hub=home_root),
+        ),
+        # issue 15: 20,000 events and 2,000 new scans of 300 KB, from a home of their own kept beside the big one
+        (
+            "export with files",
+            lambda: bench_files.bench(
+                home_root.parent, *((2_000, 200) if small else (20_000, 2_000)), runs=1 if small else 3
+            ),
         ),
         # last: it adds dossiers to the home
         ("intake", lambda: bench_core.bench_intake(_home(home_root))),

@@ -64,8 +64,12 @@ def enrol(hub_home: Home, desk_home: Home) -> None:
         hub.close()
 
 
-def make_desk_with_events(root: Path, size: int, *, seed: int = 11, desk_no: int = 1) -> Home:
-    """A desk home with ``size`` pending events, each the intake of one dossier with its snapshot."""
+def make_desk_with_events(
+    root: Path, size: int, *, seed: int = 11, desk_no: int = 1, files: int = 0, file_bytes: int = 300 * 1024
+) -> Home:
+    """A desk home with ``size`` pending events, each the intake of one dossier with its snapshot; the first
+    ``files`` dossiers each with a scan of ``file_bytes`` stored (random bytes behind a PDF header, as
+    incompressible as a real scan's)."""
     home = _home(root, desk_no)
     desk = open_desk(home)
     try:
@@ -112,6 +116,8 @@ def make_desk_with_events(root: Path, size: int, *, seed: int = 11, desk_no: int
                 ],
                 updated_at=received,
             )
+            if n <= files:
+                _store_scan(home, d.components[0], rng, file_bytes)
             record = {
                 "seq": n,
                 "event_id": str(time_ordered_uuid(stamp, rng.getrandbits(80))),
@@ -134,6 +140,15 @@ def make_desk_with_events(root: Path, size: int, *, seed: int = 11, desk_no: int
     finally:
         desk.close()
     return home
+
+
+def _store_scan(home: Home, line: ComponentLine, rng: random.Random, size: int) -> None:
+    data = b"%PDF-1.7\n" + rng.randbytes(size - 9)
+    sha = hashlib.sha256(data).hexdigest()
+    path = home.files / sha[:2] / f"{sha}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    line.file_path, line.file_sha256, line.file_bytes, line.file_pages = f"{sha[:2]}/{sha}.pdf", sha, size, 1
 
 
 def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, hub: Path | None = None) -> dict:

@@ -204,6 +204,7 @@ def duplicate_pairs(db, desk_ids: list[str], since: str, limit: int) -> list[dic
 
 
 def files_missing(db, desk_ids: list[str]) -> dict[str, int]:
-    """Per desk, the scans its events reference that never reached this hub: nothing records them on this
-    hub yet (scans travelling and ``desk verify`` listing missing ones are on their way), so none."""
+    """Per desk, the scans its events reference that never reached this hub: not counted here yet (``desk
+    verify`` at the hub lists them, by looking in the file store; a count per desk needs an index on the
+    component lines' files to stay within the board's budget), so none."""
     return {}

@@ -598,6 +598,31 @@ def m013_indicator_sums(db: sqlite_utils.Database) -> None:
     )
 
 
+@_step
+def m014_files_travel(db: sqlite_utils.Database) -> None:
+    """Which stored files went where (a desk: ``sent_files``), and what a hub holds of them (``hub_files``)."""
+    db.execute(
+        """
+        CREATE TABLE sent_files (
+            sha256 TEXT PRIMARY KEY,
+            bytes INTEGER NOT NULL,
+            via TEXT NOT NULL,                -- 'bundle:<name>' or 'push:<endpoint>'
+            at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE hub_files (
+            sha256 TEXT PRIMARY KEY,
+            bytes INTEGER NOT NULL,
+            state TEXT NOT NULL,              -- 'signed' or 'unsigned' (stored but marked)
+            signer TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL,             -- 'bundle:<name>' or 'push:<desk id>'
+            received_at TEXT NOT NULL
+        )"""
+    )
+
+
 def migrate(db: Any) -> None:
     """Apply pending migrations explicitly at start-up.
 

@@ -35,6 +35,11 @@ from screens.messages import SyncFinished, WorkProgress
 from screens.widgets.counter import Counter
 
 
+def megabytes(size: int, mark: str) -> str:
+    """Bytes as megabytes with one decimal, written with the language's decimal mark."""
+    return f"{size / 1024**2:.1f}".replace(".", mark)
+
+
 def moment(t, iso: str | None) -> str:
     """ "09:12 23/11/2026" from a recorded ISO time."""
     if not iso:
@@ -78,6 +83,8 @@ class SyncScreen(DeskScreen):
             with Horizontal(id="sync-counters"):
                 yield Counter(t("sync.pending_events"), id="sync-pending-events")
                 yield Counter(t("sync.pending_dossiers"), id="sync-pending-dossiers")
+                yield Counter(t("sync.pending_files"), id="sync-pending-files")
+            yield Static(id="sync-pending-size", markup=False)
             yield Label(t("sync.export_section"), classes="section")
             with Horizontal(classes="field-row"):
                 yield Label(t("sync.folder"), classes="field-label")
@@ -119,6 +126,18 @@ class SyncScreen(DeskScreen):
         self.hub = is_hub(self.app.desk)
         self.query_one("#sync-pending-events", Counter).show(status.pending_events, alert=True)
         self.query_one("#sync-pending-dossiers", Counter).show(status.pending_dossiers, alert=True)
+        self.query_one("#sync-pending-files", Counter).show(status.pending_files, alert=True)
+        size = self.query_one("#sync-pending-size", Static)
+        size.update(
+            t(
+                "sync.pending_size",
+                files=status.pending_files,
+                mb=megabytes(status.pending_bytes, t("sync.decimal_mark")),
+            )
+            if status.pending_files
+            else ""
+        )
+        size.display = bool(status.pending_files)  # no empty line when nothing waits
         self._last("#sync-last-export", self._export_text(status.last_export), status.last_export)
         self._last("#sync-last-push", self._push_text(status.last_push), status.last_push)
         endpoint = self.query_one("#sync-endpoint", Static)

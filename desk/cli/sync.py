@@ -49,7 +49,7 @@ def cmd_export(args) -> int:
         say(
             f"{result.path}  {result.events} events (seq {result.first_seq}–{result.last_seq}), "
             f"{result.dossiers} dossiers"
-            + (f", {result.files} scans" if result.files else "")
+            + (f", {result.files} file{'s' if result.files != 1 else ''}" if result.files else "")
             + (", sealed to the hub's key" if result.sealed else "")
         )
         if result.without_field_code:
@@ -97,7 +97,11 @@ def cmd_sync(args) -> int:
     elif result.batches == 0:
         say("nothing to push: no pending events")
     else:
-        say(f"pushed {result.pushed} events in {result.batches} batches to {result.endpoint}; {result.pending} pending")
+        files = f" with {result.files} file{'s' if result.files != 1 else ''}" if result.files else ""
+        say(
+            f"pushed {result.pushed} events{files} in {result.batches} batches to {result.endpoint}; "
+            f"{result.pending} pending"
+        )
     for g in result.gaps:
         warn(
             f"the hub misses events {g.get('first_seq')}–{g.get('last_seq')} of this desk: "
@@ -284,7 +288,12 @@ def register(sub) -> None:
     sp = add_command(sub, "export", "write every event not yet exported into one bundle (.deskbundle)", cmd_export)
     sp.add_argument("--out", metavar="DIR", help="destination folder (default: [sync] export_dir, else outbox/)")
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="re-export every event of that day")
-    sp.add_argument("--with-files", action="store_true", help="include the scanned files")
+    sp.add_argument(
+        "--with-files",
+        action="store_true",
+        help="carry every file the range's dossiers reference, sent before or not "
+        "(without it a bundle carries the files not yet sent in a bundle or a push)",
+    )
     sp.add_argument(
         "--plain",
         action="store_true",

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from desk.catalog.schema import PLACED_CODES, place_of
+from desk.cli.wording_files import ENGLISH as _FILES
 from desk.cli.wording_hub import ENGLISH as _HUB
 from desk.cli.wording_keys import ENGLISH as _KEYS
 from desk.cli.wording_seal import ENGLISH as _SEAL
@@ -364,6 +365,7 @@ ENGLISH: dict[str, str] = {
 """Code -> English template."""
 ENGLISH.update(_SYNC)
 ENGLISH.update(_HUB)
+ENGLISH.update(_FILES)
 ENGLISH.update(_KEYS)
 ENGLISH.update(_SEAL)
 ENGLISH.update(_SIGNING)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from db import indicator_sums, queries
 from desk.dossier import events
 from desk.rules.problems import Problem, problem
+from desk.sync.hub_files import missing_files
 from desk.sync.ingest import Busy
 from desk.sync.publish import resume
 from desk.sync.store import POSTGRESQL, SQLITE_QUERIES, HubQueries, hub_store
@@ -28,7 +29,8 @@ class VerifyReport:
     ``dossier.no_desk_events``, ``event.no_dossier``, ``event.other_dossier``)."""
     warnings: list[Problem] = field(default_factory=list)
     """What is worth a look (``clock.went_backwards``), and at a hub the events of other desks that
-    have not arrived yet (``sync.gap_expected``: a gap the imports recorded, not a fault)."""
+    have not arrived yet (``sync.gap_expected``: a gap the imports recorded, not a fault), and the files
+    their dossiers reference that have not arrived (``sync.file_missing``)."""
     notes: list[Problem] = field(default_factory=list)
     """What a reader of the figures should know: dossiers entered after they were received
     (``dossier.caught_up``: both times and the reason)."""
@@ -67,6 +69,10 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
             side=r["side"],
         )
         for r in indicator_sums.recount_differences(desk.db)
+    ]
+    # at a hub, the files other desks' dossiers reference that have not arrived (yet)
+    warnings += [
+        problem("sync.file_missing", code=code, line=line, sha256=sha) for code, line, sha in missing_files(desk)
     ]
     clock_note = queries.get_meta(desk.db, "clock_backwards")
     if clock_note:

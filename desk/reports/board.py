@@ -31,7 +31,7 @@ SKEW_ALERT_SECONDS = 300
 MAX_PAIRS = 100
 
 SOURCES = {
-    "files_missing": "none: this hub records no missing scans yet",
+    "files_missing": "not counted on the board yet: `desk verify` at the hub lists every file that has not arrived",
     "quarantined": "none: the hub refuses a batch or bundle whole and sets no event aside",
 }
 """Where the columns without a record on this hub come from (the JSON says it beside them)."""

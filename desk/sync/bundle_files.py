@@ -5,7 +5,8 @@ as a desk's store names it (``desk.dossier.files``): the name must be the
 SHA-256 of the member's bytes, a component line of one of the bundle's
 events must reference it, and it must pass the checks of ``desk digitise``
 (a PDF, as a desk stores every scan, with pages found by parsing and at most
-``MAX_PAGES`` of them, nothing in it that runs). Each file is at most
+``MAX_PAGES`` of them, nothing in it that runs), and every signature it carries
+must be intact (a file without one is stored and marked ``unsigned``). Each file is at most
 :data:`MAX_FILE_BYTES` and all of them together at most
 :data:`MAX_FILES_BYTES`, checked from the zip's directory before any is read.
 A file the hub already holds under that name is shared, not written again.
@@ -17,12 +18,9 @@ import re
 import zipfile
 from collections.abc import Iterable
 
-from desk.dossier.active_content import refuse_active_content
-from desk.dossier.pdf import pdf_page_count, sniff
 from desk.errors import IntegrityFailure, InvalidInput
+from desk.sync.hub_files import MAX_FILE_BYTES, check_file
 
-MAX_FILE_BYTES = 100 * 1024**2
-"""One scan at most (a desk refuses to attach more than its ``max_file_mb``, 50 MB by default)."""
 MAX_FILES_BYTES = 1024**3
 """All scans of one bundle at most."""
 STORED_NAME = re.compile(r"^([0-9a-f]{2})/([0-9a-f]{64})\.pdf$")
@@ -61,26 +59,27 @@ def referenced(payloads: Iterable[bytes]) -> set[str]:
     return found
 
 
-def check_files(files: dict[str, tuple[zipfile.ZipInfo, str]], read, where: str) -> None:
-    """Every file member: named by its hash, a scan a desk would accept.
+def check_files(files: dict[str, tuple[zipfile.ZipInfo, str]], read, where: str) -> dict[str, tuple[str, str]]:
+    """Every file member: named by its hash, a scan a desk would accept, its signatures intact
+    (``desk.sync.hub_files.check_file``); returns relative path → (``"signed"``/``"unsigned"``, signer).
 
     ``files``: relative path → (member, SHA-256 of its bytes, as read); ``read(member)``: its bytes. That an
     event of the bundle references each one is :func:`check_referenced`'s, once the events are read.
     """
+    states: dict[str, tuple[str, str]] = {}
     for rel, (zi, sha) in sorted(files.items()):
         member = zi.filename
         if STORED_NAME.match(rel)[2] != sha:  # type: ignore[index]  # check_sizes matched every name
             raise IntegrityFailure("bundle.file_hash", field="bundle", bundle=where, member=member)
         data = read(zi)
         try:
-            if sniff(data) != "pdf":
-                raise InvalidInput("file.not_pdf", field="file", name=member)
-            pdf_page_count(data, name=member)
-            refuse_active_content(data, name=member)
+            states[rel] = check_file(data, member)
         except InvalidInput as exc:
             raise IntegrityFailure(
                 "bundle.file_refused", field="bundle", bundle=where, member=member, reason=exc.problem.code
             ) from exc
+        del data
+    return states
 
 
 def check_referenced(files: dict[str, tuple[zipfile.ZipInfo, str]], named: set[str], where: str) -> None:

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desk.errors import IntegrityFailure, NotFound
-from desk.fsio import atomic_writer
 from desk.sync.bundle_events import EventsSource, checked_blocks
 from desk.sync.bundle_files import check_files, check_referenced, check_sizes, referenced
 from desk.sync.bundle_write import (
@@ -37,6 +36,7 @@ from desk.sync.bundle_write import (
     MEMBER_SIGNATURE,
     remove_quietly,
 )
+from desk.sync.hub_files import hub_row, pieces, record, relative_path, store_of
 from desk.sync.ingest import Gap, Progress, Run, desk_gaps
 from desk.sync.publish import ChunkHook, publish_at_once, stage_and_publish
 from desk.sync.seal import check_routing, opened
@@ -259,6 +259,8 @@ class _Bundle:
     """``signature.json`` as stored (None: the bundle has none)."""
     files: dict[str, tuple[zipfile.ZipInfo, str]] = field(default_factory=dict)
     """relative path -> (member, sha256), once :func:`_check_members` found them good."""
+    file_states: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """relative path -> (``"signed"``/``"unsigned"``, signer), from the same checks."""
 
     @property
     def events(self) -> tuple[zipfile.ZipInfo, str]:
@@ -338,7 +340,7 @@ def _check_members(zf: zipfile.ZipFile, bundle: _Bundle, where: str) -> None:
             raise IntegrityFailure("bundle.member_checksum", field="bundle", bundle=where, member=name)
         if name.startswith(FILES_DIR):
             bundle.files[name[len(FILES_DIR) :]] = (zi, sha)
-    check_files(bundle.files, lambda zi: _read_member(zf, zi, where), where)
+    bundle.file_states = check_files(bundle.files, lambda zi: _read_member(zf, zi, where), where)
 
 
 def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
@@ -358,28 +360,30 @@ def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
     return h.hexdigest()
 
 
-def _store_files(desk, zf: zipfile.ZipFile, files: dict, where: str, written: list[Path]) -> None:
-    root = desk.home.files.resolve()
-    for rel, (zi, sha) in sorted(files.items()):
-        target = (root / rel).resolve()
-        if root not in target.parents:
-            raise IntegrityFailure("bundle.file_outside", field="bundle", bundle=where, member=f"files/{rel}")
-        if target.is_file() and not target.is_symlink() and _file_sha256(target) == sha:
-            continue  # the same scan, already here (from another bundle or desk): shared
-        # absent, or not what its name says (planted by a bundle an older hub let in): the checked bytes win
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with zf.open(zi) as src, atomic_writer(target) as dst:  # owner-only, durable, never half a file
-            while chunk := src.read(READ_CHUNK):
-                dst.write(chunk)
-        written.append(target)
+def _store_files(desk, zf: zipfile.ZipFile, bundle: _Bundle, where: str, written: list[str]) -> None:
+    """Put the bundle's checked files into the hub's store (``desk.sync.hub_files``), each once."""
+    store = store_of(desk)
+    rows = []
+    for rel, (zi, sha) in sorted(bundle.files.items()):
+        if not _holds(store, sha):
+            with zf.open(zi) as src:
+                store.put(sha, pieces(src, READ_CHUNK))  # checked again against its name as it is written
+            written.append(sha)
+        state, signer = bundle.file_states[rel]
+        rows.append(hub_row(sha, zi.file_size, state, signer, f"bundle:{where}"))
+    record(desk, rows)
 
 
-def _file_sha256(path: Path) -> str:
+def _holds(store, sha: str) -> bool:
+    """The store holds the file and its bytes are what its name says (one planted under that name before these
+    checks is replaced by the checked bytes)."""
+    if not store.has(sha):
+        return False
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(READ_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
+    with store.get(sha) as f:
+        for piece in pieces(f, READ_CHUNK):
+            h.update(piece)
+    return h.hexdigest() == sha
 
 
 def read_bundle(path: str | os.PathLike, home=None) -> tuple[dict, list[tuple]]:
@@ -467,7 +471,7 @@ def _store(
     and write them in one transaction, the scans stored before it commits."""
     m = bundle.manifest
     where = path.name
-    written: list[Path] = []
+    written: list[str] = []
     named: set[str] = set()  # the scans the events' component lines name
 
     def noting_files(runs: Iterable[Run]) -> Iterator[Run]:
@@ -478,12 +482,12 @@ def _store(
     def store_files() -> int:
         if bundle.files:
             check_referenced(bundle.files, named, where)
-            _store_files(desk, zf, bundle.files, where, written)
+            _store_files(desk, zf, bundle, where, written)
         return len(written)
 
     def discard_files() -> None:
-        for p in written:
-            remove_quietly(p)
+        for sha in written:
+            remove_quietly(desk.home.files / relative_path(sha))
 
     try:
         if store.kind == POSTGRESQL:

@@ -2,7 +2,8 @@
 
 A bundle is a zip named ``<agency>_<desk>_<YYYYMMDD>_<firstseq>-<lastseq>.deskbundle``
 holding ``events.jsonl``, ``dossiers.json`` (national-portal shape, see
-``desk.rules.portal``), ``register.csv`` (UTF-8 with BOM), optionally ``files/``, and
+``desk.rules.portal``), ``register.csv`` (UTF-8 with BOM), ``files/`` (the stored files the
+dossiers refer to that have not gone in an earlier bundle or push: ``sent_files``), and
 ``manifest.json`` with the sha256 and size of every other member. The format
 is described for integrators in ``docs/bundle-format.md``; the hub reads it with
 ``desk.sync.bundle_read``.
@@ -25,13 +26,13 @@ import stat
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import orjson
 
-from db import portal_queries, queries, write_transaction
+from db import file_queries, portal_queries, queries, write_transaction
 from db import sync_queries as sq
 from desk import __version__, clock
 from desk.catalog.store import get_procedure
@@ -57,6 +58,7 @@ FILES_DIR = "files/"
 EVENTS_CHUNK = 500  # events read, written and reported at a time
 DOSSIERS_CHUNK = 1000  # dossier records encoded and written at a time
 COMPRESS_LEVEL = 1
+FILE_CHUNK = 256 * 1024  # a stored file is copied into the bundle this much at a time
 
 
 @dataclass
@@ -243,7 +245,7 @@ def _write_bundle(
     first: int,
     last: int,
     *,
-    with_files: bool,
+    carry: FilesToCarry,
     day: date | None,
     progress: Progress | None,
     signer: Signer,
@@ -258,7 +260,7 @@ def _write_bundle(
             writer = _Members(zf, background)
             with _collector_paused():
                 n, dossiers, files, last_hash, no_field = _write_members(
-                    desk, writer, first, last, with_files=with_files, progress=progress
+                    desk, writer, first, last, carry=carry, progress=progress
                 )
             members = writer.entries
             manifest = {
@@ -288,7 +290,7 @@ def _write_bundle(
 
 
 def _write_members(
-    desk, writer: _Members, first: int, last: int, *, with_files: bool, progress: Progress | None
+    desk, writer: _Members, first: int, last: int, *, carry: FilesToCarry, progress: Progress | None
 ) -> tuple[int, int, int, str, int]:
     """Everything but the manifest; returns (events, dossiers, files, hash of the last event, records
     without MaLinhVuc)."""
@@ -369,20 +371,25 @@ def _write_members(
         register = register_csv([row for row, _ in snapshots], caught_up)
     with writer.member(MEMBER_REGISTER) as write:
         write(register)
-    files = _write_files(desk, writer, snapshots) if with_files else 0
-    return n, len(snapshots), files, prev_hash or "", no_field
+    wanted, dossiers = _referenced_files(snapshots, results), len(snapshots)
+    # the dossiers' states are written: their memory serves the files' pieces (the export's peak stays theirs)
+    del snapshots, results, supplements, latest, register, caught_up
+    _write_files(desk, writer, wanted, carry)
+    return n, dossiers, len(carry.carried), prev_hash or "", no_field
 
 
 def _snapshots(
     db, desk_id: str, latest: dict[str, bytes], touched: set[str], last: int, results: dict[str, list]
 ) -> list[tuple[dict, list]]:
-    """Each touched dossier's row and lines as of the range's last event (its latest snapshot), by code.
+    """Each touched dossier's row and lines as of the range's last event (its latest snapshot), by code
+    (``latest`` is emptied as its payloads are parsed).
 
     The electronic results those snapshots carry go into ``results`` (by dossier code).
     """
     states = {}
-    for code, payload in latest.items():
-        state = orjson.loads(payload)
+    touched_with_state = sorted(latest)
+    for code in touched_with_state:
+        state = orjson.loads(latest.pop(code))  # each payload freed once parsed: never both for 20,000 dossiers
         if isinstance(state.get("dossier"), dict):
             states[code] = state
     missing = sorted(touched - set(states))
@@ -400,25 +407,49 @@ def _first_prev_hash(db, desk_id: str, first: int) -> str:
     return rows[first]["prev_hash"] if first in rows else ""
 
 
-def _write_files(desk, writer: _Members, snapshots: list[tuple[dict, list[dict]]]) -> int:
-    root = desk.home.files
-    seen: set[str] = set()
+def _referenced_files(snapshots: list[tuple[dict, list[dict]]], results: dict[str, list]) -> dict[str, tuple]:
+    """Every stored file the range's dossiers reference: relative path → (sha256, dossier code, line code)."""
+    found: dict[str, tuple] = {}
     for row, lines in snapshots:
-        for c in lines:
-            rel = c["file_path"]
-            if not rel or rel in seen:
-                continue
-            seen.add(rel)
-            src = root / rel
-            try:
-                data = src.read_bytes()
-            except FileNotFoundError as exc:
-                raise NotFound("export.scan_missing", component=c["code"], code=row["code"], path=str(src)) from exc
-            if c["file_sha256"] and hashlib.sha256(data).hexdigest() != c["file_sha256"]:
-                raise IntegrityFailure("export.scan_changed", path=str(src), code=row["code"])
-            with writer.member(FILES_DIR + rel, stored=True) as write:
-                write(data)
-    return len(seen)
+        items = [*lines, *results.get(row["code"], ())]
+        for c in items:
+            rel = c.get("file_path") if isinstance(c, dict) else None
+            if rel and rel not in found:
+                found[rel] = (c.get("file_sha256") or "", row["code"], c.get("code", ""))
+    return found
+
+
+def _write_files(desk, writer: _Members, wanted: dict[str, tuple], carry: FilesToCarry) -> None:
+    """Copy the files to carry into ``files/`` a piece at a time (stored, not deflated: PDFs are compressed
+    already), each checked against the hash its line records while it is copied."""
+    root = desk.home.files
+    sent = file_queries.sent_via(desk.db, [sha for sha, _, _ in wanted.values() if sha])
+    for rel, (sha, code, line) in sorted(wanted.items()):
+        if not carry.every and sha and sha in sent and sent[sha] != carry.via:
+            continue  # gone in an earlier bundle or push (a re-export of the same range carries it again)
+        src = root / rel
+        try:
+            f = open(src, "rb")
+        except FileNotFoundError as exc:
+            raise NotFound("export.scan_missing", component=line, code=code, path=str(src)) from exc
+        with f, writer.member(FILES_DIR + rel, stored=True) as write:
+            while chunk := f.read(FILE_CHUNK):
+                write(chunk)
+        entry = writer.entries[-1]
+        if sha and entry["sha256"] != sha:
+            raise IntegrityFailure("export.scan_changed", path=str(src), code=code)
+        carry.carried.append((entry["sha256"], entry["size"]))
+
+
+@dataclass
+class FilesToCarry:
+    """Which stored files a bundle carries: those not gone yet (and those of ``via``, the bundle itself when its
+    range is exported again), or with ``every`` all the range references."""
+
+    via: str
+    every: bool = False
+    carried: list[tuple[str, int]] = field(default_factory=list)
+    """(sha256, bytes) of each file written."""
 
 
 def export_bundle(
@@ -435,8 +466,9 @@ def export_bundle(
     With ``seal_to`` (the hub's age recipient, ``desk.sync.seal.pinned_recipient``) the bundle is sealed:
     written plain into the home's private ``tmp/``, then encrypted into ``out_dir``.
 
-    The zip is written under a temporary name, fsynced, then renamed; only
-    then are its events marked ``bundle:<name>``. An unwritable or full
+    The bundle carries the files the range's dossiers refer to that have not gone yet (``with_files``: all of
+    them). The zip is written under a temporary name, fsynced, then renamed; only
+    then are its events marked ``bundle:<name>`` and its files recorded as sent. An unwritable or full
     destination raises DeskError and marks nothing. ``progress(done, total)``
     may raise (e.g. :class:`desk.sync.ingest.Cancelled`) to stop; nothing is kept.
     """
@@ -466,10 +498,11 @@ def export_bundle(
         "date": last_at.date().isoformat(),
         "created_at": clock.now().isoformat(timespec="seconds"),
     }
+    carry = FilesToCarry(f"bundle:{name}", every=with_files)
     try:
         with sealing(desk.home, tmp, seal_to, routing) if seal_to else contextlib.nullcontext(tmp) as target:
             events, dossiers, files, no_field = _write_bundle(
-                desk, target, first, last, with_files=with_files, day=day, progress=progress, signer=signer
+                desk, target, first, last, carry=carry, day=day, progress=progress, signer=signer
             )
         os.replace(tmp, final)
         _fsync_dir(out)
@@ -488,9 +521,9 @@ def export_bundle(
         final, events, dossiers, first, last, files, sealed=bool(seal_to), without_field_code=no_field
     )
     with sq.bulk_cache(desk.db, events), write_transaction(desk.db):
-        sq.mark_range_exported(
-            desk.db, desk.desk_id, first, last, f"bundle:{name}", clock.now().isoformat(timespec="seconds")
-        )
+        now = clock.now().isoformat(timespec="seconds")
+        sq.mark_range_exported(desk.db, desk.desk_id, first, last, f"bundle:{name}", now)
+        file_queries.mark_sent(desk.db, carry.carried, carry.via, now)
         _record_export(desk, {**result.to_json(), "error": ""})
     return result
 

@@ -43,6 +43,7 @@ from desk import __version__, clock, keys
 from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.rules.problems import Problem, is_code
+from desk.sync import hub_uploads
 from desk.sync.ingest import Busy, ChainConflict, Run, ingest
 from desk.sync.lookup_page import store_reader
 from desk.sync.lookup_route import LOOKUP_PATH, PER_MINUTE, LookupRoute
@@ -56,6 +57,7 @@ from desk.sync.push import (
     MAX_BATCH,
     PROTOCOL,
 )
+from desk.sync.push_files import FILES_PATH
 from desk.sync.receipt_keys import published
 from desk.sync.records import check_records, received_events
 from desk.sync.signing import HUB_SIGNATURE_HEADER, check_source, reply_bytes, signed_from_headers
@@ -245,6 +247,16 @@ class HubApp:
                 return await self._send_signed(send, json.dumps(head, ensure_ascii=False).encode("utf-8"), query)
             if path == KEYS_PATH and method in ("GET", "HEAD"):  # public keys: no token
                 return await _send(send, 200, await asyncio.get_running_loop().run_in_executor(None, self._keys))
+            if path.startswith(FILES_PATH + "/") and method in ("POST", "PUT"):  # a push's files (hub_uploads)
+                self._authorise(headers)
+                body = await self._read_body(headers, receive)
+                try:
+                    status, answer = await asyncio.get_running_loop().run_in_executor(
+                        None, hub_uploads.answer, self.desk, self.db_lock, method, path, query, body
+                    )
+                except DeskError as exc:
+                    raise self.refusal(hub_uploads.status_of(exc), exc) from None
+                return await _send(send, status, answer)
             if method not in ("GET", "HEAD", "POST"):
                 raise _Reply(405, "hub.method_not_allowed", f"use POST {EVENTS_PATH}", {"Allow": "GET, POST"})
             if method != "POST" or path != EVENTS_PATH:

@@ -28,6 +28,7 @@ from desk.errors import EXIT_UNEXPECTED, DeskError, IntegrityFailure
 from desk.models import ApplicantKind
 from desk.rules.canonical import EventLine
 from desk.rules.problems import Problem, problem
+from desk.sync.hub_files import rebuild_results
 from desk.sync.identity import Identity, RunIdentities, identity_problem
 from desk.sync.records import hidden, is_snapshot, shown
 from desk.sync.schema import entry_problem, entry_status
@@ -276,6 +277,10 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
             dossier_id = (row[_ID],)
             new_lines += [line + dossier_id for line in lines]
     q.insert_dossiers(db, new_rows, new_lines)
+    if q is SQLITE_QUERIES:  # the hub's result_files: SQLite only so far (db.result_queries; docs/hub.md)
+        rebuild_results(
+            db, {code: (best[code]["desk_id"], best[code]["seq"], row[_ID]) for code, (row, _) in chosen.items()}
+        )
     return len(chosen)
 
 

@@ -33,6 +33,7 @@ from desk.dossier.events import row_to_record
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.rules.problems import Problem, problem
 from desk.sync.ingest import Progress
+from desk.sync.push_files import PIECE, mark_sent, send_files
 from desk.sync.signing import HUB_SIGNATURE_HEADER, Signer, reply_genuine
 
 PROTOCOL = "motcua-desk-push/1"
@@ -57,6 +58,8 @@ class PushResult:
     """Events the hub acknowledged during this push."""
     batches: int = 0
     retries: int = 0
+    files: int = 0
+    """Files of the acknowledged batches, uploaded or found at the hub already."""
     pending: int = 0
     """Events still pending afterwards (new ones may have arrived meanwhile)."""
     endpoint: str = ""
@@ -70,6 +73,7 @@ class PushResult:
             "error": self.error.as_json() if self.error else None,
             "pushed": self.pushed,
             "batches": self.batches,
+            "files": self.files,
             "retries": self.retries,
             "pending": self.pending,
             "endpoint": self.endpoint,
@@ -305,6 +309,7 @@ def push(
     backoff: float = 0.5,
     backoff_cap: float = 30.0,
     rng: Callable[[], float] = random.random,
+    file_piece: int = PIECE,
 ) -> PushResult:
     """Send every pending event to the hub in batches; see the module docstring.
 
@@ -313,7 +318,8 @@ def push(
     acknowledged stays marked. ``sleep`` and ``rng`` are injectable (tests; a
     TUI worker passes a ``sleep`` that raises Cancelled when the person stops it).
     Each batch gets at most ``max_attempts`` tries, and the push waits at most
-    ``max_wait`` seconds in total between tries.
+    ``max_wait`` seconds in total between tries. Before each batch, the files its events reference that the
+    hub lacks are uploaded in pieces of ``file_piece`` bytes (``desk.sync.push_files``).
     """
     settings = desk.settings
     endpoint = (endpoint or settings.sync_endpoint or "").strip()
@@ -361,6 +367,29 @@ def push(
                 waited += delay
                 sleep(delay)
 
+    def call_files(method: str, target: str, body: bytes) -> dict:
+        req = urllib.request.Request(
+            hub_url(url, target),
+            data=body,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/octet-stream" if method == "PUT" else "application/json",
+                "Accept": "application/json",
+                "User-Agent": f"motcua-desk/{__version__}",
+            },
+            method=method,
+        )
+
+        def once() -> dict:
+            data, _ = _exchange(req, timeout, opener)
+            try:
+                answer = json.loads(data.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                raise _Retryable(problem("sync.answer_not_json")) from None
+            return answer if isinstance(answer, dict) else {}
+
+        return retried(once)
+
     try:
         if total:
             # the hub proves it holds the pinned key before any event leaves: a push never goes to a stranger
@@ -392,15 +421,18 @@ def push(
                 DESK_LAST_SEQ_HEADER: str(sq.max_seq(desk.db, desk.desk_id)),
                 **signer.push_headers(body),
             }
+            # the files these events reference go first: an event never reaches the hub before its scans
+            files = send_files(desk, records, call_files, piece=file_piece, desk_id=desk.desk_id)
             answer = retried(functools.partial(_post, url, body, headers, timeout, opener, hub_key))
             sent = {r["event_id"] for r in records}
             acked = [i for i in answer["acknowledged"] if isinstance(i, str) and i in sent]
             ack = str(answer.get("ack") or key)[:100]
             if acked:
                 with write_transaction(desk.db):
-                    sq.mark_acknowledged(
-                        desk.db, desk.desk_id, acked, f"hub:{ack}", clock.now().isoformat(timespec="seconds")
-                    )
+                    now = clock.now().isoformat(timespec="seconds")
+                    sq.mark_acknowledged(desk.db, desk.desk_id, acked, f"hub:{ack}", now)
+                    mark_sent(desk, files, url, now)
+                result.files += len(files)
                 stalled = 0
             else:
                 stalled += 1

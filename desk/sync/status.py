@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from db import queries
+from db import file_queries, queries
 from db import sync_queries as sq
 from desk.sync.ingest import Gap, desk_gaps
 from desk.sync.store import hub_store
@@ -22,6 +22,9 @@ class SyncStatus:
     last_push: dict | None
     endpoint: str
     export_dir: str
+    pending_files: int = 0
+    """Stored files of this desk's dossiers not yet sent in a bundle or a push."""
+    pending_bytes: int = 0
 
 
 def sync_status(desk) -> SyncStatus:
@@ -31,7 +34,10 @@ def sync_status(desk) -> SyncStatus:
         raw = queries.get_meta(desk.db, key)
         return orjson.loads(raw) if raw else None
 
+    files, size = file_queries.waiting_files(desk.db, desk.desk_id)
     return SyncStatus(
+        pending_files=files,
+        pending_bytes=size,
         pending_events=queries.count_unsynced(desk.db, desk.desk_id),
         pending_dossiers=sq.count_pending_dossiers(desk.db, desk.desk_id),
         last_export=meta("sync.last_export"),

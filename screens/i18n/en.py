@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from screens.i18n.en_counter import STRINGS as _COUNTER
+from screens.i18n.en_files import STRINGS as _FILES
 from screens.i18n.en_reports import STRINGS as _REPORTS
 
 STRINGS: dict[str, str] = {
     **_COUNTER,
+    **_FILES,
     **_REPORTS,
     "app.title": "One-stop desk",
     "app.subtitle": "{agency} · Desk {desk} · {clerk}",
@@ -405,8 +407,6 @@ STRINGS: dict[str, str] = {
     "checklist.why_title": "No digitisation needed",
     "checklist.why_prompt": "“{name}” must be digitised. Say why it is not needed:",
     "sync.title": "Sync with the centre",
-    "sync.pending_events": "Events to sync",
-    "sync.pending_dossiers": "Dossiers to sync",
     "sync.export_section": "Export a bundle (USB stick, shared folder)",
     "sync.folder": "Folder",
     "sync.push_section": "Push to the hub",

@@ -5,6 +5,7 @@ Counts pick their form (``{length:# digit|# digits}``): no "1 pages".
 
 from __future__ import annotations
 
+from screens.i18n.problems_en_files import PROBLEMS as _FILES
 from screens.i18n.problems_en_hub import PROBLEMS as _HUB
 from screens.i18n.problems_en_keys import PROBLEMS as _KEYS
 from screens.i18n.problems_en_seal import PROBLEMS as _SEAL
@@ -350,6 +351,7 @@ PROBLEMS: dict[str, str] = {
 
 PROBLEMS.update(_SYNC)
 PROBLEMS.update(_HUB)
+PROBLEMS.update(_FILES)
 PROBLEMS.update(_KEYS)
 PROBLEMS.update(_SEAL)
 PROBLEMS.update(_SIGNING)

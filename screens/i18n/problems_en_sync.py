@@ -135,7 +135,6 @@ PROBLEMS: dict[str, str] = {
     "bundle.members_differ": "{bundle}: members differ from the manifest (not listed: {extra:none|#|#}; missing: {missing:none|#|#}); refused.",
     "bundle.member_size_differs": "{bundle}: {member} is {size:# byte|# bytes}, the manifest says {declared}; refused.",
     "bundle.dossiers_not_list": "{bundle}: {member} is not a JSON list of dossier records; refused.",
-    "bundle.file_outside": "{bundle}: {member} would land outside the files folder; refused.",
     "export.chain_broken": "The event chain of this desk is broken at seq {seq}; run `desk verify` before exporting.",
     "export.gap": "Events {first}–{last} of this desk should be {total} but {found:# was|# were} found (a gap in the log); run `desk verify`.",
     "export.scan_missing": "The scan of component {component} of {code} is missing ({path}); restore it, or export without --with-files.",

@@ -7,6 +7,7 @@ words (``screens.i18n.catalogue.PARAM_KEYS``). Same keys and placeholders as
 
 from __future__ import annotations
 
+from screens.i18n.problems_vi_files import PROBLEMS as _FILES
 from screens.i18n.problems_vi_hub import PROBLEMS as _HUB
 from screens.i18n.problems_vi_keys import PROBLEMS as _KEYS
 from screens.i18n.problems_vi_seal import PROBLEMS as _SEAL
@@ -354,6 +355,7 @@ PROBLEMS: dict[str, str] = {
 
 PROBLEMS.update(_SYNC)
 PROBLEMS.update(_HUB)
+PROBLEMS.update(_FILES)
 PROBLEMS.update(_KEYS)
 PROBLEMS.update(_SEAL)
 PROBLEMS.update(_SIGNING)

@@ -141,7 +141,6 @@ PROBLEMS: dict[str, str] = {
     "bundle.members_differ": "{bundle}: các tệp trong gói khác bản kê khai (không được kê: {extra:không có|#|#}; bị thiếu: {missing:không có|#|#}); gói bị từ chối.",
     "bundle.member_size_differs": "{bundle}: {member} nặng {size:,} byte, bản kê khai ghi {declared}; gói bị từ chối.",
     "bundle.dossiers_not_list": "{bundle}: {member} không phải danh sách JSON các bản ghi hồ sơ; gói bị từ chối.",
-    "bundle.file_outside": "{bundle}: {member} sẽ nằm ngoài thư mục lưu tệp; gói bị từ chối.",
     "export.chain_broken": "Chuỗi sự kiện của quầy này bị đứt tại số thứ tự {seq}; hãy chạy `desk verify` trước khi xuất gói.",
     "export.gap": "Các sự kiện {first}–{last} của quầy này lẽ ra có {total} nhưng chỉ tìm thấy {found} (nhật ký bị hở); hãy chạy `desk verify`.",
     "export.scan_missing": "Thiếu bản quét của thành phần {component} thuộc hồ sơ {code} ({path}); hãy khôi phục tệp, hoặc xuất gói không kèm tệp quét.",

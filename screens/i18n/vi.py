@@ -7,10 +7,12 @@ Strings are plain text (never markup), NFC, with full diacritics.
 from __future__ import annotations
 
 from screens.i18n.vi_counter import STRINGS as _COUNTER
+from screens.i18n.vi_files import STRINGS as _FILES
 from screens.i18n.vi_reports import STRINGS as _REPORTS
 
 STRINGS: dict[str, str] = {
     **_COUNTER,
+    **_FILES,
     **_REPORTS,
     "app.title": "Một cửa",
     "app.subtitle": "{agency} · Quầy {desk} · {clerk}",
@@ -418,8 +420,6 @@ STRINGS: dict[str, str] = {
     "checklist.why_title": "Không cần số hoá",
     "checklist.why_prompt": "“{name}” phải số hoá. Ghi lý do không cần:",
     "sync.title": "Đồng bộ với trung tâm",
-    "sync.pending_events": "Sự kiện chờ đồng bộ",
-    "sync.pending_dossiers": "Hồ sơ chờ đồng bộ",
     "sync.export_section": "Xuất gói (USB, thư mục dùng chung)",
     "sync.folder": "Thư mục",
     "sync.push_section": "Gửi lên máy chủ",
