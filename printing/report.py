@@ -30,6 +30,10 @@ TITLE_RANGE = "BÁO CÁO KẾT QUẢ TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ"
 SIGN_REPORTER = "NGƯỜI LẬP BÁO CÁO"
 SIGN_HINT = "(Ký và ghi rõ họ tên)"
 SOURCE_766 = "Quyết định 766/QĐ-TTg"
+HOME_ONLY_VI = (
+    "Lưu ý: hồ sơ của các quầy được lưu trong PostgreSQL; số liệu và chỉ số trong báo cáo này mới chỉ tính "
+    "hồ sơ của chính máy chủ (chưa tổng hợp các quầy)."
+)
 
 BODY_SIZE = 9.0
 
@@ -294,6 +298,8 @@ def _lay_out(report: DayReport, settings: PrintSettings, fonts: FontSet, listed:
         layout.flow(
             para(f"Hồ sơ nhập bù ({len(report.catch_ups)}): {marks}{more}.", style="i", indent=6, before=0.2 * lead)
         )
+    if any(w.code == "report.home_only" for w in report.warnings):  # a hub on PostgreSQL
+        layout.flow(para(HOME_ONLY_VI, style="b", indent=6, before=0.2 * lead))
     layout.flow(_section(f"II. CHỈ SỐ CHẤT LƯỢNG PHỤC VỤ ({SOURCE_766})", lead))
     layout.table(INDICATOR_COLS, _indicator_rows(report))
 

@@ -21,6 +21,7 @@ from textual.worker import Worker
 
 from desk.reports import indicators, qd766
 from desk.reports.indicators import TARGETS, Figures, Indicators
+from desk.reports.scope import home_only
 from screens.base import DeskScreen
 from screens.format import clip
 from screens.messages import IndicatorsReady, ReportPrinted
@@ -192,8 +193,10 @@ class ReportsScreen(DeskScreen):
             self._rate(name, f)
         hours = f.avg_processing_hours
         hours_text = t("none") if hours is None else f"{hours:.1f}".replace(".", "," if t.language == "vi" else ".")
+        scope = home_only(self.app.desk)  # a hub on PostgreSQL: these figures are its own counter's only
         self.query_one("#report-extra", Static).update(
-            t(
+            ("" if scope is None else t.problem(scope) + "\n")
+            + t(
                 "reports.extra",
                 hours=hours_text,
                 on_time=f.finished_on_time,

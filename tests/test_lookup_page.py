@@ -1,6 +1,7 @@
 """The citizens' lookup page (issue 18, point 4): ``GET /tra-cuu?mhs=…&sig=…`` at a running hub says whether
 the receipt is genuine, the dossier's status, due date and missing papers, in Vietnamese HTML, and never the
-ID number, address or phone; forged and unknown receipts look alike; rate-limited per client; escaped."""
+ID number, address or phone; forged and unknown receipts look alike; rate-limited per client; escaped. The
+hub's tests run on both of its stores (its home's SQLite, PostgreSQL: ``tests/pg_helpers.py``)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from desk.sync.lookup_page import initials
 from desk.sync.lookup_route import TokenBucket, client_key
 from desk.sync.push import push
 from tests.conftest import new_home
+from tests.desk_helpers import enrol_at
 
 ID_NUMBER = "001099012345"
 PHONE = "0912345678"
@@ -45,9 +47,14 @@ class Clock:
 
 
 @pytest.fixture
-def hub_site(make_desk):
-    """A hub serving on loopback with desk 1's dossier pushed there; the receipt's QR points at the hub."""
+def hub_site(make_desk, hub_store):
+    """A hub serving on loopback with desk 1's dossier pushed there; the receipt's QR points at the hub.
+    The hub keeps what desks send in its home's SQLite or in PostgreSQL (``hub_store``)."""
     a, hub = make_desk("a", 1), make_desk("hub", 0)
+    if hub_store:  # a province's hub: its registry and the desks' dossiers in PostgreSQL
+        update_settings(hub.home, hub_database=hub_store)
+        hub.reload_settings()
+        enrol_at(hub, a)
     shutil.copy(a.home.root / "agency.key", hub.home.root / "agency.key")  # one agency: one agency key
     token = hubmod.add_token(hub.home)
     clock = Clock()
@@ -379,6 +386,7 @@ def chromium(*args: str, profile) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
+@pytest.mark.parametrize("hub_store", [""])  # what the browser draws does not depend on the store
 def test_a_phone_browser_shows_the_status(hub_site, tmp_path):
     from PIL import Image, ImageStat
 
@@ -400,3 +408,16 @@ def test_a_phone_browser_shows_the_status(hub_site, tmp_path):
     assert "Giấy tiếp nhận hợp lệ" in dom and "<dd>Đã tiếp nhận</dd>" in dom
     assert d.due_at is not None and d.due_at.strftime("%d/%m/%Y") in dom
     assert ID_NUMBER not in dom and ADDRESS not in dom and PHONE not in dom
+
+
+def test_the_hubs_own_counter_and_the_desks_dossiers_both_answer(hub_site):
+    """At a PostgreSQL hub the desks' dossiers are in the store and the hub's own counter's in its home: the
+    page finds both (on SQLite both are in the home)."""
+    a, hub, _server, d, _clock = hub_site
+    own, _ = receive(
+        hub, IntakeRequest(procedure_code="2.000815", applicant=ApplicantInput(name="Lê Thị Bích", id_number=ID_NUMBER))
+    )
+    for desk, dossier, initials_shown in ((hub, own, "L. T. B."), (a, d, "N. V. Đ.")):
+        status, page = call(hub, urllib.parse.urlsplit(qr_of(desk, dossier)).query)
+        assert status == 200 and "Giấy tiếp nhận hợp lệ" in page and "chưa có trên hệ thống" not in page
+        assert f"<dd>{dossier.code}</dd>" in page and f"<dd>{initials_shown}</dd>" in page

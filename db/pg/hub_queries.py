@@ -9,8 +9,10 @@ demand (:func:`ensure_partitions`); their global keys into ``event_ids`` with ``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+
+import orjson
 
 from db.pg.connection import PgConn
 from db.pg.registry_queries import (
@@ -106,31 +108,62 @@ def ensure_partitions(db: PgConn, months: Iterable[date]) -> None:
 # --- events ---------------------------------------------------------------------------------------
 
 
-def insert_event_rows(db: PgConn, rows: Iterable[tuple]) -> int:
+def insert_event_rows(db: PgConn, rows: Iterable[tuple], snapshots: Mapping[int, tuple] | None = None) -> int:
     """Insert events (tuples of EVENT_COLUMNS, the payload as text or its UTF-8); returns how many were new by
-    event id (``ON CONFLICT DO NOTHING``: a caller that counted them new and gets fewer must refuse)."""
+    event id (``ON CONFLICT DO NOTHING``: a caller that counted them new and gets fewer must refuse).
+
+    ``snapshots``: seq → (the snapshot's dossier id, its status) of those events whose payload carries a
+    snapshot (``desk.sync.ingest.Run.snapshots``, read while the records check parsed them); without it each
+    payload is parsed here. The server never parses a payload: the keys go into ``event_ids`` in one
+    statement (its unique keys decide which are new), then the new events straight into their month
+    partitions by COPY."""
     rows = [(*r[:7], r[7] if isinstance(r[7], str) else bytes(r[7]).decode("utf-8"), *r[8:]) for r in rows]
     if not rows:
         return 0
     ensure_partitions(db, {month_of(r[5]) for r in rows})
-    # COPY into a session's scratch table (emptied at each commit), then one statement moves the new ones: the
-    # rows cross in PostgreSQL's COPY format (no per-value escaping in Python, no parameters per row)
-    db.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS incoming_events (desk_id TEXT, seq BIGINT, event_id TEXT, dossier_code TEXT,"
-        " type TEXT, at TEXT, clerk TEXT, payload TEXT, prev_hash TEXT, hash TEXT) ON COMMIT DELETE ROWS"
+    fresh = {
+        r[0]
+        for r in db.execute(
+            "INSERT INTO event_ids(event_id, desk_id, seq, at_day, prev_hash, hash)"
+            " SELECT * FROM unnest(%b::text[], %b::text[], %b::bigint[], %b::date[], %b::text[], %b::text[])"
+            " ON CONFLICT DO NOTHING RETURNING event_id",
+            (
+                [r[2] for r in rows],
+                [r[0] for r in rows],
+                [r[1] for r in rows],
+                [r[5][:10] for r in rows],
+                [r[8] for r in rows],
+                [r[9] for r in rows],
+            ),
+        )
+    }
+    if len(fresh) < len(rows):
+        rows = [r for r in rows if r[2] in fresh]
+    _copy(
+        db,
+        "events",
+        (*EVENT_COLUMNS, "at_day", "snapshot_id", "snapshot_status", "has_snapshot"),
+        ((*r, r[5][:10], *_snapshot_columns(r, snapshots)) for r in rows),
     )
-    db.execute("TRUNCATE incoming_events")
-    _copy(db, "incoming_events", EVENT_COLUMNS, rows)
-    return db.execute(
-        "WITH fresh AS (INSERT INTO event_ids(event_id, desk_id, seq, at_day, prev_hash, hash)"
-        "  SELECT event_id, desk_id, seq, left(at, 10)::date, prev_hash, hash FROM incoming_events"
-        "  ON CONFLICT DO NOTHING RETURNING event_id) "
-        "INSERT INTO events(desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash, at_day,"
-        " snapshot_id, snapshot_status, has_snapshot)"
-        " SELECT desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash, left(at, 10)::date,"
-        " j #>> '{dossier,id}', j #>> '{dossier,status}', coalesce(jsonb_typeof(j -> 'dossier') = 'object', false)"
-        " FROM (SELECT i.*, i.payload::jsonb AS j FROM incoming_events i JOIN fresh USING (event_id)) x"
-    ).rowcount
+    return len(rows)
+
+
+def _snapshot_columns(row: tuple, snapshots: Mapping[int, tuple] | None) -> tuple[str | None, str | None, bool]:
+    """(snapshot_id, snapshot_status, has_snapshot) of an event row: its snapshot's dossier id and status."""
+    if snapshots is not None:
+        found = snapshots.get(row[1])
+        return (None, None, False) if found is None else (_text(found[0]), _text(found[1]), True)
+    dossier = orjson.loads(row[7]).get("dossier")
+    if not isinstance(dossier, dict):
+        return None, None, False
+    return _text(dossier.get("id")), _text(dossier.get("status")), True
+
+
+def _text(value: object) -> str | None:
+    """A JSON value as ``#>>`` gives it: a string as it is, null as NULL, anything else as its JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return orjson.dumps(value).decode()
 
 
 def _copy(db: PgConn, table: str, columns, rows: Iterable[tuple]) -> None:
@@ -160,14 +193,16 @@ def event_ids_present(db: PgConn, event_ids: list[str]) -> dict[str, dict]:
     return {
         r["event_id"]: r
         for r in _rows(
-            db, "SELECT event_id, desk_id, seq, hash FROM event_ids WHERE event_id = ANY(%s)", (list(event_ids),)
+            db,
+            "SELECT event_id, desk_id, seq, hash FROM event_ids WHERE event_id = ANY(%b::text[])",
+            (list(event_ids),),
         )
     }
 
 
 def _keys_cte(keys: list[tuple[str, int]]) -> tuple[str, tuple]:
     return (
-        "k(desk_id, seq) AS (SELECT * FROM unnest(%s::text[], %s::bigint[]))",
+        "k(desk_id, seq) AS (SELECT * FROM unnest(%b::text[], %b::bigint[]))",
         ([k[0] for k in keys], [k[1] for k in keys]),
     )
 
@@ -195,7 +230,7 @@ def _latest(db: PgConn, codes: list[str], snapshot: bool) -> list[dict]:
     return _rows(
         db,
         "SELECT DISTINCT ON (dossier_code, desk_id) dossier_code, desk_id, seq, at FROM events"
-        f" WHERE dossier_code = ANY(%s){where} ORDER BY dossier_code, desk_id, seq DESC",
+        f" WHERE dossier_code = ANY(%b::text[]){where} ORDER BY dossier_code, desk_id, seq DESC",
         (list(codes),),
     )
 
@@ -262,19 +297,21 @@ def lock_dossiers(db: PgConn, codes: list[str]) -> None:
     """Lock the stored dossiers of these codes until the transaction ends (row locks, in code order): two
     desks' batches about one dossier rebuild it one after the other, the second seeing the first's events."""
     if codes:
-        db.execute("SELECT 1 FROM dossiers WHERE code = ANY(%s) ORDER BY code FOR UPDATE", (list(codes),)).fetchall()
+        db.execute(
+            "SELECT 1 FROM dossiers WHERE code = ANY(%b::text[]) ORDER BY code FOR UPDATE", (list(codes),)
+        ).fetchall()
 
 
 def dossier_ids_by_code(db: PgConn, codes: list[str]) -> dict[str, str]:
     if not codes:
         return {}
-    return dict(db.execute("SELECT code, id FROM dossiers WHERE code = ANY(%s)", (list(codes),)).fetchall())
+    return dict(db.execute("SELECT code, id FROM dossiers WHERE code = ANY(%b::text[])", (list(codes),)).fetchall())
 
 
 def existing_dossier_ids(db: PgConn, ids: list[str]) -> set[str]:
     if not ids:
         return set()
-    return {r[0] for r in db.execute("SELECT id FROM dossiers WHERE id = ANY(%s)", (list(ids),))}
+    return {r[0] for r in db.execute("SELECT id FROM dossiers WHERE id = ANY(%b::text[])", (list(ids),))}
 
 
 def _insert_lines(db: PgConn, lines: list[tuple]) -> None:
@@ -311,6 +348,23 @@ def dossier_lines(db: PgConn, dossier_id: str) -> list[dict]:
     return _rows(db, "SELECT * FROM component_lines WHERE dossier_id = %s ORDER BY position", (dossier_id,))
 
 
+SYNC_MARK = (
+    "coalesce((SELECT m.mark FROM event_marks m WHERE m.desk_id = e.desk_id AND e.seq BETWEEN m.first_seq"
+    " AND m.last_seq ORDER BY m.mark NOT LIKE 'hub:%%', m.id LIMIT 1), '')"
+)
+"""An event's sync mark, as ``db.queries.SYNC_MARK`` ('' while none)."""
+
+
+def events_for_dossier(db: PgConn, code: str) -> list[dict]:
+    """The dossier's events (every desk's), each with ``synced``: its mark (``db.queries.events_for_dossier``)."""
+    return _rows(
+        db,
+        f"SELECT {', '.join('e.' + c for c in EVENT_COLUMNS)}, {SYNC_MARK} AS synced FROM events e"
+        " WHERE dossier_code = %s ORDER BY at, desk_id, seq",
+        (code,),
+    )
+
+
 def search_dossiers(db: PgConn, folded: str, digits: str, limit: int = 50) -> list[dict]:
     """Dossiers of every desk whose code or ID number or phone is ``digits``/the text, or whose folded
     applicant name starts with ``folded``; newest first."""
@@ -334,7 +388,7 @@ def identity_conflicts(db: PgConn, identities: list[tuple[str, str, str]]) -> li
         return []
     return _rows(
         db,
-        "WITH s(id, code, desk_id) AS (SELECT * FROM unnest(%s::text[], %s::text[], %s::text[])) "
+        "WITH s(id, code, desk_id) AS (SELECT * FROM unnest(%b::text[], %b::text[], %b::text[])) "
         "(SELECT s.id, s.code, s.desk_id, d.id AS other_id, d.code AS other_code, d.desk_id AS other_desk_id "
         "FROM s JOIN dossiers d ON d.id = s.id WHERE d.code != s.code OR d.desk_id != s.desk_id "
         "UNION ALL "
@@ -358,7 +412,7 @@ def status_mismatches(db: PgConn, desk_id: str, entries: list[tuple[str, str]]) 
         return []
     return _rows(
         db,
-        "WITH c(code, expected) AS (SELECT * FROM unnest(%s::text[], %s::text[])) "
+        "WITH c(code, expected) AS (SELECT * FROM unnest(%b::text[], %b::text[])) "
         "SELECT c.code, c.expected, l.status FROM c LEFT JOIN LATERAL ("
         "  SELECT e.snapshot_status AS status FROM events e WHERE e.dossier_code = c.code AND e.desk_id = %s"
         "  AND e.has_snapshot ORDER BY e.seq DESC LIMIT 1) l ON true "

@@ -220,10 +220,10 @@ def _fee_line(fee) -> str:
     return f"fee due: {amount} ({what}{', capped' if fee.capped else ''})"
 
 
-def _print_dossier(desk, d) -> None:
+def _print_dossier(desk, d, events, *, in_store: bool = False) -> None:
     from datetime import datetime
 
-    from desk.dossier.query import is_overdue, timeline
+    from desk.dossier.query import is_overdue
     from desk.models import ApplicantKind
 
     a = d.applicant
@@ -234,7 +234,6 @@ def _print_dossier(desk, d) -> None:
     if a.address:
         say(f"  address   : {a.address}")
     say(f"  received  : {_fmt_dt(d.received_at)} by {d.clerk or '—'}")
-    events = timeline(desk, d.code)
     extended = [e for e in events if e.type == "dossier.extended"]
     if extended:
         # the apology letter's promise (Mẫu 04) is the appointment now; the first one as received
@@ -252,7 +251,7 @@ def _print_dossier(desk, d) -> None:
         say(f"   [{mark}] {c.code:<8} {c.name} ({c.form.label_vi}, {c.quantity}) — {c.digitisation.value}")
     from desk.dossier.verification import signature_lines
 
-    for text in signature_lines(desk, d):
+    for text in signature_lines(desk, d, with_results=not in_store):
         say(text)
     say("  events:")
     for e in events:
@@ -265,24 +264,29 @@ def _print_dossier(desk, d) -> None:
 def cmd_show(args) -> int:
     from desk.dossier.query import get, is_overdue, timeline
     from desk.dossier.rows import dossier_json
+    from desk.sync.hub_search import held_dossier
     from desk.sync.status import portal_timeline
 
     desk = _open(args)
-    d = get(desk, args.code)
+    held = held_dossier(desk, args.code)  # at a PostgreSQL hub, the desks' dossiers are in its store
+    if held is None:
+        d = get(desk, args.code)
+        events = timeline(desk, d.code)
+    else:
+        d, events = held
     if args.json:
         from desk.dossier.verification import files_json
 
         out = dossier_json(d)
         out["overdue"] = is_overdue(d)
-        files_json(desk, d, out)
+        files_json(desk, d, out, with_results=held is None)
         out["portal"] = portal_timeline(desk, d.code)
         out["events"] = [
-            {"seq": e.seq, "type": e.type, "at": e.at.isoformat(), "clerk": e.clerk, "synced": e.synced}
-            for e in timeline(desk, d.code)
+            {"seq": e.seq, "type": e.type, "at": e.at.isoformat(), "clerk": e.clerk, "synced": e.synced} for e in events
         ]
         emit_json(out)
     else:
-        _print_dossier(desk, d)
+        _print_dossier(desk, d, events, in_store=held is not None)
     return EXIT_OK
 
 

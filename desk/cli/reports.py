@@ -81,6 +81,8 @@ def cmd_report_day(args) -> int:
         figures = report.to_json()
         for gap, entry in zip(report.gaps, figures["gaps"], strict=True):
             entry["text"] = describe(gap.problem())
+        for problem, entry in zip(report.warnings, figures["warnings"], strict=True):
+            entry["text"] = describe(problem)
         emit_json(
             {
                 "ok": ok,
@@ -100,6 +102,8 @@ def cmd_report_day(args) -> int:
     if not args.json:
         for g in report.gaps:
             warn(describe(g.problem()))
+        for problem in report.warnings:  # a PostgreSQL hub: the figures are this home's only
+            warn(describe(problem))
     return print_exit_code(ok, not_printed)
 
 

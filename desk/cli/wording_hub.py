@@ -26,4 +26,9 @@ ENGLISH: dict[str, str] = {
         "desk {desk_id}: another batch brought some of these events meanwhile; nothing was imported; send them again"
     ),
     "cli.workers_range": "--{field} {value}: give 1 or more",
+    "report.home_only": (
+        "this hub keeps the desks' dossiers in PostgreSQL ({store}): the indicators and overdue dossiers here "
+        "count this home's own dossiers only (reports over the desks on PostgreSQL are not there yet); the desks' "
+        "events and missing seq ranges are the database's"
+    ),
 }

@@ -5,6 +5,8 @@
 :meth:`DayReport.to_json`). A home holding other desks' events is a hub: its
 report adds one line per desk and the reconciliation of what each desk issued
 (its event seq numbers) against what arrived, naming the missing seq ranges.
+At a hub on PostgreSQL the figures are still the home's own (``report.home_only``,
+:mod:`desk.reports.scope`), and the report says so.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from desk.reports.indicators import (
     desk_label,
     overdue_dossiers,
 )
+from desk.reports.scope import home_only
+from desk.rules.problems import Problem
 from desk.rules.spreadsheet import safe_row
 from desk.sync.ingest import Gap
 from desk.sync.status import hub_status
@@ -127,6 +131,8 @@ class DayReport:
     """Dossiers received or entered in the period that were entered after they were received (catch-ups)."""
     guidance: int = 0
     """Dossiers not taken in for lack of a required component: the guidance (Mẫu 02) given in the period."""
+    warnings: list[Problem] = field(default_factory=list)
+    """What the reader must know of the figures (``report.home_only``: a PostgreSQL hub, :mod:`desk.reports.scope`)."""
 
     @property
     def gaps(self) -> list[Gap]:
@@ -170,6 +176,7 @@ class DayReport:
             ],
             "gaps": [g.to_json() | {"problem": g.problem().as_json()} for g in self.gaps],
             "catch_ups": [c.to_json() for c in self.catch_ups],
+            "warnings": [w.as_json() for w in self.warnings],
         }
 
 
@@ -204,6 +211,9 @@ def day_report(
     overdue = overdue_dossiers(desk, indicators.as_of, limit=OVERDUE_FETCHED)
     syncs = reconciliation(desk)
     report = DayReport(desk.settings.agency, desk.clerk, now, indicators, overdue, hub=bool(syncs))
+    scope = home_only(desk)
+    if scope is not None:
+        report.warnings.append(scope)
     report.catch_ups = catch_ups_in(desk, indicators.date_from, indicators.date_to)
     start, end = (t.isoformat(timespec="seconds") for t in (indicators.start, indicators.end))
     report.guidance = guidance_count(desk.db, start, end)

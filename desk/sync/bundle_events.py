@@ -109,6 +109,7 @@ class EventsReader:
                 run.add(event)
             if self.failed:
                 return None
+        run.make_states()  # here: in a second process, on the other core, while the hub writes the block before
         return run
 
     def _read(self, lines: list[bytes]) -> list[EventLine] | None:

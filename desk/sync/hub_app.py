@@ -45,6 +45,7 @@ from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.rules.problems import Problem, is_code
 from desk.sync import hub_uploads
 from desk.sync.ingest import Busy, ChainConflict, Run, ingest
+from desk.sync.lookup_page import store_reader
 from desk.sync.lookup_route import LOOKUP_PATH, PER_MINUTE, LookupRoute
 from desk.sync.publish import resume
 from desk.sync.push import (
@@ -176,10 +177,16 @@ class HubApp:
         self.hub_id = desk.desk_id.split("-")[0]
         self.key = keys.load_desk_key(desk.home)
         """The hub's own key (its home's desk key): it signs every answer to a batch (docs/keys.md)."""
+        # at a PostgreSQL hub requests run side by side, but the home's SQLite connection still takes turns
+        home_lock = self.db_lock if self.store.serialised else threading.Lock()
         self.lookup = LookupRoute(
-            desk, db_lock=self.db_lock, per_minute=lookup_per_minute, clock=lookup_clock, log=self.log
+            desk,
+            read=store_reader(desk, self.store, home_lock),
+            per_minute=lookup_per_minute,
+            clock=lookup_clock,
+            log=self.log,
         )
-        """The citizens' lookup page (docs/lookup.md)."""
+        """The citizens' lookup page (docs/lookup.md), reading the hub's store."""
 
     def tokens(self) -> tuple[str, ...]:
         """The home's hub tokens, re-read when desk.toml changes (a token added while serving counts)."""

@@ -5,15 +5,18 @@ On the home's SQLite the hub's dossiers are the home's: the desk's own search
 number). On PostgreSQL: a dossier code, an ID number or phone (whole), or the
 start of the applicant's folded name ("nguyen van d" finds "Nguyễn Văn Đức"),
 through the indexes of ``db/pg/migrations.py``; newest first, at most ``limit``.
+
+:func:`held_dossier` is one dossier and its events as ``desk show`` prints them, from a PostgreSQL hub's store.
 """
 
 from __future__ import annotations
 
 import re
 
+from desk.dossier.events import record_to_event, row_to_record
 from desk.dossier.query import search
 from desk.dossier.rows import row_to_dossier
-from desk.models import Dossier
+from desk.models import Dossier, Event
 from desk.sync.store import POSTGRESQL, hub_store
 from desk.text import fold, sanitise
 
@@ -35,3 +38,19 @@ def search_hub(desk, text: str, *, limit: int = 50) -> list[Dossier]:
     with store.reading() as db:
         rows = pq.search_dossiers(db, fold(text), digits, limit)
         return [row_to_dossier(row, pq.dossier_lines(db, row["id"])) for row in rows]
+
+
+def held_dossier(desk, code: str) -> tuple[Dossier, list[Event]] | None:
+    """The dossier ``code`` and its events (every desk's, each with its sync mark) from this hub's PostgreSQL
+    store; None at a hub on its home's SQLite (the desk's own reading holds it) or when the store has no such
+    code (the hub's own counter's dossiers stay in its home)."""
+    store = hub_store(desk)
+    if store.kind != POSTGRESQL:
+        return None
+    with store.reading() as db:
+        row = store.q.dossier_row(db, code.strip().upper())
+        if row is None:
+            return None
+        dossier = row_to_dossier(row, store.q.dossier_lines(db, row["id"]))
+        events = [record_to_event(row_to_record(r), r["synced"]) for r in store.q.events_for_dossier(db, dossier.code)]
+    return dossier, events

@@ -107,16 +107,23 @@ class Run:
     of the run's latest event about it and its payload's JSON, the only one a
     rebuild may take (no parsed payload is kept: a rebuild reads the few it needs);
     ``identities``: the (id, code, desk_id) of every dossier its snapshots name; ``entries``: per dossier
-    code, the status its first event of the run starts from (``desk.sync.schema.entry_status``).
+    code, the status its first event of the run starts from (``desk.sync.schema.entry_status``);
+    ``snapshots``: per seq of an event carrying a snapshot, its dossier's id and status (what a PostgreSQL
+    store keeps beside the event, so that it never parses a payload); ``states``: once :meth:`make_states`
+    ran (the bundle's reading process does, on the other core), per (desk_id, seq) of each dossier's latest
+    event of the run that carries a snapshot, the state it gives and the folded name (a rebuild's ``staged``).
     """
 
-    __slots__ = ("entries", "identities", "latest", "rows")
+    __slots__ = ("_parsed", "entries", "identities", "latest", "rows", "snapshots", "states")
 
     def __init__(self) -> None:
         self.rows: list[tuple] = []
         self.latest: dict[str, tuple[int, bytes]] = {}
         self.identities: set[Identity] = set()
         self.entries: dict[str, str | None] = {}
+        self.snapshots: dict[int, tuple[str, str | None]] = {}
+        self.states: dict[tuple[str, int], tuple[tuple, list[tuple], str]] = {}
+        self._parsed: dict[str, tuple[str, int, dict]] = {}
 
     def add(self, event: EventLine) -> None:
         """Add an event that passed the records check (``desk.sync.records``)."""
@@ -138,11 +145,25 @@ class Run:
         )
         if code:
             self.latest[code] = (seq, event.payload_json)
+            self._parsed[code] = (r["desk_id"], seq, r["payload"])
         d = r["payload"].get("dossier")
         if d is not None:
             self.identities.add((d["id"], d["code"], d["desk_id"]))
+            self.snapshots[seq] = (d["id"], d.get("status"))
             if code not in self.entries:
                 self.entries[code] = entry_status(r["type"], r["payload"])
+
+    def make_states(self) -> None:
+        """Make :attr:`states` of the payloads already parsed (and let go of them)."""
+        for desk_id, seq, payload in self._parsed.values():
+            state = state_of(payload)
+            if state is not None:
+                self.states[(desk_id, seq)] = (*state, fold_name(state[0][_APPLICANT_NAME]))
+        self._parsed = {}
+
+    def staged(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[tuple, list[tuple], str]]:
+        """The states made already (:data:`Staged`)."""
+        return {k: self.states[k] for k in keys if k in self.states}
 
     @classmethod
     def of(cls, events: Iterable[EventLine]) -> Run:
@@ -163,6 +184,7 @@ class Run:
             d = payload.get("dossier")
             if d is not None:
                 run.identities.add((d["id"], d["code"], d["desk_id"]))
+                run.snapshots[row[1]] = (d["id"], d.get("status"))
                 if code not in run.entries:
                     run.entries[code] = entry_status(row[4], payload)
         return run
@@ -380,13 +402,19 @@ class RunChecks:
 
 
 def write_rows(
-    db, desk_id: str, rows: list[tuple], staged: Staged | None = None, q: HubQueries = SQLITE_QUERIES
+    db,
+    desk_id: str,
+    rows: list[tuple],
+    staged: Staged | None = None,
+    q: HubQueries = SQLITE_QUERIES,
+    snapshots: dict[int, tuple] | None = None,
 ) -> int:
     """Insert checked new events (rows of EVENT_COLUMNS, in seq order) and rebuild the dossiers they touch;
-    returns how many were rebuilt. Inside a write transaction."""
+    returns how many were rebuilt. Inside a write transaction. ``snapshots``: their run's
+    (:attr:`Run.snapshots`), for a store that keeps them beside the events."""
     if not rows:
         return 0
-    if q.insert_event_rows(db, rows) != len(rows):
+    if q.insert_event_rows(db, rows, snapshots) != len(rows):
         # another desk's batch brought one of these event ids after the checks (PostgreSQL: desks run side
         # by side): nothing of this run is kept; sent again, the checks see it
         raise Busy("sync.events_raced", field="bundle", desk_id=desk_id)
@@ -464,7 +492,8 @@ def ingest(
             new = checks.part(run)
             result.skipped = checks.skipped
             if new:
-                result.dossiers += write_rows(db, desk_id, new, q=q)
+                staged = run.staged if run.states else None
+                result.dossiers += write_rows(db, desk_id, new, staged, q=q, snapshots=run.snapshots)
                 result.imported += len(new)
                 result.acknowledged.extend(row[2] for row in new)
             if progress:

@@ -11,16 +11,18 @@ Nothing of a dossier is read unless the signature holds: a made-up code, an edit
 ``sig`` get the same answer, whether or not the code exists, so codes cannot be tried one after another
 (a valid signature needs the agency's key). The dossier is read through :func:`lookup` alone, which
 returns a :class:`LookupRecord` holding only what the page may show (initials, not the name; no ID
-number, address, phone or e-mail): the one function a PostgreSQL store gives its own version of.
+number, address, phone or e-mail), on either store: the queries it runs are the store's
+(:class:`~desk.sync.store.HubQueries`), and :func:`store_reader` is what the hub's server calls.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from db import queries
 from desk.config import read_agency_key
 from desk.dossier.events import row_to_record
 from desk.dossier.rows import row_to_dossier
@@ -39,6 +41,7 @@ from desk.rules.receipt_qr import (
 )
 from desk.rules.status import CHECKLIST_OPEN
 from desk.sync.receipt_keys import published
+from desk.sync.store import POSTGRESQL, SQLITE_QUERIES, HubQueries, HubStore
 from desk.text import clean
 
 SUPPLEMENT_EVENT = "dossier.supplement_requested"
@@ -104,19 +107,39 @@ def record_of(dossier: Dossier, supplement_items: list[dict]) -> LookupRecord:
     )
 
 
-def lookup(db, code: str) -> LookupRecord | None:
-    """The dossier ``code`` as the lookup page sees it, or None: the one read of the hub's store here."""
-    row = queries.dossier_row(db, code.strip().upper())
+def lookup(db, code: str, q: HubQueries = SQLITE_QUERIES) -> LookupRecord | None:
+    """The dossier ``code`` as the lookup page sees it, or None: the one read of the hub's store here
+    (``db`` a handle of the store whose queries are ``q``: the home's SQLite unless said)."""
+    row = q.dossier_row(db, code.strip().upper())
     if row is None:
         return None
-    dossier = row_to_dossier(row, queries.line_rows(db, row["id"]))
+    dossier = row_to_dossier(row, q.dossier_lines(db, row["id"]))
     items: list[dict] = []
     if dossier.status is Status.SUPPLEMENT:
-        requests = [r for r in queries.events_for_dossier(db, dossier.code) if r["type"] == SUPPLEMENT_EVENT]
+        requests = [r for r in q.events_for_dossier(db, dossier.code) if r["type"] == SUPPLEMENT_EVENT]
         if requests:
             details = row_to_record(requests[-1])["payload"].get("details", {})
             items = [m for m in details.get("missing", []) if isinstance(m, dict)]
     return record_of(dossier, items)
+
+
+def store_reader(
+    desk, store: HubStore, lock: contextlib.AbstractContextManager
+) -> Callable[[str], LookupRecord | None]:
+    """``read(code)`` for :func:`check` at this hub: :func:`lookup` on its store (``lock`` held around the
+    home's SQLite, shared by the server's threads). At a PostgreSQL hub the desks' dossiers are there, the hub's
+    own counter's in its home's SQLite: the store is asked first, then the home."""
+
+    def read(code: str) -> LookupRecord | None:
+        if store.kind == POSTGRESQL:
+            with store.reading() as db:
+                found = lookup(db, code, store.q)
+            if found is not None:
+                return found
+        with lock:
+            return lookup(desk.db, code)
+
+    return read
 
 
 # --- the verdict ------------------------------------------------------------------------------------

@@ -100,6 +100,7 @@ class LookupRoute:
                 return lookup(desk.db, code)
 
         self.read = read or read_sqlite
+        """The hub's store (``HubApp`` gives :func:`desk.sync.lookup_page.store_reader`); else the home's SQLite."""
         self.bucket = TokenBucket(per_minute, clock=clock)
         self.log = log or (lambda line: None)
 

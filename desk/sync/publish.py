@@ -133,7 +133,12 @@ class Stage:
     def add_states(self, run: Run) -> None:
         """The states the latest events of a part carry (a later part's replace an earlier's)."""
         made = []
+        ready = {seq: state for (_, seq), state in run.states.items()}  # made by the reading process already
         for code, (seq, payload) in run.latest.items():
+            if seq in ready:
+                row, lines, folded = ready[seq]
+                made.append((code, seq, orjson.dumps((*row, folded)), orjson.dumps(lines)))
+                continue
             state = state_of(orjson.loads(payload))
             if state is not None:
                 row, lines = state

@@ -23,4 +23,8 @@ PROBLEMS: dict[str, str] = {
     ),
     "sync.events_raced": ("Quầy {desk_id}: một lô khác vừa mang đến một số sự kiện này; chưa nhập gì; hãy gửi lại."),
     "cli.workers_range": "--{field} {value}: hãy cho từ 1 trở lên.",
+    "report.home_only": (
+        "Máy chủ này lưu hồ sơ của các quầy trong PostgreSQL ({store}): các chỉ số và hồ sơ quá hạn ở đây mới chỉ "
+        "tính hồ sơ của chính máy này (báo cáo tổng hợp các quầy trên PostgreSQL chưa có)."
+    ),
 }

@@ -1,0 +1,239 @@
+"""Import of one bundle into a hub on PostgreSQL (issue 17, point 5: 20,000 events ≤ 3 s), as JSON.
+
+``python -m bench.pg_import [--events N] [--runs R] [--url URL] [--fsync]``
+
+A desk of ``N`` events (each the intake of one dossier with its snapshot, as ``bench.bench_sync`` makes them)
+exports one sealed bundle; each run imports it, in a process of its own as ``desk import`` does, into a hub
+home whose ``[hub] database`` is a new, empty database. Without ``--url`` a throw-away PostgreSQL cluster
+is made in a temporary folder (a Unix socket, no TCP port; as root it runs as the ``postgres`` user) and
+removed afterwards; ``--fsync`` keeps its fsync and synchronous commit on (off by default: the figures are
+of the hub's work, not of this machine's disk). With ``--url`` (a database the user may ``CREATE DATABASE``
+from) the runs' databases are made beside it and dropped.
+
+Reported: the median and every run's wall seconds of ``import_bundle`` (the pool already open, the schema
+already migrated: a serving hub's case), the importing process's CPU seconds, and, on the throw-away cluster,
+the server's CPU seconds (its processes' user + system time, from /proc) — on a shared machine CPU seconds
+are steadier than wall time. ``import_20k_events_s`` scales the median linearly to 20,000 events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BUDGET_S = 3.0
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Cluster:
+    """initdb + pg_ctl in a temporary folder, on a Unix socket; :meth:`stop` removes it."""
+
+    def __init__(self, *, fsync: bool) -> None:
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
+        if not found:
+            raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
+        self.bin = Path(found[-1]).parent
+        self.root = Path(tempfile.mkdtemp(prefix="desk-pgb-"))
+        self.data = self.root / "data"
+        self.as_root = os.geteuid() == 0
+        if self.as_root:
+            shutil.chown(self.root, "postgres", "postgres")
+        os.chmod(self.root, 0o700)
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "-N")
+        options = f"-k {self.root} -c listen_addresses='' -c max_connections=100 -c shared_buffers=128MB"
+        if not fsync:
+            options += " -F -c full_page_writes=off -c synchronous_commit=off"
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-o", options, "start")
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [str(self.bin / program), *args]
+        if self.as_root:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120, cwd=self.root)
+
+    def url(self, database: str) -> str:
+        return f"postgresql://postgres@/{database}?host={self.root}"
+
+    def postmaster(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def server_cpu_s(postmaster: int | None) -> float | None:
+    """User + system seconds of the postmaster and its live children (the backends, the WAL writer…)."""
+    if postmaster is None:
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.split("/")[2]), int(fields[1])
+        if pid == postmaster or ppid == postmaster:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def _database(admin_url: str, name: str, *, drop: bool = False) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}" if drop else f"CREATE DATABASE {name}")
+
+
+def _url_of(admin_url: str, name: str) -> str:
+    """``admin_url`` naming database ``name`` instead (its query string kept)."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(admin_url)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def run_once(root: Path, source: Path, bundle_of, url: str, postmaster: int | None) -> dict:
+    """One import of the source desk's bundle into a new hub home on ``url``, in a process of its own."""
+    from bench.bench_sync import _home, enrol
+    from desk.config import Home, update_settings
+    from desk.sync.seal import ensure_hub_identity
+
+    hub_home = _home(root / "hub", 0)
+    update_settings(hub_home, hub_database=url)
+    desk_home = Home(shutil.copytree(source, root / "desk"))
+    enrol(hub_home, desk_home)
+    bundle = bundle_of(desk_home, str(ensure_hub_identity(hub_home).to_public()), root / "out")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.pg_import", "--child", str(hub_home.root), str(bundle), str(postmaster or 0)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"the import failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout)
+
+
+def _export(desk_home, seal_to: str, out: Path) -> Path:
+    from desk.context import open_desk
+    from desk.sync.bundle_write import export_bundle
+
+    out.mkdir()
+    desk = open_desk(desk_home)
+    try:
+        path = export_bundle(desk, out, seal_to=seal_to).path
+        assert path is not None
+        return path
+    finally:
+        desk.close()
+
+
+def child(hub_root: Path, bundle: Path, postmaster: int | None) -> dict:
+    """In the importing process: the store opened (pool, schema), then the import measured."""
+    from desk.config import Home
+    from desk.context import open_desk
+    from desk.sync.bundle_read import import_bundle
+    from desk.sync.store import close_pools, hub_store
+
+    hub = open_desk(Home(hub_root))
+    try:
+        store = hub_store(hub)  # opened as a serving hub has it: the pool open, the schema migrated
+        with store.reading() as db:
+            db.execute("SELECT 1")
+        server_before = server_cpu_s(postmaster)
+        t, c = time.perf_counter(), time.process_time()
+        result = import_bundle(hub, bundle)
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        server_after = server_cpu_s(postmaster)
+        with store.reading() as db:
+            events = db.execute("SELECT count(*) FROM event_ids").fetchone()[0]
+            dossiers = db.execute("SELECT count(*) FROM dossiers").fetchone()[0]
+    finally:
+        close_pools()
+        hub.close()
+    return {
+        "import_s": wall,
+        "import_cpu_s": cpu,
+        "server_cpu_s": None if server_before is None or server_after is None else server_after - server_before,
+        "imported_events": result.imported_events,
+        "events_in_database": events,
+        "dossiers_in_database": dossiers,
+    }
+
+
+def bench(events: int = 20_000, runs: int = 3, url: str | None = None, *, fsync: bool = False) -> dict:
+    from bench.bench_sync import make_desk_with_events
+
+    cluster = None if url else Cluster(fsync=fsync)
+    admin = url or (cluster.url("postgres") if cluster else "")
+    postmaster = cluster.postmaster() if cluster else None
+    measured: list[dict] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="desk-pgb-") as tmp:
+            root = Path(tmp)
+            source = make_desk_with_events(root / "source", events, desk_no=2).root
+            for i in range(runs):
+                name = f"bench_import_{os.getpid()}_{i}"
+                _database(admin, name)
+                try:
+                    measured.append(run_once(root / f"run{i}", source, _export, _url_of(admin, name), postmaster))
+                finally:
+                    from desk.sync.store import close_pools
+
+                    close_pools()
+                    _database(admin, name, drop=True)
+                shutil.rmtree(root / f"run{i}")
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    wall = [m["import_s"] for m in measured]
+    server = [m["server_cpu_s"] for m in measured if m["server_cpu_s"] is not None]
+    for m in measured:
+        if m["imported_events"] != events or m["events_in_database"] != events:
+            raise SystemExit(f"a run did not import every event once: {m}")
+    return {
+        "pg_import_events": events,
+        "pg_import_runs": runs,
+        "pg_import_s": round(statistics.median(wall), 3),
+        "pg_import_runs_s": [round(t, 3) for t in wall],
+        "pg_import_cpu_s": round(statistics.median(m["import_cpu_s"] for m in measured), 3),
+        "pg_import_server_cpu_s": round(statistics.median(server), 3) if server else None,
+        "pg_import_20k_events_s": round(statistics.median(wall) * 20_000 / events, 3),
+        "pg_import_budget_s": BUDGET_S,
+        "pg_import_fsync": None if url else fsync,  # a server of its own: as it is configured
+        "pg_import_dossiers": measured[-1]["dossiers_in_database"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        postmaster = int(argv[3]) or None
+        print(json.dumps(child(Path(argv[1]), Path(argv[2]), postmaster)))
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m bench.pg_import", description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--url", help="a PostgreSQL database to make the runs' databases from (default: a throw-away cluster)"
+    )
+    parser.add_argument("--fsync", action="store_true", help="the throw-away cluster with fsync and synchronous commit")
+    args = parser.parse_args(argv)
+    print(json.dumps(bench(args.events, args.runs, args.url, fsync=args.fsync), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""A bundle into a PostgreSQL hub (issue 17, point 5): what the fast path stores is what the server's own JSON
+functions would say of each event, a mixed batch stores only its new events, and the import bench runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from desk.context import open_desk
+from desk.dossier.lifecycle import request_supplement, transfer
+from desk.sync.store import pg_store
+from tests.conftest import ROOT, run_desk
+from tests.test_hub_store import export, intake, make_desk, make_hub
+
+AS_THE_SERVER_READS_THEM = (
+    "SELECT count(*) FROM events WHERE snapshot_id IS DISTINCT FROM payload::jsonb #>> '{dossier,id}'"
+    " OR snapshot_status IS DISTINCT FROM payload::jsonb #>> '{dossier,status}'"
+    " OR has_snapshot != coalesce(jsonb_typeof(payload::jsonb -> 'dossier') = 'object', false)"
+    " OR at_day != left(at, 10)::date"
+)
+
+
+def test_the_snapshot_columns_are_the_payloads_and_known_events_are_left_out(tmp_path, now, pg_url):
+    hub = make_hub(tmp_path / "hub", pg_url)
+    desk = make_desk(tmp_path / "desk", 1, hub)
+    intake(desk, 3)
+    d = open_desk(desk)
+    try:
+        code = d.db.execute("SELECT code FROM dossiers ORDER BY code LIMIT 1").fetchone()[0]
+        transfer(d, code)
+        request_supplement(d, code, [("Bản sao giấy khai sinh", "")])
+    finally:
+        d.close()
+    r = run_desk("import", str(export(desk, tmp_path / "u")), "--json", home=hub.root)
+    assert r.returncode == 0 and json.loads(r.stdout)["imported_events"] == 5, r.stderr
+    store = pg_store(pg_url)
+    with store.reading() as db:
+        assert db.execute(AS_THE_SERVER_READS_THEM).fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM events WHERE has_snapshot").fetchone()[0] == 5
+        rows = [
+            tuple(r)
+            for r in db.execute(
+                "SELECT desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash FROM events"
+                " ORDER BY seq"
+            )
+        ]
+        status = db.execute("SELECT status FROM dossiers WHERE code = %s", (code,)).fetchone()[0]
+    assert status == "supplement"
+    # two known events and one new one (made up: seq 99): only the new one is stored, its columns read from it
+    new = (*rows[0][:1], 99, "new-event-id", *rows[0][3:])
+    with store.writing(rows[0][0]) as db:
+        assert store.q.insert_event_rows(db, [rows[0], new, rows[1]]) == 1
+        assert db.execute("SELECT count(*) FROM events WHERE event_id = 'new-event-id'").fetchone()[0] == 1
+        assert db.execute(AS_THE_SERVER_READS_THEM).fetchone()[0] == 0
+        assert db.execute("SELECT count(*), count(DISTINCT event_id) FROM events").fetchone() == (6, 6)
+
+
+def test_the_import_bench_runs_and_says_its_figures(pg_cluster):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.pg_import",
+            "--events",
+            "300",
+            "--runs",
+            "1",
+            "--url",
+            pg_cluster.url("postgres"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(done.stdout)
+    assert figures["pg_import_events"] == 300 and figures["pg_import_dossiers"] == 300
+    assert figures["pg_import_s"] > 0 and figures["pg_import_cpu_s"] > 0 and figures["pg_import_budget_s"] == 3.0
+    assert (
+        figures["pg_import_server_cpu_s"] is None
+    )  # a server of its own: its processes are not this machine's to read
