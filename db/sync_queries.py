@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 
-from db.migrations import words_of
+from db.migrations_sync import words_of
 from db.queries import DOSSIER_COLUMNS, EVENT_COLUMNS, LINE_COLUMNS, _rows
 
 CHUNK = 500  # bound on the number of ``?`` in one IN (...)
