@@ -178,10 +178,12 @@ class HubApp:
         self.key = keys.load_desk_key(desk.home)
         """The hub's own key (its home's desk key): it signs every answer to a batch (docs/keys.md)."""
         # at a PostgreSQL hub requests run side by side, but the home's SQLite connection still takes turns
-        home_lock = self.db_lock if self.store.serialised else threading.Lock()
+        self.home_lock: contextlib.AbstractContextManager = self.db_lock if self.store.serialised else threading.Lock()
+        """The home's SQLite connection (the board's tables, the file store's records, the outbox): one
+        thread at a time; on SQLite it is ``db_lock`` itself."""
         self.lookup = LookupRoute(
             desk,
-            read=store_reader(desk, self.store, home_lock),
+            read=store_reader(desk, self.store, self.home_lock),
             per_minute=lookup_per_minute,
             clock=lookup_clock,
             log=self.log,
@@ -252,7 +254,7 @@ class HubApp:
                 body = await self._read_body(headers, receive)
                 try:
                     status, answer = await asyncio.get_running_loop().run_in_executor(
-                        None, hub_uploads.answer, self.desk, self.db_lock, method, path, query, body
+                        None, hub_uploads.answer, self.desk, self.home_lock, method, path, query, body
                     )
                 except DeskError as exc:
                     raise self.refusal(hub_uploads.status_of(exc), exc) from None
@@ -385,13 +387,22 @@ class HubApp:
         if in_transaction:
             bq.record_contact(self.desk.db, desk_id, at, said_at, skew, seq)
         else:
-            with write_transaction(self.desk.db):
+            with self._home(), write_transaction(self.desk.db):
                 bq.record_contact(self.desk.db, desk_id, at, said_at, skew, seq)
+
+    def _home(self) -> contextlib.AbstractContextManager:
+        """Take the home's connection: on SQLite the caller holds it already (``db_lock``)."""
+        return contextlib.nullcontext() if self.store.serialised else self.home_lock
+
+    def _rejections(self, desk_id: str) -> list[dict]:
+        """The desk's records the portal refused (the outbox is in the home's SQLite)."""
+        with self._home():
+            return outbox_queries.forwarding_problems(self.desk.db, desk_id)
 
     def _refused(self, desk_id: str, reply: _Reply, events: int) -> _Reply:
         """Record, for the board, that a batch of a desk whose signature checked was refused; returns ``reply``.
         Called holding ``db_lock``; a failure to record never hides the refusal itself."""
-        with contextlib.suppress(Exception), write_transaction(self.desk.db):
+        with self._home(), contextlib.suppress(Exception), write_transaction(self.desk.db):
             at = clock.now().isoformat(timespec="seconds")
             bq.record_refusal(self.desk.db, desk_id, at, reply.code, events)
         return reply
@@ -475,7 +486,7 @@ class HubApp:
                     skipped=result.skipped,
                     gaps=[g.to_json() for g in result.gaps],
                     # the desk's records the portal refused (docs/forwarding.md): it hears them at each push
-                    portal_rejections=outbox_queries.forwarding_problems(desk.db, desk_id),
+                    portal_rejections=self._rejections(desk_id),
                 )
                 store.q.store_request(
                     db,
