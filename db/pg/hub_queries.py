@@ -45,17 +45,8 @@ from db.pg.registry_queries import (
 
 LIMIT = 100
 
-DOSSIER_COLUMNS = (
-    "id code desk_id desk_no procedure_code procedure_name applicant_kind applicant_name "
-    "applicant_folded id_number id_kind birth_date sex phone email address channel delivery "
-    "sets received_at due_at status register_book register_line clerk notes paused_at "
-    "finished_at returned_at collected_by satisfaction updated_at"
-).split()
-LINE_COLUMNS = (
-    "dossier_id position code name form quantity received required must_digitise digitisation "
-    "reuse_source file_path file_sha256 file_bytes file_pages note"
-).split()
-EVENT_COLUMNS = "desk_id seq event_id dossier_code type at clerk payload prev_hash hash".split()
+from db.queries import DOSSIER_COLUMNS, EVENT_COLUMNS, LINE_COLUMNS  # noqa: E402 (the same columns as SQLite)
+
 SNAPSHOT_DOSSIER_COLUMNS = tuple(c for c in DOSSIER_COLUMNS if c != "applicant_folded")
 SNAPSHOT_LINE_COLUMNS = tuple(c for c in LINE_COLUMNS if c != "dossier_id")
 

@@ -78,6 +78,19 @@ def fmt_dt(value) -> str:
     return value.strftime("%H:%M %d/%m/%Y") if value else "—"
 
 
+def say_dossiers(found, *, as_json: bool) -> None:
+    """A list of dossiers found (``desk search``, ``desk hub search``): JSON, or one line each."""
+    if as_json:
+        from desk.dossier.rows import dossier_json
+
+        emit_json([dossier_json(d) for d in found])
+        return
+    if not found:
+        say("no dossier matches")
+    for d in found:
+        say(f"{d.code}  {d.status.value:<12} {fmt_dt(d.received_at)}  {d.applicant.name}  {d.procedure_name}")
+
+
 def add_command(sub, name: str, help: str, handler, *, json_flag: bool = True) -> argparse.ArgumentParser:
     """A sub-command whose handler is ``handler(args) -> exit code``."""
     sp = sub.add_parser(name, help=help, description=help)

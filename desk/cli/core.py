@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from desk.cli.base import add_command, emit_json, say, warn
+from desk.cli.base import add_command, emit_json, say, say_dossiers, warn
 from desk.cli.base import fmt_dt as _fmt_dt
 from desk.cli.base import home_from_args as _home
 from desk.cli.base import open_from_args as _open
@@ -292,17 +292,10 @@ def cmd_show(args) -> int:
 
 def cmd_search(args) -> int:
     from desk.dossier.query import search
-    from desk.dossier.rows import dossier_json
 
     desk = _open(args)
     found = search(desk, args.text, limit=args.limit)
-    if args.json:
-        emit_json([dossier_json(d) for d in found])
-        return EXIT_OK
-    if not found:
-        say("no dossier matches")
-    for d in found:
-        say(f"{d.code}  {d.status.value:<12} {_fmt_dt(d.received_at)}  {d.applicant.name}  {d.procedure_name}")
+    say_dossiers(found, as_json=args.json)
     return EXIT_OK
 
 

@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from desk.cli.base import add_command, emit_json, home_from_args, open_from_args, say, warn
+from desk.cli.base import add_command, emit_json, home_from_args, open_from_args, say, say_dossiers, warn
 from desk.cli.keys import ask_passphrase, register_hub
 from desk.cli.seal import register as register_seal
 from desk.cli.wording import describe
@@ -289,17 +289,10 @@ def cmd_hub_status(args) -> int:
 
 
 def cmd_hub_search(args) -> int:
-    from desk.dossier.rows import dossier_json
     from desk.sync.hub_search import search_hub
 
     found = search_hub(open_from_args(args), args.text, limit=args.limit)
-    if args.json:
-        emit_json([dossier_json(d) for d in found])
-        return EXIT_OK
-    if not found:
-        say("no dossier matches")
-    for d in found:
-        say(f"{d.code}  {d.status.value:<12} {d.received_at:%d/%m/%Y %H:%M}  {d.applicant.name}  {d.procedure_name}")
+    say_dossiers(found, as_json=args.json)
     return EXIT_OK
 
 
