@@ -421,11 +421,20 @@ def write_rows(
     latest = {row[3]: row for row in rows if row[3]}  # per dossier code, its latest event here
     fresh = {(desk_id, row[1]): row[7] for row in latest.values()}
     rebuilt = _rebuild(db, sorted(latest), fresh, staged, q)
-    if q is SQLITE_QUERIES:  # SQLite only so far (db.board_queries, db.indicator_sums; docs/hub.md)
-        board_queries.flag_duplicates(db, sorted(latest))  # the board's duplicates across desks
-        indicator_sums.refresh(db, sorted(latest))  # the QĐ 766 running sums of the dossiers rebuilt
-        # forwarding to the portal (docs/forwarding.md): asked for in this transaction, with the events
-        outbox_queries.enqueue(db, desk_id, sorted(latest), clock.now().isoformat(timespec="seconds"))
+    codes = sorted(latest)
+    # SQLite only so far (docs/hub.md), one line each:
+    # the board's duplicates across desks (db.board_queries)
+    if q is SQLITE_QUERIES:
+        board_queries.flag_duplicates(db, codes)
+
+    # the QĐ 766 running sums of the dossiers rebuilt (db.indicator_sums)
+    if q is SQLITE_QUERIES:
+        indicator_sums.refresh(db, codes)
+
+    # forwarding to the portal (docs/forwarding.md): asked for in this transaction, with the events
+    if q is SQLITE_QUERIES:
+        outbox_queries.enqueue(db, desk_id, codes, clock.now().isoformat(timespec="seconds"))
+
     return rebuilt
 
 
