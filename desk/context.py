@@ -7,7 +7,8 @@ from functools import cached_property
 from pathlib import Path
 
 from db import Database, open_db
-from desk.config import Home, Settings, load_settings, resolve_home
+from desk.config import Home, load_settings, resolve_home
+from desk.settings import Settings
 from desk.models import Operator
 from desk.official_calendar import official_calendar
 from desk.rules.calendar import WorkCalendar

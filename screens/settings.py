@@ -37,7 +37,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("export_dir", "export_dir"),
     ("endpoint", "sync_endpoint"),
 )
-"""The typed fields of the screen (widget name, attribute of ``desk.config.Settings``); paper is a choice."""
+"""The typed fields of the screen (widget name, attribute of ``desk.settings.Settings``); paper is a choice."""
 
 SETTING_KEYS = {
     "clerk": "desk.clerk",

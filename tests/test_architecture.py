@@ -20,6 +20,7 @@ FOUNDATION = (
     "desk.text",
     "desk.models",
     "desk.config",
+    "desk.settings",
     "desk.context",
     "desk.fsio",
 )

@@ -11,20 +11,17 @@ import tomlkit
 from desk import clock
 from desk.cli import main
 from desk.config import (
-    SCHEMA,
     Home,
-    Settings,
     init_home,
     load_settings,
     render_settings,
     resolve_home,
-    setting_value,
-    toml_value,
     update_settings,
     validate_agency_code,
 )
 from desk.errors import EXIT_INVALID, HomeError, InvalidInput
 from desk.models import Agency, OfficeHours
+from desk.settings import SCHEMA, Settings, setting_value, toml_value
 from tests.problem_helpers import raises_problem
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk.config import Settings
+from desk.settings import Settings
 from desk.errors import InvalidInput
 from desk.models import Agency, OfficeHours, ProcessingTime, TimeUnit
 from desk.rules.calendar import LOCAL_DAY_OFF_NAME, WorkCalendar

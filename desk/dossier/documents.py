@@ -20,7 +20,8 @@ from typing import Any, Protocol, runtime_checkable
 from db import queries
 from desk import clock
 from desk.catalog.store import get_procedure
-from desk.config import Settings, read_agency_key
+from desk.config import read_agency_key
+from desk.settings import Settings
 from desk.context import Desk
 from desk.dossier import query as dossiers
 from desk.dossier.guidance import gather_guidance, guidance_record

@@ -18,7 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desk.config import Home, Settings, load_settings, update_settings
+from desk.config import Home, load_settings, update_settings
+from desk.settings import Settings
 from desk.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:

@@ -35,7 +35,7 @@ _TINY = timedelta(microseconds=1)
 
 
 class CalendarSettings(Protocol):
-    """What a calendar needs of a desk's settings (``desk.config.Settings`` has it)."""
+    """What a calendar needs of a desk's settings (``desk.settings.Settings`` has it)."""
 
     @property
     def hours(self) -> OfficeHours: ...
