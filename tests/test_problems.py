@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk.catalog.schema import PLACED_CODES
+from desk.catalog.values import PLACED_CODES
 from desk.cli.wording import ENGLISH, describe, error_json
 from desk.errors import InvalidInput, NotFound
 from desk.rules.chipqr import parse_chip_qr

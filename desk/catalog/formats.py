@@ -3,7 +3,7 @@
 ``load_catalog`` reads a ``.json`` or ``.csv`` file (UTF-8, with or without a
 BOM) and returns every procedure, or raises ``InvalidInput`` whose problem
 names the file, the place (CSV line, or JSON procedure number and code) and
-the field (see ``desk.catalog.schema``). Nothing is returned from a catalogue
+the field (see ``desk.catalog.values``). Nothing is returned from a catalogue
 with a single fault: import is all or nothing. The formats are described field
 by field in ``docs/catalogue.md``.
 """
@@ -21,23 +21,25 @@ from desk.catalog.schema import (
     FIELD_MAX,
     NAME_MAX,
     NOTE_MAX,
-    Place,
-    absent,
-    close_match,
     component,
     delivery_options,
     fee,
+    procedure_from_dict,
+    procedure_to_dict,
+    processing_time,
+    tariff,
+    tariff_to_dict,
+)
+from desk.catalog.values import (
+    Place,
+    absent,
+    close_match,
     flag,
     local_code,
     printable,
     procedure_code,
-    procedure_from_dict,
-    procedure_to_dict,
-    processing_time,
     refuse_unknown_keys,
     shown,
-    tariff,
-    tariff_to_dict,
     text_value,
 )
 from desk.errors import InvalidInput, NotFound

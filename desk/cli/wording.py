@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from desk.catalog.schema import PLACED_CODES, place_of
+from desk.catalog.values import PLACED_CODES, place_of
 from desk.cli.wording_files import ENGLISH as _FILES
 from desk.cli.wording_hub import ENGLISH as _HUB
 from desk.cli.wording_keys import ENGLISH as _KEYS
@@ -379,7 +379,7 @@ VALUES: dict[str, Mapping[str, str]] = {
         "gt": "document type",
         "hen": "due date",
     },
-    # a catalogue's codes, and a value shown as JSON (desk.catalog.schema.shown)
+    # a catalogue's codes, and a value shown as JSON (desk.catalog.values.shown)
     "code_kind": {"procedure": "letters and digits joined by dots", "local": "letters and digits joined by . _ or -"},
     "value": {"[…]": "a list", "{…}": "an object"},
 }
@@ -407,7 +407,7 @@ def _words(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 PLACE_WORDS = {"stored": "stored procedure", "line": "line", "procedure": "procedure"}
-"""How a catalogue problem's place is said (``desk.catalog.schema.place_of``)."""
+"""How a catalogue problem's place is said (``desk.catalog.values.place_of``)."""
 
 
 def describe(problem: Problem) -> str:

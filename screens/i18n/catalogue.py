@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from desk.catalog.schema import PLACED_CODES, place_of
+from desk.catalog.values import PLACED_CODES, place_of
 from desk.rules.problems import Problem, fill, is_code
 from screens.i18n import en, problems_en, problems_vi, vi
 from screens.i18n.os_errors import os_words_vi
@@ -63,7 +63,7 @@ PLACE_WORDS: dict[str, dict[str, str]] = {
         "rate": "rate",
     },
 }
-"""How the TUI says where in a catalogue a fault was found (``desk.catalog.schema.place_of``), and the
+"""How the TUI says where in a catalogue a fault was found (``desk.catalog.values.place_of``), and the
 nouns of a catalogue's items (``noun="component"``)."""
 
 
