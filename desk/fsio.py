@@ -19,6 +19,11 @@ from typing import BinaryIO
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
+def owner_only(path: str, flags: int) -> int:
+    """``open(..., opener=owner_only)``: a new file (never an existing one or a link), mode 0600."""
+    return os.open(path, flags | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+
+
 def temp_name(path: Path) -> Path:
     """A fresh hidden name beside ``path`` (``.name.<random>.tmp``), never shared by two writers."""
     return path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")

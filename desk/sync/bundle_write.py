@@ -10,22 +10,17 @@ is described for integrators in ``docs/bundle-format.md``; the hub reads it with
 
 Exporting the same seq range again gives byte-identical members (fixed zip
 timestamps and attributes, canonical JSON, state as of the range's last
-event); only ``manifest.json``'s ``created_at`` differs.
+event; the zip itself: ``desk.sync.bundle_zip``); only ``manifest.json``'s ``created_at`` differs.
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
-import gc
 import glob
-import hashlib
 import json
 import os
-import stat
 import zipfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -37,10 +32,11 @@ from db import sync_queries as sq
 from desk import __version__, clock
 from desk.catalog.store import get_procedure
 from desk.errors import DeskError, IntegrityFailure, InvalidInput, NotFound
-from desk.fsio import part_name, remove_leftovers
+from desk.fsio import owner_only, part_name, remove_leftovers
 from desk.models import Procedure
 from desk.rules import canonical, portal
 from desk.rules.problems import problem
+from desk.sync.bundle_zip import Members, collector_paused, fsync_dir_quietly, zinfo
 from desk.sync.ingest import Progress
 from desk.sync.register_csv import register_csv
 from desk.sync.seal import sealing
@@ -48,7 +44,6 @@ from desk.sync.signing import Signer
 
 FORMAT = "motcua-desk-bundle/1"
 SUFFIX = ".deskbundle"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so that re-exports are byte-identical
 MEMBER_EVENTS = "events.jsonl"
 MEMBER_DOSSIERS = "dossiers.json"
 MEMBER_REGISTER = "register.csv"
@@ -57,7 +52,6 @@ MEMBER_SIGNATURE = "signature.json"
 FILES_DIR = "files/"
 EVENTS_CHUNK = 500  # events read, written and reported at a time
 DOSSIERS_CHUNK = 1000  # dossier records encoded and written at a time
-COMPRESS_LEVEL = 1
 FILE_CHUNK = 256 * 1024  # a stored file is copied into the bundle this much at a time
 
 
@@ -92,99 +86,6 @@ def bundle_name(agency_code: str, desk_no: int, day: date, first: int, last: int
     return f"{agency_code}_{desk_no}_{day:%Y%m%d}_{first}-{last}{SUFFIX}"
 
 
-def _zinfo(name: str, *, stored: bool = False) -> zipfile.ZipInfo:
-    zi = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-    zi.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-    # level 1: a third of the time of the default for about 1.5× the size (bundles travel on USB sticks)
-    if hasattr(zi, "compress_level"):  # Python ≥ 3.13
-        zi.compress_level = COMPRESS_LEVEL
-    else:
-        zi._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]  # its name before 3.13
-    zi.create_system = 3
-    zi.external_attr = (stat.S_IFREG | 0o644) << 16
-    return zi
-
-
-class _Member:
-    """A zip member being written, with its sha256 and size for the manifest.
-
-    The writing itself (sha256, deflate, the file) happens on ``writer``, a
-    single background thread: those release the GIL, so the next records are
-    built meanwhile (a whole member's pieces may wait: at most ``MAX_QUEUED``).
-    An error of the writer (a full USB stick) is raised by the next ``write``
-    or ``close``, and nothing more is written.
-    """
-
-    MAX_QUEUED = 64
-
-    def __init__(self, zf: zipfile.ZipFile, name: str, writer: ThreadPoolExecutor, *, stored: bool = False):
-        self.name = name
-        self.sha = hashlib.sha256()
-        self.size = 0
-        self._w = zf.open(_zinfo(name, stored=stored), "w")
-        self._writer = writer
-        self._queued: collections.deque[Future] = collections.deque()
-        self._failed = False
-
-    def _write_now(self, data: bytes) -> None:
-        if self._failed:
-            return  # the export stops at the first error: nothing more goes to the stick
-        try:
-            self.sha.update(data)
-            self._w.write(data)
-        except BaseException:
-            self._failed = True
-            raise
-
-    def write(self, data: bytes) -> None:
-        self.size += len(data)
-        self._queued.append(self._writer.submit(self._write_now, data))
-        self._settle(self.MAX_QUEUED)
-
-    def _settle(self, keep: int) -> None:
-        """Wait until at most ``keep`` pieces are queued; on the writer's first error, drop the rest and raise it."""
-        queued = self._queued
-        try:
-            while len(queued) > keep or (queued and queued[0].done()):
-                queued.popleft().result()
-        except BaseException:
-            for f in queued:
-                f.cancel()
-            wait(queued)
-            queued.clear()
-            raise
-
-    def close(self) -> None:
-        try:
-            self._settle(0)
-        finally:
-            # on errors too, so that the zip can be closed and the first error is the one reported
-            self._w.close()
-
-    @property
-    def entry(self) -> dict:
-        return {"name": self.name, "sha256": self.sha.hexdigest(), "size": self.size}
-
-
-class _Members:
-    """Writes the members of a zip one after the other, keeping their manifest entries."""
-
-    def __init__(self, zf: zipfile.ZipFile, writer: ThreadPoolExecutor):
-        self._zf = zf
-        self._writer = writer
-        self.entries: list[dict] = []
-
-    @contextlib.contextmanager
-    def member(self, name: str, *, stored: bool = False) -> Iterator[Callable[[bytes], None]]:
-        """``with members.member(name) as write: write(data)...``"""
-        m = _Member(self._zf, name, self._writer, stored=stored)
-        try:
-            yield m.write
-        finally:
-            m.close()
-        self.entries.append(m.entry)
-
-
 def export_range(desk, day: date | None = None) -> tuple[int, int] | None:
     """The seq range an export would write: from the first pending event to the last one,
     or every event of ``day`` (and those between them, so that a bundle is always contiguous)."""
@@ -209,36 +110,6 @@ def _procedure(desk, code: str, cache: dict) -> Procedure | None:
     return cache[code]
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return  # Windows cannot open a directory; the rename is durable enough there
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _owner_only(path: str, flags: int) -> int:
-    return os.open(path, flags | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the members are built: they are tens of thousands of acyclic dicts and
-    lists that live to the end, and each full collection would walk them all again (a tenth of an export)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _write_bundle(
     desk,
     tmp: Path,
@@ -252,13 +123,13 @@ def _write_bundle(
 ) -> tuple[int, int, int, int]:
     """Write the zip to ``tmp``; returns (events, dossiers, files, records without MaLinhVuc)."""
     # owner-only: a bundle holds personal data (the umask may take more away, never add)
-    with open(tmp, "wb", opener=_owner_only) as fh:
+    with open(tmp, "wb", opener=owner_only) as fh:
         with (
             zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf,
             ThreadPoolExecutor(1, thread_name_prefix="bundle-writer") as background,
         ):
-            writer = _Members(zf, background)
-            with _collector_paused():
+            writer = Members(zf, background)
+            with collector_paused():
                 n, dossiers, files, last_hash, no_field = _write_members(
                     desk, writer, first, last, carry=carry, progress=progress
                 )
@@ -279,9 +150,9 @@ def _write_bundle(
                 "members": sorted(members, key=lambda x: x["name"]),
             }
             manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-            zf.writestr(_zinfo(MEMBER_MANIFEST), manifest_bytes)
+            zf.writestr(zinfo(MEMBER_MANIFEST), manifest_bytes)
             # the desk's signature of the manifest's exact bytes: its chain head and every member's checksum
-            zf.writestr(_zinfo(MEMBER_SIGNATURE), signer.signature_member(desk.desk_id, manifest_bytes))
+            zf.writestr(zinfo(MEMBER_SIGNATURE), signer.signature_member(desk.desk_id, manifest_bytes))
         fh.flush()
         os.fsync(fh.fileno())
     if progress:
@@ -290,7 +161,7 @@ def _write_bundle(
 
 
 def _write_members(
-    desk, writer: _Members, first: int, last: int, *, carry: FilesToCarry, progress: Progress | None
+    desk, writer: Members, first: int, last: int, *, carry: FilesToCarry, progress: Progress | None
 ) -> tuple[int, int, int, str, int]:
     """Everything but the manifest; returns (events, dossiers, files, hash of the last event, records
     without MaLinhVuc)."""
@@ -419,7 +290,7 @@ def _referenced_files(snapshots: list[tuple[dict, list[dict]]], results: dict[st
     return found
 
 
-def _write_files(desk, writer: _Members, wanted: dict[str, tuple], carry: FilesToCarry) -> None:
+def _write_files(desk, writer: Members, wanted: dict[str, tuple], carry: FilesToCarry) -> None:
     """Copy the files to carry into ``files/`` a piece at a time (stored, not deflated: PDFs are compressed
     already), each checked against the hash its line records while it is copied."""
     root = desk.home.files
@@ -505,7 +376,7 @@ def export_bundle(
                 desk, target, first, last, carry=carry, day=day, progress=progress, signer=signer
             )
         os.replace(tmp, final)
-        _fsync_dir(out)
+        fsync_dir_quietly(out)
     except OSError as exc:
         remove_quietly(tmp)
         reason = exc.strerror or str(exc)

@@ -38,7 +38,7 @@ import pyrage
 from pyrage import x25519
 
 from desk.errors import HomeError, IntegrityFailure, InvalidInput
-from desk.fsio import atomic_write, fsync_dir, process_gone
+from desk.fsio import atomic_write, fsync_dir, owner_only, process_gone
 
 SEALED_FORMAT = "motcua-desk-sealed/1"
 MEMBER_ROUTING = "routing.json"
@@ -189,10 +189,6 @@ def _zinfo(name: str, compress: int) -> zipfile.ZipInfo:
     return zi
 
 
-def _owner_only(path: str, flags: int) -> int:
-    return os.open(path, flags | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-
-
 @contextlib.contextmanager
 def sealing(home, target: Path, recipient: str, routing: dict) -> Iterator[Path]:
     """``with sealing(home, part, recipient, routing) as plain: write the plain bundle to plain``; on a
@@ -201,7 +197,7 @@ def sealing(home, target: Path, recipient: str, routing: dict) -> Iterator[Path]
     with private_folder(home, "export") as folder:
         plain = folder / target.name
         yield plain
-        with open(plain, "rb") as src, open(target, "wb", opener=_owner_only) as fh:
+        with open(plain, "rb") as src, open(target, "wb", opener=owner_only) as fh:
             with zipfile.ZipFile(fh, "w") as zf:
                 outside = {**routing, "format": SEALED_FORMAT, "hub_key": recipient, "sealed": MEMBER_SEALED}
                 zf.writestr(
@@ -291,7 +287,7 @@ def opened(home, path: Path) -> Iterator[tuple[Path, dict | None]]:
         plain = folder / where
         try:
             with zipfile.ZipFile(path) as zf, zf.open(MEMBER_SEALED) as src:
-                with open(plain, "wb", opener=_owner_only) as dst:
+                with open(plain, "wb", opener=owner_only) as dst:
                     pyrage.decrypt_io(cast(io.BufferedIOBase, src), dst, [identity])
         except pyrage.DecryptError as exc:
             if "no matching keys" in str(exc).lower():  # the routing named this hub; the sealing did not
@@ -327,7 +323,7 @@ def unseal(home, path: Path, out: Path) -> Path:
     target = out / path.name if out.is_dir() else out
     with opened(home, path) as (plain, _routing):
         try:
-            with open(plain, "rb") as src, open(target, "wb", opener=_owner_only) as dst:
+            with open(plain, "rb") as src, open(target, "wb", opener=owner_only) as dst:
                 shutil.copyfileobj(src, dst, 1024**2)
                 dst.flush()
                 os.fsync(dst.fileno())
