@@ -22,7 +22,10 @@ from desk.cli.wording import describe, error_json
 from desk.errors import EXIT_OK, EXIT_UNEXPECTED, DeskError
 
 COMMAND_MODULES = (
-    "desk.cli.core",
+    "desk.cli.home",
+    "desk.cli.catalog",
+    "desk.cli.dossiers",
+    "desk.cli.ops",
     "desk.cli.lifecycle",
     "desk.cli.printing",
     "desk.cli.sync",
@@ -87,7 +90,7 @@ def _main(argv: Sequence[str] | None) -> int:
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         if args.command is None:
-            from desk.cli.core import cmd_tui
+            from desk.cli.home import cmd_tui
 
             handler = cmd_tui
         else:

@@ -128,7 +128,7 @@ def cmd_hub_receipt_keys(args) -> int:
 
 
 def register_key_public(key_sub) -> None:
-    """``desk key public`` (beside ``desk key export``, in desk.cli.core)."""
+    """``desk key public`` (beside ``desk key export``, in desk.cli.home)."""
     sp = add_command(
         key_sub,
         "public",

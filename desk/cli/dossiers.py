@@ -1,136 +1,15 @@
-"""Core commands: init, clerk, key, catalog, intake, show, search, verify, demo, tui."""
+"""Taking in and reading dossiers: intake, show, search."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
 
 from desk.cli.base import add_command, emit_json, say, say_dossiers, warn
 from desk.cli.base import fmt_dt as _fmt_dt
-from desk.cli.base import home_from_args as _home
 from desk.cli.base import open_from_args as _open
-from desk.cli.seal import register_key_public
 from desk.cli.wording import describe
 from desk.errors import EXIT_OK, InvalidInput
 from desk.rules.problems import fill
-
-# --- init, settings, keys ---------------------------------------------------
-
-
-def cmd_init(args) -> int:
-    from desk.config import init_home
-    from desk.text import LIMITS, sanitise
-
-    home = _home(args)
-    key = None
-    if args.agency_key:
-        try:
-            key = bytes.fromhex(Path(args.agency_key).read_text(encoding="ascii").strip())
-        except (OSError, ValueError) as exc:
-            raise InvalidInput(
-                "agency_key.unreadable", field="agency-key", path=args.agency_key, error=exc.__class__.__name__
-            ) from exc
-    settings = init_home(
-        home,
-        agency_code=args.agency_code,
-        agency_name=sanitise(args.agency_name, field="agency-name", max_len=200, required=True),
-        desk_no=args.desk_no,
-        place=sanitise(args.place or "", field="place", max_len=LIMITS["address"]),
-        clerk=sanitise(args.clerk or "", field="clerk", max_len=LIMITS["name"]),
-        agency_key=key,
-        unit_name=sanitise(args.unit_name or "", field="unit-name", max_len=200),
-    )
-    from db import open_db
-
-    open_db(home.db).conn.close()
-    os.chmod(home.db, 0o600)
-    if args.json:
-        emit_json({"home": str(home.root), "agency_code": settings.agency.code, "desk_no": settings.agency.desk_no})
-    else:
-        from desk import keys
-
-        say(f"Desk {settings.agency.desk_no} of {settings.agency.name} ({settings.agency.code}) set up in {home.root}")
-        if not keys.is_encrypted(home):
-            say(f"Signing key fingerprint: {keys.fingerprint(keys.desk_public_key(home))}")
-        say("Next: `desk catalog import FILE` (or the bundled sample: `desk catalog import --sample`).")
-    return EXIT_OK
-
-
-def cmd_clerk(args) -> int:
-    from desk.config import load_settings, update_settings
-    from desk.text import LIMITS, sanitise
-
-    home = _home(args)
-    if args.name is None:
-        settings = load_settings(home)
-    else:
-        from desk.dossier.operators import require_supervisor
-
-        require_supervisor(_open(args), "settings")  # on a desk with operator accounts
-        name = sanitise(args.name, field="clerk", max_len=LIMITS["name"], required=True)
-        settings = update_settings(home, clerk=name)
-    if args.json:
-        emit_json({"clerk": settings.clerk})
-    else:
-        say(settings.clerk or '(no clerk set: `desk clerk "Full Name"`)')
-    return EXIT_OK
-
-
-def cmd_key_export(args) -> int:
-    from desk.config import read_agency_key
-    from desk.fsio import atomic_write
-
-    home = _home(args)
-    home.require()
-    key = read_agency_key(home)
-    out = Path(args.out)
-    if out.exists():
-        raise InvalidInput("file.exists", field="out", path=str(out))
-    try:
-        atomic_write(out, key.hex().encode("ascii") + b"\n")
-    except OSError as exc:
-        raise InvalidInput("file.write_failed", field="out", path=str(out), detail=exc.strerror or str(exc)) from exc
-    say(f"agency key written to {out} (owner-only). Give it to another desk with `desk init --agency-key {out}`,")
-    say("then delete it from the USB stick.")
-    return EXIT_OK
-
-
-# --- catalogue ----------------------------------------------------------------
-
-
-def cmd_catalog_import(args) -> int:
-    from desk.catalog.formats import sample_catalog_path
-    from desk.catalog.store import import_catalog
-
-    if not args.file and not args.sample:
-        raise InvalidInput("catalog.no_file", field="file")
-    desk = _open(args)
-    path = sample_catalog_path() if args.sample else Path(args.file)
-    procedures = import_catalog(desk, path)
-    if args.json:
-        emit_json({"imported": len(procedures), "codes": [p.code for p in procedures]})
-    else:
-        say(fill("imported {n:# procedure|# procedures} from {name}", {"n": len(procedures), "name": path.name}))
-    return EXIT_OK
-
-
-def cmd_catalog_list(args) -> int:
-    from desk.catalog.schema import procedure_to_dict
-    from desk.catalog.store import list_procedures
-
-    procedures = list_procedures(_open(args))
-    if args.json:
-        emit_json([procedure_to_dict(p) for p in procedures])
-        return EXIT_OK
-    if not procedures:
-        say("the catalogue is empty: `desk catalog import FILE`")
-    for p in procedures:
-        say(f"{p.code:<24} {p.processing.label_vi():<18} {len(p.components):>2} tp  {p.name}")
-    return EXIT_OK
-
-
-# --- intake and reading ---------------------------------------------------------
 
 
 def _parse_components(values: Sequence[str] | None) -> frozenset[str]:
@@ -299,120 +178,10 @@ def cmd_search(args) -> int:
     return EXIT_OK
 
 
-def cmd_verify(args) -> int:
-    from desk.ops.verify import verify
-
-    report = verify(_open(args))
-    if args.json:
-        emit_json(
-            {
-                "ok": report.ok,
-                "problems": [describe(p) for p in report.problems],
-                "warnings": [describe(w) for w in report.warnings],
-                "notes": [describe(n) for n in report.notes],
-            }
-        )
-    else:
-        for w in report.warnings:
-            warn(describe(w))
-        for n in report.notes:
-            say(f"note: {describe(n)}")
-        if report.ok:
-            say("ok: database intact, event chain unbroken, every dossier has its events")
-        for p in report.problems:
-            say(f"problem: {describe(p)}")
-    return EXIT_OK if report.ok else 5
-
-
-def cmd_backup(args) -> int:
-    from desk.ops.backup import backup_home
-
-    result = backup_home(_open(args), Path(args.out))
-    if args.json:
-        emit_json({"path": str(result.path), "files": result.files, "bytes": result.bytes})
-    else:
-        say(
-            fill(
-                "backup written to {path} ({files:# file|# files}, {size:,} bytes); keep it safe: "
-                "it holds personal data and the agency key",
-                {"path": result.path, "files": result.files, "size": result.bytes},
-            )
-        )
-    return EXIT_OK
-
-
-def cmd_demo(args) -> int:
-    from desk.ops.demo import make_demo_home
-
-    home = _home(args)
-    if home.exists():
-        if not args.quiet:
-            say(f"demo home {home.root} already exists")
-        return EXIT_OK
-    n = make_demo_home(home)
-    say(fill("demo home created in {path} with {n:# sample dossier|# sample dossiers}", {"path": home.root, "n": n}))
-    return EXIT_OK
-
-
-def cmd_tui(args) -> int:
-    from desk.config import load_settings
-
-    home = _home(args)
-    home.require()
-    settings = load_settings(home)
-    from screens.app import DeskApp  # textual is imported only here
-
-    app = DeskApp(home=home.root, language=args.lang or settings.language)
-    app.run()
-    return EXIT_OK
-
-
 # --- parser -------------------------------------------------------------------
 
 
 def register(sub) -> None:
-    sp = add_command(
-        sub, "init", "create a desk home: desk.toml, the database, the agency key and the desk's signing key", cmd_init
-    )
-    sp.add_argument("--agency-code", required=True, help="agency electronic identifier, e.g. 000.00.12.H29")
-    sp.add_argument("--agency-name", required=True, help="agency name as printed on receipts")
-    sp.add_argument("--desk-no", type=int, default=0, help="0 for a single-desk agency, else 1–9 (code partition)")
-    sp.add_argument(
-        "--unit-name",
-        help="the counter's unit printed under the agency name on every form "
-        "(default: 'Trung tâm Phục vụ hành chính công')",
-    )
-    sp.add_argument(
-        "--place", help="place name printed before the date, e.g. 'Minh Khai' (default: the commune of the agency name)"
-    )
-    sp.add_argument("--clerk", help="the clerk's full name (printed as NGƯỜI TIẾP NHẬN HỒ SƠ)")
-    sp.add_argument("--agency-key", metavar="FILE", help="use the agency key exported from another desk")
-
-    sp = add_command(
-        sub,
-        "clerk",
-        "show or change the clerk on duty (on a desk with operator accounts, changing it is a supervisor's act)",
-        cmd_clerk,
-    )
-    sp.add_argument("name", nargs="?", help="new name")
-
-    key = sub.add_parser("key", help="the agency key that signs receipts, and its public half")
-    key_sub = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
-    sp = add_command(
-        key_sub, "export", "write the agency key to FILE (owner-only) for another desk", cmd_key_export, json_flag=False
-    )
-    sp.add_argument("--out", required=True, metavar="FILE")
-    register_key_public(key_sub)
-
-    cat = sub.add_parser("catalog", help="the catalogue of procedures")
-    cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
-    sp = add_command(
-        cat_sub, "import", "import procedures from a JSON or CSV file (all or nothing)", cmd_catalog_import
-    )
-    sp.add_argument("file", nargs="?", help="catalogue file (.json or .csv, see docs/catalogue.md)")
-    sp.add_argument("--sample", action="store_true", help="import the bundled sample catalogue")
-    add_command(cat_sub, "list", "list the procedures", cmd_catalog_list)
-
     sp = add_command(
         sub,
         "intake",
@@ -510,23 +279,3 @@ def register(sub) -> None:
     sp = add_command(sub, "search", "find dossiers by code, name (accents optional), ID number or phone", cmd_search)
     sp.add_argument("text")
     sp.add_argument("--limit", type=int, default=50)
-
-    add_command(
-        sub, "verify", "check the database, the event chain, seq gaps and that every dossier has its events", cmd_verify
-    )
-
-    sp = add_command(
-        sub, "backup", "write a consistent copy of the whole home (database, settings, key, scans) to a zip", cmd_backup
-    )
-    sp.add_argument("out", metavar="OUT", help="zip file to write, or a folder to put it in")
-
-    sp = add_command(
-        sub,
-        "demo",
-        "create a demo home: a demo agency, the sample catalogue and sample dossiers",
-        cmd_demo,
-        json_flag=False,
-    )
-    sp.add_argument("--quiet", action="store_true")
-
-    add_command(sub, "tui", "open the terminal user interface (the default)", cmd_tui, json_flag=False)
