@@ -247,3 +247,51 @@ def test_an_event_s_operator_is_a_login_or_the_bundle_is_refused(operator, refus
     assert (check.problem is not None) is refused
     if refused:
         assert (check.problem.code, check.problem.params["name"]) == ("event.value", "operator")
+
+
+def test_only_a_supervisor_adds_a_hub_token(staffed, typed):
+    from desk.config import Home, load_settings
+
+    typed.append("1234")
+    r = run_desk("--operator", CLERK, "hub", "token", "add", "--json", home=staffed)
+    assert r.returncode == 3, r.stdout
+    error = json.loads(r.stdout)["error"]
+    assert (error["code"], error["params"]) == ("operator.supervisor_only", {"action": "hub_token", "name": CLERK})
+    r = run_desk("hub", "token", "add", home=staffed)  # nobody signed in
+    assert r.returncode == 3 and "desk --operator NAME" in r.stderr
+    assert load_settings(Home(staffed)).hub_tokens == ()
+    typed.append("9999")
+    r = run_desk("--operator", SUPERVISOR, "hub", "token", "add", home=staffed)
+    assert r.returncode == 0, r.stderr
+    assert len(load_settings(Home(staffed)).hub_tokens) == 1
+
+
+def test_only_a_supervisor_recovers_a_restored_desk(staffed, typed, tmp_path):
+    import shutil
+    import zipfile
+
+    from desk.ops.backup import backup_home
+
+    desk = open_desk(staffed)
+    try:
+        old_id = desk.desk_id
+        backup = backup_home(desk, tmp_path).path
+    finally:
+        desk.close()
+    shutil.rmtree(staffed)  # the disk failed: the home made again from the backup
+    staffed.mkdir()
+    with zipfile.ZipFile(backup) as zf:
+        zf.extractall(staffed)
+    typed.append("1234")
+    r = run_desk("--operator", CLERK, "recover", home=staffed)  # what happened may be read by anyone
+    assert r.returncode == 0 and "restored from the backup" in r.stdout, r.stderr
+    typed.append("1234")
+    r = run_desk("--operator", CLERK, "recover", "--new-identity", "--json", home=staffed)
+    assert r.returncode == 3, r.stdout
+    error = json.loads(r.stdout)["error"]
+    assert (error["code"], error["params"]) == ("operator.supervisor_only", {"action": "recover", "name": CLERK})
+    typed.append("9999")
+    r = run_desk("--operator", SUPERVISOR, "recover", "--new-identity", "--json", home=staffed)
+    assert r.returncode == 0, r.stderr
+    answer = json.loads(r.stdout)
+    assert answer["action"] == "new_identity" and answer["desk_id"] != old_id

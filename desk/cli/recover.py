@@ -16,6 +16,10 @@ def cmd_recover(args) -> int:
     if sources > 1:
         warn("give one source: --hub or --bundle FILE")
         return EXIT_USAGE
+    if sources or args.new_identity:  # anyone may read what happened; putting the desk back is a supervisor's act
+        from desk.dossier.operators import require_supervisor
+
+        require_supervisor(desk, "recover")
     head = None
     if args.hub:
         from desk.sync.push import fetch_head
@@ -67,7 +71,8 @@ def register(sub) -> None:
     sp = add_command(
         sub,
         "recover",
-        "after restoring a backup: learn the desk's later chain head, or take a new identity",
+        "after restoring a backup: learn the desk's later chain head, or take a new identity (with a source or "
+        "--new-identity, a supervisor's act on a desk with operator accounts)",
         cmd_recover,
     )
     sp.add_argument("--hub", action="store_true", help="ask the hub ([sync] endpoint and token) what it holds")

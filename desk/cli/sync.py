@@ -257,9 +257,11 @@ def hub_app_from_env():
 
 
 def cmd_hub_token_add(args) -> int:
+    from desk.dossier.operators import require_supervisor
     from desk.sync.hub import add_token
 
     home = home_from_args(args)
+    require_supervisor(open_from_args(args), "hub_token")  # on a home with operator accounts
     token = add_token(home)
     if args.json:
         emit_json({"token": token})
@@ -422,7 +424,12 @@ def register(sub) -> None:
     register_seal(sub, hub_sub)
     token = hub_sub.add_parser("token", help="tokens desks use to push")
     token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
-    add_command(token_sub, "add", "make a new token, store its digest, print it once", cmd_hub_token_add)
+    add_command(
+        token_sub,
+        "add",
+        "make a new token, store its digest, print it once (a supervisor's act on a home with operator accounts)",
+        cmd_hub_token_add,
+    )
     add_command(hub_sub, "status", "desks heard from, their last seq and any gaps", cmd_hub_status)
     sp = add_command(
         hub_sub, "search", "find dossiers of every desk at this hub: code, ID number, phone or name", cmd_hub_search

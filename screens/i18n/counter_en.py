@@ -25,4 +25,6 @@ STRINGS: dict[str, str] = {
     "action.catch_up": "catch up an intake received earlier",
     "action.settings": "change the settings",
     "action.operators": "manage the operator accounts",
+    "action.hub_token": "issue a hub token",
+    "action.recover": "put a restored desk back in line",
 }

@@ -25,4 +25,6 @@ STRINGS: dict[str, str] = {
     "action.catch_up": "nhập bù hồ sơ tiếp nhận trước đó",
     "action.settings": "thay đổi cài đặt",
     "action.operators": "quản lý tài khoản người dùng",
+    "action.hub_token": "cấp mã truy cập (token) cho máy chủ",
+    "action.recover": "đưa quầy vừa khôi phục từ bản sao lưu trở lại hoạt động",
 }
