@@ -165,14 +165,13 @@ async def test_a_clerk_may_not_refuse_nor_change_the_settings(staffed):
         app.post_message(OpenDossier(d.code))
         await pilot.pause()
         assert isinstance(app.screen, DossierScreen)
-        await pilot.press("x")
-        assert isinstance(app.screen, TextDialog)
-        app.screen.text_input.value = "Không thuộc thẩm quyền"
-        await pilot.press("enter", "y")
-        await settle(pilot, lambda: isinstance(app.screen, ErrorDialog))
-        assert isinstance(app.screen, ErrorDialog)
-        assert "Chỉ trưởng bộ phận (giám sát) mới được từ chối; Phạm Thị Mai đang đăng nhập" in app.screen.message
-        await pilot.press("escape")
+        footer = visible_text(app).splitlines()[-1]
+        assert "Chuyển" in footer  # the clerk's moves are offered
+        assert not [w for w in ("Từ chối", "Rút", "Dừng") if w in footer], footer  # a supervisor's are not
+        for key in ("x", "w", "s"):  # nor do their keys work
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, DossierScreen), key
         await pilot.press("escape")
         await pilot.press("f7")
         await settle(pilot, lambda: isinstance(app.screen, SettingsScreen))
@@ -184,6 +183,28 @@ async def test_a_clerk_may_not_refuse_nor_change_the_settings(staffed):
         assert not isinstance(app.screen, ConfirmDialog)
     assert dossiers.get(staffed, d.code).status is Status.RECEIVED
     assert staffed.settings.printer == "" and "Canon" not in staffed.home.config.read_text(encoding="utf-8")
+
+
+@pilot_test
+async def test_a_supervisor_is_offered_refuse_withdraw_and_stop(staffed):
+    operators.sign_in(staffed, SUPERVISOR, "9999")
+    d, _ = receive(staffed, IntakeRequest("1.001193", applicant_from_scan(SCAN)))
+    operators.sign_out(staffed)
+    app = DeskApp(staffed.home.root, "vi")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await sign_in(pilot, SUPERVISOR, "9999")
+        app.post_message(OpenDossier(d.code))
+        await pilot.pause()
+        assert isinstance(app.screen, DossierScreen)
+        footer = visible_text(app).splitlines()[-1]
+        assert "Từ chối" in footer and "Rút" in footer, footer
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot, lambda: dossiers.get(staffed, d.code).status is Status.WITHDRAWN)
+    assert dossiers.get(staffed, d.code).status is Status.WITHDRAWN
 
 
 def test_login_screen_snapshot_80x24(snap_compare, staffed):

@@ -21,7 +21,7 @@ from db import queries, result_queries, write_transaction
 from desk import clock
 from desk.catalog.store import get_procedure
 from desk.dossier import events
-from desk.dossier.operators import require_supervisor
+from desk.dossier.operators import may_supervise, require_supervisor
 from desk.dossier.query import get, timeline
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import InvalidInput, NotFound
@@ -152,8 +152,12 @@ def is_same_day(desk, dossier: Dossier) -> bool:
 
 
 def available_actions(desk, dossier: Dossier) -> list[str]:
-    """The actions a clerk may take on this dossier now (what the dossier view offers)."""
-    return allowed_actions(dossier.status, same_day=is_same_day(desk, dossier))
+    """The actions the one at the desk may take on this dossier now (what the dossier view offers): a clerk
+    signed in on a desk with accounts is not offered a supervisor's moves (refuse, withdraw, stop)."""
+    allowed = allowed_actions(dossier.status, same_day=is_same_day(desk, dossier))
+    if may_supervise(desk):
+        return allowed
+    return [a for a in allowed if a not in SUPERVISOR_MOVES]
 
 
 def _transit(desk, code: str, action: str, apply: Callable[[Dossier, datetime], dict], note: str) -> Dossier:

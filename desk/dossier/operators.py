@@ -118,16 +118,20 @@ def _row(desk, name: str) -> dict:
     return row
 
 
-def require_supervisor(desk, action: str) -> None:
-    """Refuse (``operator.supervisor_only``) an action of SUPERVISOR_ACTIONS unless a supervisor is signed in.
-
-    A desk without accounts allows everything, as before accounts existed.
-    """
+def may_supervise(desk) -> bool:
+    """Whether the actions of SUPERVISOR_ACTIONS are open: a supervisor is signed in, or the desk has no accounts
+    (then everything is allowed, as before accounts existed). What a screen offers follows it."""
     operator = desk.operator
-    if operator is not None and operator.is_supervisor:
+    if operator is not None:
+        return operator.is_supervisor
+    return not has_operators(desk)
+
+
+def require_supervisor(desk, action: str) -> None:
+    """Refuse (``operator.supervisor_only``) an action of SUPERVISOR_ACTIONS unless :func:`may_supervise`."""
+    if may_supervise(desk):
         return
-    if operator is None and not has_operators(desk):
-        return
+    operator = desk.operator
     raise InvalidInput(
         "operator.supervisor_only", field="operator", action=action, name=operator.name if operator else ""
     )
