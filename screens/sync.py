@@ -2,7 +2,8 @@
 
 Export writes one bundle into a folder (the USB stick; by default the
 ``[sync] export_dir`` of desk.toml, else the home's ``outbox/``; a folder typed
-here that worked becomes that setting, kept between runs); push sends
+here that worked is the next default, kept between runs: that setting on a desk
+without accounts, else the signed-in operator's own, ``desk.sync.status.export_folder``); push sends
 the events to the hub over the network. Both run in a worker with a progress
 bar; Esc stops them between steps (what the hub already acknowledged stays
 acknowledged; a stopped export keeps nothing and marks nothing).
@@ -21,14 +22,13 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker
 
-from desk.config import update_settings
 from desk.reports.board import is_hub
 from desk.rules.problems import Problem, is_problem_json, problem
 from desk.sync.bundle_write import export_bundle
 from desk.sync.ingest import Cancelled, cancelled
 from desk.sync.push import is_plain_remote, push
 from desk.sync.seal import pinned_recipient
-from desk.sync.status import SyncStatus, rejection_problem, sync_status
+from desk.sync.status import SyncStatus, export_folder, keep_export_folder, rejection_problem, sync_status
 from screens.base import DeskScreen
 from screens.i18n.os_errors import os_words_vi
 from screens.messages import SyncFinished, WorkProgress
@@ -106,14 +106,13 @@ class SyncScreen(DeskScreen):
         return self.query_one("#sync-progress", ProgressBar)
 
     def default_folder(self) -> str:
-        desk = self.app.desk
-        return desk.settings.export_dir or str(desk.home.outbox)
+        return export_folder(self.app.desk)
 
     def on_mount(self) -> None:
         self.folder_input.value = self._folder_shown = self.default_folder()
 
     def on_screen_resume(self) -> None:
-        # the settings screen may have changed the export folder meanwhile: unless the clerk typed one here
+        # the settings screen (or another operator signing in) may have changed the default: unless one was typed here
         if self.folder_input.value == self._folder_shown:
             self.folder_input.value = self._folder_shown = self.default_folder()
         self.action_refresh()
@@ -293,9 +292,7 @@ class SyncScreen(DeskScreen):
             except Cancelled:
                 self.post_message(SyncFinished("export", cancelled=True))
                 return
-            if folder != (desk.settings.export_dir or str(desk.home.outbox)):
-                # the folder that worked is the next default, in this run and the next ones
-                update_settings(desk.home, export_dir=folder)
+            keep_export_folder(desk, folder)  # the folder that worked is the next default, in this run and the next
         self.post_message(SyncFinished("export", result))
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)

@@ -16,6 +16,7 @@ from screens.dossier import DossierScreen
 from screens.login import LoginScreen
 from screens.messages import OpenDossier
 from screens.settings import SettingsScreen
+from screens.sync import SyncScreen
 from screens.today import TodayScreen
 from tests.tui_helpers import SCAN, SIZE, pilot_test, settle, visible_text
 
@@ -205,6 +206,47 @@ async def test_a_supervisor_is_offered_refuse_withdraw_and_stop(staffed):
         await pilot.press("y")
         await settle(pilot, lambda: dossiers.get(staffed, d.code).status is Status.WITHDRAWN)
     assert dossiers.get(staffed, d.code).status is Status.WITHDRAWN
+
+
+@pilot_test
+async def test_the_export_folder_typed_on_f5_is_kept_for_that_operator_only(staffed, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    operators.sign_in(staffed, SUPERVISOR, "9999")
+    receive(staffed, IntakeRequest("1.001193", applicant_from_scan(SCAN)))
+    operators.sign_out(staffed)
+    app = DeskApp(staffed.home.root, "vi")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await sign_in(pilot, CLERK, "1234")
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, SyncScreen)
+        assert app.screen.folder_input.value == str(staffed.home.outbox)
+        app.screen.folder_input.value = str(usb)
+        await pilot.press("e")
+        await settle(pilot, lambda: "Đã xuất" in visible_text(app))
+        assert len(list(usb.glob("*.deskbundle"))) == 1
+        await pilot.press("ctrl+o")  # the next shift
+        await pilot.pause()
+        await sign_in(pilot, SUPERVISOR, "9999")
+        await pilot.press("f5")
+        await pilot.pause()
+        assert app.screen.folder_input.value == str(staffed.home.outbox)  # the desk's default, not the clerk's stick
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await sign_in(pilot, CLERK, "1234")
+        await pilot.press("f5")
+        await pilot.pause()
+        assert app.screen.folder_input.value == str(usb)  # the clerk's own, kept
+    assert "usb" not in staffed.home.config.read_text(encoding="utf-8")  # a clerk's export changes no setting
+    again = DeskApp(staffed.home.root, "vi")  # and it is kept between runs
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await sign_in(pilot, CLERK, "1234")
+        await pilot.press("f5")
+        await pilot.pause()
+        assert again.screen.folder_input.value == str(usb)
 
 
 def test_login_screen_snapshot_80x24(snap_compare, staffed):

@@ -27,10 +27,11 @@ def cmd_export(args) -> int:
     from desk.rules.problems import problem
     from desk.sync.bundle_write import export_bundle
     from desk.sync.seal import pinned_recipient
+    from desk.sync.status import export_folder
 
     desk = open_from_args(args)
     ask_passphrase(desk.home)
-    out = args.out or desk.settings.export_dir or str(desk.home.outbox)
+    out = args.out or export_folder(desk)
     seal_to = None if args.plain else pinned_recipient(desk.home)
     result = export_bundle(
         desk, Path(out).expanduser(), day=_day(args.date), with_files=args.with_files, seal_to=seal_to
@@ -365,7 +366,12 @@ def cmd_hub_board(args) -> int:
 
 def register(sub) -> None:
     sp = add_command(sub, "export", "write every event not yet exported into one bundle (.deskbundle)", cmd_export)
-    sp.add_argument("--out", metavar="DIR", help="destination folder (default: [sync] export_dir, else outbox/)")
+    sp.add_argument(
+        "--out",
+        metavar="DIR",
+        help="destination folder (default: the operator's last export folder on a desk with accounts, else "
+        "[sync] export_dir, else outbox/)",
+    )
     sp.add_argument("--date", metavar="YYYY-MM-DD", help="re-export every event of that day")
     sp.add_argument(
         "--with-files",

@@ -7,8 +7,9 @@ from typing import Any
 
 import orjson
 
-from db import file_queries, outbox_queries, queries
+from db import file_queries, outbox_queries, queries, write_transaction
 from db import sync_queries as sq
+from desk.config import update_settings
 from desk.rules.problems import Problem, problem
 from desk.sync.ingest import Gap, desk_gaps
 from desk.sync.store import hub_store
@@ -50,6 +51,34 @@ def sync_status(desk) -> SyncStatus:
         export_dir=desk.settings.export_dir,
         portal_rejections=meta("sync.portal_rejections") or [],
     )
+
+
+EXPORT_DIR_OF = "sync.export_dir:"
+"""The meta key (followed by the operator's login) of the folder an operator's last export worked into."""
+
+
+def export_folder(desk) -> str:
+    """Where an export goes unless told: on a desk with operator accounts, the folder the last export of the one
+    signed in worked into (each their own: a USB stick mounts under each one's name); else ``[sync] export_dir``,
+    else the home's ``outbox/``."""
+    if desk.operator is not None:
+        kept = queries.get_meta(desk.db, EXPORT_DIR_OF + desk.operator.login)
+        if kept:
+            return kept
+    return desk.settings.export_dir or str(desk.home.outbox)
+
+
+def keep_export_folder(desk, folder: str) -> None:
+    """An export into ``folder`` worked: make it the next default. On a desk with accounts, for the one signed in
+    only (a clerk changes no setting, and the next shift keeps its own); on a desk without, as ``[sync]
+    export_dir`` in desk.toml."""
+    if folder == export_folder(desk):
+        return
+    if desk.operator is None:
+        update_settings(desk.home, export_dir=folder)
+        return
+    with write_transaction(desk.db):
+        queries.set_meta(desk.db, EXPORT_DIR_OF + desk.operator.login, folder)
 
 
 @dataclass
