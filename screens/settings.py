@@ -22,8 +22,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from desk.config import update_settings
-from desk.dossier.lifecycle import PAPERS
 from desk.dossier.operators import require_supervisor
+from desk.dossier.print_log import PAPERS
 from desk.errors import InvalidInput
 from screens.base import DeskScreen
 from screens.dialogs.basic import ConfirmDialog

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from desk.dossier import lifecycle
+from desk.dossier import lifecycle, print_log
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.dossier.query import get, is_overdue, timeline
 from desk.dossier.rows import dossier_to_row, from_snapshot, line_to_row
@@ -326,7 +326,7 @@ def test_propose_new_due_counts_from_the_due_date_when_still_ahead(desk, now):
 def test_record_print_events(desk, now):
     d = _receive(desk)
     now("2026-11-23T09:05:00")
-    e = lifecycle.record_print(desk, d.code, "receipt", 2, "a4", True, "sent to lp")
+    e = print_log.record_print(desk, d.code, "receipt", 2, "a4", True, "sent to lp")
     assert e.type == "document.printed" and e.clerk == CLERK and e.at == datetime(2026, 11, 23, 9, 5)
     assert e.payload["print"] == {
         "kind": "receipt",
@@ -337,14 +337,14 @@ def test_record_print_events(desk, now):
         "details": {},
     }
     assert e.payload["dossier"]["code"] == d.code  # a snapshot, like every dossier event
-    f = lifecycle.record_print(
+    f = print_log.record_print(
         desk, d.code, "apology", 1, "a5", False, "lp: no printer\x1b[0m", details={"new_due": "2026-11-30T09:00:00"}
     )
     assert f.type == "document.print_failed" and f.payload["print"]["message"] == "lp: no printer"
     assert f.payload["print"]["details"] == {"new_due": "2026-11-30T09:00:00"}
-    long = lifecycle.record_print(desk, d.code, "receipt", 0, "a4", False, "lp: " + "x" * 5000)
+    long = print_log.record_print(desk, d.code, "receipt", 0, "a4", False, "lp: " + "x" * 5000)
     assert len(long.payload["print"]["message"]) == 1000
-    r = lifecycle.record_print(desk, "", "register", 1, "a4", True)
+    r = print_log.record_print(desk, "", "register", 1, "a4", True)
     assert r.dossier_code == "" and "dossier" not in r.payload
     assert [x.type for x in timeline(desk, d.code)][-3:] == [
         "document.printed",
@@ -353,11 +353,11 @@ def test_record_print_events(desk, now):
     ]
     assert get(desk, d.code).status is Status.RECEIVED
     with pytest.raises(InvalidInput):
-        lifecycle.record_print(desk, d.code, "poster", 1, "a4", True)
+        print_log.record_print(desk, d.code, "poster", 1, "a4", True)
     with pytest.raises(InvalidInput):
-        lifecycle.record_print(desk, d.code, "receipt", 1, "letter", True)
+        print_log.record_print(desk, d.code, "receipt", 1, "letter", True)
     with pytest.raises(NotFound):
-        lifecycle.record_print(desk, "000.00.12.H29-261123-1999", "receipt", 1, "a4", True)
+        print_log.record_print(desk, "000.00.12.H29-261123-1999", "receipt", 1, "a4", True)
     assert verify(desk).ok
 
 

@@ -14,7 +14,7 @@ from textual.binding import Binding
 
 from desk.cli.wording import ENGLISH
 from desk.dossier.intake import IntakeRequest, applicant_from_scan, receive
-from desk.dossier.lifecycle import PRINT_KINDS
+from desk.dossier.print_log import PRINT_KINDS
 from desk.models import Digitisation, Form, Status
 from desk.reports import qd766
 from desk.rules.receipt_qr import FIELDS

@@ -390,7 +390,8 @@ def test_cheat_sheet_snapshot(snap_compare, desk, size):
 
 @pilot_test
 async def test_the_timeline_names_each_printed_document_and_reprints(app, desk):
-    from desk.dossier.lifecycle import advance, record_print
+    from desk.dossier.lifecycle import advance
+    from desk.dossier.print_log import record_print
     from screens.messages import OpenDossier
 
     an, _ = receive_two(desk)

@@ -21,17 +21,18 @@ from db import queries
 from desk import clock
 from desk.catalog.store import get_procedure
 from desk.config import read_agency_key
-from desk.settings import Settings
 from desk.context import Desk
 from desk.dossier import query as dossiers
 from desk.dossier.guidance import gather_guidance, guidance_record
-from desk.dossier.lifecycle import extend, last_transition, missing_pairs, record_print
+from desk.dossier.lifecycle import extend, last_transition, missing_pairs
+from desk.dossier.print_log import record_print
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.fsio import atomic_write
 from desk.models import Dossier, DossierDocument, GuidanceDocument, PrintSettings
 from desk.rules import portal
 from desk.rules.forms import FORMS, commune_of
 from desk.rules.problems import Problem
+from desk.settings import Settings
 from desk.text import LIMITS, clean
 
 DOSSIER_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control")

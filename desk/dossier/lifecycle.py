@@ -28,22 +28,7 @@ from desk.errors import InvalidInput, NotFound
 from desk.models import Dossier, Event, ProcessingTime, Status, TimeUnit
 from desk.rules.status import TRANSITIONS, allowed_actions, transition
 from desk.rules.vocabulary import SATISFACTION
-from desk.text import LIMITS, clean, fold, sanitise
-
-PRINT_KINDS = (
-    "receipt",
-    "supplement",
-    "refusal",
-    "apology",
-    "stop",
-    "control",
-    "register",
-    "report",
-    "guidance",
-)
-"""Documents whose printing is recorded (Mẫu 01, 02, 03, 04, 05, 06, 07 and the day report)."""
-
-PAPERS = ("a4", "a5", "80mm")
+from desk.text import LIMITS, fold, sanitise
 
 SUPERVISOR_MOVES = frozenset({"refuse", "withdraw", "stop"})
 """Moves only a supervisor makes once the desk has operator accounts (``desk.dossier.operators``)."""
@@ -422,69 +407,3 @@ def extend(desk, code: str, new_due: datetime, reason: str, *, note: str = "") -
         return details
 
     return commit_change(desk, code, "dossier.extended", change, note=_note(note))
-
-
-# --- printing ------------------------------------------------------------------------------
-
-
-def record_print(
-    desk,
-    code: str | None,
-    kind: str,
-    copies: int,
-    paper: str,
-    ok: bool,
-    message: str = "",
-    *,
-    details: dict | None = None,
-    guidance: dict | None = None,
-) -> Event:
-    """Record a print or reprint ("document.printed") or a failed one ("document.print_failed").
-
-    ``guidance`` (Mẫu 02 for a dossier that was not taken in, of no dossier code) records a
-    "guidance.issued" event instead, printed or not: the citizen was guided either way.
-
-    ``code`` may be empty for documents of no single dossier (the register
-    book, the day report). ``details`` adds facts of the document (e.g. the new
-    date of an apology letter, the PDF's path).
-    """
-    kind = (kind or "").strip().lower()
-    if kind not in PRINT_KINDS:
-        raise InvalidInput("print.kind", field="kind", value=kind, kinds=PRINT_KINDS)
-    paper = (paper or "").strip().lower()
-    if paper and paper not in PAPERS:
-        raise InvalidInput("print.paper", field="paper", value=paper, papers=PAPERS)
-    if isinstance(copies, bool) or not isinstance(copies, int) or not 0 <= copies <= 99:
-        raise InvalidInput("print.copies", field="copies", value=repr(copies))
-    # a printer's message is whatever the spooler said: cleaned and cut, never a reason to lose the record
-    text = clean(message or "")[: LIMITS["note"]]
-    body = {
-        "kind": kind,
-        "copies": copies,
-        "paper": paper,
-        "ok": bool(ok),
-        "message": text,
-        "details": dict(details or {}),
-    }
-    with write_transaction(desk.db):
-        now = clock.now()  # after the lock: see commit_change
-        dossier_code = ""
-        payload: dict = {}
-        if code:
-            dossier = get(desk, code)
-            dossier_code = dossier.code
-            payload = snapshot_with_results(desk, dossier)
-        payload["print"] = body
-        kind_of_event = "document.printed" if ok else "document.print_failed"
-        if guidance is not None:
-            payload["guidance"], kind_of_event = guidance, "guidance.issued"
-        return events.append(
-            desk.db,
-            desk_id=desk.desk_id,
-            dossier_code=dossier_code,
-            type=kind_of_event,
-            clerk=desk.clerk,
-            operator=desk.operator_login,
-            at=now,
-            payload=payload,
-        )

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desk.config import Home, load_settings, update_settings
-from desk.settings import Settings
 from desk.errors import InvalidInput, NotFound
+from desk.settings import Settings
 
 if TYPE_CHECKING:
     from desk.dossier.pades import SignatureCheck

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from desk.dossier import checklist, lifecycle
+from desk.dossier import checklist, lifecycle, print_log
 from desk.dossier.guidance import gather_guidance, guidance_record
 from desk.sync import hub as hubmod
 from desk.sync.push import PROTOCOL
@@ -82,10 +82,10 @@ def test_every_event_type_a_desk_writes_is_imported(homes, now, tmp_path, clerk_
     lifecycle.record_result(a, d.code)
     results.attach(a, d.code, scan, name="Giấy khai sinh")
     lifecycle.return_result(a, d.code, collected_by="Phạm Thị Hương", satisfaction="hai_long")
-    lifecycle.record_print(a, d.code, "receipt", 2, "a5", True, "đã in")
-    lifecycle.record_print(a, "", "register", 1, "a4", False, "hết giấy", details={"date_from": "2026-11-23"})
+    print_log.record_print(a, d.code, "receipt", 2, "a5", True, "đã in")
+    print_log.record_print(a, "", "register", 1, "a4", False, "hết giấy", details={"date_from": "2026-11-23"})
     guided = guidance_record(gather_guidance(a, "1.001193", [(first, "chưa có"), ("Chữ ký", "")], name="Lý Văn Sơn"))
-    lifecycle.record_print(a, "", "guidance", 1, "a4", True, "đã in", guidance=guided)
+    print_log.record_print(a, "", "guidance", 1, "a4", True, "đã in", guidance=guided)
     for action, reason in (("refuse", "thiếu giấy tờ"), ("withdraw", None), ("stop", "không đủ điều kiện")):
         other = intake(a, f"Người {action}")
         if action == "stop":
