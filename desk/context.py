@@ -8,10 +8,10 @@ from pathlib import Path
 
 from db import Database, open_db
 from desk.config import Home, load_settings, resolve_home
-from desk.settings import Settings
 from desk.models import Operator
 from desk.official_calendar import official_calendar
 from desk.rules.calendar import WorkCalendar
+from desk.settings import Settings
 
 
 @dataclass

@@ -25,8 +25,9 @@ from textual.worker import Worker
 from desk.reports.board import is_hub
 from desk.rules.problems import Problem, is_problem_json, problem
 from desk.sync.bundle_write import export_bundle
+from desk.sync.hub_http import is_plain_remote
 from desk.sync.ingest import Cancelled, cancelled
-from desk.sync.push import is_plain_remote, push
+from desk.sync.push import push
 from desk.sync.seal import pinned_recipient
 from desk.sync.status import SyncStatus, export_folder, keep_export_folder, rejection_problem, sync_status
 from screens.base import DeskScreen

@@ -21,7 +21,8 @@ from desk.errors import HomeError, IntegrityFailure, InvalidInput
 from desk.sync import hub as hubmod
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
-from desk.sync.push import HubError, push
+from desk.sync.hub_http import HubError
+from desk.sync.push import push
 from desk.sync.signing import SIGNATURE_FORMAT
 from desk.sync.store import hub_store as hub_store_of
 from tests.conftest import new_home, run_desk

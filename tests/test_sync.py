@@ -31,7 +31,8 @@ from desk.rules.canonical import dumps, event_hash
 from desk.rules.problems import Problem
 from desk.sync import hub as hubmod
 from desk.sync.bundle_write import export_bundle
-from desk.sync.push import PROTOCOL, HubError, idempotency_key, push
+from desk.sync.hub_http import HubError
+from desk.sync.push import PROTOCOL, idempotency_key, push
 from desk.sync.status import sync_status
 from desk.sync.store import hub_store as hub_store_of
 from tests.conftest import DEFAULT_NOW, ROOT, new_home, run_desk

@@ -11,7 +11,7 @@ from desk.dossier import query as dossiers
 from desk.dossier.intake import IntakeRequest, applicant_from_scan, receive
 from desk.models import Status
 from screens.app import DeskApp
-from screens.dialogs.basic import ConfirmDialog, ErrorDialog, TextDialog
+from screens.dialogs.basic import ConfirmDialog
 from screens.dossier import DossierScreen
 from screens.login import LoginScreen
 from screens.messages import OpenDossier

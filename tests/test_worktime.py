@@ -19,10 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk.settings import Settings
 from desk.errors import InvalidInput
 from desk.models import Agency, OfficeHours, ProcessingTime, TimeUnit
 from desk.rules.calendar import LOCAL_DAY_OFF_NAME, WorkCalendar
+from desk.settings import Settings
 
 DAYS = TimeUnit.WORKING_DAYS
 HOURS = TimeUnit.WORKING_HOURS

@@ -77,7 +77,8 @@ def cmd_import(args) -> int:
 
 def cmd_sync(args) -> int:
     from desk.rules.problems import problem
-    from desk.sync.push import is_plain_remote, push
+    from desk.sync.hub_http import is_plain_remote
+    from desk.sync.push import push
     from desk.sync.status import rejection_problem
 
     desk = open_from_args(args)

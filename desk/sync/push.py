@@ -6,7 +6,8 @@ once the hub has acknowledged its id. Connection errors, timeouts and 5xx
 (and 408/429) are retried with exponential backoff and jitter, bounded in
 attempts and in total waiting; any other 4xx stops with the hub's message.
 The idempotency key of a batch is derived from the desk and the batch's
-events, so a rerun after a crash sends the same key for the same batch.
+events, so a rerun after a crash sends the same key for the same batch. One request and its answer
+(certificate, redirects, refusals, the hub's signature) are ``desk.sync.hub_http``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.client
-import ipaddress
 import json
 import random
 import secrets
@@ -30,17 +30,17 @@ from db import queries, write_transaction
 from db import sync_queries as sq
 from desk import __version__, clock, keys
 from desk.dossier.events import row_to_record
-from desk.errors import DeskError, IntegrityFailure, InvalidInput
+from desk.errors import DeskError, InvalidInput
 from desk.rules.problems import Problem, problem
+from desk.sync.hub_http import HubError, Retryable, check_signed_by, exchange, hub_code, hub_message, opener_for
 from desk.sync.ingest import Progress
 from desk.sync.push_files import PIECE, mark_sent, send_files
-from desk.sync.signing import HUB_SIGNATURE_HEADER, Signer, reply_genuine
+from desk.sync.signing import HUB_SIGNATURE_HEADER, Signer
 
 PROTOCOL = "motcua-desk-push/1"
 EVENTS_PATH = "/v1/events"
 HEALTH_PATH = "/v1/health"
 HEAD_PATH = "/v1/head"
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_BATCH = 1000
 NO_PROGRESS_ROUNDS = 3
 # what a desk declares with each batch, for the hub's board (desk.reports.board): its clock now (the skew the
@@ -85,19 +85,6 @@ class PushResult:
         }
 
 
-class HubError(DeskError):
-    """The hub refused a batch (4xx); the message is the hub's."""
-
-
-class _Retryable(Exception):
-    """A failure worth another attempt (network, timeout, 5xx)."""
-
-    def __init__(self, reason: Problem, retry_after: float | None = None):
-        super().__init__(str(reason))
-        self.reason = reason
-        self.retry_after = retry_after
-
-
 def events_url(endpoint: str) -> str:
     """The events URL of a hub: the endpoint as configured, with ``/v1/events`` added unless present."""
     endpoint = endpoint.strip()
@@ -133,12 +120,12 @@ def fetch_head(desk, endpoint: str | None = None, token: str | None = None, *, t
         method="GET",
     )
     try:
-        with _opener(settings.sync_ca_file).open(req, timeout=timeout) as resp:
+        with opener_for(settings.sync_ca_file).open(req, timeout=timeout) as resp:
             data = resp.read()
             signature = resp.headers.get(HUB_SIGNATURE_HEADER) or ""
         if settings.sync_hub_key:  # a pinned hub (the backup keeps the pin) must have signed what it holds
             hub_key = keys.public_from_text(settings.sync_hub_key, field="sync.hub_key")
-            _check_signed_by(hub_key, challenge.encode("ascii"), data, signature, endpoint)
+            check_signed_by(hub_key, challenge.encode("ascii"), data, signature, endpoint)
         answer = json.loads(data.decode("utf-8"))
     except urllib.error.HTTPError as exc:
         body = exc.read()
@@ -146,8 +133,8 @@ def fetch_head(desk, endpoint: str | None = None, token: str | None = None, *, t
             "recover.hub_refused",
             field="endpoint",
             status=exc.code,
-            code=_hub_code(body),
-            message=_hub_message(body),
+            code=hub_code(body),
+            message=hub_message(body),
         )
     except (urllib.error.URLError, http.client.HTTPException, OSError, UnicodeDecodeError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
@@ -167,135 +154,31 @@ def idempotency_key(desk_id: str, records: list[dict]) -> str:
     return f"{desk_id}:{records[0]['seq']}-{records[-1]['seq']}:{digest}"
 
 
-def _hub_code(body: bytes) -> str:
-    """The stable code of a hub's refusal (``{"error": …, "code": …}``), or "" when it gave none."""
-    try:
-        value = json.loads(body.decode("utf-8"))
-        if isinstance(value, dict) and isinstance(value.get("code"), str):
-            return value["code"][:100]
-    except (UnicodeDecodeError, ValueError):
-        pass
-    return ""
-
-
-def _hub_message(body: bytes) -> str:
-    try:
-        value = json.loads(body.decode("utf-8"))
-        if isinstance(value, dict) and isinstance(value.get("error"), str):
-            return value["error"][:500]
-    except (UnicodeDecodeError, ValueError):
-        pass
-    return body.decode("utf-8", "replace").strip()[:500] or "(no message)"
-
-
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
-
-
-def is_plain_remote(url: str) -> bool:
-    """Whether ``url`` is plain ``http://`` to a host other than this machine (token and data readable on the way)."""
-    parts = urllib.parse.urlsplit(url.strip())
-    if parts.scheme != "http":
-        return False
-    host = (parts.hostname or "").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return False
-    try:
-        return not ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return True
-
-
-class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a 307/308 to the same scheme, host and port (body and token sent again); refuse any other.
-
-    The token never leaves for another host, and a POST is never turned into a GET.
-    """
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
-        if code in (307, 308) and (old.scheme, old.netloc) == (new.scheme, new.netloc):
-            return urllib.request.Request(newurl, data=req.data, headers=dict(req.header_items()), method="POST")
-        fp.close()
-        raise HubError("sync.redirect_refused", field="endpoint", status=code, location=newurl[:200])
-
-
-def _opener(ca_file: str) -> urllib.request.OpenerDirector:
-    """HTTP(S) with the certificate checked (against ``ca_file`` when given) and only same-origin redirects."""
-    try:
-        context = ssl.create_default_context(cafile=ca_file or None)
-    except (OSError, ssl.SSLError):
-        raise InvalidInput("sync.ca_file_unreadable", field="ca_file", path=ca_file) from None
-    return urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), _SameOriginRedirects())
-
-
-def _exchange(req: urllib.request.Request, timeout: float, opener: urllib.request.OpenerDirector) -> tuple[bytes, str]:
-    """One request; returns the answer's body and its ``Hub-Signature``, raises _Retryable or HubError."""
-    try:
-        with opener.open(req, timeout=timeout) as resp:
-            data = resp.read()
-            signature = resp.headers.get(HUB_SIGNATURE_HEADER)
-    except urllib.error.HTTPError as exc:
-        data = exc.read() if exc.fp else b""
-        status = exc.code
-        code, message = _hub_code(data), _hub_message(data)
-        if status in RETRY_STATUSES:
-            raise _Retryable(
-                problem("sync.hub_answered", status=status, code=code, message=message),
-                _retry_after(exc.headers.get("Retry-After")),
-            )
-        if status == 401:
-            raise HubError("sync.token_refused", field="token", status=status, code=code, message=message) from None
-        if status in (403, 409, 422):
-            raise IntegrityFailure("sync.events_refused", status=status, code=code, message=message) from None
-        raise HubError("sync.batch_refused", status=status, code=code, message=message) from None
-    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        if isinstance(reason, ssl.SSLCertVerificationError):
-            # not a passing fault: retrying would only send the token to the same wrong server again
-            raise HubError(
-                "sync.certificate_refused", field="endpoint", reason=str(reason.verify_message or reason)[:200]
-            ) from None
-        raise _Retryable(problem("sync.hub_unreachable", detail=f"{reason.__class__.__name__}: {reason}")) from None
-    return data, signature or ""
-
-
-def _check_signed_by(hub_key: bytes, request: bytes, data: bytes, signature: str, url: str) -> None:
-    """The answer is the pinned hub's (``keys.hub_unsigned`` / ``keys.hub_key_mismatch`` otherwise)."""
-    if not signature:
-        raise HubError("keys.hub_unsigned", field="endpoint", url=url)
-    if not reply_genuine(hub_key, request, data, signature):
-        raise HubError("keys.hub_key_mismatch", field="endpoint", url=url, fingerprint=keys.fingerprint(hub_key))
-
-
 def _hello(url: str, timeout: float, opener: urllib.request.OpenerDirector, hub_key: bytes) -> dict:
     """Ask the hub to sign a fresh challenge (``GET /v1/health?challenge=…``) and check it with the pinned key."""
     challenge = secrets.token_hex(16)
     req = urllib.request.Request(
         f"{hub_url(url, HEALTH_PATH)}?challenge={challenge}", headers={"Accept": "application/json"}, method="GET"
     )
-    data, signature = _exchange(req, timeout, opener)
-    _check_signed_by(hub_key, challenge.encode("ascii"), data, signature, url)
+    data, signature = exchange(req, timeout, opener)
+    check_signed_by(hub_key, challenge.encode("ascii"), data, signature, url)
     return {}
 
 
 def _post(
     url: str, body: bytes, headers: dict, timeout: float, opener: urllib.request.OpenerDirector, hub_key: bytes
 ) -> dict:
-    """One POST; returns the hub's JSON answer once its signature by ``hub_key`` checks, raises _Retryable or
+    """One POST; returns the hub's JSON answer once its signature by ``hub_key`` checks, raises Retryable or
     HubError."""
     req = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    data, signature = _exchange(req, timeout, opener)
-    _check_signed_by(hub_key, body, data, signature, url)
+    data, signature = exchange(req, timeout, opener)
+    check_signed_by(hub_key, body, data, signature, url)
     try:
         answer = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise _Retryable(problem("sync.answer_not_json")) from None
+        raise Retryable(problem("sync.answer_not_json")) from None
     if not isinstance(answer, dict) or not isinstance(answer.get("acknowledged"), list):
-        raise _Retryable(problem("sync.answer_no_acknowledged"))
+        raise Retryable(problem("sync.answer_no_acknowledged"))
     return answer
 
 
@@ -339,7 +222,7 @@ def push(
     hub_key = keys.public_from_text(settings.sync_hub_key, field="sync.hub_key")
     signer = Signer(desk.home)  # the desk's key, read once (its passphrase asked once)
     url = events_url(endpoint)
-    opener = _opener(settings.sync_ca_file)
+    opener = opener_for(settings.sync_ca_file)
     agency = settings.agency
     result = PushResult(endpoint=url)
     total = queries.count_unsynced(desk.db, desk.desk_id)
@@ -354,7 +237,7 @@ def push(
             attempt += 1
             try:
                 return call()
-            except _Retryable as exc:
+            except Retryable as exc:
                 if attempt >= max_attempts:
                     raise DeskError(
                         "sync.gave_up", url=url, attempts=attempt, reason=exc.reason, pushed=result.pushed
@@ -385,11 +268,11 @@ def push(
         )
 
         def once() -> dict:
-            data, _ = _exchange(req, timeout, opener)
+            data, _ = exchange(req, timeout, opener)
             try:
                 answer = json.loads(data.decode("utf-8"))
             except (UnicodeDecodeError, ValueError):
-                raise _Retryable(problem("sync.answer_not_json")) from None
+                raise Retryable(problem("sync.answer_not_json")) from None
             return answer if isinstance(answer, dict) else {}
 
         return retried(once)

@@ -19,7 +19,8 @@ from desk.context import open_desk
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.errors import InvalidInput
 from desk.sync import hub as hubmod
-from desk.sync.push import HubError, push
+from desk.sync.hub_http import HubError
+from desk.sync.push import push
 from desk.sync.status import sync_status
 from tests.conftest import new_home, run_desk
 from tests.desk_helpers import enrol_homes
@@ -192,7 +193,7 @@ def test_a_redirect_to_another_host_is_refused_and_never_gets_the_token(homes, d
 
 
 def test_plain_http_to_another_machine_warns(homes):
-    from desk.sync.push import is_plain_remote
+    from desk.sync.hub_http import is_plain_remote
 
     assert is_plain_remote("http://hub.example.gov.vn/motcua")
     assert is_plain_remote("http://10.0.0.5:8765")
