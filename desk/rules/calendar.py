@@ -5,7 +5,8 @@ days set by law and by the yearly notices, each with its source and status),
 the office's working week and the desk's own per-year overrides. For a year
 the official calendar does not cover, the ``holidays`` package's Vietnam
 calendar (names in Vietnamese) stands in, and its days count as *expected*.
-The calendar is given to :class:`WorkCalendar`; this module reads no file.
+The calendar is given to :class:`WorkCalendar`; this module reads no file
+(the per-year tables of working days: ``desk.rules.working_days``).
 Working time runs only inside office hours: two segments a day, morning and
 afternoon. Everything is naive local time, like the rest of the desk.
 
@@ -16,15 +17,14 @@ Working time is counted exactly (to the microsecond) inside; the public
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-from typing import Any, Protocol
+from typing import Protocol
 
 from desk.errors import InvalidInput
 from desk.models import OfficeHours, ProcessingTime, TimeUnit
 from desk.official_calendar import PACKAGE_SOURCE, CalendarDay, DayStatus, OfficialCalendar
 from desk.rules.problems import Problem, problem
+from desk.rules.working_days import YearTable, vn_holidays, year_table
 
 LOCAL_DAY_OFF_NAME = "Ngày nghỉ (cấu hình của bộ phận)"
 
@@ -45,62 +45,6 @@ class CalendarSettings(Protocol):
     def extra_working_days(self) -> tuple[date, ...]: ...
     @property
     def pending_days_off(self) -> bool: ...
-
-
-@lru_cache(maxsize=32)
-def _vn_holidays(year: int):
-    """The Vietnam holiday calendar of one year, built once per process.
-
-    Building one costs about a millisecond (the first one imports the lunar
-    tables); the desk asks on every keystroke, so it is shared by all calendars.
-    Only dates of ``year`` are ever looked up in it, so it is never expanded
-    (and never mutated) after construction.
-    """
-    import holidays
-
-    return holidays.country_holidays("VN", years=year, language="vi")
-
-
-@dataclass(frozen=True)
-class _YearTable:
-    """Working-day flags of one year and their running count, for O(1) lookups."""
-
-    first_ordinal: int
-    flags: bytes  # 1 for a working day, indexed by ordinal - first_ordinal
-    running: tuple[int, ...]  # running[i] = working days among the first i days
-
-
-@lru_cache(maxsize=256)
-def _year_table(
-    year: int,
-    working_week: frozenset[int],
-    days_off: frozenset[date],
-    working_days: frozenset[date],
-    official: tuple[frozenset[date], frozenset[date]] | None = None,
-) -> _YearTable:
-    """``official``: the notices' (days off, days worked) of a year they cover; None asks the package."""
-    vn: Any = _vn_holidays(year) if official is None else None
-    first = date(year, 1, 1).toordinal()
-    last = date(year, 12, 31).toordinal()
-    flags = bytearray()
-    running = [0]
-    for ordinal in range(first, last + 1):
-        d = date.fromordinal(ordinal)
-        if d in days_off:
-            ok = False
-        elif d in working_days:
-            ok = True
-        elif official is not None:
-            ok = d not in official[0] and (d in official[1] or d.isoweekday() in working_week)
-        elif d in vn:
-            ok = False  # public holiday, or a day off in lieu of one
-        elif d.weekday() in vn.weekend and vn.is_working_day(d):
-            ok = True  # a Saturday worked by government notice (swapped day)
-        else:
-            ok = d.isoweekday() in working_week
-        flags.append(ok)
-        running.append(running[-1] + ok)
-    return _YearTable(first, bytes(flags), tuple(running))
 
 
 def _check_naive(dt: datetime, what: str) -> None:
@@ -153,7 +97,7 @@ class WorkCalendar:
         )
         self._day_length = sum((end - start for start, end in self._segments), _ZERO)
         self._working_day = timedelta(hours=hours.day_hours)
-        self._tables: dict[int, _YearTable] = {}
+        self._tables: dict[int, YearTable] = {}
 
     @classmethod
     def from_settings(cls, settings: CalendarSettings, official: OfficialCalendar | None = None) -> WorkCalendar:
@@ -171,14 +115,14 @@ class WorkCalendar:
     def _counted(self, day: CalendarDay) -> bool:
         return day.status is not DayStatus.PENDING or self.pending_days_off
 
-    def _table(self, year: int) -> _YearTable:
+    def _table(self, year: int) -> YearTable:
         table = self._tables.get(year)
         if table is None:
             official = None
             if self.official.covers(year):
                 days = [d for d in self.official.in_year(year) if self._counted(d)]
                 official = (frozenset(d.day for d in days if d.off), frozenset(d.day for d in days if not d.off))
-            table = _year_table(year, self._week, self.extra_days_off, self.extra_working_days, official)
+            table = year_table(year, self._week, self.extra_days_off, self.extra_working_days, official)
             self._tables[year] = table
         return table
 
@@ -193,7 +137,7 @@ class WorkCalendar:
             if self.official.covers(year):
                 out += [d for d in self.official.in_year(year) if first <= d.day <= last]
                 continue
-            vn = _vn_holidays(year)
+            vn = vn_holidays(year)
             for day, name in sorted(vn.items()):
                 if first <= day <= last:
                     out.append(CalendarDay(day, True, DayStatus.EXPECTED, name, PACKAGE_SOURCE))
@@ -251,7 +195,7 @@ class WorkCalendar:
             day = self.official.get(d)
             name = day.name if day is not None and day.off and self._counted(day) else None
         else:
-            name = _vn_holidays(d.year).get(d)
+            name = vn_holidays(d.year).get(d)
         if name:
             return name
         if d in self.extra_days_off:
