@@ -35,25 +35,19 @@ class Retryable(Exception):
         self.retry_after = retry_after
 
 
-def hub_code(body: bytes) -> str:
-    """The stable code of a hub's refusal (``{"error": …, "code": …}``), or "" when it gave none."""
+def hub_refusal(body: bytes) -> tuple[str, str]:
+    """The stable code ("" when it gave none) and the message of a hub's refusal (``{"error": …, "code": …}``;
+    a body of another shape is the message itself)."""
     try:
         value = json.loads(body.decode("utf-8"))
-        if isinstance(value, dict) and isinstance(value.get("code"), str):
-            return value["code"][:100]
     except (UnicodeDecodeError, ValueError):
-        pass
-    return ""
-
-
-def hub_message(body: bytes) -> str:
-    try:
-        value = json.loads(body.decode("utf-8"))
-        if isinstance(value, dict) and isinstance(value.get("error"), str):
-            return value["error"][:500]
-    except (UnicodeDecodeError, ValueError):
-        pass
-    return body.decode("utf-8", "replace").strip()[:500] or "(no message)"
+        value = None
+    if not isinstance(value, dict):
+        value = {}
+    code = value["code"][:100] if isinstance(value.get("code"), str) else ""
+    if isinstance(value.get("error"), str):
+        return code, value["error"][:500]
+    return code, body.decode("utf-8", "replace").strip()[:500] or "(no message)"
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -109,7 +103,7 @@ def exchange(req: urllib.request.Request, timeout: float, opener: urllib.request
     except urllib.error.HTTPError as exc:
         data = exc.read() if exc.fp else b""
         status = exc.code
-        code, message = hub_code(data), hub_message(data)
+        code, message = hub_refusal(data)
         if status in RETRY_STATUSES:
             raise Retryable(
                 problem("sync.hub_answered", status=status, code=code, message=message),

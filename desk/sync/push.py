@@ -32,7 +32,7 @@ from desk import __version__, clock, keys
 from desk.dossier.events import row_to_record
 from desk.errors import DeskError, InvalidInput
 from desk.rules.problems import Problem, problem
-from desk.sync.hub_http import HubError, Retryable, check_signed_by, exchange, hub_code, hub_message, opener_for
+from desk.sync.hub_http import HubError, Retryable, check_signed_by, exchange, hub_refusal, opener_for
 from desk.sync.ingest import Progress
 from desk.sync.push_files import PIECE, mark_sent, send_files
 from desk.sync.signing import HUB_SIGNATURE_HEADER, Signer
@@ -128,14 +128,8 @@ def fetch_head(desk, endpoint: str | None = None, token: str | None = None, *, t
             check_signed_by(hub_key, challenge.encode("ascii"), data, signature, endpoint)
         answer = json.loads(data.decode("utf-8"))
     except urllib.error.HTTPError as exc:
-        body = exc.read()
-        raise HubError(
-            "recover.hub_refused",
-            field="endpoint",
-            status=exc.code,
-            code=hub_code(body),
-            message=hub_message(body),
-        )
+        code, message = hub_refusal(exc.read())
+        raise HubError("recover.hub_refused", field="endpoint", status=exc.code, code=code, message=message)
     except (urllib.error.URLError, http.client.HTTPException, OSError, UnicodeDecodeError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
         if isinstance(reason, ssl.SSLCertVerificationError):
