@@ -2,7 +2,8 @@
 manifest, and the deflating done on a background thread while the next records are built.
 
 ``desk.sync.bundle_write`` says what goes in a bundle; this is how its bytes reach the file,
-owner-only, so that exporting the same range again gives byte-identical members.
+owner-only, so that exporting the same range again gives byte-identical members. A sealed bundle's
+outer zip (``desk.sync.seal``) takes its members' fixed times and attributes from here too.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from pyrage import x25519
 
 from desk.errors import HomeError, IntegrityFailure, InvalidInput
 from desk.fsio import atomic_write, fsync_dir, owner_only, process_gone
+from desk.sync.bundle_zip import zinfo
 
 SEALED_FORMAT = "motcua-desk-sealed/1"
 MEMBER_ROUTING = "routing.json"
@@ -49,7 +50,6 @@ TEMP_DIR = "tmp"
 MAX_ROUTING_BYTES = 64 * 1024
 MAX_SEALED_BYTES = 2 * 1024**3 + 1024**2  # a plain bundle's limit, and age's overhead (16 bytes per 64 KiB)
 STALE_SECONDS = 3600
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # APPNOTE 4.3.7: signature … file name length, extra field length
 _END_RECORD = struct.Struct("<4s4H2LH")
 
@@ -181,14 +181,6 @@ def private_folder(home, purpose: str) -> Iterator[Path]:
 # --- sealing ------------------------------------------------------------------------------------
 
 
-def _zinfo(name: str, compress: int) -> zipfile.ZipInfo:
-    zi = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    zi.compress_type = compress
-    zi.create_system = 3
-    zi.external_attr = 0o100644 << 16
-    return zi
-
-
 @contextlib.contextmanager
 def sealing(home, target: Path, recipient: str, routing: dict) -> Iterator[Path]:
     """``with sealing(home, part, recipient, routing) as plain: write the plain bundle to plain``; on a
@@ -201,10 +193,10 @@ def sealing(home, target: Path, recipient: str, routing: dict) -> Iterator[Path]
             with zipfile.ZipFile(fh, "w") as zf:
                 outside = {**routing, "format": SEALED_FORMAT, "hub_key": recipient, "sealed": MEMBER_SEALED}
                 zf.writestr(
-                    _zinfo(MEMBER_ROUTING, zipfile.ZIP_DEFLATED),
+                    zinfo(MEMBER_ROUTING),
                     json.dumps(outside, ensure_ascii=False, indent=2, sort_keys=True),
                 )
-                with zf.open(_zinfo(MEMBER_SEALED, zipfile.ZIP_STORED), "w") as w:
+                with zf.open(zinfo(MEMBER_SEALED, stored=True), "w") as w:
                     pyrage.encrypt_io(src, cast(io.BufferedIOBase, w), [hub])
             fh.flush()
             os.fsync(fh.fileno())
