@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# the record's supplement history, read beside the outbox (as ``db.pg.outbox_queries.supplement_steps``)
+from db.portal_queries import supplement_steps as supplement_steps
+
 STATES = ("pending", "done", "rejected", "failed")
 SET_ASIDE = ("rejected", "failed")
 """States of a record forwarding has put aside: the portal refused it, or it failed too many times."""
@@ -44,6 +47,19 @@ def enqueue(db, desk_id: str, codes: list[str], at: str) -> None:
         db.conn.executemany(_ENQUEUE, [(code, desk_id, at) for code in codes])
 
 
+def enqueue_missing(db, desk_id: str, at: str) -> int:
+    """Ask for every dossier of ``desk_id`` (the home's own counter) the outbox has never held: those received
+    before ``[portal] url`` was set. Inside a write transaction; returns how many."""
+    cur = db.execute(
+        """
+        INSERT INTO portal_outbox(dossier_code, desk_id, enqueued_at)
+        SELECT d.code, d.desk_id, ? FROM dossiers d
+        WHERE d.desk_id = ? AND NOT EXISTS (SELECT 1 FROM portal_outbox o WHERE o.dossier_code = d.code)""",
+        (at, desk_id),
+    )
+    return cur.rowcount
+
+
 _CLAIM = """
     UPDATE portal_outbox
     SET claimed_by = ?, lease_until = ?, claimed_generation = generation, attempts = attempts + 1
@@ -68,7 +84,7 @@ PG_CLAIM = """
     FROM due WHERE o.dossier_code = due.dossier_code
     RETURNING o.dossier_code, o.desk_id, o.claimed_generation, o.attempts, o.sent_generation
 """
-"""The PostgreSQL claim (for the store's version of this module): ``FOR UPDATE SKIP LOCKED`` lets workers on
+"""The PostgreSQL claim (``db.pg.outbox_queries``): ``FOR UPDATE SKIP LOCKED`` lets workers on
 many connections claim at once, none waiting for another's rows. The other statements of this module are
 plain SQL that PostgreSQL runs as they are, with ``%s`` placeholders; the table's DDL there: ``next_try`` and
 ``lease_until`` DOUBLE PRECISION, ``id`` of portal_replies BIGSERIAL (see ``m015_portal_forwarding``)."""

@@ -120,6 +120,7 @@ def commit_change(
             type=event_type,
             clerk=desk.clerk,
             operator=desk.operator_login,
+            forward=events.forwards(desk),
             at=now,
             payload=payload,
         )
@@ -481,6 +482,7 @@ def record_print(
             type=kind_of_event,
             clerk=desk.clerk,
             operator=desk.operator_login,
+            forward=events.forwards(desk),
             at=now,
             payload=payload,
         )
