@@ -1,8 +1,9 @@
 """Forwarding each dossier's record and progress from the hub to the provincial system / national portal.
 
 Every import of events at the hub (a bundle's or a pushed batch's, ``desk.sync.ingest``) asks, in
-its own transaction, for the dossiers it touched to be forwarded: a row of the outbox
-(``db.outbox_queries``). Workers (``desk hub forward``, or one beside ``desk hub serve --forward``)
+its own transaction, for the dossiers it touched to be forwarded: a row of the outbox in the hub's store
+(``db.outbox_queries`` on SQLite, ``db.pg.outbox_queries`` on PostgreSQL: ``desk.sync.outbox``); the hub's own
+counter asks for its dossiers in their events' transactions (``desk.dossier.events``). Workers (``desk hub forward``, or one beside ``desk hub serve --forward``)
 take due rows under a lease and, for each dossier, through the portal adapter
 (``desk.sync.portal_adapter``, the one module a province replaces):
 
