@@ -9,155 +9,25 @@ backoff and leases are moved by the injected clock, workers running at once wait
 from __future__ import annotations
 
 import json
-import threading
-from pathlib import Path
 
 import pytest
 
 from db import outbox_queries, write_transaction
-from desk.config import Home, update_settings
+from desk.config import update_settings
 from desk.context import open_desk
 from desk.dossier import lifecycle
-from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from desk.errors import DeskError
 from desk.sync import hub as hubmod
 from desk.sync import ingest as ingest_module
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
-from desk.sync.forward import Forwarder, backoff_delay, portal_settings
-from desk.sync.outbox import outbox_of
+from desk.sync.forward import backoff_delay, portal_settings
 from desk.sync.portal_adapter import HttpPortal
 from desk.sync.push import push
 from desk.sync.status import sync_status
-from desk.sync.store import hub_store as store_of
-from desk.sync.store import pg_store
-from tests.conftest import new_home, run_desk
-from tests.desk_helpers import enrol_homes
+from tests.conftest import run_desk
+from tests.forward_world import AGENCY, PASSWORD, Clock, forwarder, intake, sent_once_per_change
 from tests.portal_stand_in import STAND_IN, PortalStandIn
-
-AGENCY = "000.00.12.H29"
-PASSWORD = "s3cret-Pass!"
-
-
-def intake(desk, name: str) -> str:
-    dossier, _ = receive(
-        desk, IntakeRequest(procedure_code="2.000815", applicant=ApplicantInput(name=name, phone="0912345678"))
-    )
-    return dossier.code
-
-
-class World:
-    """A desk and its hub (on the store ``database``: "" the home's SQLite, or a PostgreSQL URL), and what the
-    tests do with them: intakes and changes at the desk, bundles carried to the hub, the hub's outbox read."""
-
-    def __init__(self, root: Path, database: str):
-        self.root = root
-        self.desk_home = new_home(root / "desk", agency_code=AGENCY, desk_no=1, clerk="Nguyễn Thị Lan")
-        self.hub_home = new_home(root / "hub", agency_code=AGENCY, desk_no=0, clerk="Trần Văn Hùng")
-        if database:
-            update_settings(self.hub_home, hub_database=database)
-        token = hubmod.add_token(self.hub_home)
-        update_settings(self.desk_home, sync_token=token)
-        enrol_homes(self.desk_home, self.hub_home)
-        self._bundles = 0
-
-    def at(self, home: Home, work):
-        d = open_desk(home)
-        try:
-            return work(d)
-        finally:
-            d.close()
-
-    def intake(self, *names: str) -> list[str]:
-        """Dossiers received at the desk."""
-        return self.at(self.desk_home, lambda d: [intake(d, name) for name in names])
-
-    def carry(self) -> None:
-        """The desk's new events carried to the hub by a bundle."""
-        self._bundles += 1
-        out = self.root / f"out{self._bundles}"
-        out.mkdir()
-        bundle = self.at(self.desk_home, lambda d: export_bundle(d, out, seal_to=None).path)
-        self.at(self.hub_home, lambda h: import_bundle(h, bundle))
-
-    def received(self, *names: str) -> list[str]:
-        """Dossiers received at the desk and carried to the hub."""
-        codes = self.intake(*names)
-        self.carry()
-        return codes
-
-    def read(self, work):
-        """``work(outbox queries, handle)`` on the hub's store."""
-
-        def reading(h):
-            store = store_of(h)
-            with store.reading() as db:
-                return work(outbox_of(store.q), db)
-
-        return self.at(self.hub_home, reading)
-
-    def row(self, code: str) -> dict | None:
-        return self.read(lambda q, db: q.outbox_row(db, code))
-
-    def replies(self, code: str) -> list[dict]:
-        return self.read(lambda q, db: q.replies(db, code))
-
-    def problems(self, desk_id: str | None = None) -> list[dict]:
-        return self.read(lambda q, db: q.forwarding_problems(db, desk_id))
-
-    def count(self, table: str) -> int:
-        return self.read(lambda q, db: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-
-    @property
-    def desk_id(self) -> str:
-        return self.at(self.desk_home, lambda d: d.desk_id)
-
-
-@pytest.fixture
-def world(tmp_path, now, hub_store) -> World:
-    return World(tmp_path, hub_store)
-
-
-@pytest.fixture
-def portal(world, tmp_path):
-    """The stand-in, and the hub configured for it (the password in an owner-only file)."""
-    secret = tmp_path / "portal-password"
-    secret.write_text(PASSWORD + "\n", encoding="utf-8")
-    secret.chmod(0o600)
-    with PortalStandIn(password=PASSWORD, madonvi=AGENCY) as stand_in:
-        update_settings(
-            world.hub_home,
-            portal_url=stand_in.url,
-            portal_username="hub-user",
-            portal_password_file=str(secret),
-            portal_retry_base_s=30,
-            portal_retry_max_s=600,
-            portal_max_attempts=3,
-            portal_lease_s=300,
-            portal_timeout_s=5,
-        )
-        yield stand_in
-
-
-class Clock:
-    def __init__(self, t: float = 1_000_000.0):
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-
-def forwarder(hub, clock=None, worker=None, portal=None) -> Forwarder:
-    return Forwarder(
-        hub, portal or HttpPortal(portal_settings(hub)), now=clock or Clock(), rand=lambda: 0.5, worker=worker
-    )
-
-
-def sent_once_per_change(portal: PortalStandIn, changes: dict[str, int]) -> None:
-    """The stand-in got each dossier's record exactly once per change carried to the hub."""
-    records = [c["data"][0]["MaHoSo"] for c in portal.calls if c.get("service") == "DongBoHoSoMC"]
-    assert {code: records.count(code) for code in set(records)} == changes
-
 
 # --- the outbox is filled with the events ------------------------------------------------------
 
@@ -376,27 +246,6 @@ def test_the_sync_screen_shows_the_portals_refusal(home, now, language, words):
     scenario()
 
 
-def test_a_killed_workers_lease_expires_and_another_takes_the_row(world, portal):
-    (code,) = world.received("Nguyễn Văn An")
-    hub = open_desk(world.hub_home)
-    store = store_of(hub)
-    q = outbox_of(store.q)
-    clock = Clock()
-    with store.writing() as db:
-        taken = q.claim(db, "killed", clock.t, 300, 10)  # then the process dies
-    assert [r["dossier_code"] for r in taken] == [code]
-
-    alive = forwarder(hub, clock=clock, worker="alive")
-    assert alive.pass_once().acknowledged == 0 and portal.calls == []  # the lease holds
-    clock.t += 301
-    assert alive.pass_once().acknowledged == 1
-    assert world.row(code)["state"] == "done"
-    with store.writing() as db:  # the killed worker, were it to come back, can no longer finish it
-        assert not q.acknowledged(db, code, "killed", 1, "2026-11-23T09:00:00")
-    sent_once_per_change(portal, {code: 1})
-    hub.close()
-
-
 def test_an_expired_session_is_renewed(world, portal):
     (a,) = world.received("Nguyễn Văn An")
     hub = open_desk(world.hub_home)
@@ -447,166 +296,6 @@ def test_forwarding_is_refused_plainly_when_not_configured(world, tmp_path, monk
     update_settings(world.hub_home, portal_password_file=str(loose))
     run = run_desk("--home", hub_root, "hub", "forward", "--once")
     assert "chmod 600" in run.stderr
-
-
-# --- many workers ---------------------------------------------------------------------------------
-
-
-def test_several_workers_forward_each_record_once_per_change(world, portal):
-    hub_root = str(world.hub_home.root)
-    codes = world.received(*(f"Nguyễn Văn Số {i}" for i in range(6)))
-    run = run_desk("--home", hub_root, "hub", "forward", "--once", "--workers", "3", "--json")
-    assert json.loads(run.stdout)["acknowledged"] == 6
-    assert sorted(portal.records) == sorted(codes)
-    world.at(world.desk_home, lambda d: [lifecycle.transfer(d, code) for code in codes[:2]])
-    world.carry()
-    run = run_desk("--home", hub_root, "hub", "forward", "--once", "--workers", "3", "--json")
-    assert json.loads(run.stdout)["acknowledged"] == 2
-    sent_once_per_change(portal, {code: 2 if code in codes[:2] else 1 for code in codes})
-
-
-class Held:
-    """The portal as a worker sees it, held at its first look-up until told to go on."""
-
-    def __init__(self, inner: HttpPortal):
-        self.inner = inner
-        self.holding, self.go_on = threading.Event(), threading.Event()
-
-    def login(self) -> str:
-        return self.inner.login()
-
-    def lookup(self, session, code):
-        if not self.holding.is_set():
-            self.holding.set()
-            assert self.go_on.wait(60)
-        return self.inner.lookup(session, code)
-
-    def sync_record(self, session, record, *, updating):
-        return self.inner.sync_record(session, record, updating=updating)
-
-    def send_progress(self, session, lines):
-        return self.inner.send_progress(session, lines)
-
-
-def test_two_workers_at_once_never_send_one_record_twice(world, portal):
-    """Worker a takes a batch and is held at its first record; worker b, meanwhile, takes only the others."""
-    codes = world.received(*(f"Nguyễn Văn Số {i}" for i in range(25)))  # more than one batch (20)
-    clock = Clock()
-    hub_a, hub_b = open_desk(world.hub_home), open_desk(world.hub_home)  # a connection each
-    held = Held(HttpPortal(portal_settings(hub_a)))
-    results: dict = {}
-
-    def run_a() -> None:
-        results["a"] = forwarder(hub_a, clock=clock, worker="a", portal=held).pass_once()
-
-    a = threading.Thread(target=run_a)
-    a.start()
-    try:
-        assert held.holding.wait(60)  # a holds its batch under a lease
-        results["b"] = forwarder(hub_b, clock=clock, worker="b").pass_once()
-    finally:
-        held.go_on.set()
-        a.join(60)
-    assert (results["a"].acknowledged, results["b"].acknowledged) == (20, 5)
-    sent_once_per_change(portal, dict.fromkeys(codes, 1))
-    assert world.read(lambda q, db: q.state_counts(db))["done"] == 25
-    hub_a.close()
-    hub_b.close()
-
-
-def test_postgresql_claims_skip_the_rows_another_transaction_holds(tmp_path, now, pg_url):
-    """FOR UPDATE SKIP LOCKED: a claim while another worker's claim is not yet committed takes the other rows at
-    once (never waits for them, never takes them)."""
-    world = World(tmp_path, pg_url)
-    codes = world.received(*(f"Nguyễn Văn Số {i}" for i in range(5)))
-    store = pg_store(pg_url)
-    q = outbox_of(store.q)
-    locked, release = threading.Event(), threading.Event()
-    first: list[dict] = []
-
-    def claim_and_hold() -> None:
-        with store.writing() as db:
-            first.extend(q.claim(db, "a", 1000.0, 300, 2))
-            locked.set()
-            assert release.wait(60)
-
-    holder = threading.Thread(target=claim_and_hold)
-    holder.start()
-    try:
-        assert locked.wait(60)
-        with store.writing() as db:
-            db.execute("SET LOCAL lock_timeout = '10s'")  # waiting on a's rows would fail here, not hang
-            second = q.claim(db, "b", 1000.0, 300, 10)
-    finally:
-        release.set()
-        holder.join(60)
-    a_codes, b_codes = {r["dossier_code"] for r in first}, {r["dossier_code"] for r in second}
-    assert len(a_codes) == 2 and len(b_codes) == 3 and a_codes | b_codes == set(codes)
-    with store.writing() as db:  # both leases hold: nothing more is due
-        assert q.claim(db, "c", 1000.0, 300, 10) == []
-
-
-# --- the hub's own counter ------------------------------------------------------------------------
-
-
-def test_the_hubs_own_intakes_reach_the_outbox_and_are_forwarded(world, portal, monkeypatch):
-    hub_root = str(world.hub_home.root)
-    url = portal.url
-    update_settings(world.hub_home, portal_url="")  # a dossier received before forwarding was set up
-    (early,) = world.at(world.hub_home, lambda h: [intake(h, "Phạm Thị Sớm")])
-    update_settings(world.hub_home, portal_url=url)
-
-    def home_row(code):
-        return world.at(world.hub_home, lambda h: outbox_queries.outbox_row(h.db, code))
-
-    assert home_row(early) is None
-
-    # asked for in the intake's own transaction: when asking fails, nothing of the intake is kept
-    def broken(*args, **kwargs):
-        raise RuntimeError("the disk said no")
-
-    monkeypatch.setattr(outbox_queries, "enqueue", broken)
-    with pytest.raises(RuntimeError):
-        world.at(world.hub_home, lambda h: intake(h, "Lỗi Văn Ghi"))
-    monkeypatch.undo()
-    assert "Lỗi Văn Ghi" not in run_desk("--home", hub_root, "search", "Lỗi Văn Ghi").stdout
-
-    (own,) = world.at(world.hub_home, lambda h: [intake(h, "Hoàng Văn Tại Chỗ")])
-    row = home_row(own)  # in the home's SQLite at either store: the hub's own counter keeps its dossiers there
-    assert row["state"] == "pending" and row["desk_id"] == world.at(world.hub_home, lambda h: h.desk_id)
-    (theirs,) = world.received("Nguyễn Văn An")  # and a desk's, in the hub's store
-
-    run = run_desk("--home", hub_root, "hub", "forward", "--once")
-    assert run.returncode == 0, run.stderr
-    assert "forwarded 3 records" in run.stdout and "3 acknowledged by the portal" in run.stdout
-    assert {early, own, theirs} <= set(portal.records)
-    assert "portal    : acknowledged" in run_desk("--home", hub_root, "show", own).stdout
-
-    # a change at the hub's counter is forwarded again, once
-    world.at(world.hub_home, lambda h: lifecycle.transfer(h, own))
-    run = run_desk("--home", hub_root, "hub", "forward", "--once", "--json")
-    assert json.loads(run.stdout)["acknowledged"] == 1
-    sent_once_per_change(portal, {early: 1, own: 2, theirs: 1})
-    # a desk (no [portal] url) keeps no outbox of its own
-    assert world.at(world.desk_home, lambda d: outbox_queries.state_counts(d.db))["pending"] == 0
-
-
-def test_a_worker_beside_the_hub_forwards_until_stopped(world, portal):
-    from desk.sync.forward import start_background
-
-    codes = world.received(*(f"Nguyễn Văn Số {i}" for i in range(3)))
-    hub = open_desk(world.hub_home)
-    stop = start_background(hub, idle_s=0.05, workers=2)
-    try:
-        for _ in range(400):  # bounded: at most 20 s, usually a fraction of a second
-            if world.read(lambda q, db: q.state_counts(db))["done"] == 3:
-                break
-            threading.Event().wait(0.05)
-    finally:
-        stop()
-    assert world.read(lambda q, db: q.state_counts(db))["done"] == 3 and sorted(portal.records) == sorted(codes)
-    sent_once_per_change(portal, dict.fromkeys(codes, 1))
-    hub.close()
 
 
 # --- the adapter against the stand-in (its contract) ------------------------------------------------
