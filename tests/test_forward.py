@@ -26,7 +26,7 @@ from desk.sync.portal_adapter import HttpPortal
 from desk.sync.push import push
 from desk.sync.status import sync_status
 from tests.conftest import run_desk
-from tests.forward_world import AGENCY, PASSWORD, Clock, forwarder, intake, sent_once_per_change
+from tests.forward_world import AGENCY, PASSWORD, Clock, World, forwarder, intake, sent_once_per_change
 from tests.portal_stand_in import STAND_IN, PortalStandIn
 
 # --- the outbox is filled with the events ------------------------------------------------------
@@ -296,6 +296,40 @@ def test_forwarding_is_refused_plainly_when_not_configured(world, tmp_path, monk
     update_settings(world.hub_home, portal_password_file=str(loose))
     run = run_desk("--home", hub_root, "hub", "forward", "--once")
     assert "chmod 600" in run.stderr
+
+
+def test_moving_a_sqlite_hub_to_postgresql_moves_its_outbox(tmp_path, now, pg_url):
+    world = World(tmp_path, "")
+    with PortalStandIn(password=PASSWORD, madonvi=AGENCY) as portal:
+        secret = tmp_path / "portal-password"
+        secret.write_text(PASSWORD, encoding="utf-8")
+        secret.chmod(0o600)
+        update_settings(
+            world.hub_home, portal_url=portal.url, portal_username="hub-user", portal_password_file=str(secret)
+        )
+        hub_root = str(world.hub_home.root)
+        a, b = world.received("Nguyễn Văn An", "Trần Thị Bích")
+        portal.reject[a] = ("-5", "Thiếu mã lĩnh vực (MaLinhVuc)")
+        assert run_desk("--home", hub_root, "hub", "forward", "--once").returncode == 0
+        (c,) = world.received("Lê Văn Cường")  # waiting when the hub moves
+
+        moved = run_desk("--home", hub_root, "hub", "migrate", "--to", pg_url, "--json")
+        assert moved.returncode == 0, moved.stderr
+        rows = json.loads(moved.stdout)["rows"]
+        assert (rows["portal_outbox"], rows["portal_replies"]) == (3, 5)  # a: look-up, refusal; b: + progress
+        home = world.at(world.hub_home, lambda h: outbox_queries.state_counts(h.db))
+        assert home == dict.fromkeys(outbox_queries.STATES, 0)  # left the home's outbox: forwarded once only
+        assert {r["dossier_code"]: r["state"] for r in map(world.row, (a, b, c))} == {
+            a: "rejected",
+            b: "done",
+            c: "pending",
+        }
+        shown = run_desk("--home", hub_root, "show", a)
+        assert "refused by the national portal (-5)" in shown.stdout and "DongBoHoSoMC" in shown.stdout
+
+        run = run_desk("--home", hub_root, "hub", "forward", "--once", "--json")
+        assert json.loads(run.stdout)["acknowledged"] == 1 and c in portal.records
+        sent_once_per_change(portal, {a: 1, b: 1, c: 1})
 
 
 # --- the adapter against the stand-in (its contract) ------------------------------------------------
