@@ -1,8 +1,9 @@
 """Every SQL statement of forwarding to the portal (the hub's outbox, ``desk.sync.forward``), in one place.
 
 The tables are made by ``m015_portal_forwarding`` (``db.migrations``). Each function is one small
-statement or two, so that a PostgreSQL store can give its own version of this module: where the SQL
-differs, the PostgreSQL text is beside the SQLite one (``PG_*``). Times that decide (``next_try``,
+statement or two; a PostgreSQL hub's version of this module is ``db.pg.outbox_queries`` (the same names,
+arguments and answers, on the same tables made by step 2 of ``db.pg.migrations``; ``desk.sync.outbox`` chooses),
+and the statements that differ most are beside the SQLite ones here (``PG_*``). Times that decide (``next_try``,
 ``lease_until``) are epoch seconds from the caller's clock (tests inject it); times people read are
 ISO 8601 text.
 
@@ -85,9 +86,7 @@ PG_CLAIM = """
     RETURNING o.dossier_code, o.desk_id, o.claimed_generation, o.attempts, o.sent_generation
 """
 """The PostgreSQL claim (``db.pg.outbox_queries``): ``FOR UPDATE SKIP LOCKED`` lets workers on
-many connections claim at once, none waiting for another's rows. The other statements of this module are
-plain SQL that PostgreSQL runs as they are, with ``%s`` placeholders; the table's DDL there: ``next_try`` and
-``lease_until`` DOUBLE PRECISION, ``id`` of portal_replies BIGSERIAL (see ``m015_portal_forwarding``)."""
+many connections claim at once, none waiting for another's rows."""
 
 _CLAIMED = ("dossier_code", "desk_id", "generation", "attempts", "sent_generation")
 
@@ -179,8 +178,7 @@ def outbox_row(db, code: str) -> dict | None:
 def latest_snapshot(db, code: str) -> bytes | None:
     """The payload of the latest event about ``code`` that carries the dossier's state (its snapshot).
 
-    PostgreSQL: ``strpos(payload, '"dossier":{') > 0`` for ``instr(…)`` (or ``payload::jsonb ? 'dossier'``
-    where payloads are stored as jsonb)."""
+    (PostgreSQL reads its ``has_snapshot`` column instead: ``db.pg.outbox_queries``.)"""
     row = db.execute(
         """
         SELECT payload FROM events WHERE dossier_code = ? AND instr(payload, '"dossier":{') > 0
@@ -211,7 +209,6 @@ def progress_sent(db, code: str, event_ids: list[str], at: str) -> None:
         "INSERT OR IGNORE INTO portal_progress_sent(event_id, dossier_code, sent_at) VALUES (?, ?, ?)",
         [(event_id, code, at) for event_id in event_ids],
     )
-    # PostgreSQL: INSERT … ON CONFLICT (event_id) DO NOTHING (with %s placeholders)
 
 
 def desk_agency(db, desk_id: str) -> str:
