@@ -1,8 +1,9 @@
 """Every SQL statement of forwarding to the portal (the hub's outbox, ``desk.sync.forward``), in one place.
 
 The tables are made by ``m015_portal_forwarding`` (``db.migrations``). Each function is one small
-statement or two, so that a PostgreSQL store can give its own version of this module: where the SQL
-differs, the PostgreSQL text is beside the SQLite one (``PG_*``). Times that decide (``next_try``,
+statement or two; a PostgreSQL hub's version of this module is ``db.pg.outbox_queries`` (the same names,
+arguments and answers, on the same tables made by step 2 of ``db.pg.migrations``; ``desk.sync.outbox`` chooses),
+and the statements that differ most are beside the SQLite ones here (``PG_*``). Times that decide (``next_try``,
 ``lease_until``) are epoch seconds from the caller's clock (tests inject it); times people read are
 ISO 8601 text.
 
@@ -16,6 +17,9 @@ leaves a lease that expires, and another takes the row.
 from __future__ import annotations
 
 from typing import Any
+
+# the record's supplement history, read beside the outbox (as ``db.pg.outbox_queries.supplement_steps``)
+from db.portal_queries import supplement_steps as supplement_steps
 
 STATES = ("pending", "done", "rejected", "failed")
 SET_ASIDE = ("rejected", "failed")
@@ -44,6 +48,19 @@ def enqueue(db, desk_id: str, codes: list[str], at: str) -> None:
         db.conn.executemany(_ENQUEUE, [(code, desk_id, at) for code in codes])
 
 
+def enqueue_missing(db, desk_id: str, at: str) -> int:
+    """Ask for every dossier of ``desk_id`` (the home's own counter) the outbox has never held: those received
+    before ``[portal] url`` was set. Inside a write transaction; returns how many."""
+    cur = db.execute(
+        """
+        INSERT INTO portal_outbox(dossier_code, desk_id, enqueued_at)
+        SELECT d.code, d.desk_id, ? FROM dossiers d
+        WHERE d.desk_id = ? AND NOT EXISTS (SELECT 1 FROM portal_outbox o WHERE o.dossier_code = d.code)""",
+        (at, desk_id),
+    )
+    return cur.rowcount
+
+
 _CLAIM = """
     UPDATE portal_outbox
     SET claimed_by = ?, lease_until = ?, claimed_generation = generation, attempts = attempts + 1
@@ -68,10 +85,8 @@ PG_CLAIM = """
     FROM due WHERE o.dossier_code = due.dossier_code
     RETURNING o.dossier_code, o.desk_id, o.claimed_generation, o.attempts, o.sent_generation
 """
-"""The PostgreSQL claim (for the store's version of this module): ``FOR UPDATE SKIP LOCKED`` lets workers on
-many connections claim at once, none waiting for another's rows. The other statements of this module are
-plain SQL that PostgreSQL runs as they are, with ``%s`` placeholders; the table's DDL there: ``next_try`` and
-``lease_until`` DOUBLE PRECISION, ``id`` of portal_replies BIGSERIAL (see ``m015_portal_forwarding``)."""
+"""The PostgreSQL claim (``db.pg.outbox_queries``): ``FOR UPDATE SKIP LOCKED`` lets workers on
+many connections claim at once, none waiting for another's rows."""
 
 _CLAIMED = ("dossier_code", "desk_id", "generation", "attempts", "sent_generation")
 
@@ -163,8 +178,7 @@ def outbox_row(db, code: str) -> dict | None:
 def latest_snapshot(db, code: str) -> bytes | None:
     """The payload of the latest event about ``code`` that carries the dossier's state (its snapshot).
 
-    PostgreSQL: ``strpos(payload, '"dossier":{') > 0`` for ``instr(…)`` (or ``payload::jsonb ? 'dossier'``
-    where payloads are stored as jsonb)."""
+    (PostgreSQL reads its ``has_snapshot`` column instead: ``db.pg.outbox_queries``.)"""
     row = db.execute(
         """
         SELECT payload FROM events WHERE dossier_code = ? AND instr(payload, '"dossier":{') > 0
@@ -195,7 +209,6 @@ def progress_sent(db, code: str, event_ids: list[str], at: str) -> None:
         "INSERT OR IGNORE INTO portal_progress_sent(event_id, dossier_code, sent_at) VALUES (?, ?, ?)",
         [(event_id, code, at) for event_id in event_ids],
     )
-    # PostgreSQL: INSERT … ON CONFLICT (event_id) DO NOTHING (with %s placeholders)
 
 
 def desk_agency(db, desk_id: str) -> str:

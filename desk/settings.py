@@ -91,7 +91,7 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("sync.ca_file",        TEXT,      "",                     "PEM file of the CA that signed an https:// hub's certificate; empty = the system's", "sync_ca_file"),
     Setting("sync.hub_key",        TEXT,      "",                     "the hub's public key (base64), pinned by `desk hub-key set`; a push checks the hub's answers with it", "sync_hub_key"),
     Setting("sync.export_dir",     TEXT,      "",                     "default folder for bundles (e.g. the USB stick's mount)",      "export_dir"),
-    Setting("portal.url",          TEXT,      "",                     "on a hub: the provincial system / national portal's sync URL (https://…); empty = no forwarding (docs/forwarding.md)", "portal_url"),
+    Setting("portal.url",          TEXT,      "",                     "on a hub: the provincial system / national portal's sync URL (https://…); when set, the home's own counter's dossiers are forwarded too; empty = no forwarding (docs/forwarding.md)", "portal_url"),
     Setting("portal.username",     TEXT,      "",                     "on a hub: the account forwarding signs in with",               "portal_username"),
     Setting("portal.password_file", TEXT,     "",                     "on a hub: a file (owner-only) holding that account's password; empty = the variable DESK_PORTAL_PASSWORD", "portal_password_file"),
     Setting("portal.madonvi",      TEXT,      "",                     "on a hub: the unit code (madonvi) every call carries; empty = agency.code", "portal_madonvi"),

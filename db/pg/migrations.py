@@ -15,6 +15,8 @@ The layout (docs/hub.md):
 - the registry (``enrolled_desks``, ``desk_keys``), what arrived
   (``sync_imports``, ``sync_desks``, ``sync_gaps``, ``event_marks``),
   ``sync_requests`` (push idempotency) and ``meta``.
+- forwarding to the portal (``portal_outbox``, ``portal_replies``,
+  ``portal_progress_sent``): as SQLite's ``m015_portal_forwarding``.
 """
 
 from __future__ import annotations
@@ -191,8 +193,53 @@ CREATE INDEX desk_keys_desk ON desk_keys(desk_id);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+M002_PORTAL_FORWARDING = """
+CREATE TABLE portal_outbox (
+    dossier_code TEXT PRIMARY KEY,
+    desk_id TEXT NOT NULL,
+    generation INTEGER NOT NULL DEFAULT 1,
+    sent_generation INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'rejected', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try DOUBLE PRECISION NOT NULL DEFAULT 0,
+    claimed_by TEXT,
+    claimed_generation INTEGER,
+    lease_until DOUBLE PRECISION,
+    enqueued_at TEXT NOT NULL,
+    acknowledged_at TEXT,
+    first_acknowledged_at TEXT,
+    reason_code TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    set_aside_at TEXT
+);
+CREATE INDEX portal_outbox_due ON portal_outbox(state, next_try);
+CREATE INDEX portal_outbox_desk ON portal_outbox(desk_id, state);
+
+CREATE TABLE portal_replies (
+    id BIGSERIAL PRIMARY KEY,
+    dossier_code TEXT NOT NULL,
+    at TEXT NOT NULL,
+    call TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    message TEXT NOT NULL,
+    body TEXT NOT NULL,
+    worker TEXT NOT NULL
+);
+CREATE INDEX portal_replies_dossier ON portal_replies(dossier_code, id);
+
+CREATE TABLE portal_progress_sent (
+    event_id TEXT PRIMARY KEY,
+    dossier_code TEXT NOT NULL,
+    sent_at TEXT NOT NULL
+);
+"""
+"""Forwarding to the portal (docs/forwarding.md): the tables of SQLite's ``m015_portal_forwarding``, with the
+same names and columns (a report reads either), ``next_try``/``lease_until`` epoch seconds as DOUBLE PRECISION."""
+
 STEPS: list[tuple[int, str, str]] = [
     (1, "hub_schema", M001_SCHEMA),
+    (2, "portal_forwarding", M002_PORTAL_FORWARDING),
 ]
 """(number, name, SQL) of every step, in order."""
 

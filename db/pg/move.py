@@ -29,9 +29,33 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "sync_gaps": ("id", "desk_id", "first_seq", "last_seq", "found_at", "found_by", "closed_at", "closed_by"),
     "event_marks": ("id", "desk_id", "first_seq", "last_seq", "mark", "at"),
+    # forwarding to the portal (docs/forwarding.md): the desks' dossiers' rows
+    "portal_outbox": (
+        "dossier_code",
+        "desk_id",
+        "generation",
+        "sent_generation",
+        "state",
+        "attempts",
+        "next_try",
+        "claimed_by",
+        "claimed_generation",
+        "lease_until",
+        "enqueued_at",
+        "acknowledged_at",
+        "first_acknowledged_at",
+        "reason_code",
+        "reason",
+        "set_aside_at",
+    ),
+    "portal_replies": ("id", "dossier_code", "at", "call", "ok", "code", "message", "body", "worker"),
+    "portal_progress_sent": ("event_id", "dossier_code", "sent_at"),
 }
 """The tables copied as they are (their ids kept), and their columns."""
 WITH_IDS = ("sync_imports", "sync_gaps", "event_marks")
+OUTBOX = ("portal_outbox", "portal_replies", "portal_progress_sent")
+"""Forwarding's tables: the rows of the desks' dossiers move (the hub's own stay in the home's outbox)."""
+_OTHERS_DOSSIERS = " WHERE dossier_code IN (SELECT dossier_code FROM portal_outbox WHERE desk_id != ?)"
 _INTEGERS = {"desk_no", "sets", "register_line"}
 
 
@@ -40,7 +64,19 @@ _INTEGERS = {"desk_no", "sets", "register_line"}
 
 def _where(table: str, own: str) -> tuple[str, tuple]:
     """Rows of other desks only where a table also holds the hub's own desk's (its exports' marks)."""
-    return (" WHERE desk_id != ?", (own,)) if table in ("event_marks", "events", "dossiers") else ("", ())
+    if table in ("portal_replies", "portal_progress_sent"):
+        return _OTHERS_DOSSIERS, (own,)
+    return (
+        (" WHERE desk_id != ?", (own,)) if table in ("event_marks", "events", "dossiers", "portal_outbox") else ("", ())
+    )
+
+
+def forget_moved_outbox(db, own: str) -> None:
+    """Take the desks' dossiers' rows out of the home's outbox once they are in PostgreSQL's (else two outboxes
+    would forward them); inside a write transaction."""
+    for table in ("portal_replies", "portal_progress_sent"):
+        db.execute(f"DELETE FROM {table}{_OTHERS_DOSSIERS}", (own,))
+    db.execute("DELETE FROM portal_outbox WHERE desk_id != ?", (own,))
 
 
 def count(db, table: str, own: str) -> int:

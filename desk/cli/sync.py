@@ -195,8 +195,8 @@ def _counted(n: int, noun: str) -> str:
 
 
 def cmd_hub_forward(args) -> int:
-    from db import outbox_queries
     from desk.sync.forward import forward_once, start_background
+    from desk.sync.outbox import outbox_summary
     from desk.sync.status import rejection_problem
 
     desk = open_from_args(args)
@@ -223,8 +223,7 @@ def cmd_hub_forward(args) -> int:
             stop()
         return EXIT_OK
     result = forward_once(desk, workers=args.workers, log=log)
-    counts = outbox_queries.state_counts(desk.db)
-    problems = outbox_queries.forwarding_problems(desk.db)
+    counts, problems = outbox_summary(desk)
     if args.json:
         emit_json({**result.to_json(), "outbox": counts, "set_aside": problems})
         return EXIT_OK

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import orjson
 
-from db import indicator_sums, queries
+from db import indicator_sums, outbox_queries, queries
 from desk.errors import DeskError, IntegrityFailure
 from desk.ids import new_id
 from desk.models import Event
@@ -42,6 +42,7 @@ def append(
     payload: dict,
     warnings: list[Problem] | None = None,
     operator: str = "",
+    forward: bool = False,
 ) -> Event:
     """Append an event; the caller holds the write transaction, and read ``at`` after taking it.
 
@@ -54,6 +55,9 @@ def append(
 
     ``operator``: the login of the operator signed in (``desk.operator_login``), kept in the payload's
     ``operator``; a desk without accounts gives "" and its events carry none, as before.
+
+    ``forward``: this home forwards its own dossiers to the portal (:func:`forwards`): the dossier is asked
+    for in the outbox in this transaction, as an import at the hub asks for the desks' (docs/forwarding.md).
     """
     if operator:
         payload = {**payload, "operator": operator}
@@ -90,7 +94,15 @@ def append(
     if dossier_code:
         # the QĐ 766 running sums follow the dossier's change, in the same transaction
         indicator_sums.refresh(db, [dossier_code])
+    if forward and dossier_code:
+        outbox_queries.enqueue(db, desk_id, [dossier_code], at.isoformat(timespec="seconds"))
     return record_to_event(record)
+
+
+def forwards(desk) -> bool:
+    """Whether this home forwards its own counter's dossiers to the portal: ``[portal] url`` is set (a hub's
+    home; docs/forwarding.md). A desk's is empty: its dossiers are forwarded by the hub that imports them."""
+    return bool(desk.settings.portal_url.strip())
 
 
 def row_to_record(row: dict) -> dict:

@@ -403,6 +403,7 @@ def receive(desk, request: IntakeRequest) -> tuple[Dossier, list[Problem]]:
             type="dossier.received",
             clerk=desk.clerk,
             operator=desk.operator_login,
+            forward=events.forwards(desk),
             at=at,
             payload={
                 **snapshot(dossier, desk.desk_id),

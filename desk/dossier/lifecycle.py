@@ -105,6 +105,7 @@ def commit_change(
             type=event_type,
             clerk=desk.clerk,
             operator=desk.operator_login,
+            forward=events.forwards(desk),
             at=now,
             payload=payload,
         )

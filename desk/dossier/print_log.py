@@ -91,6 +91,7 @@ def record_print(
             type=kind_of_event,
             clerk=desk.clerk,
             operator=desk.operator_login,
+            forward=events.forwards(desk),
             at=now,
             payload=payload,
         )

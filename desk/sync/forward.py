@@ -1,8 +1,9 @@
 """Forwarding each dossier's record and progress from the hub to the provincial system / national portal.
 
 Every import of events at the hub (a bundle's or a pushed batch's, ``desk.sync.ingest``) asks, in
-its own transaction, for the dossiers it touched to be forwarded: a row of the outbox
-(``db.outbox_queries``). Workers (``desk hub forward``, or one beside ``desk hub serve --forward``)
+its own transaction, for the dossiers it touched to be forwarded: a row of the outbox in the hub's store
+(``db.outbox_queries`` on SQLite, ``db.pg.outbox_queries`` on PostgreSQL: ``desk.sync.outbox``); the hub's own
+counter asks for its dossiers in their events' transactions (``desk.dossier.events``). Workers (``desk hub forward``, or one beside ``desk hub serve --forward``)
 take due rows under a lease and, for each dossier, through the portal adapter
 (``desk.sync.portal_adapter``, the one module a province replaces):
 
@@ -36,14 +37,13 @@ from pathlib import Path
 
 import orjson
 
-from db import outbox_queries as oq
-from db import portal_queries, write_transaction
 from desk import clock
 from desk.catalog.store import get_procedure
 from desk.errors import DeskError, InvalidInput, NotFound
 from desk.models import Procedure
 from desk.rules import portal as encoder
 from desk.rules.problems import Problem
+from desk.sync.outbox import OutboxQueries, ask_for_own, outbox_of, outboxes
 from desk.sync.portal_adapter import (
     LoginRefused,
     Portal,
@@ -53,6 +53,7 @@ from desk.sync.portal_adapter import (
     Transient,
     make_portal,
 )
+from desk.sync.store import HubStore
 
 PROGRESS_CHUNK = 10
 """Progress lines per CapNhatTienDoHoSoMC call (DOMAIN.md: "in chunks of ~10")."""
@@ -168,8 +169,10 @@ LAST_SEQ = 2**62
 class Forwarder:
     """One worker: takes due rows of the outbox and forwards them (see the module docstring).
 
-    ``now`` (epoch seconds) and ``rand`` are injectable: backoff and leases are decided by them, and a
-    test moves ``now`` instead of sleeping. ``log`` gets one line per set-aside record (never a secret).
+    ``stores``: the outboxes it goes through, in turn (:func:`desk.sync.outbox.outboxes` of ``desk`` when not
+    given: the hub's store, and at a PostgreSQL hub the home's SQLite too). ``now`` (epoch seconds) and ``rand``
+    are injectable: backoff and leases are decided by them, and a test moves ``now`` instead of sleeping.
+    ``log`` gets one line per set-aside record (never a secret).
     """
 
     def __init__(
@@ -177,13 +180,18 @@ class Forwarder:
         desk,
         portal: Portal,
         *,
+        stores: list[HubStore] | None = None,
         worker: str | None = None,
         now: Callable[[], float] = time.time,
         rand: Callable[[], float] = random.random,
         log: Callable[[str], None] | None = None,
     ):
         s = desk.settings
-        self.desk, self.db, self.portal = desk, desk.db, portal
+        self.desk, self.portal = desk, portal
+        self.stores = stores if stores is not None else outboxes(desk)
+        self.store: HubStore = self.stores[0]
+        """The store of the rows in hand (the pass goes through :attr:`stores` in turn)."""
+        self.oq: OutboxQueries = outbox_of(self.store.q)
         self.worker = worker or f"forward-{uuid.uuid4().hex[:8]}"
         self.now, self.rand, self.log = now, rand, log
         self.lease_s = float(s.portal_lease_s)
@@ -195,12 +203,19 @@ class Forwarder:
     # --- a pass -------------------------------------------------------------------------------
 
     def pass_once(self, max_rows: int = MAX_PASS_ROWS) -> ForwardResult:
-        """Forward every row due now, a batch at a time, then return (``desk hub forward --once``)."""
+        """Forward every row due now in each outbox, a batch at a time, then return (``desk hub forward --once``)."""
         result = ForwardResult()
         done = 0
+        for store in self.stores:
+            self.store, self.oq = store, outbox_of(store.q)
+            done += self._pass(result, max_rows - done)
+        return result
+
+    def _pass(self, result: ForwardResult, max_rows: int) -> int:
+        done = 0
         while done < max_rows:
-            with write_transaction(self.db):
-                rows = oq.claim(self.db, self.worker, self.now(), self.lease_s, min(CLAIM_BATCH, max_rows - done))
+            with self.store.writing() as db:
+                rows = self.oq.claim(db, self.worker, self.now(), self.lease_s, min(CLAIM_BATCH, max_rows - done))
             if not rows:
                 break
             for i, row in enumerate(rows):
@@ -210,7 +225,7 @@ class Forwarder:
                     self._release([r["dossier_code"] for r in rows[i:]])
                     raise
             done += len(rows)
-        return result
+        return done
 
     def run(self, stop: threading.Event, idle_s: float = 5.0) -> ForwardResult:
         """Passes until ``stop`` is set, waiting ``idle_s`` when a pass found nothing to do."""
@@ -231,9 +246,9 @@ class Forwarder:
 
     def _release(self, codes: list[str]) -> None:
         """Give back rows taken but not handled (the worker stops): due again at once."""
-        with write_transaction(self.db):
+        with self.store.writing() as db:
             for code in codes:
-                oq.retry_later(self.db, code, self.worker, 0, "", "")
+                self.oq.retry_later(db, code, self.worker, 0, "", "")
 
     # --- one dossier ----------------------------------------------------------------------------
 
@@ -284,11 +299,11 @@ class Forwarder:
             if not self._reply(code, sent) or not sent.ok:
                 self._rejected(row, sent, result)
                 return
-            with write_transaction(self.db):
-                oq.progress_sent(self.db, code, [e["event_id"] for e in part], _now_text())
+            with self.store.writing() as db:
+                self.oq.progress_sent(db, code, [e["event_id"] for e in part], _now_text())
             result.progress_lines += len(part)
-        with write_transaction(self.db):
-            held = oq.acknowledged(self.db, code, self.worker, row["generation"], _now_text())
+        with self.store.writing() as db:
+            held = self.oq.acknowledged(db, code, self.worker, row["generation"], _now_text())
         if held:
             result.acknowledged += 1
         else:
@@ -296,9 +311,9 @@ class Forwarder:
 
     def _reply(self, code: str, reply: Reply) -> bool:
         """Store the reply on the dossier's timeline and renew the lease; False when the lease was lost."""
-        with write_transaction(self.db):
-            oq.add_reply(
-                self.db,
+        with self.store.writing() as db:
+            self.oq.add_reply(
+                db,
                 code,
                 at=_now_text(),
                 call=reply.call,
@@ -308,7 +323,7 @@ class Forwarder:
                 body=reply.body,
                 worker=self.worker,
             )
-            return oq.renew(self.db, code, self.worker, self.now() + self.lease_s)
+            return self.oq.renew(db, code, self.worker, self.now() + self.lease_s)
 
     def _rejected(self, row: dict, reply: Reply, result: ForwardResult) -> None:
         if reply.ok:  # the lease was lost, not the record refused
@@ -317,8 +332,8 @@ class Forwarder:
         self._set_aside(row, "rejected", reply.code, reply.message, result)
 
     def _set_aside(self, row: dict, state: str, reason_code: str, reason: str, result: ForwardResult) -> None:
-        with write_transaction(self.db):
-            held = oq.set_aside(self.db, row["dossier_code"], self.worker, state, reason_code, reason, _now_text())
+        with self.store.writing() as db:
+            held = self.oq.set_aside(db, row["dossier_code"], self.worker, state, reason_code, reason, _now_text())
         if not held:
             result.lost += 1
             return
@@ -334,8 +349,8 @@ class Forwarder:
             self._set_aside(row, "failed", "transient", detail, result)
             return
         delay = backoff_delay(row["attempts"], self.base_s, self.max_s, self.rand)
-        with write_transaction(self.db):
-            held = oq.retry_later(self.db, row["dossier_code"], self.worker, self.now() + delay, "transient", detail)
+        with self.store.writing() as db:
+            held = self.oq.retry_later(db, row["dossier_code"], self.worker, self.now() + delay, "transient", detail)
         if held:
             result.retrying += 1
         else:
@@ -354,13 +369,17 @@ class Forwarder:
     def _build(self, code: str, desk_id: str) -> tuple[dict, list[dict]] | None:
         """The dossier's record (as its latest snapshot at the hub gives it) and its events not yet sent,
         each with its progress line."""
-        raw = oq.latest_snapshot(self.db, code)
+        with self.store.reading() as db:
+            return self._build_from(db, code, desk_id)
+
+    def _build_from(self, db, code: str, desk_id: str) -> tuple[dict, list[dict]] | None:
+        raw = self.oq.latest_snapshot(db, code)
         if raw is None:
             return None
         state = orjson.loads(raw)
         dossier, components = state["dossier"], state["components"]
         agency = self.desk.settings.agency
-        agency_code = oq.desk_agency(self.db, desk_id) or agency.code
+        agency_code = self.oq.desk_agency(db, desk_id) or agency.code
         record = encoder.record_from_row(
             dossier,
             components,
@@ -369,10 +388,10 @@ class Forwarder:
             agency_code=agency_code,
             results=state.get("results") or (),
             # the supplement history (DanhSachHoSoBoSung), as an export writes it: every step of that desk
-            supplements=portal_queries.supplement_steps(self.db, desk_id, [code], LAST_SEQ).get(code, ()),
+            supplements=self.oq.supplement_steps(db, desk_id, [code], LAST_SEQ).get(code, ()),
         )
         events = []
-        for e in oq.unsent_progress(self.db, code):
+        for e in self.oq.unsent_progress(db, code):
             payload = orjson.loads(e["payload"])
             snapshot = payload.get("dossier") if isinstance(payload.get("dossier"), dict) else None
             event = {
@@ -403,6 +422,7 @@ def forward_once(
     if not 1 <= workers <= MAX_WORKERS:
         raise InvalidInput("portal.workers", field="workers", value=workers, maximum=MAX_WORKERS)
     settings = portal_settings(desk)
+    ask_for_own(desk)
     if workers == 1:
         return Forwarder(desk, portal_factory(settings), now=now, rand=rand, log=log).pass_once()
     total = ForwardResult()
@@ -441,6 +461,7 @@ def start_background(
     if not 1 <= workers <= MAX_WORKERS:
         raise InvalidInput("portal.workers", field="workers", value=workers, maximum=MAX_WORKERS)
     settings = portal_settings(desk)  # refused now, not later in a thread
+    ask_for_own(desk)
     stop = threading.Event()
 
     def work() -> None:

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from db import board_queries as bq
-from db import outbox_queries, write_transaction
+from db import write_transaction
 from desk import __version__, clock, keys
 from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
@@ -47,6 +47,7 @@ from desk.sync import hub_uploads
 from desk.sync.ingest import Busy, ChainConflict, Run, ingest
 from desk.sync.lookup_page import store_reader
 from desk.sync.lookup_route import LOOKUP_PATH, PER_MINUTE, LookupRoute
+from desk.sync.outbox import outbox_of
 from desk.sync.publish import resume
 from desk.sync.push import (
     DESK_CLOCK_HEADER,
@@ -179,7 +180,7 @@ class HubApp:
         """The hub's own key (its home's desk key): it signs every answer to a batch (docs/keys.md)."""
         # at a PostgreSQL hub requests run side by side, but the home's SQLite connection still takes turns
         self.home_lock: contextlib.AbstractContextManager = self.db_lock if self.store.serialised else threading.Lock()
-        """The home's SQLite connection (the board's tables, the file store's records, the outbox): one
+        """The home's SQLite connection (the board's tables, the file store's records): one
         thread at a time; on SQLite it is ``db_lock`` itself."""
         self.lookup = LookupRoute(
             desk,
@@ -394,10 +395,9 @@ class HubApp:
         """Take the home's connection: on SQLite the caller holds it already (``db_lock``)."""
         return contextlib.nullcontext() if self.store.serialised else self.home_lock
 
-    def _rejections(self, desk_id: str) -> list[dict]:
-        """The desk's records the portal refused (the outbox is in the home's SQLite)."""
-        with self._home():
-            return outbox_queries.forwarding_problems(self.desk.db, desk_id)
+    def _rejections(self, db, desk_id: str) -> list[dict]:
+        """The desk's records the portal refused: from the outbox in the hub's store (``db``: the batch's handle)."""
+        return outbox_of(self.store.q).forwarding_problems(db, desk_id)
 
     def _refused(self, desk_id: str, reply: _Reply, events: int) -> _Reply:
         """Record, for the board, that a batch of a desk whose signature checked was refused; returns ``reply``.
@@ -486,7 +486,7 @@ class HubApp:
                     skipped=result.skipped,
                     gaps=[g.to_json() for g in result.gaps],
                     # the desk's records the portal refused (docs/forwarding.md): it hears them at each push
-                    portal_rejections=self._rejections(desk_id),
+                    portal_rejections=self._rejections(db, desk_id),
                 )
                 store.q.store_request(
                     db,

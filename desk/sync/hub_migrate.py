@@ -3,7 +3,8 @@
 What desks sent moves: their events (in seq order, into the month partitions),
 the dossiers they are about and their component lines, the registry of desks
 and their keys, what arrived (``sync_imports``, ``sync_desks``, ``sync_gaps``,
-``event_marks``) and the pushes' idempotency records. The hub's own desk (its
+``event_marks``), the pushes' idempotency records and forwarding's outbox of
+their dossiers (taken out of the home's then: docs/forwarding.md). The hub's own desk (its
 clerks' work at this home) stays in the home, as a hub on PostgreSQL never
 takes its own events; tokens and every other setting stay in ``desk.toml``.
 Then ``[hub] database`` is set to the URL.
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from db import write_transaction
 from db.pg import move
 from desk.config import update_settings
 from desk.errors import InvalidInput
@@ -65,6 +67,12 @@ def migrate_hub(desk, url: str, progress: Progress | None = None) -> Moved:
         moved.rows[table] = _move(desk, store, table, progress)
         with store.writing() as pg:
             move.follow_ids(pg, table)
+    for table in move.OUTBOX:
+        moved.rows[table] = _move(desk, store, table, progress)
+    with store.writing() as pg:
+        move.follow_ids(pg, "portal_replies")
+    with write_transaction(desk.db):
+        move.forget_moved_outbox(desk.db, own)
     update_settings(desk.home, hub_database=url)
     return moved
 

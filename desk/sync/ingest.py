@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from db import board_queries, indicator_sums, outbox_queries
+from db import board_queries, indicator_sums
 from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
@@ -30,6 +30,7 @@ from desk.rules.canonical import EventLine
 from desk.rules.problems import Problem, problem
 from desk.sync.hub_files import rebuild_results
 from desk.sync.identity import Identity, RunIdentities, identity_problem
+from desk.sync.outbox import outbox_of
 from desk.sync.records import hidden, is_snapshot, shown
 from desk.sync.schema import entry_problem, entry_status
 from desk.sync.store import SQLITE_QUERIES, HubQueries, HubStore, hub_store
@@ -431,9 +432,8 @@ def write_rows(
     if q is SQLITE_QUERIES:
         indicator_sums.refresh(db, codes)
 
-    # forwarding to the portal (docs/forwarding.md): asked for in this transaction, with the events
-    if q is SQLITE_QUERIES:
-        outbox_queries.enqueue(db, desk_id, codes, clock.now().isoformat(timespec="seconds"))
+    # forwarding to the portal (docs/forwarding.md): asked for in this transaction, with the events (either store)
+    outbox_of(q).enqueue(db, desk_id, codes, clock.now().isoformat(timespec="seconds"))
 
     return rebuilt
 

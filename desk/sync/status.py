@@ -7,11 +7,12 @@ from typing import Any
 
 import orjson
 
-from db import file_queries, outbox_queries, queries, write_transaction
+from db import file_queries, queries, write_transaction
 from db import sync_queries as sq
 from desk.config import update_settings
 from desk.rules.problems import Problem, problem
 from desk.sync.ingest import Gap, desk_gaps
+from desk.sync.outbox import outbox_of, outboxes
 from desk.sync.store import hub_store
 
 
@@ -136,8 +137,16 @@ def rejection_problem(row: dict) -> Problem:
 
 def portal_timeline(desk, code: str) -> dict:
     """A dossier's forwarding to the portal, for ``desk show``: at a hub its outbox row (``state``…) and
-    every reply of the portal; at a desk, the portal's refusal the hub reported at the last push."""
-    row = outbox_queries.outbox_row(desk.db, code)
+    every reply of the portal (from the outbox that holds it: the hub's store, else the home's); at a desk, the
+    portal's refusal the hub reported at the last push."""
+    row, replies = None, []
+    for store in outboxes(desk):
+        q = outbox_of(store.q)
+        with store.reading() as db:
+            row = q.outbox_row(db, code)
+            if row is not None:
+                replies = q.replies(db, code)
+                break
     raw = queries.get_meta(desk.db, "sync.portal_rejections")
     told = next((r for r in (orjson.loads(raw) if raw else []) if r.get("dossier_code") == code), None)
     out: dict = {"state": None, "reason_code": "", "reason": "", "replies": [], "reported_by_hub": told}
@@ -147,6 +156,6 @@ def portal_timeline(desk, code: str) -> dict:
             reason_code=row["reason_code"],
             reason=row["reason"],
             acknowledged_at=row["acknowledged_at"],
-            replies=outbox_queries.replies(desk.db, code),
+            replies=replies,
         )
     return out
