@@ -33,7 +33,7 @@ from typing import Any
 
 from desk.errors import DeskError, IntegrityFailure
 from desk.rules.canonical import EventLine, NotCanonical, read_event_line
-from desk.sync.ingest import Run
+from desk.sync.checked_run import Run
 from desk.sync.records import RunCheck
 
 EVENTS_BLOCK = 4 * 1024**2  # bytes of events.jsonl decoded and parsed at a time

@@ -54,18 +54,16 @@ from desk import clock
 from desk.dossier.rows import fold_name
 from desk.errors import IntegrityFailure
 from desk.fsio import fsync_dir
+from desk.sync.checked_run import Run, Staged, state_of
 from desk.sync.ingest import (
     Busy,
     IngestResult,
     Progress,
-    Run,
     RunChecks,
-    Staged,
     desk_gaps,
     ingest,
     record_run,
     refuse_own_desk,
-    state_of,
     write_rows,
 )
 from desk.sync.store import HubStore
@@ -146,7 +144,7 @@ class Stage:
         self.conn.executemany("INSERT OR REPLACE INTO states(code, seq, row, lines) VALUES (?, ?, ?, ?)", made)
 
     def states(self, desk_id: str) -> Staged:
-        """The staged states of the events of ``desk_id`` (:data:`desk.sync.ingest.Staged`)."""
+        """The staged states of the events of ``desk_id`` (:data:`desk.sync.checked_run.Staged`)."""
 
         def made(keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[tuple, list[tuple], str]]:
             wanted = {seq for d, seq in keys if d == desk_id}
