@@ -287,15 +287,10 @@ def check_members(zf: zipfile.ZipFile, bundle: Bundle, where: str) -> None:
     for name, (zi, entry) in bundle.members.items():
         if name == MEMBER_EVENTS:
             continue
-        if name.startswith(FILES_DIR):
-            sha = _hash_member(zf, zi, where)
-        else:
-            data = read_member(zf, zi, where)
-            sha = hashlib.sha256(data).hexdigest()
-            if name == MEMBER_DOSSIERS and not data.startswith(b"["):
-                # informational for the hub (dossiers are rebuilt from the events); the checksum covers it
-                raise IntegrityFailure("bundle.dossiers_not_list", field="bundle", bundle=where, member=name)
-            del data
+        sha, head = _hash_member(zf, zi, where)  # a piece at a time: dossiers.json is as large as the events
+        if name == MEMBER_DOSSIERS and not head.startswith(b"["):
+            # informational for the hub (dossiers are rebuilt from the events); the checksum covers it
+            raise IntegrityFailure("bundle.dossiers_not_list", field="bundle", bundle=where, member=name)
         if sha != entry["sha256"]:
             raise IntegrityFailure("bundle.member_checksum", field="bundle", bundle=where, member=name)
         if name.startswith(FILES_DIR):
@@ -303,18 +298,21 @@ def check_members(zf: zipfile.ZipFile, bundle: Bundle, where: str) -> None:
     bundle.file_states = check_files(bundle.files, lambda zi: read_member(zf, zi, where), where)
 
 
-def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> str:
+def _hash_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str) -> tuple[str, bytes]:
+    """The member's SHA-256 (hex) and its first byte, read a piece at a time, never more than it declares."""
     h = hashlib.sha256()
     n = 0
+    head = b""
     try:
         with zf.open(zi) as f:
             while chunk := f.read(READ_CHUNK):
                 n += len(chunk)
                 if n > zi.file_size:
                     break
+                head = head or chunk[:1]
                 h.update(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise IntegrityFailure("bundle.member_corrupt", field="bundle", bundle=where, member=zi.filename) from exc
     if n != zi.file_size:
         raise IntegrityFailure("bundle.member_size", field="bundle", bundle=where, member=zi.filename)
-    return h.hexdigest()
+    return h.hexdigest(), head
