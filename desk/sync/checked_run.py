@@ -134,4 +134,5 @@ class Run:
 
 Staged = Callable[[list[tuple[str, int]]], dict[tuple[str, int], tuple[tuple, list[tuple], str]]]
 """For (desk_id, seq) keys, the states already made of those events' snapshots: (row, lines, folded name)
-(a staged bundle's, made while it was read: ``desk.sync.publish``)."""
+(a staged bundle's, made while it was read: ``desk.sync.publish``; there the row and each line are lists, as
+parsed, which a rebuild reads and stores alike)."""

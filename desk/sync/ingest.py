@@ -157,8 +157,8 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
             )
         else:
             new_rows.append((*row, folded))
-            dossier_id = (row[ID],)
-            new_lines += [line + dossier_id for line in lines]
+            dossier_id = row[ID]
+            new_lines += [(*line, dossier_id) for line in lines]
     q.insert_dossiers(db, new_rows, new_lines)
     if q is SQLITE_QUERIES:  # the hub's result_files: SQLite only so far (db.result_queries; docs/hub.md)
         rebuild_results(

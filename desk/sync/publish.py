@@ -159,7 +159,8 @@ class Stage:
                     f"SELECT seq, row, lines FROM states WHERE seq IN ({marks})", part
                 ):
                     values = orjson.loads(row)
-                    out[(desk_id, seq)] = (tuple(values[:-1]), list(map(tuple, orjson.loads(lines))), values[-1])
+                    # as lists, as parsed: a rebuild only reads them and hands them to executemany
+                    out[(desk_id, seq)] = (values[:-1], orjson.loads(lines), values[-1])
             return out
 
         return made
