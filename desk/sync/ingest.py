@@ -13,7 +13,7 @@ the rebuild here are the same on both.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,7 +127,7 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
         cur = best.get(c["dossier_code"])
         if cur is None or (c["at"], c["seq"], c["desk_id"]) > (cur["at"], cur["seq"], cur["desk_id"]):
             best[c["dossier_code"]] = c
-    chosen: dict[str, tuple[tuple, list[tuple]]] = {}
+    chosen: dict[str, tuple[Sequence, Sequence[Sequence]]] = {}
     folded_of: dict[str, str] = {}
     for code, c in best.items():
         key = (c["desk_id"], c["seq"])
