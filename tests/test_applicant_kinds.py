@@ -17,7 +17,7 @@ from desk.models import ApplicantKind, IdKind
 from desk.rules.portal import record_from_row
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
-from desk.sync.ingest import state_of
+from desk.sync.checked_run import state_of
 from tests.conftest import new_cli_home, run_desk
 from tests.test_bundle import _rehashed, events_of, members
 

@@ -522,7 +522,7 @@ def test_zip_bomb_is_refused(bundle, hub, tmp_path, refused):
 
 
 def test_too_many_members_are_refused(bundle, hub, tmp_path, monkeypatch):
-    monkeypatch.setattr("desk.sync.bundle_read.MAX_MEMBERS", 5)
+    monkeypatch.setattr("desk.sync.bundle_open.MAX_MEMBERS", 5)
     path = rewrite(
         bundle, tmp_path / "many.deskbundle", add={f"files/aa/{i}.pdf": b"x" for i in range(5)}, fix_manifest=True
     )

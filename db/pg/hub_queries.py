@@ -104,7 +104,7 @@ def insert_event_rows(db: PgConn, rows: Iterable[tuple], snapshots: Mapping[int,
     event id (``ON CONFLICT DO NOTHING``: a caller that counted them new and gets fewer must refuse).
 
     ``snapshots``: seq → (the snapshot's dossier id, its status) of those events whose payload carries a
-    snapshot (``desk.sync.ingest.Run.snapshots``, read while the records check parsed them); without it each
+    snapshot (``desk.sync.checked_run.Run.snapshots``, read while the records check parsed them); without it each
     payload is parsed here. The server never parses a payload: the keys go into ``event_ids`` in one
     statement (its unique keys decide which are new), then the new events straight into their month
     partitions by COPY."""

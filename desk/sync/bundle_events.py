@@ -33,12 +33,14 @@ from typing import Any
 
 from desk.errors import DeskError, IntegrityFailure
 from desk.rules.canonical import EventLine, NotCanonical, read_event_line
-from desk.sync.ingest import Run
+from desk.sync.checked_run import Run
 from desk.sync.records import RunCheck
 
-EVENTS_BLOCK = 4 * 1024**2  # bytes of events.jsonl decoded and parsed at a time
-LINES_AT_ONCE = 4096  # lines parsed before they are checked (a block holds about 2,000 events)
-SECOND_PROCESS_FROM = 3 * EVENTS_BLOCK
+EVENTS_BLOCK = 2 * 1024**2
+"""Bytes of events.jsonl decoded and parsed at a time (about 700 events of a desk): what a block holds parsed,
+in the reader and in the importer, is most of their memory (4 MB blocks: 30 MB more in each)."""
+LINES_AT_ONCE = 4096  # lines parsed before they are checked (a block holds about 700 events of a desk)
+SECOND_PROCESS_FROM = 12 * 1024**2
 """An events member this large (uncompressed) is read by a second process (starting one costs about 0.2 s)."""
 
 

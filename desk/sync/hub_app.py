@@ -44,7 +44,8 @@ from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.rules.problems import Problem, is_code
 from desk.sync import hub_uploads
-from desk.sync.ingest import Busy, ChainConflict, Run, ingest
+from desk.sync.checked_run import Run
+from desk.sync.ingest import Busy, ChainConflict, ingest
 from desk.sync.lookup_page import store_reader
 from desk.sync.lookup_route import LOOKUP_PATH, PER_MINUTE, LookupRoute
 from desk.sync.outbox import outbox_of

@@ -13,9 +13,8 @@ the rebuild here are the same on both.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -25,14 +24,13 @@ from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
 from desk.errors import EXIT_UNEXPECTED, DeskError, IntegrityFailure
-from desk.models import ApplicantKind
-from desk.rules.canonical import EventLine
 from desk.rules.problems import Problem, problem
+from desk.sync.checked_run import APPLICANT_NAME, ID, Run, Staged, State, state_of
 from desk.sync.hub_files import rebuild_results
-from desk.sync.identity import Identity, RunIdentities, identity_problem
+from desk.sync.identity import RunIdentities, identity_problem
 from desk.sync.outbox import outbox_of
-from desk.sync.records import hidden, is_snapshot, shown
-from desk.sync.schema import entry_problem, entry_status
+from desk.sync.records import hidden, shown
+from desk.sync.schema import entry_problem
 from desk.sync.store import SQLITE_QUERIES, HubQueries, HubStore, hub_store
 
 Progress = Callable[[int, int], None]
@@ -81,116 +79,6 @@ class Gap:
         return problem("sync.missing_events", desk=desk, agency_code=agency, first=self.first_seq, last=self.last_seq)
 
 
-_snapshot_row = itemgetter(*sq.SNAPSHOT_DOSSIER_COLUMNS)
-_snapshot_line = itemgetter(*sq.SNAPSHOT_LINE_COLUMNS)
-_ID, _APPLICANT_NAME = sq.SNAPSHOT_DOSSIER_COLUMNS.index("id"), sq.SNAPSHOT_DOSSIER_COLUMNS.index("applicant_name")
-
-State = tuple[tuple, list[tuple]] | None
-"""A dossier's state as an event's snapshot gives it, ready to store: its row (SNAPSHOT_DOSSIER_COLUMNS) and
-its lines (SNAPSHOT_LINE_COLUMNS); None for an event that carries no snapshot."""
-
-
-def state_of(payload: dict) -> State:
-    """The state an event's payload (checked by ``desk.sync.records``) carries, as values to store."""
-    if not is_snapshot(payload):
-        return None
-    dossier = payload["dossier"]
-    if "applicant_kind" not in dossier:  # a snapshot older than the kinds: a citizen's
-        dossier = {**dossier, "applicant_kind": ApplicantKind.CITIZEN.value}
-    return _snapshot_row(dossier), list(map(_snapshot_line, payload["components"]))
-
-
-class Run:
-    """A checked run of one desk's events, as :func:`ingest` needs it and no more.
-
-    ``rows``: each event as the tuple stored (EVENT_COLUMNS of ``db.queries``,
-    the payload as its canonical JSON); ``latest``: per dossier code, the seq
-    of the run's latest event about it and its payload's JSON, the only one a
-    rebuild may take (no parsed payload is kept: a rebuild reads the few it needs);
-    ``identities``: the (id, code, desk_id) of every dossier its snapshots name; ``entries``: per dossier
-    code, the status its first event of the run starts from (``desk.sync.schema.entry_status``);
-    ``snapshots``: per seq of an event carrying a snapshot, its dossier's id and status (what a PostgreSQL
-    store keeps beside the event, so that it never parses a payload); ``states``: once :meth:`make_states`
-    ran (the bundle's reading process does, on the other core), per (desk_id, seq) of each dossier's latest
-    event of the run that carries a snapshot, the state it gives and the folded name (a rebuild's ``staged``).
-    """
-
-    __slots__ = ("_parsed", "entries", "identities", "latest", "rows", "snapshots", "states")
-
-    def __init__(self) -> None:
-        self.rows: list[tuple] = []
-        self.latest: dict[str, tuple[int, bytes]] = {}
-        self.identities: set[Identity] = set()
-        self.entries: dict[str, str | None] = {}
-        self.snapshots: dict[int, tuple[str, str | None]] = {}
-        self.states: dict[tuple[str, int], tuple[tuple, list[tuple], str]] = {}
-        self._parsed: dict[str, tuple[str, int, dict]] = {}
-
-    def add(self, event: EventLine) -> None:
-        """Add an event that passed the records check (``desk.sync.records``)."""
-        r = event.record
-        seq, code = r["seq"], r["dossier_code"]
-        self.rows.append(
-            (
-                r["desk_id"],
-                seq,
-                r["event_id"],
-                code,
-                r["type"],
-                r["at"],
-                r["clerk"],
-                event.payload_json,
-                r["prev_hash"],
-                r["hash"],
-            )
-        )
-        if code:
-            self.latest[code] = (seq, event.payload_json)
-            self._parsed[code] = (r["desk_id"], seq, r["payload"])
-        d = r["payload"].get("dossier")
-        if d is not None:
-            self.identities.add((d["id"], d["code"], d["desk_id"]))
-            self.snapshots[seq] = (d["id"], d.get("status"))
-            if code not in self.entries:
-                self.entries[code] = entry_status(r["type"], r["payload"])
-
-    def make_states(self) -> None:
-        """Make :attr:`states` of the payloads already parsed (and let go of them)."""
-        for desk_id, seq, payload in self._parsed.values():
-            state = state_of(payload)
-            if state is not None:
-                self.states[(desk_id, seq)] = (*state, fold_name(state[0][_APPLICANT_NAME]))
-        self._parsed = {}
-
-    def staged(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[tuple, list[tuple], str]]:
-        """The states made already (:data:`Staged`)."""
-        return {k: self.states[k] for k in keys if k in self.states}
-
-    @classmethod
-    def of(cls, events: Iterable[EventLine]) -> Run:
-        run = cls()
-        for event in events:
-            run.add(event)
-        return run
-
-    @classmethod
-    def of_rows(cls, rows: list[tuple]) -> Run:
-        """The run of rows stored as :meth:`add` makes them (a staged bundle's, checked again)."""
-        run = cls()
-        run.rows = rows
-        for row in rows:
-            code, payload = row[3], orjson.loads(row[7])
-            if code:
-                run.latest[code] = (row[1], row[7])
-            d = payload.get("dossier")
-            if d is not None:
-                run.identities.add((d["id"], d["code"], d["desk_id"]))
-                run.snapshots[row[1]] = (d["id"], d.get("status"))
-                if code not in run.entries:
-                    run.entries[code] = entry_status(row[4], payload)
-        return run
-
-
 @dataclass
 class IngestResult:
     imported: int
@@ -201,11 +89,6 @@ class IngestResult:
     """Open gaps of the desk after the import."""
     dossiers: int = 0
     """Dossiers rebuilt."""
-
-
-Staged = Callable[[list[tuple[str, int]]], dict[tuple[str, int], tuple[tuple, list[tuple], str]]]
-"""For (desk_id, seq) keys, the states already made of those events' snapshots: (row, lines, folded name)
-(a staged bundle's, made while it was read: ``desk.sync.publish``)."""
 
 
 def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: Staged | None, q: HubQueries) -> int:
@@ -245,7 +128,7 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
         cur = best.get(c["dossier_code"])
         if cur is None or (c["at"], c["seq"], c["desk_id"]) > (cur["at"], cur["seq"], cur["desk_id"]):
             best[c["dossier_code"]] = c
-    chosen: dict[str, tuple[tuple, list[tuple]]] = {}
+    chosen: dict[str, tuple[Sequence, Sequence[Sequence]]] = {}
     folded_of: dict[str, str] = {}
     for code, c in best.items():
         key = (c["desk_id"], c["seq"])
@@ -258,16 +141,16 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
     clashes = [
         problem("records.code_taken", code=code)
         for code, (row, _) in chosen.items()
-        if code in ids_by_code and ids_by_code[code] != row[_ID]
+        if code in ids_by_code and ids_by_code[code] != row[ID]
     ]
     if clashes:
         raise ChainConflict("records.codes_collide", findings=shown(clashes), more=hidden(clashes))
-    present = q.existing_dossier_ids(db, [row[_ID] for row, _ in chosen.values()])
+    present = q.existing_dossier_ids(db, [row[ID] for row, _ in chosen.values()])
     new_rows: list[tuple] = []
     new_lines: list[tuple] = []
     for code, (row, lines) in chosen.items():
-        folded = folded_of[code] if code in folded_of else fold_name(row[_APPLICANT_NAME])
-        if row[_ID] in present:
+        folded = folded_of[code] if code in folded_of else fold_name(row[APPLICANT_NAME])
+        if row[ID] in present:
             q.replace_dossier(
                 db,
                 {**dict(zip(sq.SNAPSHOT_DOSSIER_COLUMNS, row)), "applicant_folded": folded},
@@ -275,12 +158,12 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
             )
         else:
             new_rows.append((*row, folded))
-            dossier_id = (row[_ID],)
-            new_lines += [line + dossier_id for line in lines]
+            dossier_id = row[ID]
+            new_lines += [(*line, dossier_id) for line in lines]
     q.insert_dossiers(db, new_rows, new_lines)
     if q is SQLITE_QUERIES:  # the hub's result_files: SQLite only so far (db.result_queries; docs/hub.md)
         rebuild_results(
-            db, {code: (best[code]["desk_id"], best[code]["seq"], row[_ID]) for code, (row, _) in chosen.items()}
+            db, {code: (best[code]["desk_id"], best[code]["seq"], row[ID]) for code, (row, _) in chosen.items()}
         )
     return len(chosen)
 

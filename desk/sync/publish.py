@@ -51,21 +51,18 @@ from db import sync_queries as sq
 from db.connection import waiting_marker, writer_waiting
 from db.queries import EVENT_COLUMNS
 from desk import clock
-from desk.dossier.rows import fold_name
 from desk.errors import IntegrityFailure
 from desk.fsio import fsync_dir
+from desk.sync.checked_run import Run, Staged, decoded_state, encoded_state, state_of
 from desk.sync.ingest import (
     Busy,
     IngestResult,
     Progress,
-    Run,
     RunChecks,
-    Staged,
     desk_gaps,
     ingest,
     record_run,
     refuse_own_desk,
-    state_of,
     write_rows,
 )
 from desk.sync.store import HubStore
@@ -87,7 +84,6 @@ LET_IN_MAX_S = 5.0
 """The longest the publisher waits, between two parts, for waiting writers to get the lock."""
 
 _COLUMNS = ", ".join(EVENT_COLUMNS)
-_NAME = sq.SNAPSHOT_DOSSIER_COLUMNS.index("applicant_name")
 _MARKS = ", ".join("?" for _ in EVENT_COLUMNS)
 
 ChunkHook = Callable[[int, int], None]
@@ -135,20 +131,19 @@ class Stage:
         made = []
         ready = {seq: state for (_, seq), state in run.states.items()}  # made by the reading process already
         for code, (seq, payload) in run.latest.items():
-            if seq in ready:
-                row, lines, folded = ready[seq]
-                made.append((code, seq, orjson.dumps((*row, folded)), orjson.dumps(lines)))
-                continue
-            state = state_of(orjson.loads(payload))
-            if state is not None:
-                row, lines = state
-                made.append((code, seq, orjson.dumps((*row, fold_name(row[_NAME]))), orjson.dumps(lines)))
+            encoded = ready.get(seq)
+            if encoded is None:
+                state = state_of(orjson.loads(payload))
+                if state is None:
+                    continue
+                encoded = encoded_state(*state)
+            made.append((code, seq, *encoded))
         self.conn.executemany("INSERT OR REPLACE INTO states(code, seq, row, lines) VALUES (?, ?, ?, ?)", made)
 
     def states(self, desk_id: str) -> Staged:
-        """The staged states of the events of ``desk_id`` (:data:`desk.sync.ingest.Staged`)."""
+        """The staged states of the events of ``desk_id`` (:data:`desk.sync.checked_run.Staged`)."""
 
-        def made(keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[tuple, list[tuple], str]]:
+        def made(keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[list, list, str]]:
             wanted = {seq for d, seq in keys if d == desk_id}
             if not wanted:
                 return {}
@@ -160,8 +155,7 @@ class Stage:
                 for seq, row, lines in self.conn.execute(
                     f"SELECT seq, row, lines FROM states WHERE seq IN ({marks})", part
                 ):
-                    values = orjson.loads(row)
-                    out[(desk_id, seq)] = (tuple(values[:-1]), list(map(tuple, orjson.loads(lines))), values[-1])
+                    out[(desk_id, seq)] = decoded_state(row, lines)
             return out
 
         return made

@@ -15,7 +15,7 @@ import zipfile
 import pytest
 
 from desk.errors import IntegrityFailure
-from desk.sync import bundle_events, bundle_read
+from desk.sync import bundle_events, bundle_open
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
 from tests.test_bundle import hub_state, intake, members, rewrite
@@ -48,7 +48,7 @@ def test_a_zip_declaring_more_members_than_a_bundle_may_hold_is_refused_before_i
     data = bytearray(bundle.read_bytes())
     end = len(data) - 22
     assert data[end : end + 4] == b"PK\x05\x06"
-    many = bundle_read.MAX_MEMBERS + 1
+    many = bundle_open.MAX_MEMBERS + 1
     struct.pack_into("<HH", data, end + 8, many, many)
     path = tmp_path / "many.deskbundle"
     path.write_bytes(bytes(data))
@@ -56,7 +56,7 @@ def test_a_zip_declaring_more_members_than_a_bundle_may_hold_is_refused_before_i
     def never(*args, **kwargs):
         raise AssertionError("zipfile read the directory")
 
-    monkeypatch.setattr(bundle_read.zipfile, "ZipFile", never)
+    monkeypatch.setattr(bundle_open.zipfile, "ZipFile", never)
     assert refused(hub, path) == "bundle.members_declared"
 
 
