@@ -179,7 +179,9 @@ def table_766(report) -> list[str]:
         target = report.targets.get(i)
         shown = "—" if value is None else f"{value * 100:.2f} %"
         goal = "" if target is None else f"{'>' if i in qd766.STRICT else '≥'} {target * 100:.0f} %"
-        lines.append(f"  {i}  {qd766.NAMES[i]:<26} {shown:>9}  {goal:<7} {_mark(report.meets(i))}".rstrip())
+        lines.append(
+            f"  {i}  {qd766.name(i, report.synced_means):<28} {shown:>9}  {goal:<7} {_mark(report.meets(i))}".rstrip()
+        )
     for title, groups in (("desk", report.by_desk), ("clerk", report.by_clerk), ("procedure", report.by_procedure)):
         if len(groups) < 2 and not report.filters:
             continue

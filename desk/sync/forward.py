@@ -36,8 +36,8 @@ from pathlib import Path
 
 import orjson
 
+from db import indicator_sums, portal_queries, write_transaction
 from db import outbox_queries as oq
-from db import portal_queries, write_transaction
 from desk import clock
 from desk.catalog.store import get_procedure
 from desk.errors import DeskError, InvalidInput, NotFound
@@ -289,6 +289,8 @@ class Forwarder:
             result.progress_lines += len(part)
         with write_transaction(self.db):
             held = oq.acknowledged(self.db, code, self.worker, row["generation"], _now_text())
+            if held:  # QĐ 766's 1.4 counts it synced from now: its running sums, in this transaction
+                indicator_sums.refresh(self.db, [code])
         if held:
             result.acknowledged += 1
         else:
