@@ -291,20 +291,34 @@ def sum_groups(db, first_day: str, end_day: str, *, desk=None, clerk=None, proce
 def open_groups(db, as_of: str, *, desk=None, clerk=None, procedure=None) -> list[dict]:
     """Accepted dossiers still in progress at ``as_of`` per group, and those of them within their time.
 
-    Within time: at most one supplement request, and either the clock stopped by it before the due time
-    (the dossier counts at the request time) or the due time not passed. Three disjoint sets, each
-    through an index: open now (status), result recorded after ``as_of`` (finish index), withdrawn or
-    stopped after it; for the last two the supplement pause at ``as_of`` is not known and not used.
+    Within time (:data:`WITHIN`): at most one supplement request, and either the clock stopped by it before
+    the due time (the dossier counts at the request time) or the due time not passed. Three disjoint sets,
+    each through an index (:func:`open_at`).
     """
-    keys = f"{_AGENCY} AS agency, d.desk_no, d.clerk, d.procedure_code"
     extra, params = _filters("", desk, clerk, procedure)
     return _rows(
         db,
         f"""
-        SELECT agency, desk_no, clerk, procedure_code, count(*) AS open,
-          sum(sup <= 1 AND (due_at IS NULL OR due_at >= ? OR (paused_at IS NOT NULL AND paused_at <= due_at)))
-            AS open_within
-        FROM (
+        SELECT agency, desk_no, clerk, procedure_code, count(*) AS open, sum({WITHIN}) AS open_within
+        FROM ({open_at()}) WHERE true{extra}
+        GROUP BY agency, desk_no, clerk, procedure_code""",
+        (as_of, *open_at_params(as_of), *params),
+    )
+
+
+WITHIN = "(sup <= 1 AND (due_at IS NULL OR due_at >= ? OR (paused_at IS NOT NULL AND paused_at <= due_at)))"
+"""An open dossier of :func:`open_at` within its time at the moment (the one parameter); the late list
+(``db.indicator_late``) takes the others, so that it names exactly the dossiers 2.1 counts late."""
+
+
+def open_at(columns: str = "") -> str:
+    """The accepted dossiers in progress at a moment (parameters: :func:`open_at_params`), with their group
+    key, ``due_at``, ``paused_at`` (the supplement pause they wait in at the moment) and ``sup`` (their
+    supplement requests), and ``columns`` (more columns of ``d``). Three disjoint sets, each through an
+    index: open now (status), result recorded after the moment (finish index), withdrawn or stopped after
+    it; for the last two the supplement pause at the moment is not known and not used."""
+    keys = f"{_AGENCY} AS agency, d.desk_no, d.clerk, d.procedure_code{columns}"
+    return f"""
           SELECT {keys}, d.due_at, CASE WHEN d.status = 'supplement' AND d.paused_at <= ? THEN d.paused_at END
             AS paused_at, {_SUPPLEMENTS_OF_ONE} AS sup
           FROM dossiers d WHERE d.status IN ({_marks(OPEN)}) AND d.received_at < ?
@@ -314,11 +328,11 @@ def open_groups(db, as_of: str, *, desk=None, clerk=None, procedure=None) -> lis
           UNION ALL
           SELECT {keys}, d.due_at, NULL, {_SUPPLEMENTS_OF_ONE}
           FROM dossiers d WHERE d.status IN ({_marks(CLOSED)}) AND d.finished_at IS NULL
-            AND d.updated_at >= ? AND d.received_at < ?
-        ) WHERE true{extra}
-        GROUP BY agency, desk_no, clerk, procedure_code""",
-        (as_of, as_of, *OPEN, as_of, as_of, as_of, *CLOSED, as_of, as_of, *params),
-    )
+            AND d.updated_at >= ? AND d.received_at < ?"""
+
+
+def open_at_params(as_of: str) -> tuple:
+    return (as_of, *OPEN, as_of, as_of, as_of, *CLOSED, as_of, as_of)
 
 
 # --- 1.4 "synced": the one place that says what synced means --------------------------------------------
