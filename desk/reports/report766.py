@@ -256,13 +256,17 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.2f}"
 
 
+def _rate_of(indicator: str) -> Callable[[qd766.Counts, DeskSync | None], object]:
+    return lambda c, s: _pct(c.rate(indicator))
+
+
 DESK_COLUMNS: tuple[tuple[str, Callable[[qd766.Counts, DeskSync | None], object]], ...] = (
     ("Tiếp nhận", lambda c, s: c.accepted),
     ("Đã xử lý xong", lambda c, s: c.finished),
     ("Đang giải quyết", lambda c, s: c.open),
     ("Trong hạn", lambda c, s: c.open_within),
     ("Trễ hạn", lambda c, s: c.late),
-    *((f"{i} (%)", (lambda i: lambda c, s: _pct(c.rate(i)))(i)) for i in qd766.INDICATORS),
+    *((f"{i} (%)", _rate_of(i)) for i in qd766.INDICATORS),
     ("Chưa đồng bộ", lambda c, s: c.unsynced),
     ("Sự kiện đã nhận", lambda c, s: "" if s is None else s.events),
     ("Seq cao nhất", lambda c, s: "" if s is None or s.last_seq is None else s.last_seq),
