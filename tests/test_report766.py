@@ -3,6 +3,8 @@ of a hub (PDF, CSV, the late list), and the running sums on PostgreSQL."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from db import indicator_sums
 from desk import clock
 from desk.context import open_desk
@@ -58,3 +60,125 @@ def test_the_migration_fills_1_4_from_the_outbox(homes, portal, tmp_path):  # no
         assert qd766.compute(hub, clock.now().date()).overall.unsynced == 0
     finally:
         hub.close()
+
+
+# --- the per-desk report of a hub ------------------------------------------------------------------------
+
+
+def _two_desks_at_a_hub(make_desk, now, out):
+    """Desk 1: DOMAIN.md's worked example (T2 finished late, T4 overdue). Desk 2: one dossier finished
+    before its due time after two supplement requests (late by the rule, not by the clock), one on time."""
+    from desk.dossier import lifecycle
+    from desk.sync.bundle_read import import_bundle
+    from desk.sync.bundle_write import export_bundle
+    from tests.test_qd766 import take_in, worked_example
+
+    a, b, hub = make_desk("a", 1), make_desk("b", 2), make_desk("hub", 0)
+    codes = worked_example(a, now)
+    twice = take_in(b, now, "2026-11-23T08:00", "1.001776", "Đỗ Văn Quý")
+    ok = take_in(b, now, "2026-11-23T08:10", "1.001193", "Hồ Thị Sáu")
+    for ask, back in (("09:00", "10:00"), ("11:00", "13:30")):
+        now(f"2026-11-23T{ask}")
+        lifecycle.request_supplement(b, twice, [("to_khai", "Thiếu chữ ký")])
+        now(f"2026-11-23T{back}")
+        lifecycle.resume(b, twice)
+    now("2026-11-23T15:00")
+    lifecycle.record_result(b, twice)
+    lifecycle.record_result(b, ok)
+    now("2026-11-24T08:00")
+    for desk in (a, b):
+        import_bundle(hub, export_bundle(desk, out).path)
+    return hub, {**codes, "twice": twice, "ok": ok}
+
+
+def test_the_hub_report_gives_the_766_figures_per_desk_and_the_late_list(make_desk, now, out):
+    from desk.reports import report766
+    from tests.test_qd766 import MON
+
+    hub, c = _two_desks_at_a_hub(make_desk, now, out)
+    r = report766.supervisor_report(hub, MON)
+    figures = qd766.compute(hub, MON)
+    assert [d.label for d in r.desks] == ["Quầy 1", "Quầy 2"]
+    for row, group in zip(r.desks, figures.by_desk, strict=True):  # the numbers per desk are the 766 figures
+        assert row.counts.to_json() == group.counts.to_json()
+    assert f"{r.desks[0].counts.rate('2.1') * 100:.2f}" == "60.00"
+    assert f"{r.desks[1].counts.rate('2.1') * 100:.2f}" == "50.00"
+    # the late list is exactly what 2.1 counts late, each with its rule
+    assert r.late_total == figures.overall.late == len(r.late) == 3
+    why = {x.code: (x.finished, x.reasons) for x in r.late}
+    assert why == {
+        c["T2"]: (True, ("past_due",)),
+        c["T4"]: (False, ("past_due",)),
+        c["twice"]: (True, ("supplements",)),
+    }
+    assert r.late[2].supplements == 2 and "2 lần" in r.late[2].reasons_vi()
+    # one desk only
+    only = report766.supervisor_report(hub, MON, desk_no=2, agency=r.desks[1].agency_code)
+    assert [x.code for x in only.late] == [c["twice"]] and [d.label for d in only.desks] == ["Quầy 2"]
+
+
+def test_cli_writes_the_csvs_a_supervisor_opens_in_excel(make_desk, now, out, tmp_path):
+    import csv
+
+    from tests.desk_helpers import run_desk
+
+    hub, c = _two_desks_at_a_hub(make_desk, now, out)
+    desks, late = tmp_path / "766.csv", tmp_path / "tre-han.csv"
+    env = {"DESK_NOW": "2026-11-24T08:00"}
+    r = run_desk(
+        "report", "766", "--from", "2026-11-23", "--out", str(desks), "--late-out", str(late), "--late",
+        home=hub.home.root, env=env,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "Quầy 1" in r.stdout and "60.00 %" in r.stdout and "3 dossiers counted late by 2.1" in r.stdout
+    assert f"{c['twice']}" in r.stdout and "more than one supplement request (2)" in r.stdout
+    raw = desks.read_bytes()
+    assert raw.startswith("\ufeff".encode())  # the BOM: Excel reads UTF-8
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert [row["Quầy"] for row in rows] == [
+        "Quầy 1",
+        "Quầy 2",
+        "UBND xã Minh Khai",
+    ]  # one row per desk, then the total
+    assert rows[0]["2.1 (%)"] == "60.00" and rows[1]["2.1 (%)"] == "50.00" and rows[2]["Trễ hạn"] == "3"
+    # received in the period 3 (T2, T4 earlier); none forwarded to the portal yet; no event missing
+    assert (rows[0]["Tiếp nhận"], rows[0]["Chưa đồng bộ"], rows[0]["Seq còn thiếu"]) == ("3", "3", "")
+    listed = list(csv.DictReader(late.read_bytes().decode("utf-8-sig").splitlines()))
+    assert {row["Mã hồ sơ"]: row["Lý do trễ hạn"] for row in listed} == {
+        c["T4"]: "quá hạn",
+        c["T2"]: "quá hạn",
+        c["twice"]: "yêu cầu bổ sung quá 1 lần (2 lần)",
+    }
+    assert {row["Tình trạng"] for row in listed} == {"Đã xử lý xong", "Đang giải quyết"}
+
+
+def _pdf_text(path) -> tuple[int, str]:
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    text = unicodedata.normalize("NFC", "\n".join(p.extract_text() for p in reader.pages))
+    return len(reader.pages), " ".join(text.split())  # a cell's text may wrap
+
+
+def test_the_pdf_is_one_a4_page_with_every_desk_and_the_late_list(make_desk, now, out, tmp_path):
+    from tests.desk_helpers import run_desk
+
+    hub, c = _two_desks_at_a_hub(make_desk, now, out)
+    pdf = tmp_path / "766.pdf"
+    import os
+
+    if os.environ.get("KEEP_PDF"):
+        pdf = Path(os.environ["KEEP_PDF"])
+    r = run_desk("report", "766", "--from", "2026-11-23", "--out", str(pdf), home=hub.home.root,
+                 env={"DESK_NOW": "2026-11-24T08:00"})  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    pages, text = _pdf_text(pdf)
+    assert pages == 1
+    assert "BÁO CÁO CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP THEO QUẦY" in text
+    assert "60,00 %" in text and "50,00 %" in text and "Chưa đạt" in text
+    assert "HỒ SƠ TRỄ HẠN THEO CHỈ SỐ 2.1 (3 hồ sơ)" in text
+    for code in (c["T2"], c["T4"], c["twice"]):
+        assert code in text
+    assert "bổ sung quá 1 lần (2 lần)" in text and "Cổng Dịch vụ công quốc gia tiếp nhận" in text
