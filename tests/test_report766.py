@@ -182,3 +182,48 @@ def test_the_pdf_is_one_a4_page_with_every_desk_and_the_late_list(make_desk, now
     for code in (c["T2"], c["T4"], c["twice"]):
         assert code in text
     assert "bổ sung quá 1 lần (2 lần)" in text and "Cổng Dịch vụ công quốc gia tiếp nhận" in text
+
+
+def test_many_desks_still_fit_one_page_and_it_says_how_it_continues():
+    """600 desks and 500 late dossiers: one page, the desks lowest on time shown, the rest counted."""
+    from datetime import date, datetime
+
+    from desk.models import Agency, PrintSettings
+    from desk.reports import report766
+    from desk.reports.day import DeskSync
+    from printing.report766 import build_report766
+
+    desks = []
+    for n in range(600):
+        counts = qd766.Counts(accepted=20, finished=20, on_time=10 + n % 10, unsynced=n % 3)
+        label = f"Quầy {n % 9 + 1} ({n:03d})"
+        desks.append(report766.DeskRow(f"A{n:03d}/{n % 9 + 1}", label, f"A{n:03d}", n % 9 + 1, counts,
+                                       DeskSync(f"d{n}", f"A{n:03d}", n % 9 + 1, 40, 40)))  # fmt: skip
+    overall = qd766.Counts(accepted=12000, finished=12000, on_time=9000)
+    figures = qd766.Report766(date(2026, 11, 23), date(2026, 11, 23), datetime(2026, 11, 24), {"2.1": 0.96},
+                              overall, [], [], [])  # fmt: skip
+    late = [
+        report766.LateDossier(f"A{n:03d}-261123-{n:04d}", f"A{n:03d}", 1, "Quầy 1", "1.001193", "Đăng ký khai sinh",
+                              datetime(2026, 11, 20), datetime(2026, 11, 21), None, 0, ("past_due",))
+        for n in range(500)
+    ]  # fmt: skip
+    report = report766.SupervisorReport(
+        Agency("000.00.12.H29", "UBND xã Minh Khai", 0, "hub", place="Minh Khai"), "Trần Văn Hùng", datetime(2026, 11, 24), figures,
+        desks, late, hub=True, names={i: qd766.NAMES[i] for i in qd766.INDICATORS},
+    )  # fmt: skip
+    rendered = build_report766(report, PrintSettings(agency=report.agency))
+    import os
+
+    if os.environ.get("KEEP_PDF"):
+        Path(os.environ["KEEP_PDF"]).write_bytes(rendered.pdf)
+    assert len(rendered.pages) == 1
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    text = " ".join(unicodedata.normalize("NFC", PdfReader(io.BytesIO(rendered.pdf)).pages[0].extract_text()).split())
+    assert "THEO QUẦY (600 quầy)" in text and "quầy có tỷ lệ giải quyết đúng hạn thấp nhất; còn" in text
+    assert "xem tệp CSV (desk report 766 --out TỆP.csv)" in text
+    assert "Quầy 1 (000)" in text  # the lowest on time (10 of 20) come first
+    assert "hồ sơ trễ hạn khác: danh sách đầy đủ trong tệp CSV" in text
