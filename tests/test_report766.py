@@ -227,3 +227,72 @@ def test_many_desks_still_fit_one_page_and_it_says_how_it_continues():
     assert "xem tệp CSV (desk report 766 --out TỆP.csv)" in text
     assert "Quầy 1 (000)" in text  # the lowest on time (10 of 20) come first
     assert "hồ sơ trễ hạn khác: danh sách đầy đủ trong tệp CSV" in text
+
+
+# --- the running sums on PostgreSQL --------------------------------------------------------------------
+
+
+def test_766_per_desk_counts_every_desk_on_either_store(tmp_path, now, hub_store):
+    """A hub on SQLite or PostgreSQL: ``desk report indicators`` and ``desk report 766`` count every desk's
+    dossiers (no ``report.home_only``), the same figures and the same late list on both stores."""
+    import json
+
+    from desk.dossier import lifecycle
+    from tests.conftest import run_desk
+    from tests.test_hub_store import export, make_desk, make_hub
+    from tests.test_qd766 import take_in, worked_example
+
+    hub = make_hub(tmp_path / "hub", hub_store)
+    homes = [make_desk(tmp_path / "a", 1, hub), make_desk(tmp_path / "b", 2, hub)]
+    a, b = (open_desk(h) for h in homes)
+    try:
+        c = worked_example(a, now)
+        twice = take_in(b, now, "2026-11-23T08:00", "1.001776", "Đỗ Văn Quý")
+        for ask, back in (("09:00", "10:00"), ("11:00", "13:30")):
+            now(f"2026-11-23T{ask}")
+            lifecycle.request_supplement(b, twice, [("to_khai", "Thiếu chữ ký")])
+            now(f"2026-11-23T{back}")
+            lifecycle.resume(b, twice)
+        now("2026-11-23T15:00")
+        lifecycle.record_result(b, twice)
+        now("2026-11-24T08:00")
+    finally:
+        a.close()
+        b.close()
+    for n, h in enumerate(homes):
+        r = run_desk("import", str(export(h, tmp_path / f"u{n}")), home=hub.root)
+        assert r.returncode == 0, r.stderr
+    env = {"DESK_NOW": "2026-11-24T08:00"}
+    r = run_desk("report", "indicators", "--from", "2026-11-23", "--json", home=hub.root, env=env)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert [(g["label"], g["counts"]["population"], g["counts"]["late"]) for g in doc["by_desk"]] == [
+        ("Quầy 1", 5, 2),
+        ("Quầy 2", 1, 1),
+    ]
+    assert f"{doc['by_desk'][0]['rates']['2.1'] * 100:.2f}" == "60.00" and doc["synced_means"] == "portal"
+    assert doc["overall"]["counts"]["unsynced"] == doc["overall"]["counts"]["accepted"] == 4  # none forwarded
+    assert "home_only" not in r.stderr
+    r = run_desk("report", "766", "--from", "2026-11-23", "--json", home=hub.root, env=env)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert [d["label"] for d in report["desks"]] == ["Quầy 1", "Quầy 2"]
+    assert report["late_total"] == 3
+    assert {x["code"]: x["reasons"] for x in report["late"]} == {
+        c["T2"]: ["past_due"],
+        c["T4"]: ["past_due"],
+        twice: ["supplements"],
+    }
+    # the sums follow a change: the overdue T4 finished at desk 1 and imported again
+    a = open_desk(homes[0])
+    try:
+        now("2026-11-24T09:00")
+        lifecycle.transfer(a, c["T4"])
+        lifecycle.record_result(a, c["T4"])
+    finally:
+        a.close()
+    assert run_desk("import", str(export(homes[0], tmp_path / "u9")), home=hub.root).returncode == 0
+    r = run_desk("report", "766", "--from", "2026-11-24", "--json", home=hub.root, env={"DESK_NOW": "2026-11-24T18:00"})
+    day = json.loads(r.stdout)
+    assert {x["code"]: x["state"] for x in day["late"]} == {c["T4"]: "finished"}
+    assert day["desks"][0]["counts"]["finished"] == 1

@@ -15,11 +15,15 @@ The layout (docs/hub.md):
 - the registry (``enrolled_desks``, ``desk_keys``), what arrived
   (``sync_imports``, ``sync_desks``, ``sync_gaps``, ``event_marks``),
   ``sync_requests`` (push idempotency) and ``meta``.
+- ``indicator_facts`` and ``indicator_sums`` (step 2): the QĐ 766 running sums, as on SQLite
+  (``db.pg.indicator_sums``), with the indexes the in-progress counts read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from db.pg import indicator_sums
 
 MIGRATIONS_LOCK = 7_417_001
 """The advisory lock key every migrating process takes."""
@@ -193,6 +197,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 STEPS: list[tuple[int, str, str]] = [
     (1, "hub_schema", M001_SCHEMA),
+    (2, "indicator_sums", indicator_sums.schema()),
 ]
 """(number, name, SQL) of every step, in order."""
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from db import board_queries, indicator_sums, outbox_queries
+from db import board_queries, outbox_queries
 from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
@@ -427,9 +427,8 @@ def write_rows(
     if q is SQLITE_QUERIES:
         board_queries.flag_duplicates(db, codes)
 
-    # the QĐ 766 running sums of the dossiers rebuilt (db.indicator_sums)
-    if q is SQLITE_QUERIES:
-        indicator_sums.refresh(db, codes)
+    # the QĐ 766 running sums of the dossiers rebuilt (db.indicator_sums, db.pg.indicator_sums)
+    q.refresh_indicator_sums(db, codes)
 
     # forwarding to the portal (docs/forwarding.md): asked for in this transaction, with the events
     if q is SQLITE_QUERIES:
