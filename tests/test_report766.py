@@ -243,8 +243,8 @@ def test_766_per_desk_counts_every_desk_on_either_store(tmp_path, now, hub_store
     from tests.test_qd766 import take_in, worked_example
 
     hub = make_hub(tmp_path / "hub", hub_store)
-    homes = [make_desk(tmp_path / "a", 1, hub), make_desk(tmp_path / "b", 2, hub)]
-    a, b = (open_desk(h) for h in homes)
+    desks = [make_desk(tmp_path / "a", 1, hub), make_desk(tmp_path / "b", 2, hub)]
+    a, b = (open_desk(h) for h in desks)
     try:
         c = worked_example(a, now)
         twice = take_in(b, now, "2026-11-23T08:00", "1.001776", "Đỗ Văn Quý")
@@ -259,7 +259,7 @@ def test_766_per_desk_counts_every_desk_on_either_store(tmp_path, now, hub_store
     finally:
         a.close()
         b.close()
-    for n, h in enumerate(homes):
+    for n, h in enumerate(desks):
         r = run_desk("import", str(export(h, tmp_path / f"u{n}")), home=hub.root)
         assert r.returncode == 0, r.stderr
     env = {"DESK_NOW": "2026-11-24T08:00"}
@@ -284,14 +284,14 @@ def test_766_per_desk_counts_every_desk_on_either_store(tmp_path, now, hub_store
         twice: ["supplements"],
     }
     # the sums follow a change: the overdue T4 finished at desk 1 and imported again
-    a = open_desk(homes[0])
+    a = open_desk(desks[0])
     try:
         now("2026-11-24T09:00")
         lifecycle.transfer(a, c["T4"])
         lifecycle.record_result(a, c["T4"])
     finally:
         a.close()
-    assert run_desk("import", str(export(homes[0], tmp_path / "u9")), home=hub.root).returncode == 0
+    assert run_desk("import", str(export(desks[0], tmp_path / "u9")), home=hub.root).returncode == 0
     r = run_desk("report", "766", "--from", "2026-11-24", "--json", home=hub.root, env={"DESK_NOW": "2026-11-24T18:00"})
     day = json.loads(r.stdout)
     assert {x["code"]: x["state"] for x in day["late"]} == {c["T4"]: "finished"}
