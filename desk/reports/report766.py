@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -277,7 +277,7 @@ DESK_HEADER = ("Phạm vi", "Mã", "Quầy", "Từ ngày", "Đến ngày", *(h f
 acknowledged by the portal), "Seq còn thiếu" the desk's events that have not arrived."""
 
 
-def _csv(header: tuple[str, ...], rows: list[list[object]]) -> bytes:
+def _csv(header: tuple[str, ...], rows: Sequence[Sequence[object]]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(header)
