@@ -236,7 +236,7 @@ class ReportsScreen(DeskScreen):
             style = {True: "green", False: "red", None: ""}[meets]
             table.add_row(
                 code,
-                Text(t(f"reports.qd766.{code}")),
+                Text(t(f"reports.qd766.{code}" + (".desk" if code == "1.4" and report.synced_means == "hub" else ""))),
                 Text(pct(t, report.overall.rate(code), digits=2), justify="right", style=style),
                 Text(goal, justify="right"),
                 Text(mark, style=style),
