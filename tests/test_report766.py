@@ -272,7 +272,10 @@ def test_766_per_desk_counts_every_desk_on_either_store(tmp_path, now, hub_store
     ]
     assert f"{doc['by_desk'][0]['rates']['2.1'] * 100:.2f}" == "60.00" and doc["synced_means"] == "portal"
     assert doc["overall"]["counts"]["unsynced"] == doc["overall"]["counts"]["accepted"] == 4  # none forwarded
-    assert "home_only" not in r.stderr
+    assert r.stderr == ""  # no report.home_only: every desk is counted
+    view = run_desk("report", "indicators", "--from", "2026-11-23", "--view", "desk", "--json", home=hub.root, env=env)
+    warnings = [w["code"] for w in json.loads(view.stdout)["warnings"]]
+    assert warnings == (["report.home_only"] if hub_store else [])  # the desk view is still the home's own there
     r = run_desk("report", "766", "--from", "2026-11-23", "--json", home=hub.root, env=env)
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)

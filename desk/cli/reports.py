@@ -129,9 +129,13 @@ def cmd_report_indicators(args) -> int:
     desk = open_from_args(args)
     first = first or desk_today()
     if args.view == "desk":
+        from desk.reports.scope import home_only
+
         ind = indicators.compute(desk, first, last)  # checks the order of the dates
+        scope = home_only(desk)  # a PostgreSQL hub: the desk view still counts the home's dossiers only
         if args.json:
-            emit_json({"view": "desk", **ind.to_json()})
+            warnings = [] if scope is None else [{**scope.as_json(), "text": describe(scope)}]
+            emit_json({"view": "desk", **ind.to_json(), "warnings": warnings})
         else:
             say(f"desk view (the desk's own formulas, docs/indicators.md), {ind.date_from} to {ind.date_to}")
             f = ind.overall
@@ -140,6 +144,8 @@ def cmd_report_indicators(args) -> int:
                 f" · reused {indicators.percent(f.reuse_rate)} · synced {indicators.percent(f.sync_rate)}"
                 f" · satisfaction {indicators.percent(f.satisfaction_rate)}"
             )
+            if scope is not None:
+                warn(describe(scope))
         return 0
     report = qd766.compute(
         desk, first, last, desk_no=desk_no, agency=agency, clerk=args.clerk, procedure=args.procedure
