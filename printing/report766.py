@@ -132,11 +132,6 @@ LATE_COLS = [
 ]
 
 
-def _desk_order(report: SupervisorReport) -> list:
-    """The desks in the table's order: by number when all fit, else :func:`_worst_first`."""
-    return list(report.desks)
-
-
 def _worst_first(desks: list) -> list:
     """Desks with the lowest on-time rate first (those with nothing to count last), then by number."""
     return sorted(desks, key=lambda d: (d.counts.rate("2.1") is None, d.counts.rate("2.1") or 0.0, d.key))
@@ -223,6 +218,11 @@ def desk_chart(desks: list, targets: dict, fonts: FontSet, width: float, height:
     c.categoryAxis.labels.fontName = fonts.regular
     c.categoryAxis.labels.fontSize = size
     c.categoryAxis.labels.dy = -2
+    if len(shown) > 8:  # many desks: slanted labels, so that they do not run into each other
+        c.y = 5 * size + 6
+        c.height = height - c.y - size - 10
+        c.categoryAxis.labels.angle = 35
+        c.categoryAxis.labels.boxAnchor = "ne"
     c.categoryAxis.strokeWidth = 0.5
     c.valueAxis.valueMin, c.valueAxis.valueMax, c.valueAxis.valueStep = 0, 100, 20
     c.valueAxis.labels.fontName = fonts.regular
@@ -263,7 +263,9 @@ def _section(text: str, lead: float):
     return para(text, style="b", before=0.45 * lead, after=0.15 * lead)
 
 
-def _lay_out(report: SupervisorReport, settings: PrintSettings, fonts: FontSet, desks: list, n_late: int) -> Layout:
+def _lay_out(
+    report: SupervisorReport, settings: PrintSettings, fonts: FontSet, desks: list, n_late: int, charted: list
+) -> Layout:
     f = report.figures
     layout = Layout(paper_named("a4"), fonts, size=BODY)
     lead = layout.leading(layout.size)
@@ -298,11 +300,12 @@ def _lay_out(report: SupervisorReport, settings: PrintSettings, fonts: FontSet, 
     layout.table(INDICATOR_COLS, _indicator_rows(report), size=SMALL)
     layout.flow(_section("II. BIỂU ĐỒ THEO QUẦY: GIẢI QUYẾT ĐÚNG HẠN (2.1) VÀ SỐ HÓA (4.2)", lead))
     w = layout.width
-    bars = len([x for x in desks if x.counts.population or x.counts.accepted][:MAX_BARS])
+    bars = len([x for x in charted if x.counts.population or x.counts.accepted][:MAX_BARS])
     cw = min(w, 60 * MM + bars * 18 * MM)  # a few desks: bars of a sensible width, not the page's
-    layout.flow(Graphic(desk_chart(desks, f.targets, fonts, cw, CHART_H), cw, CHART_H))
-    if len(desks) > bars:
-        layout.flow(para(f"Biểu đồ vẽ {bars} quầy đầu tiên có hồ sơ của bảng dưới đây.", style="i", scale=0.9))
+    layout.flow(Graphic(desk_chart(charted, f.targets, fonts, cw, CHART_H), cw, CHART_H))
+    if len(report.desks) > bars:
+        which = "có tỷ lệ giải quyết đúng hạn thấp nhất" if charted is not report.desks else "đầu tiên có hồ sơ"
+        layout.flow(para(f"Biểu đồ vẽ {bars} quầy {which}.", style="i", scale=0.9))
     layout.flow(_section(f"III. THEO QUẦY ({len(report.desks)} quầy)", lead))
     layout.table(DESK_COLS, _desk_rows(desks), size=SMALL)
     rest = len(report.desks) - len(desks)
@@ -363,15 +366,15 @@ def _most(lo: int, hi: int, fits) -> int:
 def build_report766(report: SupervisorReport, settings: PrintSettings) -> Rendered:
     """The report on one A4 page: every desk if they fit (else the lowest on time), then the late dossiers."""
     fonts = fonts_for(settings)
-    desks = _desk_order(report)
+    desks = charted = report.desks
     late = len(report.late)
     keep = min(late, LATE_MIN)
-    if not _fits(_lay_out(report, settings, fonts, desks, keep)):
-        worst = _worst_first(desks)
-        n = _most(0, len(worst), lambda k: _fits(_lay_out(report, settings, fonts, worst[:k], keep)))
+    if not _fits(_lay_out(report, settings, fonts, desks, keep, charted)):
+        worst = charted = _worst_first(desks)
+        n = _most(0, len(worst), lambda k: _fits(_lay_out(report, settings, fonts, worst[:k], keep, worst)))
         desks = worst[:n]
-    n_late = _most(0, late, lambda k: _fits(_lay_out(report, settings, fonts, desks, k)))
-    layout = _lay_out(report, settings, fonts, desks, n_late)
+    n_late = _most(0, late, lambda k: _fits(_lay_out(report, settings, fonts, desks, k, charted)))
+    layout = _lay_out(report, settings, fonts, desks, n_late, charted)
     pages = layout.finish()
     f = report.figures
     title = f"Báo cáo chỉ số QĐ 766 theo quầy {period_vi(f.date_from, f.date_to).lower()}"
