@@ -244,8 +244,9 @@ def test_766_per_desk_counts_every_desk_on_either_store(tmp_path, now, hub_store
 
     hub = make_hub(tmp_path / "hub", hub_store)
     desks = [make_desk(tmp_path / "a", 1, hub), make_desk(tmp_path / "b", 2, hub)]
-    a, b = (open_desk(h) for h in desks)
+    a, b, own = (open_desk(h) for h in (*desks, hub))
     try:
+        at_hub = take_in(own, now, "2026-11-23T09:00", "1.001193", "Vũ Văn Hub")  # its own counter: its home
         c = worked_example(a, now)
         twice = take_in(b, now, "2026-11-23T08:00", "1.001776", "Đỗ Văn Quý")
         for ask, back in (("09:00", "10:00"), ("11:00", "13:30")):
@@ -259,6 +260,7 @@ def test_766_per_desk_counts_every_desk_on_either_store(tmp_path, now, hub_store
     finally:
         a.close()
         b.close()
+        own.close()
     for n, h in enumerate(desks):
         r = run_desk("import", str(export(h, tmp_path / f"u{n}")), home=hub.root)
         assert r.returncode == 0, r.stderr
@@ -267,11 +269,12 @@ def test_766_per_desk_counts_every_desk_on_either_store(tmp_path, now, hub_store
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert [(g["label"], g["counts"]["population"], g["counts"]["late"]) for g in doc["by_desk"]] == [
+        ("Quầy 0", 1, 1),  # the hub's own counter (same-day, never handled): in its home, counted too
         ("Quầy 1", 5, 2),
         ("Quầy 2", 1, 1),
     ]
-    assert f"{doc['by_desk'][0]['rates']['2.1'] * 100:.2f}" == "60.00" and doc["synced_means"] == "portal"
-    assert doc["overall"]["counts"]["unsynced"] == doc["overall"]["counts"]["accepted"] == 4  # none forwarded
+    assert f"{doc['by_desk'][1]['rates']['2.1'] * 100:.2f}" == "60.00" and doc["synced_means"] == "portal"
+    assert doc["overall"]["counts"]["unsynced"] == doc["overall"]["counts"]["accepted"] == 5  # none forwarded
     assert r.stderr == ""  # no report.home_only: every desk is counted
     view = run_desk("report", "indicators", "--from", "2026-11-23", "--view", "desk", "--json", home=hub.root, env=env)
     warnings = [w["code"] for w in json.loads(view.stdout)["warnings"]]
@@ -279,9 +282,10 @@ def test_766_per_desk_counts_every_desk_on_either_store(tmp_path, now, hub_store
     r = run_desk("report", "766", "--from", "2026-11-23", "--json", home=hub.root, env=env)
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
-    assert [d["label"] for d in report["desks"]] == ["Quầy 1", "Quầy 2"]
-    assert report["late_total"] == 3
+    assert [d["label"] for d in report["desks"]] == ["Quầy 0", "Quầy 1", "Quầy 2"]
+    assert report["late_total"] == 4
     assert {x["code"]: x["reasons"] for x in report["late"]} == {
+        at_hub: ["past_due"],
         c["T2"]: ["past_due"],
         c["T4"]: ["past_due"],
         twice: ["supplements"],
@@ -297,5 +301,5 @@ def test_766_per_desk_counts_every_desk_on_either_store(tmp_path, now, hub_store
     assert run_desk("import", str(export(desks[0], tmp_path / "u9")), home=hub.root).returncode == 0
     r = run_desk("report", "766", "--from", "2026-11-24", "--json", home=hub.root, env={"DESK_NOW": "2026-11-24T18:00"})
     day = json.loads(r.stdout)
-    assert {x["code"]: x["state"] for x in day["late"]} == {c["T4"]: "finished"}
-    assert day["desks"][0]["counts"]["finished"] == 1
+    assert {x["code"]: x["state"] for x in day["late"]} == {c["T4"]: "finished", at_hub: "in_progress"}
+    assert day["desks"][1]["counts"]["finished"] == 1

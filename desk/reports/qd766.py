@@ -232,12 +232,13 @@ def compute(
     hub = at_hub(desk)
     col = _Collector(_catalogue(desk), portal=hub)
     first_day, end_day = date_from.isoformat(), (date_to + timedelta(days=1)).isoformat()
-    with sums_source(desk) as (q, db):
-        col.add(q.sum_groups(db, first_day, end_day, **where))
-        if as_of > start:
-            col.add(q.open_groups(db, _iso(as_of), **where))
-        if not hub:
-            col.add(q.unsynced_groups(db, _iso(start), _iso(end), **where))
+    with sums_sources(desk) as sources:
+        for q, db in sources:
+            col.add(q.sum_groups(db, first_day, end_day, **where))
+            if as_of > start:
+                col.add(q.open_groups(db, _iso(as_of), **where))
+            if not hub:
+                col.add(q.unsynced_groups(db, _iso(start), _iso(end), **where))
     filters = {
         k: v for k, v in {"desk": desk_no, "agency": agency, "clerk": clerk, "procedure": procedure}.items() if v
     }
@@ -261,17 +262,19 @@ def at_hub(desk) -> bool:
 
 
 @contextmanager
-def sums_source(desk) -> Iterator[tuple[Any, Any]]:
-    """The module of the sums' queries and its handle: the home's SQLite, or a hub's PostgreSQL store."""
+def sums_sources(desk) -> Iterator[list[tuple[Any, Any]]]:
+    """Where the sums are: (module of the sums' queries, its handle) for the home's SQLite, and at a hub on
+    PostgreSQL for its store too: the desks' dossiers are there, the hub's own counter's in the home
+    (docs/hub.md); the two hold different dossiers, so their rows add up."""
     if not desk.settings.hub_database:
-        yield sums, desk.db
+        yield [(sums, desk.db)]
         return
     from db.pg import indicator_sums as pg_sums
     from desk.sync.store import hub_store
 
     store = hub_store(desk)
     with store.reading() as handle:
-        yield pg_sums, handle
+        yield [(sums, desk.db), (pg_sums, handle)]
 
 
 def _iso(value: datetime) -> str:

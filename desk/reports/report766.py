@@ -218,9 +218,14 @@ def late_dossiers(
     first_day, end_day = figures.date_from.isoformat(), (figures.date_to + timedelta(days=1)).isoformat()
     as_of = figures.as_of.isoformat(timespec="seconds") if figures.as_of > start else None
     where = None if desk_no is None else (agency, desk_no)
-    with qd766.sums_source(desk) as (q, db):
-        find = indicator_late.late_dossiers if q is indicator_sums else q.late_dossiers
-        rows = find(db, first_day, end_day, as_of, desk=where, limit=limit)
+    rows: list[dict] = []
+    with qd766.sums_sources(desk) as sources:
+        for q, db in sources:  # at a PostgreSQL hub: the hub's own counter's (home), then the desks' (store)
+            find = indicator_late.late_dossiers if q is indicator_sums else q.late_dossiers
+            rows += find(db, first_day, end_day, as_of, desk=where, limit=limit)
+    if len(sources) > 1:
+        rows.sort(key=lambda r: (r["agency"], r["desk_no"], r["due_at"] or "", r["code"]))
+        rows = rows[:limit] if limit is not None else rows
     return [_late(r, labels) for r in rows]
 
 
