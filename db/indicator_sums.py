@@ -29,11 +29,22 @@ from __future__ import annotations
 from db.queries import _rows
 
 KEY_COLUMNS = ("agency", "desk_no", "clerk", "procedure_code")
-RECEIVED_COLUMNS = ("accepted", "scanned", "scanned_e", "reused", "data_store", "vneid", "counted_fee", "paid_online")
+RECEIVED_COLUMNS = (
+    "accepted",
+    "scanned",
+    "scanned_e",
+    "reused",
+    "data_store",
+    "vneid",
+    "counted_fee",
+    "paid_online",
+    "synced",
+)
 """Counted on the day a dossier was received (refused ones are not received in the portal's sense).
 
 ``scanned``: with a signed scan of a component; ``scanned_e``: and an electronic result; ``counted_fee``:
-with a fee counted at intake above 0 (``dossier_fees``). What the catalogue says of the procedure (a paper
+with a fee counted at intake above 0 (``dossier_fees``); ``synced``: acknowledged by the portal (1.4,
+:data:`SYNCED_MEANS`). What the catalogue says of the procedure (a paper
 result, a fee) is applied when reporting (``desk.reports.qd766``): the sums are per procedure, and a new
 catalogue changes no stored sum."""
 FINISHED_COLUMNS = ("finished", "on_time", "dissatisfied", "results", "e_results")
@@ -64,6 +75,10 @@ _RESULT_OF_ONE = f"EXISTS (SELECT 1 FROM events e WHERE e.dossier_code = d.code 
 """An electronic result was attached: from the events, which a hub holds as the desk does (a hub keeps no
 ``result_files`` rows: only the desk stores the PDFs)."""
 
+_ACKED = "EXISTS (SELECT 1 FROM portal_outbox o WHERE o.dossier_code = d.code AND o.first_acknowledged_at IS NOT NULL)"
+"""The portal acknowledged the dossier's record at least once (``db.outbox_queries.acknowledged``): 1.4's
+"synced" at a hub. A home migrated before the outbox existed (``m013``) has none: see :func:`build_all`."""
+
 _BITS = (
     "max(l.digitisation = 'digitised' AND l.file_path <> '')"
     " + 2 * max(l.digitisation IN ('reused_store', 'reused_dossier'))"
@@ -76,7 +91,11 @@ _LINE_BITS = f"(SELECT {_BITS} FROM component_lines l WHERE l.dossier_id = d.id)
 
 
 def _facts_select(
-    where: str, supplements: str = _SUPPLEMENTS_OF_ONE, bits: str = _LINE_BITS, attached: str = _RESULT_OF_ONE
+    where: str,
+    supplements: str = _SUPPLEMENTS_OF_ONE,
+    bits: str = _LINE_BITS,
+    attached: str = _RESULT_OF_ONE,
+    acked: str = _ACKED,
 ) -> str:
     """SELECT of the facts (FACT_COLUMNS, in order) of the dossiers ``d`` that ``where`` keeps."""
     # OFFSET keeps SQLite from flattening the inner SELECT into the outer one: flattened, the correlated
@@ -92,6 +111,7 @@ def _facts_select(
           accepted AND (channel = '{VNEID_CHANNEL}' OR (bits & 8) > 0) AS vneid,
           accepted AND counted_fee AS counted_fee,
           0 AS paid_online,
+          accepted AND acked AS synced,
           accepted AND finish IS NOT NULL AND (due_at IS NULL OR finish <= due_at) AND sup <= 1 AS on_time,
           accepted AND finish IS NOT NULL AND satisfaction = 'Không hài lòng' AS dissatisfied,
           accepted AND finished_at IS NOT NULL AS results,
@@ -104,7 +124,8 @@ def _facts_select(
             coalesce({bits}, 0) AS bits,
             {supplements} AS sup,
             {attached} AS e_results,
-            EXISTS (SELECT 1 FROM dossier_fees f WHERE f.dossier_id = d.id AND f.amount > 0) AS counted_fee
+            EXISTS (SELECT 1 FROM dossier_fees f WHERE f.dossier_id = d.id AND f.amount > 0) AS counted_fee,
+            {acked} AS acked
           FROM dossiers d WHERE {where}
           LIMIT -1 OFFSET 0
         )"""
@@ -183,7 +204,9 @@ def _drop_bulk_parts(db) -> None:
 def build_all(db) -> None:
     """Facts and sums of every dossier, from scratch (the migration; tables empty)."""
     parts = _bulk_parts(db)
-    db.execute(f"INSERT INTO indicator_facts({', '.join(FACT_COLUMNS)}) {_facts_select('true', *parts)}")
+    outbox = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'portal_outbox'").fetchone()
+    acked = _ACKED if outbox else "0"  # m013 runs before m015 made the outbox; m016 counts the acknowledged
+    db.execute(f"INSERT INTO indicator_facts({', '.join(FACT_COLUMNS)}) {_facts_select('true', *parts, acked)}")
     _add(db, "indicator_facts", (), 1)
     _drop_bulk_parts(db)
 
@@ -268,20 +291,34 @@ def sum_groups(db, first_day: str, end_day: str, *, desk=None, clerk=None, proce
 def open_groups(db, as_of: str, *, desk=None, clerk=None, procedure=None) -> list[dict]:
     """Accepted dossiers still in progress at ``as_of`` per group, and those of them within their time.
 
-    Within time: at most one supplement request, and either the clock stopped by it before the due time
-    (the dossier counts at the request time) or the due time not passed. Three disjoint sets, each
-    through an index: open now (status), result recorded after ``as_of`` (finish index), withdrawn or
-    stopped after it; for the last two the supplement pause at ``as_of`` is not known and not used.
+    Within time (:data:`WITHIN`): at most one supplement request, and either the clock stopped by it before
+    the due time (the dossier counts at the request time) or the due time not passed. Three disjoint sets,
+    each through an index (:func:`open_at`).
     """
-    keys = f"{_AGENCY} AS agency, d.desk_no, d.clerk, d.procedure_code"
     extra, params = _filters("", desk, clerk, procedure)
     return _rows(
         db,
         f"""
-        SELECT agency, desk_no, clerk, procedure_code, count(*) AS open,
-          sum(sup <= 1 AND (due_at IS NULL OR due_at >= ? OR (paused_at IS NOT NULL AND paused_at <= due_at)))
-            AS open_within
-        FROM (
+        SELECT agency, desk_no, clerk, procedure_code, count(*) AS open, sum({WITHIN}) AS open_within
+        FROM ({open_at()}) WHERE true{extra}
+        GROUP BY agency, desk_no, clerk, procedure_code""",
+        (as_of, *open_at_params(as_of), *params),
+    )
+
+
+WITHIN = "(sup <= 1 AND (due_at IS NULL OR due_at >= ? OR (paused_at IS NOT NULL AND paused_at <= due_at)))"
+"""An open dossier of :func:`open_at` within its time at the moment (the one parameter); the late list
+(``db.indicator_late``) takes the others, so that it names exactly the dossiers 2.1 counts late."""
+
+
+def open_at(columns: str = "") -> str:
+    """The accepted dossiers in progress at a moment (parameters: :func:`open_at_params`), with their group
+    key, ``due_at``, ``paused_at`` (the supplement pause they wait in at the moment) and ``sup`` (their
+    supplement requests), and ``columns`` (more columns of ``d``). Three disjoint sets, each through an
+    index: open now (status), result recorded after the moment (finish index), withdrawn or stopped after
+    it; for the last two the supplement pause at the moment is not known and not used."""
+    keys = f"{_AGENCY} AS agency, d.desk_no, d.clerk, d.procedure_code{columns}"
+    return f"""
           SELECT {keys}, d.due_at, CASE WHEN d.status = 'supplement' AND d.paused_at <= ? THEN d.paused_at END
             AS paused_at, {_SUPPLEMENTS_OF_ONE} AS sup
           FROM dossiers d WHERE d.status IN ({_marks(OPEN)}) AND d.received_at < ?
@@ -291,23 +328,53 @@ def open_groups(db, as_of: str, *, desk=None, clerk=None, procedure=None) -> lis
           UNION ALL
           SELECT {keys}, d.due_at, NULL, {_SUPPLEMENTS_OF_ONE}
           FROM dossiers d WHERE d.status IN ({_marks(CLOSED)}) AND d.finished_at IS NULL
-            AND d.updated_at >= ? AND d.received_at < ?
-        ) WHERE true{extra}
-        GROUP BY agency, desk_no, clerk, procedure_code""",
-        (as_of, as_of, *OPEN, as_of, as_of, as_of, *CLOSED, as_of, as_of, *params),
-    )
+            AND d.updated_at >= ? AND d.received_at < ?"""
+
+
+def open_at_params(as_of: str) -> tuple:
+    return (as_of, *OPEN, as_of, as_of, as_of, *CLOSED, as_of, as_of)
 
 
 # --- 1.4 "synced": the one place that says what synced means --------------------------------------------
 
-SYNCED_MEANS = "hub"
-"""What 1.4 counts as synced. "hub": no event of the dossier is waiting to be exported or pushed from this
-home (at a hub, everything it holds arrived, so everything is synced). Issue 18 point 3 (forwarding to the
-provincial system) is to switch this to "acknowledged by the portal", here and only here."""
+SYNCED_MEANS = "portal"
+"""What 1.4 counts as synced at a hub: "portal", the portal acknowledged the dossier's record at least once
+(``portal_outbox.first_acknowledged_at``, set by the forwarder: ``desk.sync.forward``). A running sum: the
+``synced`` column of the sums, by the day the dossier was received; the forwarder refreshes a dossier's facts
+in the transaction that records its acknowledgement. ``desk.reports.qd766`` reads it at a hub."""
+
+DESK_SYNCED_MEANS = "hub"
+"""What 1.4 counts as synced at a desk, which cannot know the portal: "hub", no event of the dossier waits
+to be exported or pushed from this home (:func:`unsynced_groups`): "đã gửi hub"."""
+
+
+def heard_from_others(db, desk_id: str) -> bool:
+    """Whether events of a desk other than ``desk_id`` were imported here (this home acts as a hub)."""
+    return db.execute("SELECT 1 FROM sync_desks WHERE desk_id <> ? LIMIT 1", (desk_id,)).fetchone() is not None
+
+
+def add_synced_column(db) -> None:
+    """The ``synced`` column for a home whose sums were made before it (migration ``m016``), filled from the
+    outbox: the dossiers the portal acknowledged, added to the sums of the day they were received."""
+    for table in ("indicator_facts", "indicator_sums"):
+        names = [r[1] for r in db.execute(f"PRAGMA table_info({table})").fetchall()]
+        if "synced" not in names:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN synced INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "UPDATE indicator_facts SET synced = 1 WHERE accepted AND synced = 0 AND code IN "
+        "(SELECT dossier_code FROM portal_outbox WHERE first_acknowledged_at IS NOT NULL)"
+    )
+    keys = ", ".join(KEY_COLUMNS)
+    db.execute(
+        f"""
+        INSERT INTO indicator_sums(day, {keys}, synced)
+        SELECT rday, {keys}, count(*) FROM indicator_facts WHERE synced GROUP BY rday, {keys} ORDER BY 1
+        ON CONFLICT(day, {keys}) DO UPDATE SET synced = excluded.synced"""
+    )
 
 
 def unsynced_groups(db, start: str, end: str, *, desk=None, clerk=None, procedure=None) -> list[dict]:
-    """Accepted dossiers received in [start, end) not synced (see :data:`SYNCED_MEANS`), per group.
+    """Accepted dossiers received in [start, end) not sent to the hub yet, per group (:data:`DESK_SYNCED_MEANS`).
 
     Through the short queue of pending events, not the dossiers: a desk that exports daily holds a day's.
     """

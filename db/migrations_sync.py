@@ -357,3 +357,14 @@ def m015_portal_forwarding(db: sqlite_utils.Database) -> None:
             sent_at TEXT NOT NULL
         )"""
     )
+
+
+@_step
+def m016_indicator_synced(db: sqlite_utils.Database) -> None:
+    """QĐ 766's 1.4 as the portal means it: a ``synced`` running sum (dossiers the portal acknowledged) beside
+    the others of ``m013`` (``db.indicator_sums.SYNCED_MEANS``), filled from the outbox of ``m015``; and the
+    partial index of the dossiers finished late, for the supervisor's list of late dossiers (``db.indicator_late``)."""
+    from db import indicator_late, indicator_sums
+
+    indicator_sums.add_synced_column(db)
+    indicator_late.create_index(db)

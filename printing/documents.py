@@ -87,6 +87,12 @@ class PdfRenderer:
 
         return render_day_report(report, settings)
 
+    def qd766_report(self, report: Any, settings: PrintSettings) -> bytes:
+        """The supervisor's QĐ 766 report per desk (a ``desk.reports.report766.SupervisorReport``), one A4 page."""
+        from printing.report766 import render_report766
+
+        return render_report766(report, settings)
+
 
 RENDERER = PdfRenderer()
 """The renderer to pass as ``renderer=``."""

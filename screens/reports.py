@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.worker import Worker
 
+from desk.errors import DeskError
 from desk.reports import indicators, qd766
 from desk.reports.indicators import TARGETS, Figures, Indicators
 from desk.reports.scope import home_only
@@ -168,7 +169,10 @@ class ReportsScreen(DeskScreen):
         with self.app.thread_desk() as desk:
             first, last = indicators.period(period)
             result = indicators.compute(desk, first, last)
-            portal = qd766.compute(desk, first, last)
+            try:  # at a PostgreSQL hub the 766 figures are read from its store
+                portal = qd766.compute(desk, first, last)
+            except DeskError:  # the store unreachable: the desk view still shows (its own warning says whose)
+                portal = None
         self.post_message(IndicatorsReady(period, result, portal))
 
     # showing -------------------------------------------------------------------------
@@ -232,7 +236,7 @@ class ReportsScreen(DeskScreen):
             style = {True: "green", False: "red", None: ""}[meets]
             table.add_row(
                 code,
-                Text(t(f"reports.qd766.{code}")),
+                Text(t(f"reports.qd766.{code}" + (".desk" if code == "1.4" and report.synced_means == "hub" else ""))),
                 Text(pct(t, report.overall.rate(code), digits=2), justify="right", style=style),
                 Text(goal, justify="right"),
                 Text(mark, style=style),

@@ -15,6 +15,7 @@ from datetime import date
 import orjson
 
 from db.pg.connection import PgConn
+from db.pg.indicator_sums import refresh as refresh_indicator_sums  # noqa: F401  (QĐ 766 sums, the store's interface)
 from db.pg.registry_queries import (
     active_desk_by_number as active_desk_by_number,
 )

@@ -17,11 +17,15 @@ The layout (docs/hub.md):
   ``sync_requests`` (push idempotency) and ``meta``.
 - forwarding to the portal (``portal_outbox``, ``portal_replies``,
   ``portal_progress_sent``): as SQLite's ``m015_portal_forwarding``.
+- ``indicator_facts`` and ``indicator_sums`` (step 3): the QĐ 766 running sums, as on SQLite
+  (``db.pg.indicator_sums``), with the indexes the in-progress counts read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from db.pg import indicator_sums
 
 MIGRATIONS_LOCK = 7_417_001
 """The advisory lock key every migrating process takes."""
@@ -240,6 +244,7 @@ same names and columns (a report reads either), ``next_try``/``lease_until`` epo
 STEPS: list[tuple[int, str, str]] = [
     (1, "hub_schema", M001_SCHEMA),
     (2, "portal_forwarding", M002_PORTAL_FORWARDING),
+    (3, "indicator_sums", indicator_sums.schema()),
 ]
 """(number, name, SQL) of every step, in order."""
 

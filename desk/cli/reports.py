@@ -129,9 +129,13 @@ def cmd_report_indicators(args) -> int:
     desk = open_from_args(args)
     first = first or desk_today()
     if args.view == "desk":
+        from desk.reports.scope import home_only
+
         ind = indicators.compute(desk, first, last)  # checks the order of the dates
+        scope = home_only(desk)  # a PostgreSQL hub: the desk view still counts the home's dossiers only
         if args.json:
-            emit_json({"view": "desk", **ind.to_json()})
+            warnings = [] if scope is None else [{**scope.as_json(), "text": describe(scope)}]
+            emit_json({"view": "desk", **ind.to_json(), "warnings": warnings})
         else:
             say(f"desk view (the desk's own formulas, docs/indicators.md), {ind.date_from} to {ind.date_to}")
             f = ind.overall
@@ -140,6 +144,8 @@ def cmd_report_indicators(args) -> int:
                 f" · reused {indicators.percent(f.reuse_rate)} · synced {indicators.percent(f.sync_rate)}"
                 f" · satisfaction {indicators.percent(f.satisfaction_rate)}"
             )
+            if scope is not None:
+                warn(describe(scope))
         return 0
     report = qd766.compute(
         desk, first, last, desk_no=desk_no, agency=agency, clerk=args.clerk, procedure=args.procedure
@@ -150,6 +156,92 @@ def cmd_report_indicators(args) -> int:
     for line in table_766(report):
         say(line)
     return 0
+
+
+def cmd_report_766(args) -> int:
+    """The supervisor's QĐ 766 report per desk: a table on the terminal, PDF or CSV (``--out``), the late
+    dossiers and why (``--late``, ``--late-out FILE.csv``)."""
+    from desk.dossier.documents import write_document
+    from desk.reports import report766
+
+    out = Path(args.out).expanduser() if args.out else None
+    if out is not None and out.suffix.lower() not in FORMATS:
+        raise InvalidInput("report.out_suffix", field="out", path=args.out)
+    late_out = Path(args.late_out).expanduser() if args.late_out else None
+    if late_out is not None and late_out.suffix.lower() != ".csv":
+        raise InvalidInput("report.out_suffix", field="late-out", path=args.late_out)
+    first = _day(args.date_from, "from")
+    last = _day(args.to, "to")
+    if last is not None and first is None:
+        raise InvalidInput("report.to_needs_date", field="to")
+    agency, desk_no = _desk_filter(args.desk)
+    desk = open_from_args(args)
+    report = report766.supervisor_report(
+        desk,
+        first or desk_today(),
+        last,
+        desk_no=desk_no,
+        agency=agency,
+        all_late=bool(args.late or late_out or args.json),
+    )
+    written: list[str] = []
+    if out is not None:
+        if out.suffix.lower() == ".csv":
+            data = report766.desks_csv(report)
+        else:
+            import printing
+            from desk.dossier.documents import qd766_report_pdf
+
+            data = qd766_report_pdf(desk, report, renderer=printing.RENDERER)
+        write_document(out, data)
+        written.append(str(out))
+    if late_out is not None:
+        write_document(late_out, report766.late_csv(report))
+        written.append(str(late_out))
+    if args.json:
+        emit_json({**report.to_json(), "written": written})
+        return 0
+    for line in desks_table(report):
+        say(line)
+    if args.late:
+        for x in report.late:
+            state = f"finished {x.finished_at:%Y-%m-%d %H:%M}" if x.finished_at else "in progress"
+            due = f"{x.due_at:%Y-%m-%d %H:%M}" if x.due_at else "—"
+            say(f"  {x.code}  {x.desk}  {x.procedure_code} {x.procedure_name}  due {due}  {state}: {x.reasons_en()}")
+    for path in written:
+        say(f"written to {path}")
+    return 0
+
+
+def desks_table(report) -> list[str]:
+    """The per-desk table as the CLI prints it: each desk's population, late, 2.1, 4.2, 5.4, 1.4, unsynced, gaps."""
+    from desk.reports import qd766
+
+    f = report.figures
+    lines = [
+        f"QĐ 766 per desk, {f.date_from} to {f.date_to} (as of {f.as_of:%Y-%m-%d %H:%M}); 1.4 = {report.names['1.4']}",
+        f"{'desk':<12} {'received':>8} {'late':>5} {'2.1':>9} {'4.2':>9} {'5.4':>9} {'1.4':>9} {'unsynced':>8}  missing events",
+    ]
+
+    def pct(counts, i: str) -> str:
+        v = counts.rate(i)
+        return "—" if v is None else f"{v * 100:.2f} %"
+
+    for d in [*report.desks, None]:
+        counts = f.overall if d is None else d.counts
+        label = "all" if d is None else d.label
+        s = None if d is None else d.sync
+        missing = "" if s is None else (s.missing_ranges() or "none")
+        lines.append(
+            f"{label:<12} {counts.accepted:>8} {counts.late:>5} {pct(counts, '2.1'):>9} {pct(counts, '4.2'):>9}"
+            f" {pct(counts, '5.4'):>9} {pct(counts, '1.4'):>9} {counts.unsynced:>8}  {missing}".rstrip()
+        )
+    below = [i for i in qd766.INDICATORS if report.figures.meets(i) is False]
+    if below:
+        lines.append("below target: " + ", ".join(f"{i} {report.names[i]}" for i in below))
+    n = report.late_total
+    lines.append(f"{n} dossier{'' if n == 1 else 's'} counted late by 2.1" + (" (--late lists them)" if n else ""))
+    return lines
 
 
 def desk_today():
@@ -179,7 +271,9 @@ def table_766(report) -> list[str]:
         target = report.targets.get(i)
         shown = "—" if value is None else f"{value * 100:.2f} %"
         goal = "" if target is None else f"{'>' if i in qd766.STRICT else '≥'} {target * 100:.0f} %"
-        lines.append(f"  {i}  {qd766.NAMES[i]:<26} {shown:>9}  {goal:<7} {_mark(report.meets(i))}".rstrip())
+        lines.append(
+            f"  {i}  {qd766.name(i, report.synced_means):<28} {shown:>9}  {goal:<7} {_mark(report.meets(i))}".rstrip()
+        )
     for title, groups in (("desk", report.by_desk), ("clerk", report.by_clerk), ("procedure", report.by_procedure)):
         if len(groups) < 2 and not report.filters:
             continue
@@ -226,6 +320,20 @@ def register(sub) -> None:
     sp.add_argument("--view", choices=("766", "desk"), default="766", help="766 (default) or the desk view")
     sp = add_command(
         rp_sub,
+        "766",
+        "QĐ 766 per desk for the supervisor (at a hub: every desk it holds), with each desk's unsynced dossiers "
+        "and missing events, and the dossiers 2.1 counts late and why. PDF (one A4 page, charts) or CSV "
+        "(UTF-8 with BOM, one row per desk), chosen by --out's suffix; without --out a table",
+        cmd_report_766,
+    )
+    sp.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first day (default: today)")
+    sp.add_argument("--to", metavar="YYYY-MM-DD", help="last day (default: the first day)")
+    sp.add_argument("--desk", metavar="N|AGENCY/N", help="only this desk")
+    sp.add_argument("--out", metavar="FILE", help="write FILE.pdf (one A4 page) or FILE.csv (one row per desk)")
+    sp.add_argument("--late", action="store_true", help="list the dossiers counted late, with the rule of each")
+    sp.add_argument("--late-out", metavar="FILE.csv", help="write the dossiers counted late as CSV")
+    sp = add_command(
+        rp_sub,
         "register",
         "Mẫu 07: the register book (Sổ theo dõi hồ sơ) for a day or a range",
         cmd_print_register,
@@ -236,4 +344,4 @@ def register(sub) -> None:
     sp.add_argument("--printer")
 
 
-__all__ = ["cmd_report_day", "cmd_report_indicators", "register", "table_766"]
+__all__ = ["cmd_report_766", "cmd_report_day", "cmd_report_indicators", "desks_table", "register", "table_766"]

@@ -78,6 +78,10 @@ class Renderer(Protocol):
         """The end-of-day report (a ``desk.reports.day.DayReport``: that layer sits above this one)."""
         ...
 
+    def qd766_report(self, report: Any, settings: PrintSettings) -> bytes:
+        """The supervisor's QĐ 766 report per desk on one A4 page (a ``desk.reports.report766.SupervisorReport``)."""
+        ...
+
 
 class SendOutcome(Protocol):
     """What a sender says of one print request (``printing.PrintOutcome``)."""
@@ -341,6 +345,12 @@ def print_report(
         sender=sender,
         language=language,
     )
+
+
+def qd766_report_pdf(desk: Desk, report: Any, *, renderer: Renderer) -> bytes:
+    """The PDF of the supervisor's QĐ 766 report (``desk report 766 --out FILE.pdf``)."""
+    options = print_settings(desk.settings)
+    return _rendered(lambda: renderer.qd766_report(report, options))
 
 
 def write_document(path: Path, data: bytes) -> None:

@@ -21,18 +21,23 @@ For the period [date_from 00:00, date_to + 1 day 00:00) and its moment ``as_of``
   result) / reused from a data store / reused from the population database or
   received through VNeID ÷ accepted.
 - **4.1 electronic results** = results recorded with an electronic result ÷ results recorded.
-- **1.4 sync** = accepted dossiers synced (``db.indicator_sums.SYNCED_MEANS``) ÷ accepted.
+- **1.4 sync** = accepted dossiers synced ÷ accepted. At a hub, synced = acknowledged by the portal
+  (``db.indicator_sums.SYNCED_MEANS``, a running sum); at a desk, which cannot know the portal, synced =
+  sent to the hub (``DESK_SYNCED_MEANS``: no event waiting to be exported or pushed).
 - **3.6 online payment** = fee-bearing accepted dossiers paid online ÷ fee-bearing ones.
 
-Received and finished counts come from running sums per day (``db.indicator_sums``),
-the in-progress and unsynced ones through indexes: a year of a million dossiers
-is a few thousand rows. Rates are fractions or None when their denominator is 0.
+Received and finished counts come from running sums per day (``db.indicator_sums``; at a hub on
+PostgreSQL ``db.pg.indicator_sums``, the same sums in its database), the in-progress ones (and a
+desk's unsynced ones) through indexes: a year of a million dossiers is a few thousand rows. Rates are fractions or None when their denominator is 0.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from db import indicator_sums as sums
 from desk import clock
@@ -41,7 +46,7 @@ from desk.reports.indicators import UNKNOWN_CLERK, bounds, desk_label
 
 INDICATORS = ("1.4", "2.1", "3.6", "4.1", "4.2", "4.3", "4.4", "4.5", "5.4")
 NAMES = {
-    "1.4": "synced (hub acknowledged)",
+    "1.4": "synced (portal acknowledged)",
     "2.1": "on time",
     "3.6": "paid online",
     "4.1": "electronic results",
@@ -51,7 +56,17 @@ NAMES = {
     "4.5": "population data / VNeID",
     "5.4": "satisfaction",
 }
-"""English names of the indicators (the CLI); 1.4 says what "synced" means today (see SYNCED_MEANS)."""
+"""English names of the indicators (the CLI); 1.4 says what "synced" means at a hub (see :func:`name`)."""
+DESK_SYNC_NAME = "synced (sent to the hub)"
+"""1.4 at a desk: the desk cannot know the portal; it counts what it has sent to its hub."""
+
+
+def name(indicator: str, synced_means: str = sums.SYNCED_MEANS) -> str:
+    """The indicator's English name; 1.4's says what synced means where the report was made."""
+    if indicator == "1.4" and synced_means != sums.SYNCED_MEANS:
+        return DESK_SYNC_NAME
+    return NAMES[indicator]
+
 
 TARGET_SETTINGS = {
     "2.1": "target_on_time",
@@ -151,6 +166,8 @@ class Report766:
     by_clerk: list[Group766]
     by_procedure: list[Group766]
     filters: dict[str, str] = field(default_factory=dict)
+    synced_means: str = sums.SYNCED_MEANS
+    """``sums.SYNCED_MEANS`` ("portal") at a hub, ``sums.DESK_SYNCED_MEANS`` ("hub") at a desk."""
 
     def meets(self, indicator: str, counts: Counts | None = None) -> bool | None:
         """Whether the figure meets its target (compared in hundredths of a percent, as printed)."""
@@ -177,7 +194,7 @@ class Report766:
             "date_from": self.date_from.isoformat(),
             "date_to": self.date_to.isoformat(),
             "as_of": clock.iso(self.as_of),
-            "synced_means": sums.SYNCED_MEANS,
+            "synced_means": self.synced_means,
             "filters": self.filters,
             "targets": self.targets,
             "overall": figures(self.overall),
@@ -207,18 +224,21 @@ def compute(
     (``desk_no``, and ``agency`` at a hub of several agencies), clerk or procedure."""
     start, end, as_of = bounds(date_from, date_to, now=now)
     date_to = date_to or date_from
-    db = desk.db
     where = {
         "desk": None if desk_no is None else (agency, desk_no),
         "clerk": clerk,
         "procedure": procedure,
     }
-    col = _Collector(_catalogue(desk))
+    hub = at_hub(desk)
+    col = _Collector(_catalogue(desk), portal=hub)
     first_day, end_day = date_from.isoformat(), (date_to + timedelta(days=1)).isoformat()
-    col.add(sums.sum_groups(db, first_day, end_day, **where))
-    if as_of > start:
-        col.add(sums.open_groups(db, _iso(as_of), **where))
-    col.add(sums.unsynced_groups(db, _iso(start), _iso(end), **where))
+    with sums_sources(desk) as sources:
+        for q, db in sources:
+            col.add(q.sum_groups(db, first_day, end_day, **where))
+            if as_of > start:
+                col.add(q.open_groups(db, _iso(as_of), **where))
+            if not hub:
+                col.add(q.unsynced_groups(db, _iso(start), _iso(end), **where))
     filters = {
         k: v for k, v in {"desk": desk_no, "agency": agency, "clerk": clerk, "procedure": procedure}.items() if v
     }
@@ -230,7 +250,31 @@ def compute(
         col.overall,
         *col.result(),
         filters={k: str(v) for k, v in filters.items()},
+        synced_means=sums.SYNCED_MEANS if hub else sums.DESK_SYNCED_MEANS,
     )
+
+
+def at_hub(desk) -> bool:
+    """Whether this home is a hub, which forwards to the portal: ``[hub] database`` set, push tokens, or
+    events of another desk imported here. (A desk's registry holds its hub's key: not a sign.)"""
+    s = desk.settings
+    return bool(s.hub_database or s.hub_tokens) or sums.heard_from_others(desk.db, desk.desk_id)
+
+
+@contextmanager
+def sums_sources(desk) -> Iterator[list[tuple[Any, Any]]]:
+    """Where the sums are: (module of the sums' queries, its handle) for the home's SQLite, and at a hub on
+    PostgreSQL for its store too: the desks' dossiers are there, the hub's own counter's in the home
+    (docs/hub.md); the two hold different dossiers, so their rows add up."""
+    if not desk.settings.hub_database:
+        yield [(sums, desk.db)]
+        return
+    from db.pg import indicator_sums as pg_sums
+    from desk.sync.store import hub_store
+
+    store = hub_store(desk)
+    with store.reading() as handle:
+        yield [(sums, desk.db), (pg_sums, handle)]
 
 
 def _iso(value: datetime) -> str:
@@ -272,8 +316,10 @@ def _apply_catalogue(row: dict, facts: _ProcedureFacts | None) -> dict:
 
 
 class _Collector:
-    def __init__(self, catalogue: dict[str, _ProcedureFacts]) -> None:
+    def __init__(self, catalogue: dict[str, _ProcedureFacts], *, portal: bool = False) -> None:
         self.catalogue = catalogue
+        self.portal = portal
+        """1.4 from the sums (acknowledged by the portal): unsynced = accepted − synced."""
         self.overall = Counts()
         self.desks: dict[tuple[str, int], Group766] = {}
         self.clerks: dict[str, Group766] = {}
@@ -293,6 +339,8 @@ class _Collector:
             if p is None:
                 p = self.procedures[code] = Group766(code, facts.name if facts else code)
             r = _apply_catalogue(r, facts)
+            if self.portal and "synced" in r:
+                r = {**r, "unsynced": int(r["accepted"] or 0) - int(r["synced"] or 0)}
             for counts in (self.overall, d.counts, c.counts, p.counts):
                 counts.add(r)
 

@@ -304,6 +304,8 @@ class Forwarder:
             result.progress_lines += len(part)
         with self.store.writing() as db:
             held = self.oq.acknowledged(db, code, self.worker, row["generation"], _now_text())
+            if held:  # QĐ 766's 1.4 counts it synced from now: its running sums, in this transaction
+                self.store.q.refresh_indicator_sums(db, [code])
         if held:
             result.acknowledged += 1
         else:

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from db import board_queries, indicator_sums
+from db import board_queries
 from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
@@ -311,9 +311,8 @@ def write_rows(
     if q is SQLITE_QUERIES:
         board_queries.flag_duplicates(db, codes)
 
-    # the QĐ 766 running sums of the dossiers rebuilt (db.indicator_sums)
-    if q is SQLITE_QUERIES:
-        indicator_sums.refresh(db, codes)
+    # the QĐ 766 running sums of the dossiers rebuilt (db.indicator_sums, db.pg.indicator_sums)
+    q.refresh_indicator_sums(db, codes)
 
     # forwarding to the portal (docs/forwarding.md): asked for in this transaction, with the events (either store)
     outbox_of(q).enqueue(db, desk_id, codes, clock.now().isoformat(timespec="seconds"))

@@ -40,7 +40,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-from db import hub_checks, queries, write_transaction
+from db import hub_checks, indicator_sums, queries, write_transaction
 from db import key_queries as kq
 from db import sync_queries as sq
 from desk.errors import InvalidInput, NotFound
@@ -116,6 +116,8 @@ class HubQueries(Protocol):
     def add_key(self, db: Any, desk_id: str, public_key: str, fingerprint: str, from_seq: int, at: str) -> None: ...
     def retire_key(self, db: Any, public_key: str, until_seq: int) -> None: ...
     def revoke_desk(self, db: Any, desk_id: str, at: str) -> None: ...
+    # the QĐ 766 running sums (db.indicator_sums), in the import's transaction
+    def refresh_indicator_sums(self, db: Any, codes: list[str]) -> None: ...
 
 
 def _no_lock(db: Any, codes: list[str]) -> None:
@@ -179,6 +181,7 @@ class SqliteQueries:
     add_key = staticmethod(kq.add_key)
     retire_key = staticmethod(kq.retire_key)
     revoke_desk = staticmethod(kq.revoke_desk)
+    refresh_indicator_sums = staticmethod(indicator_sums.refresh)
 
 
 SQLITE_QUERIES: HubQueries = SqliteQueries()
