@@ -5,27 +5,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from db import indicator_sums
 from desk import clock
 from desk.context import open_desk
 from desk.reports import qd766
-from tests.test_forward import forwarder, homes, intake, portal, to_hub  # noqa: F401  (fixtures)
+from tests.forward_world import World, forwarder
 
 
-def test_1_4_at_a_hub_counts_what_the_portal_acknowledged(homes, portal, tmp_path):  # noqa: F811
-    desk_home, hub_home = homes
-    d = open_desk(desk_home)
-    try:
-        intake(d, "Nguyễn Văn Một")
-        intake(d, "Trần Thị Hai")
-        at_desk = qd766.compute(d, clock.now().date())
-    finally:
-        d.close()
+@pytest.fixture
+def world(tmp_path, now) -> World:
+    """A desk and its hub on the home's SQLite (these tests read the hub's own running sums)."""
+    return World(tmp_path, "")
+
+
+def test_1_4_at_a_hub_counts_what_the_portal_acknowledged(world, portal):
+    world.intake("Nguyễn Văn Một", "Trần Thị Hai")
+    at_desk = world.at(world.desk_home, lambda d: qd766.compute(d, clock.now().date()))
     # a desk cannot know the portal: its 1.4 is "sent to the hub", and nothing was sent yet
     assert at_desk.synced_means == "hub" and at_desk.overall.unsynced == 2
     assert qd766.name("1.4", at_desk.synced_means) == "synced (sent to the hub)"
-    to_hub(desk_home, hub_home, tmp_path / "out")
-    hub = open_desk(hub_home)
+    world.carry()
+    hub = open_desk(world.hub_home)
     try:
         before = qd766.compute(hub, clock.now().date())
         assert before.synced_means == "portal" and before.overall.accepted == 2
@@ -40,16 +42,10 @@ def test_1_4_at_a_hub_counts_what_the_portal_acknowledged(homes, portal, tmp_pat
         hub.close()
 
 
-def test_the_migration_fills_1_4_from_the_outbox(homes, portal, tmp_path):  # noqa: F811
+def test_the_migration_fills_1_4_from_the_outbox(world, portal):
     """A hub whose sums were made before the ``synced`` column: m016 adds it and counts the acknowledged."""
-    desk_home, hub_home = homes
-    d = open_desk(desk_home)
-    try:
-        intake(d, "Lê Văn Ba")
-    finally:
-        d.close()
-    to_hub(desk_home, hub_home, tmp_path / "out")
-    hub = open_desk(hub_home)
+    world.received("Lê Văn Ba")
+    hub = open_desk(world.hub_home)
     try:
         forwarder(hub).pass_once()
         with hub.db.conn:
