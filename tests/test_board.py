@@ -6,6 +6,7 @@ but those of SQLite's own plans and migration."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -231,6 +232,15 @@ def test_duplicates_are_flagged_and_read_through_indexes_never_a_scan(hub_and_de
         assert "SCAN a" not in plan and "SCAN b" not in plan and "SCAN hub_duplicates" not in plan, plan
     # flagging again changes nothing
     assert bq.duplicate_counts(hub.db, ids, "2026-10-24T09:00:00") == {d1.desk_id: 1, d2.desk_id: 1}
+    # the files missing: a page of desks' rows by desk
+    traced = []
+    conn.set_trace_callback(traced.append)
+    try:
+        assert bq.files_missing(hub.db, ids) == {}
+    finally:
+        conn.set_trace_callback(None)
+    plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {traced[-1]}"))
+    assert "USING INDEX hub_missing_files_desk" in plan and "SCAN m" not in plan, plan
 
 
 @pytest.mark.parametrize("hub_store", [""])  # the SQLite migration that brought the board
@@ -246,3 +256,51 @@ def test_a_hub_s_dossiers_already_here_are_flagged_when_the_board_comes(hub_and_
         d1.desk_id: 1,
         d2.desk_id: 1,
     }
+
+
+class Tracing:
+    """A store's handle that notes each statement run through it (its SQL and parameters)."""
+
+    def __init__(self, db):
+        self.db, self.seen = db, []
+
+    def execute(self, sql, params=None):
+        self.seen.append((sql, params))
+        return self.db.execute(sql, params)
+
+
+@pytest.mark.parametrize("hub_store", ["postgresql"], indirect=True)
+def test_board_reads_postgresql_by_index(hub_and_desks):
+    """On PostgreSQL too the board reads a page of desks' rows by index (issue 17: index-backed), and
+    duplicates are flagged looking each person up by ID number: with sequential scans made the last resort,
+    no plan of the board's statements scans a table whose rows grow with dossiers, events or files."""
+    from db.board_queries import FIRST
+    from desk.sync.store import hub_store as store_of
+
+    hub, d1, d2, d3 = hub_and_desks
+    ids = [d1.desk_id, d2.desk_id, d3.desk_id]
+    store = store_of(hub)
+    q = store.q
+    with store.reading() as db:
+        codes = [r[0] for r in db.execute("SELECT code FROM dossiers")]
+        traced = Tracing(db)
+        q.desk_page(traced, FIRST, 50)
+        q.duplicate_counts(traced, ids, "2026-10-24T09:00:00")
+        q.duplicate_pairs(traced, ids, "2026-10-24T09:00:00", 10)
+        q.files_missing(traced, ids)
+        q.flag_duplicates(traced, codes)
+        q.note_missing_files(traced, codes)
+        db.execute("SET enable_seqscan = off")
+        grown = "dossiers|events|event_ids|hub_duplicates|hub_missing_files|sync_imports|sync_gaps"
+        wanted = {  # a person's dossiers by ID number; a page of desks' flags and missing files by desk
+            "WITH p AS": "using dossiers_id_number on dossiers b",
+            "SELECT desk_id, count(DISTINCT code)": "using hub_duplicates_desk",
+            "SELECT m.desk_id": "on hub_missing_files_desk",
+        }
+        for sql, params in traced.seen:
+            plan = "\n".join(r[0] for r in db.execute(f"EXPLAIN {sql}", params))
+            assert not re.search(rf"Seq Scan on ({grown})(_\d+)? ", plan), f"{sql}\n{plan}"
+            for start, index in wanted.items():
+                assert not sql.startswith(start) or index in plan, f"{sql}\n{plan}"
+        assert {s[:9] for s, _ in traced.seen} >= {w[:9] for w in wanted}
+        assert q.duplicate_counts(db, ids, "2026-10-24T09:00:00") == {d1.desk_id: 1, d2.desk_id: 1}
