@@ -20,6 +20,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from db.pg import migrations
 from desk.config import Home, load_settings, update_settings
 from desk.context import open_desk
 from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
@@ -72,10 +73,11 @@ def intake(home: Home, n: int, name: str = "Nguyễn Văn Số") -> None:
 
 
 def hub_answers(hub: Home) -> dict:
-    """What the hub says of what it holds: status, registry, the dossiers and every desk's events."""
+    """What the hub says of what it holds: status, registry, board, the dossiers and every desk's events."""
     status = run_desk("hub", "status", "--json", home=hub.root)
     desks = run_desk("hub", "desks", "--json", home=hub.root)
-    assert status.returncode == 0 and desks.returncode == 0, status.stderr + desks.stderr
+    board = run_desk("hub", "board", "--json", home=hub.root)
+    assert status.returncode == 0 and desks.returncode == 0 and board.returncode == 0, status.stderr + desks.stderr
     h = open_desk(hub)
     try:
         store = hub_store_of(h)
@@ -92,6 +94,7 @@ def hub_answers(hub: Home) -> dict:
     return {
         "status": json.loads(status.stdout),
         "desks": json.loads(desks.stdout),
+        "board": json.loads(board.stdout),
         "dossiers": [tuple(r) for r in dossiers],
         "events": events,
     }
@@ -162,7 +165,7 @@ def test_events_go_into_month_partitions_and_an_event_id_is_stored_once(tmp_path
             3,
         )
         versions = db.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
-    assert versions == [(1, "hub_schema")]
+    assert versions == [(number, name) for number, name, _ in migrations.STEPS]  # every step, once
 
 
 def test_verify_at_a_postgresql_hub_finds_an_altered_event(tmp_path, now, pg_url):

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from db.pg.connection import PgConn
 from db.pg.hub_queries import DOSSIER_COLUMNS, EVENT_COLUMNS, LINE_COLUMNS
+from db.result_queries import RESULT_COLUMNS
 
 TABLES: dict[str, tuple[str, ...]] = {
     "enrolled_desks": ("desk_id", "agency_code", "desk_no", "agency_name", "enrolled_at", "revoked_at"),
@@ -29,9 +30,37 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "sync_gaps": ("id", "desk_id", "first_seq", "last_seq", "found_at", "found_by", "closed_at", "closed_by"),
     "event_marks": ("id", "desk_id", "first_seq", "last_seq", "mark", "at"),
+    # the board's and the files' (after the dossiers)
+    "hub_desk_contacts": (
+        "desk_id",
+        "contact_at",
+        "desk_clock",
+        "skew_seconds",
+        "declared_seq",
+        "refused_at",
+        "refused_code",
+        "refused_events",
+    ),
+    "hub_duplicates": (
+        "code",
+        "desk_id",
+        "desk_no",
+        "received_at",
+        "procedure_code",
+        "id_number",
+        "other_code",
+        "other_desk_id",
+        "other_desk_no",
+        "other_received_at",
+    ),
+    "hub_files": ("sha256", "bytes", "state", "signer", "source", "received_at"),
+    "hub_missing_files": ("dossier_code", "line_code", "sha256", "desk_id"),
+    "result_files": ("id", "dossier_id", *RESULT_COLUMNS),
 }
 """The tables copied as they are (their ids kept), and their columns."""
-WITH_IDS = ("sync_imports", "sync_gaps", "event_marks")
+WITH_IDS = ("sync_imports", "sync_gaps", "event_marks", "result_files")
+AFTER_DOSSIERS = ("hub_desk_contacts", "hub_duplicates", "hub_files", "hub_missing_files")
+"""Moved after the dossiers, before :data:`WITH_IDS`."""
 _INTEGERS = {"desk_no", "sets", "register_line"}
 
 
@@ -39,8 +68,15 @@ _INTEGERS = {"desk_no", "sets", "register_line"}
 
 
 def _where(table: str, own: str) -> tuple[str, tuple]:
-    """Rows of other desks only where a table also holds the hub's own desk's (its exports' marks)."""
-    return (" WHERE desk_id != ?", (own,)) if table in ("event_marks", "events", "dossiers") else ("", ())
+    """Rows of other desks only where a table also holds the hub's own desk's (its exports' marks, its
+    dossiers' results, duplicates of its dossiers)."""
+    if table in ("event_marks", "events", "dossiers", "hub_missing_files"):
+        return " WHERE desk_id != ?", (own,)
+    if table == "hub_duplicates":
+        return " WHERE desk_id != ? AND other_desk_id != ?", (own, own)
+    if table == "result_files":
+        return " WHERE dossier_id IN (SELECT id FROM dossiers WHERE desk_id != ?)", (own,)
+    return "", ()
 
 
 def count(db, table: str, own: str) -> int:

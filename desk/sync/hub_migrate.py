@@ -3,7 +3,9 @@
 What desks sent moves: their events (in seq order, into the month partitions),
 the dossiers they are about and their component lines, the registry of desks
 and their keys, what arrived (``sync_imports``, ``sync_desks``, ``sync_gaps``,
-``event_marks``) and the pushes' idempotency records. The hub's own desk (its
+``event_marks``), the pushes' idempotency records, the board's records (each
+desk's last contact, the duplicates across desks) and the files' (``hub_files``,
+the files missing, the dossiers' results). The hub's own desk (its
 clerks' work at this home) stays in the home, as a hub on PostgreSQL never
 takes its own events; tokens and every other setting stay in ``desk.toml``.
 Then ``[hub] database`` is set to the URL.
@@ -61,6 +63,8 @@ def migrate_hub(desk, url: str, progress: Progress | None = None) -> Moved:
         moved.rows[table] = _move(desk, store, table, progress)
     moved.events = _move(desk, store, "events", progress)
     moved.dossiers = _move(desk, store, "dossiers", progress)
+    for table in move.AFTER_DOSSIERS:
+        moved.rows[table] = _move(desk, store, table, progress)
     for table in move.WITH_IDS:
         moved.rows[table] = _move(desk, store, table, progress)
         with store.writing() as pg:
