@@ -422,12 +422,12 @@ def write_rows(
     fresh = {(desk_id, row[1]): row[7] for row in latest.values()}
     rebuilt = _rebuild(db, sorted(latest), fresh, staged, q)
     codes = sorted(latest)
-    # SQLite only so far (docs/hub.md), one line each:
     # the board's duplicates across desks, and the files the dossiers reference that have not arrived
     # (db.board_queries, db.file_queries; on either store)
     q.flag_duplicates(db, codes)
     q.note_missing_files(db, codes)
 
+    # SQLite only so far (docs/hub.md), one line each:
     # the QĐ 766 running sums of the dossiers rebuilt (db.indicator_sums)
     if q is SQLITE_QUERIES:
         indicator_sums.refresh(db, codes)
