@@ -439,7 +439,8 @@ def register(sub) -> None:
     sp = add_command(
         hub_sub,
         "board",
-        "every desk, a page at a time: last contact, events not arrived, gaps, chain, clock skew, duplicates",
+        "every desk, a page at a time: last contact, events not arrived, gaps, chain, clock skew, files missing,"
+        " duplicates",
         cmd_hub_board,
     )
     sp.add_argument("--after", metavar="DESK_ID", help='the page after this desk (the previous page\'s "next")')
