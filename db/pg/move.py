@@ -150,3 +150,8 @@ def follow_ids(pg: PgConn, table: str) -> None:
     pg.execute(
         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
     )
+
+
+def analyse(pg: PgConn) -> None:
+    """Planner statistics of the tables just filled (autovacuum would take its time to gather them)."""
+    pg.execute("ANALYZE")

@@ -69,6 +69,8 @@ def migrate_hub(desk, url: str, progress: Progress | None = None) -> Moved:
         moved.rows[table] = _move(desk, store, table, progress)
         with store.writing() as pg:
             move.follow_ids(pg, table)
+    with store.reading() as pg:
+        move.analyse(pg)
     update_settings(desk.home, hub_database=url)
     return moved
 
