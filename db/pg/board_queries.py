@@ -2,9 +2,9 @@
 
 The SQL is that of SQLite but for the date arithmetic (:func:`_days_from`), ``= ANY(array)`` for lists, and
 no planner hint (PostgreSQL looks a person's dossiers up by ``dossiers_id_number`` itself). Desks run side by
-side here, so :func:`flag_duplicates` first takes an advisory lock per ID number of the dossiers written
-(in one order): of two desks' batches bringing one person's dossiers at once, the second flags after the
-first committed, and sees its dossier.
+side here, so :func:`flag_duplicates` flags again once its transaction committed: of two desks' batches
+bringing one person's dossiers at once (neither seeing the other's before it commits), the later to commit
+sees the other's dossier then. No lock is taken per person (a bundle of 20,000 dossiers would need 20,000).
 """
 
 from __future__ import annotations
@@ -12,9 +12,6 @@ from __future__ import annotations
 from db.board_queries import _FLAG_COLUMNS, CHUNK, DESKS, DUPLICATE_DAYS
 from db.pg.common import rows_of
 from db.pg.connection import PgConn
-
-PEOPLE_LOCK = 7_417_002
-"""The first key of the advisory locks taken per ID number while duplicates are flagged."""
 
 
 def _days_from(column: str, days: int) -> str:
@@ -94,31 +91,34 @@ def _duplicate_of(a: str, window_days: int) -> str:
     )
 
 
+def _flag(db: PgConn, codes: list[str]) -> None:
+    """Record both ways the duplicates of the dossiers ``codes`` (each person looked up by ID number)."""
+    db.execute(
+        "WITH p AS (SELECT a.code AS x, a.desk_id, a.desk_no, a.received_at, a.procedure_code, a.id_number,"
+        " b.code AS y, b.desk_id AS b_desk_id, b.desk_no AS b_desk_no, b.received_at AS b_received_at"
+        f" FROM dossiers a JOIN dossiers b ON {_duplicate_of('a', DUPLICATE_DAYS)}"
+        " WHERE a.id_number != '' AND a.code = ANY(%s::text[]))"
+        f" INSERT INTO hub_duplicates({_FLAG_COLUMNS})"
+        " SELECT x, desk_id, desk_no, received_at, procedure_code, id_number, y, b_desk_id, b_desk_no,"
+        " b_received_at FROM p"
+        " UNION ALL SELECT y, b_desk_id, b_desk_no, b_received_at, procedure_code, id_number, x, desk_id, desk_no,"
+        " received_at FROM p"
+        " ON CONFLICT (code, other_code) DO NOTHING",
+        (codes,),
+    )
+
+
 def flag_duplicates(db: PgConn, codes: list[str]) -> None:
-    """As ``db.board_queries.flag_duplicates``, after the advisory locks of the dossiers' ID numbers."""
+    """As ``db.board_queries.flag_duplicates``; and once the transaction committed, again (adding only): a
+    dossier of the same person that another desk's transaction was writing at the same moment is seen then
+    by the later of the two."""
     for i in range(0, len(codes), CHUNK):
         part = list(codes[i : i + CHUNK])
         db.execute(
-            "SELECT pg_advisory_xact_lock(%s, h) FROM (SELECT DISTINCT hashtext(id_number) AS h FROM dossiers"
-            " WHERE code = ANY(%s::text[]) AND id_number != '') p ORDER BY h",
-            (PEOPLE_LOCK, part),
-        ).fetchall()
-        db.execute(
             "DELETE FROM hub_duplicates WHERE code = ANY(%s::text[]) OR other_code = ANY(%s::text[])", (part, part)
         )
-        db.execute(
-            "WITH p AS (SELECT a.code AS x, a.desk_id, a.desk_no, a.received_at, a.procedure_code, a.id_number,"
-            " b.code AS y, b.desk_id AS b_desk_id, b.desk_no AS b_desk_no, b.received_at AS b_received_at"
-            f" FROM dossiers a JOIN dossiers b ON {_duplicate_of('a', DUPLICATE_DAYS)}"
-            " WHERE a.id_number != '' AND a.code = ANY(%s::text[]))"
-            f" INSERT INTO hub_duplicates({_FLAG_COLUMNS})"
-            " SELECT x, desk_id, desk_no, received_at, procedure_code, id_number, y, b_desk_id, b_desk_no,"
-            " b_received_at FROM p"
-            " UNION ALL SELECT y, b_desk_id, b_desk_no, b_received_at, procedure_code, id_number, x, desk_id, desk_no,"
-            " received_at FROM p"
-            " ON CONFLICT (code, other_code) DO NOTHING",
-            (part,),
-        )
+        _flag(db, part)
+        db.after_commit.append(lambda handle, part=part: _flag(handle, part))
 
 
 def duplicate_counts(db: PgConn, desk_ids: list[str], since: str) -> dict[str, int]:
