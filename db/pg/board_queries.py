@@ -9,6 +9,8 @@ sees the other's dossier then. No lock is taken per person (a bundle of 20,000 d
 
 from __future__ import annotations
 
+import functools
+
 from db.board_queries import _FLAG_COLUMNS, CHUNK, DESKS, DUPLICATE_DAYS
 from db.pg.common import rows_of
 from db.pg.connection import PgConn
@@ -118,7 +120,7 @@ def flag_duplicates(db: PgConn, codes: list[str]) -> None:
             "DELETE FROM hub_duplicates WHERE code = ANY(%s::text[]) OR other_code = ANY(%s::text[])", (part, part)
         )
         _flag(db, part)
-        db.after_commit.append(lambda handle, part=part: _flag(handle, part))
+        db.after_commit.append(functools.partial(_flag, codes=part))
 
 
 def duplicate_counts(db: PgConn, desk_ids: list[str], since: str) -> dict[str, int]:
