@@ -263,6 +263,7 @@ class Tracing:
 
     def __init__(self, db):
         self.db, self.seen = db, []
+        self.after_commit = db.after_commit
 
     def execute(self, sql, params=None):
         self.seen.append((sql, params))
