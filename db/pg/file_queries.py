@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from db.file_queries import missing_refs
+from db.pg.board_queries import by_index
 from db.pg.connection import PgConn
 from db.pg.event_queries import _keys_cte
 from db.result_queries import RESULT_COLUMNS
@@ -34,12 +35,13 @@ def note_missing_files(db: PgConn, codes: list[str]) -> None:
     if not codes:
         return
     codes = list(codes)
-    db.execute("DELETE FROM hub_missing_files WHERE dossier_code = ANY(%s::text[])", (codes,))
-    db.execute(
-        "INSERT INTO hub_missing_files (dossier_code, line_code, sha256, desk_id)"
-        f" {missing_refs('d.code = ANY(%s::text[])')} ON CONFLICT DO NOTHING",
-        (codes, codes),
-    )
+    with by_index(db):
+        db.execute("DELETE FROM hub_missing_files WHERE dossier_code = ANY(%s::text[])", (codes,))
+        db.execute(
+            "INSERT INTO hub_missing_files (dossier_code, line_code, sha256, desk_id)"
+            f" {missing_refs('d.code = ANY(%s::text[])')} ON CONFLICT DO NOTHING",
+            (codes, codes),
+        )
 
 
 def files_of_other_desks(db: PgConn, own_desk_id: str) -> list[tuple[str, str, str, str]]:
