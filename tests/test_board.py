@@ -294,7 +294,7 @@ def test_board_reads_postgresql_by_index(hub_and_desks):
         db.execute("SET enable_seqscan = off")
         grown = "dossiers|events|event_ids|hub_duplicates|hub_missing_files|sync_imports|sync_gaps"
         wanted = {  # a person's dossiers by ID number; a page of desks' flags and missing files by desk
-            "WITH p AS": "using dossiers_id_number on dossiers b",
+            "WITH a AS": "using dossiers_id_number on dossiers",
             "SELECT desk_id, count(DISTINCT code)": "using hub_duplicates_desk",
             "SELECT m.desk_id": "on hub_missing_files_desk",
         }

@@ -114,11 +114,16 @@ def _flag(db: PgConn, codes: list[str]) -> None:
 
 
 def _flag_by_index(db: PgConn, codes: list[str]) -> None:
+    # the dossiers written, then every dossier of their people (by ID number: never a range of every desk's
+    # dossiers by date, which a planner without statistics would take), then the pairs among those
     db.execute(
-        "WITH p AS (SELECT a.code AS x, a.desk_id, a.desk_no, a.received_at, a.procedure_code, a.id_number,"
-        " b.code AS y, b.desk_id AS b_desk_id, b.desk_no AS b_desk_no, b.received_at AS b_received_at"
-        f" FROM dossiers a JOIN dossiers b ON {_duplicate_of('a', DUPLICATE_DAYS)}"
-        " WHERE a.id_number != '' AND a.code = ANY(%s::text[]))"
+        "WITH a AS MATERIALIZED (SELECT code, desk_id, desk_no, received_at, procedure_code, id_number FROM dossiers"
+        "  WHERE code = ANY(%s::text[]) AND id_number != ''),"
+        " b AS MATERIALIZED (SELECT code, desk_id, desk_no, received_at, procedure_code, id_number FROM dossiers"
+        "  WHERE id_number IN (SELECT id_number FROM a)),"
+        " p AS (SELECT a.code AS x, a.desk_id, a.desk_no, a.received_at, a.procedure_code, a.id_number,"
+        "  b.code AS y, b.desk_id AS b_desk_id, b.desk_no AS b_desk_no, b.received_at AS b_received_at"
+        f"  FROM a JOIN b ON {_duplicate_of('a', DUPLICATE_DAYS)})"
         f" INSERT INTO hub_duplicates({_FLAG_COLUMNS})"
         " SELECT x, desk_id, desk_no, received_at, procedure_code, id_number, y, b_desk_id, b_desk_no,"
         " b_received_at FROM p"

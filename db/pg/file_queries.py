@@ -62,15 +62,16 @@ def payloads_with_results(db: PgConn, keys: Iterable[tuple[str, int]]) -> dict[t
     if not keys:
         return {}
     cte, params = _keys_cte(keys)
-    return {
-        (r[0], r[1]): r[2]
-        for r in db.execute(
-            f"WITH {cte} SELECT e.desk_id, e.seq, e.payload FROM k JOIN event_ids i USING (desk_id, seq)"
-            " JOIN events e ON e.desk_id = i.desk_id AND e.seq = i.seq AND e.at_day = i.at_day"
-            " WHERE strpos(e.payload, '\"results\":') > 0",
-            params,
-        )
-    }
+    with by_index(db):  # each event by its keys: never every payload of a month read to find a few
+        return {
+            (r[0], r[1]): r[2]
+            for r in db.execute(
+                f"WITH {cte} SELECT e.desk_id, e.seq, e.payload FROM k JOIN event_ids i USING (desk_id, seq)"
+                " JOIN events e ON e.desk_id = i.desk_id AND e.seq = i.seq AND e.at_day = i.at_day"
+                " WHERE strpos(e.payload, '\"results\":') > 0",
+                params,
+            )
+        }
 
 
 def replace_results(db: PgConn, dossier_id: str, rows: list[dict]) -> None:
