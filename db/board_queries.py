@@ -204,7 +204,14 @@ def duplicate_pairs(db, desk_ids: list[str], since: str, limit: int) -> list[dic
 
 
 def files_missing(db, desk_ids: list[str]) -> dict[str, int]:
-    """Per desk, the scans its events reference that never reached this hub: not counted here yet (``desk
-    verify`` at the hub lists them, by looking in the file store; a count per desk needs an index on the
-    component lines' files to stay within the board's budget), so none."""
-    return {}
+    """Per desk, the files its dossiers reference that have not reached this hub (its rows of
+    ``hub_missing_files``, written as dossiers arrive, that ``hub_files`` does not hold yet); desks without
+    any are left out."""
+    if not desk_ids:
+        return {}
+    rows = db.execute(
+        f"SELECT m.desk_id, count(DISTINCT m.sha256) FROM hub_missing_files m WHERE m.desk_id IN ({_marks(desk_ids)})"
+        " AND NOT EXISTS (SELECT 1 FROM hub_files h WHERE h.sha256 = m.sha256) GROUP BY m.desk_id",
+        desk_ids,
+    )
+    return {desk_id: n for desk_id, n in rows}

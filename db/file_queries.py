@@ -56,10 +56,53 @@ def hub_file_states(db, hashes: Iterable[str]) -> dict[str, str]:
 
 
 def record_hub_file(db, row: dict) -> None:
+    """The store now holds this file: recorded, and no longer missing for any dossier."""
     db.execute(
         "INSERT OR REPLACE INTO hub_files (sha256, bytes, state, signer, source, received_at)"
         " VALUES (:sha256, :bytes, :state, :signer, :source, :received_at)",
         row,
+    )
+    db.execute("DELETE FROM hub_missing_files WHERE sha256 = ?", (row["sha256"],))
+
+
+def _sha(table: str) -> str:
+    """A line's file as its hash: ``file_sha256``, or the name in its path (``<aa>/<sha256>.pdf``) for a line
+    that carries none."""
+    return f"CASE WHEN {table}.file_sha256 != '' THEN {table}.file_sha256 ELSE substr({table}.file_path, 4, 64) END"
+
+
+def missing_refs(dossiers: str) -> str:
+    """SQL of (dossier_code, line_code, sha256, desk_id) of the files that the dossiers ``d`` picked by the
+    condition ``dossiers`` reference (component lines and results) and that ``hub_files`` does not hold. Plain
+    SQL for SQLite and PostgreSQL alike."""
+    refs = (
+        f"SELECT d.code AS dossier_code, c.code AS line_code, {_sha('c')} AS sha256, d.desk_id"
+        f" FROM dossiers d JOIN component_lines c ON c.dossier_id = d.id WHERE {dossiers} AND c.file_path != ''"
+        f" UNION SELECT d.code, r.code, {_sha('r')}, d.desk_id"
+        f" FROM dossiers d JOIN result_files r ON r.dossier_id = d.id WHERE {dossiers}"
+    )
+    return f"SELECT * FROM ({refs}) f WHERE NOT EXISTS (SELECT 1 FROM hub_files h WHERE h.sha256 = f.sha256)"
+
+
+def note_missing_files(db, codes: list[str]) -> None:
+    """The dossiers ``codes`` were written at this hub: record again which files they reference that have not
+    arrived (``hub_missing_files``; a file recorded later takes its rows away). Inside the transaction that
+    wrote them, after their results."""
+    for batch in _batches(codes):
+        marks = ",".join("?" for _ in batch)
+        db.execute(f"DELETE FROM hub_missing_files WHERE dossier_code IN ({marks})", batch)
+        db.execute(
+            "INSERT OR IGNORE INTO hub_missing_files (dossier_code, line_code, sha256, desk_id)"
+            f" {missing_refs(f'd.code IN ({marks})')}",
+            batch + batch,
+        )
+
+
+def note_missing_files_of_desks(db) -> None:
+    """:func:`note_missing_files` of every dossier of the desks this hub heard from (the migration)."""
+    db.execute(
+        "INSERT OR IGNORE INTO hub_missing_files (dossier_code, line_code, sha256, desk_id)"
+        f" {missing_refs('d.desk_id IN (SELECT desk_id FROM sync_desks)')}"
     )
 
 

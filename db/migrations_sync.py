@@ -1,5 +1,6 @@
 """The migrations since the sync between desks and hubs (m006 on): publication, the registry of desks,
-word prefixes, fees, operators, results, the hub's board, the QĐ 766 sums, files travelling, forwarding.
+word prefixes, fees, operators, results, the hub's board, the QĐ 766 sums, files travelling, forwarding,
+the files missing at a hub.
 
 Registered in order by :func:`db.migrations._step` when :mod:`db.migrations` imports this module, after
 its own steps. Never edit an applied migration: add a new one at the end of this module.
@@ -368,3 +369,25 @@ def m016_indicator_synced(db: sqlite_utils.Database) -> None:
 
     indicator_sums.add_synced_column(db)
     indicator_late.create_index(db)
+
+
+@_step
+def m017_missing_files(db: sqlite_utils.Database) -> None:
+    """``hub_missing_files``: the files the desks' dossiers reference that had not arrived at this hub when the
+    dossier was written (``db.file_queries.note_missing_files``), so that the board counts per desk those still
+    not in ``hub_files`` by index. Filled now for the dossiers of the desks a hub heard from."""
+    db.execute(
+        """
+        CREATE TABLE hub_missing_files (
+            dossier_code TEXT NOT NULL,
+            line_code TEXT NOT NULL,          -- the component line's code, or the result's
+            sha256 TEXT NOT NULL,
+            desk_id TEXT NOT NULL,
+            PRIMARY KEY (dossier_code, line_code, sha256)
+        )"""
+    )
+    db.execute("CREATE INDEX hub_missing_files_desk ON hub_missing_files(desk_id)")
+    db.execute("CREATE INDEX hub_missing_files_sha ON hub_missing_files(sha256)")
+    from db.file_queries import note_missing_files_of_desks
+
+    note_missing_files_of_desks(db)

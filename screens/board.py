@@ -128,7 +128,7 @@ class BoardScreen(DeskScreen):
             Text(str(d.gaps), style=warning if d.gaps else ""),
             Text(t(f"board.chain.{d.chain}"), style=chain_style),
             Text(self._skew(d.clock_skew_seconds), style=alert if d.clock_wrong else ""),
-            t("none") if d.files_missing is None else str(d.files_missing),
+            Text(str(d.files_missing), style=warning if d.files_missing else ""),
             str(d.quarantined),
             Text(str(d.duplicates), style=alert if d.duplicates else ""),
         ]

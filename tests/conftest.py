@@ -126,13 +126,17 @@ def make_desk(tmp_path, now):
     """``make_desk(name, desk_no)``: an open desk of agency 000.00.12.H29 in its own home (0: a hub).
 
     The desks a test makes know each other: each is enrolled at every other, and desk 0's key is pinned at
-    the others (``know_each_other``)."""
+    the others (``know_each_other``). ``hub_database``: the hub's store (``[hub] database``, the ``hub_store``
+    fixture), set before the desks are enrolled at it."""
+    from desk.config import update_settings
     from desk.context import open_desk
 
     opened = []
 
-    def make(name: str, desk_no: int):
+    def make(name: str, desk_no: int, hub_database: str = ""):
         home = new_home(tmp_path / name, agency_code="000.00.12.H29", desk_no=desk_no, clerk=f"Clerk {name}")
+        if hub_database:
+            update_settings(home, hub_database=hub_database)
         d = open_desk(home)
         know_each_other(d, opened)
         opened.append(d)

@@ -1,9 +1,12 @@
 """The hub's board of desks (issue 17, point 3): ``desk hub board [--json]`` over three desks pushing and
-exporting to one hub: last contact, what has not arrived, gaps, chain, clock skew, duplicates, paging."""
+exporting to one hub: last contact, what has not arrived, gaps, chain, clock skew, duplicates, paging. The
+hub keeps what desks send in its home's SQLite or in PostgreSQL (``hub_store``): every board test runs on both,
+but those of SQLite's own plans and migration."""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -30,11 +33,11 @@ def take_in(desk, n: int, *, id_number: str = "", procedure: str = "2.000815") -
 
 
 @pytest.fixture
-def hub_and_desks(make_desk, out, monkeypatch):
+def hub_and_desks(make_desk, out, monkeypatch, hub_store):
     """A hub (desk 0) serving on loopback and three desks: desk 1 pushed part of its events, with its clock
     7 minutes ahead of the hub's; desk 2 exported a bundle the hub never got, then pushed the rest; desk 3
     sent nothing. Desks 1 and 2 each took in the same person's dossier for the same procedure."""
-    hub = make_desk("hub", 0)
+    hub = make_desk("hub", 0, hub_database=hub_store)
     d1, d2, d3 = make_desk("d1", 1), make_desk("d2", 2), make_desk("d3", 3)
     token = hubmod.add_token(hub.home)
     server = hubmod.make_server(hub, port=0).start()
@@ -94,8 +97,8 @@ def test_board_shows_each_desk(hub_and_desks):
     assert three["chain"] == "none" and three["last_contact"] is None and three["clock_skew_seconds"] is None
     assert (three["hub_seq"], three["pending"]) == (0, 0)
 
-    # no record of missing scans on this hub yet, and nothing is ever quarantined: said beside the columns
-    assert all(d["files_missing"] is None and d["quarantined"] == 0 for d in page["desks"])
+    # no dossier references a file, and nothing is ever quarantined: where these come from is said beside them
+    assert all(d["files_missing"] == 0 and d["quarantined"] == 0 for d in page["desks"])
     assert set(page["sources"]) == {"files_missing", "quarantined"}
 
 
@@ -112,8 +115,8 @@ def test_duplicate_across_desks_is_flagged(hub_and_desks):
     assert all(p["id_number"] == PERSON for p in page["duplicates"])
 
 
-def test_duplicates_more_than_30_days_apart_are_not_flagged(make_desk, now, out):
-    hub = make_desk("hub", 0)
+def test_duplicates_more_than_30_days_apart_are_not_flagged(make_desk, now, out, hub_store):
+    hub = make_desk("hub", 0, hub_database=hub_store)
     d1, d2 = make_desk("d1", 1), make_desk("d2", 2)
     take_in(d1, 1, id_number=PERSON)
     now("2026-12-28T09:00:00")  # 35 days later
@@ -157,9 +160,9 @@ def test_board_refuses_an_unknown_desk_and_a_bad_page(hub_and_desks):
     assert r.returncode == 3 and "page size 0: must be 1–500" in r.stderr
 
 
-def test_a_refused_batch_shows_on_the_board(make_desk, now):
+def test_a_refused_batch_shows_on_the_board(make_desk, now, hub_store):
     """A batch whose signature checked but whose events were refused (a fork here): chain ``refused``."""
-    hub = make_desk("hub", 0)
+    hub = make_desk("hub", 0, hub_database=hub_store)
     d1 = make_desk("d1", 1)
     take_in(d1, 2)
     token = hubmod.add_token(hub.home)
@@ -183,8 +186,8 @@ def test_a_refused_batch_shows_on_the_board(make_desk, now):
     assert line["hub_seq"] == 2
 
 
-def test_the_skew_is_of_the_last_push(make_desk, now, monkeypatch):
-    hub = make_desk("hub", 0)
+def test_the_skew_is_of_the_last_push(make_desk, now, monkeypatch, hub_store):
+    hub = make_desk("hub", 0, hub_database=hub_store)
     d1 = make_desk("d1", 1)
     token = hubmod.add_token(hub.home)
     server = hubmod.make_server(hub, port=0).start()
@@ -202,6 +205,7 @@ def test_the_skew_is_of_the_last_push(make_desk, now, monkeypatch):
     assert (line["hub_seq"], line["declared_seq"]) == (2, 2)
 
 
+@pytest.mark.parametrize("hub_store", [""])  # SQLite's plans; PostgreSQL's: test_board_reads_postgresql_by_index
 def test_duplicates_are_flagged_and_read_through_indexes_never_a_scan(hub_and_desks):
     """Duplicates are flagged as dossiers arrive, each person looked up by ID number; the board reads a page
     of desks' flags by desk and date: never every desk's dossiers (issue 17: index-backed)."""
@@ -228,8 +232,18 @@ def test_duplicates_are_flagged_and_read_through_indexes_never_a_scan(hub_and_de
         assert "SCAN a" not in plan and "SCAN b" not in plan and "SCAN hub_duplicates" not in plan, plan
     # flagging again changes nothing
     assert bq.duplicate_counts(hub.db, ids, "2026-10-24T09:00:00") == {d1.desk_id: 1, d2.desk_id: 1}
+    # the files missing: a page of desks' rows by desk
+    traced = []
+    conn.set_trace_callback(traced.append)
+    try:
+        assert bq.files_missing(hub.db, ids) == {}
+    finally:
+        conn.set_trace_callback(None)
+    plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {traced[-1]}"))
+    assert "USING INDEX hub_missing_files_desk" in plan and "SCAN m" not in plan, plan
 
 
+@pytest.mark.parametrize("hub_store", [""])  # the SQLite migration that brought the board
 def test_a_hub_s_dossiers_already_here_are_flagged_when_the_board_comes(hub_and_desks):
     """The migration looks at the dossiers of the last 60 days a hub already holds."""
     from db import board_queries as bq
@@ -242,3 +256,54 @@ def test_a_hub_s_dossiers_already_here_are_flagged_when_the_board_comes(hub_and_
         d1.desk_id: 1,
         d2.desk_id: 1,
     }
+
+
+class Tracing:
+    """A store's handle that notes each statement run through it (its SQL and parameters)."""
+
+    def __init__(self, db):
+        self.db, self.seen = db, []
+        self.after_commit = db.after_commit
+
+    def execute(self, sql, params=None):
+        self.seen.append((sql, params))
+        return self.db.execute(sql, params)
+
+
+@pytest.mark.parametrize("hub_store", ["postgresql"], indirect=True)
+def test_board_reads_postgresql_by_index(hub_and_desks):
+    """On PostgreSQL too the board reads a page of desks' rows by index (issue 17: index-backed), and
+    duplicates are flagged looking each person up by ID number: with sequential scans made the last resort,
+    no plan of the board's statements scans a table whose rows grow with dossiers, events or files."""
+    from db.board_queries import FIRST
+    from desk.sync.store import hub_store as store_of
+
+    hub, d1, d2, d3 = hub_and_desks
+    ids = [d1.desk_id, d2.desk_id, d3.desk_id]
+    store = store_of(hub)
+    q = store.q
+    with store.reading() as db:
+        codes = [r[0] for r in db.execute("SELECT code FROM dossiers")]
+        traced = Tracing(db)
+        q.desk_page(traced, FIRST, 50)
+        q.duplicate_counts(traced, ids, "2026-10-24T09:00:00")
+        q.duplicate_pairs(traced, ids, "2026-10-24T09:00:00", 10)
+        q.files_missing(traced, ids)
+        q.flag_duplicates(traced, codes)
+        q.note_missing_files(traced, codes)
+        db.execute("SET enable_seqscan = off")
+        grown = "dossiers|events|event_ids|hub_duplicates|hub_missing_files|sync_imports|sync_gaps"
+        wanted = {  # a person's dossiers by ID number; a page of desks' flags and missing files by desk
+            "WITH a AS": "using dossiers_id_number on dossiers",
+            "SELECT desk_id, count(DISTINCT code)": "using hub_duplicates_desk",
+            "SELECT m.desk_id": "on hub_missing_files_desk",
+        }
+        for sql, params in traced.seen:
+            if sql.startswith("SET LOCAL"):  # the planner told to look rows up by index (db.pg.board_queries)
+                continue
+            plan = "\n".join(r[0] for r in db.execute(f"EXPLAIN {sql}", params))
+            assert not re.search(rf"Seq Scan on ({grown})(_\d+)? ", plan), f"{sql}\n{plan}"
+            for start, index in wanted.items():
+                assert not sql.startswith(start) or index in plan, f"{sql}\n{plan}"
+        assert {s[:9] for s, _ in traced.seen} >= {w[:9] for w in wanted}
+        assert q.duplicate_counts(db, ids, "2026-10-24T09:00:00") == {d1.desk_id: 1, d2.desk_id: 1}

@@ -1,5 +1,6 @@
 """Scans travel (issue 15 point 5): exports and pushes carry the files the hub lacks, each once; the hub stores
-them by hash, checks hash and signature, and `desk verify` at the hub lists those that have not arrived."""
+them by hash, checks hash and signature, and `desk verify` at the hub lists those that have not arrived, as the
+board counts them per desk. The hub keeps its records in its home's SQLite or in PostgreSQL (``hub_store``)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from desk.sync import hub_files
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import export_bundle
 from desk.sync.push import push
+from desk.sync.store import POSTGRESQL
+from desk.sync.store import hub_store as hub_store_of
 from tests.conftest import run_desk
 from tests.desk_helpers import sign_as_its_desk
 from tests.signing_helpers import PASSPHRASE
@@ -38,11 +41,11 @@ def _pdf(pages: int = 1) -> bytes:
 
 
 @pytest.fixture
-def desks(make_desk, clerk_p12, monkeypatch):
-    """Desk 1 whose clerk signs with a PKCS#12 made in the run, and its hub (desk 0)."""
+def desks(make_desk, clerk_p12, monkeypatch, hub_store):
+    """Desk 1 whose clerk signs with a PKCS#12 made in the run, and its hub (desk 0) on either store."""
     from desk.dossier import signer as signer_mod
 
-    a, hub = make_desk("a", 1), make_desk("hub", 0)
+    a, hub = make_desk("a", 1), make_desk("hub", 0, hub_database=hub_store)
     monkeypatch.setenv("DESK_SIGNER_PIN", PASSPHRASE)
     signer_mod.set_pkcs12(a.home, clerk_p12, PASSPHRASE)
     a.reload_settings()
@@ -69,6 +72,21 @@ def hub_verify(hub):
     return run_desk("verify", home=hub.home.root)
 
 
+def at_hub(hub, sql: str, *params) -> list[tuple]:
+    """Rows of ``sql`` (``?`` for its parameters) from the hub's store, SQLite or PostgreSQL."""
+    store = hub_store_of(hub)
+    if store.kind == POSTGRESQL:
+        sql = sql.replace("?", "%s")
+    with store.reading() as db:
+        return [tuple(r) for r in db.execute(sql, params).fetchall()]
+
+
+def files_missing_on_board(hub) -> dict[str, int]:
+    r = run_desk("hub", "board", "--json", home=hub.home.root)
+    assert r.returncode == 0, r.stderr
+    return {d["desk_id"]: d["files_missing"] for d in json.loads(r.stdout)["desks"]}
+
+
 def test_an_export_carries_a_new_signed_scan_once_and_the_hub_stores_it(desks, out, tmp_path):
     a, hub = desks
     code, line = scanned(a, tmp_path)
@@ -82,8 +100,10 @@ def test_an_export_carries_a_new_signed_scan_once_and_the_hub_stores_it(desks, o
     import_bundle(hub, second.path)
     stored = hub.home.files / line.file_path
     assert hashlib.sha256(stored.read_bytes()).hexdigest() == line.file_sha256
-    row = hub.db.execute("SELECT state, signer FROM hub_files WHERE sha256 = ?", (line.file_sha256,)).fetchone()
-    assert row == ("signed", "Nguyễn Thị Số Hoá")
+    assert at_hub(hub, "SELECT state, signer FROM hub_files WHERE sha256 = ?", line.file_sha256) == [
+        ("signed", "Nguyễn Thị Số Hoá")
+    ]
+    assert files_missing_on_board(hub) == {a.desk_id: 0}
     r = hub_verify(hub)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "has not arrived" not in r.stdout + r.stderr
@@ -115,6 +135,7 @@ def test_a_bundle_without_the_file_leaves_it_listed_missing_at_the_hub(desks, ou
     v = hub_verify(hub)
     text = v.stdout + v.stderr
     assert f"dossier {code}, giay_chung_sinh: file {line.file_sha256} has not arrived" in text
+    assert files_missing_on_board(hub) == {a.desk_id: 1}  # the board counts it for its desk
     # the file comes in a later bundle (`--with-files` carries every file the range references): clean again
     for p in out.iterdir():
         p.unlink()
@@ -125,6 +146,7 @@ def test_a_bundle_without_the_file_leaves_it_listed_missing_at_the_hub(desks, ou
     import_bundle(hub, bundle)
     v = hub_verify(hub)
     assert v.returncode == 0 and "has not arrived" not in v.stdout + v.stderr
+    assert files_missing_on_board(hub) == {a.desk_id: 0}
 
 
 def test_a_tampered_file_member_is_refused_and_nothing_is_published(desks, out, tmp_path):
@@ -149,7 +171,7 @@ def test_a_tampered_file_member_is_refused_and_nothing_is_published(desks, out, 
     with pytest.raises(IntegrityFailure) as exc:
         import_bundle(hub, bad)
     assert exc.value.problem.code == "bundle.file_hash"
-    assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert at_hub(hub, "SELECT count(*) FROM events") == [(0,)]
     assert not (hub.home.files / line.file_path).exists()
 
 
@@ -190,7 +212,7 @@ def test_a_push_uploads_files_before_events_and_an_interrupted_upload_continues(
         push(a, file_piece=1000, max_attempts=1, sleep=lambda s: None)
     assert stopped.value.problem.code == "sync.gave_up"
     assert offsets == [0, 1000, 2000]
-    assert hub.db.execute("SELECT count(*) FROM events").fetchone()[0] == 0  # no event before its file
+    assert at_hub(hub, "SELECT count(*) FROM events") == [(0,)]  # no event before its file
     monkeypatch.setattr(hub_uploads, "receive_piece", lambda *args: (offsets.append(args[2]), real(*args))[1])
     result = push(a, file_piece=1000, sleep=lambda s: None)
     assert offsets[3] == 2000  # continued where the hub was, not from the start
@@ -230,7 +252,7 @@ def test_the_hub_stores_an_unsigned_scan_marked(served):
     sha = hashlib.sha256(data).hexdigest()
     status, answer = _put(srv, token, f"/v1/files/{sha}?offset=0&total={len(data)}", data)
     assert status == 200 and answer["stored"] is True and answer["state"] == "unsigned"
-    assert hub.db.execute("SELECT state FROM hub_files WHERE sha256 = ?", (sha,)).fetchone() == ("unsigned",)
+    assert at_hub(hub, "SELECT state FROM hub_files WHERE sha256 = ?", sha) == [("unsigned",)]
 
 
 # --- the sync screen (F5) -------------------------------------------------------------------------------
@@ -272,7 +294,7 @@ def test_the_hub_rebuilds_result_files_from_the_snapshots_and_checks_their_files
     r = export_bundle(a, out)
     assert f"files/{attached.file_path}" in file_members(r.path)
     import_bundle(hub, r.path)
-    rows = hub.db.execute("SELECT code, name, file_sha256, origin FROM result_files").fetchall()
+    rows = at_hub(hub, "SELECT code, name, file_sha256, origin FROM result_files")
     assert rows == [(attached.code, "Giấy khai sinh", attached.sha256, "desk")]
     v = hub_verify(hub)
     assert v.returncode == 0 and "has not arrived" not in v.stdout + v.stderr

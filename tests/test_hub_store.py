@@ -73,10 +73,11 @@ def intake(home: Home, n: int, name: str = "Nguyễn Văn Số") -> None:
 
 
 def hub_answers(hub: Home) -> dict:
-    """What the hub says of what it holds: status, registry, the dossiers and every desk's events."""
+    """What the hub says of what it holds: status, registry, board, the dossiers and every desk's events."""
     status = run_desk("hub", "status", "--json", home=hub.root)
     desks = run_desk("hub", "desks", "--json", home=hub.root)
-    assert status.returncode == 0 and desks.returncode == 0, status.stderr + desks.stderr
+    board = run_desk("hub", "board", "--json", home=hub.root)
+    assert status.returncode == 0 and desks.returncode == 0 and board.returncode == 0, status.stderr + desks.stderr
     h = open_desk(hub)
     try:
         store = hub_store_of(h)
@@ -93,6 +94,7 @@ def hub_answers(hub: Home) -> dict:
     return {
         "status": json.loads(status.stdout),
         "desks": json.loads(desks.stdout),
+        "board": json.loads(board.stdout),
         "dossiers": [tuple(r) for r in dossiers],
         "events": events,
     }

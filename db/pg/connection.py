@@ -13,7 +13,7 @@ import contextlib
 import os
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
@@ -50,6 +50,9 @@ class PgConn:
     def __init__(self, conn: psycopg.Connection, pool: PgPool):
         self.conn = conn
         self.pool = pool
+        self.after_commit: list[Callable[[PgConn], None]] = []
+        """What to do once the transaction of :meth:`PgPool.writing` committed, each in a short transaction
+        of its own (best effort: a failure there is left, the transaction having committed)."""
 
     def execute(self, sql: str, params: Any = None) -> Any:
         return self.conn.execute(sql, params)
@@ -102,11 +105,20 @@ class PgPool:
 
     @contextlib.contextmanager
     def writing(self, lock: str | None = None) -> Iterator[PgConn]:
-        """One transaction; with ``lock``, taken after the advisory lock of that key (a desk id)."""
-        with self.pool.connection() as conn, conn.transaction():
-            if lock is not None:
-                conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock,))
-            yield PgConn(conn, self)
+        """One transaction; with ``lock``, taken after the advisory lock of that key (a desk id). Once it
+        committed, the handle's ``after_commit`` steps."""
+        with self.pool.connection() as conn:
+            handle = PgConn(conn, self)
+            with conn.transaction():
+                if lock is not None:
+                    conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock,))
+                yield handle
+            for then in handle.after_commit:
+                try:
+                    with conn.transaction():
+                        then(handle)
+                except psycopg.Error:
+                    pass
 
     def close(self) -> None:
         self.pool.close()

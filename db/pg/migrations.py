@@ -19,6 +19,7 @@ The layout (docs/hub.md):
   ``portal_progress_sent``): as SQLite's ``m015_portal_forwarding``.
 - ``indicator_facts`` and ``indicator_sums`` (step 3): the QĐ 766 running sums, as on SQLite
   (``db.pg.indicator_sums``), with the indexes the in-progress counts read.
+- the board of desks and the files received (step 4: ``M004_BOARD_AND_FILES``).
 """
 
 from __future__ import annotations
@@ -241,10 +242,81 @@ CREATE TABLE portal_progress_sent (
 """Forwarding to the portal (docs/forwarding.md): the tables of SQLite's ``m015_portal_forwarding``, with the
 same names and columns (a report reads either), ``next_try``/``lease_until`` epoch seconds as DOUBLE PRECISION."""
 
+M004_BOARD_AND_FILES = """
+CREATE TABLE hub_desk_contacts (
+    desk_id TEXT PRIMARY KEY,
+    contact_at TEXT NOT NULL,
+    desk_clock TEXT,
+    skew_seconds INTEGER,
+    declared_seq BIGINT,
+    refused_at TEXT,
+    refused_code TEXT,
+    refused_events INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE hub_duplicates (
+    code TEXT NOT NULL,
+    desk_id TEXT NOT NULL,
+    desk_no INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    procedure_code TEXT NOT NULL,
+    id_number TEXT NOT NULL,
+    other_code TEXT NOT NULL,
+    other_desk_id TEXT NOT NULL,
+    other_desk_no INTEGER NOT NULL,
+    other_received_at TEXT NOT NULL,
+    PRIMARY KEY (code, other_code)
+);
+CREATE INDEX hub_duplicates_desk ON hub_duplicates(desk_id, received_at);
+CREATE INDEX hub_duplicates_other ON hub_duplicates(other_code);
+
+CREATE TABLE hub_files (
+    sha256 TEXT PRIMARY KEY,
+    bytes BIGINT NOT NULL,
+    state TEXT NOT NULL,
+    signer TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL,
+    received_at TEXT NOT NULL
+);
+
+CREATE TABLE hub_missing_files (
+    dossier_code TEXT NOT NULL,
+    line_code TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    desk_id TEXT NOT NULL,
+    PRIMARY KEY (dossier_code, line_code, sha256)
+);
+CREATE INDEX hub_missing_files_desk ON hub_missing_files(desk_id);
+CREATE INDEX hub_missing_files_sha ON hub_missing_files(sha256);
+
+CREATE TABLE result_files (
+    id BIGSERIAL PRIMARY KEY,
+    dossier_id TEXT NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    file_path TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    file_bytes BIGINT NOT NULL,
+    file_pages INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    signer TEXT NOT NULL DEFAULT '',
+    attached_at TEXT NOT NULL,
+    UNIQUE (dossier_id, n)
+);
+"""
+"""The board of desks and the files a hub received, as on SQLite (``db.migrations_sync`` m012, m014, m011 and
+m017): ``hub_desk_contacts`` (each desk's last push: its clock, skew, declared seq, last refused batch),
+``hub_duplicates`` (dossiers another desk also took in, flagged as they arrive), ``hub_files`` (the files the
+store holds), ``hub_missing_files`` (the files the desks' dossiers reference that had not arrived when the
+dossier was written: the board counts those still not in ``hub_files``), ``result_files`` (the dossiers'
+electronic results, from their snapshots)."""
+
 STEPS: list[tuple[int, str, str]] = [
     (1, "hub_schema", M001_SCHEMA),
     (2, "portal_forwarding", M002_PORTAL_FORWARDING),
     (3, "indicator_sums", indicator_sums.schema()),
+    (4, "board_and_files", M004_BOARD_AND_FILES),
 ]
 """(number, name, SQL) of every step, in order."""
 

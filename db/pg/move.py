@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from db.pg.connection import PgConn
 from db.pg.hub_queries import DOSSIER_COLUMNS, EVENT_COLUMNS, LINE_COLUMNS
+from db.result_queries import RESULT_COLUMNS
 
 TABLES: dict[str, tuple[str, ...]] = {
     "enrolled_desks": ("desk_id", "agency_code", "desk_no", "agency_name", "enrolled_at", "revoked_at"),
@@ -50,9 +51,37 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "portal_replies": ("id", "dossier_code", "at", "call", "ok", "code", "message", "body", "worker"),
     "portal_progress_sent": ("event_id", "dossier_code", "sent_at"),
+    # the board's and the files' (after the dossiers)
+    "hub_desk_contacts": (
+        "desk_id",
+        "contact_at",
+        "desk_clock",
+        "skew_seconds",
+        "declared_seq",
+        "refused_at",
+        "refused_code",
+        "refused_events",
+    ),
+    "hub_duplicates": (
+        "code",
+        "desk_id",
+        "desk_no",
+        "received_at",
+        "procedure_code",
+        "id_number",
+        "other_code",
+        "other_desk_id",
+        "other_desk_no",
+        "other_received_at",
+    ),
+    "hub_files": ("sha256", "bytes", "state", "signer", "source", "received_at"),
+    "hub_missing_files": ("dossier_code", "line_code", "sha256", "desk_id"),
+    "result_files": ("id", "dossier_id", *RESULT_COLUMNS),
 }
 """The tables copied as they are (their ids kept), and their columns."""
-WITH_IDS = ("sync_imports", "sync_gaps", "event_marks")
+WITH_IDS = ("sync_imports", "sync_gaps", "event_marks", "result_files")
+AFTER_DOSSIERS = ("hub_desk_contacts", "hub_duplicates", "hub_files", "hub_missing_files")
+"""Moved after the dossiers, before :data:`WITH_IDS`."""
 OUTBOX = ("portal_outbox", "portal_replies", "portal_progress_sent")
 """Forwarding's tables: the rows of the desks' dossiers move (the hub's own stay in the home's outbox)."""
 _OTHERS_DOSSIERS = " WHERE dossier_code IN (SELECT dossier_code FROM portal_outbox WHERE desk_id != ?)"
@@ -63,12 +92,17 @@ _INTEGERS = {"desk_no", "sets", "register_line"}
 
 
 def _where(table: str, own: str) -> tuple[str, tuple]:
-    """Rows of other desks only where a table also holds the hub's own desk's (its exports' marks)."""
+    """Rows of other desks only where a table also holds the hub's own desk's (its exports' marks, its
+    dossiers' results, duplicates of its dossiers, its dossiers' forwarding)."""
     if table in ("portal_replies", "portal_progress_sent"):
         return _OTHERS_DOSSIERS, (own,)
-    return (
-        (" WHERE desk_id != ?", (own,)) if table in ("event_marks", "events", "dossiers", "portal_outbox") else ("", ())
-    )
+    if table in ("event_marks", "events", "dossiers", "hub_missing_files", "portal_outbox"):
+        return " WHERE desk_id != ?", (own,)
+    if table == "hub_duplicates":
+        return " WHERE desk_id != ? AND other_desk_id != ?", (own, own)
+    if table == "result_files":
+        return " WHERE dossier_id IN (SELECT id FROM dossiers WHERE desk_id != ?)", (own,)
+    return "", ()
 
 
 def forget_moved_outbox(db, own: str) -> None:
@@ -150,3 +184,8 @@ def follow_ids(pg: PgConn, table: str) -> None:
     pg.execute(
         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
     )
+
+
+def analyse(pg: PgConn) -> None:
+    """Planner statistics of the tables just filled (autovacuum would take its time to gather them)."""
+    pg.execute("ANALYZE")

@@ -351,7 +351,7 @@ def cmd_hub_board(args) -> int:
             f"last contact {contact}; seq {d.hub_seq} here of {d.declared_seq} declared, "
             f"{d.pending} pending, {d.not_arrived} not arrived, {_count(d.gaps, 'gap', 'gaps')}; "
             f"chain {d.chain}{refused}; {_skew(d.clock_skew_seconds)}; "
-            f"files missing {'—' if d.files_missing is None else d.files_missing}; "
+            f"{_count(d.files_missing, 'file', 'files')} missing; "
             f"{d.quarantined} quarantined; {_count(d.duplicates, 'duplicate', 'duplicates')} at other desks"
         )
     for pair in page.duplicates:
@@ -452,7 +452,8 @@ def register(sub) -> None:
     sp = add_command(
         hub_sub,
         "board",
-        "every desk, a page at a time: last contact, events not arrived, gaps, chain, clock skew, duplicates",
+        "every desk, a page at a time: last contact, events not arrived, gaps, chain, clock skew, files missing,"
+        " duplicates",
         cmd_hub_board,
     )
     sp.add_argument("--after", metavar="DESK_ID", help='the page after this desk (the previous page\'s "next")')

@@ -7,9 +7,11 @@ quarantined, and its dossiers that another desk also took in (one ID number and 
 30 days). Pages are keyset pages in the order of agency, desk number and desk id
 (``db.board_queries``); nothing reads every desk or every event.
 
-Two columns have no source on this hub yet, and say so (``SOURCES``): scans missing (no record of
-them yet) and events quarantined (the hub refuses a batch or bundle whole and keeps nothing aside:
-always 0).
+Everything is read from the hub's store (``desk.sync.store``: its SQLite or PostgreSQL), so a
+province's board sees every desk. Files missing are those the desk's dossiers reference that have not
+reached the hub's file store (recorded as dossiers arrive, taken away as files do). One column has no
+source, and says so (``SOURCES``): events quarantined (the hub refuses a batch or bundle whole and keeps
+nothing aside: always 0).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import timedelta
 from db import board_queries as bq
 from desk import clock
 from desk.errors import InvalidInput, NotFound
+from desk.sync.store import hub_store
 
 PAGE_SIZE = 50
 MAX_PAGE = 500
@@ -31,10 +34,11 @@ SKEW_ALERT_SECONDS = 300
 MAX_PAIRS = 100
 
 SOURCES = {
-    "files_missing": "not counted on the board yet: `desk verify` at the hub lists every file that has not arrived",
+    "files_missing": "files (scans, results) the desk's dossiers reference that have not reached this hub;"
+    " `desk verify` at the hub lists them",
     "quarantined": "none: the hub refuses a batch or bundle whole and sets no event aside",
 }
-"""Where the columns without a record on this hub come from (the JSON says it beside them)."""
+"""Where the columns come from when a number alone does not say it (the JSON says it beside them)."""
 
 CHAIN_STATES = ("ok", "gaps", "refused", "none")
 """``ok``: every event up to the highest held here; ``gaps``: some missing in between; ``refused``: its last
@@ -70,8 +74,8 @@ class DeskLine:
     clock_skew_seconds: int | None
     """The desk's clock minus the hub's at its last push; None before any push that said it."""
     clock_wrong: bool
-    files_missing: int | None
-    """None: no record of missing scans on this hub (``SOURCES``)."""
+    files_missing: int
+    """The files (scans, results) its dossiers reference that have not reached this hub (``SOURCES``)."""
     quarantined: int
     duplicates: int
     """Its dossiers of the last :data:`DUPLICATE_DAYS` days another desk also took in."""
@@ -108,7 +112,7 @@ def _chain(row: dict) -> str:
     return "gaps" if row["gaps"] else "ok"
 
 
-def _line(row: dict, duplicates: int, files: int | None) -> DeskLine:
+def _line(row: dict, duplicates: int, files: int) -> DeskLine:
     hub_seq = row["hub_seq"] or 0
     declared = max(row["declared_seq"] or 0, hub_seq)
     contacts = [(row["contact_at"], "push"), (row["last_import_at"], row["last_source"])]
@@ -143,33 +147,40 @@ def _line(row: dict, duplicates: int, files: int | None) -> DeskLine:
 
 def is_hub(desk) -> bool:
     """Whether this home acts as a hub: it has push tokens, or desks enrolled at it or heard from."""
-    return bool(desk.settings.hub_tokens) or bq.count_desks(desk.db) > 0
+    if desk.settings.hub_tokens:
+        return True
+    store = hub_store(desk)
+    with store.reading() as db:
+        return store.q.count_desks(db) > 0
 
 
 def board(desk, *, after: str | None = None, limit: int = PAGE_SIZE) -> Board:
     """One page of the board: the ``limit`` desks after the desk ``after`` (from the first without)."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput("board.page_size", field="limit", value=limit, maximum=MAX_PAGE)
-    db = desk.db
-    position = bq.FIRST
-    if after:
-        found = bq.desk_position(db, after)
-        if found is None:
-            raise NotFound("board.unknown_desk", field="after", desk_id=after)
-        position = found
-    rows = bq.desk_page(db, position, limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    ids = [r["desk_id"] for r in rows]
+    store = hub_store(desk)
+    q = store.q
     since = (clock.now() - timedelta(days=DUPLICATE_DAYS)).isoformat(timespec="seconds")
-    counts = bq.duplicate_counts(db, ids, since)
-    files = bq.files_missing(db, ids)
-    flagged = [i for i in ids if counts.get(i)]
-    pairs = bq.duplicate_pairs(db, flagged, since, MAX_PAIRS) if flagged else []
+    with store.reading() as db:
+        position = bq.FIRST
+        if after:
+            found = q.desk_position(db, after)
+            if found is None:
+                raise NotFound("board.unknown_desk", field="after", desk_id=after)
+            position = found
+        rows = q.desk_page(db, position, limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        ids = [r["desk_id"] for r in rows]
+        counts = q.duplicate_counts(db, ids, since)
+        files = q.files_missing(db, ids)
+        flagged = [i for i in ids if counts.get(i)]
+        pairs = q.duplicate_pairs(db, flagged, since, MAX_PAIRS) if flagged else []
+        total = q.count_desks(db)
     return Board(
-        desks=[_line(r, counts.get(r["desk_id"], 0), files.get(r["desk_id"])) for r in rows],
+        desks=[_line(r, counts.get(r["desk_id"], 0), files.get(r["desk_id"], 0)) for r in rows],
         next=ids[-1] if more else None,
-        total_desks=bq.count_desks(db),
+        total_desks=total,
         duplicates_since=since,
         duplicates=pairs,
     )

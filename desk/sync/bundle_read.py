@@ -61,8 +61,9 @@ class ImportResult:
         }
 
 
-def _store_files(desk, zf: zipfile.ZipFile, bundle: Bundle, where: str, written: list[str]) -> None:
-    """Put the bundle's checked files into the hub's store (``desk.sync.hub_files``), each once."""
+def _store_files(desk, zf: zipfile.ZipFile, bundle: Bundle, where: str, written: list[str], db=None) -> None:
+    """Put the bundle's checked files into the hub's store (``desk.sync.hub_files``), each once; recorded in the
+    transaction ``db`` when given (the bundle's own, on PostgreSQL)."""
     store = store_of(desk)
     rows = []
     for rel, (zi, sha) in sorted(bundle.files.items()):
@@ -72,7 +73,7 @@ def _store_files(desk, zf: zipfile.ZipFile, bundle: Bundle, where: str, written:
             written.append(sha)
         state, signer = bundle.file_states[rel]
         rows.append(hub_row(sha, zi.file_size, state, signer, f"bundle:{where}"))
-    record(desk, rows)
+    record(desk, rows, db)
 
 
 def _holds(store, sha: str) -> bool:
@@ -180,10 +181,10 @@ def _store(
             named.update(referenced(row[7] for row in run.rows))  # a row's payload (EVENT_COLUMNS)
             yield run
 
-    def store_files() -> int:
+    def store_files(db=None) -> int:
         if bundle.files:
             check_referenced(bundle.files, named, where)
-            _store_files(desk, zf, bundle, where, written)
+            _store_files(desk, zf, bundle, where, written, db)
         return len(written)
 
     def discard_files() -> None:

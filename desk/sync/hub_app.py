@@ -37,8 +37,6 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from db import board_queries as bq
-from db import write_transaction
 from desk import __version__, clock, keys
 from desk.config import load_settings, update_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
@@ -181,8 +179,9 @@ class HubApp:
         """The hub's own key (its home's desk key): it signs every answer to a batch (docs/keys.md)."""
         # at a PostgreSQL hub requests run side by side, but the home's SQLite connection still takes turns
         self.home_lock: contextlib.AbstractContextManager = self.db_lock if self.store.serialised else threading.Lock()
-        """The home's SQLite connection (the board's tables, the file store's records): one
-        thread at a time; on SQLite it is ``db_lock`` itself."""
+        """The home's SQLite connection (the hub's own counter's dossiers for the lookup page): one thread at a
+        time; on SQLite it is ``db_lock`` itself. The board's tables, the file records and the outbox are in
+        the store."""
         self.lookup = LookupRoute(
             desk,
             read=store_reader(desk, self.store, self.home_lock),
@@ -256,7 +255,7 @@ class HubApp:
                 body = await self._read_body(headers, receive)
                 try:
                     status, answer = await asyncio.get_running_loop().run_in_executor(
-                        None, hub_uploads.answer, self.desk, self.home_lock, method, path, query, body
+                        None, hub_uploads.answer, self.desk, self.db_lock, method, path, query, body
                     )
                 except DeskError as exc:
                     raise self.refusal(hub_uploads.status_of(exc), exc) from None
@@ -378,19 +377,16 @@ class HubApp:
             "codes": codes,
         }
 
-    def _contact(self, desk_id: str, said: tuple[datetime | None, int | None], *, in_transaction: bool) -> None:
-        """Record the push's contact for the board: inside the batch's transaction when the store is the
-        home's SQLite, in a transaction of its own otherwise (the board's tables are the home's, db.board_queries)."""
+    def _contact(self, desk_id: str, said: tuple[datetime | None, int | None], db=None) -> None:
+        """Record the push's contact for the board (in the store): inside the batch's transaction ``db`` when
+        given, else in a transaction of its own."""
         now = clock.now()
         desk_clock, seq = said
         skew = round((desk_clock - now).total_seconds()) if desk_clock is not None else None
         at = now.isoformat(timespec="seconds")
         said_at = desk_clock.isoformat() if desk_clock else None
-        if in_transaction:
-            bq.record_contact(self.desk.db, desk_id, at, said_at, skew, seq)
-        else:
-            with self._home(), write_transaction(self.desk.db):
-                bq.record_contact(self.desk.db, desk_id, at, said_at, skew, seq)
+        with contextlib.nullcontext(db) if db is not None else self.store.writing() as handle:
+            self.store.q.record_contact(handle, desk_id, at, said_at, skew, seq)
 
     def _home(self) -> contextlib.AbstractContextManager:
         """Take the home's connection: on SQLite the caller holds it already (``db_lock``)."""
@@ -403,9 +399,9 @@ class HubApp:
     def _refused(self, desk_id: str, reply: _Reply, events: int) -> _Reply:
         """Record, for the board, that a batch of a desk whose signature checked was refused; returns ``reply``.
         Called holding ``db_lock``; a failure to record never hides the refusal itself."""
-        with self._home(), contextlib.suppress(Exception), write_transaction(self.desk.db):
+        with contextlib.suppress(Exception), self.store.writing() as db:
             at = clock.now().isoformat(timespec="seconds")
-            bq.record_refusal(self.desk.db, desk_id, at, reply.code, events)
+            self.store.q.record_refusal(db, desk_id, at, reply.code, events)
         return reply
 
     def _receive(
@@ -473,7 +469,7 @@ class HubApp:
                     raise _Reply(
                         422, "hub.idempotency_key_reused", "this Idempotency-Key was used for a different batch"
                     )
-                self._contact(desk_id, said, in_transaction=False)  # a desk sending a batch again is in contact
+                self._contact(desk_id, said)  # a desk sending a batch again is in contact
                 return 200, stored["response"].encode("utf-8")
             ack = f"{self.hub_id}-{uuid.uuid4().hex[:12]}"
             answer: dict = {}
@@ -496,7 +492,7 @@ class HubApp:
                     json.dumps(answer, ensure_ascii=False),
                     clock.now().isoformat(timespec="seconds"),
                 )
-                self._contact(desk_id, said, in_transaction=store.kind == SQLITE)
+                self._contact(desk_id, said, db)
 
             try:
                 if store.kind == SQLITE:

@@ -8,7 +8,8 @@ where every file is kept as ``<aa>/<sha256>.pdf`` — the names the dossiers' li
 A file is admitted (:func:`admit`) only when its bytes hash to its name, it passes the checks of ``desk
 digitise`` (a PDF, pages found by parsing, nothing in it that acts) and every signature it carries is intact
 (PAdES, ``desk.dossier.pades``). A file without a signature (a ``digitised_unsigned`` scan) is stored and
-marked ``unsigned`` in ``hub_files``.
+marked ``unsigned`` in ``hub_files``. The records (``hub_files``, the files still missing, the dossiers'
+``result_files``) are in the hub's store (``desk.sync.store``: its SQLite or PostgreSQL).
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO, Protocol
 
-from db import file_queries, write_transaction
 from desk import clock
 from desk.dossier.active_content import refuse_active_content
 from desk.dossier.pdf import pdf_page_count, sniff
 from desk.errors import IntegrityFailure, InvalidInput, NotFound
 from desk.fsio import atomic_writer
+from desk.sync.store import HubQueries, hub_store
 
 PIECE = 1024 * 1024
 """The pieces a file is read and hashed in."""
@@ -124,12 +125,16 @@ def check_file(data: bytes, name: str) -> tuple[str, str]:
     return "signed", signatures[-1].signer
 
 
-def record(desk, rows: list[dict]) -> None:
-    """Note what the store now holds (``hub_files``: signed or unsigned, from where)."""
-    if rows:
-        with write_transaction(desk.db):
-            for row in rows:
-                file_queries.record_hub_file(desk.db, row)
+def record(desk, rows: list[dict], db=None) -> None:
+    """Note what the store now holds (``hub_files`` of the hub's store, ``desk.sync.store``: signed or unsigned,
+    from where); the dossiers that waited for these files no longer count them missing. ``db``: the handle of
+    a transaction of the hub's store to do it in (a bundle's, on PostgreSQL), else one of its own."""
+    if not rows:
+        return
+    store = hub_store(desk)
+    with contextlib.nullcontext(db) if db is not None else store.writing() as handle:
+        for row in rows:
+            store.q.record_hub_file(handle, row)
 
 
 def hub_row(sha256: str, size: int, state: str, signer: str, source: str) -> dict:
@@ -213,21 +218,25 @@ def missing_files(desk) -> list[tuple[str, str, str]]:
     """(dossier code, line or result code, sha256) of every file another desk's dossiers reference that this
     home's store does not hold (``desk verify`` at a hub)."""
     store = store_of(desk)
+    hub = hub_store(desk)
+    with hub.reading() as db:
+        referenced = hub.q.files_of_other_desks(db, desk.desk_id)
     out = []
-    for code, line, rel, sha in file_queries.files_of_other_desks(desk.db, desk.desk_id):
+    for code, line, rel, sha in referenced:
         name = sha or Path(rel).stem
         if not SHA256.match(name) or not store.has(name):
             out.append((code, line, name))
     return out
 
 
-def rebuild_results(db, chosen: dict[str, tuple[str, int, str]]) -> None:
+def rebuild_results(db, q: HubQueries, chosen: dict[str, tuple[str, int, str]]) -> None:
     """The ``result_files`` of the dossiers an import rebuilt, from the snapshot each was rebuilt from
-    (``chosen``: dossier code → (desk id, seq, dossier id)); only snapshots that carry results are read."""
+    (``chosen``: dossier code → (desk id, seq, dossier id)); only snapshots that carry results are read.
+    ``db``, ``q``: the hub's store's transaction and queries."""
     import orjson
 
     keys = {(desk_id, seq): dossier_id for desk_id, seq, dossier_id in chosen.values()}
-    for key, payload in file_queries.payloads_with_results(db, keys).items():
+    for key, payload in q.payloads_with_results(db, keys).items():
         results = orjson.loads(payload).get("results")
         if isinstance(results, list):
-            file_queries.replace_results(db, keys[key], [r for r in results if isinstance(r, dict)])
+            q.replace_results(db, keys[key], [r for r in results if isinstance(r, dict)])

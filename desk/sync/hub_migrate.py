@@ -3,8 +3,10 @@
 What desks sent moves: their events (in seq order, into the month partitions),
 the dossiers they are about and their component lines, the registry of desks
 and their keys, what arrived (``sync_imports``, ``sync_desks``, ``sync_gaps``,
-``event_marks``), the pushes' idempotency records and forwarding's outbox of
-their dossiers (taken out of the home's then: docs/forwarding.md). The hub's own desk (its
+``event_marks``), the pushes' idempotency records, the board's records (each
+desk's last contact, the duplicates across desks), the files' (``hub_files``,
+the files missing, the dossiers' results) and forwarding's outbox of their
+dossiers (taken out of the home's then: docs/forwarding.md). The hub's own desk (its
 clerks' work at this home) stays in the home, as a hub on PostgreSQL never
 takes its own events; tokens and every other setting stay in ``desk.toml``.
 Then ``[hub] database`` is set to the URL.
@@ -63,6 +65,8 @@ def migrate_hub(desk, url: str, progress: Progress | None = None) -> Moved:
         moved.rows[table] = _move(desk, store, table, progress)
     moved.events = _move(desk, store, "events", progress)
     moved.dossiers = _move(desk, store, "dossiers", progress)
+    for table in move.AFTER_DOSSIERS:
+        moved.rows[table] = _move(desk, store, table, progress)
     for table in move.WITH_IDS:
         moved.rows[table] = _move(desk, store, table, progress)
         with store.writing() as pg:
@@ -73,6 +77,8 @@ def migrate_hub(desk, url: str, progress: Progress | None = None) -> Moved:
         move.follow_ids(pg, "portal_replies")
     with write_transaction(desk.db):
         move.forget_moved_outbox(desk.db, own)
+    with store.reading() as pg:
+        move.analyse(pg)
     update_settings(desk.home, hub_database=url)
     return moved
 

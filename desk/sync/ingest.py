@@ -19,7 +19,6 @@ from typing import Any
 
 import orjson
 
-from db import board_queries
 from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
@@ -161,10 +160,10 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
             dossier_id = row[ID]
             new_lines += [(*line, dossier_id) for line in lines]
     q.insert_dossiers(db, new_rows, new_lines)
-    if q is SQLITE_QUERIES:  # the hub's result_files: SQLite only so far (db.result_queries; docs/hub.md)
-        rebuild_results(
-            db, {code: (best[code]["desk_id"], best[code]["seq"], row[ID]) for code, (row, _) in chosen.items()}
-        )
+    # the hub's result_files, from the snapshots the dossiers were rebuilt from
+    rebuild_results(
+        db, q, {code: (best[code]["desk_id"], best[code]["seq"], row[ID]) for code, (row, _) in chosen.items()}
+    )
     return len(chosen)
 
 
@@ -306,10 +305,10 @@ def write_rows(
     fresh = {(desk_id, row[1]): row[7] for row in latest.values()}
     rebuilt = _rebuild(db, sorted(latest), fresh, staged, q)
     codes = sorted(latest)
-    # SQLite only so far (docs/hub.md), one line each:
-    # the board's duplicates across desks (db.board_queries)
-    if q is SQLITE_QUERIES:
-        board_queries.flag_duplicates(db, codes)
+    # the board's duplicates across desks, and the files the dossiers reference that have not arrived
+    # (db.board_queries, db.file_queries; on either store)
+    q.flag_duplicates(db, codes)
+    q.note_missing_files(db, codes)
 
     # the QĐ 766 running sums of the dossiers rebuilt (db.indicator_sums, db.pg.indicator_sums)
     q.refresh_indicator_sums(db, codes)

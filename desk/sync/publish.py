@@ -43,6 +43,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -451,17 +452,18 @@ def publish_at_once(
     m: dict,
     where: str,
     *,
-    store_files: Callable[[], int],
+    store_files: Callable[[Any], int],
     discard_files: Callable[[], None],
     progress: Progress | None,
 ) -> Published:
     """A bundle into a PostgreSQL hub: checked and written in one transaction (``desk.sync.ingest``); the
-    scans are stored once every event passed, before it commits; nothing is kept when anything fails."""
+    scans are stored once every event passed, before it commits (their records in it: ``store_files(db)``);
+    nothing is kept when anything fails."""
     files = 0
 
     def before_commit(result: IngestResult, db) -> None:
         nonlocal files
-        files = store_files()
+        files = store_files(db)
 
     try:
         result = ingest(

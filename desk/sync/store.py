@@ -1,7 +1,8 @@
 """The hub's store: the home's SQLite (a commune) or PostgreSQL (a province), one interface to the rules.
 
 Every hub operation — a bundle's import, a pushed batch, the registry of
-desks, gaps, ``desk verify``, ``desk hub status``, search over many desks —
+desks, gaps, ``desk verify``, ``desk hub status``, search over many desks,
+the board of desks, the files received and the dossiers' results —
 is written once in ``desk.sync`` against :class:`HubStore`; only the SQL differs:
 
 - :class:`SqliteStore`: the home's own database (``db.sync_queries``,
@@ -9,7 +10,7 @@ is written once in ``desk.sync`` against :class:`HubStore`; only the SQL differs
   A bundle is still staged then published in short parts (``desk.sync.publish``),
   because SQLite has one writer and a clerk must not wait behind it.
 - :class:`PgStore`: the ``[hub] database`` URL, through a psycopg 3 pool
-  (``db.pg``); its SQL is in ``db/pg/hub_queries.py``, its schema in
+  (``db.pg``); its SQL is in the modules ``db/pg/hub_queries.py`` gathers, its schema in
   ``db/pg/migrations.py`` (applied when the store is first opened). A bundle or
   a batch is ONE transaction, after the per-desk advisory lock: two batches of
   one desk wait for each other, different desks run side by side, and a worker
@@ -21,8 +22,8 @@ handle from ``store.reading()`` / ``store.writing(desk_id)``.
 
 **Adding a read query** (the board, a report over many desks): write it twice
 with the same name, arguments and answer (plain dicts and tuples) — the
-SQLite one in a ``db`` module, the PostgreSQL one in a ``db.pg`` module —
-add its signature to :class:`HubQueries`, a line to :class:`SqliteQueries`
+SQLite one in a ``db`` module, the PostgreSQL one in a ``db.pg`` module that
+``db/pg/hub_queries.py`` gathers — add its signature to :class:`HubQueries`, a line to :class:`SqliteQueries`
 naming the SQLite function, and call it as ``store.q.name(handle, ...)`` inside
 ``with store.reading() as handle``. A module of functions satisfies the
 protocol as it is (``PgStore.q`` is ``db.pg.hub_queries``); a separate module
@@ -37,9 +38,11 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
+from db import board_queries as bq
+from db import file_queries as fq
 from db import hub_checks, indicator_sums, queries, write_transaction
 from db import key_queries as kq
 from db import sync_queries as sq
@@ -118,6 +121,30 @@ class HubQueries(Protocol):
     def revoke_desk(self, db: Any, desk_id: str, at: str) -> None: ...
     # the QĐ 766 running sums (db.indicator_sums), in the import's transaction
     def refresh_indicator_sums(self, db: Any, codes: list[str]) -> None: ...
+    # the board of desks (db.board_queries)
+    def record_contact(
+        self,
+        db: Any,
+        desk_id: str,
+        at: str,
+        desk_clock: str | None,
+        skew_seconds: int | None,
+        declared_seq: int | None,
+    ) -> None: ...
+    def record_refusal(self, db: Any, desk_id: str, at: str, code: str, events: int) -> None: ...
+    def desk_position(self, db: Any, desk_id: str) -> tuple[str, int, str] | None: ...
+    def count_desks(self, db: Any) -> int: ...
+    def desk_page(self, db: Any, after: tuple[str, int, str], limit: int) -> list[dict]: ...
+    def flag_duplicates(self, db: Any, codes: list[str]) -> None: ...
+    def duplicate_counts(self, db: Any, desk_ids: list[str], since: str) -> dict[str, int]: ...
+    def duplicate_pairs(self, db: Any, desk_ids: list[str], since: str, limit: int) -> list[dict]: ...
+    def files_missing(self, db: Any, desk_ids: list[str]) -> dict[str, int]: ...
+    # the files received, the dossiers' results (db.file_queries)
+    def record_hub_file(self, db: Any, row: dict) -> None: ...
+    def note_missing_files(self, db: Any, codes: list[str]) -> None: ...
+    def files_of_other_desks(self, db: Any, own_desk_id: str) -> list[tuple[str, str, str, str]]: ...
+    def payloads_with_results(self, db: Any, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]: ...
+    def replace_results(self, db: Any, dossier_id: str, rows: list[dict]) -> None: ...
 
 
 def _no_lock(db: Any, codes: list[str]) -> None:
@@ -182,6 +209,20 @@ class SqliteQueries:
     retire_key = staticmethod(kq.retire_key)
     revoke_desk = staticmethod(kq.revoke_desk)
     refresh_indicator_sums = staticmethod(indicator_sums.refresh)
+    record_contact = staticmethod(bq.record_contact)
+    record_refusal = staticmethod(bq.record_refusal)
+    desk_position = staticmethod(bq.desk_position)
+    count_desks = staticmethod(bq.count_desks)
+    desk_page = staticmethod(bq.desk_page)
+    flag_duplicates = staticmethod(bq.flag_duplicates)
+    duplicate_counts = staticmethod(bq.duplicate_counts)
+    duplicate_pairs = staticmethod(bq.duplicate_pairs)
+    files_missing = staticmethod(bq.files_missing)
+    record_hub_file = staticmethod(fq.record_hub_file)
+    note_missing_files = staticmethod(fq.note_missing_files)
+    files_of_other_desks = staticmethod(fq.files_of_other_desks)
+    payloads_with_results = staticmethod(fq.payloads_with_results)
+    replace_results = staticmethod(fq.replace_results)
 
 
 SQLITE_QUERIES: HubQueries = SqliteQueries()

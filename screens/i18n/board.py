@@ -43,7 +43,7 @@ VI: dict[str, str] = {
     "board.skew.minutes": "{value} phút",
     "board.skew.hours": "{value} giờ",
     "board.duplicate": "Trùng: {code} (quầy {desk_no}) và {other_code} (quầy {other_desk_no}), cùng số giấy tờ, cùng thủ tục {procedure}",
-    "board.sources": "Đã nhận: số thứ tự sự kiện cao nhất máy chủ có. Chờ: quầy đã khai mà chưa gửi. Chưa đến: nằm trong chỗ hở (gói chưa nhập). Tệp thiếu: máy chủ này chưa ghi nhận (—). Cách ly: máy chủ từ chối nguyên lô hoặc nguyên gói, không giữ riêng sự kiện nào. Trùng: cùng số giấy tờ, cùng thủ tục ở quầy khác trong 30 ngày.",
+    "board.sources": "Đã nhận: số thứ tự sự kiện cao nhất máy chủ có. Chờ: quầy đã khai mà chưa gửi. Chưa đến: nằm trong chỗ hở (gói chưa nhập). Tệp thiếu: tệp (bản quét, kết quả) mà hồ sơ của quầy dẫn tới nhưng chưa về máy chủ. Cách ly: máy chủ từ chối nguyên lô hoặc nguyên gói, không giữ riêng sự kiện nào. Trùng: cùng số giấy tờ, cùng thủ tục ở quầy khác trong 30 ngày.",
 }
 
 EN: dict[str, str] = {
@@ -83,5 +83,5 @@ EN: dict[str, str] = {
     "board.skew.minutes": "{value} min",
     "board.skew.hours": "{value} h",
     "board.duplicate": "Duplicate: {code} (desk {desk_no}) and {other_code} (desk {other_desk_no}), one ID number, one procedure {procedure}",
-    "board.sources": "Held: the highest seq this hub has. Pending: declared by the desk, not sent yet. Not here: inside the gaps (a bundle not imported). No file: missing scans, not recorded on this hub yet (—). Aside: events quarantined; the hub refuses a batch or bundle whole and sets none aside. Dupl.: one ID number and procedure at another desk within 30 days.",
+    "board.sources": "Held: the highest seq this hub has. Pending: declared by the desk, not sent yet. Not here: inside the gaps (a bundle not imported). No file: files (scans, results) the desk's dossiers reference that have not reached this hub. Aside: events quarantined; the hub refuses a batch or bundle whole and sets none aside. Dupl.: one ID number and procedure at another desk within 30 days.",
 }

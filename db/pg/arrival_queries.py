@@ -1,0 +1,118 @@
+"""What arrived at the hub, on PostgreSQL: sync marks, the desks heard from, gaps, imports, push
+idempotency records and ``meta`` (``db.sync_queries``' twins)."""
+
+from __future__ import annotations
+
+from db.pg.common import one, rows_of
+from db.pg.connection import PgConn
+
+# --- what arrived: marks, desks, gaps, imports, requests ------------------------------------------------
+
+
+def add_mark(db: PgConn, desk_id: str, first: int, last: int, mark: str, at: str) -> None:
+    db.execute(
+        "INSERT INTO event_marks(desk_id, first_seq, last_seq, mark, at) VALUES (%s, %s, %s, %s, %s)",
+        (desk_id, first, last, mark, at),
+    )
+
+
+def upsert_desk(db: PgConn, desk_id: str, agency_code: str, desk_no: int, at: str) -> None:
+    db.execute(
+        "INSERT INTO sync_desks(desk_id, agency_code, desk_no, first_seen, last_seen) VALUES (%s, %s, %s, %s, %s) "
+        "ON CONFLICT(desk_id) DO UPDATE SET agency_code = excluded.agency_code, desk_no = excluded.desk_no, "
+        "last_seen = excluded.last_seen",
+        (desk_id, agency_code, desk_no, at, at),
+    )
+
+
+def hub_desk_rows(db: PgConn) -> list[dict]:
+    return rows_of(
+        db,
+        "SELECT d.*, (SELECT count(*) FROM event_ids e WHERE e.desk_id = d.desk_id) AS events, "
+        "(SELECT max(seq) FROM event_ids e WHERE e.desk_id = d.desk_id) AS last_seq "
+        "FROM sync_desks d ORDER BY d.agency_code, d.desk_no, d.desk_id",
+    )
+
+
+def seq_gaps(db: PgConn, desk_id: str, around: tuple[int, int] | None = None) -> tuple[list[tuple[int, int]], int, int]:
+    if around is None:
+        start, end = 0, db.execute("SELECT max(seq) FROM event_ids WHERE desk_id = %s", (desk_id,)).fetchone()[0] or 0
+    else:
+        lo, hi = around
+        start, end = db.execute(
+            "SELECT (SELECT max(seq) FROM event_ids WHERE desk_id = %s AND seq < %s),"
+            " (SELECT min(seq) FROM event_ids WHERE desk_id = %s AND seq > %s)",
+            (desk_id, lo, desk_id, hi),
+        ).fetchone()
+        start, end = start or 0, end or hi
+    gaps = [
+        (r[0], r[1])
+        for r in db.execute(
+            "SELECT prev + 1, seq - 1 FROM ("
+            "  SELECT seq, lag(seq, 1, %s::bigint) OVER (ORDER BY seq) AS prev FROM event_ids"
+            "  WHERE desk_id = %s AND seq > %s AND seq <= %s"
+            ") x WHERE seq > prev + 1 ORDER BY seq",
+            (start, desk_id, start, end),
+        )
+    ]
+    return gaps, start + 1, end
+
+
+def open_gaps(db: PgConn, desk_id: str | None = None) -> list[dict]:
+    if desk_id is None:
+        return rows_of(db, "SELECT * FROM sync_gaps WHERE closed_at IS NULL ORDER BY desk_id, first_seq")
+    return rows_of(
+        db, "SELECT * FROM sync_gaps WHERE desk_id = %s AND closed_at IS NULL ORDER BY first_seq", (desk_id,)
+    )
+
+
+def open_gap(db: PgConn, desk_id: str, first: int, last: int, at: str, by: str) -> None:
+    db.execute(
+        "INSERT INTO sync_gaps(desk_id, first_seq, last_seq, found_at, found_by) VALUES (%s, %s, %s, %s, %s)",
+        (desk_id, first, last, at, by),
+    )
+
+
+def close_gap(db: PgConn, gap_id: int, at: str, by: str) -> None:
+    db.execute("UPDATE sync_gaps SET closed_at = %s, closed_by = %s WHERE id = %s", (at, by, gap_id))
+
+
+def record_import(db: PgConn, row: dict) -> int:
+    cols = list(row)
+    return db.execute(
+        f"INSERT INTO sync_imports({', '.join(cols)}) VALUES ({', '.join('%s' for _ in cols)}) RETURNING id",
+        [row[c] for c in cols],
+    ).fetchone()[0]
+
+
+def recent_imports(db: PgConn, limit: int = 20) -> list[dict]:
+    return rows_of(db, "SELECT * FROM sync_imports ORDER BY id DESC LIMIT %s", (limit,))
+
+
+def stored_request(db: PgConn, key: str) -> dict | None:
+    return one(db, "SELECT * FROM sync_requests WHERE idempotency_key = %s", (key,))
+
+
+def store_request(db: PgConn, key: str, body_sha256: str, response: str, at: str) -> None:
+    db.execute(
+        "INSERT INTO sync_requests(idempotency_key, body_sha256, response, at) VALUES (%s, %s, %s, %s)"
+        " ON CONFLICT DO NOTHING",
+        (key, body_sha256, response, at),
+    )
+
+
+def generation(db: PgConn) -> tuple[int, int]:
+    """No staged publication on PostgreSQL (one transaction per bundle): never busy."""
+    return 0, 0
+
+
+def get_meta(db: PgConn, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(db: PgConn, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO meta(key, value) VALUES (%s, %s) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )

@@ -1,0 +1,225 @@
+"""The hub's events on PostgreSQL: the month partitions of ``events`` (made on demand), inserting a batch
+(its global keys into ``event_ids`` with ``ON CONFLICT DO NOTHING``, the new events by COPY), and reading them
+(``db.sync_queries``' and ``db.queries``' twins)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import orjson
+
+from db.pg.common import EVENT_COLUMNS, copy_rows, one, rows_of
+from db.pg.connection import PgConn
+
+# --- partitions ---------------------------------------------------------------------------------
+
+
+def month_of(at: str) -> date:
+    """The first day of the month of an event's ``at`` (ISO 8601, checked by the records check)."""
+    return date(int(at[0:4]), int(at[5:7]), 1)
+
+
+def partition_name(month: date) -> str:
+    return f"events_{month.year:04d}{month.month:02d}"
+
+
+def ensure_partitions(db: PgConn, months: Iterable[date]) -> None:
+    """Make the month partitions of ``events`` that are missing, each in a short transaction of its own on
+    another connection (its lock on ``events`` is not held through the batch), under an advisory lock so
+    that two workers make it once."""
+    known = db.pool.partitions
+    wanted = {m for m in months if partition_name(m) not in known}
+    if not wanted:
+        return
+    with db.side() as side:
+        for month in sorted(wanted):
+            name = partition_name(month)
+            end = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+            with side.conn.transaction():
+                side.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (name,))
+                if side.execute("SELECT to_regclass(%s)", (name,)).fetchone()[0] is None:
+                    side.execute(
+                        f"CREATE TABLE {name} PARTITION OF events FOR VALUES FROM ('{month.isoformat()}') "
+                        f"TO ('{end.isoformat()}')"
+                    )
+            known.add(name)
+
+
+# --- events ---------------------------------------------------------------------------------------
+
+
+def insert_event_rows(db: PgConn, rows: Iterable[tuple], snapshots: Mapping[int, tuple] | None = None) -> int:
+    """Insert events (tuples of EVENT_COLUMNS, the payload as text or its UTF-8); returns how many were new by
+    event id (``ON CONFLICT DO NOTHING``: a caller that counted them new and gets fewer must refuse).
+
+    ``snapshots``: seq → (the snapshot's dossier id, its status) of those events whose payload carries a
+    snapshot (``desk.sync.checked_run.Run.snapshots``, read while the records check parsed them); without it each
+    payload is parsed here. The server never parses a payload: the keys go into ``event_ids`` in one
+    statement (its unique keys decide which are new), then the new events straight into their month
+    partitions by COPY."""
+    rows = [(*r[:7], r[7] if isinstance(r[7], str) else bytes(r[7]).decode("utf-8"), *r[8:]) for r in rows]
+    if not rows:
+        return 0
+    ensure_partitions(db, {month_of(r[5]) for r in rows})
+    fresh = {
+        r[0]
+        for r in db.execute(
+            "INSERT INTO event_ids(event_id, desk_id, seq, at_day, prev_hash, hash)"
+            " SELECT * FROM unnest(%b::text[], %b::text[], %b::bigint[], %b::date[], %b::text[], %b::text[])"
+            " ON CONFLICT DO NOTHING RETURNING event_id",
+            (
+                [r[2] for r in rows],
+                [r[0] for r in rows],
+                [r[1] for r in rows],
+                [r[5][:10] for r in rows],
+                [r[8] for r in rows],
+                [r[9] for r in rows],
+            ),
+        )
+    }
+    if len(fresh) < len(rows):
+        rows = [r for r in rows if r[2] in fresh]
+    copy_rows(
+        db,
+        "events",
+        (*EVENT_COLUMNS, "at_day", "snapshot_id", "snapshot_status", "has_snapshot"),
+        ((*r, r[5][:10], *_snapshot_columns(r, snapshots)) for r in rows),
+    )
+    return len(rows)
+
+
+def _snapshot_columns(row: tuple, snapshots: Mapping[int, tuple] | None) -> tuple[str | None, str | None, bool]:
+    """(snapshot_id, snapshot_status, has_snapshot) of an event row: its snapshot's dossier id and status."""
+    if snapshots is not None:
+        found = snapshots.get(row[1])
+        return (None, None, False) if found is None else (_text(found[0]), _text(found[1]), True)
+    dossier = orjson.loads(row[7]).get("dossier")
+    if not isinstance(dossier, dict):
+        return None, None, False
+    return _text(dossier.get("id")), _text(dossier.get("status")), True
+
+
+def _text(value: object) -> str | None:
+    """A JSON value as ``#>>`` gives it: a string as it is, null as NULL, anything else as its JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return orjson.dumps(value).decode()
+
+
+def insert_events(db: PgConn, rows: Iterable[dict]) -> int:
+    return insert_event_rows(db, [tuple(r[c] for c in EVENT_COLUMNS) for r in rows])
+
+
+def event_rows_between(db: PgConn, desk_id: str, first: int, last: int) -> dict[int, dict]:
+    return {
+        r["seq"]: r
+        for r in rows_of(
+            db,
+            "SELECT seq, event_id, hash, prev_hash FROM event_ids WHERE desk_id = %s AND seq BETWEEN %s AND %s",
+            (desk_id, first, last),
+        )
+    }
+
+
+def event_ids_present(db: PgConn, event_ids: list[str]) -> dict[str, dict]:
+    if not event_ids:
+        return {}
+    return {
+        r["event_id"]: r
+        for r in rows_of(
+            db,
+            "SELECT event_id, desk_id, seq, hash FROM event_ids WHERE event_id = ANY(%b::text[])",
+            (list(event_ids),),
+        )
+    }
+
+
+def _keys_cte(keys: list[tuple[str, int]]) -> tuple[str, tuple]:
+    return (
+        "k(desk_id, seq) AS (SELECT * FROM unnest(%b::text[], %b::bigint[]))",
+        ([k[0] for k in keys], [k[1] for k in keys]),
+    )
+
+
+def event_payloads(db: PgConn, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """(desk_id, seq) → payload text (found through ``event_ids``: the partition of its day)."""
+    if not keys:
+        return {}
+    cte, params = _keys_cte(keys)
+    return {
+        (r[0], r[1]): r[2]
+        for r in db.execute(
+            f"WITH {cte}, x AS (SELECT i.desk_id, i.seq, i.at_day FROM k JOIN event_ids i USING (desk_id, seq)) "
+            "SELECT e.desk_id, e.seq, e.payload FROM x JOIN events e"
+            " ON e.desk_id = x.desk_id AND e.seq = x.seq AND e.at_day = x.at_day",
+            params,
+        )
+    }
+
+
+def _latest(db: PgConn, codes: list[str], snapshot: bool) -> list[dict]:
+    if not codes:
+        return []
+    where = " AND has_snapshot" if snapshot else ""
+    return rows_of(
+        db,
+        "SELECT DISTINCT ON (dossier_code, desk_id) dossier_code, desk_id, seq, at FROM events"
+        f" WHERE dossier_code = ANY(%b::text[]){where} ORDER BY dossier_code, desk_id, seq DESC",
+        (list(codes),),
+    )
+
+
+def latest_events_per_desk(db: PgConn, codes: list[str]) -> list[dict]:
+    return _latest(db, codes, False)
+
+
+def latest_snapshot_events_per_desk(db: PgConn, codes: list[str]) -> list[dict]:
+    return _latest(db, codes, True)
+
+
+def event_head(db: PgConn, desk_id: str, seq: int | None = None) -> dict | None:
+    if seq is None:
+        return one(
+            db,
+            "SELECT i.seq, i.hash, e.at FROM event_ids i JOIN events e"
+            " ON e.desk_id = i.desk_id AND e.seq = i.seq AND e.at_day = i.at_day"
+            " WHERE i.desk_id = %s ORDER BY i.seq DESC LIMIT 1",
+            (desk_id,),
+        )
+    return one(
+        db,
+        "SELECT i.seq, i.hash, e.at FROM event_ids i JOIN events e"
+        " ON e.desk_id = i.desk_id AND e.seq = i.seq AND e.at_day = i.at_day WHERE i.desk_id = %s AND i.seq = %s",
+        (desk_id, seq),
+    )
+
+
+def event_codes(db: PgConn, desk_id: str) -> list[str]:
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT max(dossier_code) FROM events WHERE desk_id = %s AND dossier_code != ''"
+            " GROUP BY substr(dossier_code, 1, length(dossier_code) - 5)",
+            (desk_id,),
+        )
+    ]
+
+
+def desk_ids(db: PgConn) -> list[str]:
+    return [r[0] for r in db.execute("SELECT DISTINCT desk_id FROM event_ids ORDER BY desk_id")]
+
+
+def event_rows(db: PgConn, desk_id: str, *, after_seq: int = 0, limit: int = 1000) -> list[dict]:
+    return rows_of(
+        db,
+        "SELECT desk_id, seq, event_id, dossier_code, type, at, clerk, payload, prev_hash, hash FROM events"
+        " WHERE desk_id = %s AND seq > %s ORDER BY seq LIMIT %s",
+        (desk_id, after_seq, limit),
+    )
+
+
+def count_events(db: PgConn, desk_id: str | None = None) -> int:
+    if desk_id is None:
+        return db.execute("SELECT count(*) FROM event_ids").fetchone()[0]
+    return db.execute("SELECT count(*) FROM event_ids WHERE desk_id = %s", (desk_id,)).fetchone()[0]
