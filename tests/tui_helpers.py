@@ -79,18 +79,37 @@ async def scan_into(pilot, field, line: str, *, typed: int = 4) -> None:
         await pilot.pause()
 
 
+class Patience:
+    """When a wait gives up: after ``timeout`` seconds AND ``turns`` turns of the app's loop, not either alone.
+
+    Seconds alone decided a test on a busy machine, where the app may get a tenth of a core: 30 seconds
+    were then too few turns for a chain of messages and workers that takes a few on an idle one. Turns
+    alone would give a timer (a settle time, the idle lock) no time to run out. Either way a wait that
+    gives up decides nothing by itself: the assertion after it says what is missing.
+    """
+
+    def __init__(self, timeout: float, turns: int = 300) -> None:
+        self.deadline = time.monotonic() + timeout
+        self.turns = turns
+
+    def exhausted(self) -> bool:
+        self.turns -= 1
+        return self.turns <= 0 and time.monotonic() > self.deadline
+
+
 async def until(pilot, condition: Callable[[], object], *, timeout: float = 30.0) -> bool:
     """Let the app run until ``condition()`` holds: a timer fired, a message arrived, a screen changed.
 
-    Gives up after ``timeout`` seconds (then the assertion that follows says what is
-    missing); it never decides a test by itself. Workers are not waited for.
+    Gives up after ``timeout`` seconds and a few hundred turns of the app's loop (:class:`Patience`; then
+    the assertion that follows says what is missing); it never decides a test by itself. Workers are not
+    waited for.
     """
-    deadline = time.monotonic() + timeout
+    patience = Patience(timeout)
     while True:
         await pilot.pause()
         if condition():
             return True
-        if time.monotonic() > deadline:
+        if patience.exhausted():
             return False
 
 
@@ -109,10 +128,10 @@ async def settle(pilot, until=None, *, timeout: float = 30.0) -> None:
     A worker's result reaches the screen as a message posted from its thread, and
     what that message does (close a dialog, start the next worker) takes further
     turns of the event loop; so without ``until`` this goes on until the app has
-    been quiet twice in a row. Gives up after ``timeout`` seconds: the assertion
-    that follows says what is missing.
+    been quiet twice in a row. Gives up after ``timeout`` seconds and enough turns: the assertion
+    that follows says what is missing (see :class:`Patience`).
     """
-    deadline = time.monotonic() + timeout
+    patience = Patience(timeout)
     quiet = 0
     while True:
         await pilot.app.workers.wait_for_complete()
@@ -126,7 +145,7 @@ async def settle(pilot, until=None, *, timeout: float = 30.0) -> None:
                 return
         else:
             quiet = 0
-        if time.monotonic() > deadline:
+        if patience.exhausted():
             return
 
 
