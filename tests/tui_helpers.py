@@ -131,10 +131,15 @@ async def settle(pilot, until=None, *, timeout: float = 30.0) -> None:
     been quiet twice in a row. Gives up after ``timeout`` seconds and enough turns: the assertion
     that follows says what is missing (see :class:`Patience`).
     """
+    from textual.worker import WorkerFailed
+
     patience = Patience(timeout)
     quiet = 0
     while True:
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerFailed:
+            pass  # the screen shows the failure (an error dialog), which is what the test then looks at
         await pilot.pause()
         if until is not None:
             if until():
@@ -178,3 +183,53 @@ def css_parsed_once() -> Iterator[None]:
         yield
     finally:
         Stylesheet._parse_rules = parse_rules  # type: ignore[method-assign]
+
+
+PAUSE_TURNS = 20
+"""At most this many more turns a pause takes while messages still wait in the app (see :func:`patient_pilot`)."""
+
+
+@contextmanager
+def patient_pilot(patience: float) -> Iterator[None]:
+    """Meanwhile Pilot waits for the app by what is left to do in it, not by how busy the process looks.
+
+    ``pilot.pause()`` returns when the process seems idle, judged by its CPU time against the wall clock;
+    on a busy machine the process is not running much anyway, so a pause could return with the messages
+    that the keys set off still waiting (the next screen not composed, a dialog not yet closed). Here a
+    pause goes on, a few turns at most, until no message waits in the app, its screens or their widgets
+    (timers and workers are not waited for, as before). And Pilot's own wait for a screen to take its
+    messages gets ``patience`` seconds instead of 30, which ran out on such a machine with nothing wrong.
+    """
+    from textual.pilot import Pilot
+
+    pause, wait_for_screen = Pilot.pause, Pilot._wait_for_screen
+
+    async def patient_pause(self, delay: float | None = None) -> None:
+        await pause(self, delay)
+        if delay is None:
+            for _ in range(PAUSE_TURNS):
+                if _messages_done(self.app):
+                    break
+                await pause(self)
+
+    async def patient_wait_for_screen(self, timeout: float = patience) -> bool:
+        return await wait_for_screen(self, timeout)
+
+    Pilot.pause = patient_pause  # type: ignore[method-assign]
+    Pilot._wait_for_screen = patient_wait_for_screen  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Pilot.pause, Pilot._wait_for_screen = pause, wait_for_screen  # type: ignore[method-assign]
+
+
+def _messages_done(app) -> bool:
+    """No message waits in the app, its screens or their widgets (a running app: a closed one has none)."""
+    try:
+        if app.message_queue_size:
+            return False
+        return not any(
+            node.message_queue_size for screen in app.screen_stack for node in screen.walk_children(with_self=True)
+        )
+    except Exception:  # the app is gone or has no screen yet: nothing to wait for here
+        return True
