@@ -13,19 +13,26 @@ DEMO   := .demo-home
 unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 
-# the venv is (re)built when pyproject.toml changes; the stamp records which extras it has
-# the venv's own pip (Python >= 3.11 ships one that does editable installs) is not upgraded: that
-# was a download and a reinstall on every fresh clone. --no-compile: Python writes the bytecode of
-# what is imported on first use, instead of pip compiling every module of every package (mypy,
-# hypothesis, reportlab, ...) up front -- half of the install time of a fresh clone.
+# the venv is (re)built when pyproject.toml changes; the stamp records which extras it has.
+# The packages are installed by uv (pinned here; a wheel of PyPI with the program inside, put in the venv by
+# its pip): it downloads in parallel and keeps what it downloaded in its cache (~/.cache/uv), so a fresh
+# clone on a machine that has installed once before copies the ~270 MB of wheels from there instead of
+# downloading them again (pip kept no cache of them here). Where uv cannot be had, pip does the install as
+# before. The venv's own pip (Python >= 3.11 ships one that does editable installs) is not upgraded.
+# No compiling at install: Python writes the bytecode of what is imported on first use (see above).
+UV_VERSION := 0.13.8
+INSTALL = { $(PY) -m pip install --quiet --no-compile 'uv==$(UV_VERSION)' \
+	    && $(VENV)/bin/uv pip install --quiet --python $(PY) $(1); } \
+	  || { echo "make: uv was not installed: installing with pip"; $(PY) -m pip install --quiet --no-compile $(1); }
+
 $(VENV)/.stamp-run: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --no-compile -e .
+	$(call INSTALL,-e .)
 	touch $@
 
 $(VENV)/.stamp-test: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --no-compile -e '.[test]'
+	$(call INSTALL,-e '.[test]')
 	touch $@ $(VENV)/.stamp-run
 
 run: $(VENV)/.stamp-run

@@ -83,6 +83,9 @@ MODES = {
 }
 LANGUAGES = ("vi", "en")
 
+PREPARE_AFTER = 1.0
+"""Seconds after the first screen is painted before the other screens are imported and their styles read."""
+
 IDLE_CHECK_SECONDS = 15.0
 """How often the app looks whether the desk has been idle long enough to lock."""
 
@@ -149,7 +152,9 @@ class DeskApp(App):
         from desk.dossier.operators import has_operators
 
         self._titles()
-        self.set_timer(1.0, self._prepare_screens)
+        # counted from the first screen's first paint, not from here: on a busy machine a second from the mount
+        # could fall before the first screen is up, and its work (screens.tcss) would then delay it
+        self.call_after_refresh(self.set_timer, PREPARE_AFTER, self._prepare_screens)
         self.accounts = has_operators(self.desk)
         if self.accounts and self.desk.operator is None:
             self.show_login()

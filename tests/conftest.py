@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, settings
 
 from tests.desk_helpers import (  # noqa: F401  (the tests import these from here)
     DEFAULT_NOW,
+    PATIENCE,
     ROOT,
     DeskRun,
     know_each_other,
@@ -58,6 +59,15 @@ def _css_parsed_once():
     from tests.tui_helpers import css_parsed_once
 
     with css_parsed_once():
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _patient_pilot():
+    """Pilot's pauses wait for the app's messages, not for the process to look idle (tests/tui_helpers.py)."""
+    from tests.tui_helpers import patient_pilot
+
+    with patient_pilot(PATIENCE):
         yield
 
 

@@ -30,6 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # a Monday morning: office open, well before the same-day cut-off
 DEFAULT_NOW = "2026-11-23T09:00:00"
 
+PATIENCE = 300.0
+"""Seconds a test waits for a process to start, a thread to get somewhere or a screen to show something before
+it gives up: a guard against a hang, never a verdict. A busy machine (two cores shared by several suites, or
+the CPU hog of issue 11) made 20-60 s run out while nothing was wrong."""
+
 AGENCY_CODE = "000.00.12.H29"
 AGENCY_NAME = "UBND xã Minh Khai"
 CLERK = "Nguyễn Thị Lan"

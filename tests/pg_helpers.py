@@ -22,6 +22,10 @@ from pathlib import Path
 import pytest
 
 TEMPLATE = "hub_template"
+WAIT = "600"
+"""Seconds initdb and pg_ctl may take before the tests give up: a guard against a hang, never a verdict. On a
+busy machine (two cores, several suites at once) a cluster's start took 57 s, against pg_ctl's own default of 60."""
+
 INSTALL = "PostgreSQL is not installed: `apt-get install postgresql` (Debian 12: PostgreSQL 15); .ci/run does it"
 
 
@@ -50,7 +54,8 @@ class PgCluster:
             f"-k {self.root} -c listen_addresses='' -F -c full_page_writes=off -c synchronous_commit=off"
             " -c max_connections=200 -c shared_buffers=32MB"
         )
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-o", options, "start")
+        log = str(self.root / "server.log")
+        self._run("pg_ctl", "-D", str(self.data), "-l", log, "-w", "-t", WAIT, "-o", options, "start")
         import psycopg
 
         from db.pg import migrations
@@ -64,7 +69,7 @@ class PgCluster:
         command = [str(self.bin / program), *args]
         if self.as_root:
             command = ["runuser", "-u", "postgres", "--", *command]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=self.root)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=int(WAIT) + 60, cwd=self.root)
         if done.returncode != 0:
             log = self.root / "server.log"
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
@@ -86,7 +91,7 @@ class PgCluster:
         from desk.sync.store import close_pools
 
         close_pools()
-        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "-t", WAIT, "stop")
         shutil.rmtree(self.root, ignore_errors=True)
 
 

@@ -13,6 +13,7 @@ import time
 from desk.context import open_desk
 from desk.rules.codes import parse_code
 from tests.conftest import DEFAULT_NOW, ROOT, run_desk
+from tests.desk_helpers import PATIENCE
 
 INTAKE_LOOP = """
 import sys
@@ -38,7 +39,7 @@ def run_until_killed(home, committed_before_kill: int, extra_delay: float) -> in
         env=env,
     )
     last = 0
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + PATIENCE
     try:
         while last < committed_before_kill and time.monotonic() < deadline:
             ready, _, _ = select.select([proc.stdout], [], [], 1)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEFAULT_NOW, ROOT, new_cli_home, run_desk
+from tests.desk_helpers import PATIENCE
 from tests.tui_helpers import SCAN
 
 pytestmark = [
@@ -66,7 +67,7 @@ class Terminal:
         done = subprocess.run([*self.base, "capture-pane", "-t", "desk", "-p"], capture_output=True, text=True)
         return done.stdout
 
-    def wait_for(self, text: str, timeout: float = 60.0) -> str:
+    def wait_for(self, text: str, timeout: float = PATIENCE) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             shown = self.screen()

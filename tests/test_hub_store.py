@@ -30,7 +30,7 @@ from desk.sync.push import push
 from desk.sync.store import hub_store as hub_store_of
 from desk.sync.store import pg_store
 from tests.conftest import DEFAULT_NOW, ROOT, new_home, run_desk
-from tests.desk_helpers import enrol_homes
+from tests.desk_helpers import PATIENCE, enrol_homes
 
 AGENCY = "000.00.12.H29"
 
@@ -228,11 +228,11 @@ def test_batches_of_one_desk_take_turns_and_other_desks_do_not_wait(pg_url):
 
     t1 = threading.Thread(target=first)
     t1.start()
-    assert held.wait(30)
+    assert held.wait(PATIENCE)
     t2 = threading.Thread(target=second)
     t2.start()
     with store.reading() as db:  # the second batch of desk A waits on its advisory lock
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + PATIENCE
         while (
             time.monotonic() < deadline
             and not db.execute("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").fetchone()
@@ -242,8 +242,8 @@ def test_batches_of_one_desk_take_turns_and_other_desks_do_not_wait(pg_url):
     with store.writing("desk-B"):  # another desk goes in meanwhile
         order.append("B in")
     release.set()
-    t1.join(30)
-    t2.join(30)
+    t1.join(PATIENCE)
+    t2.join(PATIENCE)
     assert order == ["A1 in", "B in", "A1 out", "A2 in"]
 
 
@@ -271,7 +271,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_the_retry_brings_it_once(tm
     blocker = psycopg.connect(pg_url)
     d = open_desk(desk_home)
     try:
-        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        ready, _, _ = select.select([proc.stdout], [], [], PATIENCE)
         assert ready, "the hub did not start"
         line = proc.stdout.readline().decode()
         assert "listening on" in line and "2 workers" in line, line
@@ -289,7 +289,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_the_retry_brings_it_once(tm
         pusher = threading.Thread(target=pushing)
         pusher.start()
         waiting = None
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PATIENCE
         with psycopg.connect(pg_url, autocommit=True) as watch:
             while waiting is None and time.monotonic() < deadline:
                 waiting = watch.execute(
@@ -465,11 +465,11 @@ def test_two_desks_batches_about_one_dossier_rebuild_it_one_after_the_other(tmp_
 
     t1 = threading.Thread(target=first)
     t1.start()
-    assert held.wait(30)
+    assert held.wait(PATIENCE)
     t2 = threading.Thread(target=second)
     t2.start()
     with store.reading() as db:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + PATIENCE
         while (
             time.monotonic() < deadline
             and not db.execute(
@@ -478,6 +478,6 @@ def test_two_desks_batches_about_one_dossier_rebuild_it_one_after_the_other(tmp_
         ):
             time.sleep(0.01)
     release.set()
-    t1.join(30)
-    t2.join(30)
+    t1.join(PATIENCE)
+    t2.join(PATIENCE)
     assert order == ["A locked", "A done", "B locked"]

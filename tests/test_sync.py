@@ -36,7 +36,7 @@ from desk.sync.push import PROTOCOL, idempotency_key, push
 from desk.sync.status import sync_status
 from desk.sync.store import hub_store as hub_store_of
 from tests.conftest import DEFAULT_NOW, ROOT, new_home, run_desk
-from tests.desk_helpers import enrol_homes, push_signature
+from tests.desk_helpers import PATIENCE, enrol_homes, push_signature
 
 AGENCY = "000.00.12.H29"
 
@@ -68,7 +68,7 @@ class HubProcess:
             cwd=ROOT,
             env=env,
         )
-        ready, _, _ = select.select([self.proc.stdout], [], [], 20)
+        ready, _, _ = select.select([self.proc.stdout], [], [], PATIENCE)
         assert ready, "the hub did not start"
         line = self.proc.stdout.readline().decode()
         assert "listening on" in line, line

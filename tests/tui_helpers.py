@@ -79,18 +79,37 @@ async def scan_into(pilot, field, line: str, *, typed: int = 4) -> None:
         await pilot.pause()
 
 
+class Patience:
+    """When a wait gives up: after ``timeout`` seconds AND ``turns`` turns of the app's loop, not either alone.
+
+    Seconds alone decided a test on a busy machine, where the app may get a tenth of a core: 30 seconds
+    were then too few turns for a chain of messages and workers that takes a few on an idle one. Turns
+    alone would give a timer (a settle time, the idle lock) no time to run out. Either way a wait that
+    gives up decides nothing by itself: the assertion after it says what is missing.
+    """
+
+    def __init__(self, timeout: float, turns: int = 300) -> None:
+        self.deadline = time.monotonic() + timeout
+        self.turns = turns
+
+    def exhausted(self) -> bool:
+        self.turns -= 1
+        return self.turns <= 0 and time.monotonic() > self.deadline
+
+
 async def until(pilot, condition: Callable[[], object], *, timeout: float = 30.0) -> bool:
     """Let the app run until ``condition()`` holds: a timer fired, a message arrived, a screen changed.
 
-    Gives up after ``timeout`` seconds (then the assertion that follows says what is
-    missing); it never decides a test by itself. Workers are not waited for.
+    Gives up after ``timeout`` seconds and a few hundred turns of the app's loop (:class:`Patience`; then
+    the assertion that follows says what is missing); it never decides a test by itself. Workers are not
+    waited for.
     """
-    deadline = time.monotonic() + timeout
+    patience = Patience(timeout)
     while True:
         await pilot.pause()
         if condition():
             return True
-        if time.monotonic() > deadline:
+        if patience.exhausted():
             return False
 
 
@@ -109,13 +128,18 @@ async def settle(pilot, until=None, *, timeout: float = 30.0) -> None:
     A worker's result reaches the screen as a message posted from its thread, and
     what that message does (close a dialog, start the next worker) takes further
     turns of the event loop; so without ``until`` this goes on until the app has
-    been quiet twice in a row. Gives up after ``timeout`` seconds: the assertion
-    that follows says what is missing.
+    been quiet twice in a row. Gives up after ``timeout`` seconds and enough turns: the assertion
+    that follows says what is missing (see :class:`Patience`).
     """
-    deadline = time.monotonic() + timeout
+    from textual.worker import WorkerFailed
+
+    patience = Patience(timeout)
     quiet = 0
     while True:
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerFailed:
+            pass  # the screen shows the failure (an error dialog), which is what the test then looks at
         await pilot.pause()
         if until is not None:
             if until():
@@ -126,7 +150,7 @@ async def settle(pilot, until=None, *, timeout: float = 30.0) -> None:
                 return
         else:
             quiet = 0
-        if time.monotonic() > deadline:
+        if patience.exhausted():
             return
 
 
@@ -159,3 +183,53 @@ def css_parsed_once() -> Iterator[None]:
         yield
     finally:
         Stylesheet._parse_rules = parse_rules  # type: ignore[method-assign]
+
+
+PAUSE_TURNS = 20
+"""At most this many more turns a pause takes while messages still wait in the app (see :func:`patient_pilot`)."""
+
+
+@contextmanager
+def patient_pilot(patience: float) -> Iterator[None]:
+    """Meanwhile Pilot waits for the app by what is left to do in it, not by how busy the process looks.
+
+    ``pilot.pause()`` returns when the process seems idle, judged by its CPU time against the wall clock;
+    on a busy machine the process is not running much anyway, so a pause could return with the messages
+    that the keys set off still waiting (the next screen not composed, a dialog not yet closed). Here a
+    pause goes on, a few turns at most, until no message waits in the app, its screens or their widgets
+    (timers and workers are not waited for, as before). And Pilot's own wait for a screen to take its
+    messages gets ``patience`` seconds instead of 30, which ran out on such a machine with nothing wrong.
+    """
+    from textual.pilot import Pilot
+
+    pause, wait_for_screen = Pilot.pause, Pilot._wait_for_screen
+
+    async def patient_pause(self, delay: float | None = None) -> None:
+        await pause(self, delay)
+        if delay is None:
+            for _ in range(PAUSE_TURNS):
+                if _messages_done(self.app):
+                    break
+                await pause(self)
+
+    async def patient_wait_for_screen(self, timeout: float = patience) -> bool:
+        return await wait_for_screen(self, timeout)
+
+    Pilot.pause = patient_pause  # type: ignore[method-assign]
+    Pilot._wait_for_screen = patient_wait_for_screen  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Pilot.pause, Pilot._wait_for_screen = pause, wait_for_screen  # type: ignore[method-assign]
+
+
+def _messages_done(app) -> bool:
+    """No message waits in the app, its screens or their widgets (a running app: a closed one has none)."""
+    try:
+        if app.message_queue_size:
+            return False
+        return not any(
+            node.message_queue_size for screen in app.screen_stack for node in screen.walk_children(with_self=True)
+        )
+    except Exception:  # the app is gone or has no screen yet: nothing to wait for here
+        return True

@@ -10,10 +10,14 @@ class DeskFooter(Footer):
     """Textual's footer; the changes of bindings that come together (mount, focus, resize, resume …) rebuild it once.
 
     Textual rebuilds the footer after the next refresh for each change: six times while the first screen comes
-    up, each time all its keys. The rebuild reads the bindings as they are when it runs, so one is the same.
+    up, each time all its keys, and again at each move of the focus. The rebuild reads the bindings as they are
+    when it runs, so one is the same; and a rebuild that would show the keys it already shows (the focus moved
+    between two boxes with the same keys) is left out.
     """
 
     _rebuild_pending = False
+    _shown: tuple | None = None
+    """What the keys were built from (Footer.compose reads nothing else): the key, its binding, enabled, tooltip."""
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
@@ -25,4 +29,15 @@ class DeskFooter(Footer):
 
     async def _rebuild(self) -> None:
         self._rebuild_pending = False
+        if not self.is_attached:
+            return
+        shown = self._keys()
+        if shown == self._shown:
+            return
+        self._shown = shown
         await self.recompose()
+
+    def _keys(self) -> tuple:
+        return tuple(
+            (key, active.binding, active.enabled, active.tooltip) for key, active in self.screen.active_bindings.items()
+        )

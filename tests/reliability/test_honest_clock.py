@@ -13,6 +13,7 @@ from desk.dossier.intake import ApplicantInput, IntakeRequest, receive
 from screens.app import DeskApp
 from screens.dialogs.previews import ReceiptPreview
 from tests.conftest import run_desk
+from tests.desk_helpers import PATIENCE
 from tests.tui_helpers import SCAN, SIZE, pilot_test, scan_into, settle, until, visible_text
 
 REQUEST = IntakeRequest(procedure_code="2.000815", applicant=ApplicantInput(name="Nguyễn Văn An"))
@@ -51,10 +52,10 @@ def test_two_intakes_racing_for_the_lock_are_stamped_in_the_order_they_are_writt
         racer = threading.Thread(target=slower_intake)
         ticking.watched = racer
         racer.start()
-        assert ticking.watched_read.wait(30), "the racing intake never read the clock"
+        assert ticking.watched_read.wait(PATIENCE), "the racing intake never read the clock"
         receive(other, REQUEST)  # written first, with a later clock reading than the racer's first
         other.db.conn.execute("COMMIT")
-        racer.join(30)
+        racer.join(PATIENCE)
     finally:
         other.close()
     assert not racer.is_alive()
