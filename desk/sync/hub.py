@@ -29,7 +29,8 @@ from pathlib import Path
 
 from desk.config import load_settings
 from desk.errors import DeskError, InvalidInput
-from desk.sync.hub_app import HubApp, add_token, token_digest, token_matches
+from desk.sync.hub_app import HubApp
+from desk.sync.hub_request import add_token, token_digest, token_matches
 
 __all__ = ["HubApp", "HubServer", "add_token", "app_from_env", "make_server", "serve", "token_digest", "token_matches"]
 

@@ -27,9 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import hmac
 import json
-import secrets
 import threading
 import time
 import urllib.parse
@@ -38,19 +36,18 @@ from collections.abc import Callable
 from datetime import datetime
 
 from desk import __version__, clock, keys
-from desk.config import load_settings, update_settings
+from desk.config import load_settings
 from desk.errors import DeskError, IntegrityFailure, InvalidInput
 from desk.rules.problems import Problem, is_code
 from desk.sync import hub_uploads
 from desk.sync.checked_run import Run
+from desk.sync.hub_request import declared, token_matches
 from desk.sync.ingest import Busy, ChainConflict, ingest
 from desk.sync.lookup_page import store_reader
 from desk.sync.lookup_route import LOOKUP_PATH, PER_MINUTE, LookupRoute
 from desk.sync.outbox import outbox_of
 from desk.sync.publish import resume
 from desk.sync.push import (
-    DESK_CLOCK_HEADER,
-    DESK_LAST_SEQ_HEADER,
     EVENTS_PATH,
     HEAD_PATH,
     HEALTH_PATH,
@@ -65,34 +62,8 @@ from desk.sync.store import SQLITE, HubStore, hub_store
 
 MAX_BODY = 16 * 1024**2
 REQUEST_TIMEOUT = 30.0
-TOKEN_PREFIX = "sha256:"
 MAX_KEY_LENGTH = 200
 KEYS_PATH = "/v1/keys"
-
-
-def token_digest(token: str) -> str:
-    return TOKEN_PREFIX + hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def token_matches(presented: str, stored: tuple[str, ...]) -> bool:
-    """Constant time in the presented token, whichever stored token (if any) it matches."""
-    digest = token_digest(presented).encode()
-    raw = presented.encode("utf-8")
-    ok = False
-    for entry in stored:
-        if entry.startswith(TOKEN_PREFIX):
-            ok |= hmac.compare_digest(digest, entry.encode())
-        else:  # a token written into desk.toml by hand
-            ok |= hmac.compare_digest(raw, entry.encode("utf-8"))
-    return ok
-
-
-def add_token(home) -> str:
-    """Make a new hub token, store its digest in the home's settings, and return it (shown once)."""
-    token = secrets.token_urlsafe(32)
-    settings = load_settings(home)
-    update_settings(home, hub_tokens=(*settings.hub_tokens, token_digest(token)))
-    return token
 
 
 # the code of a refusal whose problem is still prose (no dotted code yet), by HTTP status
@@ -114,26 +85,6 @@ class _Reply(Exception):
         self.code = code
         self.message = message
         self.headers = headers or {}
-
-
-def declared(headers: dict) -> tuple[datetime | None, int | None]:
-    """What a push declares beside its events (``Desk-Clock``, ``Desk-Last-Seq``): the desk's clock and its
-    highest seq, for the board; a value that does not parse is taken as not given."""
-    desk_clock: datetime | None = None
-    text = headers.get(DESK_CLOCK_HEADER.lower(), "").strip()[:40]
-    if text:
-        try:
-            value = datetime.fromisoformat(text)
-            if value.tzinfo is not None:
-                value = value.astimezone().replace(tzinfo=None)
-            desk_clock = value.replace(microsecond=0)
-        except ValueError:
-            pass
-    seq: int | None = None
-    text = headers.get(DESK_LAST_SEQ_HEADER.lower(), "").strip()[:20]
-    if text.isdigit() and int(text) < 2**53:
-        seq = int(text)
-    return desk_clock, seq
 
 
 def _describe_plainly(problem: Problem) -> str:
