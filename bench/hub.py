@@ -118,14 +118,14 @@ def main(argv=None) -> int:
     results["generate_s"] = round(time.perf_counter() - t, 1)
     work = Path(tempfile.mkdtemp(prefix="bench-hub-", dir=cache))
     try:
-        runs = []
+        runs, hub_root = [], work
         for workers in args.worker_counts:
             hub_root = _fresh_home(cached.root, work / f"hub-{workers}", url)
             print(f"bench-hub: {args.desks} desks push to {workers} hub worker(s) …", file=sys.stderr)
             runs.append(run_pushes(hub_root, args, workers, url, cluster.postmaster() if cluster else None))
         results["push_runs"] = runs
         results.update({k: v for k, v in runs[-1].items() if k != "pg"})  # the last run's (most workers) figures
-        hub_root = _fresh_home(cached.root, work / "hub", url)
+        # the bundle and the board: on the hub as the last run left it (its desks pushed, the hub's events held)
         if args.bundle_events:
             print(f"bench-hub: import of one bundle of {args.bundle_events:,} events …", file=sys.stderr)
             results.update(run_import(hub_root, work, args.bundle_events))
