@@ -118,13 +118,15 @@ def main(argv=None) -> int:
     results["generate_s"] = round(time.perf_counter() - t, 1)
     work = Path(tempfile.mkdtemp(prefix="bench-hub-", dir=cache))
     try:
-        runs, hub_root = [], work
+        runs, hub_root, desks = [], work, make_desks(cached.root, args)
         for workers in args.worker_counts:
             hub_root = _fresh_home(cached.root, work / f"hub-{workers}", url)
             print(f"bench-hub: {args.desks} desks push to {workers} hub worker(s) …", file=sys.stderr)
-            runs.append(run_pushes(hub_root, args, workers, url, cluster.postmaster() if cluster else None))
+            runs.append(run_pushes(hub_root, desks, args, workers, url, cluster.postmaster() if cluster else None))
+            print(f"bench-hub: {json.dumps(runs[-1])}", file=sys.stderr)  # each run as it ends
         results["push_runs"] = runs
-        results.update({k: v for k, v in runs[-1].items() if k != "pg"})  # the last run's (most workers) figures
+        most = max(runs, key=lambda r: r["workers"])
+        results.update({k: v for k, v in most.items() if k != "pg"})  # the figures of the run of the most workers
         # the bundle and the board: on the hub as the last run left it (its desks pushed, the hub's events held)
         if args.bundle_events:
             print(f"bench-hub: import of one bundle of {args.bundle_events:,} events …", file=sys.stderr)
@@ -169,10 +171,29 @@ def _fresh_home(cached: Path, root: Path, url: str) -> Path:
 # --- the pushes ------------------------------------------------------------------------------
 
 
-def run_pushes(hub_root: Path, args, workers: int, url: str, postmaster: int | None) -> dict:
-    from bench.hub_desks import SimDesk, push_all, sim_agency
-    from bench.hub_generate import NOW
+def make_desks(hub_root: Path, args) -> list:
+    """The simulated desks and their day (made once: every run pushes the same days)."""
+    from bench.hub_desks import SimDesk, sim_agency
     from desk.catalog.store import list_procedures
+    from desk.config import Home
+    from desk.context import open_desk
+
+    hub = open_desk(Home(hub_root))
+    try:
+        procedures = list_procedures(hub)
+    finally:
+        hub.close()
+    print(f"bench-hub: {args.desks} desks make their day …", file=sys.stderr)
+    desks = [SimDesk(number=i, agency=sim_agency(i), desk_no=i % 10) for i in range(args.desks)]
+    for d in desks:
+        d.make_day(procedures, args.dossiers_per_desk, args.events_per_dossier, DAY, seed=1000 + d.number)
+    return desks
+
+
+def run_pushes(hub_root: Path, desks: list, args, workers: int, url: str, postmaster: int | None) -> dict:
+    """One run: the desks enrolled at this hub, then every desk's day pushed at once to ``workers`` processes."""
+    from bench.hub_desks import push_all
+    from bench.hub_generate import NOW
     from desk.config import Home, load_settings, update_settings
     from desk.context import open_desk
     from desk.sync.enrolment import Request, enrol
@@ -181,20 +202,17 @@ def run_pushes(hub_root: Path, args, workers: int, url: str, postmaster: int | N
 
     home = Home(hub_root)
     token = add_token(home)
-    desks = [SimDesk(number=i, agency=sim_agency(i), desk_no=i % 10) for i in range(args.desks)]
     served = load_settings(home).hub_agencies
     update_settings(home, hub_agencies=(*served, *sorted({d.agency for d in desks})))
     hub = open_desk(home)
     try:
         for d in desks:
             enrol(hub, Request(d.agency, "UBND Bench", d.desk_no, d.desk_id, d.public))
-        procedures = list_procedures(hub)
     finally:
         hub.close()
         close_pools()
-    print(f"bench-hub: {len(desks)} desks make their day …", file=sys.stderr)
     for d in desks:
-        d.make_day(procedures, args.dossiers_per_desk, args.events_per_dossier, DAY, seed=1000 + d.number)
+        d.acknowledged, d.latencies, d.retries, d.error = set(), [], 0, ""
     expected = sum(len(d.records) for d in desks)
     batches = [d.batches(args.batch, token, NOW) for d in desks]  # made and signed before the clock starts
     server = HubProcess(hub_root, workers)
