@@ -80,6 +80,16 @@ def test_small_hub_bench_on_postgresql_with_workers_counts_every_event(tmp_path,
     with psycopg.connect(pg_url) as conn:  # the generated hub, the last run's desks, the bundle
         held = conn.execute("SELECT count(*), count(DISTINCT event_id) FROM event_ids").fetchone()
         stored = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        # the keys and indexes dropped while it filled are all back, on every month partition of events
+        valid = conn.execute(
+            "SELECT count(*), bool_and(indisvalid) FROM pg_index WHERE indrelid IN ('events'::regclass, 'event_ids'::regclass)"
+        ).fetchone()
+        partitions = conn.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = 'events'::regclass").fetchone()[0]
+        partition_indexes = conn.execute(
+            "SELECT count(*) FROM pg_index i JOIN pg_inherits p ON p.inhrelid = i.indrelid"
+            " WHERE p.inhparent = 'events'::regclass AND i.indisvalid"
+        ).fetchone()[0]
+    assert valid == (4, True) and partitions >= 12 and partition_indexes == 2 * partitions
     generated = 3000 - 2 * 5  # two of the 20 desks with an open gap of 5 events
     assert held == (generated + 80 + 200, generated + 80 + 200) and stored == held[0]
     for key in BUDGETED:
