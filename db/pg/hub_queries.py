@@ -505,6 +505,15 @@ def seq_gaps(db: PgConn, desk_id: str, around: tuple[int, int] | None = None) ->
     return gaps, start + 1, end
 
 
+def sync_desk_rows(db: PgConn, desk_ids: list[str]) -> dict[str, dict]:
+    if not desk_ids:
+        return {}
+    return {
+        r["desk_id"]: r
+        for r in _rows(db, "SELECT * FROM sync_desks WHERE desk_id = ANY(%b::text[])", (list(desk_ids),))
+    }
+
+
 def open_gaps(db: PgConn, desk_id: str | None = None) -> list[dict]:
     if desk_id is None:
         return _rows(db, "SELECT * FROM sync_gaps WHERE closed_at IS NULL ORDER BY desk_id, first_seq")
