@@ -302,8 +302,10 @@ def reset(url: str) -> dict:
         conn.execute(
             "CREATE TEMP TABLE gone AS SELECT desk_id FROM sync_desks WHERE agency_code NOT LIKE %s"
             " UNION SELECT desk_id FROM enrolled_desks WHERE agency_code NOT LIKE %s"
-            " UNION SELECT DISTINCT desk_id FROM sync_imports WHERE agency_code NOT LIKE %s",
-            (BASE_AGENCIES,) * 3,
+            " UNION SELECT DISTINCT desk_id FROM sync_imports WHERE agency_code NOT LIKE %s"
+            # and events of no known desk (a run cut short, e.g. by Ctrl+C): else their ids refuse the next run's
+            " UNION (SELECT DISTINCT desk_id FROM event_ids EXCEPT SELECT desk_id FROM sync_desks WHERE agency_code LIKE %s)",
+            (BASE_AGENCIES,) * 4,
         )
         removed = 0
         with conn.transaction():
