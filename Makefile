@@ -61,7 +61,8 @@ bench: $(VENV)/.stamp-test
 	$(PY) -m bench --out bench/results.json
 
 # the hub under a province's end of day (issue 17): N desks pushing at once, a 20,000-event bundle, the board
-# of 600 desks; BENCH_HUB_ARGS="--full" for a hub of 10,000,000 events, "--desks 300" for more desks
+# of 600 desks; BENCH_HUB_ARGS="--full" for a hub of 10,000,000 events, "--desks 300" for more desks, "--pg
+# --workers 1,2,4" for the hub on a PostgreSQL cluster of the bench's own (docs/performance.md)
 bench-hub: $(VENV)/.stamp-test
 	$(PY) -m bench.hub --out bench/hub-results.json $(BENCH_HUB_ARGS)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -46,6 +45,7 @@ def main(argv=None) -> int:
     )
     args = p.parse_args(argv)
 
+    from bench.common import budgets, machine, write_report
     from bench.generate import bench_home
 
     compile_sources()
@@ -60,16 +60,12 @@ def main(argv=None) -> int:
     report = {
         "size": args.size,
         "dossiers": dossiers,
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": machine(),
         "results": results,
-        "budgets": {
-            k: {"budget": v, "value": results.get(k), "ok": results.get(k) is not None and results[k] <= v}
-            for k, v in BUDGETS.items()
-        },
+        "budgets": budgets(results, BUDGETS),
     }
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_report(out, report)
     print(json.dumps(report["budgets"], indent=2))
     print(f"bench: written to {out}", file=sys.stderr)
     return 0

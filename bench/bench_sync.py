@@ -24,6 +24,7 @@ import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bench.common import enrol as enrol
 from bench.generate import FAMILY, GIVEN, MIDDLE
 from db import queries, write_transaction
 from desk.catalog.formats import sample_catalog_path
@@ -47,21 +48,6 @@ def _home(root: Path, desk_no: int) -> Home:
     home = Home(root)
     init_home(home, agency_code="000.00.12.H29", agency_name="UBND xã Bench", desk_no=desk_no, clerk="Bench Clerk")
     return home
-
-
-def enrol(hub_home: Home, desk_home: Home) -> None:
-    """Enrol the desk of ``desk_home`` at the hub of ``hub_home`` (as ``desk hub enrol`` does)."""
-    from desk import keys
-    from desk.sync.enrolment import Request
-    from desk.sync.enrolment import enrol as enrol_request
-
-    agency = load_settings(desk_home).agency
-    hub = open_desk(hub_home)
-    try:
-        request = Request(agency.code, agency.name, agency.desk_no, agency.desk_id, keys.desk_public_key(desk_home))
-        enrol_request(hub, request)
-    finally:
-        hub.close()
 
 
 def make_desk_with_events(

@@ -19,7 +19,6 @@ are steadier than wall time. ``import_20k_events_s`` scales the median linearly 
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import os
 import shutil
@@ -30,62 +29,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.common import export
+from bench.pg_cluster import Cluster, server_cpu_s
+
 BUDGET_S = 3.0
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class Cluster:
-    """initdb + pg_ctl in a temporary folder, on a Unix socket; :meth:`stop` removes it."""
-
-    def __init__(self, *, fsync: bool) -> None:
-        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
-        if not found:
-            raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
-        self.bin = Path(found[-1]).parent
-        self.root = Path(tempfile.mkdtemp(prefix="desk-pgb-"))
-        self.data = self.root / "data"
-        self.as_root = os.geteuid() == 0
-        if self.as_root:
-            shutil.chown(self.root, "postgres", "postgres")
-        os.chmod(self.root, 0o700)
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "-N")
-        options = f"-k {self.root} -c listen_addresses='' -c max_connections=100 -c shared_buffers=128MB"
-        if not fsync:
-            options += " -F -c full_page_writes=off -c synchronous_commit=off"
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-o", options, "start")
-
-    def _run(self, program: str, *args: str) -> None:
-        command = [str(self.bin / program), *args]
-        if self.as_root:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=120, cwd=self.root)
-
-    def url(self, database: str) -> str:
-        return f"postgresql://postgres@/{database}?host={self.root}"
-
-    def postmaster(self) -> int:
-        return int((self.data / "postmaster.pid").read_text().split()[0])
-
-    def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
-def server_cpu_s(postmaster: int | None) -> float | None:
-    """User + system seconds of the postmaster and its live children (the backends, the WAL writer…)."""
-    if postmaster is None:
-        return None
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for stat in glob.glob("/proc/[0-9]*/stat"):
-        try:
-            fields = Path(stat).read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid, ppid = int(stat.split("/")[2]), int(fields[1])
-        if pid == postmaster or ppid == postmaster:
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
 
 
 def _database(admin_url: str, name: str, *, drop: bool = False) -> None:
@@ -105,7 +53,8 @@ def _url_of(admin_url: str, name: str) -> str:
 
 def run_once(root: Path, source: Path, bundle_of, url: str, postmaster: int | None) -> dict:
     """One import of the source desk's bundle into a new hub home on ``url``, in a process of its own."""
-    from bench.bench_sync import _home, enrol
+    from bench.bench_sync import _home
+    from bench.common import enrol
     from desk.config import Home, update_settings
     from desk.sync.seal import ensure_hub_identity
 
@@ -127,17 +76,9 @@ def run_once(root: Path, source: Path, bundle_of, url: str, postmaster: int | No
 
 
 def _export(desk_home, seal_to: str, out: Path) -> Path:
-    from desk.context import open_desk
-    from desk.sync.bundle_write import export_bundle
-
-    out.mkdir()
-    desk = open_desk(desk_home)
-    try:
-        path = export_bundle(desk, out, seal_to=seal_to).path
-        assert path is not None
-        return path
-    finally:
-        desk.close()
+    path = export(desk_home, out, seal_to).path
+    assert path is not None
+    return path
 
 
 def child(hub_root: Path, bundle: Path, postmaster: int | None) -> dict:
@@ -176,7 +117,7 @@ def child(hub_root: Path, bundle: Path, postmaster: int | None) -> dict:
 def bench(events: int = 20_000, runs: int = 3, url: str | None = None, *, fsync: bool = False) -> dict:
     from bench.bench_sync import make_desk_with_events
 
-    cluster = None if url else Cluster(fsync=fsync)
+    cluster = None if url else Cluster(durable=fsync)
     admin = url or (cluster.url("postgres") if cluster else "")
     postmaster = cluster.postmaster() if cluster else None
     measured: list[dict] = []

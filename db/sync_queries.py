@@ -392,6 +392,14 @@ def hub_desk_rows(db) -> list[dict]:
     )
 
 
+def sync_desk_rows(db, desk_ids: list[str]) -> dict[str, dict]:
+    """desk id → its row of ``sync_desks`` (agency, number, first and last seen), for these desks only."""
+    if not desk_ids:
+        return {}
+    marks = ",".join("?" * len(desk_ids))
+    return {r["desk_id"]: r for r in _rows(db, f"SELECT * FROM sync_desks WHERE desk_id IN ({marks})", list(desk_ids))}
+
+
 def recent_imports(db, limit: int = 20) -> list[dict]:
     return _rows(db, "SELECT * FROM sync_imports ORDER BY id DESC LIMIT ?", (limit,))
 

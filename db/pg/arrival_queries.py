@@ -34,6 +34,16 @@ def hub_desk_rows(db: PgConn) -> list[dict]:
     )
 
 
+def sync_desk_rows(db: PgConn, desk_ids: list[str]) -> dict[str, dict]:
+    """desk id → its row of ``sync_desks``, for these desks only (``db.sync_queries.sync_desk_rows``)."""
+    if not desk_ids:
+        return {}
+    return {
+        r["desk_id"]: r
+        for r in rows_of(db, "SELECT * FROM sync_desks WHERE desk_id = ANY(%b::text[])", (list(desk_ids),))
+    }
+
+
 def seq_gaps(db: PgConn, desk_id: str, around: tuple[int, int] | None = None) -> tuple[list[tuple[int, int]], int, int]:
     if around is None:
         start, end = 0, db.execute("SELECT max(seq) FROM event_ids WHERE desk_id = %s", (desk_id,)).fetchone()[0] or 0

@@ -184,10 +184,12 @@ def _refresh_gaps(db, q: HubQueries, desk_id: str, lo: int, hi: int, at: str, by
 
 
 def desk_gaps(db, desk_id: str | None = None, q: HubQueries = SQLITE_QUERIES) -> list[Gap]:
-    """Open gaps recorded at this hub (for one desk, or all); ``db`` a handle of the store of ``q``."""
-    desks = {d["desk_id"]: d for d in q.hub_desk_rows(db)}
+    """Open gaps recorded at this hub (for one desk, or all); ``db`` a handle of the store of ``q``. Reads the
+    gaps and the rows of their desks only (each pushed batch asks: nothing here may grow with the hub)."""
+    gaps = q.open_gaps(db, desk_id)
+    desks = q.sync_desk_rows(db, sorted({g["desk_id"] for g in gaps}))
     out = []
-    for g in q.open_gaps(db, desk_id):
+    for g in gaps:
         d = desks.get(g["desk_id"], {})
         out.append(Gap(g["desk_id"], d.get("desk_no"), d.get("agency_code", ""), g["first_seq"], g["last_seq"]))
     return out
