@@ -163,7 +163,7 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
     q.insert_dossiers(db, new_rows, new_lines)
     if q is SQLITE_QUERIES:  # the hub's result_files: SQLite only so far (db.result_queries; docs/hub.md)
         rebuild_results(
-            db, {code: (best[code]["desk_id"], best[code]["seq"], row[ID]) for code, (row, _) in chosen.items()}
+            db, {code: (best[code]["desk_id"], best[code]["seq"], row[ID]) for code, (row, _) in chosen.items()}, fresh
         )
     return len(chosen)
 
