@@ -18,7 +18,7 @@ import contextlib
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, BinaryIO, Protocol
 
@@ -229,14 +229,31 @@ def missing_files(desk) -> list[tuple[str, str, str]]:
     return out
 
 
-def rebuild_results(db, q: HubQueries, chosen: dict[str, tuple[str, int, str]]) -> None:
+_RESULTS = '"results":'
+"""What a payload carrying electronic results holds (``db.file_queries.payloads_with_results`` looks for it too)."""
+_RESULTS_B = _RESULTS.encode()
+
+
+def rebuild_results(
+    db,
+    q: HubQueries,
+    chosen: dict[str, tuple[str, int, str]],
+    fresh: Mapping[tuple[str, int], str | bytes] | None = None,
+) -> None:
     """The ``result_files`` of the dossiers an import rebuilt, from the snapshot each was rebuilt from
     (``chosen``: dossier code → (desk id, seq, dossier id)); only snapshots that carry results are read.
-    ``db``, ``q``: the hub's store's transaction and queries."""
+    ``db``, ``q``: the hub's store's transaction and queries. ``fresh``: payloads (desk id, seq) → JSON the
+    caller holds already (the events just written): looked at here instead of read back."""
     import orjson
 
     keys = {(desk_id, seq): dossier_id for desk_id, seq, dossier_id in chosen.values()}
-    for key, payload in q.payloads_with_results(db, keys).items():
+    fresh = fresh or {}
+    held = {key: fresh[key] for key in keys if key in fresh}
+    payloads = {
+        key: p for key, p in held.items() if (p.find(_RESULTS_B) if isinstance(p, bytes) else p.find(_RESULTS)) >= 0
+    }
+    payloads.update(q.payloads_with_results(db, [key for key in keys if key not in held]))
+    for key, payload in payloads.items():
         results = orjson.loads(payload).get("results")
         if isinstance(results, list):
             q.replace_results(db, keys[key], [r for r in results if isinstance(r, dict)])

@@ -162,7 +162,7 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
     q.insert_dossiers(db, new_rows, new_lines)
     # the hub's result_files, from the snapshots the dossiers were rebuilt from
     rebuild_results(
-        db, q, {code: (best[code]["desk_id"], best[code]["seq"], row[ID]) for code, (row, _) in chosen.items()}
+        db, q, {code: (best[code]["desk_id"], best[code]["seq"], row[ID]) for code, (row, _) in chosen.items()}, fresh
     )
     return len(chosen)
 
