@@ -44,7 +44,8 @@ def bench_intake(home: Home, n: int = 200) -> dict:
 
     # the cached home keeps what each run adds (n intakes and n bare rows): each run takes a working day
     # from 2026-11-23 on whose codes are not used up yet, so the 1001…1999 partition never runs out
-    os.environ["DESK_NOW"] = f"{_free_day(home, n)}T09:00:00"
+    day = _free_day(home, n)
+    os.environ["DESK_NOW"] = f"{day}T09:00:00"
     desk = open_desk(home)
     try:
         commit_ms, bare_ms = [], []
@@ -53,7 +54,10 @@ def bench_intake(home: Home, n: int = 200) -> dict:
                 "2.000815",
                 ApplicantInput(
                     name=f"Nguyễn Văn Bench {i}",
-                    id_number="001099012345",
+                    # one citizen each (a CCCD of 1999: province 001, then the day and i), as at a counter:
+                    # with one number for every run, each intake's same-day check read the 400 dossiers every
+                    # earlier run had left under it (2,055 after five runs: intake p95 8.4 → 14.3 ms)
+                    id_number=f"001099{day[8:10]}{i:04d}",
                     birth_date="1999-01-01",
                     phone="0912345678",
                     address="Xã Bench",
