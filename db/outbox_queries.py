@@ -241,6 +241,20 @@ def forwarding_problems(db, desk_id: str | None = None, limit: int = 100) -> lis
     return [dict(zip(_PROBLEM, row)) for row in rows]
 
 
+def set_aside_counts(db, desk_ids: list[str]) -> dict[str, int]:
+    """desk id → how many of its records forwarding has set aside (rejected by the portal, or failed), for the
+    hub's board (by the index on (desk_id, state))."""
+    if not desk_ids:
+        return {}
+    marks = ",".join("?" * len(desk_ids))
+    rows = db.execute(
+        f"SELECT desk_id, count(*) FROM portal_outbox WHERE desk_id IN ({marks}) AND state IN ('rejected', 'failed')"
+        " GROUP BY desk_id",
+        list(desk_ids),
+    ).fetchall()
+    return {desk_id: n for desk_id, n in rows}
+
+
 def acknowledged_by_portal(
     db, desk_id: str | None = None, received_from: str | None = None, received_to: str | None = None
 ) -> int:

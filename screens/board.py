@@ -31,6 +31,7 @@ COLUMNS = (
     "skew",
     "files",
     "quarantined",
+    "portal",
     "duplicates",
 )
 
@@ -66,6 +67,7 @@ class BoardScreen(DeskScreen):
             yield Static(t("board.hint"), id="board-hint", markup=False)
             yield BoardTable(id="board-desks", zebra_stripes=True, cursor_type="none")
             yield Static(id="board-duplicates", markup=False)
+            yield Static(id="board-set-aside", markup=False)
             yield Static(t("board.sources"), id="board-sources", markup=False)
         yield Footer(compact=True)
 
@@ -91,6 +93,9 @@ class BoardScreen(DeskScreen):
         table.border_subtitle = self._page_label()
         self.query_one("#board-duplicates", Static).update(
             "\n".join(self._duplicate(pair) for pair in self.page.duplicates[:5])
+        )
+        self.query_one("#board-set-aside", Static).update(
+            "\n".join(self._set_aside(problem) for problem in self.page.set_aside[:5])
         )
         self.refresh_bindings()
 
@@ -130,6 +135,7 @@ class BoardScreen(DeskScreen):
             Text(self._skew(d.clock_skew_seconds), style=alert if d.clock_wrong else ""),
             Text(str(d.files_missing), style=warning if d.files_missing else ""),
             str(d.quarantined),
+            Text(str(d.portal_set_aside), style=alert if d.portal_set_aside else ""),
             Text(str(d.duplicates), style=alert if d.duplicates else ""),
         ]
 
@@ -144,6 +150,10 @@ class BoardScreen(DeskScreen):
         if size < 7200:
             return sign + t("board.skew.minutes", value=round(size / 60))
         return sign + t("board.skew.hours", value=round(size / 3600))
+
+    def _set_aside(self, problem: dict) -> str:
+        key = "board.set_aside.rejected" if problem["state"] == "rejected" else "board.set_aside.failed"
+        return self.t(key, code=problem["dossier_code"], reason_code=problem["reason_code"], reason=problem["reason"])
 
     def _duplicate(self, pair: dict) -> str:
         return self.t(

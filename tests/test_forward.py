@@ -17,6 +17,7 @@ from desk.config import update_settings
 from desk.context import open_desk
 from desk.dossier import lifecycle
 from desk.errors import DeskError
+from desk.reports.board import board
 from desk.sync import hub as hubmod
 from desk.sync import ingest as ingest_module
 from desk.sync.bundle_read import import_bundle
@@ -189,6 +190,16 @@ def test_a_rejected_record_is_set_aside_the_others_go_on_and_the_desk_hears_why(
     assert b in portal.records and a not in portal.records
     problems = world.problems(world.desk_id)
     assert [(p["dossier_code"], p["state"], p["reason_code"]) for p in problems] == [(a, "rejected", "-5")]
+    # the hub's board shows it beside the desk, with the portal's reason
+    page = world.at(world.hub_home, lambda h: board(h))
+    assert [line.portal_set_aside for line in page.desks if line.desk_id == world.desk_id] == [1]
+    assert [(p["dossier_code"], p["reason"]) for p in page.set_aside] == [(a, "Thiếu mã lĩnh vực (MaLinhVuc)")]
+    shown = run_desk("--home", hub_root, "hub", "board")
+    assert "1 record set aside by forwarding" in shown.stdout
+    assert (
+        f"set aside: {a} ({world.desk_id}): refused by the national portal (-5): Thiếu mã lĩnh vực (MaLinhVuc)"
+        in shown.stdout
+    )
     # a second pass leaves it aside (never blocks on it, never resends it)
     before = len(portal.calls)
     run_desk("--home", hub_root, "hub", "forward", "--once")
@@ -219,6 +230,7 @@ def test_a_rejected_record_is_set_aside_the_others_go_on_and_the_desk_hears_why(
     run = run_desk("--home", hub_root, "hub", "forward", "--once")
     assert "forwarded 2 records" in run.stdout and a in portal.records  # a, and the dossier pushed meanwhile
     assert world.problems() == []
+    assert world.at(world.hub_home, lambda h: board(h)).set_aside == []
     sent_once_per_change(portal, {a: 2, b: 1, c: 1})  # a: refused once, taken after its change
 
 

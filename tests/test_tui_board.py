@@ -4,6 +4,8 @@ and the cheat sheet), the desks shown, PageDown / PageUp turning pages through t
 from __future__ import annotations
 
 import screens.board
+from desk.sync.outbox import outbox_of
+from desk.sync.store import hub_store
 from screens.app import DeskApp
 from screens.board import BoardScreen
 from screens.dialogs.cheatsheet import CheatSheet
@@ -25,7 +27,16 @@ def test_the_board_keys_have_ids_labels_and_commands():
 
 @pilot_test
 async def test_the_board_shows_the_desks_and_pages(hub_and_desks, monkeypatch):  # noqa: F811
-    hub = hub_and_desks[0]
+    hub, d1 = hub_and_desks[0], hub_and_desks[1]
+    # a record of desk 1 the national portal refused (forwarding set it aside): the board says so, and why
+    store = hub_store(hub)
+    oq = outbox_of(store.q)
+    with store.writing() as db:
+        oq.enqueue(db, d1.desk_id, ["000.00.12.H29-261120-1001"], "2026-11-20T10:00:00")
+        assert oq.claim(db, "w", 1.0, 300.0, 10)
+        assert oq.set_aside(
+            db, "000.00.12.H29-261120-1001", "w", "rejected", "-5", "Thiếu mã lĩnh vực", "2026-11-20T10:01:00"
+        )
     monkeypatch.setattr(screens.board.BoardScreen, "page_size", 2)
     app = DeskApp(hub.home.root, "vi")
     async with app.run_test(size=SIZE) as pilot:
@@ -47,6 +58,8 @@ async def test_the_board_shows_the_desks_and_pages(hub_and_desks, monkeypatch): 
         text = visible_text(app)
         assert "Trang 1 · quầy 1–2 trên 3" in text
         assert "Có chỗ hở" in text and "Liền" in text and "+7 phút" in text
+        assert "Cổng trả" in text  # the column
+        assert "Cổng DVC quốc gia từ chối 000.00.12.H29-261120-1001 (-5): Thiếu mã lĩnh vực" in text
 
         await pilot.press("pagedown")
         await settle(pilot)

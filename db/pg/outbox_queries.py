@@ -174,6 +174,17 @@ def forwarding_problems(db, desk_id: str | None = None, limit: int = 100) -> lis
     return [dict(zip(_PROBLEM, row)) for row in rows]
 
 
+def set_aside_counts(db, desk_ids: list[str]) -> dict[str, int]:
+    if not desk_ids:
+        return {}
+    rows = db.execute(
+        "SELECT desk_id, count(*) FROM portal_outbox WHERE desk_id = ANY(%s) AND state IN ('rejected', 'failed')"
+        " GROUP BY desk_id",
+        (list(desk_ids),),
+    ).fetchall()
+    return {desk_id: n for desk_id, n in rows}
+
+
 def acknowledged_by_portal(
     db, desk_id: str | None = None, received_from: str | None = None, received_to: str | None = None
 ) -> int:

@@ -352,12 +352,18 @@ def cmd_hub_board(args) -> int:
             f"{d.pending} pending, {d.not_arrived} not arrived, {_count(d.gaps, 'gap', 'gaps')}; "
             f"chain {d.chain}{refused}; {_skew(d.clock_skew_seconds)}; "
             f"{_count(d.files_missing, 'file', 'files')} missing; "
-            f"{d.quarantined} quarantined; {_count(d.duplicates, 'duplicate', 'duplicates')} at other desks"
+            f"{d.quarantined} quarantined; {_count(d.portal_set_aside, 'record', 'records')} set aside by forwarding; "
+            f"{_count(d.duplicates, 'duplicate', 'duplicates')} at other desks"
         )
     for pair in page.duplicates:
         say(
             f"duplicate: {pair['code']} ({pair['desk_id']}) and {pair['other_code']} ({pair['other_desk_id']}): "
             f"procedure {pair['procedure_code']}, one ID number"
+        )
+    for problem in page.set_aside:
+        by = "refused by the national portal" if problem["state"] == "rejected" else "failed"
+        say(
+            f"set aside: {problem['dossier_code']} ({problem['desk_id']}): {by} ({problem['reason_code']}): {problem['reason']}"
         )
     if page.next:
         say(f"more: desk hub board --after {page.next}")

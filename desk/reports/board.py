@@ -3,8 +3,9 @@
 Per desk: its last contact (last push or import), what it declared holding that has not arrived
 (``pending``: past the highest seq here; ``not_arrived``: inside the gaps, a bundle on its way), the
 gaps, the state of its chain here, the clock skew its last push showed, scans missing, events
-quarantined, and its dossiers that another desk also took in (one ID number and procedure within
-30 days). Pages are keyset pages in the order of agency, desk number and desk id
+quarantined, its records that forwarding set aside (refused by the national portal, with the portal's
+reason, or failed after too many attempts: docs/forwarding.md), and its dossiers that another desk also
+took in (one ID number and procedure within 30 days). Pages are keyset pages in the order of agency, desk number and desk id
 (``db.board_queries``); nothing reads every desk or every event.
 
 Everything is read from the hub's store (``desk.sync.store``: its SQLite or PostgreSQL), so a
@@ -22,6 +23,7 @@ from datetime import timedelta
 from db import board_queries as bq
 from desk import clock
 from desk.errors import InvalidInput, NotFound
+from desk.sync.outbox import outbox_of
 from desk.sync.store import hub_store
 
 PAGE_SIZE = 50
@@ -77,6 +79,9 @@ class DeskLine:
     files_missing: int
     """The files (scans, results) its dossiers reference that have not reached this hub (``SOURCES``)."""
     quarantined: int
+    portal_set_aside: int
+    """Its records forwarding set aside: refused by the portal (the reasons in :attr:`Board.set_aside`) or
+    failed after too many attempts."""
     duplicates: int
     """Its dossiers of the last :data:`DUPLICATE_DAYS` days another desk also took in."""
 
@@ -90,6 +95,9 @@ class Board:
     duplicates_since: str
     duplicates: list[dict] = field(default_factory=list)
     """Pairs of duplicates of the page's desks, newest first (at most :data:`MAX_PAIRS`)."""
+    set_aside: list[dict] = field(default_factory=list)
+    """The page's desks' records forwarding set aside, each with the portal's reason, newest first per desk
+    (at most :data:`MAX_PAIRS`): dossier code, desk id, state, reason code, reason, since when, attempts."""
 
     def to_json(self) -> dict:
         return {
@@ -99,6 +107,7 @@ class Board:
             "duplicates_since": self.duplicates_since,
             "duplicate_window_days": DUPLICATE_DAYS,
             "duplicates": self.duplicates,
+            "set_aside": self.set_aside,
             "sources": SOURCES,
         }
 
@@ -112,7 +121,7 @@ def _chain(row: dict) -> str:
     return "gaps" if row["gaps"] else "ok"
 
 
-def _line(row: dict, duplicates: int, files: int) -> DeskLine:
+def _line(row: dict, duplicates: int, files: int, set_aside: int) -> DeskLine:
     hub_seq = row["hub_seq"] or 0
     declared = max(row["declared_seq"] or 0, hub_seq)
     contacts = [(row["contact_at"], "push"), (row["last_import_at"], row["last_source"])]
@@ -141,6 +150,7 @@ def _line(row: dict, duplicates: int, files: int) -> DeskLine:
         clock_wrong=skew is not None and abs(skew) > SKEW_ALERT_SECONDS,
         files_missing=files,
         quarantined=0,
+        portal_set_aside=set_aside,
         duplicates=duplicates,
     )
 
@@ -176,11 +186,20 @@ def board(desk, *, after: str | None = None, limit: int = PAGE_SIZE) -> Board:
         files = q.files_missing(db, ids)
         flagged = [i for i in ids if counts.get(i)]
         pairs = q.duplicate_pairs(db, flagged, since, MAX_PAIRS) if flagged else []
+        oq = outbox_of(q)
+        aside = oq.set_aside_counts(db, ids)
+        reasons: list[dict] = []
+        for desk_id in ids:
+            if aside.get(desk_id) and len(reasons) < MAX_PAIRS:
+                reasons += oq.forwarding_problems(db, desk_id, MAX_PAIRS - len(reasons))
         total = q.count_desks(db)
     return Board(
-        desks=[_line(r, counts.get(r["desk_id"], 0), files.get(r["desk_id"], 0)) for r in rows],
+        desks=[
+            _line(r, counts.get(r["desk_id"], 0), files.get(r["desk_id"], 0), aside.get(r["desk_id"], 0)) for r in rows
+        ],
         next=ids[-1] if more else None,
         total_desks=total,
         duplicates_since=since,
         duplicates=pairs,
+        set_aside=reasons,
     )

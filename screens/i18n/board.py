@@ -30,6 +30,9 @@ VI: dict[str, str] = {
     "board.col.skew": "Lệch giờ",
     "board.col.files": "Tệp thiếu",
     "board.col.quarantined": "Cách ly",
+    "board.col.portal": "Cổng trả",
+    "board.set_aside.rejected": "Cổng DVC quốc gia từ chối {code} ({reason_code}): {reason}",
+    "board.set_aside.failed": "Chưa gửi được {code} lên cổng sau nhiều lần thử ({reason_code}): {reason}",
     "board.col.duplicates": "Trùng",
     "board.chain.ok": "Liền",
     "board.chain.gaps": "Có chỗ hở",
@@ -43,7 +46,7 @@ VI: dict[str, str] = {
     "board.skew.minutes": "{value} phút",
     "board.skew.hours": "{value} giờ",
     "board.duplicate": "Trùng: {code} (quầy {desk_no}) và {other_code} (quầy {other_desk_no}), cùng số giấy tờ, cùng thủ tục {procedure}",
-    "board.sources": "Đã nhận: số thứ tự sự kiện cao nhất máy chủ có. Chờ: quầy đã khai mà chưa gửi. Chưa đến: nằm trong chỗ hở (gói chưa nhập). Tệp thiếu: tệp (bản quét, kết quả) mà hồ sơ của quầy dẫn tới nhưng chưa về máy chủ. Cách ly: máy chủ từ chối nguyên lô hoặc nguyên gói, không giữ riêng sự kiện nào. Trùng: cùng số giấy tờ, cùng thủ tục ở quầy khác trong 30 ngày.",
+    "board.sources": "Đã nhận: số thứ tự sự kiện cao nhất máy chủ có. Chờ: quầy đã khai mà chưa gửi. Chưa đến: nằm trong chỗ hở (gói chưa nhập). Tệp thiếu: tệp (bản quét, kết quả) mà hồ sơ của quầy dẫn tới nhưng chưa về máy chủ. Cổng trả: hồ sơ cổng DVC quốc gia từ chối hoặc chưa gửi được sau nhiều lần thử (lý do bên dưới). Cách ly: máy chủ từ chối nguyên lô hoặc nguyên gói, không giữ riêng sự kiện nào. Trùng: cùng số giấy tờ, cùng thủ tục ở quầy khác trong 30 ngày.",
 }
 
 EN: dict[str, str] = {
@@ -70,6 +73,9 @@ EN: dict[str, str] = {
     "board.col.skew": "Skew",
     "board.col.files": "No file",
     "board.col.quarantined": "Aside",
+    "board.col.portal": "Portal",
+    "board.set_aside.rejected": "The national portal refused {code} ({reason_code}): {reason}",
+    "board.set_aside.failed": "{code} could not reach the portal after many attempts ({reason_code}): {reason}",
     "board.col.duplicates": "Dupl.",
     "board.chain.ok": "Complete",
     "board.chain.gaps": "Gaps",
@@ -83,5 +89,5 @@ EN: dict[str, str] = {
     "board.skew.minutes": "{value} min",
     "board.skew.hours": "{value} h",
     "board.duplicate": "Duplicate: {code} (desk {desk_no}) and {other_code} (desk {other_desk_no}), one ID number, one procedure {procedure}",
-    "board.sources": "Held: the highest seq this hub has. Pending: declared by the desk, not sent yet. Not here: inside the gaps (a bundle not imported). No file: files (scans, results) the desk's dossiers reference that have not reached this hub. Aside: events quarantined; the hub refuses a batch or bundle whole and sets none aside. Dupl.: one ID number and procedure at another desk within 30 days.",
+    "board.sources": "Held: the highest seq this hub has. Pending: declared by the desk, not sent yet. Not here: inside the gaps (a bundle not imported). No file: files (scans, results) the desk's dossiers reference that have not reached this hub. Portal: records the national portal refused, or that failed after many attempts (the reasons below). Aside: events quarantined; the hub refuses a batch or bundle whole and sets none aside. Dupl.: one ID number and procedure at another desk within 30 days.",
 }
