@@ -24,6 +24,7 @@ import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bench.common import bench_dossier
 from bench.common import enrol as enrol
 from bench.generate import FAMILY, GIVEN, MIDDLE
 from db import queries, write_transaction
@@ -34,7 +35,7 @@ from desk.context import open_desk
 from desk.dossier.rows import dossier_to_row, line_to_row, snapshot
 from desk.errors import IntegrityFailure
 from desk.ids import time_ordered_uuid
-from desk.models import Applicant, ComponentLine, Dossier, IdKind
+from desk.models import ComponentLine
 from desk.rules.canonical import GENESIS, dumps, event_hash
 from desk.sync.bundle_read import import_bundle
 from desk.sync.bundle_write import FORMAT, export_bundle
@@ -71,36 +72,16 @@ def make_desk_with_events(
             p = procedures[n % len(procedures)]
             name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
             stamp = int(received.timestamp() * 1000) + k  # ids as the desk makes them: growing with time
-            d = Dossier(
+            d = bench_dossier(
+                p,
                 id=str(time_ordered_uuid(stamp, rng.getrandbits(80))),
                 code=f"000.00.12.H29-{received:%y%m%d}-{desk_no * 1000 + k + 1:04d}",
-                procedure_code=p.code,
-                procedure_name=p.name,
-                applicant=Applicant(
-                    name=name,
-                    id_number=f"0010990{rng.randrange(10**5):05d}",
-                    id_kind=IdKind.PERSONAL_ID,
-                    phone=f"09{rng.randrange(10**8):08d}",
-                    address="Thôn Đông, xã Bench, tỉnh Bench",
-                ),
-                received_at=received,
-                due_at=received + timedelta(days=3),
-                register_book="01",
-                register_line=n,
-                clerk="Bench Clerk",
+                name=name,
+                id_number=f"0010990{rng.randrange(10**5):05d}",
+                phone=f"09{rng.randrange(10**8):08d}",
+                received=received,
+                line=n,
                 desk_no=desk_no,
-                components=[
-                    ComponentLine(
-                        code=c.code,
-                        name=c.name,
-                        form=c.form,
-                        quantity=c.quantity,
-                        required=c.required,
-                        must_digitise=c.must_digitise,
-                    )
-                    for c in p.components
-                ],
-                updated_at=received,
             )
             if n <= files:
                 _store_scan(home, d.components[0], rng, file_bytes)

@@ -105,3 +105,45 @@ def budgets(results: dict, limits: dict) -> dict:
 def write_report(out: Path, report: dict) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def bench_dossier(
+    procedure, *, id: str, code: str, name: str, id_number: str, phone: str, received, line: int, desk_no: int
+):
+    """A dossier of ``procedure`` (the catalogue's) received at ``received``, as the benches generate them: every
+    component line of the procedure, not yet checked; the random parts are the caller's (its own order of draws)."""
+    from datetime import timedelta
+
+    from desk.models import Applicant, ComponentLine, Dossier, IdKind
+
+    return Dossier(
+        id=id,
+        code=code,
+        procedure_code=procedure.code,
+        procedure_name=procedure.name,
+        applicant=Applicant(
+            name=name,
+            id_number=id_number,
+            id_kind=IdKind.PERSONAL_ID,
+            phone=phone,
+            address="Thôn Đông, xã Bench, tỉnh Bench",
+        ),
+        received_at=received,
+        due_at=received + timedelta(days=3),
+        register_book="01",
+        register_line=line,
+        clerk="Bench Clerk",
+        desk_no=desk_no,
+        components=[
+            ComponentLine(
+                code=c.code,
+                name=c.name,
+                form=c.form,
+                quantity=c.quantity,
+                required=c.required,
+                must_digitise=c.must_digitise,
+            )
+            for c in procedure.components
+        ],
+        updated_at=received,
+    )

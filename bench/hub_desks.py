@@ -20,11 +20,11 @@ from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from bench.common import bench_dossier
 from bench.generate import FAMILY, GIVEN, MIDDLE
 from desk import keys
 from desk.dossier.rows import snapshot
 from desk.ids import time_ordered_uuid
-from desk.models import Applicant, ComponentLine, Dossier, IdKind
 from desk.rules.canonical import GENESIS, event_hash
 from desk.sync.push import DESK_CLOCK_HEADER, DESK_LAST_SEQ_HEADER, EVENTS_PATH, PROTOCOL, idempotency_key
 from desk.sync.signing import DESK_KEY_HEADER, DESK_SIGNATURE_HEADER
@@ -65,36 +65,16 @@ class SimDesk:
             received = day + timedelta(minutes=j * 4)
             p = procedures[(self.number + j) % len(procedures)]
             stamp = int(received.timestamp() * 1000) + j
-            d = Dossier(
+            d = bench_dossier(
+                p,
                 id=str(time_ordered_uuid(stamp, rng.getrandbits(80))),
                 code=f"{self.agency}-{received:%y%m%d}-{self.desk_no * 1000 + j + 1:04d}",
-                procedure_code=p.code,
-                procedure_name=p.name,
-                applicant=Applicant(
-                    name=f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
-                    id_number=f"0010990{rng.randrange(10**5):05d}",
-                    id_kind=IdKind.PERSONAL_ID,
-                    phone=f"09{rng.randrange(10**8):08d}",
-                    address="Thôn Đông, xã Bench, tỉnh Bench",
-                ),
-                received_at=received,
-                due_at=received + timedelta(days=3),
-                register_book="01",
-                register_line=j + 1,
-                clerk="Bench Clerk",
+                name=f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
+                id_number=f"0010990{rng.randrange(10**5):05d}",
+                phone=f"09{rng.randrange(10**8):08d}",
+                received=received,
+                line=j + 1,
                 desk_no=self.desk_no,
-                components=[
-                    ComponentLine(
-                        code=c.code,
-                        name=c.name,
-                        form=c.form,
-                        quantity=c.quantity,
-                        required=c.required,
-                        must_digitise=c.must_digitise,
-                    )
-                    for c in p.components
-                ],
-                updated_at=received,
             )
             state = snapshot(d, self.desk_id)
             for k in range(per_dossier):
