@@ -17,7 +17,7 @@ import re
 import secrets
 import tomllib
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -43,6 +43,7 @@ from desk.settings import (
     setting_value,
     toml_value,
 )
+from desk.text import closest
 
 CONFIG_NAME = "desk.toml"
 DB_NAME = "desk.sqlite3"
@@ -179,22 +180,15 @@ def _value(setting: Setting, raw: object) -> Any:
     return tuple(sorted(items)) if kind == DATES else items
 
 
-def _near(word: str, candidates: Iterable[str]) -> tuple[str, ...]:
-    """The candidate closest to ``word``: none or one (a problem's ``did_you_mean``)."""
-    import difflib  # only on the error path
-
-    return tuple(difflib.get_close_matches(word, list(candidates), n=1))
-
-
 def closest_setting(section: str, key: str) -> tuple[str, ...]:
     """The known ``section.key`` a misspelt or misplaced one most likely means: none or one."""
     if section in SECTIONS:
-        near = _near(key, (s.name for s in SCHEMA if s.section == section))
+        near = closest(key, (s.name for s in SCHEMA if s.section == section))
         if near:
             return (f"{section}.{near[0]}",)
-    elif (guess := f"{''.join(_near(section, SECTIONS))}.{key}") in BY_KEY:
+    elif (guess := f"{''.join(closest(section, SECTIONS))}.{key}") in BY_KEY:
         return (guess,)
-    near = _near(key, (s.name for s in SCHEMA))  # the key may be right but in the wrong section
+    near = closest(key, (s.name for s in SCHEMA))  # the key may be right but in the wrong section
     return tuple(s.key for s in SCHEMA if s.name in near)[:1]
 
 
@@ -202,7 +196,7 @@ def _check_keys(raw: Mapping[str, Any]) -> None:
     """Refuse a section or key the table does not have, naming the closest known one."""
     for section, table in raw.items():
         if section not in SECTIONS and not (isinstance(table, dict) and table):
-            near = _near(section, SECTIONS)
+            near = closest(section, SECTIONS)
             raise InvalidInput("config.unknown_section", field=section, section=section, did_you_mean=near)
         if not isinstance(table, dict):
             raise InvalidInput("config.not_a_section", field=section, section=section)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from desk.errors import InvalidInput
 
@@ -107,3 +108,10 @@ def fold(value: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch) and not _drop(ch) or ch.isspace())
     text = text.replace("đ", "d")
     return " ".join(text.split())
+
+
+def closest(word: str, known: Iterable[str]) -> tuple[str, ...]:
+    """The known word closest to ``word``: none or one (a problem's ``did_you_mean``)."""
+    import difflib  # only on the error path
+
+    return tuple(difflib.get_close_matches(word, list(known), n=1))

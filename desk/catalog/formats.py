@@ -33,7 +33,6 @@ from desk.catalog.schema import (
 from desk.catalog.values import (
     Place,
     absent,
-    close_match,
     flag,
     local_code,
     printable,
@@ -44,7 +43,7 @@ from desk.catalog.values import (
 )
 from desk.errors import InvalidInput, NotFound
 from desk.models import ComponentSpec, Fee, Procedure, TimeUnit
-from desk.text import clean
+from desk.text import clean, closest
 
 FORMAT = "motcua-desk-catalog/1"
 """The ``format`` value of a JSON catalogue this desk reads and writes."""
@@ -234,8 +233,7 @@ def _csv_header(header: list[str], name: str) -> list[str]:
     known = CSV_COLUMNS + CSV_OPTIONAL_COLUMNS
     for column in columns:
         if column not in known:
-            suggestion = close_match(column, known)
-            did_you_mean = (suggestion,) if suggestion else ()
+            did_you_mean = closest(column, known)
             raise InvalidInput(
                 "catalog.csv_unknown_column",
                 field=column,

@@ -15,11 +15,11 @@ back from the database has no ``file``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from desk.errors import InvalidInput
-from desk.text import clean, fold
+from desk.text import clean, closest, fold
 
 CODE_MAX = 60
 SHOWN_MAX = 60
@@ -126,20 +126,11 @@ class Place:
         raise self.problem(code, field, **params)
 
 
-def close_match(word: str, known: Iterable[str]) -> str:
-    """The known word closest to ``word``, or ``""``."""
-    import difflib  # only on the error path
-
-    found = difflib.get_close_matches(word, list(known), n=1)
-    return found[0] if found else ""
-
-
 def refuse_unknown_keys(d: Mapping[str, object], allowed: tuple[str, ...], place: Place) -> None:
     """Refuse keys the format does not have (``catalog.unknown_key``), with a guess for typos."""
     for key in d:
         if key not in allowed:
-            near = close_match(str(key), allowed)
-            place.fail(str(key), "catalog.unknown_key", did_you_mean=(near,) if near else (), known=allowed)
+            place.fail(str(key), "catalog.unknown_key", did_you_mean=closest(str(key), allowed), known=allowed)
 
 
 # ---------------------------------------------------------------------------
