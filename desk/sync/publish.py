@@ -54,7 +54,7 @@ from db.queries import EVENT_COLUMNS
 from desk import clock
 from desk.errors import IntegrityFailure
 from desk.fsio import fsync_dir
-from desk.sync.checked_run import Run, Staged, decoded_state, encoded_state, state_of
+from desk.sync.checked_run import ID, Run, StoredStates, decoded_state, encoded_state, state_of
 from desk.sync.ingest import (
     Busy,
     IngestResult,
@@ -91,24 +91,38 @@ ChunkHook = Callable[[int, int], None]
 """``on_chunk(published, staged)`` after each part is committed (tests use it to act between parts)."""
 
 
+def _open_once_written(path: Path, *, create: bool, exclusive: bool) -> sqlite3.Connection:
+    if create:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # owner-only, as every home file
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=0, check_same_thread=False)
+    if exclusive:
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")  # held until closed: the importer is alive
+    conn.execute("PRAGMA journal_mode=OFF")  # a staging file is written once, then only read
+    conn.execute("PRAGMA synchronous=FULL")
+    return conn
+
+
 class Stage:
-    """A staging file: a checked bundle's new events in seq order, numbered ``n`` from 1, locked while open."""
+    """A staging file: a checked bundle's new events in seq order, numbered ``n`` from 1, locked while open.
+
+    Beside it (``<name>.states``) the states of its dossiers: per dossier, the state of each block's latest
+    event about it that carries a snapshot, made while the bundle was read (its JSON parsed, its name folded;
+    ``db.sync_queries.create_staged_states``), which publishing inserts from there in SQL (the file attached
+    to the hub's connection). The staging file's lock alone says that its importer is alive.
+    """
 
     def __init__(self, path: Path, *, create: bool):
         self.path = path
-        if create:
-            path.parent.mkdir(mode=0o700, exist_ok=True)
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # owner-only, as every home file
-        self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=0, check_same_thread=False)
-        self.conn.execute("PRAGMA locking_mode=EXCLUSIVE")  # held until closed: the importer is alive
-        self.conn.execute("PRAGMA journal_mode=OFF")  # a staging file is written once, then only read
-        self.conn.execute("PRAGMA synchronous=FULL")
+        self.states_path = path.with_name(f"{path.stem}.states")
+        self.conn = _open_once_written(path, create=create, exclusive=True)
+        self._states: sqlite3.Connection | None = None
         if create:
             self.conn.execute("BEGIN EXCLUSIVE")
             self.conn.execute(f"CREATE TABLE events (n INTEGER PRIMARY KEY, {_COLUMNS})")
-            # per dossier, the state of the run's latest event about it that carries a snapshot, made while the
-            # bundle was read (its JSON parsed, its name folded), so that publishing only writes
-            self.conn.execute("CREATE TABLE states (code TEXT PRIMARY KEY, seq INTEGER, row BLOB, lines BLOB)")
+            self._states = _open_once_written(self.states_path, create=True, exclusive=False)
+            self._states.execute("BEGIN EXCLUSIVE")
+            sq.create_staged_states(self._states)
 
     @classmethod
     def open_unless_locked(cls, path: Path) -> Stage | None:
@@ -128,42 +142,39 @@ class Stage:
         self.conn.executemany(f"INSERT INTO events({_COLUMNS}) VALUES ({_MARKS})", rows)
 
     def add_states(self, run: Run) -> None:
-        """The states the latest events of a part carry (a later part's replace an earlier's)."""
-        made = []
+        """The states the latest events of a part carry."""
+        assert self._states is not None
+        states, lines = [], []
         ready = {seq: state for (_, seq), state in run.states.items()}  # made by the reading process already
-        for code, (seq, payload) in run.latest.items():
+        for seq, payload in run.latest.values():
             encoded = ready.get(seq)
             if encoded is None:
                 state = state_of(orjson.loads(payload))
                 if state is None:
                     continue
-                encoded = encoded_state(*state)
-            made.append((code, seq, *encoded))
-        self.conn.executemany("INSERT OR REPLACE INTO states(code, seq, row, lines) VALUES (?, ?, ?, ?)", made)
+                row, its_lines, folded = decoded_state(*encoded_state(*state))
+            else:
+                row, its_lines, folded = decoded_state(*encoded)
+            states.append((seq, *row, folded))
+            dossier_id = row[ID]
+            lines += [(seq, dossier_id, *line) for line in its_lines]
+        sq.add_staged_states(self._states, states, lines)
 
-    def states(self, desk_id: str) -> Staged:
-        """The staged states of the events of ``desk_id`` (:data:`desk.sync.checked_run.Staged`)."""
-
-        def made(keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[list, list, str]]:
-            wanted = {seq for d, seq in keys if d == desk_id}
-            if not wanted:
-                return {}
-            out = {}
-            seqs = sorted(wanted)
-            for i in range(0, len(seqs), 500):
-                part = seqs[i : i + 500]
-                marks = ", ".join("?" for _ in part)
-                for seq, row, lines in self.conn.execute(
-                    f"SELECT seq, row, lines FROM states WHERE seq IN ({marks})", part
-                ):
-                    out[(desk_id, seq)] = decoded_state(row, lines)
-            return out
-
-        return made
+    def stored_states(self, db, desk_id: str) -> StoredStates | None:
+        """The staged states of the events of ``desk_id``, read through ``db`` (outside a transaction: it
+        attaches them; :func:`db.sync_queries.detach_staged` after); None when there are none (staged
+        by an earlier version: the rebuild parses the events' payloads)."""
+        if not sq.attach_staged(db, str(self.states_path)):
+            return None
+        return _AttachedStates(db, desk_id)
 
     def seal(self) -> None:
-        """Make the staged events durable (the lock stays: exclusive locking mode)."""
-        self.conn.execute("CREATE INDEX states_seq ON states(seq)")
+        """Make the staged events and states durable (the lock stays: exclusive locking mode)."""
+        if self._states is not None:
+            sq.seal_staged_states(self._states)
+            self._states.execute("COMMIT")
+            self._states.close()
+            self._states = None
         self.conn.execute("COMMIT")
         fsync_dir(self.path.parent)
 
@@ -184,12 +195,36 @@ class Stage:
         self.conn.execute("COMMIT")
 
     def close(self) -> None:
+        if self._states is not None:
+            self._states.close()
+            self._states = None
         self.conn.close()
 
     def remove(self) -> None:
         self.close()
         with contextlib.suppress(OSError):
+            self.states_path.unlink()
+        with contextlib.suppress(OSError):
             self.path.unlink()
+
+
+class _AttachedStates(StoredStates):
+    """A stage's states of one desk's events, in the states file attached to the hub's connection."""
+
+    def __init__(self, db, desk_id: str):
+        self.db, self.desk_id = db, desk_id
+
+    def _seqs(self, keys: list[tuple[str, int]]) -> list[int]:
+        return [seq for d, seq in keys if d == self.desk_id]
+
+    def ids(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        return {(self.desk_id, seq): i for seq, i in sq.staged_ids(self.db, self._seqs(keys)).items()}
+
+    def states(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[list, list, str]]:
+        return {(self.desk_id, seq): s for seq, s in sq.staged_states(self.db, self._seqs(keys)).items()}
+
+    def insert(self, db, keys: list[tuple[str, int]]) -> None:
+        sq.insert_staged_dossiers(db, self._seqs(keys))
 
 
 @dataclass
@@ -321,10 +356,10 @@ def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Pub
     marker = waiting_marker(db.conn)
     pub = next(p for p in sq.publishing_rows(db) if p["id"] == pub_id)
     last_n, first_seq, last_seq = stage.span()
-    states = stage.states(pub["desk_id"])
     after = pub["published"]
     size = PUBLISH_ROWS
     (before,) = db.execute("PRAGMA synchronous").fetchone()
+    states = stage.stored_states(db, pub["desk_id"])
     try:
         with sq.bulk_cache(db, PUBLISH_ROWS * 2):
             while True:
@@ -347,6 +382,8 @@ def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Pub
                 _let_in(marker)
     finally:
         db.execute(f"PRAGMA synchronous={int(before)}")
+        if states is not None:
+            sq.detach_staged(db)
 
 
 def _finish(db, pub_id: int, first_new: int, last_new: int) -> Published:
