@@ -8,7 +8,8 @@ bundle held the write lock for tens of seconds in one transaction). So
    are checked against this home (``desk.sync.ingest.RunChecks``, in one read
    snapshot, no lock) and the new ones written to a staging file
    (``staging/<random>.sqlite3`` in the home, owner-only, made durable at the
-   end). Any refusal happens here: nothing was published.
+   end), the states of their dossiers to a file beside it (:class:`Stage`). Any
+   refusal happens here: nothing was published.
 2. **publishes**: one write transaction checks that no other import or pushed
    batch came in meanwhile (else the checks are run again, there) and records
    the publication (``sync_publishing``); then the staged events go into the
