@@ -277,30 +277,36 @@ def insert_dossiers(db, rows: list[tuple], lines: list[tuple]) -> None:
 
     ``rows`` are tuples of SNAPSHOT_DOSSIER_COLUMNS then ``applicant_folded``;
     ``lines`` are tuples of SNAPSHOT_LINE_COLUMNS then ``dossier_id``. Call
-    inside a write transaction. For many rows the search indexes are filled in
-    one statement each instead of by the per-row insert triggers (about four times
-    faster): the trigger is dropped and re-created from its own stored SQL
-    inside the same transaction, so no other connection ever sees it missing
-    and a rollback restores it.
+    inside a write transaction. The search indexes: :func:`search_indexes_after`.
     """
     cols = ", ".join((*SNAPSHOT_DOSSIER_COLUMNS, "applicant_folded"))
     marks = ", ".join("?" for _ in DOSSIER_COLUMNS)
+    with search_indexes_after(db, len(rows)):
+        db.conn.executemany(f"INSERT INTO dossiers({cols}) VALUES ({marks})", rows)
+    cols = ", ".join((*SNAPSHOT_LINE_COLUMNS, "dossier_id"))
+    marks = ", ".join("?" for _ in LINE_COLUMNS)
+    db.conn.executemany(f"INSERT INTO component_lines({cols}) VALUES ({marks})", lines)
+
+
+@contextlib.contextmanager
+def search_indexes_after(db, rows: int) -> Iterator[None]:
+    """Around an insert of ``rows`` new dossiers: for many, the search indexes are filled after it in one
+    statement each instead of by the per-row insert triggers (about four times faster): the trigger is
+    dropped and re-created from its own stored SQL inside the same transaction, so no other connection
+    ever sees it missing and a rollback restores it."""
     triggers: dict[str, str] = {}
     after = 0
-    if len(rows) >= BULK_FTS_FROM:
+    if rows >= BULK_FTS_FROM:
         names = ", ".join(f"'{name}'" for name in BULK_INDEXES)
         triggers = dict(db.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})"))
         if triggers:
             after = db.execute("SELECT coalesce(max(rowid), 0) FROM dossiers").fetchone()[0]
             for name in triggers:
                 db.execute(f"DROP TRIGGER {name}")
-    db.conn.executemany(f"INSERT INTO dossiers({cols}) VALUES ({marks})", rows)
+    yield
     for name, sql in triggers.items():
         db.execute(BULK_INDEXES[name], (after,))
         db.execute(sql)
-    cols = ", ".join((*SNAPSHOT_LINE_COLUMNS, "dossier_id"))
-    marks = ", ".join("?" for _ in LINE_COLUMNS)
-    db.conn.executemany(f"INSERT INTO component_lines({cols}) VALUES ({marks})", lines)
 
 
 def dossier_ids_by_code(db, codes: list[str]) -> dict[str, str]:

@@ -149,4 +149,22 @@ class Run:
 
 Staged = Callable[[list[tuple[str, int]]], dict[tuple[str, int], tuple[list, list, str]]]
 """For (desk_id, seq) keys, the states already made of those events' snapshots: (row, lines, folded name)
-(:func:`decoded_state`; a bundle's, made while it was read: ``desk.sync.publish``)."""
+(:func:`decoded_state`; a pushed batch's, made while it was read)."""
+
+
+class StoredStates:
+    """States made ahead and stored where the hub's database reads them (a bundle's, staged:
+    ``desk.sync.publish``): a rebuild asks only the dossier ids of the new dossiers and has them inserted
+    from there; the full states only of the dossiers it replaces."""
+
+    def ids(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """(desk_id, seq) → the dossier id of the stored state of each key that has one."""
+        raise NotImplementedError
+
+    def states(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[list, list, str]]:
+        """The stored states of these keys (:data:`Staged`)."""
+        raise NotImplementedError
+
+    def insert(self, db, keys: list[tuple[str, int]]) -> None:
+        """Insert the dossiers of these keys' stored states, and their lines, as new ones."""
+        raise NotImplementedError

@@ -24,7 +24,7 @@ from desk import clock
 from desk.dossier.rows import fold_name
 from desk.errors import EXIT_UNEXPECTED, DeskError, IntegrityFailure
 from desk.rules.problems import Problem, problem
-from desk.sync.checked_run import APPLICANT_NAME, ID, Run, Staged, State, state_of
+from desk.sync.checked_run import APPLICANT_NAME, ID, Run, Staged, State, StoredStates, state_of
 from desk.sync.hub_files import rebuild_results
 from desk.sync.identity import RunIdentities, identity_problem
 from desk.sync.outbox import outbox_of
@@ -90,26 +90,35 @@ class IngestResult:
     """Dossiers rebuilt."""
 
 
-def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: Staged | None, q: HubQueries) -> int:
+def _rebuild(
+    db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: Staged | StoredStates | None, q: HubQueries
+) -> int:
     """Write the current state of each dossier touched, from its latest snapshot only.
 
     Per desk the latest snapshot by seq wins (a desk's own order, whatever its
     clock said); between desks, the latest by (at, seq, desk_id). ``fresh``
     holds the payloads (JSON) of the events just received, so they are not read
-    back; ``staged`` gives the states already made of some events.
+    back; ``staged`` gives the states already made of some events (:class:`StoredStates`: stored where the
+    database inserts them from).
     """
     if not codes:
         return 0
     q.lock_dossiers(db, codes)  # PostgreSQL: another desk's batch about one of them waits (SQLite: one writer)
     candidates = q.latest_events_per_desk(db, codes)
     keys = [(c["desk_id"], c["seq"]) for c in candidates]
-    made = staged(keys) if staged else {}
+    stored = staged if isinstance(staged, StoredStates) else None
+    ahead = stored.ids(keys) if stored else {}  # made and stored: only their dossier ids are read here
+    made = staged(keys) if staged is not None and not isinstance(staged, StoredStates) else {}
     states: dict[tuple[str, int], State] = {k: v[:2] for k, v in made.items()}
     folds = {k: v[2] for k, v in made.items()}  # the applicant's folded name, made with the state
-    need = [k for k in keys if k not in made]
-    stored = q.event_payloads(db, [k for k in need if k not in fresh])
-    states.update({k: state_of(orjson.loads(fresh[k] if k in fresh else stored[k])) for k in need})
-    lacking = {(c["dossier_code"], c["desk_id"]) for c in candidates if states[(c["desk_id"], c["seq"])] is None}
+    need = [k for k in keys if k not in made and k not in ahead]
+    payloads = q.event_payloads(db, [k for k in need if k not in fresh])
+    states.update({k: state_of(orjson.loads(fresh[k] if k in fresh else payloads[k])) for k in need})
+    lacking = {
+        (c["dossier_code"], c["desk_id"])
+        for c in candidates
+        if (c["desk_id"], c["seq"]) not in ahead and states[(c["desk_id"], c["seq"])] is None
+    }
     if lacking:
         # a desk's latest event about these dossiers carries no snapshot (a print, say): take its latest that does
         older = {
@@ -120,7 +129,11 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
             older.get(key) if key in lacking else c for c in candidates for key in [(c["dossier_code"], c["desk_id"])]
         ]
         candidates = [c for c in chosen_or_none if c is not None]
-        more = [(c["desk_id"], c["seq"]) for c in candidates if states.get((c["desk_id"], c["seq"])) is None]
+        more = [
+            (c["desk_id"], c["seq"])
+            for c in candidates
+            if (c["desk_id"], c["seq"]) not in ahead and states.get((c["desk_id"], c["seq"])) is None
+        ]
         states.update({k: state_of(orjson.loads(v)) for k, v in q.event_payloads(db, more).items()})
     best: dict[str, dict] = {}
     for c in candidates:
@@ -129,22 +142,37 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
             best[c["dossier_code"]] = c
     chosen: dict[str, tuple[Sequence, Sequence[Sequence]]] = {}
     folded_of: dict[str, str] = {}
+    stored_of: dict[str, tuple[str, int]] = {}  # code → key of a stored state
+    id_of: dict[str, str] = {}
     for code, c in best.items():
         key = (c["desk_id"], c["seq"])
+        if key in ahead:
+            stored_of[code] = key
+            id_of[code] = ahead[key]
+            continue
         state = states[key]
         if state is not None:
             chosen[code] = state
+            id_of[code] = state[0][ID]
             if key in folds:
                 folded_of[code] = folds[key]
-    ids_by_code = q.dossier_ids_by_code(db, list(chosen))
+    ids_by_code = q.dossier_ids_by_code(db, list(id_of))
     clashes = [
         problem("records.code_taken", code=code)
-        for code, (row, _) in chosen.items()
-        if code in ids_by_code and ids_by_code[code] != row[ID]
+        for code, dossier_id in id_of.items()
+        if code in ids_by_code and ids_by_code[code] != dossier_id
     ]
     if clashes:
         raise ChainConflict("records.codes_collide", findings=shown(clashes), more=hidden(clashes))
-    present = q.existing_dossier_ids(db, [row[ID] for row, _ in chosen.values()])
+    present = q.existing_dossier_ids(db, list(id_of.values()))
+    inserted_ahead = [key for code, key in stored_of.items() if id_of[code] not in present]
+    replaced = [key for code, key in stored_of.items() if id_of[code] in present]
+    if stored and replaced:  # dossiers already here: replaced from their full states, as any other
+        full = stored.states(replaced)
+        for code, key in stored_of.items():
+            if key in full:
+                chosen[code] = full[key][:2]
+                folded_of[code] = full[key][2]
     new_rows: list[tuple] = []
     new_lines: list[tuple] = []
     for code, (row, lines) in chosen.items():
@@ -160,11 +188,16 @@ def _rebuild(db, codes: list[str], fresh: dict[tuple[str, int], bytes], staged: 
             dossier_id = row[ID]
             new_lines += [(*line, dossier_id) for line in lines]
     q.insert_dossiers(db, new_rows, new_lines)
+    if stored and inserted_ahead:
+        stored.insert(db, inserted_ahead)
     # the hub's result_files, from the snapshots the dossiers were rebuilt from
     rebuild_results(
-        db, q, {code: (best[code]["desk_id"], best[code]["seq"], row[ID]) for code, (row, _) in chosen.items()}, fresh
+        db,
+        q,
+        {code: (best[code]["desk_id"], best[code]["seq"], dossier_id) for code, dossier_id in id_of.items()},
+        fresh,
     )
-    return len(chosen)
+    return len(id_of)
 
 
 def _refresh_gaps(db, q: HubQueries, desk_id: str, lo: int, hi: int, at: str, by: str) -> None:
@@ -290,7 +323,7 @@ def write_rows(
     db,
     desk_id: str,
     rows: list[tuple],
-    staged: Staged | None = None,
+    staged: Staged | StoredStates | None = None,
     q: HubQueries = SQLITE_QUERIES,
     snapshots: dict[int, tuple] | None = None,
 ) -> int:

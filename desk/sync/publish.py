@@ -8,7 +8,8 @@ bundle held the write lock for tens of seconds in one transaction). So
    are checked against this home (``desk.sync.ingest.RunChecks``, in one read
    snapshot, no lock) and the new ones written to a staging file
    (``staging/<random>.sqlite3`` in the home, owner-only, made durable at the
-   end). Any refusal happens here: nothing was published.
+   end), the states of their dossiers to a file beside it (:class:`Stage`). Any
+   refusal happens here: nothing was published.
 2. **publishes**: one write transaction checks that no other import or pushed
    batch came in meanwhile (else the checks are run again, there) and records
    the publication (``sync_publishing``); then the staged events go into the
@@ -34,27 +35,19 @@ desk's advisory lock), and all or nothing is what the transaction gives.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import orjson
-
-from db import queries, write_transaction
+from db import queries, staged_states, write_transaction
 from db import sync_queries as sq
 from db.connection import waiting_marker, writer_waiting
-from db.queries import EVENT_COLUMNS
 from desk import clock
 from desk.errors import IntegrityFailure
-from desk.fsio import fsync_dir
-from desk.sync.checked_run import Run, Staged, decoded_state, encoded_state, state_of
+from desk.sync.checked_run import Run
 from desk.sync.ingest import (
     Busy,
     IngestResult,
@@ -66,6 +59,7 @@ from desk.sync.ingest import (
     refuse_own_desk,
     write_rows,
 )
+from desk.sync.stage import Stage
 from desk.sync.store import HubStore
 
 PUBLISH_ROWS = 1000
@@ -84,112 +78,8 @@ ORPHAN_AFTER_S = 600
 LET_IN_MAX_S = 5.0
 """The longest the publisher waits, between two parts, for waiting writers to get the lock."""
 
-_COLUMNS = ", ".join(EVENT_COLUMNS)
-_MARKS = ", ".join("?" for _ in EVENT_COLUMNS)
-
 ChunkHook = Callable[[int, int], None]
 """``on_chunk(published, staged)`` after each part is committed (tests use it to act between parts)."""
-
-
-class Stage:
-    """A staging file: a checked bundle's new events in seq order, numbered ``n`` from 1, locked while open."""
-
-    def __init__(self, path: Path, *, create: bool):
-        self.path = path
-        if create:
-            path.parent.mkdir(mode=0o700, exist_ok=True)
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # owner-only, as every home file
-        self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=0, check_same_thread=False)
-        self.conn.execute("PRAGMA locking_mode=EXCLUSIVE")  # held until closed: the importer is alive
-        self.conn.execute("PRAGMA journal_mode=OFF")  # a staging file is written once, then only read
-        self.conn.execute("PRAGMA synchronous=FULL")
-        if create:
-            self.conn.execute("BEGIN EXCLUSIVE")
-            self.conn.execute(f"CREATE TABLE events (n INTEGER PRIMARY KEY, {_COLUMNS})")
-            # per dossier, the state of the run's latest event about it that carries a snapshot, made while the
-            # bundle was read (its JSON parsed, its name folded), so that publishing only writes
-            self.conn.execute("CREATE TABLE states (code TEXT PRIMARY KEY, seq INTEGER, row BLOB, lines BLOB)")
-
-    @classmethod
-    def open_unless_locked(cls, path: Path) -> Stage | None:
-        """The staging file of a publication whose importer is gone; None while another holds it."""
-        stage = None
-        try:
-            stage = cls(path, create=False)
-            stage.conn.execute("BEGIN EXCLUSIVE")
-            stage.conn.execute("COMMIT")
-        except sqlite3.OperationalError:
-            if stage is not None:
-                stage.close()
-            return None
-        return stage
-
-    def add(self, rows: list[tuple]) -> None:
-        self.conn.executemany(f"INSERT INTO events({_COLUMNS}) VALUES ({_MARKS})", rows)
-
-    def add_states(self, run: Run) -> None:
-        """The states the latest events of a part carry (a later part's replace an earlier's)."""
-        made = []
-        ready = {seq: state for (_, seq), state in run.states.items()}  # made by the reading process already
-        for code, (seq, payload) in run.latest.items():
-            encoded = ready.get(seq)
-            if encoded is None:
-                state = state_of(orjson.loads(payload))
-                if state is None:
-                    continue
-                encoded = encoded_state(*state)
-            made.append((code, seq, *encoded))
-        self.conn.executemany("INSERT OR REPLACE INTO states(code, seq, row, lines) VALUES (?, ?, ?, ?)", made)
-
-    def states(self, desk_id: str) -> Staged:
-        """The staged states of the events of ``desk_id`` (:data:`desk.sync.checked_run.Staged`)."""
-
-        def made(keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[list, list, str]]:
-            wanted = {seq for d, seq in keys if d == desk_id}
-            if not wanted:
-                return {}
-            out = {}
-            seqs = sorted(wanted)
-            for i in range(0, len(seqs), 500):
-                part = seqs[i : i + 500]
-                marks = ", ".join("?" for _ in part)
-                for seq, row, lines in self.conn.execute(
-                    f"SELECT seq, row, lines FROM states WHERE seq IN ({marks})", part
-                ):
-                    out[(desk_id, seq)] = decoded_state(row, lines)
-            return out
-
-        return made
-
-    def seal(self) -> None:
-        """Make the staged events durable (the lock stays: exclusive locking mode)."""
-        self.conn.execute("CREATE INDEX states_seq ON states(seq)")
-        self.conn.execute("COMMIT")
-        fsync_dir(self.path.parent)
-
-    def rows(self, after: int, limit: int | None = None) -> list[tuple]:
-        """(n, *EVENT_COLUMNS) of the next ``limit`` (:data:`PUBLISH_ROWS`) staged events after ``n``, in order."""
-        return self.conn.execute(
-            f"SELECT n, {_COLUMNS} FROM events WHERE n > ? ORDER BY n LIMIT ?", (after, limit or PUBLISH_ROWS)
-        ).fetchall()
-
-    def span(self) -> tuple[int, int, int]:
-        """The last n, the first and the last seq staged."""
-        row = self.conn.execute("SELECT coalesce(max(n), 0), min(seq), max(seq) FROM events").fetchone()
-        return row[0], row[1] or 0, row[2] or 0
-
-    def drop(self, ns: list[int]) -> None:
-        self.conn.execute("BEGIN EXCLUSIVE")
-        self.conn.executemany("DELETE FROM events WHERE n = ?", [(n,) for n in ns])
-        self.conn.execute("COMMIT")
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def remove(self) -> None:
-        self.close()
-        with contextlib.suppress(OSError):
-            self.path.unlink()
 
 
 @dataclass
@@ -297,7 +187,7 @@ def _check_again(db, stage: Stage, before: RunChecks) -> RunChecks:
     dropped from the stage (counted as skipped)."""
     checks = RunChecks(db, desk_id=before.desk_id, desk_no=before.desk_no, where=before.where)
     after, gone = 0, []
-    while rows := stage.rows(after):
+    while rows := stage.rows(after, PUBLISH_ROWS):
         after = rows[-1][0]
         new = {row[2] for row in checks.part(Run.of_rows([row[1:] for row in rows]))}
         gone += [row[0] for row in rows if row[3] not in new]
@@ -321,10 +211,10 @@ def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Pub
     marker = waiting_marker(db.conn)
     pub = next(p for p in sq.publishing_rows(db) if p["id"] == pub_id)
     last_n, first_seq, last_seq = stage.span()
-    states = stage.states(pub["desk_id"])
     after = pub["published"]
     size = PUBLISH_ROWS
     (before,) = db.execute("PRAGMA synchronous").fetchone()
+    states = stage.stored_states(db, pub["desk_id"])
     try:
         with sq.bulk_cache(db, PUBLISH_ROWS * 2):
             while True:
@@ -347,6 +237,8 @@ def _publish(desk, stage: Stage, pub_id: int, on_chunk: ChunkHook | None) -> Pub
                 _let_in(marker)
     finally:
         db.execute(f"PRAGMA synchronous={int(before)}")
+        if states is not None:
+            staged_states.detach(db)
 
 
 def _finish(db, pub_id: int, first_new: int, last_new: int) -> Published:

@@ -156,7 +156,10 @@ import_bundle(open_desk(sys.argv[1]), sys.argv[2], on_chunk=after_part)
 
 
 @posix_only
-def test_an_import_killed_half_way_is_completed_by_the_next_verify(desk_bundle):
+@pytest.mark.parametrize("states_file", ["kept", "gone"])
+def test_an_import_killed_half_way_is_completed_by_the_next_verify(desk_bundle, states_file):
+    """The staged dossiers' states are published from their file; without it (staged by an earlier version,
+    which kept them elsewhere) from the events' own snapshots, to the same dossiers."""
     path, hub = desk_bundle
     env = {**os.environ, "DESK_NOW": DEFAULT_NOW, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
@@ -180,12 +183,18 @@ def test_an_import_killed_half_way_is_completed_by_the_next_verify(desk_bundle):
     half = hub_tables(hub)
     assert half["events"] == (2, 2) and half["dossiers"] == 2 and half["publishing"] == 1
     assert half["imports"] == 0
+    staged = sorted(p.name for p in (hub.home.root / publish.STAGING).glob("*"))
+    assert len(staged) == 2 and staged[0].endswith(".sqlite3") and staged[1].endswith(".states")
+    if states_file == "gone":
+        (hub.home.root / publish.STAGING / staged[1]).unlink()
     result = run_desk("verify", home=hub.home.root)
     assert result.returncode == 0, result.stdout
     assert "completed" in result.stdout
     state = hub_tables(hub)
     assert state["events"] == (6, 6) and state["dossiers"] == 6 and state["imports"] == 1
     assert state["publishing"] == 0 and list((hub.home.root / publish.STAGING).glob("*")) == []
+    names = hub.db.execute("SELECT applicant_name, applicant_folded FROM dossiers ORDER BY applicant_name").fetchall()
+    assert names == [(f"Người số {i}", f"nguoi so {i}") for i in range(6)]
     # the bundle imported again: nothing new, nothing doubled
     again = import_bundle(hub, path)
     assert (again.imported_events, again.skipped_events) == (0, 6)
