@@ -59,7 +59,7 @@ from desk.sync.push import (
 from desk.sync.push_files import FILES_PATH
 from desk.sync.receipt_keys import published
 from desk.sync.records import check_records, received_events
-from desk.sync.signing import HUB_SIGNATURE_HEADER, check_source, reply_bytes, signed_from_headers
+from desk.sync.signing import HUB_SIGNATURE_HEADER, check_source, reply_bytes, reply_bytes_of, signed_from_headers
 from desk.sync.store import SQLITE, HubStore, hub_store
 
 MAX_BODY = 16 * 1024**2
@@ -220,10 +220,9 @@ class HubApp:
             self._authorise(headers)
             key = self._idempotency_key(headers)
             body = await self._read_body(headers, receive)
-            status, data = await asyncio.get_running_loop().run_in_executor(
-                None, self._receive, key, body, signed_from_headers(headers), declared(headers)
+            status, data, signature = await asyncio.get_running_loop().run_in_executor(
+                None, self._receive_signed, key, body, signed_from_headers(headers), declared(headers)
             )
-            signature = keys.b64(keys.sign(self.key, reply_bytes(body, data)))
             return await _send_raw(send, status, data, {HUB_SIGNATURE_HEADER: signature})
         except _Reply as reply:
             extra = dict(reply.headers)
@@ -357,11 +356,24 @@ class HubApp:
             self.store.q.record_refusal(db, desk_id, at, reply.code, events)
         return reply
 
+    def _receive_signed(
+        self, key: str, body: bytes, signed, said: tuple[datetime | None, int | None]
+    ) -> tuple[int, bytes, str]:
+        """:meth:`_receive`, and the answer's signature (bound to the body: ``reply_bytes``)."""
+        body_sha = hashlib.sha256(body).hexdigest()
+        status, data = self._receive(key, body, signed, said, body_sha)
+        return status, data, keys.b64(keys.sign(self.key, reply_bytes_of(body_sha, data)))
+
     def _receive(
-        self, key: str, body: bytes, signed, said: tuple[datetime | None, int | None] = (None, None)
+        self,
+        key: str,
+        body: bytes,
+        signed,
+        said: tuple[datetime | None, int | None] = (None, None),
+        body_sha: str | None = None,
     ) -> tuple[int, bytes]:
         """Check and store one batch (in a worker thread; the database behind one lock); ``said``: what the
-        desk declared beside it (:func:`declared`)."""
+        desk declared beside it (:func:`declared`); ``body_sha``: the body's SHA-256 (hex), if computed."""
         doc = _parsed(body)
         if not isinstance(doc, dict):
             raise _Reply(400, "hub.body_not_object", "the body is not a JSON object")
@@ -384,7 +396,7 @@ class HubApp:
                 "hub.batch_too_large",
                 f"{len(events)} events in one batch; this hub takes at most {self.max_events}",
             )
-        body_sha = hashlib.sha256(body).hexdigest()
+        body_sha = body_sha or hashlib.sha256(body).hexdigest()
         where = f"batch {key}"
         seqs = [e.get("seq") for e in events if isinstance(e, dict)]
         last_seq = max((s for s in seqs if type(s) is int), default=0)
