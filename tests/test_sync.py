@@ -512,6 +512,26 @@ def test_receiver_checks(homes, server, desk):
     assert len(hub_events(homes[1], desk.desk_id)) == 3
 
 
+def test_a_body_read_past_orjson_is_judged_as_json_reads_it(homes, server, desk):
+    # orjson reads a body first; what it refuses (NaN, a lone surrogate, a byte-order mark) json reads and says
+    # why, and an integer beyond 64 bits (a float to orjson) is refused as a value no desk writes either way
+    auth = {"Authorization": f"Bearer {homes[2]}", "Content-Type": "application/json"}
+    fill(desk, 1)
+    records = records_of(desk)
+    for n, odd in enumerate((float("nan"), 10**30, "\ud800")):
+        event = dict(records[0], payload=dict(records[0]["payload"], note=odd))
+        body = batch(desk, [event])
+        status, answer = raw_post(server, body, {**auth, "Idempotency-Key": f"odd-{n}"})
+        assert (status, answer["code"]) == (422, "records.refused"), odd
+    assert (
+        raw_post(server, b"\xef\xbb\xbf" + batch(desk, records), {**auth, "Idempotency-Key": "bom"})[1]["code"]
+        == "hub.body_not_json"
+    )
+    assert hub_events(homes[1], desk.desk_id) == []
+    status, answer = raw_post(server, batch(desk, records), {**auth, "Idempotency-Key": "fine"})
+    assert status == 200 and answer["imported"] == 1
+
+
 def test_the_hub_words_a_refusal_with_the_formatter_it_is_given(homes, desk):
 
     said: list[Problem] = []

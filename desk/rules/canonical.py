@@ -222,6 +222,12 @@ def read_event_line(line: bytes) -> EventLine:
     record = loads(line)
     if not (type(record) is dict and record.keys() == RECORD_KEYS and tuple(map(type, _texts(record))) == _TEXTS):
         return EventLine(record, b"", None)
+    return _event_of_line(record, line)
+
+
+def _event_of_line(record: dict, line: bytes) -> EventLine:
+    """The payload's bytes and the digest of ``line``, the canonical JSON of ``record``, a record whose texts
+    are texts and whose seq an integer (:func:`read_event_line` says why the slices are right)."""
     hash_member = _HASH_KEY + orjson.dumps(record["hash"])
     k = line.find(_HASH_KEY)
     start = k + len(hash_member)
@@ -241,6 +247,15 @@ def received_event(record: Any) -> EventLine:
     """
     if not (type(record) is dict and record.keys() == RECORD_KEYS and type(record["payload"]) is dict):
         return EventLine(record, b"", None)
+    if tuple(map(type, _texts(record))) == _TEXTS:
+        # the record encoded once, as its line would be: the payload's bytes and the hashed text are parts of it
+        if _outside(record["payload"]) is not None:
+            return EventLine(record, b"", None)
+        try:
+            line = orjson.dumps(record, option=_SORTED)
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits, a lone surrogate
+            return EventLine(record, b"", None)
+        return _event_of_line(record, line)
     try:
         return EventLine(record, dumps(record["payload"]), event_hash(record))
     except InvalidInput:

@@ -78,7 +78,12 @@ class Signer:
 
 def reply_bytes(request_body: bytes, answer: bytes) -> bytes:
     """What the hub signs: its answer, bound to the request it answers (no replay of an old answer)."""
-    return REPLY_FORMAT + b"\n" + hashlib.sha256(request_body).hexdigest().encode("ascii") + b"\n" + answer
+    return reply_bytes_of(hashlib.sha256(request_body).hexdigest(), answer)
+
+
+def reply_bytes_of(request_sha256: str, answer: bytes) -> bytes:
+    """:func:`reply_bytes` of a request whose SHA-256 (hex) the hub computed already."""
+    return REPLY_FORMAT + b"\n" + request_sha256.encode("ascii") + b"\n" + answer
 
 
 def reply_genuine(hub_key: bytes, request_body: bytes, answer: bytes, signature_text: str | None) -> bool:
