@@ -43,7 +43,7 @@ from typing import Any, Protocol
 
 from db import board_queries as bq
 from db import file_queries as fq
-from db import hub_checks, indicator_sums, queries, write_transaction
+from db import hub_checks, indicator_sums, queries, result_queries, write_transaction
 from db import key_queries as kq
 from db import sync_queries as sq
 from desk.errors import InvalidInput, NotFound
@@ -146,6 +146,7 @@ class HubQueries(Protocol):
     def files_of_other_desks(self, db: Any, own_desk_id: str) -> list[tuple[str, str, str, str]]: ...
     def payloads_with_results(self, db: Any, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]: ...
     def replace_results(self, db: Any, dossier_id: str, rows: list[dict]) -> None: ...
+    def result_rows(self, db: Any, dossier_id: str) -> list[dict]: ...
 
 
 def _no_lock(db: Any, codes: list[str]) -> None:
@@ -225,6 +226,7 @@ class SqliteQueries:
     files_of_other_desks = staticmethod(fq.files_of_other_desks)
     payloads_with_results = staticmethod(fq.payloads_with_results)
     replace_results = staticmethod(fq.replace_results)
+    result_rows = staticmethod(result_queries.result_rows)
 
 
 SQLITE_QUERIES: HubQueries = SqliteQueries()
