@@ -2,7 +2,8 @@
 that every event has its dossier and every dossier its desk (what a hub's imports must keep).
 
 At a hub on PostgreSQL (``[hub] database``) the same checks run over its store too
-(``desk.sync.store``: the same code, the store's queries).
+(``desk.sync.store``: the same code, the store's queries), and the QĐ 766 running sums are recounted there as
+they are in the home (``indicators.sums_differ``).
 """
 
 from __future__ import annotations
@@ -56,9 +57,12 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
         problems.append(problem("sqlite.foreign_keys"))
     done = _chains_and_register(desk, desk.db, SQLITE_QUERIES, problems, warnings, progress)
     store = hub_store(desk)
+    differences = indicator_sums.recount_differences(desk.db)
     if store.kind == POSTGRESQL:
         with store.reading() as db:
             _chains_and_register(desk, db, store.q, problems, warnings, progress, done)
+            # the QĐ 766 sums of the desks' dossiers the store holds, recounted as the home's are
+            differences += store.q.indicator_recount_differences(db)
     problems += [
         problem(
             "indicators.sums_differ",
@@ -68,7 +72,7 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
             procedure=r["procedure_code"],
             side=r["side"],
         )
-        for r in indicator_sums.recount_differences(desk.db)
+        for r in differences
     ]
     # at a hub, the files other desks' dossiers reference that have not arrived (yet)
     warnings += [

@@ -122,6 +122,7 @@ class HubQueries(Protocol):
     def revoke_desk(self, db: Any, desk_id: str, at: str) -> None: ...
     # the QĐ 766 running sums (db.indicator_sums), in the import's transaction
     def refresh_indicator_sums(self, db: Any, codes: list[str]) -> None: ...
+    def indicator_recount_differences(self, db: Any, limit: int = 20) -> list[dict]: ...
     # the board of desks (db.board_queries)
     def record_contact(
         self,
@@ -212,6 +213,7 @@ class SqliteQueries:
     retire_key = staticmethod(kq.retire_key)
     revoke_desk = staticmethod(kq.revoke_desk)
     refresh_indicator_sums = staticmethod(indicator_sums.refresh)
+    indicator_recount_differences = staticmethod(indicator_sums.recount_differences)
     record_contact = staticmethod(bq.record_contact)
     record_refusal = staticmethod(bq.record_refusal)
     desk_position = staticmethod(bq.desk_position)
