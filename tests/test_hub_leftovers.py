@@ -46,3 +46,83 @@ def test_verify_recounts_the_qd766_sums_of_the_store(tmp_path, now, hub_store):
         "stored side): run `desk verify` again after the next change, or report it",
         "recount side): run `desk verify` again after the next change, or report it",
     }
+
+
+def _statements_of_hub_status(hub, monkeypatch) -> tuple[dict, list[str]]:
+    """`desk hub status`'s answer (in-process) and every SQL statement it ran, on either store."""
+    from db.pg.connection import PgConn
+    from desk.context import open_desk
+    from desk.sync.status import hub_status
+
+    seen: list[str] = []
+    real = PgConn.execute
+
+    def recording(self, sql, params=None):
+        seen.append(str(sql))
+        return real(self, sql, params)
+
+    monkeypatch.setattr(PgConn, "execute", recording)
+    d = open_desk(hub)
+    try:
+        hub_store_of(d)  # opened (and migrated) before the statements are recorded
+        seen.clear()
+        d.db.conn.set_trace_callback(seen.append)
+        status = hub_status(d).to_json()
+        d.db.conn.set_trace_callback(None)
+    finally:
+        d.close()
+        monkeypatch.setattr(PgConn, "execute", real)
+    return status, seen
+
+
+def test_hub_status_reads_kept_figures_that_stay_exact(tmp_path, now, hub_store, monkeypatch):
+    import re
+
+    from desk.context import open_desk
+
+    hub = make_hub(tmp_path / "hub", hub_store)
+    one, two = make_desk(tmp_path / "d1", 1, hub), make_desk(tmp_path / "d2", 2, hub)
+    ids = []
+    for home in (one, two):
+        d = open_desk(home)
+        ids.append(d.desk_id)
+        d.close()
+    intake(one, 3)
+    first = export(one, tmp_path / "u1")
+    intake(one, 2)
+    middle = export(one, tmp_path / "u2")
+    intake(one, 2)
+    last = export(one, tmp_path / "u3")
+    intake(two, 4)
+    other = export(two, tmp_path / "v1")
+    for bundle in (first, last, other, first):  # a gap, another desk, a bundle again (nothing new)
+        assert run_desk("import", str(bundle), home=hub.root).returncode == 0
+
+    def recount() -> dict:
+        rows = at_hub(hub, "SELECT desk_id, count(*), max(seq) FROM events GROUP BY desk_id")
+        return {desk_id: (n, top) for desk_id, n, top in rows if desk_id in ids}
+
+    status, statements = _statements_of_hub_status(hub, monkeypatch)
+    assert {d["desk_id"]: (d["events"], d["last_seq"]) for d in status["desks"]} == recount()
+    assert recount() == {ids[0]: (5, 7), ids[1]: (4, 4)}
+    assert statements  # what it read: never the events themselves
+    assert not [s for s in statements if re.search(r"(?i)\b(FROM|JOIN)\s+(events|event_ids)\b", s)], statements
+    assert run_desk("import", str(middle), home=hub.root).returncode == 0
+    status, _ = _statements_of_hub_status(hub, monkeypatch)
+    assert (
+        {d["desk_id"]: (d["events"], d["last_seq"]) for d in status["desks"]}
+        == recount()
+        == {
+            ids[0]: (7, 7),
+            ids[1]: (4, 4),
+        }
+    )
+    r = run_desk("verify", home=hub.root)
+    assert r.returncode == 0, r.stdout + r.stderr
+    # verify holds the kept figures against a recount
+    at_hub(hub, "UPDATE hub_event_counts SET events = events - 1 WHERE desk_id = ?", ids[1], write=True)
+    r = run_desk("verify", home=hub.root)
+    assert r.returncode == 5
+    assert f"desk {ids[1]}: `desk hub status` keeps 3 events up to seq 4, but 4 events are here up to seq 4" in (
+        r.stdout + r.stderr
+    )

@@ -153,7 +153,28 @@ def _chains_and_register(
     problems += [
         problem("dossier.no_desk_events", code=r["code"], desk=r["desk_id"]) for r in q.dossiers_without_their_desk(db)
     ]
+    problems += _kept_counts(db, q)
     return done
+
+
+def _kept_counts(db, q: HubQueries) -> list[Problem]:
+    """The per-desk figures ``desk hub status`` reads (kept as events arrive), against a recount."""
+    counted = {r["desk_id"]: (r["events"], r["last_seq"]) for r in q.recount_events(db)}
+    out = []
+    for r in q.hub_desk_rows(db):
+        kept, now = (r["events"], r["last_seq"]), counted.get(r["desk_id"], (0, None))
+        if kept != now:
+            out.append(
+                problem(
+                    "sync.event_counts_differ",
+                    desk=r["desk_id"],
+                    kept=kept[0],
+                    kept_seq=kept[1] or 0,
+                    counted=now[0],
+                    counted_seq=now[1] or 0,
+                )
+            )
+    return out
 
 
 def _recorded(missing: Problem, gaps: list[tuple[int, int]]) -> bool:

@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from db import write_transaction
-from db.pg import move
+from db.pg import indicator_sums, move
+from db.pg.arrival_queries import set_event_counts
 from desk.config import update_settings
 from desk.errors import InvalidInput
 from desk.sync.store import PgStore, pg_store
@@ -64,6 +65,8 @@ def migrate_hub(desk, url: str, progress: Progress | None = None) -> Moved:
     for table in ("enrolled_desks", "desk_keys", "sync_desks", "sync_requests"):
         moved.rows[table] = _move(desk, store, table, progress)
     moved.events = _move(desk, store, "events", progress)
+    with store.writing() as pg:  # desk hub status's per-desk figures, for the events that came in bulk
+        set_event_counts(pg)
     moved.dossiers = _move(desk, store, "dossiers", progress)
     for table in move.AFTER_DOSSIERS:
         moved.rows[table] = _move(desk, store, table, progress)
@@ -75,6 +78,8 @@ def migrate_hub(desk, url: str, progress: Progress | None = None) -> Moved:
         moved.rows[table] = _move(desk, store, table, progress)
     with store.writing() as pg:
         move.follow_ids(pg, "portal_replies")
+        # the QĐ 766 running sums of the dossiers that came in bulk (their outbox with them: 1.4)
+        indicator_sums.rebuild_all(pg)
     with write_transaction(desk.db):
         move.forget_moved_outbox(desk.db, own)
     with store.reading() as pg:
