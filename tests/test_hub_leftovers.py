@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import psycopg
+
 from desk.sync.store import POSTGRESQL
 from desk.sync.store import hub_store as hub_store_of
 from tests.conftest import run_desk
@@ -126,3 +128,105 @@ def test_hub_status_reads_kept_figures_that_stay_exact(tmp_path, now, hub_store,
     assert f"desk {ids[1]}: `desk hub status` keeps 3 events up to seq 4, but 4 events are here up to seq 4" in (
         r.stdout + r.stderr
     )
+
+
+class WorkerDied(BaseException):
+    """The worker's process ends here (killed, power cut): nothing after this line of it runs."""
+
+
+def _pass_dies_after_commit(tmp_path, pg_url, monkeypatch):
+    """Desks 1 and 2 bring one person's dossier at once (as in tests/test_hub_races.py): the second commits
+    while the first is still open, so neither's in-transaction pass sees the other; then the first commits and
+    its worker dies before its second pass, the one that would have seen the pair. Returns the hub, its other
+    desk, and a function listing the pairs flagged and the re-checks left."""
+    import threading
+
+    from db.pg import board_queries, hub_queries
+    from desk.context import open_desk
+    from desk.sync.bundle_read import import_bundle
+    from tests.test_board import PERSON, take_in
+
+    hub = make_hub(tmp_path / "hub", pg_url)
+    bundles = []
+    for desk_no in (1, 2):
+        home = make_desk(tmp_path / f"desk{desk_no}", desk_no, hub)
+        d = open_desk(home)
+        try:
+            take_in(d, 1, id_number=PERSON)
+        finally:
+            d.close()
+        bundles.append(export(home, tmp_path / f"u{desk_no}"))
+    real_flag, real_recheck = hub_queries.flag_duplicates, board_queries._recheck
+    first_flagged, release = threading.Event(), threading.Event()
+
+    def flag(db, codes):
+        real_flag(db, codes)
+        if threading.current_thread().name == "desk-1":
+            first_flagged.set()
+            assert release.wait(30)
+
+    def recheck(db, codes):
+        if threading.current_thread().name == "desk-1":
+            raise WorkerDied  # committed; the second pass never runs
+        real_recheck(db, codes)
+
+    monkeypatch.setattr(hub_queries, "flag_duplicates", flag)
+    monkeypatch.setattr(board_queries, "_recheck", recheck)
+    ended: list[BaseException] = []
+
+    def bring(path):
+        h = open_desk(hub)
+        try:
+            import_bundle(h, path)
+        except BaseException as exc:
+            ended.append(exc)
+        finally:
+            h.close()
+
+    one = threading.Thread(target=bring, args=(bundles[0],), name="desk-1")
+    one.start()
+    assert first_flagged.wait(30)
+    two = threading.Thread(target=bring, args=(bundles[1],), name="desk-2")
+    two.start()
+    two.join(30)
+    assert not two.is_alive() and not ended
+    release.set()
+    one.join(30)
+    assert not one.is_alive() and [type(e) for e in ended] == [WorkerDied]
+    monkeypatch.setattr(hub_queries, "flag_duplicates", real_flag)
+    monkeypatch.setattr(board_queries, "_recheck", real_recheck)
+
+    def state() -> tuple[int, int]:
+        with psycopg.connect(pg_url) as conn:
+            return conn.execute(
+                "SELECT (SELECT count(*) FROM hub_duplicates), (SELECT count(*) FROM hub_duplicate_rechecks)"
+            ).fetchone()
+
+    return hub, state
+
+
+def test_a_worker_dying_before_the_second_duplicates_pass_leaves_it_to_its_next_start(
+    tmp_path, now, pg_url, monkeypatch
+):
+    from desk.sync.store import close_pools
+
+    hub, state = _pass_dies_after_commit(tmp_path, pg_url, monkeypatch)
+    assert state() == (0, 1)  # the pair missed, the dossier still to re-check
+    close_pools()  # a worker starts (again)
+    r = run_desk("hub", "board", "--json", home=hub.root)
+    assert r.returncode == 0, r.stderr
+    assert state() == (2, 0)  # flagged both ways
+    assert {d["desk_no"]: d["duplicates"] for d in json.loads(r.stdout)["desks"]} == {1: 1, 2: 1}
+
+
+def test_a_later_batch_finishes_a_second_duplicates_pass_left_long_enough(tmp_path, now, pg_url, monkeypatch):
+    hub, state = _pass_dies_after_commit(tmp_path, pg_url, monkeypatch)
+    three = make_desk(tmp_path / "desk3", 3, hub)
+    intake(three, 1, "Lê Thị Ba")
+    assert run_desk("import", str(export(three, tmp_path / "u3")), home=hub.root).returncode == 0
+    assert state() == (0, 1)  # younger than the grace: the dying batch's own pass may still be about to run
+    with psycopg.connect(pg_url) as conn:  # the grace is over (instead of waiting it out)
+        conn.execute("UPDATE hub_duplicate_rechecks SET queued_at = queued_at - interval '1 hour'")
+    intake(three, 1, "Lê Thị Bốn")
+    assert run_desk("import", str(export(three, tmp_path / "u4")), home=hub.root).returncode == 0
+    assert state() == (2, 0)

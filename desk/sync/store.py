@@ -334,6 +334,7 @@ def pg_store(url: str, *, max_size: int = 8) -> PgStore:
             pool.open()
             with pool.pool.connection() as conn:
                 migrations.migrate(conn)
+            finish_rechecks(pool)  # the duplicates' second passes a worker that died left (db.pg.board_queries)
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             pool.close()
             detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else exc.__class__.__name__
@@ -342,6 +343,17 @@ def pg_store(url: str, *, max_size: int = 8) -> PgStore:
             ) from None
         store = _pools[url] = PgStore(pool)
         return store
+
+
+def finish_rechecks(pool) -> None:
+    """Every second duplicates pass left undone (``db.pg.board_queries.finish_rechecks``), a chunk per
+    transaction."""
+    from db.pg.board_queries import finish_rechecks as finish
+
+    while True:
+        with pool.writing() as db:
+            if not finish(db):
+                return
 
 
 def _no_secret(text: str, url: str) -> str:
