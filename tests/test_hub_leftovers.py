@@ -230,3 +230,55 @@ def test_a_later_batch_finishes_a_second_duplicates_pass_left_long_enough(tmp_pa
     intake(three, 1, "Lê Thị Bốn")
     assert run_desk("import", str(export(three, tmp_path / "u4")), home=hub.root).returncode == 0
     assert state() == (2, 0)
+
+
+def test_the_file_records_an_older_postgresql_hub_kept_in_its_home_are_copied_once(tmp_path, now, pg_url):
+    """A hub on PostgreSQL from before its file records moved there kept ``hub_files`` in its home's SQLite: the
+    store, as it opens, copies them in once (the file no longer counts as missing) and a later opening adds
+    nothing nor overwrites what the store has."""
+    from desk.context import open_desk
+    from desk.sync.store import close_pools
+
+    sha = "ab" * 32
+    hub = make_hub(tmp_path / "hub", "")  # the home's tables only: nothing opens the store yet
+    d = open_desk(hub)
+    try:
+        with d.db.conn:
+            d.db.execute(
+                "INSERT INTO hub_files (sha256, bytes, state, signer, source, received_at)"
+                " VALUES (?, 2048, 'signed', 'Nguyễn Thị Số Hoá', 'push:desk-1', '2026-11-20T10:00:00')",
+                (sha,),
+            )
+    finally:
+        d.close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        from db.pg import migrations
+
+        migrations.migrate(conn)
+        conn.execute(
+            "INSERT INTO hub_missing_files (dossier_code, line_code, sha256, desk_id) VALUES ('C-1', 'L-1', %s, 'x')",
+            (sha,),
+        )
+    from desk.config import update_settings
+
+    update_settings(hub, hub_database=pg_url)
+    close_pools()
+    assert run_desk("hub", "board", "--json", home=hub.root).returncode == 0
+
+    def in_store() -> tuple[list[tuple], int]:
+        with psycopg.connect(pg_url) as conn:
+            rows = conn.execute("SELECT sha256, bytes, state, signer, source FROM hub_files").fetchall()
+            return rows, conn.execute("SELECT count(*) FROM hub_missing_files").fetchone()[0]
+
+    assert in_store() == ([(sha, 2048, "signed", "Nguyễn Thị Số Hoá", "push:desk-1")], 0)
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # the store's own record changes later
+        conn.execute("UPDATE hub_files SET source = 'bundle:later'")
+    close_pools()  # another process opens it
+    assert run_desk("hub", "status", home=hub.root).returncode == 0
+    assert in_store() == ([(sha, 2048, "signed", "Nguyễn Thị Số Hoá", "bundle:later")], 0)
+    d = open_desk(hub)
+    try:
+        noted = d.db.execute("SELECT key FROM meta WHERE key LIKE 'hub_files.adopted:%'").fetchall()
+    finally:
+        d.close()
+    assert len(noted) == 1

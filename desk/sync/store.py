@@ -373,14 +373,31 @@ def close_pools() -> None:
         for store in _pools.values():
             store.close()
         _pools.clear()
+        _adopted.clear()
+
+
+_adopted: set[tuple[str, str]] = set()
+"""(home, store) pairs whose home's file records this process saw copied (``desk.sync.hub_migrate``)."""
+_adopting = threading.Lock()
 
 
 def hub_store(desk) -> HubStore:
-    """The store of this hub: ``[hub] database``, else the home's SQLite."""
+    """The store of this hub: ``[hub] database``, else the home's SQLite. A PostgreSQL store, the first time
+    a process opens it for a home, takes the file records the home kept from before they moved into the store
+    (``desk.sync.hub_migrate.adopt_home_files``: once per home and database)."""
     url = desk.settings.hub_database
     if not url:
         return SqliteStore(desk.db)
-    return pg_store(url)
+    store = pg_store(url)
+    key = (str(desk.home.root), store.shown)
+    if key not in _adopted:
+        from desk.sync.hub_migrate import adopt_home_files
+
+        with _adopting:
+            if key not in _adopted:
+                adopt_home_files(desk, store)
+                _adopted.add(key)
+    return store
 
 
 def queries_for(store: HubStore, *, sqlite: Any, pg: Any) -> Any:
