@@ -116,6 +116,11 @@ def hub_home(root: Path, events: int, dossiers: int, desks: int = 600, *, seed: 
     flush(force=True)
     conn.execute("BEGIN")
     flag_duplicates_since(db, days=60)  # as the hub flags them when dossiers arrive
+    # desk hub status's per-desk figures, as the hub keeps them when events arrive (db.sync_queries)
+    conn.execute(
+        "INSERT INTO hub_event_counts(desk_id, events, last_seq) SELECT desk_id, count(*), max(seq) FROM events"
+        " WHERE desk_id IN (SELECT desk_id FROM sync_desks) GROUP BY desk_id"
+    )
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()

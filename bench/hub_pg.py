@@ -39,7 +39,16 @@ CHUNK_DESKS = 4
 BIG = ("event_ids", "events")
 """The tables whose keys and indexes are built after they are filled."""
 SHARED_BUFFERS = "1GB"
-RESET_TABLES = ("event_ids", "events", "dossiers", "sync_imports", "sync_gaps", "event_marks", "sync_desks")
+RESET_TABLES = (
+    "event_ids",
+    "events",
+    "dossiers",
+    "sync_imports",
+    "sync_gaps",
+    "event_marks",
+    "sync_desks",
+    "hub_event_counts",
+)
 
 
 def label(events: int, dossiers: int, desks: int) -> str:
@@ -92,6 +101,11 @@ def pg_hub(url: str, events: int, dossiers: int, desks: int = 600, *, seed: int 
         conn.execute("SET maintenance_work_mem = '1GB'")
         for sql in dropped:
             conn.execute(sql)
+        # desk hub status's per-desk figures, as the hub keeps them when events arrive (db.pg.arrival_queries)
+        conn.execute(
+            "INSERT INTO hub_event_counts(desk_id, events, last_seq) SELECT desk_id, count(*), max(seq)"
+            " FROM event_ids GROUP BY desk_id"
+        )
         for table in (*BIG, "dossiers", "sync_desks", "enrolled_desks", "sync_gaps", "sync_imports"):
             conn.execute(f"VACUUM (FREEZE, ANALYZE) {table}")
         conn.execute("INSERT INTO meta(key, value) VALUES ('bench_hub', %s)", (wanted,))

@@ -390,11 +390,29 @@ def upsert_desk(db, desk_id: str, agency_code: str, desk_no: int, at: str) -> No
 
 
 def hub_desk_rows(db) -> list[dict]:
+    """Every desk heard from, with its events here and the highest seq (kept: :func:`keep_event_counts`)."""
     return _rows(
         db,
-        "SELECT d.*, (SELECT count(*) FROM events e WHERE e.desk_id = d.desk_id) AS events, "
-        "(SELECT max(seq) FROM events e WHERE e.desk_id = d.desk_id) AS last_seq "
-        "FROM sync_desks d ORDER BY d.agency_code, d.desk_no, d.desk_id",
+        "SELECT d.*, coalesce(c.events, 0) AS events, c.last_seq FROM sync_desks d"
+        " LEFT JOIN hub_event_counts c ON c.desk_id = d.desk_id ORDER BY d.agency_code, d.desk_no, d.desk_id",
+    )
+
+
+def keep_event_counts(db, desk_id: str, events: int, last_seq: int) -> None:
+    """``events`` more events of ``desk_id`` are here, up to ``last_seq`` at least (in their transaction)."""
+    db.execute(
+        "INSERT INTO hub_event_counts(desk_id, events, last_seq) VALUES (?, ?, ?) ON CONFLICT(desk_id) DO UPDATE"
+        " SET events = events + excluded.events, last_seq = max(last_seq, excluded.last_seq)",
+        (desk_id, events, last_seq),
+    )
+
+
+def recount_events(db) -> list[dict]:
+    """Per desk heard from, its events and highest seq counted now (``desk verify`` against :func:`hub_desk_rows`)."""
+    return _rows(
+        db,
+        "SELECT desk_id, count(*) AS events, max(seq) AS last_seq FROM events"
+        " WHERE desk_id IN (SELECT desk_id FROM sync_desks) GROUP BY desk_id ORDER BY desk_id",
     )
 
 

@@ -300,6 +300,29 @@ def test_the_hub_rebuilds_result_files_from_the_snapshots_and_checks_their_files
     assert v.returncode == 0 and "has not arrived" not in v.stdout + v.stderr
 
 
+def test_desk_show_at_the_hub_lists_the_results_it_holds(desks, out, tmp_path):
+    """`desk show CODE` at the hub lists the dossier's results from where the hub keeps them (its store's
+    ``result_files`` on PostgreSQL, not only its home's), intact as signed at the desk."""
+    from desk.dossier import results
+
+    a, hub = desks
+    code, _ = scanned(a, tmp_path)
+    pdf = tmp_path / "ket-qua.pdf"
+    pdf.write_bytes(_pdf(2))
+    attached = results.attach(a, code, pdf, name="Giấy khai sinh")
+    import_bundle(hub, export_bundle(a, out).path)
+    r = run_desk("show", code, home=hub.home.root)
+    assert r.returncode == 0, r.stderr
+    (line,) = [x for x in r.stdout.splitlines() if attached.code in x]
+    assert line.split()[0] == attached.code
+    assert "Giấy khai sinh — signed by Nguyễn Thị Số Hoá" in line and line.endswith("INTACT")
+    r = run_desk("show", code, "--json", home=hub.home.root)
+    shown = json.loads(r.stdout)["results"]
+    assert [(x["code"], x["name"], x["file"], x["file_state"]) for x in shown] == [
+        (attached.code, "Giấy khai sinh", attached.file_path, "intact")
+    ]
+
+
 def test_a_sealed_bundle_carries_the_scan_too(desks, out, tmp_path):
     from desk.sync.seal import ensure_hub_identity
 

@@ -26,11 +26,36 @@ def upsert_desk(db: PgConn, desk_id: str, agency_code: str, desk_no: int, at: st
 
 
 def hub_desk_rows(db: PgConn) -> list[dict]:
+    """Every desk heard from, with its events here and the highest seq (kept: :func:`keep_event_counts`)."""
     return rows_of(
         db,
-        "SELECT d.*, (SELECT count(*) FROM event_ids e WHERE e.desk_id = d.desk_id) AS events, "
-        "(SELECT max(seq) FROM event_ids e WHERE e.desk_id = d.desk_id) AS last_seq "
-        "FROM sync_desks d ORDER BY d.agency_code, d.desk_no, d.desk_id",
+        "SELECT d.*, coalesce(c.events, 0) AS events, c.last_seq FROM sync_desks d"
+        " LEFT JOIN hub_event_counts c ON c.desk_id = d.desk_id ORDER BY d.agency_code, d.desk_no, d.desk_id",
+    )
+
+
+def keep_event_counts(db: PgConn, desk_id: str, events: int, last_seq: int) -> None:
+    """``events`` more events of ``desk_id`` are here, up to ``last_seq`` at least (in their transaction)."""
+    db.execute(
+        "INSERT INTO hub_event_counts(desk_id, events, last_seq) VALUES (%s, %s, %s) ON CONFLICT(desk_id) DO UPDATE"
+        " SET events = hub_event_counts.events + excluded.events,"
+        " last_seq = greatest(hub_event_counts.last_seq, excluded.last_seq)",
+        (desk_id, events, last_seq),
+    )
+
+
+def recount_events(db: PgConn) -> list[dict]:
+    """Per desk, its events and highest seq counted now (``desk verify`` against :func:`hub_desk_rows`)."""
+    return rows_of(
+        db, "SELECT desk_id, count(*) AS events, max(seq) AS last_seq FROM event_ids GROUP BY desk_id ORDER BY desk_id"
+    )
+
+
+def set_event_counts(db: PgConn) -> None:
+    """Every desk's kept figures counted again (after ``desk hub migrate`` brought events in bulk)."""
+    db.execute(
+        "INSERT INTO hub_event_counts(desk_id, events, last_seq) SELECT desk_id, count(*), max(seq) FROM event_ids"
+        " GROUP BY desk_id ON CONFLICT(desk_id) DO UPDATE SET events = excluded.events, last_seq = excluded.last_seq"
     )
 
 

@@ -5,6 +5,12 @@ no planner hint (PostgreSQL looks a person's dossiers up by ``dossiers_id_number
 side here, so :func:`flag_duplicates` flags again once its transaction committed: of two desks' batches
 bringing one person's dossiers at once (neither seeing the other's before it commits), the later to commit
 sees the other's dossier then. No lock is taken per person (a bundle of 20,000 dossiers would need 20,000).
+
+That second pass survives the worker: the batch's transaction records its dossiers in
+``hub_duplicate_rechecks``, the pass after the commit takes them out as it flags them (one transaction), and
+what a worker dying in between left is finished by :func:`finish_rechecks` — by any worker's next batch once
+it is :data:`RECHECK_GRACE_S` old (younger ones are a batch's own pass about to run), and by every worker as its
+store opens (``desk.sync.store.pg_store``).
 """
 
 from __future__ import annotations
@@ -134,17 +140,60 @@ def _flag_by_index(db: PgConn, codes: list[str]) -> None:
     )
 
 
+RECHECK_GRACE_S = 60
+"""How old a recorded second pass must be before another worker's batch does it (a batch's own runs at once)."""
+
+
 def flag_duplicates(db: PgConn, codes: list[str]) -> None:
     """As ``db.board_queries.flag_duplicates``; and once the transaction committed, again (adding only): a
     dossier of the same person that another desk's transaction was writing at the same moment is seen then
-    by the later of the two."""
+    by the later of the two. The second pass is recorded in this transaction (``hub_duplicate_rechecks``) so
+    that a worker dying before it leaves it to the others (:func:`finish_rechecks`)."""
     for i in range(0, len(codes), CHUNK):
         part = list(codes[i : i + CHUNK])
         db.execute(
             "DELETE FROM hub_duplicates WHERE code = ANY(%s::text[]) OR other_code = ANY(%s::text[])", (part, part)
         )
         _flag(db, part)
-        db.after_commit.append(functools.partial(_flag, codes=part))
+        db.execute("INSERT INTO hub_duplicate_rechecks(code) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", (part,))
+        db.after_commit.append(functools.partial(_recheck, codes=part))
+    if codes and _finish_old not in db.after_commit:
+        db.after_commit.append(_finish_old)
+
+
+def _recheck(db: PgConn, codes: list[str]) -> None:
+    """A batch's second pass, once it committed: its dossiers still to re-check taken out and flagged, in one
+    transaction (none left when another worker did them meanwhile)."""
+    left = [
+        r[0]
+        for r in db.execute(
+            "DELETE FROM hub_duplicate_rechecks WHERE code = ANY(%s::text[]) RETURNING code", (list(codes),)
+        )
+    ]
+    if left:
+        _flag(db, left)
+
+
+def _finish_old(db: PgConn) -> None:
+    finish_rechecks(db, older_than_s=RECHECK_GRACE_S)
+
+
+def finish_rechecks(db: PgConn, *, older_than_s: float = 0, limit: int = CHUNK) -> int:
+    """The second passes a dying worker left, recorded at least ``older_than_s`` seconds ago: up to ``limit``
+    of them done (taken out and flagged; rows another worker is doing are skipped); how many. Inside a
+    transaction."""
+    left = [
+        r[0]
+        for r in db.execute(
+            "DELETE FROM hub_duplicate_rechecks WHERE code IN (SELECT code FROM hub_duplicate_rechecks"
+            " WHERE queued_at <= now() - make_interval(secs => %s) ORDER BY queued_at LIMIT %s"
+            " FOR UPDATE SKIP LOCKED) RETURNING code",
+            (older_than_s, limit),
+        )
+    ]
+    if left:
+        _flag(db, left)
+    return len(left)
 
 
 def duplicate_counts(db: PgConn, desk_ids: list[str], since: str) -> dict[str, int]:

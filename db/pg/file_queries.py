@@ -74,6 +74,13 @@ def payloads_with_results(db: PgConn, keys: Iterable[tuple[str, int]]) -> dict[t
         }
 
 
+def result_rows(db: PgConn, dossier_id: str) -> list[dict]:
+    """``db.result_queries.result_rows``: a dossier's results, first attached first."""
+    cols = ", ".join(RESULT_COLUMNS)
+    cur = db.execute(f"SELECT {cols} FROM result_files WHERE dossier_id = %s ORDER BY n", (dossier_id,))
+    return [dict(zip(RESULT_COLUMNS, r)) for r in cur.fetchall()]
+
+
 def replace_results(db: PgConn, dossier_id: str, rows: list[dict]) -> None:
     db.execute("DELETE FROM result_files WHERE dossier_id = %s", (dossier_id,))
     if rows:

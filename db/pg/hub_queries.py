@@ -22,5 +22,6 @@ from db.pg.common import *  # noqa: F403
 from db.pg.dossier_queries import *  # noqa: F403
 from db.pg.event_queries import *  # noqa: F403
 from db.pg.file_queries import *  # noqa: F403
+from db.pg.indicator_sums import recount_differences as indicator_recount_differences  # noqa: F401  (desk verify)
 from db.pg.indicator_sums import refresh as refresh_indicator_sums  # noqa: F401  (QĐ 766 sums, the store's interface)
 from db.pg.registry_queries import *  # noqa: F403

@@ -135,6 +135,43 @@ def refresh(db: PgConn, codes: list[str]) -> None:
         db.execute("SET LOCAL enable_seqscan = on")
 
 
+def rebuild_all(db: PgConn) -> None:
+    """Facts and sums of every dossier again, from scratch (``desk hub migrate``, once its dossiers, events and
+    outbox are in: they came in bulk, without :func:`refresh`)."""
+    keys = ", ".join(KEY_COLUMNS)
+    db.execute("DELETE FROM indicator_sums")
+    db.execute("DELETE FROM indicator_facts")
+    db.execute(f"INSERT INTO indicator_facts({', '.join(FACT_COLUMNS)}) {facts_select('true', _acked(db))}")
+    db.execute(
+        f"INSERT INTO indicator_sums(day, {keys}, {', '.join(SUM_COLUMNS)})"
+        f" SELECT day, {keys}, {', '.join(f'sum({c})' for c in SUM_COLUMNS)}"
+        f" FROM ({_expanded('indicator_facts')}) z GROUP BY day, {keys}"
+    )
+
+
+def recount_differences(db: PgConn, limit: int = 20) -> list[dict]:
+    """``db.indicator_sums.recount_differences`` on PostgreSQL: days and groups where the stored sums differ
+    from a recount of every dossier (``desk verify`` at a hub; one read of the dossiers, lines and events)."""
+    keys = ", ".join(KEY_COLUMNS)
+    cols = ", ".join(SUM_COLUMNS)
+    recount = (
+        f"SELECT day, {keys}, {', '.join(f'sum({c})::int AS {c}' for c in SUM_COLUMNS)}"
+        f" FROM ({_expanded('fresh')}) z GROUP BY day, {keys}"
+    )
+    stored = f"SELECT day, {keys}, {cols} FROM indicator_sums WHERE {' OR '.join(f'{c} <> 0' for c in SUM_COLUMNS)}"
+    return _rows(
+        db,
+        f"""
+        WITH fresh({", ".join(FACT_COLUMNS)}) AS MATERIALIZED ({facts_select("true", _acked(db))}),
+          recounted AS MATERIALIZED ({recount}), kept AS MATERIALIZED ({stored})
+        SELECT * FROM (
+          SELECT 'stored' AS side, * FROM (SELECT * FROM kept EXCEPT SELECT * FROM recounted) a
+          UNION ALL SELECT 'recount', * FROM (SELECT * FROM recounted EXCEPT SELECT * FROM kept) b) x
+        ORDER BY day, {keys}, side LIMIT %s""",
+        (limit,),
+    )
+
+
 def schema() -> str:
     """The tables, their indexes and the facts and sums of the dossiers already there (migration step)."""
     keys = "agency TEXT NOT NULL, desk_no INTEGER NOT NULL, clerk TEXT NOT NULL, procedure_code TEXT NOT NULL"

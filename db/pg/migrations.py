@@ -312,11 +312,35 @@ store holds), ``hub_missing_files`` (the files the desks' dossiers reference tha
 dossier was written: the board counts those still not in ``hub_files``), ``result_files`` (the dossiers'
 electronic results, from their snapshots)."""
 
+M005_HUB_EVENT_COUNTS = """
+CREATE TABLE hub_event_counts (
+    desk_id TEXT PRIMARY KEY,
+    events BIGINT NOT NULL,
+    last_seq BIGINT NOT NULL
+);
+INSERT INTO hub_event_counts(desk_id, events, last_seq) SELECT desk_id, count(*), max(seq) FROM event_ids
+    GROUP BY desk_id;
+"""
+"""As on SQLite (``db.migrations_sync`` m018): per desk, its events here and the highest seq, kept up in the
+transaction that writes them (``db.pg.arrival_queries.keep_event_counts``), for ``desk hub status``."""
+
+M006_DUPLICATE_RECHECKS = """
+CREATE TABLE hub_duplicate_rechecks (
+    code TEXT PRIMARY KEY,
+    queued_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX hub_duplicate_rechecks_queued ON hub_duplicate_rechecks(queued_at);
+"""
+"""The dossiers whose second duplicates pass (after their batch committed) is still to do
+(``db.pg.board_queries.flag_duplicates``, ``finish_rechecks``)."""
+
 STEPS: list[tuple[int, str, str]] = [
     (1, "hub_schema", M001_SCHEMA),
     (2, "portal_forwarding", M002_PORTAL_FORWARDING),
     (3, "indicator_sums", indicator_sums.schema()),
     (4, "board_and_files", M004_BOARD_AND_FILES),
+    (5, "hub_event_counts", M005_HUB_EVENT_COUNTS),
+    (6, "duplicate_rechecks", M006_DUPLICATE_RECHECKS),
 ]
 """(number, name, SQL) of every step, in order."""
 

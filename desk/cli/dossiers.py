@@ -99,7 +99,7 @@ def _fee_line(fee) -> str:
     return f"fee due: {amount} ({what}{', capped' if fee.capped else ''})"
 
 
-def _print_dossier(desk, d, events, *, in_store: bool = False) -> None:
+def _print_dossier(desk, d, events, *, held_results=None) -> None:
     from datetime import datetime
 
     from desk.dossier.query import is_overdue
@@ -130,7 +130,7 @@ def _print_dossier(desk, d, events, *, in_store: bool = False) -> None:
         say(f"   [{mark}] {c.code:<8} {c.name} ({c.form.label_vi}, {c.quantity}) — {c.digitisation.value}")
     from desk.dossier.verification import signature_lines
 
-    for text in signature_lines(desk, d, with_results=not in_store):
+    for text in signature_lines(desk, d, held_results=held_results):
         say(text)
     say("  events:")
     for e in events:
@@ -143,29 +143,31 @@ def _print_dossier(desk, d, events, *, in_store: bool = False) -> None:
 def cmd_show(args) -> int:
     from desk.dossier.query import get, is_overdue, timeline
     from desk.dossier.rows import dossier_json
-    from desk.sync.hub_search import held_dossier
+    from desk.sync.hub_search import held_dossier, held_results
     from desk.sync.status import portal_timeline
 
     desk = _open(args)
     held = held_dossier(desk, args.code)  # at a PostgreSQL hub, the desks' dossiers are in its store
+    results = None  # from the home
     if held is None:
         d = get(desk, args.code)
         events = timeline(desk, d.code)
     else:
         d, events = held
+        results = held_results(desk, d.id)  # and their results too
     if args.json:
         from desk.dossier.verification import files_json
 
         out = dossier_json(d)
         out["overdue"] = is_overdue(d)
-        files_json(desk, d, out, with_results=held is None)
+        files_json(desk, d, out, held_results=results)
         out["portal"] = portal_timeline(desk, d.code)
         out["events"] = [
             {"seq": e.seq, "type": e.type, "at": e.at.isoformat(), "clerk": e.clerk, "synced": e.synced} for e in events
         ]
         emit_json(out)
     else:
-        _print_dossier(desk, d, events, in_store=held is not None)
+        _print_dossier(desk, d, events, held_results=results)
     return EXIT_OK
 
 

@@ -125,10 +125,12 @@ def cmd_enrol(args) -> int:
 
 def cmd_hub_key_set(args) -> int:
     from desk import keys
+    from desk.dossier.operators import require_supervisor
     from desk.sync.enrolment import pin_hub_key, read_hub_key
 
     home = home_from_args(args)
     home.require()
+    require_supervisor(open_from_args(args), "hub_key")  # on a home with operator accounts
     public, doc = read_hub_key(args.file)
     fingerprint = keys.fingerprint(public)
     if not args.json:
@@ -267,7 +269,11 @@ def register(sub) -> None:
     pin = sub.add_parser("hub-key", help="the hub's public key, pinned at enrolment: set, show")
     pin_sub = pin.add_subparsers(dest="hub_key_command", metavar="ACTION", required=True)
     sp = add_command(
-        pin_sub, "set", "pin the hub's key from its key file (after comparing fingerprints)", cmd_hub_key_set
+        pin_sub,
+        "set",
+        "pin the hub's key from its key file (after comparing fingerprints; a supervisor's act on a home with "
+        "operator accounts)",
+        cmd_hub_key_set,
     )
     sp.add_argument("file", metavar="FILE")
     sp.add_argument("--yes", action="store_true", help="the fingerprint was checked otherwise; do not ask")

@@ -55,9 +55,11 @@ def cmd_hub_unseal(args) -> int:
 
 
 def cmd_seal_key_set(args) -> int:
+    from desk.dossier.operators import require_supervisor
     from desk.sync.seal import pin_recipient, read_recipient_file
 
     desk = open_from_args(args)
+    require_supervisor(desk, "hub_key")  # on a home with operator accounts
     recipient = read_recipient_file(args.file)
     agency = desk.settings.agency
     pin_recipient(desk.home, recipient, agency.code, agency.name)
@@ -166,7 +168,8 @@ def register(sub, hub_sub) -> None:
     sp = add_command(
         seal_sub,
         "set",
-        "seal every bundle of this desk to the hub key in FILE (`desk hub seal-key --out`)",
+        "seal every bundle of this desk to the hub key in FILE (`desk hub seal-key --out`; a supervisor's act on "
+        "a home with operator accounts)",
         cmd_seal_key_set,
     )
     sp.add_argument("file", metavar="FILE")

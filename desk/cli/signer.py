@@ -56,9 +56,11 @@ def _print_cert(info) -> None:
 
 def cmd_signer_set(args) -> int:
     from desk.dossier import signer
+    from desk.dossier.operators import require_supervisor
 
     home = home_from_args(args)
     home.require()
+    require_supervisor(open_from_args(args), "signer")  # on a home with operator accounts
     info: CertificateInfo | None
     if args.pkcs12:
         if args.pkcs11_lib or args.token or args.key_label:
@@ -113,9 +115,11 @@ def cmd_signer_show(args) -> int:
 
 def cmd_signer_clear(args) -> int:
     from desk.dossier import signer
+    from desk.dossier.operators import require_supervisor
 
     home = home_from_args(args)
     home.require()
+    require_supervisor(open_from_args(args), "signer")  # on a home with operator accounts
     signer.clear(home)
     say("no signer any more: new scans are kept unsigned")
     return EXIT_OK
@@ -158,7 +162,8 @@ def register(sub) -> None:
         grp_sub,
         "set",
         "choose the signer: a PKCS#12 file (its passphrase is asked, or DESK_SIGNER_PIN; never stored) "
-        "or a key on a USB token (PKCS#11; the PIN is asked at the first signature of a session)",
+        "or a key on a USB token (PKCS#11; the PIN is asked at the first signature of a session); a supervisor's "
+        "act on a home with operator accounts",
         cmd_signer_set,
     )
     sp.add_argument("--pkcs12", metavar="FILE", help="a .p12/.pfx file (copied into the home, owner-only)")
@@ -166,7 +171,13 @@ def register(sub) -> None:
     sp.add_argument("--token", metavar="LABEL", help="the token's label")
     sp.add_argument("--key-label", metavar="LABEL", help="the label of the key and its certificate on the token")
     add_command(grp_sub, "show", "print the signer's certificate: subject, issuer, validity", cmd_signer_show)
-    add_command(grp_sub, "clear", "remove the signer (new scans are kept unsigned)", cmd_signer_clear, json_flag=False)
+    add_command(
+        grp_sub,
+        "clear",
+        "remove the signer (new scans are kept unsigned; a supervisor's act on a home with operator accounts)",
+        cmd_signer_clear,
+        json_flag=False,
+    )
 
     grp = sub.add_parser("result", help="electronic results of a dossier (<MaHoSo>-KQ<n>)")
     grp_sub = grp.add_subparsers(dest="result_command", metavar="ACTION", required=True)

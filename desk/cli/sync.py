@@ -300,9 +300,11 @@ def cmd_hub_search(args) -> int:
 
 
 def cmd_hub_migrate(args) -> int:
+    from desk.dossier.operators import require_supervisor
     from desk.sync.hub_migrate import migrate_hub
 
     desk = open_from_args(args)
+    require_supervisor(desk, "hub_migrate")  # on a home with operator accounts
 
     def progress(what: str, done: int, total: int) -> None:
         if not args.json and sys.stderr.isatty():
@@ -451,7 +453,8 @@ def register(sub) -> None:
     sp = add_command(
         hub_sub,
         "migrate",
-        "move this hub's store from the home's SQLite into PostgreSQL (idempotent; docs/hub.md)",
+        "move this hub's store from the home's SQLite into PostgreSQL (idempotent; docs/hub.md; a supervisor's "
+        "act on a home with operator accounts)",
         cmd_hub_migrate,
     )
     sp.add_argument("--to", required=True, metavar="URL", help="postgresql://user@host/database (an empty database)")

@@ -40,6 +40,9 @@ ENGLISH: dict[str, str] = {
     "hub.tls_pair": "--tls-cert and --tls-key go together: give both, or neither for plain HTTP",
     "hub.tls_file_missing": "{path}: no such file (--tls-cert/--tls-key)",
     "hub.cannot_listen": "the hub could not start listening on {url}",
+    "sync.event_counts_differ": (
+        "desk {desk}: `desk hub status` keeps {kept:# event|# events} up to seq {kept_seq}, but {counted:# event is|# events are} here up to seq {counted_seq}; report it"
+    ),
     "sync.gap_expected": (
         "desk {desk}: events {first}–{last} have not arrived yet (a bundle still on its way); import it when it comes"
     ),

@@ -33,7 +33,19 @@ SECRET_MIN = 4
 """A PIN of 4 digits at least; the lockout, not the length, stops guessing at the desk."""
 SECRET_MAX = 128
 
-SUPERVISOR_ACTIONS = ("refuse", "stop", "withdraw", "catch_up", "settings", "operators", "hub_token", "recover")
+SUPERVISOR_ACTIONS = (
+    "refuse",
+    "stop",
+    "withdraw",
+    "catch_up",
+    "settings",
+    "operators",
+    "hub_token",
+    "recover",
+    "hub_key",
+    "signer",
+    "hub_migrate",
+)
 """What only a supervisor may do (the ``action`` of ``operator.supervisor_only``)."""
 
 

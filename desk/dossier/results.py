@@ -52,7 +52,8 @@ class ResultFile:
     attached_at: datetime
 
 
-def _from_row(row: dict) -> ResultFile:
+def result_from_row(row: dict) -> ResultFile:
+    """A row of ``result_files`` (``db.result_queries.RESULT_COLUMNS``: the home's, or a hub store's)."""
     return ResultFile(
         n=row["n"],
         code=row["code"],
@@ -70,7 +71,7 @@ def _from_row(row: dict) -> ResultFile:
 def for_dossier(desk, code: str) -> list[ResultFile]:
     """The dossier's results, first attached first."""
     d = get(desk, code)
-    return [_from_row(r) for r in result_queries.result_rows(desk.db, d.id)]
+    return [result_from_row(r) for r in result_queries.result_rows(desk.db, d.id)]
 
 
 def attach(desk, code: str, path, *, name: str | None = None) -> ResultFile:

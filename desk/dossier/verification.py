@@ -44,21 +44,22 @@ def _checks(desk, path: str) -> list:
         return []
 
 
-def dossier_files(desk, d: Dossier, *, with_results: bool = True) -> list[FileState]:
-    """Every stored file of the dossier: its scans (in component order), then its results (none asked for a
-    dossier read from a PostgreSQL hub's store, which keeps no results: ``with_results=False``)."""
+def dossier_files(desk, d: Dossier, *, held_results: list[results.ResultFile] | None = None) -> list[FileState]:
+    """Every stored file of the dossier: its scans (in component order), then its results — from the home,
+    or ``held_results`` for a dossier read from a PostgreSQL hub's store (its ``result_files``:
+    ``desk.sync.hub_search.held_results``)."""
     out = []
     for i, c in enumerate(d.components, 1):
         if c.file_path and c.digitisation in (Digitisation.DIGITISED, Digitisation.DIGITISED_UNSIGNED):
             out.append(FileState("scan", scan_code(d.code, i), c.name, c.file_path, _checks(desk, c.file_path)))
-    for r in results.for_dossier(desk, d.code) if with_results else []:
+    for r in results.for_dossier(desk, d.code) if held_results is None else held_results:
         out.append(FileState("result", r.code, r.name, r.file_path, _checks(desk, r.file_path)))
     return out
 
 
-def files_json(desk, d: Dossier, out: dict, *, with_results: bool = True) -> None:
+def files_json(desk, d: Dossier, out: dict, *, held_results: list[results.ResultFile] | None = None) -> None:
     """Add each component's signatures and the dossier's results to ``desk show --json``'s object."""
-    by_path = {f.path: f for f in dossier_files(desk, d, with_results=with_results)}
+    by_path = {f.path: f for f in dossier_files(desk, d, held_results=held_results)}
     for i, (c, shown) in enumerate(zip(d.components, out["components"]), 1):
         f = by_path.get(c.file_path) if c.file_path else None
         shown["digitisation_code"] = f.code if f and f.kind == "scan" else None
@@ -77,9 +78,9 @@ def files_json(desk, d: Dossier, out: dict, *, with_results: bool = True) -> Non
     ]
 
 
-def signature_lines(desk, d: Dossier, *, with_results: bool = True) -> list[str]:
+def signature_lines(desk, d: Dossier, *, held_results: list[results.ResultFile] | None = None) -> list[str]:
     """The lines ``desk show`` prints about the dossier's files."""
-    files = dossier_files(desk, d, with_results=with_results)
+    files = dossier_files(desk, d, held_results=held_results)
     if not files:
         return []
     lines = ["  files:"]

@@ -2,7 +2,8 @@
 that every event has its dossier and every dossier its desk (what a hub's imports must keep).
 
 At a hub on PostgreSQL (``[hub] database``) the same checks run over its store too
-(``desk.sync.store``: the same code, the store's queries).
+(``desk.sync.store``: the same code, the store's queries), and the QĐ 766 running sums are recounted there as
+they are in the home (``indicators.sums_differ``).
 """
 
 from __future__ import annotations
@@ -56,9 +57,12 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
         problems.append(problem("sqlite.foreign_keys"))
     done = _chains_and_register(desk, desk.db, SQLITE_QUERIES, problems, warnings, progress)
     store = hub_store(desk)
+    differences = indicator_sums.recount_differences(desk.db)
     if store.kind == POSTGRESQL:
         with store.reading() as db:
             _chains_and_register(desk, db, store.q, problems, warnings, progress, done)
+            # the QĐ 766 sums of the desks' dossiers the store holds, recounted as the home's are
+            differences += store.q.indicator_recount_differences(db)
     problems += [
         problem(
             "indicators.sums_differ",
@@ -68,7 +72,7 @@ def verify(desk, progress: Callable[[int], None] | None = None) -> VerifyReport:
             procedure=r["procedure_code"],
             side=r["side"],
         )
-        for r in indicator_sums.recount_differences(desk.db)
+        for r in differences
     ]
     # at a hub, the files other desks' dossiers reference that have not arrived (yet)
     warnings += [
@@ -149,7 +153,28 @@ def _chains_and_register(
     problems += [
         problem("dossier.no_desk_events", code=r["code"], desk=r["desk_id"]) for r in q.dossiers_without_their_desk(db)
     ]
+    problems += _kept_counts(db, q)
     return done
+
+
+def _kept_counts(db, q: HubQueries) -> list[Problem]:
+    """The per-desk figures ``desk hub status`` reads (kept as events arrive), against a recount."""
+    counted = {r["desk_id"]: (r["events"], r["last_seq"]) for r in q.recount_events(db)}
+    out = []
+    for r in q.hub_desk_rows(db):
+        kept, now = (r["events"], r["last_seq"]), counted.get(r["desk_id"], (0, None))
+        if kept != now:
+            out.append(
+                problem(
+                    "sync.event_counts_differ",
+                    desk=r["desk_id"],
+                    kept=kept[0],
+                    kept_seq=kept[1] or 0,
+                    counted=now[0],
+                    counted_seq=now[1] or 0,
+                )
+            )
+    return out
 
 
 def _recorded(missing: Problem, gaps: list[tuple[int, int]]) -> bool:

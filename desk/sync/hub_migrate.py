@@ -23,8 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from db import write_transaction
-from db.pg import move
+from db import queries, write_transaction
+from db.pg import indicator_sums, move
+from db.pg.arrival_queries import set_event_counts
+from desk import clock
 from desk.config import update_settings
 from desk.errors import InvalidInput
 from desk.sync.store import PgStore, pg_store
@@ -64,9 +66,13 @@ def migrate_hub(desk, url: str, progress: Progress | None = None) -> Moved:
     for table in ("enrolled_desks", "desk_keys", "sync_desks", "sync_requests"):
         moved.rows[table] = _move(desk, store, table, progress)
     moved.events = _move(desk, store, "events", progress)
+    with store.writing() as pg:  # desk hub status's per-desk figures, for the events that came in bulk
+        set_event_counts(pg)
     moved.dossiers = _move(desk, store, "dossiers", progress)
     for table in move.AFTER_DOSSIERS:
         moved.rows[table] = _move(desk, store, table, progress)
+    with write_transaction(desk.db):  # the home's file records are in the store now (adopt_home_files)
+        queries.set_meta(desk.db, HOME_FILES_ADOPTED + store.shown, clock.now().isoformat(timespec="seconds"))
     for table in move.WITH_IDS:
         moved.rows[table] = _move(desk, store, table, progress)
         with store.writing() as pg:
@@ -75,12 +81,38 @@ def migrate_hub(desk, url: str, progress: Progress | None = None) -> Moved:
         moved.rows[table] = _move(desk, store, table, progress)
     with store.writing() as pg:
         move.follow_ids(pg, "portal_replies")
+        # the QĐ 766 running sums of the dossiers that came in bulk (their outbox with them: 1.4)
+        indicator_sums.rebuild_all(pg)
     with write_transaction(desk.db):
         move.forget_moved_outbox(desk.db, own)
     with store.reading() as pg:
         move.analyse(pg)
     update_settings(desk.home, hub_database=url)
     return moved
+
+
+HOME_FILES_ADOPTED = "hub_files.adopted:"
+"""The home's meta key (followed by the database, shown without its password) saying that the file records the
+home kept were copied into that PostgreSQL database."""
+
+
+def adopt_home_files(desk, store: PgStore) -> int:
+    """A hub on PostgreSQL from before its file records (``hub_files``) moved into PostgreSQL kept them in its
+    home's SQLite: copy them into the store once (rows the store has already stay as they are; the files they
+    name are no longer missing), then note it in the home. Returns the rows new in the store (0 the next
+    times). Run as the store is first opened for a home (``desk.sync.store.hub_store``) and by ``desk hub
+    migrate`` (which moves ``hub_files`` with the rest)."""
+    key = HOME_FILES_ADOPTED + store.shown
+    if queries.get_meta(desk.db, key) or not move.count(desk.db, "hub_files", desk.desk_id):
+        return 0
+    added = 0
+    for rows in move.chunks(desk.db, "hub_files", desk.desk_id, CHUNK):
+        with store.writing() as pg:
+            added += move.insert_as_is(pg, "hub_files", rows)
+            pg.execute("DELETE FROM hub_missing_files WHERE sha256 = ANY(%s::text[])", ([r[0] for r in rows],))
+    with write_transaction(desk.db):
+        queries.set_meta(desk.db, key, clock.now().isoformat(timespec="seconds"))
+    return added
 
 
 def _move(desk, store: PgStore, table: str, progress: Progress | None) -> int:

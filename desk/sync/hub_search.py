@@ -6,7 +6,8 @@ number). On PostgreSQL: a dossier code, an ID number or phone (whole), or the
 start of the applicant's folded name ("nguyen van d" finds "Nguyễn Văn Đức"),
 through the indexes of ``db/pg/migrations.py``; newest first, at most ``limit``.
 
-:func:`held_dossier` is one dossier and its events as ``desk show`` prints them, from a PostgreSQL hub's store.
+:func:`held_dossier` is one dossier and its events as ``desk show`` prints them, from a PostgreSQL hub's store;
+:func:`held_results` its results (``result_files`` there).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 
 from desk.dossier.events import record_to_event, row_to_record
 from desk.dossier.query import search
+from desk.dossier.results import ResultFile, result_from_row
 from desk.dossier.rows import row_to_dossier
 from desk.models import Dossier, Event
 from desk.sync.store import POSTGRESQL, hub_store
@@ -54,3 +56,11 @@ def held_dossier(desk, code: str) -> tuple[Dossier, list[Event]] | None:
         dossier = row_to_dossier(row, store.q.dossier_lines(db, row["id"]))
         events = [record_to_event(row_to_record(r), r["synced"]) for r in store.q.events_for_dossier(db, dossier.code)]
     return dossier, events
+
+
+def held_results(desk, dossier_id: str) -> list[ResultFile]:
+    """The results (``result_files``, first attached first) of a dossier :func:`held_dossier` read from this
+    hub's store."""
+    store = hub_store(desk)
+    with store.reading() as db:
+        return [result_from_row(r) for r in store.q.result_rows(db, dossier_id)]

@@ -336,6 +336,7 @@ def write_rows(
         # another desk's batch brought one of these event ids after the checks (PostgreSQL: desks run side
         # by side): nothing of this run is kept; sent again, the checks see it
         raise Busy("sync.events_raced", field="bundle", desk_id=desk_id)
+    q.keep_event_counts(db, desk_id, len(rows), rows[-1][1])  # desk hub status's figures, kept in this transaction
     latest = {row[3]: row for row in rows if row[3]}  # per dossier code, its latest event here
     fresh = {(desk_id, row[1]): row[7] for row in latest.values()}
     rebuilt = _rebuild(db, sorted(latest), fresh, staged, q)

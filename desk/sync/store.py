@@ -43,7 +43,7 @@ from typing import Any, Protocol
 
 from db import board_queries as bq
 from db import file_queries as fq
-from db import hub_checks, indicator_sums, queries, write_transaction
+from db import hub_checks, indicator_sums, queries, result_queries, write_transaction
 from db import key_queries as kq
 from db import sync_queries as sq
 from desk.errors import InvalidInput, NotFound
@@ -86,6 +86,8 @@ class HubQueries(Protocol):
     def add_mark(self, db: Any, desk_id: str, first: int, last: int, mark: str, at: str) -> None: ...
     def upsert_desk(self, db: Any, desk_id: str, agency_code: str, desk_no: int, at: str) -> None: ...
     def hub_desk_rows(self, db: Any) -> list[dict]: ...
+    def keep_event_counts(self, db: Any, desk_id: str, events: int, last_seq: int) -> None: ...
+    def recount_events(self, db: Any) -> list[dict]: ...
     def sync_desk_rows(self, db: Any, desk_ids: list[str]) -> dict[str, dict]: ...
     def seq_gaps(
         self, db: Any, desk_id: str, around: tuple[int, int] | None = None
@@ -122,6 +124,7 @@ class HubQueries(Protocol):
     def revoke_desk(self, db: Any, desk_id: str, at: str) -> None: ...
     # the QĐ 766 running sums (db.indicator_sums), in the import's transaction
     def refresh_indicator_sums(self, db: Any, codes: list[str]) -> None: ...
+    def indicator_recount_differences(self, db: Any, limit: int = 20) -> list[dict]: ...
     # the board of desks (db.board_queries)
     def record_contact(
         self,
@@ -146,6 +149,7 @@ class HubQueries(Protocol):
     def files_of_other_desks(self, db: Any, own_desk_id: str) -> list[tuple[str, str, str, str]]: ...
     def payloads_with_results(self, db: Any, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]: ...
     def replace_results(self, db: Any, dossier_id: str, rows: list[dict]) -> None: ...
+    def result_rows(self, db: Any, dossier_id: str) -> list[dict]: ...
 
 
 def _no_lock(db: Any, codes: list[str]) -> None:
@@ -189,6 +193,8 @@ class SqliteQueries:
     add_mark = staticmethod(sq.add_mark)
     upsert_desk = staticmethod(sq.upsert_desk)
     hub_desk_rows = staticmethod(sq.hub_desk_rows)
+    keep_event_counts = staticmethod(sq.keep_event_counts)
+    recount_events = staticmethod(sq.recount_events)
     sync_desk_rows = staticmethod(sq.sync_desk_rows)
     seq_gaps = staticmethod(sq.seq_gaps)
     open_gaps = staticmethod(sq.open_gaps)
@@ -211,6 +217,7 @@ class SqliteQueries:
     retire_key = staticmethod(kq.retire_key)
     revoke_desk = staticmethod(kq.revoke_desk)
     refresh_indicator_sums = staticmethod(indicator_sums.refresh)
+    indicator_recount_differences = staticmethod(indicator_sums.recount_differences)
     record_contact = staticmethod(bq.record_contact)
     record_refusal = staticmethod(bq.record_refusal)
     desk_position = staticmethod(bq.desk_position)
@@ -225,6 +232,7 @@ class SqliteQueries:
     files_of_other_desks = staticmethod(fq.files_of_other_desks)
     payloads_with_results = staticmethod(fq.payloads_with_results)
     replace_results = staticmethod(fq.replace_results)
+    result_rows = staticmethod(result_queries.result_rows)
 
 
 SQLITE_QUERIES: HubQueries = SqliteQueries()
@@ -326,6 +334,7 @@ def pg_store(url: str, *, max_size: int = 8) -> PgStore:
             pool.open()
             with pool.pool.connection() as conn:
                 migrations.migrate(conn)
+            finish_rechecks(pool)  # the duplicates' second passes a worker that died left (db.pg.board_queries)
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             pool.close()
             detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else exc.__class__.__name__
@@ -334,6 +343,17 @@ def pg_store(url: str, *, max_size: int = 8) -> PgStore:
             ) from None
         store = _pools[url] = PgStore(pool)
         return store
+
+
+def finish_rechecks(pool) -> None:
+    """Every second duplicates pass left undone (``db.pg.board_queries.finish_rechecks``), a chunk per
+    transaction."""
+    from db.pg.board_queries import finish_rechecks as finish
+
+    while True:
+        with pool.writing() as db:
+            if not finish(db):
+                return
 
 
 def _no_secret(text: str, url: str) -> str:
@@ -353,14 +373,31 @@ def close_pools() -> None:
         for store in _pools.values():
             store.close()
         _pools.clear()
+        _adopted.clear()
+
+
+_adopted: set[tuple[str, str]] = set()
+"""(home, store) pairs whose home's file records this process saw copied (``desk.sync.hub_migrate``)."""
+_adopting = threading.Lock()
 
 
 def hub_store(desk) -> HubStore:
-    """The store of this hub: ``[hub] database``, else the home's SQLite."""
+    """The store of this hub: ``[hub] database``, else the home's SQLite. A PostgreSQL store, the first time
+    a process opens it for a home, takes the file records the home kept from before they moved into the store
+    (``desk.sync.hub_migrate.adopt_home_files``: once per home and database)."""
     url = desk.settings.hub_database
     if not url:
         return SqliteStore(desk.db)
-    return pg_store(url)
+    store = pg_store(url)
+    key = (str(desk.home.root), store.shown)
+    if key not in _adopted:
+        from desk.sync.hub_migrate import adopt_home_files
+
+        with _adopting:
+            if key not in _adopted:
+                adopt_home_files(desk, store)
+                _adopted.add(key)
+    return store
 
 
 def queries_for(store: HubStore, *, sqlite: Any, pg: Any) -> Any:

@@ -27,4 +27,7 @@ STRINGS: dict[str, str] = {
     "action.operators": "manage the operator accounts",
     "action.hub_token": "issue a hub token",
     "action.recover": "put a restored desk back in line",
+    "action.hub_key": "pin the hub's key",
+    "action.signer": "set or clear the signer of scans and results",
+    "action.hub_migrate": "move the hub into PostgreSQL",
 }

@@ -27,4 +27,7 @@ STRINGS: dict[str, str] = {
     "action.operators": "quản lý tài khoản người dùng",
     "action.hub_token": "cấp mã truy cập (token) cho máy chủ",
     "action.recover": "đưa quầy vừa khôi phục từ bản sao lưu trở lại hoạt động",
+    "action.hub_key": "ghim khóa của máy chủ tổng hợp",
+    "action.signer": "đặt hoặc gỡ chữ ký số dùng để ký bản quét và kết quả",
+    "action.hub_migrate": "chuyển dữ liệu của máy chủ tổng hợp sang PostgreSQL",
 }

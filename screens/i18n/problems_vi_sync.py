@@ -44,6 +44,9 @@ PROBLEMS: dict[str, str] = {
     ),
     "hub.tls_file_missing": "{path}: không có tệp này (--tls-cert/--tls-key).",
     "hub.cannot_listen": "Máy chủ không mở được cổng nghe tại {url}.",
+    "sync.event_counts_differ": (
+        "Quầy {desk}: trạng thái máy chủ ghi {kept} sự kiện (đến số thứ tự {kept_seq}), nhưng thực có {counted} sự kiện (đến số thứ tự {counted_seq}); hãy báo lỗi này."
+    ),
     "sync.gap_expected": (
         "Quầy {desk}: các sự kiện {first}–{last} chưa về (gói dữ liệu còn đang trên đường); hãy nhập gói khi nhận được."
     ),

@@ -1,0 +1,109 @@
+"""Admin acts of a home with operator accounts are a supervisor's (issue 17's leftovers): pinning the hub's key
+(`desk hub-key set`, `desk seal-key set`), setting or clearing the signer (`desk signer set/clear`) and moving
+the hub into PostgreSQL (`desk hub migrate`) are refused to a clerk and to nobody signed in, with the code
+and exit of `desk hub token add`; a supervisor passes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desk.config import Home, load_settings
+from desk.dossier import operators
+from tests.conftest import new_cli_home, run_desk
+
+SUPERVISOR = "Trần Văn Bình"
+CLERK = "Phạm Thị Mai"
+
+
+@pytest.fixture(autouse=True)
+def quick_kdf(monkeypatch):
+    monkeypatch.setattr(operators, "SCRYPT_N", 2**10)
+
+
+@pytest.fixture
+def typed(monkeypatch):
+    answers: list[str] = []
+    monkeypatch.setattr("desk.cli.operators.ask", lambda prompt: answers.pop(0))
+    return answers
+
+
+@pytest.fixture
+def staffed(tmp_path, typed):
+    """A desk with a supervisor (PIN 9999) and a clerk (PIN 1234)."""
+    home = new_cli_home(tmp_path / "h", desk_no=1, place="Minh Khai")
+    env = {"DESK_OPERATOR_PASSWORD": "9999"}
+    assert run_desk("operator", "add", SUPERVISOR, "--role", "supervisor", home=home, env=env).returncode == 0
+    typed.append("9999")
+    env = {"DESK_OPERATOR_PASSWORD": "1234"}
+    r = run_desk("--operator", SUPERVISOR, "operator", "add", CLERK, "--role", "clerk", home=home, env=env)
+    assert r.returncode == 0, r.stderr
+    return home
+
+
+@pytest.fixture
+def hub_key_file(tmp_path):
+    hub = new_cli_home(tmp_path / "hub", desk_no=9, place="Trung tâm")
+    out = tmp_path / "hub-key.json"
+    r = run_desk("hub", "key", "--out", str(out), home=hub)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def refused(r, action: str, name: str | None) -> None:
+    """The refusal of `desk hub token add`: exit 3, operator.supervisor_only naming the act and the clerk."""
+    assert r.returncode == 3, (r.stdout, r.stderr)
+    if name is None:
+        assert "desk --operator NAME" in r.stderr  # nobody signed in: say who is acting
+        return
+    error = json.loads(r.stdout)["error"]
+    assert (error["code"], error["params"]) == ("operator.supervisor_only", {"action": action, "name": name})
+
+
+def test_only_a_supervisor_pins_the_hubs_key(staffed, typed, hub_key_file):
+    typed.append("1234")
+    refused(
+        run_desk("--operator", CLERK, "hub-key", "set", str(hub_key_file), "--yes", "--json", home=staffed),
+        "hub_key",
+        CLERK,
+    )
+    refused(run_desk("hub-key", "set", str(hub_key_file), "--yes", home=staffed), "hub_key", None)
+    typed.append("1234")
+    refused(
+        run_desk("--operator", CLERK, "seal-key", "set", str(hub_key_file), "--json", home=staffed), "hub_key", CLERK
+    )
+    assert (
+        "no hub key"
+        in run_desk("hub-key", "show", home=staffed).stdout + run_desk("hub-key", "show", home=staffed).stderr
+    )
+    typed.append("9999")
+    r = run_desk("--operator", SUPERVISOR, "hub-key", "set", str(hub_key_file), "--yes", home=staffed)
+    assert r.returncode == 0, r.stderr
+    assert "pinned" in r.stdout
+
+
+def test_only_a_supervisor_sets_or_clears_the_signer(staffed, typed, tmp_path):
+    typed.append("1234")
+    r = run_desk("--operator", CLERK, "signer", "set", "--pkcs12", str(tmp_path / "x.p12"), "--json", home=staffed)
+    refused(r, "signer", CLERK)
+    typed.append("1234")
+    r = run_desk("--operator", CLERK, "signer", "clear", home=staffed)
+    assert r.returncode == 3 and "only a supervisor may do this (signer)" in r.stderr and CLERK in r.stderr
+    refused(run_desk("signer", "clear", home=staffed), "signer", None)
+    typed.append("9999")
+    r = run_desk("--operator", SUPERVISOR, "signer", "clear", home=staffed)
+    assert r.returncode == 0 and "no signer any more" in r.stdout, r.stderr
+    assert load_settings(Home(staffed)).signer_kind == ""
+
+
+def test_only_a_supervisor_moves_the_hub(staffed, typed):
+    typed.append("1234")
+    r = run_desk("--operator", CLERK, "hub", "migrate", "--to", "postgresql://nowhere/db", "--json", home=staffed)
+    refused(r, "hub_migrate", CLERK)
+    refused(run_desk("hub", "migrate", "--to", "postgresql://nowhere/db", home=staffed), "hub_migrate", None)
+    assert load_settings(Home(staffed)).hub_database == ""
+    typed.append("9999")
+    r = run_desk("--operator", SUPERVISOR, "hub", "migrate", "--to", "mysql://nowhere/db", "--json", home=staffed)
+    # past the role check: the URL is what is refused now
+    assert json.loads(r.stdout)["error"]["code"] == "hub.database_url", r.stdout
