@@ -1,7 +1,8 @@
 """Admin acts of a home with operator accounts are a supervisor's (issue 17's leftovers): pinning the hub's key
 (`desk hub-key set`, `desk seal-key set`), setting or clearing the signer (`desk signer set/clear`) and moving
-the hub into PostgreSQL (`desk hub migrate`) are refused to a clerk and to nobody signed in, with the code
-and exit of `desk hub token add`; a supervisor passes."""
+the hub into PostgreSQL (`desk hub migrate`), enrolling or revoking a desk (`desk hub enrol/revoke`) are
+refused to a clerk and to nobody signed in, with the code and exit of `desk hub token add`; a supervisor
+passes."""
 
 from __future__ import annotations
 
@@ -107,3 +108,37 @@ def test_only_a_supervisor_moves_the_hub(staffed, typed):
     r = run_desk("--operator", SUPERVISOR, "hub", "migrate", "--to", "mysql://nowhere/db", "--json", home=staffed)
     # past the role check: the URL is what is refused now
     assert json.loads(r.stdout)["error"]["code"] == "hub.database_url", r.stdout
+
+
+def registry(home, typed) -> list[dict]:
+    typed.append("9999")
+    r = run_desk("--operator", SUPERVISOR, "hub", "desks", "--json", home=home)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)["desks"]
+
+
+def test_only_a_supervisor_enrols_or_revokes_a_desk(staffed, typed, tmp_path):
+    """The hub's registry of desks is a supervisor's: a clerk (or nobody signed in) enrols no desk and revokes
+    none; the supervisor does both."""
+    desk = new_cli_home(tmp_path / "desk", desk_no=3, place="Minh Khai")
+    request = tmp_path / "request.json"
+    assert run_desk("enrol", "--out", str(request), home=desk).returncode == 0
+    typed.append("1234")
+    refused(
+        run_desk("--operator", CLERK, "hub", "enrol", str(request), "--yes", "--json", home=staffed), "hub_desks", CLERK
+    )
+    refused(run_desk("hub", "enrol", str(request), "--yes", home=staffed), "hub_desks", None)
+    assert registry(staffed, typed) == []
+    typed.append("9999")
+    r = run_desk("--operator", SUPERVISOR, "hub", "enrol", str(request), "--yes", "--json", home=staffed)
+    assert r.returncode == 0, r.stderr
+    desk_id = json.loads(r.stdout)["desk_id"]
+    typed.append("1234")
+    refused(
+        run_desk("--operator", CLERK, "hub", "revoke", desk_id, "--yes", "--json", home=staffed), "hub_desks", CLERK
+    )
+    [row] = registry(staffed, typed)
+    assert row["revoked_at"] is None
+    typed.append("9999")
+    r = run_desk("--operator", SUPERVISOR, "hub", "revoke", desk_id, "--yes", home=staffed)
+    assert r.returncode == 0 and "revoked at" in r.stdout, r.stderr

@@ -170,9 +170,11 @@ def cmd_hub_key_show(args) -> int:
 
 
 def cmd_hub_enrol(args) -> int:
+    from desk.dossier.operators import require_supervisor
     from desk.sync.enrolment import enrol, hub_key_document, read_request, write_json
 
     hub = open_from_args(args)
+    require_supervisor(hub, "hub_desks")  # on a home with operator accounts
     request = read_request(args.request)
     if not args.json:
         say(
@@ -222,9 +224,11 @@ def fmt_dt_text(value: str | None) -> str:
 
 
 def cmd_hub_revoke(args) -> int:
+    from desk.dossier.operators import require_supervisor
     from desk.sync.enrolment import find_desk, revoke
 
     hub = open_from_args(args)
+    require_supervisor(hub, "hub_desks")  # on a home with operator accounts
     row = find_desk(hub, args.desk)
     if not args.json:
         say(f"desk {row['desk_no']} of {row['agency_code']} ({row['desk_id']})")
@@ -283,7 +287,11 @@ def register(sub) -> None:
 def register_hub(hub_sub) -> None:
     """``desk hub enrol | desks | revoke | key``."""
     sp = add_command(
-        hub_sub, "enrol", "register a desk's enrolment request once its fingerprint is confirmed", cmd_hub_enrol
+        hub_sub,
+        "enrol",
+        "register a desk's enrolment request once its fingerprint is confirmed (a supervisor's act on a home with "
+        "operator accounts)",
+        cmd_hub_enrol,
     )
     sp.add_argument("request", metavar="REQUEST")
     sp.add_argument("--yes", action="store_true", help="the fingerprint was checked otherwise; do not ask")
@@ -294,7 +302,12 @@ def register_hub(hub_sub) -> None:
         help="an enrolled desk that lost its key (restored from a backup): its new key signs from the next seq",
     )
     add_command(hub_sub, "desks", "the registry: enrolled desks, their keys, revocations", cmd_hub_desks)
-    sp = add_command(hub_sub, "revoke", "refuse a desk's bundles and pushes from now on", cmd_hub_revoke)
+    sp = add_command(
+        hub_sub,
+        "revoke",
+        "refuse a desk's bundles and pushes from now on (a supervisor's act on a home with operator accounts)",
+        cmd_hub_revoke,
+    )
     sp.add_argument("desk", metavar="DESK", help="desk id, desk number (this hub's agency) or AGENCY:NUMBER")
     sp.add_argument("--yes", action="store_true", help="do not ask")
     sp = add_command(hub_sub, "key", "this hub's public key file, for the desks to pin", cmd_hub_key)

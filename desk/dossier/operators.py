@@ -45,6 +45,7 @@ SUPERVISOR_ACTIONS = (
     "hub_key",
     "signer",
     "hub_migrate",
+    "hub_desks",
 )
 """What only a supervisor may do (the ``action`` of ``operator.supervisor_only``)."""
 

@@ -30,4 +30,5 @@ STRINGS: dict[str, str] = {
     "action.hub_key": "pin the hub's key",
     "action.signer": "set or clear the signer of scans and results",
     "action.hub_migrate": "move the hub into PostgreSQL",
+    "action.hub_desks": "enrol or revoke a desk",
 }

@@ -30,4 +30,5 @@ STRINGS: dict[str, str] = {
     "action.hub_key": "ghim khóa của máy chủ tổng hợp",
     "action.signer": "đặt hoặc gỡ chữ ký số dùng để ký bản quét và kết quả",
     "action.hub_migrate": "chuyển dữ liệu của máy chủ tổng hợp sang PostgreSQL",
+    "action.hub_desks": "ghi danh hoặc thu hồi quầy",
 }
