@@ -117,7 +117,7 @@ def main(argv=None) -> int:
         report["sqlite"]["files_missing_first_page"] = files_missing_shown(hub_root)
         url = args.url
         if not url:
-            cluster = Cluster(fsync=False)
+            cluster = Cluster(durable=False)
             import psycopg
 
             with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
