@@ -105,3 +105,33 @@ def test_the_hubs_connections_compile_nothing_and_store_payloads_with_lz4(tmp_pa
         big = db.execute("SELECT pg_column_compression(payload) FROM payloads").fetchone()[0]
     assert big == "lz4"
     assert compressed in ([], [("lz4",)])
+
+
+def test_a_hub_of_four_steps_migrates_to_the_index_of_supplements_and_results(tmp_path, now, pg_url):
+    import psycopg
+
+    from db.pg import migrations
+
+    hub = make_hub(tmp_path / "hub", pg_url)
+    desk = make_desk(tmp_path / "desk", 1, hub)
+    intake(desk, 2)
+    d = open_desk(desk)
+    try:
+        code = d.db.execute("SELECT code FROM dossiers ORDER BY code LIMIT 1").fetchone()[0]
+        request_supplement(d, code, [("Bản sao giấy khai sinh", "")])
+    finally:
+        d.close()
+    assert run_desk("import", str(export(desk, tmp_path / "u")), home=hub.root).returncode == 0
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # the hub as step 4 left it, its events in a partition
+        conn.execute("DROP INDEX events_supplements_results")
+        conn.execute("DELETE FROM schema_migrations WHERE version = 5")
+        assert migrations.migrate(conn) == [5]
+        indexed = conn.execute(
+            "SELECT count(*) FROM pg_indexes WHERE tablename LIKE 'events_2%%' AND indexdef LIKE '%%WHERE%%type%%'"
+        ).fetchone()[0]
+        conn.execute("SET enable_seqscan = off")
+        supplements = conn.execute("SELECT supplements FROM indicator_facts WHERE code = %s", (code,)).fetchone()[0]
+        found = conn.execute(
+            "SELECT count(*) FROM events WHERE dossier_code = %s AND type = 'dossier.supplement_requested'", (code,)
+        ).fetchone()[0]
+    assert indexed >= 1 and supplements == found == 1
