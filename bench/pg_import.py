@@ -1,6 +1,6 @@
 """Import of one bundle into a hub on PostgreSQL (issue 17, point 5: 20,000 events ≤ 3 s), as JSON.
 
-``python -m bench.pg_import [--events N] [--runs R] [--url URL] [--fsync]``
+``python -m bench.pg_import [--events N] [--runs R] [--url URL] [--fsync] [--statements N]``
 
 A desk of ``N`` events (each the intake of one dossier with its snapshot, as ``bench.bench_sync`` makes them)
 exports one sealed bundle; each run imports it, in a process of its own as ``desk import`` does, into a hub
@@ -13,7 +13,9 @@ from) the runs' databases are made beside it and dropped.
 Reported: the median and every run's wall seconds of ``import_bundle`` (the pool already open, the schema
 already migrated: a serving hub's case), the importing process's CPU seconds, and, on the throw-away cluster,
 the server's CPU seconds (its processes' user + system time, from /proc) — on a shared machine CPU seconds
-are steadier than wall time. ``import_20k_events_s`` scales the median linearly to 20,000 events.
+are steadier than wall time. ``import_20k_events_s`` scales the median linearly to 20,000 events. With
+``--statements N``, the ``N`` statements of the last run's import that took the most time (``pg_stat_statements``:
+calls, rows, milliseconds, buffers, WAL bytes), to see where the server's time goes.
 """
 
 from __future__ import annotations
