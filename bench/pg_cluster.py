@@ -23,6 +23,8 @@ MEASURING = (
 """Timings of reads and of WAL writes/fsyncs in pg_stat_database / pg_stat_wal; checkpoints not forced by size
 during a run."""
 NOT_DURABLE = "-F -c full_page_writes=off -c synchronous_commit=off"
+STATEMENTS = "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+"""Per-statement figures (calls, time, rows) in the view ``pg_stat_statements`` (:func:`top_statements`)."""
 
 
 def pg_bin() -> Path:
@@ -37,7 +39,9 @@ class Cluster:
     """initdb (once) + pg_ctl start in ``root`` (a new temporary folder without it); :meth:`stop` stops it,
     and removes it if it was temporary."""
 
-    def __init__(self, root: Path | None = None, *, durable: bool = True, shared_buffers: str = "128MB") -> None:
+    def __init__(
+        self, root: Path | None = None, *, durable: bool = True, shared_buffers: str = "128MB", extra: str = ""
+    ) -> None:
         self.bin = pg_bin()
         self.kept = root is not None
         self.root = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="desk-pgb-"))
@@ -50,9 +54,10 @@ class Cluster:
         self.created = not (self.data / "PG_VERSION").exists()
         if self.created:
             self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale")
-        self.start(durable=durable, shared_buffers=shared_buffers)
+        self.start(durable=durable, shared_buffers=shared_buffers, extra=extra)
 
     def start(self, *, durable: bool = True, shared_buffers: str = "128MB", extra: str = "") -> None:
+        extra = f"{extra} {os.environ.get('BENCH_PG_OPTIONS', '')}"  # e.g. STATEMENTS, for a cluster made elsewhere
         options = f"-k {self.root} -c listen_addresses='' -c shared_buffers={shared_buffers} {MEASURING} {extra}"
         if not durable:
             options += " " + NOT_DURABLE
@@ -96,3 +101,21 @@ def server_cpu_s(postmaster: int | None) -> float | None:
     from bench.common import process_cpu
 
     return sum(cpu for pid, ppid, cpu in process_cpu() if pid == postmaster or ppid == postmaster)
+
+
+def top_statements(conn, limit: int = 25) -> list[dict]:
+    """The statements of this database that took the most time since ``pg_stat_statements_reset()`` (the
+    cluster started with :data:`STATEMENTS`, the extension created in the database): calls, rows, total and
+    mean milliseconds, shared blocks hit and read, WAL bytes, and the text cut to 160 characters."""
+    rows = conn.execute(
+        "SELECT calls, rows, round(total_exec_time::numeric, 1), round(mean_exec_time::numeric, 3),"
+        " shared_blks_hit, shared_blks_read, wal_bytes, left(regexp_replace(query, '\\s+', ' ', 'g'), 160)"
+        " FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        " ORDER BY total_exec_time DESC LIMIT %s",
+        (limit,),
+    ).fetchall()
+    names = ("calls", "rows", "total_ms", "mean_ms", "hit", "read", "wal_bytes", "query")
+    return [
+        dict(zip(names, (float(v) if k in ("total_ms", "mean_ms", "wal_bytes") else v for k, v in zip(names, r))))
+        for r in rows
+    ]

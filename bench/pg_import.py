@@ -1,6 +1,6 @@
 """Import of one bundle into a hub on PostgreSQL (issue 17, point 5: 20,000 events ≤ 3 s), as JSON.
 
-``python -m bench.pg_import [--events N] [--runs R] [--url URL] [--fsync]``
+``python -m bench.pg_import [--events N] [--runs R] [--url URL] [--fsync] [--statements N]``
 
 A desk of ``N`` events (each the intake of one dossier with its snapshot, as ``bench.bench_sync`` makes them)
 exports one sealed bundle; each run imports it, in a process of its own as ``desk import`` does, into a hub
@@ -13,7 +13,9 @@ from) the runs' databases are made beside it and dropped.
 Reported: the median and every run's wall seconds of ``import_bundle`` (the pool already open, the schema
 already migrated: a serving hub's case), the importing process's CPU seconds, and, on the throw-away cluster,
 the server's CPU seconds (its processes' user + system time, from /proc) — on a shared machine CPU seconds
-are steadier than wall time. ``import_20k_events_s`` scales the median linearly to 20,000 events.
+are steadier than wall time. ``import_20k_events_s`` scales the median linearly to 20,000 events. With
+``--statements N``, the ``N`` statements of the last run's import that took the most time (``pg_stat_statements``:
+calls, rows, milliseconds, buffers, WAL bytes), to see where the server's time goes.
 """
 
 from __future__ import annotations
@@ -30,17 +32,20 @@ import time
 from pathlib import Path
 
 from bench.common import export
-from bench.pg_cluster import Cluster, server_cpu_s
+from bench.pg_cluster import STATEMENTS, Cluster, server_cpu_s, top_statements
 
 BUDGET_S = 3.0
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _database(admin_url: str, name: str, *, drop: bool = False) -> None:
+def _database(admin_url: str, name: str, *, drop: bool = False, statements: bool = False) -> None:
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}" if drop else f"CREATE DATABASE {name}")
+    if statements and not drop:
+        with psycopg.connect(_url_of(admin_url, name), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION pg_stat_statements")
 
 
 def _url_of(admin_url: str, name: str) -> str:
@@ -51,7 +56,7 @@ def _url_of(admin_url: str, name: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def run_once(root: Path, source: Path, bundle_of, url: str, postmaster: int | None) -> dict:
+def run_once(root: Path, source: Path, bundle_of, url: str, postmaster: int | None, statements: int = 0) -> dict:
     """One import of the source desk's bundle into a new hub home on ``url``, in a process of its own."""
     from bench.bench_sync import _home
     from bench.common import enrol
@@ -64,7 +69,16 @@ def run_once(root: Path, source: Path, bundle_of, url: str, postmaster: int | No
     enrol(hub_home, desk_home)
     bundle = bundle_of(desk_home, str(ensure_hub_identity(hub_home).to_public()), root / "out")
     done = subprocess.run(
-        [sys.executable, "-m", "bench.pg_import", "--child", str(hub_home.root), str(bundle), str(postmaster or 0)],
+        [
+            sys.executable,
+            "-m",
+            "bench.pg_import",
+            "--child",
+            str(hub_home.root),
+            str(bundle),
+            str(postmaster or 0),
+            str(statements),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -81,7 +95,7 @@ def _export(desk_home, seal_to: str, out: Path) -> Path:
     return path
 
 
-def child(hub_root: Path, bundle: Path, postmaster: int | None) -> dict:
+def child(hub_root: Path, bundle: Path, postmaster: int | None, statements: int = 0) -> dict:
     """In the importing process: the store opened (pool, schema), then the import measured."""
     from desk.config import Home
     from desk.context import open_desk
@@ -93,6 +107,8 @@ def child(hub_root: Path, bundle: Path, postmaster: int | None) -> dict:
         store = hub_store(hub)  # opened as a serving hub has it: the pool open, the schema migrated
         with store.reading() as db:
             db.execute("SELECT 1")
+            if statements:
+                db.execute("SELECT pg_stat_statements_reset()")
         server_before = server_cpu_s(postmaster)
         t, c = time.perf_counter(), time.process_time()
         result = import_bundle(hub, bundle)
@@ -101,6 +117,7 @@ def child(hub_root: Path, bundle: Path, postmaster: int | None) -> dict:
         with store.reading() as db:
             events = db.execute("SELECT count(*) FROM event_ids").fetchone()[0]
             dossiers = db.execute("SELECT count(*) FROM dossiers").fetchone()[0]
+            top = top_statements(db, statements) if statements else None
     finally:
         close_pools()
         hub.close()
@@ -111,13 +128,16 @@ def child(hub_root: Path, bundle: Path, postmaster: int | None) -> dict:
         "imported_events": result.imported_events,
         "events_in_database": events,
         "dossiers_in_database": dossiers,
+        **({"statements": top} if top is not None else {}),
     }
 
 
-def bench(events: int = 20_000, runs: int = 3, url: str | None = None, *, fsync: bool = False) -> dict:
+def bench(
+    events: int = 20_000, runs: int = 3, url: str | None = None, *, fsync: bool = False, statements: int = 0
+) -> dict:
     from bench.bench_sync import make_desk_with_events
 
-    cluster = None if url else Cluster(durable=fsync)
+    cluster = None if url else Cluster(durable=fsync, extra=STATEMENTS if statements else "")
     admin = url or (cluster.url("postgres") if cluster else "")
     postmaster = cluster.postmaster() if cluster else None
     measured: list[dict] = []
@@ -127,9 +147,10 @@ def bench(events: int = 20_000, runs: int = 3, url: str | None = None, *, fsync:
             source = make_desk_with_events(root / "source", events, desk_no=2).root
             for i in range(runs):
                 name = f"bench_import_{os.getpid()}_{i}"
-                _database(admin, name)
+                _database(admin, name, statements=bool(statements))
                 try:
-                    measured.append(run_once(root / f"run{i}", source, _export, _url_of(admin, name), postmaster))
+                    url_i = _url_of(admin, name)
+                    measured.append(run_once(root / f"run{i}", source, _export, url_i, postmaster, statements))
                 finally:
                     from desk.sync.store import close_pools
 
@@ -155,6 +176,7 @@ def bench(events: int = 20_000, runs: int = 3, url: str | None = None, *, fsync:
         "pg_import_budget_s": BUDGET_S,
         "pg_import_fsync": None if url else fsync,  # a server of its own: as it is configured
         "pg_import_dossiers": measured[-1]["dossiers_in_database"],
+        **({"pg_import_statements": measured[-1]["statements"]} if statements else {}),
     }
 
 
@@ -162,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
         postmaster = int(argv[3]) or None
-        print(json.dumps(child(Path(argv[1]), Path(argv[2]), postmaster)))
+        print(json.dumps(child(Path(argv[1]), Path(argv[2]), postmaster, int(argv[4]))))
         return 0
     parser = argparse.ArgumentParser(prog="python -m bench.pg_import", description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20_000)
@@ -171,8 +193,16 @@ def main(argv: list[str] | None = None) -> int:
         "--url", help="a PostgreSQL database to make the runs' databases from (default: a throw-away cluster)"
     )
     parser.add_argument("--fsync", action="store_true", help="the throw-away cluster with fsync and synchronous commit")
+    parser.add_argument(
+        "--statements",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also the N statements of the last run's import that took the most time (pg_stat_statements; "
+        "the extension must be loadable: on the throw-away cluster it is)",
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(bench(args.events, args.runs, args.url, fsync=args.fsync), indent=2))
+    print(json.dumps(bench(args.events, args.runs, args.url, fsync=args.fsync, statements=args.statements), indent=2))
     return 0
 
 

@@ -32,12 +32,14 @@ _ENQUEUE = """
         next_try = 0, enqueued_at = excluded.enqueued_at
 """
 PG_ENQUEUE = """
-    INSERT INTO portal_outbox(dossier_code, desk_id, enqueued_at) VALUES (%s, %s, %s)
+    INSERT INTO portal_outbox(dossier_code, desk_id, enqueued_at)
+    SELECT code, %s, %s FROM unnest(%s::text[]) AS c(code) ORDER BY code
     ON CONFLICT (dossier_code) DO UPDATE SET
         generation = portal_outbox.generation + 1, desk_id = excluded.desk_id, state = 'pending', attempts = 0,
         next_try = 0, enqueued_at = excluded.enqueued_at
 """
-"""The PostgreSQL enqueue (``executemany`` in the import's transaction, as here)."""
+"""The PostgreSQL enqueue: one statement for the codes of a batch (distinct: a row is not updated twice by one
+statement), in code order (two batches take their row locks in one order)."""
 
 
 def enqueue(db, desk_id: str, codes: list[str], at: str) -> None:

@@ -89,7 +89,8 @@ def test_small_hub_bench_on_postgresql_with_workers_counts_every_event(tmp_path,
             "SELECT count(*) FROM pg_index i JOIN pg_inherits p ON p.inhrelid = i.indrelid"
             " WHERE p.inhparent = 'events'::regclass AND i.indisvalid"
         ).fetchone()[0]
-    assert valid == (4, True) and partitions >= 12 and partition_indexes == 2 * partitions
+    # events: by desk and seq, by dossier, supplements and results by dossier (step 7); event_ids: its two keys
+    assert valid == (5, True) and partitions >= 12 and partition_indexes == 3 * partitions
     generated = 3000 - 2 * 5  # two of the 20 desks with an open gap of 5 events
     assert held == (generated + 80 + 200, generated + 80 + 200) and stored == held[0]
     for key in BUDGETED:

@@ -81,3 +81,58 @@ def test_the_import_bench_runs_and_says_its_figures(pg_cluster):
     assert (
         figures["pg_import_server_cpu_s"] is None
     )  # a server of its own: its processes are not this machine's to read
+
+
+def test_the_hubs_connections_compile_nothing_and_store_payloads_with_lz4(tmp_path, now, pg_url):
+    # no JIT (statements forced onto indexes have costs of 1e10: each was compiled for 0.2-0.4 s), and the
+    # events' payloads compressed with lz4 (pglz took twice the server's CPU for the same size)
+    hub = make_hub(tmp_path / "hub", pg_url)
+    desk = make_desk(tmp_path / "desk", 1, hub)
+    intake(desk, 2)
+    r = run_desk("import", str(export(desk, tmp_path / "u")), "--json", home=hub.root)
+    assert r.returncode == 0, r.stderr
+    store = pg_store(pg_url)
+    with store.reading() as db:
+        assert db.execute("SHOW jit").fetchone()[0] == "off"
+        compressed = db.execute(
+            "SELECT DISTINCT pg_column_compression(payload) FROM events WHERE pg_column_compression(payload) IS NOT NULL"
+        ).fetchall()
+    with store.writing("some-desk") as db:  # a payload of 9 KB as a hub's transaction stores it
+        db.execute("CREATE TEMP TABLE payloads (payload TEXT) ON COMMIT DROP")
+        db.execute(
+            "INSERT INTO payloads SELECT string_agg(format('{\"n\": %s}', n), ',') FROM generate_series(1, 1000) n"
+        )
+        big = db.execute("SELECT pg_column_compression(payload) FROM payloads").fetchone()[0]
+    assert big == "lz4"
+    assert compressed in ([], [("lz4",)])
+
+
+def test_a_hub_before_the_step_migrates_to_the_index_of_supplements_and_results(tmp_path, now, pg_url):
+    import psycopg
+
+    from db.pg import migrations
+
+    hub = make_hub(tmp_path / "hub", pg_url)
+    desk = make_desk(tmp_path / "desk", 1, hub)
+    intake(desk, 2)
+    d = open_desk(desk)
+    try:
+        code = d.db.execute("SELECT code FROM dossiers ORDER BY code LIMIT 1").fetchone()[0]
+        request_supplement(d, code, [("Bản sao giấy khai sinh", "")])
+    finally:
+        d.close()
+    assert run_desk("import", str(export(desk, tmp_path / "u")), home=hub.root).returncode == 0
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # the hub before the step, its events in a partition
+        step = next(version for version, name, _ in migrations.STEPS if name == "events_supplements_results")
+        conn.execute("DROP INDEX events_supplements_results")
+        conn.execute("DELETE FROM schema_migrations WHERE version = %s", (step,))
+        assert migrations.migrate(conn) == [step]
+        indexed = conn.execute(
+            "SELECT count(*) FROM pg_indexes WHERE tablename LIKE 'events_2%%' AND indexdef LIKE '%%WHERE%%type%%'"
+        ).fetchone()[0]
+        conn.execute("SET enable_seqscan = off")
+        supplements = conn.execute("SELECT supplements FROM indicator_facts WHERE code = %s", (code,)).fetchone()[0]
+        found = conn.execute(
+            "SELECT count(*) FROM events WHERE dossier_code = %s AND type = 'dossier.supplement_requested'", (code,)
+        ).fetchone()[0]
+    assert indexed >= 1 and supplements == found == 1

@@ -67,6 +67,25 @@ class PgConn:
             yield PgConn(other, self.pool)
 
 
+def _configure(conn: psycopg.Connection) -> None:
+    """Each new connection of the pool, as the hub's writes want it:
+
+    - no JIT compilation. The hub's statements are short ones over a few rows found by index, but those made
+      to use an index (``enable_seqscan = off`` where a batch's rows have no planner statistics yet:
+      ``db.pg.board_queries.by_index``) carry estimated costs far above ``jit_above_cost``: PostgreSQL
+      compiled each (with inlining and optimisation) for 0.2–0.4 s of CPU to run a few milliseconds of work;
+    - the events' payloads (JSON of ~2 KB, most compressed as they are stored) compressed with lz4 rather than
+      the default pglz: the same size on disk here, half the server's CPU to write them (pglz was the
+      backends' first function in a push bench). Values already stored stay as they are (either is read);
+      a server built without lz4 keeps pglz.
+    """
+    conn.execute("SET jit = off")
+    try:
+        conn.execute("SET default_toast_compression = lz4")
+    except psycopg.Error:
+        pass
+
+
 class PgPool:
     """The hub's pool (one per process and URL)."""
 
@@ -87,6 +106,7 @@ class PgPool:
                 "application_name": f"motcua-hub-{os.getpid()}",
             },
             timeout=POOL_TIMEOUT_S,
+            configure=_configure,
             open=False,
             name="motcua-hub",
         )

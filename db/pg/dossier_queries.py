@@ -52,6 +52,39 @@ def insert_dossiers(db: PgConn, rows: list[tuple], lines: list[tuple]) -> None:
     _insert_lines(db, lines)
 
 
+_INTEGER = {"desk_no", "sets", "register_line", "position", "quantity", "received", "required", "must_digitise"}
+_INTEGER |= {"file_pages"}
+_BIGINT = {"file_bytes"}
+
+
+def _array_type(column: str) -> str:
+    return "bigint[]" if column in _BIGINT else "integer[]" if column in _INTEGER else "text[]"
+
+
+def replace_dossiers(db: PgConn, rows: list[tuple], lines: list[tuple]) -> None:
+    """Dossiers already stored, their whole current state (rebuilt from snapshots) in one UPDATE, their lines
+    deleted and written again in one DELETE and one COPY: the shapes of :func:`insert_dossiers` (a row
+    vanished meanwhile is inserted)."""
+    if not rows:
+        return
+    columns = (*SNAPSHOT_DOSSIER_COLUMNS, "applicant_folded")
+    rows = sorted(rows, key=lambda r: r[0])  # by id: the order the row locks are taken in
+    sets = ", ".join(f"{c} = v.{c}" for c in columns if c != "id")
+    arrays = ", ".join(f"%s::{_array_type(c)}" for c in columns)
+    updated = {
+        r[0]
+        for r in db.execute(
+            f"UPDATE dossiers d SET {sets} FROM unnest({arrays}) AS v({', '.join(columns)})"
+            " WHERE d.id = v.id RETURNING d.id",
+            [[r[i] for r in rows] for i in range(len(columns))],
+        )
+    }
+    ids = [r[0] for r in rows]
+    db.execute("DELETE FROM component_lines WHERE dossier_id = ANY(%s::text[])", (ids,))
+    insert_dossiers(db, [r for r in rows if r[0] not in updated], [])
+    _insert_lines(db, lines)
+
+
 def replace_dossier(db: PgConn, row: dict, lines: list[dict]) -> None:
     """A dossier's whole current state (rebuilt from an event's snapshot)."""
     sets = ", ".join(f"{c} = %s" for c in DOSSIER_COLUMNS if c != "id")

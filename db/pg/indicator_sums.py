@@ -99,38 +99,37 @@ def _expanded(facts: str) -> str:
 
 
 def _add(db: PgConn, facts: str, params: tuple, sign: int) -> None:
+    """Add ``sign`` times the facts that the statement ``facts`` returns (a DELETE or INSERT of
+    ``indicator_facts`` … RETURNING *: the facts are written and summed in one statement) to the sums."""
     keys = ", ".join(KEY_COLUMNS)
     sums = ", ".join(f"{sign} * sum({c})" for c in SUM_COLUMNS)
     sets = ", ".join(f"{c} = indicator_sums.{c} + excluded.{c}" for c in SUM_COLUMNS)
     # in key order: two imports adding to the same rows take their locks in one order
     db.execute(
         f"""
+        WITH f AS ({facts})
         INSERT INTO indicator_sums(day, {keys}, {", ".join(SUM_COLUMNS)})
-        SELECT day, {keys}, {sums} FROM ({_expanded(facts)}) z GROUP BY day, {keys} ORDER BY day, {keys}
+        SELECT day, {keys}, {sums} FROM ({_expanded("f")}) z GROUP BY day, {keys} ORDER BY day, {keys}
         ON CONFLICT (day, {keys}) DO UPDATE SET {sets}""",
-        params * 2,
+        params,
     )
 
 
 def refresh(db: PgConn, codes: list[str]) -> None:
     """Take the old facts of these dossiers out of the sums and put their current facts in (in the caller's
-    write transaction, after the dossiers' rows are written)."""
+    write transaction, after the dossiers' rows are written): two statements, the old facts deleted and
+    subtracted, the new ones written and added."""
     if not codes:
         return
     chosen = sorted(set(codes))
-    old = "(SELECT * FROM indicator_facts WHERE code = ANY(%s))"
     # by the indexes (dossiers' code, events' dossier_code, component_lines' dossier_id): rows written in this
     # very transaction have no planner statistics yet, and a plan made without them scanned whole month
     # partitions per chunk (a 20,000-event bundle: 11 s of server CPU instead of well under 1 s)
     db.execute("SET LOCAL enable_seqscan = off")
     try:
-        _add(db, old, (chosen,), -1)
-        db.execute("DELETE FROM indicator_facts WHERE code = ANY(%s)", (chosen,))
-        db.execute(
-            f"INSERT INTO indicator_facts({', '.join(FACT_COLUMNS)}) {facts_select('d.code = ANY(%s)', _acked(db), 'e.dossier_code = ANY(%s)')}",
-            (chosen, chosen),
-        )
-        _add(db, old, (chosen,), 1)
+        _add(db, "DELETE FROM indicator_facts WHERE code = ANY(%s) RETURNING *", (chosen,), -1)
+        facts = facts_select("d.code = ANY(%s)", _acked(db), "e.dossier_code = ANY(%s)")
+        _add(db, f"INSERT INTO indicator_facts({', '.join(FACT_COLUMNS)}) {facts} RETURNING *", (chosen, chosen), 1)
     finally:
         db.execute("SET LOCAL enable_seqscan = on")
 

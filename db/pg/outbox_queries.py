@@ -16,9 +16,10 @@ _CLAIMED = ("dossier_code", "desk_id", "generation", "attempts", "sent_generatio
 
 
 def enqueue(db, desk_id: str, codes: list[str], at: str) -> None:
-    """As :func:`db.outbox_queries.enqueue`: in the transaction that imported the dossiers' events."""
+    """As :func:`db.outbox_queries.enqueue`: in the transaction that imported the dossiers' events (one
+    statement for them all)."""
     if codes:
-        db.executemany(PG_ENQUEUE, [(code, desk_id, at) for code in codes])
+        db.execute(PG_ENQUEUE, (desk_id, at, sorted(set(codes))))
 
 
 def claim(db, worker: str, now: float, lease_s: float, limit: int) -> list[dict]:

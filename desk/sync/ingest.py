@@ -19,7 +19,6 @@ from typing import Any
 
 import orjson
 
-from db import sync_queries as sq
 from desk import clock
 from desk.dossier.rows import fold_name
 from desk.errors import EXIT_UNEXPECTED, DeskError, IntegrityFailure
@@ -175,18 +174,18 @@ def _rebuild(
                 folded_of[code] = full[key][2]
     new_rows: list[tuple] = []
     new_lines: list[tuple] = []
+    old_rows: list[tuple] = []
+    old_lines: list[tuple] = []
     for code, (row, lines) in chosen.items():
         folded = folded_of[code] if code in folded_of else fold_name(row[APPLICANT_NAME])
-        if row[ID] in present:
-            q.replace_dossier(
-                db,
-                {**dict(zip(sq.SNAPSHOT_DOSSIER_COLUMNS, row)), "applicant_folded": folded},
-                [dict(zip(sq.SNAPSHOT_LINE_COLUMNS, line)) for line in lines],
-            )
+        dossier_id = row[ID]
+        if dossier_id in present:
+            old_rows.append((*row, folded))
+            old_lines += [(*line, dossier_id) for line in lines]
         else:
             new_rows.append((*row, folded))
-            dossier_id = row[ID]
             new_lines += [(*line, dossier_id) for line in lines]
+    q.replace_dossiers(db, old_rows, old_lines)  # those stored already: in one statement per table (PostgreSQL)
     q.insert_dossiers(db, new_rows, new_lines)
     if stored and inserted_ahead:
         stored.insert(db, inserted_ahead)

@@ -71,6 +71,7 @@ class HubQueries(Protocol):
     def existing_dossier_ids(self, db: Any, ids: list[str]) -> set[str]: ...
     def insert_dossiers(self, db: Any, rows: list[tuple], lines: list[tuple]) -> None: ...
     def replace_dossier(self, db: Any, row: dict, lines: list[dict]) -> None: ...
+    def replace_dossiers(self, db: Any, rows: list[tuple], lines: list[tuple]) -> None: ...
     def dossier_row(self, db: Any, code: str) -> dict | None: ...
     def dossier_lines(self, db: Any, dossier_id: str) -> list[dict]: ...
     def events_for_dossier(self, db: Any, code: str) -> list[dict]: ...
@@ -161,6 +162,16 @@ def _counted_insert(db: Any, rows: list[tuple], snapshots: Any = None) -> int:
     return len(rows)
 
 
+def _replace_dossiers(db: Any, rows: list[tuple], lines: list[tuple]) -> None:
+    """SQLite: :func:`db.queries.replace_dossier` for each (the shapes of ``insert_dossiers``)."""
+    columns = (*sq.SNAPSHOT_DOSSIER_COLUMNS, "applicant_folded")
+    by_id: dict[str, list[dict]] = {}
+    for line in lines:
+        by_id.setdefault(line[-1], []).append(dict(zip(sq.SNAPSHOT_LINE_COLUMNS, line)))
+    for row in rows:
+        queries.replace_dossier(db, dict(zip(columns, row)), by_id.get(row[0], []))
+
+
 class SqliteQueries:
     """The SQLite functions under the names of :class:`HubQueries` (the functions themselves: no wrapper
     on the paths a bundle of 20,000 events takes)."""
@@ -180,6 +191,7 @@ class SqliteQueries:
     existing_dossier_ids = staticmethod(sq.existing_dossier_ids)
     insert_dossiers = staticmethod(sq.insert_dossiers)
     replace_dossier = staticmethod(queries.replace_dossier)
+    replace_dossiers = staticmethod(_replace_dossiers)
     dossier_row = staticmethod(queries.dossier_row)
     dossier_lines = staticmethod(queries.line_rows)
     events_for_dossier = staticmethod(queries.events_for_dossier)
