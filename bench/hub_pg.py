@@ -311,8 +311,13 @@ def cached_hub(cache: Path, events: int, dossiers: int, desks: int) -> tuple[Clu
 
 
 def reset(url: str) -> dict:
-    """Take out of the hub what is not of the generated desks (a run's pushes and bundle); rows removed."""
+    """Take out of the hub what is not of the generated desks (a run's pushes and bundle); rows removed. A hub
+    cached by an older version is first brought to the current schema, as a hub's start would (its steps' time
+    is not the run's)."""
+    from db.pg import migrations
+
     with connect(url) as conn:
+        migrations.migrate(conn)
         conn.execute(
             "CREATE TEMP TABLE gone AS SELECT desk_id FROM sync_desks WHERE agency_code NOT LIKE %s"
             " UNION SELECT desk_id FROM enrolled_desks WHERE agency_code NOT LIKE %s"
