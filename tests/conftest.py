@@ -20,6 +20,7 @@ from tests.desk_helpers import (  # noqa: F401  (the tests import these from her
     set_template_root,
 )
 from tests.forward_world import portal, world  # noqa: F401  (fixtures: a desk, its hub, the portal stand-in)
+from tests.operator_helpers import quick_kdf, typed  # noqa: F401  (fixtures: operator accounts in tests)
 from tests.pg_helpers import hub_store, pg_cluster, pg_url  # noqa: F401  (fixtures: the hub on either store)
 
 # the long scenarios first: pytest-xdist's workers then end on the many short tests and finish

@@ -12,23 +12,10 @@ from desk.context import open_desk
 from desk.dossier import operators
 from desk.dossier import query as dossiers
 from tests.conftest import new_cli_home, run_desk
+from tests.operator_helpers import CLERK, SUPERVISOR, staff
+from tests.operator_helpers import add_operator as add
 
-SUPERVISOR = "Trần Văn Bình"
-CLERK = "Phạm Thị Mai"
-
-
-@pytest.fixture(autouse=True)
-def quick_kdf(monkeypatch):
-    """A cheaper scrypt for the tests (each hash records its own cost; one test checks the real one)."""
-    monkeypatch.setattr(operators, "SCRYPT_N", 2**10)
-
-
-@pytest.fixture
-def typed(monkeypatch):
-    """What the person types at the password prompts, in order."""
-    answers: list[str] = []
-    monkeypatch.setattr("desk.cli.operators.ask", lambda prompt: answers.pop(0))
-    return answers
+pytestmark = pytest.mark.usefixtures("quick_kdf")
 
 
 @pytest.fixture
@@ -36,19 +23,10 @@ def home(tmp_path):
     return new_cli_home(tmp_path / "h", desk_no=1, place="Minh Khai")
 
 
-def add(home, name, role, secret, *, as_=None, typed=None):
-    args = ["--operator", as_] if as_ else []
-    return run_desk(*args, "operator", "add", name, "--role", role, home=home, env={"DESK_OPERATOR_PASSWORD": secret})
-
-
 @pytest.fixture
 def staffed(home, typed):
     """A supervisor (PIN 9999) and a clerk (PIN 1234)."""
-    assert add(home, SUPERVISOR, "supervisor", "9999").returncode == 0
-    typed.append("9999")
-    r = add(home, CLERK, "clerk", "1234", as_=SUPERVISOR)
-    assert r.returncode == 0, r.stderr
-    return home
+    return staff(home, typed)
 
 
 def intake(home, *extra, who=CLERK):

@@ -11,36 +11,16 @@ import json
 import pytest
 
 from desk.config import Home, load_settings
-from desk.dossier import operators
 from tests.conftest import new_cli_home, run_desk
+from tests.operator_helpers import CLERK, SUPERVISOR, staff
 
-SUPERVISOR = "Trần Văn Bình"
-CLERK = "Phạm Thị Mai"
-
-
-@pytest.fixture(autouse=True)
-def quick_kdf(monkeypatch):
-    monkeypatch.setattr(operators, "SCRYPT_N", 2**10)
-
-
-@pytest.fixture
-def typed(monkeypatch):
-    answers: list[str] = []
-    monkeypatch.setattr("desk.cli.operators.ask", lambda prompt: answers.pop(0))
-    return answers
+pytestmark = pytest.mark.usefixtures("quick_kdf")
 
 
 @pytest.fixture
 def staffed(tmp_path, typed):
     """A desk with a supervisor (PIN 9999) and a clerk (PIN 1234)."""
-    home = new_cli_home(tmp_path / "h", desk_no=1, place="Minh Khai")
-    env = {"DESK_OPERATOR_PASSWORD": "9999"}
-    assert run_desk("operator", "add", SUPERVISOR, "--role", "supervisor", home=home, env=env).returncode == 0
-    typed.append("9999")
-    env = {"DESK_OPERATOR_PASSWORD": "1234"}
-    r = run_desk("--operator", SUPERVISOR, "operator", "add", CLERK, "--role", "clerk", home=home, env=env)
-    assert r.returncode == 0, r.stderr
-    return home
+    return staff(new_cli_home(tmp_path / "h", desk_no=1, place="Minh Khai"), typed)
 
 
 @pytest.fixture

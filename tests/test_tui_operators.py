@@ -18,15 +18,10 @@ from screens.messages import OpenDossier
 from screens.settings import SettingsScreen
 from screens.sync import SyncScreen
 from screens.today import TodayScreen
+from tests.operator_helpers import CLERK, SUPERVISOR
 from tests.tui_helpers import SCAN, SIZE, pilot_test, settle, visible_text
 
-SUPERVISOR = "Trần Văn Bình"
-CLERK = "Phạm Thị Mai"
-
-
-@pytest.fixture(autouse=True)
-def quick_kdf(monkeypatch):
-    monkeypatch.setattr(operators, "SCRYPT_N", 2**10)
+pytestmark = pytest.mark.usefixtures("quick_kdf")
 
 
 @pytest.fixture
