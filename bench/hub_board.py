@@ -15,10 +15,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -100,49 +98,17 @@ def files_missing_shown(hub_root: Path) -> int:
 
 def main(argv=None) -> int:
     args = parse(argv)
-    from bench.hub_generate import NOW, hub_home
-    from bench.pg_import import Cluster
+    from bench.hub_generate import hub_copy
 
-    os.environ["DESK_NOW"] = NOW
     events, dossiers, desks = args.hub_events, args.hub_dossiers, args.board_desks
-    cache = Path(args.cache)
-    cached = hub_home(cache / f"hub-{events}-{dossiers}-{desks}", events, dossiers, desks)
-    work = Path(tempfile.mkdtemp(prefix="bench-board-", dir=cache))
-    cluster = None
     report: dict = {"hub_events": events, "hub_dossiers": dossiers, "desks": desks, "missing_per_desk": args.missing}
-    try:
-        hub_root = Path(shutil.copytree(cached.root, work / "hub"))
-        add_missing(hub_root, args.missing)
-        report["sqlite"] = measure(hub_root, desks)
-        report["sqlite"]["files_missing_first_page"] = files_missing_shown(hub_root)
-        url = args.url
-        if not url:
-            cluster = Cluster(durable=False)
-            import psycopg
-
-            with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
-                conn.execute("CREATE DATABASE board")
-            url = cluster.url("board")
-        from desk.config import Home
-        from desk.context import open_desk
-        from desk.sync.hub_migrate import migrate_hub
-
-        t = time.perf_counter()
-        hub = open_desk(Home(hub_root))
-        try:
-            migrate_hub(hub, url)
-        finally:
-            hub.close()
-        report["migrate_s"] = round(time.perf_counter() - t, 1)
-        report["postgresql"] = measure(hub_root, desks, cluster.postmaster() if cluster else None)
-        report["postgresql"]["files_missing_first_page"] = files_missing_shown(hub_root)
-    finally:
-        from desk.sync.store import close_pools
-
-        close_pools()
-        if cluster:
-            cluster.stop()
-        shutil.rmtree(work, ignore_errors=True)
+    with hub_copy(Path(args.cache), events, dossiers, desks, prefix="bench-board-") as hub:
+        add_missing(hub.root, args.missing)
+        report["sqlite"] = measure(hub.root, desks)
+        report["sqlite"]["files_missing_first_page"] = files_missing_shown(hub.root)
+        report["migrate_s"] = hub.into_postgresql("board", args.url)
+        report["postgresql"] = measure(hub.root, desks, hub.postmaster())
+        report["postgresql"]["files_missing_first_page"] = files_missing_shown(hub.root)
     print(json.dumps(report, indent=2))
     return 0 if report["sqlite"]["ok"] and report["postgresql"]["ok"] else 1
 

@@ -12,11 +12,15 @@ its tables and indexes (continuity checks, dedupe by event id, the board), not t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import random
 import shutil
+import tempfile
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -212,3 +216,60 @@ def _desk_rows(pending, flush, rng, procedures, people, desk_id, agency, desk_no
             )
         prev = digest
         flush()
+
+
+class HubCopy:
+    """A working copy of the cached generated hub for one bench (:func:`hub_copy`); :meth:`into_postgresql`
+    moves it into a PostgreSQL database as `desk hub migrate` does."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cluster = None
+
+    def into_postgresql(self, name: str, url: str | None = None) -> float:
+        """Move the copy into ``url``, or into the database ``name`` of a throw-away cluster of its own (stopped
+        when the copy is done with); seconds the move took."""
+        import time
+
+        from desk.sync.hub_migrate import migrate_hub
+
+        if not url:
+            import psycopg
+
+            from bench.pg_cluster import Cluster
+
+            self.cluster = Cluster(durable=False)
+            with psycopg.connect(self.cluster.url("postgres"), autocommit=True) as conn:
+                conn.execute(f"CREATE DATABASE {name}")
+            url = self.cluster.url(name)
+        t = time.perf_counter()
+        hub = open_desk(Home(self.root))
+        try:
+            migrate_hub(hub, url)
+        finally:
+            hub.close()
+        return round(time.perf_counter() - t, 1)
+
+    def postmaster(self) -> int | None:
+        """The throw-away cluster's postmaster (its CPU is the server's), if the copy made one."""
+        return self.cluster.postmaster() if self.cluster else None
+
+
+@contextlib.contextmanager
+def hub_copy(cache: Path, events: int, dossiers: int, desks: int, *, prefix: str) -> Iterator[HubCopy]:
+    """A copy of the generated hub of that size (made under ``cache`` first if it is not there), at the hub's
+    day (``DESK_NOW``); removed after, with its cluster stopped and the store's pools closed."""
+    os.environ["DESK_NOW"] = NOW
+    cached = hub_home(cache / f"hub-{events}-{dossiers}-{desks}", events, dossiers, desks)
+    work = Path(tempfile.mkdtemp(prefix=prefix, dir=cache))
+    copy = None
+    try:
+        copy = HubCopy(Path(shutil.copytree(cached.root, work / "hub")))
+        yield copy
+    finally:
+        from desk.sync.store import close_pools
+
+        close_pools()
+        if copy is not None and copy.cluster is not None:
+            copy.cluster.stop()
+        shutil.rmtree(work, ignore_errors=True)

@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
@@ -80,44 +78,15 @@ def measure(hub_root: Path, postmaster: int | None = None) -> dict:
 
 def main(argv=None) -> int:
     args = parse(argv)
-    from bench.hub_generate import NOW, hub_home
-    from bench.pg_cluster import Cluster
+    from bench.hub_generate import hub_copy
 
-    os.environ["DESK_NOW"] = NOW
     events, dossiers, desks = args.hub_events, args.hub_dossiers, args.desks
-    cache = Path(args.cache)
-    cached = hub_home(cache / f"hub-{events}-{dossiers}-{desks}", events, dossiers, desks)
-    work = Path(tempfile.mkdtemp(prefix="bench-status-", dir=cache))
-    cluster = None
     report: dict = {"hub_events": events, "hub_dossiers": dossiers, "desks": desks, "load": os.getloadavg()}
-    try:
-        hub_root = Path(shutil.copytree(cached.root, work / "hub"))
-        report["sqlite"] = measure(hub_root)
-        cluster = Cluster(durable=False)
-        import psycopg
-
-        with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
-            conn.execute("CREATE DATABASE status")
-        from desk.config import Home
-        from desk.context import open_desk
-        from desk.sync.hub_migrate import migrate_hub
-
-        t = time.perf_counter()
-        hub = open_desk(Home(hub_root))
-        try:
-            migrate_hub(hub, cluster.url("status"))
-        finally:
-            hub.close()
-        report["migrate_s"] = round(time.perf_counter() - t, 1)
-        report["postgresql"] = measure(hub_root, cluster.postmaster())
+    with hub_copy(Path(args.cache), events, dossiers, desks, prefix="bench-status-") as hub:
+        report["sqlite"] = measure(hub.root)
+        report["migrate_s"] = hub.into_postgresql("status")
+        report["postgresql"] = measure(hub.root, hub.postmaster())
         report["load_after"] = os.getloadavg()
-    finally:
-        from desk.sync.store import close_pools
-
-        close_pools()
-        if cluster:
-            cluster.stop()
-        shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(report, indent=2))
     return 0 if report["sqlite"]["exact"] and report["postgresql"]["exact"] else 1
 
