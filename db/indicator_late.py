@@ -37,7 +37,7 @@ def late_dossiers(
 ) -> list[dict]:
     """The late dossiers of the days [first_day, end_day) and of the moment ``as_of`` (None: the period has
     not begun, nothing is open in it), by desk, then due time; at most ``limit``."""
-    extra_f, params_f = sums._filters("f.", desk, None, None)
+    extra_f, params_f = sums.filters("f.", desk, None, None)
     parts = [
         f"""
         SELECT f.code, f.agency, f.desk_no, f.procedure_code, d.procedure_name, d.received_at, d.due_at,
@@ -48,7 +48,7 @@ def late_dossiers(
     ]
     params: list = [first_day, end_day, *params_f]
     if as_of is not None:
-        extra_o, params_o = sums._filters("", desk, None, None)
+        extra_o, params_o = sums.filters("", desk, None, None)
         parts.append(
             f"""
             SELECT code, agency, desk_no, procedure_code, procedure_name, received_at, due_at, NULL, sup,

@@ -257,21 +257,25 @@ def recount_differences(db, limit: int = 20) -> list[dict]:
         _drop_bulk_parts(db)
 
 
-def _filters(alias: str, desk: tuple[str, int] | None, clerk: str | None, procedure: str | None) -> tuple[str, list]:
+def filters(
+    alias: str, desk: tuple[str, int] | None, clerk: str | None, procedure: str | None, *, mark: str = "?"
+) -> tuple[str, list]:
+    """The ``AND …`` conditions of a sums or facts query and their parameters (``mark``: the driver's
+    placeholder, ``%s`` on PostgreSQL: ``db.pg.indicator_sums``)."""
     where: list[str] = []
     params: list[object] = []
     if desk is not None:
         agency, desk_no = desk
         if agency:
-            where.append(f"{alias}agency = ?")
+            where.append(f"{alias}agency = {mark}")
             params.append(agency)
-        where.append(f"{alias}desk_no = ?")
+        where.append(f"{alias}desk_no = {mark}")
         params.append(desk_no)
     if clerk is not None:
-        where.append(f"{alias}clerk = ?")
+        where.append(f"{alias}clerk = {mark}")
         params.append(clerk)
     if procedure is not None:
-        where.append(f"{alias}procedure_code = ?")
+        where.append(f"{alias}procedure_code = {mark}")
         params.append(procedure)
     return "".join(f" AND {w}" for w in where), params
 
@@ -279,7 +283,7 @@ def _filters(alias: str, desk: tuple[str, int] | None, clerk: str | None, proced
 def sum_groups(db, first_day: str, end_day: str, *, desk=None, clerk=None, procedure=None) -> list[dict]:
     """The sums of the days [first_day, end_day) per group (a year: a few thousand index-ordered rows)."""
     keys = ", ".join(KEY_COLUMNS)
-    extra, params = _filters("", desk, clerk, procedure)
+    extra, params = filters("", desk, clerk, procedure)
     return _rows(
         db,
         f"SELECT {keys}, {', '.join(f'sum({c}) AS {c}' for c in SUM_COLUMNS)} FROM indicator_sums "
@@ -295,7 +299,7 @@ def open_groups(db, as_of: str, *, desk=None, clerk=None, procedure=None) -> lis
     the due time (the dossier counts at the request time) or the due time not passed. Three disjoint sets,
     each through an index (:func:`open_at`).
     """
-    extra, params = _filters("", desk, clerk, procedure)
+    extra, params = filters("", desk, clerk, procedure)
     return _rows(
         db,
         f"""
@@ -378,7 +382,7 @@ def unsynced_groups(db, start: str, end: str, *, desk=None, clerk=None, procedur
 
     Through the short queue of pending events, not the dossiers: a desk that exports daily holds a day's.
     """
-    extra, params = _filters("", desk, clerk, procedure)
+    extra, params = filters("", desk, clerk, procedure)
     return _rows(
         db,
         f"""

@@ -27,6 +27,7 @@ from db.indicator_sums import (
     SUM_COLUMNS,
     SUPPLEMENT_EVENT,
     VNEID_CHANNEL,
+    filters,
 )
 from db.pg.connection import PgConn
 
@@ -200,21 +201,7 @@ def _rows(db: PgConn, sql: str, params=()) -> list[dict]:
 
 
 def _filters(alias: str, desk, clerk, procedure) -> tuple[str, list]:
-    where, params = [], []
-    if desk is not None:
-        agency, desk_no = desk
-        if agency:
-            where.append(f"{alias}agency = %s")
-            params.append(agency)
-        where.append(f"{alias}desk_no = %s")
-        params.append(desk_no)
-    if clerk is not None:
-        where.append(f"{alias}clerk = %s")
-        params.append(clerk)
-    if procedure is not None:
-        where.append(f"{alias}procedure_code = %s")
-        params.append(procedure)
-    return "".join(f" AND {w}" for w in where), params
+    return filters(alias, desk, clerk, procedure, mark="%s")  # the same conditions, psycopg's placeholder
 
 
 def sum_groups(db: PgConn, first_day: str, end_day: str, *, desk=None, clerk=None, procedure=None) -> list[dict]:
