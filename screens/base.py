@@ -44,6 +44,34 @@ class DeskScreenMixin:
     app: DeskApp
     CSS_PATH: ClassVar[CSSPathType | None] = SCREENS_CSS
 
+    _styled_with: tuple | None = None
+    """What the app's styles were when this screen's nodes were last styled (see :meth:`_on_screen_resume`)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._styled_once = styled_once(self)  # type: ignore[arg-type]  # a screen: the mixin comes first
+
+    def _app_styles(self) -> tuple:
+        """What styles this screen's nodes beyond their own classes and states: the stylesheet's rules, the
+        theme (Textual counts its changes) and the app's classes and states (focused, dark …)."""
+        app = self.app
+        return (id(app.stylesheet.rules), app._css_update_count, app.classes, app.pseudo_classes)
+
+    def _on_mount(self) -> None:
+        if self._styled_once:
+            self._styled_with = self._app_styles()  # the screen and its widgets were styled as they mounted
+
+    def _on_screen_suspend(self) -> None:
+        self._styled_with = self._app_styles()
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Textual restyles a screen whole each time it comes back (twice as it first opens): not needed when
+        nothing its styles depend on changed meanwhile. A change of a widget's classes or state is styled at
+        once, shown or not; what Textual styles only on the screens shown (a theme, the app's classes) is
+        compared here, and any change restyles the screen as before."""
+        if event.refresh_styles and self._styled_with is not None and self._styled_with == self._app_styles():
+            event.refresh_styles = False
+
     @property
     def t(self) -> Strings:
         return self.app.t
@@ -171,6 +199,26 @@ class DeskScreen(DeskScreenMixin, Screen):
                 target.replace(event.character, *target.selection)
             target.focus()
             event.stop()
+
+
+def styled_once(screen: Screen) -> bool:
+    """A new screen is styled as it is built, once: not again at once, whole, for nothing.
+
+    Textual restyles a new mode's screen as it first opens, with all the others (the whole stylesheet
+    parsed again, every node of every screen opened before matched again: a tenth of a second per
+    screen already open, more on a slow PC), in case the styles changed since the screen was made;
+    a screen made just now was not styled with older ones, and its widgets are styled as they mount.
+    A theme changed later still restyles it (Textual counts the changes; this one starts at the count
+    of now).
+    """
+    try:
+        app = screen.app
+        if not app.screen_stack:
+            return False  # the first screen: the app's styles are not all set yet (its theme): Textual's way
+    except Exception:  # no app running (a screen made outside one): Textual's own way, unchanged
+        return False
+    screen._css_update_count = app._css_update_count
+    return True
 
 
 class DeskModal(DeskScreenMixin, ModalScreen[ResultType]):
