@@ -98,7 +98,8 @@ class ApplicantForm(Vertical):
     def show_problem(self, name: str, text: str, *, tone: str = "error") -> None:
         """A message under a field: "error" (the field is marked), "warning" or "success"."""
         problem = self.query_one(f"#applicant-{name}-problem", Static)
-        problem.update(text)
+        if problem.content != text:  # each keystroke validates every field: the same words are not laid out again
+            problem.update(text)
         problem.set_class(bool(text), "-shown")
         for each in TONES:
             problem.set_class(tone == each, f"-{each}")
