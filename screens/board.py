@@ -12,10 +12,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from desk.reports.board import Board, DeskLine, board
 from screens.base import DeskScreen
+from screens.widgets.footer import DeskFooter
 
 PAGE_SIZE = 20
 """Desks per page of the screen."""
@@ -69,7 +70,7 @@ class BoardScreen(DeskScreen):
             yield Static(id="board-duplicates", markup=False)
             yield Static(id="board-set-aside", markup=False)
             yield Static(t("board.sources"), id="board-sources", markup=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     @property
     def table(self) -> BoardTable:

@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
+from textual.widgets import DataTable, Header, Label, ProgressBar, Static
 from textual.worker import Worker
 
 from desk.dossier import checklist
@@ -38,6 +38,7 @@ from screens.dialogs.basic import ConfirmDialog, TextDialog
 from screens.dialogs.forms import ReuseDialog
 from screens.format import clip, when_short
 from screens.messages import DossierChanged
+from screens.widgets.footer import DeskFooter
 
 INBOX_POLL = 2.0
 """Seconds between looks at the inbox for a new scan."""
@@ -111,7 +112,7 @@ class ChecklistScreen(DeskScreen):
             yield Static(id="digitise-detail", markup=False)
             yield Label(t("checklist.inbox"), classes="section")
             yield Static(id="digitise-inbox", markup=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     @property
     def table(self) -> DataTable:

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 from textual.worker import Worker
 
 from desk import clock
@@ -46,6 +46,7 @@ from screens.dialogs.previews import LetterPreview, ReceiptPreview
 from screens.format import applicant_facts, clip, due_long, timeline_texts, when
 from screens.i18n.catalogue import Strings
 from screens.messages import DossierChanged
+from screens.widgets.footer import DeskFooter
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ class DossierScreen(DeskScreen):
             yield DataTable(id="dossier-files", cursor_type="row", zebra_stripes=True)
             yield Label(t("dossier.timeline"), classes="section")
             yield DataTable(id="dossier-timeline", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self._columns()

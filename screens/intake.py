@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 from textual.worker import Worker
 
 from desk import clock
@@ -35,6 +35,7 @@ from screens.messages import DossierSaved, GuidancePrinted
 from screens.widgets.applicant_form import APPLICANT_FIELDS, SCANNED_FIELDS, ApplicantForm
 from screens.widgets.component_checklist import ComponentChecklist
 from screens.widgets.fee_count import FeeCount
+from screens.widgets.footer import DeskFooter
 from screens.widgets.procedure_picker import ProcedurePicker
 
 CHANNELS = (Channel.COUNTER, Channel.VNEID, Channel.ONLINE, Channel.POST)
@@ -106,7 +107,7 @@ class IntakeScreen(DeskScreen):
                         )
         yield Static(id="due", markup=False)
         yield Static(id="due-warning", markup=False)  # days the notices have not confirmed yet
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     # typed accessors -------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 from textual.worker import Worker
 
 from desk.errors import DeskError
@@ -28,6 +28,7 @@ from screens.format import clip
 from screens.messages import IndicatorsReady, ReportPrinted
 from screens.printjob import print_day_report, print_register
 from screens.widgets.counter import Counter
+from screens.widgets.footer import DeskFooter
 from screens.widgets.indicator_bar import IndicatorBar
 
 PERIODS = indicators.PERIODS
@@ -97,7 +98,7 @@ class ReportsScreen(DeskScreen):
             yield Label(t("reports.by_procedure"), classes="section")
             yield DataTable(id="report-procedures", cursor_type="row", zebra_stripes=True)
             yield Static(id="report-status", markup=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     @property
     def procedures(self) -> DataTable:

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from desk.dossier import query as dossiers
 from desk.rules.receipt_qr import parse_payload, verify_payload
@@ -16,6 +16,7 @@ from screens.base import DeskScreen
 from screens.dossier import verdict_message
 from screens.messages import OpenDossier
 from screens.widgets.dossier_table import DossierTable
+from screens.widgets.footer import DeskFooter
 
 TYPE_SETTLE = 0.25
 """Seconds after the last keystroke before the search runs (and a scanner is done typing)."""
@@ -47,7 +48,7 @@ class SearchScreen(DeskScreen):
             yield Input(placeholder=t("search.placeholder"), id="search-box", select_on_focus=False)
             yield Static(t("search.hint"), id="search-hint", markup=False)
             yield DossierTable(id="search-results", empty_key="search.empty")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     @property
     def box(self) -> Input:

@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from desk.config import update_settings
 from desk.dossier.operators import require_supervisor
@@ -27,6 +27,7 @@ from desk.dossier.print_log import PAPERS
 from desk.errors import InvalidInput
 from screens.base import DeskScreen
 from screens.dialogs.basic import ConfirmDialog
+from screens.widgets.footer import DeskFooter
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("clerk", "clerk"),
@@ -138,7 +139,7 @@ class SettingsScreen(DeskScreen):
             yield Label(t("settings.signer"), classes="section")
             yield Static(id="settings-signer", markup=False)
             yield Static(id="settings-outcome", markup=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def _row(self, name: str, **options: Any) -> ComposeResult:
         t = self.t

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static
+from textual.widgets import Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker
 
 from desk.reports.board import is_hub
@@ -34,6 +34,7 @@ from screens.base import DeskScreen
 from screens.i18n.os_errors import os_words_vi
 from screens.messages import SyncFinished, WorkProgress
 from screens.widgets.counter import Counter
+from screens.widgets.footer import DeskFooter
 
 
 def megabytes(size: int, mark: str) -> str:
@@ -96,7 +97,7 @@ class SyncScreen(DeskScreen):
             yield Static(id="sync-last-push", markup=False, classes="sync-last")
             yield ProgressBar(id="sync-progress", show_eta=False)
             yield Static(id="sync-outcome", markup=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     @property
     def folder_input(self) -> Input:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from screens.base import DeskModal
+from screens.widgets.footer import DeskFooter
 
 
 class ErrorDialog(DeskModal[None]):
@@ -54,7 +55,7 @@ class ConfirmDialog(DeskModal[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.t("button.yes"), id="confirm-yes", variant="warning")
                 yield Button(self.t("button.no"), id="confirm-no", variant="primary")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         # the safe answer has the focus unless the move is harmless: Enter alone never discards work
@@ -111,7 +112,7 @@ class TextDialog(DeskModal[str | None]):
             )
             yield Static(id="text-problem", classes="problem", markup=False)
             yield Static(self.t("dialog.text_hint"), classes="dialog-hint", markup=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     @property
     def text_input(self) -> Input:

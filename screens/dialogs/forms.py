@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static
+from textual.widgets import Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from desk.errors import InvalidInput
@@ -26,6 +26,7 @@ from desk.models import Dossier
 from desk.rules.vocabulary import REUSE_SOURCES, SATISFACTION
 from screens.base import DeskModal
 from screens.format import clip, due_long
+from screens.widgets.footer import DeskFooter
 
 SATISFACTION_KEYS: dict[str, str] = {
     "": "satisfaction.none",
@@ -101,7 +102,7 @@ class SupplementDialog(FormDialog):
                 Input(placeholder=t("supplement.note_placeholder"), id="supplement-note", compact=True),
             )
             yield Static(classes="problem form-problem", markup=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     @property
     def missing_list(self) -> SelectionList[str]:
@@ -168,7 +169,7 @@ class ReturnDialog(FormDialog):
             yield OptionList(*(Option(t(SATISFACTION_KEYS[a])) for a in self.answers), id="return-satisfaction")
             yield Static(classes="problem form-problem", markup=False)
             yield Static(t("return.hint"), classes="dialog-hint", markup=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     @property
     def satisfaction_list(self) -> OptionList:
@@ -237,7 +238,7 @@ class ApologyDialog(FormDialog):
             )
             yield Static(id="apology-due", markup=False)
             yield Static(classes="problem form-problem", markup=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     @property
     def days_input(self) -> Input:
@@ -314,7 +315,7 @@ class ReuseDialog(FormDialog):
             )
             yield Static(classes="problem form-problem", markup=False)
             yield Static(t("reuse.hint"), classes="dialog-hint", markup=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         sources = self.query_one("#reuse-sources", OptionList)

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Label, LoadingIndicator, Static
+from textual.widgets import Label, LoadingIndicator, Static
 from textual.worker import Worker
 
 from desk.dossier.documents import PrintResult
@@ -24,6 +24,7 @@ from screens.base import DeskModal
 from screens.format import clip, id_field, when
 from screens.messages import ReceiptPrinted
 from screens.printjob import print_letter, print_receipt
+from screens.widgets.footer import DeskFooter
 
 _LOOKUP_WARNED: set[str] = set()
 """Homes whose clerk was told, this session, that the receipt's QR starts with the bare ``motcua:``."""
@@ -57,7 +58,7 @@ class PrintModal(DeskModal[bool]):
                 yield from self.body()
             yield LoadingIndicator(classes="print-spinner")
             yield Static(classes="print-status", markup=False)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     @staticmethod
     def _content(label: str, value: str) -> Content:
