@@ -16,6 +16,7 @@ from desk.dossier import operators
 from desk.errors import InvalidInput
 from desk.models import Operator
 from screens.base import DeskModal
+from screens.widgets.field import Field
 
 
 class LoginScreen(DeskModal[Operator]):
@@ -38,10 +39,10 @@ class LoginScreen(DeskModal[Operator]):
                 yield Static(t("login.idle", minutes=minutes), id="login-idle", markup=False)
             with Horizontal(classes="field-row"):
                 yield Label(t("login.name"), classes="field-label")
-                yield Input(value=self.given_name, id="login-name", compact=True, placeholder=t("login.name_hint"))
+                yield Field(value=self.given_name, id="login-name", compact=True, placeholder=t("login.name_hint"))
             with Horizontal(classes="field-row"):
                 yield Label(t("login.password"), classes="field-label")
-                yield Input(id="login-password", password=True, compact=True)
+                yield Field(id="login-password", password=True, compact=True)
             yield Static(id="login-problem", classes="problem", markup=False)
             yield Static(t("login.hint"), classes="dialog-hint", markup=False)
 

@@ -16,6 +16,7 @@ from screens.base import DeskScreen
 from screens.dossier import verdict_message
 from screens.messages import OpenDossier
 from screens.widgets.dossier_table import DossierTable
+from screens.widgets.field import Field
 from screens.widgets.footer import DeskFooter
 
 TYPE_SETTLE = 0.25
@@ -45,7 +46,7 @@ class SearchScreen(DeskScreen):
         with Vertical(id="search"):
             yield Label(t("search.title"), classes="section")
             # the selection is set by F3 itself (fresh_query), not by a focus event that may come after typing
-            yield Input(placeholder=t("search.placeholder"), id="search-box", select_on_focus=False)
+            yield Field(placeholder=t("search.placeholder"), id="search-box", select_on_focus=False)
             yield Static(t("search.hint"), id="search-hint", markup=False)
             yield DossierTable(id="search-results", empty_key="search.empty")
         yield DeskFooter(compact=True)

@@ -27,6 +27,7 @@ from desk.dossier.print_log import PAPERS
 from desk.errors import InvalidInput
 from screens.base import DeskScreen
 from screens.dialogs.basic import ConfirmDialog
+from screens.widgets.field import Field
 from screens.widgets.footer import DeskFooter
 
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -145,7 +146,7 @@ class SettingsScreen(DeskScreen):
         t = self.t
         with Horizontal(classes="field-row"):
             yield Label(t(f"settings.{name}"), classes="field-label")
-            yield Input(placeholder=t(f"settings.{name}_placeholder"), id=f"settings-{name}", compact=True, **options)
+            yield Field(placeholder=t(f"settings.{name}_placeholder"), id=f"settings-{name}", compact=True, **options)
         yield Static(id=f"settings-{name}-problem", classes="problem", markup=False)
 
     def field(self, name: str) -> Input:

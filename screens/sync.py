@@ -34,6 +34,7 @@ from screens.base import DeskScreen
 from screens.i18n.os_errors import os_words_vi
 from screens.messages import SyncFinished, WorkProgress
 from screens.widgets.counter import Counter
+from screens.widgets.field import Field
 from screens.widgets.footer import DeskFooter
 
 
@@ -90,7 +91,7 @@ class SyncScreen(DeskScreen):
             yield Label(t("sync.export_section"), classes="section")
             with Horizontal(classes="field-row"):
                 yield Label(t("sync.folder"), classes="field-label")
-                yield Input(id="sync-folder", compact=True)
+                yield Field(id="sync-folder", compact=True)
             yield Static(id="sync-last-export", markup=False, classes="sync-last")
             yield Label(t("sync.push_section"), classes="section")
             yield Static(id="sync-endpoint", markup=False)

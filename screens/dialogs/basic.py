@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from screens.base import DeskModal
+from screens.widgets.field import Field
 from screens.widgets.footer import DeskFooter
 
 
@@ -103,7 +104,7 @@ class TextDialog(DeskModal[str | None]):
             yield Label(self.title_text, classes="dialog-title")
             if self.prompt:
                 yield Static(self.prompt, markup=False, id="text-prompt")
-            yield Input(
+            yield Field(
                 value=self.value,
                 placeholder=self.placeholder,
                 id="text-input",

@@ -26,6 +26,7 @@ from desk.models import Dossier
 from desk.rules.vocabulary import REUSE_SOURCES, SATISFACTION
 from screens.base import DeskModal
 from screens.format import clip, due_long
+from screens.widgets.field import Field
 from screens.widgets.footer import DeskFooter
 
 SATISFACTION_KEYS: dict[str, str] = {
@@ -95,11 +96,11 @@ class SupplementDialog(FormDialog):
             )
             yield field_row(
                 t("supplement.reason"),
-                Input(placeholder=t("supplement.reason_placeholder"), id="supplement-reason", compact=True),
+                Field(placeholder=t("supplement.reason_placeholder"), id="supplement-reason", compact=True),
             )
             yield field_row(
                 t("supplement.note"),
-                Input(placeholder=t("supplement.note_placeholder"), id="supplement-note", compact=True),
+                Field(placeholder=t("supplement.note_placeholder"), id="supplement-note", compact=True),
             )
             yield Static(classes="problem form-problem", markup=False)
         yield DeskFooter(compact=True)
@@ -163,7 +164,7 @@ class ReturnDialog(FormDialog):
             yield Label(t("return.title", code=self.dossier.code), classes="dialog-title")
             yield field_row(
                 t("return.collected_by"),
-                Input(placeholder=self.dossier.applicant.name, id="return-collected-by", compact=True),
+                Field(placeholder=self.dossier.applicant.name, id="return-collected-by", compact=True),
             )
             yield Static(t("return.satisfaction"), classes="form-prompt", markup=False)
             yield OptionList(*(Option(t(SATISFACTION_KEYS[a])) for a in self.answers), id="return-satisfaction")
@@ -228,13 +229,13 @@ class ApologyDialog(FormDialog):
             yield Label(t("apology.title", code=self.dossier.code), classes="dialog-title")
             yield field_row(
                 t("apology.days"),
-                Input(
+                Field(
                     value=str(DEFAULT_EXTENSION_DAYS), restrict=r"[0-9]*", max_length=3, id="apology-days", compact=True
                 ),
             )
             yield field_row(
                 t("apology.reason"),
-                Input(placeholder=t("apology.reason_placeholder"), id="apology-reason", compact=True),
+                Field(placeholder=t("apology.reason_placeholder"), id="apology-reason", compact=True),
             )
             yield Static(id="apology-due", markup=False)
             yield Static(classes="problem form-problem", markup=False)
@@ -311,7 +312,7 @@ class ReuseDialog(FormDialog):
             yield Static(t("reuse.store"), classes="form-prompt", markup=False)
             yield OptionList(*(Option(source) for source in REUSE_SOURCES), id="reuse-sources")
             yield field_row(
-                t("reuse.dossier"), Input(placeholder=t("reuse.dossier_placeholder"), id="reuse-dossier", compact=True)
+                t("reuse.dossier"), Field(placeholder=t("reuse.dossier_placeholder"), id="reuse-dossier", compact=True)
             )
             yield Static(classes="problem form-problem", markup=False)
             yield Static(t("reuse.hint"), classes="dialog-hint", markup=False)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Input, Label, Select, Static
 
 from desk.dossier.intake import ApplicantInput
 from desk.models import ApplicantKind
 from screens.format import id_field, name_field
+from screens.widgets.field import Field
 
 APPLICANT_FIELDS = ("name", "id_number", "birth_date", "sex", "phone", "email", "address")
 """The applicant's fields, in the order of the form."""
@@ -35,7 +37,7 @@ class ApplicantForm(Vertical):
         t = self.app.t
         with Horizontal(classes="field-row scan-row"):
             yield Label(t("field.scan"), classes="field-label")
-            yield Input(placeholder=t("scan.placeholder"), id="applicant-scan", compact=True)
+            yield Field(placeholder=t("scan.placeholder"), id="applicant-scan", compact=True)
         yield Static(id="applicant-scan-problem", classes="problem", markup=False)
         with Horizontal(classes="field-row", id="applicant-kind-row"):
             yield Label(t("field.kind"), classes="field-label")
@@ -49,7 +51,7 @@ class ApplicantForm(Vertical):
         for name in APPLICANT_FIELDS:
             with Horizontal(classes="field-row", id=f"applicant-{name}-row"):
                 yield Label(t(f"field.{name}"), classes="field-label", id=f"applicant-{name}-label")
-                yield Input(placeholder=t(f"placeholder.{name}"), id=f"applicant-{name}", compact=True)
+                yield Field(placeholder=t(f"placeholder.{name}"), id=f"applicant-{name}", compact=True)
             yield Static(id=f"applicant-{name}-problem", classes="problem", markup=False)
 
     def field(self, name: str) -> Input:
@@ -98,8 +100,12 @@ class ApplicantForm(Vertical):
     def show_problem(self, name: str, text: str, *, tone: str = "error") -> None:
         """A message under a field: "error" (the field is marked), "warning" or "success"."""
         problem = self.query_one(f"#applicant-{name}-problem", Static)
-        if problem.content != text:  # each keystroke validates every field: the same words are not laid out again
-            problem.update(text)
+        shown = problem.content
+        if shown != text:  # each keystroke validates every field: the same words are not laid out again
+            # nor the screen, for other words as high as the ones shown ("… has 3 digits", "… has 4 digits")
+            width, height = problem.content_size
+            same_height = bool(shown and text) and Content(text).get_height(problem.styles, width) == height
+            problem.update(text, layout=not same_height)
         problem.set_class(bool(text), "-shown")
         for each in TONES:
             problem.set_class(tone == each, f"-{each}")

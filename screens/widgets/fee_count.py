@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, Static
 from desk.errors import InvalidInput
 from desk.models import Procedure, TariffPer
 from desk.rules.fees import fee_due
+from screens.widgets.field import Field
 
 
 def _number(text: str) -> int | None:
@@ -37,10 +38,10 @@ class FeeCount(Vertical):
         t = self.app.t  # type: ignore[attr-defined]
         with Horizontal(classes="field-row", id="fee-pages-row"):
             yield Label(t("field.pages"), classes="field-label")
-            yield Input(id="fee-pages", type="integer", compact=True, placeholder=t("placeholder.pages"))
+            yield Field(id="fee-pages", type="integer", compact=True, placeholder=t("placeholder.pages"))
         with Horizontal(classes="field-row"):
             yield Label(t("field.copies"), classes="field-label")
-            yield Input(id="fee-copies", type="integer", compact=True, placeholder="1")
+            yield Field(id="fee-copies", type="integer", compact=True, placeholder="1")
         yield Static(id="fee-due", markup=False)
 
     def load(self, procedure: Procedure | None) -> None:
