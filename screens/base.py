@@ -209,15 +209,16 @@ def styled_once(screen: Screen) -> bool:
     screen already open, more on a slow PC), in case the styles changed since the screen was made;
     a screen made just now was not styled with older ones, and its widgets are styled as they mount.
     A theme changed later still restyles it (Textual counts the changes; this one starts at the count
-    of now).
+    of now). The first screen, made before the app has its theme, is restyled as Textual does.
+    Returns whether the screen's widgets will be styled as they mount with the styles of now.
     """
     try:
         app = screen.app
-        if not app.screen_stack:
-            return False  # the first screen: the app's styles are not all set yet (its theme): Textual's way
+        first = not app.screen_stack
     except Exception:  # no app running (a screen made outside one): Textual's own way, unchanged
         return False
-    screen._css_update_count = app._css_update_count
+    if not first:
+        screen._css_update_count = app._css_update_count
     return True
 
 
