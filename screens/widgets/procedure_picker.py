@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from desk.catalog.store import filter_procedures
 from desk.models import Procedure
 from screens.format import processing
-from screens.widgets.field import Field
+from screens.widgets.field import Choices, Field
 
 
 class ProcedurePicker(Vertical):
@@ -42,7 +42,7 @@ class ProcedurePicker(Vertical):
     def compose(self):
         t = self.app.t
         yield Field(placeholder=t("intake.filter_placeholder"), id="procedure-filter", compact=True)
-        yield OptionList(id="procedure-list", compact=True)
+        yield Choices(id="procedure-list", compact=True)
         yield Static(id="procedure-chosen", markup=False)
         yield Static(id="procedure-problem", classes="problem", markup=False)
 
