@@ -75,8 +75,9 @@ class EventsReader:
     the records check; :meth:`feed` returns the block's events that passed, as a :class:`Run`, and nothing
     once a problem was found; :meth:`finish` raises the first problem."""
 
-    def __init__(self, where: str, manifest: dict):
+    def __init__(self, where: str, manifest: dict, *, states: bool = False):
         self.where = where
+        self.states = states  # make each block's states (Run.make_states): for a PostgreSQL hub's rebuild
         self.check = RunCheck(desk_id=manifest["desk_id"], where=f"{where} events.jsonl")
         self.declared = manifest["counts"]["events"]
         self._first, self._last = manifest["seq"]["first"], manifest["seq"]["last"]
@@ -111,7 +112,10 @@ class EventsReader:
                 run.add(event)
             if self.failed:
                 return None
-        run.make_states()  # here: in a second process, on the other core, while the hub writes the block before
+        if self.states:
+            run.make_states()  # here: in a second process, on the other core, while the hub writes the block before
+        else:
+            run.forget_parsed()  # a SQLite hub's stage makes them, in the importing process, which waits for this one
         return run
 
     def _read(self, lines: list[bytes]) -> list[EventLine] | None:
@@ -170,11 +174,19 @@ class EventsReader:
 
 
 def checked_blocks(
-    zf: zipfile.ZipFile, zi: zipfile.ZipInfo, where: str, manifest: dict, sha256: str, block: int = EVENTS_BLOCK
+    zf: zipfile.ZipFile,
+    zi: zipfile.ZipInfo,
+    where: str,
+    manifest: dict,
+    sha256: str,
+    block: int = EVENTS_BLOCK,
+    *,
+    states: bool = False,
 ) -> Iterator[Run]:
     """The events of member ``zi`` (events.jsonl), checked, a block at a time; raises IntegrityFailure at the
-    end when anything was wrong (then the blocks already yielded must not be kept)."""
-    reader = EventsReader(where, manifest)
+    end when anything was wrong (then the blocks already yielded must not be kept). ``states``: each block's
+    :attr:`Run.states` made too."""
+    reader = EventsReader(where, manifest, states=states)
     digest = hashlib.sha256()
     with contextlib.closing(_line_blocks(zf, zi, where, digest, block)) as parts:  # type: ignore[type-var]
         for part in parts:
@@ -200,7 +212,7 @@ _CHILD = (
 
 
 def read_for_parent(
-    out, *, bundle: str, member: str, where: str, manifest: dict, sha256: str, size: int, block: int
+    out, *, bundle: str, member: str, where: str, manifest: dict, sha256: str, size: int, block: int, states: bool
 ) -> None:
     """The second process: read and check the member, answering on ``out``."""
 
@@ -213,7 +225,7 @@ def read_for_parent(
             zi = zf.getinfo(member)
             if zi.file_size != size:  # the file changed since the first process read it
                 raise IntegrityFailure("bundle.member_size", field="bundle", bundle=where, member=member)
-            for run in checked_blocks(zf, zi, where, manifest, sha256, block):
+            for run in checked_blocks(zf, zi, where, manifest, sha256, block, states=states):
                 send("events", run)
         send("done", None)
     except DeskError as exc:
@@ -231,13 +243,23 @@ class EventsSource:
     rest and raises the reader's problem, which comes first), and :meth:`close` in any case.
     """
 
-    def __init__(self, path: str, zf: zipfile.ZipFile, zi: zipfile.ZipInfo, sha256: str, *, where: str, manifest: dict):
+    def __init__(
+        self,
+        path: str,
+        zf: zipfile.ZipFile,
+        zi: zipfile.ZipInfo,
+        sha256: str,
+        *,
+        where: str,
+        manifest: dict,
+        states: bool = False,
+    ):
         self._where, self._member = where, zi.filename
         self._blocks: Iterator[Run] | None = None
         self._child: subprocess.Popen | None = None
         self._done = False
         if zi.file_size < SECOND_PROCESS_FROM:
-            self._blocks = checked_blocks(zf, zi, where, manifest, sha256, EVENTS_BLOCK)
+            self._blocks = checked_blocks(zf, zi, where, manifest, sha256, EVENTS_BLOCK, states=states)
             return
         # its stderr goes nowhere: under the TUI it would write over the screen (it says all it has to say
         # on stdout, and a crash shows as its end without a word)
@@ -249,7 +271,7 @@ class EventsSource:
             close_fds=True,
         )
         args = {"path": sys.path, "bundle": path, "member": zi.filename, "where": where, "manifest": manifest,
-                "sha256": sha256, "size": zi.file_size, "block": EVENTS_BLOCK}  # fmt: skip
+                "sha256": sha256, "size": zi.file_size, "block": EVENTS_BLOCK, "states": states}  # fmt: skip
         assert self._child.stdin is not None
         with self._child.stdin as stdin:
             pickle.dump(args, stdin, protocol=pickle.HIGHEST_PROTOCOL)

@@ -134,7 +134,11 @@ def _import_plain(
         _check_signed(desk, bundle, path.name, store)  # who wrote it, before any event is read
 
         # the events' reader starts first: a second process may read them while the other members are checked
-        events = EventsSource(str(path), zf, *bundle.events, where=path.name, manifest=bundle.manifest)
+        # the dossiers' states are made by the reader for a PostgreSQL hub (its one transaction rebuilds from
+        # them), by the stage for a SQLite hub (desk.sync.stage: the importing process has the time to spare)
+        events = EventsSource(
+            str(path), zf, *bundle.events, where=path.name, manifest=bundle.manifest, states=store.kind == POSTGRESQL
+        )
         check_members(zf, bundle, path.name)
         return _store(desk, store, path, zf, bundle, events, progress, on_chunk)
     finally:

@@ -65,10 +65,12 @@ class Run:
     code, the status its first event of the run starts from (``desk.sync.schema.entry_status``);
     ``snapshots``: per seq of an event carrying a snapshot, its dossier's id and status (what a PostgreSQL
     store keeps beside the event, so that it never parses a payload); ``states``: once :meth:`make_states`
-    ran (the bundle's reading process does, on the other core), per (desk_id, seq) of each dossier's latest
-    event of the run that carries a snapshot, the state it gives with the folded name, encoded
-    (:func:`encoded_state`: two short byte strings travel from the reading process and into a staging file
-    far cheaper than some 150 small texts each) (a rebuild's ``staged`` decodes them).
+    ran (for a PostgreSQL hub the bundle's reading process does, on the other core), per (desk_id, seq) of
+    each dossier's latest event of the run that carries a snapshot, the state it gives with the folded name,
+    encoded (:func:`encoded_state`: two short byte strings travel from the reading process far cheaper than
+    some 150 small texts each) (a rebuild's ``staged`` decodes them). For a SQLite hub the reading process
+    makes none (:meth:`forget_parsed`): the stage makes them from the payloads' JSON (``desk.sync.stage``),
+    in the importing process, which otherwise waits for the reader.
     """
 
     __slots__ = ("_parsed", "entries", "identities", "latest", "rows", "snapshots", "states")
@@ -116,6 +118,10 @@ class Run:
             state = state_of(payload)
             if state is not None:
                 self.states[(desk_id, seq)] = encoded_state(*state)
+        self._parsed = {}
+
+    def forget_parsed(self) -> None:
+        """Let go of the payloads parsed, making no states (their stage makes them: ``desk.sync.stage``)."""
         self._parsed = {}
 
     def staged(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[list, list, str]]:

@@ -11,8 +11,9 @@ import orjson
 
 from db import staged_states
 from db.queries import EVENT_COLUMNS
+from desk.dossier.rows import fold_name
 from desk.fsio import fsync_dir
-from desk.sync.checked_run import ID, Run, StoredStates, decoded_state, encoded_state, state_of
+from desk.sync.checked_run import APPLICANT_NAME, ID, Run, StoredStates, state_of
 
 _COLUMNS = ", ".join(EVENT_COLUMNS)
 _MARKS = ", ".join("?" for _ in EVENT_COLUMNS)
@@ -34,7 +35,7 @@ class Stage:
     """A staging file: a checked bundle's new events in seq order, numbered ``n`` from 1, locked while open.
 
     Beside it (``<name>.states``) the states of its dossiers: per dossier, the state of each block's latest
-    event about it that carries a snapshot, made while the bundle was read (its JSON parsed, its name folded;
+    event about it that carries a snapshot, made as each block is staged (its JSON parsed, its name folded;
     ``db.staged_states``), which publishing inserts from there in SQL (the file attached
     to the hub's connection). The staging file's lock alone says that its importer is alive.
     """
@@ -69,20 +70,17 @@ class Stage:
         self.conn.executemany(f"INSERT INTO events({_COLUMNS}) VALUES ({_MARKS})", rows)
 
     def add_states(self, run: Run) -> None:
-        """The states the latest events of a part carry."""
+        """The states the latest events of a part carry, made here of their payloads' JSON (checked by the
+        reader; parsed again here rather than by the reading process, whose encoding of them and this
+        process's decoding cost more, on the reader's core, which the import waits for)."""
         assert self._states is not None
         states, lines = [], []
-        ready = {seq: state for (_, seq), state in run.states.items()}  # made by the reading process already
         for seq, payload in run.latest.values():
-            encoded = ready.get(seq)
-            if encoded is None:
-                state = state_of(orjson.loads(payload))
-                if state is None:
-                    continue
-                row, its_lines, folded = decoded_state(*encoded_state(*state))
-            else:
-                row, its_lines, folded = decoded_state(*encoded)
-            states.append((seq, *row, folded))
+            state = state_of(orjson.loads(payload))
+            if state is None:
+                continue
+            row, its_lines = state
+            states.append((seq, *row, fold_name(row[APPLICANT_NAME])))
             dossier_id = row[ID]
             lines += [(seq, dossier_id, *line) for line in its_lines]
         staged_states.add(self._states, states, lines)
