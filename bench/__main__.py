@@ -1,6 +1,7 @@
 """Run the benchmarks and write JSON: ``python -m bench [--size small|full] [--out FILE]``.
 
-Each figure is reported beside its budget from SPEC §10; nothing here fails a build.
+Each figure is reported beside its budget from SPEC §10; nothing here fails a build. ``--size smoke`` runs every
+step at its least (the suite's check that the bench runs and reports every figure; its figures mean nothing).
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ import sys
 import time
 from pathlib import Path
 
-SIZES = {"small": 5_000, "full": 1_000_000}
+SIZES = {"smoke": 500, "small": 5_000, "full": 1_000_000}
+
+# per size: runs of each timed step, events exported and imported, (events, scans) exported with files, lines of
+# the hostile bundle, intakes
+STEPS = {
+    "smoke": {"runs": 1, "sync_events": 200, "files": (200, 20), "hostile_lines": 100_000, "intakes": 20},
+    "small": {"runs": 1, "sync_events": 2_000, "files": (2_000, 200), "hostile_lines": 8_000_000, "intakes": 200},
+    "full": {"runs": 3, "sync_events": 20_000, "files": (20_000, 2_000), "hostile_lines": 8_000_000, "intakes": 200},
+}
 
 # SPEC §10; "max" budgets, in the unit of the key
 BUDGETS = {
@@ -54,7 +63,7 @@ def main(argv=None) -> int:
     print(f"bench: preparing a home with {dossiers:,} dossiers …", file=sys.stderr)
     home = bench_home(Path(args.cache) / f"home-{args.size}", dossiers)
     results: dict = {"generate_s": round(time.perf_counter() - t, 1)}
-    for name, run in bench_steps(home.root, small=args.size == "small"):
+    for name, run in bench_steps(home.root, args.size):
         print(f"bench: {name} …", file=sys.stderr)
         results.update(run())
     report = {
@@ -82,30 +91,29 @@ def compile_sources() -> None:
         compileall.compile_dir(root / package, quiet=1)
 
 
-def bench_steps(home_root: Path, small: bool):
+def bench_steps(home_root: Path, size: str = "full"):
     from bench import bench_core, bench_files, bench_indicators, bench_receipt, bench_signing, bench_sync, bench_tui
 
+    small, steps = size != "full", STEPS[size]
+    runs = steps["runs"]
     return [
         ("search", lambda: bench_core.bench_search(_home(home_root))),
-        ("766 report over a year", lambda: bench_indicators.bench(home_root, runs=1 if small else 3)),
+        ("766 report over a year", lambda: bench_indicators.bench(home_root, runs=runs)),
         ("cli start", lambda: bench_core.bench_cli_start(_home(home_root))),
-        ("tui first screen", lambda: bench_tui.bench(home_root, runs=1 if small else 3)),
+        ("tui first screen", lambda: bench_tui.bench(home_root, runs=runs)),
         ("receipt", lambda: bench_receipt.bench(small=small)),
         ("signing a scan", lambda: bench_signing.bench(small=small)),
         # 20,000 events whatever the home's size, imported into copies of the home; the median of three runs
         (
             "export and import",
-            lambda: bench_sync.bench(2_000 if small else 20_000, runs=1 if small else 3, hub=home_root),
-        ),
-        # issue 15: 20,000 events and 2,000 new scans of 300 KB, from a home of their own kept beside the big one
-        (
-            "export with files",
-            lambda: bench_files.bench(
-                home_root.parent, *((2_000, 200) if small else (20_000, 2_000)), runs=1 if small else 3
+            lambda: bench_sync.bench(
+                steps["sync_events"], runs=runs, hub=home_root, hostile_lines=steps["hostile_lines"]
             ),
         ),
+        # issue 15: 20,000 events and 2,000 new scans of 300 KB, from a home of their own kept beside the big one
+        ("export with files", lambda: bench_files.bench(home_root.parent, *steps["files"], runs=runs)),
         # last: it adds dossiers to the home
-        ("intake", lambda: bench_core.bench_intake(_home(home_root))),
+        ("intake", lambda: bench_core.bench_intake(_home(home_root), n=steps["intakes"])),
     ]
 
 

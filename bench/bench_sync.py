@@ -118,7 +118,13 @@ def _store_scan(home: Home, line: ComponentLine, rng: random.Random, size: int) 
     line.file_path, line.file_sha256, line.file_bytes, line.file_pages = f"{sha[:2]}/{sha}.pdf", sha, size, 1
 
 
-def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, hub: Path | None = None) -> dict:
+def bench(
+    size: int = 20_000,
+    workdir: str | Path | None = None,
+    runs: int = 1,
+    hub: Path | None = None,
+    hostile_lines: int | None = None,
+) -> dict:
     """Export ``size`` events into one bundle and import it, ``runs`` times; seconds and bytes.
 
     Each run starts from a copy of the same desk (desk 2 of the agency) and
@@ -126,7 +132,8 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
     million dossiers in the database), or into an empty hub without one. The
     times reported are the medians of the runs (this VM's times swing by a
     third from run to run); every run's time is in ``*_runs_s``. One more
-    import into an empty hub is reported beside them.
+    import into an empty hub is reported beside them. ``hostile_lines``: the hostile bundle's lines (default
+    :data:`HOSTILE_LINES`; fewer in the suite's smoke run).
     """
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         root = Path(tmp)
@@ -137,7 +144,7 @@ def bench(size: int = 20_000, workdir: str | Path | None = None, runs: int = 1, 
             measured.append(_export_and_import(source, root / f"run{i}", hub, sealed=True))
             plain.append(_export_and_import(source, root / f"plain{i}", hub, sealed=False))
         empty_hub = _export_and_import(source, root / "empty", None, sealed=True)
-        hostile = _hostile_import(root / "hostile")
+        hostile = _hostile_import(root / "hostile", hostile_lines or HOSTILE_LINES)
         signing = _signing(root / "keys")
     export_s = [m["export_s"] for m in measured]
     import_s = [m["import_s"] for m in measured]
@@ -277,7 +284,7 @@ def _settle_disk() -> None:
 HOSTILE_LINES = 8_000_000  # short objects that are not events: 136 MB of events.jsonl, about 60 MB zipped
 
 
-def _hostile_import(root: Path) -> dict:
+def _hostile_import(root: Path, lines: int = HOSTILE_LINES) -> dict:
     """Import, into an empty hub, a bundle of nothing but short JSON objects that are not events (as many as
     its manifest says; random enough to pass the zip-bomb ratio), the attack that took 3.4 GB; its peak
     memory and time to refusal."""
@@ -291,7 +298,7 @@ def _hostile_import(root: Path) -> dict:
     rng = random.Random(7)
     with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         with zf.open("events.jsonl", "w") as member:
-            for _ in range(HOSTILE_LINES // 100_000):
+            for _ in range(lines // 100_000):
                 chunk = b"".join(b'{"a":"%08x"}\n' % rng.getrandbits(32) for _ in range(100_000))
                 member.write(chunk)
                 digest.update(chunk)
@@ -303,8 +310,8 @@ def _hostile_import(root: Path) -> dict:
             "desk_no": 9,
             "created_at": "2026-11-23T17:00:00",
             "last_hash": "0" * 64,
-            "seq": {"first": 1, "last": HOSTILE_LINES},
-            "counts": {"events": HOSTILE_LINES, "dossiers": 0, "files": 0},
+            "seq": {"first": 1, "last": lines},
+            "counts": {"events": lines, "dossiers": 0, "files": 0},
             "members": [{"name": "events.jsonl", "sha256": digest.hexdigest(), "size": size}],
         }
         manifest_bytes = json.dumps(manifest).encode()

@@ -1,6 +1,9 @@
-"""Push to a hub: a real `desk hub serve` process, a flaky proxy in front of it, kill -9 mid-batch.
+"""Push to a hub: a flaky proxy in front of it, kill -9 of a desk mid-batch, a real `desk hub serve` process.
 
-Everything runs on loopback with bounded loops and short timeouts.
+The push protocol's tests talk to the hub's receiver served from this process (``hub``: the server `desk hub
+serve` runs, made the same way, without a new interpreter's start); the command line's push and the kill -9
+talk to a real `desk hub serve` process (``hub_proc``). Everything runs on loopback with bounded loops and
+short timeouts.
 """
 
 from __future__ import annotations
@@ -214,6 +217,17 @@ def hub_proc(homes, tmp_path):
 
 
 @pytest.fixture
+def hub(homes):
+    """The hub's receiver served from this process, as `desk hub serve` serves it (its refusals worded alike)."""
+    h = open_desk(homes[1])
+    srv = hubmod.make_server(h, port=0, describe=describe).start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    h.close()
+
+
+@pytest.fixture
 def desk(homes):
     d = open_desk(homes[0])
     yield d
@@ -241,10 +255,10 @@ def pending(desk) -> int:
     return sync_status(desk).pending_events
 
 
-def test_a_flaky_hub_gets_every_event_exactly_once(homes, hub_proc, desk):
+def test_a_flaky_hub_gets_every_event_exactly_once(homes, hub, desk):
     fill(desk, 24)
     proxy = FlakyProxy(
-        hub_proc.url,
+        hub.url,
         ["drop", "500", "slow", "partial", "lost", "ok", "partial", "500"],
         slow_for=2.0,
         hub_home=homes[1],
@@ -276,9 +290,9 @@ def test_a_flaky_hub_gets_every_event_exactly_once(homes, hub_proc, desk):
         h.close()
 
 
-def test_backoff_is_bounded_and_nothing_is_marked(homes, hub_proc, desk):
+def test_backoff_is_bounded_and_nothing_is_marked(homes, hub, desk):
     fill(desk, 3)
-    proxy = FlakyProxy(hub_proc.url, ["500"] * 20)
+    proxy = FlakyProxy(hub.url, ["500"] * 20)
     sleeps: list[float] = []
     try:
         with pytest.raises(DeskError) as exc:
@@ -294,9 +308,9 @@ def test_backoff_is_bounded_and_nothing_is_marked(homes, hub_proc, desk):
     assert "after 5 attempts" in describe(Problem.from_json(status.last_push["error"]))
 
 
-def test_total_retry_time_is_bounded(homes, hub_proc, desk):
+def test_total_retry_time_is_bounded(homes, hub, desk):
     fill(desk, 1)
-    proxy = FlakyProxy(hub_proc.url, ["500"] * 50)
+    proxy = FlakyProxy(hub.url, ["500"] * 50)
     sleeps: list[float] = []
     try:
         with pytest.raises(DeskError) as exc:
@@ -307,9 +321,9 @@ def test_total_retry_time_is_bounded(homes, hub_proc, desk):
     assert sum(sleeps) <= 10.0
 
 
-def test_a_4xx_stops_at_once_with_the_hubs_message(homes, hub_proc, desk):
+def test_a_4xx_stops_at_once_with_the_hubs_message(homes, hub, desk):
     fill(desk, 3)
-    proxy = FlakyProxy(hub_proc.url, ["400"])
+    proxy = FlakyProxy(hub.url, ["400"])
     try:
         with pytest.raises(HubError) as exc:
             push(desk, proxy.url, sleep=lambda s: pytest.fail("a 4xx must not be retried"))
@@ -319,13 +333,13 @@ def test_a_4xx_stops_at_once_with_the_hubs_message(homes, hub_proc, desk):
     assert len(proxy.seen) == 1 and pending(desk) == 3
 
 
-def test_unknown_token_is_refused(homes, hub_proc):
+def test_unknown_token_is_refused(homes, hub):
     desk_home = homes[0]
     d = open_desk(desk_home)
     fill(d, 2)
     d.close()
     update_settings(desk_home, sync_token="not-a-token-of-this-hub")
-    r = run_desk("sync", "--endpoint", hub_proc.url, home=desk_home.root)
+    r = run_desk("sync", "--endpoint", hub.url, home=desk_home.root)
     assert r.returncode == 1 and "refused the token (401" in r.stderr and "Traceback" not in r.stderr
     assert hub_events(homes[1], open_desk(desk_home).desk_id) == []
 
@@ -375,7 +389,7 @@ def test_kill_9_mid_batch_then_rerun_leaves_no_duplicates(homes, hub_proc, tmp_p
             cwd=ROOT,
             env=env,
         )
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + PATIENCE  # a guard against a hang: a busy machine starts `desk` slowly
         while proxy.forwarded < 1 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert proxy.forwarded == 1, "the first batch never reached the hub"
@@ -403,11 +417,11 @@ def test_kill_9_mid_batch_then_rerun_leaves_no_duplicates(homes, hub_proc, tmp_p
         d.close()
 
 
-def test_the_hub_reports_a_gap_when_a_bundle_went_elsewhere(homes, hub_proc, desk, tmp_path):
+def test_the_hub_reports_a_gap_when_a_bundle_went_elsewhere(homes, hub, desk, tmp_path):
     fill(desk, 3)
     export_bundle(desk, tmp_path)  # events 1–3 leave on a USB stick that has not reached this hub
     fill(desk, 2)
-    result = push(desk, hub_proc.url, sleep=lambda s: None)
+    result = push(desk, hub.url, sleep=lambda s: None)
     assert result.pushed == 2
     assert [(g["first_seq"], g["last_seq"]) for g in result.gaps] == [(1, 3)]
 
