@@ -82,6 +82,8 @@ def test_the_import_bench_runs_and_says_its_figures(pg_cluster):
     figures = json.loads(done.stdout)
     assert figures["pg_import_events"] == 300 and figures["pg_import_dossiers"] == 300
     assert figures["pg_import_s"] > 0 and figures["pg_import_cpu_s"] > 0 and figures["pg_import_budget_s"] == 3.0
+    # 300 events are read in the importing process itself (no second one), and the load is said beside the figures
+    assert figures["pg_import_reader_cpu_s"] == 0 and len(figures["pg_import_load"]) == 1
     assert (
         figures["pg_import_server_cpu_s"] is None
     )  # a server of its own: its processes are not this machine's to read
