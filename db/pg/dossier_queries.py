@@ -92,7 +92,7 @@ def replace_dossiers(db: PgConn, rows: list[tuple], lines: list[tuple]) -> None:
         )
     }
     ids = [r[0] for r in rows]
-    db.execute("DELETE FROM component_lines WHERE dossier_id = ANY(%s::text[])", (ids,))
+    db.execute("DELETE FROM component_lines WHERE dossier_id = ANY(%b::text[])", (ids,))
     insert_dossiers(db, [r for r in rows if r[0] not in updated], [])
     _insert_lines(db, lines)
 
