@@ -90,8 +90,8 @@ def insert_event_rows(db: PgConn, rows: Iterable[tuple], snapshots: Mapping[int,
     return len(rows)
 
 
-_EVENT_TYPES = ("text", "int8", "text", "text", "text", "text", "text", "bytea", "text", "text", "date", "text")
-_EVENT_TYPES += ("text", "bool")
+_EVENT_TYPES: tuple[str, ...] = ("text", "int8", "text", "text", "text", "text", "text", "bytea", "text", "text")
+_EVENT_TYPES += ("date", "text", "text", "bool")
 """The types of a binary COPY of events: the payload as its UTF-8 bytes (checked as UTF-8 by the server)."""
 
 
