@@ -50,7 +50,7 @@ from db import sync_queries as sq
 from db.connection import waiting_marker, writer_waiting
 from desk import clock
 from desk.errors import IntegrityFailure
-from desk.sync.checked_run import Run
+from desk.sync.checked_run import Run, Staged, decoded_state
 from desk.sync.ingest import (
     Busy,
     Progress,
@@ -416,9 +416,9 @@ class _Writer:
         while (item := self._queue.get()) is not None:
             if self.error is not None or self._stop:
                 continue  # a failure or a stop: the rest is only taken off the queue
-            new, run = item
+            new, run, states = item
             try:
-                staged = run.staged if run.states else None
+                staged = _ready(states) if states else None
                 self.dossiers += write_rows(self.db, self.desk_id, new, staged, q=self.q, snapshots=run.snapshots)
                 self.imported += len(new)
             except BaseException as exc:  # raised in the caller's thread
@@ -430,9 +430,11 @@ class _Writer:
             self._thread.join()
 
     def put(self, new: list[tuple], run: Run) -> None:
+        """Queue a checked block; its dossiers' states are decoded here, in the caller's thread, which otherwise
+        waits for the reader: the writer's thread, which the server's work waits on, does less."""
         if self.error is not None:
             raise self.error
-        self._queue.put((new, run))
+        self._queue.put((new, run, {k: decoded_state(*v) for k, v in run.states.items()}))
 
     def finish(self) -> tuple[int, int]:
         """Wait for every block to be written: (events imported, dossiers rebuilt)."""
@@ -440,3 +442,8 @@ class _Writer:
         if self.error is not None:
             raise self.error
         return self.imported, self.dossiers
+
+
+def _ready(states: dict[tuple[str, int], tuple[list, list, str]]) -> Staged:
+    """The states of a block decoded already, as a rebuild asks them (``desk.sync.checked_run.Staged``)."""
+    return lambda keys: {k: states[k] for k in keys if k in states}
