@@ -402,7 +402,9 @@ class _Writer:
         self.error: BaseException | None = None
         self._queue: queue.Queue = queue.Queue(maxsize=WRITER_AHEAD)
         self._stop = False
-        self._thread = threading.Thread(target=self._work, name="bundle-writer", daemon=True)
+        # named as the thread it writes for (the import's, e.g. a hub's request or a test's "desk-1"): what it
+        # does is that thread's work, and is told apart by the same name
+        self._thread = threading.Thread(target=self._work, name=threading.current_thread().name, daemon=True)
 
     def __enter__(self) -> _Writer:
         self._thread.start()
