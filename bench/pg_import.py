@@ -11,9 +11,10 @@ of the hub's work, not of this machine's disk). With ``--url`` (a database the u
 from) the runs' databases are made beside it and dropped.
 
 Reported: the median and every run's wall seconds of ``import_bundle`` (the pool already open, the schema
-already migrated: a serving hub's case), the importing process's CPU seconds, and, on the throw-away cluster,
-the server's CPU seconds (its processes' user + system time, from /proc) — on a shared machine CPU seconds
-are steadier than wall time. ``import_20k_events_s`` scales the median linearly to 20,000 events. With
+already migrated: a serving hub's case), the importing process's CPU seconds, its second reading process's
+(``pg_import_reader_cpu_s``), and, on the throw-away cluster, the server's CPU seconds (its processes' user +
+system time, from /proc) — on a shared machine CPU seconds are steadier than wall time; the load average
+as each run began (``pg_import_load``). ``import_20k_events_s`` scales the median linearly to 20,000 events. With
 ``--statements N``, the ``N`` statements of the last run's import that took the most time (``pg_stat_statements``:
 calls, rows, milliseconds, buffers, WAL bytes), to see where the server's time goes.
 """
@@ -110,10 +111,13 @@ def child(hub_root: Path, bundle: Path, postmaster: int | None, statements: int 
             if statements:
                 db.execute("SELECT pg_stat_statements_reset()")
         server_before = server_cpu_s(postmaster)
+        children = _children_cpu_s()
+        load = os.getloadavg()[0]
         t, c = time.perf_counter(), time.process_time()
         result = import_bundle(hub, bundle)
         wall, cpu = time.perf_counter() - t, time.process_time() - c
         server_after = server_cpu_s(postmaster)
+        reader = _children_cpu_s() - children
         with store.reading() as db:
             events = db.execute("SELECT count(*) FROM event_ids").fetchone()[0]
             dossiers = db.execute("SELECT count(*) FROM dossiers").fetchone()[0]
@@ -125,11 +129,21 @@ def child(hub_root: Path, bundle: Path, postmaster: int | None, statements: int 
         "import_s": wall,
         "import_cpu_s": cpu,
         "server_cpu_s": None if server_before is None or server_after is None else server_after - server_before,
+        "reader_cpu_s": reader,
+        "load": load,
         "imported_events": result.imported_events,
         "events_in_database": events,
         "dossiers_in_database": dossiers,
         **({"statements": top} if top is not None else {}),
     }
+
+
+def _children_cpu_s() -> float:
+    """User + system seconds of this process's ended children: the bundle's second reading process."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def bench(
@@ -172,6 +186,8 @@ def bench(
         "pg_import_runs_s": [round(t, 3) for t in wall],
         "pg_import_cpu_s": round(statistics.median(m["import_cpu_s"] for m in measured), 3),
         "pg_import_server_cpu_s": round(statistics.median(server), 3) if server else None,
+        "pg_import_reader_cpu_s": round(statistics.median(m["reader_cpu_s"] for m in measured), 3),
+        "pg_import_load": [round(m["load"], 2) for m in measured],
         "pg_import_20k_events_s": round(statistics.median(wall) * 20_000 / events, 3),
         "pg_import_budget_s": BUDGET_S,
         "pg_import_fsync": None if url else fsync,  # a server of its own: as it is configured

@@ -33,7 +33,7 @@ _ENQUEUE = """
 """
 PG_ENQUEUE = """
     INSERT INTO portal_outbox(dossier_code, desk_id, enqueued_at)
-    SELECT code, %s, %s FROM unnest(%s::text[]) AS c(code) ORDER BY code
+    SELECT code, %s, %s FROM unnest(%b::text[]) AS c(code) ORDER BY code
     ON CONFLICT (dossier_code) DO UPDATE SET
         generation = portal_outbox.generation + 1, desk_id = excluded.desk_id, state = 'pending', attempts = 0,
         next_try = 0, enqueued_at = excluded.enqueued_at

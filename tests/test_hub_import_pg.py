@@ -7,8 +7,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from desk.context import open_desk
 from desk.dossier.lifecycle import request_supplement, transfer
+from desk.sync import bundle_events, publish
+from desk.sync.ingest import ChainConflict
 from desk.sync.store import pg_store
 from tests.conftest import ROOT, run_desk
 from tests.test_hub_store import export, intake, make_desk, make_hub
@@ -78,6 +82,8 @@ def test_the_import_bench_runs_and_says_its_figures(pg_cluster):
     figures = json.loads(done.stdout)
     assert figures["pg_import_events"] == 300 and figures["pg_import_dossiers"] == 300
     assert figures["pg_import_s"] > 0 and figures["pg_import_cpu_s"] > 0 and figures["pg_import_budget_s"] == 3.0
+    # 300 events are read in the importing process itself (no second one), and the load is said beside the figures
+    assert figures["pg_import_reader_cpu_s"] == 0 and len(figures["pg_import_load"]) == 1
     assert (
         figures["pg_import_server_cpu_s"] is None
     )  # a server of its own: its processes are not this machine's to read
@@ -136,3 +142,44 @@ def test_a_hub_before_the_step_migrates_to_the_index_of_supplements_and_results(
             "SELECT count(*) FROM events WHERE dossier_code = %s AND type = 'dossier.supplement_requested'", (code,)
         ).fetchone()[0]
     assert indexed >= 1 and supplements == found == 1
+
+
+@pytest.mark.parametrize("failing", ["writer", "checks"])
+def test_a_bundle_failing_after_blocks_were_written_leaves_nothing_and_imports_when_sent_again(
+    tmp_path, now, pg_url, monkeypatch, failing
+):
+    # the blocks are written by a thread of their own while the next ones are checked (desk.sync.publish):
+    # a failure of either, once earlier blocks are in the tables, keeps none of them, and the bundle sent
+    # again goes in whole
+    hub = make_hub(tmp_path / "hub", pg_url)
+    desk = make_desk(tmp_path / "desk", 1, hub)
+    intake(desk, 6)
+    bundle = export(desk, tmp_path / "out")
+    monkeypatch.setattr(bundle_events, "EVENTS_BLOCK", 600)  # about one event a block: several blocks
+    calls = {"n": 0}
+
+    def third_fails(real):
+        def call(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise ChainConflict("records.codes_collide", findings="x", more="")
+            return real(*args, **kwargs)
+
+        return call
+
+    if failing == "writer":
+        monkeypatch.setattr(publish, "write_rows", third_fails(publish.write_rows))
+    else:
+        monkeypatch.setattr(publish.RunChecks, "part", third_fails(publish.RunChecks.part))
+    r = run_desk("import", str(bundle), "--json", home=hub.root)
+    assert r.returncode == 5 and calls["n"] == 3, r.stderr
+    tables = ("events", "event_ids", "dossiers", "component_lines", "sync_imports", "portal_outbox", "indicator_facts")
+    store = pg_store(pg_url)
+    with store.reading() as db:
+        assert {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables} == dict.fromkeys(tables, 0)
+    monkeypatch.undo()
+    r = run_desk("import", str(bundle), "--json", home=hub.root)
+    assert r.returncode == 0 and json.loads(r.stdout)["imported_events"] == 6, r.stderr
+    with store.reading() as db:
+        assert db.execute("SELECT count(*), count(DISTINCT event_id) FROM events").fetchone() == (6, 6)
+        assert db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 6

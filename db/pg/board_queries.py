@@ -124,7 +124,7 @@ def _flag_by_index(db: PgConn, codes: list[str]) -> None:
     # dossiers by date, which a planner without statistics would take), then the pairs among those
     db.execute(
         "WITH a AS MATERIALIZED (SELECT code, desk_id, desk_no, received_at, procedure_code, id_number FROM dossiers"
-        "  WHERE code = ANY(%s::text[]) AND id_number != ''),"
+        "  WHERE code = ANY(%b::text[]) AND id_number != ''),"
         " b AS MATERIALIZED (SELECT code, desk_id, desk_no, received_at, procedure_code, id_number FROM dossiers"
         "  WHERE id_number IN (SELECT id_number FROM a)),"
         " p AS (SELECT a.code AS x, a.desk_id, a.desk_no, a.received_at, a.procedure_code, a.id_number,"
@@ -152,10 +152,10 @@ def flag_duplicates(db: PgConn, codes: list[str]) -> None:
     for i in range(0, len(codes), CHUNK):
         part = list(codes[i : i + CHUNK])
         db.execute(
-            "DELETE FROM hub_duplicates WHERE code = ANY(%s::text[]) OR other_code = ANY(%s::text[])", (part, part)
+            "DELETE FROM hub_duplicates WHERE code = ANY(%b::text[]) OR other_code = ANY(%b::text[])", (part, part)
         )
         _flag(db, part)
-        db.execute("INSERT INTO hub_duplicate_rechecks(code) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", (part,))
+        db.execute("INSERT INTO hub_duplicate_rechecks(code) SELECT unnest(%b::text[]) ON CONFLICT DO NOTHING", (part,))
         db.after_commit.append(functools.partial(_recheck, codes=part))
     if codes and _finish_old not in db.after_commit:
         db.after_commit.append(_finish_old)
@@ -167,7 +167,7 @@ def _recheck(db: PgConn, codes: list[str]) -> None:
     left = [
         r[0]
         for r in db.execute(
-            "DELETE FROM hub_duplicate_rechecks WHERE code = ANY(%s::text[]) RETURNING code", (list(codes),)
+            "DELETE FROM hub_duplicate_rechecks WHERE code = ANY(%b::text[]) RETURNING code", (list(codes),)
         )
     ]
     if left:

@@ -39,22 +39,34 @@ def existing_dossier_ids(db: PgConn, ids: list[str]) -> set[str]:
     return {r[0] for r in db.execute("SELECT id FROM dossiers WHERE id = ANY(%b::text[])", (list(ids),))}
 
 
+_INTEGER = {"desk_no", "sets", "register_line", "position", "quantity", "received", "required", "must_digitise"}
+_INTEGER |= {"file_pages"}
+_BIGINT = {"file_bytes"}
+
+
+def _copy_type(column: str) -> str:
+    return "int8" if column in _BIGINT else "int4" if column in _INTEGER else "text"
+
+
+_DOSSIER_COPY = (*SNAPSHOT_DOSSIER_COLUMNS, "applicant_folded")
+_LINE_COPY = (*SNAPSHOT_LINE_COLUMNS, "dossier_id")
+_DOSSIER_TYPES = tuple(map(_copy_type, _DOSSIER_COPY))
+_LINE_TYPES = tuple(map(_copy_type, _LINE_COPY))
+"""The columns' types, for a binary COPY: their values are as the records check let them in (texts str,
+numbers int: ``desk.sync.records``), as the schema has them."""
+
+
 def _insert_lines(db: PgConn, lines: list[tuple]) -> None:
     if lines:
-        copy_rows(db, "component_lines", (*SNAPSHOT_LINE_COLUMNS, "dossier_id"), lines)
+        copy_rows(db, "component_lines", _LINE_COPY, lines, _LINE_TYPES)
 
 
 def insert_dossiers(db: PgConn, rows: list[tuple], lines: list[tuple]) -> None:
     """New dossiers (SNAPSHOT_DOSSIER_COLUMNS then ``applicant_folded``) and their lines
-    (SNAPSHOT_LINE_COLUMNS then ``dossier_id``); COPY: the rules checked they are new."""
+    (SNAPSHOT_LINE_COLUMNS then ``dossier_id``); COPY (binary): the rules checked they are new."""
     if rows:
-        copy_rows(db, "dossiers", (*SNAPSHOT_DOSSIER_COLUMNS, "applicant_folded"), rows)
+        copy_rows(db, "dossiers", _DOSSIER_COPY, rows, _DOSSIER_TYPES)
     _insert_lines(db, lines)
-
-
-_INTEGER = {"desk_no", "sets", "register_line", "position", "quantity", "received", "required", "must_digitise"}
-_INTEGER |= {"file_pages"}
-_BIGINT = {"file_bytes"}
 
 
 def _array_type(column: str) -> str:
@@ -80,7 +92,7 @@ def replace_dossiers(db: PgConn, rows: list[tuple], lines: list[tuple]) -> None:
         )
     }
     ids = [r[0] for r in rows]
-    db.execute("DELETE FROM component_lines WHERE dossier_id = ANY(%s::text[])", (ids,))
+    db.execute("DELETE FROM component_lines WHERE dossier_id = ANY(%b::text[])", (ids,))
     insert_dossiers(db, [r for r in rows if r[0] not in updated], [])
     _insert_lines(db, lines)
 

@@ -58,7 +58,7 @@ def insert_event_rows(db: PgConn, rows: Iterable[tuple], snapshots: Mapping[int,
     payload is parsed here. The server never parses a payload: the keys go into ``event_ids`` in one
     statement (its unique keys decide which are new), then the new events straight into their month
     partitions by COPY."""
-    rows = [(*r[:7], r[7] if isinstance(r[7], str) else bytes(r[7]).decode("utf-8"), *r[8:]) for r in rows]
+    rows = [(*r[:7], r[7].encode() if isinstance(r[7], str) else bytes(r[7]), *r[8:]) for r in rows]
     if not rows:
         return 0
     ensure_partitions(db, {month_of(r[5]) for r in rows})
@@ -84,9 +84,15 @@ def insert_event_rows(db: PgConn, rows: Iterable[tuple], snapshots: Mapping[int,
         db,
         "events",
         (*EVENT_COLUMNS, "at_day", "snapshot_id", "snapshot_status", "has_snapshot"),
-        ((*r, r[5][:10], *_snapshot_columns(r, snapshots)) for r in rows),
+        ((*r, date.fromisoformat(r[5][:10]), *_snapshot_columns(r, snapshots)) for r in rows),
+        _EVENT_TYPES,
     )
     return len(rows)
+
+
+_EVENT_TYPES: tuple[str, ...] = ("text", "int8", "text", "text", "text", "text", "text", "bytea", "text", "text")
+_EVENT_TYPES += ("date", "text", "text", "bool")
+"""The types of a binary COPY of events: the payload as its UTF-8 bytes (checked as UTF-8 by the server)."""
 
 
 def _snapshot_columns(row: tuple, snapshots: Mapping[int, tuple] | None) -> tuple[str | None, str | None, bool]:

@@ -36,10 +36,10 @@ def note_missing_files(db: PgConn, codes: list[str]) -> None:
         return
     codes = list(codes)
     with by_index(db):
-        db.execute("DELETE FROM hub_missing_files WHERE dossier_code = ANY(%s::text[])", (codes,))
+        db.execute("DELETE FROM hub_missing_files WHERE dossier_code = ANY(%b::text[])", (codes,))
         db.execute(
             "INSERT INTO hub_missing_files (dossier_code, line_code, sha256, desk_id)"
-            f" {missing_refs('d.code = ANY(%s::text[])')} ON CONFLICT DO NOTHING",
+            f" {missing_refs('d.code = ANY(%b::text[])')} ON CONFLICT DO NOTHING",
             (codes, codes),
         )
 

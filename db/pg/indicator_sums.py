@@ -128,8 +128,8 @@ def refresh(db: PgConn, codes: list[str]) -> None:
     # partitions per chunk (a 20,000-event bundle: 11 s of server CPU instead of well under 1 s)
     db.execute("SET LOCAL enable_seqscan = off")
     try:
-        _add(db, "DELETE FROM indicator_facts WHERE code = ANY(%s) RETURNING *", (chosen,), -1)
-        facts = facts_select("d.code = ANY(%s)", _acked(db), "e.dossier_code = ANY(%s)")
+        _add(db, "DELETE FROM indicator_facts WHERE code = ANY(%b) RETURNING *", (chosen,), -1)
+        facts = facts_select("d.code = ANY(%b)", _acked(db), "e.dossier_code = ANY(%b)")
         _add(db, f"INSERT INTO indicator_facts({', '.join(FACT_COLUMNS)}) {facts} RETURNING *", (chosen, chosen), 1)
     finally:
         db.execute("SET LOCAL enable_seqscan = on")

@@ -30,12 +30,15 @@ under way at a home, pushed batches wait (:class:`desk.sync.ingest.Busy`).
 All of this is for SQLite, which has one writer. A hub on PostgreSQL
 (``desk.sync.store``) takes a bundle in ONE transaction (:func:`publish_at_once`):
 readers and other desks' writers are not blocked by it (MVCC, row locks, the
-desk's advisory lock), and all or nothing is what the transaction gives.
+desk's advisory lock), and all or nothing is what the transaction gives; its
+blocks are written by a thread of their own while the next ones are checked.
 """
 
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -47,14 +50,12 @@ from db import sync_queries as sq
 from db.connection import waiting_marker, writer_waiting
 from desk import clock
 from desk.errors import IntegrityFailure
-from desk.sync.checked_run import Run
+from desk.sync.checked_run import Run, Staged, decoded_state
 from desk.sync.ingest import (
     Busy,
-    IngestResult,
     Progress,
     RunChecks,
     desk_gaps,
-    ingest,
     record_run,
     refuse_own_desk,
     write_rows,
@@ -75,6 +76,8 @@ STAGING = "staging"
 """The folder of the home that holds staging files."""
 ORPHAN_AFTER_S = 600
 """A staging file no publication names, unlocked and this old, is left from a killed import: removed."""
+WRITER_AHEAD = 2
+"""Checked blocks of a bundle (about 700 events each) that may wait for the writer (PostgreSQL)."""
 LET_IN_MAX_S = 5.0
 """The longest the publisher waits, between two parts, for waiting writers to get the lock."""
 
@@ -348,31 +351,101 @@ def publish_at_once(
     discard_files: Callable[[], None],
     progress: Progress | None,
 ) -> Published:
-    """A bundle into a PostgreSQL hub: checked and written in one transaction (``desk.sync.ingest``); the
-    scans are stored once every event passed, before it commits (their records in it: ``store_files(db)``);
-    nothing is kept when anything fails."""
-    files = 0
+    """A bundle into a PostgreSQL hub, in ONE transaction: nothing of it is seen by anyone before it commits,
+    which it does once every event was checked and the scans stored (their records in it: ``store_files(db)``);
+    nothing is kept when anything fails.
 
-    def before_commit(result: IngestResult, db) -> None:
-        nonlocal files
-        files = store_files(db)
-
+    The checks (``RunChecks``: read-only queries) run in this thread on a second connection of the pool,
+    opened once the transaction holds the desk's advisory lock (so they see every earlier batch of the
+    desk, as the transaction does); the checked blocks are written (``write_rows``) by a thread of their
+    own on the transaction's connection (:class:`_Writer`), while the next block is read and checked: the
+    server writes one block while this process checks the next (on two cores, the two go side by side).
+    As on SQLite's staging, a block is checked without the run's earlier blocks being in the tables yet
+    (``RunChecks`` counts them itself)."""
+    desk_id, desk_no, total = m["desk_id"], m["desk_no"], m["counts"]["events"]
+    q = store.q
+    refuse_own_desk(desk, desk_id, where)
+    now = clock.now().isoformat(timespec="seconds")
     try:
-        result = ingest(
-            desk,
-            runs,
-            source="bundle",
-            name=where,
-            desk_id=m["desk_id"],
-            agency_code=m["agency"],
-            desk_no=m["desk_no"],
-            where=where,
-            total=m["counts"]["events"],
-            progress=progress,
-            before_commit=before_commit,
-            store=store,
-        )
+        with store.writing(desk_id, total) as db:
+            if q.generation(db)[1]:
+                raise Busy("sync.hub_publishing", field="bundle", where=where)
+            with store.reading() as reading:
+                checks = RunChecks(reading, desk_id=desk_id, desk_no=desk_no, where=where, q=q)
+                with _Writer(db, desk_id, q) as writer:
+                    for run in runs:
+                        new = checks.part(run)
+                        if new:
+                            writer.put(new, run)
+                        if progress:
+                            progress(checks.skipped + checks.new, total)
+                    imported, dossiers = writer.finish()
+            if checks.first_new:
+                record_run(db, checks, source="bundle", name=where, agency_code=m["agency"], imported=imported, now=now)
+            files = store_files(db)
     except BaseException:
         discard_files()
         raise
-    return Published(result.imported, result.skipped, result.dossiers, files)
+    if progress:
+        progress(total, total)
+    return Published(imported, checks.skipped, dossiers, files)
+
+
+class _Writer:
+    """Writes checked blocks of one run (``write_rows``) on ``db``, in a thread of its own, in the order given;
+    at most :data:`WRITER_AHEAD` blocks wait. Its first failure is raised by the next :meth:`put` or by
+    :meth:`finish`; leaving the ``with`` block stops the thread (the blocks still waiting are not written)."""
+
+    def __init__(self, db, desk_id: str, q) -> None:
+        self.db, self.desk_id, self.q = db, desk_id, q
+        self.imported = self.dossiers = 0
+        self.error: BaseException | None = None
+        self._queue: queue.Queue = queue.Queue(maxsize=WRITER_AHEAD)
+        self._stop = False
+        # named as the thread it writes for (the import's, e.g. a hub's request or a test's "desk-1"): what it
+        # does is that thread's work, and is told apart by the same name
+        self._thread = threading.Thread(target=self._work, name=threading.current_thread().name, daemon=True)
+
+    def __enter__(self) -> _Writer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop = True
+        self._end()
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self.error is not None or self._stop:
+                continue  # a failure or a stop: the rest is only taken off the queue
+            new, run, states = item
+            try:
+                staged = _ready(states) if states else None
+                self.dossiers += write_rows(self.db, self.desk_id, new, staged, q=self.q, snapshots=run.snapshots)
+                self.imported += len(new)
+            except BaseException as exc:  # raised in the caller's thread
+                self.error = exc
+
+    def _end(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def put(self, new: list[tuple], run: Run) -> None:
+        """Queue a checked block; its dossiers' states are decoded here, in the caller's thread, which otherwise
+        waits for the reader: the writer's thread, which the server's work waits on, does less."""
+        if self.error is not None:
+            raise self.error
+        self._queue.put((new, run, {k: decoded_state(*v) for k, v in run.states.items()}))
+
+    def finish(self) -> tuple[int, int]:
+        """Wait for every block to be written: (events imported, dossiers rebuilt)."""
+        self._end()
+        if self.error is not None:
+            raise self.error
+        return self.imported, self.dossiers
+
+
+def _ready(states: dict[tuple[str, int], tuple[list, list, str]]) -> Staged:
+    """The states of a block decoded already, as a rebuild asks them (``desk.sync.checked_run.Staged``)."""
+    return lambda keys: {k: states[k] for k in keys if k in states}
