@@ -337,8 +337,11 @@ def reset(url: str) -> dict:
             " UNION SELECT desk_id FROM enrolled_desks WHERE agency_code NOT LIKE %s"
             " UNION SELECT DISTINCT desk_id FROM sync_imports WHERE agency_code NOT LIKE %s"
             # and events of no known desk (a run cut short, e.g. by Ctrl+C): else their ids refuse the next run's
-            " UNION (SELECT DISTINCT desk_id FROM event_ids EXCEPT SELECT desk_id FROM sync_desks WHERE agency_code LIKE %s)",
-            (BASE_AGENCIES,) * 4,
+            " UNION (SELECT DISTINCT desk_id FROM event_ids EXCEPT SELECT desk_id FROM sync_desks WHERE agency_code LIKE %s)"
+            # and the latest events of no known desk (a run's, reset by a version that did not keep them)
+            " UNION (SELECT DISTINCT desk_id FROM hub_latest_events"
+            "  EXCEPT SELECT desk_id FROM sync_desks WHERE agency_code LIKE %s)",
+            (BASE_AGENCIES,) * 5,
         )
         removed = 0
         with conn.transaction():
