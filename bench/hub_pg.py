@@ -48,6 +48,7 @@ RESET_TABLES = (
     "event_marks",
     "sync_desks",
     "hub_event_counts",
+    "hub_latest_events",
 )
 
 
@@ -73,6 +74,7 @@ def marker(url: str) -> str | None:
 def pg_hub(url: str, events: int, dossiers: int, desks: int = 600, *, seed: int = 7, processes: int = 2) -> dict:
     """Fill the (migrated, empty) database at ``url`` once; returns how long it took (0 when reused)."""
     from db.pg import migrations
+    from db.pg.event_queries import LATEST_RECOUNT
 
     wanted = label(events, dossiers, desks)
     if marker(url) == wanted:
@@ -106,7 +108,19 @@ def pg_hub(url: str, events: int, dossiers: int, desks: int = 600, *, seed: int 
             "INSERT INTO hub_event_counts(desk_id, events, last_seq) SELECT desk_id, count(*), max(seq)"
             " FROM event_ids GROUP BY desk_id"
         )
-        for table in (*BIG, "dossiers", "sync_desks", "enrolled_desks", "sync_gaps", "sync_imports"):
+        # each dossier's latest events per desk, as the hub keeps them when events arrive (db.pg.event_queries)
+        conn.execute(
+            f"INSERT INTO hub_latest_events(dossier_code, desk_id, seq, at, snapshot_seq, snapshot_at) {LATEST_RECOUNT}"
+        )
+        for table in (
+            *BIG,
+            "dossiers",
+            "sync_desks",
+            "enrolled_desks",
+            "sync_gaps",
+            "sync_imports",
+            "hub_latest_events",
+        ):
             conn.execute(f"VACUUM (FREEZE, ANALYZE) {table}")
         conn.execute("INSERT INTO meta(key, value) VALUES ('bench_hub', %s)", (wanted,))
         conn.execute("CHECKPOINT")
@@ -323,8 +337,11 @@ def reset(url: str) -> dict:
             " UNION SELECT desk_id FROM enrolled_desks WHERE agency_code NOT LIKE %s"
             " UNION SELECT DISTINCT desk_id FROM sync_imports WHERE agency_code NOT LIKE %s"
             # and events of no known desk (a run cut short, e.g. by Ctrl+C): else their ids refuse the next run's
-            " UNION (SELECT DISTINCT desk_id FROM event_ids EXCEPT SELECT desk_id FROM sync_desks WHERE agency_code LIKE %s)",
-            (BASE_AGENCIES,) * 4,
+            " UNION (SELECT DISTINCT desk_id FROM event_ids EXCEPT SELECT desk_id FROM sync_desks WHERE agency_code LIKE %s)"
+            # and the latest events of no known desk (a run's, reset by a version that did not keep them)
+            " UNION (SELECT DISTINCT desk_id FROM hub_latest_events"
+            "  EXCEPT SELECT desk_id FROM sync_desks WHERE agency_code LIKE %s)",
+            (BASE_AGENCIES,) * 5,
         )
         removed = 0
         with conn.transaction():

@@ -16,7 +16,6 @@ store opens (``desk.sync.store.pg_store``).
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Iterator
 
 from db.board_queries import _FLAG_COLUMNS, CHUNK, DESKS, DUPLICATE_DAYS
@@ -156,32 +155,49 @@ def flag_duplicates(db: PgConn, codes: list[str]) -> None:
         )
         _flag(db, part)
         db.execute("INSERT INTO hub_duplicate_rechecks(code) SELECT unnest(%b::text[]) ON CONFLICT DO NOTHING", (part,))
-        db.after_commit.append(functools.partial(_recheck, codes=part))
-    if codes and _finish_old not in db.after_commit:
-        db.after_commit.append(_finish_old)
+    if codes:
+        second = next((step for step in db.after_commit if isinstance(step, _SecondPass)), None)
+        if second is None:
+            second = _SecondPass()
+            db.after_commit.append(second)
+        second.codes += codes
+
+
+class _SecondPass:
+    """A transaction's second pass once it committed (its dossiers still to re-check taken out and flagged:
+    none left when another worker did them meanwhile), then the passes left long enough by a dying worker
+    (:data:`RECHECK_GRACE_S`): in one transaction, by index once. If it fails, what it took out comes back
+    (rolled back) for :func:`finish_rechecks`."""
+
+    def __init__(self) -> None:
+        self.codes: list[str] = []
+
+    def __call__(self, db: PgConn) -> None:
+        with by_index(db):
+            for i in range(0, len(self.codes), CHUNK):
+                _recheck(db, self.codes[i : i + CHUNK])
+            _finish(db, RECHECK_GRACE_S, CHUNK)
 
 
 def _recheck(db: PgConn, codes: list[str]) -> None:
-    """A batch's second pass, once it committed: its dossiers still to re-check taken out and flagged, in one
-    transaction (none left when another worker did them meanwhile)."""
+    """A batch's second pass (by index already): its dossiers still to re-check taken out and flagged."""
     left = [
         r[0]
-        for r in db.execute(
-            "DELETE FROM hub_duplicate_rechecks WHERE code = ANY(%b::text[]) RETURNING code", (list(codes),)
-        )
+        for r in db.execute("DELETE FROM hub_duplicate_rechecks WHERE code = ANY(%b::text[]) RETURNING code", (codes,))
     ]
     if left:
-        _flag(db, left)
-
-
-def _finish_old(db: PgConn) -> None:
-    finish_rechecks(db, older_than_s=RECHECK_GRACE_S)
+        _flag_by_index(db, left)
 
 
 def finish_rechecks(db: PgConn, *, older_than_s: float = 0, limit: int = CHUNK) -> int:
     """The second passes a dying worker left, recorded at least ``older_than_s`` seconds ago: up to ``limit``
     of them done (taken out and flagged; rows another worker is doing are skipped); how many. Inside a
     transaction."""
+    with by_index(db):
+        return _finish(db, older_than_s, limit)
+
+
+def _finish(db: PgConn, older_than_s: float, limit: int) -> int:
     left = [
         r[0]
         for r in db.execute(
@@ -192,7 +208,7 @@ def finish_rechecks(db: PgConn, *, older_than_s: float = 0, limit: int = CHUNK) 
         )
     ]
     if left:
-        _flag(db, left)
+        _flag_by_index(db, left)
     return len(left)
 
 

@@ -94,6 +94,8 @@ class PgPool:
         self.shown = redact(url)
         self.partitions: set[str] = set()
         """Month partitions of ``events`` known to exist (made on demand: ``db.pg.hub_queries``)."""
+        self.tables: set[str] = set()
+        """Tables known to exist that a query would otherwise look for each time (``db.pg.indicator_sums``)."""
         self.lock = threading.Lock()
         self.pool = ConnectionPool(
             url,

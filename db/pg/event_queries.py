@@ -9,7 +9,7 @@ from datetime import date
 
 import orjson
 
-from db.pg.common import EVENT_COLUMNS, copy_rows, one, rows_of
+from db.pg.common import EVENT_COLUMNS, LIMIT, copy_rows, one, rows_of
 from db.pg.connection import PgConn
 
 # --- partitions ---------------------------------------------------------------------------------
@@ -80,19 +80,59 @@ def insert_event_rows(db: PgConn, rows: Iterable[tuple], snapshots: Mapping[int,
     }
     if len(fresh) < len(rows):
         rows = [r for r in rows if r[2] in fresh]
+    with_snapshot = [_snapshot_columns(r, snapshots) for r in rows]
     copy_rows(
         db,
         "events",
         (*EVENT_COLUMNS, "at_day", "snapshot_id", "snapshot_status", "has_snapshot"),
-        ((*r, date.fromisoformat(r[5][:10]), *_snapshot_columns(r, snapshots)) for r in rows),
+        ((*r, date.fromisoformat(r[5][:10]), *s) for r, s in zip(rows, with_snapshot)),
         _EVENT_TYPES,
     )
+    _keep_latest(db, rows, [s[2] for s in with_snapshot])
     return len(rows)
 
 
 _EVENT_TYPES: tuple[str, ...] = ("text", "int8", "text", "text", "text", "text", "text", "bytea", "text", "text")
 _EVENT_TYPES += ("date", "text", "text", "bool")
 """The types of a binary COPY of events: the payload as its UTF-8 bytes (checked as UTF-8 by the server)."""
+
+
+def _keep_latest(db: PgConn, rows: list[tuple], has_snapshot: list[bool]) -> None:
+    """``hub_latest_events`` of the dossiers of these new events (step 8 of ``db.pg.migrations``), in the
+    transaction that writes them: per dossier and desk, the latest event and the latest carrying a snapshot,
+    where these are later (by seq) than those already there (a bundle may fill a desk's gap afterwards)."""
+    latest: dict[tuple[str, str], list] = {}  # (code, desk) → [seq, at, snapshot seq, snapshot at]
+    for r, snap in zip(rows, has_snapshot):
+        if not r[3]:
+            continue
+        kept = latest.get((r[3], r[0]))
+        if kept is None:
+            kept = latest[(r[3], r[0])] = [r[1], r[5], None, None]
+        elif r[1] > kept[0]:
+            kept[0], kept[1] = r[1], r[5]
+        if snap and (kept[2] is None or r[1] > kept[2]):
+            kept[2], kept[3] = r[1], r[5]
+    if not latest:
+        return
+    keys = sorted(latest)  # in key order: two transactions take the rows' locks in one order
+    db.execute(
+        "INSERT INTO hub_latest_events AS h(dossier_code, desk_id, seq, at, snapshot_seq, snapshot_at)"
+        " SELECT * FROM unnest(%b::text[], %b::text[], %b::bigint[], %b::text[], %b::bigint[], %b::text[])"
+        " ON CONFLICT (dossier_code, desk_id) DO UPDATE SET"
+        " seq = greatest(h.seq, excluded.seq),"
+        " at = CASE WHEN excluded.seq > h.seq THEN excluded.at ELSE h.at END,"
+        " snapshot_seq = greatest(h.snapshot_seq, excluded.snapshot_seq),"  # greatest() skips NULLs
+        " snapshot_at = CASE WHEN h.snapshot_seq IS NULL OR excluded.snapshot_seq > h.snapshot_seq"
+        "  THEN coalesce(excluded.snapshot_at, h.snapshot_at) ELSE h.snapshot_at END",
+        (
+            [k[0] for k in keys],
+            [k[1] for k in keys],
+            [latest[k][0] for k in keys],
+            [latest[k][1] for k in keys],
+            [latest[k][2] for k in keys],
+            [latest[k][3] for k in keys],
+        ),
+    )
 
 
 def _snapshot_columns(row: tuple, snapshots: Mapping[int, tuple] | None) -> tuple[str | None, str | None, bool]:
@@ -165,14 +205,43 @@ def event_payloads(db: PgConn, keys: list[tuple[str, int]]) -> dict[tuple[str, i
 
 
 def _latest(db: PgConn, codes: list[str], snapshot: bool) -> list[dict]:
+    """Per dossier of ``codes`` and desk, its latest event (``snapshot``: carrying a snapshot): seq and ``at``,
+    as kept in ``hub_latest_events`` (one row each, where the events are in every month partition)."""
     if not codes:
         return []
-    where = " AND has_snapshot" if snapshot else ""
+    seq, at, where = ("snapshot_seq", "snapshot_at", " AND snapshot_seq IS NOT NULL") if snapshot else ("seq", "at", "")
     return rows_of(
         db,
-        "SELECT DISTINCT ON (dossier_code, desk_id) dossier_code, desk_id, seq, at FROM events"
-        f" WHERE dossier_code = ANY(%b::text[]){where} ORDER BY dossier_code, desk_id, seq DESC",
+        f"SELECT dossier_code, desk_id, {seq} AS seq, {at} AS at FROM hub_latest_events"
+        f" WHERE dossier_code = ANY(%b::text[]){where} ORDER BY dossier_code, desk_id",
         (list(codes),),
+    )
+
+
+LATEST_RECOUNT = (
+    "SELECT l.dossier_code, l.desk_id, l.seq, l.at, s.seq AS snapshot_seq, s.at AS snapshot_at"
+    " FROM (SELECT DISTINCT ON (dossier_code, desk_id) dossier_code, desk_id, seq, at FROM events"
+    "   WHERE dossier_code != '' ORDER BY dossier_code, desk_id, seq DESC) l"
+    " LEFT JOIN (SELECT DISTINCT ON (dossier_code, desk_id) dossier_code, desk_id, seq, at FROM events"
+    "   WHERE dossier_code != '' AND has_snapshot ORDER BY dossier_code, desk_id, seq DESC) s"
+    " ON s.dossier_code = l.dossier_code AND s.desk_id = l.desk_id"
+)
+"""Each dossier's latest events per desk counted from the events (what ``hub_latest_events`` must hold)."""
+
+
+def latest_event_differences(db: PgConn, limit: int = LIMIT) -> list[dict]:
+    """Rows of ``hub_latest_events`` that differ from a recount of the events (``desk verify``): each with the
+    kept values (``kept_*``, None where no row is kept) and the counted ones (None where no events are)."""
+    return rows_of(
+        db,
+        "SELECT coalesce(k.dossier_code, c.dossier_code) AS dossier_code, coalesce(k.desk_id, c.desk_id) AS desk_id,"
+        " k.seq AS kept_seq, k.snapshot_seq AS kept_snapshot_seq, c.seq AS counted_seq,"
+        " c.snapshot_seq AS counted_snapshot_seq"
+        f" FROM hub_latest_events k FULL JOIN ({LATEST_RECOUNT}) c"
+        " ON c.dossier_code = k.dossier_code AND c.desk_id = k.desk_id"
+        " WHERE (k.seq, k.at, k.snapshot_seq, k.snapshot_at) IS DISTINCT FROM (c.seq, c.at, c.snapshot_seq, c.snapshot_at)"
+        " ORDER BY 1, 2 LIMIT %s",
+        (limit,),
     )
 
 

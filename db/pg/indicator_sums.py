@@ -43,9 +43,14 @@ _ACKED = "EXISTS (SELECT 1 FROM portal_outbox o WHERE o.dossier_code = d.code AN
 
 
 def _acked(db: PgConn) -> str:
-    """1.4's "acknowledged by the portal", or FALSE where the outbox is not in this database (yet)."""
-    there = db.execute("SELECT to_regclass('portal_outbox') IS NOT NULL").fetchone()[0]
-    return _ACKED if there else "FALSE"
+    """1.4's "acknowledged by the portal", or FALSE where the outbox is not in this database (yet). Once seen
+    there, the pool remembers it (no step takes it out): a batch does not ask again."""
+    known = db.pool.tables
+    if "portal_outbox" not in known:
+        if not db.execute("SELECT to_regclass('portal_outbox') IS NOT NULL").fetchone()[0]:
+            return "FALSE"
+        known.add("portal_outbox")
+    return _ACKED
 
 
 def facts_select(where: str, acked: str, events_where: str = "true") -> str:

@@ -23,6 +23,8 @@ The layout (docs/hub.md):
 - per desk, its events held and highest seq (step 5: ``hub_event_counts``), and the dossiers whose second
   duplicates pass is still to do (step 6: ``hub_duplicate_rechecks``).
 - the supplement requests and results attached by dossier (step 7), which the QĐ 766 facts count.
+- per dossier and desk, its latest event and its latest event carrying a snapshot (step 8:
+  ``hub_latest_events``), which a rebuild reads instead of every month partition.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from collections.abc import Callable
 
 from db.indicator_sums import RESULT_EVENT, SUPPLEMENT_EVENT
 from db.pg import indicator_sums
+from db.pg.event_queries import LATEST_RECOUNT
 
 MIGRATIONS_LOCK = 7_417_001
 """The advisory lock key every migrating process takes."""
@@ -347,6 +350,24 @@ batch's dossiers look them up in every month partition, and the full ``events_do
 three or four pages per dossier and partition (a 20,000-event bundle into a 10,000,000-event hub: most of
 the refresh's 1.3 million buffer reads); this one holds a few of every hundred events."""
 
+M008_LATEST_EVENTS = f"""
+CREATE TABLE hub_latest_events (
+    dossier_code TEXT NOT NULL,
+    desk_id TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    at TEXT NOT NULL,
+    snapshot_seq BIGINT,
+    snapshot_at TEXT,
+    PRIMARY KEY (dossier_code, desk_id)
+);
+INSERT INTO hub_latest_events(dossier_code, desk_id, seq, at, snapshot_seq, snapshot_at) {LATEST_RECOUNT};
+"""
+"""Per dossier and desk, the seq and ``at`` of its latest event here and of its latest event carrying a snapshot,
+kept in the transaction that writes events (``db.pg.event_queries.insert_event_rows``): a batch's rebuild reads
+one row per dossier and desk (``latest_events_per_desk``) where it probed the ``events_dossier`` index of every
+month partition (a push bench: a fifth of PostgreSQL's time). ``desk verify`` recounts it
+(``latest_event_differences``)."""
+
 STEPS: list[tuple[int, str, str]] = [
     (1, "hub_schema", M001_SCHEMA),
     (2, "portal_forwarding", M002_PORTAL_FORWARDING),
@@ -355,6 +376,7 @@ STEPS: list[tuple[int, str, str]] = [
     (5, "hub_event_counts", M005_HUB_EVENT_COUNTS),
     (6, "duplicate_rechecks", M006_DUPLICATE_RECHECKS),
     (7, "events_supplements_results", M007_SUPPLEMENTS_AND_RESULTS),
+    (8, "latest_events", M008_LATEST_EVENTS),
 ]
 """(number, name, SQL) of every step, in order."""
 

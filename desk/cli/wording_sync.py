@@ -43,6 +43,9 @@ ENGLISH: dict[str, str] = {
     "sync.event_counts_differ": (
         "desk {desk}: `desk hub status` keeps {kept:# event|# events} up to seq {kept_seq}, but {counted:# event is|# events are} here up to seq {counted_seq}; report it"
     ),
+    "sync.latest_events_differ": (
+        "dossier {code}, desk {desk}: the hub keeps seq {kept} as its latest event (with a snapshot: {kept_snapshot}), but its events say {counted} ({counted_snapshot}); report it"
+    ),
     "sync.gap_expected": (
         "desk {desk}: events {first}–{last} have not arrived yet (a bundle still on its way); import it when it comes"
     ),

@@ -154,6 +154,18 @@ def _chains_and_register(
         problem("dossier.no_desk_events", code=r["code"], desk=r["desk_id"]) for r in q.dossiers_without_their_desk(db)
     ]
     problems += _kept_counts(db, q)
+    problems += [
+        problem(
+            "sync.latest_events_differ",
+            code=r["dossier_code"],
+            desk=r["desk_id"],
+            kept=r["kept_seq"] or 0,
+            kept_snapshot=r["kept_snapshot_seq"] or 0,
+            counted=r["counted_seq"] or 0,
+            counted_snapshot=r["counted_snapshot_seq"] or 0,
+        )
+        for r in q.latest_event_differences(db)
+    ]
     return done
 
 

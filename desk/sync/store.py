@@ -61,6 +61,7 @@ class HubQueries(Protocol):
     def event_payloads(self, db: Any, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Any]: ...
     def latest_events_per_desk(self, db: Any, codes: list[str]) -> list[dict]: ...
     def latest_snapshot_events_per_desk(self, db: Any, codes: list[str]) -> list[dict]: ...
+    def latest_event_differences(self, db: Any, limit: int = ...) -> list[dict]: ...
     def event_head(self, db: Any, desk_id: str, seq: int | None = None) -> dict | None: ...
     def event_codes(self, db: Any, desk_id: str) -> list[str]: ...
     def desk_ids(self, db: Any) -> list[str]: ...
@@ -157,6 +158,11 @@ def _no_lock(db: Any, codes: list[str]) -> None:
     """SQLite: the write transaction is the only writer already."""
 
 
+def _nothing_kept(db: Any, limit: int = 0) -> list[dict]:
+    """SQLite keeps no table of the latest events (its rebuild reads them from ``events`` by index)."""
+    return []
+
+
 def _counted_insert(db: Any, rows: list[tuple], snapshots: Any = None) -> int:
     sq.insert_event_rows(db, rows)  # a known event id fails the whole transaction (UNIQUE), never skipped
     return len(rows)
@@ -182,6 +188,7 @@ class SqliteQueries:
     event_payloads = staticmethod(sq.event_payloads)
     latest_events_per_desk = staticmethod(sq.latest_events_per_desk)
     latest_snapshot_events_per_desk = staticmethod(sq.latest_snapshot_events_per_desk)
+    latest_event_differences = staticmethod(_nothing_kept)
     event_head = staticmethod(queries.event_head)
     event_codes = staticmethod(queries.event_codes)
     desk_ids = staticmethod(queries.desk_ids)

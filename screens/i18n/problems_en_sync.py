@@ -45,6 +45,9 @@ PROBLEMS: dict[str, str] = {
     "sync.event_counts_differ": (
         "Desk {desk}: the hub's status keeps {kept:# event|# events} up to seq {kept_seq}, but {counted:# event is|# events are} here up to seq {counted_seq}; report it."
     ),
+    "sync.latest_events_differ": (
+        "Dossier {code}, desk {desk}: the hub keeps seq {kept} as its latest event (with a snapshot: {kept_snapshot}), but its events say {counted} ({counted_snapshot}); report it."
+    ),
     "sync.gap_expected": (
         "Desk {desk}: events {first}–{last} have not arrived yet (a bundle still on its way); import it when it comes."
     ),

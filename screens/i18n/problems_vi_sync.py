@@ -47,6 +47,9 @@ PROBLEMS: dict[str, str] = {
     "sync.event_counts_differ": (
         "Quầy {desk}: trạng thái máy chủ ghi {kept} sự kiện (đến số thứ tự {kept_seq}), nhưng thực có {counted} sự kiện (đến số thứ tự {counted_seq}); hãy báo lỗi này."
     ),
+    "sync.latest_events_differ": (
+        "Hồ sơ {code}, quầy {desk}: máy chủ ghi sự kiện mới nhất là số thứ tự {kept} (có bản chụp hồ sơ: {kept_snapshot}), nhưng các sự kiện cho thấy {counted} ({counted_snapshot}); hãy báo lỗi này."
+    ),
     "sync.gap_expected": (
         "Quầy {desk}: các sự kiện {first}–{last} chưa về (gói dữ liệu còn đang trên đường); hãy nhập gói khi nhận được."
     ),
