@@ -1,8 +1,8 @@
 """The hub's PostgreSQL schema, as numbered steps recorded in ``schema_migrations``.
 
 Never edit an applied step: add a new one at the end. :func:`migrate` applies
-the missing steps in order, each in its own transaction, under an advisory
-lock (workers starting at once migrate once).
+the missing steps in order, all in one transaction (a step that fails leaves
+none applied), under an advisory lock (workers starting at once migrate once).
 
 The layout (docs/hub.md):
 
