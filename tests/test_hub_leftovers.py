@@ -142,20 +142,9 @@ def _pass_dies_after_commit(tmp_path, pg_url, monkeypatch):
     import threading
 
     from db.pg import board_queries, hub_queries
-    from desk.context import open_desk
-    from desk.sync.bundle_read import import_bundle
-    from tests.test_board import PERSON, take_in
+    from tests.race_helpers import bring_side_by_side, same_person_at_two_desks
 
-    hub = make_hub(tmp_path / "hub", pg_url)
-    bundles = []
-    for desk_no in (1, 2):
-        home = make_desk(tmp_path / f"desk{desk_no}", desk_no, hub)
-        d = open_desk(home)
-        try:
-            take_in(d, 1, id_number=PERSON)
-        finally:
-            d.close()
-        bundles.append(export(home, tmp_path / f"u{desk_no}"))
+    hub, bundles = same_person_at_two_desks(tmp_path, pg_url)
     real_flag, real_recheck = hub_queries.flag_duplicates, board_queries._recheck
     first_flagged, release = threading.Event(), threading.Event()
 
@@ -172,27 +161,8 @@ def _pass_dies_after_commit(tmp_path, pg_url, monkeypatch):
 
     monkeypatch.setattr(hub_queries, "flag_duplicates", flag)
     monkeypatch.setattr(board_queries, "_recheck", recheck)
-    ended: list[BaseException] = []
-
-    def bring(path):
-        h = open_desk(hub)
-        try:
-            import_bundle(h, path)
-        except BaseException as exc:
-            ended.append(exc)
-        finally:
-            h.close()
-
-    one = threading.Thread(target=bring, args=(bundles[0],), name="desk-1")
-    one.start()
-    assert first_flagged.wait(30)
-    two = threading.Thread(target=bring, args=(bundles[1],), name="desk-2")
-    two.start()
-    two.join(30)
-    assert not two.is_alive() and not ended
-    release.set()
-    one.join(30)
-    assert not one.is_alive() and [type(e) for e in ended] == [WorkerDied]
+    ended = bring_side_by_side(hub, bundles, first_flagged, release, lambda: None)
+    assert [type(e) for e in ended] == [WorkerDied]
     monkeypatch.setattr(hub_queries, "flag_duplicates", real_flag)
     monkeypatch.setattr(board_queries, "_recheck", real_recheck)
 

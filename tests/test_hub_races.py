@@ -18,6 +18,7 @@ from desk.dossier import lifecycle
 from desk.sync.bundle_read import import_bundle, read_bundle
 from desk.sync.ingest import Busy, ChainConflict
 from desk.sync.store import pg_store
+from tests.race_helpers import bring_side_by_side, same_person_at_two_desks
 from tests.test_hub_store import export, intake, make_desk, make_hub
 
 
@@ -111,18 +112,7 @@ def test_two_desks_bringing_one_person_at_once_flag_each_other(tmp_path, now, pg
     the first flags (seeing no other dossier yet) and waits before committing; the second flags (not seeing
     the first's uncommitted dossier) and commits. Once the first commits it flags again, and sees the
     second's: the pair is flagged both ways. No lock per person is taken (a big bundle would need thousands)."""
-    from tests.test_board import PERSON, take_in
-
-    hub = make_hub(tmp_path / "hub", pg_url)
-    bundles = []
-    for desk_no in (1, 2):
-        home = make_desk(tmp_path / f"desk{desk_no}", desk_no, hub)
-        d = open_desk(home)
-        try:
-            take_in(d, 1, id_number=PERSON)
-        finally:
-            d.close()
-        bundles.append(export(home, tmp_path / f"u{desk_no}"))
+    hub, bundles = same_person_at_two_desks(tmp_path, pg_url)
     real = hub_queries.flag_duplicates
     first_flagged, release = threading.Event(), threading.Event()
 
@@ -133,31 +123,14 @@ def test_two_desks_bringing_one_person_at_once_flag_each_other(tmp_path, now, pg
             assert release.wait(30)  # the first batch has flagged and not committed yet
 
     monkeypatch.setattr(hub_queries, "flag_duplicates", flag)
-    failures: list[BaseException] = []
-
-    def bring(path):
-        h = open_desk(hub)
-        try:
-            import_bundle(h, path)
-        except BaseException as exc:
-            failures.append(exc)
-        finally:
-            h.close()
 
     def pairs() -> list[tuple]:
         with psycopg.connect(pg_url) as conn:
             return conn.execute("SELECT desk_id, other_desk_id FROM hub_duplicates ORDER BY desk_id").fetchall()
 
-    one = threading.Thread(target=bring, args=(bundles[0],), name="desk-1")
-    one.start()
-    assert first_flagged.wait(30)
-    two = threading.Thread(target=bring, args=(bundles[1],), name="desk-2")
-    two.start()
-    two.join(30)  # the second does not wait for the first
-    assert not two.is_alive() and not failures
-    assert pairs() == []  # neither saw the other's dossier
-    release.set()
-    one.join(30)
-    assert not one.is_alive() and not failures
+    def neither_saw_the_other() -> None:
+        assert pairs() == []
+
+    assert bring_side_by_side(hub, bundles, first_flagged, release, neither_saw_the_other) == []
     found = pairs()
     assert len(found) == 2 and found[1] == found[0][::-1] and found[0][0] != found[0][1]
