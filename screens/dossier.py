@@ -29,8 +29,9 @@ from desk import clock
 from desk.dossier import checklist, lifecycle
 from desk.dossier import query as dossiers
 from desk.errors import NotFound
-from desk.models import Dossier, Status
+from desk.models import Dossier, Event, Status
 from desk.rules.receipt_qr import ReceiptVerdict, Verdict
+from desk.sync.hub_search import held_dossier, held_results
 from screens.base import DeskScreen
 from screens.dialogs.basic import ConfirmDialog, TextDialog
 from screens.dialogs.forms import (
@@ -107,6 +108,9 @@ class DossierScreen(DeskScreen):
         self.dossier: Dossier | None = None
         self.allowed: list[str] = []
         """The lifecycle actions the core allows now (read with the dossier)."""
+        self.held: list[Event] | None = None
+        """At a hub on PostgreSQL, a dossier of another desk read from its store: its events (shown, never
+        acted on: it is that desk's to move); None for the home's own dossier."""
         self.busy = False
         """A lifecycle move is being written."""
         self._width: int | None = None
@@ -177,11 +181,16 @@ class DossierScreen(DeskScreen):
 
     def load(self) -> None:
         """Read the dossier and its events again (cheap: one dossier, its lines, its events)."""
+        desk = self.app.desk
+        self.held = None
         try:
-            self.dossier = dossiers.get(self.app.desk, self.code)
+            self.dossier = dossiers.get(desk, self.code)
         except NotFound:
             self.dossier = None
-        self.allowed = lifecycle.available_actions(self.app.desk, self.dossier) if self.dossier else []
+            held = held_dossier(desk, self.code)  # at a hub on PostgreSQL: any desk's, from its store
+            if held is not None:
+                self.dossier, self.held = held
+        self.allowed = lifecycle.available_actions(desk, self.dossier) if self.dossier and self.held is None else []
         self._show()
         self.refresh_bindings()
         if self.dossier is not None:
@@ -193,7 +202,7 @@ class DossierScreen(DeskScreen):
         from desk.dossier.verification import dossier_files
 
         with self.app.thread_desk() as desk:
-            found = dossier_files(desk, d)
+            found = dossier_files(desk, d, held_results=None if self.held is None else held_results(desk, d.id))
         self.app.call_from_thread(self._show_files, found)
 
     def _show_files(self, found: list) -> None:
@@ -240,8 +249,8 @@ class DossierScreen(DeskScreen):
         found = methods.get(action)
         if found is None:
             return True
-        if self.dossier is None:
-            return False
+        if self.dossier is None or self.held is not None:
+            return False  # nothing to act on, or another desk's dossier seen at the hub
         if found.lifecycle and found.lifecycle not in self.allowed:
             return False  # not offered at all: the footer shows only what may be done now
         if found.when and not self.offers(found.when):
@@ -278,6 +287,8 @@ class DossierScreen(DeskScreen):
             (t("dossier.register"), t("receipt.register_line", book=d.register_book, line=d.register_line)),
             (t("dossier.clerk"), d.clerk or t("none")),
         ]
+        if self.held is not None:
+            status_lines.append((t("dossier.desk"), t("dossier.held", desk=d.desk_no)))
         if d.paused_at:
             status_lines.append((t("dossier.paused_at"), when(t, d.paused_at)))
         done, total = checklist.progress(d)
@@ -303,7 +314,7 @@ class DossierScreen(DeskScreen):
             )
         timeline = self.query_one("#dossier-timeline", DataTable)
         timeline.clear()
-        events = dossiers.timeline(self.app.desk, d.code)
+        events = dossiers.timeline(self.app.desk, d.code) if self.held is None else self.held
         for e, text in zip(events, timeline_texts(t, events)):
             timeline.add_row(Text(when(t, e.at)), Text(text), Text(e.clerk or t("none")), key=str(e.event_id))
 

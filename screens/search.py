@@ -10,8 +10,8 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Header, Input, Label, Static
 
-from desk.dossier import query as dossiers
 from desk.rules.receipt_qr import parse_payload, verify_payload
+from desk.sync.hub_search import find_home_or_hub, search_home_and_hub
 from screens.base import DeskScreen
 from screens.dossier import verdict_message
 from screens.messages import OpenDossier
@@ -113,12 +113,12 @@ class SearchScreen(DeskScreen):
             return
         desk = self.app.desk
         query = self.query_text
-        self.results.show_source(lambda limit, offset: dossiers.search(desk, query, limit=limit, offset=offset))
+        self.results.show_source(lambda limit, offset: search_home_and_hub(desk, query, limit=limit, offset=offset))
         hint.update(self.t("search.found") if self.results.row_count else self.t("search.nothing", text=query))
 
     def check_receipt(self, text: str) -> None:
         desk = self.app.desk
-        verdict = verify_payload(text, self.app.agency_key, lambda code: dossiers.find(desk, code))
+        verdict = verify_payload(text, self.app.agency_key, lambda code: find_home_or_hub(desk, code))
         # ready for the next scan; clearing the box must not search again and hide the verdict
         with self.box.prevent(Input.Changed):
             self.box.value = ""

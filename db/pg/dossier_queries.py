@@ -135,14 +135,14 @@ def events_for_dossier(db: PgConn, code: str) -> list[dict]:
     )
 
 
-def search_dossiers(db: PgConn, folded: str, digits: str, limit: int = 50) -> list[dict]:
+def search_dossiers(db: PgConn, folded: str, digits: str, limit: int = 50, offset: int = 0) -> list[dict]:
     """Dossiers of every desk whose code or ID number or phone is ``digits``/the text, or whose folded
-    applicant name starts with ``folded``; newest first."""
+    applicant name starts with ``folded``; newest first, ``limit`` of them after the first ``offset``."""
     return rows_of(
         db,
         "SELECT * FROM dossiers WHERE code = %s OR (%s != '' AND (id_number = %s OR phone = %s))"
-        " OR (%s != '' AND applicant_folded LIKE %s) ORDER BY received_at DESC, code LIMIT %s",
-        (folded.upper(), digits, digits, digits, folded, folded.replace("%", "").replace("_", "") + "%", limit),
+        " OR (%s != '' AND applicant_folded LIKE %s) ORDER BY received_at DESC, code LIMIT %s OFFSET %s",
+        (folded.upper(), digits, digits, digits, folded, folded.replace("%", "").replace("_", "") + "%", limit, offset),
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from desk.dossier.events import record_to_event, row_to_record
-from desk.dossier.query import search
+from desk.dossier.query import find, search
 from desk.dossier.results import ResultFile, result_from_row
 from desk.dossier.rows import row_to_dossier
 from desk.models import Dossier, Event
@@ -23,11 +23,11 @@ from desk.sync.store import POSTGRESQL, hub_store
 from desk.text import fold, sanitise
 
 
-def search_hub(desk, text: str, *, limit: int = 50) -> list[Dossier]:
+def search_hub(desk, text: str, *, limit: int = 50, offset: int = 0) -> list[Dossier]:
     """The dossiers of any desk at this hub that ``text`` names (see the module docstring)."""
     store = hub_store(desk)
     if store.kind != POSTGRESQL:
-        return search(desk, text, limit=limit)
+        return search(desk, text, limit=limit, offset=offset)
     from db.pg import hub_queries as pq
 
     text = sanitise(text, field="search", max_len=200)
@@ -38,8 +38,31 @@ def search_hub(desk, text: str, *, limit: int = 50) -> list[Dossier]:
     elif re.fullmatch(r"\d{4,}", compact):
         digits = compact
     with store.reading() as db:
-        rows = pq.search_dossiers(db, fold(text), digits, limit)
+        rows = pq.search_dossiers(db, fold(text), digits, limit, offset)
         return [row_to_dossier(row, pq.dossier_lines(db, row["id"])) for row in rows]
+
+
+def search_home_and_hub(desk, text: str, *, limit: int = 50, offset: int = 0) -> list[Dossier]:
+    """What the TUI's search lists: the home's dossiers (``desk.dossier.query.search``) and, at a hub whose
+    store is PostgreSQL, those of every desk that its store holds; newest first, each code once (the home's
+    own when both hold it: the counter acts on that one). Page ``offset``/``limit`` of the two lists merged."""
+    if not desk.settings.hub_database:
+        return search(desk, text, limit=limit, offset=offset)
+    own = search(desk, text, limit=offset + limit)
+    codes = {d.code for d in own}
+    held = [d for d in search_hub(desk, text, limit=offset + limit) if d.code not in codes]
+    merged = sorted(own + held, key=lambda d: d.received_at, reverse=True)
+    return merged[offset : offset + limit]
+
+
+def find_home_or_hub(desk, code: str) -> Dossier | None:
+    """The dossier ``code`` of the home, else (at a hub on PostgreSQL) of any desk as its store holds it; None
+    when neither has it (a receipt's QR scanned at the hub's search)."""
+    own = find(desk, code)
+    if own is not None or not desk.settings.hub_database:
+        return own
+    held = held_dossier(desk, code)
+    return None if held is None else held[0]
 
 
 def held_dossier(desk, code: str) -> tuple[Dossier, list[Event]] | None:

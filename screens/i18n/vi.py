@@ -234,6 +234,8 @@ STRINGS: dict[str, str] = {
     "dossier.paused_at": "Tạm dừng từ",
     "dossier.register": "Sổ theo dõi",
     "dossier.clerk": "Cán bộ",
+    "dossier.desk": "Quầy",
+    "dossier.held": "quầy {desk}, lưu tại hub (chỉ xem)",
     "event.dossier.received": "Tiếp nhận hồ sơ",
     "event.dossier.transferred": "Chuyển xử lý",
     "event.dossier.supplement_requested": "Yêu cầu bổ sung",
