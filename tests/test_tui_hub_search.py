@@ -57,7 +57,7 @@ async def test_the_hub_finds_and_shows_any_desks_dossier_read_only(tmp_path, now
         assert first.code in text and "Nguyễn Văn Đức 0" in text
         assert "Tiếp nhận" in text or "tiếp nhận" in text  # the timeline's intake event
         if on_pg:
-            assert "quầy 1, lưu tại hub (chỉ xem)" in text
+            assert "Quầy         số 1, lưu tại hub (chỉ xem)" in text
             assert app.screen.held is not None and app.screen.allowed == []
             footer = text.splitlines()[-1]
             assert not any(words in footer for words in ("Chuyển", "Số hoá", "In giấy tiếp nhận")), footer

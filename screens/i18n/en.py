@@ -224,7 +224,7 @@ STRINGS: dict[str, str] = {
     "dossier.register": "Register",
     "dossier.clerk": "Clerk",
     "dossier.desk": "Desk",
-    "dossier.held": "desk {desk}, held at this hub (read only)",
+    "dossier.held": "no. {desk}, held at this hub (read only)",
     "event.dossier.received": "Received",
     "event.dossier.transferred": "Transferred for processing",
     "event.dossier.supplement_requested": "Supplement requested",

@@ -235,7 +235,7 @@ STRINGS: dict[str, str] = {
     "dossier.register": "Sổ theo dõi",
     "dossier.clerk": "Cán bộ",
     "dossier.desk": "Quầy",
-    "dossier.held": "quầy {desk}, lưu tại hub (chỉ xem)",
+    "dossier.held": "số {desk}, lưu tại hub (chỉ xem)",
     "event.dossier.received": "Tiếp nhận hồ sơ",
     "event.dossier.transferred": "Chuyển xử lý",
     "event.dossier.supplement_requested": "Yêu cầu bổ sung",
