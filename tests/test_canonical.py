@@ -163,7 +163,8 @@ def values_holding_a_number_beyond_the_domain(draw):
     value = draw(values)
     if type(value) is dict and value and draw(st.booleans()):
         key = draw(st.sampled_from(sorted(value)))
-        value[key] = [value[key], odd] if draw(st.booleans()) else {"deep": [odd]}
+        # in a list, in an object in an object, in an object of scalars in a list (as a component line's number)
+        value[key] = draw(st.sampled_from([[value[key], odd], {"deep": [odd]}, [{"n": 1}, {"n": odd, "t": "x"}]]))
         return value
     return {"amount": [draw(values), odd]} if draw(st.booleans()) else [odd, value]
 

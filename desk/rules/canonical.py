@@ -57,6 +57,7 @@ RECORD_KEYS = frozenset((*HASHED_FIELDS, "hash"))
 _SORTED = orjson.OPT_SORT_KEYS
 _SCALARS = frozenset((str, int, bool, type(None)))
 _CONTAINERS = frozenset((dict, list, tuple))
+_all_scalars = _SCALARS.issuperset  # looks each type up as it comes (set(...) <= _SCALARS would build a set first)
 _INT_MIN, _INT_MAX = -(2**63), 2**64 - 1
 
 # canonical JSON sorts a record's keys: at, clerk, desk_id, dossier_code, event_id, hash, payload, prev_hash, seq, type
@@ -97,12 +98,14 @@ def _outside(value: Any) -> object | None:
     while stack:
         container = stack.pop()
         values = container.values() if type(container) is dict else container
-        kinds = set(map(type, values))
-        if kinds <= _SCALARS:
+        if _all_scalars(map(type, values)):
             continue
         for v in values:
             kind = type(v)
-            if kind is dict or kind is list or kind is tuple:
+            if kind is dict:
+                if not _all_scalars(map(type, v.values())):  # an object of scalars (most are) is done with here
+                    stack.append(v)
+            elif kind is list or kind is tuple:
                 stack.append(v)
             elif kind not in _SCALARS:
                 return v

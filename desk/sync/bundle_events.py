@@ -39,7 +39,9 @@ from desk.sync.records import RunCheck
 EVENTS_BLOCK = 2 * 1024**2
 """Bytes of events.jsonl decoded and parsed at a time (about 700 events of a desk): what a block holds parsed,
 in the reader and in the importer, is most of their memory (4 MB blocks: 30 MB more in each)."""
-LINES_AT_ONCE = 4096  # lines parsed before they are checked (a block holds about 700 events of a desk)
+LINES_AT_ONCE = 32
+"""Lines parsed, then checked, at a time (a block holds about 700 events of a desk): few enough that the records
+check finds them still in the processor's cache, and that a block of short hostile lines is refused early."""
 SECOND_PROCESS_FROM = 12 * 1024**2
 """An events member this large (uncompressed) is read by a second process (starting one costs about 0.2 s)."""
 
@@ -112,10 +114,12 @@ class EventsReader:
                 run.add(event)
             if self.failed:
                 return None
+            if not self.states:
+                run.forget_parsed()  # the part's parsed events let go of while still in the cache
         if self.states:
             run.make_states()  # here: in a second process, on the other core, while the hub writes the block before
-        else:
-            run.forget_parsed()  # a SQLite hub's stage makes them, in the importing process, which waits for this one
+        # else a SQLite hub's stage makes them, in the importing process, which waits for this one: each part's
+        # parsed payloads were let go of already
         return run
 
     def _read(self, lines: list[bytes]) -> list[EventLine] | None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import partial
 from itertools import chain
-from operator import attrgetter, is_not, itemgetter
+from operator import attrgetter, eq, is_not, itemgetter
 
 import orjson
 
@@ -115,7 +115,8 @@ def _event_rules(desk_id: str) -> list[tuple[Problem, Callable[[list], bool]]]:
                 set(map(type, map(_seq, rs))) <= {int} and 1 <= min(map(_seq, rs)) and max(map(_seq, rs)) < MAX_SEQ
             ),
         ),
-        (problem("records.other_desk", desk_id=desk_id), lambda rs: set(map(_desk_id, rs)) <= {desk_id}),
+        # compared, not put in a set: until the next rule, a desk_id may be a list or an object
+        (problem("records.other_desk", desk_id=desk_id), lambda rs: all(map(partial(eq, desk_id), map(_desk_id, rs)))),
         (
             problem("records.not_text"),
             lambda rs: set(map(type, chain.from_iterable(map(_texts, rs)))) <= {str},
