@@ -301,11 +301,11 @@ def search_indexes_after(db, rows: int) -> Iterator[None]:
         yield
         return
     after = db.execute("SELECT coalesce(max(rowid), 0) FROM dossiers").fetchone()[0]
-    db.execute(f"INSERT INTO {SEARCH_DEFERRED}(since_rowid) VALUES (?)", (after,))
+    mark = db.execute(f"INSERT INTO {SEARCH_DEFERRED}(since_rowid) VALUES (?)", (after,)).lastrowid
     yield
     for sql in BULK_INDEXES.values():
         db.execute(sql, (after,))
-    db.execute(f"DELETE FROM {SEARCH_DEFERRED}")
+    db.execute(f"DELETE FROM {SEARCH_DEFERRED} WHERE rowid = ?", (mark,))
 
 
 def dossier_ids_by_code(db, codes: list[str]) -> dict[str, str]:
