@@ -145,14 +145,15 @@ def _flag(db, where: str, params: tuple) -> None:
         f" FROM dossiers a JOIN dossiers b {BY_PERSON} ON {_duplicate_of('a', DUPLICATE_DAYS)}"
         f" WHERE a.id_number != '' AND {where}"
     )
+    # the pairs looked up once (MATERIALIZED), then written both ways: a look-up per dossier instead of two
     db.execute(
-        f"INSERT INTO hub_duplicates({_FLAG_COLUMNS})"
-        f" SELECT x, desk_id, desk_no, received_at, procedure_code, id_number, y, b_desk_id, b_desk_no, b_received_at"
-        f" FROM ({pairs}) p"
+        f"WITH p AS MATERIALIZED ({pairs}) INSERT INTO hub_duplicates({_FLAG_COLUMNS})"
+        " SELECT x, desk_id, desk_no, received_at, procedure_code, id_number, y, b_desk_id, b_desk_no, b_received_at"
+        " FROM p"
         " UNION ALL SELECT y, b_desk_id, b_desk_no, b_received_at, procedure_code, id_number, x, desk_id, desk_no,"
-        f" received_at FROM ({pairs}) q"
+        " received_at FROM p"
         " WHERE true ON CONFLICT (code, other_code) DO NOTHING",
-        params + params,
+        params,
     )
 
 

@@ -411,3 +411,32 @@ def m018_hub_event_counts(db: sqlite_utils.Database) -> None:
         "INSERT INTO hub_event_counts(desk_id, events, last_seq) SELECT desk_id, count(*), max(seq) FROM events"
         " WHERE desk_id IN (SELECT desk_id FROM sync_desks) GROUP BY desk_id"
     )
+
+
+SEARCH_DEFERRED = "search_deferred"
+"""The table that, while it holds a row, keeps the search indexes' insert triggers from firing (m019)."""
+_DEFERRED_TRIGGERS = ("dossiers_fts_ai", "dossiers_digits_ai", "dossiers_words_ai")
+
+
+@_step
+def m019_search_deferred(db: sqlite_utils.Database) -> None:
+    """``search_deferred``: the insert triggers of the three search indexes fire only while it is empty.
+
+    A bulk insert of dossiers (``db.sync_queries.search_indexes_after``: a bundle's part at a hub) puts a row
+    in it inside its own transaction, inserts, fills the indexes in one statement each, and deletes the row:
+    no other connection ever sees it (nor, after a rollback, anyone). Before, the bulk dropped the triggers
+    and re-created them in its transaction: a change of the schema, for which every other connection read the
+    schema again and this one prepared again each statement it used next, at every part. The triggers keep
+    their names and bodies (taken from the schema as it is).
+    """
+    db.execute(f"CREATE TABLE {SEARCH_DEFERRED} (since_rowid INTEGER NOT NULL)")
+    for name in _DEFERRED_TRIGGERS:
+        row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [name]).fetchone()
+        if row is None:
+            continue
+        body = row[0].split("BEGIN", 1)[1]  # the statements and END, as they are
+        db.execute(f"DROP TRIGGER {name}")
+        db.execute(
+            f"CREATE TRIGGER {name} AFTER INSERT ON dossiers"
+            f" WHEN NOT EXISTS (SELECT 1 FROM {SEARCH_DEFERRED}) BEGIN{body}"
+        )

@@ -713,6 +713,31 @@ def test_a_large_import_fills_the_search_index_and_keeps_its_trigger(make_desk, 
     assert verify(hub).ok
 
 
+def test_a_large_import_changes_no_schema_and_leaves_the_search_triggers_on(make_desk, tmp_path, out):
+    # the bulk fill of the search indexes once dropped and re-created their triggers at every part: a change
+    # of the schema, which every connection then read again (and prepared each of its statements again)
+    from bench.bench_sync import make_desk_with_events
+
+    source = open_desk(make_desk_with_events(tmp_path / "big", 250))
+    hub = make_desk("hub", 0)
+    enrol_at(hub, source)
+    (version,) = hub.db.execute("PRAGMA schema_version").fetchone()
+    try:
+        result = import_bundle(hub, export_bundle(source, out).path)
+    finally:
+        source.close()
+    assert result.dossiers == 250
+    assert hub.db.execute("PRAGMA schema_version").fetchone()[0] == version
+    assert hub.db.execute("SELECT count(*) FROM search_deferred").fetchone()[0] == 0
+    assert hub.db.execute("SELECT count(*) FROM dossiers_fts").fetchone()[0] == 250
+    hub.db.execute("INSERT INTO dossiers_fts(dossiers_fts) VALUES ('integrity-check')")
+    hub.db.execute("INSERT INTO dossiers_digits(dossiers_digits) VALUES ('integrity-check')")
+    d = intake(hub, "Đặng Văn Sau Nhập")  # the per-row triggers fire again
+    from desk.dossier.query import search
+
+    assert [x.code for x in search(hub, "dang van sau nhap")] == [d.code]
+
+
 def test_gaps_shrink_as_bundles_arrive_in_any_order(make_desk, out):
     a, hub = make_desk("a", 1), make_desk("hub", 0)
     paths = []
