@@ -41,6 +41,12 @@ def existing_dossier_ids(db: PgConn, ids: list[str]) -> set[str]:
     return {r[0] for r in db.execute("SELECT id FROM dossiers WHERE id = ANY(%b::text[])", (list(ids),))}
 
 
+LINES_OF_NOTE = "file_path <> '' OR digitisation IN ('reused_store', 'reused_dossier')"
+"""The component lines that carry a file or were reused: all that the files missing at the hub
+(``db.pg.file_queries.note_missing_files``) and the QĐ 766 facts' scan and reuse bits (``db.pg.indicator_sums``)
+read of a dossier's lines, through the partial index ``component_lines_of_note`` (step 9 of ``db.pg.migrations``):
+a dossier whose lines are all plain paper costs them one page of a small index, not its lines by the primary key."""
+
 _INTEGER = {"desk_no", "sets", "register_line", "position", "quantity", "received", "required", "must_digitise"}
 _INTEGER |= {"file_pages"}
 _BIGINT = {"file_bytes"}
