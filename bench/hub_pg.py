@@ -345,6 +345,12 @@ def reset(url: str) -> dict:
         )
         removed = 0
         with conn.transaction():
+            # their dossiers' lines first: component_lines has no foreign key to cascade from (step 9 of
+            # db.pg.migrations); left, they would refuse the next run's lines of the same dossiers
+            removed += conn.execute(
+                "DELETE FROM component_lines WHERE dossier_id IN"
+                " (SELECT id FROM dossiers WHERE desk_id IN (SELECT desk_id FROM gone))"
+            ).rowcount
             for table in RESET_TABLES:
                 removed += conn.execute(f"DELETE FROM {table} WHERE desk_id IN (SELECT desk_id FROM gone)").rowcount
             conn.execute("DELETE FROM desk_keys WHERE desk_id IN (SELECT desk_id FROM gone)")

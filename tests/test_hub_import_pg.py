@@ -183,3 +183,40 @@ def test_a_bundle_failing_after_blocks_were_written_leaves_nothing_and_imports_w
     with store.reading() as db:
         assert db.execute("SELECT count(*), count(DISTINCT event_id) FROM events").fetchone() == (6, 6)
         assert db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 6
+
+
+def test_lines_go_in_only_with_their_dossiers_and_verify_finds_one_whose_dossier_is_gone(tmp_path, now, pg_url):
+    # component_lines has no foreign key on PostgreSQL (step 9 of db.pg.migrations: its trigger checked each
+    # line by a query of its own); the lines go in only with the dossiers written with them, and desk verify
+    # reports a line whose dossier is not there
+    import psycopg
+    from psycopg.errors import ForeignKeyViolation
+
+    from db.pg import dossier_queries
+
+    hub = make_hub(tmp_path / "hub", pg_url)
+    desk = make_desk(tmp_path / "desk", 1, hub)
+    intake(desk, 2)
+    assert run_desk("import", str(export(desk, tmp_path / "u")), home=hub.root).returncode == 0
+    assert run_desk("verify", home=hub.root).returncode == 0
+    store = pg_store(pg_url)
+    with store.reading() as db:
+        line = db.execute("SELECT * FROM component_lines ORDER BY dossier_id, position LIMIT 1").fetchone()
+        lines = db.execute("SELECT count(*) FROM component_lines").fetchone()[0]
+    stray = (*line[1:], "no-such-dossier")  # SNAPSHOT_LINE_COLUMNS then dossier_id, as a rebuild gives them
+    with pytest.raises(ForeignKeyViolation), store.writing("x") as db:
+        dossier_queries.insert_dossiers(db, [], [stray])
+    with store.reading() as db:
+        assert db.execute("SELECT count(*) FROM component_lines").fetchone()[0] == lines
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # written around the store (by hand, say)
+        conn.execute(
+            "INSERT INTO component_lines SELECT 'no-such-dossier', position, code, name, form, quantity, received,"
+            " required, must_digitise, digitisation, reuse_source, file_path, file_sha256, file_bytes, file_pages,"
+            " note FROM component_lines WHERE dossier_id = %s",
+            (line[0],),
+        )
+        orphans = conn.execute("SELECT count(*) FROM component_lines WHERE dossier_id = 'no-such-dossier'").fetchone()
+    r = run_desk("verify", home=hub.root)
+    assert r.returncode != 0
+    counted = f"{orphans[0]} component line refers" if orphans[0] == 1 else f"{orphans[0]} component lines refer"
+    assert f"{counted} to dossier no-such-dossier, which is not stored" in r.stdout + r.stderr

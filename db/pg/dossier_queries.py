@@ -3,6 +3,8 @@ dossiers and events (``db.hub_checks``' twins)."""
 
 from __future__ import annotations
 
+from psycopg.errors import ForeignKeyViolation
+
 from db.pg.common import (
     DOSSIER_COLUMNS,
     EVENT_COLUMNS,
@@ -39,6 +41,12 @@ def existing_dossier_ids(db: PgConn, ids: list[str]) -> set[str]:
     return {r[0] for r in db.execute("SELECT id FROM dossiers WHERE id = ANY(%b::text[])", (list(ids),))}
 
 
+LINES_OF_NOTE = "file_path <> '' OR digitisation IN ('reused_store', 'reused_dossier')"
+"""The component lines that carry a file or were reused: all that the files missing at the hub
+(``db.pg.file_queries.note_missing_files``) and the QĐ 766 facts' scan and reuse bits (``db.pg.indicator_sums``)
+read of a dossier's lines, through the partial index ``component_lines_of_note`` (step 9 of ``db.pg.migrations``):
+a dossier whose lines are all plain paper costs them one page of a small index, not its lines by the primary key."""
+
 _INTEGER = {"desk_no", "sets", "register_line", "position", "quantity", "received", "required", "must_digitise"}
 _INTEGER |= {"file_pages"}
 _BIGINT = {"file_bytes"}
@@ -56,17 +64,26 @@ _LINE_TYPES = tuple(map(_copy_type, _LINE_COPY))
 numbers int: ``desk.sync.records``), as the schema has them."""
 
 
-def _insert_lines(db: PgConn, lines: list[tuple]) -> None:
-    if lines:
-        copy_rows(db, "component_lines", _LINE_COPY, lines, _LINE_TYPES)
+def _insert_lines(db: PgConn, lines: list[tuple], written: set[str]) -> None:
+    """The lines (``dossier_id`` last) of the dossiers ``written`` just now in this transaction, and of no other:
+    ``component_lines`` has no foreign key (step 9 of ``db.pg.migrations``: its trigger checked each line by a
+    query of its own), this is where the guarantee is kept, and ``desk verify`` recounts it
+    (:func:`lines_without_dossier`)."""
+    if not lines:
+        return
+    strays = {line[-1] for line in lines} - written
+    if strays:
+        raise ForeignKeyViolation(f"component lines of dossiers not written with them: {sorted(strays)[:5]}")
+    copy_rows(db, "component_lines", _LINE_COPY, lines, _LINE_TYPES)
 
 
 def insert_dossiers(db: PgConn, rows: list[tuple], lines: list[tuple]) -> None:
     """New dossiers (SNAPSHOT_DOSSIER_COLUMNS then ``applicant_folded``) and their lines
-    (SNAPSHOT_LINE_COLUMNS then ``dossier_id``); COPY (binary): the rules checked they are new."""
+    (SNAPSHOT_LINE_COLUMNS then ``dossier_id``: of these dossiers only); COPY (binary): the rules checked they
+    are new."""
     if rows:
         copy_rows(db, "dossiers", _DOSSIER_COPY, rows, _DOSSIER_TYPES)
-    _insert_lines(db, lines)
+    _insert_lines(db, lines, {r[0] for r in rows})
 
 
 def _array_type(column: str) -> str:
@@ -94,7 +111,7 @@ def replace_dossiers(db: PgConn, rows: list[tuple], lines: list[tuple]) -> None:
     ids = [r[0] for r in rows]
     db.execute("DELETE FROM component_lines WHERE dossier_id = ANY(%b::text[])", (ids,))
     insert_dossiers(db, [r for r in rows if r[0] not in updated], [])
-    _insert_lines(db, lines)
+    _insert_lines(db, lines, set(ids))
 
 
 def replace_dossier(db: PgConn, row: dict, lines: list[dict]) -> None:
@@ -107,7 +124,7 @@ def replace_dossier(db: PgConn, row: dict, lines: list[dict]) -> None:
         insert_dossiers(db, [tuple(row[c] for c in (*SNAPSHOT_DOSSIER_COLUMNS, "applicant_folded"))], [])
     else:
         db.execute("DELETE FROM component_lines WHERE dossier_id = %s", (row["id"],))
-    _insert_lines(db, [(*(line[c] for c in SNAPSHOT_LINE_COLUMNS), row["id"]) for line in lines])
+    _insert_lines(db, [(*(line[c] for c in SNAPSHOT_LINE_COLUMNS), row["id"]) for line in lines], {row["id"]})
 
 
 def dossier_row(db: PgConn, code: str) -> dict | None:
@@ -217,6 +234,19 @@ def dossiers_without_their_desk(db: PgConn, limit: int = LIMIT) -> list[dict]:
         " WHERE EXISTS (SELECT 1 FROM events e WHERE e.dossier_code = d.code)"
         " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.dossier_code = d.code AND e.desk_id = d.desk_id)"
         " ORDER BY d.code LIMIT %s",
+        (limit,),
+    )
+
+
+def lines_without_dossier(db: PgConn, limit: int = LIMIT) -> list[dict]:
+    """Dossier ids that component lines refer to and no dossier has (``dossier_id``, ``lines``): what the lines'
+    foreign key kept out before step 9 of ``db.pg.migrations`` (one pass over the lines, each looked up by the
+    dossiers' primary key)."""
+    return rows_of(
+        db,
+        "SELECT l.dossier_id, count(*) AS lines FROM component_lines l"
+        " WHERE NOT EXISTS (SELECT 1 FROM dossiers d WHERE d.id = l.dossier_id)"
+        " GROUP BY l.dossier_id ORDER BY l.dossier_id LIMIT %s",
         (limit,),
     )
 

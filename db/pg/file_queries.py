@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from db.file_queries import missing_refs
+from db.file_queries import _sha
 from db.pg.board_queries import by_index
 from db.pg.connection import PgConn
 from db.pg.event_queries import _keys_cte
@@ -31,17 +31,26 @@ def record_hub_file(db: PgConn, row: dict) -> None:
     db.execute("DELETE FROM hub_missing_files WHERE sha256 = %s", (row["sha256"],))
 
 
+_MISSING_REFS = (
+    "WITH d AS MATERIALIZED (SELECT id, code, desk_id FROM dossiers WHERE code = ANY(%b::text[]))"
+    " INSERT INTO hub_missing_files (dossier_code, line_code, sha256, desk_id) SELECT * FROM ("
+    f" SELECT d.code AS dossier_code, c.code AS line_code, {_sha('c')} AS sha256, d.desk_id FROM d"
+    f" JOIN component_lines c ON c.dossier_id = d.id WHERE c.file_path <> ''"
+    f" UNION SELECT d.code, r.code, {_sha('r')}, d.desk_id FROM d JOIN result_files r ON r.dossier_id = d.id"
+    ") f WHERE NOT EXISTS (SELECT 1 FROM hub_files h WHERE h.sha256 = f.sha256) ON CONFLICT DO NOTHING"
+)
+"""``db.file_queries.missing_refs`` of the dossiers of some codes, inserted: the dossiers looked up once (not once
+for their lines and again for their results), their lines with a file through the partial index of the lines
+of note (a line with a file is one: ``db.pg.dossier_queries.LINES_OF_NOTE``)."""
+
+
 def note_missing_files(db: PgConn, codes: list[str]) -> None:
     if not codes:
         return
     codes = list(codes)
     with by_index(db):
         db.execute("DELETE FROM hub_missing_files WHERE dossier_code = ANY(%b::text[])", (codes,))
-        db.execute(
-            "INSERT INTO hub_missing_files (dossier_code, line_code, sha256, desk_id)"
-            f" {missing_refs('d.code = ANY(%b::text[])')} ON CONFLICT DO NOTHING",
-            (codes, codes),
-        )
+        db.execute(_MISSING_REFS, (codes,))
 
 
 def files_of_other_desks(db: PgConn, own_desk_id: str) -> list[tuple[str, str, str, str]]:

@@ -30,6 +30,7 @@ from db.indicator_sums import (
     filters,
 )
 from db.pg.connection import PgConn
+from db.pg.dossier_queries import LINES_OF_NOTE
 
 _SUP = f"(SELECT count(*) FROM events e WHERE e.dossier_code = d.code AND e.type = '{SUPPLEMENT_EVENT}')"
 _BITS = (
@@ -37,8 +38,10 @@ _BITS = (
     " + 2 * bool_or(l.digitisation IN ('reused_store', 'reused_dossier'))::int"
     " + 4 * bool_or(l.digitisation = 'reused_store')::int"
     f" + 8 * bool_or(l.digitisation = 'reused_store' AND l.reuse_source IN ('{REUSE_POPULATION[0]}',"
-    f" '{REUSE_POPULATION[1]}'))::int, 0) FROM component_lines l WHERE l.dossier_id = d.id)"
+    f" '{REUSE_POPULATION[1]}'))::int, 0) FROM component_lines l WHERE l.dossier_id = d.id AND ({LINES_OF_NOTE}))"
 )
+"""The scan and reuse bits of a dossier's lines; only lines of note can set one, and those are read by a partial
+index of their own (``db.pg.dossier_queries.LINES_OF_NOTE``), not every line of the dossier by the primary key."""
 _ACKED = "EXISTS (SELECT 1 FROM portal_outbox o WHERE o.dossier_code = d.code AND o.first_acknowledged_at IS NOT NULL)"
 
 

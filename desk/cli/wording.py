@@ -240,6 +240,7 @@ ENGLISH: dict[str, str] = {
     "sqlite.integrity": "sqlite: {detail}",
     "sqlite.foreign_keys": "sqlite: component lines refer to missing dossiers",
     "dossier.no_events": "dossier {code} has no events",
+    "hub.lines_without_dossier": "{lines:# component line refers|# component lines refer} to dossier {dossier_id}, which is not stored",
     "clock.went_backwards": "the clock went backwards at least once ({detail}); check this PC's date and time",
     # files, backups, the home (desk.ops, desk.cli)
     "backup.no_folder": "folder {folder} does not exist (is the USB stick mounted?)",

@@ -153,6 +153,10 @@ def _chains_and_register(
     problems += [
         problem("dossier.no_desk_events", code=r["code"], desk=r["desk_id"]) for r in q.dossiers_without_their_desk(db)
     ]
+    problems += [
+        problem("hub.lines_without_dossier", dossier_id=r["dossier_id"], lines=r["lines"])
+        for r in q.lines_without_dossier(db)
+    ]
     problems += _kept_counts(db, q)
     problems += [
         problem(

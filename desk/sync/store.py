@@ -84,6 +84,7 @@ class HubQueries(Protocol):
     def events_of_another_dossier(self, db: Any, limit: int = ...) -> list[dict]: ...
     def dossiers_without_their_desk(self, db: Any, limit: int = ...) -> list[dict]: ...
     def dossier_codes_without_events(self, db: Any, limit: int = ...) -> list[str]: ...
+    def lines_without_dossier(self, db: Any, limit: int = ...) -> list[dict]: ...
     # what arrived
     def add_mark(self, db: Any, desk_id: str, first: int, last: int, mark: str, at: str) -> None: ...
     def upsert_desk(self, db: Any, desk_id: str, agency_code: str, desk_no: int, at: str) -> None: ...
@@ -163,6 +164,11 @@ def _nothing_kept(db: Any, limit: int = 0) -> list[dict]:
     return []
 
 
+def _kept_by_foreign_key(db: Any, limit: int = 0) -> list[dict]:
+    """SQLite's component lines keep their foreign key (``desk verify``: ``PRAGMA foreign_key_check``)."""
+    return []
+
+
 def _counted_insert(db: Any, rows: list[tuple], snapshots: Any = None) -> int:
     sq.insert_event_rows(db, rows)  # a known event id fails the whole transaction (UNIQUE), never skipped
     return len(rows)
@@ -209,6 +215,7 @@ class SqliteQueries:
     events_of_another_dossier = staticmethod(hub_checks.events_of_another_dossier)
     dossiers_without_their_desk = staticmethod(hub_checks.dossiers_without_their_desk)
     dossier_codes_without_events = staticmethod(queries.dossier_codes_without_events)
+    lines_without_dossier = staticmethod(_kept_by_foreign_key)
     add_mark = staticmethod(sq.add_mark)
     upsert_desk = staticmethod(sq.upsert_desk)
     hub_desk_rows = staticmethod(sq.hub_desk_rows)

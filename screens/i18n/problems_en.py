@@ -229,6 +229,7 @@ PROBLEMS: dict[str, str] = {
     "sqlite.integrity": "The database is damaged: {detail}",
     "sqlite.foreign_keys": "The database has component lines of dossiers that do not exist.",
     "dossier.no_events": "Dossier {code} has no events.",
+    "hub.lines_without_dossier": "{lines:# component line refers|# component lines refer} to dossier {dossier_id}, which is not stored.",
     "clock.went_backwards": "This PC's clock went backwards at least once ({detail}); check its date and time.",
     # files, backups, the home
     "backup.no_folder": "Folder {folder} does not exist (is the USB stick plugged in?).",

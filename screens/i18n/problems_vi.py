@@ -233,6 +233,7 @@ PROBLEMS: dict[str, str] = {
     "sqlite.integrity": "Cơ sở dữ liệu bị hỏng: {detail}",
     "sqlite.foreign_keys": "Cơ sở dữ liệu: có thành phần hồ sơ trỏ tới hồ sơ không tồn tại.",
     "dossier.no_events": "Hồ sơ {code} không có sự kiện nào.",
+    "hub.lines_without_dossier": "Có {lines} thành phần hồ sơ trỏ tới hồ sơ {dossier_id}, hồ sơ này không có trong kho.",
     "clock.went_backwards": "Đồng hồ máy tính đã bị lùi ít nhất một lần ({detail}); hãy kiểm tra ngày giờ của máy.",
     # files, backups, the home
     "backup.no_folder": "Thư mục {folder} không tồn tại (đã cắm USB chưa?).",
