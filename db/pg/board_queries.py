@@ -150,13 +150,11 @@ def flag_duplicates(db: PgConn, codes: list[str]) -> None:
     that a worker dying before it leaves it to the others (:func:`finish_rechecks`)."""
     for i in range(0, len(codes), CHUNK):
         part = list(codes[i : i + CHUNK])
-        # the second pass recorded, and the dossiers' old flags taken out, in one statement
         db.execute(
-            "WITH r AS (INSERT INTO hub_duplicate_rechecks(code) SELECT unnest(%b::text[]) ON CONFLICT DO NOTHING)"
-            " DELETE FROM hub_duplicates WHERE code = ANY(%b::text[]) OR other_code = ANY(%b::text[])",
-            (part, part, part),
+            "DELETE FROM hub_duplicates WHERE code = ANY(%b::text[]) OR other_code = ANY(%b::text[])", (part, part)
         )
         _flag(db, part)
+        db.execute("INSERT INTO hub_duplicate_rechecks(code) SELECT unnest(%b::text[]) ON CONFLICT DO NOTHING", (part,))
     if codes:
         second = next((step for step in db.after_commit if isinstance(step, _SecondPass)), None)
         if second is None:
