@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import struct
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
+from psycopg.types.array import ListBinaryDumper, ListDumper
 from psycopg_pool import ConnectionPool
 
 CONNECT_TIMEOUT_S = 10
@@ -67,6 +69,38 @@ class PgConn:
             yield PgConn(other, self.pool)
 
 
+_ARRAY_HEAD = struct.Struct(">iiIii").pack  # one dimension, no NULL, the element type; its length, from 1
+_LENGTH = struct.Struct(">i").pack
+_INTEGERS = {21: "h", 23: "i", 20: "q"}  # int2, int4, int8: the struct code of each
+
+
+class FlatListBinaryDumper(ListBinaryDumper):
+    """psycopg's dumper of a list in the binary format (``%b``), with a shorter way for the lists the hub sends
+    most (a batch's codes, ids and seqs: ~30 arrays of up to 200 items each): a flat list of ``str`` (UTF-8)
+    or of ``int`` without NULLs is packed in one pass (about half of psycopg's CPU for a list of str, a third
+    for a list of int); any other list is psycopg's. The bytes are psycopg's (``tests/test_pg_arrays.py``)."""
+
+    def dump(self, obj: list[Any]) -> Any:
+        sub = self.sub_dumper
+        if obj and sub is not None:
+            try:
+                if sub.oid == 25 and self._tx.encoding == "utf-8":  # text
+                    out = [_ARRAY_HEAD(1, 0, 25, len(obj), 1)]
+                    for item in obj:
+                        data = item.encode()  # None, a nested list… have no encode: psycopg's way below
+                        out.append(_LENGTH(len(data)))
+                        out.append(data)
+                    return b"".join(out)
+                code = _INTEGERS.get(sub.oid)
+                if code is not None and all(type(item) is int for item in obj):
+                    size = struct.calcsize(code)
+                    values = [v for item in obj for v in (size, item)]
+                    return struct.pack(f">iiIii{('i' + code) * len(obj)}", 1, 0, sub.oid, len(obj), 1, *values)
+            except (AttributeError, TypeError, struct.error):
+                pass
+        return super().dump(obj)
+
+
 def _configure(conn: psycopg.Connection) -> None:
     """Each new connection of the pool, as the hub's writes want it:
 
@@ -79,6 +113,8 @@ def _configure(conn: psycopg.Connection) -> None:
       backends' first function in a push bench). Values already stored stay as they are (either is read);
       a server built without lz4 keeps pglz.
     """
+    conn.adapters.register_dumper(list, FlatListBinaryDumper)  # %b
+    conn.adapters.register_dumper(list, ListDumper)  # %s stays psycopg's text format (the last registered)
     conn.execute("SET jit = off")
     try:
         conn.execute("SET default_toast_compression = lz4")

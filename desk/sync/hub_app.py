@@ -432,26 +432,21 @@ class HubApp:
                 self._contact(desk_id, said)  # a desk sending a batch again is in contact
                 return 200, stored["response"].encode("utf-8")
             ack = f"{self.hub_id}-{uuid.uuid4().hex[:12]}"
-            answer: dict = {}
+            answered: list[str] = []  # the answer's JSON, as stored for the key and sent (encoded once)
 
             def remember(result, db) -> None:
-                answer.update(
-                    protocol=PROTOCOL,
-                    ack=ack,
-                    acknowledged=result.acknowledged,
-                    imported=result.imported,
-                    skipped=result.skipped,
-                    gaps=[g.to_json() for g in result.gaps],
+                answer = {
+                    "protocol": PROTOCOL,
+                    "ack": ack,
+                    "acknowledged": result.acknowledged,
+                    "imported": result.imported,
+                    "skipped": result.skipped,
+                    "gaps": [g.to_json() for g in result.gaps],
                     # the desk's records the portal refused (docs/forwarding.md): it hears them at each push
-                    portal_rejections=self._rejections(db, desk_id),
-                )
-                store.q.store_request(
-                    db,
-                    key,
-                    body_sha,
-                    json.dumps(answer, ensure_ascii=False),
-                    clock.now().isoformat(timespec="seconds"),
-                )
+                    "portal_rejections": self._rejections(db, desk_id),
+                }
+                answered[:] = [json.dumps(answer, ensure_ascii=False)]
+                store.q.store_request(db, key, body_sha, answered[0], clock.now().isoformat(timespec="seconds"))
                 self._contact(desk_id, said, db)
 
             try:
@@ -478,7 +473,7 @@ class HubApp:
                 raise self._refused(desk_id, self.refusal(422, exc), len(events)) from None
             except InvalidInput as exc:
                 raise self.refusal(400, exc) from None
-        return 200, json.dumps(answer, ensure_ascii=False).encode("utf-8")
+        return 200, answered[0].encode("utf-8")
 
 
 def _parsed(body: bytes):
