@@ -47,9 +47,12 @@ test: $(VENV)/.stamp-test
 
 # the suite's temporary files (desk homes, bundles, the test PostgreSQL clusters) go to memory where /dev/shm is
 # a tmpfs with 2 GiB free: the product's fsyncs (each atomic file write, each SQLite commit) then wait for no
-# disk, ~10 % of the non-TUI tests' CPU and more of their wall. Elsewhere (a container's 64 MB /dev/shm) the
-# system's temporary folder, as before. pytest keeps only the folders of failed tests (pyproject.toml).
-SUITE_TMP := $(shell d=/dev/shm; test -d $$d -a -w $$d && test "$$(df -Pk $$d | awk 'NR==2 {print $$4}')" -gt 2097152 2>/dev/null && echo $$d)
+# disk, ~10 % of the non-TUI tests' CPU and more of their wall. Elsewhere (a container's 64 MB /dev/shm, or one
+# mounted noexec: tests run stand-ins of `lp` from their folders) the system's temporary folder, as before.
+# pytest keeps only the folders of failed tests (pyproject.toml).
+SUITE_TMP := $(shell d=/dev/shm; test -d $$d -a -w $$d \
+	&& test "$$(df -Pk $$d | awk 'NR==2 {print $$4}')" -gt 2097152 2>/dev/null \
+	&& ! awk '$$2 == "/dev/shm" && $$4 ~ /noexec/ {found=1} END {exit !found}' /proc/mounts 2>/dev/null && echo $$d)
 
 # the suite on every core (pytest-xdist); tests idle in the TUI steal work from a busy neighbour
 suite: $(VENV)/.stamp-test
