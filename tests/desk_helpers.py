@@ -134,6 +134,7 @@ def set_template_root(path: Path) -> None:
     global _template_root
     _template_root = path
     _templates.clear()
+    _template_ids.clear()
 
 
 def _build_api(root: Path, catalog: bool, init: dict) -> None:
@@ -180,6 +181,10 @@ def _desk_id(root: Path) -> str:
     return tomllib.loads((root / "desk.toml").read_text(encoding="utf-8"))["agency"]["desk_id"]
 
 
+_template_ids: dict[Path, str] = {}
+"""template home -> its desk id, read once (each copy replaces it with a new one)."""
+
+
 def _template(how: str, catalog: bool, init: dict) -> Path:
     key = (how, catalog, tuple(sorted(init.items())))
     if key not in _templates:
@@ -191,6 +196,7 @@ def _template(how: str, catalog: bool, init: dict) -> Path:
         db = root / "desk.sqlite3"
         assert not db.exists() or _desk_id(root).encode() not in db.read_bytes(), "the desk id is in the database"
         _templates[key] = root
+        _template_ids[root] = _desk_id(root)
     return _templates[key]
 
 
@@ -199,7 +205,7 @@ def _copy(template: Path, root: Path) -> Path:
     shutil.copytree(template, root)  # modes too: the owner-only home and files stay so
     config = root / "desk.toml"
     config.write_text(
-        config.read_text(encoding="utf-8").replace(_desk_id(template), str(uuid.uuid4())), encoding="utf-8"
+        config.read_text(encoding="utf-8").replace(_template_ids[template], str(uuid.uuid4())), encoding="utf-8"
     )
     (root / "agency.key").write_bytes(secrets.token_bytes(32).hex().encode("ascii") + b"\n")
     from desk.config import Home

@@ -5,6 +5,7 @@ template language lists sequences and says "1 page", never "1 pages"."""
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 import string
@@ -49,32 +50,36 @@ def _name(node: ast.expr) -> str:
     return ""
 
 
-def _problem_classes(trees: dict[str, ast.Module]) -> set[str]:
+def _problem_classes(nodes: list[ast.AST]) -> set[str]:
     names = {"DeskError", "InvalidInput", "NotFound", "IntegrityFailure", "UsageError", "HomeError", "PrintingError"}
+    classes = [node for node in nodes if isinstance(node, ast.ClassDef)]
     grown = True
     while grown:
         grown = False
-        for tree in trees.values():
-            for node in ast.walk(tree):
-                if isinstance(node, ast.ClassDef) and node.name not in names:
-                    if any(_name(base) in names for base in node.bases):
-                        names.add(node.name)
-                        grown = True
+        for node in classes:
+            if node.name not in names and any(_name(base) in names for base in node.bases):
+                names.add(node.name)
+                grown = True
     return names | {"Problem", "problem"}
 
 
+@functools.cache
 def scan() -> tuple[list[Site], list[tuple[str, int]]]:
-    """Raise sites of dotted codes, and of prose, in every module of ``desk``."""
+    """Raise sites of dotted codes, and of prose, in every module of ``desk``.
+
+    Made on first use, by the tests that read it: not at collection, where every xdist worker paid for it."""
     # printing raises problems too (a paper name, a font file); the CLI and the TUI word them alike
     files = [*DESK.rglob("*.py"), *(ROOT / "printing").rglob("*.py")]
     return _sites({str(p.relative_to(ROOT)): ast.parse(p.read_text(encoding="utf-8")) for p in files})
 
 
 def _sites(trees: dict[str, ast.Module]) -> tuple[list[Site], list[tuple[str, int]]]:
-    makers = _problem_classes(trees)
+    # every tree walked once: its nodes serve both the classes of problems and their raise sites
+    nodes = {path: list(ast.walk(tree)) for path, tree in trees.items()}
+    makers = _problem_classes([node for walked in nodes.values() for node in walked])
     sites, prose = [], []
-    for path, tree in trees.items():
-        for node in ast.walk(tree):
+    for path, walked in nodes.items():
+        for node in walked:
             if isinstance(node, ast.Call) and _name(node.func) == "fail" and len(node.args) > 1:
                 # the catalogue's place.fail(field, "code", ...): the place adds its own parameters
                 code = node.args[1]
@@ -101,32 +106,32 @@ def _sites(trees: dict[str, ast.Module]) -> tuple[list[Site], list[tuple[str, in
     return sites, prose
 
 
-SITES, PROSE = scan()
-CODES = sorted({s.code for s in SITES})
+def codes() -> list[str]:
+    return sorted({s.code for s in scan()[0]})
 
 
 def test_the_scan_finds_the_codes_of_the_core():
     assert {"id_number.century", "text.required", "action.not_allowed", "receipt.altered", "chain.altered"} <= set(
-        CODES
+        codes()
     )
-    assert len(CODES) > 90
+    assert len(codes()) > 90
 
 
 @pytest.mark.parametrize("table", TABLES, ids=str)
 def test_every_code_raised_has_words(table):
-    missing = sorted(code for code in CODES if code not in TABLES[table])
+    missing = sorted(code for code in codes() if code not in TABLES[table])
     assert missing == [], f"{table} lacks {missing}"
 
 
 @pytest.mark.parametrize("table", TABLES, ids=str)
 def test_no_words_for_codes_nobody_raises(table):
-    assert sorted(set(TABLES[table]) - set(CODES)) == []
+    assert sorted(set(TABLES[table]) - set(codes())) == []
 
 
 @pytest.mark.parametrize("table", TABLES, ids=str)
 def test_every_raise_site_gives_the_parameters_its_words_need(table):
     wrong = []
-    for site in SITES:
+    for site in scan()[0]:
         template = TABLES[table].get(site.code)
         if template is None or site.params is None:
             continue
@@ -164,7 +169,7 @@ def test_the_scan_tells_prose_from_codes():
 
 def test_no_prose_is_raised():
     # a sentence (or an f-string) as the first argument of a problem is prose: the core says codes
-    assert sorted(f"{path}:{line}" for path, line in PROSE) == []
+    assert sorted(f"{path}:{line}" for path, line in scan()[1]) == []
 
 
 # --- the template language ------------------------------------------------------------------

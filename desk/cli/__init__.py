@@ -10,6 +10,7 @@ part of the desk. These are the CLI's only lazy imports, all for that reason.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import sqlite3
@@ -36,6 +37,14 @@ COMMAND_MODULES = (
     "desk.cli.operators",
     "desk.cli.signer",
 )
+
+
+@functools.cache
+def parser() -> argparse.ArgumentParser:
+    """The parser of :func:`build_parser`, built once per process: ``main`` called again (the tests run
+    the command in-process hundreds of times, a script may too) reuses it. Nothing of it depends on the
+    environment or the clock, and argparse keeps nothing of one ``parse_args`` for the next."""
+    return build_parser()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,8 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         if args.command is None:
@@ -94,7 +102,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
             handler = cmd_tui
         else:
-            parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
+            parser().parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
             return EXIT_OK  # not reached: --help exits
     try:
         return handler(args)
