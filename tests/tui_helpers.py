@@ -233,3 +233,59 @@ def _messages_done(app) -> bool:
         )
     except Exception:  # the app is gone or has no screen yet: nothing to wait for here
         return True
+
+
+_drawing = False
+
+
+def _draw(app) -> None:
+    """Render what changed on the app's screen since the last pause (see :func:`frames_on_pause`)."""
+    global _drawing
+    try:
+        screen = app.screen
+    except Exception:  # the app is gone or has no screen yet: nothing to draw
+        return
+    _drawing = True
+    try:
+        screen._on_timer_update()  # what Textual's refresh does: a layout first if one is due, then the frame
+        if screen.is_current and not app._batch_count and screen._compositor._dirty_regions:
+            screen._compositor.render_update(screen_stack=app._background_screens)  # the changes held back
+    finally:
+        _drawing = False
+
+
+@contextmanager
+def frames_on_pause() -> Iterator[None]:
+    """Meanwhile a headless app's screen is rendered when a test looks at it, not at every refresh.
+
+    Textual renders each frame of a headless app (up to 60 a second) and throws it away; in a Pilot
+    test that was a quarter of the CPU. Here a frame is rendered at the end of each ``pilot.pause()``
+    and of each ``pilot.press(...)`` with all the changes since the last one, so every widget's
+    ``render`` still runs on each state a test waits for (an error there still fails the test), and
+    a screenshot (``export_screenshot``, the snapshots) renders the whole screen as before.
+    """
+    from textual._compositor import Compositor
+    from textual.pilot import Pilot
+
+    render_update, pause, press = Compositor.render_update, Pilot.pause, Pilot.press
+
+    def on_pause(self, full=False, screen_stack=None, simplify=False):
+        if full or _drawing:
+            return render_update(self, full, screen_stack, simplify)
+        return None  # what changed stays marked for the next pause
+
+    async def pause_drawn(self, delay: float | None = None) -> None:
+        await pause(self, delay)
+        _draw(self.app)
+
+    async def press_drawn(self, *keys: str) -> None:
+        await press(self, *keys)
+        _draw(self.app)
+
+    Compositor.render_update = on_pause  # type: ignore[method-assign]
+    Pilot.pause, Pilot.press = pause_drawn, press_drawn  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Compositor.render_update = render_update  # type: ignore[method-assign]
+        Pilot.pause, Pilot.press = pause, press  # type: ignore[method-assign]
