@@ -26,7 +26,44 @@ def pilot_test(scenario):
 
 
 def visible_text(app) -> str:
-    """The screen as plain text (from the SVG export: text runs joined per line)."""
+    """The screen as plain text: the text that ``app.export_screenshot()`` shows, line by line, as read from it.
+
+    The same frame as the screenshot (the whole screen, the screens beneath a dialog included), printed to a
+    recording console the same way; then what the SVG would hold as text: per line the runs that are not only
+    spaces (a line's end is no text), joined, a line without any left out, and the SVG's title (the app's)
+    after the first line, where it was read from. The SVG itself (a style per run, a checksum of every segment),
+    which only that text was read from, is not made (:func:`_visible_text_from_svg` reads it).
+    """
+    import io
+
+    from rich.console import Console
+    from rich.segment import Segment
+
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    segments = list(Segment.filter_control(console._record_buffer))
+    rows = [
+        "".join(text for text, _style, _control in line if text != " " * len(text) and "\n" not in text)
+        for line in Segment.split_and_crop_lines(segments, length=width)
+    ]
+    lines = [row for row in rows if row]
+    if app.title:  # the SVG's title sits between its first line of text and its second
+        lines.insert(1 if rows and rows[0] else 0, app.title)
+    return "\n".join(lines)
+
+
+def _visible_text_from_svg(app) -> str:
+    """The screen as plain text read from the SVG export (what :func:`visible_text` gives without the SVG)."""
     svg = app.export_screenshot()
     rows: dict[float, list[tuple[float, str]]] = {}
     for x, y, text in re.findall(r'<text [^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
