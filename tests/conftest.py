@@ -72,6 +72,15 @@ def _patient_pilot():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _frames_on_pause(_patient_pilot):
+    """A headless app's screen rendered at each pause of a test, not at every refresh (tests/tui_helpers.py)."""
+    from tests.tui_helpers import frames_on_pause
+
+    with frames_on_pause():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _environment_kept():
     """The environment after a test (and its monkeypatch) is the one before it, or the test fails.

@@ -26,7 +26,44 @@ def pilot_test(scenario):
 
 
 def visible_text(app) -> str:
-    """The screen as plain text (from the SVG export: text runs joined per line)."""
+    """The screen as plain text: the text that ``app.export_screenshot()`` shows, line by line, as read from it.
+
+    The same frame as the screenshot (the whole screen, the screens beneath a dialog included), printed to a
+    recording console the same way; then what the SVG would hold as text: per line the runs that are not only
+    spaces (a line's end is no text), joined, a line without any left out, and the SVG's title (the app's)
+    after the first line, where it was read from. The SVG itself (a style per run, a checksum of every segment),
+    which only that text was read from, is not made (:func:`_visible_text_from_svg` reads it).
+    """
+    import io
+
+    from rich.console import Console
+    from rich.segment import Segment
+
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    segments = list(Segment.filter_control(console._record_buffer))
+    rows = [
+        "".join(text for text, _style, _control in line if text != " " * len(text) and "\n" not in text)
+        for line in Segment.split_and_crop_lines(segments, length=width)
+    ]
+    lines = [row for row in rows if row]
+    if app.title:  # the SVG's title sits between its first line of text and its second
+        lines.insert(1 if rows and rows[0] else 0, app.title)
+    return "\n".join(lines)
+
+
+def _visible_text_from_svg(app) -> str:
+    """The screen as plain text read from the SVG export (what :func:`visible_text` gives without the SVG)."""
     svg = app.export_screenshot()
     rows: dict[float, list[tuple[float, str]]] = {}
     for x, y, text in re.findall(r'<text [^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
@@ -233,3 +270,59 @@ def _messages_done(app) -> bool:
         )
     except Exception:  # the app is gone or has no screen yet: nothing to wait for here
         return True
+
+
+_drawing = False
+
+
+def _draw(app) -> None:
+    """Render what changed on the app's screen since the last pause (see :func:`frames_on_pause`)."""
+    global _drawing
+    try:
+        screen = app.screen
+    except Exception:  # the app is gone or has no screen yet: nothing to draw
+        return
+    _drawing = True
+    try:
+        screen._on_timer_update()  # what Textual's refresh does: a layout first if one is due, then the frame
+        if screen.is_current and not app._batch_count and screen._compositor._dirty_regions:
+            screen._compositor.render_update(screen_stack=app._background_screens)  # the changes held back
+    finally:
+        _drawing = False
+
+
+@contextmanager
+def frames_on_pause() -> Iterator[None]:
+    """Meanwhile a headless app's screen is rendered when a test looks at it, not at every refresh.
+
+    Textual renders each frame of a headless app (up to 60 a second) and throws it away; in a Pilot
+    test that was a quarter of the CPU. Here a frame is rendered at the end of each ``pilot.pause()``
+    and of each ``pilot.press(...)`` with all the changes since the last one, so every widget's
+    ``render`` still runs on each state a test waits for (an error there still fails the test), and
+    a screenshot (``export_screenshot``, the snapshots) renders the whole screen as before.
+    """
+    from textual._compositor import Compositor
+    from textual.pilot import Pilot
+
+    render_update, pause, press = Compositor.render_update, Pilot.pause, Pilot.press
+
+    def on_pause(self, full=False, screen_stack=None, simplify=False):
+        if full or _drawing:
+            return render_update(self, full, screen_stack, simplify)
+        return None  # what changed stays marked for the next pause
+
+    async def pause_drawn(self, delay: float | None = None) -> None:
+        await pause(self, delay)
+        _draw(self.app)
+
+    async def press_drawn(self, *keys: str) -> None:
+        await press(self, *keys)
+        _draw(self.app)
+
+    Compositor.render_update = on_pause  # type: ignore[method-assign]
+    Pilot.pause, Pilot.press = pause_drawn, press_drawn  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Compositor.render_update = render_update  # type: ignore[method-assign]
+        Pilot.pause, Pilot.press = pause, press  # type: ignore[method-assign]
