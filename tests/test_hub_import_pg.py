@@ -15,7 +15,7 @@ from desk.sync import bundle_events, publish
 from desk.sync.ingest import ChainConflict
 from desk.sync.store import pg_store
 from tests.conftest import ROOT, run_desk
-from tests.test_hub_store import export, intake, make_desk, make_hub
+from tests.test_hub_store import export, imported_hub, intake, make_desk, make_hub
 
 AS_THE_SERVER_READS_THEM = (
     "SELECT count(*) FROM events WHERE snapshot_id IS DISTINCT FROM payload::jsonb #>> '{dossier,id}'"
@@ -194,11 +194,7 @@ def test_lines_go_in_only_with_their_dossiers_and_verify_finds_one_whose_dossier
 
     from db.pg import dossier_queries
 
-    hub = make_hub(tmp_path / "hub", pg_url)
-    desk = make_desk(tmp_path / "desk", 1, hub)
-    intake(desk, 2)
-    assert run_desk("import", str(export(desk, tmp_path / "u")), home=hub.root).returncode == 0
-    assert run_desk("verify", home=hub.root).returncode == 0
+    hub = imported_hub(tmp_path, pg_url, 2)
     store = pg_store(pg_url)
     with store.reading() as db:
         line = db.execute("SELECT * FROM component_lines ORDER BY dossier_id, position LIMIT 1").fetchone()

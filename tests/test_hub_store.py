@@ -168,12 +168,18 @@ def test_events_go_into_month_partitions_and_an_event_id_is_stored_once(tmp_path
     assert versions == [(version, name) for version, name, _ in migrations.STEPS]  # every step, once
 
 
-def test_verify_at_a_postgresql_hub_finds_an_altered_event(tmp_path, now, pg_url):
-    hub = make_hub(tmp_path / "hub", pg_url)
+def imported_hub(tmp_path: Path, database: str, dossiers: int) -> Home:
+    """A hub (on ``database``) that imported the bundle of one desk's ``dossiers`` intakes; verify finds nothing."""
+    hub = make_hub(tmp_path / "hub", database)
     desk = make_desk(tmp_path / "desk", 1, hub)
-    intake(desk, 3)
+    intake(desk, dossiers)
     assert run_desk("import", str(export(desk, tmp_path / "u")), home=hub.root).returncode == 0
     assert run_desk("verify", home=hub.root).returncode == 0
+    return hub
+
+
+def test_verify_at_a_postgresql_hub_finds_an_altered_event(tmp_path, now, pg_url):
+    hub = imported_hub(tmp_path, pg_url, 3)
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute("UPDATE events SET clerk = 'Kẻ giả mạo' WHERE seq = 2")
     r = run_desk("verify", "--json", home=hub.root)
