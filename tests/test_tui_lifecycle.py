@@ -141,6 +141,27 @@ async def test_checklist_attach_newest_scan_mark_reused_and_undo(app, desk, doss
 
 
 @pilot_test
+async def test_closing_the_checklist_before_its_footer_is_rebuilt_does_not_stop_the_app(app, desk, dossier):
+    # under load, Escape could close the checklist between a change of its keys and the footer's rebuild after
+    # the next refresh: the rebuild then asked the checklist whether its keys apply, the checklist looked for its
+    # table, already removed, and the app stopped on NoMatches (seen once in a suite run with both cores busy)
+    from screens.widgets.footer import DeskFooter
+
+    async with app.run_test(size=SIZE) as pilot:
+        await open_dossier(pilot, dossier.code)
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ChecklistScreen)
+        footer = screen.query_one(DeskFooter)
+        await screen.table.remove()  # what taking the screen down does first, before the footer's turn
+        await footer._rebuild()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DossierScreen) and app.return_code is None
+
+
+@pilot_test
 async def test_a_refused_file_shows_an_error_and_changes_nothing(app, desk, dossier):
     (desk.home.inbox / "notes.txt").write_text("not a scan")
     async with app.run_test(size=SIZE) as pilot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -31,7 +32,12 @@ class DeskFooter(Footer):
         self._rebuild_pending = False
         if not self.is_attached:
             return
-        shown = self._keys()
+        try:
+            shown = self._keys()
+        except NoMatches:
+            # the screen is being taken down (Escape closed it before this rebuild ran): its widgets are already
+            # gone, and a check_action that looks one up finds nothing; there are no keys left to show
+            return
         if shown == self._shown:
             return
         self._shown = shown
