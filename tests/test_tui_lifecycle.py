@@ -74,6 +74,16 @@ async def open_dossier(pilot, code: str) -> DossierScreen:
     return screen
 
 
+async def open_checklist(pilot, code: str) -> ChecklistScreen:
+    """The dossier ``code`` opened, then its digitisation checklist (D)."""
+    await open_dossier(pilot, code)
+    await pilot.press("d")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ChecklistScreen)
+    return screen
+
+
 def line(desk, code: str, component: str):
     return next(c for c in dossiers.get(desk, code).components if c.code == component)
 
@@ -85,11 +95,7 @@ def line(desk, code: str, component: str):
 async def test_checklist_attach_newest_scan_mark_reused_and_undo(app, desk, dossier, signer):
     (desk.home.inbox / "scan_0001.pdf").write_bytes(small_pdf(2))
     async with app.run_test(size=SIZE) as pilot:
-        await open_dossier(pilot, dossier.code)
-        await pilot.press("d")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ChecklistScreen)
+        screen = await open_checklist(pilot, dossier.code)
         assert "0/1 thành phần cần số hoá đã số hoá" in visible_text(app)
         assert "scan_0001.pdf" in visible_text(app)  # the inbox is watched
 
@@ -148,11 +154,7 @@ async def test_closing_the_checklist_before_its_footer_is_rebuilt_does_not_stop_
     from screens.widgets.footer import DeskFooter
 
     async with app.run_test(size=SIZE) as pilot:
-        await open_dossier(pilot, dossier.code)
-        await pilot.press("d")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ChecklistScreen)
+        screen = await open_checklist(pilot, dossier.code)
         footer = screen.query_one(DeskFooter)
         await screen.table.remove()  # what taking the screen down does first, before the footer's turn
         await footer._rebuild()
