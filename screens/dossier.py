@@ -187,7 +187,11 @@ class DossierScreen(DeskScreen):
             self.dossier = dossiers.get(desk, self.code)
         except NotFound:
             self.dossier = None
-            held = held_dossier(desk, self.code)  # at a hub on PostgreSQL: any desk's, from its store
+            try:
+                held = held_dossier(desk, self.code)  # at a hub on PostgreSQL: any desk's, from its store
+            except Exception as exc:  # that database out of reach: said in a dialog, the app goes on
+                held = None
+                self.app.show_error(exc)
             if held is not None:
                 self.dossier, self.held = held
         self.allowed = lifecycle.available_actions(desk, self.dossier) if self.dossier and self.held is None else []

@@ -39,6 +39,8 @@ class SearchScreen(DeskScreen):
         super().__init__()
         self._timer: Timer | None = None
         self.query_text = ""
+        self._failed: str | None = None
+        """The query whose search failed last (its error shown once)."""
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -113,12 +115,32 @@ class SearchScreen(DeskScreen):
             return
         desk = self.app.desk
         query = self.query_text
-        self.results.show_source(lambda limit, offset: search_home_and_hub(desk, query, limit=limit, offset=offset))
+
+        def fetch(limit: int, offset: int) -> list:
+            try:
+                found = search_home_and_hub(desk, query, limit=limit, offset=offset)
+            except Exception as exc:  # a hub's PostgreSQL out of reach: said in a dialog, the app goes on
+                if self._failed != query:  # once for a query, not again when it runs twice (typing, Enter)
+                    self._failed = query
+                    self.app.show_error(exc)
+                return []
+            self._failed = None
+            return found
+
+        self.results.show_source(fetch)
         hint.update(self.t("search.found") if self.results.row_count else self.t("search.nothing", text=query))
 
     def check_receipt(self, text: str) -> None:
         desk = self.app.desk
-        verdict = verify_payload(text, self.app.agency_key, lambda code: find_home_or_hub(desk, code))
+
+        def lookup(code: str):
+            try:
+                return find_home_or_hub(desk, code)
+            except Exception as exc:  # a hub's PostgreSQL out of reach: said in a dialog, the app goes on
+                self.app.show_error(exc)
+                return None
+
+        verdict = verify_payload(text, self.app.agency_key, lookup)
         # ready for the next scan; clearing the box must not search again and hide the verdict
         with self.box.prevent(Input.Changed):
             self.box.value = ""

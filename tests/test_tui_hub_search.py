@@ -13,6 +13,7 @@ from desk.context import open_desk
 from desk.dossier.query import get
 from desk.rules.receipt_qr import build_payload
 from screens.app import DeskApp
+from screens.dialogs.basic import ErrorDialog
 from screens.dossier import DOSSIER_ACTIONS, DossierScreen
 from screens.search import SearchScreen
 from tests.conftest import run_desk
@@ -99,3 +100,17 @@ async def test_at_a_postgresql_hub_search_pages_through_the_store(tmp_path, now,
         assert [len(p) for p in pages] == [2, 2, 1]
         assert sorted(sum(pages, [])) == [f"Trần Thị Lan {i}" for i in range(5)]  # each once
         assert "Trang 3" in visible_text(app)
+
+
+@pilot_test
+async def test_a_hub_whose_postgresql_is_out_of_reach_says_so_and_goes_on(tmp_path, now):
+    hub = make_hub(tmp_path / "hub", "postgresql://hub@/nodb?host=/nonexistent-desk-pg")
+    app = DeskApp(hub.root, "vi")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", *"nguyen van duc", "enter")
+        await settle(pilot, lambda: isinstance(app.screen, ErrorDialog))
+        assert isinstance(app.screen, ErrorDialog)
+        assert "nonexistent-desk-pg" in visible_text(app)  # the problem's words name the database
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen) and app.return_code is None
