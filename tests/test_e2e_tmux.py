@@ -145,7 +145,11 @@ def test_intake_with_a_scanned_card_then_search(terminal, cli_home):
     shown = terminal.wait_for("9901234")
     assert "nguyen van an9901234" not in shown
     # a coloured paste (bracketed, as a terminal sends it) arrives clean
-    terminal.keys("F4", "F3")
+    # F4 first and its screen waited for: the search screen behind still says "Tra cứu hồ sơ",
+    # and a paste sent while Today is on screen goes nowhere
+    terminal.keys("F4")
+    terminal.wait_for("Hôm nay, thứ Hai 23/11/2026")
+    terminal.keys("F3")
     terminal.wait_for("Tra cứu hồ sơ")
     subprocess.run([*terminal.base, "set-buffer", "\x1b[31mnguyen\x1b[0m van an"], check=True)
     subprocess.run([*terminal.base, "paste-buffer", "-p", "-t", "desk"], check=True)
