@@ -84,9 +84,16 @@ class BoardScreen(DeskScreen):
 
     # showing --------------------------------------------------------------------------
 
-    def show(self) -> None:
-        """Fetch and show the page that starts after ``starts[-1]``."""
-        self.page = board(self.app.desk, after=self.starts[-1], limit=self.page_size)
+    def show(self) -> bool:
+        """Fetch and show the page that starts after ``starts[-1]``; False if the store could not be read."""
+        try:
+            page = board(self.app.desk, after=self.starts[-1], limit=self.page_size)
+        except Exception as exc:  # a hub's PostgreSQL out of reach: said in a dialog, the page shown stays
+            self.app.show_error(exc)
+            if self.page is None:  # nothing shown yet: the table says why it is empty
+                self.table.border_subtitle = self.t("board.unread")
+            return False
+        self.page = page
         table = self.table
         table.clear()
         for line in self.page.desks:
@@ -99,6 +106,7 @@ class BoardScreen(DeskScreen):
             "\n".join(self._set_aside(problem) for problem in self.page.set_aside[:5])
         )
         self.refresh_bindings()
+        return True
 
     def _page_label(self) -> str:
         t = self.t
@@ -178,12 +186,14 @@ class BoardScreen(DeskScreen):
     def action_next_page(self) -> None:
         if self.page and self.page.next:
             self.starts.append(self.page.next)
-            self.show()
+            if not self.show():
+                self.starts.pop()  # still on the page shown
 
     def action_previous_page(self) -> None:
         if len(self.starts) > 1:
-            self.starts.pop()
-            self.show()
+            after = self.starts.pop()
+            if not self.show():
+                self.starts.append(after)  # still on the page shown
 
     def action_refresh(self) -> None:
         self.show()

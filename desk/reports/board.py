@@ -156,8 +156,9 @@ def _line(row: dict, duplicates: int, files: int, set_aside: int) -> DeskLine:
 
 
 def is_hub(desk) -> bool:
-    """Whether this home acts as a hub: it has push tokens, or desks enrolled at it or heard from."""
-    if desk.settings.hub_tokens:
+    """Whether this home acts as a hub: it has push tokens or a store of its own (``[hub] database``), or desks
+    enrolled at it or heard from (the store is not read when the settings say so: it may be out of reach)."""
+    if desk.settings.hub_tokens or desk.settings.hub_database:
         return True
     store = hub_store(desk)
     with store.reading() as db:
