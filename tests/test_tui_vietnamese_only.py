@@ -36,8 +36,13 @@ def fake_lp(tmp_path: Path, said: str, status: int) -> str:
 
 
 def flat(text: str) -> str:
-    """The screen's text without line breaks or the dialog's borders: a folded path reads whole again."""
-    return "".join(line.strip("█▌▐ ") for line in text.splitlines())
+    """The screen's text without line breaks or the dialog's borders: a folded path reads whole again. On a
+    line of the dialog, only what is inside its borders: the screen behind shows at the left of it (an
+    "N" of "Ngày sinh" before a path folded onto that line)."""
+    return "".join(
+        (line[line.index("█") : line.rindex("█") + 1] if "█" in line else line).strip("█▌▐ ")
+        for line in text.splitlines()
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a shell-script lp")
