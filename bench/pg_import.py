@@ -102,7 +102,7 @@ class _Sampler:
         import threading
 
         self.importer, self.postmaster = importer, postmaster
-        self.samples: list[tuple[float, tuple[float, float, float, float]]] = []
+        self.samples: list[tuple[float, tuple[float, float, float, float | None]]] = []
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -112,7 +112,7 @@ class _Sampler:
             self.samples.append((time.time(), self._sample()))
             self._done.wait(TICK_S)
 
-    def _sample(self) -> tuple[float, float, float, float]:
+    def _sample(self) -> tuple[float, float, float, float | None]:
         from bench.common import process_cpu
 
         main = other = reader = server = 0.0
@@ -127,21 +127,23 @@ class _Sampler:
                 reader += cpu
             elif self.postmaster is not None and (pid == self.postmaster or ppid == self.postmaster):
                 server += cpu
-        return main, other, reader, server
+        return main, other, reader, server if self.postmaster is not None else None
 
     def stop(self) -> None:
         self._done.set()
         self._thread.join()
 
-    def timeline(self, started_at: float) -> list[list[float]]:
+    def timeline(self, started_at: float) -> list[list[float | None]]:
         """[seconds from the import's start, then the CPU seconds of the importing process's main thread, its
-        other threads, the reading process, the server in the tick before], from the tick before the start.
+        other threads, the reading process, the server (None: a server not of this bench) in the tick before],
+        from the tick before the start.
 
         A process or thread that ended within a tick (the reading process at the end) counts nothing there."""
-        rows = []
+        rows: list[list[float | None]] = []
         for (_, before), (at, after) in zip(self.samples, self.samples[1:]):
             if at >= started_at - TICK_S:
-                rows.append([round(at - started_at, 2), *(round(max(0.0, a - b), 2) for a, b in zip(after, before))])
+                used = [None if a is None or b is None else round(max(0.0, a - b), 2) for a, b in zip(after, before)]
+                rows.append([round(at - started_at, 2), *used])
         return rows
 
 
