@@ -16,7 +16,13 @@ already migrated: a serving hub's case), the importing process's CPU seconds, it
 system time, from /proc) — on a shared machine CPU seconds are steadier than wall time; the load average
 as each run began (``pg_import_load``). ``import_20k_events_s`` scales the median linearly to 20,000 events. With
 ``--statements N``, the ``N`` statements of the last run's import that took the most time (``pg_stat_statements``:
-calls, rows, milliseconds, buffers, WAL bytes), to see where the server's time goes.
+calls, rows, milliseconds, buffers, WAL bytes), to see where the server's time goes. With ``--timeline``, the
+last run's timeline (``pg_import_timeline``): every 100 ms from the import's start, the CPU seconds each side
+used in it — the importing process's main thread (reading the blocks, checking them), its other threads (the
+writer of the blocks; the pool's), the reading process, the server (on the throw-away cluster) — and
+``pg_import_stamps``: when each block was checked and handed to the writer, and when the import returned (what
+runs after the last block: the writer's last blocks, the import's record, the commit, the duplicates' second
+pass), to see which parts run side by side and which alone.
 """
 
 from __future__ import annotations
@@ -57,7 +63,9 @@ def _url_of(admin_url: str, name: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def run_once(root: Path, source: Path, bundle_of, url: str, postmaster: int | None, statements: int = 0) -> dict:
+def run_once(
+    root: Path, source: Path, bundle_of, url: str, postmaster: int | None, statements: int = 0, timeline: bool = False
+) -> dict:
     """One import of the source desk's bundle into a new hub home on ``url``, in a process of its own."""
     from bench.bench_sync import _home
     from bench.common import enrol
@@ -69,25 +77,87 @@ def run_once(root: Path, source: Path, bundle_of, url: str, postmaster: int | No
     desk_home = Home(shutil.copytree(source, root / "desk"))
     enrol(hub_home, desk_home)
     bundle = bundle_of(desk_home, str(ensure_hub_identity(hub_home).to_public()), root / "out")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.pg_import",
-            "--child",
-            str(hub_home.root),
-            str(bundle),
-            str(postmaster or 0),
-            str(statements),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"the import failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout)
+    command = [sys.executable, "-m", "bench.pg_import", "--child", str(hub_home.root), str(bundle)]
+    command += [str(postmaster or 0), str(statements), str(int(timeline))]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT) as child_p:
+        sampler = _Sampler(child_p.pid, postmaster) if timeline else None
+        try:
+            out, err = child_p.communicate(timeout=600)
+        finally:
+            if sampler is not None:
+                sampler.stop()
+    if child_p.returncode != 0:
+        raise SystemExit(f"the import failed ({child_p.returncode}):\n{err[-3000:]}")
+    result = json.loads(out)
+    if sampler is not None:
+        result["timeline"] = sampler.timeline(result.pop("started_at"))
+    return result
+
+
+class _Sampler:
+    """Every :data:`TICK_S`, the CPU seconds (``/proc``) of the importing process's threads (its main one apart),
+    of its children (the reading process) and of the server's processes (the postmaster's children)."""
+
+    def __init__(self, importer: int, postmaster: int | None) -> None:
+        import threading
+
+        self.importer, self.postmaster = importer, postmaster
+        self.samples: list[tuple[float, tuple[float, float, float, float | None]]] = []
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._done.is_set():
+            self.samples.append((time.time(), self._sample()))
+            self._done.wait(TICK_S)
+
+    def _sample(self) -> tuple[float, float, float, float | None]:
+        from bench.common import process_cpu
+
+        main = other = reader = server = 0.0
+        for task in Path(f"/proc/{self.importer}/task").glob("*/stat"):
+            cpu = _stat_cpu_s(task)
+            if task.parent.name == str(self.importer):
+                main = cpu
+            else:
+                other += cpu
+        for pid, ppid, cpu in process_cpu():
+            if ppid == self.importer:
+                reader += cpu
+            elif self.postmaster is not None and (pid == self.postmaster or ppid == self.postmaster):
+                server += cpu
+        return main, other, reader, server if self.postmaster is not None else None
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def timeline(self, started_at: float) -> list[list[float | None]]:
+        """[seconds from the import's start, then the CPU seconds of the importing process's main thread, its
+        other threads, the reading process, the server (None: a server not of this bench) in the tick before],
+        from the tick before the start.
+
+        A process or thread that ended within a tick (the reading process at the end) counts nothing there."""
+        rows: list[list[float | None]] = []
+        for (_, before), (at, after) in zip(self.samples, self.samples[1:]):
+            if at >= started_at - TICK_S:
+                used = [None if a is None or b is None else round(max(0.0, a - b), 2) for a, b in zip(after, before)]
+                rows.append([round(at - started_at, 2), *used])
+        return rows
+
+
+TICK_S = 0.1
+"""The timeline's tick."""
+
+
+def _stat_cpu_s(path: Path) -> float:
+    """User + system seconds of a ``/proc/…/stat`` (0 when it is gone)."""
+    try:
+        fields = path.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _export(desk_home, seal_to: str, out: Path) -> Path:
@@ -96,7 +166,7 @@ def _export(desk_home, seal_to: str, out: Path) -> Path:
     return path
 
 
-def child(hub_root: Path, bundle: Path, postmaster: int | None, statements: int = 0) -> dict:
+def child(hub_root: Path, bundle: Path, postmaster: int | None, statements: int = 0, timeline: bool = False) -> dict:
     """In the importing process: the store opened (pool, schema), then the import measured."""
     from desk.config import Home
     from desk.context import open_desk
@@ -113,9 +183,14 @@ def child(hub_root: Path, bundle: Path, postmaster: int | None, statements: int 
         server_before = server_cpu_s(postmaster)
         children = _children_cpu_s()
         load = os.getloadavg()[0]
+        stamps: list[float] = []
+        started_at = time.time()
         t, c = time.perf_counter(), time.process_time()
-        result = import_bundle(hub, bundle)
+        result = import_bundle(
+            hub, bundle, progress=(lambda done, total: stamps.append(time.time())) if timeline else None
+        )
         wall, cpu = time.perf_counter() - t, time.process_time() - c
+        stamps.append(time.time())
         server_after = server_cpu_s(postmaster)
         reader = _children_cpu_s() - children
         with store.reading() as db:
@@ -135,6 +210,7 @@ def child(hub_root: Path, bundle: Path, postmaster: int | None, statements: int 
         "events_in_database": events,
         "dossiers_in_database": dossiers,
         **({"statements": top} if top is not None else {}),
+        **({"started_at": started_at, "stamps": [round(at - started_at, 3) for at in stamps]} if timeline else {}),
     }
 
 
@@ -147,7 +223,13 @@ def _children_cpu_s() -> float:
 
 
 def bench(
-    events: int = 20_000, runs: int = 3, url: str | None = None, *, fsync: bool = False, statements: int = 0
+    events: int = 20_000,
+    runs: int = 3,
+    url: str | None = None,
+    *,
+    fsync: bool = False,
+    statements: int = 0,
+    timeline: bool = False,
 ) -> dict:
     from bench.bench_sync import make_desk_with_events
 
@@ -164,7 +246,9 @@ def bench(
                 _database(admin, name, statements=bool(statements))
                 try:
                     url_i = _url_of(admin, name)
-                    measured.append(run_once(root / f"run{i}", source, _export, url_i, postmaster, statements))
+                    measured.append(
+                        run_once(root / f"run{i}", source, _export, url_i, postmaster, statements, timeline)
+                    )
                 finally:
                     from desk.sync.store import close_pools
 
@@ -193,6 +277,15 @@ def bench(
         "pg_import_fsync": None if url else fsync,  # a server of its own: as it is configured
         "pg_import_dossiers": measured[-1]["dossiers_in_database"],
         **({"pg_import_statements": measured[-1]["statements"]} if statements else {}),
+        **(
+            {
+                "pg_import_timeline_columns": ["s", "importer_main", "importer_other_threads", "reader", "server"],
+                "pg_import_timeline": measured[-1]["timeline"],
+                "pg_import_stamps": measured[-1]["stamps"],
+            }
+            if timeline
+            else {}
+        ),
     }
 
 
@@ -200,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
         postmaster = int(argv[3]) or None
-        print(json.dumps(child(Path(argv[1]), Path(argv[2]), postmaster, int(argv[4]))))
+        print(json.dumps(child(Path(argv[1]), Path(argv[2]), postmaster, int(argv[4]), argv[5] == "1")))
         return 0
     parser = argparse.ArgumentParser(prog="python -m bench.pg_import", description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20_000)
@@ -217,8 +310,17 @@ def main(argv: list[str] | None = None) -> int:
         help="also the N statements of the last run's import that took the most time (pg_stat_statements; "
         "the extension must be loadable: on the throw-away cluster it is)",
     )
+    parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="also the last run's CPU seconds every 100 ms: the importing process's main thread and other threads, "
+        "the reading process, the server (on the throw-away cluster), and when each block was handed to the writer",
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(bench(args.events, args.runs, args.url, fsync=args.fsync, statements=args.statements), indent=2))
+    measured = bench(
+        args.events, args.runs, args.url, fsync=args.fsync, statements=args.statements, timeline=args.timeline
+    )
+    print(json.dumps(measured, indent=2))
     return 0
 
 

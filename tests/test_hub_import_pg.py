@@ -72,6 +72,7 @@ def test_the_import_bench_runs_and_says_its_figures(pg_cluster):
             "1",
             "--url",
             pg_cluster.url("postgres"),
+            "--timeline",
         ],
         capture_output=True,
         text=True,
@@ -87,6 +88,12 @@ def test_the_import_bench_runs_and_says_its_figures(pg_cluster):
     assert (
         figures["pg_import_server_cpu_s"] is None
     )  # a server of its own: its processes are not this machine's to read
+    # the timeline: a row a tick (its time, then the CPU of each side; the server's unknown here), and when the
+    # block was handed to the writer and when the import returned, from its start
+    assert figures["pg_import_timeline_columns"][1:] == ["importer_main", "importer_other_threads", "reader", "server"]
+    rows, stamps = figures["pg_import_timeline"], figures["pg_import_stamps"]
+    assert rows and all(len(row) == 5 and row[4] is None and min(row[1:4]) >= 0 for row in rows)
+    assert len(stamps) >= 2 and stamps == sorted(stamps) and stamps[0] > 0
 
 
 def test_the_hubs_connections_compile_nothing_and_store_payloads_with_lz4(tmp_path, now, pg_url):
