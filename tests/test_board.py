@@ -269,6 +269,9 @@ class Tracing:
         self.seen.append((sql, params))
         return self.db.execute(sql, params)
 
+    def by_index(self):  # PostgreSQL's blocks of statements by index (db.pg.connection.PgConn.by_index)
+        return self.db.by_index()
+
 
 @pytest.mark.parametrize("hub_store", ["postgresql"], indirect=True)
 def test_board_reads_postgresql_by_index(hub_and_desks):

@@ -104,21 +104,15 @@ def _duplicate_of(a: str, window_days: int) -> str:
 def by_index(db: PgConn) -> Iterator[None]:
     """The statements inside look rows up by index, whatever the planner's statistics say (none yet for the
     dossiers a batch of a new hub is writing: it would scan every dossier for each one), as SQLite's
-    ``INDEXED BY`` does for ``db.board_queries``. Inside a transaction."""
-    db.execute("SET LOCAL enable_seqscan = off")
-    try:
+    ``INDEXED BY`` does for ``db.board_queries``. Inside a transaction (:meth:`PgConn.by_index`: blocks one after
+    the other share one ``SET``)."""
+    with db.by_index():
         yield
-    finally:
-        db.execute("SET LOCAL enable_seqscan = on")
-
-
-def _flag(db: PgConn, codes: list[str]) -> None:
-    """Record both ways the duplicates of the dossiers ``codes`` (each person looked up by ID number)."""
-    with by_index(db):
-        _flag_by_index(db, codes)
 
 
 def _flag_by_index(db: PgConn, codes: list[str]) -> None:
+    """Record both ways the duplicates of the dossiers ``codes`` (each person looked up by ID number); inside
+    :func:`by_index`."""
     # the dossiers written, then every dossier of their people (by ID number: never a range of every desk's
     # dossiers by date, which a planner without statistics would take), then the pairs among those
     db.execute(
@@ -148,13 +142,18 @@ def flag_duplicates(db: PgConn, codes: list[str]) -> None:
     dossier of the same person that another desk's transaction was writing at the same moment is seen then
     by the later of the two. The second pass is recorded in this transaction (``hub_duplicate_rechecks``) so
     that a worker dying before it leaves it to the others (:func:`finish_rechecks`)."""
+    # all by index: the old flags by the keys of hub_duplicates, as those flagged (and what follows in write_rows:
+    # the missing files, the QĐ 766 sums) — one SET for the whole run of statements (PgConn.by_index)
     for i in range(0, len(codes), CHUNK):
         part = list(codes[i : i + CHUNK])
-        db.execute(
-            "DELETE FROM hub_duplicates WHERE code = ANY(%b::text[]) OR other_code = ANY(%b::text[])", (part, part)
-        )
-        _flag(db, part)
-        db.execute("INSERT INTO hub_duplicate_rechecks(code) SELECT unnest(%b::text[]) ON CONFLICT DO NOTHING", (part,))
+        with by_index(db):
+            db.execute(
+                "DELETE FROM hub_duplicates WHERE code = ANY(%b::text[]) OR other_code = ANY(%b::text[])", (part, part)
+            )
+            _flag_by_index(db, part)
+            db.execute(
+                "INSERT INTO hub_duplicate_rechecks(code) SELECT unnest(%b::text[]) ON CONFLICT DO NOTHING", (part,)
+            )
     if codes:
         second = next((step for step in db.after_commit if isinstance(step, _SecondPass)), None)
         if second is None:

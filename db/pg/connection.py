@@ -55,13 +55,45 @@ class PgConn:
         self.after_commit: list[Callable[[PgConn], None]] = []
         """What to do once the transaction of :meth:`PgPool.writing` committed, each in a short transaction
         of its own (best effort: a failure there is left, the transaction having committed)."""
+        self._by_index = 0  # blocks of :meth:`by_index` open
+        self._seqscan: bool | None = True  # enable_seqscan as this transaction has it (None: not known)
 
     def execute(self, sql: str, params: Any = None) -> Any:
+        if not self._by_index and self._seqscan is not True:
+            self._seqscan_on()
         return self.conn.execute(sql, params)
 
     def executemany(self, sql: str, rows: Any) -> None:
+        if not self._by_index and self._seqscan is not True:
+            self._seqscan_on()
         with self.conn.cursor() as cur:
             cur.executemany(sql, rows)
+
+    def _seqscan_on(self) -> None:
+        self.conn.execute("SET LOCAL enable_seqscan = on")
+        self._seqscan = True
+
+    @contextlib.contextmanager
+    def by_index(self) -> Iterator[None]:
+        """The statements inside look rows up by index (``SET LOCAL enable_seqscan = off``), the others as the
+        planner sees fit. Sequential scans come back only before the next statement outside such a block (not
+        at each block's end): blocks one after the other, or ending the transaction, cost one ``SET``, not a
+        pair each. Inside a transaction; :meth:`ended` when it is over."""
+        if self._seqscan is not False:
+            self.conn.execute("SET LOCAL enable_seqscan = off")
+            self._seqscan = False
+        self._by_index += 1
+        try:
+            yield
+        except BaseException:
+            self._seqscan = None  # a savepoint rolled back may have undone the SET: said again either way
+            raise
+        finally:
+            self._by_index -= 1
+
+    def ended(self) -> None:
+        """The transaction is over (committed or rolled back): its ``SET LOCAL`` with it."""
+        self._by_index, self._seqscan = 0, True
 
     @contextlib.contextmanager
     def side(self) -> Iterator[PgConn]:
@@ -167,16 +199,21 @@ class PgPool:
         committed, the handle's ``after_commit`` steps."""
         with self.pool.connection() as conn:
             handle = PgConn(conn, self)
-            with conn.transaction():
-                if lock is not None:
-                    conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock,))
-                yield handle
+            try:
+                with conn.transaction():
+                    if lock is not None:
+                        conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock,))
+                    yield handle
+            finally:
+                handle.ended()
             for then in handle.after_commit:
                 try:
                     with conn.transaction():
                         then(handle)
                 except psycopg.Error:
                     pass
+                finally:
+                    handle.ended()
 
     def close(self) -> None:
         self.pool.close()

@@ -60,11 +60,13 @@ def insert_event_rows(db: PgConn, rows: Iterable[tuple], snapshots: Mapping[int,
     savepoint (about half the server's CPU of an ``INSERT … ON CONFLICT DO NOTHING RETURNING``), and only if
     one is known there already (its unique keys refuse it: a batch sent again, a race, a move resumed) by that
     one statement skipping the known ones; then the new events straight into their month partitions by COPY."""
-    rows = [(*r[:7], r[7].encode() if isinstance(r[7], str) else bytes(r[7]), *r[8:]) for r in rows]
+    rows = [r if type(r[7]) is bytes else (*r[:7], _utf8(r[7]), *r[8:]) for r in rows]
     if not rows:
         return 0
-    ensure_partitions(db, {month_of(r[5]) for r in rows})
-    days = [date.fromisoformat(r[5][:10]) for r in rows]
+    day_texts = [r[5][:10] for r in rows]
+    day_of = {text: date.fromisoformat(text) for text in set(day_texts)}  # a batch's events fall on a few days
+    ensure_partitions(db, {day.replace(day=1) for day in day_of.values()})
+    days = [day_of[text] for text in day_texts]
     try:
         with db.conn.transaction():  # a savepoint: a known event id undoes the COPY alone
             copy_rows(
@@ -75,16 +77,38 @@ def insert_event_rows(db: PgConn, rows: Iterable[tuple], snapshots: Mapping[int,
         if len(fresh) < len(rows):
             kept = [(r, d) for r, d in zip(rows, days) if r[2] in fresh]
             rows, days = [r for r, _ in kept], [d for _, d in kept]
-    with_snapshot = [_snapshot_columns(r, snapshots) for r in rows]
+    with_snapshot = _with_snapshots(rows, days, snapshots)
     copy_rows(
         db,
         "events",
         (*EVENT_COLUMNS, "at_day", "snapshot_id", "snapshot_status", "has_snapshot"),
-        ((*r, d, *s) for r, d, s in zip(rows, days, with_snapshot)),
+        with_snapshot,
         _EVENT_TYPES,
     )
-    _keep_latest(db, rows, [s[2] for s in with_snapshot])
+    _keep_latest(db, rows, [row[-1] for row in with_snapshot])
     return len(rows)
+
+
+def _utf8(payload: str | bytes | memoryview) -> bytes:
+    return payload.encode() if isinstance(payload, str) else bytes(payload)
+
+
+def _with_snapshots(rows: list[tuple], days: list[date], snapshots: Mapping[int, tuple] | None) -> list[tuple]:
+    """The rows of ``events``: each event's, its day, and (snapshot_id, snapshot_status, has_snapshot)."""
+    if snapshots is None:
+        return [(*r, d, *_snapshot_columns(r, None)) for r, d in zip(rows, days)]
+    out = []
+    get = snapshots.get
+    for r, d in zip(rows, days):
+        found = get(r[1])
+        if found is None:
+            out.append((*r, d, None, None, False))
+        else:
+            dossier_id, status = found
+            if type(dossier_id) is not str or type(status) is not str:  # as _snapshot_columns says them
+                dossier_id, status = _text(dossier_id), _text(status)
+            out.append((*r, d, dossier_id, status, True))
+    return out
 
 
 _ID_COLUMNS = ("event_id", "desk_id", "seq", "at_day", "prev_hash", "hash")

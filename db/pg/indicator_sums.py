@@ -134,13 +134,10 @@ def refresh(db: PgConn, codes: list[str]) -> None:
     # by the indexes (dossiers' code, events' dossier_code, component_lines' dossier_id): rows written in this
     # very transaction have no planner statistics yet, and a plan made without them scanned whole month
     # partitions per chunk (a 20,000-event bundle: 11 s of server CPU instead of well under 1 s)
-    db.execute("SET LOCAL enable_seqscan = off")
-    try:
+    with db.by_index():
         _add(db, "DELETE FROM indicator_facts WHERE code = ANY(%b) RETURNING *", (chosen,), -1)
         facts = facts_select("d.code = ANY(%b)", _acked(db), "e.dossier_code = ANY(%b)")
         _add(db, f"INSERT INTO indicator_facts({', '.join(FACT_COLUMNS)}) {facts} RETURNING *", (chosen, chosen), 1)
-    finally:
-        db.execute("SET LOCAL enable_seqscan = on")
 
 
 def rebuild_all(db: PgConn) -> None:
