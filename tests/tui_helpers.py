@@ -288,8 +288,8 @@ _waiting_app: ContextVar = ContextVar("_waiting_app", default=None)
 TIMER_WAIT = 0.005
 """Seconds :func:`until` sleeps when nothing but a timer is left to happen (rather than turn the loop meanwhile)."""
 
-WORKER_WAIT = 0.001
-"""Seconds between two looks at a worker still running (its thread needs the time, not the loop)."""
+LOOK_AGAIN = 0.002
+"""Seconds between two looks at the app still busy (every widget's queue is looked at each time)."""
 
 
 async def _until_done(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
@@ -315,7 +315,7 @@ async def _until_done(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
             return
         if time.monotonic() > deadline:
             return
-        await asyncio.sleep(WORKER_WAIT if running else 0)
+        await asyncio.sleep(LOOK_AGAIN)  # the app's tasks take their messages meanwhile (a turn at a time cost more)
 
 
 def _working(app) -> bool:
