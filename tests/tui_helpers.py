@@ -233,11 +233,12 @@ PAUSE_TURNS = 20
 def patient_pilot(patience: float) -> Iterator[None]:
     """Meanwhile Pilot waits for the app by what is left to do in it, not by how busy the process looks.
 
-    ``pilot.pause()`` returns when the process seems idle, judged by its CPU time against the wall clock;
-    on a busy machine the process is not running much anyway, so a pause could return with the messages
-    that the keys set off still waiting (the next screen not composed, a dialog not yet closed). Here a
-    pause goes on, a few turns at most, until no message waits in the app, its screens or their widgets
-    (timers and workers are not waited for, as before). And Pilot's own wait for a screen to take its
+    ``pilot.pause()`` and each key of ``pilot.press()`` waited until the process seemed idle, judged by its
+    CPU time against the wall clock (20 ms of sleep at least); on a busy machine the process is not running
+    much anyway, so a pause could return with the messages that the keys set off still waiting (the next
+    screen not composed, a dialog not yet closed). Here they wait for the app itself (:func:`_until_done`),
+    and a pause goes on, a few turns at most, until no message waits in the app, its screens or their
+    widgets (timers are not waited for, as before). And Pilot's own wait for a screen to take its
     messages gets ``patience`` seconds instead of 30, which ran out on such a machine with nothing wrong.
     """
     import textual.app
@@ -297,8 +298,8 @@ async def _until_done(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
 
     Textual's ``wait_for_idle`` sleeps 20 ms at least, and on until the process's CPU time stops
     advancing (up to ``max_sleep``): 40 ms a key at least, most of a TUI test's wall spent asleep,
-    and a guess on a loaded machine. Here the loop turns until no message waits in the app, its
-    screens or their widgets and no worker of the app runs, or ``max_sleep`` seconds have passed
+    and a guess on a loaded machine. Here it looks every :data:`LOOK_AGAIN` seconds until no message
+    waits in the app, its screens or their widgets and no worker of the app runs, or ``max_sleep`` seconds have passed
     (as before, the wait decides nothing: the assertion after it says what is missing). Timers
     are not waited for: a test that needs one to run out waits for what it does (:func:`until`).
     """
