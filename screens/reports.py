@@ -154,8 +154,13 @@ class ReportsScreen(DeskScreen):
         for kind in PERIODS:
             self.query_one(f"#period-{kind}").set_class(kind == self.period, "-active")
         self.query_one("#report-title", Static).update(self._title(*indicators.period(self.period)))
-        self.set_class(True, "-loading")
+        self._loading(True)
         self.compute_worker(self.period)
+
+    def _loading(self, loading: bool) -> None:
+        # on the figures that dim, not the screen: a class on the screen restyles every widget of it
+        for box in self.query("#report-counts, #report-rates"):
+            box.set_class(loading, "-loading")
 
     def _title(self, first: date, last: date) -> str:
         t = self.t
@@ -182,7 +187,7 @@ class ReportsScreen(DeskScreen):
     def _ready(self, event: IndicatorsReady) -> None:
         if event.period != self.period:
             return  # the clerk switched meanwhile; the newer figures are on their way
-        self.set_class(False, "-loading")
+        self._loading(False)
         self.figures = event.indicators
         self.qd766 = event.qd766
         self._show(event.indicators)
@@ -312,4 +317,4 @@ class ReportsScreen(DeskScreen):
             self.refresh_bindings()
             self._status(self.t("reports.print_failed"), error=True)
         else:
-            self.set_class(False, "-loading")
+            self._loading(False)

@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 SCAN = "001099012345|123456789|Nguyễn Văn An|01011999|Nam|Số 1 Phố Huế, Hai Bà Trưng, Hà Nội|15082021"
 """What a scanner reads from the demo applicant's chip ID card."""
@@ -148,6 +149,8 @@ async def until(pilot, condition: Callable[[], object], *, timeout: float = 30.0
             return True
         if patience.exhausted():
             return False
+        if _messages_done(pilot.app) and not _working(pilot.app):
+            await asyncio.sleep(TIMER_WAIT)  # only a timer can change something now: let it run out
 
 
 def _quiet(app) -> bool:
@@ -230,34 +233,98 @@ PAUSE_TURNS = 20
 def patient_pilot(patience: float) -> Iterator[None]:
     """Meanwhile Pilot waits for the app by what is left to do in it, not by how busy the process looks.
 
-    ``pilot.pause()`` returns when the process seems idle, judged by its CPU time against the wall clock;
-    on a busy machine the process is not running much anyway, so a pause could return with the messages
-    that the keys set off still waiting (the next screen not composed, a dialog not yet closed). Here a
-    pause goes on, a few turns at most, until no message waits in the app, its screens or their widgets
-    (timers and workers are not waited for, as before). And Pilot's own wait for a screen to take its
+    ``pilot.pause()`` and each key of ``pilot.press()`` waited until the process seemed idle, judged by its
+    CPU time against the wall clock (20 ms of sleep at least); on a busy machine the process is not running
+    much anyway, so a pause could return with the messages that the keys set off still waiting (the next
+    screen not composed, a dialog not yet closed). Here they wait for the app itself (:func:`_until_done`),
+    and a pause goes on, a few turns at most, until no message waits in the app, its screens or their
+    widgets (timers are not waited for, as before). And Pilot's own wait for a screen to take its
     messages gets ``patience`` seconds instead of 30, which ran out on such a machine with nothing wrong.
     """
+    import textual.app
+    import textual.pilot
+    from textual.app import App
     from textual.pilot import Pilot
 
-    pause, wait_for_screen = Pilot.pause, Pilot._wait_for_screen
+    pause, wait_for_screen, press_keys = Pilot.pause, Pilot._wait_for_screen, App._press_keys
+    idle = textual.pilot.wait_for_idle, textual.app.wait_for_idle
 
     async def patient_pause(self, delay: float | None = None) -> None:
-        await pause(self, delay)
-        if delay is None:
-            for _ in range(PAUSE_TURNS):
-                if _messages_done(self.app):
-                    break
-                await pause(self)
+        token = _waiting_app.set(self.app)
+        try:
+            await pause(self, delay)
+            if delay is None:
+                for _ in range(PAUSE_TURNS):
+                    if _messages_done(self.app):
+                        break
+                    await pause(self)
+        finally:
+            _waiting_app.reset(token)
 
     async def patient_wait_for_screen(self, timeout: float = patience) -> bool:
         return await wait_for_screen(self, timeout)
 
+    async def pressed_until_done(self, keys) -> None:
+        token = _waiting_app.set(self)
+        try:
+            await press_keys(self, keys)
+        finally:
+            _waiting_app.reset(token)
+
     Pilot.pause = patient_pause  # type: ignore[method-assign]
     Pilot._wait_for_screen = patient_wait_for_screen  # type: ignore[method-assign]
+    App._press_keys = pressed_until_done  # type: ignore[method-assign]
+    textual.pilot.wait_for_idle = textual.app.wait_for_idle = _until_done  # type: ignore[assignment]
     try:
         yield
     finally:
         Pilot.pause, Pilot._wait_for_screen = pause, wait_for_screen  # type: ignore[method-assign]
+        App._press_keys = press_keys  # type: ignore[method-assign]
+        textual.pilot.wait_for_idle, textual.app.wait_for_idle = idle  # type: ignore[assignment]
+
+
+_waiting_app: ContextVar = ContextVar("_waiting_app", default=None)
+"""The app a pause or a key press of Pilot waits for (see :func:`_until_done`)."""
+
+TIMER_WAIT = 0.005
+"""Seconds :func:`until` sleeps when nothing but a timer is left to happen (rather than turn the loop meanwhile)."""
+
+LOOK_AGAIN = 0.002
+"""Seconds between two looks at the app still busy (every widget's queue is looked at each time)."""
+
+
+async def _until_done(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
+    """What Pilot waits for after a key and in a pause: the app done with its messages and workers.
+
+    Textual's ``wait_for_idle`` sleeps 20 ms at least, and on until the process's CPU time stops
+    advancing (up to ``max_sleep``): 40 ms a key at least, most of a TUI test's wall spent asleep,
+    and a guess on a loaded machine. Here it looks every :data:`LOOK_AGAIN` seconds until no message
+    waits in the app, its screens or their widgets and no worker of the app runs, or ``max_sleep`` seconds have passed
+    (as before, the wait decides nothing: the assertion after it says what is missing). Timers
+    are not waited for: a test that needs one to run out waits for what it does (:func:`until`).
+    """
+    app = _waiting_app.get()
+    if app is None:  # not a pause nor a key (``pilot.exit``): Textual's wait
+        from textual._wait import wait_for_idle
+
+        return await wait_for_idle(min_sleep, max_sleep)
+    deadline = time.monotonic() + max_sleep
+    await asyncio.sleep(0)
+    while True:
+        running = _working(app)
+        if not running and _messages_done(app):
+            return
+        if time.monotonic() > deadline:
+            return
+        await asyncio.sleep(LOOK_AGAIN)  # the app's tasks take their messages meanwhile (a turn at a time cost more)
+
+
+def _working(app) -> bool:
+    """A worker of the app has not finished (a closed app has none)."""
+    try:
+        return any(not worker.is_finished for worker in app.workers)
+    except Exception:
+        return False
 
 
 def _messages_done(app) -> bool:

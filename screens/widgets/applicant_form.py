@@ -103,8 +103,9 @@ class ApplicantForm(Vertical):
         shown = problem.content
         if shown != text:  # each keystroke validates every field: the same words are not laid out again
             # nor the screen, for other words as high as the ones shown ("… has 3 digits", "… has 4 digits")
+            # (not laid out yet, 0 wide, when keys come faster than the refresh: the words are laid out then)
             width, height = problem.content_size
-            same_height = bool(shown and text) and Content(text).get_height(problem.styles, width) == height
+            same_height = bool(shown and text and width) and Content(text).get_height(problem.styles, width) == height
             problem.update(text, layout=not same_height)
         problem.set_class(bool(text), "-shown")
         for each in TONES:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class DeskFooter(Footer):
@@ -42,6 +44,14 @@ class DeskFooter(Footer):
             return
         self._shown = shown
         await self.recompose()
+
+    def compose(self) -> ComposeResult:
+        # a key bound to the footer's ``compact`` starts with the footer's value: Textual's FooterKey starts
+        # compact, and was styled again twice as it mounted (the class given, then taken back by the binding)
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget._reactive_connect and "compact" in widget._reactive_connect:
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     def _keys(self) -> tuple:
         return tuple(
