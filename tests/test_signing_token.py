@@ -34,14 +34,27 @@ TOKEN = "desk-token"
 KEY = "clerk-key"
 
 
+_this_process: dict[str, str] = {}
+"""The SoftHSM configuration this process made ("conf"): SoftHSM reads the first one it is given for good."""
+
+
 @pytest.fixture(scope="module")
 def token(tmp_path_factory, test_ca):
-    """The SoftHSM library path, with a token holding the clerk's key and certificate."""
+    """The SoftHSM library path, with a token holding the clerk's key and certificate.
+
+    Made once per process: the module's tests may run in two stretches in one process (the suite's order, an
+    xdist worker taking tests from another), and a second token made then would not be the one SoftHSM reads
+    (the clerk's certificate put twice on the first: "more than one certificate with label 'clerk-key'")."""
     lib = softhsm_lib()
     assert lib is not None, "SoftHSM2 is not installed: apt-get install softhsm2 (see .ci/run)"
     before = os.environ.get("SOFTHSM2_CONF")
-    os.environ["SOFTHSM2_CONF"] = str(init_softhsm(tmp_path_factory.mktemp("softhsm"), (TOKEN,)))
-    put_clerk_on_token(lib, TOKEN, KEY, test_ca, "Trần Văn Token")
+    if "conf" in _this_process:
+        os.environ["SOFTHSM2_CONF"] = _this_process["conf"]
+    else:
+        os.environ["SOFTHSM2_CONF"] = _this_process["conf"] = str(
+            init_softhsm(tmp_path_factory.mktemp("softhsm"), (TOKEN,))
+        )
+        put_clerk_on_token(lib, TOKEN, KEY, test_ca, "Trần Văn Token")
     yield lib
     signing.forget()
     if before is None:
