@@ -56,7 +56,10 @@ test: $(VENV)/.stamp-test
 SUITE_TMP := $(shell d=/dev/shm; test -d $$d -a -w $$d \
 	&& test "$$(df -Pk $$d | awk 'NR==2 {print $$4}')" -gt 2097152 2>/dev/null \
 	&& ! awk '$$2 == "/dev/shm" && $$4 ~ /noexec/ {found=1} END {exit !found}' /proc/mounts 2>/dev/null && echo $$d)
-SUITE := $(PY) -m pytest -q -n auto --dist worksteal
+# WORKERS: pytest-xdist's workers (auto: one per core; `make suite WORKERS=4` to try more workers than cores). The
+# tests are ordered costliest first in each worker's share (tests/order_helpers.py, tests/suite_costs.txt)
+WORKERS ?= auto
+SUITE := $(PY) -m pytest -q -n $(WORKERS) --dist worksteal
 
 # the suite on every core (pytest-xdist); tests idle in the TUI steal work from a busy neighbour
 suite: $(VENV)/.stamp-test
