@@ -323,6 +323,15 @@ async def test_a_paste_into_the_intake_form_is_stored_clean(app, desk):
 # --- the footer and the cheat-sheet --------------------------------------------------------------
 
 
+def footer_laid_out(app) -> bool:
+    """The footer's keys have their size: the layout after a new screen's footer was built has run (before
+    it the keys have no width, and every key would look cut)."""
+    from textual.widgets._footer import FooterKey
+
+    keys = list(app.screen.query(FooterKey))
+    return bool(keys) and all(key.size.width > 0 for key in keys)
+
+
 def footer_fits(app) -> list[str]:
     """The footer's keys that are cut or covered (by the palette key or the screen's edge)."""
     from textual.widgets._footer import FooterKey
@@ -350,14 +359,14 @@ async def test_the_footer_never_cuts_a_key_and_hidden_keys_stay_reachable(app, d
     async with app.run_test(size=(width, 24)) as pilot:
         for keys in (("f4",), ("f2",), ("f3",), ("f5",), ("f6",), ("f7",)):
             await pilot.press(*keys)
-            await settle(pilot)
+            await settle(pilot, lambda: footer_laid_out(app))
             assert footer_fits(app) == [], (keys, width)
         await pilot.press("f4")
         app.post_message(OpenDossier(an.code))
-        await settle(pilot)
+        await settle(pilot, lambda: footer_laid_out(app))
         assert footer_fits(app) == [], [(k.region, k.render().plain) for k in app.screen.query("FooterKey")]
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot, lambda: footer_laid_out(app))
         assert footer_fits(app) == []
         await pilot.press("escape", "escape")
         await pilot.pause()
