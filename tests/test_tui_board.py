@@ -8,11 +8,11 @@ from desk.sync.outbox import outbox_of
 from desk.sync.store import hub_store
 from screens.app import DeskApp
 from screens.board import BoardScreen
-from screens.dialogs.basic import ErrorDialog
 from screens.dialogs.cheatsheet import CheatSheet
 from screens.sync import SyncScreen
 from tests.test_board import hub_and_desks  # noqa: F401 (the fixture)
 from tests.test_hub_store import make_hub
+from tests.test_tui_hub_search import UNREACHABLE, said_then_back_to
 from tests.test_tui_strings import test_every_binding_has_an_id_a_label_and_a_command as check_bindings
 from tests.tui_helpers import SIZE, pilot_test, settle, visible_text
 
@@ -93,22 +93,14 @@ async def test_a_desk_that_is_no_hub_has_no_board_key(desk):
 
 @pilot_test
 async def test_a_board_whose_postgresql_is_out_of_reach_says_so_and_goes_on(tmp_path, now):
-    hub = make_hub(tmp_path / "hub", "postgresql://hub@/nodb?host=/nonexistent-desk-pg")
+    hub = make_hub(tmp_path / "hub", UNREACHABLE)
     app = DeskApp(hub.root, "vi")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f5")
         await settle(pilot)
         assert isinstance(app.screen, SyncScreen)
         await pilot.press("b")
-        await settle(pilot, lambda: isinstance(app.screen, ErrorDialog))
-        assert isinstance(app.screen, ErrorDialog)
-        assert "nonexistent-desk-pg" in visible_text(app)  # the problem's words name the database
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, BoardScreen) and app.return_code is None
+        await said_then_back_to(pilot, BoardScreen)
         assert rows(app) == [] and "Chưa đọc được danh sách quầy từ cơ sở dữ liệu · F5: thử lại" in visible_text(app)
         await pilot.press("f5")  # still out of reach: said again, the app goes on
-        await settle(pilot, lambda: isinstance(app.screen, ErrorDialog))
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, BoardScreen) and app.return_code is None
+        await said_then_back_to(pilot, BoardScreen)

@@ -102,15 +102,25 @@ async def test_at_a_postgresql_hub_search_pages_through_the_store(tmp_path, now,
         assert "Trang 3" in visible_text(app)
 
 
+UNREACHABLE = "postgresql://hub@/nodb?host=/nonexistent-desk-pg"
+"""A hub database no server answers for."""
+
+
+async def said_then_back_to(pilot, screen_type) -> None:
+    """An error dialog names the database out of reach; Escape goes back to a ``screen_type``, the app running."""
+    app = pilot.app
+    await settle(pilot, lambda: isinstance(app.screen, ErrorDialog))
+    assert isinstance(app.screen, ErrorDialog)
+    assert "nonexistent-desk-pg" in visible_text(app)  # the problem's words name the database
+    await pilot.press("escape")
+    await settle(pilot)
+    assert isinstance(app.screen, screen_type) and app.return_code is None
+
+
 @pilot_test
 async def test_a_hub_whose_postgresql_is_out_of_reach_says_so_and_goes_on(tmp_path, now):
-    hub = make_hub(tmp_path / "hub", "postgresql://hub@/nodb?host=/nonexistent-desk-pg")
+    hub = make_hub(tmp_path / "hub", UNREACHABLE)
     app = DeskApp(hub.root, "vi")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f3", *"nguyen van duc", "enter")
-        await settle(pilot, lambda: isinstance(app.screen, ErrorDialog))
-        assert isinstance(app.screen, ErrorDialog)
-        assert "nonexistent-desk-pg" in visible_text(app)  # the problem's words name the database
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, SearchScreen) and app.return_code is None
+        await said_then_back_to(pilot, SearchScreen)
