@@ -46,10 +46,11 @@ class DeskFooter(Footer):
         await self.recompose()
 
     def compose(self) -> ComposeResult:
-        # a key bound to the footer's ``compact`` starts with the footer's value: Textual's FooterKey starts
-        # compact, and was styled again twice as it mounted (the class given, then taken back by the binding)
+        # a key bound to the footer's ``compact`` (all but the command palette's) starts with the footer's value:
+        # Textual's FooterKey starts compact, and was styled again twice as it mounted (the class given, then
+        # taken back by the binding)
         for widget in super().compose():
-            if isinstance(widget, FooterKey) and widget._reactive_connect and "compact" in widget._reactive_connect:
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
                 widget.set_reactive(FooterKey.compact, self.compact)
             yield widget
 
