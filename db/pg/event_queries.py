@@ -16,11 +16,6 @@ from db.pg.connection import PgConn
 # --- partitions ---------------------------------------------------------------------------------
 
 
-def month_of(at: str) -> date:
-    """The first day of the month of an event's ``at`` (ISO 8601, checked by the records check)."""
-    return date(int(at[0:4]), int(at[5:7]), 1)
-
-
 def partition_name(month: date) -> str:
     return f"events_{month.year:04d}{month.month:02d}"
 
@@ -95,20 +90,7 @@ def _utf8(payload: str | bytes | memoryview) -> bytes:
 
 def _with_snapshots(rows: list[tuple], days: list[date], snapshots: Mapping[int, tuple] | None) -> list[tuple]:
     """The rows of ``events``: each event's, its day, and (snapshot_id, snapshot_status, has_snapshot)."""
-    if snapshots is None:
-        return [(*r, d, *_snapshot_columns(r, None)) for r, d in zip(rows, days)]
-    out = []
-    get = snapshots.get
-    for r, d in zip(rows, days):
-        found = get(r[1])
-        if found is None:
-            out.append((*r, d, None, None, False))
-        else:
-            dossier_id, status = found
-            if type(dossier_id) is not str or type(status) is not str:  # as _snapshot_columns says them
-                dossier_id, status = _text(dossier_id), _text(status)
-            out.append((*r, d, dossier_id, status, True))
-    return out
+    return [(*r, d, *_snapshot_columns(r, snapshots)) for r, d in zip(rows, days)]
 
 
 _ID_COLUMNS = ("event_id", "desk_id", "seq", "at_day", "prev_hash", "hash")
