@@ -154,11 +154,28 @@ async def until(pilot, condition: Callable[[], object], *, timeout: float = 30.0
 
 
 def _quiet(app) -> bool:
-    """No worker running, no message waiting in the app, its screens or their widgets."""
+    """No worker running, no message waiting in the app, its screens or their widgets, and nothing the current
+    screen holds for its next refresh (:func:`_refreshed`)."""
     if any(not worker.is_finished for worker in app.workers) or app.message_queue_size:
         return False
-    return not any(
-        node.message_queue_size for screen in app.screen_stack for node in screen.walk_children(with_self=True)
+    if any(node.message_queue_size for screen in app.screen_stack for node in screen.walk_children(with_self=True)):
+        return False
+    return _refreshed(app.screen)
+
+
+def _refreshed(screen) -> bool:
+    """The screen has no layout, repaint or recompose waiting for its next refresh, and no callback waiting for
+    that refresh (``call_after_refresh``: the footer rebuilds its keys that way once the screen's bindings
+    changed, after the worker that changed them had finished and every queue was empty). Textual's private
+    state, read only: a test that read the screen in between saw a footer without keys."""
+    return not (
+        screen._callbacks
+        or screen._next_callbacks
+        or screen._layout_required
+        or screen._scroll_required
+        or screen._repaint_required
+        or screen._recompose_required
+        or screen._dirty_widgets
     )
 
 
