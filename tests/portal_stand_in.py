@@ -29,6 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 STAND_IN = "STAND-IN for the national portal (no official spec is public)"
 MAX_BODY = 2_000_000
+STOP_POLL = 0.02
+"""Seconds between two looks of the serving thread for a stop (``shutdown()`` waits for the next look)."""
 
 
 class PortalStandIn:
@@ -65,7 +67,11 @@ class PortalStandIn:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api"
-        self._thread = threading.Thread(target=self.server.serve_forever, name="portal-stand-in", daemon=True)
+        # serve_forever looks for shutdown() every poll_interval (0.5 s by default): every test's teardown waited
+        # that long for the stand-in to stop
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": STOP_POLL}, name="portal-stand-in", daemon=True
+        )
 
     # --- controls -----------------------------------------------------------------------------
 
