@@ -16,6 +16,7 @@ from textual.screen import Screen
 from desk.config import read_agency_key
 from desk.context import Desk, open_desk
 from desk.errors import DeskError
+from screens import paste, prevent
 from screens.base import SCREENS_CSS
 from screens.dialogs.basic import ConfirmDialog, ErrorDialog
 from screens.i18n.catalogue import Strings
@@ -114,9 +115,8 @@ class DeskApp(App):
     ]
 
     def __init__(self, home: Path | None = None, language: str = "vi", desk: Desk | None = None) -> None:
-        from screens.paste import install
-
-        install()  # pasted text with escape sequences arrives whole and clean
+        paste.install()  # pasted text with escape sequences arrives whole and clean
+        prevent.install()  # a message silenced by one widget is not silenced for all of them
         super().__init__()
         self.t = Strings(language)
         self.desk = desk or open_desk(home)
@@ -147,6 +147,9 @@ class DeskApp(App):
             yield desk
         finally:
             desk.close()
+
+    def on_load(self) -> None:
+        prevent.install()  # in the app's own task too, which may run in another context than built the app
 
     def on_mount(self) -> None:
         from desk.dossier.operators import has_operators
