@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from desk.models import Status
 from tests.conftest import run_desk
 
@@ -31,3 +33,18 @@ def test_demo_home_has_every_status_and_verifies(tmp_path):
     # a second `make run` leaves the existing demo alone
     r = run_desk("demo", "--quiet", home=home)
     assert r.returncode == 0 and r.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        "2026-11-30T00:43:00",  # a Monday just after midnight (when `make run` first failed: 08:00 "in the future")
+        "2026-11-30T07:30:00",  # before the office opens
+        "2026-11-29T10:00:00",  # a Sunday
+    ],
+)
+def test_demo_home_is_made_at_any_hour(tmp_path, now, at):
+    now(at)
+    r = run_desk("demo", "--quiet", home=tmp_path / ".demo-home")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(run_desk("verify", "--json", home=tmp_path / ".demo-home").stdout)["ok"] is True

@@ -119,13 +119,17 @@ DEMO_STORIES = [
 
 
 def _last_working_moment(desk, now: datetime, days_back: int) -> datetime:
-    """A moment inside office hours ``days_back`` working days before now (for believable samples)."""
+    """A moment inside office hours ``days_back`` working days before now (for believable samples); never after
+    now: today's moment before the office has opened (a demo made just after midnight) is the day before's."""
     day = now.date()
     while days_back > 0:
         day -= timedelta(days=1)
         if desk.calendar.is_working_day(day):
             days_back -= 1
-    return datetime.combine(day, desk.settings.hours.morning[0]) + timedelta(hours=1, minutes=15 * days_back)
+    moment = datetime.combine(day, desk.settings.hours.morning[0]) + timedelta(hours=1, minutes=15 * days_back)
+    if moment > now:
+        return _last_working_moment(desk, now, 1)
+    return moment
 
 
 def make_demo_home(home: Home) -> int:
