@@ -148,9 +148,6 @@ class DeskApp(App):
         finally:
             desk.close()
 
-    def on_load(self) -> None:
-        prevent.install()  # in the app's own task too, which may run in another context than built the app
-
     def on_mount(self) -> None:
         from desk.dossier.operators import has_operators
 

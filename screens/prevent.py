@@ -11,8 +11,10 @@ On a busy machine a test of that failed 2 runs of 45.
 
 :func:`install` gives the app a stack that is each task's (and each thread's) own; Textual reads and
 changes it as before (``stack[-1]``, ``append``, ``pop``). Textual offers no public hook for this: it sets
-Textual's context variable, in the context that builds the app and again in the app's task (where the app is
-built in another task than the one that runs it, as a test's fixture does).
+Textual's context variable in the context that builds the app, before the app reads it, and the app's tasks
+start from that context when the app runs there (``desk``, and the tests: built, then run by
+``asyncio.run``, which copies the context). Set later, from a handler of the app (``on_load``), it does not
+reach the screens' and widgets' tasks: tests/test_tui_prevent.py then fails.
 """
 
 from __future__ import annotations

@@ -156,11 +156,7 @@ async def until(pilot, condition: Callable[[], object], *, timeout: float = 30.0
 def _quiet(app) -> bool:
     """No worker running, no message waiting in the app, its screens or their widgets, and nothing the current
     screen holds for its next refresh (:func:`_refreshed`)."""
-    if any(not worker.is_finished for worker in app.workers) or app.message_queue_size:
-        return False
-    if any(node.message_queue_size for screen in app.screen_stack for node in screen.walk_children(with_self=True)):
-        return False
-    return _refreshed(app.screen)
+    return not _working(app) and _messages_done(app) and _refreshed(app.screen)
 
 
 def _refreshed(screen) -> bool:

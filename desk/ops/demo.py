@@ -126,7 +126,7 @@ def _last_working_moment(desk, now: datetime, days_back: int) -> datetime:
         day -= timedelta(days=1)
         if desk.calendar.is_working_day(day):
             days_back -= 1
-    moment = datetime.combine(day, desk.settings.hours.morning[0]) + timedelta(hours=1, minutes=15 * days_back)
+    moment = datetime.combine(day, desk.settings.hours.morning[0]) + timedelta(hours=1)
     if moment > now:
         return _last_working_moment(desk, now, 1)
     return moment
